@@ -1,0 +1,102 @@
+/* audit.c: the audit event table, counters and sinks (see audit.h). */
+#include "core/audit.h"
+
+#include <stdarg.h>
+
+/* Codes and names from ovirt-engine's AuditLogType where it has the event. */
+static const HerdAuditInfo audit_table[HERD_AUDIT_LAST] = {
+  [HERD_AUDIT_USER_INITIATED_RUN_VM]
+  = { 150, "USER_INITIATED_RUN_VM", HERD_SEVERITY_NORMAL },
+  [HERD_AUDIT_USER_RUN_VM] = { 32, "USER_RUN_VM", HERD_SEVERITY_NORMAL },
+  [HERD_AUDIT_USER_FAILED_RUN_VM]
+  = { 54, "USER_FAILED_RUN_VM", HERD_SEVERITY_ERROR },
+  [HERD_AUDIT_USER_STOP_VM] = { 33, "USER_STOP_VM", HERD_SEVERITY_NORMAL },
+  [HERD_AUDIT_VM_DOWN] = { 61, "VM_DOWN", HERD_SEVERITY_NORMAL },
+  [HERD_AUDIT_VDS_DETECTED] = { 13, "VDS_DETECTED", HERD_SEVERITY_NORMAL },
+};
+
+typedef struct
+{
+  HerdAuditSinkFunc func;
+  gpointer user_data;
+} Sink;
+
+struct _HerdAudit
+{
+  guint64 counts[HERD_AUDIT_LAST];
+  GArray *sinks; /* Sink */
+  GString *details;
+};
+
+HerdAudit *
+herd_audit_new (void)
+{
+  HerdAudit *audit = g_new0 (HerdAudit, 1);
+  audit->sinks = g_array_new (FALSE, FALSE, sizeof (Sink));
+  audit->details = g_string_sized_new (128);
+  return audit;
+}
+
+void
+herd_audit_free (HerdAudit *audit)
+{
+  if (audit == NULL)
+    return;
+  g_array_unref (audit->sinks);
+  g_string_free (audit->details, TRUE);
+  g_free (audit);
+}
+
+const HerdAuditInfo *
+herd_audit_info (HerdAuditType type)
+{
+  g_assert (type < HERD_AUDIT_LAST);
+  return &audit_table[type];
+}
+
+const char *
+herd_severity_name (HerdSeverity severity)
+{
+  static const char *const names[HERD_SEVERITY_LAST] = {
+    "normal", "warning", "error", "alert",
+  };
+  g_assert (severity < HERD_SEVERITY_LAST);
+  return names[severity];
+}
+
+void
+herd_audit_add_sink (HerdAudit *audit, HerdAuditSinkFunc func,
+                     gpointer user_data)
+{
+  Sink sink = { func, user_data };
+  g_array_append_val (audit->sinks, sink);
+}
+
+void
+herd_audit_emit (HerdAudit *audit, HerdTime time, HerdAuditType type,
+                 const char *object, const char *details_format, ...)
+{
+  g_assert (type < HERD_AUDIT_LAST);
+  audit->counts[type]++;
+  if (audit->sinks->len == 0)
+    return;
+
+  va_list args;
+  va_start (args, details_format);
+  g_string_vprintf (audit->details, details_format, args);
+  va_end (args);
+
+  HerdAuditEvent event = { time, type, object, audit->details->str };
+  for (guint i = 0; i < audit->sinks->len; i++)
+    {
+      Sink *sink = &g_array_index (audit->sinks, Sink, i);
+      sink->func (&event, sink->user_data);
+    }
+}
+
+guint64
+herd_audit_count (HerdAudit *audit, HerdAuditType type)
+{
+  g_assert (type < HERD_AUDIT_LAST);
+  return audit->counts[type];
+}

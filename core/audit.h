@@ -1,0 +1,75 @@
+/* audit.h: audit events, the manager's record of every change and decision.
+ *
+ * Each event type has a stable numeric code and a name.  Where the oVirt
+ * engine has the same event, herd uses its AuditLogType code and constant
+ * name (ovirt-engine AuditLogType.java), so that operators recognise them;
+ * events oVirt does not have use codes from 100000 up.  A code never changes
+ * meaning once used: new events get new codes, appended at the end of the
+ * enum.
+ *
+ * Events go to any number of sinks (the trace file, the results database)
+ * and are always counted.  Formatting the details is skipped when no sink
+ * is attached. */
+#pragma once
+
+#include <glib.h>
+
+#include "core/herd-time.h"
+
+typedef enum
+{
+  HERD_AUDIT_USER_INITIATED_RUN_VM, /* a start was requested */
+  HERD_AUDIT_USER_RUN_VM,           /* the VM is Up on a host */
+  HERD_AUDIT_USER_FAILED_RUN_VM,    /* no host can run it */
+  HERD_AUDIT_USER_STOP_VM,          /* a stop was requested */
+  HERD_AUDIT_VM_DOWN,               /* the VM is Down */
+  HERD_AUDIT_VDS_DETECTED,          /* a host's status was set */
+  HERD_AUDIT_LAST
+} HerdAuditType;
+
+typedef enum
+{
+  HERD_SEVERITY_NORMAL,
+  HERD_SEVERITY_WARNING,
+  HERD_SEVERITY_ERROR,
+  HERD_SEVERITY_ALERT,
+  HERD_SEVERITY_LAST
+} HerdSeverity;
+
+typedef struct
+{
+  int code;
+  const char *name;
+  HerdSeverity severity;
+} HerdAuditInfo;
+
+typedef struct
+{
+  HerdTime time;
+  HerdAuditType type;
+  const char *object;  /* name of the host, VM, ... it is about */
+  const char *details; /* space-separated key=value words, may be "" */
+} HerdAuditEvent;
+
+typedef void (*HerdAuditSinkFunc) (const HerdAuditEvent *event,
+                                   gpointer user_data);
+
+typedef struct _HerdAudit HerdAudit;
+
+HerdAudit *herd_audit_new (void);
+void herd_audit_free (HerdAudit *audit);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HerdAudit, herd_audit_free)
+
+const HerdAuditInfo *herd_audit_info (HerdAuditType type);
+const char *herd_severity_name (HerdSeverity severity);
+
+void herd_audit_add_sink (HerdAudit *audit, HerdAuditSinkFunc func,
+                          gpointer user_data);
+
+/* Records an event: counts it and, if sinks are attached, formats details
+ * (printf-style) and hands the event to each sink in the order added. */
+void herd_audit_emit (HerdAudit *audit, HerdTime time, HerdAuditType type,
+                      const char *object, const char *details_format, ...)
+    G_GNUC_PRINTF (5, 6);
+
+guint64 herd_audit_count (HerdAudit *audit, HerdAuditType type);

@@ -1,0 +1,322 @@
+/* model.c: the manager's object arrays and name lookups (see model.h). */
+#include "core/model.h"
+
+#include <string.h>
+
+static void
+named_free (gpointer p)
+{
+  /* Every model object starts with HerdId id; char *name (or no name). */
+  struct
+  {
+    HerdId id;
+    char *name;
+  } *named = p;
+  g_free (named->name);
+  g_free (p);
+}
+
+static void
+cluster_free (gpointer p)
+{
+  HerdCluster *cluster = p;
+  g_array_unref (cluster->hosts);
+  named_free (p);
+}
+
+HerdModel *
+herd_model_new (void)
+{
+  HerdModel *model = g_new0 (HerdModel, 1);
+  herd_params_init (&model->params, HERD_PROFILE_RHV_4_1);
+  model->datacenters = g_ptr_array_new_with_free_func (named_free);
+  model->clusters = g_ptr_array_new_with_free_func (cluster_free);
+  model->hosts = g_ptr_array_new_with_free_func (named_free);
+  model->vms = g_ptr_array_new_with_free_func (named_free);
+  model->domains = g_ptr_array_new_with_free_func (named_free);
+  model->networks = g_ptr_array_new_with_free_func (named_free);
+  model->disks = g_ptr_array_new_with_free_func (g_free);
+  model->names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  return model;
+}
+
+void
+herd_model_free (HerdModel *model)
+{
+  if (model == NULL)
+    return;
+  g_ptr_array_unref (model->disks);
+  g_ptr_array_unref (model->networks);
+  g_ptr_array_unref (model->domains);
+  g_ptr_array_unref (model->vms);
+  g_ptr_array_unref (model->hosts);
+  g_ptr_array_unref (model->clusters);
+  g_ptr_array_unref (model->datacenters);
+  g_hash_table_unref (model->names);
+  g_free (model);
+}
+
+static HerdId
+lookup (HerdModel *model, char kind, const char *name)
+{
+  char key[256];
+  if (g_snprintf (key, sizeof key, "%c:%s", kind, name) >= (int) sizeof key)
+    {
+      g_autofree char *long_key = g_strdup_printf ("%c:%s", kind, name);
+      gpointer v = g_hash_table_lookup (model->names, long_key);
+      return v != NULL ? (HerdId) (GPOINTER_TO_UINT (v) - 1) : HERD_ID_NONE;
+    }
+  gpointer v = g_hash_table_lookup (model->names, key);
+  return v != NULL ? (HerdId) (GPOINTER_TO_UINT (v) - 1) : HERD_ID_NONE;
+}
+
+/* Appends obj (of size bytes, zero-filled, starting with id and name) to
+ * array and registers its name under kind. */
+static gpointer
+add_named (HerdModel *model, GPtrArray *array, char kind, gsize size,
+           const char *name)
+{
+  g_assert (name != NULL && lookup (model, kind, name) == HERD_ID_NONE);
+  struct
+  {
+    HerdId id;
+    char *name;
+  } *obj = g_malloc0 (size);
+  obj->id = array->len;
+  obj->name = g_strdup (name);
+  g_ptr_array_add (array, obj);
+  g_hash_table_insert (model->names, g_strdup_printf ("%c:%s", kind, name),
+                       GUINT_TO_POINTER (obj->id + 1));
+  return obj;
+}
+
+HerdDatacenter *
+herd_model_add_datacenter (HerdModel *model, const char *name)
+{
+  HerdDatacenter *dc = add_named (model, model->datacenters, 'd',
+                                  sizeof *dc, name);
+  dc->spm_host = HERD_ID_NONE;
+  dc->master_domain = HERD_ID_NONE;
+  return dc;
+}
+
+HerdCluster *
+herd_model_add_cluster (HerdModel *model, const char *name, HerdId datacenter)
+{
+  HerdCluster *cluster = add_named (model, model->clusters, 'c',
+                                    sizeof *cluster, name);
+  cluster->datacenter = datacenter;
+  herd_policy_params_init (&cluster->policy_params, HERD_PROFILE_RHV_4_1);
+  cluster->memory_overcommit_percent = 100;
+  cluster->hosts = g_array_new (FALSE, FALSE, sizeof (HerdId));
+  return cluster;
+}
+
+HerdHost *
+herd_model_add_host (HerdModel *model, const char *name, HerdId cluster)
+{
+  HerdHost *host = add_named (model, model->hosts, 'h', sizeof *host, name);
+  host->cluster = cluster;
+  host->status = HERD_HOST_DOWN;
+  host->spm_priority = 5;
+  host->reserved_mib = model->params.host_reserved_mib;
+  host->cpu_over_since = HERD_TIME_NEVER;
+  g_array_append_val (herd_model_cluster (model, cluster)->hosts, host->id);
+  return host;
+}
+
+HerdVm *
+herd_model_add_vm (HerdModel *model, const char *name, HerdId cluster)
+{
+  HerdVm *vm = add_named (model, model->vms, 'v', sizeof *vm, name);
+  vm->cluster = cluster;
+  vm->status = HERD_VM_DOWN;
+  vm->host = HERD_ID_NONE;
+  vm->pending_host = HERD_ID_NONE;
+  vm->cpu_used_mc = -1;
+  return vm;
+}
+
+HerdStorageDomain *
+herd_model_add_domain (HerdModel *model, const char *name, HerdId datacenter)
+{
+  HerdStorageDomain *sd = add_named (model, model->domains, 's', sizeof *sd,
+                                     name);
+  sd->datacenter = datacenter;
+  sd->status = HERD_DOMAIN_ACTIVE;
+  return sd;
+}
+
+HerdNetwork *
+herd_model_add_network (HerdModel *model, const char *name, HerdId datacenter)
+{
+  HerdNetwork *net = add_named (model, model->networks, 'n', sizeof *net,
+                                name);
+  net->datacenter = datacenter;
+  return net;
+}
+
+HerdDisk *
+herd_model_add_disk (HerdModel *model, HerdId vm)
+{
+  HerdDisk *disk = g_new0 (HerdDisk, 1);
+  disk->id = model->disks->len;
+  disk->vm = vm;
+  disk->domain = HERD_ID_NONE;
+  g_ptr_array_add (model->disks, disk);
+  return disk;
+}
+
+HerdId
+herd_model_find_datacenter (HerdModel *model, const char *name)
+{
+  return lookup (model, 'd', name);
+}
+
+HerdId
+herd_model_find_cluster (HerdModel *model, const char *name)
+{
+  return lookup (model, 'c', name);
+}
+
+HerdId
+herd_model_find_host (HerdModel *model, const char *name)
+{
+  return lookup (model, 'h', name);
+}
+
+HerdId
+herd_model_find_vm (HerdModel *model, const char *name)
+{
+  return lookup (model, 'v', name);
+}
+
+HerdId
+herd_model_find_domain (HerdModel *model, const char *name)
+{
+  return lookup (model, 's', name);
+}
+
+HerdId
+herd_model_find_network (HerdModel *model, const char *name)
+{
+  return lookup (model, 'n', name);
+}
+
+static const char *const host_status_names[HERD_HOST_STATUS_LAST] = {
+  "Up", "Connecting", "NonResponsive", "Maintenance",
+  "PreparingForMaintenance", "NonOperational", "Reboot", "Down",
+  "Installing", "InstallFailed", "Initializing", "Kdumping",
+};
+
+static const char *const vm_status_names[HERD_VM_STATUS_LAST] = {
+  "Down", "WaitForLaunch", "PoweringUp", "Up", "MigratingFrom",
+  "MigratingTo", "Paused", "Unknown", "NotResponding", "PoweringDown",
+  "RebootInProgress", "ImageLocked",
+};
+
+static const char *const pause_reason_names[HERD_PAUSE_LAST] = {
+  "none", "user", "ENOSPC", "EIO", "migration",
+};
+
+static const char *const priority_names[HERD_PRIORITY_LAST] = {
+  "low", "medium", "high",
+};
+
+static const char *const storage_type_names[HERD_STORAGE_TYPE_LAST] = {
+  "nfs", "posix", "glusterfs", "iscsi", "fcp",
+};
+
+static const char *const policy_names[HERD_POLICY_LAST] = {
+  "none", "evenly_distributed", "power_saving", "vm_evenly_distributed",
+  "cluster_maintenance",
+};
+
+static const char *const migration_policy_names[HERD_MIGRATION_POLICY_LAST]
+    = {
+        "legacy", "minimal_downtime", "suspend_workload", "post_copy",
+      };
+
+const char *
+herd_host_status_name (HerdHostStatus status)
+{
+  g_return_val_if_fail (status < HERD_HOST_STATUS_LAST, "?");
+  return host_status_names[status];
+}
+
+const char *
+herd_vm_status_name (HerdVmStatus status)
+{
+  g_return_val_if_fail (status < HERD_VM_STATUS_LAST, "?");
+  return vm_status_names[status];
+}
+
+const char *
+herd_pause_reason_name (HerdPauseReason reason)
+{
+  g_return_val_if_fail (reason < HERD_PAUSE_LAST, "?");
+  return pause_reason_names[reason];
+}
+
+const char *
+herd_priority_name (HerdPriority priority)
+{
+  g_return_val_if_fail (priority < HERD_PRIORITY_LAST, "?");
+  return priority_names[priority];
+}
+
+const char *
+herd_storage_type_name (HerdStorageType type)
+{
+  g_return_val_if_fail (type < HERD_STORAGE_TYPE_LAST, "?");
+  return storage_type_names[type];
+}
+
+const char *
+herd_policy_name (HerdPolicyKind policy)
+{
+  g_return_val_if_fail (policy < HERD_POLICY_LAST, "?");
+  return policy_names[policy];
+}
+
+const char *
+herd_migration_policy_name (HerdMigrationPolicy policy)
+{
+  g_return_val_if_fail (policy < HERD_MIGRATION_POLICY_LAST, "?");
+  return migration_policy_names[policy];
+}
+
+/* Index of text in names[0..n), or -1. */
+static int
+name_index (const char *const *names, int n, const char *text)
+{
+  for (int i = 0; i < n; i++)
+    if (g_strcmp0 (names[i], text) == 0)
+      return i;
+  return -1;
+}
+
+#define FROM_STRING(fn, type, names, last)                                  \
+  gboolean fn (const char *text, type *out)                                 \
+  {                                                                         \
+    int i = name_index (names, last, text);                                 \
+    if (i < 0)                                                              \
+      return FALSE;                                                         \
+    *out = (type) i;                                                        \
+    return TRUE;                                                            \
+  }
+
+FROM_STRING (herd_priority_from_string, HerdPriority, priority_names,
+             HERD_PRIORITY_LAST)
+FROM_STRING (herd_storage_type_from_string, HerdStorageType,
+             storage_type_names, HERD_STORAGE_TYPE_LAST)
+FROM_STRING (herd_policy_from_string, HerdPolicyKind, policy_names,
+             HERD_POLICY_LAST)
+FROM_STRING (herd_migration_policy_from_string, HerdMigrationPolicy,
+             migration_policy_names, HERD_MIGRATION_POLICY_LAST)
+
+gboolean
+herd_storage_type_is_block (HerdStorageType type)
+{
+  return type == HERD_STORAGE_ISCSI || type == HERD_STORAGE_FCP;
+}

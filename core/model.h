@@ -1,0 +1,291 @@
+/* model.h: the manager's view of the cluster (behaviour.md §1).
+ *
+ * Data centers, clusters, hosts, VMs, storage domains, logical networks and
+ * disks live in id-indexed arrays owned by a HerdModel: an object's id is its
+ * index, assigned in definition order, and every iteration walks these
+ * arrays in id order.  A name -> id hash table serves lookups only.
+ *
+ * Fields hold what the manager knows (status, the host a VM runs on, the
+ * stats last reported, pending reservations), never the simulated truth,
+ * which lives in the simulator.  Units are in the field names or comments:
+ * memory in MiB, CPU in millicores (1000 = one fully used core), times in
+ * HerdTime nanoseconds, rates in bytes per second. */
+#pragma once
+
+#include <glib.h>
+
+#include "core/herd-time.h"
+#include "core/params.h"
+
+typedef guint32 HerdId;
+#define HERD_ID_NONE G_MAXUINT32
+
+typedef enum
+{
+  HERD_HOST_UP,
+  HERD_HOST_CONNECTING,
+  HERD_HOST_NON_RESPONSIVE,
+  HERD_HOST_MAINTENANCE,
+  HERD_HOST_PREPARING_FOR_MAINTENANCE,
+  HERD_HOST_NON_OPERATIONAL,
+  HERD_HOST_REBOOT,
+  HERD_HOST_DOWN,
+  HERD_HOST_INSTALLING,
+  HERD_HOST_INSTALL_FAILED,
+  HERD_HOST_INITIALIZING,
+  HERD_HOST_KDUMPING,
+  HERD_HOST_STATUS_LAST
+} HerdHostStatus;
+
+typedef enum
+{
+  HERD_VM_DOWN,
+  HERD_VM_WAIT_FOR_LAUNCH,
+  HERD_VM_POWERING_UP,
+  HERD_VM_UP,
+  HERD_VM_MIGRATING_FROM,
+  HERD_VM_MIGRATING_TO,
+  HERD_VM_PAUSED,
+  HERD_VM_UNKNOWN,
+  HERD_VM_NOT_RESPONDING,
+  HERD_VM_POWERING_DOWN,
+  HERD_VM_REBOOT_IN_PROGRESS,
+  HERD_VM_IMAGE_LOCKED,
+  HERD_VM_STATUS_LAST
+} HerdVmStatus;
+
+typedef enum
+{
+  HERD_PAUSE_NONE,
+  HERD_PAUSE_USER,
+  HERD_PAUSE_ENOSPC,
+  HERD_PAUSE_EIO,
+  HERD_PAUSE_MIGRATION,
+  HERD_PAUSE_LAST
+} HerdPauseReason;
+
+typedef enum
+{
+  HERD_PRIORITY_LOW,
+  HERD_PRIORITY_MEDIUM,
+  HERD_PRIORITY_HIGH,
+  HERD_PRIORITY_LAST
+} HerdPriority;
+
+typedef enum
+{
+  HERD_STORAGE_NFS,
+  HERD_STORAGE_POSIX,
+  HERD_STORAGE_GLUSTERFS,
+  HERD_STORAGE_ISCSI,
+  HERD_STORAGE_FCP,
+  HERD_STORAGE_TYPE_LAST
+} HerdStorageType;
+
+typedef enum
+{
+  HERD_DOMAIN_DATA,
+  HERD_DOMAIN_ISO,
+  HERD_DOMAIN_EXPORT,
+  HERD_DOMAIN_ROLE_LAST
+} HerdDomainRole;
+
+typedef enum
+{
+  HERD_DOMAIN_ACTIVE,
+  HERD_DOMAIN_INACTIVE,
+  HERD_DOMAIN_MAINTENANCE,
+  HERD_DOMAIN_LOCKED,
+  HERD_DOMAIN_UNATTACHED,
+  HERD_DOMAIN_STATUS_LAST
+} HerdDomainStatus;
+
+typedef enum
+{
+  HERD_POLICY_NONE,
+  HERD_POLICY_EVENLY_DISTRIBUTED,
+  HERD_POLICY_POWER_SAVING,
+  HERD_POLICY_VM_EVENLY_DISTRIBUTED,
+  HERD_POLICY_CLUSTER_MAINTENANCE,
+  HERD_POLICY_LAST
+} HerdPolicyKind;
+
+typedef enum
+{
+  HERD_MIGRATION_LEGACY,
+  HERD_MIGRATION_MINIMAL_DOWNTIME,
+  HERD_MIGRATION_SUSPEND_WORKLOAD,
+  HERD_MIGRATION_POST_COPY,
+  HERD_MIGRATION_POLICY_LAST
+} HerdMigrationPolicy;
+
+typedef struct
+{
+  HerdId id;
+  char *name;
+  HerdId spm_host;       /* HERD_ID_NONE while no host is SPM */
+  HerdId master_domain;  /* HERD_ID_NONE until a master is chosen */
+} HerdDatacenter;
+
+typedef struct
+{
+  HerdId id;
+  char *name;
+  HerdId datacenter;
+  HerdPolicyKind policy;
+  HerdPolicyParams policy_params;
+  guint memory_overcommit_percent; /* 100 none, 150 server, 200 desktop */
+  HerdMigrationPolicy migration_policy;
+  gint64 migration_bandwidth;      /* cap per migration, bytes/s */
+  gboolean ha_reservation;
+  gboolean fencing;
+  GArray *hosts;                   /* HerdId, ascending */
+} HerdCluster;
+
+typedef struct
+{
+  HerdId id;
+  char *name;
+  HerdId cluster;
+  guint32 cores;
+  guint32 threads;          /* hardware threads (>= cores) */
+  gint64 memory_mib;        /* physical memory */
+  gint64 swap_mib;
+  gint64 reserved_mib;      /* kept for the host itself (overcommit check) */
+  gint64 nic_bandwidth;     /* migration NIC, bytes/s */
+  gint32 spm_priority;      /* -1 never, 0..10 */
+  HerdHostStatus status;
+  /* What the host last reported (stats). */
+  gint64 cpu_used_mc;       /* CPU in use, millicores */
+  gint64 mem_free_mib;      /* free physical memory plus free swap */
+  /* Bookkeeping of the manager. */
+  gint64 pending_cpu_mc;    /* reserved for VMs placed but not yet Up */
+  gint64 pending_mem_mib;
+  gint64 committed_mem_mib; /* sum of memory + overhead of VMs on it */
+  guint32 vm_count;         /* VMs the manager believes run here */
+  HerdTime cpu_over_since;  /* CPU above HighUtilization since, or NEVER */
+} HerdHost;
+
+typedef struct
+{
+  HerdId id;
+  char *name;
+  HerdId cluster;
+  guint32 vcpus;
+  gint64 memory_mib;        /* defined memory */
+  gint64 guaranteed_mib;    /* guaranteed memory */
+  gboolean ha;
+  HerdPriority priority;
+  HerdVmStatus status;
+  HerdPauseReason pause_reason;
+  HerdId host;              /* where it runs (or starts), HERD_ID_NONE */
+  HerdId pending_host;      /* host holding its pending reservation */
+  gint64 cpu_used_mc;       /* last reported, -1 while not yet measured */
+  HerdTime status_since;
+} HerdVm;
+
+typedef struct
+{
+  HerdId id;
+  char *name;
+  HerdId datacenter;
+  HerdStorageType type;
+  HerdDomainRole role;
+  HerdDomainStatus status;
+  gboolean master;
+  gint64 capacity_mib;
+  gint64 used_mib;
+} HerdStorageDomain;
+
+typedef struct
+{
+  HerdId id;
+  char *name;
+  HerdId datacenter;
+  gboolean required;
+  gboolean vm_network;
+} HerdNetwork;
+
+typedef struct
+{
+  HerdId id;
+  HerdId vm;
+  HerdId domain;            /* HERD_ID_NONE: the data center's master */
+  gint64 virtual_mib;
+  gboolean thin;            /* sparse/qcow2 (thin) or preallocated */
+} HerdDisk;
+
+typedef struct
+{
+  HerdParams params;        /* the manager's parameters (params.h) */
+  GPtrArray *datacenters;   /* HerdDatacenter *, index = id */
+  GPtrArray *clusters;
+  GPtrArray *hosts;
+  GPtrArray *vms;
+  GPtrArray *domains;
+  GPtrArray *networks;
+  GPtrArray *disks;
+  GHashTable *names;        /* "kind:name" -> id + 1, lookups only */
+} HerdModel;
+
+HerdModel *herd_model_new (void);
+void herd_model_free (HerdModel *model);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HerdModel, herd_model_free)
+
+/* Adders: the object is zero-filled except id, name and the defaults noted
+ * in each struct; the caller fills the rest.  Names must be unique per kind
+ * (assertion). */
+HerdDatacenter *herd_model_add_datacenter (HerdModel *model, const char *name);
+HerdCluster *herd_model_add_cluster (HerdModel *model, const char *name,
+                                     HerdId datacenter);
+HerdHost *herd_model_add_host (HerdModel *model, const char *name,
+                               HerdId cluster);
+HerdVm *herd_model_add_vm (HerdModel *model, const char *name,
+                           HerdId cluster);
+HerdStorageDomain *herd_model_add_domain (HerdModel *model, const char *name,
+                                          HerdId datacenter);
+HerdNetwork *herd_model_add_network (HerdModel *model, const char *name,
+                                     HerdId datacenter);
+HerdDisk *herd_model_add_disk (HerdModel *model, HerdId vm);
+
+/* Lookups by name; HERD_ID_NONE when absent. */
+HerdId herd_model_find_datacenter (HerdModel *model, const char *name);
+HerdId herd_model_find_cluster (HerdModel *model, const char *name);
+HerdId herd_model_find_host (HerdModel *model, const char *name);
+HerdId herd_model_find_vm (HerdModel *model, const char *name);
+HerdId herd_model_find_domain (HerdModel *model, const char *name);
+HerdId herd_model_find_network (HerdModel *model, const char *name);
+
+#define herd_model_datacenter(m, id) \
+  ((HerdDatacenter *) g_ptr_array_index ((m)->datacenters, (id)))
+#define herd_model_cluster(m, id) \
+  ((HerdCluster *) g_ptr_array_index ((m)->clusters, (id)))
+#define herd_model_host(m, id) \
+  ((HerdHost *) g_ptr_array_index ((m)->hosts, (id)))
+#define herd_model_vm(m, id) ((HerdVm *) g_ptr_array_index ((m)->vms, (id)))
+#define herd_model_domain(m, id) \
+  ((HerdStorageDomain *) g_ptr_array_index ((m)->domains, (id)))
+#define herd_model_network(m, id) \
+  ((HerdNetwork *) g_ptr_array_index ((m)->networks, (id)))
+
+/* Names of enum values as they appear in traces, scenarios and the results
+ * database ("Up", "PreparingForMaintenance", "evenly_distributed", ...). */
+const char *herd_host_status_name (HerdHostStatus status);
+const char *herd_vm_status_name (HerdVmStatus status);
+const char *herd_pause_reason_name (HerdPauseReason reason);
+const char *herd_priority_name (HerdPriority priority);
+const char *herd_storage_type_name (HerdStorageType type);
+const char *herd_policy_name (HerdPolicyKind policy);
+const char *herd_migration_policy_name (HerdMigrationPolicy policy);
+
+/* Parsers for the scenario spellings of the enums above (lower-case names:
+ * "evenly_distributed", "high", "iscsi", ...).  FALSE when unknown. */
+gboolean herd_priority_from_string (const char *text, HerdPriority *out);
+gboolean herd_storage_type_from_string (const char *text,
+                                        HerdStorageType *out);
+gboolean herd_policy_from_string (const char *text, HerdPolicyKind *out);
+gboolean herd_migration_policy_from_string (const char *text,
+                                            HerdMigrationPolicy *out);
+
+/* File domains (NFS, POSIX, GlusterFS) versus block (iSCSI, FCP). */
+gboolean herd_storage_type_is_block (HerdStorageType type);

@@ -1,0 +1,181 @@
+/* params.c: the parameter tables and their parsing (see params.h). */
+#include "core/params.h"
+
+#include <stddef.h>
+#include <string.h>
+
+#include "core/units.h"
+
+G_DEFINE_QUARK (herd-params-error-quark, herd_params_error)
+
+#define P(field) offsetof (HerdParams, field)
+#define PP(field) offsetof (HerdPolicyParams, field)
+
+static const HerdParamInfo params_table[] = {
+  { "HostReservedMemory", HERD_PARAM_SIZE, P (host_reserved_mib),
+    { "1024M", "1024M" }, 0, 0,
+    "memory kept for the host itself in the overcommit check" },
+  { "VmMemoryOverhead", HERD_PARAM_SIZE, P (vm_memory_overhead_mib),
+    { "64M", "64M" }, 0, 0,
+    "memory a VM costs its host beyond its defined memory (QEMU, video)" },
+  { "UnmeasuredVmCpuPerVcpu", HERD_PARAM_PERCENT, P (unmeasured_cpu_percent),
+    { "10", "10" }, 0, 100,
+    "CPU load assumed per vCPU of a VM not yet measured" },
+  { NULL }
+};
+
+static const HerdParamInfo policy_table[] = {
+  { "HighUtilization", HERD_PARAM_PERCENT, PP (high_utilization),
+    { "80", "80" }, 1, 100,
+    "host CPU load counted as over-utilised" },
+  { "LowUtilization", HERD_PARAM_PERCENT, PP (low_utilization),
+    { "20", "20" }, 0, 99,
+    "host CPU load counted as under-utilised (power_saving)" },
+  { "CpuOverCommitDuration", HERD_PARAM_DURATION,
+    PP (cpu_overcommit_duration), { "5m", "2m" }, 0, 0,
+    "how long a host must stay above HighUtilization to count as overloaded" },
+  { "MaxFreeMemoryForOverUtilized", HERD_PARAM_SIZE,
+    PP (max_free_memory_for_over_utilized_mib), { "unset", "unset" }, 0, 0,
+    "a host with less free memory is over-utilised (unset: off)" },
+  { "MinFreeMemoryForUnderUtilized", HERD_PARAM_SIZE,
+    PP (min_free_memory_for_under_utilized_mib), { "unset", "unset" }, 0, 0,
+    "a host with more free memory may take migrated VMs (unset: off)" },
+  { "HostsInReserve", HERD_PARAM_INTEGER, PP (hosts_in_reserve),
+    { "0", "0" }, 0, 10000,
+    "empty hosts power_saving keeps powered on" },
+  { "HighVmCount", HERD_PARAM_INTEGER, PP (high_vm_count), { "10", "10" },
+    0, 100000, "vm_evenly_distributed acts when a host has this many VMs" },
+  { "MigrationThreshold", HERD_PARAM_INTEGER, PP (migration_threshold),
+    { "5", "5" }, 0, 100000,
+    "a destination must have this many fewer VMs (vm_evenly_distributed)" },
+  { "SpmVmGrace", HERD_PARAM_INTEGER, PP (spm_vm_grace), { "5", "5" }, 0,
+    100000, "extra VMs the SPM host counts as running" },
+  { NULL }
+};
+
+const HerdParamInfo *
+herd_params_table (void)
+{
+  return params_table;
+}
+
+const HerdParamInfo *
+herd_policy_params_table (void)
+{
+  return policy_table;
+}
+
+static const char *const profile_names[HERD_PROFILE_LAST] = {
+  "rhv-4.1",
+  "ovirt-4.5",
+};
+
+const char *
+herd_profile_name (HerdProfile profile)
+{
+  g_return_val_if_fail (profile < HERD_PROFILE_LAST, "?");
+  return profile_names[profile];
+}
+
+gboolean
+herd_profile_from_string (const char *text, HerdProfile *out)
+{
+  for (int p = 0; p < HERD_PROFILE_LAST; p++)
+    if (g_strcmp0 (text, profile_names[p]) == 0)
+      {
+        *out = (HerdProfile) p;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+/* Parses value per info into the field at base + info->offset. */
+static gboolean
+param_store (const HerdParamInfo *info, gpointer base, const char *value,
+             GError **error)
+{
+  gpointer field = (char *) base + info->offset;
+  g_autoptr (GError) local = NULL;
+  gboolean ok = FALSE;
+
+  switch (info->kind)
+    {
+    case HERD_PARAM_DURATION:
+      ok = herd_units_parse_duration (value, (HerdTime *) field, &local);
+      break;
+    case HERD_PARAM_SIZE:
+      if (g_strcmp0 (value, "unset") == 0)
+        {
+          *(gint64 *) field = HERD_PARAM_UNSET;
+          ok = TRUE;
+        }
+      else
+        ok = herd_units_parse_size_mib (value, (gint64 *) field, &local);
+      break;
+    case HERD_PARAM_PERCENT:
+      ok = herd_units_parse_percent (value, (double) info->min,
+                                     (double) info->max, (double *) field,
+                                     &local);
+      break;
+    case HERD_PARAM_INTEGER:
+      ok = herd_units_parse_integer (value, info->min, info->max,
+                                     (gint64 *) field, &local);
+      break;
+    case HERD_PARAM_KIND_LAST:
+      g_assert_not_reached ();
+    }
+  if (!ok)
+    g_set_error (error, HERD_PARAMS_ERROR, HERD_PARAMS_ERROR_VALUE, "%s",
+                 local->message);
+  return ok;
+}
+
+static void
+table_init (const HerdParamInfo *table, gpointer base, HerdProfile profile)
+{
+  for (const HerdParamInfo *info = table; info->name != NULL; info++)
+    {
+      g_autoptr (GError) error = NULL;
+      if (!param_store (info, base, info->defaults[profile], &error))
+        g_error ("bad built-in default for %s: %s", info->name,
+                 error->message);
+    }
+}
+
+static gboolean
+table_set (const HerdParamInfo *table, gpointer base, const char *name,
+           const char *value, GError **error)
+{
+  for (const HerdParamInfo *info = table; info->name != NULL; info++)
+    if (strcmp (info->name, name) == 0)
+      return param_store (info, base, value, error);
+  g_set_error (error, HERD_PARAMS_ERROR, HERD_PARAMS_ERROR_UNKNOWN,
+               "unknown parameter \"%s\"", name);
+  return FALSE;
+}
+
+void
+herd_params_init (HerdParams *params, HerdProfile profile)
+{
+  table_init (params_table, params, profile);
+}
+
+void
+herd_policy_params_init (HerdPolicyParams *params, HerdProfile profile)
+{
+  table_init (policy_table, params, profile);
+}
+
+gboolean
+herd_params_set (HerdParams *params, const char *name, const char *value,
+                 GError **error)
+{
+  return table_set (params_table, params, name, value, error);
+}
+
+gboolean
+herd_policy_params_set (HerdPolicyParams *params, const char *name,
+                        const char *value, GError **error)
+{
+  return table_set (policy_table, params, name, value, error);
+}

@@ -1,0 +1,99 @@
+/* params.h: the manager's named parameters and their two default profiles.
+ *
+ * Every number in behaviour.md is a parameter here, never a literal in the
+ * code that uses it.  Each parameter has the name behaviour.md (or the
+ * oVirt engine) gives it, a kind that fixes how its value is written, and a
+ * default per profile: `rhv-4.1` (the default) and `ovirt-4.5`.
+ *
+ * Two sets exist: HerdParams, global to a manager (scenario group
+ * [defaults], or the real-mode config), and HerdPolicyParams, one per
+ * cluster (scenario keys `policy.NAME` in [cluster X]).  Both are plain
+ * structs filled from a table of descriptors, so that adding a parameter is
+ * one field and one table row, and the documentation (docs/parameters.md)
+ * lists exactly the table. */
+#pragma once
+
+#include <glib.h>
+
+#include "core/herd-time.h"
+
+typedef enum
+{
+  HERD_PROFILE_RHV_4_1,
+  HERD_PROFILE_OVIRT_4_5,
+  HERD_PROFILE_LAST
+} HerdProfile;
+
+typedef enum
+{
+  HERD_PARAM_DURATION, /* HerdTime field; written "90s", "5m" */
+  HERD_PARAM_SIZE,     /* gint64 MiB field; written "1024M", "1G" */
+  HERD_PARAM_PERCENT,  /* double field; written "80" or "80%" */
+  HERD_PARAM_INTEGER,  /* gint64 field */
+  HERD_PARAM_KIND_LAST
+} HerdParamKind;
+
+/* A size parameter whose value is HERD_PARAM_UNSET is switched off. */
+#define HERD_PARAM_UNSET G_GINT64_CONSTANT (-1)
+
+typedef struct
+{
+  const char *name;       /* as in behaviour.md, e.g. "HighUtilization" */
+  HerdParamKind kind;
+  gsize offset;           /* of the field in its struct */
+  const char *defaults[HERD_PROFILE_LAST]; /* as written in a scenario;
+                                              "unset" where off */
+  gint64 min, max;        /* integer/percent bounds (inclusive) */
+  const char *doc;        /* one line for --help and docs */
+} HerdParamInfo;
+
+/* Global parameters of the manager. */
+typedef struct
+{
+  gint64 host_reserved_mib;        /* HostReservedMemory */
+  gint64 vm_memory_overhead_mib;   /* VmMemoryOverhead */
+  double unmeasured_cpu_percent;   /* UnmeasuredVmCpuPerVcpu */
+} HerdParams;
+
+/* Per-cluster scheduling policy parameters. */
+typedef struct
+{
+  double high_utilization;           /* HighUtilization, percent */
+  double low_utilization;            /* LowUtilization, percent */
+  HerdTime cpu_overcommit_duration;  /* CpuOverCommitDuration */
+  gint64 max_free_memory_for_over_utilized_mib;  /* or HERD_PARAM_UNSET */
+  gint64 min_free_memory_for_under_utilized_mib; /* or HERD_PARAM_UNSET */
+  gint64 hosts_in_reserve;           /* HostsInReserve */
+  gint64 high_vm_count;              /* HighVmCount */
+  gint64 migration_threshold;        /* MigrationThreshold */
+  gint64 spm_vm_grace;               /* SpmVmGrace */
+} HerdPolicyParams;
+
+#define HERD_PARAMS_ERROR (herd_params_error_quark ())
+GQuark herd_params_error_quark (void);
+
+typedef enum
+{
+  HERD_PARAMS_ERROR_UNKNOWN, /* no parameter of that name */
+  HERD_PARAMS_ERROR_VALUE,   /* the value does not parse or is out of range */
+  HERD_PARAMS_ERROR_LAST
+} HerdParamsError;
+
+/* The descriptor tables, terminated by an entry whose name is NULL. */
+const HerdParamInfo *herd_params_table (void);
+const HerdParamInfo *herd_policy_params_table (void);
+
+const char *herd_profile_name (HerdProfile profile);
+gboolean herd_profile_from_string (const char *text, HerdProfile *out);
+
+/* Fills every field with the profile's defaults. */
+void herd_params_init (HerdParams *params, HerdProfile profile);
+void herd_policy_params_init (HerdPolicyParams *params, HerdProfile profile);
+
+/* Sets one parameter by name from its written value.  Errors:
+ * HERD_PARAMS_ERROR_UNKNOWN, or HERD_PARAMS_ERROR_VALUE with a message
+ * saying what was expected. */
+gboolean herd_params_set (HerdParams *params, const char *name,
+                          const char *value, GError **error);
+gboolean herd_policy_params_set (HerdPolicyParams *params, const char *name,
+                                 const char *value, GError **error);

@@ -1,0 +1,94 @@
+/* scheduler.h: placing a VM on a host (behaviour.md §2).
+ *
+ * The pipeline, per cluster: filters (hard: remove hosts) -> weights (soft:
+ * score hosts, lower raw score is better) -> rank selector.  For each
+ * weight, a host's rank is the number of candidate hosts whose score is the
+ * same or worse than its own; its total is the sum over weights of factor x
+ * rank; the highest total wins, ties going to the lowest host id.
+ *
+ * Filters and weights are policy units in tables (scheduler.c); a policy is
+ * the list of units it runs with their factors.  The scheduler keeps flat
+ * scratch arrays sized to the largest cluster, so a decision allocates
+ * nothing: O(hosts x units) for filters and scores plus one radix sort of
+ * the candidates per weight.
+ *
+ * A decision can be explained: pass a HerdPlacementTrace to get, per host
+ * of the cluster, the filter that removed it or its rank per weight and its
+ * total. */
+#pragma once
+
+#include <glib.h>
+
+#include "core/model.h"
+
+typedef enum
+{
+  HERD_FILTER_CPU,    /* enough cores for the VM's vCPUs */
+  HERD_FILTER_MEMORY, /* physical free memory and overcommit */
+  HERD_FILTER_STATUS, /* the host is Up (not a policy unit: always first) */
+  HERD_FILTER_MIGRATION, /* not the VM's current host */
+  HERD_FILTER_LAST
+} HerdFilterKind;
+
+typedef enum
+{
+  HERD_WEIGHT_EVEN_CPU,    /* projected CPU load, x2 */
+  HERD_WEIGHT_EVEN_MEMORY, /* free memory left, x1 */
+  HERD_WEIGHT_LAST
+} HerdWeightKind;
+
+#define HERD_FILTER_NONE HERD_FILTER_LAST
+
+typedef struct
+{
+  HerdId host;
+  HerdFilterKind rejected_by;       /* HERD_FILTER_NONE if it passed */
+  gint64 score[HERD_WEIGHT_LAST];   /* raw scores (lower is better) */
+  guint32 rank[HERD_WEIGHT_LAST];
+  guint64 total;
+} HerdPlacementHost;
+
+/* Filled by herd_scheduler_place when passed: one entry per host of the
+ * VM's cluster, in host id order. */
+typedef struct
+{
+  GArray *hosts; /* HerdPlacementHost */
+  HerdId chosen;
+} HerdPlacementTrace;
+
+typedef struct _HerdScheduler HerdScheduler;
+
+HerdScheduler *herd_scheduler_new (HerdModel *model);
+void herd_scheduler_free (HerdScheduler *scheduler);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HerdScheduler, herd_scheduler_free)
+
+/* Chooses a host of the VM's cluster for it, or HERD_ID_NONE.  source is
+ * the host it runs on when this is a migration (HERD_ID_NONE for a start).
+ * rejected, if not NULL, receives per filter the number of hosts it
+ * removed (array of HERD_FILTER_LAST).  trace may be NULL. */
+HerdId herd_scheduler_place (HerdScheduler *scheduler, HerdId vm,
+                             HerdId source, guint32 *rejected,
+                             HerdPlacementTrace *trace);
+
+/* Memory a VM books on its host: defined memory plus overhead, MiB. */
+gint64 herd_scheduler_vm_memory_need (const HerdModel *model,
+                                      const HerdVm *vm);
+/* CPU a VM is expected to use, millicores: measured, or the unmeasured
+ * estimate (UnmeasuredVmCpuPerVcpu of each vCPU). */
+gint64 herd_scheduler_vm_cpu_estimate (const HerdModel *model,
+                                       const HerdVm *vm);
+
+const char *herd_filter_name (HerdFilterKind filter);
+const char *herd_weight_name (HerdWeightKind weight);
+guint herd_weight_factor (HerdWeightKind weight);
+
+void herd_placement_trace_init (HerdPlacementTrace *trace);
+void herd_placement_trace_clear (HerdPlacementTrace *trace);
+
+/* The rank selector on its own, for tests and the explain output: given n
+ * raw scores per weight (scores[w * n + i]) and the factors, writes ranks
+ * (same layout) and totals, and returns the index of the winner (lowest
+ * index among equal totals).  n > 0. */
+guint herd_rank_select (guint n, guint n_weights, const gint64 *scores,
+                        const guint *factors, guint32 *ranks,
+                        guint64 *totals);

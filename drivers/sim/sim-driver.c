@@ -1,0 +1,144 @@
+/* sim-driver.c: the driver tables implemented on the simulated world
+ * (see sim-driver.h).  Slots the simulator does not model yet stay NULL,
+ * so the wrappers answer "unsupported" for them. */
+#include "drivers/sim/sim-driver.h"
+
+static HerdWorld *
+world_of (HerdDriver *drv)
+{
+  return drv->priv;
+}
+
+static HerdTime
+sim_now (HerdDriver *drv)
+{
+  return herd_world_engine (world_of (drv))->now;
+}
+
+static HerdTimerId
+sim_timer_add (HerdDriver *drv, HerdTime at, HerdTimerFunc fn, gpointer ctx,
+               guint64 arg)
+{
+  HerdEngine *engine = herd_world_engine (world_of (drv));
+  return herd_engine_at (engine, MAX (at, engine->now), fn, ctx, arg);
+}
+
+static gboolean
+sim_timer_cancel (HerdDriver *drv, HerdTimerId id)
+{
+  return herd_engine_cancel (herd_world_engine (world_of (drv)), id);
+}
+
+static guint32
+sim_random_uniform (HerdDriver *drv, const char *stream, guint32 n)
+{
+  HerdEngine *engine = herd_world_engine (world_of (drv));
+  g_autofree char *name = g_strdup_printf ("core.%s", stream);
+  return (guint32) gsl_rng_uniform_int (herd_rng_set_stream (engine->rng,
+                                                             name),
+                                        n);
+}
+
+static const HerdClockOps sim_clock = {
+  .now = sim_now,
+  .timer_add = sim_timer_add,
+  .timer_cancel = sim_timer_cancel,
+  .random_uniform = sim_random_uniform,
+};
+
+static gboolean
+sim_connect (HerdDriver *drv, HerdId host, GError **error)
+{
+  return herd_world_host_connect (world_of (drv), host, error);
+}
+
+static gboolean
+sim_poll_stats (HerdDriver *drv, HerdId host, HerdHostStats *out,
+                GError **error)
+{
+  herd_world_host_report (world_of (drv), host, &out->cpu_used_mc,
+                          &out->mem_free_mib, &out->vm_count);
+  return TRUE;
+}
+
+static gboolean
+sim_vm_stats (HerdDriver *drv, HerdId vm, gint64 *cpu_used_mc, GError **error)
+{
+  *cpu_used_mc = herd_world_vm_cpu_used (world_of (drv), vm);
+  return TRUE;
+}
+
+static gboolean
+sim_vm_start (HerdDriver *drv, HerdId host, HerdId vm, GError **error)
+{
+  return herd_world_vm_start (world_of (drv), host, vm, error);
+}
+
+static gboolean
+sim_vm_stop (HerdDriver *drv, HerdId host, HerdId vm, GError **error)
+{
+  return herd_world_vm_stop (world_of (drv), host, vm, error);
+}
+
+static GArray *
+sim_vm_list (HerdDriver *drv, HerdId host, GError **error)
+{
+  HerdWorld *world = world_of (drv);
+  GArray *ids = g_array_new (FALSE, FALSE, sizeof (HerdId));
+  for (HerdId vm = 0; vm < herd_world_n_vms (world); vm++)
+    if (herd_world_vm (world, vm)->host == host)
+      g_array_append_val (ids, vm);
+  return ids;
+}
+
+static const HerdHostOps sim_hosts = {
+  .connect = sim_connect,
+  .poll_stats = sim_poll_stats,
+  .vm_stats = sim_vm_stats,
+  .vm_start = sim_vm_start,
+  .vm_stop = sim_vm_stop,
+  .vm_list = sim_vm_list,
+};
+
+static const HerdDriverClass sim_driver_class = {
+  .name = "sim",
+  .description = "the deterministic simulated cluster",
+  .clock = &sim_clock,
+  .hosts = &sim_hosts,
+};
+
+/* World reports -> driver events. */
+static void
+world_host_reachable (gpointer ctx, HerdId host)
+{
+  herd_driver_emit_host_reachable (ctx, host);
+}
+
+static void
+world_host_stats (gpointer ctx, HerdId host, gint64 cpu_used_mc,
+                  gint64 mem_free_mib, guint32 vm_count)
+{
+  HerdHostStats stats = { cpu_used_mc, mem_free_mib, vm_count };
+  herd_driver_emit_host_stats (ctx, host, &stats);
+}
+
+static void
+world_vm_state (gpointer ctx, HerdId vm, HerdId host, HerdVmStatus status)
+{
+  herd_driver_emit_vm_state (ctx, vm, host, status, HERD_PAUSE_NONE);
+}
+
+static const HerdWorldObserver world_observer = {
+  .host_reachable = world_host_reachable,
+  .host_stats = world_host_stats,
+  .vm_state = world_vm_state,
+};
+
+HerdDriver *
+herd_sim_driver_open (HerdModel *model, gpointer world, GError **error)
+{
+  g_assert (world != NULL);
+  HerdDriver *drv = herd_driver_new (&sim_driver_class, model, world);
+  herd_world_set_observer (world, &world_observer, drv);
+  return drv;
+}

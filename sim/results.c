@@ -1,0 +1,313 @@
+/* results.c: writing runs into the SQLite results database
+ * (see results.h and docs/results.md). */
+#include "sim/results.h"
+
+#include <sqlite3.h>
+
+G_DEFINE_QUARK (herd-results-error-quark, herd_results_error)
+
+enum
+{
+  STMT_EVENT,
+  STMT_HOST,
+  STMT_VM,
+  STMT_HOST_SAMPLE,
+  STMT_VM_SAMPLE,
+  STMT_SUMMARY,
+  STMT_LAST
+};
+
+static const char *const statements[STMT_LAST] = {
+  [STMT_EVENT] = "INSERT INTO events (run_id, time_ns, code, name, severity,"
+                 " object, details) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+  [STMT_HOST] = "INSERT INTO hosts (run_id, host_id, name, cluster, cores,"
+                " memory_mib) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+  [STMT_VM] = "INSERT INTO vms (run_id, vm_id, name, cluster, vcpus,"
+              " memory_mib) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+  [STMT_HOST_SAMPLE]
+  = "INSERT INTO host_samples (run_id, time_ns, host_id, status,"
+    " cpu_percent, demand_percent, mem_used_mib, vm_count)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+  [STMT_VM_SAMPLE] = "INSERT INTO vm_samples (run_id, time_ns, vm_id,"
+                     " host_id, status, cpu_percent)"
+                     " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+  [STMT_SUMMARY] = "INSERT OR REPLACE INTO summary (run_id, metric, value)"
+                   " VALUES (?1, ?2, ?3)",
+};
+
+static const char schema[]
+    = "CREATE TABLE IF NOT EXISTS runs ("
+      " run_id INTEGER PRIMARY KEY,"
+      " scenario TEXT NOT NULL, scenario_path TEXT, scenario_text TEXT,"
+      " seed INTEGER NOT NULL, duration_ns INTEGER NOT NULL,"
+      " herd_version TEXT NOT NULL, status TEXT NOT NULL);"
+      "CREATE TABLE IF NOT EXISTS events ("
+      " run_id INTEGER NOT NULL REFERENCES runs(run_id),"
+      " time_ns INTEGER NOT NULL, code INTEGER NOT NULL, name TEXT NOT NULL,"
+      " severity TEXT NOT NULL, object TEXT NOT NULL, details TEXT NOT NULL);"
+      "CREATE TABLE IF NOT EXISTS hosts ("
+      " run_id INTEGER NOT NULL REFERENCES runs(run_id),"
+      " host_id INTEGER NOT NULL, name TEXT NOT NULL, cluster TEXT NOT NULL,"
+      " cores INTEGER NOT NULL, memory_mib INTEGER NOT NULL,"
+      " PRIMARY KEY (run_id, host_id));"
+      "CREATE TABLE IF NOT EXISTS vms ("
+      " run_id INTEGER NOT NULL REFERENCES runs(run_id),"
+      " vm_id INTEGER NOT NULL, name TEXT NOT NULL, cluster TEXT NOT NULL,"
+      " vcpus INTEGER NOT NULL, memory_mib INTEGER NOT NULL,"
+      " PRIMARY KEY (run_id, vm_id));"
+      "CREATE TABLE IF NOT EXISTS host_samples ("
+      " run_id INTEGER NOT NULL REFERENCES runs(run_id),"
+      " time_ns INTEGER NOT NULL, host_id INTEGER NOT NULL,"
+      " status TEXT NOT NULL, cpu_percent REAL NOT NULL,"
+      " demand_percent REAL NOT NULL, mem_used_mib INTEGER NOT NULL,"
+      " vm_count INTEGER NOT NULL);"
+      "CREATE TABLE IF NOT EXISTS vm_samples ("
+      " run_id INTEGER NOT NULL REFERENCES runs(run_id),"
+      " time_ns INTEGER NOT NULL, vm_id INTEGER NOT NULL, host_id INTEGER,"
+      " status TEXT NOT NULL, cpu_percent REAL NOT NULL);"
+      "CREATE TABLE IF NOT EXISTS summary ("
+      " run_id INTEGER NOT NULL REFERENCES runs(run_id),"
+      " metric TEXT NOT NULL, value REAL NOT NULL,"
+      " PRIMARY KEY (run_id, metric));"
+      "CREATE INDEX IF NOT EXISTS events_run ON events (run_id, time_ns);"
+      "CREATE INDEX IF NOT EXISTS host_samples_run"
+      " ON host_samples (run_id, host_id, time_ns);"
+      "CREATE INDEX IF NOT EXISTS vm_samples_run"
+      " ON vm_samples (run_id, vm_id, time_ns);";
+
+struct _HerdResults
+{
+  sqlite3 *db;
+  char *path;
+  sqlite3_stmt *stmt[STMT_LAST];
+  gint64 run_id;
+  int first_error;        /* first failed step of the run, SQLITE_OK if none */
+  char *first_error_text;
+};
+
+static gboolean
+sql_fail (HerdResults *r, GError **error, const char *what)
+{
+  g_set_error (error, HERD_RESULTS_ERROR, HERD_RESULTS_ERROR_SQL,
+               "%s: %s: %s", r->path, what, sqlite3_errmsg (r->db));
+  return FALSE;
+}
+
+static gboolean
+exec (HerdResults *r, const char *sql, GError **error)
+{
+  char *msg = NULL;
+  if (sqlite3_exec (r->db, sql, NULL, NULL, &msg) == SQLITE_OK)
+    return TRUE;
+  g_set_error (error, HERD_RESULTS_ERROR, HERD_RESULTS_ERROR_SQL, "%s: %s",
+               r->path, msg != NULL ? msg : "error");
+  sqlite3_free (msg);
+  return FALSE;
+}
+
+HerdResults *
+herd_results_open (const char *path, GError **error)
+{
+  g_autoptr (HerdResults) r = g_new0 (HerdResults, 1);
+  r->path = g_strdup (path);
+  r->run_id = -1;
+  if (sqlite3_open (path, &r->db) != SQLITE_OK)
+    {
+      sql_fail (r, error, "cannot open");
+      return NULL;
+    }
+  sqlite3_busy_timeout (r->db, 10000);
+  if (!exec (r, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", error)
+      || !exec (r, schema, error))
+    return NULL;
+  for (int i = 0; i < STMT_LAST; i++)
+    if (sqlite3_prepare_v2 (r->db, statements[i], -1, &r->stmt[i], NULL)
+        != SQLITE_OK)
+      {
+        sql_fail (r, error, "cannot prepare");
+        return NULL;
+      }
+  return g_steal_pointer (&r);
+}
+
+void
+herd_results_close (HerdResults *results)
+{
+  if (results == NULL)
+    return;
+  if (results->run_id >= 0)
+    sqlite3_exec (results->db, "ROLLBACK", NULL, NULL, NULL);
+  for (int i = 0; i < STMT_LAST; i++)
+    sqlite3_finalize (results->stmt[i]);
+  sqlite3_close (results->db);
+  g_free (results->first_error_text);
+  g_free (results->path);
+  g_free (results);
+}
+
+gint64
+herd_results_begin_run (HerdResults *r, const HerdRunInfo *info,
+                        GError **error)
+{
+  g_assert (r->run_id < 0);
+  if (!exec (r, "BEGIN IMMEDIATE", error))
+    return -1;
+  sqlite3_stmt *s = NULL;
+  if (sqlite3_prepare_v2 (r->db,
+                          "INSERT INTO runs (scenario, scenario_path,"
+                          " scenario_text, seed, duration_ns, herd_version,"
+                          " status) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
+                          " 'running')",
+                          -1, &s, NULL)
+      != SQLITE_OK)
+    {
+      sql_fail (r, error, "cannot prepare");
+      exec (r, "ROLLBACK", NULL);
+      return -1;
+    }
+  sqlite3_bind_text (s, 1, info->scenario_name, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (s, 2, info->scenario_path, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (s, 3, info->scenario_text, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (s, 4, (sqlite3_int64) info->seed);
+  sqlite3_bind_int64 (s, 5, info->duration);
+  sqlite3_bind_text (s, 6, HERD_VERSION, -1, SQLITE_STATIC);
+  int rc = sqlite3_step (s);
+  sqlite3_finalize (s);
+  if (rc != SQLITE_DONE)
+    {
+      sql_fail (r, error, "cannot insert the run");
+      exec (r, "ROLLBACK", NULL);
+      return -1;
+    }
+  r->run_id = sqlite3_last_insert_rowid (r->db);
+  r->first_error = SQLITE_OK;
+  g_clear_pointer (&r->first_error_text, g_free);
+  return r->run_id;
+}
+
+/* Runs a bound statement; remembers the first failure for end_run. */
+static void
+step (HerdResults *r, sqlite3_stmt *s)
+{
+  int rc = sqlite3_step (s);
+  if (rc != SQLITE_DONE && r->first_error == SQLITE_OK)
+    {
+      r->first_error = rc;
+      r->first_error_text = g_strdup (sqlite3_errmsg (r->db));
+    }
+  sqlite3_reset (s);
+}
+
+void
+herd_results_add_host (HerdResults *r, guint32 id, const char *name,
+                       const char *cluster, guint32 cores, gint64 memory_mib)
+{
+  sqlite3_stmt *s = r->stmt[STMT_HOST];
+  sqlite3_bind_int64 (s, 1, r->run_id);
+  sqlite3_bind_int64 (s, 2, id);
+  sqlite3_bind_text (s, 3, name, -1, SQLITE_STATIC);
+  sqlite3_bind_text (s, 4, cluster, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (s, 5, cores);
+  sqlite3_bind_int64 (s, 6, memory_mib);
+  step (r, s);
+}
+
+void
+herd_results_add_vm (HerdResults *r, guint32 id, const char *name,
+                     const char *cluster, guint32 vcpus, gint64 memory_mib)
+{
+  sqlite3_stmt *s = r->stmt[STMT_VM];
+  sqlite3_bind_int64 (s, 1, r->run_id);
+  sqlite3_bind_int64 (s, 2, id);
+  sqlite3_bind_text (s, 3, name, -1, SQLITE_STATIC);
+  sqlite3_bind_text (s, 4, cluster, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (s, 5, vcpus);
+  sqlite3_bind_int64 (s, 6, memory_mib);
+  step (r, s);
+}
+
+void
+herd_results_audit_sink (const HerdAuditEvent *event, gpointer user_data)
+{
+  HerdResults *r = user_data;
+  const HerdAuditInfo *info = herd_audit_info (event->type);
+  sqlite3_stmt *s = r->stmt[STMT_EVENT];
+  sqlite3_bind_int64 (s, 1, r->run_id);
+  sqlite3_bind_int64 (s, 2, event->time);
+  sqlite3_bind_int (s, 3, info->code);
+  sqlite3_bind_text (s, 4, info->name, -1, SQLITE_STATIC);
+  sqlite3_bind_text (s, 5, herd_severity_name (info->severity), -1,
+                     SQLITE_STATIC);
+  sqlite3_bind_text (s, 6, event->object, -1, SQLITE_STATIC);
+  sqlite3_bind_text (s, 7, event->details, -1, SQLITE_STATIC);
+  step (r, s);
+}
+
+void
+herd_results_add_host_sample (HerdResults *r, HerdTime t, guint32 host,
+                              const char *status, double cpu_percent,
+                              double demand_percent, gint64 mem_used_mib,
+                              guint32 vm_count)
+{
+  sqlite3_stmt *s = r->stmt[STMT_HOST_SAMPLE];
+  sqlite3_bind_int64 (s, 1, r->run_id);
+  sqlite3_bind_int64 (s, 2, t);
+  sqlite3_bind_int64 (s, 3, host);
+  sqlite3_bind_text (s, 4, status, -1, SQLITE_STATIC);
+  sqlite3_bind_double (s, 5, cpu_percent);
+  sqlite3_bind_double (s, 6, demand_percent);
+  sqlite3_bind_int64 (s, 7, mem_used_mib);
+  sqlite3_bind_int64 (s, 8, vm_count);
+  step (r, s);
+}
+
+void
+herd_results_add_vm_sample (HerdResults *r, HerdTime t, guint32 vm,
+                            guint32 host, const char *status,
+                            double cpu_percent)
+{
+  sqlite3_stmt *s = r->stmt[STMT_VM_SAMPLE];
+  sqlite3_bind_int64 (s, 1, r->run_id);
+  sqlite3_bind_int64 (s, 2, t);
+  sqlite3_bind_int64 (s, 3, vm);
+  if (host == G_MAXUINT32)
+    sqlite3_bind_null (s, 4);
+  else
+    sqlite3_bind_int64 (s, 4, host);
+  sqlite3_bind_text (s, 5, status, -1, SQLITE_STATIC);
+  sqlite3_bind_double (s, 6, cpu_percent);
+  step (r, s);
+}
+
+void
+herd_results_add_summary (HerdResults *r, const char *metric, double value)
+{
+  sqlite3_stmt *s = r->stmt[STMT_SUMMARY];
+  sqlite3_bind_int64 (s, 1, r->run_id);
+  sqlite3_bind_text (s, 2, metric, -1, SQLITE_STATIC);
+  sqlite3_bind_double (s, 3, value);
+  step (r, s);
+}
+
+gboolean
+herd_results_end_run (HerdResults *r, GError **error)
+{
+  g_assert (r->run_id >= 0);
+  if (r->first_error != SQLITE_OK)
+    {
+      g_set_error (error, HERD_RESULTS_ERROR, HERD_RESULTS_ERROR_SQL,
+                   "%s: writing run %" G_GINT64_FORMAT ": %s", r->path,
+                   r->run_id, r->first_error_text);
+      exec (r, "ROLLBACK", NULL);
+      r->run_id = -1;
+      return FALSE;
+    }
+  g_autofree char *done = g_strdup_printf (
+      "UPDATE runs SET status = 'done' WHERE run_id = %" G_GINT64_FORMAT,
+      r->run_id);
+  gboolean ok = exec (r, done, error) && exec (r, "COMMIT", error);
+  if (!ok)
+    exec (r, "ROLLBACK", NULL);
+  r->run_id = -1;
+  return ok;
+}

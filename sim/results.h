@@ -1,0 +1,63 @@
+/* results.h: the results database ("history database") of simulation runs.
+ *
+ * One SQLite file holds any number of runs, keyed by run id: the scenario
+ * text and seed, the audit events, periodic host and VM samples and a
+ * summary (metric, value) per run.  The schema is documented in
+ * docs/results.md; it only ever gains tables and columns.  Rows of a run are
+ * written inside one transaction, committed when the run ends, so a
+ * failed or interrupted run leaves no partial rows behind. */
+#pragma once
+
+#include <glib.h>
+
+#include "core/audit.h"
+#include "core/herd-time.h"
+
+#define HERD_RESULTS_ERROR (herd_results_error_quark ())
+GQuark herd_results_error_quark (void);
+
+typedef enum
+{
+  HERD_RESULTS_ERROR_SQL,
+  HERD_RESULTS_ERROR_LAST
+} HerdResultsError;
+
+typedef struct _HerdResults HerdResults;
+
+/* Opens (creating if needed) the database at path. */
+HerdResults *herd_results_open (const char *path, GError **error);
+void herd_results_close (HerdResults *results);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HerdResults, herd_results_close)
+
+typedef struct
+{
+  const char *scenario_name;
+  const char *scenario_path;
+  const char *scenario_text;
+  guint64 seed;
+  HerdTime duration;
+} HerdRunInfo;
+
+/* Starts a run's transaction and row; returns the run id or -1. */
+gint64 herd_results_begin_run (HerdResults *results, const HerdRunInfo *info,
+                               GError **error);
+void herd_results_add_host (HerdResults *results, guint32 id,
+                            const char *name, const char *cluster,
+                            guint32 cores, gint64 memory_mib);
+void herd_results_add_vm (HerdResults *results, guint32 id, const char *name,
+                          const char *cluster, guint32 vcpus,
+                          gint64 memory_mib);
+/* An audit sink (user_data = the HerdResults). */
+void herd_results_audit_sink (const HerdAuditEvent *event,
+                              gpointer user_data);
+void herd_results_add_host_sample (HerdResults *results, HerdTime t,
+                                   guint32 host, const char *status,
+                                   double cpu_percent, double demand_percent,
+                                   gint64 mem_used_mib, guint32 vm_count);
+void herd_results_add_vm_sample (HerdResults *results, HerdTime t,
+                                 guint32 vm, guint32 host, const char *status,
+                                 double cpu_percent);
+void herd_results_add_summary (HerdResults *results, const char *metric,
+                               double value);
+/* Commits the run (FALSE + error if any row failed to be written). */
+gboolean herd_results_end_run (HerdResults *results, GError **error);

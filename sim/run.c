@@ -1,0 +1,306 @@
+/* run.c: a simulation run (see run.h). */
+#include "sim/run.h"
+
+#include <string.h>
+
+#include "drivers/driver.h"
+#include "sim/results.h"
+#include "sim/world.h"
+
+typedef struct
+{
+  HerdScenario *scenario;
+  HerdModel *model;
+  HerdEngine *engine;
+  HerdWorld *world;
+  HerdManager *manager;
+  HerdResults *results;
+  HerdSamples samples;
+  HerdTime *stop_at;       /* per VM: end of its lifetime, or NEVER */
+} Run;
+
+void
+herd_run_options_init (HerdRunOptions *options)
+{
+  memset (options, 0, sizeof *options);
+  options->until = HERD_TIME_NEVER;
+  options->samples = HERD_SAMPLES_ALL;
+}
+
+void
+herd_run_trace_sink (const HerdAuditEvent *event, gpointer user_data)
+{
+  char t[HERD_TIME_BUF];
+  const HerdAuditInfo *info = herd_audit_info (event->type);
+  fprintf (user_data, "%s %d %s %s%s%s\n", herd_time_format (event->time, t),
+           info->code, info->name, event->object,
+           event->details[0] != '\0' ? " " : "", event->details);
+}
+
+static void
+vm_lifetime_ends (gpointer ctx, guint64 arg)
+{
+  Run *run = ctx;
+  herd_manager_vm_stop (run->manager, (HerdId) arg, NULL);
+}
+
+/* A VM's arrival: the user asks the manager to run it.  A start that no
+ * host can take is recorded by the manager; the user does not retry. */
+static void
+vm_arrives (gpointer ctx, guint64 arg)
+{
+  Run *run = ctx;
+  HerdId vm = (HerdId) arg;
+  if (herd_manager_vm_run (run->manager, vm, NULL)
+      && run->stop_at[vm] != HERD_TIME_NEVER)
+    herd_engine_at (run->engine, run->stop_at[vm], vm_lifetime_ends, ctx,
+                    arg);
+}
+
+static void
+action_runs (gpointer ctx, guint64 arg)
+{
+  Run *run = ctx;
+  const HerdAction *action = g_ptr_array_index (run->scenario->actions, arg);
+  HerdId vm = herd_model_find_vm (run->model, action->target);
+  g_autoptr (GError) error = NULL;
+  gboolean ok = FALSE;
+
+  switch (action->kind)
+    {
+    case HERD_ACTION_START:
+      ok = herd_manager_vm_run (run->manager, vm, &error);
+      break;
+    case HERD_ACTION_STOP:
+      ok = herd_manager_vm_stop (run->manager, vm, &error);
+      break;
+    case HERD_ACTION_KIND_LAST:
+      g_assert_not_reached ();
+    }
+  if (!ok)
+    g_debug ("action %s: %s", action->name, error->message);
+}
+
+/* Draws every VM's arrival and lifetime, in VM id order, from the streams
+ * "arrival.GROUP" and "lifetime.GROUP", and schedules the arrivals. */
+static void
+schedule_users (Run *run)
+{
+  const GPtrArray *groups = run->scenario->vm_groups;
+  run->stop_at = g_new (HerdTime, run->model->vms->len);
+  for (guint g = 0; g < groups->len; g++)
+    {
+      const HerdVmGroup *group = g_ptr_array_index (groups, g);
+      g_autofree char *a_name = g_strdup_printf ("arrival.%s", group->name);
+      g_autofree char *l_name = g_strdup_printf ("lifetime.%s", group->name);
+      gsl_rng *a_rng = herd_rng_set_stream (run->engine->rng, a_name);
+      gsl_rng *l_rng = herd_rng_set_stream (run->engine->rng, l_name);
+      for (guint i = 0; i < group->count; i++)
+        {
+          HerdId vm = group->first + i;
+          HerdTime at = herd_distribution_sample (&group->arrival, a_rng);
+          run->stop_at[vm] = HERD_TIME_NEVER;
+          if (group->has_lifetime)
+            run->stop_at[vm]
+                = at + herd_distribution_sample (&group->lifetime, l_rng);
+          herd_engine_at (run->engine, at, vm_arrives, run, vm);
+        }
+    }
+  for (guint i = 0; i < run->scenario->actions->len; i++)
+    {
+      const HerdAction *action = g_ptr_array_index (run->scenario->actions, i);
+      herd_engine_at (run->engine, action->at, action_runs, run, i);
+    }
+}
+
+static void
+take_samples (gpointer ctx, guint64 arg)
+{
+  Run *run = ctx;
+  HerdTime now = run->engine->now;
+
+  for (HerdId id = 0; id < run->model->hosts->len; id++)
+    {
+      const HerdHost *host = herd_model_host (run->model, id);
+      const HerdSimHost *h = herd_world_host (run->world, id);
+      double cap = (double) h->capacity_mc;
+      herd_results_add_host_sample (
+          run->results, now, id, herd_host_status_name (host->status),
+          100.0 * (double) MIN (h->demand_mc, h->capacity_mc) / cap,
+          100.0 * (double) h->demand_mc / cap, h->mem_used_mib,
+          h->vm_count);
+    }
+  if (run->samples == HERD_SAMPLES_ALL)
+    for (HerdId id = 0; id < run->model->vms->len; id++)
+      {
+        const HerdVm *vm = herd_model_vm (run->model, id);
+        const HerdSimVm *v = herd_world_vm (run->world, id);
+        double used = (double) herd_world_vm_cpu_used (run->world, id);
+        herd_results_add_vm_sample (run->results, now, id, v->host,
+                                    herd_vm_status_name (vm->status),
+                                    100.0 * used / (v->vcpus * 1000.0));
+      }
+  herd_engine_at (run->engine, now + run->scenario->sample_interval,
+                  take_samples, run, 0);
+}
+
+static void
+summarise (Run *run, HerdRunSummary *sum)
+{
+  double served = 0, capacity = 0, demand = 0, unserved = 0, energy = 0;
+  double max_load = 0;
+  for (HerdId id = 0; id < herd_world_n_hosts (run->world); id++)
+    {
+      const HerdSimHost *h = herd_world_host (run->world, id);
+      served += h->served_mc_s;
+      capacity += (double) h->capacity_mc * herd_time_to_seconds (h->up_ns);
+      demand += h->demand_mc_s;
+      unserved += h->unserved_mc_s;
+      energy += h->energy_j;
+      max_load = MAX (max_load, h->load_max);
+    }
+  const HerdManagerStats *stats = herd_manager_stats (run->manager);
+  sum->sim_time = run->engine->now;
+  sum->events = run->engine->events;
+  sum->hosts = run->model->hosts->len;
+  sum->vms = run->model->vms->len;
+  sum->placements = stats->placements;
+  sum->placement_failures = stats->placement_failures;
+  sum->vms_running = 0;
+  for (HerdId id = 0; id < run->model->vms->len; id++)
+    sum->vms_running += herd_model_vm (run->model, id)->status != HERD_VM_DOWN;
+  sum->mean_host_cpu = capacity > 0 ? 100.0 * served / capacity : 0;
+  sum->max_host_cpu = 100.0 * max_load;
+  sum->cpu_demand_core_hours = demand / 1000.0 / 3600.0;
+  sum->unserved_core_hours = unserved / 1000.0 / 3600.0;
+  sum->energy_kwh = energy / 3.6e6;
+}
+
+static void
+write_summary (HerdResults *r, const HerdRunSummary *sum, HerdAudit *audit)
+{
+  herd_results_add_summary (r, "sim_seconds",
+                            herd_time_to_seconds (sum->sim_time));
+  herd_results_add_summary (r, "events", (double) sum->events);
+  herd_results_add_summary (r, "wall_seconds", sum->wall_seconds);
+  herd_results_add_summary (r, "hosts", (double) sum->hosts);
+  herd_results_add_summary (r, "vms", (double) sum->vms);
+  herd_results_add_summary (r, "placements", (double) sum->placements);
+  herd_results_add_summary (r, "placement_failures",
+                            (double) sum->placement_failures);
+  herd_results_add_summary (r, "vms_running_at_end",
+                            (double) sum->vms_running);
+  herd_results_add_summary (r, "mean_host_cpu_percent", sum->mean_host_cpu);
+  herd_results_add_summary (r, "max_host_cpu_percent", sum->max_host_cpu);
+  herd_results_add_summary (r, "cpu_demand_core_hours",
+                            sum->cpu_demand_core_hours);
+  herd_results_add_summary (r, "unserved_cpu_core_hours",
+                            sum->unserved_core_hours);
+  herd_results_add_summary (r, "energy_kwh", sum->energy_kwh);
+  for (int t = 0; t < HERD_AUDIT_LAST; t++)
+    {
+      g_autofree char *key = g_strdup_printf (
+          "audit.%s", herd_audit_info ((HerdAuditType) t)->name);
+      herd_results_add_summary (r, key, (double) sum->audit_counts[t]);
+    }
+}
+
+static void
+record_definitions (Run *run)
+{
+  HerdModel *m = run->model;
+  for (HerdId id = 0; id < m->hosts->len; id++)
+    {
+      const HerdHost *h = herd_model_host (m, id);
+      herd_results_add_host (run->results, id, h->name,
+                             herd_model_cluster (m, h->cluster)->name,
+                             h->cores, h->memory_mib);
+    }
+  for (HerdId id = 0; id < m->vms->len; id++)
+    {
+      const HerdVm *v = herd_model_vm (m, id);
+      herd_results_add_vm (run->results, id, v->name,
+                           herd_model_cluster (m, v->cluster)->name,
+                           v->vcpus, v->memory_mib);
+    }
+}
+
+gboolean
+herd_run_simulation (HerdScenario *scenario, const HerdRunOptions *options,
+                     HerdRunSummary *summary, GError **error)
+{
+  gint64 wall_start = g_get_monotonic_time ();
+  guint64 seed = options->seed_set ? options->seed : scenario->seed;
+  HerdTime until = options->until != HERD_TIME_NEVER ? options->until
+                                                     : scenario->duration;
+  Run run = { .scenario = scenario, .model = scenario->model };
+  g_autoptr (HerdEngine) engine = herd_engine_new (seed);
+  g_autoptr (HerdAudit) audit = herd_audit_new ();
+  g_autoptr (HerdResults) results = NULL;
+
+  memset (summary, 0, sizeof *summary);
+  summary->seed = seed;
+  summary->run_id = -1;
+  if (options->db_path != NULL)
+    {
+      results = herd_results_open (options->db_path, error);
+      if (results == NULL)
+        return FALSE;
+      HerdRunInfo info = { scenario->name, scenario->path, scenario->text,
+                           seed, until };
+      summary->run_id = herd_results_begin_run (results, &info, error);
+      if (summary->run_id < 0)
+        return FALSE;
+      herd_audit_add_sink (audit, herd_results_audit_sink, results);
+    }
+  if (options->trace != NULL)
+    herd_audit_add_sink (audit, herd_run_trace_sink, options->trace);
+
+  g_autoptr (HerdWorld) world = herd_world_new (
+      scenario, engine, scenario->model->params.vm_memory_overhead_mib);
+  g_autoptr (HerdDriver) driver
+      = herd_driver_open ("sim", scenario->model, world, error);
+  if (driver == NULL)
+    return FALSE;
+  g_autoptr (HerdManager) manager
+      = herd_manager_new (scenario->model, driver, audit);
+  run.engine = engine;
+  run.world = world;
+  run.manager = manager;
+  run.results = results;
+  run.samples = options->samples;
+
+  if (!herd_manager_start (manager, error))
+    {
+      g_free (run.stop_at);
+      return FALSE;
+    }
+  herd_world_start (world);
+  schedule_users (&run);
+  if (results != NULL)
+    {
+      record_definitions (&run);
+      if (run.samples != HERD_SAMPLES_NONE)
+        herd_engine_at (engine, 0, take_samples, &run, 0);
+    }
+
+  herd_engine_run (engine, until, options->progress, options->progress_data);
+  herd_world_finish (world);
+  summarise (&run, summary);
+  for (int t = 0; t < HERD_AUDIT_LAST; t++)
+    summary->audit_counts[t] = herd_audit_count (audit, (HerdAuditType) t);
+  summary->wall_seconds = (double) (g_get_monotonic_time () - wall_start)
+                          / 1e6;
+  g_free (run.stop_at);
+
+  /* The manager and driver go before the world they point into. */
+  g_clear_pointer (&manager, herd_manager_free);
+  g_clear_pointer (&driver, herd_driver_free);
+  if (results != NULL)
+    {
+      write_summary (results, summary, audit);
+      if (!herd_results_end_run (results, error))
+        return FALSE;
+    }
+  return TRUE;
+}

@@ -1,0 +1,72 @@
+/* run.h: one simulation run, from a loaded scenario to its summary.
+ *
+ * This is where the simulator meets the core: a run builds the engine, the
+ * simulated world, the sim driver and a manager on the scenario's model,
+ * then plays the scenario's users (VM arrivals, lifetimes, [action]s) by
+ * calling the manager's public API, exactly as an operator would.  It
+ * writes the event trace and the results database when asked and computes
+ * the summary.
+ *
+ * A scenario serves one run: the run changes its model (statuses, where
+ * VMs run).  Load it again for another run. */
+#pragma once
+
+#include <stdio.h>
+
+#include <glib.h>
+
+#include "core/audit.h"
+#include "core/manager.h"
+#include "sim/engine.h"
+#include "sim/scenario.h"
+
+typedef enum
+{
+  HERD_SAMPLES_ALL,   /* host and VM samples */
+  HERD_SAMPLES_HOSTS, /* host samples only */
+  HERD_SAMPLES_NONE,
+  HERD_SAMPLES_LAST
+} HerdSamples;
+
+typedef struct
+{
+  gboolean seed_set;     /* use seed instead of the scenario's */
+  guint64 seed;
+  HerdTime until;        /* HERD_TIME_NEVER: the scenario's duration */
+  FILE *trace;           /* one line per audit event, or NULL */
+  const char *db_path;   /* results database, or NULL */
+  HerdSamples samples;   /* what goes into the database */
+  HerdEngineProgressFunc progress;
+  gpointer progress_data;
+} HerdRunOptions;
+
+typedef struct
+{
+  guint64 seed;
+  HerdTime sim_time;           /* simulated time reached */
+  guint64 events;              /* engine events run */
+  double wall_seconds;
+  guint64 hosts, vms;
+  guint64 placements;          /* starts placed on a host */
+  guint64 placement_failures;  /* starts no host could take */
+  guint64 vms_running;         /* at the end */
+  double mean_host_cpu;        /* percent, time-weighted over up hosts */
+  double max_host_cpu;         /* percent, highest at any workload step */
+  double cpu_demand_core_hours;
+  double unserved_core_hours;  /* demand above capacity, not served */
+  double energy_kwh;
+  guint64 audit_counts[HERD_AUDIT_LAST];
+  gint64 run_id;               /* in the results database, or -1 */
+} HerdRunSummary;
+
+void herd_run_options_init (HerdRunOptions *options);
+
+/* Runs scenario as options say; fills summary.  FALSE + error when the
+ * results database cannot be written (nothing is committed then). */
+gboolean herd_run_simulation (HerdScenario *scenario,
+                              const HerdRunOptions *options,
+                              HerdRunSummary *summary, GError **error);
+
+/* Writes one trace line for event to the FILE in user_data:
+ * "TIME CODE NAME OBJECT DETAILS" with TIME in seconds.milliseconds. */
+void herd_run_trace_sink (const HerdAuditEvent *event, gpointer user_data);

@@ -1,0 +1,102 @@
+/* scenario.h: scenario files, read into the manager's model plus what only
+ * the simulator needs.
+ *
+ * A scenario is an INI file (GLib GKeyFile) in the vocabulary of
+ * design.md and docs/scenarios.md.  Loading is strict: an unknown group or
+ * key, a value without its unit, a negative count, a reference to an
+ * undefined cluster, a VM larger than every host of its cluster, ...
+ * fails with one HERD_SCENARIO_ERROR whose message names the file, the line,
+ * the group, the key and what was expected:
+ *   small.ini:12: [hosts h] memory: expected a size such as 16G, 512M or 2T,
+ *   got "lots"
+ *
+ * Hosts and VMs are defined in groups ([hosts h] with count = 4 makes hosts
+ * h-1 .. h-4); the model gets them in file order, and each group's members
+ * have consecutive ids.  What only the simulated cluster needs (workloads,
+ * arrival and lifetime distributions, power, boot times) is kept per group
+ * here, never in the core model. */
+#pragma once
+
+#include <glib.h>
+
+#include "core/model.h"
+#include "core/params.h"
+#include "sim/workload.h"
+
+#define HERD_SCENARIO_ERROR (herd_scenario_error_quark ())
+GQuark herd_scenario_error_quark (void);
+
+typedef enum
+{
+  HERD_SCENARIO_ERROR_READ,    /* the file cannot be read or parsed */
+  HERD_SCENARIO_ERROR_INVALID, /* a group, key or value is wrong */
+  HERD_SCENARIO_ERROR_LAST
+} HerdScenarioError;
+
+typedef struct
+{
+  char *name;
+  HerdId first;         /* id of the group's first host */
+  guint32 count;
+  double power_idle_w;  /* power at 0% CPU, watts */
+  double power_max_w;   /* power at 100% CPU, watts */
+  HerdTime boot_time;
+  char *fence_agent;    /* "none" when the host has no power management */
+} HerdHostGroup;
+
+typedef struct
+{
+  char *name;
+  HerdId first;         /* id of the group's first VM */
+  guint32 count;
+  HerdWorkloadSpec cpu;
+  gint64 memory_used_mib;   /* memory the guest touched */
+  gint64 dirty_rate;        /* bytes/s */
+  gint64 working_set_mib;
+  gint64 write_rate;        /* bytes/s */
+  HerdTime boot_time;       /* start request to Up */
+  HerdDistribution arrival; /* when each VM is started */
+  gboolean has_lifetime;
+  HerdDistribution lifetime; /* how long it runs before it is stopped */
+} HerdVmGroup;
+
+typedef enum
+{
+  HERD_ACTION_START,
+  HERD_ACTION_STOP,
+  HERD_ACTION_KIND_LAST
+} HerdActionKind;
+
+typedef struct
+{
+  char *name;
+  HerdTime at;
+  HerdActionKind kind;
+  char *target; /* name of the VM or host it acts on */
+} HerdAction;
+
+typedef struct
+{
+  char *path;
+  char *text;               /* the file as read, for the results database */
+  char *name;
+  HerdTime duration;
+  guint64 seed;
+  HerdTime sample_interval; /* results samples */
+  HerdTime stats_interval;  /* workload steps and host statistics */
+  HerdProfile profile;
+  HerdModel *model;
+  GPtrArray *host_groups;   /* HerdHostGroup *, file order */
+  GPtrArray *vm_groups;     /* HerdVmGroup * */
+  GPtrArray *actions;       /* HerdAction *, ordered by time then file */
+  GArray *host_group_of;    /* guint32 per host id: index in host_groups */
+  GArray *vm_group_of;      /* guint32 per VM id: index in vm_groups */
+} HerdScenario;
+
+HerdScenario *herd_scenario_load (const char *path, GError **error);
+HerdScenario *herd_scenario_load_data (const char *text, const char *path,
+                                       GError **error);
+void herd_scenario_free (HerdScenario *scenario);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HerdScenario, herd_scenario_free)
+
+const char *herd_action_kind_name (HerdActionKind kind);

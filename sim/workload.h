@@ -1,0 +1,75 @@
+/* workload.h: per-VM CPU demand models and time distributions.
+ *
+ * A workload model says how busy a VM's vCPUs are over time, in percent of
+ * its vCPUs:
+ *   constant(X)                      always X
+ *   diurnal(mean=X, peak=Y[, peak_at=T])
+ *                                    X + (Y - X) cos(2 pi (t - T) / 1 day),
+ *                                    clamped to [0, 100]; T defaults to 14h
+ *   walk(mean=X, low=Y, high=Z[, step=S])
+ *                                    a bounded random walk that starts at X
+ *                                    and moves by a uniform step in [-S, S]
+ *                                    per minute of simulated time (scaled by
+ *                                    the square root of the interval),
+ *                                    reflected at Y and Z; S defaults to 5%
+ * A distribution of times (VM arrival, lifetime) is one of:
+ *   DURATION                         fixed ("0", "2h")
+ *   uniform(min=A, max=B)            uniform in [A, B)
+ *   exponential(mean=M)              exponential with mean M
+ * Parsers reject anything else with a message naming the accepted forms. */
+#pragma once
+
+#include <glib.h>
+#include <gsl/gsl_rng.h>
+
+#include "core/herd-time.h"
+
+typedef enum
+{
+  HERD_WORKLOAD_CONSTANT,
+  HERD_WORKLOAD_DIURNAL,
+  HERD_WORKLOAD_WALK,
+  HERD_WORKLOAD_KIND_LAST
+} HerdWorkloadKind;
+
+typedef struct
+{
+  HerdWorkloadKind kind;
+  double mean;      /* percent; constant's value */
+  double peak;      /* diurnal */
+  HerdTime peak_at; /* diurnal: time of day of the peak */
+  double low, high; /* walk bounds, percent */
+  double step;      /* walk: percent per minute */
+} HerdWorkloadSpec;
+
+typedef enum
+{
+  HERD_DISTRIBUTION_FIXED,
+  HERD_DISTRIBUTION_UNIFORM,
+  HERD_DISTRIBUTION_EXPONENTIAL,
+  HERD_DISTRIBUTION_KIND_LAST
+} HerdDistributionKind;
+
+typedef struct
+{
+  HerdDistributionKind kind;
+  HerdTime a; /* fixed value, uniform min, exponential mean */
+  HerdTime b; /* uniform max */
+} HerdDistribution;
+
+gboolean herd_workload_parse (const char *text, HerdWorkloadSpec *out,
+                              GError **error);
+/* Canonical text of a spec ("diurnal(mean=30%, peak=80%, peak_at=14h)"). */
+char *herd_workload_to_string (const HerdWorkloadSpec *spec);
+
+/* Utilisation in percent at time t for the time-only models (constant,
+ * diurnal).  Walks keep per-VM state: see herd_workload_walk_step. */
+double herd_workload_value (const HerdWorkloadSpec *spec, HerdTime t);
+/* Advances a walk from value by dt using rng; returns the new value. */
+double herd_workload_walk_step (const HerdWorkloadSpec *spec, double value,
+                                HerdTime dt, gsl_rng *rng);
+
+gboolean herd_distribution_parse (const char *text, HerdDistribution *out,
+                                  GError **error);
+HerdTime herd_distribution_sample (const HerdDistribution *dist,
+                                   gsl_rng *rng);

@@ -1,0 +1,404 @@
+/* world.c: the simulated cluster (see world.h). */
+#include "sim/world.h"
+
+#include <math.h>
+
+#define HERD_WORLD_ERROR (herd_world_error_quark ())
+static G_DEFINE_QUARK (herd-world-error-quark, herd_world_error)
+
+enum
+{
+  WORLD_ERROR_STATE,
+};
+
+struct _HerdWorld
+{
+  const HerdScenario *scenario;
+  HerdEngine *engine;
+  GArray *hosts;         /* HerdSimHost, index = host id */
+  GArray *vms;           /* HerdSimVm, index = VM id */
+  double *group_value;   /* per VM group: value of time-only models */
+  gsl_rng **group_rng;   /* per VM group: stream of its walks, or NULL */
+  HerdTime last_step;
+  const HerdWorldObserver *observer;
+  gpointer observer_ctx;
+};
+
+HerdWorld *
+herd_world_new (const HerdScenario *scenario, HerdEngine *engine,
+                gint64 overhead_mib)
+{
+  HerdWorld *w = g_new0 (HerdWorld, 1);
+  HerdModel *model = scenario->model;
+  w->scenario = scenario;
+  w->engine = engine;
+
+  w->hosts = g_array_sized_new (FALSE, TRUE, sizeof (HerdSimHost),
+                                model->hosts->len);
+  g_array_set_size (w->hosts, model->hosts->len);
+  for (guint i = 0; i < model->hosts->len; i++)
+    {
+      const HerdHost *def = herd_model_host (model, i);
+      const HerdHostGroup *group = g_ptr_array_index (
+          scenario->host_groups,
+          g_array_index (scenario->host_group_of, guint32, i));
+      HerdSimHost *h = &g_array_index (w->hosts, HerdSimHost, i);
+      h->cores = def->cores;
+      h->capacity_mc = (gint64) def->cores * 1000;
+      h->memory_mib = def->memory_mib + def->swap_mib;
+      h->power_idle_w = group->power_idle_w;
+      h->power_max_w = group->power_max_w;
+    }
+
+  guint n_groups = scenario->vm_groups->len;
+  w->group_value = g_new0 (double, n_groups);
+  w->group_rng = g_new0 (gsl_rng *, n_groups);
+  for (guint g = 0; g < n_groups; g++)
+    {
+      const HerdVmGroup *group = g_ptr_array_index (scenario->vm_groups, g);
+      if (group->cpu.kind == HERD_WORKLOAD_WALK)
+        {
+          g_autofree char *stream = g_strdup_printf ("workload.%s",
+                                                     group->name);
+          w->group_rng[g] = herd_rng_set_stream (engine->rng, stream);
+        }
+    }
+
+  w->vms = g_array_sized_new (FALSE, TRUE, sizeof (HerdSimVm),
+                              model->vms->len);
+  g_array_set_size (w->vms, model->vms->len);
+  for (guint i = 0; i < model->vms->len; i++)
+    {
+      const HerdVm *def = herd_model_vm (model, i);
+      guint32 g = g_array_index (scenario->vm_group_of, guint32, i);
+      const HerdVmGroup *group = g_ptr_array_index (scenario->vm_groups, g);
+      HerdSimVm *v = &g_array_index (w->vms, HerdSimVm, i);
+      v->host = HERD_ID_NONE;
+      v->state = HERD_VM_DOWN;
+      v->group = g;
+      v->vcpus = def->vcpus;
+      v->mem_mib = group->memory_used_mib + overhead_mib;
+      v->util = group->cpu.mean;
+    }
+  return w;
+}
+
+void
+herd_world_free (HerdWorld *world)
+{
+  if (world == NULL)
+    return;
+  g_array_unref (world->hosts);
+  g_array_unref (world->vms);
+  g_free (world->group_value);
+  g_free (world->group_rng);
+  g_free (world);
+}
+
+void
+herd_world_set_observer (HerdWorld *world, const HerdWorldObserver *observer,
+                         gpointer ctx)
+{
+  world->observer = observer;
+  world->observer_ctx = ctx;
+}
+
+HerdEngine *
+herd_world_engine (HerdWorld *world)
+{
+  return world->engine;
+}
+
+const HerdScenario *
+herd_world_scenario (HerdWorld *world)
+{
+  return world->scenario;
+}
+
+guint
+herd_world_n_hosts (HerdWorld *world)
+{
+  return world->hosts->len;
+}
+
+guint
+herd_world_n_vms (HerdWorld *world)
+{
+  return world->vms->len;
+}
+
+static HerdSimHost *
+host_at (HerdWorld *w, HerdId id)
+{
+  return &g_array_index (w->hosts, HerdSimHost, id);
+}
+
+static HerdSimVm *
+vm_at (HerdWorld *w, HerdId id)
+{
+  return &g_array_index (w->vms, HerdSimVm, id);
+}
+
+const HerdSimHost *
+herd_world_host (HerdWorld *world, HerdId host)
+{
+  return host_at (world, host);
+}
+
+const HerdSimVm *
+herd_world_vm (HerdWorld *world, HerdId vm)
+{
+  return vm_at (world, vm);
+}
+
+/* Adds the constant piece [h->since, now) to the host's integrals. */
+static void
+host_integrate (HerdSimHost *h, HerdTime now)
+{
+  if (h->up && now > h->since)
+    {
+      HerdTime dt = now - h->since;
+      double seconds = herd_time_to_seconds (dt);
+      gint64 served = MIN (h->demand_mc, h->capacity_mc);
+      double load = (double) served / (double) h->capacity_mc;
+      h->up_ns += dt;
+      h->served_mc_s += (double) served * seconds;
+      h->demand_mc_s += (double) h->demand_mc * seconds;
+      h->unserved_mc_s += (double) (h->demand_mc - served) * seconds;
+      h->energy_j += (h->power_idle_w
+                      + (h->power_max_w - h->power_idle_w) * load)
+                     * seconds;
+    }
+  h->since = now;
+}
+
+static void
+report_host (HerdWorld *w, HerdId id)
+{
+  if (w->observer == NULL || w->observer->host_stats == NULL)
+    return;
+  gint64 cpu, mem;
+  guint32 count;
+  herd_world_host_report (w, id, &cpu, &mem, &count);
+  w->observer->host_stats (w->observer_ctx, id, cpu, mem, count);
+}
+
+static void
+report_vm (HerdWorld *w, HerdId id, HerdId host, HerdVmStatus status)
+{
+  if (w->observer != NULL && w->observer->vm_state != NULL)
+    w->observer->vm_state (w->observer_ctx, id, host, status);
+}
+
+static gint64
+vm_demand (const HerdSimVm *v)
+{
+  /* vCPUs x 1000 millicores x percent / 100. */
+  return (gint64) ((double) v->vcpus * v->util * 10.0);
+}
+
+/* One workload step at now: new utilisations for every VM, new demand on
+ * every host, statistics reported to the manager. */
+static void
+world_step (gpointer ctx, guint64 arg)
+{
+  HerdWorld *w = ctx;
+  HerdTime now = w->engine->now;
+  HerdTime dt = now - w->last_step;
+  const GPtrArray *groups = w->scenario->vm_groups;
+
+  for (guint i = 0; i < w->hosts->len; i++)
+    {
+      HerdSimHost *h = host_at (w, i);
+      host_integrate (h, now);
+      h->demand_mc = 0;
+    }
+  for (guint g = 0; g < groups->len; g++)
+    {
+      const HerdVmGroup *group = g_ptr_array_index (groups, g);
+      if (group->cpu.kind != HERD_WORKLOAD_WALK)
+        w->group_value[g] = herd_workload_value (&group->cpu, now);
+    }
+  for (guint i = 0; i < w->vms->len; i++)
+    {
+      HerdSimVm *v = vm_at (w, i);
+      gsl_rng *rng = w->group_rng[v->group];
+      if (rng != NULL)
+        {
+          if (dt > 0)
+            v->util = herd_workload_walk_step (
+                &((const HerdVmGroup *) g_ptr_array_index (groups, v->group))
+                     ->cpu,
+                v->util, dt, rng);
+        }
+      else
+        v->util = w->group_value[v->group];
+      v->demand_mc = vm_demand (v);
+      if (v->host != HERD_ID_NONE)
+        host_at (w, v->host)->demand_mc += v->demand_mc;
+    }
+  for (guint i = 0; i < w->hosts->len; i++)
+    {
+      HerdSimHost *h = host_at (w, i);
+      if (!h->up)
+        continue;
+      double load = (double) MIN (h->demand_mc, h->capacity_mc)
+                    / (double) h->capacity_mc;
+      h->load_max = MAX (h->load_max, load);
+      report_host (w, i);
+    }
+  w->last_step = now;
+  herd_engine_at (w->engine, now + w->scenario->stats_interval, world_step,
+                  w, 0);
+}
+
+void
+herd_world_start (HerdWorld *world)
+{
+  world->last_step = world->engine->now;
+  herd_engine_at (world->engine, world->engine->now, world_step, world, 0);
+}
+
+void
+herd_world_finish (HerdWorld *world)
+{
+  for (guint i = 0; i < world->hosts->len; i++)
+    host_integrate (host_at (world, i), world->engine->now);
+}
+
+static void
+host_reachable_event (gpointer ctx, guint64 arg)
+{
+  HerdWorld *w = ctx;
+  if (w->observer != NULL && w->observer->host_reachable != NULL)
+    w->observer->host_reachable (w->observer_ctx, (HerdId) arg);
+}
+
+gboolean
+herd_world_host_connect (HerdWorld *world, HerdId host, GError **error)
+{
+  HerdSimHost *h = host_at (world, host);
+  host_integrate (h, world->engine->now);
+  h->up = TRUE;
+  herd_engine_at (world->engine, world->engine->now, host_reachable_event,
+                  world, host);
+  return TRUE;
+}
+
+/* Reports that the VM's QEMU runs: the host's statistics first, so the
+ * manager sees the memory in use when it drops the VM's reservation. */
+static void
+vm_powering_up (gpointer ctx, guint64 arg)
+{
+  HerdWorld *w = ctx;
+  HerdSimVm *v = vm_at (w, (HerdId) arg);
+  if (v->state != HERD_VM_POWERING_UP)
+    return;
+  report_host (w, v->host);
+  report_vm (w, (HerdId) arg, v->host, HERD_VM_POWERING_UP);
+}
+
+static void
+vm_up (gpointer ctx, guint64 arg)
+{
+  HerdWorld *w = ctx;
+  HerdSimVm *v = vm_at (w, (HerdId) arg);
+  v->boot_event = 0;
+  v->state = HERD_VM_UP;
+  report_vm (w, (HerdId) arg, v->host, HERD_VM_UP);
+}
+
+gboolean
+herd_world_vm_start (HerdWorld *world, HerdId host, HerdId vm, GError **error)
+{
+  HerdSimHost *h = host_at (world, host);
+  HerdSimVm *v = vm_at (world, vm);
+  if (!h->up)
+    {
+      g_set_error (error, HERD_WORLD_ERROR, WORLD_ERROR_STATE,
+                   "host %u is down", host);
+      return FALSE;
+    }
+  if (v->state != HERD_VM_DOWN)
+    {
+      g_set_error (error, HERD_WORLD_ERROR, WORLD_ERROR_STATE,
+                   "VM %u is already running", vm);
+      return FALSE;
+    }
+  const HerdVmGroup *group
+      = g_ptr_array_index (world->scenario->vm_groups, v->group);
+  HerdTime now = world->engine->now;
+  /* QEMU starts at once: the VM uses memory and CPU from now on. */
+  host_integrate (h, now);
+  v->host = host;
+  v->state = HERD_VM_POWERING_UP;
+  v->demand_mc = vm_demand (v);
+  h->demand_mc += v->demand_mc;
+  h->mem_used_mib += v->mem_mib;
+  h->vm_count++;
+  herd_engine_at (world->engine, now, vm_powering_up, world, vm);
+  v->boot_event = herd_engine_at (world->engine, now + group->boot_time,
+                                  vm_up, world, vm);
+  return TRUE;
+}
+
+static void
+vm_down (gpointer ctx, guint64 arg)
+{
+  HerdWorld *w = ctx;
+  HerdSimVm *v = vm_at (w, (HerdId) arg);
+  HerdId host = v->host;
+  HerdSimHost *h = host_at (w, host);
+  host_integrate (h, w->engine->now);
+  h->demand_mc -= v->demand_mc;
+  h->mem_used_mib -= v->mem_mib;
+  h->vm_count--;
+  v->host = HERD_ID_NONE;
+  v->state = HERD_VM_DOWN;
+  report_host (w, host);
+  report_vm (w, (HerdId) arg, host, HERD_VM_DOWN);
+}
+
+gboolean
+herd_world_vm_stop (HerdWorld *world, HerdId host, HerdId vm, GError **error)
+{
+  HerdSimVm *v = vm_at (world, vm);
+  if (v->host != host || v->state == HERD_VM_DOWN
+      || v->state == HERD_VM_POWERING_DOWN)
+    {
+      g_set_error (error, HERD_WORLD_ERROR, WORLD_ERROR_STATE,
+                   "VM %u is not running on host %u", vm, host);
+      return FALSE;
+    }
+  if (v->boot_event != 0)
+    {
+      herd_engine_cancel (world->engine, v->boot_event);
+      v->boot_event = 0;
+    }
+  v->state = HERD_VM_POWERING_DOWN;
+  /* Power off: QEMU is gone at once; the event keeps callbacks ordered. */
+  herd_engine_at (world->engine, world->engine->now, vm_down, world, vm);
+  return TRUE;
+}
+
+gint64
+herd_world_vm_cpu_used (HerdWorld *world, HerdId vm)
+{
+  const HerdSimVm *v = vm_at (world, vm);
+  if (v->host == HERD_ID_NONE)
+    return 0;
+  const HerdSimHost *h = host_at (world, v->host);
+  if (h->demand_mc <= h->capacity_mc)
+    return v->demand_mc;
+  return v->demand_mc * h->capacity_mc / h->demand_mc;
+}
+
+void
+herd_world_host_report (HerdWorld *world, HerdId host, gint64 *cpu_used_mc,
+                        gint64 *mem_free_mib, guint32 *vm_count)
+{
+  const HerdSimHost *h = host_at (world, host);
+  *cpu_used_mc = MIN (h->demand_mc, h->capacity_mc);
+  *mem_free_mib = MAX (h->memory_mib - h->mem_used_mib, 0);
+  *vm_count = h->vm_count;
+}

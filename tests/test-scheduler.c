@@ -1,0 +1,254 @@
+/* test-scheduler.c: the placement pipeline: the rank selector on the
+ * worked example of behaviour.md §2, ties, the filters' boundaries and the
+ * radix ranking against a naive count. */
+#include <string.h>
+
+#include "core/model.h"
+#include "core/scheduler.h"
+#include "tests/test-util.h"
+
+static void
+test_worked_example (void)
+{
+  /* behaviour.md §2: CPU (x2) A=30 B=50 C=30; memory (x1) A=20 B=10 C=40. */
+  const gint64 scores[] = { 30, 50, 30, 20, 10, 40 };
+  const guint factors[] = { 2, 1 };
+  guint32 ranks[6];
+  guint64 totals[3];
+  guint best = herd_rank_select (3, 2, scores, factors, ranks, totals);
+  CU_ASSERT_EQUAL (ranks[0], 3);
+  CU_ASSERT_EQUAL (ranks[1], 1);
+  CU_ASSERT_EQUAL (ranks[2], 3);
+  CU_ASSERT_EQUAL (ranks[3], 2);
+  CU_ASSERT_EQUAL (ranks[4], 3);
+  CU_ASSERT_EQUAL (ranks[5], 1);
+  CU_ASSERT_EQUAL (totals[0], 8);
+  CU_ASSERT_EQUAL (totals[1], 5);
+  CU_ASSERT_EQUAL (totals[2], 7);
+  CU_ASSERT_EQUAL (best, 0);
+}
+
+static void
+test_tie_lowest_index (void)
+{
+  /* A and C tie on the total: the lower index (host id) wins. */
+  const gint64 scores[] = { 10, 20, 10 };
+  const guint factors[] = { 1 };
+  guint32 ranks[3];
+  guint64 totals[3];
+  CU_ASSERT_EQUAL (herd_rank_select (3, 1, scores, factors, ranks, totals),
+                   0);
+  CU_ASSERT_EQUAL (totals[0], totals[2]);
+  const gint64 reversed[] = { 20, 10, 10 };
+  CU_ASSERT_EQUAL (herd_rank_select (3, 1, reversed, factors, ranks, totals),
+                   1);
+}
+
+static void
+test_ranks_match_naive (void)
+{
+  /* Many hosts, wide and negative scores, many ties. */
+  for (guint n = 1; n <= 3000; n = n * 3 + 1)
+    {
+      g_autofree gint64 *scores = g_new (gint64, 2 * n);
+      guint32 seed = 12345 + n;
+      for (guint i = 0; i < 2 * n; i++)
+        {
+          seed = seed * 1103515245u + 12345u;
+          scores[i] = i < n ? (gint64) (seed % 50) - 25
+                            : (gint64) (seed % 2000003) * -1000;
+        }
+      const guint factors[] = { 2, 1 };
+      g_autofree guint32 *ranks = g_new (guint32, 2 * n);
+      g_autofree guint64 *totals = g_new (guint64, n);
+      guint best = herd_rank_select (n, 2, scores, factors, ranks, totals);
+      guint naive_best = 0;
+      guint64 naive_best_total = 0;
+      for (guint i = 0; i < n; i++)
+        {
+          guint64 total = 0;
+          for (guint w = 0; w < 2; w++)
+            {
+              guint32 r = 0;
+              for (guint j = 0; j < n; j++)
+                r += scores[w * n + j] >= scores[w * n + i];
+              CU_ASSERT_EQUAL_FATAL (ranks[w * n + i], r);
+              total += factors[w] * r;
+            }
+          CU_ASSERT_EQUAL (totals[i], total);
+          if (total > naive_best_total)
+            {
+              naive_best_total = total;
+              naive_best = i;
+            }
+        }
+      CU_ASSERT_EQUAL (best, naive_best);
+    }
+}
+
+/* A model with one cluster of n Up hosts of 16 cores and 64 GiB, all empty,
+ * and one VM of 4 vCPUs and 8 GiB. */
+static HerdModel *
+make_model (guint n, guint overcommit)
+{
+  HerdModel *m = herd_model_new ();
+  herd_model_add_datacenter (m, "dc");
+  HerdCluster *c = herd_model_add_cluster (m, "c", 0);
+  c->memory_overcommit_percent = overcommit;
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("h-%u", i + 1);
+      HerdHost *h = herd_model_add_host (m, name, 0);
+      h->cores = 16;
+      h->threads = 16;
+      h->memory_mib = 65536;
+      h->mem_free_mib = 65536;
+      h->status = HERD_HOST_UP;
+    }
+  HerdVm *vm = herd_model_add_vm (m, "vm", 0);
+  vm->vcpus = 4;
+  vm->memory_mib = 8192;
+  return m;
+}
+
+static void
+test_memory_physical_boundary (void)
+{
+  g_autoptr (HerdModel) m = make_model (2, 100);
+  g_autoptr (HerdScheduler) s = herd_scheduler_new (m);
+  const HerdVm *vm = herd_model_vm (m, 0);
+  gint64 need = herd_scheduler_vm_memory_need (m, vm);
+  CU_ASSERT_EQUAL (need, 8192 + 64);
+
+  /* h-1 has exactly what the VM needs once pending is subtracted: fits.
+   * h-2 is one MiB short. */
+  HerdHost *h1 = herd_model_host (m, 0), *h2 = herd_model_host (m, 1);
+  h1->mem_free_mib = need + 1000;
+  h1->pending_mem_mib = 1000;
+  h2->mem_free_mib = need - 1;
+  guint32 rejected[HERD_FILTER_LAST];
+  CU_ASSERT_EQUAL (herd_scheduler_place (s, 0, HERD_ID_NONE, rejected, NULL),
+                   0);
+  CU_ASSERT_EQUAL (rejected[HERD_FILTER_MEMORY], 1);
+  h1->pending_mem_mib = 1001;
+  CU_ASSERT_EQUAL (herd_scheduler_place (s, 0, HERD_ID_NONE, rejected, NULL),
+                   HERD_ID_NONE);
+  CU_ASSERT_EQUAL (rejected[HERD_FILTER_MEMORY], 2);
+}
+
+static void
+test_memory_overcommit (void)
+{
+  /* Ceiling = 65536 * pct / 100 - 1024 reserved. */
+  for (guint pct = 100; pct <= 200; pct += 50)
+    {
+      g_autoptr (HerdModel) m = make_model (1, pct);
+      g_autoptr (HerdScheduler) s = herd_scheduler_new (m);
+      HerdHost *h = herd_model_host (m, 0);
+      gint64 need = herd_scheduler_vm_memory_need (m, herd_model_vm (m, 0));
+      gint64 ceiling = 65536 * (gint64) pct / 100 - 1024;
+      h->committed_mem_mib = ceiling - need;
+      CU_ASSERT_EQUAL (
+          herd_scheduler_place (s, 0, HERD_ID_NONE, NULL, NULL), 0);
+      h->committed_mem_mib = ceiling - need + 1;
+      CU_ASSERT_EQUAL (
+          herd_scheduler_place (s, 0, HERD_ID_NONE, NULL, NULL),
+          HERD_ID_NONE);
+      /* Pending counts like committed. */
+      h->committed_mem_mib = ceiling - need - 10;
+      h->pending_mem_mib = 11;
+      CU_ASSERT_EQUAL (
+          herd_scheduler_place (s, 0, HERD_ID_NONE, NULL, NULL),
+          HERD_ID_NONE);
+    }
+}
+
+static void
+test_cpu_and_status_filters (void)
+{
+  g_autoptr (HerdModel) m = make_model (3, 100);
+  g_autoptr (HerdScheduler) s = herd_scheduler_new (m);
+  herd_model_host (m, 0)->cores = 2;                /* too few cores */
+  herd_model_host (m, 1)->status = HERD_HOST_MAINTENANCE;
+  guint32 rejected[HERD_FILTER_LAST];
+  HerdPlacementTrace trace;
+  herd_placement_trace_init (&trace);
+  CU_ASSERT_EQUAL (
+      herd_scheduler_place (s, 0, HERD_ID_NONE, rejected, &trace), 2);
+  CU_ASSERT_EQUAL (rejected[HERD_FILTER_CPU], 1);
+  CU_ASSERT_EQUAL (rejected[HERD_FILTER_STATUS], 1);
+  CU_ASSERT_EQUAL (trace.hosts->len, 3);
+  CU_ASSERT_EQUAL (
+      g_array_index (trace.hosts, HerdPlacementHost, 0).rejected_by,
+      HERD_FILTER_CPU);
+  CU_ASSERT_EQUAL (
+      g_array_index (trace.hosts, HerdPlacementHost, 1).rejected_by,
+      HERD_FILTER_STATUS);
+  CU_ASSERT_EQUAL (
+      g_array_index (trace.hosts, HerdPlacementHost, 2).rejected_by,
+      HERD_FILTER_NONE);
+  CU_ASSERT_EQUAL (trace.chosen, 2);
+  /* A migration never lands on its source. */
+  CU_ASSERT_EQUAL (herd_scheduler_place (s, 0, 2, rejected, NULL),
+                   HERD_ID_NONE);
+  CU_ASSERT_EQUAL (rejected[HERD_FILTER_MIGRATION], 1);
+  herd_placement_trace_clear (&trace);
+}
+
+static void
+test_even_weights (void)
+{
+  /* h-1 busier in CPU, h-2 shorter in memory, h-3 in between on both:
+   * ranks CPU (x2): h-1 1, h-2 3, h-3 2; memory (x1): h-1 3, h-2 1, h-3 2
+   * -> totals 5, 7, 6: h-2 wins. */
+  g_autoptr (HerdModel) m = make_model (3, 100);
+  g_autoptr (HerdScheduler) s = herd_scheduler_new (m);
+  herd_model_host (m, 0)->cpu_used_mc = 8000;
+  herd_model_host (m, 1)->mem_free_mib = 20000;
+  herd_model_host (m, 2)->cpu_used_mc = 4000;
+  herd_model_host (m, 2)->mem_free_mib = 40000;
+  HerdPlacementTrace trace;
+  herd_placement_trace_init (&trace);
+  CU_ASSERT_EQUAL (herd_scheduler_place (s, 0, HERD_ID_NONE, NULL, &trace),
+                   1);
+  HerdPlacementHost *p = (HerdPlacementHost *) trace.hosts->data;
+  CU_ASSERT_EQUAL (p[0].rank[HERD_WEIGHT_EVEN_CPU], 1);
+  CU_ASSERT_EQUAL (p[1].rank[HERD_WEIGHT_EVEN_CPU], 3);
+  CU_ASSERT_EQUAL (p[2].rank[HERD_WEIGHT_EVEN_CPU], 2);
+  CU_ASSERT_EQUAL (p[0].rank[HERD_WEIGHT_EVEN_MEMORY], 3);
+  CU_ASSERT_EQUAL (p[1].rank[HERD_WEIGHT_EVEN_MEMORY], 1);
+  CU_ASSERT_EQUAL (p[2].rank[HERD_WEIGHT_EVEN_MEMORY], 2);
+  CU_ASSERT_EQUAL (p[0].total, 5);
+  CU_ASSERT_EQUAL (p[1].total, 7);
+  CU_ASSERT_EQUAL (p[2].total, 6);
+  /* Unmeasured VM: 10% of a core per vCPU in the projected CPU score:
+   * h-2 (idle, 16 cores) = 4 x 100 mc / 16000 mc = 2.5% = 2500. */
+  CU_ASSERT_EQUAL (p[1].score[HERD_WEIGHT_EVEN_CPU], 2500);
+  herd_placement_trace_clear (&trace);
+}
+
+static const HerdTestCase selector_cases[] = {
+  { "worked example of behaviour.md", test_worked_example },
+  { "ties go to the lowest host id", test_tie_lowest_index },
+  { "radix ranks equal naive ranks", test_ranks_match_naive },
+  { NULL, NULL },
+};
+
+static const HerdTestCase filter_cases[] = {
+  { "memory: physical check boundary", test_memory_physical_boundary },
+  { "memory: overcommit ceiling", test_memory_overcommit },
+  { "cpu, status and migration filters", test_cpu_and_status_filters },
+  { "even cpu and memory weights", test_even_weights },
+  { NULL, NULL },
+};
+
+int
+main (void)
+{
+  const HerdTestSuite suites[] = {
+    { "rank selector", selector_cases },
+    { "filters and weights", filter_cases },
+    { NULL, NULL },
+  };
+  return herd_test_main (suites);
+}
