@@ -1,0 +1,1995 @@
+/* scenario.c: reads scenario files into a HerdModel plus the simulator's
+ * per-group data (see scenario.h and docs/scenarios.md).
+ *
+ * Loading runs in phases, and stops after the first phase that found a
+ * problem, reporting one error: the first in file order within that phase.
+ *   1. Lines: every line is a comment, a `[kind NAME]` header of a known
+ *      kind or a `KEY = VALUE` line.  Inline comments (a ';' or '#' after
+ *      whitespace) are cut off, groups and keys may not repeat, and a map
+ *      (group, key) -> line is kept for messages.  The cleaned lines are
+ *      then read by GKeyFile, which holds the values from there on.
+ *   2. Structure: unsupported groups ([fault], [faults random]), missing
+ *      required keys, unknown keys; at least one datacenter and cluster.
+ *   3. Values and references: every value is parsed strictly (core/units.h,
+ *      sim/workload.h); names of datacenters, clusters, storage domains and
+ *      VMs resolve against groups anywhere in the file; then cross-group
+ *      checks (one master per datacenter, every VM group fits some host of
+ *      its cluster, action targets exist).  A check that needs a group whose
+ *      own values failed is skipped, since that group's error is reported.
+ *   4. Build: the model is filled kind by kind in dependency order
+ *      (datacenters, clusters, storage, networks, hosts, VMs), each kind in
+ *      file order, so an object's id is its group's index among its kind
+ *      (times the count for hosts and VMs).  Nothing can fail here.
+ * The profile ([scenario] or [defaults] profile = ...) is applied before
+ * any [defaults] parameter or policy.NAME override, whatever the order of
+ * the lines. */
+#include "sim/scenario.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "core/units.h"
+
+G_DEFINE_QUARK (herd-scenario-error-quark, herd_scenario_error)
+
+typedef enum
+{
+  HERD_SL_SCENARIO,
+  HERD_SL_DEFAULTS,
+  HERD_SL_DATACENTER,
+  HERD_SL_CLUSTER,
+  HERD_SL_HOSTS,
+  HERD_SL_STORAGE,
+  HERD_SL_NETWORK,
+  HERD_SL_VMS,
+  HERD_SL_ACTION,
+  HERD_SL_FAULT,
+  HERD_SL_FAULTS,
+  HERD_SL_KIND_LAST
+} HerdSlKind;
+
+static const char *const herd_sl_scenario_keys[] = {
+  "name", "duration", "seed", "sample_interval", "stats_interval", "profile",
+  NULL
+};
+static const char *const herd_sl_defaults_keys[] = { "profile", NULL };
+static const char *const herd_sl_no_keys[] = { NULL };
+static const char *const herd_sl_cluster_keys[] = {
+  "datacenter", "policy", "memory_overcommit", "migration_policy",
+  "migration_bandwidth", "ha_reservation", "fencing", NULL
+};
+static const char *const herd_sl_hosts_keys[] = {
+  "cluster", "count", "cores", "threads", "memory", "swap",
+  "reserved_memory", "nic", "spm_priority", "power_idle", "power_max",
+  "boot_time", "fence_agent", NULL
+};
+static const char *const herd_sl_hosts_required[] = { "cores", "memory",
+                                                      NULL };
+static const char *const herd_sl_storage_keys[] = {
+  "datacenter", "type", "role", "capacity", "master", NULL
+};
+static const char *const herd_sl_storage_required[] = { "type", "capacity",
+                                                        NULL };
+static const char *const herd_sl_network_keys[] = {
+  "datacenter", "required", "vm_network", NULL
+};
+static const char *const herd_sl_vms_keys[] = {
+  "cluster", "count", "vcpus", "memory", "guaranteed_memory", "disk", "ha",
+  "priority", "cpu", "memory_used", "dirty_rate", "working_set",
+  "write_rate", "boot_time", "arrival", "lifetime", NULL
+};
+static const char *const herd_sl_vms_required[] = { "vcpus", "memory",
+                                                    NULL };
+static const char *const herd_sl_action_keys[] = { "at", "kind", "target",
+                                                   "size", NULL };
+static const char *const herd_sl_action_required[] = { "at", "kind",
+                                                       "target", NULL };
+
+/* What each group kind is called and takes.  Kinds not listed as
+ * supported are recognised and rejected in phase 2. */
+static const struct
+{
+  const char *name;
+  gboolean named;                 /* [kind NAME] rather than [kind] */
+  const char *const *keys;        /* besides the parameter tables */
+  const char *const *required;
+} herd_sl_kinds[HERD_SL_KIND_LAST] = {
+  [HERD_SL_SCENARIO] = { "scenario", FALSE, herd_sl_scenario_keys,
+                         herd_sl_no_keys },
+  [HERD_SL_DEFAULTS] = { "defaults", FALSE, herd_sl_defaults_keys,
+                         herd_sl_no_keys },
+  [HERD_SL_DATACENTER] = { "datacenter", TRUE, herd_sl_no_keys,
+                           herd_sl_no_keys },
+  [HERD_SL_CLUSTER] = { "cluster", TRUE, herd_sl_cluster_keys,
+                        herd_sl_no_keys },
+  [HERD_SL_HOSTS] = { "hosts", TRUE, herd_sl_hosts_keys,
+                      herd_sl_hosts_required },
+  [HERD_SL_STORAGE] = { "storage", TRUE, herd_sl_storage_keys,
+                        herd_sl_storage_required },
+  [HERD_SL_NETWORK] = { "network", TRUE, herd_sl_network_keys,
+                        herd_sl_no_keys },
+  [HERD_SL_VMS] = { "vms", TRUE, herd_sl_vms_keys, herd_sl_vms_required },
+  [HERD_SL_ACTION] = { "action", TRUE, herd_sl_action_keys,
+                       herd_sl_action_required },
+  [HERD_SL_FAULT] = { "fault", TRUE, herd_sl_no_keys, herd_sl_no_keys },
+  [HERD_SL_FAULTS] = { "faults", TRUE, herd_sl_no_keys, herd_sl_no_keys },
+};
+
+/* Storage domain roles, in HerdDomainRole order. */
+static const char *const herd_sl_role_names[HERD_DOMAIN_ROLE_LAST] = {
+  "data", "iso", "export",
+};
+
+/* Action kinds: the supported ones in HerdActionKind order, then the
+ * design's other kinds, recognised but not supported yet. */
+static const char *const herd_sl_action_names[HERD_ACTION_KIND_LAST] = {
+  "start", "stop",
+};
+static const char *const herd_sl_future_actions[] = {
+  "migrate", "maintenance", "activate", "add_lun", NULL
+};
+
+#define HERD_SL_DEFAULT_DURATION HERD_DAY (1)
+#define HERD_SL_DEFAULT_SEED 1
+#define HERD_SL_DEFAULT_SAMPLE_INTERVAL HERD_MIN (5)
+#define HERD_SL_DEFAULT_STATS_INTERVAL HERD_SEC (15)
+#define HERD_SL_DEFAULT_OVERCOMMIT 100
+#define HERD_SL_DEFAULT_MIGRATION_BANDWIDTH "52MiB/s"
+#define HERD_SL_DEFAULT_NIC "10Gbit"
+#define HERD_SL_DEFAULT_SPM_PRIORITY 5
+#define HERD_SL_DEFAULT_HOST_BOOT HERD_MIN (5)
+#define HERD_SL_DEFAULT_VM_BOOT HERD_SEC (10)
+#define HERD_SL_DEFAULT_CPU "constant(10%)"
+#define HERD_SL_MAX_HOSTS_PER_GROUP 100000
+#define HERD_SL_MAX_VMS_PER_GROUP 1000000
+#define HERD_SL_MAX_CORES 4096
+#define HERD_SL_MAX_THREADS 65536
+/* Names listed in a message ("known: a, b, ...") before it says "...". */
+#define HERD_SL_MAX_LISTED 10
+
+typedef struct
+{
+  gint64 size_mib;
+  gboolean thin;
+  char *domain; /* NULL: the data center's master domain */
+  HerdId domain_id;
+} HerdSlDisk;
+
+/* One group of the file and what phase 3 read from it. */
+typedef struct
+{
+  HerdSlKind kind;
+  char *name;            /* NULL for [scenario] and [defaults] */
+  char *label;           /* "hosts h": the GKeyFile group and in messages */
+  guint line;            /* of the header */
+  guint index;           /* among the groups of its kind, file order */
+  GHashTable *key_lines; /* key -> line, lookups only */
+  gboolean ok;           /* its values and references are valid */
+  HerdId ref;            /* resolved datacenter or cluster index */
+  /* [cluster] */
+  HerdPolicyKind policy;
+  HerdPolicyParams policy_params;
+  guint overcommit;
+  HerdMigrationPolicy migration_policy;
+  gint64 migration_bandwidth;  /* bytes/s */
+  gboolean ha_reservation, fencing;
+  /* [hosts]: sizes in MiB, nic in bytes/s, power in watts */
+  gint64 count;
+  gint64 cores, threads, memory_mib, swap_mib, reserved_mib, nic;
+  gint64 spm_priority;
+  double power_idle_w, power_max_w;
+  HerdTime boot_time;          /* ns */
+  char *fence_agent;
+  /* [storage] */
+  HerdStorageType storage_type;
+  HerdDomainRole role;
+  gint64 capacity_mib;
+  gboolean master;
+  /* [network] */
+  gboolean required, vm_network;
+  /* [vms] (count, memory_mib, boot_time above): sizes in MiB, rates in
+   * bytes/s */
+  gint64 vcpus, guaranteed_mib;
+  GArray *disks;         /* HerdSlDisk */
+  gboolean ha;
+  HerdPriority priority;
+  HerdWorkloadSpec cpu;
+  gint64 memory_used_mib, dirty_rate, working_set_mib, write_rate;
+  HerdDistribution arrival;
+  gboolean has_lifetime;
+  HerdDistribution lifetime;
+  /* [action] */
+  HerdTime at;                 /* ns from the start */
+  HerdActionKind action;
+  char *target;
+} HerdSlGroup;
+
+typedef struct
+{
+  const char *path;          /* as given, for messages */
+  HerdScenario *scenario;
+  GKeyFile *keys;
+  GPtrArray *groups;         /* HerdSlGroup *, file order, owned */
+  GPtrArray *by_kind[HERD_SL_KIND_LAST]; /* HerdSlGroup *, file order */
+  GHashTable *by_label;      /* label -> HerdSlGroup *, lookups only */
+  gboolean params_ok;        /* [defaults] parameters all valid */
+  /* The error to report: the one at the lowest line so far. */
+  guint error_line;
+  HerdScenarioError error_code;
+  char *error_message;
+} HerdSlLoader;
+
+static void
+herd_sl_disk_clear (gpointer p)
+{
+  HerdSlDisk *disk = p;
+  g_free (disk->domain);
+}
+
+static void
+herd_sl_group_free (gpointer p)
+{
+  HerdSlGroup *g = p;
+  g_free (g->name);
+  g_free (g->label);
+  g_hash_table_unref (g->key_lines);
+  g_free (g->fence_agent);
+  if (g->disks != NULL)
+    g_array_unref (g->disks);
+  g_free (g->target);
+  g_free (g);
+}
+
+static void
+herd_sl_loader_clear (HerdSlLoader *l)
+{
+  if (l->keys != NULL)
+    g_key_file_unref (l->keys);
+  for (int k = 0; k < HERD_SL_KIND_LAST; k++)
+    g_ptr_array_unref (l->by_kind[k]);
+  g_hash_table_unref (l->by_label);
+  g_ptr_array_unref (l->groups);
+  g_free (l->error_message);
+}
+
+/* ------------------------------------------------------------------ */
+/* Errors                                                              */
+
+/* Keeps message as the error to report if it comes before every error
+ * seen so far (line G_MAXUINT: a file-level error). */
+static void
+herd_sl_record (HerdSlLoader *l, guint line, HerdScenarioError code,
+                char *message)
+{
+  if (l->error_message != NULL && line >= l->error_line)
+    {
+      g_free (message);
+      return;
+    }
+  g_free (l->error_message);
+  l->error_message = message;
+  l->error_line = line;
+  l->error_code = code;
+}
+
+static gboolean
+herd_sl_failed (HerdSlLoader *l)
+{
+  return l->error_message != NULL;
+}
+
+static guint
+herd_sl_key_line (HerdSlGroup *g, const char *key)
+{
+  gpointer line = g_hash_table_lookup (g->key_lines, key);
+  return line != NULL ? GPOINTER_TO_UINT (line) : g->line;
+}
+
+/* "FILE:LINE: MESSAGE", for lines outside any group. */
+static void G_GNUC_PRINTF (3, 4)
+herd_sl_fail_line (HerdSlLoader *l, guint line, const char *format, ...)
+{
+  va_list args;
+  va_start (args, format);
+  g_autofree char *what = g_strdup_vprintf (format, args);
+  va_end (args);
+  herd_sl_record (l, line, HERD_SCENARIO_ERROR_READ,
+                  g_strdup_printf ("%s:%u: %s", l->path, line, what));
+}
+
+/* "FILE:LINE: [GROUP]: MESSAGE" at the group's header. */
+static void G_GNUC_PRINTF (3, 4)
+herd_sl_fail_group (HerdSlLoader *l, HerdSlGroup *g, const char *format, ...)
+{
+  va_list args;
+  va_start (args, format);
+  g_autofree char *what = g_strdup_vprintf (format, args);
+  va_end (args);
+  g->ok = FALSE;
+  herd_sl_record (l, g->line, HERD_SCENARIO_ERROR_INVALID,
+                  g_strdup_printf ("%s:%u: [%s]: %s", l->path, g->line,
+                                   g->label, what));
+}
+
+/* "FILE:LINE: [GROUP] KEY: MESSAGE" at the key's line. */
+static void G_GNUC_PRINTF (4, 5)
+herd_sl_fail_key (HerdSlLoader *l, HerdSlGroup *g, const char *key,
+                  const char *format, ...)
+{
+  va_list args;
+  va_start (args, format);
+  g_autofree char *what = g_strdup_vprintf (format, args);
+  va_end (args);
+  guint line = herd_sl_key_line (g, key);
+  g->ok = FALSE;
+  herd_sl_record (l, line, HERD_SCENARIO_ERROR_INVALID,
+                  g_strdup_printf ("%s:%u: [%s] %s: %s", l->path, line,
+                                   g->label, key, what));
+}
+
+/* "... KEY: expected EXPECTED, got "VALUE"". */
+static void
+herd_sl_fail_expected (HerdSlLoader *l, HerdSlGroup *g, const char *key,
+                       const char *expected, const char *value)
+{
+  g_autofree char *quoted = g_strescape (value, NULL);
+  herd_sl_fail_key (l, g, key, "expected %s, got \"%s\"", expected, quoted);
+}
+
+/* "a, b or c" from the n names (n >= 1). */
+static char *
+herd_sl_join_or (const char *const *names, gsize n)
+{
+  GString *out = g_string_new (NULL);
+  for (gsize i = 0; i < n; i++)
+    {
+      if (i > 0)
+        g_string_append (out, i + 1 == n ? " or " : ", ");
+      g_string_append (out, names[i]);
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* "a, b, c" of the names of the groups of a kind (at most
+ * HERD_SL_MAX_LISTED, then "..."), or "none". */
+static char *
+herd_sl_list_names (HerdSlLoader *l, HerdSlKind kind)
+{
+  GPtrArray *groups = l->by_kind[kind];
+  if (groups->len == 0)
+    return g_strdup ("none");
+  GString *out = g_string_new (NULL);
+  for (guint i = 0; i < groups->len; i++)
+    {
+      if (i == HERD_SL_MAX_LISTED)
+        {
+          g_string_append (out, ", ...");
+          break;
+        }
+      HerdSlGroup *g = g_ptr_array_index (groups, i);
+      g_string_append_printf (out, "%s%s", i > 0 ? ", " : "", g->name);
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* A size in MiB as the largest binary unit that writes it exactly. */
+static char *
+herd_sl_format_size (gint64 mib)
+{
+  if (mib != 0 && mib % (1024 * 1024) == 0)
+    return g_strdup_printf ("%" G_GINT64_FORMAT "T", mib / (1024 * 1024));
+  if (mib != 0 && mib % 1024 == 0)
+    return g_strdup_printf ("%" G_GINT64_FORMAT "G", mib / 1024);
+  return g_strdup_printf ("%" G_GINT64_FORMAT "M", mib);
+}
+
+/* ------------------------------------------------------------------ */
+/* Phase 1: lines                                                      */
+
+/* Letters, digits, '-', '_' and '.', starting with a letter or digit. */
+static gboolean
+herd_sl_is_name (const char *text)
+{
+  if (!g_ascii_isalnum (*text))
+    return FALSE;
+  for (const char *p = text; *p != '\0'; p++)
+    if (!g_ascii_isalnum (*p) && *p != '-' && *p != '_' && *p != '.')
+      return FALSE;
+  return TRUE;
+}
+
+/* Cuts text (in place) at the first ';' or '#' that follows whitespace
+ * and returns it stripped. */
+static char *
+herd_sl_strip_comment (char *text)
+{
+  for (char *p = text; *p != '\0'; p++)
+    if ((*p == ';' || *p == '#') && p > text
+        && (p[-1] == ' ' || p[-1] == '\t'))
+      {
+        *p = '\0';
+        break;
+      }
+  return g_strstrip (text);
+}
+
+static HerdSlKind
+herd_sl_kind_from_string (const char *text)
+{
+  for (int k = 0; k < HERD_SL_KIND_LAST; k++)
+    if (strcmp (herd_sl_kinds[k].name, text) == 0)
+      return (HerdSlKind) k;
+  return HERD_SL_KIND_LAST;
+}
+
+/* Reads a "[...]" line; returns the new group or NULL after an error. */
+static HerdSlGroup *
+herd_sl_scan_header (HerdSlLoader *l, guint line, char *s)
+{
+  g_autofree char *quoted = g_strescape (s, NULL);
+  char *close = strchr (s, ']');
+  if (close == NULL)
+    {
+      herd_sl_fail_line (l, line,
+                         "expected a group header such as [hosts h], "
+                         "got \"%s\" (no closing \"]\")", quoted);
+      return NULL;
+    }
+  char *rest = close + 1;
+  if (*rest != '\0'
+      && (!g_ascii_isspace (*rest)
+          || (*herd_sl_strip_comment (rest) != '\0')))
+    {
+      herd_sl_fail_line (l, line,
+                         "expected a group header such as [hosts h], "
+                         "got \"%s\" (text after \"]\")", quoted);
+      return NULL;
+    }
+  *close = '\0';
+  g_auto (GStrv) words = g_strsplit_set (s + 1, " \t", -1);
+  const char *word[3] = { NULL, NULL, NULL };
+  guint n = 0;
+  for (guint i = 0; words[i] != NULL; i++)
+    if (*words[i] != '\0')
+      {
+        if (n < 3)
+          word[n] = words[i];
+        n++;
+      }
+  if (n == 0 || n > 2)
+    {
+      herd_sl_fail_line (l, line,
+                         "expected a group header such as [hosts h] or "
+                         "[scenario], got \"%s\"", quoted);
+      return NULL;
+    }
+
+  HerdSlKind kind = herd_sl_kind_from_string (word[0]);
+  g_autofree char *label = n == 1 ? g_strdup (word[0])
+                                  : g_strdup_printf ("%s %s", word[0],
+                                                     word[1]);
+  if (kind == HERD_SL_KIND_LAST)
+    {
+      const char *names[HERD_SL_KIND_LAST];
+      for (int k = 0; k < HERD_SL_KIND_LAST; k++)
+        names[k] = herd_sl_kinds[k].name;
+      g_autofree char *known = herd_sl_join_or (names, HERD_SL_KIND_LAST);
+      g_autofree char *qkind = g_strescape (word[0], NULL);
+      herd_sl_fail_line (l, line,
+                         "[%s]: expected a group kind of %s, got \"%s\"",
+                         label, known, qkind);
+      return NULL;
+    }
+  if (!herd_sl_kinds[kind].named && n == 2)
+    {
+      herd_sl_fail_line (l, line,
+                         "[%s]: expected [%s] with no name, got \"%s\"",
+                         label, word[0], quoted);
+      return NULL;
+    }
+  if (kind == HERD_SL_FAULTS && (n == 1 || strcmp (word[1], "random") != 0))
+    {
+      herd_sl_fail_line (l, line, "[%s]: expected [faults random], got \"%s\"",
+                         label, quoted);
+      return NULL;
+    }
+  if (herd_sl_kinds[kind].named && n == 1)
+    {
+      herd_sl_fail_line (l, line,
+                         "[%s]: expected a name after the kind, as in "
+                         "[%s NAME], got \"%s\"",
+                         label, word[0], quoted);
+      return NULL;
+    }
+  if (n == 2 && !herd_sl_is_name (word[1]))
+    {
+      g_autofree char *qname = g_strescape (word[1], NULL);
+      herd_sl_fail_line (l, line,
+                         "[%s]: expected a name of letters, digits, '-', '_' "
+                         "and '.', got \"%s\"", label, qname);
+      return NULL;
+    }
+  HerdSlGroup *first = g_hash_table_lookup (l->by_label, label);
+  if (first != NULL)
+    {
+      herd_sl_fail_line (l, line,
+                         "[%s]: duplicate group (first defined at line %u)",
+                         label, first->line);
+      return NULL;
+    }
+
+  HerdSlGroup *g = g_new0 (HerdSlGroup, 1);
+  g->kind = kind;
+  g->name = n == 2 ? g_strdup (word[1]) : NULL;
+  g->label = g_steal_pointer (&label);
+  g->line = line;
+  g->index = l->by_kind[kind]->len;
+  g->key_lines = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                        NULL);
+  g->ok = TRUE;
+  g->ref = HERD_ID_NONE;
+  g_ptr_array_add (l->groups, g);
+  g_ptr_array_add (l->by_kind[kind], g);
+  g_hash_table_insert (l->by_label, g->label, g);
+  return g;
+}
+
+/* Phase 1: checks every line and writes the cleaned lines to clean.
+ * Stops at the first problem. */
+static gboolean
+herd_sl_scan (HerdSlLoader *l, const char *text, GString *clean)
+{
+  const char *bad;
+  if (!g_utf8_validate (text, -1, &bad))
+    {
+      guint line = 1;
+      for (const char *p = text; p < bad; p++)
+        line += *p == '\n';
+      herd_sl_fail_line (l, line, "expected UTF-8 text, got invalid bytes");
+      return FALSE;
+    }
+
+  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+  HerdSlGroup *group = NULL;
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      guint line = i + 1;
+      char *s = g_strstrip (lines[i]); /* also drops a '\r' */
+      if (*s == '\0' || *s == '#' || *s == ';')
+        continue;
+      if (*s == '[')
+        {
+          group = herd_sl_scan_header (l, line, s);
+          if (group == NULL)
+            return FALSE;
+          g_string_append_printf (clean, "[%s]\n", group->label);
+          continue;
+        }
+
+      g_autofree char *quoted = g_strescape (s, NULL);
+      char *eq = strchr (s, '=');
+      if (eq == NULL)
+        {
+          g_autofree char *where = group != NULL
+                                       ? g_strdup_printf ("[%s]: ",
+                                                          group->label)
+                                       : g_strdup ("");
+          herd_sl_fail_line (l, line,
+                             "%sexpected KEY = VALUE or a [group] header, "
+                             "got \"%s\"", where, quoted);
+          return FALSE;
+        }
+      *eq = '\0';
+      char *key = g_strstrip (s);
+      char *value = herd_sl_strip_comment (eq + 1);
+      if (!herd_sl_is_name (key))
+        {
+          g_autofree char *qkey = g_strescape (key, NULL);
+          herd_sl_fail_line (l, line,
+                             "expected a key of letters, digits, '-', '_' "
+                             "and '.' before \"=\", got \"%s\"", qkey);
+          return FALSE;
+        }
+      if (group == NULL)
+        {
+          herd_sl_fail_line (l, line,
+                             "expected a [group] header before the first "
+                             "key, got \"%s\"", quoted);
+          return FALSE;
+        }
+      gpointer first = g_hash_table_lookup (group->key_lines, key);
+      if (first != NULL)
+        {
+          herd_sl_fail_line (l, line,
+                             "[%s] %s: duplicate key (first set at line %u)",
+                             group->label, key, GPOINTER_TO_UINT (first));
+          return FALSE;
+        }
+      g_hash_table_insert (group->key_lines, g_strdup (key),
+                           GUINT_TO_POINTER (line));
+      g_string_append_printf (clean, "%s=%s\n", key, value);
+    }
+  return TRUE;
+}
+
+/* ------------------------------------------------------------------ */
+/* Phase 2: structure                                                  */
+
+static gboolean
+herd_sl_in_list (const char *const *list, const char *text)
+{
+  for (gsize i = 0; list[i] != NULL; i++)
+    if (strcmp (list[i], text) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static const HerdParamInfo *
+herd_sl_find_param (const HerdParamInfo *table, const char *name)
+{
+  for (const HerdParamInfo *info = table; info->name != NULL; info++)
+    if (strcmp (info->name, name) == 0)
+      return info;
+  return NULL;
+}
+
+/* "a, b, c" of the keys a group kind takes. */
+static char *
+herd_sl_known_keys (HerdSlKind kind)
+{
+  GString *out = g_string_new (NULL);
+  for (const char *const *k = herd_sl_kinds[kind].keys; *k != NULL; k++)
+    g_string_append_printf (out, "%s%s", out->len > 0 ? ", " : "", *k);
+  if (kind == HERD_SL_DEFAULTS)
+    for (const HerdParamInfo *p = herd_params_table (); p->name != NULL; p++)
+      g_string_append_printf (out, ", %s", p->name);
+  if (kind == HERD_SL_CLUSTER)
+    g_string_append (out, ", policy.NAME");
+  if (out->len == 0)
+    g_string_append (out, "no keys");
+  return g_string_free (out, FALSE);
+}
+
+static char *
+herd_sl_policy_param_names (void)
+{
+  GString *out = g_string_new (NULL);
+  for (const HerdParamInfo *p = herd_policy_params_table (); p->name != NULL;
+       p++)
+    g_string_append_printf (out, "%s%s", out->len > 0 ? ", " : "", p->name);
+  return g_string_free (out, FALSE);
+}
+
+static void
+herd_sl_check_keys (HerdSlLoader *l, HerdSlGroup *g)
+{
+  if (g->kind == HERD_SL_FAULT || g->kind == HERD_SL_FAULTS)
+    {
+      herd_sl_fail_group (l, g,
+                          "faults are not supported yet ([fault NAME] and "
+                          "[faults random] are reserved for them)");
+      return;
+    }
+  for (const char *const *k = herd_sl_kinds[g->kind].required; *k != NULL;
+       k++)
+    if (!g_key_file_has_key (l->keys, g->label, *k, NULL))
+      {
+        herd_sl_fail_group (l, g, "missing key \"%s\"", *k);
+        return;
+      }
+
+  g_auto (GStrv) keys = g_key_file_get_keys (l->keys, g->label, NULL, NULL);
+  for (guint i = 0; keys != NULL && keys[i] != NULL; i++)
+    {
+      const char *key = keys[i];
+      if (herd_sl_in_list (herd_sl_kinds[g->kind].keys, key))
+        continue;
+      if (g->kind == HERD_SL_DEFAULTS
+          && herd_sl_find_param (herd_params_table (), key) != NULL)
+        continue;
+      if (g->kind == HERD_SL_CLUSTER && g_str_has_prefix (key, "policy."))
+        {
+          const char *param = key + strlen ("policy.");
+          if (herd_sl_find_param (herd_policy_params_table (), param)
+              != NULL)
+            continue;
+          g_autofree char *known = herd_sl_policy_param_names ();
+          herd_sl_fail_key (l, g, key,
+                            "unknown policy parameter \"%s\" (known: %s)",
+                            param, known);
+          return;
+        }
+      g_autofree char *known = herd_sl_known_keys (g->kind);
+      herd_sl_fail_key (l, g, key, "unknown key (a [%s] group takes %s)",
+                        herd_sl_kinds[g->kind].name, known);
+      return;
+    }
+}
+
+static gboolean
+herd_sl_check_structure (HerdSlLoader *l)
+{
+  for (guint i = 0; i < l->groups->len; i++)
+    herd_sl_check_keys (l, g_ptr_array_index (l->groups, i));
+  if (herd_sl_failed (l))
+    return FALSE;
+  if (l->by_kind[HERD_SL_DATACENTER]->len == 0)
+    herd_sl_record (l, G_MAXUINT, HERD_SCENARIO_ERROR_INVALID,
+                    g_strdup_printf ("%s: no [datacenter NAME] group: at "
+                                     "least one datacenter is required",
+                                     l->path));
+  else if (l->by_kind[HERD_SL_CLUSTER]->len == 0)
+    herd_sl_record (l, G_MAXUINT, HERD_SCENARIO_ERROR_INVALID,
+                    g_strdup_printf ("%s: no [cluster NAME] group: at least "
+                                     "one cluster is required",
+                                     l->path));
+  return !herd_sl_failed (l);
+}
+
+/* ------------------------------------------------------------------ */
+/* Phase 3: values                                                     */
+
+/* The value of key in g (newly allocated), or NULL when it is absent. */
+static char *
+herd_sl_value (HerdSlLoader *l, HerdSlGroup *g, const char *key)
+{
+  return g_key_file_get_value (l->keys, g->label, key, NULL);
+}
+
+/* The readers below leave dflt in *out when the key is absent and report
+ * (returning FALSE, with dflt in *out) when its value is bad. */
+
+/* Reports local (a core/units.h error, which says what was expected and
+ * what was given) against key. */
+static gboolean
+herd_sl_fail_units (HerdSlLoader *l, HerdSlGroup *g, const char *key,
+                    GError *local)
+{
+  herd_sl_fail_key (l, g, key, "%s", local->message);
+  return FALSE;
+}
+
+static gboolean
+herd_sl_read_size (HerdSlLoader *l, HerdSlGroup *g, const char *key,
+                   gint64 dflt, gboolean positive, gint64 *out)
+{
+  g_autofree char *value = herd_sl_value (l, g, key);
+  g_autoptr (GError) local = NULL;
+  *out = dflt;
+  if (value == NULL)
+    return TRUE;
+  gint64 v;
+  if (!herd_units_parse_size_mib (value, &v, &local))
+    return herd_sl_fail_units (l, g, key, local);
+  if (positive && v <= 0)
+    {
+      herd_sl_fail_expected (l, g, key,
+                             "a size more than 0 such as 16G, 512M or 2T",
+                             value);
+      return FALSE;
+    }
+  *out = v;
+  return TRUE;
+}
+
+static gboolean
+herd_sl_read_duration (HerdSlLoader *l, HerdSlGroup *g, const char *key,
+                       HerdTime dflt, gboolean positive, HerdTime *out)
+{
+  g_autofree char *value = herd_sl_value (l, g, key);
+  g_autoptr (GError) local = NULL;
+  *out = dflt;
+  if (value == NULL)
+    return TRUE;
+  HerdTime v;
+  if (!herd_units_parse_duration (value, &v, &local))
+    return herd_sl_fail_units (l, g, key, local);
+  if (positive && v <= 0)
+    {
+      herd_sl_fail_expected (l, g, key,
+                             "a duration more than 0 such as 90s, 5m or 7d",
+                             value);
+      return FALSE;
+    }
+  *out = v;
+  return TRUE;
+}
+
+static gboolean
+herd_sl_read_rate (HerdSlLoader *l, HerdSlGroup *g, const char *key,
+                   const char *dflt, gboolean positive, gint64 *out)
+{
+  g_autofree char *value = herd_sl_value (l, g, key);
+  g_autoptr (GError) local = NULL;
+  if (!herd_units_parse_rate (dflt, out, NULL))
+    g_assert_not_reached ();
+  if (value == NULL)
+    return TRUE;
+  gint64 v;
+  if (!herd_units_parse_rate (value, &v, &local))
+    return herd_sl_fail_units (l, g, key, local);
+  if (positive && v <= 0)
+    {
+      herd_sl_fail_expected (l, g, key,
+                             "a rate more than 0 such as 52MiB/s or 10Gbit",
+                             value);
+      return FALSE;
+    }
+  *out = v;
+  return TRUE;
+}
+
+static gboolean
+herd_sl_read_integer (HerdSlLoader *l, HerdSlGroup *g, const char *key,
+                      gint64 min, gint64 max, gint64 dflt, gint64 *out)
+{
+  g_autofree char *value = herd_sl_value (l, g, key);
+  g_autoptr (GError) local = NULL;
+  *out = dflt;
+  if (value == NULL)
+    return TRUE;
+  if (!herd_units_parse_integer (value, min, max, out, &local))
+    {
+      *out = dflt;
+      return herd_sl_fail_units (l, g, key, local);
+    }
+  return TRUE;
+}
+
+static gboolean
+herd_sl_read_boolean (HerdSlLoader *l, HerdSlGroup *g, const char *key,
+                      gboolean dflt, gboolean *out)
+{
+  g_autofree char *value = herd_sl_value (l, g, key);
+  g_autoptr (GError) local = NULL;
+  *out = dflt;
+  if (value == NULL)
+    return TRUE;
+  if (!herd_units_parse_boolean (value, out, &local))
+    {
+      *out = dflt;
+      return herd_sl_fail_units (l, g, key, local);
+    }
+  return TRUE;
+}
+
+static gboolean
+herd_sl_read_power (HerdSlLoader *l, HerdSlGroup *g, const char *key,
+                    double dflt, double *out)
+{
+  g_autofree char *value = herd_sl_value (l, g, key);
+  g_autoptr (GError) local = NULL;
+  *out = dflt;
+  if (value == NULL)
+    return TRUE;
+  if (!herd_units_parse_power (value, out, &local))
+    {
+      *out = dflt;
+      return herd_sl_fail_units (l, g, key, local);
+    }
+  return TRUE;
+}
+
+/* One of the n names; *out is its index. */
+static gboolean
+herd_sl_read_choice (HerdSlLoader *l, HerdSlGroup *g, const char *key,
+                     const char *const *names, gsize n, int dflt, int *out)
+{
+  g_autofree char *value = herd_sl_value (l, g, key);
+  *out = dflt;
+  if (value == NULL)
+    return TRUE;
+  for (gsize i = 0; i < n; i++)
+    if (strcmp (names[i], value) == 0)
+      {
+        *out = (int) i;
+        return TRUE;
+      }
+  g_autofree char *choices = herd_sl_join_or (names, n);
+  g_autofree char *expected = g_strdup_printf ("%s%s", n > 2 ? "one of " : "",
+                                               choices);
+  herd_sl_fail_expected (l, g, key, expected, value);
+  return FALSE;
+}
+
+/* The profile named in g: *set says whether g names a valid one. */
+static gboolean
+herd_sl_read_profile (HerdSlLoader *l, HerdSlGroup *g, gboolean *set,
+                      HerdProfile *out)
+{
+  const char *names[HERD_PROFILE_LAST];
+  for (int p = 0; p < HERD_PROFILE_LAST; p++)
+    names[p] = herd_profile_name ((HerdProfile) p);
+  int v;
+  *set = g_key_file_has_key (l->keys, g->label, "profile", NULL);
+  if (!herd_sl_read_choice (l, g, "profile", names, HERD_PROFILE_LAST,
+                            HERD_PROFILE_RHV_4_1, &v))
+    {
+      *set = FALSE;
+      return FALSE;
+    }
+  *out = (HerdProfile) v;
+  return TRUE;
+}
+
+/* [scenario] and [defaults]: the profile first, then the rest.  Absent
+ * groups leave the defaults. */
+static void
+herd_sl_parse_globals (HerdSlLoader *l)
+{
+  HerdScenario *scenario = l->scenario;
+  GPtrArray *sg = l->by_kind[HERD_SL_SCENARIO];
+  GPtrArray *dg = l->by_kind[HERD_SL_DEFAULTS];
+  HerdSlGroup *sgroup = sg->len > 0 ? g_ptr_array_index (sg, 0) : NULL;
+  HerdSlGroup *dgroup = dg->len > 0 ? g_ptr_array_index (dg, 0) : NULL;
+
+  /* The profile: [scenario] and [defaults] must agree. */
+  HerdProfile sprofile = HERD_PROFILE_RHV_4_1, dprofile = HERD_PROFILE_RHV_4_1;
+  gboolean sset = FALSE, dset = FALSE;
+  if (sgroup != NULL)
+    herd_sl_read_profile (l, sgroup, &sset, &sprofile);
+  if (dgroup != NULL)
+    herd_sl_read_profile (l, dgroup, &dset, &dprofile);
+  scenario->profile = sset ? sprofile : dset ? dprofile : HERD_PROFILE_RHV_4_1;
+  if (sset && dset && sprofile != dprofile)
+    {
+      guint sline = herd_sl_key_line (sgroup, "profile");
+      guint dline = herd_sl_key_line (dgroup, "profile");
+      HerdSlGroup *later = dline > sline ? dgroup : sgroup;
+      HerdSlGroup *earlier = dline > sline ? sgroup : dgroup;
+      HerdProfile want = dline > sline ? sprofile : dprofile;
+      HerdProfile got = dline > sline ? dprofile : sprofile;
+      herd_sl_fail_key (l, later, "profile",
+                        "expected %s as set by profile in [%s] at line %u, "
+                        "got \"%s\"",
+                        herd_profile_name (want), earlier->label,
+                        dline > sline ? sline : dline,
+                        herd_profile_name (got));
+    }
+  herd_params_init (&scenario->model->params, scenario->profile);
+
+  scenario->duration = HERD_SL_DEFAULT_DURATION;
+  scenario->seed = HERD_SL_DEFAULT_SEED;
+  scenario->sample_interval = HERD_SL_DEFAULT_SAMPLE_INTERVAL;
+  scenario->stats_interval = HERD_SL_DEFAULT_STATS_INTERVAL;
+  if (sgroup != NULL)
+    {
+      g_autofree char *name = herd_sl_value (l, sgroup, "name");
+      if (name != NULL && *name == '\0')
+        herd_sl_fail_expected (l, sgroup, "name", "a name for the scenario",
+                               name);
+      else if (name != NULL)
+        {
+          g_free (scenario->name);
+          scenario->name = g_steal_pointer (&name);
+        }
+      gint64 seed;
+      herd_sl_read_duration (l, sgroup, "duration", HERD_SL_DEFAULT_DURATION,
+                             TRUE, &scenario->duration);
+      herd_sl_read_integer (l, sgroup, "seed", 0, G_MAXINT64,
+                            HERD_SL_DEFAULT_SEED, &seed);
+      scenario->seed = (guint64) seed;
+      herd_sl_read_duration (l, sgroup, "sample_interval",
+                             HERD_SL_DEFAULT_SAMPLE_INTERVAL, TRUE,
+                             &scenario->sample_interval);
+      herd_sl_read_duration (l, sgroup, "stats_interval",
+                             HERD_SL_DEFAULT_STATS_INTERVAL, TRUE,
+                             &scenario->stats_interval);
+    }
+
+  /* [defaults] parameters, in file order, over the profile's values. */
+  l->params_ok = TRUE;
+  if (dgroup == NULL)
+    return;
+  g_auto (GStrv) keys = g_key_file_get_keys (l->keys, dgroup->label, NULL,
+                                             NULL);
+  for (guint i = 0; keys != NULL && keys[i] != NULL; i++)
+    {
+      if (strcmp (keys[i], "profile") == 0)
+        continue;
+      g_autofree char *value = herd_sl_value (l, dgroup, keys[i]);
+      g_autoptr (GError) local = NULL;
+      if (!herd_params_set (&scenario->model->params, keys[i], value,
+                            &local))
+        {
+          herd_sl_fail_key (l, dgroup, keys[i], "%s", local->message);
+          l->params_ok = FALSE;
+        }
+    }
+}
+
+static void
+herd_sl_parse_cluster (HerdSlLoader *l, HerdSlGroup *g)
+{
+  int v;
+  const char *policies[HERD_POLICY_LAST];
+  for (int p = 0; p < HERD_POLICY_LAST; p++)
+    policies[p] = herd_policy_name ((HerdPolicyKind) p);
+  herd_sl_read_choice (l, g, "policy", policies, HERD_POLICY_LAST,
+                       HERD_POLICY_NONE, &v);
+  g->policy = (HerdPolicyKind) v;
+
+  herd_policy_params_init (&g->policy_params, l->scenario->profile);
+  g_auto (GStrv) keys = g_key_file_get_keys (l->keys, g->label, NULL, NULL);
+  for (guint i = 0; keys != NULL && keys[i] != NULL; i++)
+    {
+      if (!g_str_has_prefix (keys[i], "policy."))
+        continue;
+      g_autofree char *value = herd_sl_value (l, g, keys[i]);
+      g_autoptr (GError) local = NULL;
+      if (!herd_policy_params_set (&g->policy_params,
+                                   keys[i] + strlen ("policy."), value,
+                                   &local))
+        herd_sl_fail_key (l, g, keys[i], "%s", local->message);
+    }
+
+  g->overcommit = HERD_SL_DEFAULT_OVERCOMMIT;
+  g_autofree char *overcommit = herd_sl_value (l, g, "memory_overcommit");
+  if (overcommit != NULL)
+    {
+      double percent;
+      if (herd_units_parse_percent (overcommit, 1, 1000, &percent, NULL)
+          && percent == floor (percent))
+        g->overcommit = (guint) percent;
+      else
+        herd_sl_fail_expected (l, g, "memory_overcommit",
+                               "a whole percentage between 1 and 1000 such "
+                               "as 150 or 150%",
+                               overcommit);
+    }
+
+  const char *migration[HERD_MIGRATION_POLICY_LAST];
+  for (int p = 0; p < HERD_MIGRATION_POLICY_LAST; p++)
+    migration[p] = herd_migration_policy_name ((HerdMigrationPolicy) p);
+  herd_sl_read_choice (l, g, "migration_policy", migration,
+                       HERD_MIGRATION_POLICY_LAST, HERD_MIGRATION_LEGACY, &v);
+  g->migration_policy = (HerdMigrationPolicy) v;
+  herd_sl_read_rate (l, g, "migration_bandwidth",
+                     HERD_SL_DEFAULT_MIGRATION_BANDWIDTH, TRUE,
+                     &g->migration_bandwidth);
+  herd_sl_read_boolean (l, g, "ha_reservation", FALSE, &g->ha_reservation);
+  herd_sl_read_boolean (l, g, "fencing", TRUE, &g->fencing);
+}
+
+static void
+herd_sl_parse_hosts (HerdSlLoader *l, HerdSlGroup *g)
+{
+  herd_sl_read_integer (l, g, "count", 1, HERD_SL_MAX_HOSTS_PER_GROUP, 1,
+                        &g->count);
+  gboolean cores_ok = herd_sl_read_integer (l, g, "cores", 1,
+                                            HERD_SL_MAX_CORES, 1, &g->cores);
+  if (herd_sl_read_integer (l, g, "threads", 1, HERD_SL_MAX_THREADS, -1,
+                            &g->threads)
+      && cores_ok)
+    {
+      if (g->threads == -1)
+        g->threads = g->cores;
+      else if (g->threads < g->cores)
+        {
+          g_autofree char *value = herd_sl_value (l, g, "threads");
+          g_autofree char *expected = g_strdup_printf (
+              "at least as many threads as cores (%" G_GINT64_FORMAT ")",
+              g->cores);
+          herd_sl_fail_expected (l, g, "threads", expected, value);
+        }
+    }
+  herd_sl_read_size (l, g, "memory", 0, TRUE, &g->memory_mib);
+  herd_sl_read_size (l, g, "swap", 0, FALSE, &g->swap_mib);
+  /* -1: the [defaults] HostReservedMemory, filled in when building. */
+  herd_sl_read_size (l, g, "reserved_memory", -1, FALSE, &g->reserved_mib);
+  herd_sl_read_rate (l, g, "nic", HERD_SL_DEFAULT_NIC, TRUE, &g->nic);
+  herd_sl_read_integer (l, g, "spm_priority", -1, 10,
+                        HERD_SL_DEFAULT_SPM_PRIORITY, &g->spm_priority);
+  gboolean idle_ok = herd_sl_read_power (l, g, "power_idle", 0,
+                                         &g->power_idle_w);
+  if (herd_sl_read_power (l, g, "power_max", -1, &g->power_max_w) && idle_ok)
+    {
+      if (g->power_max_w < 0)
+        g->power_max_w = g->power_idle_w;
+      else if (g->power_max_w < g->power_idle_w)
+        {
+          g_autofree char *value = herd_sl_value (l, g, "power_max");
+          g_autofree char *idle = herd_sl_value (l, g, "power_idle");
+          g_autofree char *expected = g_strdup_printf (
+              "a power of at least power_idle (%s)", idle);
+          herd_sl_fail_expected (l, g, "power_max", expected, value);
+        }
+    }
+  herd_sl_read_duration (l, g, "boot_time", HERD_SL_DEFAULT_HOST_BOOT, FALSE,
+                         &g->boot_time);
+  g_autofree char *agent = herd_sl_value (l, g, "fence_agent");
+  if (agent != NULL && !herd_sl_is_name (agent))
+    herd_sl_fail_expected (l, g, "fence_agent",
+                           "a fence agent name such as ipmilan, or none",
+                           agent);
+  else
+    g->fence_agent = agent != NULL ? g_steal_pointer (&agent)
+                                   : g_strdup ("none");
+}
+
+static void
+herd_sl_parse_storage (HerdSlLoader *l, HerdSlGroup *g)
+{
+  int v;
+  const char *types[HERD_STORAGE_TYPE_LAST];
+  for (int t = 0; t < HERD_STORAGE_TYPE_LAST; t++)
+    types[t] = herd_storage_type_name ((HerdStorageType) t);
+  herd_sl_read_choice (l, g, "type", types, HERD_STORAGE_TYPE_LAST, 0, &v);
+  g->storage_type = (HerdStorageType) v;
+  gboolean role_ok = herd_sl_read_choice (l, g, "role", herd_sl_role_names,
+                                          HERD_DOMAIN_ROLE_LAST,
+                                          HERD_DOMAIN_DATA, &v);
+  g->role = (HerdDomainRole) v;
+  herd_sl_read_size (l, g, "capacity", 0, TRUE, &g->capacity_mib);
+  if (herd_sl_read_boolean (l, g, "master", FALSE, &g->master) && role_ok
+      && g->master && g->role != HERD_DOMAIN_DATA)
+    {
+      g_autofree char *value = herd_sl_value (l, g, "master");
+      g_autofree char *expected = g_strdup_printf (
+          "false for an %s domain (only a data domain can be master)",
+          herd_sl_role_names[g->role]);
+      herd_sl_fail_expected (l, g, "master", expected, value);
+    }
+}
+
+static void
+herd_sl_parse_network (HerdSlLoader *l, HerdSlGroup *g)
+{
+  herd_sl_read_boolean (l, g, "required", TRUE, &g->required);
+  herd_sl_read_boolean (l, g, "vm_network", TRUE, &g->vm_network);
+}
+
+#define HERD_SL_DISK_FORMS                                                  \
+  "a comma-separated list of SIZE [thin|preallocated] [DOMAIN] such as "    \
+  "100G thin, 20G preallocated sd1"
+
+/* disk = SIZE [thin|preallocated] [DOMAIN], ... into g->disks. */
+static void
+herd_sl_parse_disks (HerdSlLoader *l, HerdSlGroup *g)
+{
+  g->disks = g_array_new (FALSE, TRUE, sizeof (HerdSlDisk));
+  g_array_set_clear_func (g->disks, herd_sl_disk_clear);
+  g_autofree char *value = herd_sl_value (l, g, "disk");
+  if (value == NULL || *value == '\0')
+    return;
+  g_auto (GStrv) items = g_strsplit (value, ",", -1);
+  for (guint i = 0; items[i] != NULL; i++)
+    {
+      g_auto (GStrv) words = g_strsplit_set (g_strstrip (items[i]), " \t",
+                                             -1);
+      const char *word[4] = { NULL, NULL, NULL, NULL };
+      guint n = 0;
+      for (guint w = 0; words[w] != NULL; w++)
+        if (*words[w] != '\0')
+          {
+            if (n < 4)
+              word[n] = words[w];
+            n++;
+          }
+      g_autofree char *why = NULL;
+      HerdSlDisk disk = { .thin = FALSE, .domain_id = HERD_ID_NONE };
+      g_autoptr (GError) local = NULL;
+      if (n == 0)
+        why = g_strdup_printf ("disk %u is empty", i + 1);
+      else if (n > 3)
+        why = g_strdup_printf ("disk %u has more than three words", i + 1);
+      else if (!herd_units_parse_size_mib (word[0], &disk.size_mib, &local))
+        why = g_strdup_printf ("disk %u: %s", i + 1, local->message);
+      else if (disk.size_mib <= 0)
+        why = g_strdup_printf ("disk %u: its size must be more than 0",
+                               i + 1);
+      else
+        {
+          guint next = 1;
+          if (n > 1 && (strcmp (word[1], "thin") == 0
+                        || strcmp (word[1], "preallocated") == 0))
+            {
+              disk.thin = strcmp (word[1], "thin") == 0;
+              next = 2;
+            }
+          if (n > next + 1)
+            why = g_strdup_printf ("disk %u: expected thin or preallocated, "
+                                   "got \"%s\"", i + 1, word[1]);
+          else if (n == next + 1 && !herd_sl_is_name (word[next]))
+            why = g_strdup_printf ("disk %u: \"%s\" is not a storage "
+                                   "domain name", i + 1, word[next]);
+          else if (n == next + 1)
+            disk.domain = g_strdup (word[next]);
+        }
+      if (why != NULL)
+        {
+          g_autofree char *quoted = g_strescape (value, NULL);
+          herd_sl_fail_key (l, g, "disk", "expected %s, got \"%s\" (%s)",
+                            HERD_SL_DISK_FORMS, quoted, why);
+          g_array_set_size (g->disks, 0);
+          return;
+        }
+      g_array_append_val (g->disks, disk);
+    }
+}
+
+static void
+herd_sl_parse_vms (HerdSlLoader *l, HerdSlGroup *g)
+{
+  herd_sl_read_integer (l, g, "count", 1, HERD_SL_MAX_VMS_PER_GROUP, 1,
+                        &g->count);
+  herd_sl_read_integer (l, g, "vcpus", 1, HERD_SL_MAX_CORES, 1, &g->vcpus);
+  gboolean memory_ok = herd_sl_read_size (l, g, "memory", 0, TRUE,
+                                          &g->memory_mib);
+  g_autofree char *memory = herd_sl_value (l, g, "memory");
+
+  /* Sizes bounded by memory (or memory_used) default to it. */
+  if (herd_sl_read_size (l, g, "guaranteed_memory", -1, FALSE,
+                         &g->guaranteed_mib)
+      && memory_ok)
+    {
+      if (g->guaranteed_mib < 0)
+        g->guaranteed_mib = g->memory_mib;
+      else if (g->guaranteed_mib > g->memory_mib)
+        {
+          g_autofree char *value = herd_sl_value (l, g, "guaranteed_memory");
+          g_autofree char *expected = g_strdup_printf (
+              "a size of at most memory (%s)", memory);
+          herd_sl_fail_expected (l, g, "guaranteed_memory", expected, value);
+        }
+    }
+  gboolean used_ok = herd_sl_read_size (l, g, "memory_used", -1, FALSE,
+                                        &g->memory_used_mib);
+  if (used_ok && memory_ok)
+    {
+      if (g->memory_used_mib < 0)
+        g->memory_used_mib = g->memory_mib;
+      else if (g->memory_used_mib > g->memory_mib)
+        {
+          g_autofree char *value = herd_sl_value (l, g, "memory_used");
+          g_autofree char *expected = g_strdup_printf (
+              "a size of at most memory (%s)", memory);
+          herd_sl_fail_expected (l, g, "memory_used", expected, value);
+          used_ok = FALSE;
+        }
+    }
+  if (herd_sl_read_size (l, g, "working_set", -1, FALSE,
+                         &g->working_set_mib)
+      && used_ok && memory_ok)
+    {
+      if (g->working_set_mib < 0)
+        g->working_set_mib = g->memory_used_mib;
+      else if (g->working_set_mib > g->memory_used_mib)
+        {
+          g_autofree char *value = herd_sl_value (l, g, "working_set");
+          g_autofree char *used = herd_sl_format_size (g->memory_used_mib);
+          g_autofree char *expected = g_strdup_printf (
+              "a size of at most memory_used (%s)", used);
+          herd_sl_fail_expected (l, g, "working_set", expected, value);
+        }
+    }
+  herd_sl_read_rate (l, g, "dirty_rate", "0M/s", FALSE, &g->dirty_rate);
+  herd_sl_read_rate (l, g, "write_rate", "0M/s", FALSE, &g->write_rate);
+  herd_sl_parse_disks (l, g);
+  herd_sl_read_boolean (l, g, "ha", FALSE, &g->ha);
+
+  int v;
+  const char *priorities[HERD_PRIORITY_LAST];
+  for (int p = 0; p < HERD_PRIORITY_LAST; p++)
+    priorities[p] = herd_priority_name ((HerdPriority) p);
+  herd_sl_read_choice (l, g, "priority", priorities, HERD_PRIORITY_LAST,
+                       HERD_PRIORITY_LOW, &v);
+  g->priority = (HerdPriority) v;
+
+  g_autofree char *cpu = herd_sl_value (l, g, "cpu");
+  g_autoptr (GError) local = NULL;
+  if (!herd_workload_parse (cpu != NULL ? cpu : HERD_SL_DEFAULT_CPU, &g->cpu,
+                            &local))
+    herd_sl_fail_key (l, g, "cpu", "%s", local->message);
+  g_clear_error (&local);
+
+  herd_sl_read_duration (l, g, "boot_time", HERD_SL_DEFAULT_VM_BOOT, FALSE,
+                         &g->boot_time);
+  g_autofree char *arrival = herd_sl_value (l, g, "arrival");
+  g->arrival = (HerdDistribution) { .kind = HERD_DISTRIBUTION_FIXED };
+  if (arrival != NULL
+      && !herd_distribution_parse (arrival, &g->arrival, &local))
+    herd_sl_fail_key (l, g, "arrival", "%s", local->message);
+  g_clear_error (&local);
+  g_autofree char *lifetime = herd_sl_value (l, g, "lifetime");
+  if (lifetime != NULL)
+    {
+      if (herd_distribution_parse (lifetime, &g->lifetime, &local))
+        g->has_lifetime = TRUE;
+      else
+        herd_sl_fail_key (l, g, "lifetime", "%s", local->message);
+    }
+}
+
+static void
+herd_sl_parse_action (HerdSlLoader *l, HerdSlGroup *g)
+{
+  herd_sl_read_duration (l, g, "at", 0, FALSE, &g->at);
+  g->target = herd_sl_value (l, g, "target");
+
+  g_autofree char *kind = herd_sl_value (l, g, "kind");
+  gboolean kind_ok = FALSE;
+  for (int k = 0; k < HERD_ACTION_KIND_LAST; k++)
+    if (g_strcmp0 (kind, herd_sl_action_names[k]) == 0)
+      {
+        g->action = (HerdActionKind) k;
+        kind_ok = TRUE;
+      }
+  if (!kind_ok && kind != NULL)
+    {
+      g_autofree char *supported = herd_sl_join_or (herd_sl_action_names,
+                                                    HERD_ACTION_KIND_LAST);
+      if (herd_sl_in_list (herd_sl_future_actions, kind))
+        {
+          GString *list = g_string_new (NULL);
+          for (int k = 0; k < HERD_ACTION_KIND_LAST; k++)
+            g_string_append_printf (list, "%s%s", k > 0 ? ", " : "",
+                                    herd_sl_action_names[k]);
+          herd_sl_fail_key (l, g, "kind",
+                            "\"%s\" is not supported yet (supported: %s)",
+                            kind, list->str);
+          g_string_free (list, TRUE);
+        }
+      else
+        {
+          g_autofree char *future = herd_sl_join_or (
+              herd_sl_future_actions,
+              g_strv_length ((char **) herd_sl_future_actions));
+          g_autofree char *expected = g_strdup_printf (
+              "%s (%s are not supported yet)", supported, future);
+          herd_sl_fail_expected (l, g, "kind", expected, kind);
+        }
+    }
+
+  g_autofree char *size = herd_sl_value (l, g, "size");
+  if (size != NULL && kind_ok)
+    {
+      g_autofree char *expected = g_strdup_printf (
+          "no size for kind = %s (size is only for add_lun)",
+          herd_sl_action_names[g->action]);
+      herd_sl_fail_expected (l, g, "size", expected, size);
+    }
+}
+
+static void
+herd_sl_parse_values (HerdSlLoader *l)
+{
+  herd_sl_parse_globals (l);
+  for (guint i = 0; i < l->groups->len; i++)
+    {
+      HerdSlGroup *g = g_ptr_array_index (l->groups, i);
+      switch (g->kind)
+        {
+        case HERD_SL_CLUSTER:
+          herd_sl_parse_cluster (l, g);
+          break;
+        case HERD_SL_HOSTS:
+          herd_sl_parse_hosts (l, g);
+          break;
+        case HERD_SL_STORAGE:
+          herd_sl_parse_storage (l, g);
+          break;
+        case HERD_SL_NETWORK:
+          herd_sl_parse_network (l, g);
+          break;
+        case HERD_SL_VMS:
+          herd_sl_parse_vms (l, g);
+          break;
+        case HERD_SL_ACTION:
+          herd_sl_parse_action (l, g);
+          break;
+        case HERD_SL_SCENARIO:
+        case HERD_SL_DEFAULTS:
+        case HERD_SL_DATACENTER:
+        case HERD_SL_FAULT:
+        case HERD_SL_FAULTS:
+        case HERD_SL_KIND_LAST:
+          break;
+        }
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Phase 3: references and cross-group checks                          */
+
+/* Resolves g's key (a datacenter or cluster name) into g->ref.  The key
+ * may be left out when exactly one group of that kind exists. */
+static void
+herd_sl_resolve (HerdSlLoader *l, HerdSlGroup *g, const char *key,
+                 HerdSlKind kind)
+{
+  GPtrArray *targets = l->by_kind[kind];
+  const char *kind_name = herd_sl_kinds[kind].name;
+  g_autofree char *value = herd_sl_value (l, g, key);
+  if (value == NULL)
+    {
+      if (targets->len == 1)
+        {
+          g->ref = 0;
+          return;
+        }
+      g_autofree char *names = herd_sl_list_names (l, kind);
+      herd_sl_fail_group (l, g,
+                          "missing key \"%s\" (required when there is more "
+                          "than one %s: %s)",
+                          key, kind_name, names);
+      return;
+    }
+  g_autofree char *label = g_strdup_printf ("%s %s", kind_name, value);
+  HerdSlGroup *target = g_hash_table_lookup (l->by_label, label);
+  if (target == NULL)
+    {
+      g_autofree char *names = herd_sl_list_names (l, kind);
+      g_autofree char *expected = g_strdup_printf (
+          "the name of a %s defined by a [%s NAME] group (%s)", kind_name,
+          kind_name, names);
+      herd_sl_fail_expected (l, g, key, expected, value);
+      return;
+    }
+  g->ref = target->index;
+}
+
+static HerdSlGroup *
+herd_sl_group_of (HerdSlLoader *l, HerdSlKind kind, guint index)
+{
+  return g_ptr_array_index (l->by_kind[kind], index);
+}
+
+/* At most one master = true per datacenter (checked in file order). */
+static void
+herd_sl_check_masters (HerdSlLoader *l)
+{
+  GPtrArray *storage = l->by_kind[HERD_SL_STORAGE];
+  guint n_dc = l->by_kind[HERD_SL_DATACENTER]->len;
+  g_autofree HerdSlGroup **master = g_new0 (HerdSlGroup *, n_dc);
+  for (guint i = 0; i < storage->len; i++)
+    {
+      HerdSlGroup *g = g_ptr_array_index (storage, i);
+      if (!g->ok || !g->master)
+        continue;
+      if (master[g->ref] == NULL)
+        {
+          master[g->ref] = g;
+          continue;
+        }
+      HerdSlGroup *dc = herd_sl_group_of (l, HERD_SL_DATACENTER, g->ref);
+      g_autofree char *expected = g_strdup_printf (
+          "at most one master domain in datacenter %s (%s at line %u is "
+          "master already)",
+          dc->name, master[g->ref]->name,
+          herd_sl_key_line (master[g->ref], "master"));
+      g_autofree char *value = herd_sl_value (l, g, "master");
+      herd_sl_fail_expected (l, g, "master", expected, value);
+    }
+}
+
+/* The master domain of each datacenter (index among storage groups, or
+ * HERD_ID_NONE): the one marked master, else the first data domain. */
+static HerdId *
+herd_sl_masters (HerdSlLoader *l)
+{
+  GPtrArray *storage = l->by_kind[HERD_SL_STORAGE];
+  guint n_dc = l->by_kind[HERD_SL_DATACENTER]->len;
+  HerdId *master = g_new (HerdId, n_dc);
+  for (guint d = 0; d < n_dc; d++)
+    master[d] = HERD_ID_NONE;
+  for (guint i = 0; i < storage->len; i++)
+    {
+      HerdSlGroup *g = g_ptr_array_index (storage, i);
+      if (g->ok && g->master)
+        master[g->ref] = g->index;
+    }
+  for (guint i = 0; i < storage->len; i++)
+    {
+      HerdSlGroup *g = g_ptr_array_index (storage, i);
+      if (g->ok && g->role == HERD_DOMAIN_DATA
+          && master[g->ref] == HERD_ID_NONE)
+        master[g->ref] = g->index;
+    }
+  return master;
+}
+
+/* Every VM of g must fit some host of its cluster (vCPUs within cores;
+ * memory plus overhead within physical memory), and the cluster must have
+ * hosts. */
+static void
+herd_sl_check_fit (HerdSlLoader *l, HerdSlGroup *g)
+{
+  HerdSlGroup *cluster = herd_sl_group_of (l, HERD_SL_CLUSTER, g->ref);
+  GPtrArray *hosts = l->by_kind[HERD_SL_HOSTS];
+  gint64 max_cores = 0, max_memory = 0;
+  guint n = 0;
+  for (guint i = 0; i < hosts->len; i++)
+    {
+      HerdSlGroup *h = g_ptr_array_index (hosts, i);
+      if (h->ref != g->ref)
+        continue;
+      if (!h->ok)
+        return; /* its own error is reported */
+      max_cores = MAX (max_cores, h->cores);
+      max_memory = MAX (max_memory, h->memory_mib);
+      n++;
+    }
+  if (n == 0)
+    {
+      if (g_key_file_has_key (l->keys, g->label, "cluster", NULL))
+        herd_sl_fail_key (l, g, "cluster",
+                          "cluster %s has no hosts (no [hosts NAME] group "
+                          "names it)", cluster->name);
+      else
+        herd_sl_fail_group (l, g,
+                            "cluster %s has no hosts (no [hosts NAME] group "
+                            "names it)", cluster->name);
+      return;
+    }
+  if (g->vcpus > max_cores)
+    herd_sl_fail_key (l, g, "vcpus",
+                      "%" G_GINT64_FORMAT " is more than any host of cluster "
+                      "%s has (largest: %" G_GINT64_FORMAT " cores)",
+                      g->vcpus, cluster->name, max_cores);
+  gint64 overhead = l->scenario->model->params.vm_memory_overhead_mib;
+  if (l->params_ok && g->memory_mib + overhead > max_memory)
+    {
+      g_autofree char *memory = herd_sl_value (l, g, "memory");
+      g_autofree char *extra = herd_sl_format_size (overhead);
+      g_autofree char *largest = herd_sl_format_size (max_memory);
+      herd_sl_fail_key (l, g, "memory",
+                        "%s (+%s overhead) is more than any host of cluster "
+                        "%s has (largest: %s)",
+                        memory, extra, cluster->name, largest);
+    }
+}
+
+/* Every disk's domain must be a data domain of the cluster's datacenter;
+ * a disk without one goes to the datacenter's master. */
+static void
+herd_sl_check_disks (HerdSlLoader *l, HerdSlGroup *g, const HerdId *masters)
+{
+  HerdSlGroup *cluster = herd_sl_group_of (l, HERD_SL_CLUSTER, g->ref);
+  if (!cluster->ok)
+    return;
+  HerdSlGroup *dc = herd_sl_group_of (l, HERD_SL_DATACENTER, cluster->ref);
+  for (guint i = 0; i < g->disks->len; i++)
+    {
+      HerdSlDisk *disk = &g_array_index (g->disks, HerdSlDisk, i);
+      if (disk->domain == NULL)
+        {
+          disk->domain_id = masters[cluster->ref];
+          if (disk->domain_id == HERD_ID_NONE)
+            {
+              herd_sl_fail_key (l, g, "disk",
+                                "datacenter %s of cluster %s has no data "
+                                "storage domain for disk %u",
+                                dc->name, cluster->name, i + 1);
+              return;
+            }
+          continue;
+        }
+      g_autofree char *label = g_strdup_printf ("storage %s", disk->domain);
+      HerdSlGroup *sd = g_hash_table_lookup (l->by_label, label);
+      if (sd != NULL && !sd->ok)
+        return;
+      if (sd == NULL || sd->ref != cluster->ref
+          || sd->role != HERD_DOMAIN_DATA)
+        {
+          GString *names = g_string_new (NULL);
+          GPtrArray *storage = l->by_kind[HERD_SL_STORAGE];
+          for (guint s = 0; s < storage->len; s++)
+            {
+              HerdSlGroup *o = g_ptr_array_index (storage, s);
+              if (o->ref == cluster->ref && o->role == HERD_DOMAIN_DATA)
+                g_string_append_printf (names, "%s%s",
+                                        names->len > 0 ? ", " : "", o->name);
+            }
+          if (names->len == 0)
+            g_string_append (names, "none");
+          g_autofree char *expected = g_strdup_printf (
+              "a data storage domain of datacenter %s (%s) for disk %u",
+              dc->name, names->str, i + 1);
+          g_string_free (names, TRUE);
+          herd_sl_fail_expected (l, g, "disk", expected, disk->domain);
+          return;
+        }
+      disk->domain_id = sd->index;
+    }
+}
+
+/* The target must be NAME-I of a [vms NAME] group with I in 1..count. */
+static void
+herd_sl_check_action (HerdSlLoader *l, HerdSlGroup *g, HerdTime duration)
+{
+  const char *dash = strrchr (g->target, '-');
+  HerdSlGroup *vms = NULL;
+  gboolean found = FALSE;
+  if (dash != NULL && dash[1] >= '1' && dash[1] <= '9')
+    {
+      g_autofree char *group = g_strndup (g->target, dash - g->target);
+      g_autofree char *label = g_strdup_printf ("vms %s", group);
+      vms = g_hash_table_lookup (l->by_label, label);
+      gint64 number;
+      if (vms != NULL && !vms->ok)
+        return;
+      found = vms != NULL
+              && herd_units_parse_integer (dash + 1, 1, vms->count, &number,
+                                           NULL);
+    }
+  if (!found)
+    {
+      /* List what exists: "web-1 .. web-12, db-1 .. db-8". */
+      GPtrArray *all = l->by_kind[HERD_SL_VMS];
+      GString *names = g_string_new (NULL);
+      for (guint i = 0; i < all->len && i < HERD_SL_MAX_LISTED; i++)
+        {
+          HerdSlGroup *v = g_ptr_array_index (all, i);
+          g_string_append_printf (names, "%s%s-1 .. %s-%" G_GINT64_FORMAT,
+                                  i > 0 ? ", " : "", v->name, v->name,
+                                  v->count);
+        }
+      if (all->len > HERD_SL_MAX_LISTED)
+        g_string_append (names, ", ...");
+      if (all->len == 0)
+        g_string_append (names, "none is defined");
+      g_autofree char *expected = g_strdup_printf (
+          "the name of a VM of a [vms NAME] group (%s)", names->str);
+      g_string_free (names, TRUE);
+      herd_sl_fail_expected (l, g, "target", expected, g->target);
+    }
+  if (g->at > duration)
+    {
+      g_autofree char *value = herd_sl_value (l, g, "at");
+      herd_sl_fail_expected (l, g, "at",
+                             "a time within the scenario's duration", value);
+    }
+}
+
+static void
+herd_sl_check_references (HerdSlLoader *l)
+{
+  for (guint i = 0; i < l->groups->len; i++)
+    {
+      HerdSlGroup *g = g_ptr_array_index (l->groups, i);
+      switch (g->kind)
+        {
+        case HERD_SL_CLUSTER:
+        case HERD_SL_STORAGE:
+        case HERD_SL_NETWORK:
+          herd_sl_resolve (l, g, "datacenter", HERD_SL_DATACENTER);
+          break;
+        case HERD_SL_HOSTS:
+        case HERD_SL_VMS:
+          herd_sl_resolve (l, g, "cluster", HERD_SL_CLUSTER);
+          break;
+        default:
+          break;
+        }
+    }
+
+  herd_sl_check_masters (l);
+  g_autofree HerdId *masters = herd_sl_masters (l);
+  GPtrArray *sg = l->by_kind[HERD_SL_SCENARIO];
+  gboolean duration_ok = sg->len == 0
+                         || ((HerdSlGroup *) g_ptr_array_index (sg, 0))->ok;
+  for (guint i = 0; i < l->groups->len; i++)
+    {
+      HerdSlGroup *g = g_ptr_array_index (l->groups, i);
+      if (!g->ok)
+        continue;
+      if (g->kind == HERD_SL_VMS)
+        {
+          herd_sl_check_fit (l, g);
+          herd_sl_check_disks (l, g, masters);
+        }
+      else if (g->kind == HERD_SL_ACTION)
+        herd_sl_check_action (l, g,
+                              duration_ok ? l->scenario->duration
+                                          : HERD_TIME_NEVER);
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Phase 4: build                                                      */
+
+static void
+herd_host_group_free (gpointer p)
+{
+  HerdHostGroup *group = p;
+  g_free (group->name);
+  g_free (group->fence_agent);
+  g_free (group);
+}
+
+static void
+herd_vm_group_free (gpointer p)
+{
+  HerdVmGroup *group = p;
+  g_free (group->name);
+  g_free (group);
+}
+
+static void
+herd_action_free (gpointer p)
+{
+  HerdAction *action = p;
+  g_free (action->name);
+  g_free (action->target);
+  g_free (action);
+}
+
+static void
+herd_sl_build_hosts (HerdSlLoader *l, HerdSlGroup *g)
+{
+  HerdModel *model = l->scenario->model;
+  HerdHostGroup *group = g_new0 (HerdHostGroup, 1);
+  guint32 index = l->scenario->host_groups->len;
+  group->name = g_strdup (g->name);
+  group->first = model->hosts->len;
+  group->count = (guint32) g->count;
+  group->power_idle_w = g->power_idle_w;
+  group->power_max_w = g->power_max_w;
+  group->boot_time = g->boot_time;
+  group->fence_agent = g_strdup (g->fence_agent);
+  g_ptr_array_add (l->scenario->host_groups, group);
+  for (gint64 i = 1; i <= g->count; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("%s-%" G_GINT64_FORMAT,
+                                               g->name, i);
+      HerdHost *host = herd_model_add_host (model, name, g->ref);
+      host->cores = (guint32) g->cores;
+      host->threads = (guint32) g->threads;
+      host->memory_mib = g->memory_mib;
+      host->swap_mib = g->swap_mib;
+      host->reserved_mib = g->reserved_mib >= 0
+                               ? g->reserved_mib
+                               : model->params.host_reserved_mib;
+      host->nic_bandwidth = g->nic;
+      host->spm_priority = (gint32) g->spm_priority;
+      g_array_append_val (l->scenario->host_group_of, index);
+    }
+}
+
+static void
+herd_sl_build_vms (HerdSlLoader *l, HerdSlGroup *g)
+{
+  HerdModel *model = l->scenario->model;
+  HerdVmGroup *group = g_new0 (HerdVmGroup, 1);
+  guint32 index = l->scenario->vm_groups->len;
+  group->name = g_strdup (g->name);
+  group->first = model->vms->len;
+  group->count = (guint32) g->count;
+  group->cpu = g->cpu;
+  group->memory_used_mib = g->memory_used_mib;
+  group->dirty_rate = g->dirty_rate;
+  group->working_set_mib = g->working_set_mib;
+  group->write_rate = g->write_rate;
+  group->boot_time = g->boot_time;
+  group->arrival = g->arrival;
+  group->has_lifetime = g->has_lifetime;
+  group->lifetime = g->lifetime;
+  g_ptr_array_add (l->scenario->vm_groups, group);
+  for (gint64 i = 1; i <= g->count; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("%s-%" G_GINT64_FORMAT,
+                                               g->name, i);
+      HerdVm *vm = herd_model_add_vm (model, name, g->ref);
+      vm->vcpus = (guint32) g->vcpus;
+      vm->memory_mib = g->memory_mib;
+      vm->guaranteed_mib = g->guaranteed_mib;
+      vm->ha = g->ha;
+      vm->priority = g->priority;
+      for (guint d = 0; d < g->disks->len; d++)
+        {
+          HerdSlDisk *spec = &g_array_index (g->disks, HerdSlDisk, d);
+          HerdDisk *disk = herd_model_add_disk (model, vm->id);
+          disk->domain = spec->domain_id;
+          disk->virtual_mib = spec->size_mib;
+          disk->thin = spec->thin;
+        }
+      g_array_append_val (l->scenario->vm_group_of, index);
+    }
+}
+
+static gint
+herd_action_compare (gconstpointer a, gconstpointer b)
+{
+  const HerdAction *x = *(HerdAction *const *) a;
+  const HerdAction *y = *(HerdAction *const *) b;
+  return x->at < y->at ? -1 : x->at > y->at ? 1 : 0;
+}
+
+static void
+herd_sl_build (HerdSlLoader *l)
+{
+  HerdScenario *scenario = l->scenario;
+  HerdModel *model = scenario->model;
+
+  GPtrArray *dcs = l->by_kind[HERD_SL_DATACENTER];
+  for (guint i = 0; i < dcs->len; i++)
+    herd_model_add_datacenter (
+        model, ((HerdSlGroup *) g_ptr_array_index (dcs, i))->name);
+
+  GPtrArray *clusters = l->by_kind[HERD_SL_CLUSTER];
+  for (guint i = 0; i < clusters->len; i++)
+    {
+      HerdSlGroup *g = g_ptr_array_index (clusters, i);
+      HerdCluster *c = herd_model_add_cluster (model, g->name, g->ref);
+      c->policy = g->policy;
+      c->policy_params = g->policy_params;
+      c->memory_overcommit_percent = g->overcommit;
+      c->migration_policy = g->migration_policy;
+      c->migration_bandwidth = g->migration_bandwidth;
+      c->ha_reservation = g->ha_reservation;
+      c->fencing = g->fencing;
+    }
+
+  g_autofree HerdId *masters = herd_sl_masters (l);
+  GPtrArray *storage = l->by_kind[HERD_SL_STORAGE];
+  for (guint i = 0; i < storage->len; i++)
+    {
+      HerdSlGroup *g = g_ptr_array_index (storage, i);
+      HerdStorageDomain *sd = herd_model_add_domain (model, g->name, g->ref);
+      sd->type = g->storage_type;
+      sd->role = g->role;
+      sd->capacity_mib = g->capacity_mib;
+      sd->master = masters[g->ref] == sd->id;
+    }
+  for (guint d = 0; d < dcs->len; d++)
+    herd_model_datacenter (model, d)->master_domain = masters[d];
+
+  GPtrArray *networks = l->by_kind[HERD_SL_NETWORK];
+  for (guint i = 0; i < networks->len; i++)
+    {
+      HerdSlGroup *g = g_ptr_array_index (networks, i);
+      HerdNetwork *net = herd_model_add_network (model, g->name, g->ref);
+      net->required = g->required;
+      net->vm_network = g->vm_network;
+    }
+
+  GPtrArray *hosts = l->by_kind[HERD_SL_HOSTS];
+  for (guint i = 0; i < hosts->len; i++)
+    herd_sl_build_hosts (l, g_ptr_array_index (hosts, i));
+  GPtrArray *vms = l->by_kind[HERD_SL_VMS];
+  for (guint i = 0; i < vms->len; i++)
+    herd_sl_build_vms (l, g_ptr_array_index (vms, i));
+
+  /* Actions by time; GLib's sort is stable, so equal times keep file
+   * order. */
+  GPtrArray *actions = l->by_kind[HERD_SL_ACTION];
+  for (guint i = 0; i < actions->len; i++)
+    {
+      HerdSlGroup *g = g_ptr_array_index (actions, i);
+      HerdAction *action = g_new0 (HerdAction, 1);
+      action->name = g_strdup (g->name);
+      action->at = g->at;
+      action->kind = g->action;
+      action->target = g_strdup (g->target);
+      g_ptr_array_add (scenario->actions, action);
+    }
+  g_ptr_array_sort (scenario->actions, herd_action_compare);
+}
+
+/* ------------------------------------------------------------------ */
+/* Public API                                                          */
+
+static HerdScenario *
+herd_scenario_new (const char *path, const char *text)
+{
+  HerdScenario *scenario = g_new0 (HerdScenario, 1);
+  scenario->path = g_strdup (path);
+  scenario->text = g_strdup (text);
+  g_autofree char *base = g_path_get_basename (path);
+  if (g_str_has_suffix (base, ".ini") && strlen (base) > strlen (".ini"))
+    base[strlen (base) - strlen (".ini")] = '\0';
+  scenario->name = g_steal_pointer (&base);
+  scenario->duration = HERD_SL_DEFAULT_DURATION;
+  scenario->seed = HERD_SL_DEFAULT_SEED;
+  scenario->sample_interval = HERD_SL_DEFAULT_SAMPLE_INTERVAL;
+  scenario->stats_interval = HERD_SL_DEFAULT_STATS_INTERVAL;
+  scenario->profile = HERD_PROFILE_RHV_4_1;
+  scenario->model = herd_model_new ();
+  scenario->host_groups
+      = g_ptr_array_new_with_free_func (herd_host_group_free);
+  scenario->vm_groups = g_ptr_array_new_with_free_func (herd_vm_group_free);
+  scenario->actions = g_ptr_array_new_with_free_func (herd_action_free);
+  scenario->host_group_of = g_array_new (FALSE, FALSE, sizeof (guint32));
+  scenario->vm_group_of = g_array_new (FALSE, FALSE, sizeof (guint32));
+  return scenario;
+}
+
+/* Runs the phases; on failure sets error from the loader's record. */
+static gboolean
+herd_sl_run (HerdSlLoader *l, const char *text, GError **error)
+{
+  g_autoptr (GString) clean = g_string_new (NULL);
+  if (herd_sl_scan (l, text, clean))
+    {
+      g_autoptr (GError) local = NULL;
+      l->keys = g_key_file_new ();
+      if (!g_key_file_load_from_data (l->keys, clean->str, clean->len,
+                                      G_KEY_FILE_NONE, &local))
+        herd_sl_record (l, 0, HERD_SCENARIO_ERROR_READ,
+                        g_strdup_printf ("%s: cannot be read as an INI file "
+                                         "(%s)", l->path, local->message));
+      else if (herd_sl_check_structure (l))
+        {
+          herd_sl_parse_values (l);
+          herd_sl_check_references (l);
+          if (!herd_sl_failed (l))
+            herd_sl_build (l);
+        }
+    }
+  if (herd_sl_failed (l))
+    {
+      g_set_error_literal (error, HERD_SCENARIO_ERROR, l->error_code,
+                           l->error_message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+HerdScenario *
+herd_scenario_load_data (const char *text, const char *path, GError **error)
+{
+  g_return_val_if_fail (text != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+  if (path == NULL)
+    path = "scenario.ini";
+  g_autoptr (HerdScenario) scenario = herd_scenario_new (path, text);
+  HerdSlLoader l = {
+    .path = path,
+    .scenario = scenario,
+    .groups = g_ptr_array_new_with_free_func (herd_sl_group_free),
+    .by_label = g_hash_table_new (g_str_hash, g_str_equal),
+  };
+  for (int k = 0; k < HERD_SL_KIND_LAST; k++)
+    l.by_kind[k] = g_ptr_array_new ();
+  gboolean ok = herd_sl_run (&l, text, error);
+  herd_sl_loader_clear (&l);
+  return ok ? g_steal_pointer (&scenario) : NULL;
+}
+
+HerdScenario *
+herd_scenario_load (const char *path, GError **error)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+  g_autofree char *text = NULL;
+  gsize length = 0;
+  g_autoptr (GError) local = NULL;
+  if (!g_file_get_contents (path, &text, &length, &local))
+    {
+      g_set_error (error, HERD_SCENARIO_ERROR, HERD_SCENARIO_ERROR_READ,
+                   "%s: cannot read the file (%s)", path, local->message);
+      return NULL;
+    }
+  if (memchr (text, '\0', length) != NULL)
+    {
+      g_set_error (error, HERD_SCENARIO_ERROR, HERD_SCENARIO_ERROR_READ,
+                   "%s: expected a text file, got a NUL byte", path);
+      return NULL;
+    }
+  return herd_scenario_load_data (text, path, error);
+}
+
+void
+herd_scenario_free (HerdScenario *scenario)
+{
+  if (scenario == NULL)
+    return;
+  g_free (scenario->path);
+  g_free (scenario->text);
+  g_free (scenario->name);
+  herd_model_free (scenario->model);
+  g_ptr_array_unref (scenario->host_groups);
+  g_ptr_array_unref (scenario->vm_groups);
+  g_ptr_array_unref (scenario->actions);
+  g_array_unref (scenario->host_group_of);
+  g_array_unref (scenario->vm_group_of);
+  g_free (scenario);
+}
+
+const char *
+herd_action_kind_name (HerdActionKind kind)
+{
+  g_return_val_if_fail (kind < HERD_ACTION_KIND_LAST, "?");
+  return herd_sl_action_names[kind];
+}

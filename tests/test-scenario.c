@@ -1,0 +1,822 @@
+/* test-scenario.c: unit tests for scenario files (sim/scenario.h).
+ *
+ * Loads the shipped scenarios (scenarios/small.ini field by field; medium
+ * and large for their sizes and for the promise that every VM fits), then
+ * small inline texts for the defaults of every key, the profile applied
+ * before overrides whatever the order, inline comments, references to
+ * groups defined later in the file, the choice of master domain, disks and
+ * the order of actions.  Finally the golden error cases: every
+ * tests/golden/err-NAME.ini, loaded as "tests/golden/err-NAME.ini" from the
+ * source tree, must fail with exactly the message in err-NAME.err (one
+ * line).  With HERD_REGENERATE=1 the .err files are rewritten instead; a
+ * changed message is reviewed, not blindly accepted. */
+#include "sim/scenario.h"
+
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+#include "tests/test-util.h"
+
+/* A minimal valid scenario: the defaults of everything not given. */
+static const char minimal[] = "[datacenter dc1]\n"
+                              "[cluster c1]\n"
+                              "[hosts h]\n"
+                              "cores = 8\n"
+                              "memory = 64G\n"
+                              "[vms v]\n"
+                              "vcpus = 2\n"
+                              "memory = 4G\n";
+
+static HerdScenario *
+load_text (const char *text)
+{
+  g_autoptr (GError) error = NULL;
+  HerdScenario *s = herd_scenario_load_data (text, "dir/inline.ini", &error);
+  if (s == NULL)
+    g_printerr ("\nunexpected error: %s\n", error->message);
+  return s;
+}
+
+/* The message of loading text, which must fail. */
+static char *
+load_error (const char *text)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HerdScenario) s = herd_scenario_load_data (text, "t.ini",
+                                                        &error);
+  if (s != NULL)
+    return g_strdup ("(loaded)");
+  CU_ASSERT_TRUE (g_error_matches (error, HERD_SCENARIO_ERROR,
+                                   HERD_SCENARIO_ERROR_INVALID)
+                  || g_error_matches (error, HERD_SCENARIO_ERROR,
+                                      HERD_SCENARIO_ERROR_READ));
+  return g_strdup (error->message);
+}
+
+static void
+test_small (void)
+{
+  g_autofree char *path = herd_test_source_path ("scenarios/small.ini");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HerdScenario) s = herd_scenario_load (path, &error);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (s);
+  HerdModel *m = s->model;
+
+  CU_ASSERT_STRING_EQUAL (s->name, "small");
+  CU_ASSERT_STRING_EQUAL (s->path, path);
+  CU_ASSERT_PTR_NOT_NULL (strstr (s->text, "[vms web]"));
+  CU_ASSERT_EQUAL (s->duration, HERD_DAY (1));
+  CU_ASSERT_EQUAL (s->seed, 42);
+  CU_ASSERT_EQUAL (s->sample_interval, HERD_MIN (5));
+  CU_ASSERT_EQUAL (s->stats_interval, HERD_SEC (15));
+  CU_ASSERT_EQUAL (s->profile, HERD_PROFILE_RHV_4_1);
+
+  CU_ASSERT_EQUAL_FATAL (m->datacenters->len, 1);
+  CU_ASSERT_EQUAL_FATAL (m->clusters->len, 1);
+  CU_ASSERT_EQUAL_FATAL (m->hosts->len, 4);
+  CU_ASSERT_EQUAL_FATAL (m->vms->len, 20);
+  CU_ASSERT_EQUAL_FATAL (m->domains->len, 2);
+  CU_ASSERT_EQUAL_FATAL (m->networks->len, 1);
+  CU_ASSERT_EQUAL_FATAL (m->disks->len, 20);
+  CU_ASSERT_EQUAL (s->actions->len, 0);
+
+  HerdCluster *c = herd_model_cluster (m, 0);
+  CU_ASSERT_STRING_EQUAL (c->name, "c1");
+  CU_ASSERT_EQUAL (c->datacenter, 0);
+  CU_ASSERT_EQUAL (c->policy, HERD_POLICY_NONE);
+  CU_ASSERT_EQUAL (c->memory_overcommit_percent, 100);
+  CU_ASSERT_EQUAL (c->migration_policy, HERD_MIGRATION_LEGACY);
+  CU_ASSERT_EQUAL (c->migration_bandwidth, 52 * 1024 * 1024);
+  CU_ASSERT_FALSE (c->ha_reservation);
+  CU_ASSERT_TRUE (c->fencing);
+  CU_ASSERT_EQUAL (c->hosts->len, 4);
+
+  for (HerdId id = 0; id < 4; id++)
+    {
+      HerdHost *h = herd_model_host (m, id);
+      g_autofree char *name = g_strdup_printf ("h-%u", id + 1);
+      CU_ASSERT_STRING_EQUAL (h->name, name);
+      CU_ASSERT_EQUAL (herd_model_find_host (m, name), id);
+      CU_ASSERT_EQUAL (h->cluster, 0);
+      CU_ASSERT_EQUAL (h->cores, 32);
+      CU_ASSERT_EQUAL (h->threads, 32);
+      CU_ASSERT_EQUAL (h->memory_mib, 256 * 1024);
+      CU_ASSERT_EQUAL (h->swap_mib, 0);
+      CU_ASSERT_EQUAL (h->reserved_mib, 1024);
+      CU_ASSERT_EQUAL (h->nic_bandwidth, 1250000000);
+      CU_ASSERT_EQUAL (h->spm_priority, 5);
+      CU_ASSERT_EQUAL (g_array_index (s->host_group_of, guint32, id), 0);
+    }
+  CU_ASSERT_EQUAL_FATAL (s->host_groups->len, 1);
+  HerdHostGroup *hg = g_ptr_array_index (s->host_groups, 0);
+  CU_ASSERT_STRING_EQUAL (hg->name, "h");
+  CU_ASSERT_EQUAL (hg->first, 0);
+  CU_ASSERT_EQUAL (hg->count, 4);
+  CU_ASSERT_DOUBLE_EQUAL (hg->power_idle_w, 150, 1e-9);
+  CU_ASSERT_DOUBLE_EQUAL (hg->power_max_w, 400, 1e-9);
+  CU_ASSERT_EQUAL (hg->boot_time, HERD_MIN (5));
+  CU_ASSERT_STRING_EQUAL (hg->fence_agent, "ipmilan");
+
+  HerdStorageDomain *sd1 = herd_model_domain (m, 0);
+  HerdStorageDomain *nfs1 = herd_model_domain (m, 1);
+  CU_ASSERT_STRING_EQUAL (sd1->name, "sd1");
+  CU_ASSERT_EQUAL (sd1->type, HERD_STORAGE_ISCSI);
+  CU_ASSERT_EQUAL (sd1->role, HERD_DOMAIN_DATA);
+  CU_ASSERT_EQUAL (sd1->capacity_mib, G_GINT64_CONSTANT (20) * 1024 * 1024);
+  CU_ASSERT_TRUE (sd1->master);
+  CU_ASSERT_STRING_EQUAL (nfs1->name, "nfs1");
+  CU_ASSERT_EQUAL (nfs1->type, HERD_STORAGE_NFS);
+  CU_ASSERT_FALSE (nfs1->master);
+  CU_ASSERT_EQUAL (herd_model_datacenter (m, 0)->master_domain, 0);
+
+  HerdNetwork *net = herd_model_network (m, 0);
+  CU_ASSERT_STRING_EQUAL (net->name, "ovirtmgmt");
+  CU_ASSERT_TRUE (net->required);
+  CU_ASSERT_TRUE (net->vm_network);
+
+  CU_ASSERT_EQUAL_FATAL (s->vm_groups->len, 2);
+  HerdVmGroup *web = g_ptr_array_index (s->vm_groups, 0);
+  HerdVmGroup *db = g_ptr_array_index (s->vm_groups, 1);
+  CU_ASSERT_STRING_EQUAL (web->name, "web");
+  CU_ASSERT_EQUAL (web->first, 0);
+  CU_ASSERT_EQUAL (web->count, 12);
+  CU_ASSERT_EQUAL (web->cpu.kind, HERD_WORKLOAD_DIURNAL);
+  CU_ASSERT_DOUBLE_EQUAL (web->cpu.mean, 30, 1e-9);
+  CU_ASSERT_DOUBLE_EQUAL (web->cpu.peak, 80, 1e-9);
+  CU_ASSERT_EQUAL (web->memory_used_mib, 8 * 1024);
+  CU_ASSERT_EQUAL (web->arrival.kind, HERD_DISTRIBUTION_FIXED);
+  CU_ASSERT_EQUAL (web->arrival.a, 0);
+  CU_ASSERT_FALSE (web->has_lifetime);
+  CU_ASSERT_STRING_EQUAL (db->name, "db");
+  CU_ASSERT_EQUAL (db->first, 12);
+  CU_ASSERT_EQUAL (db->count, 8);
+  CU_ASSERT_EQUAL (db->cpu.kind, HERD_WORKLOAD_WALK);
+  CU_ASSERT_DOUBLE_EQUAL (db->cpu.low, 20, 1e-9);
+  CU_ASSERT_DOUBLE_EQUAL (db->cpu.high, 90, 1e-9);
+
+  for (HerdId id = 0; id < 20; id++)
+    {
+      HerdVm *vm = herd_model_vm (m, id);
+      gboolean is_web = id < 12;
+      g_autofree char *name = is_web ? g_strdup_printf ("web-%u", id + 1)
+                                     : g_strdup_printf ("db-%u", id - 11);
+      CU_ASSERT_STRING_EQUAL (vm->name, name);
+      CU_ASSERT_EQUAL (herd_model_find_vm (m, name), id);
+      CU_ASSERT_EQUAL (vm->cluster, 0);
+      CU_ASSERT_EQUAL (vm->vcpus, is_web ? 4 : 8);
+      CU_ASSERT_EQUAL (vm->memory_mib, is_web ? 8 * 1024 : 32 * 1024);
+      CU_ASSERT_EQUAL (vm->guaranteed_mib, vm->memory_mib);
+      CU_ASSERT_EQUAL (vm->ha, is_web);
+      CU_ASSERT_EQUAL (vm->priority,
+                       is_web ? HERD_PRIORITY_HIGH : HERD_PRIORITY_LOW);
+      CU_ASSERT_EQUAL (vm->status, HERD_VM_DOWN);
+      CU_ASSERT_EQUAL (g_array_index (s->vm_group_of, guint32, id),
+                       is_web ? 0 : 1);
+      HerdDisk *disk = g_ptr_array_index (m->disks, id);
+      CU_ASSERT_EQUAL (disk->vm, id);
+      CU_ASSERT_EQUAL (disk->domain, 0);
+      CU_ASSERT_EQUAL (disk->virtual_mib, (is_web ? 100 : 200) * 1024);
+      CU_ASSERT_EQUAL (disk->thin, is_web);
+    }
+}
+
+/* Sum of memory + overhead of the VMs of each cluster, against the sum
+ * of its hosts' memory less their reserve: the shipped scenarios promise
+ * at most about 70%. */
+static void
+check_capacity (HerdScenario *s)
+{
+  HerdModel *m = s->model;
+  for (guint c = 0; c < m->clusters->len; c++)
+    {
+      gint64 hosts = 0, vms = 0;
+      for (guint i = 0; i < m->hosts->len; i++)
+        {
+          HerdHost *h = herd_model_host (m, i);
+          if (h->cluster == c)
+            hosts += h->memory_mib - h->reserved_mib;
+        }
+      for (guint i = 0; i < m->vms->len; i++)
+        {
+          HerdVm *vm = herd_model_vm (m, i);
+          if (vm->cluster == c)
+            vms += vm->memory_mib + m->params.vm_memory_overhead_mib;
+        }
+      CU_ASSERT_TRUE (hosts > 0);
+      CU_ASSERT_TRUE (vms <= hosts * 7 / 10);
+    }
+}
+
+static void
+test_shipped (void)
+{
+  static const struct
+  {
+    const char *path;
+    guint hosts, vms, clusters;
+    HerdTime duration;
+  } cases[] = {
+    { "scenarios/small.ini", 4, 20, 1, HERD_DAY (1) },
+    { "scenarios/medium.ini", 50, 1000, 1, HERD_DAY (7) },
+    { "scenarios/large.ini", 2000, 40000, 2, HERD_DAY (30) },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *path = herd_test_source_path (cases[i].path);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (HerdScenario) s = herd_scenario_load (path, &error);
+      if (s == NULL)
+        g_printerr ("\n%s\n", error->message);
+      CU_ASSERT_PTR_NOT_NULL_FATAL (s);
+      CU_ASSERT_EQUAL (s->model->hosts->len, cases[i].hosts);
+      CU_ASSERT_EQUAL (s->model->vms->len, cases[i].vms);
+      CU_ASSERT_EQUAL (s->model->clusters->len, cases[i].clusters);
+      CU_ASSERT_EQUAL (s->duration, cases[i].duration);
+      CU_ASSERT_EQUAL (s->host_group_of->len, cases[i].hosts);
+      CU_ASSERT_EQUAL (s->vm_group_of->len, cases[i].vms);
+      check_capacity (s);
+    }
+
+  /* medium: batch VMs arrive over the first day and have lifetimes. */
+  g_autofree char *path = herd_test_source_path ("scenarios/medium.ini");
+  g_autoptr (HerdScenario) medium = herd_scenario_load (path, NULL);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (medium);
+  CU_ASSERT_EQUAL (herd_model_cluster (medium->model, 0)->policy,
+                   HERD_POLICY_EVENLY_DISTRIBUTED);
+  gboolean uniform = FALSE, exponential = FALSE;
+  for (guint i = 0; i < medium->vm_groups->len; i++)
+    {
+      HerdVmGroup *g = g_ptr_array_index (medium->vm_groups, i);
+      uniform = uniform || g->arrival.kind == HERD_DISTRIBUTION_UNIFORM;
+      exponential = exponential
+                    || (g->has_lifetime
+                        && g->lifetime.kind == HERD_DISTRIBUTION_EXPONENTIAL);
+    }
+  CU_ASSERT_TRUE (uniform);
+  CU_ASSERT_TRUE (exponential);
+}
+
+static void
+test_defaults (void)
+{
+  g_autoptr (HerdScenario) s = load_text (minimal);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (s);
+  HerdModel *m = s->model;
+  CU_ASSERT_STRING_EQUAL (s->name, "inline");
+  CU_ASSERT_STRING_EQUAL (s->path, "dir/inline.ini");
+  CU_ASSERT_STRING_EQUAL (s->text, minimal);
+  CU_ASSERT_EQUAL (s->duration, HERD_DAY (1));
+  CU_ASSERT_EQUAL (s->seed, 1);
+  CU_ASSERT_EQUAL (s->sample_interval, HERD_MIN (5));
+  CU_ASSERT_EQUAL (s->stats_interval, HERD_SEC (15));
+  CU_ASSERT_EQUAL (s->profile, HERD_PROFILE_RHV_4_1);
+  CU_ASSERT_EQUAL (m->params.host_reserved_mib, 1024);
+  CU_ASSERT_EQUAL (m->params.vm_memory_overhead_mib, 64);
+
+  HerdCluster *c = herd_model_cluster (m, 0);
+  CU_ASSERT_EQUAL (c->datacenter, 0);
+  CU_ASSERT_EQUAL (c->policy, HERD_POLICY_NONE);
+  CU_ASSERT_DOUBLE_EQUAL (c->policy_params.high_utilization, 80, 1e-9);
+  CU_ASSERT_EQUAL (c->policy_params.cpu_overcommit_duration, HERD_MIN (5));
+  CU_ASSERT_EQUAL (c->memory_overcommit_percent, 100);
+  CU_ASSERT_EQUAL (c->migration_policy, HERD_MIGRATION_LEGACY);
+  CU_ASSERT_EQUAL (c->migration_bandwidth, 52 * 1024 * 1024);
+  CU_ASSERT_FALSE (c->ha_reservation);
+  CU_ASSERT_TRUE (c->fencing);
+
+  CU_ASSERT_EQUAL_FATAL (m->hosts->len, 1);
+  HerdHost *h = herd_model_host (m, 0);
+  CU_ASSERT_STRING_EQUAL (h->name, "h-1");
+  CU_ASSERT_EQUAL (h->cores, 8);
+  CU_ASSERT_EQUAL (h->threads, 8);
+  CU_ASSERT_EQUAL (h->memory_mib, 64 * 1024);
+  CU_ASSERT_EQUAL (h->swap_mib, 0);
+  CU_ASSERT_EQUAL (h->reserved_mib, 1024);
+  CU_ASSERT_EQUAL (h->nic_bandwidth, 1250000000);
+  CU_ASSERT_EQUAL (h->spm_priority, 5);
+  HerdHostGroup *hg = g_ptr_array_index (s->host_groups, 0);
+  CU_ASSERT_DOUBLE_EQUAL (hg->power_idle_w, 0, 0);
+  CU_ASSERT_DOUBLE_EQUAL (hg->power_max_w, 0, 0);
+  CU_ASSERT_EQUAL (hg->boot_time, HERD_MIN (5));
+  CU_ASSERT_STRING_EQUAL (hg->fence_agent, "none");
+
+  CU_ASSERT_EQUAL_FATAL (m->vms->len, 1);
+  HerdVm *vm = herd_model_vm (m, 0);
+  CU_ASSERT_STRING_EQUAL (vm->name, "v-1");
+  CU_ASSERT_EQUAL (vm->vcpus, 2);
+  CU_ASSERT_EQUAL (vm->memory_mib, 4096);
+  CU_ASSERT_EQUAL (vm->guaranteed_mib, 4096);
+  CU_ASSERT_FALSE (vm->ha);
+  CU_ASSERT_EQUAL (vm->priority, HERD_PRIORITY_LOW);
+  CU_ASSERT_EQUAL (m->disks->len, 0);
+  HerdVmGroup *vg = g_ptr_array_index (s->vm_groups, 0);
+  CU_ASSERT_EQUAL (vg->cpu.kind, HERD_WORKLOAD_CONSTANT);
+  CU_ASSERT_DOUBLE_EQUAL (vg->cpu.mean, 10, 1e-9);
+  CU_ASSERT_EQUAL (vg->memory_used_mib, 4096);
+  CU_ASSERT_EQUAL (vg->working_set_mib, 4096);
+  CU_ASSERT_EQUAL (vg->dirty_rate, 0);
+  CU_ASSERT_EQUAL (vg->write_rate, 0);
+  CU_ASSERT_EQUAL (vg->boot_time, HERD_SEC (10));
+  CU_ASSERT_EQUAL (vg->arrival.kind, HERD_DISTRIBUTION_FIXED);
+  CU_ASSERT_EQUAL (vg->arrival.a, 0);
+  CU_ASSERT_FALSE (vg->has_lifetime);
+  CU_ASSERT_EQUAL (m->domains->len, 0);
+  CU_ASSERT_EQUAL (herd_model_datacenter (m, 0)->master_domain, HERD_ID_NONE);
+}
+
+/* Every key given, to check each lands in its field. */
+static void
+test_all_keys (void)
+{
+  static const char text[]
+      = "[scenario]\n"
+        "name = everything\n"
+        "duration = 2w\n"
+        "seed = 0\n"
+        "sample_interval = 1m\n"
+        "stats_interval = 30s\n"
+        "[datacenter dc1]\n"
+        "[cluster c1]\n"
+        "datacenter = dc1\n"
+        "policy = vm_evenly_distributed\n"
+        "policy.HighVmCount = 20\n"
+        "policy.MaxFreeMemoryForOverUtilized = 2G\n"
+        "memory_overcommit = 150%\n"
+        "migration_policy = post_copy\n"
+        "migration_bandwidth = 1Gbit\n"
+        "ha_reservation = yes\n"
+        "fencing = off\n"
+        "[hosts h]\n"
+        "count = 3\n"
+        "cores = 16\n"
+        "threads = 32\n"
+        "memory = 128G\n"
+        "swap = 4G\n"
+        "reserved_memory = 2G\n"
+        "nic = 25Gbit\n"
+        "spm_priority = -1\n"
+        "power_idle = 1.2kW\n"
+        "boot_time = 90s\n"
+        "fence_agent = ilo4\n"
+        "[storage sd1]\n"
+        "type = fcp\n"
+        "role = data\n"
+        "capacity = 5T\n"
+        "[storage iso]\n"
+        "type = nfs\n"
+        "role = iso\n"
+        "capacity = 100G\n"
+        "[network n1]\n"
+        "required = false\n"
+        "vm_network = no\n"
+        "[vms v]\n"
+        "count = 2\n"
+        "vcpus = 16\n"
+        "memory = 16G\n"
+        "guaranteed_memory = 8G\n"
+        "disk = 10G, 20G thin, 30G preallocated sd1, 40G sd1\n"
+        "ha = 1\n"
+        "priority = medium\n"
+        "cpu = walk(mean=50, low=10, high=90, step=2)\n"
+        "memory_used = 12G\n"
+        "dirty_rate = 20MiB/s\n"
+        "working_set = 2G\n"
+        "write_rate = 1MiB/s\n"
+        "boot_time = 45s\n"
+        "arrival = uniform(min=1h, max=2h)\n"
+        "lifetime = exponential(mean=3h)\n"
+        "[action stop-it]\n"
+        "at = 3h\n"
+        "kind = stop\n"
+        "target = v-2\n";
+  g_autoptr (HerdScenario) s = load_text (text);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (s);
+  HerdModel *m = s->model;
+  CU_ASSERT_STRING_EQUAL (s->name, "everything");
+  CU_ASSERT_EQUAL (s->duration, HERD_DAY (14));
+  CU_ASSERT_EQUAL (s->seed, 0);
+  CU_ASSERT_EQUAL (s->sample_interval, HERD_MIN (1));
+  CU_ASSERT_EQUAL (s->stats_interval, HERD_SEC (30));
+
+  HerdCluster *c = herd_model_cluster (m, 0);
+  CU_ASSERT_EQUAL (c->policy, HERD_POLICY_VM_EVENLY_DISTRIBUTED);
+  CU_ASSERT_EQUAL (c->policy_params.high_vm_count, 20);
+  CU_ASSERT_EQUAL (c->policy_params.max_free_memory_for_over_utilized_mib,
+                   2048);
+  CU_ASSERT_EQUAL (c->policy_params.min_free_memory_for_under_utilized_mib,
+                   HERD_PARAM_UNSET);
+  CU_ASSERT_EQUAL (c->memory_overcommit_percent, 150);
+  CU_ASSERT_EQUAL (c->migration_policy, HERD_MIGRATION_POST_COPY);
+  CU_ASSERT_EQUAL (c->migration_bandwidth, 125000000);
+  CU_ASSERT_TRUE (c->ha_reservation);
+  CU_ASSERT_FALSE (c->fencing);
+
+  CU_ASSERT_EQUAL_FATAL (m->hosts->len, 3);
+  HerdHost *h = herd_model_host (m, 2);
+  CU_ASSERT_STRING_EQUAL (h->name, "h-3");
+  CU_ASSERT_EQUAL (h->threads, 32);
+  CU_ASSERT_EQUAL (h->swap_mib, 4096);
+  CU_ASSERT_EQUAL (h->reserved_mib, 2048);
+  CU_ASSERT_EQUAL (h->nic_bandwidth, 3125000000);
+  CU_ASSERT_EQUAL (h->spm_priority, -1);
+  HerdHostGroup *hg = g_ptr_array_index (s->host_groups, 0);
+  CU_ASSERT_DOUBLE_EQUAL (hg->power_idle_w, 1200, 1e-9);
+  CU_ASSERT_DOUBLE_EQUAL (hg->power_max_w, 1200, 1e-9);
+  CU_ASSERT_EQUAL (hg->boot_time, HERD_SEC (90));
+  CU_ASSERT_STRING_EQUAL (hg->fence_agent, "ilo4");
+
+  /* No master marked: the first data domain is master, not the ISO. */
+  CU_ASSERT_TRUE (herd_model_domain (m, 0)->master);
+  CU_ASSERT_FALSE (herd_model_domain (m, 1)->master);
+  CU_ASSERT_EQUAL (herd_model_domain (m, 1)->role, HERD_DOMAIN_ISO);
+  CU_ASSERT_EQUAL (herd_model_datacenter (m, 0)->master_domain, 0);
+
+  HerdNetwork *net = herd_model_network (m, 0);
+  CU_ASSERT_FALSE (net->required);
+  CU_ASSERT_FALSE (net->vm_network);
+
+  CU_ASSERT_EQUAL_FATAL (m->vms->len, 2);
+  HerdVm *vm = herd_model_vm (m, 1);
+  CU_ASSERT_EQUAL (vm->guaranteed_mib, 8192);
+  CU_ASSERT_TRUE (vm->ha);
+  CU_ASSERT_EQUAL (vm->priority, HERD_PRIORITY_MEDIUM);
+  CU_ASSERT_EQUAL_FATAL (m->disks->len, 8);
+  static const gint64 sizes[] = { 10, 20, 30, 40 };
+  static const gboolean thin[] = { FALSE, TRUE, FALSE, FALSE };
+  for (guint i = 0; i < 8; i++)
+    {
+      HerdDisk *disk = g_ptr_array_index (m->disks, i);
+      CU_ASSERT_EQUAL (disk->vm, i / 4);
+      CU_ASSERT_EQUAL (disk->domain, 0);
+      CU_ASSERT_EQUAL (disk->virtual_mib, sizes[i % 4] * 1024);
+      CU_ASSERT_EQUAL (disk->thin, thin[i % 4]);
+    }
+  HerdVmGroup *vg = g_ptr_array_index (s->vm_groups, 0);
+  CU_ASSERT_EQUAL (vg->cpu.kind, HERD_WORKLOAD_WALK);
+  CU_ASSERT_DOUBLE_EQUAL (vg->cpu.step, 2, 1e-9);
+  CU_ASSERT_EQUAL (vg->memory_used_mib, 12 * 1024);
+  CU_ASSERT_EQUAL (vg->dirty_rate, 20 * 1024 * 1024);
+  CU_ASSERT_EQUAL (vg->working_set_mib, 2048);
+  CU_ASSERT_EQUAL (vg->write_rate, 1024 * 1024);
+  CU_ASSERT_EQUAL (vg->boot_time, HERD_SEC (45));
+  CU_ASSERT_EQUAL (vg->arrival.kind, HERD_DISTRIBUTION_UNIFORM);
+  CU_ASSERT_EQUAL (vg->arrival.a, HERD_HOUR (1));
+  CU_ASSERT_EQUAL (vg->arrival.b, HERD_HOUR (2));
+  CU_ASSERT_TRUE (vg->has_lifetime);
+  CU_ASSERT_EQUAL (vg->lifetime.kind, HERD_DISTRIBUTION_EXPONENTIAL);
+  CU_ASSERT_EQUAL (vg->lifetime.a, HERD_HOUR (3));
+
+  CU_ASSERT_EQUAL_FATAL (s->actions->len, 1);
+  HerdAction *a = g_ptr_array_index (s->actions, 0);
+  CU_ASSERT_STRING_EQUAL (a->name, "stop-it");
+  CU_ASSERT_EQUAL (a->at, HERD_HOUR (3));
+  CU_ASSERT_EQUAL (a->kind, HERD_ACTION_STOP);
+  CU_ASSERT_STRING_EQUAL (a->target, "v-2");
+  CU_ASSERT_STRING_EQUAL (herd_action_kind_name (HERD_ACTION_START), "start");
+  CU_ASSERT_STRING_EQUAL (herd_action_kind_name (HERD_ACTION_STOP), "stop");
+}
+
+/* The profile is applied first and overrides after, whatever the order of
+ * the lines and groups. */
+static void
+test_profile_order (void)
+{
+  static const char text[]
+      = "[cluster c1]\n"
+        "policy.HighUtilization = 70\n"
+        "[cluster c2]\n"
+        "datacenter = dc1\n"
+        "policy.CpuOverCommitDuration = 7m\n"
+        "[defaults]\n"
+        "HostReservedMemory = 2G\n"
+        "profile = ovirt-4.5\n"
+        "[hosts h]\n"
+        "cluster = c1\n"
+        "cores = 8\n"
+        "memory = 64G\n"
+        "[datacenter dc1]\n"
+        "[scenario]\n"
+        "profile = ovirt-4.5\n";
+  g_autoptr (HerdScenario) s = load_text (text);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (s);
+  HerdModel *m = s->model;
+  CU_ASSERT_EQUAL (s->profile, HERD_PROFILE_OVIRT_4_5);
+  CU_ASSERT_EQUAL (m->params.host_reserved_mib, 2048);
+  CU_ASSERT_EQUAL (herd_model_host (m, 0)->reserved_mib, 2048);
+  HerdCluster *c1 = herd_model_cluster (m, 0);
+  HerdCluster *c2 = herd_model_cluster (m, 1);
+  /* ovirt-4.5's 2 minutes where not overridden. */
+  CU_ASSERT_EQUAL (c1->policy_params.cpu_overcommit_duration, HERD_MIN (2));
+  CU_ASSERT_DOUBLE_EQUAL (c1->policy_params.high_utilization, 70, 1e-9);
+  CU_ASSERT_EQUAL (c2->policy_params.cpu_overcommit_duration, HERD_MIN (7));
+  CU_ASSERT_DOUBLE_EQUAL (c2->policy_params.high_utilization, 80, 1e-9);
+
+  /* The profile from [defaults] alone works too. */
+  g_autoptr (HerdScenario) d = load_text ("[defaults]\n"
+                                          "VmMemoryOverhead = 128M\n"
+                                          "profile = ovirt-4.5\n"
+                                          "[datacenter dc1]\n"
+                                          "[cluster c1]\n");
+  CU_ASSERT_PTR_NOT_NULL_FATAL (d);
+  CU_ASSERT_EQUAL (d->profile, HERD_PROFILE_OVIRT_4_5);
+  CU_ASSERT_EQUAL (d->model->params.vm_memory_overhead_mib, 128);
+  CU_ASSERT_EQUAL (d->model->params.host_reserved_mib, 1024);
+  CU_ASSERT_EQUAL (
+      herd_model_cluster (d->model, 0)->policy_params.cpu_overcommit_duration,
+      HERD_MIN (2));
+}
+
+static void
+test_inline_comments (void)
+{
+  static const char text[]
+      = "; a comment\n"
+        "# another comment\n"
+        "   ; an indented comment\n"
+        "[scenario]   ; the scenario\n"
+        "name = a;b#c  ; only the part after whitespace is a comment\n"
+        "seed = 7\t# tab before the comment\n"
+        "[datacenter dc1]\t; tab\n"
+        "[cluster c1]\r\n"
+        "policy = power_saving  ; pack\r\n"
+        "[hosts h]\n"
+        "count = 4   ; comment\n"
+        "cores=8\n"
+        "   memory   =   64G   \n"
+        "fence_agent = ipmilan # comment\n";
+  g_autoptr (HerdScenario) s = load_text (text);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (s);
+  CU_ASSERT_STRING_EQUAL (s->name, "a;b#c");
+  CU_ASSERT_EQUAL (s->seed, 7);
+  CU_ASSERT_EQUAL (herd_model_cluster (s->model, 0)->policy,
+                   HERD_POLICY_POWER_SAVING);
+  CU_ASSERT_EQUAL (s->model->hosts->len, 4);
+  CU_ASSERT_EQUAL (herd_model_host (s->model, 3)->cores, 8);
+  CU_ASSERT_EQUAL (herd_model_host (s->model, 3)->memory_mib, 64 * 1024);
+  HerdHostGroup *hg = g_ptr_array_index (s->host_groups, 0);
+  CU_ASSERT_STRING_EQUAL (hg->fence_agent, "ipmilan");
+  /* The text is kept as read, comments and all. */
+  CU_ASSERT_STRING_EQUAL (s->text, text);
+}
+
+/* References resolve against groups anywhere in the file; objects still
+ * get ids in file order within their kind. */
+static void
+test_forward_references (void)
+{
+  static const char text[]
+      = "[action late]\n"
+        "at = 5h\n"
+        "kind = start\n"
+        "target = b-1\n"
+        "[action early]\n"
+        "at = 1h\n"
+        "kind = stop\n"
+        "target = a-2\n"
+        "[action also-early]\n"
+        "at = 1h\n"
+        "kind = start\n"
+        "target = a-1\n"
+        "[vms a]\n"
+        "cluster = east\n"
+        "count = 2\n"
+        "vcpus = 4\n"
+        "memory = 8G\n"
+        "disk = 10G thin fast\n"
+        "[vms b]\n"
+        "cluster = west\n"
+        "vcpus = 2\n"
+        "memory = 60G\n"
+        "[hosts w]\n"
+        "cluster = west\n"
+        "count = 2\n"
+        "cores = 4\n"
+        "memory = 64G\n"
+        "[hosts e]\n"
+        "cluster = east\n"
+        "cores = 8\n"
+        "memory = 32G\n"
+        "[cluster west]\n"
+        "datacenter = d2\n"
+        "[cluster east]\n"
+        "datacenter = d1\n"
+        "[storage fast]\n"
+        "datacenter = d1\n"
+        "type = posix\n"
+        "capacity = 1T\n"
+        "[storage slow]\n"
+        "datacenter = d1\n"
+        "type = glusterfs\n"
+        "capacity = 1T\n"
+        "master = true\n"
+        "[network ovirtmgmt]\n"
+        "datacenter = d2\n"
+        "[datacenter d1]\n"
+        "[datacenter d2]\n";
+  g_autoptr (HerdScenario) s = load_text (text);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (s);
+  HerdModel *m = s->model;
+  CU_ASSERT_EQUAL (herd_model_find_datacenter (m, "d1"), 0);
+  CU_ASSERT_EQUAL (herd_model_find_datacenter (m, "d2"), 1);
+  CU_ASSERT_EQUAL (herd_model_find_cluster (m, "west"), 0);
+  CU_ASSERT_EQUAL (herd_model_find_cluster (m, "east"), 1);
+  CU_ASSERT_EQUAL (herd_model_cluster (m, 0)->datacenter, 1);
+  CU_ASSERT_EQUAL (herd_model_cluster (m, 1)->datacenter, 0);
+  /* Hosts in file order: w-1, w-2, e-1. */
+  CU_ASSERT_EQUAL (m->hosts->len, 3);
+  CU_ASSERT_STRING_EQUAL (herd_model_host (m, 0)->name, "w-1");
+  CU_ASSERT_STRING_EQUAL (herd_model_host (m, 2)->name, "e-1");
+  CU_ASSERT_EQUAL (herd_model_host (m, 2)->cluster, 1);
+  CU_ASSERT_EQUAL (herd_model_cluster (m, 0)->hosts->len, 2);
+  CU_ASSERT_EQUAL (g_array_index (s->host_group_of, guint32, 2), 1);
+  CU_ASSERT_STRING_EQUAL (herd_model_vm (m, 2)->name, "b-1");
+  CU_ASSERT_EQUAL (herd_model_vm (m, 2)->cluster, 0);
+  /* The marked master wins over the first data domain. */
+  CU_ASSERT_FALSE (herd_model_domain (m, 0)->master);
+  CU_ASSERT_TRUE (herd_model_domain (m, 1)->master);
+  CU_ASSERT_EQUAL (herd_model_datacenter (m, 0)->master_domain, 1);
+  CU_ASSERT_EQUAL (herd_model_datacenter (m, 1)->master_domain,
+                   HERD_ID_NONE);
+  CU_ASSERT_EQUAL (((HerdDisk *) g_ptr_array_index (m->disks, 0))->domain, 0);
+  CU_ASSERT_EQUAL (herd_model_network (m, 0)->datacenter, 1);
+  /* Actions by time, ties in file order. */
+  CU_ASSERT_EQUAL_FATAL (s->actions->len, 3);
+  static const char *const order[] = { "early", "also-early", "late" };
+  for (guint i = 0; i < 3; i++)
+    CU_ASSERT_STRING_EQUAL (
+        ((HerdAction *) g_ptr_array_index (s->actions, i))->name, order[i]);
+}
+
+/* A few errors beyond the golden files: exact messages. */
+static void
+test_inline_errors (void)
+{
+  static const struct
+  {
+    const char *text;
+    const char *message;
+  } cases[] = {
+    { "key = 1\n",
+      "t.ini:1: expected a [group] header before the first key, got "
+      "\"key = 1\"" },
+    { "[scenario]\nseed = -1\n[datacenter dc1]\n[cluster c1]\n",
+      "t.ini:2: [scenario] seed: expected a whole number of at least 0, got "
+      "\"-1\" (out of range)" },
+    { "[scenario x]\n",
+      "t.ini:1: [scenario x]: expected [scenario] with no name, got "
+      "\"[scenario x]\"" },
+    { "[hosts]\ncores = 1\n",
+      "t.ini:1: [hosts]: expected a name after the kind, as in [hosts NAME], "
+      "got \"[hosts]\"" },
+    { "[datacenter dc1]\n",
+      "t.ini: no [cluster NAME] group: at least one cluster is required" },
+    { "[datacenter dc1]\n[datacenter dc2]\n[cluster c1]\n",
+      "t.ini:3: [cluster c1]: missing key \"datacenter\" (required when "
+      "there is more than one datacenter: dc1, dc2)" },
+    { "[datacenter dc1]\n[cluster c1]\nmigration_bandwidth = 0M/s\n",
+      "t.ini:3: [cluster c1] migration_bandwidth: expected a rate more than "
+      "0 such as 52MiB/s or 10Gbit, got \"0M/s\"" },
+    { "[datacenter dc1]\n[cluster c1]\n[storage s]\ntype = nfs\n"
+      "capacity = 1T\nrole = iso\nmaster = true\n",
+      "t.ini:7: [storage s] master: expected false for an iso domain (only a "
+      "data domain can be master), got \"true\"" },
+    { "[datacenter dc1]\n[cluster c1]\n[hosts h]\ncores = 4\nmemory = 8G\n"
+      "[vms v]\nvcpus = 1\nmemory = 1G\ndisk = 10G\n",
+      "t.ini:9: [vms v] disk: datacenter dc1 of cluster c1 has no data "
+      "storage domain for disk 1" },
+    { "[datacenter dc1]\n[cluster c1]\n[hosts h]\ncores = 4\nmemory = 8G\n"
+      "[vms v]\nvcpus = 1\nmemory = 1G\ndisk = 10G thin sd1 extra\n",
+      "t.ini:9: [vms v] disk: expected a comma-separated list of SIZE "
+      "[thin|preallocated] [DOMAIN] such as 100G thin, 20G preallocated "
+      "sd1, got \"10G thin sd1 extra\" (disk 1 has more than three words)" },
+    { "[datacenter dc1]\n[cluster c1]\n[hosts h]\ncores = 4\nmemory = 8G\n"
+      "[vms v]\nvcpus = 1\nmemory = 1G\n[action a]\nat = 2d\nkind = start\n"
+      "target = v-1\n",
+      "t.ini:10: [action a] at: expected a time within the scenario's "
+      "duration, got \"2d\"" },
+    { "[datacenter dc1]\n[cluster c1]\n[hosts h]\ncores = 4\nmemory = 8G\n"
+      "[vms v]\nvcpus = 1\nmemory = 1G\n[action a]\nat = 2h\nkind = reboot\n"
+      "target = v-1\n",
+      "t.ini:11: [action a] kind: expected start or stop (migrate, "
+      "maintenance, activate or add_lun are not supported yet), got "
+      "\"reboot\"" },
+    { "[datacenter dc1]\n[cluster c1]\n[faults random]\n",
+      "t.ini:3: [faults random]: faults are not supported yet ([fault NAME] "
+      "and [faults random] are reserved for them)" },
+    { "[datacenter dc1]\n[cluster c1]\n[vms v]\nvcpus = 1\nmemory = 1G\n"
+      "memory_used = 2G\n",
+      "t.ini:6: [vms v] memory_used: expected a size of at most memory (1G), "
+      "got \"2G\"" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *message = load_error (cases[i].text);
+      CU_ASSERT_STRING_EQUAL (message, cases[i].message);
+      if (strcmp (message, cases[i].message) != 0)
+        g_printerr ("\n got: %s\nwant: %s\n", message, cases[i].message);
+    }
+
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HerdScenario) s = herd_scenario_load ("no/such/file.ini",
+                                                   &error);
+  CU_ASSERT_PTR_NULL (s);
+  CU_ASSERT_TRUE (g_error_matches (error, HERD_SCENARIO_ERROR,
+                                   HERD_SCENARIO_ERROR_READ));
+  CU_ASSERT_TRUE (g_str_has_prefix (error->message, "no/such/file.ini: "));
+}
+
+#define GOLDEN_MIN_CASES 20
+
+static gint
+compare_names (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+static void
+test_golden_errors (void)
+{
+  const char *top = g_getenv ("HERD_SOURCE_DIR");
+  CU_ASSERT_PTR_NOT_NULL_FATAL (top);
+  g_autofree char *cwd = g_get_current_dir ();
+  CU_ASSERT_EQUAL_FATAL (g_chdir (top), 0);
+  gboolean regenerate = g_strcmp0 (g_getenv ("HERD_REGENERATE"), "1") == 0;
+
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GDir) dir = g_dir_open ("tests/golden", 0, &error);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (dir);
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  const char *entry;
+  while ((entry = g_dir_read_name (dir)) != NULL)
+    if (g_str_has_prefix (entry, "err-") && g_str_has_suffix (entry, ".ini"))
+      g_ptr_array_add (names, g_strdup (entry));
+  g_ptr_array_sort (names, compare_names);
+  CU_ASSERT_TRUE (names->len >= GOLDEN_MIN_CASES);
+
+  for (guint i = 0; i < names->len; i++)
+    {
+      const char *name = g_ptr_array_index (names, i);
+      g_autofree char *ini = g_build_filename ("tests/golden", name, NULL);
+      g_autofree char *stem = g_strndup (ini, strlen (ini) - strlen (".ini"));
+      g_autofree char *err = g_strconcat (stem, ".err", NULL);
+      g_autoptr (GError) load_error = NULL;
+      g_autoptr (HerdScenario) s = herd_scenario_load (ini, &load_error);
+      CU_ASSERT_PTR_NULL (s);
+      if (s != NULL)
+        {
+          g_printerr ("\n%s: loaded, but must be rejected\n", ini);
+          continue;
+        }
+      CU_ASSERT_TRUE (load_error->domain == HERD_SCENARIO_ERROR);
+      CU_ASSERT_TRUE (g_str_has_prefix (load_error->message, ini));
+      if (regenerate)
+        {
+          g_autofree char *line = g_strconcat (load_error->message, "\n",
+                                               NULL);
+          CU_ASSERT_TRUE (g_file_set_contents (err, line, -1, NULL));
+          continue;
+        }
+      g_autofree char *expected = NULL;
+      CU_ASSERT_TRUE (g_file_get_contents (err, &expected, NULL, NULL));
+      if (expected == NULL)
+        {
+          g_printerr ("\n%s: missing (run with HERD_REGENERATE=1)\n", err);
+          continue;
+        }
+      g_strchomp (expected);
+      CU_ASSERT_STRING_EQUAL (load_error->message, expected);
+      if (strcmp (load_error->message, expected) != 0)
+        g_printerr ("\n%s:\n got: %s\nwant: %s\n", ini, load_error->message,
+                    expected);
+    }
+  CU_ASSERT_EQUAL (g_chdir (cwd), 0);
+}
+
+static const HerdTestCase load_cases[] = {
+  { "small.ini", test_small },
+  { "shipped scenarios", test_shipped },
+  { "defaults", test_defaults },
+  { "every key", test_all_keys },
+  { "profile before overrides", test_profile_order },
+  { "inline comments", test_inline_comments },
+  { "forward references", test_forward_references },
+  { NULL, NULL },
+};
+
+static const HerdTestCase error_cases[] = {
+  { "inline errors", test_inline_errors },
+  { "golden errors", test_golden_errors },
+  { NULL, NULL },
+};
+
+int
+main (void)
+{
+  static const HerdTestSuite suites[] = {
+    { "load", load_cases },
+    { "errors", error_cases },
+    { NULL, NULL },
+  };
+  return herd_test_main (suites);
+}

@@ -1,0 +1,296 @@
+/* test-sim.c: whole simulation runs through the sim driver and the core:
+ * the determinism contract (same scenario and seed -> identical trace
+ * bytes; another seed -> another trace), placement and its failures end to
+ * end, lifetimes, the results database, and the golden traces of
+ * tests/golden/NAME.ini -> NAME.trace (HERD_REGENERATE=1 rewrites them). */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+
+#include "sim/run.h"
+#include "tests/test-util.h"
+
+/* Runs the scenario at path (or text) and returns its trace. */
+static char *
+run_trace (const char *path, const char *text, gboolean seed_set,
+           guint64 seed, HerdRunSummary *summary_out)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HerdScenario) sc
+      = text != NULL ? herd_scenario_load_data (text, path, &error)
+                     : herd_scenario_load (path, &error);
+  if (sc == NULL)
+    {
+      g_printerr ("%s\n", error->message);
+      return NULL;
+    }
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *trace = open_memstream (&buf, &len);
+  HerdRunOptions options;
+  herd_run_options_init (&options);
+  options.seed_set = seed_set;
+  options.seed = seed;
+  options.trace = trace;
+  HerdRunSummary summary;
+  gboolean ok = herd_run_simulation (sc, &options, &summary, &error);
+  fclose (trace);
+  CU_ASSERT_TRUE (ok);
+  if (summary_out != NULL)
+    *summary_out = summary;
+  return buf;
+}
+
+static char *
+small_path (void)
+{
+  return herd_test_source_path ("scenarios/small.ini");
+}
+
+static void
+test_same_seed_same_bytes (void)
+{
+  g_autofree char *path = small_path ();
+  g_autofree char *a = run_trace (path, NULL, TRUE, 7, NULL);
+  g_autofree char *b = run_trace (path, NULL, TRUE, 7, NULL);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (a);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (b);
+  CU_ASSERT_TRUE (strlen (a) > 1000);
+  CU_ASSERT_STRING_EQUAL (a, b);
+}
+
+static void
+test_other_seed_other_trace (void)
+{
+  g_autofree char *path = small_path ();
+  g_autofree char *a = run_trace (path, NULL, TRUE, 7, NULL);
+  g_autofree char *b = run_trace (path, NULL, TRUE, 8, NULL);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (a);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (b);
+  CU_ASSERT_STRING_NOT_EQUAL (a, b);
+}
+
+static void
+test_small_places_everything (void)
+{
+  g_autofree char *path = small_path ();
+  HerdRunSummary s;
+  g_autofree char *t = run_trace (path, NULL, FALSE, 0, &s);
+  CU_ASSERT_EQUAL (s.hosts, 4);
+  CU_ASSERT_EQUAL (s.vms, 20);
+  CU_ASSERT_EQUAL (s.placements, 20);
+  CU_ASSERT_EQUAL (s.placement_failures, 0);
+  CU_ASSERT_EQUAL (s.audit_counts[HERD_AUDIT_USER_RUN_VM], 20);
+  CU_ASSERT_EQUAL (s.audit_counts[HERD_AUDIT_VDS_DETECTED], 4);
+  CU_ASSERT_EQUAL (s.sim_time, HERD_DAY (1));
+  CU_ASSERT_TRUE (s.mean_host_cpu > 1.0 && s.mean_host_cpu < 100.0);
+  CU_ASSERT_TRUE (s.max_host_cpu >= s.mean_host_cpu);
+  CU_ASSERT_TRUE (s.energy_kwh > 0);
+}
+
+/* One host of 16 GiB (1 GiB reserved) takes one 8 GiB VM (+64 MiB
+ * overhead); the second and third starts find no host. */
+static const char overfull[]
+    = "[scenario]\nduration = 1h\n"
+      "[datacenter dc]\n[cluster c]\n"
+      "[hosts h]\ncores = 8\nmemory = 16G\n"
+      "[vms v]\ncount = 3\nvcpus = 2\nmemory = 8G\ncpu = constant(50%)\n";
+
+static void
+test_placement_failures (void)
+{
+  HerdRunSummary s;
+  g_autofree char *t = run_trace ("overfull.ini", overfull, FALSE, 0, &s);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (t);
+  CU_ASSERT_EQUAL (s.placements, 1);
+  CU_ASSERT_EQUAL (s.placement_failures, 2);
+  CU_ASSERT_EQUAL (s.audit_counts[HERD_AUDIT_USER_FAILED_RUN_VM], 2);
+  CU_ASSERT_PTR_NOT_NULL (
+      strstr (t, "0.000 54 USER_FAILED_RUN_VM v-2 reason=no_host "
+                 "filtered=Memory:1\n"));
+  /* 2 vCPUs at 50% = 1 core of 8 for the hour. */
+  CU_ASSERT_DOUBLE_EQUAL (s.mean_host_cpu, 12.5, 1e-9);
+  CU_ASSERT_DOUBLE_EQUAL (s.cpu_demand_core_hours, 1.0, 1e-9);
+}
+
+/* Demand above capacity is unserved: 3 VMs of 4 vCPUs at 100% on 8 cores
+ * leave 4 cores unserved. */
+static const char contended[]
+    = "[scenario]\nduration = 2h\n"
+      "[datacenter dc]\n[cluster c]\n"
+      "[hosts h]\ncores = 8\nmemory = 64G\n"
+      "[vms v]\ncount = 3\nvcpus = 4\nmemory = 4G\ncpu = constant(100%)\n"
+      "boot_time = 0s\n";
+
+static void
+test_contention (void)
+{
+  HerdRunSummary s;
+  g_autofree char *t = run_trace ("contended.ini", contended, FALSE, 0, &s);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (t);
+  CU_ASSERT_DOUBLE_EQUAL (s.mean_host_cpu, 100.0, 1e-9);
+  CU_ASSERT_DOUBLE_EQUAL (s.cpu_demand_core_hours, 24.0, 1e-9);
+  CU_ASSERT_DOUBLE_EQUAL (s.unserved_core_hours, 8.0, 1e-9);
+}
+
+static const char lifetimes[]
+    = "[scenario]\nduration = 3h\n"
+      "[datacenter dc]\n[cluster c]\n"
+      "[hosts h]\ncores = 8\nmemory = 64G\n"
+      "[vms v]\ncount = 2\nvcpus = 1\nmemory = 1G\nlifetime = 1h\n"
+      "arrival = 30m\n"
+      "[action again]\nat = 2h\nkind = start\ntarget = v-1\n";
+
+static void
+test_lifetime_and_actions (void)
+{
+  HerdRunSummary s;
+  g_autofree char *t = run_trace ("life.ini", lifetimes, FALSE, 0, &s);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (t);
+  CU_ASSERT_PTR_NOT_NULL (strstr (t, "1800.000 150 USER_INITIATED_RUN_VM v-1"));
+  CU_ASSERT_PTR_NOT_NULL (strstr (t, "5400.000 33 USER_STOP_VM v-1 host=h-1"));
+  CU_ASSERT_PTR_NOT_NULL (strstr (t, "5400.000 61 VM_DOWN v-2 host=h-1"));
+  CU_ASSERT_PTR_NOT_NULL (strstr (t, "7200.000 150 USER_INITIATED_RUN_VM v-1"));
+  CU_ASSERT_EQUAL (s.placements, 3);
+  CU_ASSERT_EQUAL (s.vms_running, 1);
+}
+
+static gint64
+query_int (sqlite3 *db, const char *sql)
+{
+  sqlite3_stmt *st = NULL;
+  gint64 v = -1;
+  if (sqlite3_prepare_v2 (db, sql, -1, &st, NULL) == SQLITE_OK
+      && sqlite3_step (st) == SQLITE_ROW)
+    v = sqlite3_column_int64 (st, 0);
+  sqlite3_finalize (st);
+  return v;
+}
+
+static void
+test_results_database (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("herd-test-XXXXXX", NULL);
+  g_autofree char *db_path = g_build_filename (dir, "runs.db", NULL);
+  g_autofree char *path = small_path ();
+  HerdRunSummary first;
+  for (int i = 0; i < 2; i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (HerdScenario) sc = herd_scenario_load (path, &error);
+      CU_ASSERT_PTR_NOT_NULL_FATAL (sc);
+      HerdRunOptions options;
+      herd_run_options_init (&options);
+      options.db_path = db_path;
+      options.until = HERD_HOUR (2);
+      HerdRunSummary s;
+      CU_ASSERT_TRUE_FATAL (herd_run_simulation (sc, &options, &s, &error));
+      CU_ASSERT_EQUAL (s.run_id, i + 1);
+      if (i == 0)
+        first = s;
+    }
+  /* The first 12 VMs start at once; the 8 others arrive over 6 hours. */
+  CU_ASSERT_TRUE (first.placements >= 12 && first.placements < 20);
+  sqlite3 *db = NULL;
+  CU_ASSERT_EQUAL_FATAL (sqlite3_open (db_path, &db), SQLITE_OK);
+  CU_ASSERT_EQUAL (query_int (db, "SELECT count(*) FROM runs"
+                                  " WHERE status = 'done'"),
+                   2);
+  CU_ASSERT_EQUAL (query_int (db, "SELECT count(*) FROM events WHERE"
+                                  " run_id = 1 AND name = 'USER_RUN_VM'"),
+                   (gint64) first.audit_counts[HERD_AUDIT_USER_RUN_VM]);
+  CU_ASSERT_EQUAL (query_int (db, "SELECT count(*) FROM events WHERE"
+                                  " run_id = 1"),
+                   query_int (db, "SELECT sum(value) FROM summary WHERE"
+                                  " run_id = 1 AND metric LIKE 'audit.%'"));
+  /* Samples at 0, 5m, ..., 2h: 25 per host and per VM. */
+  CU_ASSERT_EQUAL (query_int (db, "SELECT count(*) FROM host_samples"
+                                  " WHERE run_id = 2"),
+                   4 * 25);
+  CU_ASSERT_EQUAL (query_int (db, "SELECT count(*) FROM vm_samples"
+                                  " WHERE run_id = 2"),
+                   20 * 25);
+  CU_ASSERT_EQUAL (query_int (db, "SELECT value FROM summary WHERE"
+                                  " run_id = 1 AND metric = 'placements'"),
+                   (gint64) first.placements);
+  CU_ASSERT_EQUAL (query_int (db, "SELECT count(*) FROM hosts"), 8);
+  sqlite3_close (db);
+  g_autofree char *wal = g_strconcat (db_path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (db_path, "-shm", NULL);
+  g_unlink (wal);
+  g_unlink (shm);
+  g_unlink (db_path);
+  g_rmdir (dir);
+}
+
+/* Every tests/golden/NAME.ini without an "err-" prefix runs with its own
+ * seed; its trace must equal NAME.trace. */
+static void
+test_golden_traces (void)
+{
+  g_autofree char *dir_path = herd_test_source_path ("tests/golden");
+  g_autoptr (GDir) dir = g_dir_open (dir_path, 0, NULL);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (dir);
+  gboolean regenerate = g_getenv ("HERD_REGENERATE") != NULL;
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+  while ((name = g_dir_read_name (dir)) != NULL)
+    if (g_str_has_suffix (name, ".ini") && !g_str_has_prefix (name, "err-"))
+      g_ptr_array_add (names, g_strdup (name));
+  CU_ASSERT_TRUE (names->len > 0);
+  for (guint i = 0; i < names->len; i++)
+    {
+      const char *ini = g_ptr_array_index (names, i);
+      g_autofree char *rel = g_build_filename ("tests/golden", ini, NULL);
+      g_autofree char *ini_path = herd_test_source_path (rel);
+      g_autofree char *stem = g_strndup (ini_path, strlen (ini_path) - 4);
+      g_autofree char *trace_path = g_strconcat (stem, ".trace", NULL);
+      g_autofree char *got = run_trace (ini_path, NULL, FALSE, 0, NULL);
+      CU_ASSERT_PTR_NOT_NULL_FATAL (got);
+      if (regenerate)
+        {
+          g_file_set_contents (trace_path, got, -1, NULL);
+          continue;
+        }
+      g_autofree char *want = NULL;
+      if (!g_file_get_contents (trace_path, &want, NULL, NULL))
+        {
+          g_printerr ("golden: %s has no .trace (HERD_REGENERATE=1)\n", ini);
+          CU_FAIL ("missing golden trace");
+          continue;
+        }
+      if (strcmp (got, want) != 0)
+        g_printerr ("golden: %s: trace differs from %s\n", ini, trace_path);
+      CU_ASSERT_STRING_EQUAL (got, want);
+    }
+}
+
+static const HerdTestCase determinism_cases[] = {
+  { "same seed, same bytes", test_same_seed_same_bytes },
+  { "other seed, other trace", test_other_seed_other_trace },
+  { NULL, NULL },
+};
+
+static const HerdTestCase run_cases[] = {
+  { "small.ini places every VM", test_small_places_everything },
+  { "placement failures", test_placement_failures },
+  { "CPU contention is unserved demand", test_contention },
+  { "lifetimes and actions", test_lifetime_and_actions },
+  { "results database", test_results_database },
+  { "golden traces", test_golden_traces },
+  { NULL, NULL },
+};
+
+int
+main (void)
+{
+  const HerdTestSuite suites[] = {
+    { "determinism", determinism_cases },
+    { "runs", run_cases },
+    { NULL, NULL },
+  };
+  return herd_test_main (suites);
+}
