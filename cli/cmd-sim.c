@@ -1,0 +1,279 @@
+/* cmd-sim.c: `herd sim SCENARIO`: run a scenario on the simulated cluster
+ * and print its summary, as a table or (--json) as one JSON object. */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <errno.h>
+
+#include <json-glib/json-glib.h>
+
+#include "cli/commands.h"
+#include "core/units.h"
+#include "sim/run.h"
+
+typedef struct
+{
+  HerdTime until;
+  gint64 last_wall; /* microseconds, last redraw */
+  gboolean drawn;
+} Progress;
+
+/* Redraws the progress bar on stderr at most ten times a second. */
+static void
+progress_draw (HerdTime now, gpointer user_data)
+{
+  Progress *p = user_data;
+  gint64 wall = g_get_monotonic_time ();
+  if (p->drawn && wall - p->last_wall < 100000)
+    return;
+  p->last_wall = wall;
+  p->drawn = TRUE;
+  double frac = p->until > 0 ? (double) now / (double) p->until : 1.0;
+  frac = CLAMP (frac, 0.0, 1.0);
+  char bar[41];
+  int fill = (int) (frac * 40);
+  memset (bar, '#', fill);
+  memset (bar + fill, ' ', 40 - fill);
+  bar[40] = '\0';
+  fprintf (stderr, "\r[%s] %5.1f%%  day %.2f of %.2f", bar, 100 * frac,
+           herd_time_to_seconds (now) / 86400,
+           herd_time_to_seconds (p->until) / 86400);
+  fflush (stderr);
+}
+
+static void
+print_table (const HerdScenario *sc, const HerdRunSummary *s)
+{
+  double eps = s->wall_seconds > 0 ? (double) s->events / s->wall_seconds
+                                   : 0;
+  double unserved_pct = s->cpu_demand_core_hours > 0
+                            ? 100 * s->unserved_core_hours
+                                  / s->cpu_demand_core_hours
+                            : 0;
+  printf ("herd sim: %s (%s), seed %" G_GUINT64_FORMAT "\n", sc->name,
+          sc->path, s->seed);
+  printf ("  %-22s %.3f s (%.2f days)\n", "simulated time",
+          herd_time_to_seconds (s->sim_time),
+          herd_time_to_seconds (s->sim_time) / 86400);
+  printf ("  %-22s %" G_GUINT64_FORMAT "\n", "events processed", s->events);
+  printf ("  %-22s %.3f s\n", "wall time", s->wall_seconds);
+  printf ("  %-22s %.0f\n", "events per second", eps);
+  printf ("  %-22s %" G_GUINT64_FORMAT " / %" G_GUINT64_FORMAT "\n",
+          "hosts / VMs", s->hosts, s->vms);
+  printf ("  %-22s %" G_GUINT64_FORMAT "\n", "VMs placed", s->placements);
+  printf ("  %-22s %" G_GUINT64_FORMAT "\n", "VMs not placed",
+          s->placement_failures);
+  printf ("  %-22s %" G_GUINT64_FORMAT "\n", "VMs running at end",
+          s->vms_running);
+  printf ("  %-22s %.2f %%\n", "mean host CPU", s->mean_host_cpu);
+  printf ("  %-22s %.2f %%\n", "max host CPU", s->max_host_cpu);
+  printf ("  %-22s %.2f core-hours\n", "CPU demand",
+          s->cpu_demand_core_hours);
+  printf ("  %-22s %.2f core-hours (%.3f %% of demand)\n", "unserved CPU",
+          s->unserved_core_hours, unserved_pct);
+  printf ("  %-22s %.2f kWh\n", "energy", s->energy_kwh);
+  if (s->run_id >= 0)
+    printf ("  %-22s %" G_GINT64_FORMAT "\n", "results run id", s->run_id);
+  printf ("\naudit events:\n  %6s  %-28s %10s\n", "code", "name", "count");
+  for (int t = 0; t < HERD_AUDIT_LAST; t++)
+    if (s->audit_counts[t] > 0)
+      {
+        const HerdAuditInfo *info = herd_audit_info ((HerdAuditType) t);
+        printf ("  %6d  %-28s %10" G_GUINT64_FORMAT "\n", info->code,
+                info->name, s->audit_counts[t]);
+      }
+}
+
+static void
+print_json (const HerdScenario *sc, const HerdRunSummary *s)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  json_builder_begin_object (b);
+#define INT(k, v)                                                           \
+  json_builder_set_member_name (b, k);                                      \
+  json_builder_add_int_value (b, (gint64) (v))
+#define DBL(k, v)                                                           \
+  json_builder_set_member_name (b, k);                                      \
+  json_builder_add_double_value (b, v)
+#define STR(k, v)                                                           \
+  json_builder_set_member_name (b, k);                                      \
+  json_builder_add_string_value (b, v)
+  STR ("scenario", sc->name);
+  STR ("path", sc->path);
+  INT ("seed", s->seed);
+  DBL ("sim_seconds", herd_time_to_seconds (s->sim_time));
+  INT ("events", s->events);
+  DBL ("wall_seconds", s->wall_seconds);
+  DBL ("events_per_second",
+       s->wall_seconds > 0 ? (double) s->events / s->wall_seconds : 0);
+  INT ("hosts", s->hosts);
+  INT ("vms", s->vms);
+  INT ("vms_placed", s->placements);
+  INT ("vms_not_placed", s->placement_failures);
+  INT ("vms_running_at_end", s->vms_running);
+  DBL ("mean_host_cpu_percent", s->mean_host_cpu);
+  DBL ("max_host_cpu_percent", s->max_host_cpu);
+  DBL ("cpu_demand_core_hours", s->cpu_demand_core_hours);
+  DBL ("unserved_cpu_core_hours", s->unserved_core_hours);
+  DBL ("energy_kwh", s->energy_kwh);
+  if (s->run_id >= 0)
+    {
+      INT ("run_id", s->run_id);
+    }
+  json_builder_set_member_name (b, "audit");
+  json_builder_begin_object (b);
+  for (int t = 0; t < HERD_AUDIT_LAST; t++)
+    {
+      INT (herd_audit_info ((HerdAuditType) t)->name, s->audit_counts[t]);
+    }
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+#undef INT
+#undef DBL
+#undef STR
+  g_autoptr (JsonGenerator) gen = json_generator_new ();
+  g_autoptr (JsonNode) root = json_builder_get_root (b);
+  json_generator_set_root (gen, root);
+  json_generator_set_pretty (gen, TRUE);
+  g_autofree char *text = json_generator_to_data (gen, NULL);
+  printf ("%s\n", text);
+}
+
+static gboolean
+parse_samples (const char *text, HerdSamples *out)
+{
+  static const char *const names[HERD_SAMPLES_LAST] = { "all", "hosts",
+                                                         "none" };
+  for (int i = 0; i < HERD_SAMPLES_LAST; i++)
+    if (g_strcmp0 (text, names[i]) == 0)
+      {
+        *out = (HerdSamples) i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+int
+herd_cmd_sim (int argc, char **argv)
+{
+  gint64 seed = -1;
+  g_autofree char *until_text = NULL;
+  g_autofree char *db_path = NULL;
+  g_autofree char *trace_path = NULL;
+  g_autofree char *samples_text = NULL;
+  gboolean json = FALSE, quiet = FALSE;
+  const GOptionEntry entries[] = {
+    { "seed", 0, 0, G_OPTION_ARG_INT64, &seed,
+      "Seed of the run's random streams (default: the scenario's)", "N" },
+    { "until", 0, 0, G_OPTION_ARG_STRING, &until_text,
+      "Stop at this simulated time (default: the scenario's duration)",
+      "TIME" },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db_path,
+      "Write the run into this SQLite results database", "FILE" },
+    { "samples", 0, 0, G_OPTION_ARG_STRING, &samples_text,
+      "What --db samples every sample_interval: all (default), hosts, none",
+      "WHAT" },
+    { "trace", 0, 0, G_OPTION_ARG_FILENAME, &trace_path,
+      "Write one line per audit event to FILE ('-' for stdout)", "FILE" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json,
+      "Print the summary as JSON", NULL },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet,
+      "No progress bar", NULL },
+    { NULL },
+  };
+  if (!herd_cli_parse (&argc, &argv, "sim", "SCENARIO",
+                       "Runs SCENARIO on the simulated cluster and prints a "
+                       "summary.",
+                       "The same scenario and seed always give the same "
+                       "trace, byte for byte.\nExit status: 0 done, 1 the run "
+                       "failed, 2 bad usage or bad scenario.",
+                       entries))
+    return HERD_EXIT_USAGE;
+  if (argc != 2)
+    {
+      herd_cli_error ("sim", "expected one SCENARIO file (see 'herd sim "
+                             "--help')");
+      return HERD_EXIT_USAGE;
+    }
+
+  HerdRunOptions options;
+  herd_run_options_init (&options);
+  g_autoptr (GError) error = NULL;
+  if (seed != -1)
+    {
+      if (seed < 0)
+        {
+          herd_cli_error ("sim", "--seed: expected a whole number >= 0");
+          return HERD_EXIT_USAGE;
+        }
+      options.seed_set = TRUE;
+      options.seed = (guint64) seed;
+    }
+  if (until_text != NULL
+      && !herd_units_parse_duration (until_text, &options.until, &error))
+    {
+      herd_cli_error ("sim", "--until: %s", error->message);
+      return HERD_EXIT_USAGE;
+    }
+  if (samples_text != NULL && !parse_samples (samples_text, &options.samples))
+    {
+      herd_cli_error ("sim", "--samples: expected all, hosts or none, got "
+                             "\"%s\"",
+                      samples_text);
+      return HERD_EXIT_USAGE;
+    }
+  options.db_path = db_path;
+
+  g_autoptr (HerdScenario) scenario = herd_scenario_load (argv[1], &error);
+  if (scenario == NULL)
+    {
+      fprintf (stderr, "%s\n", error->message);
+      return HERD_EXIT_USAGE;
+    }
+
+  FILE *trace = NULL;
+  if (trace_path != NULL)
+    {
+      trace = strcmp (trace_path, "-") == 0 ? stdout
+                                            : fopen (trace_path, "w");
+      if (trace == NULL)
+        {
+          herd_cli_error ("sim", "--trace: cannot write %s: %s", trace_path,
+                          g_strerror (errno));
+          return HERD_EXIT_FAILURE;
+        }
+      options.trace = trace;
+    }
+
+  Progress progress = {
+    .until = options.until != HERD_TIME_NEVER ? options.until
+                                              : scenario->duration,
+  };
+  if (!quiet && isatty (STDERR_FILENO))
+    {
+      options.progress = progress_draw;
+      options.progress_data = &progress;
+    }
+
+  HerdRunSummary summary;
+  gboolean ok = herd_run_simulation (scenario, &options, &summary, &error);
+  if (progress.drawn)
+    fprintf (stderr, "\r%60s\r", "");
+  if (trace != NULL && trace != stdout && fclose (trace) != 0)
+    {
+      herd_cli_error ("sim", "--trace: writing %s failed", trace_path);
+      return HERD_EXIT_FAILURE;
+    }
+  if (!ok)
+    {
+      herd_cli_error ("sim", "%s", error->message);
+      return HERD_EXIT_FAILURE;
+    }
+  if (trace == stdout)
+    return HERD_EXIT_OK;
+  if (json)
+    print_json (scenario, &summary);
+  else
+    print_table (scenario, &summary);
+  return HERD_EXIT_OK;
+}

@@ -1,0 +1,66 @@
+/* main.c: the `herd` command: dispatches to its subcommands. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/commands.h"
+
+typedef struct
+{
+  const char *name;
+  int (*run) (int argc, char **argv);
+  const char *summary;
+} Command;
+
+static const Command commands[] = {
+  { "sim", herd_cmd_sim, "run a scenario on the simulated cluster" },
+  { "check", herd_cmd_check, "validate a scenario without running it" },
+  { NULL },
+};
+
+static void
+usage (FILE *out)
+{
+  fprintf (out, "Usage: herd COMMAND [OPTIONS] [ARGS]\n\n"
+                "herd is a KVM cluster manager core (the behaviour of the\n"
+                "oVirt / RHV manager) that runs on a deterministic simulated\n"
+                "cluster.\n\nCommands:\n");
+  for (const Command *c = commands; c->name != NULL; c++)
+    fprintf (out, "  %-8s %s\n", c->name, c->summary);
+  fprintf (out, "\n'herd COMMAND --help' describes a command's options.\n"
+                "'herd --version' prints the version.\n");
+}
+
+int
+main (int argc, char **argv)
+{
+  if (argc < 2)
+    {
+      usage (stderr);
+      return HERD_EXIT_USAGE;
+    }
+  const char *name = argv[1];
+  if (strcmp (name, "--help") == 0 || strcmp (name, "-h") == 0
+      || strcmp (name, "help") == 0)
+    {
+      if (strcmp (name, "help") == 0 && argc > 2)
+        for (const Command *c = commands; c->name != NULL; c++)
+          if (strcmp (c->name, argv[2]) == 0)
+            {
+              char *help_argv[] = { argv[2], (char *) "--help", NULL };
+              return c->run (2, help_argv);
+            }
+      usage (stdout);
+      return HERD_EXIT_OK;
+    }
+  if (strcmp (name, "--version") == 0)
+    {
+      printf ("herd %s\n", HERD_VERSION);
+      return HERD_EXIT_OK;
+    }
+  for (const Command *c = commands; c->name != NULL; c++)
+    if (strcmp (c->name, name) == 0)
+      return c->run (argc - 1, argv + 1);
+  fprintf (stderr, "herd: unknown command \"%s\"\n\n", name);
+  usage (stderr);
+  return HERD_EXIT_USAGE;
+}

@@ -1,0 +1,37 @@
+/* options.c: option parsing and error reporting shared by subcommands. */
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "cli/commands.h"
+
+void
+herd_cli_error (const char *command, const char *format, ...)
+{
+  va_list args;
+  va_start (args, format);
+  g_autofree char *msg = g_strdup_vprintf (format, args);
+  va_end (args);
+  fprintf (stderr, "herd %s: %s\n", command, msg);
+}
+
+gboolean
+herd_cli_parse (int *argc, char ***argv, const char *command,
+                const char *parameter_string, const char *summary,
+                const char *description, const GOptionEntry *entries)
+{
+  g_autoptr (GOptionContext) context = g_option_context_new (parameter_string);
+  g_autofree char *prgname = g_strdup_printf ("herd %s", command);
+  g_set_prgname (prgname);
+  g_option_context_set_summary (context, summary);
+  if (description != NULL)
+    g_option_context_set_description (context, description);
+  g_option_context_add_main_entries (context, entries, NULL);
+  g_autoptr (GError) error = NULL;
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      herd_cli_error (command, "%s (see 'herd %s --help')", error->message,
+                      command);
+      return FALSE;
+    }
+  return TRUE;
+}
