@@ -237,54 +237,27 @@ static const char *const migration_policy_names[HERD_MIGRATION_POLICY_LAST]
         "legacy", "minimal_downtime", "suspend_workload", "post_copy",
       };
 
-const char *
-herd_host_status_name (HerdHostStatus status)
-{
-  g_return_val_if_fail (status < HERD_HOST_STATUS_LAST, "?");
-  return host_status_names[status];
-}
+/* Name of an enum value from its table; "?" (and a warning) when out of
+ * range. */
+#define NAME_OF(fn, type, names, last)                                      \
+  const char *fn (type value)                                               \
+  {                                                                         \
+    g_return_val_if_fail ((guint) value < (guint) (last), "?");             \
+    return names[value];                                                    \
+  }
 
-const char *
-herd_vm_status_name (HerdVmStatus status)
-{
-  g_return_val_if_fail (status < HERD_VM_STATUS_LAST, "?");
-  return vm_status_names[status];
-}
-
-const char *
-herd_pause_reason_name (HerdPauseReason reason)
-{
-  g_return_val_if_fail (reason < HERD_PAUSE_LAST, "?");
-  return pause_reason_names[reason];
-}
-
-const char *
-herd_priority_name (HerdPriority priority)
-{
-  g_return_val_if_fail (priority < HERD_PRIORITY_LAST, "?");
-  return priority_names[priority];
-}
-
-const char *
-herd_storage_type_name (HerdStorageType type)
-{
-  g_return_val_if_fail (type < HERD_STORAGE_TYPE_LAST, "?");
-  return storage_type_names[type];
-}
-
-const char *
-herd_policy_name (HerdPolicyKind policy)
-{
-  g_return_val_if_fail (policy < HERD_POLICY_LAST, "?");
-  return policy_names[policy];
-}
-
-const char *
-herd_migration_policy_name (HerdMigrationPolicy policy)
-{
-  g_return_val_if_fail (policy < HERD_MIGRATION_POLICY_LAST, "?");
-  return migration_policy_names[policy];
-}
+NAME_OF (herd_host_status_name, HerdHostStatus, host_status_names,
+         HERD_HOST_STATUS_LAST)
+NAME_OF (herd_vm_status_name, HerdVmStatus, vm_status_names,
+         HERD_VM_STATUS_LAST)
+NAME_OF (herd_pause_reason_name, HerdPauseReason, pause_reason_names,
+         HERD_PAUSE_LAST)
+NAME_OF (herd_priority_name, HerdPriority, priority_names, HERD_PRIORITY_LAST)
+NAME_OF (herd_storage_type_name, HerdStorageType, storage_type_names,
+         HERD_STORAGE_TYPE_LAST)
+NAME_OF (herd_policy_name, HerdPolicyKind, policy_names, HERD_POLICY_LAST)
+NAME_OF (herd_migration_policy_name, HerdMigrationPolicy,
+         migration_policy_names, HERD_MIGRATION_POLICY_LAST)
 
 /* Index of text in names[0..n), or -1. */
 static int
