@@ -34,10 +34,11 @@ herd_cmd_check (int argc, char **argv)
         }
       HerdModel *m = sc->model;
       printf ("%s: ok: %s, %u data centers, %u clusters, %u hosts, %u VMs, "
-              "%u storage domains, %u networks, %u actions, %.2f days\n",
+              "%u storage domains, %u networks, %u actions, %u faults, %.2f days\n",
               argv[i], sc->name, m->datacenters->len, m->clusters->len,
               m->hosts->len, m->vms->len, m->domains->len, m->networks->len,
-              sc->actions->len, herd_time_to_seconds (sc->duration) / 86400);
+              sc->actions->len, sc->faults->len,
+              herd_time_to_seconds (sc->duration) / 86400);
     }
   return status;
 }

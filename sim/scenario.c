@@ -8,18 +8,21 @@
  *      whitespace) are cut off, groups and keys may not repeat, and a map
  *      (group, key) -> line is kept for messages.  The cleaned lines are
  *      then read by GKeyFile, which holds the values from there on.
- *   2. Structure: unsupported groups ([fault], [faults random]), missing
- *      required keys, unknown keys; at least one datacenter and cluster.
+ *   2. Structure: unsupported groups ([faults random]), missing required
+ *      keys, unknown keys; at least one datacenter and cluster.
  *   3. Values and references: every value is parsed strictly (core/units.h,
- *      sim/workload.h); names of datacenters, clusters, storage domains and
- *      VMs resolve against groups anywhere in the file; then cross-group
- *      checks (one master per datacenter, every VM group fits some host of
- *      its cluster, action targets exist).  A check that needs a group whose
- *      own values failed is skipped, since that group's error is reported.
+ *      sim/workload.h); names of datacenters, clusters, storage domains,
+ *      hosts and VMs resolve against groups anywhere in the file; then
+ *      cross-group checks (one master per datacenter, every VM group fits
+ *      some host of its cluster, action and fault targets exist, a
+ *      migration's destination is in its VM's cluster).  A check that needs
+ *      a group whose own values failed is skipped, since that group's error
+ *      is reported.
  *   4. Build: the model is filled kind by kind in dependency order
  *      (datacenters, clusters, storage, networks, hosts, VMs), each kind in
  *      file order, so an object's id is its group's index among its kind
- *      (times the count for hosts and VMs).  Nothing can fail here.
+ *      (times the count for hosts and VMs); then the actions and faults,
+ *      each sorted by time.  Nothing can fail here.
  * The profile ([scenario] or [defaults] profile = ...) is applied before
  * any [defaults] parameter or policy.NAME override, whatever the order of
  * the lines. */
@@ -50,7 +53,7 @@ typedef enum
 
 static const char *const herd_sl_scenario_keys[] = {
   "name", "duration", "seed", "sample_interval", "stats_interval", "profile",
-  NULL
+  "migration_setup", NULL
 };
 static const char *const herd_sl_defaults_keys[] = { "profile", NULL };
 static const char *const herd_sl_no_keys[] = { NULL };
@@ -81,9 +84,13 @@ static const char *const herd_sl_vms_keys[] = {
 static const char *const herd_sl_vms_required[] = { "vcpus", "memory",
                                                     NULL };
 static const char *const herd_sl_action_keys[] = { "at", "kind", "target",
-                                                   "size", NULL };
+                                                   "host", "size", NULL };
 static const char *const herd_sl_action_required[] = { "at", "kind",
                                                        "target", NULL };
+static const char *const herd_sl_fault_keys[] = { "at", "kind", "target",
+                                                  "duration", NULL };
+static const char *const herd_sl_fault_required[] = { "at", "kind", "target",
+                                                      NULL };
 
 /* What each group kind is called and takes.  Kinds not listed as
  * supported are recognised and rejected in phase 2. */
@@ -111,7 +118,8 @@ static const struct
   [HERD_SL_VMS] = { "vms", TRUE, herd_sl_vms_keys, herd_sl_vms_required },
   [HERD_SL_ACTION] = { "action", TRUE, herd_sl_action_keys,
                        herd_sl_action_required },
-  [HERD_SL_FAULT] = { "fault", TRUE, herd_sl_no_keys, herd_sl_no_keys },
+  [HERD_SL_FAULT] = { "fault", TRUE, herd_sl_fault_keys,
+                      herd_sl_fault_required },
   [HERD_SL_FAULTS] = { "faults", TRUE, herd_sl_no_keys, herd_sl_no_keys },
 };
 
@@ -123,16 +131,34 @@ static const char *const herd_sl_role_names[HERD_DOMAIN_ROLE_LAST] = {
 /* Action kinds: the supported ones in HerdActionKind order, then the
  * design's other kinds, recognised but not supported yet. */
 static const char *const herd_sl_action_names[HERD_ACTION_KIND_LAST] = {
-  "start", "stop",
+  [HERD_ACTION_START] = "start",
+  [HERD_ACTION_STOP] = "stop",
+  [HERD_ACTION_MIGRATE] = "migrate",
+  [HERD_ACTION_MAINTENANCE] = "maintenance",
+  [HERD_ACTION_ACTIVATE] = "activate",
 };
-static const char *const herd_sl_future_actions[] = {
-  "migrate", "maintenance", "activate", "add_lun", NULL
+static const char *const herd_sl_future_actions[] = { "add_lun", NULL };
+
+/* Fault kinds, likewise. */
+static const char *const herd_sl_fault_names[HERD_FAULT_KIND_LAST] = {
+  [HERD_FAULT_HOST_CRASH] = "host_crash",
+};
+static const char *const herd_sl_future_faults[] = {
+  "agent_hang", "partition", "nic_down", "storage_down", "fence_fail",
+  "manager_restart", NULL
+};
+/* Why each supported fault kind takes no duration (none heals yet). */
+static const char *const herd_sl_fault_no_duration[HERD_FAULT_KIND_LAST] = {
+  [HERD_FAULT_HOST_CRASH] = "a crashed host does not come back by itself",
 };
 
 #define HERD_SL_DEFAULT_DURATION HERD_DAY (1)
 #define HERD_SL_DEFAULT_SEED 1
 #define HERD_SL_DEFAULT_SAMPLE_INTERVAL HERD_MIN (5)
 #define HERD_SL_DEFAULT_STATS_INTERVAL HERD_SEC (15)
+/* QEMU/libvirt setup before a migration's first pass (behaviour.md §4:
+ * about 0.3-0.5 s). */
+#define HERD_SL_DEFAULT_MIGRATION_SETUP HERD_MSEC (400)
 #define HERD_SL_DEFAULT_OVERCOMMIT 100
 #define HERD_SL_DEFAULT_MIGRATION_BANDWIDTH "52MiB/s"
 #define HERD_SL_DEFAULT_NIC "10Gbit"
@@ -198,10 +224,12 @@ typedef struct
   HerdDistribution arrival;
   gboolean has_lifetime;
   HerdDistribution lifetime;
-  /* [action] */
+  /* [action] and [fault] */
   HerdTime at;                 /* ns from the start */
   HerdActionKind action;
+  HerdFaultKind fault;
   char *target;
+  char *host;                  /* [action] migrate: destination, or NULL */
 } HerdSlGroup;
 
 typedef struct
@@ -237,6 +265,7 @@ herd_sl_group_free (gpointer p)
   if (g->disks != NULL)
     g_array_unref (g->disks);
   g_free (g->target);
+  g_free (g->host);
   g_free (g);
 }
 
@@ -663,11 +692,11 @@ herd_sl_policy_param_names (void)
 static void
 herd_sl_check_keys (HerdSlLoader *l, HerdSlGroup *g)
 {
-  if (g->kind == HERD_SL_FAULT || g->kind == HERD_SL_FAULTS)
+  if (g->kind == HERD_SL_FAULTS)
     {
       herd_sl_fail_group (l, g,
-                          "faults are not supported yet ([fault NAME] and "
-                          "[faults random] are reserved for them)");
+                          "random faults are not supported yet (schedule "
+                          "each fault with a [fault NAME] group)");
       return;
     }
   for (const char *const *k = herd_sl_kinds[g->kind].required; *k != NULL;
@@ -952,6 +981,7 @@ herd_sl_parse_globals (HerdSlLoader *l)
   scenario->seed = HERD_SL_DEFAULT_SEED;
   scenario->sample_interval = HERD_SL_DEFAULT_SAMPLE_INTERVAL;
   scenario->stats_interval = HERD_SL_DEFAULT_STATS_INTERVAL;
+  scenario->migration_setup = HERD_SL_DEFAULT_MIGRATION_SETUP;
   if (sgroup != NULL)
     {
       g_autofree char *name = herd_sl_value (l, sgroup, "name");
@@ -975,6 +1005,9 @@ herd_sl_parse_globals (HerdSlLoader *l)
       herd_sl_read_duration (l, sgroup, "stats_interval",
                              HERD_SL_DEFAULT_STATS_INTERVAL, TRUE,
                              &scenario->stats_interval);
+      herd_sl_read_duration (l, sgroup, "migration_setup",
+                             HERD_SL_DEFAULT_MIGRATION_SETUP, FALSE,
+                             &scenario->migration_setup);
     }
 
   /* [defaults] parameters, in file order, over the profile's values. */
@@ -1301,53 +1334,98 @@ herd_sl_parse_vms (HerdSlLoader *l, HerdSlGroup *g)
     }
 }
 
+/* The kind key of an [action] or [fault]: one of the n supported names
+ * (*out is its index), or a future one (rejected as not supported yet), or
+ * anything else.  kind is a required key, so it is present. */
+static gboolean
+herd_sl_read_kind (HerdSlLoader *l, HerdSlGroup *g, const char *const *names,
+                   gsize n, const char *const *future, int *out)
+{
+  g_autofree char *kind = herd_sl_value (l, g, "kind");
+  *out = 0;
+  for (gsize k = 0; k < n; k++)
+    if (strcmp (kind, names[k]) == 0)
+      {
+        *out = (int) k;
+        return TRUE;
+      }
+  if (herd_sl_in_list (future, kind))
+    {
+      GString *list = g_string_new (NULL);
+      for (gsize k = 0; k < n; k++)
+        g_string_append_printf (list, "%s%s", k > 0 ? ", " : "", names[k]);
+      herd_sl_fail_key (l, g, "kind",
+                        "\"%s\" is not supported yet (supported: %s)", kind,
+                        list->str);
+      g_string_free (list, TRUE);
+      return FALSE;
+    }
+  gsize n_future = g_strv_length ((char **) future);
+  g_autofree char *supported = herd_sl_join_or (names, n);
+  g_autofree char *later = herd_sl_join_or (future, n_future);
+  g_autofree char *expected = g_strdup_printf (
+      "%s (%s %s not supported yet)", supported, later,
+      n_future == 1 ? "is" : "are");
+  herd_sl_fail_expected (l, g, "kind", expected, kind);
+  return FALSE;
+}
+
 static void
 herd_sl_parse_action (HerdSlLoader *l, HerdSlGroup *g)
 {
   herd_sl_read_duration (l, g, "at", 0, FALSE, &g->at);
   g->target = herd_sl_value (l, g, "target");
+  g->host = herd_sl_value (l, g, "host");
 
-  g_autofree char *kind = herd_sl_value (l, g, "kind");
-  gboolean kind_ok = FALSE;
-  for (int k = 0; k < HERD_ACTION_KIND_LAST; k++)
-    if (g_strcmp0 (kind, herd_sl_action_names[k]) == 0)
-      {
-        g->action = (HerdActionKind) k;
-        kind_ok = TRUE;
-      }
-  if (!kind_ok && kind != NULL)
-    {
-      g_autofree char *supported = herd_sl_join_or (herd_sl_action_names,
-                                                    HERD_ACTION_KIND_LAST);
-      if (herd_sl_in_list (herd_sl_future_actions, kind))
-        {
-          GString *list = g_string_new (NULL);
-          for (int k = 0; k < HERD_ACTION_KIND_LAST; k++)
-            g_string_append_printf (list, "%s%s", k > 0 ? ", " : "",
-                                    herd_sl_action_names[k]);
-          herd_sl_fail_key (l, g, "kind",
-                            "\"%s\" is not supported yet (supported: %s)",
-                            kind, list->str);
-          g_string_free (list, TRUE);
-        }
-      else
-        {
-          g_autofree char *future = herd_sl_join_or (
-              herd_sl_future_actions,
-              g_strv_length ((char **) herd_sl_future_actions));
-          g_autofree char *expected = g_strdup_printf (
-              "%s (%s are not supported yet)", supported, future);
-          herd_sl_fail_expected (l, g, "kind", expected, kind);
-        }
-    }
+  int v;
+  gboolean kind_ok = herd_sl_read_kind (l, g, herd_sl_action_names,
+                                        HERD_ACTION_KIND_LAST,
+                                        herd_sl_future_actions, &v);
+  g->action = (HerdActionKind) v;
+  if (!kind_ok)
+    return;
 
   g_autofree char *size = herd_sl_value (l, g, "size");
-  if (size != NULL && kind_ok)
+  if (size != NULL)
     {
       g_autofree char *expected = g_strdup_printf (
           "no size for kind = %s (size is only for add_lun)",
           herd_sl_action_names[g->action]);
       herd_sl_fail_expected (l, g, "size", expected, size);
+    }
+  if (g->host != NULL && g->action != HERD_ACTION_MIGRATE)
+    {
+      g_autofree char *expected = g_strdup_printf (
+          "no host for kind = %s (host is only for migrate)",
+          herd_sl_action_names[g->action]);
+      herd_sl_fail_expected (l, g, "host", expected, g->host);
+    }
+}
+
+static void
+herd_sl_parse_fault (HerdSlLoader *l, HerdSlGroup *g)
+{
+  herd_sl_read_duration (l, g, "at", 0, FALSE, &g->at);
+  g->target = herd_sl_value (l, g, "target");
+
+  int v;
+  gboolean kind_ok = herd_sl_read_kind (l, g, herd_sl_fault_names,
+                                        HERD_FAULT_KIND_LAST,
+                                        herd_sl_future_faults, &v);
+  g->fault = (HerdFaultKind) v;
+  if (!kind_ok)
+    return;
+
+  /* No supported kind heals yet, so none takes a duration. */
+  g_autofree char *duration = herd_sl_value (l, g, "duration");
+  if (duration != NULL)
+    {
+      g_autofree char *quoted = g_strescape (duration, NULL);
+      herd_sl_fail_key (l, g, "duration",
+                        "%s does not heal; %s, so it takes no duration "
+                        "(got \"%s\")",
+                        herd_sl_fault_names[g->fault],
+                        herd_sl_fault_no_duration[g->fault], quoted);
     }
 }
 
@@ -1378,10 +1456,12 @@ herd_sl_parse_values (HerdSlLoader *l)
         case HERD_SL_ACTION:
           herd_sl_parse_action (l, g);
           break;
+        case HERD_SL_FAULT:
+          herd_sl_parse_fault (l, g);
+          break;
         case HERD_SL_SCENARIO:
         case HERD_SL_DEFAULTS:
         case HERD_SL_DATACENTER:
-        case HERD_SL_FAULT:
         case HERD_SL_FAULTS:
         case HERD_SL_KIND_LAST:
           break;
@@ -1594,52 +1674,136 @@ herd_sl_check_disks (HerdSlLoader *l, HerdSlGroup *g, const HerdId *masters)
     }
 }
 
-/* The target must be NAME-I of a [vms NAME] group with I in 1..count. */
-static void
-herd_sl_check_action (HerdSlLoader *l, HerdSlGroup *g, HerdTime duration)
+/* The [hosts NAME] or [vms NAME] group (kind) of which name is member
+ * NAME-I, with I in 1..count, or NULL.  *skip says that the group exists
+ * but its own values failed, so that no error should be added. */
+static HerdSlGroup *
+herd_sl_find_member (HerdSlLoader *l, HerdSlKind kind, const char *name,
+                     gboolean *skip)
 {
-  const char *dash = strrchr (g->target, '-');
-  HerdSlGroup *vms = NULL;
-  gboolean found = FALSE;
-  if (dash != NULL && dash[1] >= '1' && dash[1] <= '9')
+  const char *dash = strrchr (name, '-');
+  *skip = FALSE;
+  if (dash == NULL || dash[1] < '1' || dash[1] > '9')
+    return NULL;
+  g_autofree char *group = g_strndup (name, dash - name);
+  g_autofree char *label = g_strdup_printf ("%s %s", herd_sl_kinds[kind].name,
+                                            group);
+  HerdSlGroup *g = g_hash_table_lookup (l->by_label, label);
+  if (g == NULL)
+    return NULL;
+  if (!g->ok)
     {
-      g_autofree char *group = g_strndup (g->target, dash - g->target);
-      g_autofree char *label = g_strdup_printf ("vms %s", group);
-      vms = g_hash_table_lookup (l->by_label, label);
-      gint64 number;
-      if (vms != NULL && !vms->ok)
-        return;
-      found = vms != NULL
-              && herd_units_parse_integer (dash + 1, 1, vms->count, &number,
-                                           NULL);
+      *skip = TRUE;
+      return NULL;
     }
-  if (!found)
+  gint64 number;
+  if (!herd_units_parse_integer (dash + 1, 1, g->count, &number, NULL))
+    return NULL;
+  return g;
+}
+
+/* What exists, for messages: "web-1 .. web-12, db-1 .. db-8" for the
+ * groups of kind (hosts or VMs) in cluster (any when HERD_ID_NONE), at
+ * most HERD_SL_MAX_LISTED groups, or "none is defined". */
+static char *
+herd_sl_list_members (HerdSlLoader *l, HerdSlKind kind, HerdId cluster)
+{
+  GPtrArray *all = l->by_kind[kind];
+  GString *names = g_string_new (NULL);
+  guint n = 0;
+  for (guint i = 0; i < all->len; i++)
     {
-      /* List what exists: "web-1 .. web-12, db-1 .. db-8". */
-      GPtrArray *all = l->by_kind[HERD_SL_VMS];
-      GString *names = g_string_new (NULL);
-      for (guint i = 0; i < all->len && i < HERD_SL_MAX_LISTED; i++)
+      HerdSlGroup *g = g_ptr_array_index (all, i);
+      if (cluster != HERD_ID_NONE && g->ref != cluster)
+        continue;
+      if (n == HERD_SL_MAX_LISTED)
         {
-          HerdSlGroup *v = g_ptr_array_index (all, i);
-          g_string_append_printf (names, "%s%s-1 .. %s-%" G_GINT64_FORMAT,
-                                  i > 0 ? ", " : "", v->name, v->name,
-                                  v->count);
+          g_string_append (names, ", ...");
+          break;
         }
-      if (all->len > HERD_SL_MAX_LISTED)
-        g_string_append (names, ", ...");
-      if (all->len == 0)
-        g_string_append (names, "none is defined");
-      g_autofree char *expected = g_strdup_printf (
-          "the name of a VM of a [vms NAME] group (%s)", names->str);
-      g_string_free (names, TRUE);
-      herd_sl_fail_expected (l, g, "target", expected, g->target);
+      g_string_append_printf (names, "%s%s-1", n > 0 ? ", " : "", g->name);
+      if (g->count > 1)
+        g_string_append_printf (names, " .. %s-%" G_GINT64_FORMAT, g->name,
+                                g->count);
+      n++;
     }
-  if (g->at > duration)
+  if (n == 0)
+    g_string_append (names, "none is defined");
+  return g_string_free (names, FALSE);
+}
+
+/* The member of kind named by key of g, or NULL after reporting it
+ * (or when its group's own error is reported). */
+static HerdSlGroup *
+herd_sl_check_member (HerdSlLoader *l, HerdSlGroup *g, const char *key,
+                      const char *name, HerdSlKind kind)
+{
+  gboolean skip;
+  HerdSlGroup *member = herd_sl_find_member (l, kind, name, &skip);
+  if (member != NULL || skip)
+    return member;
+  const char *what = kind == HERD_SL_HOSTS ? "host" : "VM";
+  g_autofree char *names = herd_sl_list_members (l, kind, HERD_ID_NONE);
+  g_autofree char *expected = g_strdup_printf (
+      "the name of a %s of a [%s NAME] group (%s)", what,
+      herd_sl_kinds[kind].name, names);
+  herd_sl_fail_expected (l, g, key, expected, name);
+  return NULL;
+}
+
+/* at must not be after the end of the run (duration as written in
+ * duration_text). */
+static void
+herd_sl_check_at (HerdSlLoader *l, HerdSlGroup *g, HerdTime duration,
+                  const char *duration_text)
+{
+  if (g->at <= duration)
+    return;
+  g_autofree char *value = herd_sl_value (l, g, "at");
+  g_autofree char *expected = g_strdup_printf (
+      "a time within the scenario's duration (%s)", duration_text);
+  herd_sl_fail_expected (l, g, "at", expected, value);
+}
+
+/* start, stop and migrate act on a VM, maintenance and activate on a host;
+ * a migration's destination must be a host of its VM's cluster. */
+static void
+herd_sl_check_action (HerdSlLoader *l, HerdSlGroup *g, HerdTime duration,
+                      const char *duration_text)
+{
+  herd_sl_check_at (l, g, duration, duration_text);
+  if (g->action == HERD_ACTION_MAINTENANCE
+      || g->action == HERD_ACTION_ACTIVATE)
     {
-      g_autofree char *value = herd_sl_value (l, g, "at");
-      herd_sl_fail_expected (l, g, "at",
-                             "a time within the scenario's duration", value);
+      herd_sl_check_member (l, g, "target", g->target, HERD_SL_HOSTS);
+      return;
     }
+  HerdSlGroup *vms = herd_sl_check_member (l, g, "target", g->target,
+                                           HERD_SL_VMS);
+  if (vms == NULL || g->host == NULL)
+    return;
+  HerdSlGroup *hosts = herd_sl_check_member (l, g, "host", g->host,
+                                             HERD_SL_HOSTS);
+  if (hosts == NULL || hosts->ref == vms->ref)
+    return;
+  HerdSlGroup *cluster = herd_sl_group_of (l, HERD_SL_CLUSTER, vms->ref);
+  HerdSlGroup *other = herd_sl_group_of (l, HERD_SL_CLUSTER, hosts->ref);
+  g_autofree char *names = herd_sl_list_members (l, HERD_SL_HOSTS, vms->ref);
+  g_autofree char *quoted = g_strescape (g->host, NULL);
+  herd_sl_fail_key (l, g, "host",
+                    "expected a host of cluster %s, where %s runs (%s), got "
+                    "\"%s\" of cluster %s (a VM migrates only within its "
+                    "cluster)",
+                    cluster->name, g->target, names, quoted, other->name);
+}
+
+/* Every supported fault kind strikes a host. */
+static void
+herd_sl_check_fault (HerdSlLoader *l, HerdSlGroup *g, HerdTime duration,
+                     const char *duration_text)
+{
+  herd_sl_check_at (l, g, duration, duration_text);
+  herd_sl_check_member (l, g, "target", g->target, HERD_SL_HOSTS);
 }
 
 static void
@@ -1666,9 +1830,16 @@ herd_sl_check_references (HerdSlLoader *l)
 
   herd_sl_check_masters (l);
   g_autofree HerdId *masters = herd_sl_masters (l);
+  /* A bad duration is reported; then no time is after the end. */
   GPtrArray *sg = l->by_kind[HERD_SL_SCENARIO];
-  gboolean duration_ok = sg->len == 0
-                         || ((HerdSlGroup *) g_ptr_array_index (sg, 0))->ok;
+  HerdSlGroup *sgroup = sg->len > 0 ? g_ptr_array_index (sg, 0) : NULL;
+  HerdTime duration = sgroup == NULL || sgroup->ok ? l->scenario->duration
+                                                   : HERD_TIME_NEVER;
+  g_autofree char *duration_text = sgroup != NULL
+                                       ? herd_sl_value (l, sgroup, "duration")
+                                       : NULL;
+  if (duration_text == NULL)
+    duration_text = g_strdup ("1d, the default");
   for (guint i = 0; i < l->groups->len; i++)
     {
       HerdSlGroup *g = g_ptr_array_index (l->groups, i);
@@ -1680,9 +1851,9 @@ herd_sl_check_references (HerdSlLoader *l)
           herd_sl_check_disks (l, g, masters);
         }
       else if (g->kind == HERD_SL_ACTION)
-        herd_sl_check_action (l, g,
-                              duration_ok ? l->scenario->duration
-                                          : HERD_TIME_NEVER);
+        herd_sl_check_action (l, g, duration, duration_text);
+      else if (g->kind == HERD_SL_FAULT)
+        herd_sl_check_fault (l, g, duration, duration_text);
     }
 }
 
@@ -1712,7 +1883,17 @@ herd_action_free (gpointer p)
   HerdAction *action = p;
   g_free (action->name);
   g_free (action->target);
+  g_free (action->host);
   g_free (action);
+}
+
+static void
+herd_fault_free (gpointer p)
+{
+  HerdFault *fault = p;
+  g_free (fault->name);
+  g_free (fault->target);
+  g_free (fault);
 }
 
 static void
@@ -1796,6 +1977,14 @@ herd_action_compare (gconstpointer a, gconstpointer b)
   return x->at < y->at ? -1 : x->at > y->at ? 1 : 0;
 }
 
+static gint
+herd_fault_compare (gconstpointer a, gconstpointer b)
+{
+  const HerdFault *x = *(HerdFault *const *) a;
+  const HerdFault *y = *(HerdFault *const *) b;
+  return x->at < y->at ? -1 : x->at > y->at ? 1 : 0;
+}
+
 static void
 herd_sl_build (HerdSlLoader *l)
 {
@@ -1851,8 +2040,8 @@ herd_sl_build (HerdSlLoader *l)
   for (guint i = 0; i < vms->len; i++)
     herd_sl_build_vms (l, g_ptr_array_index (vms, i));
 
-  /* Actions by time; GLib's sort is stable, so equal times keep file
-   * order. */
+  /* Actions and faults by time; GLib's sort is stable, so equal times
+   * keep file order. */
   GPtrArray *actions = l->by_kind[HERD_SL_ACTION];
   for (guint i = 0; i < actions->len; i++)
     {
@@ -1862,9 +2051,23 @@ herd_sl_build (HerdSlLoader *l)
       action->at = g->at;
       action->kind = g->action;
       action->target = g_strdup (g->target);
+      action->host = g_strdup (g->host);
       g_ptr_array_add (scenario->actions, action);
     }
   g_ptr_array_sort (scenario->actions, herd_action_compare);
+
+  GPtrArray *faults = l->by_kind[HERD_SL_FAULT];
+  for (guint i = 0; i < faults->len; i++)
+    {
+      HerdSlGroup *g = g_ptr_array_index (faults, i);
+      HerdFault *fault = g_new0 (HerdFault, 1);
+      fault->name = g_strdup (g->name);
+      fault->at = g->at;
+      fault->kind = g->fault;
+      fault->target = g_strdup (g->target);
+      g_ptr_array_add (scenario->faults, fault);
+    }
+  g_ptr_array_sort (scenario->faults, herd_fault_compare);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1884,12 +2087,14 @@ herd_scenario_new (const char *path, const char *text)
   scenario->seed = HERD_SL_DEFAULT_SEED;
   scenario->sample_interval = HERD_SL_DEFAULT_SAMPLE_INTERVAL;
   scenario->stats_interval = HERD_SL_DEFAULT_STATS_INTERVAL;
+  scenario->migration_setup = HERD_SL_DEFAULT_MIGRATION_SETUP;
   scenario->profile = HERD_PROFILE_RHV_4_1;
   scenario->model = herd_model_new ();
   scenario->host_groups
       = g_ptr_array_new_with_free_func (herd_host_group_free);
   scenario->vm_groups = g_ptr_array_new_with_free_func (herd_vm_group_free);
   scenario->actions = g_ptr_array_new_with_free_func (herd_action_free);
+  scenario->faults = g_ptr_array_new_with_free_func (herd_fault_free);
   scenario->host_group_of = g_array_new (FALSE, FALSE, sizeof (guint32));
   scenario->vm_group_of = g_array_new (FALSE, FALSE, sizeof (guint32));
   return scenario;
@@ -1982,6 +2187,7 @@ herd_scenario_free (HerdScenario *scenario)
   g_ptr_array_unref (scenario->host_groups);
   g_ptr_array_unref (scenario->vm_groups);
   g_ptr_array_unref (scenario->actions);
+  g_ptr_array_unref (scenario->faults);
   g_array_unref (scenario->host_group_of);
   g_array_unref (scenario->vm_group_of);
   g_free (scenario);
@@ -1992,4 +2198,11 @@ herd_action_kind_name (HerdActionKind kind)
 {
   g_return_val_if_fail (kind < HERD_ACTION_KIND_LAST, "?");
   return herd_sl_action_names[kind];
+}
+
+const char *
+herd_fault_kind_name (HerdFaultKind kind)
+{
+  g_return_val_if_fail (kind < HERD_FAULT_KIND_LAST, "?");
+  return herd_sl_fault_names[kind];
 }

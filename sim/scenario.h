@@ -62,8 +62,11 @@ typedef struct
 
 typedef enum
 {
-  HERD_ACTION_START,
-  HERD_ACTION_STOP,
+  HERD_ACTION_START,       /* target: a VM */
+  HERD_ACTION_STOP,        /* target: a VM */
+  HERD_ACTION_MIGRATE,     /* target: a VM; host: destination (optional) */
+  HERD_ACTION_MAINTENANCE, /* target: a host */
+  HERD_ACTION_ACTIVATE,    /* target: a host */
   HERD_ACTION_KIND_LAST
 } HerdActionKind;
 
@@ -73,7 +76,22 @@ typedef struct
   HerdTime at;
   HerdActionKind kind;
   char *target; /* name of the VM or host it acts on */
+  char *host;   /* migrate: destination host name, or NULL */
 } HerdAction;
+
+typedef enum
+{
+  HERD_FAULT_HOST_CRASH, /* target: a host; it stops at once, its VMs die */
+  HERD_FAULT_KIND_LAST
+} HerdFaultKind;
+
+typedef struct
+{
+  char *name;
+  HerdTime at;
+  HerdFaultKind kind;
+  char *target; /* name of the host (or other object) it strikes */
+} HerdFault;
 
 typedef struct
 {
@@ -84,11 +102,13 @@ typedef struct
   guint64 seed;
   HerdTime sample_interval; /* results samples */
   HerdTime stats_interval;  /* workload steps and host statistics */
+  HerdTime migration_setup; /* fixed cost before a migration's first pass */
   HerdProfile profile;
   HerdModel *model;
   GPtrArray *host_groups;   /* HerdHostGroup *, file order */
   GPtrArray *vm_groups;     /* HerdVmGroup * */
   GPtrArray *actions;       /* HerdAction *, ordered by time then file */
+  GPtrArray *faults;        /* HerdFault *, ordered by time then file */
   GArray *host_group_of;    /* guint32 per host id: index in host_groups */
   GArray *vm_group_of;      /* guint32 per VM id: index in vm_groups */
 } HerdScenario;
@@ -100,3 +120,4 @@ void herd_scenario_free (HerdScenario *scenario);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HerdScenario, herd_scenario_free)
 
 const char *herd_action_kind_name (HerdActionKind kind);
+const char *herd_fault_kind_name (HerdFaultKind kind);

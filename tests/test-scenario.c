@@ -4,8 +4,8 @@
  * and large for their sizes and for the promise that every VM fits), then
  * small inline texts for the defaults of every key, the profile applied
  * before overrides whatever the order, inline comments, references to
- * groups defined later in the file, the choice of master domain, disks and
- * the order of actions.  Finally the golden error cases: every
+ * groups defined later in the file, the choice of master domain, disks,
+ * every kind of action and fault and their order.  Finally the golden error cases: every
  * tests/golden/err-NAME.ini, loaded as "tests/golden/err-NAME.ini" from the
  * source tree, must fail with exactly the message in err-NAME.err (one
  * line).  With HERD_REGENERATE=1 the .err files are rewritten instead; a
@@ -270,7 +270,10 @@ test_defaults (void)
   CU_ASSERT_EQUAL (s->seed, 1);
   CU_ASSERT_EQUAL (s->sample_interval, HERD_MIN (5));
   CU_ASSERT_EQUAL (s->stats_interval, HERD_SEC (15));
+  CU_ASSERT_EQUAL (s->migration_setup, HERD_MSEC (400));
   CU_ASSERT_EQUAL (s->profile, HERD_PROFILE_RHV_4_1);
+  CU_ASSERT_EQUAL (s->actions->len, 0);
+  CU_ASSERT_EQUAL (s->faults->len, 0);
   CU_ASSERT_EQUAL (m->params.host_reserved_mib, 1024);
   CU_ASSERT_EQUAL (m->params.vm_memory_overhead_mib, 64);
 
@@ -336,6 +339,7 @@ test_all_keys (void)
         "seed = 0\n"
         "sample_interval = 1m\n"
         "stats_interval = 30s\n"
+        "migration_setup = 0\n"
         "[datacenter dc1]\n"
         "[cluster c1]\n"
         "datacenter = dc1\n"
@@ -398,6 +402,7 @@ test_all_keys (void)
   CU_ASSERT_EQUAL (s->seed, 0);
   CU_ASSERT_EQUAL (s->sample_interval, HERD_MIN (1));
   CU_ASSERT_EQUAL (s->stats_interval, HERD_SEC (30));
+  CU_ASSERT_EQUAL (s->migration_setup, 0);
 
   HerdCluster *c = herd_model_cluster (m, 0);
   CU_ASSERT_EQUAL (c->policy, HERD_POLICY_VM_EVENLY_DISTRIBUTED);
@@ -473,8 +478,150 @@ test_all_keys (void)
   CU_ASSERT_EQUAL (a->at, HERD_HOUR (3));
   CU_ASSERT_EQUAL (a->kind, HERD_ACTION_STOP);
   CU_ASSERT_STRING_EQUAL (a->target, "v-2");
-  CU_ASSERT_STRING_EQUAL (herd_action_kind_name (HERD_ACTION_START), "start");
-  CU_ASSERT_STRING_EQUAL (herd_action_kind_name (HERD_ACTION_STOP), "stop");
+  CU_ASSERT_PTR_NULL (a->host);
+}
+
+/* Every action and fault kind, with the fields each sets, in time order
+ * (ties in file order) whatever the order of the file. */
+static void
+test_actions_faults (void)
+{
+  static const char text[]
+      = "[scenario]\n"
+        "duration = 2d\n"
+        "migration_setup = 350ms\n"
+        "[datacenter dc1]\n"
+        "[cluster c1]\n"
+        "[cluster c2]\n"
+        "[hosts h]\n"
+        "cluster = c1\n"
+        "count = 3\n"
+        "cores = 8\n"
+        "memory = 64G\n"
+        "[hosts g]\n"
+        "cluster = c2\n"
+        "count = 2\n"
+        "cores = 8\n"
+        "memory = 64G\n"
+        "[vms web]\n"
+        "cluster = c1\n"
+        "count = 4\n"
+        "vcpus = 2\n"
+        "memory = 4G\n"
+        "[vms db]\n"
+        "cluster = c2\n"
+        "vcpus = 2\n"
+        "memory = 4G\n"
+        "[fault late-crash]\n"
+        "at = 2d\n"
+        "kind = host_crash\n"
+        "target = g-2\n"
+        "[action drain]\n"
+        "at = 3h\n"
+        "kind = maintenance\n"
+        "target = h-2\n"
+        "[action move]\n"
+        "at = 1h\n"
+        "kind = migrate\n"
+        "target = web-3\n"
+        "host = h-1\n"
+        "[action move-anywhere]\n"
+        "at = 1h\n"
+        "kind = migrate\n"
+        "target = db-1\n"
+        "[action back]\n"
+        "at = 5h\n"
+        "kind = activate\n"
+        "target = h-2\n"
+        "[action begin]\n"
+        "at = 0\n"
+        "kind = start\n"
+        "target = web-1\n"
+        "[action end]\n"
+        "at = 5h\n"
+        "kind = stop\n"
+        "target = web-1\n"
+        "[fault crash]\n"
+        "at = 6h\n"
+        "kind = host_crash\n"
+        "target = h-3\n"
+        "[fault also-at-6h]\n"
+        "at = 6h\n"
+        "kind = host_crash\n"
+        "target = g-1\n"
+        "[fault first]\n"
+        "at = 30m\n"
+        "kind = host_crash\n"
+        "target = h-1\n";
+  g_autoptr (HerdScenario) s = load_text (text);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (s);
+  CU_ASSERT_EQUAL (s->migration_setup, HERD_MSEC (350));
+
+  static const struct
+  {
+    const char *name;
+    HerdTime at;
+    HerdActionKind kind;
+    const char *target, *host;
+  } actions[] = {
+    { "begin", 0, HERD_ACTION_START, "web-1", NULL },
+    { "move", HERD_HOUR (1), HERD_ACTION_MIGRATE, "web-3", "h-1" },
+    { "move-anywhere", HERD_HOUR (1), HERD_ACTION_MIGRATE, "db-1", NULL },
+    { "drain", HERD_HOUR (3), HERD_ACTION_MAINTENANCE, "h-2", NULL },
+    { "back", HERD_HOUR (5), HERD_ACTION_ACTIVATE, "h-2", NULL },
+    { "end", HERD_HOUR (5), HERD_ACTION_STOP, "web-1", NULL },
+  };
+  CU_ASSERT_EQUAL_FATAL (s->actions->len, G_N_ELEMENTS (actions));
+  for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
+    {
+      HerdAction *a = g_ptr_array_index (s->actions, i);
+      CU_ASSERT_STRING_EQUAL (a->name, actions[i].name);
+      CU_ASSERT_EQUAL (a->at, actions[i].at);
+      CU_ASSERT_EQUAL (a->kind, actions[i].kind);
+      CU_ASSERT_STRING_EQUAL (a->target, actions[i].target);
+      if (actions[i].host == NULL)
+        {
+          CU_ASSERT_PTR_NULL (a->host);
+        }
+      else
+        {
+          CU_ASSERT_STRING_EQUAL (a->host, actions[i].host);
+        }
+    }
+
+  static const struct
+  {
+    const char *name;
+    HerdTime at;
+    const char *target;
+  } faults[] = {
+    { "first", HERD_MIN (30), "h-1" },
+    { "crash", HERD_HOUR (6), "h-3" },
+    { "also-at-6h", HERD_HOUR (6), "g-1" },
+    { "late-crash", HERD_DAY (2), "g-2" },
+  };
+  CU_ASSERT_EQUAL_FATAL (s->faults->len, G_N_ELEMENTS (faults));
+  for (guint i = 0; i < G_N_ELEMENTS (faults); i++)
+    {
+      HerdFault *f = g_ptr_array_index (s->faults, i);
+      CU_ASSERT_STRING_EQUAL (f->name, faults[i].name);
+      CU_ASSERT_EQUAL (f->at, faults[i].at);
+      CU_ASSERT_EQUAL (f->kind, HERD_FAULT_HOST_CRASH);
+      CU_ASSERT_STRING_EQUAL (f->target, faults[i].target);
+    }
+
+  static const char *const action_names[HERD_ACTION_KIND_LAST] = {
+    [HERD_ACTION_START] = "start",
+    [HERD_ACTION_STOP] = "stop",
+    [HERD_ACTION_MIGRATE] = "migrate",
+    [HERD_ACTION_MAINTENANCE] = "maintenance",
+    [HERD_ACTION_ACTIVATE] = "activate",
+  };
+  for (int k = 0; k < HERD_ACTION_KIND_LAST; k++)
+    CU_ASSERT_STRING_EQUAL (herd_action_kind_name ((HerdActionKind) k),
+                            action_names[k]);
+  CU_ASSERT_STRING_EQUAL (herd_fault_kind_name (HERD_FAULT_HOST_CRASH),
+                          "host_crash");
 }
 
 /* The profile is applied first and overrides after, whatever the order of
@@ -694,16 +841,49 @@ test_inline_errors (void)
       "[vms v]\nvcpus = 1\nmemory = 1G\n[action a]\nat = 2d\nkind = start\n"
       "target = v-1\n",
       "t.ini:10: [action a] at: expected a time within the scenario's "
-      "duration, got \"2d\"" },
+      "duration (1d, the default), got \"2d\"" },
     { "[datacenter dc1]\n[cluster c1]\n[hosts h]\ncores = 4\nmemory = 8G\n"
       "[vms v]\nvcpus = 1\nmemory = 1G\n[action a]\nat = 2h\nkind = reboot\n"
       "target = v-1\n",
-      "t.ini:11: [action a] kind: expected start or stop (migrate, "
-      "maintenance, activate or add_lun are not supported yet), got "
+      "t.ini:11: [action a] kind: expected start, stop, migrate, "
+      "maintenance or activate (add_lun is not supported yet), got "
       "\"reboot\"" },
+    { "[datacenter dc1]\n[cluster c1]\n[hosts h]\ncores = 4\nmemory = 8G\n"
+      "[vms v]\nvcpus = 1\nmemory = 1G\n[action a]\nat = 2h\n"
+      "kind = activate\ntarget = v-1\n",
+      "t.ini:12: [action a] target: expected the name of a host of a "
+      "[hosts NAME] group (h-1), got \"v-1\"" },
+    { "[datacenter dc1]\n[cluster c1]\n[hosts h]\ncores = 4\nmemory = 8G\n"
+      "[vms v]\nvcpus = 1\nmemory = 1G\n[action a]\nat = 2h\n"
+      "kind = migrate\ntarget = h-1\n",
+      "t.ini:12: [action a] target: expected the name of a VM of a "
+      "[vms NAME] group (v-1), got \"h-1\"" },
+    { "[datacenter dc1]\n[cluster c1]\n[hosts h]\ncores = 4\nmemory = 8G\n"
+      "[action a]\nat = 2h\nkind = add_lun\ntarget = h-1\n",
+      "t.ini:8: [action a] kind: \"add_lun\" is not supported yet "
+      "(supported: start, stop, migrate, maintenance, activate)" },
+    { "[datacenter dc1]\n[cluster c1]\n[hosts h]\ncores = 4\nmemory = 8G\n"
+      "[action a]\nat = 2h\nkind = start\ntarget = h-1\nsize = 1T\n",
+      "t.ini:10: [action a] size: expected no size for kind = start (size is "
+      "only for add_lun), got \"1T\"" },
+    { "[datacenter dc1]\n[cluster c1]\n[hosts h]\ncores = 4\nmemory = 8G\n"
+      "[fault f]\nat = 2h\nkind = meteor\ntarget = h-1\n",
+      "t.ini:8: [fault f] kind: expected host_crash (agent_hang, partition, "
+      "nic_down, storage_down, fence_fail or manager_restart are not "
+      "supported yet), got \"meteor\"" },
+    { "[datacenter dc1]\n[cluster c1]\n[hosts h]\ncores = 4\nmemory = 8G\n"
+      "[fault f]\nkind = host_crash\ntarget = h-1\n",
+      "t.ini:6: [fault f]: missing key \"at\"" },
+    { "[datacenter dc1]\n[cluster c1]\n[hosts h]\ncores = 4\nmemory = 8G\n"
+      "[fault f]\nat = 2h\nkind = host_crash\ntarget = h-1\nhost = h-1\n",
+      "t.ini:10: [fault f] host: unknown key (a [fault] group takes at, "
+      "kind, target, duration)" },
+    { "[scenario]\nmigration_setup = 0.3\n[datacenter dc1]\n[cluster c1]\n",
+      "t.ini:2: [scenario] migration_setup: expected a duration such as 90s, "
+      "5m, 7d, 250ms or 0, got \"0.3\"" },
     { "[datacenter dc1]\n[cluster c1]\n[faults random]\n",
-      "t.ini:3: [faults random]: faults are not supported yet ([fault NAME] "
-      "and [faults random] are reserved for them)" },
+      "t.ini:3: [faults random]: random faults are not supported yet "
+      "(schedule each fault with a [fault NAME] group)" },
     { "[datacenter dc1]\n[cluster c1]\n[vms v]\nvcpus = 1\nmemory = 1G\n"
       "memory_used = 2G\n",
       "t.ini:6: [vms v] memory_used: expected a size of at most memory (1G), "
@@ -801,6 +981,7 @@ static const HerdTestCase load_cases[] = {
   { "profile before overrides", test_profile_order },
   { "inline comments", test_inline_comments },
   { "forward references", test_forward_references },
+  { "actions and faults", test_actions_faults },
   { NULL, NULL },
 };
 
