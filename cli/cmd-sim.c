@@ -72,6 +72,17 @@ print_table (const HerdScenario *sc, const HerdRunSummary *s)
   printf ("  %-22s %.2f core-hours (%.3f %% of demand)\n", "unserved CPU",
           s->unserved_core_hours, unserved_pct);
   printf ("  %-22s %.2f kWh\n", "energy", s->energy_kwh);
+  printf ("  %-22s %" G_GUINT64_FORMAT " (done %" G_GUINT64_FORMAT
+          ", aborted %" G_GUINT64_FORMAT ", failed %" G_GUINT64_FORMAT ")\n",
+          "migrations", s->migrations, s->migrations_done,
+          s->migrations_aborted, s->migrations_failed);
+  if (s->migrations_done > 0)
+    {
+      printf ("  %-22s mean %.2f s, p95 %.2f s\n", "migration time",
+              s->migration_mean_s, s->migration_p95_s);
+      printf ("  %-22s mean %.1f ms, p95 %.1f ms\n", "migration downtime",
+              s->downtime_mean_ms, s->downtime_p95_ms);
+    }
   if (s->run_id >= 0)
     printf ("  %-22s %" G_GINT64_FORMAT "\n", "results run id", s->run_id);
   printf ("\naudit events:\n  %6s  %-28s %10s\n", "code", "name", "count");
@@ -116,6 +127,14 @@ print_json (const HerdScenario *sc, const HerdRunSummary *s)
   DBL ("cpu_demand_core_hours", s->cpu_demand_core_hours);
   DBL ("unserved_cpu_core_hours", s->unserved_core_hours);
   DBL ("energy_kwh", s->energy_kwh);
+  INT ("migrations", s->migrations);
+  INT ("migrations_done", s->migrations_done);
+  INT ("migrations_aborted", s->migrations_aborted);
+  INT ("migrations_failed", s->migrations_failed);
+  DBL ("migration_mean_seconds", s->migration_mean_s);
+  DBL ("migration_p95_seconds", s->migration_p95_s);
+  DBL ("downtime_mean_ms", s->downtime_mean_ms);
+  DBL ("downtime_p95_ms", s->downtime_p95_ms);
   if (s->run_id >= 0)
     {
       INT ("run_id", s->run_id);

@@ -24,6 +24,19 @@ typedef enum
   HERD_AUDIT_USER_STOP_VM,          /* a stop was requested */
   HERD_AUDIT_VM_DOWN,               /* the VM is Down */
   HERD_AUDIT_VDS_DETECTED,          /* a host's status was set */
+  HERD_AUDIT_VM_MIGRATION_START,    /* a user's migration started */
+  HERD_AUDIT_VM_MIGRATION_START_SYSTEM_INITIATED, /* the manager's */
+  HERD_AUDIT_VM_MIGRATION_DONE,
+  HERD_AUDIT_VM_MIGRATION_ABORT,    /* the manager aborted it */
+  HERD_AUDIT_VM_MIGRATION_FAILED,   /* the backend reported a failure */
+  HERD_AUDIT_VM_MIGRATION_NO_VDS_TO_MIGRATE_TO,
+  HERD_AUDIT_VM_MIGRATION_LIMIT_RETRY, /* destination busy: retry later */
+  HERD_AUDIT_VM_MIGRATION_POST_COPY,   /* switched to post-copy */
+  HERD_AUDIT_USER_VDS_MAINTENANCE_WITHOUT_REASON, /* maintenance asked */
+  HERD_AUDIT_VDS_MAINTENANCE,       /* the host reached Maintenance */
+  HERD_AUDIT_USER_VDS_MAINTENANCE_MIGRATION_FAILED, /* VMs still there */
+  HERD_AUDIT_VDS_ACTIVATE,          /* activation asked */
+  HERD_AUDIT_VDS_HOST_NOT_RESPONDING_CONNECTING, /* a host stopped answering */
   HERD_AUDIT_LAST
 } HerdAuditType;
 

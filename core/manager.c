@@ -1,19 +1,14 @@
-/* manager.c: the manager's reactions to requests and driver events
- * (see manager.h). */
-#include "core/manager.h"
+/* manager.c: the manager's reactions to requests and driver events:
+ * starting and stopping VMs, host status, maintenance (see manager.h).
+ * Live migrations are in migration.c. */
+#include "core/manager-private.h"
+
+#include <stdlib.h>
 
 G_DEFINE_QUARK (herd-manager-error-quark, herd_manager_error)
 
-struct _HerdManager
-{
-  HerdModel *model;
-  HerdDriver *driver;
-  HerdAudit *audit;
-  HerdScheduler *scheduler;
-  HerdManagerStats stats;
-};
-
 static void on_host_reachable (gpointer core, HerdId host);
+static void on_host_unreachable (gpointer core, HerdId host);
 static void on_host_stats (gpointer core, HerdId host,
                            const HerdHostStats *stats);
 static void on_vm_state (gpointer core, HerdId vm, HerdId host,
@@ -21,8 +16,12 @@ static void on_vm_state (gpointer core, HerdId vm, HerdId host,
 
 static const HerdDriverEvents manager_events = {
   .host_reachable = on_host_reachable,
+  .host_unreachable = on_host_unreachable,
   .host_stats = on_host_stats,
   .vm_state = on_vm_state,
+  .migration_progress = herd_migration_on_progress,
+  .migration_done = herd_migration_on_done,
+  .migration_failed = herd_migration_on_failed,
 };
 
 HerdManager *
@@ -33,6 +32,8 @@ herd_manager_new (HerdModel *model, HerdDriver *driver, HerdAudit *audit)
   m->driver = driver;
   m->audit = audit;
   m->scheduler = herd_scheduler_new (model);
+  m->maintenance_retry = g_new0 (HerdTimerId, MAX (model->hosts->len, 1));
+  herd_migration_init (m);
   herd_driver_set_events (driver, &manager_events, m);
   return m;
 }
@@ -43,8 +44,19 @@ herd_manager_free (HerdManager *manager)
   if (manager == NULL)
     return;
   herd_driver_set_events (manager->driver, NULL, NULL);
+  herd_migration_clear (manager);
+  g_free (manager->maintenance_retry);
   herd_scheduler_free (manager->scheduler);
   g_free (manager);
+}
+
+void
+herd_manager_set_migration_sink (HerdManager *manager,
+                                 HerdMigrationSinkFunc func,
+                                 gpointer user_data)
+{
+  manager->migration_sink = func;
+  manager->migration_sink_data = user_data;
 }
 
 HerdTime
@@ -75,6 +87,59 @@ host_set_status (HerdManager *m, HerdHost *host, HerdHostStatus status)
                    host->name, "status=%s", herd_host_status_name (status));
 }
 
+void
+herd_manager_vm_set_status (HerdManager *m, HerdVm *vm, HerdVmStatus status)
+{
+  vm->status = status;
+  vm->status_since = herd_manager_now (m);
+}
+
+void
+herd_manager_reserve_pending (HerdManager *m, HerdVm *vm, HerdId host_id)
+{
+  g_assert (vm->pending_host == HERD_ID_NONE);
+  HerdHost *host = herd_model_host (m->model, host_id);
+  vm->pending_cpu_mc = herd_scheduler_vm_cpu_estimate (m->model, vm);
+  host->pending_mem_mib += herd_scheduler_vm_memory_need (m->model, vm);
+  host->pending_cpu_mc += vm->pending_cpu_mc;
+  vm->pending_host = host_id;
+}
+
+void
+herd_manager_release_pending (HerdManager *m, HerdVm *vm)
+{
+  if (vm->pending_host == HERD_ID_NONE)
+    return;
+  HerdHost *host = herd_model_host (m->model, vm->pending_host);
+  host->pending_mem_mib -= herd_scheduler_vm_memory_need (m->model, vm);
+  host->pending_cpu_mc -= vm->pending_cpu_mc;
+  vm->pending_cpu_mc = 0;
+  vm->pending_host = HERD_ID_NONE;
+}
+
+void
+herd_manager_commit_vm (HerdManager *m, HerdVm *vm, HerdId host_id)
+{
+  if (vm->committed)
+    return;
+  HerdHost *host = herd_model_host (m->model, host_id);
+  host->committed_mem_mib += herd_scheduler_vm_memory_need (m->model, vm);
+  host->vm_count++;
+  vm->host = host_id;
+  vm->committed = TRUE;
+}
+
+void
+herd_manager_uncommit_vm (HerdManager *m, HerdVm *vm)
+{
+  if (!vm->committed)
+    return;
+  HerdHost *host = herd_model_host (m->model, vm->host);
+  host->committed_mem_mib -= herd_scheduler_vm_memory_need (m->model, vm);
+  host->vm_count--;
+  vm->committed = FALSE;
+}
+
 gboolean
 herd_manager_start (HerdManager *manager, GError **error)
 {
@@ -96,11 +161,24 @@ on_host_reachable (gpointer core, HerdId host_id)
   HerdManager *m = core;
   HerdHost *host = herd_model_host (m->model, host_id);
   HerdHostStats stats;
-  g_autoptr (GError) error = NULL;
-
-  if (herd_driver_host_poll_stats (m->driver, host_id, &stats, &error))
+  if (herd_driver_host_poll_stats (m->driver, host_id, &stats, NULL))
     on_host_stats (m, host_id, &stats);
   host_set_status (m, host, HERD_HOST_UP);
+}
+
+/* A host stopped answering.  It goes to Connecting; what follows (grace,
+ * soft fencing, NonResponsive, fencing) is the host monitor's work. */
+static void
+on_host_unreachable (gpointer core, HerdId host_id)
+{
+  HerdManager *m = core;
+  HerdHost *host = herd_model_host (m->model, host_id);
+  if (host->status == HERD_HOST_CONNECTING)
+    return;
+  herd_audit_emit (m->audit, herd_manager_now (m),
+                   HERD_AUDIT_VDS_HOST_NOT_RESPONDING_CONNECTING, host->name,
+                   "%s", "");
+  host_set_status (m, host, HERD_HOST_CONNECTING);
 }
 
 static void
@@ -110,25 +188,6 @@ on_host_stats (gpointer core, HerdId host_id, const HerdHostStats *stats)
   HerdHost *host = herd_model_host (m->model, host_id);
   host->cpu_used_mc = stats->cpu_used_mc;
   host->mem_free_mib = stats->mem_free_mib;
-}
-
-/* Drops the VM's pending reservation, if it holds one. */
-static void
-release_pending (HerdManager *m, HerdVm *vm)
-{
-  if (vm->pending_host == HERD_ID_NONE)
-    return;
-  HerdHost *host = herd_model_host (m->model, vm->pending_host);
-  host->pending_mem_mib -= herd_scheduler_vm_memory_need (m->model, vm);
-  host->pending_cpu_mc -= herd_scheduler_vm_cpu_estimate (m->model, vm);
-  vm->pending_host = HERD_ID_NONE;
-}
-
-static void
-vm_set_status (HerdManager *m, HerdVm *vm, HerdVmStatus status)
-{
-  vm->status = status;
-  vm->status_since = herd_manager_now (m);
 }
 
 /* Formats the filters that removed hosts, e.g. "Memory:3,CPU:1". */
@@ -180,18 +239,16 @@ herd_manager_vm_run (HerdManager *m, HerdId vm_id, GError **error)
     }
 
   HerdHost *host = herd_model_host (m->model, host_id);
-  host->pending_mem_mib += herd_scheduler_vm_memory_need (m->model, vm);
-  host->pending_cpu_mc += herd_scheduler_vm_cpu_estimate (m->model, vm);
-  vm->pending_host = host_id;
+  herd_manager_reserve_pending (m, vm, host_id);
   vm->host = host_id;
-  vm_set_status (m, vm, HERD_VM_WAIT_FOR_LAUNCH);
+  herd_manager_vm_set_status (m, vm, HERD_VM_WAIT_FOR_LAUNCH);
 
   g_autoptr (GError) local = NULL;
   if (!herd_driver_vm_start (m->driver, host_id, vm_id, &local))
     {
-      release_pending (m, vm);
+      herd_manager_release_pending (m, vm);
       vm->host = HERD_ID_NONE;
-      vm_set_status (m, vm, HERD_VM_DOWN);
+      herd_manager_vm_set_status (m, vm, HERD_VM_DOWN);
       m->stats.placement_failures++;
       herd_audit_emit (m->audit, now, HERD_AUDIT_USER_FAILED_RUN_VM,
                        vm->name, "reason=driver host=%s", host->name);
@@ -216,6 +273,7 @@ herd_manager_vm_stop (HerdManager *m, HerdId vm_id, GError **error)
                    herd_vm_status_name (vm->status));
       return FALSE;
     }
+  herd_migration_abort (m, vm_id, "the VM is being powered off");
   HerdHost *host = herd_model_host (m->model, vm->host);
   herd_audit_emit (m->audit, herd_manager_now (m), HERD_AUDIT_USER_STOP_VM,
                    vm->name, "host=%s", host->name);
@@ -227,7 +285,7 @@ herd_manager_vm_stop (HerdManager *m, HerdId vm_id, GError **error)
                    local->message);
       return FALSE;
     }
-  vm_set_status (m, vm, HERD_VM_POWERING_DOWN);
+  herd_manager_vm_set_status (m, vm, HERD_VM_POWERING_DOWN);
   return TRUE;
 }
 
@@ -243,51 +301,186 @@ on_vm_state (gpointer core, HerdId vm_id, HerdId host_id, HerdVmStatus status,
   HerdTime now = herd_manager_now (m);
 
   if ((status == HERD_VM_POWERING_UP || status == HERD_VM_UP)
-      && vm->pending_host != HERD_ID_NONE)
+      && !vm->committed)
     {
-      release_pending (m, vm);
-      HerdHost *host = herd_model_host (m->model, host_id);
-      host->committed_mem_mib += herd_scheduler_vm_memory_need (m->model, vm);
-      host->vm_count++;
-      vm->host = host_id;
+      herd_manager_release_pending (m, vm);
+      herd_manager_commit_vm (m, vm, host_id);
     }
 
   switch (status)
     {
     case HERD_VM_UP:
       vm->pause_reason = HERD_PAUSE_NONE;
-      vm_set_status (m, vm, HERD_VM_UP);
+      herd_manager_vm_set_status (m, vm, HERD_VM_UP);
       herd_audit_emit (m->audit, now, HERD_AUDIT_USER_RUN_VM, vm->name,
                        "host=%s", herd_model_host (m->model, host_id)->name);
       break;
     case HERD_VM_DOWN:
       {
-        const char *host_name = "none";
-        if (vm->host != HERD_ID_NONE)
-          {
-            HerdHost *host = herd_model_host (m->model, vm->host);
-            host_name = host->name;
-            if (vm->pending_host == HERD_ID_NONE)
-              {
-                host->committed_mem_mib
-                    -= herd_scheduler_vm_memory_need (m->model, vm);
-                host->vm_count--;
-              }
-          }
-        release_pending (m, vm);
+        HerdId was_on = vm->host;
+        herd_manager_uncommit_vm (m, vm);
+        herd_manager_release_pending (m, vm);
         herd_audit_emit (m->audit, now, HERD_AUDIT_VM_DOWN, vm->name,
-                         "host=%s", host_name);
+                         "host=%s",
+                         was_on != HERD_ID_NONE
+                             ? herd_model_host (m->model, was_on)->name
+                             : "none");
         vm->host = HERD_ID_NONE;
         vm->cpu_used_mc = -1;
-        vm_set_status (m, vm, HERD_VM_DOWN);
+        herd_manager_vm_set_status (m, vm, HERD_VM_DOWN);
+        if (was_on != HERD_ID_NONE)
+          herd_manager_maintenance_check (m, was_on);
       }
       break;
     case HERD_VM_PAUSED:
       vm->pause_reason = reason;
-      vm_set_status (m, vm, status);
+      herd_manager_vm_set_status (m, vm, status);
       break;
     default:
-      vm_set_status (m, vm, status);
+      herd_manager_vm_set_status (m, vm, status);
       break;
     }
+}
+
+/* Maintenance ------------------------------------------------------------ */
+
+typedef struct
+{
+  HerdId vm;
+  gint64 cpu_mc;
+} Candidate;
+
+static int
+compare_candidates (const void *a, const void *b)
+{
+  const Candidate *x = a, *y = b;
+  if (x->cpu_mc != y->cpu_mc)
+    return x->cpu_mc < y->cpu_mc ? -1 : 1;
+  return (x->vm > y->vm) - (x->vm < y->vm);
+}
+
+static void maintenance_retry_fires (gpointer ctx, guint64 arg);
+
+/* Migrates every Up VM of a host preparing for maintenance that is not
+ * migrating yet, lowest CPU first (ties: lowest id).  Returns the number
+ * that could not be started. */
+static guint
+evacuate (HerdManager *m, HerdId host_id)
+{
+  g_autoptr (GArray) list = g_array_new (FALSE, FALSE, sizeof (Candidate));
+  for (guint i = 0; i < m->model->vms->len; i++)
+    {
+      HerdVm *vm = herd_model_vm (m->model, i);
+      if (vm->host != host_id || vm->status != HERD_VM_UP
+          || m->migrations[i] != NULL)
+        continue;
+      Candidate c = { vm->id, 0 };
+      if (!herd_driver_vm_stats (m->driver, vm->id, &c.cpu_mc, NULL))
+        c.cpu_mc = herd_scheduler_vm_cpu_estimate (m->model, vm);
+      g_array_append_val (list, c);
+    }
+  g_array_sort (list, compare_candidates);
+  guint failed = 0;
+  for (guint i = 0; i < list->len; i++)
+    {
+      HerdId vm = g_array_index (list, Candidate, i).vm;
+      if (!herd_manager_vm_migrate (m, vm, HERD_ID_NONE,
+                                    HERD_MIGRATION_REASON_MAINTENANCE, NULL))
+        failed++;
+    }
+  return failed;
+}
+
+void
+herd_manager_maintenance_failed (HerdManager *m, HerdId host_id,
+                                 const char *vm_name)
+{
+  HerdHost *host = herd_model_host (m->model, host_id);
+  HerdTime now = herd_manager_now (m);
+  herd_audit_emit (m->audit, now,
+                   HERD_AUDIT_USER_VDS_MAINTENANCE_MIGRATION_FAILED,
+                   host->name, "vm=%s retry_in_s=%" G_GINT64_FORMAT, vm_name,
+                   m->model->params.maintenance_retry_interval
+                       / HERD_SEC (1));
+  if (m->maintenance_retry[host_id] == 0)
+    m->maintenance_retry[host_id] = herd_driver_timer_add (
+        m->driver, now + m->model->params.maintenance_retry_interval,
+        maintenance_retry_fires, m, host_id);
+}
+
+static void
+maintenance_pass (HerdManager *m, HerdId host_id)
+{
+  guint failed = evacuate (m, host_id);
+  if (failed > 0)
+    {
+      g_autofree char *what = g_strdup_printf ("%u VMs", failed);
+      herd_manager_maintenance_failed (m, host_id, what);
+    }
+  herd_manager_maintenance_check (m, host_id);
+}
+
+static void
+maintenance_retry_fires (gpointer ctx, guint64 arg)
+{
+  HerdManager *m = ctx;
+  m->maintenance_retry[arg] = 0;
+  if (herd_model_host (m->model, (HerdId) arg)->status
+      == HERD_HOST_PREPARING_FOR_MAINTENANCE)
+    maintenance_pass (m, (HerdId) arg);
+}
+
+void
+herd_manager_maintenance_check (HerdManager *m, HerdId host_id)
+{
+  HerdHost *host = herd_model_host (m->model, host_id);
+  if (host->status != HERD_HOST_PREPARING_FOR_MAINTENANCE
+      || host->vm_count > 0 || host->pending_mem_mib > 0)
+    return;
+  herd_driver_timer_cancel (m->driver, m->maintenance_retry[host_id]);
+  m->maintenance_retry[host_id] = 0;
+  host_set_status (m, host, HERD_HOST_MAINTENANCE);
+  herd_audit_emit (m->audit, herd_manager_now (m), HERD_AUDIT_VDS_MAINTENANCE,
+                   host->name, "%s", "");
+}
+
+gboolean
+herd_manager_host_maintenance (HerdManager *m, HerdId host_id, GError **error)
+{
+  HerdHost *host = herd_model_host (m->model, host_id);
+  if (host->status != HERD_HOST_UP
+      && host->status != HERD_HOST_NON_OPERATIONAL)
+    {
+      g_set_error (error, HERD_MANAGER_ERROR, HERD_MANAGER_ERROR_STATE,
+                   "host %s is %s: only an Up or NonOperational host can go "
+                   "to maintenance",
+                   host->name, herd_host_status_name (host->status));
+      return FALSE;
+    }
+  herd_audit_emit (m->audit, herd_manager_now (m),
+                   HERD_AUDIT_USER_VDS_MAINTENANCE_WITHOUT_REASON, host->name,
+                   "vms=%u", host->vm_count);
+  host_set_status (m, host, HERD_HOST_PREPARING_FOR_MAINTENANCE);
+  maintenance_pass (m, host_id);
+  return TRUE;
+}
+
+gboolean
+herd_manager_host_activate (HerdManager *m, HerdId host_id, GError **error)
+{
+  HerdHost *host = herd_model_host (m->model, host_id);
+  if (host->status != HERD_HOST_MAINTENANCE
+      && host->status != HERD_HOST_PREPARING_FOR_MAINTENANCE)
+    {
+      g_set_error (error, HERD_MANAGER_ERROR, HERD_MANAGER_ERROR_STATE,
+                   "host %s is %s, not in maintenance", host->name,
+                   herd_host_status_name (host->status));
+      return FALSE;
+    }
+  herd_driver_timer_cancel (m->driver, m->maintenance_retry[host_id]);
+  m->maintenance_retry[host_id] = 0;
+  herd_audit_emit (m->audit, herd_manager_now (m), HERD_AUDIT_VDS_ACTIVATE,
+                   host->name, "%s", "");
+  host_set_status (m, host, HERD_HOST_UP);
+  return TRUE;
 }

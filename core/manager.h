@@ -31,8 +31,49 @@ typedef struct
 {
   guint64 placements;        /* starts placed on a host */
   guint64 placement_failures;/* starts no host could take */
+  guint64 migrations_done;
+  guint64 migrations_failed; /* aborted or failed */
   guint64 rejected[HERD_FILTER_LAST]; /* hosts removed, per filter */
 } HerdManagerStats;
+
+typedef enum
+{
+  HERD_MIGRATION_REASON_USER,        /* asked for by an operator */
+  HERD_MIGRATION_REASON_MAINTENANCE, /* its host prepares for maintenance */
+  HERD_MIGRATION_REASON_LOAD_BALANCING,
+  HERD_MIGRATION_REASON_AFFINITY,
+  HERD_MIGRATION_REASON_LAST
+} HerdMigrationReason;
+
+typedef enum
+{
+  HERD_MIGRATION_OUTCOME_DONE,
+  HERD_MIGRATION_OUTCOME_ABORTED, /* by the manager: timeout, stall, schedule */
+  HERD_MIGRATION_OUTCOME_FAILED,  /* reported by the backend */
+  HERD_MIGRATION_OUTCOME_LAST
+} HerdMigrationOutcome;
+
+/* One migration, as it ended (for the results database). */
+typedef struct
+{
+  HerdId vm, source, destination;
+  HerdMigrationReason reason;
+  HerdTime requested;        /* asked for */
+  HerdTime started;          /* the backend began (HERD_TIME_NEVER: never) */
+  HerdTime ended;
+  guint32 retries;           /* "limit" answers from the destination */
+  guint32 rounds;            /* pre-copy passes completed */
+  gint64 bytes_sent;
+  guint32 downtime_ms;
+  guint32 max_downtime_ms;   /* the highest downtime budget reached */
+  gboolean post_copy;
+  HerdTime post_copy_time;
+  HerdMigrationOutcome outcome;
+  const char *why;           /* reason of an abort or failure, else "" */
+} HerdMigrationRecord;
+
+typedef void (*HerdMigrationSinkFunc) (const HerdMigrationRecord *record,
+                                       gpointer user_data);
 
 typedef struct _HerdManager HerdManager;
 
@@ -50,9 +91,34 @@ gboolean herd_manager_start (HerdManager *manager, GError **error);
  * event); the VM stays Down. */
 gboolean herd_manager_vm_run (HerdManager *manager, HerdId vm,
                               GError **error);
-/* Powers a running VM off. */
+/* Powers a running VM off (aborting its migration, if any). */
 gboolean herd_manager_vm_stop (HerdManager *manager, HerdId vm,
                                GError **error);
+
+/* Live-migrates a running VM to destination, or (HERD_ID_NONE) to the host
+ * the scheduler picks.  The migration waits for an outgoing slot on its
+ * source (at most min(cores, MaxOutgoingMigrations), 1 under the
+ * suspend_workload policy) and retries every MigrationRetryInterval while
+ * the destination has MaxIncomingMigrations running. */
+gboolean herd_manager_vm_migrate (HerdManager *manager, HerdId vm,
+                                  HerdId destination,
+                                  HerdMigrationReason reason, GError **error);
+
+/* Host maintenance: PreparingForMaintenance, every VM migrated away (lowest
+ * CPU first), Maintenance once empty.  VMs that cannot move keep the host
+ * preparing; it retries every MaintenanceRetryInterval. */
+gboolean herd_manager_host_maintenance (HerdManager *manager, HerdId host,
+                                        GError **error);
+/* Maintenance (or preparing for it) -> Up. */
+gboolean herd_manager_host_activate (HerdManager *manager, HerdId host,
+                                     GError **error);
+
+/* Receives a record for every migration that ends. */
+void herd_manager_set_migration_sink (HerdManager *manager,
+                                      HerdMigrationSinkFunc func,
+                                      gpointer user_data);
+const char *herd_migration_reason_name (HerdMigrationReason reason);
+const char *herd_migration_outcome_name (HerdMigrationOutcome outcome);
 
 const HerdManagerStats *herd_manager_stats (HerdManager *manager);
 HerdScheduler *herd_manager_scheduler (HerdManager *manager);

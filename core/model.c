@@ -133,6 +133,7 @@ herd_model_add_vm (HerdModel *model, const char *name, HerdId cluster)
   vm->status = HERD_VM_DOWN;
   vm->host = HERD_ID_NONE;
   vm->pending_host = HERD_ID_NONE;
+  vm->migrating_to = HERD_ID_NONE;
   vm->cpu_used_mc = -1;
   return vm;
 }

@@ -180,6 +180,9 @@ typedef struct
   HerdPauseReason pause_reason;
   HerdId host;              /* where it runs (or starts), HERD_ID_NONE */
   HerdId pending_host;      /* host holding its pending reservation */
+  HerdId migrating_to;      /* destination of its migration, or NONE */
+  gboolean committed;       /* counted in host's committed memory */
+  gint64 pending_cpu_mc;    /* CPU reserved on pending_host */
   gint64 cpu_used_mc;       /* last reported, -1 while not yet measured */
   HerdTime status_since;
 } HerdVm;

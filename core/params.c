@@ -21,6 +21,27 @@ static const HerdParamInfo params_table[] = {
   { "UnmeasuredVmCpuPerVcpu", HERD_PARAM_PERCENT, P (unmeasured_cpu_percent),
     { "10", "10" }, 0, 100,
     "CPU load assumed per vCPU of a VM not yet measured" },
+  { "MigrationTimeoutPerGiB", HERD_PARAM_DURATION,
+    P (migration_timeout_per_gib), { "64s", "0" }, 0, 0,
+    "a migration is aborted after this long per GiB of VM memory (0: never)" },
+  { "MigrationProgressTimeout", HERD_PARAM_DURATION,
+    P (migration_progress_timeout), { "240s", "0" }, 0, 0,
+    "a migration whose remaining data has not shrunk for this long is "
+    "aborted (0: never)" },
+  { "MaxOutgoingMigrations", HERD_PARAM_INTEGER, P (max_outgoing_migrations),
+    { "2", "2" }, 1, 1000,
+    "concurrent outgoing migrations per host (and at most its cores)" },
+  { "MaxIncomingMigrations", HERD_PARAM_INTEGER, P (max_incoming_migrations),
+    { "2", "2" }, 1, 1000,
+    "concurrent incoming migrations per host; a busy destination answers "
+    "\"limit\"" },
+  { "MigrationRetryInterval", HERD_PARAM_DURATION,
+    P (migration_retry_interval), { "10s", "10s" }, 0, 0,
+    "after a \"limit\" answer the source retries after this long" },
+  { "MaintenanceRetryInterval", HERD_PARAM_DURATION,
+    P (maintenance_retry_interval), { "60s", "60s" }, 0, 0,
+    "a host preparing for maintenance retries moving the VMs it still runs "
+    "this often" },
   { NULL }
 };
 

@@ -53,6 +53,12 @@ typedef struct
   gint64 host_reserved_mib;        /* HostReservedMemory */
   gint64 vm_memory_overhead_mib;   /* VmMemoryOverhead */
   double unmeasured_cpu_percent;   /* UnmeasuredVmCpuPerVcpu */
+  HerdTime migration_timeout_per_gib;  /* MigrationTimeoutPerGiB, 0 = off */
+  HerdTime migration_progress_timeout; /* MigrationProgressTimeout, 0 = off */
+  gint64 max_outgoing_migrations;  /* MaxOutgoingMigrations (and cores) */
+  gint64 max_incoming_migrations;  /* MaxIncomingMigrations */
+  HerdTime migration_retry_interval;   /* MigrationRetryInterval */
+  HerdTime maintenance_retry_interval; /* MaintenanceRetryInterval */
 } HerdParams;
 
 /* Per-cluster scheduling policy parameters. */

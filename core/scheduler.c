@@ -318,6 +318,40 @@ herd_rank_select (guint n, guint n_weights, const gint64 *scores,
                         b);
 }
 
+static void
+request_init (Request *req, const HerdModel *model, HerdId vm_id,
+              HerdId source)
+{
+  const HerdVm *vm = herd_model_vm (model, vm_id);
+  req->model = model;
+  req->cluster = herd_model_cluster (model, vm->cluster);
+  req->vm = vm;
+  req->source = source;
+  req->mem_need_mib = herd_scheduler_vm_memory_need (model, vm);
+  req->cpu_need_mc = herd_scheduler_vm_cpu_estimate (model, vm);
+}
+
+static HerdFilterKind
+run_filters (const Request *req, const HerdHost *host)
+{
+  for (guint f = 0; f < G_N_ELEMENTS (filter_order); f++)
+    if (!filters[filter_order[f]].func (req, host))
+      return filter_order[f];
+  return HERD_FILTER_NONE;
+}
+
+HerdFilterKind
+herd_scheduler_check_host (HerdScheduler *s, HerdId vm, HerdId source,
+                           HerdId host)
+{
+  Request req;
+  request_init (&req, s->model, vm, source);
+  const HerdHost *h = herd_model_host (s->model, host);
+  if (h->cluster != req.vm->cluster)
+    return HERD_FILTER_STATUS;
+  return run_filters (&req, h);
+}
+
 void
 herd_placement_trace_init (HerdPlacementTrace *trace)
 {
@@ -336,17 +370,9 @@ herd_scheduler_place (HerdScheduler *s, HerdId vm_id, HerdId source,
                       guint32 *rejected, HerdPlacementTrace *trace)
 {
   const HerdModel *model = s->model;
-  const HerdVm *vm = herd_model_vm (model, vm_id);
-  const HerdCluster *cluster = herd_model_cluster (model, vm->cluster);
-  const GArray *hosts = cluster->hosts;
-  Request req = {
-    .model = model,
-    .cluster = cluster,
-    .vm = vm,
-    .source = source,
-    .mem_need_mib = herd_scheduler_vm_memory_need (model, vm),
-    .cpu_need_mc = herd_scheduler_vm_cpu_estimate (model, vm),
-  };
+  Request req;
+  request_init (&req, model, vm_id, source);
+  const GArray *hosts = req.cluster->hosts;
 
   scratch_reserve (s, MAX (hosts->len, 1));
   if (rejected != NULL)
@@ -362,13 +388,7 @@ herd_scheduler_place (HerdScheduler *s, HerdId vm_id, HerdId source,
     {
       const HerdHost *host
           = herd_model_host (model, g_array_index (hosts, HerdId, i));
-      HerdFilterKind failed = HERD_FILTER_NONE;
-      for (guint f = 0; f < G_N_ELEMENTS (filter_order); f++)
-        if (!filters[filter_order[f]].func (&req, host))
-          {
-            failed = filter_order[f];
-            break;
-          }
+      HerdFilterKind failed = run_filters (&req, host);
       if (trace != NULL)
         {
           HerdPlacementHost *ph

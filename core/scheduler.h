@@ -70,6 +70,11 @@ HerdId herd_scheduler_place (HerdScheduler *scheduler, HerdId vm,
                              HerdId source, guint32 *rejected,
                              HerdPlacementTrace *trace);
 
+/* Runs the filters for one host: the filter that removes it, or
+ * HERD_FILTER_NONE when it may take the VM (a user-chosen destination). */
+HerdFilterKind herd_scheduler_check_host (HerdScheduler *scheduler, HerdId vm,
+                                          HerdId source, HerdId host);
+
 /* Memory a VM books on its host: defined memory plus overhead, MiB. */
 gint64 herd_scheduler_vm_memory_need (const HerdModel *model,
                                       const HerdVm *vm);

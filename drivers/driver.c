@@ -347,3 +347,24 @@ herd_driver_emit_vm_state (HerdDriver *drv, HerdId vm, HerdId host,
 {
   EMIT (vm_state, vm, host, status, reason);
 }
+
+void
+herd_driver_emit_migration_progress (HerdDriver *drv, HerdId vm,
+                                     const HerdMigrationStats *stats)
+{
+  EMIT (migration_progress, vm, stats);
+}
+
+void
+herd_driver_emit_migration_done (HerdDriver *drv, HerdId vm,
+                                 const HerdMigrationStats *stats)
+{
+  EMIT (migration_done, vm, stats);
+}
+
+void
+herd_driver_emit_migration_failed (HerdDriver *drv, HerdId vm,
+                                   const char *reason)
+{
+  EMIT (migration_failed, vm, reason);
+}

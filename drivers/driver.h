@@ -81,7 +81,9 @@ typedef struct
   gint64 bytes_sent;
   gint64 bytes_remaining;
   guint32 downtime_ms;      /* actual downtime once done */
-  gboolean post_copy;
+  guint32 max_downtime_ms;  /* the downtime budget in force */
+  gboolean post_copy;       /* switched to post-copy */
+  HerdTime post_copy_time;  /* length of the post-copy phase, once done */
 } HerdMigrationStats;
 
 typedef struct
@@ -118,12 +120,16 @@ typedef struct
 
 typedef struct
 {
+  /* Starts a live migration; migration_progress follows after each
+   * pre-copy pass, then migration_done or migration_failed. */
   gboolean (*start) (HerdDriver *drv, HerdId vm, HerdId source,
                      HerdId destination, const HerdMigrationParams *params,
                      GError **error);
   gboolean (*set_downtime) (HerdDriver *drv, HerdId vm, guint32 ms,
                             GError **error);
   gboolean (*post_copy) (HerdDriver *drv, HerdId vm, GError **error);
+  /* Cancels a migration at once; the VM stays on its source.  Raises no
+   * migration_failed event: the caller records the abort itself. */
   gboolean (*abort) (HerdDriver *drv, HerdId vm, GError **error);
   gboolean (*job_stats) (HerdDriver *drv, HerdId vm, HerdMigrationStats *out,
                          GError **error);
@@ -322,3 +328,9 @@ void herd_driver_emit_host_stats (HerdDriver *drv, HerdId host,
                                   const HerdHostStats *stats);
 void herd_driver_emit_vm_state (HerdDriver *drv, HerdId vm, HerdId host,
                                 HerdVmStatus status, HerdPauseReason reason);
+void herd_driver_emit_migration_progress (HerdDriver *drv, HerdId vm,
+                                          const HerdMigrationStats *stats);
+void herd_driver_emit_migration_done (HerdDriver *drv, HerdId vm,
+                                      const HerdMigrationStats *stats);
+void herd_driver_emit_migration_failed (HerdDriver *drv, HerdId vm,
+                                        const char *reason);

@@ -14,6 +14,7 @@ enum
   STMT_HOST_SAMPLE,
   STMT_VM_SAMPLE,
   STMT_SUMMARY,
+  STMT_MIGRATION,
   STMT_LAST
 };
 
@@ -33,6 +34,12 @@ static const char *const statements[STMT_LAST] = {
                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
   [STMT_SUMMARY] = "INSERT OR REPLACE INTO summary (run_id, metric, value)"
                    " VALUES (?1, ?2, ?3)",
+  [STMT_MIGRATION]
+  = "INSERT INTO migrations (run_id, vm, source, destination, reason,"
+    " requested_ns, start_ns, end_ns, retries, rounds, bytes_sent,"
+    " downtime_ms, max_downtime_ms, post_copy, post_copy_ns, outcome,"
+    " why) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
+    " ?14, ?15, ?16, ?17)",
 };
 
 static const char schema[]
@@ -69,6 +76,16 @@ static const char schema[]
       " run_id INTEGER NOT NULL REFERENCES runs(run_id),"
       " metric TEXT NOT NULL, value REAL NOT NULL,"
       " PRIMARY KEY (run_id, metric));"
+      "CREATE TABLE IF NOT EXISTS migrations ("
+      " run_id INTEGER NOT NULL REFERENCES runs(run_id),"
+      " vm TEXT NOT NULL, source TEXT NOT NULL, destination TEXT NOT NULL,"
+      " reason TEXT NOT NULL, requested_ns INTEGER NOT NULL,"
+      " start_ns INTEGER, end_ns INTEGER NOT NULL,"
+      " retries INTEGER NOT NULL, rounds INTEGER NOT NULL,"
+      " bytes_sent INTEGER NOT NULL, downtime_ms INTEGER NOT NULL,"
+      " max_downtime_ms INTEGER NOT NULL, post_copy INTEGER NOT NULL,"
+      " post_copy_ns INTEGER NOT NULL, outcome TEXT NOT NULL,"
+      " why TEXT NOT NULL);"
       "CREATE INDEX IF NOT EXISTS events_run ON events (run_id, time_ns);"
       "CREATE INDEX IF NOT EXISTS host_samples_run"
       " ON host_samples (run_id, host_id, time_ns);"
@@ -276,6 +293,37 @@ herd_results_add_vm_sample (HerdResults *r, HerdTime t, guint32 vm,
     sqlite3_bind_int64 (s, 4, host);
   sqlite3_bind_text (s, 5, status, -1, SQLITE_STATIC);
   sqlite3_bind_double (s, 6, cpu_percent);
+  step (r, s);
+}
+
+void
+herd_results_add_migration (HerdResults *r, const HerdMigrationRecord *rec,
+                            const char *vm, const char *source,
+                            const char *destination)
+{
+  sqlite3_stmt *s = r->stmt[STMT_MIGRATION];
+  sqlite3_bind_int64 (s, 1, r->run_id);
+  sqlite3_bind_text (s, 2, vm, -1, SQLITE_STATIC);
+  sqlite3_bind_text (s, 3, source, -1, SQLITE_STATIC);
+  sqlite3_bind_text (s, 4, destination, -1, SQLITE_STATIC);
+  sqlite3_bind_text (s, 5, herd_migration_reason_name (rec->reason), -1,
+                     SQLITE_STATIC);
+  sqlite3_bind_int64 (s, 6, rec->requested);
+  if (rec->started == HERD_TIME_NEVER)
+    sqlite3_bind_null (s, 7);
+  else
+    sqlite3_bind_int64 (s, 7, rec->started);
+  sqlite3_bind_int64 (s, 8, rec->ended);
+  sqlite3_bind_int64 (s, 9, rec->retries);
+  sqlite3_bind_int64 (s, 10, rec->rounds);
+  sqlite3_bind_int64 (s, 11, rec->bytes_sent);
+  sqlite3_bind_int64 (s, 12, rec->downtime_ms);
+  sqlite3_bind_int64 (s, 13, rec->max_downtime_ms);
+  sqlite3_bind_int (s, 14, rec->post_copy);
+  sqlite3_bind_int64 (s, 15, rec->post_copy_time);
+  sqlite3_bind_text (s, 16, herd_migration_outcome_name (rec->outcome), -1,
+                     SQLITE_STATIC);
+  sqlite3_bind_text (s, 17, rec->why, -1, SQLITE_TRANSIENT);
   step (r, s);
 }
 

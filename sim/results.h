@@ -11,6 +11,7 @@
 #include <glib.h>
 
 #include "core/audit.h"
+#include "core/manager.h"
 #include "core/herd-time.h"
 
 #define HERD_RESULTS_ERROR (herd_results_error_quark ())
@@ -57,6 +58,10 @@ void herd_results_add_host_sample (HerdResults *results, HerdTime t,
 void herd_results_add_vm_sample (HerdResults *results, HerdTime t,
                                  guint32 vm, guint32 host, const char *status,
                                  double cpu_percent);
+void herd_results_add_migration (HerdResults *results,
+                                 const HerdMigrationRecord *record,
+                                 const char *vm, const char *source,
+                                 const char *destination);
 void herd_results_add_summary (HerdResults *results, const char *metric,
                                double value);
 /* Commits the run (FALSE + error if any row failed to be written). */

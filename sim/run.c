@@ -3,6 +3,9 @@
 
 #include <string.h>
 
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
+
 #include "drivers/driver.h"
 #include "sim/results.h"
 #include "sim/world.h"
@@ -17,6 +20,10 @@ typedef struct
   HerdResults *results;
   HerdSamples samples;
   HerdTime *stop_at;       /* per VM: end of its lifetime, or NEVER */
+  const HerdRunOptions *options;
+  guint64 migration_outcomes[HERD_MIGRATION_OUTCOME_LAST];
+  GArray *migration_s;     /* double: durations of migrations done */
+  GArray *downtime_ms;     /* double: their downtimes */
 } Run;
 
 void
@@ -57,12 +64,15 @@ vm_arrives (gpointer ctx, guint64 arg)
                     arg);
 }
 
+/* An operator's action.  One the manager refuses (a stop of a VM that
+ * is not running, ...) is logged and changes nothing, as in the manager. */
 static void
 action_runs (gpointer ctx, guint64 arg)
 {
   Run *run = ctx;
   const HerdAction *action = g_ptr_array_index (run->scenario->actions, arg);
   HerdId vm = herd_model_find_vm (run->model, action->target);
+  HerdId host = herd_model_find_host (run->model, action->target);
   g_autoptr (GError) error = NULL;
   gboolean ok = FALSE;
 
@@ -74,11 +84,81 @@ action_runs (gpointer ctx, guint64 arg)
     case HERD_ACTION_STOP:
       ok = herd_manager_vm_stop (run->manager, vm, &error);
       break;
+    case HERD_ACTION_MIGRATE:
+      ok = herd_manager_vm_migrate (
+          run->manager, vm,
+          action->host != NULL ? herd_model_find_host (run->model,
+                                                       action->host)
+                               : HERD_ID_NONE,
+          HERD_MIGRATION_REASON_USER, &error);
+      break;
+    case HERD_ACTION_MAINTENANCE:
+      ok = herd_manager_host_maintenance (run->manager, host, &error);
+      break;
+    case HERD_ACTION_ACTIVATE:
+      ok = herd_manager_host_activate (run->manager, host, &error);
+      break;
     case HERD_ACTION_KIND_LAST:
       g_assert_not_reached ();
     }
   if (!ok)
     g_debug ("action %s: %s", action->name, error->message);
+}
+
+static void
+fault_strikes (gpointer ctx, guint64 arg)
+{
+  Run *run = ctx;
+  const HerdFault *fault = g_ptr_array_index (run->scenario->faults, arg);
+  switch (fault->kind)
+    {
+    case HERD_FAULT_HOST_CRASH:
+      herd_world_host_crash (run->world,
+                             herd_model_find_host (run->model,
+                                                   fault->target));
+      break;
+    case HERD_FAULT_KIND_LAST:
+      g_assert_not_reached ();
+    }
+}
+
+/* Every migration that ends: into the database, and its figures kept for
+ * the summary. */
+static void
+migration_ended (const HerdMigrationRecord *rec, gpointer user_data)
+{
+  Run *run = user_data;
+  run->migration_outcomes[rec->outcome]++;
+  if (run->options->migration_sink != NULL)
+    run->options->migration_sink (rec, run->options->migration_sink_data);
+  if (rec->outcome == HERD_MIGRATION_OUTCOME_DONE)
+    {
+      double seconds = herd_time_to_seconds (rec->ended - rec->started);
+      double downtime = rec->downtime_ms;
+      g_array_append_val (run->migration_s, seconds);
+      g_array_append_val (run->downtime_ms, downtime);
+    }
+  if (run->results != NULL)
+    {
+      HerdModel *m = run->model;
+      herd_results_add_migration (
+          run->results, rec, herd_model_vm (m, rec->vm)->name,
+          herd_model_host (m, rec->source)->name,
+          herd_model_host (m, rec->destination)->name);
+    }
+}
+
+/* Mean and 95th percentile (GSL, linear interpolation) of values. */
+static void
+mean_p95 (GArray *values, double *mean, double *p95)
+{
+  *mean = *p95 = 0;
+  if (values->len == 0)
+    return;
+  double *v = (double *) values->data;
+  gsl_sort (v, 1, values->len);
+  *mean = gsl_stats_mean (v, 1, values->len);
+  *p95 = gsl_stats_quantile_from_sorted_data (v, 1, values->len, 0.95);
 }
 
 /* Draws every VM's arrival and lifetime, in VM id order, from the streams
@@ -110,6 +190,11 @@ schedule_users (Run *run)
     {
       const HerdAction *action = g_ptr_array_index (run->scenario->actions, i);
       herd_engine_at (run->engine, action->at, action_runs, run, i);
+    }
+  for (guint i = 0; i < run->scenario->faults->len; i++)
+    {
+      const HerdFault *fault = g_ptr_array_index (run->scenario->faults, i);
+      herd_engine_at (run->engine, fault->at, fault_strikes, run, i);
     }
 }
 
@@ -174,6 +259,15 @@ summarise (Run *run, HerdRunSummary *sum)
   sum->cpu_demand_core_hours = demand / 1000.0 / 3600.0;
   sum->unserved_core_hours = unserved / 1000.0 / 3600.0;
   sum->energy_kwh = energy / 3.6e6;
+  sum->migrations_done = run->migration_outcomes[HERD_MIGRATION_OUTCOME_DONE];
+  sum->migrations_aborted
+      = run->migration_outcomes[HERD_MIGRATION_OUTCOME_ABORTED];
+  sum->migrations_failed
+      = run->migration_outcomes[HERD_MIGRATION_OUTCOME_FAILED];
+  sum->migrations = sum->migrations_done + sum->migrations_aborted
+                    + sum->migrations_failed;
+  mean_p95 (run->migration_s, &sum->migration_mean_s, &sum->migration_p95_s);
+  mean_p95 (run->downtime_ms, &sum->downtime_mean_ms, &sum->downtime_p95_ms);
 }
 
 static void
@@ -197,6 +291,24 @@ write_summary (HerdResults *r, const HerdRunSummary *sum, HerdAudit *audit)
   herd_results_add_summary (r, "unserved_cpu_core_hours",
                             sum->unserved_core_hours);
   herd_results_add_summary (r, "energy_kwh", sum->energy_kwh);
+  herd_results_add_summary (r, "migrations", (double) sum->migrations);
+  herd_results_add_summary (r, "migrations_done",
+                            (double) sum->migrations_done);
+  herd_results_add_summary (r, "migrations_aborted",
+                            (double) sum->migrations_aborted);
+  herd_results_add_summary (r, "migrations_failed",
+                            (double) sum->migrations_failed);
+  herd_results_add_summary (r, "migration_success_ratio",
+                            sum->migrations > 0
+                                ? (double) sum->migrations_done
+                                      / (double) sum->migrations
+                                : 0);
+  herd_results_add_summary (r, "migration_mean_seconds",
+                            sum->migration_mean_s);
+  herd_results_add_summary (r, "migration_p95_seconds",
+                            sum->migration_p95_s);
+  herd_results_add_summary (r, "downtime_mean_ms", sum->downtime_mean_ms);
+  herd_results_add_summary (r, "downtime_p95_ms", sum->downtime_p95_ms);
   for (int t = 0; t < HERD_AUDIT_LAST; t++)
     {
       g_autofree char *key = g_strdup_printf (
@@ -233,7 +345,8 @@ herd_run_simulation (HerdScenario *scenario, const HerdRunOptions *options,
   guint64 seed = options->seed_set ? options->seed : scenario->seed;
   HerdTime until = options->until != HERD_TIME_NEVER ? options->until
                                                      : scenario->duration;
-  Run run = { .scenario = scenario, .model = scenario->model };
+  Run run = { .scenario = scenario, .model = scenario->model,
+              .options = options };
   g_autoptr (HerdEngine) engine = herd_engine_new (seed);
   g_autoptr (HerdAudit) audit = herd_audit_new ();
   g_autoptr (HerdResults) results = NULL;
@@ -269,10 +382,14 @@ herd_run_simulation (HerdScenario *scenario, const HerdRunOptions *options,
   run.manager = manager;
   run.results = results;
   run.samples = options->samples;
+  run.migration_s = g_array_new (FALSE, FALSE, sizeof (double));
+  run.downtime_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  herd_manager_set_migration_sink (manager, migration_ended, &run);
 
   if (!herd_manager_start (manager, error))
     {
-      g_free (run.stop_at);
+      g_array_unref (run.migration_s);
+      g_array_unref (run.downtime_ms);
       return FALSE;
     }
   herd_world_start (world);
@@ -292,6 +409,8 @@ herd_run_simulation (HerdScenario *scenario, const HerdRunOptions *options,
   summary->wall_seconds = (double) (g_get_monotonic_time () - wall_start)
                           / 1e6;
   g_free (run.stop_at);
+  g_array_unref (run.migration_s);
+  g_array_unref (run.downtime_ms);
 
   /* The manager and driver go before the world they point into. */
   g_clear_pointer (&manager, herd_manager_free);

@@ -38,6 +38,8 @@ typedef struct
   HerdSamples samples;   /* what goes into the database */
   HerdEngineProgressFunc progress;
   gpointer progress_data;
+  HerdMigrationSinkFunc migration_sink; /* also sees every migration */
+  gpointer migration_sink_data;
 } HerdRunOptions;
 
 typedef struct
@@ -55,6 +57,12 @@ typedef struct
   double cpu_demand_core_hours;
   double unserved_core_hours;  /* demand above capacity, not served */
   double energy_kwh;
+  guint64 migrations;          /* migrations that ended */
+  guint64 migrations_done;
+  guint64 migrations_aborted;  /* by the manager */
+  guint64 migrations_failed;   /* reported by the backend */
+  double migration_mean_s, migration_p95_s;       /* of those done */
+  double downtime_mean_ms, downtime_p95_ms;       /* of those done */
   guint64 audit_counts[HERD_AUDIT_LAST];
   gint64 run_id;               /* in the results database, or -1 */
 } HerdRunSummary;

@@ -1,28 +1,9 @@
 /* world.c: the simulated cluster (see world.h). */
-#include "sim/world.h"
+#include "sim/world-private.h"
 
 #include <math.h>
 
-#define HERD_WORLD_ERROR (herd_world_error_quark ())
-static G_DEFINE_QUARK (herd-world-error-quark, herd_world_error)
-
-enum
-{
-  WORLD_ERROR_STATE,
-};
-
-struct _HerdWorld
-{
-  const HerdScenario *scenario;
-  HerdEngine *engine;
-  GArray *hosts;         /* HerdSimHost, index = host id */
-  GArray *vms;           /* HerdSimVm, index = VM id */
-  double *group_value;   /* per VM group: value of time-only models */
-  gsl_rng **group_rng;   /* per VM group: stream of its walks, or NULL */
-  HerdTime last_step;
-  const HerdWorldObserver *observer;
-  gpointer observer_ctx;
-};
+G_DEFINE_QUARK (herd-world-error-quark, herd_world_error)
 
 HerdWorld *
 herd_world_new (const HerdScenario *scenario, HerdEngine *engine,
@@ -48,7 +29,9 @@ herd_world_new (const HerdScenario *scenario, HerdEngine *engine,
       h->memory_mib = def->memory_mib + def->swap_mib;
       h->power_idle_w = group->power_idle_w;
       h->power_max_w = group->power_max_w;
+      h->nic_bandwidth = def->nic_bandwidth;
     }
+  w->migrations = g_ptr_array_new ();
 
   guint n_groups = scenario->vm_groups->len;
   w->group_value = g_new0 (double, n_groups);
@@ -88,6 +71,7 @@ herd_world_free (HerdWorld *world)
 {
   if (world == NULL)
     return;
+  herd_world_migrations_free (world);
   g_array_unref (world->hosts);
   g_array_unref (world->vms);
   g_free (world->group_value);
@@ -127,14 +111,14 @@ herd_world_n_vms (HerdWorld *world)
   return world->vms->len;
 }
 
-static HerdSimHost *
-host_at (HerdWorld *w, HerdId id)
+HerdSimHost *
+herd_world_host_at (HerdWorld *w, HerdId id)
 {
   return &g_array_index (w->hosts, HerdSimHost, id);
 }
 
-static HerdSimVm *
-vm_at (HerdWorld *w, HerdId id)
+HerdSimVm *
+herd_world_vm_at (HerdWorld *w, HerdId id)
 {
   return &g_array_index (w->vms, HerdSimVm, id);
 }
@@ -142,18 +126,18 @@ vm_at (HerdWorld *w, HerdId id)
 const HerdSimHost *
 herd_world_host (HerdWorld *world, HerdId host)
 {
-  return host_at (world, host);
+  return herd_world_host_at (world, host);
 }
 
 const HerdSimVm *
 herd_world_vm (HerdWorld *world, HerdId vm)
 {
-  return vm_at (world, vm);
+  return herd_world_vm_at (world, vm);
 }
 
 /* Adds the constant piece [h->since, now) to the host's integrals. */
-static void
-host_integrate (HerdSimHost *h, HerdTime now)
+void
+herd_world_host_integrate (HerdSimHost *h, HerdTime now)
 {
   if (h->up && now > h->since)
     {
@@ -172,8 +156,8 @@ host_integrate (HerdSimHost *h, HerdTime now)
   h->since = now;
 }
 
-static void
-report_host (HerdWorld *w, HerdId id)
+void
+herd_world_report_host (HerdWorld *w, HerdId id)
 {
   if (w->observer == NULL || w->observer->host_stats == NULL)
     return;
@@ -190,8 +174,8 @@ report_vm (HerdWorld *w, HerdId id, HerdId host, HerdVmStatus status)
     w->observer->vm_state (w->observer_ctx, id, host, status);
 }
 
-static gint64
-vm_demand (const HerdSimVm *v)
+gint64
+herd_world_vm_demand (const HerdSimVm *v)
 {
   /* vCPUs x 1000 millicores x percent / 100. */
   return (gint64) ((double) v->vcpus * v->util * 10.0);
@@ -209,8 +193,8 @@ world_step (gpointer ctx, guint64 arg)
 
   for (guint i = 0; i < w->hosts->len; i++)
     {
-      HerdSimHost *h = host_at (w, i);
-      host_integrate (h, now);
+      HerdSimHost *h = herd_world_host_at (w, i);
+      herd_world_host_integrate (h, now);
       h->demand_mc = 0;
     }
   for (guint g = 0; g < groups->len; g++)
@@ -221,7 +205,7 @@ world_step (gpointer ctx, guint64 arg)
     }
   for (guint i = 0; i < w->vms->len; i++)
     {
-      HerdSimVm *v = vm_at (w, i);
+      HerdSimVm *v = herd_world_vm_at (w, i);
       gsl_rng *rng = w->group_rng[v->group];
       if (rng != NULL)
         {
@@ -233,19 +217,19 @@ world_step (gpointer ctx, guint64 arg)
         }
       else
         v->util = w->group_value[v->group];
-      v->demand_mc = vm_demand (v);
+      v->demand_mc = herd_world_vm_demand (v);
       if (v->host != HERD_ID_NONE)
-        host_at (w, v->host)->demand_mc += v->demand_mc;
+        herd_world_host_at (w, v->host)->demand_mc += v->demand_mc;
     }
   for (guint i = 0; i < w->hosts->len; i++)
     {
-      HerdSimHost *h = host_at (w, i);
+      HerdSimHost *h = herd_world_host_at (w, i);
       if (!h->up)
         continue;
       double load = (double) MIN (h->demand_mc, h->capacity_mc)
                     / (double) h->capacity_mc;
       h->load_max = MAX (h->load_max, load);
-      report_host (w, i);
+      herd_world_report_host (w, i);
     }
   w->last_step = now;
   herd_engine_at (w->engine, now + w->scenario->stats_interval, world_step,
@@ -263,7 +247,7 @@ void
 herd_world_finish (HerdWorld *world)
 {
   for (guint i = 0; i < world->hosts->len; i++)
-    host_integrate (host_at (world, i), world->engine->now);
+    herd_world_host_integrate (herd_world_host_at (world, i), world->engine->now);
 }
 
 static void
@@ -277,8 +261,8 @@ host_reachable_event (gpointer ctx, guint64 arg)
 gboolean
 herd_world_host_connect (HerdWorld *world, HerdId host, GError **error)
 {
-  HerdSimHost *h = host_at (world, host);
-  host_integrate (h, world->engine->now);
+  HerdSimHost *h = herd_world_host_at (world, host);
+  herd_world_host_integrate (h, world->engine->now);
   h->up = TRUE;
   herd_engine_at (world->engine, world->engine->now, host_reachable_event,
                   world, host);
@@ -291,10 +275,10 @@ static void
 vm_powering_up (gpointer ctx, guint64 arg)
 {
   HerdWorld *w = ctx;
-  HerdSimVm *v = vm_at (w, (HerdId) arg);
+  HerdSimVm *v = herd_world_vm_at (w, (HerdId) arg);
   if (v->state != HERD_VM_POWERING_UP)
     return;
-  report_host (w, v->host);
+  herd_world_report_host (w, v->host);
   report_vm (w, (HerdId) arg, v->host, HERD_VM_POWERING_UP);
 }
 
@@ -302,7 +286,7 @@ static void
 vm_up (gpointer ctx, guint64 arg)
 {
   HerdWorld *w = ctx;
-  HerdSimVm *v = vm_at (w, (HerdId) arg);
+  HerdSimVm *v = herd_world_vm_at (w, (HerdId) arg);
   v->boot_event = 0;
   v->state = HERD_VM_UP;
   report_vm (w, (HerdId) arg, v->host, HERD_VM_UP);
@@ -311,8 +295,8 @@ vm_up (gpointer ctx, guint64 arg)
 gboolean
 herd_world_vm_start (HerdWorld *world, HerdId host, HerdId vm, GError **error)
 {
-  HerdSimHost *h = host_at (world, host);
-  HerdSimVm *v = vm_at (world, vm);
+  HerdSimHost *h = herd_world_host_at (world, host);
+  HerdSimVm *v = herd_world_vm_at (world, vm);
   if (!h->up)
     {
       g_set_error (error, HERD_WORLD_ERROR, WORLD_ERROR_STATE,
@@ -329,10 +313,10 @@ herd_world_vm_start (HerdWorld *world, HerdId host, HerdId vm, GError **error)
       = g_ptr_array_index (world->scenario->vm_groups, v->group);
   HerdTime now = world->engine->now;
   /* QEMU starts at once: the VM uses memory and CPU from now on. */
-  host_integrate (h, now);
+  herd_world_host_integrate (h, now);
   v->host = host;
   v->state = HERD_VM_POWERING_UP;
-  v->demand_mc = vm_demand (v);
+  v->demand_mc = herd_world_vm_demand (v);
   h->demand_mc += v->demand_mc;
   h->mem_used_mib += v->mem_mib;
   h->vm_count++;
@@ -346,23 +330,23 @@ static void
 vm_down (gpointer ctx, guint64 arg)
 {
   HerdWorld *w = ctx;
-  HerdSimVm *v = vm_at (w, (HerdId) arg);
+  HerdSimVm *v = herd_world_vm_at (w, (HerdId) arg);
   HerdId host = v->host;
-  HerdSimHost *h = host_at (w, host);
-  host_integrate (h, w->engine->now);
+  HerdSimHost *h = herd_world_host_at (w, host);
+  herd_world_host_integrate (h, w->engine->now);
   h->demand_mc -= v->demand_mc;
   h->mem_used_mib -= v->mem_mib;
   h->vm_count--;
   v->host = HERD_ID_NONE;
   v->state = HERD_VM_DOWN;
-  report_host (w, host);
+  herd_world_report_host (w, host);
   report_vm (w, (HerdId) arg, host, HERD_VM_DOWN);
 }
 
 gboolean
 herd_world_vm_stop (HerdWorld *world, HerdId host, HerdId vm, GError **error)
 {
-  HerdSimVm *v = vm_at (world, vm);
+  HerdSimVm *v = herd_world_vm_at (world, vm);
   if (v->host != host || v->state == HERD_VM_DOWN
       || v->state == HERD_VM_POWERING_DOWN)
     {
@@ -381,13 +365,40 @@ herd_world_vm_stop (HerdWorld *world, HerdId host, HerdId vm, GError **error)
   return TRUE;
 }
 
+void
+herd_world_host_crash (HerdWorld *world, HerdId host)
+{
+  HerdSimHost *h = herd_world_host_at (world, host);
+  if (!h->up)
+    return;
+  herd_world_host_integrate (h, world->engine->now);
+  h->up = FALSE;
+  if (world->observer != NULL && world->observer->host_unreachable != NULL)
+    world->observer->host_unreachable (world->observer_ctx, host);
+  herd_world_migrations_host_crashed (world, host);
+  for (guint i = 0; i < world->vms->len; i++)
+    {
+      HerdSimVm *v = herd_world_vm_at (world, i);
+      if (v->host != host)
+        continue;
+      if (v->boot_event != 0)
+        herd_engine_cancel (world->engine, v->boot_event);
+      v->boot_event = 0;
+      v->host = HERD_ID_NONE;
+      v->state = HERD_VM_DOWN;
+    }
+  h->demand_mc = 0;
+  h->mem_used_mib = 0;
+  h->vm_count = 0;
+}
+
 gint64
 herd_world_vm_cpu_used (HerdWorld *world, HerdId vm)
 {
-  const HerdSimVm *v = vm_at (world, vm);
+  const HerdSimVm *v = herd_world_vm_at (world, vm);
   if (v->host == HERD_ID_NONE)
     return 0;
-  const HerdSimHost *h = host_at (world, v->host);
+  const HerdSimHost *h = herd_world_host_at (world, v->host);
   if (h->demand_mc <= h->capacity_mc)
     return v->demand_mc;
   return v->demand_mc * h->capacity_mc / h->demand_mc;
@@ -397,7 +408,7 @@ void
 herd_world_host_report (HerdWorld *world, HerdId host, gint64 *cpu_used_mc,
                         gint64 *mem_free_mib, guint32 *vm_count)
 {
-  const HerdSimHost *h = host_at (world, host);
+  const HerdSimHost *h = herd_world_host_at (world, host);
   *cpu_used_mc = MIN (h->demand_mc, h->capacity_mc);
   *mem_free_mib = MAX (h->memory_mib - h->mem_used_mib, 0);
   *vm_count = h->vm_count;

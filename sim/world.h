@@ -26,9 +26,28 @@
 
 /* How the world reports to the sim driver (which turns these into driver
  * events for the core). */
+/* Progress of a simulated migration (the driver's HerdMigrationStats). */
+typedef struct
+{
+  HerdTime elapsed;
+  guint32 iteration;        /* passes completed (0 during the first) */
+  gint64 bytes_sent;
+  gint64 bytes_remaining;   /* dirty data to resend after this pass */
+  guint32 downtime_ms;      /* once done */
+  guint32 max_downtime_ms;  /* the budget in force */
+  gboolean post_copy;
+  HerdTime post_copy_time;  /* once done */
+} HerdSimMigrationStats;
+
 typedef struct
 {
   void (*host_reachable) (gpointer ctx, HerdId host);
+  void (*host_unreachable) (gpointer ctx, HerdId host);
+  void (*migration_progress) (gpointer ctx, HerdId vm,
+                              const HerdSimMigrationStats *stats);
+  void (*migration_done) (gpointer ctx, HerdId vm,
+                          const HerdSimMigrationStats *stats);
+  void (*migration_failed) (gpointer ctx, HerdId vm, const char *reason);
   void (*host_stats) (gpointer ctx, HerdId host, gint64 cpu_used_mc,
                       gint64 mem_free_mib, guint32 vm_count);
   void (*vm_state) (gpointer ctx, HerdId vm, HerdId host,
@@ -53,6 +72,9 @@ typedef struct
   double unserved_mc_s;
   double energy_j;
   double load_max;          /* highest served/capacity seen at a step */
+  gint64 nic_bandwidth;     /* bytes/s each way (full duplex) */
+  guint32 migrations_out;   /* migrations sending from here */
+  guint32 migrations_in;    /* migrations receiving here */
 } HerdSimHost;
 
 typedef struct
@@ -65,6 +87,7 @@ typedef struct
   double util;              /* current utilisation, percent */
   gint64 demand_mc;
   HerdEventId boot_event;   /* pending Up, or 0 */
+  struct _HerdSimMigration *migration; /* running migration, or NULL */
 } HerdSimVm;
 
 typedef struct _HerdWorld HerdWorld;
@@ -98,6 +121,29 @@ gboolean herd_world_vm_start (HerdWorld *world, HerdId host, HerdId vm,
                               GError **error);
 gboolean herd_world_vm_stop (HerdWorld *world, HerdId host, HerdId vm,
                              GError **error);
+/* A host crashes: it stops at once; the VMs on it die; migrations into it
+ * fail (their VMs stay on their sources); migrations out of it fail and
+ * their VMs are lost.  The manager hears of it as the host becoming
+ * unreachable. */
+void herd_world_host_crash (HerdWorld *world, HerdId host);
+
+/* Live migration (sim/migration.c): the pre-copy model of behaviour.md §4.
+ * bandwidth is the cap in bytes/s; the NICs' shares may lower it. */
+gboolean herd_world_migration_start (HerdWorld *world, HerdId vm,
+                                     HerdId source, HerdId destination,
+                                     gint64 bandwidth, guint32 downtime_ms,
+                                     gboolean allow_post_copy,
+                                     GError **error);
+gboolean herd_world_migration_set_downtime (HerdWorld *world, HerdId vm,
+                                            guint32 ms, GError **error);
+gboolean herd_world_migration_post_copy (HerdWorld *world, HerdId vm,
+                                         GError **error);
+gboolean herd_world_migration_abort (HerdWorld *world, HerdId vm,
+                                     GError **error);
+gboolean herd_world_migration_stats (HerdWorld *world, HerdId vm,
+                                     HerdSimMigrationStats *out,
+                                     GError **error);
+
 /* CPU the VM is served now (its demand, scaled down under contention). */
 gint64 herd_world_vm_cpu_used (HerdWorld *world, HerdId vm);
 /* What a host would report if polled now. */

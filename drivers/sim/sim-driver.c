@@ -100,11 +100,76 @@ static const HerdHostOps sim_hosts = {
   .vm_list = sim_vm_list,
 };
 
+static gboolean
+sim_migration_start (HerdDriver *drv, HerdId vm, HerdId source,
+                     HerdId destination, const HerdMigrationParams *params,
+                     GError **error)
+{
+  return herd_world_migration_start (world_of (drv), vm, source, destination,
+                                     params->bandwidth,
+                                     params->max_downtime_ms,
+                                     params->allow_post_copy, error);
+}
+
+static gboolean
+sim_migration_set_downtime (HerdDriver *drv, HerdId vm, guint32 ms,
+                            GError **error)
+{
+  return herd_world_migration_set_downtime (world_of (drv), vm, ms, error);
+}
+
+static gboolean
+sim_migration_post_copy (HerdDriver *drv, HerdId vm, GError **error)
+{
+  return herd_world_migration_post_copy (world_of (drv), vm, error);
+}
+
+static gboolean
+sim_migration_abort (HerdDriver *drv, HerdId vm, GError **error)
+{
+  return herd_world_migration_abort (world_of (drv), vm, error);
+}
+
+static void
+to_driver_stats (const HerdSimMigrationStats *in, HerdMigrationStats *out)
+{
+  *out = (HerdMigrationStats){
+    .elapsed = in->elapsed,
+    .iteration = in->iteration,
+    .bytes_sent = in->bytes_sent,
+    .bytes_remaining = in->bytes_remaining,
+    .downtime_ms = in->downtime_ms,
+    .max_downtime_ms = in->max_downtime_ms,
+    .post_copy = in->post_copy,
+    .post_copy_time = in->post_copy_time,
+  };
+}
+
+static gboolean
+sim_migration_job_stats (HerdDriver *drv, HerdId vm, HerdMigrationStats *out,
+                         GError **error)
+{
+  HerdSimMigrationStats stats;
+  if (!herd_world_migration_stats (world_of (drv), vm, &stats, error))
+    return FALSE;
+  to_driver_stats (&stats, out);
+  return TRUE;
+}
+
+static const HerdMigrationOps sim_migration = {
+  .start = sim_migration_start,
+  .set_downtime = sim_migration_set_downtime,
+  .post_copy = sim_migration_post_copy,
+  .abort = sim_migration_abort,
+  .job_stats = sim_migration_job_stats,
+};
+
 static const HerdDriverClass sim_driver_class = {
   .name = "sim",
   .description = "the deterministic simulated cluster",
   .clock = &sim_clock,
   .hosts = &sim_hosts,
+  .migration = &sim_migration,
 };
 
 /* World reports -> driver events. */
@@ -128,8 +193,42 @@ world_vm_state (gpointer ctx, HerdId vm, HerdId host, HerdVmStatus status)
   herd_driver_emit_vm_state (ctx, vm, host, status, HERD_PAUSE_NONE);
 }
 
+static void
+world_host_unreachable (gpointer ctx, HerdId host)
+{
+  herd_driver_emit_host_unreachable (ctx, host);
+}
+
+static void
+world_migration_progress (gpointer ctx, HerdId vm,
+                          const HerdSimMigrationStats *stats)
+{
+  HerdMigrationStats out;
+  to_driver_stats (stats, &out);
+  herd_driver_emit_migration_progress (ctx, vm, &out);
+}
+
+static void
+world_migration_done (gpointer ctx, HerdId vm,
+                      const HerdSimMigrationStats *stats)
+{
+  HerdMigrationStats out;
+  to_driver_stats (stats, &out);
+  herd_driver_emit_migration_done (ctx, vm, &out);
+}
+
+static void
+world_migration_failed (gpointer ctx, HerdId vm, const char *reason)
+{
+  herd_driver_emit_migration_failed (ctx, vm, reason);
+}
+
 static const HerdWorldObserver world_observer = {
   .host_reachable = world_host_reachable,
+  .host_unreachable = world_host_unreachable,
+  .migration_progress = world_migration_progress,
+  .migration_done = world_migration_done,
+  .migration_failed = world_migration_failed,
   .host_stats = world_host_stats,
   .vm_state = world_vm_state,
 };

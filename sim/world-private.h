@@ -1,0 +1,40 @@
+/* world-private.h: the world's state, shared by world.c (hosts, VMs,
+ * workloads, crashes) and migration.c (live migrations).  Only sim/
+ * includes it. */
+#pragma once
+
+#include "sim/world.h"
+
+#define HERD_WORLD_ERROR (herd_world_error_quark ())
+GQuark herd_world_error_quark (void);
+
+enum
+{
+  WORLD_ERROR_STATE, /* the object is not in a state for the operation */
+};
+
+typedef struct _HerdSimMigration HerdSimMigration;
+
+struct _HerdWorld
+{
+  const HerdScenario *scenario;
+  HerdEngine *engine;
+  GArray *hosts;         /* HerdSimHost, index = host id */
+  GArray *vms;           /* HerdSimVm, index = VM id */
+  double *group_value;   /* per VM group: value of time-only models */
+  gsl_rng **group_rng;   /* per VM group: stream of its walks, or NULL */
+  HerdTime last_step;
+  const HerdWorldObserver *observer;
+  gpointer observer_ctx;
+  GPtrArray *migrations; /* HerdSimMigration *, running, in start order */
+};
+
+HerdSimHost *herd_world_host_at (HerdWorld *w, HerdId id);
+HerdSimVm *herd_world_vm_at (HerdWorld *w, HerdId id);
+void herd_world_host_integrate (HerdSimHost *h, HerdTime now);
+void herd_world_report_host (HerdWorld *w, HerdId id);
+gint64 herd_world_vm_demand (const HerdSimVm *v);
+
+/* migration.c: fails every migration into or out of a crashed host. */
+void herd_world_migrations_host_crashed (HerdWorld *w, HerdId host);
+void herd_world_migrations_free (HerdWorld *w);
