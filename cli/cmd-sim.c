@@ -9,6 +9,7 @@
 
 #include "cli/commands.h"
 #include "core/units.h"
+#include "sim/results.h"
 #include "sim/run.h"
 
 typedef struct
@@ -39,6 +40,90 @@ progress_draw (HerdTime now, gpointer user_data)
            herd_time_to_seconds (now) / 86400,
            herd_time_to_seconds (p->until) / 86400);
   fflush (stderr);
+}
+
+/* --explain: the decisions about one VM, rendered as they are made. */
+typedef struct
+{
+  HerdModel *model;
+  HerdId vm;
+  GString *text;
+  JsonBuilder *json;
+  guint count;
+} Explain;
+
+static gboolean
+explain_wants (HerdId vm, gpointer user_data)
+{
+  return vm == ((Explain *) user_data)->vm;
+}
+
+static const char *
+name_or_none (HerdModel *model, HerdId host)
+{
+  return host != HERD_ID_NONE ? herd_model_host (model, host)->name : "none";
+}
+
+static void
+explain_decision (const HerdDecision *d, gpointer user_data)
+{
+  Explain *e = user_data;
+  const HerdPlacementTrace *t = d->trace;
+  char when[HERD_TIME_BUF];
+  g_autoptr (GString) w = g_string_new (NULL);
+  e->count++;
+  g_string_append_printf (e->text, "\n%s s  %s of %s%s%s: chosen %s\n",
+                          herd_time_format (d->time, when), d->kind,
+                          herd_model_vm (e->model, d->vm)->name,
+                          d->source != HERD_ID_NONE ? " from " : "",
+                          d->source != HERD_ID_NONE
+                              ? name_or_none (e->model, d->source)
+                              : "",
+                          name_or_none (e->model, t->chosen));
+  g_string_append_printf (e->text, "  %-16s %-20s %6s  %s\n", "host",
+                          "removed by filter", "total",
+                          "weight=score/rank (factor x rank adds up)");
+  json_builder_begin_object (e->json);
+  json_builder_set_member_name (e->json, "time");
+  json_builder_add_double_value (e->json, herd_time_to_seconds (d->time));
+  json_builder_set_member_name (e->json, "kind");
+  json_builder_add_string_value (e->json, d->kind);
+  json_builder_set_member_name (e->json, "chosen");
+  json_builder_add_string_value (e->json, name_or_none (e->model, t->chosen));
+  json_builder_set_member_name (e->json, "hosts");
+  json_builder_begin_array (e->json);
+  for (guint i = 0; i < t->hosts->len; i++)
+    {
+      const HerdPlacementHost *ph
+          = &g_array_index (t->hosts, HerdPlacementHost, i);
+      const char *name = name_or_none (e->model, ph->host);
+      json_builder_begin_object (e->json);
+      json_builder_set_member_name (e->json, "host");
+      json_builder_add_string_value (e->json, name);
+      if (ph->rejected_by != HERD_FILTER_NONE)
+        {
+          g_string_append_printf (e->text, "  %-16s %-20s\n", name,
+                                  herd_filter_name (ph->rejected_by));
+          json_builder_set_member_name (e->json, "filter");
+          json_builder_add_string_value (e->json,
+                                         herd_filter_name (ph->rejected_by));
+        }
+      else
+        {
+          herd_results_format_weights (t, ph, w);
+          g_string_append_printf (e->text, "%s %-16s %-20s %6" G_GUINT64_FORMAT
+                                  "  %s\n",
+                                  ph->host == t->chosen ? "*" : " ", name,
+                                  "-", ph->total, w->str);
+          json_builder_set_member_name (e->json, "total");
+          json_builder_add_int_value (e->json, (gint64) ph->total);
+          json_builder_set_member_name (e->json, "weights");
+          json_builder_add_string_value (e->json, w->str);
+        }
+      json_builder_end_object (e->json);
+    }
+  json_builder_end_array (e->json);
+  json_builder_end_object (e->json);
 }
 
 static void
@@ -83,6 +168,20 @@ print_table (const HerdScenario *sc, const HerdRunSummary *s)
       printf ("  %-22s mean %.1f ms, p95 %.1f ms\n", "migration downtime",
               s->downtime_mean_ms, s->downtime_p95_ms);
     }
+  printf ("  %-22s %" G_GUINT64_FORMAT " (affinity repairs %" G_GUINT64_FORMAT
+          ")\n",
+          "balancing migrations", s->balancing_migrations,
+          s->affinity_repairs);
+  if (s->ha_checks > 0)
+    printf ("  %-22s %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
+            " checks failed, %.0f s not HA-safe\n",
+            "HA reservation", s->ha_checks_failed, s->ha_checks,
+            s->ha_unsafe_seconds);
+  if (s->hosts_powered_off + s->hosts_powered_on > 0)
+    printf ("  %-22s %" G_GUINT64_FORMAT " off, %" G_GUINT64_FORMAT
+            " on, %.2f host-hours powered off\n",
+            "power saving", s->hosts_powered_off, s->hosts_powered_on,
+            s->powered_off_host_hours);
   if (s->run_id >= 0)
     printf ("  %-22s %" G_GINT64_FORMAT "\n", "results run id", s->run_id);
   printf ("\naudit events:\n  %6s  %-28s %10s\n", "code", "name", "count");
@@ -96,7 +195,8 @@ print_table (const HerdScenario *sc, const HerdRunSummary *s)
 }
 
 static void
-print_json (const HerdScenario *sc, const HerdRunSummary *s)
+print_json (const HerdScenario *sc, const HerdRunSummary *s,
+            const Explain *explain)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
   json_builder_begin_object (b);
@@ -135,6 +235,14 @@ print_json (const HerdScenario *sc, const HerdRunSummary *s)
   DBL ("migration_p95_seconds", s->migration_p95_s);
   DBL ("downtime_mean_ms", s->downtime_mean_ms);
   DBL ("downtime_p95_ms", s->downtime_p95_ms);
+  INT ("balancing_migrations", s->balancing_migrations);
+  INT ("affinity_repairs", s->affinity_repairs);
+  INT ("ha_checks", s->ha_checks);
+  INT ("ha_checks_failed", s->ha_checks_failed);
+  DBL ("ha_unsafe_seconds", s->ha_unsafe_seconds);
+  INT ("hosts_powered_off", s->hosts_powered_off);
+  INT ("hosts_powered_on", s->hosts_powered_on);
+  DBL ("powered_off_host_hours", s->powered_off_host_hours);
   if (s->run_id >= 0)
     {
       INT ("run_id", s->run_id);
@@ -146,6 +254,11 @@ print_json (const HerdScenario *sc, const HerdRunSummary *s)
       INT (herd_audit_info ((HerdAuditType) t)->name, s->audit_counts[t]);
     }
   json_builder_end_object (b);
+  if (explain != NULL)
+    {
+      json_builder_set_member_name (b, "decisions");
+      json_builder_add_value (b, json_builder_get_root (explain->json));
+    }
   json_builder_end_object (b);
 #undef INT
 #undef DBL
@@ -180,7 +293,8 @@ herd_cmd_sim (int argc, char **argv)
   g_autofree char *db_path = NULL;
   g_autofree char *trace_path = NULL;
   g_autofree char *samples_text = NULL;
-  gboolean json = FALSE, quiet = FALSE;
+  g_autofree char *explain_vm = NULL;
+  gboolean json = FALSE, quiet = FALSE, decisions = FALSE;
   const GOptionEntry entries[] = {
     { "seed", 0, 0, G_OPTION_ARG_INT64, &seed,
       "Seed of the run's random streams (default: the scenario's)", "N" },
@@ -194,6 +308,14 @@ herd_cmd_sim (int argc, char **argv)
       "WHAT" },
     { "trace", 0, 0, G_OPTION_ARG_FILENAME, &trace_path,
       "Write one line per audit event to FILE ('-' for stdout)", "FILE" },
+    { "explain", 0, 0, G_OPTION_ARG_STRING, &explain_vm,
+      "Print every placement decision about VM: per host the filter that "
+      "removed it, or its scores, ranks and total",
+      "VM" },
+    { "decisions", 0, 0, G_OPTION_ARG_NONE, &decisions,
+      "With --db: record every placement decision (tables decisions and "
+      "decision_hosts; large on big scenarios)",
+      NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json,
       "Print the summary as JSON", NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet,
@@ -264,6 +386,30 @@ herd_cmd_sim (int argc, char **argv)
       options.trace = trace;
     }
 
+  Explain explain = { .model = scenario->model };
+  if (explain_vm != NULL)
+    {
+      explain.vm = herd_model_find_vm (scenario->model, explain_vm);
+      if (explain.vm == HERD_ID_NONE)
+        {
+          herd_cli_error ("sim", "--explain: no VM called \"%s\" in %s",
+                          explain_vm, argv[1]);
+          return HERD_EXIT_USAGE;
+        }
+      explain.text = g_string_new (NULL);
+      explain.json = json_builder_new ();
+      json_builder_begin_array (explain.json);
+      options.decision_wants = explain_wants;
+      options.decision_sink = explain_decision;
+      options.decision_data = &explain;
+    }
+  if (decisions && db_path == NULL)
+    {
+      herd_cli_error ("sim", "--decisions needs --db FILE");
+      return HERD_EXIT_USAGE;
+    }
+  options.record_decisions = decisions;
+
   Progress progress = {
     .until = options.until != HERD_TIME_NEVER ? options.until
                                               : scenario->duration,
@@ -288,11 +434,26 @@ herd_cmd_sim (int argc, char **argv)
       herd_cli_error ("sim", "%s", error->message);
       return HERD_EXIT_FAILURE;
     }
+  int status = HERD_EXIT_OK;
   if (trace == stdout)
-    return HERD_EXIT_OK;
-  if (json)
-    print_json (scenario, &summary);
+    ;
+  else if (json)
+    {
+      if (explain.json != NULL)
+        json_builder_end_array (explain.json);
+      print_json (scenario, &summary, explain.json != NULL ? &explain : NULL);
+    }
   else
-    print_table (scenario, &summary);
-  return HERD_EXIT_OK;
+    {
+      print_table (scenario, &summary);
+      if (explain.text != NULL)
+        printf ("\ndecisions about %s: %u\n%s", explain_vm, explain.count,
+                explain.text->str);
+    }
+  if (explain.text != NULL)
+    {
+      g_string_free (explain.text, TRUE);
+      g_object_unref (explain.json);
+    }
+  return status;
 }

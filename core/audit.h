@@ -37,6 +37,12 @@ typedef enum
   HERD_AUDIT_USER_VDS_MAINTENANCE_MIGRATION_FAILED, /* VMs still there */
   HERD_AUDIT_VDS_ACTIVATE,          /* activation asked */
   HERD_AUDIT_VDS_HOST_NOT_RESPONDING_CONNECTING, /* a host stopped answering */
+  HERD_AUDIT_CLUSTER_ALERT_HA_RESERVATION,      /* not HA-safe */
+  HERD_AUDIT_CLUSTER_ALERT_HA_RESERVATION_DOWN, /* HA-safe again */
+  HERD_AUDIT_PM_POLICY_UP_TO_MAINTENANCE,       /* power saving: going off */
+  HERD_AUDIT_PM_POLICY_MAINTENANCE_TO_DOWN,     /* ... powered off */
+  HERD_AUDIT_PM_POLICY_TO_UP,                   /* ... powered on again */
+  HERD_AUDIT_VM_AFFINITY_REPAIR,                /* a broken hard rule */
   HERD_AUDIT_LAST
 } HerdAuditType;
 

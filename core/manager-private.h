@@ -23,11 +23,28 @@ struct _HerdManager
   GQueue **queued;         /* per host id: VM ids waiting for an outgoing
                               slot (created on first use) */
   HerdTimerId *maintenance_retry; /* per host id: pending retry timer */
+  /* balancer.c, per cluster id */
+  HerdTime *ha_unsafe_since;   /* NEVER while HA-safe */
+  gboolean *needs_host;        /* power_saving: power a host on */
+  /* balancer.c, per host id */
+  guint8 *allowed;             /* scratch: balancer destinations */
+  guint8 *powering;            /* a power on (1) or off (2) is under way */
+  HerdDecisionWantsFunc decision_wants;
+  HerdDecisionSinkFunc decision_sink;
+  gpointer decision_data;
 };
 
 /* manager.c */
+/* Places vm through the scheduler at the current time; traces the
+ * decision when the decision sink wants it.  kind names it. */
+HerdId herd_manager_place (HerdManager *m, HerdId vm, HerdId source,
+                           const guint8 *allowed, guint32 *rejected,
+                           const char *kind);
 void herd_manager_vm_set_status (HerdManager *m, HerdVm *vm,
                                  HerdVmStatus status);
+/* Sets a host's status, with the VDS_DETECTED audit event. */
+void herd_manager_host_set_status (HerdManager *m, HerdHost *host,
+                                   HerdHostStatus status);
 /* Reserves the VM's memory and expected CPU on host until it runs there. */
 void herd_manager_reserve_pending (HerdManager *m, HerdVm *vm, HerdId host);
 void herd_manager_release_pending (HerdManager *m, HerdVm *vm);
@@ -40,6 +57,26 @@ void herd_manager_maintenance_check (HerdManager *m, HerdId host);
 /* A migration away from a host preparing for maintenance failed. */
 void herd_manager_maintenance_failed (HerdManager *m, HerdId host,
                                       const char *vm_name);
+
+/* Up VMs on host that may migrate and are not migrating, lowest CPU
+ * first (CPU as the host reports it now; ties by id). */
+GArray *herd_manager_host_vms_by_cpu (HerdManager *m, HerdId host);
+gboolean herd_manager_host_busy (HerdManager *m, HerdId host);
+
+/* balancer.c */
+void herd_balancer_init (HerdManager *m);
+void herd_balancer_clear (HerdManager *m);
+/* Schedules the periodic balancing and affinity enforcement. */
+void herd_balancer_start (HerdManager *m);
+/* A start found no host: a power_saving cluster powers a host on. */
+void herd_balancer_need_host (HerdManager *m, HerdId cluster);
+void herd_balancer_on_fence_done (gpointer core, HerdId host,
+                                  HerdFenceAction action, gboolean ok,
+                                  const char *output);
+/* A host powered on by the balancer reached Up. */
+void herd_balancer_host_up (HerdManager *m, HerdId host);
+/* Closes the HA-unsafe intervals at the end of a run. */
+void herd_balancer_finish (HerdManager *m);
 
 /* migration.c */
 void herd_migration_init (HerdManager *m);

@@ -22,6 +22,7 @@ static const HerdDriverEvents manager_events = {
   .migration_progress = herd_migration_on_progress,
   .migration_done = herd_migration_on_done,
   .migration_failed = herd_migration_on_failed,
+  .fence_done = herd_balancer_on_fence_done,
 };
 
 HerdManager *
@@ -34,6 +35,7 @@ herd_manager_new (HerdModel *model, HerdDriver *driver, HerdAudit *audit)
   m->scheduler = herd_scheduler_new (model);
   m->maintenance_retry = g_new0 (HerdTimerId, MAX (model->hosts->len, 1));
   herd_migration_init (m);
+  herd_balancer_init (m);
   herd_driver_set_events (driver, &manager_events, m);
   return m;
 }
@@ -45,6 +47,7 @@ herd_manager_free (HerdManager *manager)
     return;
   herd_driver_set_events (manager->driver, NULL, NULL);
   herd_migration_clear (manager);
+  herd_balancer_clear (manager);
   g_free (manager->maintenance_retry);
   herd_scheduler_free (manager->scheduler);
   g_free (manager);
@@ -77,8 +80,9 @@ herd_manager_scheduler (HerdManager *manager)
   return manager->scheduler;
 }
 
-static void
-host_set_status (HerdManager *m, HerdHost *host, HerdHostStatus status)
+void
+herd_manager_host_set_status (HerdManager *m, HerdHost *host,
+                              HerdHostStatus status)
 {
   if (host->status == status)
     return;
@@ -102,6 +106,7 @@ herd_manager_reserve_pending (HerdManager *m, HerdVm *vm, HerdId host_id)
   vm->pending_cpu_mc = herd_scheduler_vm_cpu_estimate (m->model, vm);
   host->pending_mem_mib += herd_scheduler_vm_memory_need (m->model, vm);
   host->pending_cpu_mc += vm->pending_cpu_mc;
+  host->pending_vms++;
   vm->pending_host = host_id;
 }
 
@@ -113,6 +118,7 @@ herd_manager_release_pending (HerdManager *m, HerdVm *vm)
   HerdHost *host = herd_model_host (m->model, vm->pending_host);
   host->pending_mem_mib -= herd_scheduler_vm_memory_need (m->model, vm);
   host->pending_cpu_mc -= vm->pending_cpu_mc;
+  host->pending_vms--;
   vm->pending_cpu_mc = 0;
   vm->pending_host = HERD_ID_NONE;
 }
@@ -125,6 +131,7 @@ herd_manager_commit_vm (HerdManager *m, HerdVm *vm, HerdId host_id)
   HerdHost *host = herd_model_host (m->model, host_id);
   host->committed_mem_mib += herd_scheduler_vm_memory_need (m->model, vm);
   host->vm_count++;
+  host->ha_vm_count += vm->ha;
   vm->host = host_id;
   vm->committed = TRUE;
 }
@@ -137,6 +144,7 @@ herd_manager_uncommit_vm (HerdManager *m, HerdVm *vm)
   HerdHost *host = herd_model_host (m->model, vm->host);
   host->committed_mem_mib -= herd_scheduler_vm_memory_need (m->model, vm);
   host->vm_count--;
+  host->ha_vm_count -= vm->ha;
   vm->committed = FALSE;
 }
 
@@ -152,7 +160,14 @@ herd_manager_start (HerdManager *manager, GError **error)
           return FALSE;
         }
     }
+  herd_balancer_start (manager);
   return TRUE;
+}
+
+void
+herd_manager_finish (HerdManager *manager)
+{
+  herd_balancer_finish (manager);
 }
 
 static void
@@ -163,7 +178,8 @@ on_host_reachable (gpointer core, HerdId host_id)
   HerdHostStats stats;
   if (herd_driver_host_poll_stats (m->driver, host_id, &stats, NULL))
     on_host_stats (m, host_id, &stats);
-  host_set_status (m, host, HERD_HOST_UP);
+  herd_manager_host_set_status (m, host, HERD_HOST_UP);
+  herd_balancer_host_up (m, host_id);
 }
 
 /* A host stopped answering.  It goes to Connecting; what follows (grace,
@@ -178,7 +194,7 @@ on_host_unreachable (gpointer core, HerdId host_id)
   herd_audit_emit (m->audit, herd_manager_now (m),
                    HERD_AUDIT_VDS_HOST_NOT_RESPONDING_CONNECTING, host->name,
                    "%s", "");
-  host_set_status (m, host, HERD_HOST_CONNECTING);
+  herd_manager_host_set_status (m, host, HERD_HOST_CONNECTING);
 }
 
 static void
@@ -188,6 +204,44 @@ on_host_stats (gpointer core, HerdId host_id, const HerdHostStats *stats)
   HerdHost *host = herd_model_host (m->model, host_id);
   host->cpu_used_mc = stats->cpu_used_mc;
   host->mem_free_mib = stats->mem_free_mib;
+  /* Over HighUtilization since when (the CPU-overloaded filter and the
+   * balancer measure the duration from here). */
+  const HerdCluster *c = herd_model_cluster (m->model, host->cluster);
+  gboolean over = herd_host_load_mpct (host)
+                  >= (gint64) (c->policy_params.high_utilization * 1000.0);
+  if (!over)
+    host->cpu_over_since = HERD_TIME_NEVER;
+  else if (host->cpu_over_since == HERD_TIME_NEVER)
+    host->cpu_over_since = herd_manager_now (m);
+}
+
+HerdId
+herd_manager_place (HerdManager *m, HerdId vm, HerdId source,
+                    const guint8 *allowed, guint32 *rejected,
+                    const char *kind)
+{
+  herd_scheduler_set_now (m->scheduler, herd_manager_now (m));
+  if (m->decision_sink == NULL || !m->decision_wants (vm, m->decision_data))
+    return herd_scheduler_place (m->scheduler, vm, source, allowed, rejected,
+                                 NULL);
+  HerdPlacementTrace trace;
+  herd_placement_trace_init (&trace);
+  HerdId chosen = herd_scheduler_place (m->scheduler, vm, source, allowed,
+                                        rejected, &trace);
+  HerdDecision d = { herd_manager_now (m), vm, kind, source, &trace };
+  m->decision_sink (&d, m->decision_data);
+  herd_placement_trace_clear (&trace);
+  return chosen;
+}
+
+void
+herd_manager_set_decision_sink (HerdManager *manager,
+                                HerdDecisionWantsFunc wants,
+                                HerdDecisionSinkFunc sink, gpointer user_data)
+{
+  manager->decision_wants = wants;
+  manager->decision_sink = sink;
+  manager->decision_data = user_data;
 }
 
 /* Formats the filters that removed hosts, e.g. "Memory:3,CPU:1". */
@@ -221,8 +275,8 @@ herd_manager_vm_run (HerdManager *m, HerdId vm_id, GError **error)
                    "%s", "");
 
   guint32 rejected[HERD_FILTER_LAST];
-  HerdId host_id = herd_scheduler_place (m->scheduler, vm_id, HERD_ID_NONE,
-                                         rejected, NULL);
+  HerdId host_id = herd_manager_place (m, vm_id, HERD_ID_NONE, NULL,
+                                       rejected, "start");
   for (guint f = 0; f < HERD_FILTER_LAST; f++)
     m->stats.rejected[f] += rejected[f];
   if (host_id == HERD_ID_NONE)
@@ -230,6 +284,7 @@ herd_manager_vm_run (HerdManager *m, HerdId vm_id, GError **error)
       g_autoptr (GString) why = g_string_new (NULL);
       format_rejections (rejected, why);
       m->stats.placement_failures++;
+      herd_balancer_need_host (m, vm->cluster);
       herd_audit_emit (m->audit, now, HERD_AUDIT_USER_FAILED_RUN_VM,
                        vm->name, "reason=no_host filtered=%s", why->str);
       g_set_error (error, HERD_MANAGER_ERROR, HERD_MANAGER_ERROR_NO_HOST,
@@ -359,37 +414,53 @@ compare_candidates (const void *a, const void *b)
   return (x->vm > y->vm) - (x->vm < y->vm);
 }
 
-static void maintenance_retry_fires (gpointer ctx, guint64 arg);
-
-/* Migrates every Up VM of a host preparing for maintenance that is not
- * migrating yet, lowest CPU first (ties: lowest id).  Returns the number
- * that could not be started. */
-static guint
-evacuate (HerdManager *m, HerdId host_id)
+GArray *
+herd_manager_host_vms_by_cpu (HerdManager *m, HerdId host_id)
 {
   g_autoptr (GArray) list = g_array_new (FALSE, FALSE, sizeof (Candidate));
   for (guint i = 0; i < m->model->vms->len; i++)
     {
       HerdVm *vm = herd_model_vm (m->model, i);
       if (vm->host != host_id || vm->status != HERD_VM_UP
-          || m->migrations[i] != NULL)
+          || !vm->migratable || m->migrations[i] != NULL)
         continue;
       Candidate c = { vm->id, 0 };
-      if (!herd_driver_vm_stats (m->driver, vm->id, &c.cpu_mc, NULL))
+      if (herd_driver_vm_stats (m->driver, vm->id, &c.cpu_mc, NULL))
+        vm->cpu_used_mc = c.cpu_mc;
+      else
         c.cpu_mc = herd_scheduler_vm_cpu_estimate (m->model, vm);
       g_array_append_val (list, c);
     }
   g_array_sort (list, compare_candidates);
-  guint failed = 0;
+  GArray *ids = g_array_sized_new (FALSE, FALSE, sizeof (HerdId), list->len);
   for (guint i = 0; i < list->len; i++)
-    {
-      HerdId vm = g_array_index (list, Candidate, i).vm;
-      if (!herd_manager_vm_migrate (m, vm, HERD_ID_NONE,
-                                    HERD_MIGRATION_REASON_MAINTENANCE, NULL))
-        failed++;
-    }
+    g_array_append_val (ids, g_array_index (list, Candidate, i).vm);
+  return ids;
+}
+
+gboolean
+herd_manager_host_busy (HerdManager *m, HerdId host)
+{
+  return m->outgoing[host] > 0 || m->incoming[host] > 0
+         || (m->queued[host] != NULL && !g_queue_is_empty (m->queued[host]));
+}
+
+/* Migrates every VM of a host preparing for maintenance that may move and
+ * is not moving yet, lowest CPU first.  Returns how many could not. */
+static guint
+evacuate (HerdManager *m, HerdId host_id)
+{
+  g_autoptr (GArray) vms = herd_manager_host_vms_by_cpu (m, host_id);
+  guint failed = 0;
+  for (guint i = 0; i < vms->len; i++)
+    if (!herd_manager_vm_migrate (m, g_array_index (vms, HerdId, i),
+                                  HERD_ID_NONE,
+                                  HERD_MIGRATION_REASON_MAINTENANCE, NULL))
+      failed++;
   return failed;
 }
+
+static void maintenance_retry_fires (gpointer ctx, guint64 arg);
 
 void
 herd_manager_maintenance_failed (HerdManager *m, HerdId host_id,
@@ -439,7 +510,7 @@ herd_manager_maintenance_check (HerdManager *m, HerdId host_id)
     return;
   herd_driver_timer_cancel (m->driver, m->maintenance_retry[host_id]);
   m->maintenance_retry[host_id] = 0;
-  host_set_status (m, host, HERD_HOST_MAINTENANCE);
+  herd_manager_host_set_status (m, host, HERD_HOST_MAINTENANCE);
   herd_audit_emit (m->audit, herd_manager_now (m), HERD_AUDIT_VDS_MAINTENANCE,
                    host->name, "%s", "");
 }
@@ -460,7 +531,7 @@ herd_manager_host_maintenance (HerdManager *m, HerdId host_id, GError **error)
   herd_audit_emit (m->audit, herd_manager_now (m),
                    HERD_AUDIT_USER_VDS_MAINTENANCE_WITHOUT_REASON, host->name,
                    "vms=%u", host->vm_count);
-  host_set_status (m, host, HERD_HOST_PREPARING_FOR_MAINTENANCE);
+  herd_manager_host_set_status (m, host, HERD_HOST_PREPARING_FOR_MAINTENANCE);
   maintenance_pass (m, host_id);
   return TRUE;
 }
@@ -481,6 +552,6 @@ herd_manager_host_activate (HerdManager *m, HerdId host_id, GError **error)
   m->maintenance_retry[host_id] = 0;
   herd_audit_emit (m->audit, herd_manager_now (m), HERD_AUDIT_VDS_ACTIVATE,
                    host->name, "%s", "");
-  host_set_status (m, host, HERD_HOST_UP);
+  herd_manager_host_set_status (m, host, HERD_HOST_UP);
   return TRUE;
 }

@@ -33,6 +33,13 @@ typedef struct
   guint64 placement_failures;/* starts no host could take */
   guint64 migrations_done;
   guint64 migrations_failed; /* aborted or failed */
+  guint64 balancing_migrations;  /* started by the balancer */
+  guint64 affinity_repairs;      /* migrations repairing hard rules */
+  guint64 ha_checks;             /* HA reservation checks run */
+  guint64 ha_checks_failed;      /* ... that found the cluster unsafe */
+  HerdTime ha_unsafe_time;       /* summed over clusters */
+  guint64 hosts_powered_off;     /* by power_saving */
+  guint64 hosts_powered_on;
   guint64 rejected[HERD_FILTER_LAST]; /* hosts removed, per filter */
 } HerdManagerStats;
 
@@ -112,6 +119,39 @@ gboolean herd_manager_host_maintenance (HerdManager *manager, HerdId host,
 /* Maintenance (or preparing for it) -> Up. */
 gboolean herd_manager_host_activate (HerdManager *manager, HerdId host,
                                      GError **error);
+
+/* Like herd_manager_vm_migrate, choosing the destination only among the
+ * hosts whose entry in allowed (indexed by host id) is not 0. */
+gboolean herd_manager_vm_migrate_among (HerdManager *manager, HerdId vm,
+                                        HerdId destination,
+                                        const guint8 *allowed,
+                                        HerdMigrationReason reason,
+                                        GError **error);
+
+/* A placement decision as the scheduler made it, for explanations. */
+typedef struct
+{
+  HerdTime time;
+  HerdId vm;
+  const char *kind;          /* "start", or the migration's reason */
+  HerdId source;             /* NONE for a start */
+  const HerdPlacementTrace *trace;
+} HerdDecision;
+
+typedef gboolean (*HerdDecisionWantsFunc) (HerdId vm, gpointer user_data);
+typedef void (*HerdDecisionSinkFunc) (const HerdDecision *decision,
+                                      gpointer user_data);
+
+/* Decisions about VMs for which wants() answers TRUE are traced (per host:
+ * the filter that removed it, or its scores, ranks and total) and handed
+ * to sink. */
+void herd_manager_set_decision_sink (HerdManager *manager,
+                                     HerdDecisionWantsFunc wants,
+                                     HerdDecisionSinkFunc sink,
+                                     gpointer user_data);
+
+/* Ends the run's open intervals (HA-unsafe time) at the current time. */
+void herd_manager_finish (HerdManager *manager);
 
 /* Receives a record for every migration that ends. */
 void herd_manager_set_migration_sink (HerdManager *manager,

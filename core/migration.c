@@ -329,6 +329,15 @@ gboolean
 herd_manager_vm_migrate (HerdManager *m, HerdId vm_id, HerdId destination,
                          HerdMigrationReason reason, GError **error)
 {
+  return herd_manager_vm_migrate_among (m, vm_id, destination, NULL, reason,
+                                        error);
+}
+
+gboolean
+herd_manager_vm_migrate_among (HerdManager *m, HerdId vm_id,
+                               HerdId destination, const guint8 *allowed,
+                               HerdMigrationReason reason, GError **error)
+{
   HerdVm *vm = herd_model_vm (m->model, vm_id);
   HerdTime now = herd_manager_now (m);
 
@@ -341,6 +350,12 @@ herd_manager_vm_migrate (HerdManager *m, HerdId vm_id, HerdId destination,
                        : herd_vm_status_name (vm->status));
       return FALSE;
     }
+  if (!vm->migratable || vm->pinned_to.n == 1)
+    {
+      g_set_error (error, HERD_MANAGER_ERROR, HERD_MANAGER_ERROR_STATE,
+                   "VM %s is pinned to its host (do not migrate)", vm->name);
+      return FALSE;
+    }
   HerdId source = vm->host;
   gint64 cpu;
   if (herd_driver_vm_stats (m->driver, vm_id, &cpu, NULL))
@@ -348,12 +363,12 @@ herd_manager_vm_migrate (HerdManager *m, HerdId vm_id, HerdId destination,
 
   if (destination == HERD_ID_NONE)
     {
-      guint32 rejected[HERD_FILTER_LAST];
-      destination = herd_scheduler_place (m->scheduler, vm_id, source,
-                                          rejected, NULL);
+      destination = herd_manager_place (m, vm_id, source, allowed, NULL,
+                                        herd_migration_reason_name (reason));
     }
   else
     {
+      herd_scheduler_set_now (m->scheduler, now);
       HerdFilterKind f = herd_scheduler_check_host (m->scheduler, vm_id,
                                                     source, destination);
       if (f != HERD_FILTER_NONE)

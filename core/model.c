@@ -1,6 +1,7 @@
 /* model.c: the manager's object arrays and name lookups (see model.h). */
 #include "core/model.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static void
@@ -14,6 +15,25 @@ named_free (gpointer p)
   } *named = p;
   g_free (named->name);
   g_free (p);
+}
+
+static void
+vm_free (gpointer p)
+{
+  HerdVm *vm = p;
+  herd_id_list_clear (&vm->pinned_to);
+  herd_id_list_clear (&vm->preferred_hosts);
+  herd_id_list_clear (&vm->affinity_groups);
+  named_free (p);
+}
+
+static void
+affinity_group_free (gpointer p)
+{
+  HerdAffinityGroup *g = p;
+  herd_id_list_clear (&g->vms);
+  herd_id_list_clear (&g->hosts);
+  named_free (p);
 }
 
 static void
@@ -32,10 +52,12 @@ herd_model_new (void)
   model->datacenters = g_ptr_array_new_with_free_func (named_free);
   model->clusters = g_ptr_array_new_with_free_func (cluster_free);
   model->hosts = g_ptr_array_new_with_free_func (named_free);
-  model->vms = g_ptr_array_new_with_free_func (named_free);
+  model->vms = g_ptr_array_new_with_free_func (vm_free);
   model->domains = g_ptr_array_new_with_free_func (named_free);
   model->networks = g_ptr_array_new_with_free_func (named_free);
   model->disks = g_ptr_array_new_with_free_func (g_free);
+  model->affinity_groups
+      = g_ptr_array_new_with_free_func (affinity_group_free);
   model->names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   return model;
 }
@@ -45,6 +67,7 @@ herd_model_free (HerdModel *model)
 {
   if (model == NULL)
     return;
+  g_ptr_array_unref (model->affinity_groups);
   g_ptr_array_unref (model->disks);
   g_ptr_array_unref (model->networks);
   g_ptr_array_unref (model->domains);
@@ -135,6 +158,7 @@ herd_model_add_vm (HerdModel *model, const char *name, HerdId cluster)
   vm->pending_host = HERD_ID_NONE;
   vm->migrating_to = HERD_ID_NONE;
   vm->cpu_used_mc = -1;
+  vm->migratable = TRUE;
   return vm;
 }
 
@@ -151,10 +175,80 @@ herd_model_add_domain (HerdModel *model, const char *name, HerdId datacenter)
 HerdNetwork *
 herd_model_add_network (HerdModel *model, const char *name, HerdId datacenter)
 {
+  guint bit = 0;
+  for (guint i = 0; i < model->networks->len; i++)
+    bit += herd_model_network (model, i)->datacenter == datacenter;
+  g_assert (bit < HERD_MAX_NETWORKS_PER_DC);
   HerdNetwork *net = add_named (model, model->networks, 'n', sizeof *net,
                                 name);
   net->datacenter = datacenter;
+  net->bit = bit;
   return net;
+}
+
+static int
+compare_ids (const void *a, const void *b)
+{
+  HerdId x = *(const HerdId *) a, y = *(const HerdId *) b;
+  return (x > y) - (x < y);
+}
+
+void
+herd_id_list_set (HerdIdList *list, const HerdId *ids, guint32 n)
+{
+  herd_id_list_clear (list);
+  if (n == 0)
+    return;
+  list->ids = g_memdup2 (ids, n * sizeof *ids);
+  qsort (list->ids, n, sizeof *ids, compare_ids);
+  guint32 k = 0;
+  for (guint32 i = 0; i < n; i++)
+    if (k == 0 || list->ids[k - 1] != list->ids[i])
+      list->ids[k++] = list->ids[i];
+  list->n = k;
+}
+
+void
+herd_id_list_clear (HerdIdList *list)
+{
+  g_clear_pointer (&list->ids, g_free);
+  list->n = 0;
+}
+
+gboolean
+herd_id_list_contains (const HerdIdList *list, HerdId id)
+{
+  guint32 lo = 0, hi = list->n;
+  while (lo < hi)
+    {
+      guint32 mid = lo + (hi - lo) / 2;
+      if (list->ids[mid] < id)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return lo < list->n && list->ids[lo] == id;
+}
+
+HerdAffinityGroup *
+herd_model_add_affinity_group (HerdModel *model, const char *name,
+                               HerdId cluster, const HerdId *vms,
+                               guint32 n_vms, const HerdId *hosts,
+                               guint32 n_hosts)
+{
+  HerdAffinityGroup *g = add_named (model, model->affinity_groups, 'a',
+                                    sizeof *g, name);
+  g->cluster = cluster;
+  herd_id_list_set (&g->vms, vms, n_vms);
+  herd_id_list_set (&g->hosts, hosts, n_hosts);
+  for (guint32 i = 0; i < g->vms.n; i++)
+    {
+      HerdVm *vm = herd_model_vm (model, g->vms.ids[i]);
+      HerdIdList *l = &vm->affinity_groups;
+      l->ids = g_renew (HerdId, l->ids, l->n + 1);
+      l->ids[l->n++] = g->id; /* groups are added in id order */
+    }
+  return g;
 }
 
 HerdDisk *
@@ -233,6 +327,10 @@ static const char *const policy_names[HERD_POLICY_LAST] = {
   "cluster_maintenance",
 };
 
+static const char *const affinity_rule_names[HERD_AFFINITY_LAST] = {
+  "none", "positive", "negative",
+};
+
 static const char *const migration_policy_names[HERD_MIGRATION_POLICY_LAST]
     = {
         "legacy", "minimal_downtime", "suspend_workload", "post_copy",
@@ -259,6 +357,8 @@ NAME_OF (herd_storage_type_name, HerdStorageType, storage_type_names,
 NAME_OF (herd_policy_name, HerdPolicyKind, policy_names, HERD_POLICY_LAST)
 NAME_OF (herd_migration_policy_name, HerdMigrationPolicy,
          migration_policy_names, HERD_MIGRATION_POLICY_LAST)
+NAME_OF (herd_affinity_rule_name, HerdAffinityRule, affinity_rule_names,
+         HERD_AFFINITY_LAST)
 
 /* Index of text in names[0..n), or -1. */
 static int
@@ -288,6 +388,8 @@ FROM_STRING (herd_policy_from_string, HerdPolicyKind, policy_names,
              HERD_POLICY_LAST)
 FROM_STRING (herd_migration_policy_from_string, HerdMigrationPolicy,
              migration_policy_names, HERD_MIGRATION_POLICY_LAST)
+FROM_STRING (herd_affinity_rule_from_string, HerdAffinityRule,
+             affinity_rule_names, HERD_AFFINITY_LAST)
 
 gboolean
 herd_storage_type_is_block (HerdStorageType type)

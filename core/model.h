@@ -20,6 +20,18 @@
 typedef guint32 HerdId;
 #define HERD_ID_NONE G_MAXUINT32
 
+/* A short list of ids (hosts a VM is pinned to, groups it belongs to). */
+typedef struct
+{
+  HerdId *ids;
+  guint32 n;
+} HerdIdList;
+
+/* Logical networks of a data center are numbered 0..63 (HerdNetwork.bit);
+ * a set of them is a bit mask. */
+typedef guint64 HerdNetworkSet;
+#define HERD_MAX_NETWORKS_PER_DC 64
+
 typedef enum
 {
   HERD_HOST_UP,
@@ -119,6 +131,30 @@ typedef enum
   HERD_MIGRATION_POLICY_LAST
 } HerdMigrationPolicy;
 
+typedef enum
+{
+  HERD_AFFINITY_NONE,     /* no rule of this kind */
+  HERD_AFFINITY_POSITIVE, /* together / on these hosts */
+  HERD_AFFINITY_NEGATIVE, /* apart / not on these hosts */
+  HERD_AFFINITY_LAST
+} HerdAffinityRule;
+
+/* An affinity group (behaviour.md §1-§2): a VM-to-VM rule among its VMs
+ * and a VM-to-host rule between its VMs and its hosts, each hard
+ * (enforcing: a filter) or soft (a weight). */
+typedef struct
+{
+  HerdId id;
+  char *name;
+  HerdId cluster;
+  HerdIdList vms;           /* ascending */
+  HerdIdList hosts;         /* ascending */
+  HerdAffinityRule vm_rule;
+  gboolean vm_enforcing;
+  HerdAffinityRule host_rule;
+  gboolean host_enforcing;
+} HerdAffinityGroup;
+
 typedef struct
 {
   HerdId id;
@@ -140,6 +176,7 @@ typedef struct
   gboolean ha_reservation;
   gboolean fencing;
   GArray *hosts;                   /* HerdId, ascending */
+  HerdNetworkSet required_networks; /* its DC's required networks */
 } HerdCluster;
 
 typedef struct
@@ -161,9 +198,14 @@ typedef struct
   /* Bookkeeping of the manager. */
   gint64 pending_cpu_mc;    /* reserved for VMs placed but not yet Up */
   gint64 pending_mem_mib;
+  guint32 pending_vms;      /* VMs holding a reservation here */
   gint64 committed_mem_mib; /* sum of memory + overhead of VMs on it */
   guint32 vm_count;         /* VMs the manager believes run here */
   HerdTime cpu_over_since;  /* CPU above HighUtilization since, or NEVER */
+  HerdNetworkSet networks;  /* logical networks attached to it */
+  HerdNetworkSet networks_down; /* attached but down (NIC failure) */
+  guint32 ha_vm_count;      /* HA VMs the manager believes run here */
+  gboolean power_management; /* has a fence agent: can be powered on/off */
 } HerdHost;
 
 typedef struct
@@ -185,6 +227,11 @@ typedef struct
   gint64 pending_cpu_mc;    /* CPU reserved on pending_host */
   gint64 cpu_used_mc;       /* last reported, -1 while not yet measured */
   HerdTime status_since;
+  HerdNetworkSet networks;  /* networks of its vNICs */
+  HerdIdList pinned_to;     /* PinToHost: only these hosts (empty: any) */
+  gboolean migratable;      /* FALSE: "do not migrate" */
+  HerdIdList preferred_hosts; /* the preferred-hosts weight */
+  HerdIdList affinity_groups; /* groups it belongs to, ascending */
 } HerdVm;
 
 typedef struct
@@ -207,6 +254,7 @@ typedef struct
   HerdId datacenter;
   gboolean required;
   gboolean vm_network;
+  guint bit;                /* its bit in a HerdNetworkSet (per DC) */
 } HerdNetwork;
 
 typedef struct
@@ -228,6 +276,7 @@ typedef struct
   GPtrArray *domains;
   GPtrArray *networks;
   GPtrArray *disks;
+  GPtrArray *affinity_groups;
   GHashTable *names;        /* "kind:name" -> id + 1, lookups only */
 } HerdModel;
 
@@ -250,6 +299,21 @@ HerdStorageDomain *herd_model_add_domain (HerdModel *model, const char *name,
 HerdNetwork *herd_model_add_network (HerdModel *model, const char *name,
                                      HerdId datacenter);
 HerdDisk *herd_model_add_disk (HerdModel *model, HerdId vm);
+/* Also records the group in each member VM's affinity_groups (members and
+ * hosts are given ascending). */
+HerdAffinityGroup *herd_model_add_affinity_group (HerdModel *model,
+                                                  const char *name,
+                                                  HerdId cluster,
+                                                  const HerdId *vms,
+                                                  guint32 n_vms,
+                                                  const HerdId *hosts,
+                                                  guint32 n_hosts);
+
+/* Id lists: copies of ids (sorted ascending, duplicates dropped), and the
+ * test for membership (binary search). */
+void herd_id_list_set (HerdIdList *list, const HerdId *ids, guint32 n);
+void herd_id_list_clear (HerdIdList *list);
+gboolean herd_id_list_contains (const HerdIdList *list, HerdId id);
 
 /* Lookups by name; HERD_ID_NONE when absent. */
 HerdId herd_model_find_datacenter (HerdModel *model, const char *name);
@@ -270,6 +334,8 @@ HerdId herd_model_find_network (HerdModel *model, const char *name);
   ((HerdStorageDomain *) g_ptr_array_index ((m)->domains, (id)))
 #define herd_model_network(m, id) \
   ((HerdNetwork *) g_ptr_array_index ((m)->networks, (id)))
+#define herd_model_affinity_group(m, id) \
+  ((HerdAffinityGroup *) g_ptr_array_index ((m)->affinity_groups, (id)))
 
 /* Names of enum values as they appear in traces, scenarios and the results
  * database ("Up", "PreparingForMaintenance", "evenly_distributed", ...). */
@@ -292,3 +358,7 @@ gboolean herd_migration_policy_from_string (const char *text,
 
 /* File domains (NFS, POSIX, GlusterFS) versus block (iSCSI, FCP). */
 gboolean herd_storage_type_is_block (HerdStorageType type);
+
+const char *herd_affinity_rule_name (HerdAffinityRule rule);
+gboolean herd_affinity_rule_from_string (const char *text,
+                                         HerdAffinityRule *out);

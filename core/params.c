@@ -42,6 +42,13 @@ static const HerdParamInfo params_table[] = {
     P (maintenance_retry_interval), { "60s", "60s" }, 0, 0,
     "a host preparing for maintenance retries moving the VMs it still runs "
     "this often" },
+  { "LoadBalancingInterval", HERD_PARAM_DURATION,
+    P (load_balancing_interval), { "60s", "60s" }, 0, 0,
+    "each cluster's balancer (and HA reservation check) runs this often" },
+  { "AffinityEnforcementInterval", HERD_PARAM_DURATION,
+    P (affinity_enforcement_interval), { "60s", "60s" }, 0, 0,
+    "hard affinity rules are repaired (one migration per cluster) this "
+    "often" },
   { NULL }
 };
 

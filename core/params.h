@@ -59,6 +59,8 @@ typedef struct
   gint64 max_incoming_migrations;  /* MaxIncomingMigrations */
   HerdTime migration_retry_interval;   /* MigrationRetryInterval */
   HerdTime maintenance_retry_interval; /* MaintenanceRetryInterval */
+  HerdTime load_balancing_interval;    /* LoadBalancingInterval */
+  HerdTime affinity_enforcement_interval; /* AffinityEnforcementInterval */
 } HerdParams;
 
 /* Per-cluster scheduling policy parameters. */

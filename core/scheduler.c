@@ -1,35 +1,82 @@
 /* scheduler.c: the placement pipeline: filters, weights, rank selector
- * (see scheduler.h and behaviour.md §2). */
+ * (see scheduler.h and behaviour.md §2).
+ *
+ * A decision first gathers what the VM's affinity groups say about each
+ * host (members running there), touching only the hosts that run members,
+ * then runs the filters per host and the weights that apply to this VM per
+ * candidate.  Weights whose scores would be equal on every host (no
+ * preferred hosts, no soft groups, ...) are skipped: they cannot change
+ * the winner. */
 #include "core/scheduler.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+struct _HerdScheduler
+{
+  HerdModel *model;
+  HerdTime now;
+  guint capacity;       /* hosts the scratch arrays hold */
+  HerdId *candidates;   /* host ids that passed the filters */
+  gint64 *scores;       /* [weight slot * capacity + i] */
+  guint32 *ranks;       /* same layout */
+  guint64 *totals;
+  guint64 *sort_a, *sort_b; /* radix sort buffers */
+  /* Per host id (sized to all hosts), for the current decision only. */
+  guint32 *pos_members;  /* members of hard positive groups running there */
+  guint32 *neg_members;  /* members of hard negative groups */
+  gint32 *soft_members;  /* soft groups: +1 per positive member, -1 neg */
+  HerdId *touched;       /* hosts whose entries above are set */
+  guint n_touched;
+};
+
 /* Everything a policy unit looks at for one decision. */
 typedef struct
 {
+  const HerdScheduler *s;
   const HerdModel *model;
   const HerdCluster *cluster;
   const HerdVm *vm;
   HerdId source;
+  HerdId spm;             /* the SPM host of the VM's DC, or NONE */
   gint64 mem_need_mib;
   gint64 cpu_need_mc;
+  gboolean pos_running;   /* some member of a hard positive group runs */
+  gboolean hard_host_rules, soft_host_rules;
+  const guint8 *allowed;
 } Request;
 
 typedef gboolean (*FilterFunc) (const Request *req, const HerdHost *host);
 typedef gint64 (*WeightFunc) (const Request *req, const HerdHost *host);
+typedef gboolean (*AppliesFunc) (const Request *req);
+
+gint64
+herd_host_load_mpct (const HerdHost *host)
+{
+  return host->cpu_used_mc * 100000 / ((gint64) host->cores * 1000);
+}
+
+/* Filters ---------------------------------------------------------------- */
 
 static gboolean
 filter_status (const Request *req, const HerdHost *host)
 {
-  return host->status == HERD_HOST_UP;
+  return host->status == HERD_HOST_UP && host->cluster == req->vm->cluster;
 }
 
-/* CPU: the host has at least as many cores as the VM has vCPUs. */
 static gboolean
 filter_cpu (const Request *req, const HerdHost *host)
 {
   return host->cores >= req->vm->vcpus;
+}
+
+/* Over HighUtilization continuously for CpuOverCommitDuration. */
+static gboolean
+filter_cpu_overloaded (const Request *req, const HerdHost *host)
+{
+  return host->cpu_over_since == HERD_TIME_NEVER
+         || req->s->now - host->cpu_over_since
+                < req->cluster->policy_params.cpu_overcommit_duration;
 }
 
 /* Memory: free physical memory (swap counts) minus what is pending must
@@ -48,61 +95,280 @@ filter_memory (const Request *req, const HerdHost *host)
          <= ceiling;
 }
 
-/* Migration: never the host the VM runs on. */
+static gboolean
+filter_pin_to_host (const Request *req, const HerdHost *host)
+{
+  return req->vm->pinned_to.n == 0
+         || herd_id_list_contains (&req->vm->pinned_to, host->id);
+}
+
+/* Hard VM rules: with members of a positive group running, only their
+ * hosts; never a host running a member of a negative group. */
+static gboolean
+filter_vm_affinity (const Request *req, const HerdHost *host)
+{
+  if (req->s->neg_members[host->id] > 0)
+    return FALSE;
+  return !req->pos_running || req->s->pos_members[host->id] > 0;
+}
+
+static gboolean
+filter_host_affinity (const Request *req, const HerdHost *host)
+{
+  if (!req->hard_host_rules)
+    return TRUE;
+  const HerdIdList *groups = &req->vm->affinity_groups;
+  for (guint32 i = 0; i < groups->n; i++)
+    {
+      const HerdAffinityGroup *g
+          = herd_model_affinity_group (req->model, groups->ids[i]);
+      if (!g->host_enforcing || g->host_rule == HERD_AFFINITY_NONE)
+        continue;
+      gboolean listed = herd_id_list_contains (&g->hosts, host->id);
+      if (listed != (g->host_rule == HERD_AFFINITY_POSITIVE))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Every required network of the cluster and every network of the VM's
+ * vNICs is attached to the host and up. */
+static gboolean
+filter_network (const Request *req, const HerdHost *host)
+{
+  HerdNetworkSet need = req->cluster->required_networks | req->vm->networks;
+  HerdNetworkSet have = host->networks & ~host->networks_down;
+  return (need & ~have) == 0;
+}
+
 static gboolean
 filter_migration (const Request *req, const HerdHost *host)
 {
   return host->id != req->source;
 }
 
-/* Even CPU: projected load in thousandths of a percent of the host's
- * cores, counting what is pending and the VM itself. */
+/* cluster_maintenance: no new VM starts unless it is highly available;
+ * migrations (and HA restarts) go on. */
+static gboolean
+filter_cluster_maintenance (const Request *req, const HerdHost *host)
+{
+  return req->cluster->policy != HERD_POLICY_CLUSTER_MAINTENANCE
+         || req->source != HERD_ID_NONE || req->vm->ha;
+}
+
+static gboolean
+filter_allowed (const Request *req, const HerdHost *host)
+{
+  return req->allowed == NULL || req->allowed[host->id] != 0;
+}
+
+static const struct
+{
+  const char *name;
+  FilterFunc func;
+} filters[HERD_FILTER_LAST] = {
+  [HERD_FILTER_STATUS] = { "Status", filter_status },
+  [HERD_FILTER_CPU] = { "CPU", filter_cpu },
+  [HERD_FILTER_CPU_OVERLOADED] = { "CPUOverloaded", filter_cpu_overloaded },
+  [HERD_FILTER_MEMORY] = { "Memory", filter_memory },
+  [HERD_FILTER_PIN_TO_HOST] = { "PinToHost", filter_pin_to_host },
+  [HERD_FILTER_VM_AFFINITY] = { "VmAffinity", filter_vm_affinity },
+  [HERD_FILTER_HOST_AFFINITY] = { "VmToHostAffinity", filter_host_affinity },
+  [HERD_FILTER_NETWORK] = { "Network", filter_network },
+  [HERD_FILTER_MIGRATION] = { "Migration", filter_migration },
+  [HERD_FILTER_CLUSTER_MAINTENANCE]
+  = { "ClusterInMaintenance", filter_cluster_maintenance },
+  [HERD_FILTER_ALLOWED] = { "NotAllowed", filter_allowed },
+};
+
+/* Weights ---------------------------------------------------------------- */
+
 static gint64
-weight_even_cpu (const Request *req, const HerdHost *host)
+projected_load (const Request *req, const HerdHost *host)
 {
   gint64 used = host->cpu_used_mc + host->pending_cpu_mc + req->cpu_need_mc;
   return used * 100000 / ((gint64) host->cores * 1000);
 }
 
-/* Even memory: the more free memory left after placing the VM, the better
- * (so the score is its negation). */
+static gint64
+weight_even_cpu (const Request *req, const HerdHost *host)
+{
+  return projected_load (req, host);
+}
+
 static gint64
 weight_even_memory (const Request *req, const HerdHost *host)
 {
   return -(host->mem_free_mib - host->pending_mem_mib - req->mem_need_mib);
 }
 
-typedef struct
+/* power_saving packs: the busiest host that stays under HighUtilization
+ * is best; hosts it would push over come last, least loaded first. */
+static gint64
+weight_power_cpu (const Request *req, const HerdHost *host)
 {
-  const char *name;
-  FilterFunc func;
-} FilterUnit;
+  gint64 load = projected_load (req, host);
+  gint64 high = (gint64) (req->cluster->policy_params.high_utilization
+                          * 1000.0);
+  return load < high ? -load : G_GINT64_CONSTANT (1) << 40 | load;
+}
 
-typedef struct
+static gint64
+weight_power_memory (const Request *req, const HerdHost *host)
+{
+  return host->mem_free_mib - host->pending_mem_mib - req->mem_need_mib;
+}
+
+static gint64
+weight_vm_count (const Request *req, const HerdHost *host)
+{
+  gint64 n = host->vm_count + host->pending_vms;
+  if (host->id == req->spm)
+    n += req->cluster->policy_params.spm_vm_grace;
+  return n;
+}
+
+static gint64
+weight_preferred_hosts (const Request *req, const HerdHost *host)
+{
+  return herd_id_list_contains (&req->vm->preferred_hosts, host->id) ? 0 : 1;
+}
+
+static gint64
+weight_ha_reservation (const Request *req, const HerdHost *host)
+{
+  return host->ha_vm_count;
+}
+
+static gint64
+weight_soft_vm_affinity (const Request *req, const HerdHost *host)
+{
+  return -req->s->soft_members[host->id];
+}
+
+static gint64
+weight_soft_host_affinity (const Request *req, const HerdHost *host)
+{
+  gint64 misses = 0;
+  const HerdIdList *groups = &req->vm->affinity_groups;
+  for (guint32 i = 0; i < groups->n; i++)
+    {
+      const HerdAffinityGroup *g
+          = herd_model_affinity_group (req->model, groups->ids[i]);
+      if (g->host_enforcing || g->host_rule == HERD_AFFINITY_NONE)
+        continue;
+      gboolean listed = herd_id_list_contains (&g->hosts, host->id);
+      misses += listed != (g->host_rule == HERD_AFFINITY_POSITIVE);
+    }
+  return misses;
+}
+
+static gint64
+weight_spm (const Request *req, const HerdHost *host)
+{
+  return host->id == req->spm ? 1 : 0;
+}
+
+static gboolean
+always (const Request *req)
+{
+  return TRUE;
+}
+
+static gboolean
+has_preferred (const Request *req)
+{
+  return req->vm->preferred_hosts.n > 0;
+}
+
+static gboolean
+ha_reserved (const Request *req)
+{
+  return req->cluster->ha_reservation && req->vm->ha;
+}
+
+static gboolean
+has_soft_vm_rules (const Request *req)
+{
+  return req->s->n_touched > 0;
+}
+
+static gboolean
+has_soft_host_rules (const Request *req)
+{
+  return req->soft_host_rules;
+}
+
+static gboolean
+spm_in_cluster (const Request *req)
+{
+  return req->spm != HERD_ID_NONE
+         && herd_model_host (req->model, req->spm)->cluster
+                == req->vm->cluster;
+}
+
+static const struct
 {
   const char *name;
   WeightFunc func;
-  guint factor;
-} WeightUnit;
+  AppliesFunc applies;
+} weights[HERD_WEIGHT_LAST] = {
+  [HERD_WEIGHT_EVEN_CPU] = { "EvenCpu", weight_even_cpu, always },
+  [HERD_WEIGHT_EVEN_MEMORY] = { "EvenMemory", weight_even_memory, always },
+  [HERD_WEIGHT_POWER_CPU] = { "PowerSavingCpu", weight_power_cpu, always },
+  [HERD_WEIGHT_POWER_MEMORY]
+  = { "PowerSavingMemory", weight_power_memory, always },
+  [HERD_WEIGHT_VM_COUNT] = { "VmCount", weight_vm_count, always },
+  [HERD_WEIGHT_PREFERRED_HOSTS]
+  = { "PreferredHosts", weight_preferred_hosts, has_preferred },
+  [HERD_WEIGHT_HA_RESERVATION]
+  = { "HaReservation", weight_ha_reservation, ha_reserved },
+  [HERD_WEIGHT_SOFT_VM_AFFINITY]
+  = { "VmAffinity", weight_soft_vm_affinity, has_soft_vm_rules },
+  [HERD_WEIGHT_SOFT_HOST_AFFINITY]
+  = { "VmToHostAffinity", weight_soft_host_affinity, has_soft_host_rules },
+  [HERD_WEIGHT_SPM] = { "AvoidSpm", weight_spm, spm_in_cluster },
+};
 
-/* In the order they run (behaviour.md §2). */
-static const FilterUnit filters[HERD_FILTER_LAST] = {
-  [HERD_FILTER_STATUS] = { "Status", filter_status },
-  [HERD_FILTER_CPU] = { "CPU", filter_cpu },
-  [HERD_FILTER_MEMORY] = { "Memory", filter_memory },
-  [HERD_FILTER_MIGRATION] = { "Migration", filter_migration },
-};
-static const HerdFilterKind filter_order[] = {
-  HERD_FILTER_STATUS,
-  HERD_FILTER_CPU,
-  HERD_FILTER_MEMORY,
-  HERD_FILTER_MIGRATION,
-};
-
-static const WeightUnit weights[HERD_WEIGHT_LAST] = {
-  [HERD_WEIGHT_EVEN_CPU] = { "EvenCpu", weight_even_cpu, 2 },
-  [HERD_WEIGHT_EVEN_MEMORY] = { "EvenMemory", weight_even_memory, 1 },
-};
+/* The policies' weights (behaviour.md §2): none, evenly_distributed and
+ * cluster_maintenance balance CPU (x2) and memory (x1); power_saving packs
+ * instead; vm_evenly_distributed counts VMs (x2).  All keep preferred
+ * hosts (x99), HA reservation (x1), soft VM affinity (x1), soft VM-to-host
+ * affinity (x20) and SPM avoidance (x1). */
+guint
+herd_scheduler_policy_weights (HerdPolicyKind policy, HerdWeightKind *kinds,
+                               guint *factors)
+{
+  guint n = 0;
+#define ADD(kind, factor)                                                   \
+  G_STMT_START                                                              \
+  {                                                                         \
+    kinds[n] = (kind);                                                      \
+    factors[n++] = (factor);                                                \
+  }                                                                         \
+  G_STMT_END
+  switch (policy)
+    {
+    case HERD_POLICY_POWER_SAVING:
+      ADD (HERD_WEIGHT_POWER_CPU, 2);
+      ADD (HERD_WEIGHT_POWER_MEMORY, 1);
+      break;
+    case HERD_POLICY_VM_EVENLY_DISTRIBUTED:
+      ADD (HERD_WEIGHT_VM_COUNT, 2);
+      break;
+    default:
+      ADD (HERD_WEIGHT_EVEN_CPU, 2);
+      ADD (HERD_WEIGHT_EVEN_MEMORY, 1);
+      break;
+    }
+  ADD (HERD_WEIGHT_PREFERRED_HOSTS, 99);
+  ADD (HERD_WEIGHT_HA_RESERVATION, 1);
+  ADD (HERD_WEIGHT_SOFT_VM_AFFINITY, 1);
+  ADD (HERD_WEIGHT_SOFT_HOST_AFFINITY, 20);
+  ADD (HERD_WEIGHT_SPM, 1);
+#undef ADD
+  return n;
+}
 
 const char *
 herd_filter_name (HerdFilterKind filter)
@@ -118,29 +384,18 @@ herd_weight_name (HerdWeightKind weight)
   return weights[weight].name;
 }
 
-guint
-herd_weight_factor (HerdWeightKind weight)
-{
-  g_assert (weight < HERD_WEIGHT_LAST);
-  return weights[weight].factor;
-}
-
-struct _HerdScheduler
-{
-  HerdModel *model;
-  guint capacity;       /* hosts the scratch arrays hold */
-  HerdId *candidates;   /* host ids that passed the filters */
-  gint64 *scores;       /* [weight * capacity + i] */
-  guint32 *ranks;       /* same layout */
-  guint64 *totals;
-  guint64 *sort_a, *sort_b; /* radix sort buffers */
-};
+/* The scheduler ---------------------------------------------------------- */
 
 HerdScheduler *
 herd_scheduler_new (HerdModel *model)
 {
   HerdScheduler *s = g_new0 (HerdScheduler, 1);
+  guint hosts = MAX (model->hosts->len, 1);
   s->model = model;
+  s->pos_members = g_new0 (guint32, hosts);
+  s->neg_members = g_new0 (guint32, hosts);
+  s->soft_members = g_new0 (gint32, hosts);
+  s->touched = g_new (HerdId, hosts);
   return s;
 }
 
@@ -161,7 +416,17 @@ herd_scheduler_free (HerdScheduler *scheduler)
   if (scheduler == NULL)
     return;
   scratch_free (scheduler);
+  g_free (scheduler->pos_members);
+  g_free (scheduler->neg_members);
+  g_free (scheduler->soft_members);
+  g_free (scheduler->touched);
   g_free (scheduler);
+}
+
+void
+herd_scheduler_set_now (HerdScheduler *scheduler, HerdTime now)
+{
+  scheduler->now = now;
 }
 
 static void
@@ -196,6 +461,111 @@ herd_scheduler_vm_cpu_estimate (const HerdModel *model, const HerdVm *vm)
          * (gint64) vm->vcpus;
 }
 
+static void
+touch (HerdScheduler *s, HerdId host)
+{
+  if (s->pos_members[host] == 0 && s->neg_members[host] == 0
+      && s->soft_members[host] == 0)
+    s->touched[s->n_touched++] = host;
+}
+
+/* Marks, per host, the members of the VM's groups that run (or start, or
+ * are arriving) there: O(members of its groups). */
+static void
+gather_members (HerdScheduler *s, Request *req)
+{
+  const HerdIdList *groups = &req->vm->affinity_groups;
+  for (guint32 i = 0; i < groups->n; i++)
+    {
+      const HerdAffinityGroup *g
+          = herd_model_affinity_group (s->model, groups->ids[i]);
+      if (g->host_rule != HERD_AFFINITY_NONE)
+        {
+          if (g->host_enforcing)
+            req->hard_host_rules = TRUE;
+          else
+            req->soft_host_rules = TRUE;
+        }
+      if (g->vm_rule == HERD_AFFINITY_NONE)
+        continue;
+      for (guint32 k = 0; k < g->vms.n; k++)
+        {
+          const HerdVm *m = herd_model_vm (s->model, g->vms.ids[k]);
+          if (m->id == req->vm->id || m->status == HERD_VM_DOWN)
+            continue;
+          HerdId where[2] = { m->host, m->migrating_to };
+          for (guint w = 0; w < 2; w++)
+            {
+              HerdId h = where[w];
+              if (h == HERD_ID_NONE)
+                continue;
+              touch (s, h);
+              if (!g->vm_enforcing)
+                s->soft_members[h]
+                    += g->vm_rule == HERD_AFFINITY_POSITIVE ? 1 : -1;
+              else if (g->vm_rule == HERD_AFFINITY_POSITIVE)
+                {
+                  s->pos_members[h]++;
+                  req->pos_running = TRUE;
+                }
+              else
+                s->neg_members[h]++;
+            }
+        }
+    }
+}
+
+static void
+clear_members (HerdScheduler *s)
+{
+  for (guint i = 0; i < s->n_touched; i++)
+    {
+      HerdId h = s->touched[i];
+      s->pos_members[h] = s->neg_members[h] = 0;
+      s->soft_members[h] = 0;
+    }
+  s->n_touched = 0;
+}
+
+static void
+request_init (Request *req, HerdScheduler *s, HerdId vm_id, HerdId source,
+              const guint8 *allowed)
+{
+  const HerdVm *vm = herd_model_vm (s->model, vm_id);
+  memset (req, 0, sizeof *req);
+  req->s = s;
+  req->model = s->model;
+  req->cluster = herd_model_cluster (s->model, vm->cluster);
+  req->vm = vm;
+  req->source = source;
+  req->allowed = allowed;
+  req->spm = herd_model_datacenter (s->model, req->cluster->datacenter)
+                 ->spm_host;
+  req->mem_need_mib = herd_scheduler_vm_memory_need (s->model, vm);
+  req->cpu_need_mc = herd_scheduler_vm_cpu_estimate (s->model, vm);
+  gather_members (s, req);
+}
+
+static HerdFilterKind
+run_filters (const Request *req, const HerdHost *host)
+{
+  for (guint f = 0; f < HERD_FILTER_LAST; f++)
+    if (!filters[f].func (req, host))
+      return (HerdFilterKind) f;
+  return HERD_FILTER_NONE;
+}
+
+HerdFilterKind
+herd_scheduler_check_host (HerdScheduler *s, HerdId vm, HerdId source,
+                           HerdId host)
+{
+  Request req;
+  request_init (&req, s, vm, source, NULL);
+  HerdFilterKind f = run_filters (&req, herd_model_host (s->model, host));
+  clear_members (s);
+  return f;
+}
+
 static int
 compare_u64 (const void *a, const void *b)
 {
@@ -203,28 +573,30 @@ compare_u64 (const void *a, const void *b)
   return (x > y) - (x < y);
 }
 
-/* Sorts keys[0..n) ascending: LSD radix sort on the bytes that vary
- * (a few passes for the score ranges seen here), qsort when they are
- * many. */
+/* Sorts keys[0..n) ascending: LSD radix sort on 11-bit digits over the
+ * bits that vary (three passes for the score ranges seen here), qsort for
+ * few keys or many bits. */
 static void
 sort_keys (guint64 *keys, guint64 *tmp, guint n, guint bits)
 {
-  guint passes = (bits + 7) / 8;
-  if (passes > 6 || n < 64)
+  enum { DIGIT = 11, BUCKETS = 1 << DIGIT };
+  guint passes = (bits + DIGIT - 1) / DIGIT;
+  if (passes > 4 || n < 128)
     {
       qsort (keys, n, sizeof *keys, compare_u64);
       return;
     }
+  guint count[BUCKETS + 1];
   for (guint p = 0; p < passes; p++)
     {
-      guint count[257] = { 0 };
-      guint shift = p * 8;
+      guint shift = p * DIGIT;
+      memset (count, 0, sizeof count);
       for (guint i = 0; i < n; i++)
-        count[((keys[i] >> shift) & 0xff) + 1]++;
-      for (guint b = 0; b < 256; b++)
+        count[((keys[i] >> shift) & (BUCKETS - 1)) + 1]++;
+      for (guint b = 0; b < BUCKETS; b++)
         count[b + 1] += count[b];
       for (guint i = 0; i < n; i++)
-        tmp[count[(keys[i] >> shift) & 0xff]++] = keys[i];
+        tmp[count[(keys[i] >> shift) & (BUCKETS - 1)]++] = keys[i];
       guint64 *t = keys;
       keys = tmp;
       tmp = t;
@@ -236,13 +608,7 @@ sort_keys (guint64 *keys, guint64 *tmp, guint n, guint bits)
 static guint
 bits_for (guint64 v)
 {
-  guint b = 0;
-  while (v != 0)
-    {
-      b++;
-      v >>= 1;
-    }
-  return b;
+  return v == 0 ? 0 : 64 - (guint) __builtin_clzll (v);
 }
 
 /* Ranks n scores: rank[i] = number of scores >= scores[i].  Sorts
@@ -257,10 +623,14 @@ rank_scores (guint n, const gint64 *scores, guint32 *ranks, guint64 *sort_a,
       lo = MIN (lo, scores[i]);
       hi = MAX (hi, scores[i]);
     }
+  if (lo == hi)
+    {
+      for (guint i = 0; i < n; i++)
+        ranks[i] = n;
+      return;
+    }
   guint idx_bits = bits_for (n);
-  guint64 range = (guint64) hi - (guint64) lo;
-  guint range_bits = bits_for (range);
-
+  guint range_bits = bits_for ((guint64) hi - (guint64) lo);
   if (range_bits + idx_bits <= 64)
     {
       for (guint i = 0; i < n; i++)
@@ -277,7 +647,7 @@ rank_scores (guint n, const gint64 *scores, guint32 *ranks, guint64 *sort_a,
       return;
     }
   /* Scores too spread to pack: quadratic but exact (never seen in
-   * practice; scores are bounded percentages and MiB). */
+   * practice; scores are bounded percentages, MiB and counts). */
   for (guint i = 0; i < n; i++)
     {
       guint32 r = 0;
@@ -318,45 +688,12 @@ herd_rank_select (guint n, guint n_weights, const gint64 *scores,
                         b);
 }
 
-static void
-request_init (Request *req, const HerdModel *model, HerdId vm_id,
-              HerdId source)
-{
-  const HerdVm *vm = herd_model_vm (model, vm_id);
-  req->model = model;
-  req->cluster = herd_model_cluster (model, vm->cluster);
-  req->vm = vm;
-  req->source = source;
-  req->mem_need_mib = herd_scheduler_vm_memory_need (model, vm);
-  req->cpu_need_mc = herd_scheduler_vm_cpu_estimate (model, vm);
-}
-
-static HerdFilterKind
-run_filters (const Request *req, const HerdHost *host)
-{
-  for (guint f = 0; f < G_N_ELEMENTS (filter_order); f++)
-    if (!filters[filter_order[f]].func (req, host))
-      return filter_order[f];
-  return HERD_FILTER_NONE;
-}
-
-HerdFilterKind
-herd_scheduler_check_host (HerdScheduler *s, HerdId vm, HerdId source,
-                           HerdId host)
-{
-  Request req;
-  request_init (&req, s->model, vm, source);
-  const HerdHost *h = herd_model_host (s->model, host);
-  if (h->cluster != req.vm->cluster)
-    return HERD_FILTER_STATUS;
-  return run_filters (&req, h);
-}
-
 void
 herd_placement_trace_init (HerdPlacementTrace *trace)
 {
   trace->hosts = g_array_new (FALSE, TRUE, sizeof (HerdPlacementHost));
   trace->chosen = HERD_ID_NONE;
+  trace->applied = 0;
 }
 
 void
@@ -367,12 +704,28 @@ herd_placement_trace_clear (HerdPlacementTrace *trace)
 
 HerdId
 herd_scheduler_place (HerdScheduler *s, HerdId vm_id, HerdId source,
-                      guint32 *rejected, HerdPlacementTrace *trace)
+                      const guint8 *allowed, guint32 *rejected,
+                      HerdPlacementTrace *trace)
 {
-  const HerdModel *model = s->model;
   Request req;
-  request_init (&req, model, vm_id, source);
+  request_init (&req, s, vm_id, source, allowed);
   const GArray *hosts = req.cluster->hosts;
+
+  /* The weights of the policy that apply to this VM. */
+  HerdWeightKind kinds[HERD_WEIGHT_LAST];
+  guint all_factors[HERD_WEIGHT_LAST], factors[HERD_WEIGHT_LAST];
+  guint n_all = herd_scheduler_policy_weights (req.cluster->policy, kinds,
+                                               all_factors);
+  WeightFunc funcs[HERD_WEIGHT_LAST];
+  HerdWeightKind used[HERD_WEIGHT_LAST];
+  guint n_weights = 0;
+  for (guint w = 0; w < n_all; w++)
+    if (weights[kinds[w]].applies (&req))
+      {
+        used[n_weights] = kinds[w];
+        funcs[n_weights] = weights[kinds[w]].func;
+        factors[n_weights++] = all_factors[w];
+      }
 
   scratch_reserve (s, MAX (hosts->len, 1));
   if (rejected != NULL)
@@ -381,13 +734,16 @@ herd_scheduler_place (HerdScheduler *s, HerdId vm_id, HerdId source,
     {
       g_array_set_size (trace->hosts, hosts->len);
       trace->chosen = HERD_ID_NONE;
+      trace->applied = 0;
+      for (guint w = 0; w < n_weights; w++)
+        trace->applied |= 1u << used[w];
     }
 
   guint n = 0;
   for (guint i = 0; i < hosts->len; i++)
     {
       const HerdHost *host
-          = herd_model_host (model, g_array_index (hosts, HerdId, i));
+          = herd_model_host (s->model, g_array_index (hosts, HerdId, i));
       HerdFilterKind failed = run_filters (&req, host);
       if (trace != NULL)
         {
@@ -404,19 +760,16 @@ herd_scheduler_place (HerdScheduler *s, HerdId vm_id, HerdId source,
           continue;
         }
       s->candidates[n] = host->id;
-      for (guint w = 0; w < HERD_WEIGHT_LAST; w++)
-        s->scores[w * s->capacity + n] = weights[w].func (&req, host);
+      for (guint w = 0; w < n_weights; w++)
+        s->scores[w * s->capacity + n] = funcs[w] (&req, host);
       n++;
     }
+  clear_members (s);
   if (n == 0)
     return HERD_ID_NONE;
 
-  guint factors[HERD_WEIGHT_LAST];
-  for (guint w = 0; w < HERD_WEIGHT_LAST; w++)
-    factors[w] = weights[w].factor;
-  guint best = select_ranked (n, HERD_WEIGHT_LAST, s->scores, s->capacity,
-                              factors, s->ranks, s->totals, s->sort_a,
-                              s->sort_b);
+  guint best = select_ranked (n, n_weights, s->scores, s->capacity, factors,
+                              s->ranks, s->totals, s->sort_a, s->sort_b);
 
   if (trace != NULL)
     {
@@ -428,10 +781,10 @@ herd_scheduler_place (HerdScheduler *s, HerdId vm_id, HerdId source,
               = &g_array_index (trace->hosts, HerdPlacementHost, i);
           if (ph->host != s->candidates[c])
             continue;
-          for (guint w = 0; w < HERD_WEIGHT_LAST; w++)
+          for (guint w = 0; w < n_weights; w++)
             {
-              ph->score[w] = s->scores[w * s->capacity + c];
-              ph->rank[w] = s->ranks[w * s->capacity + c];
+              ph->score[used[w]] = s->scores[w * s->capacity + c];
+              ph->rank[used[w]] = s->ranks[w * s->capacity + c];
             }
           ph->total = s->totals[c];
           c++;

@@ -21,19 +21,37 @@
 
 #include "core/model.h"
 
+/* Filters, in the order they run (behaviour.md §2).  Status (the host is
+ * Up) is not a policy unit: it runs first for every policy. */
 typedef enum
 {
-  HERD_FILTER_CPU,    /* enough cores for the VM's vCPUs */
-  HERD_FILTER_MEMORY, /* physical free memory and overcommit */
-  HERD_FILTER_STATUS, /* the host is Up (not a policy unit: always first) */
-  HERD_FILTER_MIGRATION, /* not the VM's current host */
+  HERD_FILTER_STATUS,
+  HERD_FILTER_CPU,              /* enough cores for the VM's vCPUs */
+  HERD_FILTER_CPU_OVERLOADED,   /* over HighUtilization for the duration */
+  HERD_FILTER_MEMORY,           /* physical free memory and overcommit */
+  HERD_FILTER_PIN_TO_HOST,      /* the VM's pinned_to hosts only */
+  HERD_FILTER_VM_AFFINITY,      /* hard VM-to-VM rules */
+  HERD_FILTER_HOST_AFFINITY,    /* hard VM-to-host rules */
+  HERD_FILTER_NETWORK,          /* required and vNIC networks up */
+  HERD_FILTER_MIGRATION,        /* not the VM's current host */
+  HERD_FILTER_CLUSTER_MAINTENANCE, /* only HA VMs start */
+  HERD_FILTER_ALLOWED,          /* outside the set a caller allowed */
   HERD_FILTER_LAST
 } HerdFilterKind;
 
+/* Weights, each with its factor (lower raw score is better). */
 typedef enum
 {
-  HERD_WEIGHT_EVEN_CPU,    /* projected CPU load, x2 */
-  HERD_WEIGHT_EVEN_MEMORY, /* free memory left, x1 */
+  HERD_WEIGHT_EVEN_CPU,      /* projected CPU load, x2 */
+  HERD_WEIGHT_EVEN_MEMORY,   /* free memory left, x1 */
+  HERD_WEIGHT_POWER_CPU,     /* power_saving: busiest host under High, x2 */
+  HERD_WEIGHT_POWER_MEMORY,  /* power_saving: least free memory, x1 */
+  HERD_WEIGHT_VM_COUNT,      /* vm_evenly_distributed: fewest VMs, x2 */
+  HERD_WEIGHT_PREFERRED_HOSTS, /* x99 */
+  HERD_WEIGHT_HA_RESERVATION,  /* spread HA VMs, x1 */
+  HERD_WEIGHT_SOFT_VM_AFFINITY,   /* x1 */
+  HERD_WEIGHT_SOFT_HOST_AFFINITY, /* x20 */
+  HERD_WEIGHT_SPM,           /* a non-SPM host is preferred, x1 */
   HERD_WEIGHT_LAST
 } HerdWeightKind;
 
@@ -44,7 +62,7 @@ typedef struct
   HerdId host;
   HerdFilterKind rejected_by;       /* HERD_FILTER_NONE if it passed */
   gint64 score[HERD_WEIGHT_LAST];   /* raw scores (lower is better) */
-  guint32 rank[HERD_WEIGHT_LAST];
+  guint32 rank[HERD_WEIGHT_LAST];   /* 0 for weights that did not apply */
   guint64 total;
 } HerdPlacementHost;
 
@@ -52,8 +70,9 @@ typedef struct
  * VM's cluster, in host id order. */
 typedef struct
 {
-  GArray *hosts; /* HerdPlacementHost */
+  GArray *hosts;  /* HerdPlacementHost */
   HerdId chosen;
+  guint32 applied; /* bit w set: weight w applied to this decision */
 } HerdPlacementTrace;
 
 typedef struct _HerdScheduler HerdScheduler;
@@ -62,13 +81,28 @@ HerdScheduler *herd_scheduler_new (HerdModel *model);
 void herd_scheduler_free (HerdScheduler *scheduler);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HerdScheduler, herd_scheduler_free)
 
+/* The time decisions are made at (the CPU-overloaded filter measures
+ * durations against it).  The manager sets it before each decision. */
+void herd_scheduler_set_now (HerdScheduler *scheduler, HerdTime now);
+
 /* Chooses a host of the VM's cluster for it, or HERD_ID_NONE.  source is
  * the host it runs on when this is a migration (HERD_ID_NONE for a start).
- * rejected, if not NULL, receives per filter the number of hosts it
- * removed (array of HERD_FILTER_LAST).  trace may be NULL. */
+ * allowed, if not NULL, is indexed by host id: hosts whose entry is 0 are
+ * removed (the balancer's destinations).  rejected, if not NULL, receives
+ * per filter the number of hosts it removed (array of HERD_FILTER_LAST).
+ * trace may be NULL. */
 HerdId herd_scheduler_place (HerdScheduler *scheduler, HerdId vm,
-                             HerdId source, guint32 *rejected,
-                             HerdPlacementTrace *trace);
+                             HerdId source, const guint8 *allowed,
+                             guint32 *rejected, HerdPlacementTrace *trace);
+
+/* The weights a cluster's policy runs and their factors, in kind order:
+ * fills kinds/factors (HERD_WEIGHT_LAST entries each) and returns their
+ * number. */
+guint herd_scheduler_policy_weights (HerdPolicyKind policy,
+                                     HerdWeightKind *kinds, guint *factors);
+
+/* CPU load of a host in thousandths of a percent of its cores. */
+gint64 herd_host_load_mpct (const HerdHost *host);
 
 /* Runs the filters for one host: the filter that removes it, or
  * HERD_FILTER_NONE when it may take the VM (a user-chosen destination). */
@@ -85,7 +119,6 @@ gint64 herd_scheduler_vm_cpu_estimate (const HerdModel *model,
 
 const char *herd_filter_name (HerdFilterKind filter);
 const char *herd_weight_name (HerdWeightKind weight);
-guint herd_weight_factor (HerdWeightKind weight);
 
 void herd_placement_trace_init (HerdPlacementTrace *trace);
 void herd_placement_trace_clear (HerdPlacementTrace *trace);

@@ -368,3 +368,11 @@ herd_driver_emit_migration_failed (HerdDriver *drv, HerdId vm,
 {
   EMIT (migration_failed, vm, reason);
 }
+
+void
+herd_driver_emit_fence_done (HerdDriver *drv, HerdId target,
+                             HerdFenceAction action, gboolean ok,
+                             const char *output)
+{
+  EMIT (fence_done, target, action, ok, output);
+}

@@ -334,3 +334,6 @@ void herd_driver_emit_migration_done (HerdDriver *drv, HerdId vm,
                                       const HerdMigrationStats *stats);
 void herd_driver_emit_migration_failed (HerdDriver *drv, HerdId vm,
                                         const char *reason);
+void herd_driver_emit_fence_done (HerdDriver *drv, HerdId target,
+                                  HerdFenceAction action, gboolean ok,
+                                  const char *output);

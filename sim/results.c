@@ -15,6 +15,9 @@ enum
   STMT_VM_SAMPLE,
   STMT_SUMMARY,
   STMT_MIGRATION,
+  STMT_HOST_TOTALS,
+  STMT_DECISION,
+  STMT_DECISION_HOST,
   STMT_LAST
 };
 
@@ -40,6 +43,16 @@ static const char *const statements[STMT_LAST] = {
     " downtime_ms, max_downtime_ms, post_copy, post_copy_ns, outcome,"
     " why) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
     " ?14, ?15, ?16, ?17)",
+  [STMT_HOST_TOTALS]
+  = "INSERT INTO host_totals (run_id, host_id, energy_kwh, up_seconds,"
+    " off_seconds, served_core_hours, unserved_core_hours)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+  [STMT_DECISION] = "INSERT INTO decisions (run_id, decision_id, time_ns, vm,"
+                    " kind, source, chosen) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
+                    " ?7)",
+  [STMT_DECISION_HOST]
+  = "INSERT INTO decision_hosts (run_id, decision_id, host, filter, total,"
+    " weights) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 };
 
 static const char schema[]
@@ -86,6 +99,21 @@ static const char schema[]
       " max_downtime_ms INTEGER NOT NULL, post_copy INTEGER NOT NULL,"
       " post_copy_ns INTEGER NOT NULL, outcome TEXT NOT NULL,"
       " why TEXT NOT NULL);"
+      "CREATE TABLE IF NOT EXISTS host_totals ("
+      " run_id INTEGER NOT NULL REFERENCES runs(run_id),"
+      " host_id INTEGER NOT NULL, energy_kwh REAL NOT NULL,"
+      " up_seconds REAL NOT NULL, off_seconds REAL NOT NULL,"
+      " served_core_hours REAL NOT NULL, unserved_core_hours REAL NOT NULL,"
+      " PRIMARY KEY (run_id, host_id));"
+      "CREATE TABLE IF NOT EXISTS decisions ("
+      " run_id INTEGER NOT NULL REFERENCES runs(run_id),"
+      " decision_id INTEGER NOT NULL, time_ns INTEGER NOT NULL,"
+      " vm TEXT NOT NULL, kind TEXT NOT NULL, source TEXT, chosen TEXT,"
+      " PRIMARY KEY (run_id, decision_id));"
+      "CREATE TABLE IF NOT EXISTS decision_hosts ("
+      " run_id INTEGER NOT NULL REFERENCES runs(run_id),"
+      " decision_id INTEGER NOT NULL, host TEXT NOT NULL, filter TEXT,"
+      " total INTEGER, weights TEXT);"
       "CREATE INDEX IF NOT EXISTS events_run ON events (run_id, time_ns);"
       "CREATE INDEX IF NOT EXISTS host_samples_run"
       " ON host_samples (run_id, host_id, time_ns);"
@@ -98,6 +126,7 @@ struct _HerdResults
   char *path;
   sqlite3_stmt *stmt[STMT_LAST];
   gint64 run_id;
+  gint64 decisions;       /* decisions recorded in this run */
   int first_error;        /* first failed step of the run, SQLITE_OK if none */
   char *first_error_text;
 };
@@ -197,6 +226,7 @@ herd_results_begin_run (HerdResults *r, const HerdRunInfo *info,
       return -1;
     }
   r->run_id = sqlite3_last_insert_rowid (r->db);
+  r->decisions = 0;
   r->first_error = SQLITE_OK;
   g_clear_pointer (&r->first_error_text, g_free);
   return r->run_id;
@@ -325,6 +355,89 @@ herd_results_add_migration (HerdResults *r, const HerdMigrationRecord *rec,
                      SQLITE_STATIC);
   sqlite3_bind_text (s, 17, rec->why, -1, SQLITE_TRANSIENT);
   step (r, s);
+}
+
+void
+herd_results_add_host_totals (HerdResults *r, guint32 host, double energy_kwh,
+                              double up_seconds, double off_seconds,
+                              double served_core_hours,
+                              double unserved_core_hours)
+{
+  sqlite3_stmt *s = r->stmt[STMT_HOST_TOTALS];
+  sqlite3_bind_int64 (s, 1, r->run_id);
+  sqlite3_bind_int64 (s, 2, host);
+  sqlite3_bind_double (s, 3, energy_kwh);
+  sqlite3_bind_double (s, 4, up_seconds);
+  sqlite3_bind_double (s, 5, off_seconds);
+  sqlite3_bind_double (s, 6, served_core_hours);
+  sqlite3_bind_double (s, 7, unserved_core_hours);
+  step (r, s);
+}
+
+void
+herd_results_format_weights (const HerdPlacementTrace *trace,
+                             const HerdPlacementHost *host, GString *out)
+{
+  g_string_truncate (out, 0);
+  for (guint w = 0; w < HERD_WEIGHT_LAST; w++)
+    if (trace->applied & (1u << w))
+      g_string_append_printf (out, "%s%s=%" G_GINT64_FORMAT "/%u",
+                              out->len > 0 ? " " : "",
+                              herd_weight_name ((HerdWeightKind) w),
+                              host->score[w], host->rank[w]);
+}
+
+static void
+bind_host_name (sqlite3_stmt *s, int col, const HerdModel *model, HerdId id)
+{
+  if (id == HERD_ID_NONE)
+    sqlite3_bind_null (s, col);
+  else
+    sqlite3_bind_text (s, col, herd_model_host (model, id)->name, -1,
+                       SQLITE_STATIC);
+}
+
+void
+herd_results_add_decision (HerdResults *r, const HerdModel *model,
+                           const HerdDecision *d)
+{
+  gint64 id = ++r->decisions;
+  sqlite3_stmt *s = r->stmt[STMT_DECISION];
+  sqlite3_bind_int64 (s, 1, r->run_id);
+  sqlite3_bind_int64 (s, 2, id);
+  sqlite3_bind_int64 (s, 3, d->time);
+  sqlite3_bind_text (s, 4, herd_model_vm (model, d->vm)->name, -1,
+                     SQLITE_STATIC);
+  sqlite3_bind_text (s, 5, d->kind, -1, SQLITE_STATIC);
+  bind_host_name (s, 6, model, d->source);
+  bind_host_name (s, 7, model, d->trace->chosen);
+  step (r, s);
+
+  g_autoptr (GString) w = g_string_new (NULL);
+  s = r->stmt[STMT_DECISION_HOST];
+  for (guint i = 0; i < d->trace->hosts->len; i++)
+    {
+      const HerdPlacementHost *ph
+          = &g_array_index (d->trace->hosts, HerdPlacementHost, i);
+      sqlite3_bind_int64 (s, 1, r->run_id);
+      sqlite3_bind_int64 (s, 2, id);
+      bind_host_name (s, 3, model, ph->host);
+      if (ph->rejected_by != HERD_FILTER_NONE)
+        {
+          sqlite3_bind_text (s, 4, herd_filter_name (ph->rejected_by), -1,
+                             SQLITE_STATIC);
+          sqlite3_bind_null (s, 5);
+          sqlite3_bind_null (s, 6);
+        }
+      else
+        {
+          herd_results_format_weights (d->trace, ph, w);
+          sqlite3_bind_null (s, 4);
+          sqlite3_bind_int64 (s, 5, (sqlite3_int64) ph->total);
+          sqlite3_bind_text (s, 6, w->str, -1, SQLITE_TRANSIENT);
+        }
+      step (r, s);
+    }
 }
 
 void

@@ -62,6 +62,19 @@ void herd_results_add_migration (HerdResults *results,
                                  const HerdMigrationRecord *record,
                                  const char *vm, const char *source,
                                  const char *destination);
+void herd_results_add_host_totals (HerdResults *results, guint32 host,
+                                   double energy_kwh, double up_seconds,
+                                   double off_seconds,
+                                   double served_core_hours,
+                                   double unserved_core_hours);
+/* A placement decision: one row, and one per host of the cluster. */
+void herd_results_add_decision (HerdResults *results, const HerdModel *model,
+                                const HerdDecision *decision);
+/* "EvenCpu=2500/3 EvenMemory=-56000/2": score/rank of each weight that
+ * applied to the decision (shared with the --explain table). */
+void herd_results_format_weights (const HerdPlacementTrace *trace,
+                                  const HerdPlacementHost *host,
+                                  GString *out);
 void herd_results_add_summary (HerdResults *results, const char *metric,
                                double value);
 /* Commits the run (FALSE + error if any row failed to be written). */

@@ -268,6 +268,17 @@ summarise (Run *run, HerdRunSummary *sum)
                     + sum->migrations_failed;
   mean_p95 (run->migration_s, &sum->migration_mean_s, &sum->migration_p95_s);
   mean_p95 (run->downtime_ms, &sum->downtime_mean_ms, &sum->downtime_p95_ms);
+  sum->balancing_migrations = stats->balancing_migrations;
+  sum->affinity_repairs = stats->affinity_repairs;
+  sum->ha_checks = stats->ha_checks;
+  sum->ha_checks_failed = stats->ha_checks_failed;
+  sum->ha_unsafe_seconds = herd_time_to_seconds (stats->ha_unsafe_time);
+  sum->hosts_powered_off = stats->hosts_powered_off;
+  sum->hosts_powered_on = stats->hosts_powered_on;
+  HerdTime off = 0;
+  for (HerdId id = 0; id < herd_world_n_hosts (run->world); id++)
+    off += herd_world_host (run->world, id)->off_ns;
+  sum->powered_off_host_hours = herd_time_to_seconds (off) / 3600.0;
 }
 
 static void
@@ -309,12 +320,60 @@ write_summary (HerdResults *r, const HerdRunSummary *sum, HerdAudit *audit)
                             sum->migration_p95_s);
   herd_results_add_summary (r, "downtime_mean_ms", sum->downtime_mean_ms);
   herd_results_add_summary (r, "downtime_p95_ms", sum->downtime_p95_ms);
+  herd_results_add_summary (r, "balancing_migrations",
+                            (double) sum->balancing_migrations);
+  herd_results_add_summary (r, "affinity_repairs",
+                            (double) sum->affinity_repairs);
+  herd_results_add_summary (r, "ha_checks", (double) sum->ha_checks);
+  herd_results_add_summary (r, "ha_checks_failed",
+                            (double) sum->ha_checks_failed);
+  herd_results_add_summary (r, "ha_unsafe_seconds", sum->ha_unsafe_seconds);
+  herd_results_add_summary (r, "hosts_powered_off",
+                            (double) sum->hosts_powered_off);
+  herd_results_add_summary (r, "hosts_powered_on",
+                            (double) sum->hosts_powered_on);
+  herd_results_add_summary (r, "powered_off_host_hours",
+                            sum->powered_off_host_hours);
   for (int t = 0; t < HERD_AUDIT_LAST; t++)
     {
       g_autofree char *key = g_strdup_printf (
           "audit.%s", herd_audit_info ((HerdAuditType) t)->name);
       herd_results_add_summary (r, key, (double) sum->audit_counts[t]);
     }
+}
+
+static void
+record_host_totals (Run *run)
+{
+  for (HerdId id = 0; id < herd_world_n_hosts (run->world); id++)
+    {
+      const HerdSimHost *h = herd_world_host (run->world, id);
+      herd_results_add_host_totals (
+          run->results, id, h->energy_j / 3.6e6,
+          herd_time_to_seconds (h->up_ns), herd_time_to_seconds (h->off_ns),
+          h->served_mc_s / 3.6e6, h->unserved_mc_s / 3.6e6);
+    }
+}
+
+static gboolean
+decision_wanted (HerdId vm, gpointer user_data)
+{
+  Run *run = user_data;
+  return run->options->record_decisions
+         || (run->options->decision_wants != NULL
+             && run->options->decision_wants (vm,
+                                              run->options->decision_data));
+}
+
+static void
+decision_made (const HerdDecision *d, gpointer user_data)
+{
+  Run *run = user_data;
+  if (run->options->record_decisions && run->results != NULL)
+    herd_results_add_decision (run->results, run->model, d);
+  if (run->options->decision_wants != NULL
+      && run->options->decision_wants (d->vm, run->options->decision_data))
+    run->options->decision_sink (d, run->options->decision_data);
 }
 
 static void
@@ -385,6 +444,10 @@ herd_run_simulation (HerdScenario *scenario, const HerdRunOptions *options,
   run.migration_s = g_array_new (FALSE, FALSE, sizeof (double));
   run.downtime_ms = g_array_new (FALSE, FALSE, sizeof (double));
   herd_manager_set_migration_sink (manager, migration_ended, &run);
+  if (options->decision_wants != NULL
+      || (options->record_decisions && results != NULL))
+    herd_manager_set_decision_sink (manager, decision_wanted, decision_made,
+                                    &run);
 
   if (!herd_manager_start (manager, error))
     {
@@ -402,6 +465,7 @@ herd_run_simulation (HerdScenario *scenario, const HerdRunOptions *options,
     }
 
   herd_engine_run (engine, until, options->progress, options->progress_data);
+  herd_manager_finish (manager);
   herd_world_finish (world);
   summarise (&run, summary);
   for (int t = 0; t < HERD_AUDIT_LAST; t++)
@@ -417,6 +481,7 @@ herd_run_simulation (HerdScenario *scenario, const HerdRunOptions *options,
   g_clear_pointer (&driver, herd_driver_free);
   if (results != NULL)
     {
+      record_host_totals (&run);
       write_summary (results, summary, audit);
       if (!herd_results_end_run (results, error))
         return FALSE;

@@ -40,6 +40,10 @@ typedef struct
   gpointer progress_data;
   HerdMigrationSinkFunc migration_sink; /* also sees every migration */
   gpointer migration_sink_data;
+  gboolean record_decisions;  /* every placement decision into the db */
+  HerdDecisionWantsFunc decision_wants; /* decisions for the caller */
+  HerdDecisionSinkFunc decision_sink;
+  gpointer decision_data;
 } HerdRunOptions;
 
 typedef struct
@@ -63,6 +67,12 @@ typedef struct
   guint64 migrations_failed;   /* reported by the backend */
   double migration_mean_s, migration_p95_s;       /* of those done */
   double downtime_mean_ms, downtime_p95_ms;       /* of those done */
+  guint64 balancing_migrations;
+  guint64 affinity_repairs;
+  guint64 ha_checks, ha_checks_failed;
+  double ha_unsafe_seconds;
+  guint64 hosts_powered_off, hosts_powered_on;
+  double powered_off_host_hours;
   guint64 audit_counts[HERD_AUDIT_LAST];
   gint64 run_id;               /* in the results database, or -1 */
 } HerdRunSummary;

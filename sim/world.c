@@ -30,6 +30,8 @@ herd_world_new (const HerdScenario *scenario, HerdEngine *engine,
       h->power_idle_w = group->power_idle_w;
       h->power_max_w = group->power_max_w;
       h->nic_bandwidth = def->nic_bandwidth;
+      h->boot_time = group->boot_time;
+      h->has_fence_agent = g_strcmp0 (group->fence_agent, "none") != 0;
     }
   w->migrations = g_ptr_array_new ();
 
@@ -139,6 +141,10 @@ herd_world_vm (HerdWorld *world, HerdId vm)
 void
 herd_world_host_integrate (HerdSimHost *h, HerdTime now)
 {
+  if (h->booting && now > h->since)
+    h->energy_j += h->power_max_w * herd_time_to_seconds (now - h->since);
+  else if (!h->up && now > h->since)
+    h->off_ns += now - h->since;
   if (h->up && now > h->since)
     {
       HerdTime dt = now - h->since;
@@ -365,16 +371,14 @@ herd_world_vm_stop (HerdWorld *world, HerdId host, HerdId vm, GError **error)
   return TRUE;
 }
 
-void
-herd_world_host_crash (HerdWorld *world, HerdId host)
+/* The host stops: migrations through it fail, its VMs die. */
+static void
+host_stops (HerdWorld *world, HerdId host)
 {
   HerdSimHost *h = herd_world_host_at (world, host);
-  if (!h->up)
-    return;
   herd_world_host_integrate (h, world->engine->now);
   h->up = FALSE;
-  if (world->observer != NULL && world->observer->host_unreachable != NULL)
-    world->observer->host_unreachable (world->observer_ctx, host);
+  h->booting = FALSE;
   herd_world_migrations_host_crashed (world, host);
   for (guint i = 0; i < world->vms->len; i++)
     {
@@ -390,6 +394,86 @@ herd_world_host_crash (HerdWorld *world, HerdId host)
   h->demand_mc = 0;
   h->mem_used_mib = 0;
   h->vm_count = 0;
+}
+
+void
+herd_world_host_crash (HerdWorld *world, HerdId host)
+{
+  if (!herd_world_host_at (world, host)->up)
+    return;
+  if (world->observer != NULL && world->observer->host_unreachable != NULL)
+    world->observer->host_unreachable (world->observer_ctx, host);
+  host_stops (world, host);
+}
+
+static void
+report_power (HerdWorld *w, HerdId host, gboolean on)
+{
+  if (w->observer != NULL && w->observer->power_done != NULL)
+    w->observer->power_done (w->observer_ctx, host, on, TRUE);
+}
+
+static void
+powered_off (gpointer ctx, guint64 arg)
+{
+  report_power (ctx, (HerdId) arg, FALSE);
+}
+
+static void
+booted (gpointer ctx, guint64 arg)
+{
+  HerdWorld *w = ctx;
+  HerdSimHost *h = herd_world_host_at (w, (HerdId) arg);
+  if (!h->booting)
+    return;
+  herd_world_host_integrate (h, w->engine->now);
+  h->booting = FALSE;
+  h->up = TRUE;
+  if (w->observer != NULL && w->observer->host_reachable != NULL)
+    w->observer->host_reachable (w->observer_ctx, (HerdId) arg);
+}
+
+static void
+power_on_acknowledged (gpointer ctx, guint64 arg)
+{
+  report_power (ctx, (HerdId) arg, TRUE);
+}
+
+gboolean
+herd_world_host_power (HerdWorld *world, HerdId host, gboolean on,
+                       GError **error)
+{
+  HerdSimHost *h = herd_world_host_at (world, host);
+  HerdTime now = world->engine->now;
+  if (!h->has_fence_agent)
+    {
+      g_set_error (error, HERD_WORLD_ERROR, WORLD_ERROR_STATE,
+                   "host %u has no fence agent", host);
+      return FALSE;
+    }
+  if (!on)
+    {
+      if (h->up || h->booting)
+        host_stops (world, host);
+      herd_engine_at (world->engine, now, powered_off, world, host);
+      return TRUE;
+    }
+  if (!h->up && !h->booting)
+    {
+      herd_world_host_integrate (h, now);
+      h->booting = TRUE;
+      herd_engine_at (world->engine, now + h->boot_time, booted, world,
+                      host);
+    }
+  herd_engine_at (world->engine, now, power_on_acknowledged, world, host);
+  return TRUE;
+}
+
+gboolean
+herd_world_host_powered (HerdWorld *world, HerdId host)
+{
+  const HerdSimHost *h = herd_world_host_at (world, host);
+  return h->up || h->booting;
 }
 
 gint64

@@ -48,6 +48,7 @@ typedef struct
   void (*migration_done) (gpointer ctx, HerdId vm,
                           const HerdSimMigrationStats *stats);
   void (*migration_failed) (gpointer ctx, HerdId vm, const char *reason);
+  void (*power_done) (gpointer ctx, HerdId host, gboolean on, gboolean ok);
   void (*host_stats) (gpointer ctx, HerdId host, gint64 cpu_used_mc,
                       gint64 mem_free_mib, guint32 vm_count);
   void (*vm_state) (gpointer ctx, HerdId vm, HerdId host,
@@ -73,6 +74,10 @@ typedef struct
   double energy_j;
   double load_max;          /* highest served/capacity seen at a step */
   gint64 nic_bandwidth;     /* bytes/s each way (full duplex) */
+  HerdTime boot_time;       /* power on to reachable */
+  gboolean booting;         /* powered on, not up yet (draws power_max) */
+  gboolean has_fence_agent;
+  HerdTime off_ns;          /* time spent powered off */
   guint32 migrations_out;   /* migrations sending from here */
   guint32 migrations_in;    /* migrations receiving here */
 } HerdSimHost;
@@ -121,6 +126,14 @@ gboolean herd_world_vm_start (HerdWorld *world, HerdId host, HerdId vm,
                               GError **error);
 gboolean herd_world_vm_stop (HerdWorld *world, HerdId host, HerdId vm,
                              GError **error);
+/* Power management through the host's fence agent: off stops the host
+ * at once (its VMs die); on boots it (boot_time at power_max) and it
+ * becomes reachable.  The answer comes through power_done. */
+gboolean herd_world_host_power (HerdWorld *world, HerdId host, gboolean on,
+                                GError **error);
+/* Whether the host is powered (booting or up). */
+gboolean herd_world_host_powered (HerdWorld *world, HerdId host);
+
 /* A host crashes: it stops at once; the VMs on it die; migrations into it
  * fail (their VMs stay on their sources); migrations out of it fail and
  * their VMs are lost.  The manager hears of it as the host becoming

@@ -127,11 +127,11 @@ test_memory_physical_boundary (void)
   h1->pending_mem_mib = 1000;
   h2->mem_free_mib = need - 1;
   guint32 rejected[HERD_FILTER_LAST];
-  CU_ASSERT_EQUAL (herd_scheduler_place (s, 0, HERD_ID_NONE, rejected, NULL),
+  CU_ASSERT_EQUAL (herd_scheduler_place (s, 0, HERD_ID_NONE, NULL, rejected, NULL),
                    0);
   CU_ASSERT_EQUAL (rejected[HERD_FILTER_MEMORY], 1);
   h1->pending_mem_mib = 1001;
-  CU_ASSERT_EQUAL (herd_scheduler_place (s, 0, HERD_ID_NONE, rejected, NULL),
+  CU_ASSERT_EQUAL (herd_scheduler_place (s, 0, HERD_ID_NONE, NULL, rejected, NULL),
                    HERD_ID_NONE);
   CU_ASSERT_EQUAL (rejected[HERD_FILTER_MEMORY], 2);
 }
@@ -149,16 +149,16 @@ test_memory_overcommit (void)
       gint64 ceiling = 65536 * (gint64) pct / 100 - 1024;
       h->committed_mem_mib = ceiling - need;
       CU_ASSERT_EQUAL (
-          herd_scheduler_place (s, 0, HERD_ID_NONE, NULL, NULL), 0);
+          herd_scheduler_place (s, 0, HERD_ID_NONE, NULL, NULL, NULL), 0);
       h->committed_mem_mib = ceiling - need + 1;
       CU_ASSERT_EQUAL (
-          herd_scheduler_place (s, 0, HERD_ID_NONE, NULL, NULL),
+          herd_scheduler_place (s, 0, HERD_ID_NONE, NULL, NULL, NULL),
           HERD_ID_NONE);
       /* Pending counts like committed. */
       h->committed_mem_mib = ceiling - need - 10;
       h->pending_mem_mib = 11;
       CU_ASSERT_EQUAL (
-          herd_scheduler_place (s, 0, HERD_ID_NONE, NULL, NULL),
+          herd_scheduler_place (s, 0, HERD_ID_NONE, NULL, NULL, NULL),
           HERD_ID_NONE);
     }
 }
@@ -174,7 +174,7 @@ test_cpu_and_status_filters (void)
   HerdPlacementTrace trace;
   herd_placement_trace_init (&trace);
   CU_ASSERT_EQUAL (
-      herd_scheduler_place (s, 0, HERD_ID_NONE, rejected, &trace), 2);
+      herd_scheduler_place (s, 0, HERD_ID_NONE, NULL, rejected, &trace), 2);
   CU_ASSERT_EQUAL (rejected[HERD_FILTER_CPU], 1);
   CU_ASSERT_EQUAL (rejected[HERD_FILTER_STATUS], 1);
   CU_ASSERT_EQUAL (trace.hosts->len, 3);
@@ -189,7 +189,7 @@ test_cpu_and_status_filters (void)
       HERD_FILTER_NONE);
   CU_ASSERT_EQUAL (trace.chosen, 2);
   /* A migration never lands on its source. */
-  CU_ASSERT_EQUAL (herd_scheduler_place (s, 0, 2, rejected, NULL),
+  CU_ASSERT_EQUAL (herd_scheduler_place (s, 0, 2, NULL, rejected, NULL),
                    HERD_ID_NONE);
   CU_ASSERT_EQUAL (rejected[HERD_FILTER_MIGRATION], 1);
   herd_placement_trace_clear (&trace);
@@ -209,7 +209,7 @@ test_even_weights (void)
   herd_model_host (m, 2)->mem_free_mib = 40000;
   HerdPlacementTrace trace;
   herd_placement_trace_init (&trace);
-  CU_ASSERT_EQUAL (herd_scheduler_place (s, 0, HERD_ID_NONE, NULL, &trace),
+  CU_ASSERT_EQUAL (herd_scheduler_place (s, 0, HERD_ID_NONE, NULL, NULL, &trace),
                    1);
   HerdPlacementHost *p = (HerdPlacementHost *) trace.hosts->data;
   CU_ASSERT_EQUAL (p[0].rank[HERD_WEIGHT_EVEN_CPU], 1);

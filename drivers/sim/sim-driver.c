@@ -164,12 +164,53 @@ static const HerdMigrationOps sim_migration = {
   .job_stats = sim_migration_job_stats,
 };
 
+/* Fencing: the world's power control.  status answers "on" or "off". */
+static void
+fence_status_done (gpointer ctx, guint64 arg)
+{
+  HerdDriver *drv = ctx;
+  HerdId host = (HerdId) arg;
+  gboolean on = herd_world_host_powered (world_of (drv), host);
+  herd_driver_emit_fence_done (drv, host, HERD_FENCE_STATUS, TRUE,
+                               on ? "on" : "off");
+}
+
+static gboolean
+sim_fence (HerdDriver *drv, HerdId proxy, HerdId target, guint agent,
+           HerdFenceAction action, GError **error)
+{
+  HerdWorld *world = world_of (drv);
+  switch (action)
+    {
+    case HERD_FENCE_STATUS:
+      herd_engine_at (herd_world_engine (world),
+                      herd_world_engine (world)->now, fence_status_done, drv,
+                      target);
+      return TRUE;
+    case HERD_FENCE_ON:
+      return herd_world_host_power (world, target, TRUE, error);
+    case HERD_FENCE_OFF:
+      return herd_world_host_power (world, target, FALSE, error);
+    case HERD_FENCE_REBOOT:
+      return herd_world_host_power (world, target, FALSE, error)
+             && herd_world_host_power (world, target, TRUE, error);
+    case HERD_FENCE_ACTION_LAST:
+      break;
+    }
+  g_assert_not_reached ();
+}
+
+static const HerdFenceOps sim_fencing = {
+  .fence = sim_fence,
+};
+
 static const HerdDriverClass sim_driver_class = {
   .name = "sim",
   .description = "the deterministic simulated cluster",
   .clock = &sim_clock,
   .hosts = &sim_hosts,
   .migration = &sim_migration,
+  .fencing = &sim_fencing,
 };
 
 /* World reports -> driver events. */
@@ -223,7 +264,16 @@ world_migration_failed (gpointer ctx, HerdId vm, const char *reason)
   herd_driver_emit_migration_failed (ctx, vm, reason);
 }
 
+static void
+world_power_done (gpointer ctx, HerdId host, gboolean on, gboolean ok)
+{
+  herd_driver_emit_fence_done (ctx, host,
+                               on ? HERD_FENCE_ON : HERD_FENCE_OFF, ok,
+                               on ? "on" : "off");
+}
+
 static const HerdWorldObserver world_observer = {
+  .power_done = world_power_done,
   .host_reachable = world_host_reachable,
   .host_unreachable = world_host_unreachable,
   .migration_progress = world_migration_progress,
