@@ -227,6 +227,275 @@ test_even_weights (void)
   herd_placement_trace_clear (&trace);
 }
 
+/* Rejection of host h (0-based) for VM vm by the full pipeline. */
+static HerdFilterKind
+rejected_by (HerdModel *m, HerdScheduler *s, HerdId vm, HerdId source,
+             guint h)
+{
+  HerdPlacementTrace trace;
+  herd_placement_trace_init (&trace);
+  herd_scheduler_place (s, vm, source, NULL, NULL, &trace);
+  HerdFilterKind f
+      = g_array_index (trace.hosts, HerdPlacementHost, h).rejected_by;
+  herd_placement_trace_clear (&trace);
+  return f;
+}
+
+static void
+test_cpu_overloaded (void)
+{
+  /* Over HighUtilization (80%) since t=100 s; CpuOverCommitDuration 5m:
+   * still allowed at 399 s, removed from 400 s. */
+  g_autoptr (HerdModel) m = make_model (2, 100);
+  g_autoptr (HerdScheduler) s = herd_scheduler_new (m);
+  HerdHost *h = herd_model_host (m, 0);
+  h->cpu_used_mc = 14000; /* 87.5% of 16 cores */
+  h->cpu_over_since = HERD_SEC (100);
+  herd_scheduler_set_now (s, HERD_SEC (399));
+  CU_ASSERT_EQUAL (rejected_by (m, s, 0, HERD_ID_NONE, 0), HERD_FILTER_NONE);
+  herd_scheduler_set_now (s, HERD_SEC (400));
+  CU_ASSERT_EQUAL (rejected_by (m, s, 0, HERD_ID_NONE, 0),
+                   HERD_FILTER_CPU_OVERLOADED);
+  /* ovirt-4.5's 2 minutes, as a cluster parameter. */
+  herd_model_cluster (m, 0)->policy_params.cpu_overcommit_duration
+      = HERD_MIN (2);
+  herd_scheduler_set_now (s, HERD_SEC (220));
+  CU_ASSERT_EQUAL (rejected_by (m, s, 0, HERD_ID_NONE, 0),
+                   HERD_FILTER_CPU_OVERLOADED);
+}
+
+static void
+test_pin_to_host (void)
+{
+  g_autoptr (HerdModel) m = make_model (3, 100);
+  g_autoptr (HerdScheduler) s = herd_scheduler_new (m);
+  const HerdId pins[] = { 2, 1 };
+  herd_id_list_set (&herd_model_vm (m, 0)->pinned_to, pins, 2);
+  CU_ASSERT_EQUAL (rejected_by (m, s, 0, HERD_ID_NONE, 0),
+                   HERD_FILTER_PIN_TO_HOST);
+  CU_ASSERT_EQUAL (rejected_by (m, s, 0, HERD_ID_NONE, 1), HERD_FILTER_NONE);
+  CU_ASSERT_EQUAL (herd_scheduler_place (s, 0, HERD_ID_NONE, NULL, NULL,
+                                         NULL),
+                   1);
+}
+
+/* Adds VM name (running on host, or not running) and returns its id. */
+static HerdId
+add_vm (HerdModel *m, const char *name, HerdId host)
+{
+  HerdVm *vm = herd_model_add_vm (m, name, 0);
+  vm->vcpus = 1;
+  vm->memory_mib = 1024;
+  if (host != HERD_ID_NONE)
+    {
+      vm->host = host;
+      vm->status = HERD_VM_UP;
+      vm->committed = TRUE;
+      herd_model_host (m, host)->vm_count++;
+    }
+  return vm->id;
+}
+
+static void
+add_group (HerdModel *m, const char *name, const HerdId *vms, guint n_vms,
+           HerdAffinityRule vm_rule, gboolean vm_enforcing,
+           const HerdId *hosts, guint n_hosts, HerdAffinityRule host_rule,
+           gboolean host_enforcing)
+{
+  HerdAffinityGroup *g = herd_model_add_affinity_group (m, name, 0, vms,
+                                                        n_vms, hosts, n_hosts);
+  g->vm_rule = vm_rule;
+  g->vm_enforcing = vm_enforcing;
+  g->host_rule = host_rule;
+  g->host_enforcing = host_enforcing;
+}
+
+static void
+test_hard_vm_affinity (void)
+{
+  /* Positive: the new member must join the running one on h-2. */
+  g_autoptr (HerdModel) m = make_model (3, 100);
+  g_autoptr (HerdScheduler) s = herd_scheduler_new (m);
+  HerdId a = add_vm (m, "a", 1);
+  HerdId pos[] = { 0, a };
+  add_group (m, "together", pos, 2, HERD_AFFINITY_POSITIVE, TRUE, NULL, 0,
+             HERD_AFFINITY_NONE, FALSE);
+  CU_ASSERT_EQUAL (rejected_by (m, s, 0, HERD_ID_NONE, 0),
+                   HERD_FILTER_VM_AFFINITY);
+  CU_ASSERT_EQUAL (herd_scheduler_place (s, 0, HERD_ID_NONE, NULL, NULL,
+                                         NULL),
+                   1);
+
+  /* Negative: never with a member; b on h-1, c on h-3: only h-2 left. */
+  g_autoptr (HerdModel) n = make_model (3, 100);
+  g_autoptr (HerdScheduler) t = herd_scheduler_new (n);
+  HerdId b = add_vm (n, "b", 0), c = add_vm (n, "c", 2);
+  HerdId neg[] = { 0, b, c };
+  add_group (n, "apart", neg, 3, HERD_AFFINITY_NEGATIVE, TRUE, NULL, 0,
+             HERD_AFFINITY_NONE, FALSE);
+  CU_ASSERT_EQUAL (rejected_by (n, t, 0, HERD_ID_NONE, 0),
+                   HERD_FILTER_VM_AFFINITY);
+  CU_ASSERT_EQUAL (rejected_by (n, t, 0, HERD_ID_NONE, 2),
+                   HERD_FILTER_VM_AFFINITY);
+  CU_ASSERT_EQUAL (herd_scheduler_place (t, 0, HERD_ID_NONE, NULL, NULL,
+                                         NULL),
+                   1);
+  /* A member that is down does not count. */
+  herd_model_vm (n, b)->status = HERD_VM_DOWN;
+  CU_ASSERT_EQUAL (rejected_by (n, t, 0, HERD_ID_NONE, 0), HERD_FILTER_NONE);
+}
+
+static void
+test_hard_host_affinity (void)
+{
+  g_autoptr (HerdModel) m = make_model (3, 100);
+  g_autoptr (HerdScheduler) s = herd_scheduler_new (m);
+  HerdId other = add_vm (m, "x", HERD_ID_NONE);
+  HerdId vms[] = { 0, other };
+  HerdId hosts[] = { 0 };
+  add_group (m, "not-h1", vms, 2, HERD_AFFINITY_NONE, FALSE, hosts, 1,
+             HERD_AFFINITY_NEGATIVE, TRUE);
+  CU_ASSERT_EQUAL (rejected_by (m, s, 0, HERD_ID_NONE, 0),
+                   HERD_FILTER_HOST_AFFINITY);
+  CU_ASSERT_EQUAL (rejected_by (m, s, 0, HERD_ID_NONE, 1), HERD_FILTER_NONE);
+  herd_model_affinity_group (m, 0)->host_rule = HERD_AFFINITY_POSITIVE;
+  CU_ASSERT_EQUAL (rejected_by (m, s, 0, HERD_ID_NONE, 0), HERD_FILTER_NONE);
+  CU_ASSERT_EQUAL (rejected_by (m, s, 0, HERD_ID_NONE, 1),
+                   HERD_FILTER_HOST_AFFINITY);
+}
+
+static void
+test_network (void)
+{
+  /* Required network (bit 0) down on h-1; the VM's vNIC network (bit 1)
+   * missing on h-2; h-3 has both. */
+  g_autoptr (HerdModel) m = make_model (3, 100);
+  g_autoptr (HerdScheduler) s = herd_scheduler_new (m);
+  herd_model_cluster (m, 0)->required_networks = 1;
+  herd_model_vm (m, 0)->networks = 2;
+  for (guint i = 0; i < 3; i++)
+    herd_model_host (m, i)->networks = 3;
+  herd_model_host (m, 0)->networks_down = 1;
+  herd_model_host (m, 1)->networks = 1;
+  CU_ASSERT_EQUAL (rejected_by (m, s, 0, HERD_ID_NONE, 0),
+                   HERD_FILTER_NETWORK);
+  CU_ASSERT_EQUAL (rejected_by (m, s, 0, HERD_ID_NONE, 1),
+                   HERD_FILTER_NETWORK);
+  CU_ASSERT_EQUAL (rejected_by (m, s, 0, HERD_ID_NONE, 2), HERD_FILTER_NONE);
+}
+
+static void
+test_cluster_maintenance (void)
+{
+  g_autoptr (HerdModel) m = make_model (1, 100);
+  g_autoptr (HerdScheduler) s = herd_scheduler_new (m);
+  herd_model_cluster (m, 0)->policy = HERD_POLICY_CLUSTER_MAINTENANCE;
+  CU_ASSERT_EQUAL (rejected_by (m, s, 0, HERD_ID_NONE, 0),
+                   HERD_FILTER_CLUSTER_MAINTENANCE);
+  herd_model_vm (m, 0)->ha = TRUE;
+  CU_ASSERT_EQUAL (rejected_by (m, s, 0, HERD_ID_NONE, 0), HERD_FILTER_NONE);
+}
+
+static void
+test_allowed_set (void)
+{
+  g_autoptr (HerdModel) m = make_model (3, 100);
+  g_autoptr (HerdScheduler) s = herd_scheduler_new (m);
+  const guint8 allowed[] = { 0, 0, 1 };
+  guint32 rejected[HERD_FILTER_LAST];
+  CU_ASSERT_EQUAL (herd_scheduler_place (s, 0, HERD_ID_NONE, allowed,
+                                         rejected, NULL),
+                   2);
+  CU_ASSERT_EQUAL (rejected[HERD_FILTER_ALLOWED], 2);
+}
+
+/* The winner among 3 identical hosts after tweaking one weight's input. */
+static HerdId
+winner (HerdModel *m)
+{
+  g_autoptr (HerdScheduler) s = herd_scheduler_new (m);
+  return herd_scheduler_place (s, 0, HERD_ID_NONE, NULL, NULL, NULL);
+}
+
+static void
+test_preferred_hosts_outweigh (void)
+{
+  /* x99 beats even CPU and memory together: h-3 is busy and full but
+   * preferred. */
+  g_autoptr (HerdModel) m = make_model (3, 100);
+  herd_model_host (m, 2)->cpu_used_mc = 12000;
+  herd_model_host (m, 2)->mem_free_mib = 20000;
+  const HerdId pref[] = { 2 };
+  herd_id_list_set (&herd_model_vm (m, 0)->preferred_hosts, pref, 1);
+  CU_ASSERT_EQUAL (winner (m), 2);
+}
+
+static void
+test_ha_reservation_weight (void)
+{
+  g_autoptr (HerdModel) m = make_model (3, 100);
+  herd_model_vm (m, 0)->ha = TRUE;
+  herd_model_host (m, 0)->ha_vm_count = 2;
+  herd_model_host (m, 1)->ha_vm_count = 1;
+  herd_model_host (m, 2)->ha_vm_count = 2;
+  /* Without the cluster switch the weight does not apply: h-1 (tie). */
+  CU_ASSERT_EQUAL (winner (m), 0);
+  herd_model_cluster (m, 0)->ha_reservation = TRUE;
+  CU_ASSERT_EQUAL (winner (m), 1);
+}
+
+static void
+test_soft_affinity_weights (void)
+{
+  /* Soft positive VM affinity pulls toward the member's host (x1, which
+   * still breaks the tie of equal hosts). */
+  g_autoptr (HerdModel) m = make_model (3, 100);
+  HerdId a = add_vm (m, "a", 2);
+  HerdId vms[] = { 0, a };
+  add_group (m, "soft", vms, 2, HERD_AFFINITY_POSITIVE, FALSE, NULL, 0,
+             HERD_AFFINITY_NONE, FALSE);
+  CU_ASSERT_EQUAL (winner (m), 2);
+
+  /* Soft VM-to-host (x20) outweighs even CPU (x2) and memory (x1). */
+  g_autoptr (HerdModel) n = make_model (3, 100);
+  herd_model_host (n, 1)->cpu_used_mc = 12000;
+  HerdId b = add_vm (n, "b", HERD_ID_NONE);
+  HerdId vms2[] = { 0, b };
+  HerdId hosts[] = { 1 };
+  add_group (n, "prefer-h2", vms2, 2, HERD_AFFINITY_NONE, FALSE, hosts, 1,
+             HERD_AFFINITY_POSITIVE, FALSE);
+  CU_ASSERT_EQUAL (winner (n), 1);
+}
+
+static void
+test_policy_weights (void)
+{
+  /* power_saving packs onto the busiest host under High; vm_evenly
+   * counts VMs; the SPM is avoided. */
+  g_autoptr (HerdModel) m = make_model (3, 100);
+  herd_model_host (m, 0)->cpu_used_mc = 4000;
+  herd_model_host (m, 1)->cpu_used_mc = 9000;
+  herd_model_host (m, 2)->cpu_used_mc = 13000; /* would pass 80% */
+  herd_model_cluster (m, 0)->policy = HERD_POLICY_POWER_SAVING;
+  CU_ASSERT_EQUAL (winner (m), 1);
+  herd_model_cluster (m, 0)->policy = HERD_POLICY_EVENLY_DISTRIBUTED;
+  CU_ASSERT_EQUAL (winner (m), 0);
+
+  g_autoptr (HerdModel) n = make_model (3, 100);
+  herd_model_cluster (n, 0)->policy = HERD_POLICY_VM_EVENLY_DISTRIBUTED;
+  herd_model_host (n, 0)->vm_count = 3;
+  herd_model_host (n, 1)->vm_count = 1;
+  herd_model_host (n, 2)->vm_count = 2;
+  CU_ASSERT_EQUAL (winner (n), 1);
+  /* The SPM counts SpmVmGrace (5) more. */
+  herd_model_datacenter (n, 0)->spm_host = 1;
+  CU_ASSERT_EQUAL (winner (n), 2);
+
+  g_autoptr (HerdModel) o = make_model (2, 100);
+  herd_model_datacenter (o, 0)->spm_host = 0;
+  CU_ASSERT_EQUAL (winner (o), 1);
+}
+
 static const HerdTestCase selector_cases[] = {
   { "worked example of behaviour.md", test_worked_example },
   { "ties go to the lowest host id", test_tie_lowest_index },
@@ -239,6 +508,17 @@ static const HerdTestCase filter_cases[] = {
   { "memory: overcommit ceiling", test_memory_overcommit },
   { "cpu, status and migration filters", test_cpu_and_status_filters },
   { "even cpu and memory weights", test_even_weights },
+  { "cpu-overloaded: HighUtilization for the duration", test_cpu_overloaded },
+  { "pin to host", test_pin_to_host },
+  { "hard VM affinity, positive and negative", test_hard_vm_affinity },
+  { "hard VM-to-host affinity", test_hard_host_affinity },
+  { "network: required and vNIC networks up", test_network },
+  { "cluster maintenance: only HA VMs start", test_cluster_maintenance },
+  { "allowed set (balancer destinations)", test_allowed_set },
+  { "preferred hosts (x99)", test_preferred_hosts_outweigh },
+  { "HA reservation weight", test_ha_reservation_weight },
+  { "soft VM and VM-to-host affinity", test_soft_affinity_weights },
+  { "policy weights: power saving, VM count, SPM", test_policy_weights },
   { NULL, NULL },
 };
 
