@@ -12,17 +12,21 @@
  *      keys, unknown keys; at least one datacenter and cluster.
  *   3. Values and references: every value is parsed strictly (core/units.h,
  *      sim/workload.h); names of datacenters, clusters, storage domains,
- *      hosts and VMs resolve against groups anywhere in the file; then
- *      cross-group checks (one master per datacenter, every VM group fits
- *      some host of its cluster, action and fault targets exist, a
- *      migration's destination is in its VM's cluster).  A check that needs
- *      a group whose own values failed is skipped, since that group's error
- *      is reported.
+ *      networks, hosts and VMs resolve against groups anywhere in the
+ *      file; then cross-group checks (one master per datacenter, at most
+ *      HERD_MAX_NETWORKS_PER_DC networks per datacenter, a host's and a
+ *      VM's networks are of its datacenter, every VM group fits some host
+ *      of its cluster, pinned and preferred hosts and the members of an
+ *      affinity group are in its cluster, action and fault targets exist,
+ *      a migration's destination is in its VM's cluster).  A check that
+ *      needs a group whose own values failed is skipped, since that
+ *      group's error is reported.  Host and VM ids are known here already
+ *      (see herd_sl_first_id), so lists of them are resolved to ids.
  *   4. Build: the model is filled kind by kind in dependency order
- *      (datacenters, clusters, storage, networks, hosts, VMs), each kind in
- *      file order, so an object's id is its group's index among its kind
- *      (times the count for hosts and VMs); then the actions and faults,
- *      each sorted by time.  Nothing can fail here.
+ *      (datacenters, clusters, storage, networks, hosts, VMs, affinity
+ *      groups), each kind in file order, so an object's id is its group's
+ *      index among its kind (times the count for hosts and VMs); then the
+ *      actions and faults, each sorted by time.  Nothing can fail here.
  * The profile ([scenario] or [defaults] profile = ...) is applied before
  * any [defaults] parameter or policy.NAME override, whatever the order of
  * the lines. */
@@ -45,6 +49,7 @@ typedef enum
   HERD_SL_STORAGE,
   HERD_SL_NETWORK,
   HERD_SL_VMS,
+  HERD_SL_AFFINITY,
   HERD_SL_ACTION,
   HERD_SL_FAULT,
   HERD_SL_FAULTS,
@@ -64,7 +69,7 @@ static const char *const herd_sl_cluster_keys[] = {
 static const char *const herd_sl_hosts_keys[] = {
   "cluster", "count", "cores", "threads", "memory", "swap",
   "reserved_memory", "nic", "spm_priority", "power_idle", "power_max",
-  "boot_time", "fence_agent", NULL
+  "boot_time", "fence_agent", "networks", NULL
 };
 static const char *const herd_sl_hosts_required[] = { "cores", "memory",
                                                       NULL };
@@ -79,10 +84,16 @@ static const char *const herd_sl_network_keys[] = {
 static const char *const herd_sl_vms_keys[] = {
   "cluster", "count", "vcpus", "memory", "guaranteed_memory", "disk", "ha",
   "priority", "cpu", "memory_used", "dirty_rate", "working_set",
-  "write_rate", "boot_time", "arrival", "lifetime", NULL
+  "write_rate", "boot_time", "arrival", "lifetime", "networks", "pinned_to",
+  "migratable", "preferred_hosts", NULL
 };
 static const char *const herd_sl_vms_required[] = { "vcpus", "memory",
                                                     NULL };
+static const char *const herd_sl_affinity_keys[] = {
+  "cluster", "vms", "vm_rule", "vm_enforcing", "hosts", "host_rule",
+  "host_enforcing", NULL
+};
+static const char *const herd_sl_affinity_required[] = { "vms", NULL };
 static const char *const herd_sl_action_keys[] = { "at", "kind", "target",
                                                    "host", "size", NULL };
 static const char *const herd_sl_action_required[] = { "at", "kind",
@@ -116,6 +127,8 @@ static const struct
   [HERD_SL_NETWORK] = { "network", TRUE, herd_sl_network_keys,
                         herd_sl_no_keys },
   [HERD_SL_VMS] = { "vms", TRUE, herd_sl_vms_keys, herd_sl_vms_required },
+  [HERD_SL_AFFINITY] = { "affinity", TRUE, herd_sl_affinity_keys,
+                         herd_sl_affinity_required },
   [HERD_SL_ACTION] = { "action", TRUE, herd_sl_action_keys,
                        herd_sl_action_required },
   [HERD_SL_FAULT] = { "fault", TRUE, herd_sl_fault_keys,
@@ -192,6 +205,9 @@ typedef struct
   GHashTable *key_lines; /* key -> line, lookups only */
   gboolean ok;           /* its values and references are valid */
   HerdId ref;            /* resolved datacenter or cluster index */
+  /* [hosts] and [vms]: networks = (NULL when absent), then their ids */
+  char **network_names;
+  GArray *network_ids;   /* HerdId, as listed */
   /* [cluster] */
   HerdPolicyKind policy;
   HerdPolicyParams policy_params;
@@ -224,6 +240,18 @@ typedef struct
   HerdDistribution arrival;
   gboolean has_lifetime;
   HerdDistribution lifetime;
+  gboolean migratable;
+  char **pinned_names;   /* pinned_to = (NULL when absent) */
+  char **preferred_names; /* preferred_hosts = (NULL when absent) */
+  GArray *pinned_ids;    /* HerdId of hosts, ascending, or NULL */
+  GArray *preferred_ids; /* HerdId of hosts, ascending, or NULL */
+  /* [affinity] */
+  char **vm_names;       /* vms = */
+  char **host_names;     /* hosts = (NULL when absent) */
+  GArray *vm_ids;        /* HerdId of VMs, ascending */
+  GArray *host_ids;      /* HerdId of hosts, ascending, or NULL */
+  HerdAffinityRule vm_rule, host_rule;
+  gboolean vm_enforcing, host_enforcing;
   /* [action] and [fault] */
   HerdTime at;                 /* ns from the start */
   HerdActionKind action;
@@ -266,6 +294,21 @@ herd_sl_group_free (gpointer p)
     g_array_unref (g->disks);
   g_free (g->target);
   g_free (g->host);
+  g_strfreev (g->network_names);
+  g_strfreev (g->pinned_names);
+  g_strfreev (g->preferred_names);
+  g_strfreev (g->vm_names);
+  g_strfreev (g->host_names);
+  if (g->network_ids != NULL)
+    g_array_unref (g->network_ids);
+  if (g->pinned_ids != NULL)
+    g_array_unref (g->pinned_ids);
+  if (g->preferred_ids != NULL)
+    g_array_unref (g->preferred_ids);
+  if (g->vm_ids != NULL)
+    g_array_unref (g->vm_ids);
+  if (g->host_ids != NULL)
+    g_array_unref (g->host_ids);
   g_free (g);
 }
 
@@ -921,6 +964,48 @@ herd_sl_read_choice (HerdSlLoader *l, HerdSlGroup *g, const char *key,
   return FALSE;
 }
 
+/* key = NAME, NAME, ... into *out, each name stripped: NULL when the key
+ * is absent, an empty list when its value is empty.  what says what the
+ * names are, for the message. */
+static gboolean
+herd_sl_read_names (HerdSlLoader *l, HerdSlGroup *g, const char *key,
+                    const char *what, char ***out)
+{
+  g_autofree char *value = herd_sl_value (l, g, key);
+  *out = NULL;
+  if (value == NULL)
+    return TRUE;
+  g_auto (GStrv) items = g_strsplit (value, ",", -1);
+  for (guint i = 0; items[i] != NULL; i++)
+    {
+      char *item = g_strstrip (items[i]);
+      g_autofree char *why = NULL;
+      if (*item == '\0')
+        why = g_strdup_printf ("name %u is empty", i + 1);
+      else if (!herd_sl_is_name (item))
+        {
+          g_autofree char *qitem = g_strescape (item, NULL);
+          why = g_strdup_printf ("\"%s\" is not a name", qitem);
+        }
+      if (why != NULL)
+        {
+          g_autofree char *quoted = g_strescape (value, NULL);
+          herd_sl_fail_key (l, g, key,
+                            "expected a comma-separated list of %s, got "
+                            "\"%s\" (%s)", what, quoted, why);
+          return FALSE;
+        }
+    }
+  *out = g_steal_pointer (&items);
+  return TRUE;
+}
+
+#define HERD_SL_NETWORK_NAMES "network names such as ovirtmgmt, display"
+#define HERD_SL_HOST_REFS                                                   \
+  "hosts (h-3) and [hosts NAME] groups (h: all of its hosts)"
+#define HERD_SL_VM_REFS                                                     \
+  "VMs (web-3) and [vms NAME] groups (web: all of its VMs)"
+
 /* The profile named in g: *set says whether g names a valid one. */
 static gboolean
 herd_sl_read_profile (HerdSlLoader *l, HerdSlGroup *g, gboolean *set,
@@ -1138,6 +1223,8 @@ herd_sl_parse_hosts (HerdSlLoader *l, HerdSlGroup *g)
   else
     g->fence_agent = agent != NULL ? g_steal_pointer (&agent)
                                    : g_strdup ("none");
+  herd_sl_read_names (l, g, "networks", HERD_SL_NETWORK_NAMES,
+                      &g->network_names);
 }
 
 static void
@@ -1332,6 +1419,82 @@ herd_sl_parse_vms (HerdSlLoader *l, HerdSlGroup *g)
       else
         herd_sl_fail_key (l, g, "lifetime", "%s", local->message);
     }
+
+  herd_sl_read_names (l, g, "networks", HERD_SL_NETWORK_NAMES,
+                      &g->network_names);
+  herd_sl_read_names (l, g, "pinned_to", HERD_SL_HOST_REFS,
+                      &g->pinned_names);
+  herd_sl_read_boolean (l, g, "migratable", TRUE, &g->migratable);
+  herd_sl_read_names (l, g, "preferred_hosts", HERD_SL_HOST_REFS,
+                      &g->preferred_names);
+}
+
+/* A rule key (vm_rule, host_rule) and its enforcing key; enforcing is
+ * only for a rule other than none. */
+static gboolean
+herd_sl_read_rule (HerdSlLoader *l, HerdSlGroup *g, const char *key,
+                   const char *enforcing_key, HerdAffinityRule *rule,
+                   gboolean *enforcing)
+{
+  const char *names[HERD_AFFINITY_LAST];
+  for (int r = 0; r < HERD_AFFINITY_LAST; r++)
+    names[r] = herd_affinity_rule_name ((HerdAffinityRule) r);
+  int v;
+  gboolean ok = herd_sl_read_choice (l, g, key, names, HERD_AFFINITY_LAST,
+                                     HERD_AFFINITY_NONE, &v);
+  *rule = (HerdAffinityRule) v;
+  if (!herd_sl_read_boolean (l, g, enforcing_key, FALSE, enforcing))
+    return FALSE;
+  g_autofree char *value = herd_sl_value (l, g, enforcing_key);
+  if (ok && *rule == HERD_AFFINITY_NONE && value != NULL)
+    {
+      g_autofree char *expected = g_strdup_printf (
+          "no %s with %s = none (it says whether that rule is hard)",
+          enforcing_key, key);
+      herd_sl_fail_expected (l, g, enforcing_key, expected, value);
+      return FALSE;
+    }
+  return ok;
+}
+
+/* [affinity]: the rules here; the members resolve in
+ * herd_sl_check_affinity. */
+static void
+herd_sl_parse_affinity (HerdSlLoader *l, HerdSlGroup *g)
+{
+  gboolean vm_ok = herd_sl_read_rule (l, g, "vm_rule", "vm_enforcing",
+                                      &g->vm_rule, &g->vm_enforcing);
+  gboolean host_ok = herd_sl_read_rule (l, g, "host_rule",
+                                        "host_enforcing", &g->host_rule,
+                                        &g->host_enforcing);
+  herd_sl_read_names (l, g, "vms", HERD_SL_VM_REFS, &g->vm_names);
+  gboolean hosts_ok = herd_sl_read_names (l, g, "hosts", HERD_SL_HOST_REFS,
+                                          &g->host_names);
+  if (!vm_ok || !host_ok)
+    return;
+  if (g->vm_rule == HERD_AFFINITY_NONE && g->host_rule == HERD_AFFINITY_NONE)
+    {
+      herd_sl_fail_group (l, g,
+                          "expected vm_rule or host_rule (or both) to be "
+                          "positive or negative, got none for both (a group "
+                          "without a rule has no effect)");
+      return;
+    }
+  if (!hosts_ok)
+    return;
+  const char *host_rule = herd_affinity_rule_name (g->host_rule);
+  if (g->host_rule == HERD_AFFINITY_NONE && g->host_names != NULL)
+    {
+      g_autofree char *value = herd_sl_value (l, g, "hosts");
+      herd_sl_fail_expected (l, g, "hosts",
+                             "no hosts with host_rule = none (hosts are only "
+                             "for a VM-to-host rule)",
+                             value);
+    }
+  else if (g->host_rule != HERD_AFFINITY_NONE && g->host_names == NULL)
+    herd_sl_fail_group (l, g,
+                        "missing key \"hosts\" (required with host_rule = "
+                        "%s)", host_rule);
 }
 
 /* The kind key of an [action] or [fault]: one of the n supported names
@@ -1452,6 +1615,9 @@ herd_sl_parse_values (HerdSlLoader *l)
           break;
         case HERD_SL_VMS:
           herd_sl_parse_vms (l, g);
+          break;
+        case HERD_SL_AFFINITY:
+          herd_sl_parse_affinity (l, g);
           break;
         case HERD_SL_ACTION:
           herd_sl_parse_action (l, g);
@@ -1751,6 +1917,263 @@ herd_sl_check_member (HerdSlLoader *l, HerdSlGroup *g, const char *key,
   return NULL;
 }
 
+/* Id of the first host or VM of g, a [hosts] or [vms] group: groups get
+ * consecutive ids in file order, as herd_sl_build makes them. */
+static HerdId
+herd_sl_first_id (HerdSlLoader *l, HerdSlGroup *g)
+{
+  GPtrArray *all = l->by_kind[g->kind];
+  HerdId first = 0;
+  for (guint i = 0; i < g->index; i++)
+    first += (HerdId) ((HerdSlGroup *) g_ptr_array_index (all, i))->count;
+  return first;
+}
+
+static gint
+herd_sl_compare_ids (gconstpointer a, gconstpointer b)
+{
+  HerdId x = *(const HerdId *) a, y = *(const HerdId *) b;
+  return (x > y) - (x < y);
+}
+
+/* Reports name in g's key: no host or VM (kind) or group of them when of
+ * is NULL, else of (the group it names or is a member of) is in another
+ * cluster than cluster, which why explains. */
+static void
+herd_sl_fail_member (HerdSlLoader *l, HerdSlGroup *g, const char *key,
+                     const char *name, HerdSlKind kind, HerdId cluster,
+                     HerdSlGroup *of, const char *why)
+{
+  const char *what = kind == HERD_SL_HOSTS ? "host" : "VM";
+  HerdSlGroup *home = herd_sl_group_of (l, HERD_SL_CLUSTER, cluster);
+  g_autofree char *names = herd_sl_list_members (l, kind, cluster);
+  g_autofree char *quoted = g_strescape (name, NULL);
+  g_autofree char *expected = g_strdup_printf (
+      "expected a %s or a [%s NAME] group of cluster %s (%s), got \"%s\"",
+      what, herd_sl_kinds[kind].name, home->name, names, quoted);
+  if (of == NULL)
+    {
+      herd_sl_fail_key (l, g, key, "%s", expected);
+      return;
+    }
+  HerdSlGroup *other = herd_sl_group_of (l, HERD_SL_CLUSTER, of->ref);
+  herd_sl_fail_key (l, g, key, "%s of cluster %s (%s)", expected,
+                    other->name, why);
+}
+
+/* Resolves names of g's key, each a host or VM (kind) NAME-I or a whole
+ * [hosts NAME] or [vms NAME] group, all of which must be in cluster, into
+ * their ids, ascending and without duplicates.  why says why they must be
+ * in the cluster.  NULL after reporting a bad name, or when a group named
+ * has failed (its own error is reported). */
+static GArray *
+herd_sl_resolve_members (HerdSlLoader *l, HerdSlGroup *g, const char *key,
+                         char **names, HerdSlKind kind, HerdId cluster,
+                         const char *why)
+{
+  const char *kind_name = herd_sl_kinds[kind].name;
+  const char *what = kind == HERD_SL_HOSTS ? "host" : "VM";
+  g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (HerdId));
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      const char *name = names[i];
+      gboolean skip;
+      HerdSlGroup *member = herd_sl_find_member (l, kind, name, &skip);
+      g_autofree char *label = g_strdup_printf ("%s %s", kind_name, name);
+      HerdSlGroup *whole = g_hash_table_lookup (l->by_label, label);
+      if ((member != NULL || skip) && whole != NULL)
+        {
+          g_autofree char *prefix = g_strndup (name,
+                                               strrchr (name, '-') - name);
+          herd_sl_fail_key (l, g, key,
+                            "\"%s\" names both a %s of [%s %s] and the "
+                            "group [%s] (rename one of the groups)",
+                            name, what, kind_name, prefix, label);
+          return NULL;
+        }
+      if (skip || (whole != NULL && !whole->ok))
+        return NULL;
+      HerdSlGroup *of = member != NULL ? member : whole;
+      if (of == NULL || of->ref != cluster)
+        {
+          herd_sl_fail_member (l, g, key, name, kind, cluster, of, why);
+          return NULL;
+        }
+      HerdId first = herd_sl_first_id (l, of);
+      if (member != NULL)
+        {
+          HerdId id = first
+                      + (HerdId) g_ascii_strtoull (strrchr (name, '-') + 1,
+                                                   NULL, 10)
+                      - 1;
+          g_array_append_val (ids, id);
+        }
+      else
+        for (gint64 m = 0; m < of->count; m++)
+          {
+            HerdId id = first + (HerdId) m;
+            g_array_append_val (ids, id);
+          }
+    }
+  g_array_sort (ids, herd_sl_compare_ids);
+  guint n = 0;
+  HerdId *id = (HerdId *) ids->data;
+  for (guint i = 0; i < ids->len; i++)
+    if (n == 0 || id[n - 1] != id[i])
+      id[n++] = id[i];
+  g_array_set_size (ids, n);
+  return g_steal_pointer (&ids);
+}
+
+/* "a, b" of the networks of datacenter dc (only VM networks when vm_only),
+ * at most HERD_SL_MAX_LISTED, or "none". */
+static char *
+herd_sl_list_networks (HerdSlLoader *l, HerdId dc, gboolean vm_only)
+{
+  GPtrArray *networks = l->by_kind[HERD_SL_NETWORK];
+  GString *out = g_string_new (NULL);
+  guint n = 0;
+  for (guint i = 0; i < networks->len; i++)
+    {
+      HerdSlGroup *net = g_ptr_array_index (networks, i);
+      if (net->ref != dc || (vm_only && !net->vm_network))
+        continue;
+      if (n == HERD_SL_MAX_LISTED)
+        {
+          g_string_append (out, ", ...");
+          break;
+        }
+      g_string_append_printf (out, "%s%s", n > 0 ? ", " : "", net->name);
+      n++;
+    }
+  if (n == 0)
+    g_string_append (out, "none");
+  return g_string_free (out, FALSE);
+}
+
+/* Every datacenter has at most HERD_MAX_NETWORKS_PER_DC networks: each
+ * takes one bit of a HerdNetworkSet.  The first one too many is
+ * reported. */
+static void
+herd_sl_check_network_count (HerdSlLoader *l)
+{
+  GPtrArray *networks = l->by_kind[HERD_SL_NETWORK];
+  guint n_dc = l->by_kind[HERD_SL_DATACENTER]->len;
+  g_autofree guint *n = g_new0 (guint, n_dc);
+  for (guint i = 0; i < networks->len; i++)
+    {
+      HerdSlGroup *g = g_ptr_array_index (networks, i);
+      if (g->ref == HERD_ID_NONE
+          || ++n[g->ref] != HERD_MAX_NETWORKS_PER_DC + 1)
+        continue;
+      HerdSlGroup *dc = herd_sl_group_of (l, HERD_SL_DATACENTER, g->ref);
+      herd_sl_fail_group (l, g,
+                          "datacenter %s has more than %d networks (a "
+                          "datacenter takes at most %d [network] groups)",
+                          dc->name, HERD_MAX_NETWORKS_PER_DC,
+                          HERD_MAX_NETWORKS_PER_DC);
+    }
+}
+
+/* The networks of g, a [hosts] or [vms] group, must be networks of its
+ * cluster's datacenter, and a VM's must be VM networks: into
+ * g->network_ids.  Absent, they stay NULL (a host: every network of its
+ * datacenter; a VM: none). */
+static void
+herd_sl_check_networks (HerdSlLoader *l, HerdSlGroup *g)
+{
+  HerdSlGroup *cluster = herd_sl_group_of (l, HERD_SL_CLUSTER, g->ref);
+  if (g->network_names == NULL || !cluster->ok)
+    return;
+  HerdSlGroup *dc = herd_sl_group_of (l, HERD_SL_DATACENTER, cluster->ref);
+  gboolean vm = g->kind == HERD_SL_VMS;
+  const char *what = vm ? "a VM network" : "a network";
+  g->network_ids = g_array_new (FALSE, FALSE, sizeof (HerdId));
+  for (guint i = 0; g->network_names[i] != NULL; i++)
+    {
+      const char *name = g->network_names[i];
+      g_autofree char *label = g_strdup_printf ("network %s", name);
+      HerdSlGroup *net = g_hash_table_lookup (l->by_label, label);
+      if (net != NULL && !net->ok)
+        return;
+      if (net != NULL && net->ref == cluster->ref && (!vm || net->vm_network))
+        {
+          g_array_append_val (g->network_ids, net->index);
+          continue;
+        }
+      g_autofree char *known = herd_sl_list_networks (l, cluster->ref, vm);
+      g_autofree char *quoted = g_strescape (name, NULL);
+      g_autofree char *detail
+          = net == NULL ? g_strdup ("")
+            : net->ref != cluster->ref
+                ? g_strdup_printf (" of datacenter %s (cluster %s is in "
+                                   "datacenter %s)",
+                                   herd_sl_group_of (l, HERD_SL_DATACENTER,
+                                                     net->ref)->name,
+                                   cluster->name, dc->name)
+                : g_strdup_printf (", which is not a VM network (vm_network "
+                                   "= false at line %u)",
+                                   herd_sl_key_line (net, "vm_network"));
+      herd_sl_fail_key (l, g, "networks",
+                        "expected %s of datacenter %s (%s), got \"%s\"%s",
+                        what, dc->name, known, quoted, detail);
+      return;
+    }
+}
+
+#define HERD_SL_SAME_CLUSTER_VM "a VM runs only on hosts of its cluster"
+#define HERD_SL_SAME_CLUSTER_AFFINITY                                       \
+  "an affinity group is within one cluster"
+
+/* A VM group's pinned and preferred hosts. */
+static void
+herd_sl_check_vm_hosts (HerdSlLoader *l, HerdSlGroup *g)
+{
+  if (g->pinned_names != NULL)
+    g->pinned_ids = herd_sl_resolve_members (l, g, "pinned_to",
+                                             g->pinned_names, HERD_SL_HOSTS,
+                                             g->ref, HERD_SL_SAME_CLUSTER_VM);
+  if (g->preferred_names != NULL)
+    g->preferred_ids = herd_sl_resolve_members (
+        l, g, "preferred_hosts", g->preferred_names, HERD_SL_HOSTS, g->ref,
+        HERD_SL_SAME_CLUSTER_VM);
+}
+
+/* An affinity group's VMs (at least two for a VM-to-VM rule, else at
+ * least one) and hosts (at least one for a VM-to-host rule), all of its
+ * cluster. */
+static void
+herd_sl_check_affinity (HerdSlLoader *l, HerdSlGroup *g)
+{
+  g->vm_ids = herd_sl_resolve_members (l, g, "vms", g->vm_names, HERD_SL_VMS,
+                                       g->ref, HERD_SL_SAME_CLUSTER_AFFINITY);
+  g_autofree char *vms = herd_sl_value (l, g, "vms");
+  g_autofree char *quoted = g_strescape (vms, NULL);
+  if (g->vm_ids != NULL && g->vm_rule != HERD_AFFINITY_NONE
+      && g->vm_ids->len < 2)
+    herd_sl_fail_key (l, g, "vms",
+                      "expected at least 2 VMs for vm_rule = %s, got \"%s\" "
+                      "(%u VM%s)",
+                      herd_affinity_rule_name (g->vm_rule), quoted,
+                      g->vm_ids->len, g->vm_ids->len == 1 ? "" : "s");
+  else if (g->vm_ids != NULL && g->vm_ids->len == 0)
+    herd_sl_fail_expected (l, g, "vms", "at least one VM or [vms NAME] group",
+                           vms);
+  if (g->host_names == NULL)
+    return;
+  g->host_ids = herd_sl_resolve_members (l, g, "hosts", g->host_names,
+                                         HERD_SL_HOSTS, g->ref,
+                                         HERD_SL_SAME_CLUSTER_AFFINITY);
+  if (g->host_ids != NULL && g->host_ids->len == 0)
+    {
+      g_autofree char *value = herd_sl_value (l, g, "hosts");
+      g_autofree char *expected = g_strdup_printf (
+          "at least one host or [hosts NAME] group for host_rule = %s",
+          herd_affinity_rule_name (g->host_rule));
+      herd_sl_fail_expected (l, g, "hosts", expected, value);
+    }
+}
+
 /* at must not be after the end of the run (duration as written in
  * duration_text). */
 static void
@@ -1821,6 +2244,7 @@ herd_sl_check_references (HerdSlLoader *l)
           break;
         case HERD_SL_HOSTS:
         case HERD_SL_VMS:
+        case HERD_SL_AFFINITY:
           herd_sl_resolve (l, g, "cluster", HERD_SL_CLUSTER);
           break;
         default:
@@ -1829,6 +2253,7 @@ herd_sl_check_references (HerdSlLoader *l)
     }
 
   herd_sl_check_masters (l);
+  herd_sl_check_network_count (l);
   g_autofree HerdId *masters = herd_sl_masters (l);
   /* A bad duration is reported; then no time is after the end. */
   GPtrArray *sg = l->by_kind[HERD_SL_SCENARIO];
@@ -1845,11 +2270,17 @@ herd_sl_check_references (HerdSlLoader *l)
       HerdSlGroup *g = g_ptr_array_index (l->groups, i);
       if (!g->ok)
         continue;
-      if (g->kind == HERD_SL_VMS)
+      if (g->kind == HERD_SL_HOSTS)
+        herd_sl_check_networks (l, g);
+      else if (g->kind == HERD_SL_VMS)
         {
           herd_sl_check_fit (l, g);
           herd_sl_check_disks (l, g, masters);
+          herd_sl_check_networks (l, g);
+          herd_sl_check_vm_hosts (l, g);
         }
+      else if (g->kind == HERD_SL_AFFINITY)
+        herd_sl_check_affinity (l, g);
       else if (g->kind == HERD_SL_ACTION)
         herd_sl_check_action (l, g, duration, duration_text);
       else if (g->kind == HERD_SL_FAULT)
@@ -1896,10 +2327,42 @@ herd_fault_free (gpointer p)
   g_free (fault);
 }
 
+/* The set of the networks with model ids ids. */
+static HerdNetworkSet
+herd_sl_network_set (HerdModel *model, GArray *ids)
+{
+  HerdNetworkSet set = 0;
+  for (guint i = 0; i < ids->len; i++)
+    set |= G_GUINT64_CONSTANT (1)
+           << herd_model_network (model, g_array_index (ids, HerdId, i))->bit;
+  return set;
+}
+
+/* The set of the networks of datacenter dc (only the required ones when
+ * required_only). */
+static HerdNetworkSet
+herd_sl_datacenter_networks (HerdModel *model, HerdId dc,
+                             gboolean required_only)
+{
+  HerdNetworkSet set = 0;
+  for (guint i = 0; i < model->networks->len; i++)
+    {
+      HerdNetwork *net = herd_model_network (model, i);
+      if (net->datacenter == dc && (net->required || !required_only))
+        set |= G_GUINT64_CONSTANT (1) << net->bit;
+    }
+  return set;
+}
+
 static void
 herd_sl_build_hosts (HerdSlLoader *l, HerdSlGroup *g)
 {
   HerdModel *model = l->scenario->model;
+  HerdId dc = herd_model_cluster (model, g->ref)->datacenter;
+  HerdNetworkSet networks = g->network_ids != NULL
+                                ? herd_sl_network_set (model, g->network_ids)
+                                : herd_sl_datacenter_networks (model, dc,
+                                                               FALSE);
   HerdHostGroup *group = g_new0 (HerdHostGroup, 1);
   guint32 index = l->scenario->host_groups->len;
   group->name = g_strdup (g->name);
@@ -1924,6 +2387,8 @@ herd_sl_build_hosts (HerdSlLoader *l, HerdSlGroup *g)
                                : model->params.host_reserved_mib;
       host->nic_bandwidth = g->nic;
       host->spm_priority = (gint32) g->spm_priority;
+      host->networks = networks;
+      host->power_management = strcmp (g->fence_agent, "none") != 0;
       g_array_append_val (l->scenario->host_group_of, index);
     }
 }
@@ -1947,6 +2412,9 @@ herd_sl_build_vms (HerdSlLoader *l, HerdSlGroup *g)
   group->has_lifetime = g->has_lifetime;
   group->lifetime = g->lifetime;
   g_ptr_array_add (l->scenario->vm_groups, group);
+  HerdNetworkSet networks = g->network_ids != NULL
+                                ? herd_sl_network_set (model, g->network_ids)
+                                : 0;
   for (gint64 i = 1; i <= g->count; i++)
     {
       g_autofree char *name = g_strdup_printf ("%s-%" G_GINT64_FORMAT,
@@ -1957,6 +2425,15 @@ herd_sl_build_vms (HerdSlLoader *l, HerdSlGroup *g)
       vm->guaranteed_mib = g->guaranteed_mib;
       vm->ha = g->ha;
       vm->priority = g->priority;
+      vm->networks = networks;
+      vm->migratable = g->migratable;
+      if (g->pinned_ids != NULL)
+        herd_id_list_set (&vm->pinned_to, (HerdId *) g->pinned_ids->data,
+                          g->pinned_ids->len);
+      if (g->preferred_ids != NULL)
+        herd_id_list_set (&vm->preferred_hosts,
+                          (HerdId *) g->preferred_ids->data,
+                          g->preferred_ids->len);
       for (guint d = 0; d < g->disks->len; d++)
         {
           HerdSlDisk *spec = &g_array_index (g->disks, HerdSlDisk, d);
@@ -2032,6 +2509,13 @@ herd_sl_build (HerdSlLoader *l)
       net->required = g->required;
       net->vm_network = g->vm_network;
     }
+  for (guint i = 0; i < clusters->len; i++)
+    {
+      HerdCluster *c = herd_model_cluster (model, i);
+      c->required_networks = herd_sl_datacenter_networks (model,
+                                                          c->datacenter,
+                                                          TRUE);
+    }
 
   GPtrArray *hosts = l->by_kind[HERD_SL_HOSTS];
   for (guint i = 0; i < hosts->len; i++)
@@ -2039,6 +2523,22 @@ herd_sl_build (HerdSlLoader *l)
   GPtrArray *vms = l->by_kind[HERD_SL_VMS];
   for (guint i = 0; i < vms->len; i++)
     herd_sl_build_vms (l, g_ptr_array_index (vms, i));
+
+  /* After every VM: adding a group records it in its VMs. */
+  GPtrArray *affinity = l->by_kind[HERD_SL_AFFINITY];
+  for (guint i = 0; i < affinity->len; i++)
+    {
+      HerdSlGroup *g = g_ptr_array_index (affinity, i);
+      GArray *hosts_of = g->host_ids;
+      HerdAffinityGroup *group = herd_model_add_affinity_group (
+          model, g->name, g->ref, (HerdId *) g->vm_ids->data,
+          g->vm_ids->len, hosts_of != NULL ? (HerdId *) hosts_of->data : NULL,
+          hosts_of != NULL ? hosts_of->len : 0);
+      group->vm_rule = g->vm_rule;
+      group->vm_enforcing = g->vm_enforcing;
+      group->host_rule = g->host_rule;
+      group->host_enforcing = g->host_enforcing;
+    }
 
   /* Actions and faults by time; GLib's sort is stable, so equal times
    * keep file order. */

@@ -5,7 +5,10 @@
  * small inline texts for the defaults of every key, the profile applied
  * before overrides whatever the order, inline comments, references to
  * groups defined later in the file, the choice of master domain, disks,
- * every kind of action and fault and their order.  Finally the golden error cases: every
+ * every kind of action and fault and their order, networks (the masks of
+ * hosts, vNICs and required networks, and the limit of 64 per data
+ * center), pinning, preferred hosts, "do not migrate", power management
+ * and affinity groups.  Finally the golden error cases: every
  * tests/golden/err-NAME.ini, loaded as "tests/golden/err-NAME.ini" from the
  * source tree, must fail with exactly the message in err-NAME.err (one
  * line).  With HERD_REGENERATE=1 the .err files are rewritten instead; a
@@ -91,6 +94,7 @@ test_small (void)
   CU_ASSERT_FALSE (c->ha_reservation);
   CU_ASSERT_TRUE (c->fencing);
   CU_ASSERT_EQUAL (c->hosts->len, 4);
+  CU_ASSERT_EQUAL (c->required_networks, 1); /* ovirtmgmt */
 
   for (HerdId id = 0; id < 4; id++)
     {
@@ -106,6 +110,9 @@ test_small (void)
       CU_ASSERT_EQUAL (h->reserved_mib, 1024);
       CU_ASSERT_EQUAL (h->nic_bandwidth, 1250000000);
       CU_ASSERT_EQUAL (h->spm_priority, 5);
+      CU_ASSERT_EQUAL (h->networks, 1); /* every network of dc1 */
+      CU_ASSERT_EQUAL (h->networks_down, 0);
+      CU_ASSERT_TRUE (h->power_management); /* fence_agent = ipmilan */
       CU_ASSERT_EQUAL (g_array_index (s->host_group_of, guint32, id), 0);
     }
   CU_ASSERT_EQUAL_FATAL (s->host_groups->len, 1);
@@ -134,6 +141,8 @@ test_small (void)
   CU_ASSERT_STRING_EQUAL (net->name, "ovirtmgmt");
   CU_ASSERT_TRUE (net->required);
   CU_ASSERT_TRUE (net->vm_network);
+  CU_ASSERT_EQUAL (net->bit, 0);
+  CU_ASSERT_EQUAL (m->affinity_groups->len, 0);
 
   CU_ASSERT_EQUAL_FATAL (s->vm_groups->len, 2);
   HerdVmGroup *web = g_ptr_array_index (s->vm_groups, 0);
@@ -287,6 +296,7 @@ test_defaults (void)
   CU_ASSERT_EQUAL (c->migration_bandwidth, 52 * 1024 * 1024);
   CU_ASSERT_FALSE (c->ha_reservation);
   CU_ASSERT_TRUE (c->fencing);
+  CU_ASSERT_EQUAL (c->required_networks, 0);
 
   CU_ASSERT_EQUAL_FATAL (m->hosts->len, 1);
   HerdHost *h = herd_model_host (m, 0);
@@ -298,6 +308,8 @@ test_defaults (void)
   CU_ASSERT_EQUAL (h->reserved_mib, 1024);
   CU_ASSERT_EQUAL (h->nic_bandwidth, 1250000000);
   CU_ASSERT_EQUAL (h->spm_priority, 5);
+  CU_ASSERT_EQUAL (h->networks, 0); /* dc1 has no networks */
+  CU_ASSERT_FALSE (h->power_management);
   HerdHostGroup *hg = g_ptr_array_index (s->host_groups, 0);
   CU_ASSERT_DOUBLE_EQUAL (hg->power_idle_w, 0, 0);
   CU_ASSERT_DOUBLE_EQUAL (hg->power_max_w, 0, 0);
@@ -312,6 +324,12 @@ test_defaults (void)
   CU_ASSERT_EQUAL (vm->guaranteed_mib, 4096);
   CU_ASSERT_FALSE (vm->ha);
   CU_ASSERT_EQUAL (vm->priority, HERD_PRIORITY_LOW);
+  CU_ASSERT_EQUAL (vm->networks, 0);
+  CU_ASSERT_EQUAL (vm->pinned_to.n, 0);
+  CU_ASSERT_TRUE (vm->migratable);
+  CU_ASSERT_EQUAL (vm->preferred_hosts.n, 0);
+  CU_ASSERT_EQUAL (vm->affinity_groups.n, 0);
+  CU_ASSERT_EQUAL (m->affinity_groups->len, 0);
   CU_ASSERT_EQUAL (m->disks->len, 0);
   HerdVmGroup *vg = g_ptr_array_index (s->vm_groups, 0);
   CU_ASSERT_EQUAL (vg->cpu.kind, HERD_WORKLOAD_CONSTANT);
@@ -795,7 +813,273 @@ test_forward_references (void)
         ((HerdAction *) g_ptr_array_index (s->actions, i))->name, order[i]);
 }
 
+/* The ids of a HerdIdList as "0 1 4", to compare in one assertion. */
+static char *
+id_list_text (const HerdIdList *list)
+{
+  GString *out = g_string_new (NULL);
+  for (guint32 i = 0; i < list->n; i++)
+    g_string_append_printf (out, "%s%u", i > 0 ? " " : "", list->ids[i]);
+  return g_string_free (out, FALSE);
+}
+
+#define CHECK_IDS(list, text)                                               \
+  do                                                                        \
+    {                                                                       \
+      g_autofree char *ids_ = id_list_text (&(list));                       \
+      CU_ASSERT_STRING_EQUAL (ids_, (text));                                \
+      if (strcmp (ids_, (text)) != 0)                                       \
+        g_printerr ("\n%s: got \"%s\", want \"%s\"\n", #list, ids_, (text)); \
+    }                                                                       \
+  while (0)
+
+/* Networks (host and vNIC masks, required masks), pinning, "do not
+ * migrate", preferred hosts, power management and affinity groups whose
+ * members are given as VM groups and single VMs. */
+static void
+test_placement (void)
+{
+  static const char text[]
+      = "[datacenter dc1]\n"
+        "[datacenter dc2]\n"
+        "[cluster c1]\n"
+        "datacenter = dc1\n"
+        "[cluster c2]\n"
+        "datacenter = dc2\n"
+        "[network ovirtmgmt]\n" /* dc1 bit 0, required */
+        "datacenter = dc1\n"
+        "[network wan]\n"       /* dc2 bit 0, required */
+        "datacenter = dc2\n"
+        "[network display]\n"   /* dc1 bit 1, optional */
+        "datacenter = dc1\n"
+        "required = false\n"
+        "[network storage]\n"   /* dc1 bit 2, required, not for VMs */
+        "datacenter = dc1\n"
+        "vm_network = false\n"
+        "[hosts h]\n"           /* hosts 0..2 */
+        "cluster = c1\n"
+        "count = 3\n"
+        "cores = 16\n"
+        "memory = 128G\n"
+        "fence_agent = ipmilan\n"
+        "[hosts g]\n"           /* hosts 3..4 */
+        "cluster = c1\n"
+        "count = 2\n"
+        "cores = 16\n"
+        "memory = 128G\n"
+        "networks = storage, ovirtmgmt\n"
+        "fence_agent = none\n"
+        "[hosts k]\n"           /* host 5 */
+        "cluster = c2\n"
+        "cores = 16\n"
+        "memory = 128G\n"
+        "networks =\n"
+        "[vms web]\n"           /* VMs 0..3 */
+        "cluster = c1\n"
+        "count = 4\n"
+        "vcpus = 2\n"
+        "memory = 4G\n"
+        "networks = display, ovirtmgmt\n"
+        "pinned_to = h\n"
+        "preferred_hosts = g-2, h-1, h-1\n"
+        "[vms db]\n"            /* VMs 4..5 */
+        "cluster = c1\n"
+        "count = 2\n"
+        "vcpus = 2\n"
+        "memory = 4G\n"
+        "pinned_to = g-1, h-3\n"
+        "migratable = false\n"
+        "[vms solo]\n"          /* VM 6 */
+        "cluster = c1\n"
+        "vcpus = 2\n"
+        "memory = 4G\n"
+        "migratable = no\n"
+        "[vms far]\n"           /* VMs 7..8 */
+        "cluster = c2\n"
+        "count = 2\n"
+        "vcpus = 2\n"
+        "memory = 4G\n"
+        "networks = wan\n"
+        "[affinity apart]\n"
+        "cluster = c1\n"
+        "vms = web, db-1, web-2\n"
+        "vm_rule = negative\n"
+        "vm_enforcing = true\n"
+        "[affinity on-g]\n"
+        "cluster = c1\n"
+        "vms = db, web-2\n"
+        "vm_rule = positive\n"
+        "hosts = g, h-2\n"
+        "host_rule = positive\n"
+        "host_enforcing = yes\n"
+        "[affinity off-k]\n"
+        "cluster = c2\n"
+        "vms = far-2\n"
+        "hosts = k\n"
+        "host_rule = negative\n";
+  g_autoptr (HerdScenario) s = load_text (text);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (s);
+  HerdModel *m = s->model;
+
+  /* Networks are numbered per data center, in file order. */
+  CU_ASSERT_EQUAL_FATAL (m->networks->len, 4);
+  static const guint bits[] = { 0, 0, 1, 2 };
+  for (guint i = 0; i < 4; i++)
+    CU_ASSERT_EQUAL (herd_model_network (m, i)->bit, bits[i]);
+  CU_ASSERT_EQUAL (herd_model_cluster (m, 0)->required_networks, 0x5);
+  CU_ASSERT_EQUAL (herd_model_cluster (m, 1)->required_networks, 0x1);
+
+  /* Hosts: every network of the data center by default, else the list;
+   * power management with a fence agent. */
+  CU_ASSERT_EQUAL_FATAL (m->hosts->len, 6);
+  static const struct
+  {
+    HerdNetworkSet networks;
+    gboolean power_management;
+  } hosts[] = {
+    { 0x7, TRUE }, { 0x7, TRUE }, { 0x7, TRUE },
+    { 0x5, FALSE }, { 0x5, FALSE }, { 0x0, FALSE },
+  };
+  for (HerdId id = 0; id < 6; id++)
+    {
+      HerdHost *h = herd_model_host (m, id);
+      CU_ASSERT_EQUAL (h->networks, hosts[id].networks);
+      CU_ASSERT_EQUAL (h->networks_down, 0);
+      CU_ASSERT_EQUAL (h->power_management, hosts[id].power_management);
+    }
+
+  CU_ASSERT_EQUAL_FATAL (m->vms->len, 9);
+  static const struct
+  {
+    HerdNetworkSet networks;
+    const char *pinned_to;
+    gboolean migratable;
+    const char *preferred_hosts, *affinity_groups;
+  } vms[] = {
+    { 0x3, "0 1 2", TRUE, "0 4", "0" },   /* web-1 */
+    { 0x3, "0 1 2", TRUE, "0 4", "0 1" }, /* web-2 */
+    { 0x3, "0 1 2", TRUE, "0 4", "0" },   /* web-3 */
+    { 0x3, "0 1 2", TRUE, "0 4", "0" },   /* web-4 */
+    { 0x0, "2 3", FALSE, "", "0 1" },     /* db-1 */
+    { 0x0, "2 3", FALSE, "", "1" },       /* db-2 */
+    { 0x0, "", FALSE, "", "" },           /* solo-1 */
+    { 0x1, "", TRUE, "", "" },            /* far-1 */
+    { 0x1, "", TRUE, "", "2" },           /* far-2 */
+  };
+  for (HerdId id = 0; id < 9; id++)
+    {
+      HerdVm *vm = herd_model_vm (m, id);
+      CU_ASSERT_EQUAL (vm->networks, vms[id].networks);
+      CHECK_IDS (vm->pinned_to, vms[id].pinned_to);
+      CU_ASSERT_EQUAL (vm->migratable, vms[id].migratable);
+      CHECK_IDS (vm->preferred_hosts, vms[id].preferred_hosts);
+      CHECK_IDS (vm->affinity_groups, vms[id].affinity_groups);
+    }
+
+  CU_ASSERT_EQUAL_FATAL (m->affinity_groups->len, 3);
+  HerdAffinityGroup *apart = herd_model_affinity_group (m, 0);
+  CU_ASSERT_STRING_EQUAL (apart->name, "apart");
+  CU_ASSERT_EQUAL (apart->id, 0);
+  CU_ASSERT_EQUAL (apart->cluster, 0);
+  CHECK_IDS (apart->vms, "0 1 2 3 4");
+  CHECK_IDS (apart->hosts, "");
+  CU_ASSERT_EQUAL (apart->vm_rule, HERD_AFFINITY_NEGATIVE);
+  CU_ASSERT_TRUE (apart->vm_enforcing);
+  CU_ASSERT_EQUAL (apart->host_rule, HERD_AFFINITY_NONE);
+  CU_ASSERT_FALSE (apart->host_enforcing);
+  HerdAffinityGroup *on_g = herd_model_affinity_group (m, 1);
+  CU_ASSERT_STRING_EQUAL (on_g->name, "on-g");
+  CU_ASSERT_EQUAL (on_g->cluster, 0);
+  CHECK_IDS (on_g->vms, "1 4 5");
+  CHECK_IDS (on_g->hosts, "1 3 4");
+  CU_ASSERT_EQUAL (on_g->vm_rule, HERD_AFFINITY_POSITIVE);
+  CU_ASSERT_FALSE (on_g->vm_enforcing);
+  CU_ASSERT_EQUAL (on_g->host_rule, HERD_AFFINITY_POSITIVE);
+  CU_ASSERT_TRUE (on_g->host_enforcing);
+  HerdAffinityGroup *off_k = herd_model_affinity_group (m, 2);
+  CU_ASSERT_STRING_EQUAL (off_k->name, "off-k");
+  CU_ASSERT_EQUAL (off_k->cluster, 1);
+  CHECK_IDS (off_k->vms, "8");
+  CHECK_IDS (off_k->hosts, "5");
+  CU_ASSERT_EQUAL (off_k->vm_rule, HERD_AFFINITY_NONE);
+  CU_ASSERT_EQUAL (off_k->host_rule, HERD_AFFINITY_NEGATIVE);
+  CU_ASSERT_FALSE (off_k->host_enforcing);
+
+  /* Empty lists: any host, no preferred host. */
+  g_autoptr (HerdScenario) e = load_text ("[datacenter dc1]\n"
+                                          "[cluster c1]\n"
+                                          "[hosts h]\n"
+                                          "cores = 8\n"
+                                          "memory = 64G\n"
+                                          "[vms v]\n"
+                                          "vcpus = 2\n"
+                                          "memory = 4G\n"
+                                          "pinned_to =\n"
+                                          "preferred_hosts = \n"
+                                          "networks =\n");
+  CU_ASSERT_PTR_NOT_NULL_FATAL (e);
+  HerdVm *v = herd_model_vm (e->model, 0);
+  CU_ASSERT_EQUAL (v->pinned_to.n, 0);
+  CU_ASSERT_EQUAL (v->preferred_hosts.n, 0);
+  CU_ASSERT_EQUAL (v->networks, 0);
+}
+
+/* A scenario with n networks in dc1, on which its host's networks and the
+ * VM's vNICs are given. */
+static char *
+networks_text (guint n, const char *host_networks, const char *vm_networks)
+{
+  GString *text = g_string_new ("[datacenter dc1]\n[cluster c1]\n");
+  for (guint i = 1; i <= n; i++)
+    g_string_append_printf (text, "[network n%u]\nrequired = %s\n", i,
+                            i % 2 == 0 ? "true" : "false");
+  g_string_append (text, "[hosts h]\ncores = 8\nmemory = 64G\n");
+  if (host_networks != NULL)
+    g_string_append_printf (text, "networks = %s\n", host_networks);
+  g_string_append (text, "[vms v]\nvcpus = 2\nmemory = 4G\n");
+  if (vm_networks != NULL)
+    g_string_append_printf (text, "networks = %s\n", vm_networks);
+  return g_string_free (text, FALSE);
+}
+
+/* 64 networks per data center fit a HerdNetworkSet; a 65th is an
+ * error. */
+static void
+test_network_limit (void)
+{
+  g_autofree char *full = networks_text (HERD_MAX_NETWORKS_PER_DC, NULL,
+                                         "n64, n1");
+  g_autoptr (HerdScenario) s = load_text (full);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (s);
+  HerdModel *m = s->model;
+  CU_ASSERT_EQUAL (herd_model_network (m, 63)->bit, 63);
+  CU_ASSERT_EQUAL (herd_model_host (m, 0)->networks, G_MAXUINT64);
+  CU_ASSERT_EQUAL (herd_model_cluster (m, 0)->required_networks,
+                   G_GUINT64_CONSTANT (0xAAAAAAAAAAAAAAAA));
+  CU_ASSERT_EQUAL (herd_model_vm (m, 0)->networks,
+                   G_GUINT64_CONSTANT (0x8000000000000001));
+
+  g_autofree char *some = networks_text (3, "n3, n1", NULL);
+  g_autoptr (HerdScenario) t = load_text (some);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (t);
+  CU_ASSERT_EQUAL (herd_model_host (t->model, 0)->networks, 0x5);
+  CU_ASSERT_EQUAL (herd_model_cluster (t->model, 0)->required_networks,
+                   0x2);
+
+  g_autofree char *over = networks_text (HERD_MAX_NETWORKS_PER_DC + 1, NULL,
+                                         NULL);
+  g_autofree char *message = load_error (over);
+  /* [network n65] is on line 2 + 2 x 64 + 1. */
+  CU_ASSERT_STRING_EQUAL (message,
+                          "t.ini:131: [network n65]: datacenter dc1 has more "
+                          "than 64 networks (a datacenter takes at most 64 "
+                          "[network] groups)");
+}
+
 /* A few errors beyond the golden files: exact messages. */
+#define AFF                                                                 \
+  "[datacenter dc1]\n[cluster c1]\n[hosts h]\ncores = 4\nmemory = 8G\n"  \
+  "[vms v]\ncount = 3\nvcpus = 1\nmemory = 1G\n"
 static void
 test_inline_errors (void)
 {
@@ -888,6 +1172,64 @@ test_inline_errors (void)
       "memory_used = 2G\n",
       "t.ini:6: [vms v] memory_used: expected a size of at most memory (1G), "
       "got \"2G\"" },
+    { "[datacenter dc1]\n[datacenter dc2]\n[cluster c1]\ndatacenter = dc1\n"
+      "[network n1]\ndatacenter = dc1\n[network n2]\ndatacenter = dc2\n"
+      "[hosts h]\ncores = 4\nmemory = 8G\nnetworks = n1, n2\n",
+      "t.ini:12: [hosts h] networks: expected a network of datacenter dc1 "
+      "(n1), got \"n2\" of datacenter dc2 (cluster c1 is in datacenter "
+      "dc1)" },
+    { "[datacenter dc1]\n[cluster c1]\n[hosts h]\ncores = 4\nmemory = 8G\n"
+      "networks = a,,b\n",
+      "t.ini:6: [hosts h] networks: expected a comma-separated list of "
+      "network names such as ovirtmgmt, display, got \"a,,b\" (name 2 is "
+      "empty)" },
+    { "[datacenter dc1]\n[cluster c1]\n[hosts h]\ncores = 4\nmemory = 8G\n"
+      "[vms v]\nvcpus = 1\nmemory = 1G\nnetworks = n1\n",
+      "t.ini:9: [vms v] networks: expected a VM network of datacenter dc1 "
+      "(none), got \"n1\"" },
+    { "[datacenter dc1]\n[cluster c1]\n[hosts h]\ncores = 4\nmemory = 8G\n"
+      "[vms v]\nvcpus = 1\nmemory = 1G\npreferred_hosts = h-1 h-2\n",
+      "t.ini:9: [vms v] preferred_hosts: expected a comma-separated list of "
+      "hosts (h-3) and [hosts NAME] groups (h: all of its hosts), got "
+      "\"h-1 h-2\" (\"h-1 h-2\" is not a name)" },
+    { "[datacenter dc1]\n[cluster c1]\n[cluster c2]\n[hosts h]\ncluster = c1\n"
+      "cores = 4\nmemory = 8G\n[hosts g]\ncluster = c2\ncores = 4\n"
+      "memory = 8G\n[vms v]\ncluster = c1\nvcpus = 1\nmemory = 1G\n"
+      "preferred_hosts = g\n",
+      "t.ini:16: [vms v] preferred_hosts: expected a host or a [hosts NAME] "
+      "group of cluster c1 (h-1), got \"g\" of cluster c2 (a VM runs only "
+      "on hosts of its cluster)" },
+    { "[datacenter dc1]\n[cluster c1]\n[hosts x]\ncount = 2\ncores = 4\n"
+      "memory = 8G\n[hosts x-1]\ncores = 4\nmemory = 8G\n[vms v]\n"
+      "vcpus = 1\nmemory = 1G\npinned_to = x-1\n",
+      "t.ini:13: [vms v] pinned_to: \"x-1\" names both a host of [hosts x] "
+      "and the group [hosts x-1] (rename one of the groups)" },
+    { "[datacenter dc1]\n[cluster c1]\n[hosts h]\ncores = 4\nmemory = 8G\n"
+      "[vms v]\nvcpus = 1\nmemory = 1G\nmigratable = sometimes\n",
+      "t.ini:9: [vms v] migratable: expected true or false (or yes/no, "
+      "on/off, 1/0), got \"sometimes\"" },
+    { AFF "[affinity a]\nvms = v\nvm_enforcing = true\nhost_rule = positive\n"
+      "hosts = h\n",
+      "t.ini:12: [affinity a] vm_enforcing: expected no vm_enforcing with "
+      "vm_rule = none (it says whether that rule is hard), got \"true\"" },
+    { AFF "[affinity a]\nvms = v\nvm_rule = negative\nhosts = h-1\n",
+      "t.ini:13: [affinity a] hosts: expected no hosts with host_rule = none "
+      "(hosts are only for a VM-to-host rule), got \"h-1\"" },
+    { AFF "[affinity a]\nvms = v\nhost_rule = positive\nhosts =\n",
+      "t.ini:13: [affinity a] hosts: expected at least one host or [hosts "
+      "NAME] group for host_rule = positive, got \"\"" },
+    { AFF "[affinity a]\nvms =\nhost_rule = positive\nhosts = h\n",
+      "t.ini:11: [affinity a] vms: expected at least one VM or [vms NAME] "
+      "group, got \"\"" },
+    { AFF "[affinity a]\nvms = v-1, v-1\nvm_rule = positive\n",
+      "t.ini:11: [affinity a] vms: expected at least 2 VMs for vm_rule = "
+      "positive, got \"v-1, v-1\" (1 VM)" },
+    { AFF "[affinity a]\nvm_rule = positive\n",
+      "t.ini:10: [affinity a]: missing key \"vms\"" },
+    { AFF "[affinity a]\nvms = v\nvm_rule = positive\ncolour = red\n",
+      "t.ini:13: [affinity a] colour: unknown key (a [affinity] group takes "
+      "cluster, vms, vm_rule, vm_enforcing, hosts, host_rule, "
+      "host_enforcing)" },
   };
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
     {
@@ -982,6 +1324,8 @@ static const HerdTestCase load_cases[] = {
   { "inline comments", test_inline_comments },
   { "forward references", test_forward_references },
   { "actions and faults", test_actions_faults },
+  { "networks, pinning and affinity", test_placement },
+  { "networks per datacenter", test_network_limit },
   { NULL, NULL },
 };
 
