@@ -16,9 +16,10 @@
  *                       than MinFreeMemoryForUnderUtilized (when set) or
  *                       than MaxFreeMemoryForOverUtilized.
  *   power_saving        the same passes, then empties the host under
- *                       LowUtilization with the least load onto hosts at
- *                       least as loaded (ties: higher id) that stay under
- *                       High; then powers empty hosts down (Up ->
+ *                       LowUtilization with the least load onto fuller
+ *                       hosts (more load; at equal load more VMs; then
+ *                       higher id) that could take all of its load and
+ *                       stay under High; then powers empty hosts down (Up ->
  *                       Maintenance -> Down through their fence agent)
  *                       keeping HostsInReserve empty hosts up, and powers a
  *                       Down host on when the reserve is short, an
@@ -263,17 +264,26 @@ idle_source_key (HerdManager *m, const HerdCluster *c, const HerdHost *h)
              : G_MAXINT64;
 }
 
-/* Destinations for emptying source: at least as loaded (ties: higher id),
- * under High. */
+/* Destinations for emptying source: hosts that could take all of its
+ * load and stay under High, and that are fuller than it (more load; at
+ * equal load more VMs; then the higher id), so VMs only ever move towards
+ * fuller hosts and consolidation cannot undo the CPU pass or go round in
+ * circles. */
 static gboolean
 fuller (HerdManager *m, const HerdCluster *c, const HerdHost *h,
         gconstpointer data)
 {
   const HerdHost *source = data;
   gint64 load = herd_host_load_mpct (h), src = herd_host_load_mpct (source);
-  return h->id != source->id
-         && load < mpct (params_of (m, c)->high_utilization)
-         && (load > src || (load == src && h->id > source->id));
+  gint64 moved = source->cpu_used_mc * 100000 / ((gint64) h->cores * 1000);
+  if (h->id == source->id
+      || load + moved >= mpct (params_of (m, c)->high_utilization))
+    return FALSE;
+  if (load != src)
+    return load > src;
+  if (h->vm_count != source->vm_count)
+    return h->vm_count > source->vm_count;
+  return h->id > source->id;
 }
 
 static gboolean
@@ -349,6 +359,7 @@ manage_power (HerdManager *m, const HerdCluster *c, gboolean need_host)
     {
       HerdHost *h
           = herd_model_host (m->model, g_array_index (c->hosts, HerdId, i));
+      n_empty += m->powering[h->id] == 1; /* booting: the reserve to be */
       if (!h->power_management || m->powering[h->id] != 0)
         continue;
       if (empty (m, h))

@@ -300,7 +300,7 @@ HerdNetwork *herd_model_add_network (HerdModel *model, const char *name,
                                      HerdId datacenter);
 HerdDisk *herd_model_add_disk (HerdModel *model, HerdId vm);
 /* Also records the group in each member VM's affinity_groups (members and
- * hosts are given ascending). */
+ * hosts are stored sorted, without duplicates). */
 HerdAffinityGroup *herd_model_add_affinity_group (HerdModel *model,
                                                   const char *name,
                                                   HerdId cluster,
