@@ -4,8 +4,11 @@
  *
  * Every LoadBalancingInterval (60 s) each cluster gets one cycle: at most
  * one VM migrates per cluster per cycle; hosts with a migration in flight
- * (in, out or queued) are neither sources nor destinations; the VM chosen
- * on a source is the one with the lowest CPU (ties: lowest id).
+ * (in, out or queued) are neither sources nor destinations.  A pass looks
+ * at one source, the first by its order below (as the oVirt balancer
+ * does), and tries its VMs lowest CPU first (ties: lowest id) until one
+ * has a destination; a cycle is thus O(hosts + VMs + one host's VMs x
+ * placement).
  *
  *   evenly_distributed  CPU pass: sources are hosts at or over
  *                       HighUtilization for CpuOverCommitDuration, busiest
@@ -197,6 +200,7 @@ sources (HerdManager *m, const HerdCluster *c,
   return out;
 }
 
+/* Sources: the busiest overloaded host first. */
 static gint64
 cpu_source_key (HerdManager *m, const HerdCluster *c, const HerdHost *h)
 {
@@ -210,11 +214,10 @@ cpu_pass (HerdManager *m, const HerdCluster *c, gboolean *stuck)
   g_autoptr (GArray) src = sources (m, c, cpu_source_key);
   if (src->len == 0)
     return FALSE;
-  if (mark_allowed (m, c, under_cpu, NULL) > 0)
-    for (guint i = 0; i < src->len; i++)
-      if (move_one (m, g_array_index (src, Ranked, i).host,
-                    HERD_MIGRATION_REASON_LOAD_BALANCING))
-        return TRUE;
+  if (mark_allowed (m, c, under_cpu, NULL) > 0
+      && move_one (m, g_array_index (src, Ranked, 0).host,
+                   HERD_MIGRATION_REASON_LOAD_BALANCING))
+    return TRUE;
   *stuck = TRUE;
   return FALSE;
 }
@@ -246,11 +249,8 @@ memory_pass (HerdManager *m, const HerdCluster *c)
   g_autoptr (GArray) src = sources (m, c, memory_source_key);
   if (src->len == 0 || mark_allowed (m, c, roomy, NULL) == 0)
     return FALSE;
-  for (guint i = 0; i < src->len; i++)
-    if (move_one (m, g_array_index (src, Ranked, i).host,
-                  HERD_MIGRATION_REASON_LOAD_BALANCING))
-      return TRUE;
-  return FALSE;
+  return move_one (m, g_array_index (src, Ranked, 0).host,
+                   HERD_MIGRATION_REASON_LOAD_BALANCING);
 }
 
 /* Power saving ----------------------------------------------------------- */
@@ -290,15 +290,12 @@ static gboolean
 consolidate (HerdManager *m, const HerdCluster *c)
 {
   g_autoptr (GArray) src = sources (m, c, idle_source_key);
-  for (guint i = 0; i < src->len; i++)
-    {
-      const HerdHost *s
-          = herd_model_host (m->model, g_array_index (src, Ranked, i).host);
-      if (mark_allowed (m, c, fuller, s) > 0
-          && move_one (m, s->id, HERD_MIGRATION_REASON_LOAD_BALANCING))
-        return TRUE;
-    }
-  return FALSE;
+  if (src->len == 0)
+    return FALSE;
+  const HerdHost *s
+      = herd_model_host (m->model, g_array_index (src, Ranked, 0).host);
+  return mark_allowed (m, c, fuller, s) > 0
+         && move_one (m, s->id, HERD_MIGRATION_REASON_LOAD_BALANCING);
 }
 
 static gboolean
@@ -639,10 +636,9 @@ balance_cluster (HerdManager *m, const HerdCluster *c)
     }
 }
 
-static void
-balance_fires (gpointer ctx, guint64 arg)
+void
+herd_manager_balance (HerdManager *m)
 {
-  HerdManager *m = ctx;
   herd_scheduler_set_now (m->scheduler, herd_manager_now (m));
   for (guint i = 0; i < m->model->clusters->len; i++)
     {
@@ -651,6 +647,13 @@ balance_fires (gpointer ctx, guint64 arg)
       if (c->ha_reservation)
         ha_check (m, c);
     }
+}
+
+static void
+balance_fires (gpointer ctx, guint64 arg)
+{
+  HerdManager *m = ctx;
+  herd_manager_balance (m);
   herd_driver_timer_add (m->driver,
                          herd_manager_now (m)
                              + m->model->params.load_balancing_interval,

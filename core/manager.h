@@ -150,6 +150,10 @@ void herd_manager_set_decision_sink (HerdManager *manager,
                                      HerdDecisionSinkFunc sink,
                                      gpointer user_data);
 
+/* Runs one balancing cycle (and HA reservation check) of every cluster
+ * now, as the periodic timer does. */
+void herd_manager_balance (HerdManager *manager);
+
 /* Ends the run's open intervals (HA-unsafe time) at the current time. */
 void herd_manager_finish (HerdManager *manager);
 

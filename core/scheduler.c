@@ -30,8 +30,11 @@ struct _HerdScheduler
   guint n_touched;
 };
 
+typedef struct _Request Request;
+typedef gboolean (*FilterFunc) (const Request *req, const HerdHost *host);
+
 /* Everything a policy unit looks at for one decision. */
-typedef struct
+struct _Request
 {
   const HerdScheduler *s;
   const HerdModel *model;
@@ -44,9 +47,11 @@ typedef struct
   gboolean pos_running;   /* some member of a hard positive group runs */
   gboolean hard_host_rules, soft_host_rules;
   const guint8 *allowed;
-} Request;
+  FilterFunc active[HERD_FILTER_LAST]; /* the filters that can reject */
+  HerdFilterKind active_kind[HERD_FILTER_LAST];
+  guint n_active;
+};
 
-typedef gboolean (*FilterFunc) (const Request *req, const HerdHost *host);
 typedef gint64 (*WeightFunc) (const Request *req, const HerdHost *host);
 typedef gboolean (*AppliesFunc) (const Request *req);
 
@@ -162,32 +167,90 @@ filter_allowed (const Request *req, const HerdHost *host)
   return req->allowed == NULL || req->allowed[host->id] != 0;
 }
 
+/* Whether a filter can reject any host for this request: filters that
+ * cannot are not run (a VM without pins skips PinToHost, ...). */
+static gboolean
+always_filter (const Request *req)
+{
+  return TRUE;
+}
+
+static gboolean
+has_pins (const Request *req)
+{
+  return req->vm->pinned_to.n > 0;
+}
+
+static gboolean
+has_hard_vm_rules (const Request *req)
+{
+  return req->s->n_touched > 0;
+}
+
+static gboolean
+has_hard_host_rules (const Request *req)
+{
+  return req->hard_host_rules;
+}
+
+static gboolean
+needs_networks (const Request *req)
+{
+  return (req->cluster->required_networks | req->vm->networks) != 0;
+}
+
+static gboolean
+is_migration (const Request *req)
+{
+  return req->source != HERD_ID_NONE;
+}
+
+static gboolean
+maintenance_start (const Request *req)
+{
+  return req->cluster->policy == HERD_POLICY_CLUSTER_MAINTENANCE
+         && req->source == HERD_ID_NONE && !req->vm->ha;
+}
+
+static gboolean
+has_allowed (const Request *req)
+{
+  return req->allowed != NULL;
+}
+
 static const struct
 {
   const char *name;
   FilterFunc func;
+  gboolean (*applies) (const Request *req);
 } filters[HERD_FILTER_LAST] = {
-  [HERD_FILTER_STATUS] = { "Status", filter_status },
-  [HERD_FILTER_CPU] = { "CPU", filter_cpu },
-  [HERD_FILTER_CPU_OVERLOADED] = { "CPUOverloaded", filter_cpu_overloaded },
-  [HERD_FILTER_MEMORY] = { "Memory", filter_memory },
-  [HERD_FILTER_PIN_TO_HOST] = { "PinToHost", filter_pin_to_host },
-  [HERD_FILTER_VM_AFFINITY] = { "VmAffinity", filter_vm_affinity },
-  [HERD_FILTER_HOST_AFFINITY] = { "VmToHostAffinity", filter_host_affinity },
-  [HERD_FILTER_NETWORK] = { "Network", filter_network },
-  [HERD_FILTER_MIGRATION] = { "Migration", filter_migration },
+  [HERD_FILTER_STATUS] = { "Status", filter_status, always_filter },
+  [HERD_FILTER_CPU] = { "CPU", filter_cpu, always_filter },
+  [HERD_FILTER_CPU_OVERLOADED]
+  = { "CPUOverloaded", filter_cpu_overloaded, always_filter },
+  [HERD_FILTER_MEMORY] = { "Memory", filter_memory, always_filter },
+  [HERD_FILTER_PIN_TO_HOST]
+  = { "PinToHost", filter_pin_to_host, has_pins },
+  [HERD_FILTER_VM_AFFINITY]
+  = { "VmAffinity", filter_vm_affinity, has_hard_vm_rules },
+  [HERD_FILTER_HOST_AFFINITY]
+  = { "VmToHostAffinity", filter_host_affinity, has_hard_host_rules },
+  [HERD_FILTER_NETWORK] = { "Network", filter_network, needs_networks },
+  [HERD_FILTER_MIGRATION] = { "Migration", filter_migration, is_migration },
   [HERD_FILTER_CLUSTER_MAINTENANCE]
-  = { "ClusterInMaintenance", filter_cluster_maintenance },
-  [HERD_FILTER_ALLOWED] = { "NotAllowed", filter_allowed },
+  = { "ClusterInMaintenance", filter_cluster_maintenance, maintenance_start },
+  [HERD_FILTER_ALLOWED] = { "NotAllowed", filter_allowed, has_allowed },
 };
 
 /* Weights ---------------------------------------------------------------- */
 
+/* The host's CPU load with the VM on it, in whole percent of its cores
+ * (the manager sees host CPU as an integer percent, as oVirt does). */
 static gint64
 projected_load (const Request *req, const HerdHost *host)
 {
   gint64 used = host->cpu_used_mc + host->pending_cpu_mc + req->cpu_need_mc;
-  return used * 100000 / ((gint64) host->cores * 1000);
+  return used * 100 / ((gint64) host->cores * 1000);
 }
 
 static gint64
@@ -208,9 +271,8 @@ static gint64
 weight_power_cpu (const Request *req, const HerdHost *host)
 {
   gint64 load = projected_load (req, host);
-  gint64 high = (gint64) (req->cluster->policy_params.high_utilization
-                          * 1000.0);
-  return load < high ? -load : G_GINT64_CONSTANT (1) << 40 | load;
+  gint64 high = (gint64) req->cluster->policy_params.high_utilization;
+  return load < high ? -load : 1000 + load;
 }
 
 static gint64
@@ -544,14 +606,31 @@ request_init (Request *req, HerdScheduler *s, HerdId vm_id, HerdId source,
   req->mem_need_mib = herd_scheduler_vm_memory_need (s->model, vm);
   req->cpu_need_mc = herd_scheduler_vm_cpu_estimate (s->model, vm);
   gather_members (s, req);
+  for (guint f = HERD_FILTER_MEMORY + 1; f < HERD_FILTER_LAST; f++)
+    if (filters[f].applies (req))
+      {
+        req->active[req->n_active] = filters[f].func;
+        req->active_kind[req->n_active++] = (HerdFilterKind) f;
+      }
 }
 
+/* The filters every request runs are called directly (the compiler
+ * inlines them: this loop runs once per host per decision); the optional
+ * ones through the request's list. */
 static HerdFilterKind
 run_filters (const Request *req, const HerdHost *host)
 {
-  for (guint f = 0; f < HERD_FILTER_LAST; f++)
-    if (!filters[f].func (req, host))
-      return (HerdFilterKind) f;
+  if (!filter_status (req, host))
+    return HERD_FILTER_STATUS;
+  if (!filter_cpu (req, host))
+    return HERD_FILTER_CPU;
+  if (!filter_cpu_overloaded (req, host))
+    return HERD_FILTER_CPU_OVERLOADED;
+  if (!filter_memory (req, host))
+    return HERD_FILTER_MEMORY;
+  for (guint f = 0; f < req->n_active; f++)
+    if (!req->active[f] (req, host))
+      return req->active_kind[f];
   return HERD_FILTER_NONE;
 }
 
@@ -629,8 +708,27 @@ rank_scores (guint n, const gint64 *scores, guint32 *ranks, guint64 *sort_a,
         ranks[i] = n;
       return;
     }
+  guint64 range = (guint64) hi - (guint64) lo;
+  if (range < n)
+    {
+      /* Few distinct values (0/1, counts): count them, then each value's
+       * rank is the number of scores at or above it.  sort_a serves as
+       * the histogram. */
+      memset (sort_a, 0, (range + 1) * sizeof *sort_a);
+      for (guint i = 0; i < n; i++)
+        sort_a[(guint64) scores[i] - (guint64) lo]++;
+      guint64 above = 0;
+      for (guint64 v = range + 1; v-- > 0;)
+        {
+          above += sort_a[v];
+          sort_a[v] = above;
+        }
+      for (guint i = 0; i < n; i++)
+        ranks[i] = (guint32) sort_a[(guint64) scores[i] - (guint64) lo];
+      return;
+    }
   guint idx_bits = bits_for (n);
-  guint range_bits = bits_for ((guint64) hi - (guint64) lo);
+  guint range_bits = bits_for (range);
   if (range_bits + idx_bits <= 64)
     {
       for (guint i = 0; i < n; i++)

@@ -42,7 +42,7 @@ typedef enum
 /* Weights, each with its factor (lower raw score is better). */
 typedef enum
 {
-  HERD_WEIGHT_EVEN_CPU,      /* projected CPU load, x2 */
+  HERD_WEIGHT_EVEN_CPU,      /* projected CPU load (whole %), x2 */
   HERD_WEIGHT_EVEN_MEMORY,   /* free memory left, x1 */
   HERD_WEIGHT_POWER_CPU,     /* power_saving: busiest host under High, x2 */
   HERD_WEIGHT_POWER_MEMORY,  /* power_saving: least free memory, x1 */
