@@ -41,6 +41,21 @@ check "another seed, another trace" sh -c "
 check "--db writes a run" sh -c "
   '$herd' sim scenarios/small.ini --until 1h --db '$tmp/r.db' --quiet >/dev/null &&
   '$herd' sim scenarios/small.ini --until 1h --db '$tmp/r.db' --quiet | grep -q 'results run id  *2'"
+check "--explain shows the filter that removed each host" sh -c "
+  '$herd' sim tests/golden/networks.ini --explain web-3 |
+  grep -q '^  g-1 *Network' &&
+  '$herd' sim tests/golden/networks.ini --explain web-3 | grep -q '^\* h-'"
+check "--explain in --json" sh -c "
+  '$herd' sim tests/golden/networks.ini --explain web-3 --json |
+  grep -q '\"filter\" : \"Network\"'"
+check "--explain of an unknown VM exits 2" status_is 2 "$herd" sim \
+  scenarios/small.ini --explain nosuchvm
+check "--decisions needs --db" status_is 2 "$herd" sim scenarios/small.ini \
+  --decisions
+check "--decisions records every decision" sh -c "
+  '$herd' sim tests/golden/networks.ini --db '$tmp/d.db' --decisions --quiet >/dev/null &&
+  test \"\$(sqlite3 '$tmp/d.db' 'select count(*) from decisions')\" = 8 &&
+  test \"\$(sqlite3 '$tmp/d.db' \"select count(*) from decision_hosts where filter = 'Network'\")\" = 12"
 check "bad scenario exits 2" status_is 2 "$herd" sim tests/golden/err-bad-size-unit.ini
 check "bad scenario message names file, line, group, key" \
   sh -c "'$herd' check tests/golden/err-bad-size-unit.ini 2>&1 >/dev/null |
