@@ -8,8 +8,9 @@
  *      whitespace) are cut off, groups and keys may not repeat, and a map
  *      (group, key) -> line is kept for messages.  The cleaned lines are
  *      then read by GKeyFile, which holds the values from there on.
- *   2. Structure: unsupported groups ([faults random]), missing required
- *      keys, unknown keys; at least one datacenter and cluster.
+ *   2. Structure: missing required keys (a [fault]'s target unless its
+ *      kind is manager_restart), unknown keys; at least one datacenter
+ *      and cluster.
  *   3. Values and references: every value is parsed strictly (core/units.h,
  *      sim/workload.h); names of datacenters, clusters, storage domains,
  *      networks, hosts and VMs resolve against groups anywhere in the
@@ -17,16 +18,20 @@
  *      HERD_MAX_NETWORKS_PER_DC networks per datacenter, a host's and a
  *      VM's networks are of its datacenter, every VM group fits some host
  *      of its cluster, pinned and preferred hosts and the members of an
- *      affinity group are in its cluster, action and fault targets exist,
- *      a migration's destination is in its VM's cluster).  A check that
- *      needs a group whose own values failed is skipped, since that
- *      group's error is reported.  Host and VM ids are known here already
- *      (see herd_sl_first_id), so lists of them are resolved to ids.
+ *      affinity group are in its cluster, a VM lease has a data domain,
+ *      action and fault targets exist, a migration's destination is in
+ *      its VM's cluster, a nic_down's network is attached to its host, a
+ *      storage_down's host is in its domain's datacenter, random faults'
+ *      hosts exist).  A check that needs a group whose own values failed
+ *      is skipped, since that group's error is reported.  Host and VM ids
+ *      are known here already (see herd_sl_first_id), so lists of them are
+ *      resolved to ids.
  *   4. Build: the model is filled kind by kind in dependency order
  *      (datacenters, clusters, storage, networks, hosts, VMs, affinity
  *      groups), each kind in file order, so an object's id is its group's
  *      index among its kind (times the count for hosts and VMs); then the
- *      actions and faults, each sorted by time.  Nothing can fail here.
+ *      actions and faults, each sorted by time, and the random faults.
+ *      Nothing can fail here.
  * The profile ([scenario] or [defaults] profile = ...) is applied before
  * any [defaults] parameter or policy.NAME override, whatever the order of
  * the lines. */
@@ -58,7 +63,7 @@ typedef enum
 
 static const char *const herd_sl_scenario_keys[] = {
   "name", "duration", "seed", "sample_interval", "stats_interval", "profile",
-  "migration_setup", NULL
+  "migration_setup", "io_timeout", NULL
 };
 static const char *const herd_sl_defaults_keys[] = { "profile", NULL };
 static const char *const herd_sl_no_keys[] = { NULL };
@@ -69,7 +74,8 @@ static const char *const herd_sl_cluster_keys[] = {
 static const char *const herd_sl_hosts_keys[] = {
   "cluster", "count", "cores", "threads", "memory", "swap",
   "reserved_memory", "nic", "spm_priority", "power_idle", "power_max",
-  "boot_time", "fence_agent", "networks", NULL
+  "boot_time", "fence_agent", "fence_concurrent", "fence_latency",
+  "fence_failure", "networks", NULL
 };
 static const char *const herd_sl_hosts_required[] = { "cores", "memory",
                                                       NULL };
@@ -85,7 +91,7 @@ static const char *const herd_sl_vms_keys[] = {
   "cluster", "count", "vcpus", "memory", "guaranteed_memory", "disk", "ha",
   "priority", "cpu", "memory_used", "dirty_rate", "working_set",
   "write_rate", "boot_time", "arrival", "lifetime", "networks", "pinned_to",
-  "migratable", "preferred_hosts", NULL
+  "migratable", "preferred_hosts", "lease", "resume", NULL
 };
 static const char *const herd_sl_vms_required[] = { "vcpus", "memory",
                                                     NULL };
@@ -98,13 +104,17 @@ static const char *const herd_sl_action_keys[] = { "at", "kind", "target",
                                                    "host", "size", NULL };
 static const char *const herd_sl_action_required[] = { "at", "kind",
                                                        "target", NULL };
-static const char *const herd_sl_fault_keys[] = { "at", "kind", "target",
-                                                  "duration", NULL };
-static const char *const herd_sl_fault_required[] = { "at", "kind", "target",
-                                                      NULL };
+static const char *const herd_sl_fault_keys[] = {
+  "at", "kind", "target", "duration", "host", "network", NULL
+};
+/* target too, except for manager_restart: see herd_sl_check_keys. */
+static const char *const herd_sl_fault_required[] = { "at", "kind", NULL };
+static const char *const herd_sl_faults_keys[] = { "kind", "mtbf", "mttr",
+                                                   "hosts", NULL };
+static const char *const herd_sl_faults_required[] = { "mtbf", "mttr",
+                                                       NULL };
 
-/* What each group kind is called and takes.  Kinds not listed as
- * supported are recognised and rejected in phase 2. */
+/* What each group kind is called and takes. */
 static const struct
 {
   const char *name;
@@ -133,7 +143,8 @@ static const struct
                        herd_sl_action_required },
   [HERD_SL_FAULT] = { "fault", TRUE, herd_sl_fault_keys,
                       herd_sl_fault_required },
-  [HERD_SL_FAULTS] = { "faults", TRUE, herd_sl_no_keys, herd_sl_no_keys },
+  [HERD_SL_FAULTS] = { "faults", TRUE, herd_sl_faults_keys,
+                       herd_sl_faults_required },
 };
 
 /* Storage domain roles, in HerdDomainRole order. */
@@ -152,17 +163,21 @@ static const char *const herd_sl_action_names[HERD_ACTION_KIND_LAST] = {
 };
 static const char *const herd_sl_future_actions[] = { "add_lun", NULL };
 
-/* Fault kinds, likewise. */
+/* Fault kinds, in HerdFaultKind order: all are supported. */
 static const char *const herd_sl_fault_names[HERD_FAULT_KIND_LAST] = {
   [HERD_FAULT_HOST_CRASH] = "host_crash",
+  [HERD_FAULT_AGENT_HANG] = "agent_hang",
+  [HERD_FAULT_PARTITION] = "partition",
+  [HERD_FAULT_NIC_DOWN] = "nic_down",
+  [HERD_FAULT_STORAGE_DOWN] = "storage_down",
+  [HERD_FAULT_FENCE_FAIL] = "fence_fail",
+  [HERD_FAULT_MANAGER_RESTART] = "manager_restart",
 };
-static const char *const herd_sl_future_faults[] = {
-  "agent_hang", "partition", "nic_down", "storage_down", "fence_fail",
-  "manager_restart", NULL
-};
-/* Why each supported fault kind takes no duration (none heals yet). */
-static const char *const herd_sl_fault_no_duration[HERD_FAULT_KIND_LAST] = {
-  [HERD_FAULT_HOST_CRASH] = "a crashed host does not come back by itself",
+static const char *const herd_sl_future_faults[] = { NULL };
+/* The kinds [faults random] may draw: those that strike one host and
+ * heal (a repair), in HerdFaultKind order. */
+static const HerdFaultKind herd_sl_random_kinds[] = {
+  HERD_FAULT_HOST_CRASH, HERD_FAULT_AGENT_HANG, HERD_FAULT_PARTITION,
 };
 
 #define HERD_SL_DEFAULT_DURATION HERD_DAY (1)
@@ -172,6 +187,10 @@ static const char *const herd_sl_fault_no_duration[HERD_FAULT_KIND_LAST] = {
 /* QEMU/libvirt setup before a migration's first pass (behaviour.md §4:
  * about 0.3-0.5 s). */
 #define HERD_SL_DEFAULT_MIGRATION_SETUP HERD_MSEC (400)
+/* sanlock's io_timeout (behaviour.md §7). */
+#define HERD_SL_DEFAULT_IO_TIMEOUT HERD_SEC (10)
+/* Time a fence agent takes per action (status, on, off). */
+#define HERD_SL_DEFAULT_FENCE_LATENCY HERD_SEC (5)
 #define HERD_SL_DEFAULT_OVERCOMMIT 100
 #define HERD_SL_DEFAULT_MIGRATION_BANDWIDTH "52MiB/s"
 #define HERD_SL_DEFAULT_NIC "10Gbit"
@@ -221,7 +240,10 @@ typedef struct
   gint64 spm_priority;
   double power_idle_w, power_max_w;
   HerdTime boot_time;          /* ns */
-  char *fence_agent;
+  char **fence_agents;         /* kinds, as listed; empty: none */
+  gboolean fence_concurrent;
+  HerdTime fence_latency;      /* ns */
+  double fence_failure;        /* fraction, 0..1 */
   /* [storage] */
   HerdStorageType storage_type;
   HerdDomainRole role;
@@ -241,23 +263,30 @@ typedef struct
   gboolean has_lifetime;
   HerdDistribution lifetime;
   gboolean migratable;
+  gboolean lease;
+  HerdResumePolicy resume;
   char **pinned_names;   /* pinned_to = (NULL when absent) */
   char **preferred_names; /* preferred_hosts = (NULL when absent) */
   GArray *pinned_ids;    /* HerdId of hosts, ascending, or NULL */
   GArray *preferred_ids; /* HerdId of hosts, ascending, or NULL */
-  /* [affinity] */
+  /* [affinity] (and [faults random]: hosts, host_ids) */
   char **vm_names;       /* vms = */
   char **host_names;     /* hosts = (NULL when absent) */
   GArray *vm_ids;        /* HerdId of VMs, ascending */
   GArray *host_ids;      /* HerdId of hosts, ascending, or NULL */
   HerdAffinityRule vm_rule, host_rule;
   gboolean vm_enforcing, host_enforcing;
-  /* [action] and [fault] */
+  /* [action] and [fault] ([faults random]: fault) */
   HerdTime at;                 /* ns from the start */
   HerdActionKind action;
   HerdFaultKind fault;
-  char *target;
-  char *host;                  /* [action] migrate: destination, or NULL */
+  char *target;                /* NULL for manager_restart */
+  char *host;                  /* [action] migrate: destination; [fault]
+                                  storage_down: the one host; or NULL */
+  char *network;               /* [fault] nic_down */
+  HerdTime duration;           /* [fault]: ns, 0: does not heal */
+  /* [faults random] */
+  HerdDistribution mtbf, mttr;
 } HerdSlGroup;
 
 typedef struct
@@ -289,11 +318,12 @@ herd_sl_group_free (gpointer p)
   g_free (g->name);
   g_free (g->label);
   g_hash_table_unref (g->key_lines);
-  g_free (g->fence_agent);
+  g_strfreev (g->fence_agents);
   if (g->disks != NULL)
     g_array_unref (g->disks);
   g_free (g->target);
   g_free (g->host);
+  g_free (g->network);
   g_strfreev (g->network_names);
   g_strfreev (g->pinned_names);
   g_strfreev (g->preferred_names);
@@ -735,13 +765,6 @@ herd_sl_policy_param_names (void)
 static void
 herd_sl_check_keys (HerdSlLoader *l, HerdSlGroup *g)
 {
-  if (g->kind == HERD_SL_FAULTS)
-    {
-      herd_sl_fail_group (l, g,
-                          "random faults are not supported yet (schedule "
-                          "each fault with a [fault NAME] group)");
-      return;
-    }
   for (const char *const *k = herd_sl_kinds[g->kind].required; *k != NULL;
        k++)
     if (!g_key_file_has_key (l->keys, g->label, *k, NULL))
@@ -749,6 +772,20 @@ herd_sl_check_keys (HerdSlLoader *l, HerdSlGroup *g)
         herd_sl_fail_group (l, g, "missing key \"%s\"", *k);
         return;
       }
+  if (g->kind == HERD_SL_FAULT
+      && !g_key_file_has_key (l->keys, g->label, "target", NULL))
+    {
+      g_autofree char *kind = g_key_file_get_value (l->keys, g->label, "kind",
+                                                    NULL);
+      if (g_strcmp0 (kind, herd_sl_fault_names[HERD_FAULT_MANAGER_RESTART])
+          != 0)
+        {
+          herd_sl_fail_group (l, g,
+                              "missing key \"target\" (every kind but "
+                              "manager_restart takes one)");
+          return;
+        }
+    }
 
   g_auto (GStrv) keys = g_key_file_get_keys (l->keys, g->label, NULL, NULL);
   for (guint i = 0; keys != NULL && keys[i] != NULL; i++)
@@ -942,6 +979,23 @@ herd_sl_read_power (HerdSlLoader *l, HerdSlGroup *g, const char *key,
   return TRUE;
 }
 
+/* A percentage in 0..100, as a fraction in 0..1. */
+static gboolean
+herd_sl_read_fraction (HerdSlLoader *l, HerdSlGroup *g, const char *key,
+                       double dflt, double *out)
+{
+  g_autofree char *value = herd_sl_value (l, g, key);
+  g_autoptr (GError) local = NULL;
+  *out = dflt;
+  if (value == NULL)
+    return TRUE;
+  double percent;
+  if (!herd_units_parse_percent (value, 0, 100, &percent, &local))
+    return herd_sl_fail_units (l, g, key, local);
+  *out = percent / 100;
+  return TRUE;
+}
+
 /* One of the n names; *out is its index. */
 static gboolean
 herd_sl_read_choice (HerdSlLoader *l, HerdSlGroup *g, const char *key,
@@ -1067,6 +1121,7 @@ herd_sl_parse_globals (HerdSlLoader *l)
   scenario->sample_interval = HERD_SL_DEFAULT_SAMPLE_INTERVAL;
   scenario->stats_interval = HERD_SL_DEFAULT_STATS_INTERVAL;
   scenario->migration_setup = HERD_SL_DEFAULT_MIGRATION_SETUP;
+  scenario->io_timeout = HERD_SL_DEFAULT_IO_TIMEOUT;
   if (sgroup != NULL)
     {
       g_autofree char *name = herd_sl_value (l, sgroup, "name");
@@ -1093,6 +1148,9 @@ herd_sl_parse_globals (HerdSlLoader *l)
       herd_sl_read_duration (l, sgroup, "migration_setup",
                              HERD_SL_DEFAULT_MIGRATION_SETUP, FALSE,
                              &scenario->migration_setup);
+      herd_sl_read_duration (l, sgroup, "io_timeout",
+                             HERD_SL_DEFAULT_IO_TIMEOUT, TRUE,
+                             &scenario->io_timeout);
     }
 
   /* [defaults] parameters, in file order, over the profile's values. */
@@ -1169,6 +1227,65 @@ herd_sl_parse_cluster (HerdSlLoader *l, HerdSlGroup *g)
   herd_sl_read_boolean (l, g, "fencing", TRUE, &g->fencing);
 }
 
+#define HERD_SL_FENCE_AGENTS                                                \
+  "fence agent kinds such as ipmilan, ilo4 (or none alone)"
+
+/* fence_agent = KIND, ... (or none: no power management) into
+ * g->fence_agents, and the keys that say how the agents act, which need
+ * an agent. */
+static void
+herd_sl_parse_fencing (HerdSlLoader *l, HerdSlGroup *g)
+{
+  static const char *const agent_keys[] = { "fence_concurrent",
+                                            "fence_latency", "fence_failure",
+                                            NULL };
+  herd_sl_read_boolean (l, g, "fence_concurrent", FALSE,
+                        &g->fence_concurrent);
+  herd_sl_read_duration (l, g, "fence_latency", HERD_SL_DEFAULT_FENCE_LATENCY,
+                         FALSE, &g->fence_latency);
+  herd_sl_read_fraction (l, g, "fence_failure", 0, &g->fence_failure);
+
+  g_auto (GStrv) agents = NULL;
+  if (!herd_sl_read_names (l, g, "fence_agent", HERD_SL_FENCE_AGENTS,
+                           &agents))
+    return;
+  g_autofree char *value = herd_sl_value (l, g, "fence_agent");
+  if (agents != NULL && agents[0] == NULL)
+    {
+      herd_sl_fail_expected (l, g, "fence_agent",
+                             "a comma-separated list of " HERD_SL_FENCE_AGENTS,
+                             value);
+      return;
+    }
+  gboolean none = agents == NULL || herd_sl_in_list ((const char *const *)
+                                                     agents, "none");
+  if (none && agents != NULL && agents[1] != NULL)
+    {
+      herd_sl_fail_expected (l, g, "fence_agent",
+                             "none alone (no power management) or a list of "
+                             "fence agent kinds without none",
+                             value);
+      return;
+    }
+  if (!none)
+    {
+      g->fence_agents = g_steal_pointer (&agents);
+      return;
+    }
+  g->fence_agents = g_new0 (char *, 1);
+  for (const char *const *k = agent_keys; *k != NULL; k++)
+    {
+      g_autofree char *given = herd_sl_value (l, g, *k);
+      if (given == NULL)
+        continue;
+      g_autofree char *expected = g_strdup_printf (
+          "no %s with fence_agent = none (it says how the agents act, and "
+          "the hosts have none)",
+          *k);
+      herd_sl_fail_expected (l, g, *k, expected, given);
+    }
+}
+
 static void
 herd_sl_parse_hosts (HerdSlLoader *l, HerdSlGroup *g)
 {
@@ -1215,14 +1332,7 @@ herd_sl_parse_hosts (HerdSlLoader *l, HerdSlGroup *g)
     }
   herd_sl_read_duration (l, g, "boot_time", HERD_SL_DEFAULT_HOST_BOOT, FALSE,
                          &g->boot_time);
-  g_autofree char *agent = herd_sl_value (l, g, "fence_agent");
-  if (agent != NULL && !herd_sl_is_name (agent))
-    herd_sl_fail_expected (l, g, "fence_agent",
-                           "a fence agent name such as ipmilan, or none",
-                           agent);
-  else
-    g->fence_agent = agent != NULL ? g_steal_pointer (&agent)
-                                   : g_strdup ("none");
+  herd_sl_parse_fencing (l, g);
   herd_sl_read_names (l, g, "networks", HERD_SL_NETWORK_NAMES,
                       &g->network_names);
 }
@@ -1427,6 +1537,14 @@ herd_sl_parse_vms (HerdSlLoader *l, HerdSlGroup *g)
   herd_sl_read_boolean (l, g, "migratable", TRUE, &g->migratable);
   herd_sl_read_names (l, g, "preferred_hosts", HERD_SL_HOST_REFS,
                       &g->preferred_names);
+
+  herd_sl_read_boolean (l, g, "lease", FALSE, &g->lease);
+  const char *resume[HERD_RESUME_LAST];
+  for (int r = 0; r < HERD_RESUME_LAST; r++)
+    resume[r] = herd_resume_policy_name ((HerdResumePolicy) r);
+  herd_sl_read_choice (l, g, "resume", resume, HERD_RESUME_LAST,
+                       HERD_RESUME_AUTO, &v);
+  g->resume = (HerdResumePolicy) v;
 }
 
 /* A rule key (vm_rule, host_rule) and its enforcing key; enforcing is
@@ -1525,6 +1643,11 @@ herd_sl_read_kind (HerdSlLoader *l, HerdSlGroup *g, const char *const *names,
     }
   gsize n_future = g_strv_length ((char **) future);
   g_autofree char *supported = herd_sl_join_or (names, n);
+  if (n_future == 0)
+    {
+      herd_sl_fail_expected (l, g, "kind", supported, kind);
+      return FALSE;
+    }
   g_autofree char *later = herd_sl_join_or (future, n_future);
   g_autofree char *expected = g_strdup_printf (
       "%s (%s %s not supported yet)", supported, later,
@@ -1565,11 +1688,18 @@ herd_sl_parse_action (HerdSlLoader *l, HerdSlGroup *g)
     }
 }
 
+/* A fault's kind and the keys each kind takes: target (every kind but
+ * manager_restart), duration (every kind but manager_restart), network
+ * (nic_down, required) and host (storage_down, optional).  What they name
+ * resolves in herd_sl_check_fault. */
 static void
 herd_sl_parse_fault (HerdSlLoader *l, HerdSlGroup *g)
 {
   herd_sl_read_duration (l, g, "at", 0, FALSE, &g->at);
+  herd_sl_read_duration (l, g, "duration", 0, TRUE, &g->duration);
   g->target = herd_sl_value (l, g, "target");
+  g->host = herd_sl_value (l, g, "host");
+  g->network = herd_sl_value (l, g, "network");
 
   int v;
   gboolean kind_ok = herd_sl_read_kind (l, g, herd_sl_fault_names,
@@ -1579,17 +1709,100 @@ herd_sl_parse_fault (HerdSlLoader *l, HerdSlGroup *g)
   if (!kind_ok)
     return;
 
-  /* No supported kind heals yet, so none takes a duration. */
-  g_autofree char *duration = herd_sl_value (l, g, "duration");
-  if (duration != NULL)
+  const char *kind = herd_sl_fault_names[g->fault];
+  if (g->fault == HERD_FAULT_MANAGER_RESTART)
     {
-      g_autofree char *quoted = g_strescape (duration, NULL);
-      herd_sl_fail_key (l, g, "duration",
-                        "%s does not heal; %s, so it takes no duration "
-                        "(got \"%s\")",
-                        herd_sl_fault_names[g->fault],
-                        herd_sl_fault_no_duration[g->fault], quoted);
+      g_autofree char *duration = herd_sl_value (l, g, "duration");
+      if (g->target != NULL)
+        herd_sl_fail_expected (l, g, "target",
+                               "no target for kind = manager_restart (it "
+                               "restarts the manager, not a host or a "
+                               "storage domain)",
+                               g->target);
+      if (duration != NULL)
+        herd_sl_fail_expected (l, g, "duration",
+                               "no duration for kind = manager_restart (the "
+                               "manager comes back by itself once it has "
+                               "restarted)",
+                               duration);
     }
+  if (g->host != NULL && g->fault != HERD_FAULT_STORAGE_DOWN)
+    {
+      g_autofree char *expected = g_strdup_printf (
+          "no host for kind = %s (host is only for storage_down)", kind);
+      herd_sl_fail_expected (l, g, "host", expected, g->host);
+    }
+  if (g->network != NULL && g->fault != HERD_FAULT_NIC_DOWN)
+    {
+      g_autofree char *expected = g_strdup_printf (
+          "no network for kind = %s (network is only for nic_down)", kind);
+      herd_sl_fail_expected (l, g, "network", expected, g->network);
+    }
+  if (g->network == NULL && g->fault == HERD_FAULT_NIC_DOWN)
+    herd_sl_fail_group (l, g,
+                        "missing key \"network\" (required for kind = "
+                        "nic_down: the network that goes down)");
+}
+
+/* A distribution of times (required), which must not always be 0: a time
+ * between faults of 0 would strike again at once. */
+static void
+herd_sl_read_positive_distribution (HerdSlLoader *l, HerdSlGroup *g,
+                                    const char *key, HerdDistribution *out)
+{
+  g_autofree char *value = herd_sl_value (l, g, key);
+  g_autoptr (GError) local = NULL;
+  *out = (HerdDistribution) { .kind = HERD_DISTRIBUTION_FIXED };
+  if (!herd_distribution_parse (value, out, &local))
+    {
+      herd_sl_fail_key (l, g, key, "%s", local->message);
+      return;
+    }
+  gboolean zero = (out->kind == HERD_DISTRIBUTION_FIXED && out->a == 0)
+                  || (out->kind == HERD_DISTRIBUTION_UNIFORM && out->b == 0);
+  if (zero)
+    herd_sl_fail_expected (l, g, key,
+                           "a distribution of times that are not all 0, such "
+                           "as exponential(mean=30d) or 4h",
+                           value);
+}
+
+/* [faults random]: the kind it draws, its distributions and the names of
+ * its hosts, resolved in herd_sl_check_random_faults. */
+static void
+herd_sl_parse_random_faults (HerdSlLoader *l, HerdSlGroup *g)
+{
+  const gsize n = G_N_ELEMENTS (herd_sl_random_kinds);
+  const char *names[G_N_ELEMENTS (herd_sl_random_kinds)];
+  for (gsize k = 0; k < n; k++)
+    names[k] = herd_sl_fault_names[herd_sl_random_kinds[k]];
+  g->fault = HERD_FAULT_HOST_CRASH;
+  g_autofree char *kind = herd_sl_value (l, g, "kind");
+  if (kind != NULL)
+    {
+      gsize k = 0;
+      while (k < n && strcmp (names[k], kind) != 0)
+        k++;
+      if (k < n)
+        g->fault = herd_sl_random_kinds[k];
+      else
+        {
+          g_autofree char *supported = herd_sl_join_or (names, n);
+          gboolean other = FALSE;
+          for (int f = 0; f < HERD_FAULT_KIND_LAST; f++)
+            other = other || strcmp (herd_sl_fault_names[f], kind) == 0;
+          g_autofree char *expected
+              = other ? g_strdup_printf ("%s (random faults strike hosts and "
+                                         "are repaired; schedule %s with a "
+                                         "[fault NAME] group)",
+                                         supported, kind)
+                      : g_strdup (supported);
+          herd_sl_fail_expected (l, g, "kind", expected, kind);
+        }
+    }
+  herd_sl_read_positive_distribution (l, g, "mtbf", &g->mtbf);
+  herd_sl_read_positive_distribution (l, g, "mttr", &g->mttr);
+  herd_sl_read_names (l, g, "hosts", HERD_SL_HOST_REFS, &g->host_names);
 }
 
 static void
@@ -1625,10 +1838,12 @@ herd_sl_parse_values (HerdSlLoader *l)
         case HERD_SL_FAULT:
           herd_sl_parse_fault (l, g);
           break;
+        case HERD_SL_FAULTS:
+          herd_sl_parse_random_faults (l, g);
+          break;
         case HERD_SL_SCENARIO:
         case HERD_SL_DEFAULTS:
         case HERD_SL_DATACENTER:
-        case HERD_SL_FAULTS:
         case HERD_SL_KIND_LAST:
           break;
         }
@@ -1840,6 +2055,21 @@ herd_sl_check_disks (HerdSlLoader *l, HerdSlGroup *g, const HerdId *masters)
     }
 }
 
+/* A VM lease lives on a data domain of the VM's datacenter, so that
+ * datacenter needs one. */
+static void
+herd_sl_check_lease (HerdSlLoader *l, HerdSlGroup *g, const HerdId *masters)
+{
+  HerdSlGroup *cluster = herd_sl_group_of (l, HERD_SL_CLUSTER, g->ref);
+  if (!g->lease || !cluster->ok || masters[cluster->ref] != HERD_ID_NONE)
+    return;
+  HerdSlGroup *dc = herd_sl_group_of (l, HERD_SL_DATACENTER, cluster->ref);
+  herd_sl_fail_key (l, g, "lease",
+                    "datacenter %s of cluster %s has no data storage domain "
+                    "to hold the VM lease",
+                    dc->name, cluster->name);
+}
+
 /* The [hosts NAME] or [vms NAME] group (kind) of which name is member
  * NAME-I, with I in 1..count, or NULL.  *skip says that the group exists
  * but its own values failed, so that no error should be added. */
@@ -1869,10 +2099,12 @@ herd_sl_find_member (HerdSlLoader *l, HerdSlKind kind, const char *name,
 }
 
 /* What exists, for messages: "web-1 .. web-12, db-1 .. db-8" for the
- * groups of kind (hosts or VMs) in cluster (any when HERD_ID_NONE), at
- * most HERD_SL_MAX_LISTED groups, or "none is defined". */
+ * groups of kind (hosts or VMs) in cluster and in datacenter dc (either
+ * any when HERD_ID_NONE), at most HERD_SL_MAX_LISTED groups, or "none is
+ * defined". */
 static char *
-herd_sl_list_members (HerdSlLoader *l, HerdSlKind kind, HerdId cluster)
+herd_sl_list_members_in (HerdSlLoader *l, HerdSlKind kind, HerdId cluster,
+                         HerdId dc)
 {
   GPtrArray *all = l->by_kind[kind];
   GString *names = g_string_new (NULL);
@@ -1881,6 +2113,10 @@ herd_sl_list_members (HerdSlLoader *l, HerdSlKind kind, HerdId cluster)
     {
       HerdSlGroup *g = g_ptr_array_index (all, i);
       if (cluster != HERD_ID_NONE && g->ref != cluster)
+        continue;
+      if (dc != HERD_ID_NONE
+          && (g->ref == HERD_ID_NONE
+              || herd_sl_group_of (l, HERD_SL_CLUSTER, g->ref)->ref != dc))
         continue;
       if (n == HERD_SL_MAX_LISTED)
         {
@@ -1896,6 +2132,12 @@ herd_sl_list_members (HerdSlLoader *l, HerdSlKind kind, HerdId cluster)
   if (n == 0)
     g_string_append (names, "none is defined");
   return g_string_free (names, FALSE);
+}
+
+static char *
+herd_sl_list_members (HerdSlLoader *l, HerdSlKind kind, HerdId cluster)
+{
+  return herd_sl_list_members_in (l, kind, cluster, HERD_ID_NONE);
 }
 
 /* The member of kind named by key of g, or NULL after reporting it
@@ -1936,21 +2178,27 @@ herd_sl_compare_ids (gconstpointer a, gconstpointer b)
   return (x > y) - (x < y);
 }
 
-/* Reports name in g's key: no host or VM (kind) or group of them when of
- * is NULL, else of (the group it names or is a member of) is in another
- * cluster than cluster, which why explains. */
+/* Reports name in g's key: no host or VM (kind) or group of them (of
+ * cluster, unless it is HERD_ID_NONE) when of is NULL, else of (the group
+ * it names or is a member of) is in another cluster than cluster, which
+ * why explains. */
 static void
 herd_sl_fail_member (HerdSlLoader *l, HerdSlGroup *g, const char *key,
                      const char *name, HerdSlKind kind, HerdId cluster,
                      HerdSlGroup *of, const char *why)
 {
   const char *what = kind == HERD_SL_HOSTS ? "host" : "VM";
-  HerdSlGroup *home = herd_sl_group_of (l, HERD_SL_CLUSTER, cluster);
+  g_autofree char *where
+      = cluster == HERD_ID_NONE
+            ? g_strdup ("")
+            : g_strdup_printf (" of cluster %s",
+                               herd_sl_group_of (l, HERD_SL_CLUSTER, cluster)
+                                   ->name);
   g_autofree char *names = herd_sl_list_members (l, kind, cluster);
   g_autofree char *quoted = g_strescape (name, NULL);
   g_autofree char *expected = g_strdup_printf (
-      "expected a %s or a [%s NAME] group of cluster %s (%s), got \"%s\"",
-      what, herd_sl_kinds[kind].name, home->name, names, quoted);
+      "expected a %s or a [%s NAME] group%s (%s), got \"%s\"", what,
+      herd_sl_kinds[kind].name, where, names, quoted);
   if (of == NULL)
     {
       herd_sl_fail_key (l, g, key, "%s", expected);
@@ -1962,10 +2210,11 @@ herd_sl_fail_member (HerdSlLoader *l, HerdSlGroup *g, const char *key,
 }
 
 /* Resolves names of g's key, each a host or VM (kind) NAME-I or a whole
- * [hosts NAME] or [vms NAME] group, all of which must be in cluster, into
- * their ids, ascending and without duplicates.  why says why they must be
- * in the cluster.  NULL after reporting a bad name, or when a group named
- * has failed (its own error is reported). */
+ * [hosts NAME] or [vms NAME] group, all of which must be in cluster
+ * (unless it is HERD_ID_NONE), into their ids, ascending and without
+ * duplicates.  why says why they must be in the cluster.  NULL after
+ * reporting a bad name, or when a group named has failed (its own error
+ * is reported). */
 static GArray *
 herd_sl_resolve_members (HerdSlLoader *l, HerdSlGroup *g, const char *key,
                          char **names, HerdSlKind kind, HerdId cluster,
@@ -1994,7 +2243,7 @@ herd_sl_resolve_members (HerdSlLoader *l, HerdSlGroup *g, const char *key,
       if (skip || (whole != NULL && !whole->ok))
         return NULL;
       HerdSlGroup *of = member != NULL ? member : whole;
-      if (of == NULL || of->ref != cluster)
+      if (of == NULL || (cluster != HERD_ID_NONE && of->ref != cluster))
         {
           herd_sl_fail_member (l, g, key, name, kind, cluster, of, why);
           return NULL;
@@ -2220,13 +2469,137 @@ herd_sl_check_action (HerdSlLoader *l, HerdSlGroup *g, HerdTime duration,
                     cluster->name, g->target, names, quoted, other->name);
 }
 
-/* Every supported fault kind strikes a host. */
+/* A nic_down's network must be attached to its host (hosts, the group of
+ * its target): a network of the host's datacenter that the group's
+ * networks key lists (every one when the key is absent). */
+static void
+herd_sl_check_nic_down (HerdSlLoader *l, HerdSlGroup *g, HerdSlGroup *hosts)
+{
+  HerdSlGroup *cluster = herd_sl_group_of (l, HERD_SL_CLUSTER, hosts->ref);
+  if (!cluster->ok)
+    return;
+  HerdId dc = cluster->ref;
+  g_autofree char *label = g_strdup_printf ("network %s", g->network);
+  HerdSlGroup *net = g_hash_table_lookup (l->by_label, label);
+  if (net != NULL && !net->ok)
+    return;
+  gboolean listed = hosts->network_names == NULL
+                    || herd_sl_in_list ((const char *const *)
+                                            hosts->network_names,
+                                        g->network);
+  if (net != NULL && net->ref == dc && listed)
+    return;
+
+  g_autofree char *known = NULL;
+  if (hosts->network_names == NULL)
+    known = herd_sl_list_networks (l, dc, FALSE);
+  else if (hosts->network_names[0] == NULL)
+    known = g_strdup ("none");
+  else
+    known = g_strjoinv (", ", hosts->network_names);
+  g_autofree char *quoted = g_strescape (g->network, NULL);
+  g_autofree char *detail
+      = net == NULL ? g_strdup (" (no [network NAME] group has that name)")
+        : net->ref != dc
+            ? g_strdup_printf (" of datacenter %s (%s is in datacenter %s)",
+                               herd_sl_group_of (l, HERD_SL_DATACENTER,
+                                                 net->ref)->name,
+                               g->target,
+                               herd_sl_group_of (l, HERD_SL_DATACENTER, dc)
+                                   ->name)
+            : g_strdup_printf (" (the networks key of [%s], line %u, does "
+                               "not list it)",
+                               hosts->label,
+                               herd_sl_key_line (hosts, "networks"));
+  herd_sl_fail_key (l, g, "network",
+                    "expected a network attached to %s (%s), got \"%s\"%s",
+                    g->target, known, quoted, detail);
+}
+
+/* A storage_down's target is a storage domain, and its host (if any) a
+ * host of the domain's datacenter. */
+static void
+herd_sl_check_storage_down (HerdSlLoader *l, HerdSlGroup *g)
+{
+  g_autofree char *label = g_strdup_printf ("storage %s", g->target);
+  HerdSlGroup *sd = g_hash_table_lookup (l->by_label, label);
+  if (sd != NULL && !sd->ok)
+    return;
+  if (sd == NULL)
+    {
+      g_autofree char *names = herd_sl_list_names (l, HERD_SL_STORAGE);
+      g_autofree char *expected = g_strdup_printf (
+          "the name of a storage domain defined by a [storage NAME] group "
+          "(%s)",
+          names);
+      herd_sl_fail_expected (l, g, "target", expected, g->target);
+      return;
+    }
+  if (g->host == NULL)
+    return;
+  HerdSlGroup *hosts = herd_sl_check_member (l, g, "host", g->host,
+                                             HERD_SL_HOSTS);
+  if (hosts == NULL)
+    return;
+  HerdSlGroup *cluster = herd_sl_group_of (l, HERD_SL_CLUSTER, hosts->ref);
+  if (!cluster->ok || cluster->ref == sd->ref)
+    return;
+  HerdSlGroup *dc = herd_sl_group_of (l, HERD_SL_DATACENTER, sd->ref);
+  HerdSlGroup *other = herd_sl_group_of (l, HERD_SL_DATACENTER, cluster->ref);
+  g_autofree char *names = herd_sl_list_members_in (l, HERD_SL_HOSTS,
+                                                    HERD_ID_NONE, sd->ref);
+  g_autofree char *quoted = g_strescape (g->host, NULL);
+  herd_sl_fail_key (l, g, "host",
+                    "expected a host of datacenter %s, where %s is (%s), got "
+                    "\"%s\" of datacenter %s (a host reaches only the "
+                    "storage of its datacenter)",
+                    dc->name, g->target, names, quoted, other->name);
+}
+
+/* What a fault's target, network and host name must exist (and fit
+ * together); manager_restart names nothing. */
 static void
 herd_sl_check_fault (HerdSlLoader *l, HerdSlGroup *g, HerdTime duration,
                      const char *duration_text)
 {
   herd_sl_check_at (l, g, duration, duration_text);
-  herd_sl_check_member (l, g, "target", g->target, HERD_SL_HOSTS);
+  if (g->fault == HERD_FAULT_MANAGER_RESTART)
+    return;
+  if (g->fault == HERD_FAULT_STORAGE_DOWN)
+    {
+      herd_sl_check_storage_down (l, g);
+      return;
+    }
+  HerdSlGroup *hosts = herd_sl_check_member (l, g, "target", g->target,
+                                             HERD_SL_HOSTS);
+  if (hosts != NULL && g->fault == HERD_FAULT_NIC_DOWN)
+    herd_sl_check_nic_down (l, g, hosts);
+}
+
+/* [faults random] hosts: host references of any cluster, at least one
+ * when given; absent, every host (of which there must be one). */
+static void
+herd_sl_check_random_faults (HerdSlLoader *l, HerdSlGroup *g)
+{
+  if (g->host_names == NULL)
+    {
+      if (l->by_kind[HERD_SL_HOSTS]->len == 0)
+        herd_sl_fail_group (l, g,
+                            "no hosts for random faults to strike (no "
+                            "[hosts NAME] group)");
+      return;
+    }
+  if (g->host_names[0] == NULL)
+    {
+      g_autofree char *value = herd_sl_value (l, g, "hosts");
+      herd_sl_fail_expected (l, g, "hosts",
+                             "at least one host or [hosts NAME] group (leave "
+                             "hosts out for every host)",
+                             value);
+      return;
+    }
+  g->host_ids = herd_sl_resolve_members (l, g, "hosts", g->host_names,
+                                         HERD_SL_HOSTS, HERD_ID_NONE, NULL);
 }
 
 static void
@@ -2276,6 +2649,7 @@ herd_sl_check_references (HerdSlLoader *l)
         {
           herd_sl_check_fit (l, g);
           herd_sl_check_disks (l, g, masters);
+          herd_sl_check_lease (l, g, masters);
           herd_sl_check_networks (l, g);
           herd_sl_check_vm_hosts (l, g);
         }
@@ -2283,8 +2657,18 @@ herd_sl_check_references (HerdSlLoader *l)
         herd_sl_check_affinity (l, g);
       else if (g->kind == HERD_SL_ACTION)
         herd_sl_check_action (l, g, duration, duration_text);
-      else if (g->kind == HERD_SL_FAULT)
+    }
+  /* Faults after every group's own checks, so that a nic_down sees its
+   * hosts' networks checked whatever the order of the file. */
+  for (guint i = 0; i < l->groups->len; i++)
+    {
+      HerdSlGroup *g = g_ptr_array_index (l->groups, i);
+      if (!g->ok)
+        continue;
+      if (g->kind == HERD_SL_FAULT)
         herd_sl_check_fault (l, g, duration, duration_text);
+      else if (g->kind == HERD_SL_FAULTS)
+        herd_sl_check_random_faults (l, g);
     }
 }
 
@@ -2297,6 +2681,7 @@ herd_host_group_free (gpointer p)
   HerdHostGroup *group = p;
   g_free (group->name);
   g_free (group->fence_agent);
+  g_strfreev (group->fence_agents);
   g_free (group);
 }
 
@@ -2324,7 +2709,17 @@ herd_fault_free (gpointer p)
   HerdFault *fault = p;
   g_free (fault->name);
   g_free (fault->target);
+  g_free (fault->host);
+  g_free (fault->network);
   g_free (fault);
+}
+
+static void
+herd_random_faults_free (gpointer p)
+{
+  HerdRandomFaults *random = p;
+  herd_id_list_clear (&random->hosts);
+  g_free (random);
 }
 
 /* The set of the networks with model ids ids. */
@@ -2371,7 +2766,13 @@ herd_sl_build_hosts (HerdSlLoader *l, HerdSlGroup *g)
   group->power_idle_w = g->power_idle_w;
   group->power_max_w = g->power_max_w;
   group->boot_time = g->boot_time;
-  group->fence_agent = g_strdup (g->fence_agent);
+  group->fence_agents = g_strdupv (g->fence_agents);
+  group->fence_agent = g_strdup (g->fence_agents[0] != NULL
+                                     ? g->fence_agents[0]
+                                     : "none");
+  group->fence_concurrent = g->fence_concurrent;
+  group->fence_latency = g->fence_latency;
+  group->fence_failure = g->fence_failure;
   g_ptr_array_add (l->scenario->host_groups, group);
   for (gint64 i = 1; i <= g->count; i++)
     {
@@ -2388,7 +2789,9 @@ herd_sl_build_hosts (HerdSlLoader *l, HerdSlGroup *g)
       host->nic_bandwidth = g->nic;
       host->spm_priority = (gint32) g->spm_priority;
       host->networks = networks;
-      host->power_management = strcmp (g->fence_agent, "none") != 0;
+      host->power_management = g->fence_agents[0] != NULL;
+      host->fence_agents = g_strv_length (g->fence_agents);
+      host->fence_concurrent = g->fence_concurrent;
       g_array_append_val (l->scenario->host_group_of, index);
     }
 }
@@ -2427,6 +2830,8 @@ herd_sl_build_vms (HerdSlLoader *l, HerdSlGroup *g)
       vm->priority = g->priority;
       vm->networks = networks;
       vm->migratable = g->migratable;
+      vm->lease = g->lease;
+      vm->resume_policy = g->resume;
       if (g->pinned_ids != NULL)
         herd_id_list_set (&vm->pinned_to, (HerdId *) g->pinned_ids->data,
                           g->pinned_ids->len);
@@ -2565,9 +2970,33 @@ herd_sl_build (HerdSlLoader *l)
       fault->at = g->at;
       fault->kind = g->fault;
       fault->target = g_strdup (g->target);
+      fault->host = g_strdup (g->host);
+      fault->network = g_strdup (g->network);
+      fault->duration = g->duration;
       g_ptr_array_add (scenario->faults, fault);
     }
   g_ptr_array_sort (scenario->faults, herd_fault_compare);
+
+  GPtrArray *random = l->by_kind[HERD_SL_FAULTS];
+  for (guint i = 0; i < random->len; i++)
+    {
+      HerdSlGroup *g = g_ptr_array_index (random, i);
+      HerdRandomFaults *faults_of = g_new0 (HerdRandomFaults, 1);
+      faults_of->kind = g->fault;
+      faults_of->mtbf = g->mtbf;
+      faults_of->mttr = g->mttr;
+      if (g->host_ids != NULL)
+        herd_id_list_set (&faults_of->hosts, (HerdId *) g->host_ids->data,
+                          g->host_ids->len);
+      else
+        {
+          g_autofree HerdId *all = g_new (HerdId, model->hosts->len);
+          for (guint h = 0; h < model->hosts->len; h++)
+            all[h] = h;
+          herd_id_list_set (&faults_of->hosts, all, model->hosts->len);
+        }
+      g_ptr_array_add (scenario->random_faults, faults_of);
+    }
 }
 
 /* ------------------------------------------------------------------ */
@@ -2588,6 +3017,7 @@ herd_scenario_new (const char *path, const char *text)
   scenario->sample_interval = HERD_SL_DEFAULT_SAMPLE_INTERVAL;
   scenario->stats_interval = HERD_SL_DEFAULT_STATS_INTERVAL;
   scenario->migration_setup = HERD_SL_DEFAULT_MIGRATION_SETUP;
+  scenario->io_timeout = HERD_SL_DEFAULT_IO_TIMEOUT;
   scenario->profile = HERD_PROFILE_RHV_4_1;
   scenario->model = herd_model_new ();
   scenario->host_groups
@@ -2595,6 +3025,8 @@ herd_scenario_new (const char *path, const char *text)
   scenario->vm_groups = g_ptr_array_new_with_free_func (herd_vm_group_free);
   scenario->actions = g_ptr_array_new_with_free_func (herd_action_free);
   scenario->faults = g_ptr_array_new_with_free_func (herd_fault_free);
+  scenario->random_faults
+      = g_ptr_array_new_with_free_func (herd_random_faults_free);
   scenario->host_group_of = g_array_new (FALSE, FALSE, sizeof (guint32));
   scenario->vm_group_of = g_array_new (FALSE, FALSE, sizeof (guint32));
   return scenario;
@@ -2688,6 +3120,7 @@ herd_scenario_free (HerdScenario *scenario)
   g_ptr_array_unref (scenario->vm_groups);
   g_ptr_array_unref (scenario->actions);
   g_ptr_array_unref (scenario->faults);
+  g_ptr_array_unref (scenario->random_faults);
   g_array_unref (scenario->host_group_of);
   g_array_unref (scenario->vm_group_of);
   g_free (scenario);

@@ -6,8 +6,10 @@
  * bare percentage, every other form takes NAME=VALUE arguments in any
  * order.  Spaces are allowed around every token.  Percentages ("30%" or
  * "30") and durations ("14h") go through the strict parsers of
- * core/units.h, and every error message quotes the whole text and lists
- * the accepted forms, with the precise reason in parentheses.
+ * core/units.h; the one unitless value, a Weibull shape, is a plain
+ * number written the same way ("1.5").  Every error message quotes the
+ * whole text and lists the accepted forms, with the precise reason in
+ * parentheses.
  *
  * The models themselves are small: constant and diurnal are functions of
  * time (the diurnal phase is computed modulo one day in integers, so only
@@ -29,8 +31,9 @@
   "and T a time of day such as 14h"
 
 #define HERD_DISTRIBUTION_FORMS                                             \
-  "a duration such as 0 or 2h, uniform(min=A, max=B) or "                   \
-  "exponential(mean=M) with durations such as 30m"
+  "a duration such as 0 or 2h, uniform(min=A, max=B), "                     \
+  "exponential(mean=M) or weibull(shape=K, scale=L) with durations such "   \
+  "as 30m and K a number such as 1.5"
 
 #define HERD_WORKLOAD_DEFAULT_PEAK_AT HERD_HOUR (14)
 #define HERD_WORKLOAD_DEFAULT_STEP 5.0
@@ -209,6 +212,42 @@ herd_call_duration (GArray *args, const char *name, gboolean required,
       *why = g_strdup_printf ("%s: %s", name, local->message);
       return FALSE;
     }
+  return TRUE;
+}
+
+/* A plain number: digits with an optional decimal fraction ("1", "0.7",
+ * "2.5"), no sign, no exponent and no unit, as core/units.h writes
+ * numbers.  Reads a required argument into *out. */
+static gboolean
+herd_call_number (GArray *args, const char *name, double *out, char **why)
+{
+  const char *value = herd_call_get (args, name);
+  if (value == NULL)
+    {
+      *why = g_strdup_printf ("missing %s", name);
+      return FALSE;
+    }
+  const char *p = value;
+  gsize digits = 0;
+  while (g_ascii_isdigit (*p))
+    p++, digits++;
+  if (*p == '.')
+    {
+      p++;
+      gsize fraction = 0;
+      while (g_ascii_isdigit (*p))
+        p++, fraction++;
+      if (fraction == 0)
+        digits = 0;
+    }
+  if (digits == 0 || *p != '\0')
+    {
+      g_autofree char *quoted = g_strescape (value, NULL);
+      *why = g_strdup_printf ("%s: expected a number such as 1.5, got "
+                              "\"%s\"", name, quoted);
+      return FALSE;
+    }
+  *out = g_ascii_strtod (value, NULL);
   return TRUE;
 }
 
@@ -515,6 +554,20 @@ herd_distribution_parse (const char *text, HerdDistribution *out,
         return herd_workload_fail (error, HERD_DISTRIBUTION_FORMS, text,
                                    "mean must be more than 0");
     }
+  else if (strcmp (name, "weibull") == 0)
+    {
+      dist.kind = HERD_DISTRIBUTION_WEIBULL;
+      if (!herd_call_number (args, "shape", &dist.shape, &why)
+          || !herd_call_duration (args, "scale", TRUE, &dist.a, &why))
+        return herd_workload_fail (error, HERD_DISTRIBUTION_FORMS, text,
+                                   why);
+      if (!(dist.shape > 0))
+        return herd_workload_fail (error, HERD_DISTRIBUTION_FORMS, text,
+                                   "shape must be more than 0");
+      if (dist.a <= 0)
+        return herd_workload_fail (error, HERD_DISTRIBUTION_FORMS, text,
+                                   "scale must be more than 0");
+    }
   else
     {
       g_autofree char *unknown
@@ -529,10 +582,11 @@ herd_distribution_parse (const char *text, HerdDistribution *out,
   return TRUE;
 }
 
-/* Samples are rounded to whole nanoseconds; an exponential draw too large
- * for a HerdTime (astronomically unlikely) is capped at a quarter of the
- * range, far beyond any scenario, so that adding it to a time cannot
- * overflow. */
+/* Samples are rounded to whole nanoseconds; an exponential or Weibull
+ * draw too large for a HerdTime (astronomically unlikely, except for a
+ * Weibull shape far below 1) is capped at a quarter of the range, far
+ * beyond any scenario, so that adding it to a time cannot overflow.  Both
+ * draw in nanoseconds: the mean or scale goes to GSL as a count of them. */
 HerdTime
 herd_distribution_sample (const HerdDistribution *dist, gsl_rng *rng)
 {
@@ -555,6 +609,14 @@ herd_distribution_sample (const HerdDistribution *dist, gsl_rng *rng)
       {
         g_return_val_if_fail (rng != NULL, dist->a);
         double v = gsl_ran_exponential (rng, (double) dist->a);
+        if (!(v < cap))
+          return (HerdTime) (G_MAXINT64 / 4);
+        return (HerdTime) llround (v);
+      }
+    case HERD_DISTRIBUTION_WEIBULL:
+      {
+        g_return_val_if_fail (rng != NULL, dist->a);
+        double v = gsl_ran_weibull (rng, (double) dist->a, dist->shape);
         if (!(v < cap))
           return (HerdTime) (G_MAXINT64 / 4);
         return (HerdTime) llround (v);

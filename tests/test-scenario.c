@@ -5,9 +5,10 @@
  * small inline texts for the defaults of every key, the profile applied
  * before overrides whatever the order, inline comments, references to
  * groups defined later in the file, the choice of master domain, disks,
- * every kind of action and fault and their order, networks (the masks of
- * hosts, vNICs and required networks, and the limit of 64 per data
- * center), pinning, preferred hosts, "do not migrate", power management
+ * every kind of action and fault and their order and fields, random
+ * faults, networks (the masks of hosts, vNICs and required networks, and
+ * the limit of 64 per data center), pinning, preferred hosts, "do not
+ * migrate", power management and fencing, VM leases and resume policies,
  * and affinity groups.  Finally the golden error cases: every
  * tests/golden/err-NAME.ini, loaded as "tests/golden/err-NAME.ini" from the
  * source tree, must fail with exactly the message in err-NAME.err (one
@@ -124,6 +125,8 @@ test_small (void)
   CU_ASSERT_DOUBLE_EQUAL (hg->power_max_w, 400, 1e-9);
   CU_ASSERT_EQUAL (hg->boot_time, HERD_MIN (5));
   CU_ASSERT_STRING_EQUAL (hg->fence_agent, "ipmilan");
+  CU_ASSERT_EQUAL_FATAL (g_strv_length (hg->fence_agents), 1);
+  CU_ASSERT_STRING_EQUAL (hg->fence_agents[0], "ipmilan");
 
   HerdStorageDomain *sd1 = herd_model_domain (m, 0);
   HerdStorageDomain *nfs1 = herd_model_domain (m, 1);
@@ -280,9 +283,12 @@ test_defaults (void)
   CU_ASSERT_EQUAL (s->sample_interval, HERD_MIN (5));
   CU_ASSERT_EQUAL (s->stats_interval, HERD_SEC (15));
   CU_ASSERT_EQUAL (s->migration_setup, HERD_MSEC (400));
+  CU_ASSERT_EQUAL (s->io_timeout, HERD_SEC (10));
   CU_ASSERT_EQUAL (s->profile, HERD_PROFILE_RHV_4_1);
   CU_ASSERT_EQUAL (s->actions->len, 0);
   CU_ASSERT_EQUAL (s->faults->len, 0);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (s->random_faults);
+  CU_ASSERT_EQUAL (s->random_faults->len, 0);
   CU_ASSERT_EQUAL (m->params.host_reserved_mib, 1024);
   CU_ASSERT_EQUAL (m->params.vm_memory_overhead_mib, 64);
 
@@ -315,6 +321,11 @@ test_defaults (void)
   CU_ASSERT_DOUBLE_EQUAL (hg->power_max_w, 0, 0);
   CU_ASSERT_EQUAL (hg->boot_time, HERD_MIN (5));
   CU_ASSERT_STRING_EQUAL (hg->fence_agent, "none");
+  CU_ASSERT_PTR_NOT_NULL_FATAL (hg->fence_agents);
+  CU_ASSERT_PTR_NULL (hg->fence_agents[0]);
+  CU_ASSERT_FALSE (hg->fence_concurrent);
+  CU_ASSERT_EQUAL (hg->fence_latency, HERD_SEC (5));
+  CU_ASSERT_DOUBLE_EQUAL (hg->fence_failure, 0, 0);
 
   CU_ASSERT_EQUAL_FATAL (m->vms->len, 1);
   HerdVm *vm = herd_model_vm (m, 0);
@@ -329,6 +340,8 @@ test_defaults (void)
   CU_ASSERT_TRUE (vm->migratable);
   CU_ASSERT_EQUAL (vm->preferred_hosts.n, 0);
   CU_ASSERT_EQUAL (vm->affinity_groups.n, 0);
+  CU_ASSERT_FALSE (vm->lease);
+  CU_ASSERT_EQUAL (vm->resume_policy, HERD_RESUME_AUTO);
   CU_ASSERT_EQUAL (m->affinity_groups->len, 0);
   CU_ASSERT_EQUAL (m->disks->len, 0);
   HerdVmGroup *vg = g_ptr_array_index (s->vm_groups, 0);
@@ -358,6 +371,7 @@ test_all_keys (void)
         "sample_interval = 1m\n"
         "stats_interval = 30s\n"
         "migration_setup = 0\n"
+        "io_timeout = 5s\n"
         "[datacenter dc1]\n"
         "[cluster c1]\n"
         "datacenter = dc1\n"
@@ -380,7 +394,10 @@ test_all_keys (void)
         "spm_priority = -1\n"
         "power_idle = 1.2kW\n"
         "boot_time = 90s\n"
-        "fence_agent = ilo4\n"
+        "fence_agent = ilo4, apc ,apc\n"
+        "fence_concurrent = yes\n"
+        "fence_latency = 2500ms\n"
+        "fence_failure = 12.5%\n"
         "[storage sd1]\n"
         "type = fcp\n"
         "role = data\n"
@@ -408,6 +425,8 @@ test_all_keys (void)
         "boot_time = 45s\n"
         "arrival = uniform(min=1h, max=2h)\n"
         "lifetime = exponential(mean=3h)\n"
+        "lease = true\n"
+        "resume = leave_paused\n"
         "[action stop-it]\n"
         "at = 3h\n"
         "kind = stop\n"
@@ -421,6 +440,7 @@ test_all_keys (void)
   CU_ASSERT_EQUAL (s->sample_interval, HERD_MIN (1));
   CU_ASSERT_EQUAL (s->stats_interval, HERD_SEC (30));
   CU_ASSERT_EQUAL (s->migration_setup, 0);
+  CU_ASSERT_EQUAL (s->io_timeout, HERD_SEC (5));
 
   HerdCluster *c = herd_model_cluster (m, 0);
   CU_ASSERT_EQUAL (c->policy, HERD_POLICY_VM_EVENLY_DISTRIBUTED);
@@ -448,6 +468,14 @@ test_all_keys (void)
   CU_ASSERT_DOUBLE_EQUAL (hg->power_max_w, 1200, 1e-9);
   CU_ASSERT_EQUAL (hg->boot_time, HERD_SEC (90));
   CU_ASSERT_STRING_EQUAL (hg->fence_agent, "ilo4");
+  CU_ASSERT_EQUAL_FATAL (g_strv_length (hg->fence_agents), 3);
+  CU_ASSERT_STRING_EQUAL (hg->fence_agents[0], "ilo4");
+  CU_ASSERT_STRING_EQUAL (hg->fence_agents[1], "apc");
+  CU_ASSERT_STRING_EQUAL (hg->fence_agents[2], "apc");
+  CU_ASSERT_TRUE (hg->fence_concurrent);
+  CU_ASSERT_EQUAL (hg->fence_latency, HERD_MSEC (2500));
+  CU_ASSERT_DOUBLE_EQUAL (hg->fence_failure, 0.125, 1e-12);
+  CU_ASSERT_TRUE (h->power_management);
 
   /* No master marked: the first data domain is master, not the ISO. */
   CU_ASSERT_TRUE (herd_model_domain (m, 0)->master);
@@ -464,6 +492,8 @@ test_all_keys (void)
   CU_ASSERT_EQUAL (vm->guaranteed_mib, 8192);
   CU_ASSERT_TRUE (vm->ha);
   CU_ASSERT_EQUAL (vm->priority, HERD_PRIORITY_MEDIUM);
+  CU_ASSERT_TRUE (vm->lease);
+  CU_ASSERT_EQUAL (vm->resume_policy, HERD_RESUME_LEAVE_PAUSED);
   CU_ASSERT_EQUAL_FATAL (m->disks->len, 8);
   static const gint64 sizes[] = { 10, 20, 30, 40 };
   static const gboolean thin[] = { FALSE, TRUE, FALSE, FALSE };
@@ -530,6 +560,45 @@ test_actions_faults (void)
         "cluster = c2\n"
         "vcpus = 2\n"
         "memory = 4G\n"
+        "[fault link]\n" /* before its network and hosts are defined */
+        "at = 9h\n"
+        "kind = nic_down\n"
+        "target = h-1\n"
+        "network = display\n"
+        "duration = 1h\n"
+        "[storage sd1]\n"
+        "type = nfs\n"
+        "capacity = 1T\n"
+        "[network ovirtmgmt]\n"
+        "[network display]\n"
+        "required = false\n"
+        "[fault hang]\n"
+        "at = 7h\n"
+        "kind = agent_hang\n"
+        "target = h-2\n"
+        "duration = 20m\n"
+        "[fault cut]\n"
+        "at = 8h\n"
+        "kind = partition\n"
+        "target = g-1\n"
+        "[fault san]\n"
+        "at = 10h\n"
+        "kind = storage_down\n"
+        "target = sd1\n"
+        "duration = 15m\n"
+        "[fault san-one]\n"
+        "at = 10h\n"
+        "kind = storage_down\n"
+        "target = sd1\n"
+        "host = g-2\n"
+        "[fault pdu]\n"
+        "at = 11h\n"
+        "kind = fence_fail\n"
+        "target = h-3\n"
+        "duration = 2h\n"
+        "[fault engine]\n"
+        "at = 12h\n"
+        "kind = manager_restart\n"
         "[fault late-crash]\n"
         "at = 2d\n"
         "kind = host_crash\n"
@@ -563,6 +632,7 @@ test_actions_faults (void)
         "at = 6h\n"
         "kind = host_crash\n"
         "target = h-3\n"
+        "duration = 90m\n"
         "[fault also-at-6h]\n"
         "at = 6h\n"
         "kind = host_crash\n"
@@ -611,12 +681,30 @@ test_actions_faults (void)
   {
     const char *name;
     HerdTime at;
-    const char *target;
+    HerdFaultKind kind;
+    const char *target, *host, *network;
+    HerdTime duration;
   } faults[] = {
-    { "first", HERD_MIN (30), "h-1" },
-    { "crash", HERD_HOUR (6), "h-3" },
-    { "also-at-6h", HERD_HOUR (6), "g-1" },
-    { "late-crash", HERD_DAY (2), "g-2" },
+    { "first", HERD_MIN (30), HERD_FAULT_HOST_CRASH, "h-1", NULL, NULL, 0 },
+    { "crash", HERD_HOUR (6), HERD_FAULT_HOST_CRASH, "h-3", NULL, NULL,
+      HERD_MIN (90) },
+    { "also-at-6h", HERD_HOUR (6), HERD_FAULT_HOST_CRASH, "g-1", NULL, NULL,
+      0 },
+    { "hang", HERD_HOUR (7), HERD_FAULT_AGENT_HANG, "h-2", NULL, NULL,
+      HERD_MIN (20) },
+    { "cut", HERD_HOUR (8), HERD_FAULT_PARTITION, "g-1", NULL, NULL, 0 },
+    { "link", HERD_HOUR (9), HERD_FAULT_NIC_DOWN, "h-1", NULL, "display",
+      HERD_HOUR (1) },
+    { "san", HERD_HOUR (10), HERD_FAULT_STORAGE_DOWN, "sd1", NULL, NULL,
+      HERD_MIN (15) },
+    { "san-one", HERD_HOUR (10), HERD_FAULT_STORAGE_DOWN, "sd1", "g-2", NULL,
+      0 },
+    { "pdu", HERD_HOUR (11), HERD_FAULT_FENCE_FAIL, "h-3", NULL, NULL,
+      HERD_HOUR (2) },
+    { "engine", HERD_HOUR (12), HERD_FAULT_MANAGER_RESTART, NULL, NULL, NULL,
+      0 },
+    { "late-crash", HERD_DAY (2), HERD_FAULT_HOST_CRASH, "g-2", NULL, NULL,
+      0 },
   };
   CU_ASSERT_EQUAL_FATAL (s->faults->len, G_N_ELEMENTS (faults));
   for (guint i = 0; i < G_N_ELEMENTS (faults); i++)
@@ -624,9 +712,34 @@ test_actions_faults (void)
       HerdFault *f = g_ptr_array_index (s->faults, i);
       CU_ASSERT_STRING_EQUAL (f->name, faults[i].name);
       CU_ASSERT_EQUAL (f->at, faults[i].at);
-      CU_ASSERT_EQUAL (f->kind, HERD_FAULT_HOST_CRASH);
-      CU_ASSERT_STRING_EQUAL (f->target, faults[i].target);
+      CU_ASSERT_EQUAL (f->kind, faults[i].kind);
+      CU_ASSERT_EQUAL (f->duration, faults[i].duration);
+      if (faults[i].target == NULL)
+        {
+          CU_ASSERT_PTR_NULL (f->target);
+        }
+      else
+        {
+          CU_ASSERT_STRING_EQUAL (f->target, faults[i].target);
+        }
+      if (faults[i].host == NULL)
+        {
+          CU_ASSERT_PTR_NULL (f->host);
+        }
+      else
+        {
+          CU_ASSERT_STRING_EQUAL (f->host, faults[i].host);
+        }
+      if (faults[i].network == NULL)
+        {
+          CU_ASSERT_PTR_NULL (f->network);
+        }
+      else
+        {
+          CU_ASSERT_STRING_EQUAL (f->network, faults[i].network);
+        }
     }
+  CU_ASSERT_EQUAL (s->random_faults->len, 0);
 
   static const char *const action_names[HERD_ACTION_KIND_LAST] = {
     [HERD_ACTION_START] = "start",
@@ -638,8 +751,103 @@ test_actions_faults (void)
   for (int k = 0; k < HERD_ACTION_KIND_LAST; k++)
     CU_ASSERT_STRING_EQUAL (herd_action_kind_name ((HerdActionKind) k),
                             action_names[k]);
-  CU_ASSERT_STRING_EQUAL (herd_fault_kind_name (HERD_FAULT_HOST_CRASH),
-                          "host_crash");
+  static const char *const fault_names[HERD_FAULT_KIND_LAST] = {
+    [HERD_FAULT_HOST_CRASH] = "host_crash",
+    [HERD_FAULT_AGENT_HANG] = "agent_hang",
+    [HERD_FAULT_PARTITION] = "partition",
+    [HERD_FAULT_NIC_DOWN] = "nic_down",
+    [HERD_FAULT_STORAGE_DOWN] = "storage_down",
+    [HERD_FAULT_FENCE_FAIL] = "fence_fail",
+    [HERD_FAULT_MANAGER_RESTART] = "manager_restart",
+  };
+  for (int k = 0; k < HERD_FAULT_KIND_LAST; k++)
+    CU_ASSERT_STRING_EQUAL (herd_fault_kind_name ((HerdFaultKind) k),
+                            fault_names[k]);
+}
+
+/* [faults random]: its kind, distributions and hosts (host references of
+ * any cluster, every host by default). */
+static void
+test_random_faults (void)
+{
+  static const char text[]
+      = "[datacenter dc1]\n"
+        "[cluster c1]\n"
+        "[cluster c2]\n"
+        "[faults random]\n" /* before the hosts it names */
+        "kind = partition\n"
+        "mtbf = weibull(shape=1.5, scale=30d)\n"
+        "mttr = uniform(min=10m, max=2h)\n"
+        "hosts = g, h-2, h-2\n"
+        "[hosts h]\n"
+        "cluster = c1\n"
+        "count = 3\n"
+        "cores = 8\n"
+        "memory = 64G\n"
+        "[hosts g]\n"
+        "cluster = c2\n"
+        "count = 2\n"
+        "cores = 8\n"
+        "memory = 64G\n";
+  g_autoptr (HerdScenario) s = load_text (text);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (s);
+  CU_ASSERT_EQUAL_FATAL (s->random_faults->len, 1);
+  HerdRandomFaults *r = g_ptr_array_index (s->random_faults, 0);
+  CU_ASSERT_EQUAL (r->kind, HERD_FAULT_PARTITION);
+  CU_ASSERT_EQUAL (r->mtbf.kind, HERD_DISTRIBUTION_WEIBULL);
+  CU_ASSERT_DOUBLE_EQUAL (r->mtbf.shape, 1.5, 1e-12);
+  CU_ASSERT_EQUAL (r->mtbf.a, HERD_DAY (30));
+  CU_ASSERT_EQUAL (r->mttr.kind, HERD_DISTRIBUTION_UNIFORM);
+  CU_ASSERT_EQUAL (r->mttr.a, HERD_MIN (10));
+  CU_ASSERT_EQUAL (r->mttr.b, HERD_HOUR (2));
+  CU_ASSERT_EQUAL_FATAL (r->hosts.n, 3);
+  CU_ASSERT_EQUAL (r->hosts.ids[0], 1); /* h-2 */
+  CU_ASSERT_EQUAL (r->hosts.ids[1], 3); /* g-1 */
+  CU_ASSERT_EQUAL (r->hosts.ids[2], 4); /* g-2 */
+  CU_ASSERT_EQUAL (s->faults->len, 0);
+
+  /* The defaults: host_crash on every host. */
+  g_autoptr (HerdScenario) d = load_text ("[datacenter dc1]\n"
+                                          "[cluster c1]\n"
+                                          "[hosts h]\n"
+                                          "count = 4\n"
+                                          "cores = 8\n"
+                                          "memory = 64G\n"
+                                          "[faults random]\n"
+                                          "mtbf = exponential(mean=10d)\n"
+                                          "mttr = 2h\n");
+  CU_ASSERT_PTR_NOT_NULL_FATAL (d);
+  CU_ASSERT_EQUAL_FATAL (d->random_faults->len, 1);
+  r = g_ptr_array_index (d->random_faults, 0);
+  CU_ASSERT_EQUAL (r->kind, HERD_FAULT_HOST_CRASH);
+  CU_ASSERT_EQUAL (r->mtbf.kind, HERD_DISTRIBUTION_EXPONENTIAL);
+  CU_ASSERT_EQUAL (r->mtbf.a, HERD_DAY (10));
+  CU_ASSERT_EQUAL (r->mttr.kind, HERD_DISTRIBUTION_FIXED);
+  CU_ASSERT_EQUAL (r->mttr.a, HERD_HOUR (2));
+  CU_ASSERT_EQUAL_FATAL (r->hosts.n, 4);
+  for (guint32 i = 0; i < 4; i++)
+    CU_ASSERT_EQUAL (r->hosts.ids[i], i);
+
+  /* agent_hang, and a host list of one group. */
+  g_autoptr (HerdScenario) a = load_text ("[datacenter dc1]\n"
+                                          "[cluster c1]\n"
+                                          "[hosts h]\n"
+                                          "count = 2\n"
+                                          "cores = 8\n"
+                                          "memory = 64G\n"
+                                          "[hosts x]\n"
+                                          "cores = 8\n"
+                                          "memory = 64G\n"
+                                          "[faults random]\n"
+                                          "kind = agent_hang\n"
+                                          "mtbf = 1d\n"
+                                          "mttr = exponential(mean=5m)\n"
+                                          "hosts = x\n");
+  CU_ASSERT_PTR_NOT_NULL_FATAL (a);
+  r = g_ptr_array_index (a->random_faults, 0);
+  CU_ASSERT_EQUAL (r->kind, HERD_FAULT_AGENT_HANG);
+  CU_ASSERT_EQUAL_FATAL (r->hosts.n, 1);
+  CU_ASSERT_EQUAL (r->hosts.ids[0], 2);
 }
 
 /* The profile is applied first and overrides after, whatever the order of
@@ -1152,22 +1360,113 @@ test_inline_errors (void)
       "only for add_lun), got \"1T\"" },
     { "[datacenter dc1]\n[cluster c1]\n[hosts h]\ncores = 4\nmemory = 8G\n"
       "[fault f]\nat = 2h\nkind = meteor\ntarget = h-1\n",
-      "t.ini:8: [fault f] kind: expected host_crash (agent_hang, partition, "
-      "nic_down, storage_down, fence_fail or manager_restart are not "
-      "supported yet), got \"meteor\"" },
+      "t.ini:8: [fault f] kind: expected host_crash, agent_hang, partition, "
+      "nic_down, storage_down, fence_fail or manager_restart, got "
+      "\"meteor\"" },
     { "[datacenter dc1]\n[cluster c1]\n[hosts h]\ncores = 4\nmemory = 8G\n"
       "[fault f]\nkind = host_crash\ntarget = h-1\n",
       "t.ini:6: [fault f]: missing key \"at\"" },
     { "[datacenter dc1]\n[cluster c1]\n[hosts h]\ncores = 4\nmemory = 8G\n"
       "[fault f]\nat = 2h\nkind = host_crash\ntarget = h-1\nhost = h-1\n",
-      "t.ini:10: [fault f] host: unknown key (a [fault] group takes at, "
-      "kind, target, duration)" },
+      "t.ini:10: [fault f] host: expected no host for kind = host_crash (host "
+      "is only for storage_down), got \"h-1\"" },
+    { "[datacenter dc1]\n[cluster c1]\n[hosts h]\ncores = 4\nmemory = 8G\n"
+      "[fault f]\nat = 2h\nkind = host_crash\ntarget = h-1\nsize = 1T\n",
+      "t.ini:10: [fault f] size: unknown key (a [fault] group takes at, "
+      "kind, target, duration, host, network)" },
+    { "[datacenter dc1]\n[cluster c1]\n[hosts h]\ncores = 4\nmemory = 8G\n"
+      "[fault f]\nat = 2h\nkind = partition\ntarget = h-1\n"
+      "duration = 0\n",
+      "t.ini:10: [fault f] duration: expected a duration more than 0 such as "
+      "90s, 5m or 7d, got \"0\"" },
+    { "[datacenter dc1]\n[cluster c1]\n[hosts h]\ncores = 4\nmemory = 8G\n"
+      "[vms v]\nvcpus = 1\nmemory = 1G\n"
+      "[fault f]\nat = 2h\nkind = agent_hang\ntarget = v-1\n",
+      "t.ini:12: [fault f] target: expected the name of a host of a "
+      "[hosts NAME] group (h-1), got \"v-1\"" },
+    { "[datacenter dc1]\n[cluster c1]\n[hosts h]\ncores = 4\nmemory = 8G\n"
+      "[fault f]\nat = 2h\nkind = fence_fail\n",
+      "t.ini:6: [fault f]: missing key \"target\" (every kind but "
+      "manager_restart takes one)" },
+    { "[datacenter dc1]\n[datacenter dc2]\n[cluster c1]\ndatacenter = dc1\n"
+      "[network n1]\ndatacenter = dc1\n[network n2]\ndatacenter = dc2\n"
+      "[hosts h]\ncores = 4\nmemory = 8G\n"
+      "[fault f]\nat = 2h\nkind = nic_down\ntarget = h-1\nnetwork = n2\n",
+      "t.ini:16: [fault f] network: expected a network attached to h-1 (n1), "
+      "got \"n2\" of datacenter dc2 (h-1 is in datacenter dc1)" },
+    { "[datacenter dc1]\n[cluster c1]\n[hosts h]\ncores = 4\nmemory = 8G\n"
+      "[fault f]\nat = 2h\nkind = nic_down\ntarget = h-1\nnetwork = n9\n",
+      "t.ini:10: [fault f] network: expected a network attached to h-1 "
+      "(none), got \"n9\" (no [network NAME] group has that name)" },
+    { "[datacenter dc1]\n[cluster c1]\n[hosts h]\ncores = 4\nmemory = 8G\n"
+      "[storage s]\ntype = nfs\ncapacity = 1T\n"
+      "[fault f]\nat = 2h\nkind = storage_down\ntarget = s\nhost = h-7\n",
+      "t.ini:13: [fault f] host: expected the name of a host of a [hosts "
+      "NAME] group (h-1), got \"h-7\"" },
+    { "[datacenter dc1]\n[cluster c1]\n[hosts h]\ncores = 4\nmemory = 8G\n"
+      "[fault f]\nat = 2h\nkind = storage_down\ntarget = h-1\n",
+      "t.ini:9: [fault f] target: expected the name of a storage domain "
+      "defined by a [storage NAME] group (none), got \"h-1\"" },
+    { "[datacenter dc1]\n[cluster c1]\n[hosts h]\ncores = 4\nmemory = 8G\n"
+      "[fault f]\nat = 2h\nkind = manager_restart\nnetwork = n1\n",
+      "t.ini:9: [fault f] network: expected no network for kind = "
+      "manager_restart (network is only for nic_down), got \"n1\"" },
+    { "[datacenter dc1]\n[cluster c1]\n[hosts h]\ncores = 4\nmemory = 8G\n"
+      "fence_agent = none\nfence_latency = 3s\n",
+      "t.ini:7: [hosts h] fence_latency: expected no fence_latency with "
+      "fence_agent = none (it says how the agents act, and the hosts have "
+      "none), got \"3s\"" },
+    { "[datacenter dc1]\n[cluster c1]\n[hosts h]\ncores = 4\nmemory = 8G\n"
+      "fence_agent =\n",
+      "t.ini:6: [hosts h] fence_agent: expected a comma-separated list of "
+      "fence agent kinds such as ipmilan, ilo4 (or none alone), got \"\"" },
+    { "[datacenter dc1]\n[cluster c1]\n[hosts h]\ncores = 4\nmemory = 8G\n"
+      "fence_agent = ipmilan, ilo 4\n",
+      "t.ini:6: [hosts h] fence_agent: expected a comma-separated list of "
+      "fence agent kinds such as ipmilan, ilo4 (or none alone), got "
+      "\"ipmilan, ilo 4\" (\"ilo 4\" is not a name)" },
+    { "[datacenter dc1]\n[cluster c1]\n[hosts h]\ncores = 4\nmemory = 8G\n"
+      "fence_agent = apc\nfence_concurrent = both\n",
+      "t.ini:7: [hosts h] fence_concurrent: expected true or false (or "
+      "yes/no, on/off, 1/0), got \"both\"" },
+    { "[scenario]\nio_timeout = 0\n[datacenter dc1]\n[cluster c1]\n",
+      "t.ini:2: [scenario] io_timeout: expected a duration more than 0 such "
+      "as 90s, 5m or 7d, got \"0\"" },
+    { "[datacenter dc1]\n[cluster c1]\n[hosts h]\ncores = 4\nmemory = 8G\n"
+      "[faults random]\nmtbf = 0\nmttr = 1h\n",
+      "t.ini:7: [faults random] mtbf: expected a distribution of times that "
+      "are not all 0, such as exponential(mean=30d) or 4h, got \"0\"" },
+    { "[datacenter dc1]\n[cluster c1]\n[hosts h]\ncores = 4\nmemory = 8G\n"
+      "[faults random]\nmtbf = 1d\nmttr = uniform(min=0, max=0)\n",
+      "t.ini:8: [faults random] mttr: expected a distribution of times that "
+      "are not all 0, such as exponential(mean=30d) or 4h, got "
+      "\"uniform(min=0, max=0)\"" },
+    { "[datacenter dc1]\n[cluster c1]\n[hosts h]\ncores = 4\nmemory = 8G\n"
+      "[faults random]\nmtbf = 1d\nmttr = 1h\nhosts =\n",
+      "t.ini:9: [faults random] hosts: expected at least one host or [hosts "
+      "NAME] group (leave hosts out for every host), got \"\"" },
+    { "[datacenter dc1]\n[cluster c1]\n"
+      "[faults random]\nmtbf = 1d\nmttr = 1h\n",
+      "t.ini:3: [faults random]: no hosts for random faults to strike (no "
+      "[hosts NAME] group)" },
+    { "[datacenter dc1]\n[cluster c1]\n[hosts h]\ncores = 4\nmemory = 8G\n"
+      "[faults random]\nmtbf = 1d\nmttr = 1h\n[faults random]\n",
+      "t.ini:9: [faults random]: duplicate group (first defined at line 6)" },
+    { "[datacenter dc1]\n[cluster c1]\n[hosts h]\ncores = 4\nmemory = 8G\n"
+      "[faults random]\nmtbf = 1d\nmttr = 1h\nkind = meteor\n",
+      "t.ini:9: [faults random] kind: expected host_crash, agent_hang or "
+      "partition, got \"meteor\"" },
+    { "[datacenter dc1]\n[cluster c1]\n[hosts h]\ncores = 4\nmemory = 8G\n"
+      "[vms v]\nvcpus = 1\nmemory = 1G\nlease = maybe\n",
+      "t.ini:9: [vms v] lease: expected true or false (or yes/no, on/off, "
+      "1/0), got \"maybe\"" },
     { "[scenario]\nmigration_setup = 0.3\n[datacenter dc1]\n[cluster c1]\n",
       "t.ini:2: [scenario] migration_setup: expected a duration such as 90s, "
       "5m, 7d, 250ms or 0, got \"0.3\"" },
-    { "[datacenter dc1]\n[cluster c1]\n[faults random]\n",
-      "t.ini:3: [faults random]: random faults are not supported yet "
-      "(schedule each fault with a [fault NAME] group)" },
+    { "[datacenter dc1]\n[cluster c1]\n[faults random]\nmtbf = 1d\n",
+      "t.ini:3: [faults random]: missing key \"mttr\"" },
+    { "[datacenter dc1]\n[cluster c1]\n[faults]\n",
+      "t.ini:3: [faults]: expected [faults random], got \"[faults]\"" },
     { "[datacenter dc1]\n[cluster c1]\n[vms v]\nvcpus = 1\nmemory = 1G\n"
       "memory_used = 2G\n",
       "t.ini:6: [vms v] memory_used: expected a size of at most memory (1G), "
@@ -1324,6 +1623,7 @@ static const HerdTestCase load_cases[] = {
   { "inline comments", test_inline_comments },
   { "forward references", test_forward_references },
   { "actions and faults", test_actions_faults },
+  { "random faults", test_random_faults },
   { "networks, pinning and affinity", test_placement },
   { "networks per datacenter", test_network_limit },
   { NULL, NULL },

@@ -8,7 +8,7 @@
  * times (peak at peak_at, trough 12 hours later, clamped to [0, 100]);
  * that a walk stays within its bounds over 100,000 steps and repeats
  * exactly for a seeded generator; and that the distributions' sample
- * means are about right. */
+ * means are about right (a Weibull's is scale x Gamma(1 + 1/shape)). */
 #include "sim/workload.h"
 
 #include <math.h>
@@ -333,12 +333,33 @@ test_distribution_parse (void)
                                            NULL));
   CU_ASSERT_EQUAL (d.kind, HERD_DISTRIBUTION_EXPONENTIAL);
   CU_ASSERT_EQUAL (d.a, HERD_MIN (30));
+  CU_ASSERT_TRUE (herd_distribution_parse ("weibull(shape=1.5, scale=30d)",
+                                           &d, NULL));
+  CU_ASSERT_EQUAL (d.kind, HERD_DISTRIBUTION_WEIBULL);
+  CU_ASSERT_DOUBLE_EQUAL (d.shape, 1.5, 1e-12);
+  CU_ASSERT_EQUAL (d.a, HERD_DAY (30));
+  CU_ASSERT_TRUE (herd_distribution_parse (
+      " weibull( scale=2.5h , shape=0.7 ) ", &d, NULL));
+  CU_ASSERT_EQUAL (d.kind, HERD_DISTRIBUTION_WEIBULL);
+  CU_ASSERT_DOUBLE_EQUAL (d.shape, 0.7, 1e-12);
+  CU_ASSERT_EQUAL (d.a, HERD_MIN (150));
+  CU_ASSERT_TRUE (herd_distribution_parse ("weibull(shape=3, scale=90s)", &d,
+                                           NULL));
+  CU_ASSERT_DOUBLE_EQUAL (d.shape, 3, 1e-12);
+  CU_ASSERT_EQUAL (d.a, HERD_SEC (90));
 
   static const char *const bad[] = {
     "", "2", "-1h", "soon", "uniform(min=3h, max=1h)", "uniform(min=1h)",
     "uniform(1h, 2h)", "uniform(min=1h, max=2h, mode=1h)",
     "exponential(mean=0)", "exponential(mean=30)", "exponential(30m)",
-    "normal(mean=1h)", "uniform(min=1h, max=2h", NULL,
+    "normal(mean=1h)", "uniform(min=1h, max=2h", "weibull(shape=0, scale=1h)",
+    "weibull(shape=0.0, scale=1h)", "weibull(shape=-1, scale=1h)",
+    "weibull(shape=1.5)", "weibull(scale=1h)", "weibull(shape=1.5, scale=0)",
+    "weibull(shape=1.5, scale=30)", "weibull(shape=1e3, scale=1h)",
+    "weibull(shape=1.5%, scale=1h)", "weibull(shape=., scale=1h)",
+    "weibull(shape=2., scale=1h)", "weibull(shape=1h, scale=1h)",
+    "weibull(shape=1.5, scale=1h, loc=0)", "weibull(1.5, 1h)",
+    "weibull(shape=1.5, shape=2, scale=1h)", NULL,
   };
   for (const char *const *t = bad; *t != NULL; t++)
     {
@@ -353,6 +374,8 @@ test_distribution_parse (void)
       CU_ASSERT_PTR_NOT_NULL (
           strstr (error->message, "uniform(min=A, max=B)"));
       CU_ASSERT_PTR_NOT_NULL (strstr (error->message, "exponential(mean=M)"));
+      CU_ASSERT_PTR_NOT_NULL (
+          strstr (error->message, "weibull(shape=K, scale=L)"));
       g_autofree char *quoted = g_strdup_printf ("got \"%s\"", *t);
       CU_ASSERT_PTR_NOT_NULL (strstr (error->message, quoted));
     }
@@ -394,6 +417,45 @@ test_distribution_sample (void)
     }
   CU_ASSERT_TRUE (positive);
   CU_ASSERT_DOUBLE_EQUAL (sum / SAMPLES / 60e9, 30.0, 0.5);
+
+  /* Weibull: mean scale x Gamma(1 + 1/shape), for a shape above 1 (wear
+   * out), of 1 (an exponential) and below 1 (infant mortality). */
+  static const struct
+  {
+    const char *text;
+    double shape, scale_min;
+  } weibulls[] = {
+    { "weibull(shape=1.5, scale=30m)", 1.5, 30 },
+    { "weibull(shape=1, scale=30m)", 1, 30 },
+    { "weibull(shape=0.5, scale=10m)", 0.5, 10 },
+  };
+  for (gsize w = 0; w < G_N_ELEMENTS (weibulls); w++)
+    {
+      CU_ASSERT_TRUE_FATAL (herd_distribution_parse (weibulls[w].text, &d,
+                                                     NULL));
+      sum = 0;
+      positive = TRUE;
+      for (int i = 0; i < SAMPLES; i++)
+        {
+          HerdTime t = herd_distribution_sample (&d, rng);
+          positive = positive && t >= 0;
+          sum += (double) t;
+        }
+      double mean = weibulls[w].scale_min
+                    * tgamma (1 + 1 / weibulls[w].shape);
+      CU_ASSERT_TRUE (positive);
+      CU_ASSERT_DOUBLE_EQUAL (sum / SAMPLES / 60e9, mean, mean * 0.02);
+    }
+
+  /* The same seed gives the same Weibull draws. */
+  CU_ASSERT_TRUE_FATAL (herd_distribution_parse (
+      "weibull(shape=2, scale=1d)", &d, NULL));
+  gsl_rng *again = seeded_rng (7), *other = seeded_rng (7);
+  for (int i = 0; i < 100; i++)
+    CU_ASSERT_EQUAL (herd_distribution_sample (&d, again),
+                     herd_distribution_sample (&d, other));
+  gsl_rng_free (again);
+  gsl_rng_free (other);
 
   /* Degenerate uniform: always its value. */
   CU_ASSERT_TRUE_FATAL (herd_distribution_parse ("uniform(min=5m, max=5m)",
