@@ -43,6 +43,33 @@ typedef enum
   HERD_AUDIT_PM_POLICY_MAINTENANCE_TO_DOWN,     /* ... powered off */
   HERD_AUDIT_PM_POLICY_TO_UP,                   /* ... powered on again */
   HERD_AUDIT_VM_AFFINITY_REPAIR,                /* a broken hard rule */
+  HERD_AUDIT_VDS_FAILURE,                /* host NonResponsive */
+  HERD_AUDIT_SYSTEM_SSH_HOST_RESTART,    /* soft fencing tried */
+  HERD_AUDIT_SYSTEM_FAILED_SSH_HOST_RESTART,
+  HERD_AUDIT_VDS_SOFT_RECOVER,           /* soft fencing worked */
+  HERD_AUDIT_VDS_HOST_NOT_RESPONDING,    /* ... and cannot be fenced */
+  HERD_AUDIT_FENCE_OPERATION_STARTED,
+  HERD_AUDIT_FENCE_OPERATION_SUCCEEDED,
+  HERD_AUDIT_FENCE_OPERATION_FAILED,
+  HERD_AUDIT_VDS_ALERT_FENCE_OPERATION_FAILED, /* fencing gave up */
+  HERD_AUDIT_SYSTEM_VDS_RESTART,         /* fenced: restarted */
+  HERD_AUDIT_FENCE_SKIPPED,              /* a fencing policy said no */
+  HERD_AUDIT_VM_SET_DOWN_HOST_FENCED,    /* VM down with its fenced host */
+  HERD_AUDIT_VM_UNKNOWN,                 /* VM state unknown (host lost) */
+  HERD_AUDIT_HA_VM_FAILED,               /* will be restarted */
+  HERD_AUDIT_VDS_INITIATED_RUN_VM,       /* HA restart attempt */
+  HERD_AUDIT_HA_VM_RESTART_FAILED,
+  HERD_AUDIT_EXCEEDED_MAXIMUM_NUM_OF_RESTART_HA_VM_ATTEMPTS,
+  HERD_AUDIT_IRS_HOSTED_ON_VDS,          /* SPM elected */
+  HERD_AUDIT_SPM_START_FAILED,           /* host went on the failed list */
+  HERD_AUDIT_SPM_WAITS_FOR_FENCING,      /* no new SPM until fenced */
+  HERD_AUDIT_MANAGER_RESTARTED,
+  HERD_AUDIT_VDS_SET_NONOPERATIONAL_IFACE_DOWN, /* required network down */
+  HERD_AUDIT_VDS_ACTIVATE_ASYNC,                /* autorecovered */
+  HERD_AUDIT_VDS_SET_NONOPERATIONAL_DOMAIN,     /* cannot reach a domain */
+  HERD_AUDIT_SYSTEM_DEACTIVATED_STORAGE_DOMAIN, /* no host reaches it */
+  HERD_AUDIT_MASTER_DOMAIN_CHANGED,             /* a new master */
+  HERD_AUDIT_STORAGE_DOMAIN_AUTORECOVERED,
   HERD_AUDIT_LAST
 } HerdAuditType;
 

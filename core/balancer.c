@@ -298,11 +298,14 @@ consolidate (HerdManager *m, const HerdCluster *c)
          && move_one (m, s->id, HERD_MIGRATION_REASON_LOAD_BALANCING);
 }
 
+/* An empty Up host that power saving may switch off (never the SPM). */
 static gboolean
 empty (HerdManager *m, const HerdHost *h)
 {
+  HerdId dc = herd_model_cluster (m->model, h->cluster)->datacenter;
   return h->status == HERD_HOST_UP && h->vm_count == 0 && h->pending_vms == 0
-         && !herd_manager_host_busy (m, h->id) && m->powering[h->id] == 0;
+         && !herd_manager_host_busy (m, h->id) && m->powering[h->id] == 0
+         && herd_model_datacenter (m->model, dc)->spm_host != h->id;
 }
 
 /* An Up host to run a fence action through: same cluster, then data center

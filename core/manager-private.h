@@ -8,6 +8,42 @@
 
 typedef struct _Migration Migration;
 
+/* monitor.c: where a host stands between reachable and fenced. */
+typedef enum
+{
+  WATCH_OK,            /* answering (or not monitored) */
+  WATCH_POLL,          /* stopped answering; the next poll will fail */
+  WATCH_CONNECTING,    /* in its grace period */
+  WATCH_SOFT_FENCING,  /* agent restarted over SSH, waiting for it */
+  WATCH_NON_RESPONSIVE,
+  WATCH_FENCING,
+  WATCH_REBOOTING,     /* fenced and powered on: waiting for it */
+} WatchState;
+
+typedef enum
+{
+  FENCE_STOP,
+  FENCE_CONFIRM_OFF,
+  FENCE_START,
+  FENCE_CONFIRM_ON,
+} FenceStep;
+
+typedef struct
+{
+  WatchState state;
+  gboolean reachable;    /* as the driver last said */
+  gboolean fenced;       /* confirmed off since it became NonResponsive */
+  HerdTime phase;        /* polls at phase + k x VdsRefreshRate */
+  HerdTimerId timer;
+  HerdTimerId lease_timer; /* VM-lease watch while NonResponsive */
+  FenceStep step;
+  guint32 agent;         /* agent in use (one after another) */
+  guint32 outstanding;   /* actions not answered (together) */
+  guint32 answered_ok;
+  guint32 polls;
+  guint32 proxy_tries;
+} HostWatch;
+
 struct _HerdManager
 {
   HerdModel *model;
@@ -29,6 +65,22 @@ struct _HerdManager
   /* balancer.c, per host id */
   guint8 *allowed;             /* scratch: balancer destinations */
   guint8 *powering;            /* a power on (1) or off (2) is under way */
+  /* monitor.c, per host id */
+  HostWatch *watch;
+  HerdTime started_at;         /* when the manager (re)started */
+  /* spm.c, per data center id */
+  HerdTime *spm_lost_since;    /* NEVER while it has an SPM */
+  gboolean *spm_waiting_said;  /* SPM_WAITS_FOR_FENCING logged */
+  /* storage.c, per storage domain id */
+  HerdTime *domain_trouble_since; /* NEVER: no host reports trouble */
+  HerdTimerId *domain_timer;
+  /* ha.c, per VM id */
+  HerdTime *ha_next;           /* next restart attempt, NEVER: not queued */
+  HerdTime *ha_since;          /* queued since */
+  guint32 *ha_attempts;
+  GArray *ha_queue;            /* HerdId of queued VMs */
+  HerdTimerId ha_timer;
+  HerdTime ha_timer_at;
   HerdDecisionWantsFunc decision_wants;
   HerdDecisionSinkFunc decision_sink;
   gpointer decision_data;
@@ -77,6 +129,56 @@ void herd_balancer_on_fence_done (gpointer core, HerdId host,
 void herd_balancer_host_up (HerdManager *m, HerdId host);
 /* Closes the HA-unsafe intervals at the end of a run. */
 void herd_balancer_finish (HerdManager *m);
+
+/* monitor.c */
+void herd_monitor_init (HerdManager *m);
+void herd_monitor_clear (HerdManager *m);
+void herd_monitor_host_connected (HerdManager *m, HerdId host);
+void herd_monitor_on_unreachable (HerdManager *m, HerdId host);
+/* TRUE when the monitor handled the host coming back. */
+gboolean herd_monitor_on_reachable (HerdManager *m, HerdId host);
+/* TRUE when the answer belonged to fencing. */
+gboolean herd_monitor_on_fence_done (HerdManager *m, HerdId host,
+                                     HerdFenceAction action, gboolean ok,
+                                     const char *output);
+/* A manager restart: monitoring and fencing in progress are forgotten. */
+void herd_monitor_restart (HerdManager *m);
+
+/* spm.c */
+void herd_spm_init (HerdManager *m);
+void herd_spm_clear (HerdManager *m);
+void herd_spm_start (HerdManager *m);
+/* A host came Up: it joins its data center's lockspace. */
+void herd_spm_host_up (HerdManager *m, HerdId host);
+/* The host was fenced or left: it is no longer the SPM. */
+void herd_spm_host_gone (HerdManager *m, HerdId host);
+void herd_spm_finish (HerdManager *m);
+/* Master storage domain of the host's data center, or NONE. */
+HerdId herd_spm_master_domain (HerdManager *m, HerdId host);
+
+/* storage.c */
+void herd_storage_init (HerdManager *m);
+void herd_storage_clear (HerdManager *m);
+/* A host reported its domain checks (HerdHostStats.domains_trouble). */
+void herd_storage_on_report (HerdManager *m, HerdHost *host, guint64 trouble);
+/* Autorecovery: Inactive domains no host fails are active again. */
+void herd_storage_recover (HerdManager *m);
+
+/* ha.c */
+void herd_ha_init (HerdManager *m);
+void herd_ha_clear (HerdManager *m);
+/* An HA VM went down without being asked: restart it (by priority, on
+ * the retry schedule). */
+void herd_ha_enqueue (HerdManager *m, HerdId vm);
+/* It runs again (or was stopped by hand): stop trying. */
+void herd_ha_forget (HerdManager *m, HerdId vm);
+
+/* manager.c: a VM is down in the manager's view (its host fenced, its
+ * lease free): bookkeeping given back, audit event, HA restart. */
+void herd_manager_vm_lost (HerdManager *m, HerdVm *vm, HerdAuditType why);
+/* Starts a VM on behalf of the manager (HA restart): like vm_run, logged
+ * as VDS_INITIATED_RUN_VM. */
+gboolean herd_manager_vm_restart (HerdManager *m, HerdId vm, GError **error);
 
 /* migration.c */
 void herd_migration_init (HerdManager *m);

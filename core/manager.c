@@ -14,6 +14,10 @@ static void on_host_stats (gpointer core, HerdId host,
 static void on_vm_state (gpointer core, HerdId vm, HerdId host,
                          HerdVmStatus status, HerdPauseReason reason);
 
+static void on_fence_done (gpointer core, HerdId host, HerdFenceAction action,
+                           gboolean ok, const char *output);
+static void auto_recovery (gpointer ctx, guint64 arg);
+
 static const HerdDriverEvents manager_events = {
   .host_reachable = on_host_reachable,
   .host_unreachable = on_host_unreachable,
@@ -22,7 +26,7 @@ static const HerdDriverEvents manager_events = {
   .migration_progress = herd_migration_on_progress,
   .migration_done = herd_migration_on_done,
   .migration_failed = herd_migration_on_failed,
-  .fence_done = herd_balancer_on_fence_done,
+  .fence_done = on_fence_done,
 };
 
 HerdManager *
@@ -36,6 +40,10 @@ herd_manager_new (HerdModel *model, HerdDriver *driver, HerdAudit *audit)
   m->maintenance_retry = g_new0 (HerdTimerId, MAX (model->hosts->len, 1));
   herd_migration_init (m);
   herd_balancer_init (m);
+  herd_monitor_init (m);
+  herd_spm_init (m);
+  herd_ha_init (m);
+  herd_storage_init (m);
   herd_driver_set_events (driver, &manager_events, m);
   return m;
 }
@@ -48,6 +56,10 @@ herd_manager_free (HerdManager *manager)
   herd_driver_set_events (manager->driver, NULL, NULL);
   herd_migration_clear (manager);
   herd_balancer_clear (manager);
+  herd_monitor_clear (manager);
+  herd_spm_clear (manager);
+  herd_ha_clear (manager);
+  herd_storage_clear (manager);
   g_free (manager->maintenance_retry);
   herd_scheduler_free (manager->scheduler);
   g_free (manager);
@@ -151,6 +163,7 @@ herd_manager_uncommit_vm (HerdManager *m, HerdVm *vm)
 gboolean
 herd_manager_start (HerdManager *manager, GError **error)
 {
+  manager->started_at = herd_manager_now (manager);
   for (guint i = 0; i < manager->model->hosts->len; i++)
     {
       HerdHost *host = herd_model_host (manager->model, i);
@@ -161,6 +174,11 @@ herd_manager_start (HerdManager *manager, GError **error)
         }
     }
   herd_balancer_start (manager);
+  herd_spm_start (manager);
+  herd_driver_timer_add (manager->driver,
+                         manager->started_at
+                             + manager->model->params.auto_recovery_interval,
+                         auto_recovery, manager, 0);
   return TRUE;
 }
 
@@ -168,33 +186,118 @@ void
 herd_manager_finish (HerdManager *manager)
 {
   herd_balancer_finish (manager);
+  herd_spm_finish (manager);
 }
 
+void
+herd_manager_restart (HerdManager *manager)
+{
+  manager->started_at = herd_manager_now (manager);
+  herd_audit_emit (manager->audit, manager->started_at,
+                   HERD_AUDIT_MANAGER_RESTARTED, "manager", "%s", "");
+  herd_monitor_restart (manager);
+}
+
+/* A host answers: at first connection, after a failure, after a boot. */
 static void
 on_host_reachable (gpointer core, HerdId host_id)
 {
   HerdManager *m = core;
   HerdHost *host = herd_model_host (m->model, host_id);
+  if (herd_monitor_on_reachable (m, host_id))
+    return;
   HerdHostStats stats;
   if (herd_driver_host_poll_stats (m->driver, host_id, &stats, NULL))
     on_host_stats (m, host_id, &stats);
+  herd_monitor_host_connected (m, host_id);
   herd_manager_host_set_status (m, host, HERD_HOST_UP);
   herd_balancer_host_up (m, host_id);
+  herd_spm_host_up (m, host_id);
 }
 
-/* A host stopped answering.  It goes to Connecting; what follows (grace,
- * soft fencing, NonResponsive, fencing) is the host monitor's work. */
+/* A host stopped answering: the host monitor's work (monitor.c). */
 static void
 on_host_unreachable (gpointer core, HerdId host_id)
 {
-  HerdManager *m = core;
-  HerdHost *host = herd_model_host (m->model, host_id);
-  if (host->status == HERD_HOST_CONNECTING)
+  herd_monitor_on_unreachable (core, host_id);
+}
+
+static void
+on_fence_done (gpointer core, HerdId host, HerdFenceAction action,
+               gboolean ok, const char *output)
+{
+  if (!herd_monitor_on_fence_done (core, host, action, ok, output))
+    herd_balancer_on_fence_done (core, host, action, ok, output);
+}
+
+void
+herd_manager_vm_lost (HerdManager *m, HerdVm *vm, HerdAuditType why)
+{
+  HerdId was_on = vm->host != HERD_ID_NONE ? vm->host : vm->pending_host;
+  herd_migration_abort (m, vm->id, "the VM is down");
+  herd_manager_uncommit_vm (m, vm);
+  herd_manager_release_pending (m, vm);
+  herd_audit_emit (m->audit, herd_manager_now (m), why, vm->name, "host=%s",
+                   was_on != HERD_ID_NONE
+                       ? herd_model_host (m->model, was_on)->name
+                       : "none");
+  vm->host = HERD_ID_NONE;
+  vm->cpu_used_mc = -1;
+  herd_manager_vm_set_status (m, vm, HERD_VM_DOWN);
+  herd_ha_enqueue (m, vm->id);
+}
+
+/* A required network down on an Up host makes it NonOperational and
+ * its VMs move away (behaviour.md §10); optional networks move nothing.
+ * Autorecovery brings it back once the network is up. */
+static void
+check_networks (HerdManager *m, HerdHost *host)
+{
+  const HerdCluster *c = herd_model_cluster (m->model, host->cluster);
+  HerdNetworkSet lost = host->networks_down & c->required_networks;
+  if (lost == 0 || host->status != HERD_HOST_UP)
     return;
+  GString *names = g_string_new (NULL);
+  for (guint i = 0; i < m->model->networks->len; i++)
+    {
+      const HerdNetwork *n = herd_model_network (m->model, i);
+      if (n->datacenter == c->datacenter && (lost >> n->bit) & 1)
+        g_string_append_printf (names, "%s%s", names->len ? "," : "",
+                                n->name);
+    }
   herd_audit_emit (m->audit, herd_manager_now (m),
-                   HERD_AUDIT_VDS_HOST_NOT_RESPONDING_CONNECTING, host->name,
-                   "%s", "");
-  herd_manager_host_set_status (m, host, HERD_HOST_CONNECTING);
+                   HERD_AUDIT_VDS_SET_NONOPERATIONAL_IFACE_DOWN, host->name,
+                   "networks=%s", names->str);
+  g_string_free (names, TRUE);
+  herd_manager_host_set_status (m, host, HERD_HOST_NON_OPERATIONAL);
+  g_autoptr (GArray) vms = herd_manager_host_vms_by_cpu (m, host->id);
+  for (guint i = 0; i < vms->len; i++)
+    herd_manager_vm_migrate (m, g_array_index (vms, HerdId, i), HERD_ID_NONE,
+                             HERD_MIGRATION_REASON_NETWORK, NULL);
+}
+
+static void
+auto_recovery (gpointer ctx, guint64 arg)
+{
+  HerdManager *m = ctx;
+  herd_storage_recover (m);
+  for (guint i = 0; i < m->model->hosts->len; i++)
+    {
+      HerdHost *h = herd_model_host (m->model, i);
+      const HerdCluster *c = herd_model_cluster (m->model, h->cluster);
+      if (h->status == HERD_HOST_NON_OPERATIONAL
+          && (h->networks_down & c->required_networks) == 0
+          && h->domains_trouble == 0)
+        {
+          herd_audit_emit (m->audit, herd_manager_now (m),
+                           HERD_AUDIT_VDS_ACTIVATE_ASYNC, h->name, "%s", "");
+          herd_manager_host_set_status (m, h, HERD_HOST_UP);
+        }
+    }
+  herd_driver_timer_add (m->driver,
+                         herd_manager_now (m)
+                             + m->model->params.auto_recovery_interval,
+                         auto_recovery, m, 0);
 }
 
 static void
@@ -204,6 +307,9 @@ on_host_stats (gpointer core, HerdId host_id, const HerdHostStats *stats)
   HerdHost *host = herd_model_host (m->model, host_id);
   host->cpu_used_mc = stats->cpu_used_mc;
   host->mem_free_mib = stats->mem_free_mib;
+  host->networks_down = stats->networks_down & host->networks;
+  check_networks (m, host);
+  herd_storage_on_report (m, host, stats->domains_trouble);
   /* Over HighUtilization since when (the CPU-overloaded filter and the
    * balancer measure the duration from here). */
   const HerdCluster *c = herd_model_cluster (m->model, host->cluster);
@@ -258,8 +364,10 @@ format_rejections (const guint32 *rejected, GString *out)
     g_string_append (out, "none");
 }
 
-gboolean
-herd_manager_vm_run (HerdManager *m, HerdId vm_id, GError **error)
+/* Starts a Down VM: an operator's start, or (system) the manager's own
+ * restart of an HA VM. */
+static gboolean
+start (HerdManager *m, HerdId vm_id, gboolean system, GError **error)
 {
   HerdVm *vm = herd_model_vm (m->model, vm_id);
   HerdTime now = herd_manager_now (m);
@@ -271,22 +379,27 @@ herd_manager_vm_run (HerdManager *m, HerdId vm_id, GError **error)
                    herd_vm_status_name (vm->status));
       return FALSE;
     }
-  herd_audit_emit (m->audit, now, HERD_AUDIT_USER_INITIATED_RUN_VM, vm->name,
-                   "%s", "");
+  if (!system)
+    herd_audit_emit (m->audit, now, HERD_AUDIT_USER_INITIATED_RUN_VM,
+                     vm->name, "%s", "");
 
   guint32 rejected[HERD_FILTER_LAST];
   HerdId host_id = herd_manager_place (m, vm_id, HERD_ID_NONE, NULL,
-                                       rejected, "start");
+                                       rejected,
+                                       system ? "ha_restart" : "start");
   for (guint f = 0; f < HERD_FILTER_LAST; f++)
     m->stats.rejected[f] += rejected[f];
   if (host_id == HERD_ID_NONE)
     {
       g_autoptr (GString) why = g_string_new (NULL);
       format_rejections (rejected, why);
-      m->stats.placement_failures++;
       herd_balancer_need_host (m, vm->cluster);
-      herd_audit_emit (m->audit, now, HERD_AUDIT_USER_FAILED_RUN_VM,
-                       vm->name, "reason=no_host filtered=%s", why->str);
+      if (!system)
+        {
+          m->stats.placement_failures++;
+          herd_audit_emit (m->audit, now, HERD_AUDIT_USER_FAILED_RUN_VM,
+                           vm->name, "reason=no_host filtered=%s", why->str);
+        }
       g_set_error (error, HERD_MANAGER_ERROR, HERD_MANAGER_ERROR_NO_HOST,
                    "no host can run VM %s (filtered: %s)", vm->name,
                    why->str);
@@ -297,6 +410,9 @@ herd_manager_vm_run (HerdManager *m, HerdId vm_id, GError **error)
   herd_manager_reserve_pending (m, vm, host_id);
   vm->host = host_id;
   herd_manager_vm_set_status (m, vm, HERD_VM_WAIT_FOR_LAUNCH);
+  if (system)
+    herd_audit_emit (m->audit, now, HERD_AUDIT_VDS_INITIATED_RUN_VM,
+                     vm->name, "host=%s", host->name);
 
   g_autoptr (GError) local = NULL;
   if (!herd_driver_vm_start (m->driver, host_id, vm_id, &local))
@@ -304,16 +420,33 @@ herd_manager_vm_run (HerdManager *m, HerdId vm_id, GError **error)
       herd_manager_release_pending (m, vm);
       vm->host = HERD_ID_NONE;
       herd_manager_vm_set_status (m, vm, HERD_VM_DOWN);
-      m->stats.placement_failures++;
-      herd_audit_emit (m->audit, now, HERD_AUDIT_USER_FAILED_RUN_VM,
-                       vm->name, "reason=driver host=%s", host->name);
+      if (!system)
+        {
+          m->stats.placement_failures++;
+          herd_audit_emit (m->audit, now, HERD_AUDIT_USER_FAILED_RUN_VM,
+                           vm->name, "reason=driver host=%s", host->name);
+        }
       g_set_error (error, HERD_MANAGER_ERROR, HERD_MANAGER_ERROR_DRIVER,
                    "starting VM %s on %s: %s", vm->name, host->name,
                    local->message);
       return FALSE;
     }
-  m->stats.placements++;
+  if (!system)
+    m->stats.placements++;
   return TRUE;
+}
+
+gboolean
+herd_manager_vm_run (HerdManager *m, HerdId vm_id, GError **error)
+{
+  herd_ha_forget (m, vm_id);
+  return start (m, vm_id, FALSE, error);
+}
+
+gboolean
+herd_manager_vm_restart (HerdManager *m, HerdId vm_id, GError **error)
+{
+  return start (m, vm_id, TRUE, error);
 }
 
 gboolean
@@ -329,6 +462,7 @@ herd_manager_vm_stop (HerdManager *m, HerdId vm_id, GError **error)
       return FALSE;
     }
   herd_migration_abort (m, vm_id, "the VM is being powered off");
+  herd_ha_forget (m, vm_id);
   HerdHost *host = herd_model_host (m->model, vm->host);
   herd_audit_emit (m->audit, herd_manager_now (m), HERD_AUDIT_USER_STOP_VM,
                    vm->name, "host=%s", host->name);
@@ -373,6 +507,8 @@ on_vm_state (gpointer core, HerdId vm_id, HerdId host_id, HerdVmStatus status,
     case HERD_VM_DOWN:
       {
         HerdId was_on = vm->host;
+        /* Down without an operator's stop: an HA VM starts again. */
+        gboolean unexpected = vm->status != HERD_VM_POWERING_DOWN;
         herd_manager_uncommit_vm (m, vm);
         herd_manager_release_pending (m, vm);
         herd_audit_emit (m->audit, now, HERD_AUDIT_VM_DOWN, vm->name,
@@ -385,6 +521,8 @@ on_vm_state (gpointer core, HerdId vm_id, HerdId host_id, HerdVmStatus status,
         herd_manager_vm_set_status (m, vm, HERD_VM_DOWN);
         if (was_on != HERD_ID_NONE)
           herd_manager_maintenance_check (m, was_on);
+        if (unexpected)
+          herd_ha_enqueue (m, vm->id);
       }
       break;
     case HERD_VM_PAUSED:

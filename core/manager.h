@@ -40,6 +40,13 @@ typedef struct
   HerdTime ha_unsafe_time;       /* summed over clusters */
   guint64 hosts_powered_off;     /* by power_saving */
   guint64 hosts_powered_on;
+  guint64 hosts_non_responsive;
+  guint64 soft_fences, soft_fences_ok;
+  guint64 fences, fences_ok;     /* fencing started, confirmed off */
+  guint64 fences_skipped;
+  guint64 ha_restarts;           /* HA VMs started again */
+  HerdTime spm_unavailable_time; /* summed over data centers */
+  guint64 spm_elections;
   guint64 rejected[HERD_FILTER_LAST]; /* hosts removed, per filter */
 } HerdManagerStats;
 
@@ -49,6 +56,8 @@ typedef enum
   HERD_MIGRATION_REASON_MAINTENANCE, /* its host prepares for maintenance */
   HERD_MIGRATION_REASON_LOAD_BALANCING,
   HERD_MIGRATION_REASON_AFFINITY,
+  HERD_MIGRATION_REASON_NETWORK,     /* its host lost a required network */
+  HERD_MIGRATION_REASON_STORAGE,     /* its host lost a storage domain */
   HERD_MIGRATION_REASON_LAST
 } HerdMigrationReason;
 
@@ -149,6 +158,11 @@ void herd_manager_set_decision_sink (HerdManager *manager,
                                      HerdDecisionWantsFunc wants,
                                      HerdDecisionSinkFunc sink,
                                      gpointer user_data);
+
+/* The manager process restarts: it forgets its timers for monitoring
+ * and fencing, waits DisableFenceAtStartup before fencing again, and
+ * rebuilds its view of hosts and VMs from what the driver reports. */
+void herd_manager_restart (HerdManager *manager);
 
 /* Runs one balancing cycle (and HA reservation check) of every cluster
  * now, as the periodic timer does. */

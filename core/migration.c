@@ -86,7 +86,8 @@ static const Schedule schedules[HERD_MIGRATION_POLICY_LAST] = {
 };
 
 static const char *const reason_names[HERD_MIGRATION_REASON_LAST] = {
-  "user", "maintenance", "load_balancing", "affinity",
+  "user", "maintenance", "load_balancing", "affinity", "network",
+  "storage",
 };
 static const char *const outcome_names[HERD_MIGRATION_OUTCOME_LAST] = {
   "done", "aborted", "failed",

@@ -327,6 +327,10 @@ static const char *const policy_names[HERD_POLICY_LAST] = {
   "cluster_maintenance",
 };
 
+static const char *const resume_policy_names[HERD_RESUME_LAST] = {
+  "auto_resume", "leave_paused", "kill",
+};
+
 static const char *const affinity_rule_names[HERD_AFFINITY_LAST] = {
   "none", "positive", "negative",
 };
@@ -359,6 +363,8 @@ NAME_OF (herd_migration_policy_name, HerdMigrationPolicy,
          migration_policy_names, HERD_MIGRATION_POLICY_LAST)
 NAME_OF (herd_affinity_rule_name, HerdAffinityRule, affinity_rule_names,
          HERD_AFFINITY_LAST)
+NAME_OF (herd_resume_policy_name, HerdResumePolicy, resume_policy_names,
+         HERD_RESUME_LAST)
 
 /* Index of text in names[0..n), or -1. */
 static int
@@ -390,6 +396,8 @@ FROM_STRING (herd_migration_policy_from_string, HerdMigrationPolicy,
              migration_policy_names, HERD_MIGRATION_POLICY_LAST)
 FROM_STRING (herd_affinity_rule_from_string, HerdAffinityRule,
              affinity_rule_names, HERD_AFFINITY_LAST)
+FROM_STRING (herd_resume_policy_from_string, HerdResumePolicy,
+             resume_policy_names, HERD_RESUME_LAST)
 
 gboolean
 herd_storage_type_is_block (HerdStorageType type)

@@ -112,6 +112,16 @@ typedef enum
   HERD_DOMAIN_STATUS_LAST
 } HerdDomainStatus;
 
+/* What happens to a VM paused by an I/O error when its storage returns or
+ * its host is fenced (behaviour.md §6). */
+typedef enum
+{
+  HERD_RESUME_AUTO,         /* auto_resume */
+  HERD_RESUME_LEAVE_PAUSED, /* leave_paused */
+  HERD_RESUME_KILL,         /* kill (after 80 s paused) */
+  HERD_RESUME_LAST
+} HerdResumePolicy;
+
 typedef enum
 {
   HERD_POLICY_NONE,
@@ -184,6 +194,7 @@ typedef struct
   HerdId id;
   char *name;
   HerdId cluster;
+  guint64 domains_trouble;  /* domains (bits) it reports unchecked 30 s+ */
   guint32 cores;
   guint32 threads;          /* hardware threads (>= cores) */
   gint64 memory_mib;        /* physical memory */
@@ -206,6 +217,9 @@ typedef struct
   HerdNetworkSet networks_down; /* attached but down (NIC failure) */
   guint32 ha_vm_count;      /* HA VMs the manager believes run here */
   gboolean power_management; /* has a fence agent: can be powered on/off */
+  guint32 fence_agents;     /* number of fence agents */
+  gboolean fence_concurrent; /* agents act together (else in turn) */
+  guint32 sanlock_id;       /* host id in its DC's lockspace, 0: none */
 } HerdHost;
 
 typedef struct
@@ -232,6 +246,9 @@ typedef struct
   gboolean migratable;      /* FALSE: "do not migrate" */
   HerdIdList preferred_hosts; /* the preferred-hosts weight */
   HerdIdList affinity_groups; /* groups it belongs to, ascending */
+  gboolean lease;           /* has a VM lease (restarts without fencing
+                               once the lease is free) */
+  HerdResumePolicy resume_policy; /* after an I/O-error pause */
 } HerdVm;
 
 typedef struct
@@ -360,5 +377,8 @@ gboolean herd_migration_policy_from_string (const char *text,
 gboolean herd_storage_type_is_block (HerdStorageType type);
 
 const char *herd_affinity_rule_name (HerdAffinityRule rule);
+const char *herd_resume_policy_name (HerdResumePolicy policy);
+gboolean herd_resume_policy_from_string (const char *text,
+                                         HerdResumePolicy *out);
 gboolean herd_affinity_rule_from_string (const char *text,
                                          HerdAffinityRule *out);

@@ -61,6 +61,31 @@ typedef struct
   HerdTime maintenance_retry_interval; /* MaintenanceRetryInterval */
   HerdTime load_balancing_interval;    /* LoadBalancingInterval */
   HerdTime affinity_enforcement_interval; /* AffinityEnforcementInterval */
+  /* Host monitoring and fencing (behaviour.md §5). */
+  HerdTime vds_refresh_rate;           /* VdsRefreshRate */
+  HerdTime timeout_to_reset_vds;       /* TimeoutToResetVds */
+  HerdTime delay_reset_per_vm;         /* DelayResetPerVm */
+  HerdTime delay_reset_for_spm;        /* DelayResetForSpm */
+  gint64 grace_attempts;               /* VdsRecoveryAttempts */
+  HerdTime min_grace;                  /* MinimalGraceTime */
+  HerdTime soft_fence_wait;            /* SoftFencingWait */
+  gint64 fence_status_polls;           /* FenceStatusPolls */
+  HerdTime fence_status_interval;      /* FenceStatusInterval */
+  gint64 fence_proxy_tries;            /* FenceProxyTries */
+  HerdTime fence_proxy_retry_interval; /* FenceProxyRetryInterval */
+  HerdTime fence_quiet_after_start;    /* DisableFenceAtStartup */
+  gint64 skip_fencing_if_lease_live;   /* SkipFencingIfLeaseLive, 0/1 */
+  gint64 skip_fencing_if_connectivity_broken; /* ...ConnectivityBroken */
+  double connectivity_broken_threshold;/* ConnectivityBrokenThreshold % */
+  /* SPM (behaviour.md §7). */
+  HerdTime spm_status_interval;        /* SpmStatusInterval */
+  /* HA restart (behaviour.md §6). */
+  gint64 ha_restart_tries;             /* HaRestartTries */
+  HerdTime ha_restart_interval;        /* HaRestartInterval */
+  HerdTime ha_restart_long_interval;   /* HaRestartLongInterval */
+  HerdTime ha_priority_wait;           /* HaPriorityWait */
+  HerdTime auto_recovery_interval;     /* AutoRecoveryInterval */
+  HerdTime storage_failure_time;       /* StorageDomainFailureTime */
 } HerdParams;
 
 /* Per-cluster scheduling policy parameters. */

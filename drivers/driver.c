@@ -173,6 +173,13 @@ herd_driver_vm_list (HerdDriver *drv, HerdId host, GError **error)
 }
 
 gboolean
+herd_driver_host_soft_fence (HerdDriver *drv, HerdId host, GError **error)
+{
+  return HOST_OK (host) && ENTER (hosts, soft_fence)
+         && drv->klass->hosts->soft_fence (drv, host, error);
+}
+
+gboolean
 herd_driver_migration_start (HerdDriver *drv, HerdId vm, HerdId source,
                              HerdId destination,
                              const HerdMigrationParams *params,

@@ -44,6 +44,9 @@ typedef struct
   gint64 cpu_used_mc;  /* CPU in use, millicores */
   gint64 mem_free_mib; /* free physical memory plus free swap */
   guint32 vm_count;    /* VMs running on it */
+  HerdNetworkSet networks_down; /* attached networks whose NIC is down */
+  guint64 domains_trouble;      /* bit d: storage domain d unchecked for
+                                   30 s or more (domains 0..63) */
 } HerdHostStats;
 
 /* Sanlock's view of a host id in a lockspace. */
@@ -116,6 +119,10 @@ typedef struct
                          GError **error);
   /* The ids of the VMs the host runs, ascending (a GArray of HerdId). */
   GArray *(*vm_list) (HerdDriver *drv, HerdId host, GError **error);
+  /* Soft fencing: restart the host agent over SSH.  FALSE when SSH does
+   * not reach the host; on success host_reachable follows if the agent
+   * comes back. */
+  gboolean (*soft_fence) (HerdDriver *drv, HerdId host, GError **error);
 } HerdHostOps;
 
 typedef struct
@@ -272,6 +279,8 @@ gboolean herd_driver_vm_pause (HerdDriver *drv, HerdId host, HerdId vm,
 gboolean herd_driver_vm_resume (HerdDriver *drv, HerdId host, HerdId vm,
                                 GError **error);
 GArray *herd_driver_vm_list (HerdDriver *drv, HerdId host, GError **error);
+gboolean herd_driver_host_soft_fence (HerdDriver *drv, HerdId host,
+                                      GError **error);
 
 gboolean herd_driver_migration_start (HerdDriver *drv, HerdId vm,
                                       HerdId source, HerdId destination,

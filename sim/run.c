@@ -105,20 +105,146 @@ action_runs (gpointer ctx, guint64 arg)
     g_debug ("action %s: %s", action->name, error->message);
 }
 
+/* Applies (heal = FALSE) or heals a fault of kind on host. */
 static void
-fault_strikes (gpointer ctx, guint64 arg)
+apply_fault (Run *run, HerdFaultKind kind, HerdId host, gboolean heal)
 {
-  Run *run = ctx;
-  const HerdFault *fault = g_ptr_array_index (run->scenario->faults, arg);
-  switch (fault->kind)
+  switch (kind)
     {
     case HERD_FAULT_HOST_CRASH:
-      herd_world_host_crash (run->world,
-                             herd_model_find_host (run->model,
-                                                   fault->target));
+      if (heal)
+        herd_world_host_repair (run->world, host);
+      else
+        herd_world_host_crash (run->world, host);
       break;
+    case HERD_FAULT_AGENT_HANG:
+      herd_world_agent_hang (run->world, host, !heal);
+      break;
+    case HERD_FAULT_PARTITION:
+      herd_world_partition (run->world, host, !heal);
+      break;
+    case HERD_FAULT_FENCE_FAIL:
+      herd_world_fence_broken (run->world, host, !heal);
+      break;
+    case HERD_FAULT_MANAGER_RESTART:
+      if (!heal)
+        herd_manager_restart (run->manager);
+      break;
+    case HERD_FAULT_NIC_DOWN:
+    case HERD_FAULT_STORAGE_DOWN:
     case HERD_FAULT_KIND_LAST:
       g_assert_not_reached ();
+    }
+}
+
+/* Faults that name more than a host. */
+static void
+apply_scheduled (Run *run, const HerdFault *fault, gboolean heal)
+{
+  if (fault->kind == HERD_FAULT_STORAGE_DOWN)
+    {
+      herd_world_storage (run->world,
+                          herd_model_find_domain (run->model, fault->target),
+                          fault->host != NULL
+                              ? herd_model_find_host (run->model, fault->host)
+                              : HERD_ID_NONE,
+                          !heal);
+      return;
+    }
+  if (fault->kind == HERD_FAULT_NIC_DOWN)
+    {
+      HerdId net = herd_model_find_network (run->model, fault->network);
+      herd_world_network (run->world,
+                          herd_model_find_host (run->model, fault->target),
+                          herd_model_network (run->model, net)->bit, !heal);
+      return;
+    }
+  apply_fault (run, fault->kind,
+               fault->target != NULL
+                   ? herd_model_find_host (run->model, fault->target)
+                   : HERD_ID_NONE,
+               heal);
+}
+
+/* arg: the fault's index, with bit 63 set for its healing. */
+static void
+fault_event (gpointer ctx, guint64 arg)
+{
+  Run *run = ctx;
+  gboolean heal = (arg >> 63) != 0;
+  const HerdFault *fault = g_ptr_array_index (run->scenario->faults,
+                                              arg & ~(G_GUINT64_CONSTANT (1)
+                                                      << 63));
+  apply_scheduled (run, fault, heal);
+  if (!heal && fault->duration > 0)
+    herd_engine_at (run->engine, run->engine->now + fault->duration,
+                    fault_event, run, arg | G_GUINT64_CONSTANT (1) << 63);
+}
+
+/* Random faults: each host draws its time to failure from the group's
+ * mtbf and, once struck, its time to repair from mttr, from the stream
+ * "faults.GROUP-INDEX.HOST".  arg packs the rule index (high 32 bits)
+ * and the host. */
+static void random_fault_strikes (gpointer ctx, guint64 arg);
+
+static gsl_rng *
+random_stream (Run *run, guint rule, HerdId host)
+{
+  g_autofree char *name = g_strdup_printf (
+      "faults.%u.%s", rule, herd_model_host (run->model, host)->name);
+  return herd_rng_set_stream (run->engine->rng, name);
+}
+
+static void
+random_fault_heals (gpointer ctx, guint64 arg)
+{
+  Run *run = ctx;
+  guint rule = (guint) (arg >> 32);
+  HerdId host = (HerdId) (arg & 0xffffffff);
+  const HerdRandomFaults *rf = g_ptr_array_index (run->scenario->random_faults,
+                                                  rule);
+  apply_fault (run, rf->kind, host, TRUE);
+  HerdTime next = herd_distribution_sample (&rf->mtbf,
+                                            random_stream (run, rule, host));
+  herd_engine_at (run->engine, run->engine->now + next, random_fault_strikes,
+                  run, arg);
+}
+
+static void
+random_fault_strikes (gpointer ctx, guint64 arg)
+{
+  Run *run = ctx;
+  guint rule = (guint) (arg >> 32);
+  HerdId host = (HerdId) (arg & 0xffffffff);
+  const HerdRandomFaults *rf = g_ptr_array_index (run->scenario->random_faults,
+                                                  rule);
+  apply_fault (run, rf->kind, host, FALSE);
+  HerdTime repair = herd_distribution_sample (&rf->mttr,
+                                              random_stream (run, rule, host));
+  herd_engine_at (run->engine, run->engine->now + repair, random_fault_heals,
+                  run, arg);
+}
+
+static void
+schedule_faults (Run *run)
+{
+  for (guint i = 0; i < run->scenario->faults->len; i++)
+    {
+      const HerdFault *fault = g_ptr_array_index (run->scenario->faults, i);
+      herd_engine_at (run->engine, fault->at, fault_event, run, i);
+    }
+  for (guint r = 0; r < run->scenario->random_faults->len; r++)
+    {
+      const HerdRandomFaults *rf
+          = g_ptr_array_index (run->scenario->random_faults, r);
+      for (guint32 k = 0; k < rf->hosts.n; k++)
+        {
+          HerdId host = rf->hosts.ids[k];
+          HerdTime at = herd_distribution_sample (
+              &rf->mtbf, random_stream (run, r, host));
+          herd_engine_at (run->engine, at, random_fault_strikes, run,
+                          (guint64) r << 32 | host);
+        }
     }
 }
 
@@ -190,11 +316,6 @@ schedule_users (Run *run)
     {
       const HerdAction *action = g_ptr_array_index (run->scenario->actions, i);
       herd_engine_at (run->engine, action->at, action_runs, run, i);
-    }
-  for (guint i = 0; i < run->scenario->faults->len; i++)
-    {
-      const HerdFault *fault = g_ptr_array_index (run->scenario->faults, i);
-      herd_engine_at (run->engine, fault->at, fault_strikes, run, i);
     }
 }
 
@@ -457,6 +578,7 @@ herd_run_simulation (HerdScenario *scenario, const HerdRunOptions *options,
     }
   herd_world_start (world);
   schedule_users (&run);
+  schedule_faults (&run);
   if (results != NULL)
     {
       record_definitions (&run);

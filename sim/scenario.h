@@ -41,7 +41,12 @@ typedef struct
   double power_idle_w;  /* power at 0% CPU, watts */
   double power_max_w;   /* power at 100% CPU, watts */
   HerdTime boot_time;
-  char *fence_agent;    /* "none" when the host has no power management */
+  char *fence_agent;    /* first agent's kind; "none": no power management */
+  GStrv fence_agents;   /* every agent's kind, in order (empty: none) */
+  gboolean fence_concurrent; /* agents act together (else one after
+                                another, the next on failure) */
+  HerdTime fence_latency;    /* time an agent takes per action */
+  double fence_failure;      /* probability an action fails, 0..1 */
 } HerdHostGroup;
 
 typedef struct
@@ -81,7 +86,16 @@ typedef struct
 
 typedef enum
 {
-  HERD_FAULT_HOST_CRASH, /* target: a host; it stops at once, its VMs die */
+  HERD_FAULT_HOST_CRASH,   /* host stops; its VMs die; back only when
+                              fenced (or after duration: a repair) */
+  HERD_FAULT_AGENT_HANG,   /* the host agent stops answering; VMs run */
+  HERD_FAULT_PARTITION,    /* the manager cannot reach the host; storage
+                              (and its leases) still can */
+  HERD_FAULT_NIC_DOWN,     /* network `network` goes down on the host */
+  HERD_FAULT_STORAGE_DOWN, /* target: a storage domain; `host`: only that
+                              host loses it (else all) */
+  HERD_FAULT_FENCE_FAIL,   /* the host's fence agents fail every action */
+  HERD_FAULT_MANAGER_RESTART, /* no target: the manager restarts */
   HERD_FAULT_KIND_LAST
 } HerdFaultKind;
 
@@ -90,8 +104,21 @@ typedef struct
   char *name;
   HerdTime at;
   HerdFaultKind kind;
-  char *target; /* name of the host (or other object) it strikes */
+  char *target;      /* host, or storage domain; NULL for manager_restart */
+  char *host;        /* storage_down: the one host affected, or NULL */
+  char *network;     /* nic_down: the network */
+  HerdTime duration; /* heals after this long; 0: does not heal */
 } HerdFault;
+
+/* [faults random]: faults drawn per host from time-to-failure and
+ * time-to-repair distributions (exponential or Weibull). */
+typedef struct
+{
+  HerdFaultKind kind;       /* host_crash, agent_hang or partition */
+  HerdDistribution mtbf;    /* time from a host's (re)start to its fault */
+  HerdDistribution mttr;    /* how long the fault lasts */
+  HerdIdList hosts;         /* hosts it may strike (all by default) */
+} HerdRandomFaults;
 
 typedef struct
 {
@@ -103,12 +130,14 @@ typedef struct
   HerdTime sample_interval; /* results samples */
   HerdTime stats_interval;  /* workload steps and host statistics */
   HerdTime migration_setup; /* fixed cost before a migration's first pass */
+  HerdTime io_timeout;      /* sanlock io_timeout of the simulated hosts */
   HerdProfile profile;
   HerdModel *model;
   GPtrArray *host_groups;   /* HerdHostGroup *, file order */
   GPtrArray *vm_groups;     /* HerdVmGroup * */
   GPtrArray *actions;       /* HerdAction *, ordered by time then file */
   GPtrArray *faults;        /* HerdFault *, ordered by time then file */
+  GPtrArray *random_faults; /* HerdRandomFaults *, file order */
   GArray *host_group_of;    /* guint32 per host id: index in host_groups */
   GArray *vm_group_of;      /* guint32 per VM id: index in vm_groups */
 } HerdScenario;

@@ -16,6 +16,8 @@
  *   DURATION                         fixed ("0", "2h")
  *   uniform(min=A, max=B)            uniform in [A, B)
  *   exponential(mean=M)              exponential with mean M
+ *   weibull(shape=K, scale=L)        Weibull with shape K (a number) and
+ *                                    scale L (a duration)
  * Parsers reject anything else with a message naming the accepted forms. */
 #pragma once
 
@@ -47,14 +49,16 @@ typedef enum
   HERD_DISTRIBUTION_FIXED,
   HERD_DISTRIBUTION_UNIFORM,
   HERD_DISTRIBUTION_EXPONENTIAL,
+  HERD_DISTRIBUTION_WEIBULL,
   HERD_DISTRIBUTION_KIND_LAST
 } HerdDistributionKind;
 
 typedef struct
 {
   HerdDistributionKind kind;
-  HerdTime a; /* fixed value, uniform min, exponential mean */
+  HerdTime a; /* fixed value, uniform min, exponential mean, Weibull scale */
   HerdTime b; /* uniform max */
+  double shape; /* Weibull shape */
 } HerdDistribution;
 
 gboolean herd_workload_parse (const char *text, HerdWorkloadSpec *out,

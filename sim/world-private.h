@@ -15,6 +15,13 @@ enum
 
 typedef struct _HerdSimMigration HerdSimMigration;
 
+typedef struct
+{
+  HerdId domain;
+  HerdId host;     /* HERD_ID_NONE: every host */
+  HerdTime since;
+} StorageOutage;
+
 struct _HerdWorld
 {
   const HerdScenario *scenario;
@@ -27,6 +34,9 @@ struct _HerdWorld
   const HerdWorldObserver *observer;
   gpointer observer_ctx;
   GPtrArray *migrations; /* HerdSimMigration *, running, in start order */
+  HerdId *spm_holder;    /* per data center: host holding the SPM lease */
+  GArray *outages;       /* StorageOutage, in the order they began */
+  guint64 *spm_version;  /* per data center */
 };
 
 HerdSimHost *herd_world_host_at (HerdWorld *w, HerdId id);
@@ -34,6 +44,9 @@ HerdSimVm *herd_world_vm_at (HerdWorld *w, HerdId id);
 void herd_world_host_integrate (HerdSimHost *h, HerdTime now);
 void herd_world_report_host (HerdWorld *w, HerdId id);
 gint64 herd_world_vm_demand (const HerdSimVm *v);
+
+/* world.c: reports a host reachable (engine event, arg = host). */
+void host_reachable_event (gpointer ctx, guint64 arg);
 
 /* migration.c: fails every migration into or out of a crashed host. */
 void herd_world_migrations_host_crashed (HerdWorld *w, HerdId host);

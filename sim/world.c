@@ -32,8 +32,18 @@ herd_world_new (const HerdScenario *scenario, HerdEngine *engine,
       h->nic_bandwidth = def->nic_bandwidth;
       h->boot_time = group->boot_time;
       h->has_fence_agent = g_strcmp0 (group->fence_agent, "none") != 0;
+      h->fence_latency = group->fence_latency;
+      h->fence_failure = group->fence_failure;
+      h->lease_stopped = HERD_TIME_NEVER;
+      h->datacenter = herd_model_cluster (model, def->cluster)->datacenter;
     }
   w->migrations = g_ptr_array_new ();
+  w->outages = g_array_new (FALSE, FALSE, sizeof (StorageOutage));
+  guint n_dc = MAX (model->datacenters->len, 1);
+  w->spm_holder = g_new (HerdId, n_dc);
+  w->spm_version = g_new0 (guint64, n_dc);
+  for (guint d = 0; d < n_dc; d++)
+    w->spm_holder[d] = HERD_ID_NONE;
 
   guint n_groups = scenario->vm_groups->len;
   w->group_value = g_new0 (double, n_groups);
@@ -64,6 +74,7 @@ herd_world_new (const HerdScenario *scenario, HerdEngine *engine,
       v->vcpus = def->vcpus;
       v->mem_mib = group->memory_used_mib + overhead_mib;
       v->util = group->cpu.mean;
+      v->lease_host = HERD_ID_NONE;
     }
   return w;
 }
@@ -74,6 +85,9 @@ herd_world_free (HerdWorld *world)
   if (world == NULL)
     return;
   herd_world_migrations_free (world);
+  g_free (world->spm_holder);
+  g_array_unref (world->outages);
+  g_free (world->spm_version);
   g_array_unref (world->hosts);
   g_array_unref (world->vms);
   g_free (world->group_value);
@@ -170,7 +184,9 @@ herd_world_report_host (HerdWorld *w, HerdId id)
   gint64 cpu, mem;
   guint32 count;
   herd_world_host_report (w, id, &cpu, &mem, &count);
-  w->observer->host_stats (w->observer_ctx, id, cpu, mem, count);
+  w->observer->host_stats (w->observer_ctx, id, cpu, mem, count,
+                           herd_world_host_at (w, id)->networks_down,
+                           herd_world_domains_trouble (w, id));
 }
 
 static void
@@ -256,7 +272,7 @@ herd_world_finish (HerdWorld *world)
     herd_world_host_integrate (herd_world_host_at (world, i), world->engine->now);
 }
 
-static void
+void
 host_reachable_event (gpointer ctx, guint64 arg)
 {
   HerdWorld *w = ctx;
@@ -270,6 +286,7 @@ herd_world_host_connect (HerdWorld *world, HerdId host, GError **error)
   HerdSimHost *h = herd_world_host_at (world, host);
   herd_world_host_integrate (h, world->engine->now);
   h->up = TRUE;
+  h->was_reachable = TRUE;
   herd_engine_at (world->engine, world->engine->now, host_reachable_event,
                   world, host);
   return TRUE;
@@ -322,6 +339,8 @@ herd_world_vm_start (HerdWorld *world, HerdId host, HerdId vm, GError **error)
   herd_world_host_integrate (h, now);
   v->host = host;
   v->state = HERD_VM_POWERING_UP;
+  if (herd_model_vm (world->scenario->model, vm)->lease)
+    v->lease_host = host;
   v->demand_mc = herd_world_vm_demand (v);
   h->demand_mc += v->demand_mc;
   h->mem_used_mib += v->mem_mib;
@@ -345,6 +364,7 @@ vm_down (gpointer ctx, guint64 arg)
   h->vm_count--;
   v->host = HERD_ID_NONE;
   v->state = HERD_VM_DOWN;
+  v->lease_host = HERD_ID_NONE;
   herd_world_report_host (w, host);
   report_vm (w, (HerdId) arg, host, HERD_VM_DOWN);
 }
@@ -369,111 +389,6 @@ herd_world_vm_stop (HerdWorld *world, HerdId host, HerdId vm, GError **error)
   /* Power off: QEMU is gone at once; the event keeps callbacks ordered. */
   herd_engine_at (world->engine, world->engine->now, vm_down, world, vm);
   return TRUE;
-}
-
-/* The host stops: migrations through it fail, its VMs die. */
-static void
-host_stops (HerdWorld *world, HerdId host)
-{
-  HerdSimHost *h = herd_world_host_at (world, host);
-  herd_world_host_integrate (h, world->engine->now);
-  h->up = FALSE;
-  h->booting = FALSE;
-  herd_world_migrations_host_crashed (world, host);
-  for (guint i = 0; i < world->vms->len; i++)
-    {
-      HerdSimVm *v = herd_world_vm_at (world, i);
-      if (v->host != host)
-        continue;
-      if (v->boot_event != 0)
-        herd_engine_cancel (world->engine, v->boot_event);
-      v->boot_event = 0;
-      v->host = HERD_ID_NONE;
-      v->state = HERD_VM_DOWN;
-    }
-  h->demand_mc = 0;
-  h->mem_used_mib = 0;
-  h->vm_count = 0;
-}
-
-void
-herd_world_host_crash (HerdWorld *world, HerdId host)
-{
-  if (!herd_world_host_at (world, host)->up)
-    return;
-  if (world->observer != NULL && world->observer->host_unreachable != NULL)
-    world->observer->host_unreachable (world->observer_ctx, host);
-  host_stops (world, host);
-}
-
-static void
-report_power (HerdWorld *w, HerdId host, gboolean on)
-{
-  if (w->observer != NULL && w->observer->power_done != NULL)
-    w->observer->power_done (w->observer_ctx, host, on, TRUE);
-}
-
-static void
-powered_off (gpointer ctx, guint64 arg)
-{
-  report_power (ctx, (HerdId) arg, FALSE);
-}
-
-static void
-booted (gpointer ctx, guint64 arg)
-{
-  HerdWorld *w = ctx;
-  HerdSimHost *h = herd_world_host_at (w, (HerdId) arg);
-  if (!h->booting)
-    return;
-  herd_world_host_integrate (h, w->engine->now);
-  h->booting = FALSE;
-  h->up = TRUE;
-  if (w->observer != NULL && w->observer->host_reachable != NULL)
-    w->observer->host_reachable (w->observer_ctx, (HerdId) arg);
-}
-
-static void
-power_on_acknowledged (gpointer ctx, guint64 arg)
-{
-  report_power (ctx, (HerdId) arg, TRUE);
-}
-
-gboolean
-herd_world_host_power (HerdWorld *world, HerdId host, gboolean on,
-                       GError **error)
-{
-  HerdSimHost *h = herd_world_host_at (world, host);
-  HerdTime now = world->engine->now;
-  if (!h->has_fence_agent)
-    {
-      g_set_error (error, HERD_WORLD_ERROR, WORLD_ERROR_STATE,
-                   "host %u has no fence agent", host);
-      return FALSE;
-    }
-  if (!on)
-    {
-      if (h->up || h->booting)
-        host_stops (world, host);
-      herd_engine_at (world->engine, now, powered_off, world, host);
-      return TRUE;
-    }
-  if (!h->up && !h->booting)
-    {
-      herd_world_host_integrate (h, now);
-      h->booting = TRUE;
-      herd_engine_at (world->engine, now + h->boot_time, booted, world,
-                      host);
-    }
-  herd_engine_at (world->engine, now, power_on_acknowledged, world, host);
-  return TRUE;
-}
-
-gboolean
-herd_world_host_powered (HerdWorld *world, HerdId host)
-{
-  const HerdSimHost *h = herd_world_host_at (world, host);
-  return h->up || h->booting;
 }
 
 gint64

@@ -50,7 +50,8 @@ typedef struct
   void (*migration_failed) (gpointer ctx, HerdId vm, const char *reason);
   void (*power_done) (gpointer ctx, HerdId host, gboolean on, gboolean ok);
   void (*host_stats) (gpointer ctx, HerdId host, gint64 cpu_used_mc,
-                      gint64 mem_free_mib, guint32 vm_count);
+                      gint64 mem_free_mib, guint32 vm_count,
+                      guint64 networks_down, guint64 domains_trouble);
   void (*vm_state) (gpointer ctx, HerdId vm, HerdId host,
                     HerdVmStatus status);
 } HerdWorldObserver;
@@ -78,6 +79,19 @@ typedef struct
   gboolean booting;         /* powered on, not up yet (draws power_max) */
   gboolean has_fence_agent;
   HerdTime off_ns;          /* time spent powered off */
+  /* Failures and what the manager can reach. */
+  gboolean agent_hung;      /* the host agent does not answer */
+  gboolean partitioned;     /* the manager's network cannot reach it */
+  gboolean fence_broken;    /* its fence agents fail every action */
+  HerdTime fence_latency;   /* per fence action */
+  double fence_failure;     /* probability an action fails */
+  /* Its sanlock host-id lease (one lockspace per data center). */
+  guint32 lease_id;         /* 0: not joined */
+  HerdTime lease_joined;    /* renewals at joined + k x 2 io_timeout */
+  HerdTime lease_stopped;   /* renewals stopped then, or NEVER */
+  gboolean was_reachable;   /* last reachability reported to the manager */
+  guint64 networks_down;    /* HerdNetworkSet whose NIC is down */
+  HerdId datacenter;
   guint32 migrations_out;   /* migrations sending from here */
   guint32 migrations_in;    /* migrations receiving here */
 } HerdSimHost;
@@ -93,6 +107,7 @@ typedef struct
   gint64 demand_mc;
   HerdEventId boot_event;   /* pending Up, or 0 */
   struct _HerdSimMigration *migration; /* running migration, or NULL */
+  HerdId lease_host;        /* host holding (or that held) its VM lease */
 } HerdSimVm;
 
 typedef struct _HerdWorld HerdWorld;
@@ -133,6 +148,66 @@ gboolean herd_world_host_power (HerdWorld *world, HerdId host, gboolean on,
                                 GError **error);
 /* Whether the host is powered (booting or up). */
 gboolean herd_world_host_powered (HerdWorld *world, HerdId host);
+/* The answer to a fence status action (power state; fails while the
+ * agent is broken), delivered through power_done-like reporting. */
+gboolean herd_world_fence_status (HerdWorld *world, HerdId host,
+                                  gboolean *on);
+
+/* Faults that heal: agent hang and partition make the host unreachable
+ * for the manager (the VMs run on, leases renew); fence_broken makes its
+ * fence agents fail.  Setting one back reports the host reachable again
+ * when nothing else keeps it away. */
+void herd_world_agent_hang (HerdWorld *world, HerdId host, gboolean hung);
+void herd_world_partition (HerdWorld *world, HerdId host, gboolean cut);
+void herd_world_fence_broken (HerdWorld *world, HerdId host,
+                              gboolean broken);
+/* The NIC of network bit goes down (or back up) on host; the host
+ * reports it with its statistics at once. */
+void herd_world_network (HerdWorld *world, HerdId host, guint bit,
+                         gboolean down);
+/* Storage domain outage for one host (or every host of the domain's
+ * data center with HERD_ID_NONE).  A host reports the domain in trouble
+ * 30 s after it lost it; losing its data center's master domain also
+ * stops its lease renewals, and 8 x io_timeout after the last renewal
+ * sanlock kills the lease holders there (VMs with leases, the SPM). */
+void herd_world_storage (HerdWorld *world, HerdId domain, HerdId host,
+                         gboolean down);
+/* Domains (bits, ids 0..63) host has been unable to check for 30 s. */
+guint64 herd_world_domains_trouble (HerdWorld *world, HerdId host);
+/* A crashed host repaired by hand: it boots. */
+void herd_world_host_repair (HerdWorld *world, HerdId host);
+/* Soft fencing: restart the agent over SSH.  FALSE when SSH cannot reach
+ * the host (down or partitioned); else the agent is back (and the host
+ * reachable) a few seconds later. */
+gboolean herd_world_soft_fence (HerdWorld *world, HerdId host);
+/* Whether the manager can talk to the host agent now. */
+gboolean herd_world_host_reachable (HerdWorld *world, HerdId host);
+
+/* sanlock, one lockspace per data center, io_timeout from the scenario:
+ * host-id leases renewed every 2 io while the host runs; LIVE until 8 io
+ * after the last renewal, FAIL until 8 io + 60 s, then DEAD. */
+typedef enum
+{
+  HERD_SIM_LEASE_LIVE,
+  HERD_SIM_LEASE_FAIL,
+  HERD_SIM_LEASE_DEAD,
+  HERD_SIM_LEASE_FREE,
+} HerdSimLiveness;
+
+void herd_world_lease_join (HerdWorld *world, HerdId host, guint32 host_id);
+HerdSimLiveness herd_world_lease_liveness (HerdWorld *world, HerdId dc,
+                                           guint32 host_id);
+/* The SPM lease (resource SDM) of a data center: acquired when free or
+ * when its holder's host-id lease is DEAD; version + 1 on each grant. */
+gboolean herd_world_spm_acquire (HerdWorld *world, HerdId dc, HerdId host,
+                                 GError **error);
+void herd_world_spm_release (HerdWorld *world, HerdId dc, HerdId host);
+/* Holder of the SPM lease (its host id, 0: free) and version. */
+void herd_world_spm_inquire (HerdWorld *world, HerdId dc, guint32 *holder,
+                             guint64 *version);
+/* A VM's lease: the host id holding it, 0 when free (the VM is down, or
+ * its holder's host-id lease is DEAD). */
+guint32 herd_world_vm_lease_holder (HerdWorld *world, HerdId vm);
 
 /* A host crashes: it stops at once; the VMs on it die; migrations into it
  * fail (their VMs stay on their sources); migrations out of it fail and

@@ -394,8 +394,9 @@ test_destination_crash_keeps_vm (void)
   const HerdVm *vm = herd_model_vm (o.model, 0);
   CU_ASSERT_EQUAL (vm->host, 0);
   CU_ASSERT_EQUAL (vm->status, HERD_VM_UP);
+  /* No power management: detected, then NonResponsive for good. */
   CU_ASSERT_EQUAL (herd_model_host (o.model, 1)->status,
-                   HERD_HOST_CONNECTING);
+                   HERD_HOST_NON_RESPONSIVE);
   CU_ASSERT_EQUAL (herd_model_host (o.model, 1)->pending_mem_mib, 0);
   outcome_clear (&o);
 }
@@ -413,7 +414,7 @@ test_source_crash_loses_vm (void)
   const HerdVm *vm = herd_model_vm (o.model, 0);
   CU_ASSERT_EQUAL (vm->status, HERD_VM_UNKNOWN);
   CU_ASSERT_EQUAL (herd_model_host (o.model, 0)->status,
-                   HERD_HOST_CONNECTING);
+                   HERD_HOST_NON_RESPONSIVE);
   CU_ASSERT_EQUAL (herd_model_host (o.model, 1)->pending_mem_mib, 0);
   outcome_clear (&o);
 }

@@ -58,6 +58,8 @@ sim_poll_stats (HerdDriver *drv, HerdId host, HerdHostStats *out,
 {
   herd_world_host_report (world_of (drv), host, &out->cpu_used_mc,
                           &out->mem_free_mib, &out->vm_count);
+  out->networks_down = herd_world_host (world_of (drv), host)->networks_down;
+  out->domains_trouble = herd_world_domains_trouble (world_of (drv), host);
   return TRUE;
 }
 
@@ -91,7 +93,19 @@ sim_vm_list (HerdDriver *drv, HerdId host, GError **error)
   return ids;
 }
 
+static gboolean
+sim_soft_fence (HerdDriver *drv, HerdId host, GError **error)
+{
+  if (herd_world_soft_fence (world_of (drv), host))
+    return TRUE;
+  g_set_error (error, HERD_DRIVER_ERROR, HERD_DRIVER_ERROR_UNREACHABLE,
+               "ssh: host %s is unreachable",
+               herd_model_host (drv->model, host)->name);
+  return FALSE;
+}
+
 static const HerdHostOps sim_hosts = {
+  .soft_fence = sim_soft_fence,
   .connect = sim_connect,
   .poll_stats = sim_poll_stats,
   .vm_stats = sim_vm_stats,
@@ -164,15 +178,115 @@ static const HerdMigrationOps sim_migration = {
   .job_stats = sim_migration_job_stats,
 };
 
+/* Leases: one lockspace per data center (its master domain). */
+static HerdId
+dc_of_domain (HerdDriver *drv, HerdId domain)
+{
+  return herd_model_domain (drv->model, domain)->datacenter;
+}
+
+static gboolean
+sim_add_lockspace (HerdDriver *drv, HerdId host, HerdId domain,
+                   guint32 host_id, GError **error)
+{
+  herd_world_lease_join (world_of (drv), host, host_id);
+  return TRUE;
+}
+
+static gboolean
+is_spm_resource (const char *resource, GError **error)
+{
+  if (g_strcmp0 (resource, "SDM") == 0)
+    return TRUE;
+  g_set_error (error, HERD_DRIVER_ERROR, HERD_DRIVER_ERROR_INVALID,
+               "unknown resource \"%s\" (the simulator holds SDM and "
+               "vm-NAME leases)",
+               resource);
+  return FALSE;
+}
+
+static gboolean
+sim_acquire (HerdDriver *drv, HerdId host, HerdId domain,
+             const char *resource, GError **error)
+{
+  g_autoptr (GError) local = NULL;
+  if (!is_spm_resource (resource, error))
+    return FALSE;
+  if (herd_world_spm_acquire (world_of (drv), dc_of_domain (drv, domain),
+                              host, &local))
+    return TRUE;
+  g_set_error (error, HERD_DRIVER_ERROR, HERD_DRIVER_ERROR_FAILED, "%s",
+               local->message);
+  return FALSE;
+}
+
+static gboolean
+sim_release (HerdDriver *drv, HerdId host, HerdId domain,
+             const char *resource, GError **error)
+{
+  if (!is_spm_resource (resource, error))
+    return FALSE;
+  herd_world_spm_release (world_of (drv), dc_of_domain (drv, domain), host);
+  return TRUE;
+}
+
+static gboolean
+sim_inquire (HerdDriver *drv, HerdId domain, const char *resource,
+             guint32 *owner, guint64 *version, GError **error)
+{
+  if (g_str_has_prefix (resource, "vm-"))
+    {
+      HerdId vm = herd_model_find_vm (drv->model, resource + 3);
+      if (vm == HERD_ID_NONE)
+        {
+          g_set_error (error, HERD_DRIVER_ERROR, HERD_DRIVER_ERROR_INVALID,
+                       "no VM lease \"%s\"", resource);
+          return FALSE;
+        }
+      *owner = herd_world_vm_lease_holder (world_of (drv), vm);
+      *version = 0;
+      return TRUE;
+    }
+  if (!is_spm_resource (resource, error))
+    return FALSE;
+  herd_world_spm_inquire (world_of (drv), dc_of_domain (drv, domain), owner,
+                          version);
+  return TRUE;
+}
+
+static gboolean
+sim_host_liveness (HerdDriver *drv, HerdId domain, guint32 host_id,
+                   HerdLiveness *out, GError **error)
+{
+  static const HerdLiveness map[] = {
+    [HERD_SIM_LEASE_LIVE] = HERD_LIVENESS_LIVE,
+    [HERD_SIM_LEASE_FAIL] = HERD_LIVENESS_FAIL,
+    [HERD_SIM_LEASE_DEAD] = HERD_LIVENESS_DEAD,
+    [HERD_SIM_LEASE_FREE] = HERD_LIVENESS_FREE,
+  };
+  *out = map[herd_world_lease_liveness (world_of (drv),
+                                        dc_of_domain (drv, domain), host_id)];
+  return TRUE;
+}
+
+static const HerdLeaseOps sim_leases = {
+  .add_lockspace = sim_add_lockspace,
+  .acquire = sim_acquire,
+  .release = sim_release,
+  .inquire = sim_inquire,
+  .host_liveness = sim_host_liveness,
+};
+
 /* Fencing: the world's power control.  status answers "on" or "off". */
 static void
 fence_status_done (gpointer ctx, guint64 arg)
 {
   HerdDriver *drv = ctx;
   HerdId host = (HerdId) arg;
-  gboolean on = herd_world_host_powered (world_of (drv), host);
-  herd_driver_emit_fence_done (drv, host, HERD_FENCE_STATUS, TRUE,
-                               on ? "on" : "off");
+  gboolean on;
+  gboolean ok = herd_world_fence_status (world_of (drv), host, &on);
+  herd_driver_emit_fence_done (drv, host, HERD_FENCE_STATUS, ok,
+                               !ok ? "error" : on ? "on" : "off");
 }
 
 static gboolean
@@ -184,8 +298,9 @@ sim_fence (HerdDriver *drv, HerdId proxy, HerdId target, guint agent,
     {
     case HERD_FENCE_STATUS:
       herd_engine_at (herd_world_engine (world),
-                      herd_world_engine (world)->now, fence_status_done, drv,
-                      target);
+                      herd_world_engine (world)->now
+                          + herd_world_host (world, target)->fence_latency,
+                      fence_status_done, drv, target);
       return TRUE;
     case HERD_FENCE_ON:
       return herd_world_host_power (world, target, TRUE, error);
@@ -210,6 +325,7 @@ static const HerdDriverClass sim_driver_class = {
   .clock = &sim_clock,
   .hosts = &sim_hosts,
   .migration = &sim_migration,
+  .leases = &sim_leases,
   .fencing = &sim_fencing,
 };
 
@@ -222,9 +338,11 @@ world_host_reachable (gpointer ctx, HerdId host)
 
 static void
 world_host_stats (gpointer ctx, HerdId host, gint64 cpu_used_mc,
-                  gint64 mem_free_mib, guint32 vm_count)
+                  gint64 mem_free_mib, guint32 vm_count,
+                  guint64 networks_down, guint64 domains_trouble)
 {
-  HerdHostStats stats = { cpu_used_mc, mem_free_mib, vm_count };
+  HerdHostStats stats = { cpu_used_mc, mem_free_mib, vm_count,
+                          networks_down, domains_trouble };
   herd_driver_emit_host_stats (ctx, host, &stats);
 }
 
@@ -269,7 +387,7 @@ world_power_done (gpointer ctx, HerdId host, gboolean on, gboolean ok)
 {
   herd_driver_emit_fence_done (ctx, host,
                                on ? HERD_FENCE_ON : HERD_FENCE_OFF, ok,
-                               on ? "on" : "off");
+                               !ok ? "error" : on ? "on" : "off");
 }
 
 static const HerdWorldObserver world_observer = {

@@ -1,0 +1,586 @@
+/* monitor.c: host monitoring, soft fencing and fencing (behaviour.md §5).
+ *
+ * Hosts are polled every VdsRefreshRate, each on its own phase (from when
+ * it was connected).  The manager does not keep a timer per poll: when
+ * the driver says a host stopped answering (a lost connection, as the
+ * libvirt keepalive reports it), the first poll at or after that instant
+ * is the one that fails, and the host goes to Connecting then.
+ *
+ * Grace = max(TimeoutToResetVds + DelayResetPerVm x running VMs
+ * (+ DelayResetForSpm for the SPM), VdsRecoveryAttempts x VdsRefreshRate,
+ * MinimalGraceTime), from the failed poll.  Then soft fencing: the agent
+ * is restarted over SSH and the manager waits SoftFencingWait for it.
+ * Still unreachable: NonResponsive, its VMs Unknown, and fencing when the
+ * host has power management, the cluster fences, and no fencing policy
+ * says no (DisableFenceAtStartup after a manager start; many hosts of the
+ * cluster unreachable; the host's storage lease LIVE), rechecked every
+ * FenceProxyRetryInterval while a policy says no.
+ *
+ * Fencing runs through a proxy (an Up or Maintenance host, of the cluster
+ * first, then of the data center; FenceProxyTries tries,
+ * FenceProxyRetryInterval apart): stop, confirm off (status polled up to
+ * FenceStatusPolls times, FenceStatusInterval apart), start, confirm on.
+ * Agents of the same order act together (stop must succeed on all, start
+ * on any); otherwise one after another, the next when one fails.  Once
+ * off is confirmed the host's VMs are Down, its HA VMs restart elsewhere
+ * and it stops being the SPM; it rejoins Up when it answers again.
+ *
+ * A NonResponsive host that is not fenced keeps its VMs Unknown; HA VMs
+ * with a VM lease restart once their lease is free (checked every
+ * SpmStatusInterval). */
+#include "core/manager-private.h"
+
+#include <string.h>
+
+static void poll_fails (gpointer ctx, guint64 arg);
+static void grace_over (gpointer ctx, guint64 arg);
+static void soft_fence_over (gpointer ctx, guint64 arg);
+static void try_fence (gpointer ctx, guint64 arg);
+static void fence_status_poll (gpointer ctx, guint64 arg);
+static void lease_watch (gpointer ctx, guint64 arg);
+
+void
+herd_monitor_init (HerdManager *m)
+{
+  m->watch = g_new0 (HostWatch, MAX (m->model->hosts->len, 1));
+}
+
+void
+herd_monitor_clear (HerdManager *m)
+{
+  g_free (m->watch);
+}
+
+static HerdHost *
+host_at (HerdManager *m, HerdId id)
+{
+  return herd_model_host (m->model, id);
+}
+
+static void
+set_timer (HerdManager *m, HerdTimerId *timer, HerdTime at,
+           HerdTimerFunc fn, HerdId host)
+{
+  herd_driver_timer_cancel (m->driver, *timer);
+  *timer = herd_driver_timer_add (m->driver, at, fn, m, host);
+}
+
+static void
+cancel (HerdManager *m, HerdTimerId *timer)
+{
+  herd_driver_timer_cancel (m->driver, *timer);
+  *timer = 0;
+}
+
+void
+herd_monitor_host_connected (HerdManager *m, HerdId host)
+{
+  HostWatch *w = &m->watch[host];
+  w->reachable = TRUE;
+  w->phase = herd_manager_now (m);
+}
+
+/* Hosts the manager watches for failures. */
+static gboolean
+monitored (const HerdHost *h)
+{
+  return h->status == HERD_HOST_UP
+         || h->status == HERD_HOST_PREPARING_FOR_MAINTENANCE
+         || h->status == HERD_HOST_NON_OPERATIONAL;
+}
+
+void
+herd_monitor_on_unreachable (HerdManager *m, HerdId host)
+{
+  HostWatch *w = &m->watch[host];
+  HerdTime now = herd_manager_now (m);
+  w->reachable = FALSE;
+  if (w->state != WATCH_OK || !monitored (host_at (m, host)))
+    return;
+  /* The first poll at or after now fails. */
+  HerdTime rate = m->model->params.vds_refresh_rate;
+  HerdTime since = now - w->phase;
+  HerdTime tick = rate > 0 ? w->phase + (since + rate - 1) / rate * rate
+                           : now;
+  w->state = WATCH_POLL;
+  set_timer (m, &w->timer, tick, poll_fails, host);
+}
+
+static HerdTime
+grace_of (HerdManager *m, const HerdHost *h)
+{
+  const HerdParams *p = &m->model->params;
+  HerdTime grace = p->timeout_to_reset_vds
+                   + p->delay_reset_per_vm * (HerdTime) h->vm_count;
+  HerdId dc = herd_model_cluster (m->model, h->cluster)->datacenter;
+  if (herd_model_datacenter (m->model, dc)->spm_host == h->id)
+    grace += p->delay_reset_for_spm;
+  grace = MAX (grace, p->grace_attempts * p->vds_refresh_rate);
+  return MAX (grace, p->min_grace);
+}
+
+static void
+poll_fails (gpointer ctx, guint64 arg)
+{
+  HerdManager *m = ctx;
+  HostWatch *w = &m->watch[arg];
+  HerdHost *h = host_at (m, (HerdId) arg);
+  w->timer = 0;
+  if (w->reachable)
+    {
+      w->state = WATCH_OK;
+      return;
+    }
+  HerdTime grace = grace_of (m, h);
+  w->state = WATCH_CONNECTING;
+  herd_audit_emit (m->audit, herd_manager_now (m),
+                   HERD_AUDIT_VDS_HOST_NOT_RESPONDING_CONNECTING, h->name,
+                   "grace_ms=%" G_GINT64_FORMAT, grace / HERD_MSEC (1));
+  herd_manager_host_set_status (m, h, HERD_HOST_CONNECTING);
+  set_timer (m, &w->timer, herd_manager_now (m) + grace, grace_over,
+             (HerdId) arg);
+}
+
+static void
+grace_over (gpointer ctx, guint64 arg)
+{
+  HerdManager *m = ctx;
+  HostWatch *w = &m->watch[arg];
+  HerdHost *h = host_at (m, (HerdId) arg);
+  HerdTime now = herd_manager_now (m);
+  g_autoptr (GError) error = NULL;
+  w->timer = 0;
+  m->stats.soft_fences++;
+  herd_audit_emit (m->audit, now, HERD_AUDIT_SYSTEM_SSH_HOST_RESTART,
+                   h->name, "%s", "");
+  w->state = WATCH_SOFT_FENCING;
+  if (herd_driver_host_soft_fence (m->driver, h->id, &error))
+    {
+      set_timer (m, &w->timer, now + m->model->params.soft_fence_wait,
+                 soft_fence_over, h->id);
+      return;
+    }
+  herd_audit_emit (m->audit, now, HERD_AUDIT_SYSTEM_FAILED_SSH_HOST_RESTART,
+                   h->name, "error=\"%s\"", error->message);
+  soft_fence_over (m, h->id);
+}
+
+/* Every VM the manager believes on host becomes Unknown. */
+static void
+vms_unknown (HerdManager *m, HerdId host)
+{
+  for (guint i = 0; i < m->model->vms->len; i++)
+    {
+      HerdVm *vm = herd_model_vm (m->model, i);
+      if (vm->host != host || vm->status == HERD_VM_DOWN
+          || vm->status == HERD_VM_UNKNOWN)
+        continue;
+      herd_migration_abort (m, vm->id, "the VM's host is non responsive");
+      herd_manager_vm_set_status (m, vm, HERD_VM_UNKNOWN);
+      herd_audit_emit (m->audit, herd_manager_now (m), HERD_AUDIT_VM_UNKNOWN,
+                       vm->name, "host=%s", host_at (m, host)->name);
+    }
+}
+
+static void
+soft_fence_over (gpointer ctx, guint64 arg)
+{
+  HerdManager *m = ctx;
+  HostWatch *w = &m->watch[arg];
+  HerdHost *h = host_at (m, (HerdId) arg);
+  w->timer = 0;
+  w->state = WATCH_NON_RESPONSIVE;
+  w->fenced = FALSE;
+  m->stats.hosts_non_responsive++;
+  herd_audit_emit (m->audit, herd_manager_now (m), HERD_AUDIT_VDS_FAILURE,
+                   h->name, "vms=%u", h->vm_count);
+  herd_manager_host_set_status (m, h, HERD_HOST_NON_RESPONSIVE);
+  vms_unknown (m, h->id);
+  set_timer (m, &w->lease_timer,
+             herd_manager_now (m) + m->model->params.spm_status_interval,
+             lease_watch, h->id);
+  try_fence (m, h->id);
+}
+
+/* HA VMs with a VM lease on a NonResponsive host that is not fenced may
+ * restart once their lease is free: nothing can run them any more. */
+static void
+lease_watch (gpointer ctx, guint64 arg)
+{
+  HerdManager *m = ctx;
+  HostWatch *w = &m->watch[arg];
+  w->lease_timer = 0;
+  if (w->state != WATCH_NON_RESPONSIVE && w->state != WATCH_FENCING)
+    return;
+  HerdId domain = herd_spm_master_domain (m, (HerdId) arg);
+  gboolean waiting = FALSE;
+  for (guint i = 0; i < m->model->vms->len && domain != HERD_ID_NONE; i++)
+    {
+      HerdVm *vm = herd_model_vm (m->model, i);
+      if (vm->host != (HerdId) arg || !vm->ha || !vm->lease
+          || vm->status != HERD_VM_UNKNOWN)
+        continue;
+      g_autofree char *resource = g_strdup_printf ("vm-%s", vm->name);
+      guint32 owner = 1;
+      guint64 version;
+      if (herd_driver_lease_inquire (m->driver, domain, resource, &owner,
+                                     &version, NULL)
+          && owner == 0)
+        herd_manager_vm_lost (m, vm, HERD_AUDIT_VM_SET_DOWN_HOST_FENCED);
+      else
+        waiting = TRUE;
+    }
+  if (waiting)
+    set_timer (m, &w->lease_timer,
+               herd_manager_now (m) + m->model->params.spm_status_interval,
+               lease_watch, (HerdId) arg);
+}
+
+static void
+skip (HerdManager *m, HerdHost *h, const char *why)
+{
+  HostWatch *w = &m->watch[h->id];
+  HerdTime now = herd_manager_now (m);
+  m->stats.fences_skipped++;
+  herd_audit_emit (m->audit, now, HERD_AUDIT_FENCE_SKIPPED, h->name,
+                   "reason=%s", why);
+  set_timer (m, &w->timer, now + m->model->params.fence_proxy_retry_interval,
+             try_fence, h->id);
+}
+
+static gboolean
+connectivity_broken (HerdManager *m, const HerdHost *h)
+{
+  const HerdCluster *c = herd_model_cluster (m->model, h->cluster);
+  guint bad = 0;
+  for (guint i = 0; i < c->hosts->len; i++)
+    {
+      HerdHostStatus s = host_at (m, g_array_index (c->hosts, HerdId, i))
+                             ->status;
+      bad += s == HERD_HOST_CONNECTING || s == HERD_HOST_NON_RESPONSIVE;
+    }
+  return 100.0 * bad
+         >= m->model->params.connectivity_broken_threshold * c->hosts->len;
+}
+
+static gboolean
+lease_live (HerdManager *m, const HerdHost *h)
+{
+  HerdId domain = herd_spm_master_domain (m, h->id);
+  HerdLiveness live;
+  return domain != HERD_ID_NONE && h->sanlock_id != 0
+         && herd_driver_lease_host_liveness (m->driver, domain,
+                                             h->sanlock_id, &live, NULL)
+         && live == HERD_LIVENESS_LIVE;
+}
+
+/* An Up or Maintenance host to fence through: of the cluster first, then
+ * of the data center; lowest id. */
+static HerdId
+find_proxy (HerdManager *m, const HerdHost *target)
+{
+  HerdId dc = herd_model_cluster (m->model, target->cluster)->datacenter;
+  for (int pass = 0; pass < 2; pass++)
+    for (guint i = 0; i < m->model->hosts->len; i++)
+      {
+        const HerdHost *h = host_at (m, i);
+        if (h->id == target->id
+            || (h->status != HERD_HOST_UP
+                && h->status != HERD_HOST_MAINTENANCE))
+          continue;
+        if (pass == 0 ? h->cluster == target->cluster
+                      : herd_model_cluster (m->model, h->cluster)->datacenter
+                            == dc)
+          return h->id;
+      }
+  return HERD_ID_NONE;
+}
+
+static const char *const action_names[HERD_FENCE_ACTION_LAST] = {
+  "status", "on", "off", "reboot",
+};
+
+/* Sends action to the current agent, or to all of them together. */
+static void
+fence_send (HerdManager *m, HerdHost *h, HerdFenceAction action)
+{
+  HostWatch *w = &m->watch[h->id];
+  HerdId proxy = find_proxy (m, h);
+  guint first = h->fence_concurrent ? 0 : w->agent;
+  guint last = h->fence_concurrent ? MAX (h->fence_agents, 1) : w->agent + 1;
+  w->outstanding = last - first;
+  w->answered_ok = 0;
+  if (action != HERD_FENCE_STATUS)
+    herd_audit_emit (m->audit, herd_manager_now (m),
+                     HERD_AUDIT_FENCE_OPERATION_STARTED, h->name,
+                     "action=%s proxy=%s agents=%u", action_names[action],
+                     proxy != HERD_ID_NONE ? host_at (m, proxy)->name
+                                           : "none",
+                     w->outstanding);
+  for (guint a = first; a < last; a++)
+    if (proxy == HERD_ID_NONE
+        || !herd_driver_fence (m->driver, proxy, h->id, a, action, NULL))
+      herd_monitor_on_fence_done (m, h->id, action, FALSE, "error");
+}
+
+static void
+fencing_failed (HerdManager *m, HerdHost *h, const char *why)
+{
+  HostWatch *w = &m->watch[h->id];
+  herd_audit_emit (m->audit, herd_manager_now (m),
+                   HERD_AUDIT_VDS_ALERT_FENCE_OPERATION_FAILED, h->name,
+                   "reason=%s", why);
+  w->state = w->fenced ? WATCH_REBOOTING : WATCH_NON_RESPONSIVE;
+}
+
+static void
+try_fence (gpointer ctx, guint64 arg)
+{
+  HerdManager *m = ctx;
+  HostWatch *w = &m->watch[arg];
+  HerdHost *h = host_at (m, (HerdId) arg);
+  HerdTime now = herd_manager_now (m);
+  const HerdParams *p = &m->model->params;
+  w->timer = 0;
+  if (w->state != WATCH_NON_RESPONSIVE)
+    return;
+  if (!h->power_management
+      || !herd_model_cluster (m->model, h->cluster)->fencing)
+    {
+      herd_audit_emit (m->audit, now, HERD_AUDIT_VDS_HOST_NOT_RESPONDING,
+                       h->name, "power_management=%s",
+                       h->power_management ? "yes" : "no");
+      return;
+    }
+  if (now < m->started_at + p->fence_quiet_after_start)
+    {
+      m->stats.fences_skipped++;
+      herd_audit_emit (m->audit, now, HERD_AUDIT_FENCE_SKIPPED, h->name,
+                       "reason=manager_startup");
+      set_timer (m, &w->timer, m->started_at + p->fence_quiet_after_start,
+                 try_fence, h->id);
+      return;
+    }
+  if (p->skip_fencing_if_connectivity_broken && connectivity_broken (m, h))
+    {
+      skip (m, h, "connectivity_broken");
+      return;
+    }
+  if (p->skip_fencing_if_lease_live && lease_live (m, h))
+    {
+      skip (m, h, "lease_live");
+      return;
+    }
+  if (find_proxy (m, h) == HERD_ID_NONE)
+    {
+      if (++w->proxy_tries < (guint32) p->fence_proxy_tries)
+        set_timer (m, &w->timer, now + p->fence_proxy_retry_interval,
+                   try_fence, h->id);
+      else
+        {
+          w->proxy_tries = 0;
+          fencing_failed (m, h, "no_proxy");
+        }
+      return;
+    }
+  w->proxy_tries = 0;
+  w->state = WATCH_FENCING;
+  w->step = FENCE_STOP;
+  w->agent = 0;
+  m->stats.fences++;
+  fence_send (m, h, HERD_FENCE_OFF);
+}
+
+/* Off is confirmed: the host's VMs are down, HA VMs restart elsewhere,
+ * the SPM role is free; then the host is started again. */
+static void
+fenced (HerdManager *m, HerdHost *h)
+{
+  HostWatch *w = &m->watch[h->id];
+  w->fenced = TRUE;
+  m->stats.fences_ok++;
+  cancel (m, &w->lease_timer);
+  herd_audit_emit (m->audit, herd_manager_now (m),
+                   HERD_AUDIT_FENCE_OPERATION_SUCCEEDED, h->name,
+                   "action=off");
+  for (guint i = 0; i < m->model->vms->len; i++)
+    {
+      HerdVm *vm = herd_model_vm (m->model, i);
+      if ((vm->host == h->id || vm->pending_host == h->id)
+          && vm->status != HERD_VM_DOWN)
+        herd_manager_vm_lost (m, vm, HERD_AUDIT_VM_SET_DOWN_HOST_FENCED);
+    }
+  herd_spm_host_gone (m, h->id);
+  herd_manager_host_set_status (m, h, HERD_HOST_DOWN);
+  w->step = FENCE_START;
+  w->agent = 0;
+  fence_send (m, h, HERD_FENCE_ON);
+}
+
+static void
+fence_status_poll (gpointer ctx, guint64 arg)
+{
+  HerdManager *m = ctx;
+  HostWatch *w = &m->watch[arg];
+  w->timer = 0;
+  fence_send (m, host_at (m, (HerdId) arg), HERD_FENCE_STATUS);
+}
+
+static void
+start_polls (HerdManager *m, HerdHost *h, FenceStep step)
+{
+  HostWatch *w = &m->watch[h->id];
+  w->step = step;
+  w->polls = 0;
+  w->agent = 0;
+  set_timer (m, &w->timer,
+             herd_manager_now (m) + m->model->params.fence_status_interval,
+             fence_status_poll, h->id);
+}
+
+gboolean
+herd_monitor_on_fence_done (HerdManager *m, HerdId host,
+                            HerdFenceAction action, gboolean ok,
+                            const char *output)
+{
+  HostWatch *w = &m->watch[host];
+  HerdHost *h = host_at (m, host);
+  if (w->state != WATCH_FENCING)
+    return FALSE;
+  if (w->outstanding > 0)
+    w->outstanding--;
+  w->answered_ok += ok;
+  if (w->outstanding > 0)
+    return TRUE; /* agents acting together: wait for all */
+  gboolean together = h->fence_concurrent;
+  guint agents = MAX (h->fence_agents, 1);
+  /* Together: stop must succeed on all, start (and status) on any. */
+  gboolean success = together && action == HERD_FENCE_OFF
+                         ? w->answered_ok == agents
+                         : w->answered_ok > 0;
+  HerdTime now = herd_manager_now (m);
+
+  switch (w->step)
+    {
+    case FENCE_STOP:
+    case FENCE_START:
+      if (!success)
+        {
+          herd_audit_emit (m->audit, now, HERD_AUDIT_FENCE_OPERATION_FAILED,
+                           h->name, "action=%s agent=%u",
+                           action_names[action], w->agent);
+          if (!together && w->agent + 1 < agents)
+            {
+              w->agent++;
+              fence_send (m, h, action);
+            }
+          else
+            fencing_failed (m, h, action == HERD_FENCE_OFF ? "stop_failed"
+                                                           : "start_failed");
+          return TRUE;
+        }
+      start_polls (m, h, w->step == FENCE_STOP ? FENCE_CONFIRM_OFF
+                                               : FENCE_CONFIRM_ON);
+      return TRUE;
+    case FENCE_CONFIRM_OFF:
+    case FENCE_CONFIRM_ON:
+      {
+        const char *want = w->step == FENCE_CONFIRM_OFF ? "off" : "on";
+        if (success && g_strcmp0 (output, want) == 0)
+          {
+            if (w->step == FENCE_CONFIRM_OFF)
+              fenced (m, h);
+            else
+              {
+                herd_audit_emit (m->audit, now, HERD_AUDIT_SYSTEM_VDS_RESTART,
+                                 h->name, "%s", "");
+                herd_manager_host_set_status (m, h, HERD_HOST_REBOOT);
+                w->state = WATCH_REBOOTING;
+              }
+            return TRUE;
+          }
+        if (++w->polls < (guint32) m->model->params.fence_status_polls)
+          set_timer (m, &w->timer,
+                     now + m->model->params.fence_status_interval,
+                     fence_status_poll, host);
+        else
+          fencing_failed (m, h, w->step == FENCE_CONFIRM_OFF
+                                    ? "not_confirmed_off"
+                                    : "not_confirmed_on");
+        return TRUE;
+      }
+    }
+  return TRUE;
+}
+
+gboolean
+herd_monitor_on_reachable (HerdManager *m, HerdId host)
+{
+  HostWatch *w = &m->watch[host];
+  HerdHost *h = host_at (m, host);
+  w->reachable = TRUE;
+  switch (w->state)
+    {
+    case WATCH_OK:
+      return FALSE;
+    case WATCH_POLL:
+      cancel (m, &w->timer);
+      w->state = WATCH_OK;
+      return TRUE;
+    case WATCH_FENCING:
+      return TRUE; /* the stop will take it down */
+    case WATCH_SOFT_FENCING:
+      m->stats.soft_fences_ok++;
+      herd_audit_emit (m->audit, herd_manager_now (m),
+                       HERD_AUDIT_VDS_SOFT_RECOVER, h->name, "%s", "");
+      break;
+    case WATCH_CONNECTING:
+    case WATCH_NON_RESPONSIVE:
+    case WATCH_REBOOTING:
+      break;
+    }
+  cancel (m, &w->timer);
+  cancel (m, &w->lease_timer);
+  w->state = WATCH_OK;
+  w->fenced = FALSE;
+  w->phase = herd_manager_now (m);
+  /* What runs there now is what the host reports: VMs it still runs are
+   * Up again; the rest were lost with it. */
+  g_autoptr (GArray) running = herd_driver_vm_list (m->driver, host, NULL);
+  for (guint i = 0; i < m->model->vms->len; i++)
+    {
+      HerdVm *vm = herd_model_vm (m->model, i);
+      if (vm->host != host || vm->status != HERD_VM_UNKNOWN)
+        continue;
+      gboolean there = FALSE;
+      for (guint k = 0; running != NULL && k < running->len; k++)
+        there |= g_array_index (running, HerdId, k) == vm->id;
+      if (there)
+        herd_manager_vm_set_status (m, vm, HERD_VM_UP);
+      else
+        herd_manager_vm_lost (m, vm, HERD_AUDIT_VM_DOWN);
+    }
+  return FALSE; /* the manager sets it Up and joins the lockspace */
+}
+
+void
+herd_monitor_restart (HerdManager *m)
+{
+  for (guint i = 0; i < m->model->hosts->len; i++)
+    {
+      HostWatch *w = &m->watch[i];
+      cancel (m, &w->timer);
+      cancel (m, &w->lease_timer);
+      HerdHost *h = host_at (m, i);
+      if (w->state != WATCH_OK && !w->fenced)
+        {
+          /* Found unreachable at start: detection begins again. */
+          w->state = WATCH_OK;
+          if (h->status == HERD_HOST_CONNECTING
+              || h->status == HERD_HOST_NON_RESPONSIVE)
+            h->status = HERD_HOST_UP;
+          if (!w->reachable)
+            herd_monitor_on_unreachable (m, i);
+        }
+    }
+}

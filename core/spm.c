@@ -1,0 +1,232 @@
+/* spm.c: the storage pool manager of each data center and its lease
+ * (behaviour.md §7).
+ *
+ * Hosts join their data center's lockspace (on its master storage domain)
+ * when they come Up, with the lowest free host id from 1.  Every
+ * SpmStatusInterval the manager checks each data center's SPM: an SPM that
+ * is Up (or preparing for maintenance, or NonOperational) stays; one that
+ * is Connecting or NonResponsive and not fenced keeps the role: no new SPM
+ * until it is fenced (SPM_WAITS_FOR_FENCING, once); one fenced, Down or in
+ * Maintenance gives it up.  Without an SPM a selection runs: among Up
+ * hosts with SPM priority >= 0, highest priority first, random among
+ * equals (the "spm" stream), skipping hosts that failed in this selection
+ * (the failed list is cleared for each new one); the chosen host acquires
+ * the SPM lease (SDM), which sanlock refuses while the previous holder's
+ * host-id lease is not DEAD.  Time without an SPM is summed for the
+ * summary. */
+#include "core/manager-private.h"
+
+static void spm_check (gpointer ctx, guint64 arg);
+
+void
+herd_spm_init (HerdManager *m)
+{
+  guint dcs = MAX (m->model->datacenters->len, 1);
+  m->spm_lost_since = g_new (HerdTime, dcs);
+  m->spm_waiting_said = g_new0 (gboolean, dcs);
+}
+
+void
+herd_spm_clear (HerdManager *m)
+{
+  g_free (m->spm_lost_since);
+  g_free (m->spm_waiting_said);
+}
+
+static HerdId
+dc_of (HerdManager *m, HerdId host)
+{
+  return herd_model_cluster (m->model,
+                             herd_model_host (m->model, host)->cluster)
+      ->datacenter;
+}
+
+HerdId
+herd_spm_master_domain (HerdManager *m, HerdId host)
+{
+  return herd_model_datacenter (m->model, dc_of (m, host))->master_domain;
+}
+
+void
+herd_spm_start (HerdManager *m)
+{
+  HerdTime now = herd_manager_now (m);
+  for (guint d = 0; d < m->model->datacenters->len; d++)
+    m->spm_lost_since[d] = now;
+  herd_driver_timer_add (m->driver, now + m->model->params.spm_status_interval,
+                         spm_check, m, 0);
+}
+
+void
+herd_spm_finish (HerdManager *m)
+{
+  HerdTime now = herd_manager_now (m);
+  for (guint d = 0; d < m->model->datacenters->len; d++)
+    if (herd_model_datacenter (m->model, d)->master_domain != HERD_ID_NONE
+        && m->spm_lost_since[d] != HERD_TIME_NEVER)
+      {
+        m->stats.spm_unavailable_time += now - m->spm_lost_since[d];
+        m->spm_lost_since[d] = now;
+      }
+}
+
+void
+herd_spm_host_up (HerdManager *m, HerdId host_id)
+{
+  HerdHost *h = herd_model_host (m->model, host_id);
+  HerdId domain = herd_spm_master_domain (m, host_id);
+  if (domain == HERD_ID_NONE)
+    return;
+  if (h->sanlock_id == 0)
+    {
+      /* The lowest id no host of the data center has. */
+      HerdId dc = dc_of (m, host_id);
+      guint32 id = 1;
+      gboolean taken = TRUE;
+      while (taken)
+        {
+          taken = FALSE;
+          for (guint i = 0; i < m->model->hosts->len && !taken; i++)
+            taken = herd_model_host (m->model, i)->sanlock_id == id
+                    && dc_of (m, i) == dc;
+          id += taken;
+        }
+      h->sanlock_id = id;
+    }
+  herd_driver_lease_add_lockspace (m->driver, host_id, domain, h->sanlock_id,
+                                   NULL);
+}
+
+static void
+lose (HerdManager *m, HerdDatacenter *dc)
+{
+  dc->spm_host = HERD_ID_NONE;
+  m->spm_lost_since[dc->id] = herd_manager_now (m);
+  m->spm_waiting_said[dc->id] = FALSE;
+}
+
+void
+herd_spm_host_gone (HerdManager *m, HerdId host)
+{
+  HerdDatacenter *dc = herd_model_datacenter (m->model, dc_of (m, host));
+  if (dc->spm_host == host)
+    lose (m, dc);
+}
+
+/* Chooses and starts an SPM for dc; FALSE when no host could take it. */
+static gboolean
+elect (HerdManager *m, HerdDatacenter *dc)
+{
+  g_autoptr (GArray) failed = g_array_new (FALSE, FALSE, sizeof (HerdId));
+  HerdTime now = herd_manager_now (m);
+  for (;;)
+    {
+      /* Up hosts of the DC, priority >= 0, not failed: the best priority
+       * and how many share it. */
+      gint32 best = -1;
+      guint n_best = 0;
+      for (guint i = 0; i < m->model->hosts->len; i++)
+        {
+          const HerdHost *h = herd_model_host (m->model, i);
+          gboolean skip = h->status != HERD_HOST_UP || h->spm_priority < 0
+                          || h->sanlock_id == 0 || dc_of (m, i) != dc->id;
+          for (guint f = 0; f < failed->len && !skip; f++)
+            skip = g_array_index (failed, HerdId, f) == h->id;
+          if (skip)
+            continue;
+          if (h->spm_priority > best)
+            {
+              best = h->spm_priority;
+              n_best = 0;
+            }
+          n_best += h->spm_priority == best;
+        }
+      if (n_best == 0)
+        return FALSE;
+      guint pick = herd_driver_random_uniform (m->driver, "spm", n_best);
+      HerdId chosen = HERD_ID_NONE;
+      for (guint i = 0; i < m->model->hosts->len && chosen == HERD_ID_NONE;
+           i++)
+        {
+          const HerdHost *h = herd_model_host (m->model, i);
+          gboolean skip = h->status != HERD_HOST_UP
+                          || h->spm_priority != best || h->sanlock_id == 0
+                          || dc_of (m, i) != dc->id;
+          for (guint f = 0; f < failed->len && !skip; f++)
+            skip = g_array_index (failed, HerdId, f) == h->id;
+          if (!skip && pick-- == 0)
+            chosen = h->id;
+        }
+      HerdHost *h = herd_model_host (m->model, chosen);
+      g_autoptr (GError) error = NULL;
+      if (herd_driver_lease_acquire (m->driver, chosen, dc->master_domain,
+                                     "SDM", &error))
+        {
+          guint32 owner = 0;
+          guint64 version = 0;
+          herd_driver_lease_inquire (m->driver, dc->master_domain, "SDM",
+                                     &owner, &version, NULL);
+          dc->spm_host = chosen;
+          m->stats.spm_elections++;
+          m->stats.spm_unavailable_time += now - m->spm_lost_since[dc->id];
+          m->spm_lost_since[dc->id] = HERD_TIME_NEVER;
+          herd_audit_emit (m->audit, now, HERD_AUDIT_IRS_HOSTED_ON_VDS,
+                           h->name, "datacenter=%s lease_version=%"
+                           G_GUINT64_FORMAT,
+                           dc->name, version);
+          return TRUE;
+        }
+      herd_audit_emit (m->audit, now, HERD_AUDIT_SPM_START_FAILED, h->name,
+                       "datacenter=%s error=\"%s\"", dc->name,
+                       error->message);
+      g_array_append_val (failed, chosen);
+    }
+}
+
+static void
+check_dc (HerdManager *m, HerdDatacenter *dc)
+{
+  if (dc->master_domain == HERD_ID_NONE)
+    return;
+  if (dc->spm_host != HERD_ID_NONE)
+    {
+      HerdHost *h = herd_model_host (m->model, dc->spm_host);
+      switch (h->status)
+        {
+        case HERD_HOST_UP:
+        case HERD_HOST_PREPARING_FOR_MAINTENANCE:
+        case HERD_HOST_NON_OPERATIONAL:
+          return;
+        case HERD_HOST_CONNECTING:
+          return;
+        case HERD_HOST_NON_RESPONSIVE:
+          if (!m->spm_waiting_said[dc->id])
+            {
+              m->spm_waiting_said[dc->id] = TRUE;
+              herd_audit_emit (m->audit, herd_manager_now (m),
+                               HERD_AUDIT_SPM_WAITS_FOR_FENCING, h->name,
+                               "datacenter=%s", dc->name);
+            }
+          return;
+        default:
+          /* Maintenance, Down, Reboot: the role is free. */
+          herd_driver_lease_release (m->driver, h->id, dc->master_domain,
+                                     "SDM", NULL);
+          lose (m, dc);
+          break;
+        }
+    }
+  elect (m, dc);
+}
+
+static void
+spm_check (gpointer ctx, guint64 arg)
+{
+  HerdManager *m = ctx;
+  for (guint d = 0; d < m->model->datacenters->len; d++)
+    check_dc (m, herd_model_datacenter (m->model, d));
+  herd_driver_timer_add (m->driver,
+                         herd_manager_now (m)
+                             + m->model->params.spm_status_interval,
+                         spm_check, m, 0);
+}
