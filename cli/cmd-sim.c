@@ -182,6 +182,23 @@ print_table (const HerdScenario *sc, const HerdRunSummary *s)
             " on, %.2f host-hours powered off\n",
             "power saving", s->hosts_powered_off, s->hosts_powered_on,
             s->powered_off_host_hours);
+  if (s->hosts_non_responsive + s->soft_fences + s->fences > 0)
+    {
+      printf ("  %-22s %" G_GUINT64_FORMAT " non responsive, soft fencing %"
+              G_GUINT64_FORMAT " (%" G_GUINT64_FORMAT " worked), fencing %"
+              G_GUINT64_FORMAT " (%" G_GUINT64_FORMAT " confirmed, %"
+              G_GUINT64_FORMAT " skipped)\n",
+              "host failures", s->hosts_non_responsive, s->soft_fences,
+              s->soft_fences_ok, s->fences, s->fences_ok, s->fences_skipped);
+      printf ("  %-22s %" G_GUINT64_FORMAT " VMs back (%" G_GUINT64_FORMAT
+              " not), mean %.1f s, max %.1f s; %.1f VM-minutes down\n",
+              "recovery", s->vms_recovered, s->vms_lost, s->recovery_mean_s,
+              s->recovery_max_s, s->vm_downtime_minutes);
+    }
+  if (s->spm_elections > 0)
+    printf ("  %-22s %" G_GUINT64_FORMAT " elections, %.0f s without an "
+            "SPM\n",
+            "SPM", s->spm_elections, s->spm_unavailable_seconds);
   if (s->run_id >= 0)
     printf ("  %-22s %" G_GINT64_FORMAT "\n", "results run id", s->run_id);
   printf ("\naudit events:\n  %6s  %-28s %10s\n", "code", "name", "count");
@@ -243,6 +260,21 @@ print_json (const HerdScenario *sc, const HerdRunSummary *s,
   INT ("hosts_powered_off", s->hosts_powered_off);
   INT ("hosts_powered_on", s->hosts_powered_on);
   DBL ("powered_off_host_hours", s->powered_off_host_hours);
+  INT ("hosts_non_responsive", s->hosts_non_responsive);
+  INT ("soft_fences", s->soft_fences);
+  INT ("soft_fences_ok", s->soft_fences_ok);
+  INT ("fences", s->fences);
+  INT ("fences_ok", s->fences_ok);
+  INT ("fences_skipped", s->fences_skipped);
+  INT ("ha_restarts", s->ha_restarts);
+  INT ("spm_elections", s->spm_elections);
+  DBL ("spm_unavailable_seconds", s->spm_unavailable_seconds);
+  INT ("failovers", s->failovers);
+  INT ("failover_vms_recovered", s->vms_recovered);
+  INT ("failover_vms_lost", s->vms_lost);
+  DBL ("ha_recovery_mean_seconds", s->recovery_mean_s);
+  DBL ("ha_recovery_max_seconds", s->recovery_max_s);
+  DBL ("vm_downtime_minutes", s->vm_downtime_minutes);
   if (s->run_id >= 0)
     {
       INT ("run_id", s->run_id);
@@ -294,7 +326,7 @@ herd_cmd_sim (int argc, char **argv)
   g_autofree char *trace_path = NULL;
   g_autofree char *samples_text = NULL;
   g_autofree char *explain_vm = NULL;
-  gboolean json = FALSE, quiet = FALSE, decisions = FALSE;
+  gboolean json = FALSE, quiet = FALSE, decisions = FALSE, check = FALSE;
   const GOptionEntry entries[] = {
     { "seed", 0, 0, G_OPTION_ARG_INT64, &seed,
       "Seed of the run's random streams (default: the scenario's)", "N" },
@@ -315,6 +347,10 @@ herd_cmd_sim (int argc, char **argv)
     { "decisions", 0, 0, G_OPTION_ARG_NONE, &decisions,
       "With --db: record every placement decision (tables decisions and "
       "decision_hosts; large on big scenarios)",
+      NULL },
+    { "check-invariants", 0, 0, G_OPTION_ARG_NONE, &check,
+      "Check the invariants all along; stop at the first violation with a "
+      "report (exit status 1)",
       NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json,
       "Print the summary as JSON", NULL },
@@ -409,6 +445,7 @@ herd_cmd_sim (int argc, char **argv)
       return HERD_EXIT_USAGE;
     }
   options.record_decisions = decisions;
+  options.check_invariants = check;
 
   Progress progress = {
     .until = options.until != HERD_TIME_NEVER ? options.until

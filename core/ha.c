@@ -160,3 +160,14 @@ ha_pass (gpointer ctx, guint64 arg)
     }
   reschedule (m);
 }
+
+gboolean
+herd_manager_ha_waiting (HerdManager *m, HerdId vm, HerdTime *since,
+                         guint32 *attempts)
+{
+  if (m->ha_next[vm] == HERD_TIME_NEVER)
+    return FALSE;
+  *since = m->ha_since[vm];
+  *attempts = m->ha_attempts[vm];
+  return TRUE;
+}

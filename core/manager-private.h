@@ -150,6 +150,8 @@ void herd_spm_clear (HerdManager *m);
 void herd_spm_start (HerdManager *m);
 /* A host came Up: it joins its data center's lockspace. */
 void herd_spm_host_up (HerdManager *m, HerdId host);
+/* A host's status changed (the SPM's availability may follow). */
+void herd_spm_host_status_changed (HerdManager *m, HerdId host);
 /* The host was fenced or left: it is no longer the SPM. */
 void herd_spm_host_gone (HerdManager *m, HerdId host);
 void herd_spm_finish (HerdManager *m);

@@ -101,6 +101,7 @@ herd_manager_host_set_status (HerdManager *m, HerdHost *host,
   host->status = status;
   herd_audit_emit (m->audit, herd_manager_now (m), HERD_AUDIT_VDS_DETECTED,
                    host->name, "status=%s", herd_host_status_name (status));
+  herd_spm_host_status_changed (m, host->id);
 }
 
 void

@@ -164,6 +164,11 @@ void herd_manager_set_decision_sink (HerdManager *manager,
  * rebuilds its view of hosts and VMs from what the driver reports. */
 void herd_manager_restart (HerdManager *manager);
 
+/* Whether an HA VM waits for a restart; since when and how many
+ * attempts failed. */
+gboolean herd_manager_ha_waiting (HerdManager *manager, HerdId vm,
+                                  HerdTime *since, guint32 *attempts);
+
 /* Runs one balancing cycle (and HA reservation check) of every cluster
  * now, as the periodic timer does. */
 void herd_manager_balance (HerdManager *manager);

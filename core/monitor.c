@@ -306,8 +306,10 @@ fence_send (HerdManager *m, HerdHost *h, HerdFenceAction action)
 {
   HostWatch *w = &m->watch[h->id];
   HerdId proxy = find_proxy (m, h);
-  guint first = h->fence_concurrent ? 0 : w->agent;
-  guint last = h->fence_concurrent ? MAX (h->fence_agents, 1) : w->agent + 1;
+  /* Status asks one agent (the next one after a failed answer). */
+  gboolean together = h->fence_concurrent && action != HERD_FENCE_STATUS;
+  guint first = together ? 0 : w->agent;
+  guint last = together ? MAX (h->fence_agents, 1) : w->agent + 1;
   w->outstanding = last - first;
   w->answered_ok = 0;
   if (action != HERD_FENCE_STATUS)
@@ -452,7 +454,7 @@ herd_monitor_on_fence_done (HerdManager *m, HerdId host,
   w->answered_ok += ok;
   if (w->outstanding > 0)
     return TRUE; /* agents acting together: wait for all */
-  gboolean together = h->fence_concurrent;
+  gboolean together = h->fence_concurrent && action != HERD_FENCE_STATUS;
   guint agents = MAX (h->fence_agents, 1);
   /* Together: stop must succeed on all, start (and status) on any. */
   gboolean success = together && action == HERD_FENCE_OFF
@@ -499,6 +501,8 @@ herd_monitor_on_fence_done (HerdManager *m, HerdId host,
               }
             return TRUE;
           }
+        if (!success)
+          w->agent = (w->agent + 1) % agents;
         if (++w->polls < (guint32) m->model->params.fence_status_polls)
           set_timer (m, &w->timer,
                      now + m->model->params.fence_status_interval,

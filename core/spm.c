@@ -12,8 +12,8 @@
  * equals (the "spm" stream), skipping hosts that failed in this selection
  * (the failed list is cleared for each new one); the chosen host acquires
  * the SPM lease (SDM), which sanlock refuses while the previous holder's
- * host-id lease is not DEAD.  Time without an SPM is summed for the
- * summary. */
+ * host-id lease is not DEAD.  Time without a working SPM (no SPM, or
+ * its host not answering) is summed for the summary. */
 #include "core/manager-private.h"
 
 static void spm_check (gpointer ctx, guint64 arg);
@@ -101,8 +101,31 @@ static void
 lose (HerdManager *m, HerdDatacenter *dc)
 {
   dc->spm_host = HERD_ID_NONE;
-  m->spm_lost_since[dc->id] = herd_manager_now (m);
+  if (m->spm_lost_since[dc->id] == HERD_TIME_NEVER)
+    m->spm_lost_since[dc->id] = herd_manager_now (m);
   m->spm_waiting_said[dc->id] = FALSE;
+}
+
+/* The SPM is unavailable from the moment its host stops answering (until
+ * it answers again or another host takes the role). */
+void
+herd_spm_host_status_changed (HerdManager *m, HerdId host)
+{
+  HerdDatacenter *dc = herd_model_datacenter (m->model, dc_of (m, host));
+  if (dc->spm_host != host)
+    return;
+  HerdHostStatus s = herd_model_host (m->model, host)->status;
+  HerdTime now = herd_manager_now (m);
+  if (s == HERD_HOST_CONNECTING || s == HERD_HOST_NON_RESPONSIVE)
+    {
+      if (m->spm_lost_since[dc->id] == HERD_TIME_NEVER)
+        m->spm_lost_since[dc->id] = now;
+    }
+  else if (s == HERD_HOST_UP && m->spm_lost_since[dc->id] != HERD_TIME_NEVER)
+    {
+      m->stats.spm_unavailable_time += now - m->spm_lost_since[dc->id];
+      m->spm_lost_since[dc->id] = HERD_TIME_NEVER;
+    }
 }
 
 void

@@ -110,22 +110,33 @@ herd_world_host_repair (HerdWorld *world, HerdId host)
   boot (world, host);
 }
 
-/* A fence action of host's agents ends: arg packs the host and whether
- * it is "on". */
+/* Whether an action of agent works: not when it is the first agent and
+ * broken, else with probability 1 - fence_failure (stream
+ * "fence.HOST"). */
+static gboolean
+agent_works (HerdWorld *w, HerdId host, guint agent)
+{
+  HerdSimHost *h = herd_world_host_at (w, host);
+  if (agent == 0 && h->fence_broken)
+    return FALSE;
+  if (h->fence_failure <= 0)
+    return TRUE;
+  g_autofree char *stream = g_strdup_printf (
+      "fence.%s", herd_model_host (w->scenario->model, host)->name);
+  return gsl_rng_uniform (herd_rng_set_stream (w->engine->rng, stream))
+         >= h->fence_failure;
+}
+
+/* A fence action ends: arg packs the host, the agent and "on". */
 static void
 fence_action_ends (gpointer ctx, guint64 arg)
 {
   HerdWorld *w = ctx;
-  HerdId host = (HerdId) (arg >> 1);
+  HerdId host = (HerdId) (arg >> 16);
+  guint agent = (guint) ((arg >> 1) & 0x7fff);
   gboolean on = arg & 1;
   HerdSimHost *h = herd_world_host_at (w, host);
-  g_autofree char *stream = g_strdup_printf (
-      "fence.%s", herd_model_host (w->scenario->model, host)->name);
-  gboolean ok = !h->fence_broken
-                && !(h->fence_failure > 0
-                     && gsl_rng_uniform (herd_rng_set_stream (w->engine->rng,
-                                                              stream))
-                            < h->fence_failure);
+  gboolean ok = agent_works (w, host, agent);
   if (ok)
     {
       if (on)
@@ -138,8 +149,8 @@ fence_action_ends (gpointer ctx, guint64 arg)
 }
 
 gboolean
-herd_world_host_power (HerdWorld *world, HerdId host, gboolean on,
-                       GError **error)
+herd_world_host_power (HerdWorld *world, HerdId host, guint agent,
+                       gboolean on, GError **error)
 {
   HerdSimHost *h = herd_world_host_at (world, host);
   if (!h->has_fence_agent)
@@ -149,7 +160,9 @@ herd_world_host_power (HerdWorld *world, HerdId host, gboolean on,
       return FALSE;
     }
   herd_engine_at (world->engine, world->engine->now + h->fence_latency,
-                  fence_action_ends, world, (guint64) host << 1 | (on != 0));
+                  fence_action_ends, world,
+                  (guint64) host << 16 | (guint64) (agent & 0x7fff) << 1
+                      | (on != 0));
   return TRUE;
 }
 
@@ -161,11 +174,12 @@ herd_world_host_powered (HerdWorld *world, HerdId host)
 }
 
 gboolean
-herd_world_fence_status (HerdWorld *world, HerdId host, gboolean *on)
+herd_world_fence_status (HerdWorld *world, HerdId host, guint agent,
+                         gboolean *on)
 {
   const HerdSimHost *h = herd_world_host_at (world, host);
   *on = h->up || h->booting;
-  return h->has_fence_agent && !h->fence_broken;
+  return h->has_fence_agent && agent_works (world, host, agent);
 }
 
 void

@@ -332,6 +332,7 @@ herd_world_migration_start (HerdWorld *w, HerdId vm, HerdId source,
   dst->migrations_in++;
   herd_world_host_integrate (dst, w->engine->now);
   dst->mem_used_mib += v->mem_mib;
+  herd_world_check_memory (w, destination);
   g_ptr_array_add (w->migrations, m);
   m->rate = share_of (w, m);
   reshare (w, source, destination);

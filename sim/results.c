@@ -18,6 +18,8 @@ enum
   STMT_HOST_TOTALS,
   STMT_DECISION,
   STMT_DECISION_HOST,
+  STMT_FAILOVER,
+  STMT_FAILOVER_VM,
   STMT_LAST
 };
 
@@ -53,6 +55,15 @@ static const char *const statements[STMT_LAST] = {
   [STMT_DECISION_HOST]
   = "INSERT INTO decision_hosts (run_id, decision_id, host, filter, total,"
     " weights) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+  [STMT_FAILOVER]
+  = "INSERT INTO failovers (run_id, host, fault, fault_ns, detected_ns,"
+    " soft_fence_ns, soft_recovered_ns, non_responsive_ns, fence_start_ns,"
+    " fence_confirmed_ns, host_up_ns, spm_elected_ns, vms_down, vms_back,"
+    " recovery_max_ns) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
+    " ?11, ?12, ?13, ?14, ?15)",
+  [STMT_FAILOVER_VM]
+  = "INSERT INTO failover_vms (run_id, host, vm, down_ns, up_ns)"
+    " VALUES (?1, ?2, ?3, ?4, ?5)",
 };
 
 static const char schema[]
@@ -114,6 +125,18 @@ static const char schema[]
       " run_id INTEGER NOT NULL REFERENCES runs(run_id),"
       " decision_id INTEGER NOT NULL, host TEXT NOT NULL, filter TEXT,"
       " total INTEGER, weights TEXT);"
+      "CREATE TABLE IF NOT EXISTS failovers ("
+      " run_id INTEGER NOT NULL REFERENCES runs(run_id),"
+      " host TEXT NOT NULL, fault TEXT NOT NULL, fault_ns INTEGER NOT NULL,"
+      " detected_ns INTEGER, soft_fence_ns INTEGER, soft_recovered_ns"
+      " INTEGER, non_responsive_ns INTEGER, fence_start_ns INTEGER,"
+      " fence_confirmed_ns INTEGER, host_up_ns INTEGER, spm_elected_ns"
+      " INTEGER, vms_down INTEGER NOT NULL, vms_back INTEGER NOT NULL,"
+      " recovery_max_ns INTEGER);"
+      "CREATE TABLE IF NOT EXISTS failover_vms ("
+      " run_id INTEGER NOT NULL REFERENCES runs(run_id),"
+      " host TEXT NOT NULL, vm TEXT NOT NULL, down_ns INTEGER NOT NULL,"
+      " up_ns INTEGER);"
       "CREATE INDEX IF NOT EXISTS events_run ON events (run_id, time_ns);"
       "CREATE INDEX IF NOT EXISTS host_samples_run"
       " ON host_samples (run_id, host_id, time_ns);"
@@ -438,6 +461,51 @@ herd_results_add_decision (HerdResults *r, const HerdModel *model,
         }
       step (r, s);
     }
+}
+
+static void
+bind_time (sqlite3_stmt *s, int col, HerdTime t)
+{
+  if (t == HERD_TIME_NEVER)
+    sqlite3_bind_null (s, col);
+  else
+    sqlite3_bind_int64 (s, col, t);
+}
+
+void
+herd_results_add_failover (HerdResults *r, const HerdFailover *f,
+                           const char *host)
+{
+  sqlite3_stmt *s = r->stmt[STMT_FAILOVER];
+  sqlite3_bind_int64 (s, 1, r->run_id);
+  sqlite3_bind_text (s, 2, host, -1, SQLITE_STATIC);
+  sqlite3_bind_text (s, 3, f->fault, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (s, 4, f->fault_at);
+  bind_time (s, 5, f->detected);
+  bind_time (s, 6, f->soft_fence);
+  bind_time (s, 7, f->soft_recovered);
+  bind_time (s, 8, f->non_responsive);
+  bind_time (s, 9, f->fence_start);
+  bind_time (s, 10, f->fence_confirmed);
+  bind_time (s, 11, f->host_up);
+  bind_time (s, 12, f->spm_elected);
+  sqlite3_bind_int64 (s, 13, f->vms_down);
+  sqlite3_bind_int64 (s, 14, f->vms_back);
+  bind_time (s, 15, f->recovery_max);
+  step (r, s);
+}
+
+void
+herd_results_add_failover_vm (HerdResults *r, const char *host,
+                              const char *vm, HerdTime down, HerdTime up)
+{
+  sqlite3_stmt *s = r->stmt[STMT_FAILOVER_VM];
+  sqlite3_bind_int64 (s, 1, r->run_id);
+  sqlite3_bind_text (s, 2, host, -1, SQLITE_STATIC);
+  sqlite3_bind_text (s, 3, vm, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (s, 4, down);
+  bind_time (s, 5, up);
+  step (r, s);
 }
 
 void

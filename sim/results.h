@@ -12,6 +12,7 @@
 
 #include "core/audit.h"
 #include "core/manager.h"
+#include "sim/failover.h"
 #include "core/herd-time.h"
 
 #define HERD_RESULTS_ERROR (herd_results_error_quark ())
@@ -75,6 +76,12 @@ void herd_results_add_decision (HerdResults *results, const HerdModel *model,
 void herd_results_format_weights (const HerdPlacementTrace *trace,
                                   const HerdPlacementHost *host,
                                   GString *out);
+void herd_results_add_failover (HerdResults *results,
+                                const HerdFailover *failover,
+                                const char *host);
+void herd_results_add_failover_vm (HerdResults *results, const char *host,
+                                   const char *vm, HerdTime down,
+                                   HerdTime up);
 void herd_results_add_summary (HerdResults *results, const char *metric,
                                double value);
 /* Commits the run (FALSE + error if any row failed to be written). */

@@ -7,6 +7,8 @@
 #include <gsl/gsl_statistics_double.h>
 
 #include "drivers/driver.h"
+#include "sim/check.h"
+#include "sim/failover.h"
 #include "sim/results.h"
 #include "sim/world.h"
 
@@ -24,7 +26,10 @@ typedef struct
   guint64 migration_outcomes[HERD_MIGRATION_OUTCOME_LAST];
   GArray *migration_s;     /* double: durations of migrations done */
   GArray *downtime_ms;     /* double: their downtimes */
+  HerdFailovers *failovers;
 } Run;
+
+G_DEFINE_QUARK (herd-run-error-quark, herd_run_error)
 
 void
 herd_run_options_init (HerdRunOptions *options)
@@ -109,6 +114,11 @@ action_runs (gpointer ctx, guint64 arg)
 static void
 apply_fault (Run *run, HerdFaultKind kind, HerdId host, gboolean heal)
 {
+  if (!heal && host != HERD_ID_NONE
+      && (kind == HERD_FAULT_HOST_CRASH || kind == HERD_FAULT_AGENT_HANG
+          || kind == HERD_FAULT_PARTITION))
+    herd_failovers_fault (run->failovers, host, herd_fault_kind_name (kind),
+                          run->engine->now);
   switch (kind)
     {
     case HERD_FAULT_HOST_CRASH:
@@ -400,6 +410,24 @@ summarise (Run *run, HerdRunSummary *sum)
   for (HerdId id = 0; id < herd_world_n_hosts (run->world); id++)
     off += herd_world_host (run->world, id)->off_ns;
   sum->powered_off_host_hours = herd_time_to_seconds (off) / 3600.0;
+  sum->hosts_non_responsive = stats->hosts_non_responsive;
+  sum->soft_fences = stats->soft_fences;
+  sum->soft_fences_ok = stats->soft_fences_ok;
+  sum->fences = stats->fences;
+  sum->fences_ok = stats->fences_ok;
+  sum->fences_skipped = stats->fences_skipped;
+  sum->ha_restarts = stats->ha_restarts;
+  sum->spm_elections = stats->spm_elections;
+  sum->spm_unavailable_seconds
+      = herd_time_to_seconds (stats->spm_unavailable_time);
+  HerdFailoverSummary fs;
+  herd_failovers_summarise (run->failovers, run->engine->now, &fs);
+  sum->failovers = fs.failovers;
+  sum->vms_recovered = fs.vms_recovered;
+  sum->vms_lost = fs.vms_lost;
+  sum->recovery_mean_s = fs.recovery_mean_s;
+  sum->recovery_max_s = fs.recovery_max_s;
+  sum->vm_downtime_minutes = fs.vm_downtime_minutes;
 }
 
 static void
@@ -455,6 +483,29 @@ write_summary (HerdResults *r, const HerdRunSummary *sum, HerdAudit *audit)
                             (double) sum->hosts_powered_on);
   herd_results_add_summary (r, "powered_off_host_hours",
                             sum->powered_off_host_hours);
+  const struct
+  {
+    const char *key;
+    double value;
+  } more[] = {
+    { "hosts_non_responsive", (double) sum->hosts_non_responsive },
+    { "soft_fences", (double) sum->soft_fences },
+    { "soft_fences_ok", (double) sum->soft_fences_ok },
+    { "fences", (double) sum->fences },
+    { "fences_ok", (double) sum->fences_ok },
+    { "fences_skipped", (double) sum->fences_skipped },
+    { "ha_restarts", (double) sum->ha_restarts },
+    { "spm_elections", (double) sum->spm_elections },
+    { "spm_unavailable_seconds", sum->spm_unavailable_seconds },
+    { "failovers", (double) sum->failovers },
+    { "failover_vms_recovered", (double) sum->vms_recovered },
+    { "failover_vms_lost", (double) sum->vms_lost },
+    { "ha_recovery_mean_seconds", sum->recovery_mean_s },
+    { "ha_recovery_max_seconds", sum->recovery_max_s },
+    { "vm_downtime_minutes", sum->vm_downtime_minutes },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (more); i++)
+    herd_results_add_summary (r, more[i].key, more[i].value);
   for (int t = 0; t < HERD_AUDIT_LAST; t++)
     {
       g_autofree char *key = g_strdup_printf (
@@ -557,6 +608,14 @@ herd_run_simulation (HerdScenario *scenario, const HerdRunOptions *options,
     return FALSE;
   g_autoptr (HerdManager) manager
       = herd_manager_new (scenario->model, driver, audit);
+  g_autoptr (HerdFailovers) failovers = herd_failovers_new (scenario->model);
+  g_autoptr (HerdCheck) check
+      = herd_check_new (engine, world, manager, scenario->model, seed,
+                        options->check_invariants);
+  herd_audit_add_sink (audit, herd_failovers_audit_sink, failovers);
+  if (options->check_invariants)
+    herd_audit_add_sink (audit, herd_check_audit_sink, check);
+  run.failovers = failovers;
   run.engine = engine;
   run.world = world;
   run.manager = manager;
@@ -579,6 +638,7 @@ herd_run_simulation (HerdScenario *scenario, const HerdRunOptions *options,
   herd_world_start (world);
   schedule_users (&run);
   schedule_faults (&run);
+  herd_check_start (check);
   if (results != NULL)
     {
       record_definitions (&run);
@@ -597,6 +657,16 @@ herd_run_simulation (HerdScenario *scenario, const HerdRunOptions *options,
   g_free (run.stop_at);
   g_array_unref (run.migration_s);
   g_array_unref (run.downtime_ms);
+  if (herd_check_violation (check) != NULL)
+    {
+      g_set_error (error, HERD_RUN_ERROR, HERD_RUN_ERROR_INVARIANT, "%s",
+                   herd_check_violation (check));
+      g_clear_pointer (&check, herd_check_free);
+      g_clear_pointer (&manager, herd_manager_free);
+      g_clear_pointer (&driver, herd_driver_free);
+      return FALSE;
+    }
+  g_clear_pointer (&check, herd_check_free);
 
   /* The manager and driver go before the world they point into. */
   g_clear_pointer (&manager, herd_manager_free);
@@ -604,6 +674,7 @@ herd_run_simulation (HerdScenario *scenario, const HerdRunOptions *options,
   if (results != NULL)
     {
       record_host_totals (&run);
+      herd_failovers_write (failovers, results);
       write_summary (results, summary, audit);
       if (!herd_results_end_run (results, error))
         return FALSE;

@@ -41,6 +41,7 @@ typedef struct
   HerdMigrationSinkFunc migration_sink; /* also sees every migration */
   gpointer migration_sink_data;
   gboolean record_decisions;  /* every placement decision into the db */
+  gboolean check_invariants;  /* stop at the first violation (check.h) */
   HerdDecisionWantsFunc decision_wants; /* decisions for the caller */
   HerdDecisionSinkFunc decision_sink;
   gpointer decision_data;
@@ -73,14 +74,30 @@ typedef struct
   double ha_unsafe_seconds;
   guint64 hosts_powered_off, hosts_powered_on;
   double powered_off_host_hours;
+  guint64 hosts_non_responsive, soft_fences, soft_fences_ok;
+  guint64 fences, fences_ok, fences_skipped, ha_restarts, spm_elections;
+  double spm_unavailable_seconds;
+  guint64 failovers, vms_recovered, vms_lost;
+  double recovery_mean_s, recovery_max_s, vm_downtime_minutes;
   guint64 audit_counts[HERD_AUDIT_LAST];
   gint64 run_id;               /* in the results database, or -1 */
 } HerdRunSummary;
 
+#define HERD_RUN_ERROR (herd_run_error_quark ())
+GQuark herd_run_error_quark (void);
+
+typedef enum
+{
+  HERD_RUN_ERROR_INVARIANT, /* the message is the violation report */
+  HERD_RUN_ERROR_LAST
+} HerdRunError;
+
 void herd_run_options_init (HerdRunOptions *options);
 
 /* Runs scenario as options say; fills summary.  FALSE + error when the
- * results database cannot be written (nothing is committed then). */
+ * results database cannot be written (nothing is committed then), or
+ * (HERD_RUN_ERROR_INVARIANT) when an invariant is violated with
+ * check_invariants on. */
 gboolean herd_run_simulation (HerdScenario *scenario,
                               const HerdRunOptions *options,
                               HerdRunSummary *summary, GError **error);

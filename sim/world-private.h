@@ -36,6 +36,8 @@ struct _HerdWorld
   GPtrArray *migrations; /* HerdSimMigration *, running, in start order */
   HerdId *spm_holder;    /* per data center: host holding the SPM lease */
   GArray *outages;       /* StorageOutage, in the order they began */
+  HerdWorldViolationFunc violation;
+  gpointer violation_data;
   guint64 *spm_version;  /* per data center */
 };
 
@@ -44,6 +46,12 @@ HerdSimVm *herd_world_vm_at (HerdWorld *w, HerdId id);
 void herd_world_host_integrate (HerdSimHost *h, HerdTime now);
 void herd_world_report_host (HerdWorld *w, HerdId id);
 gint64 herd_world_vm_demand (const HerdSimVm *v);
+
+/* world.c: reports a broken invariant, if anyone checks. */
+void herd_world_violation (HerdWorld *w, const char *format, ...)
+    G_GNUC_PRINTF (2, 3);
+/* Checks host's memory against its physical memory. */
+void herd_world_check_memory (HerdWorld *w, HerdId host);
 
 /* world.c: reports a host reachable (engine event, arg = host). */
 void host_reachable_event (gpointer ctx, guint64 arg);

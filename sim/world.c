@@ -2,6 +2,7 @@
 #include "sim/world-private.h"
 
 #include <math.h>
+#include <stdarg.h>
 
 G_DEFINE_QUARK (herd-world-error-quark, herd_world_error)
 
@@ -93,6 +94,38 @@ herd_world_free (HerdWorld *world)
   g_free (world->group_value);
   g_free (world->group_rng);
   g_free (world);
+}
+
+void
+herd_world_set_violation_hook (HerdWorld *world, HerdWorldViolationFunc fn,
+                               gpointer data)
+{
+  world->violation = fn;
+  world->violation_data = data;
+}
+
+void
+herd_world_violation (HerdWorld *w, const char *format, ...)
+{
+  if (w->violation == NULL)
+    return;
+  va_list args;
+  va_start (args, format);
+  g_autofree char *what = g_strdup_vprintf (format, args);
+  va_end (args);
+  w->violation (what, w->violation_data);
+}
+
+void
+herd_world_check_memory (HerdWorld *w, HerdId host)
+{
+  const HerdSimHost *h = herd_world_host_at (w, host);
+  if (h->mem_used_mib > h->memory_mib)
+    herd_world_violation (
+        w, "host %s uses %" G_GINT64_FORMAT " MiB of %" G_GINT64_FORMAT
+           " MiB of memory",
+        herd_model_host (w->scenario->model, host)->name, h->mem_used_mib,
+        h->memory_mib);
 }
 
 void
@@ -326,10 +359,25 @@ herd_world_vm_start (HerdWorld *world, HerdId host, HerdId vm, GError **error)
                    "host %u is down", host);
       return FALSE;
     }
+  const HerdModel *model = world->scenario->model;
   if (v->state != HERD_VM_DOWN)
     {
+      herd_world_violation (world, "VM %s started on %s while it runs on %s",
+                            herd_model_vm (model, vm)->name,
+                            herd_model_host (model, host)->name,
+                            herd_model_host (model, v->host)->name);
       g_set_error (error, HERD_WORLD_ERROR, WORLD_ERROR_STATE,
                    "VM %u is already running", vm);
+      return FALSE;
+    }
+  /* sanlock refuses a VM lease another host still holds. */
+  if (v->lease_host != HERD_ID_NONE && v->lease_host != host
+      && herd_world_vm_lease_holder (world, vm) != 0)
+    {
+      g_set_error (error, HERD_WORLD_ERROR, WORLD_ERROR_STATE,
+                   "the lease of VM %s is held by %s",
+                   herd_model_vm (model, vm)->name,
+                   herd_model_host (model, v->lease_host)->name);
       return FALSE;
     }
   const HerdVmGroup *group
@@ -345,6 +393,7 @@ herd_world_vm_start (HerdWorld *world, HerdId host, HerdId vm, GError **error)
   h->demand_mc += v->demand_mc;
   h->mem_used_mib += v->mem_mib;
   h->vm_count++;
+  herd_world_check_memory (world, host);
   herd_engine_at (world->engine, now, vm_powering_up, world, vm);
   v->boot_event = herd_engine_at (world->engine, now + group->boot_time,
                                   vm_up, world, vm);

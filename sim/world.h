@@ -82,7 +82,7 @@ typedef struct
   /* Failures and what the manager can reach. */
   gboolean agent_hung;      /* the host agent does not answer */
   gboolean partitioned;     /* the manager's network cannot reach it */
-  gboolean fence_broken;    /* its fence agents fail every action */
+  gboolean fence_broken;    /* its first fence agent fails every action */
   HerdTime fence_latency;   /* per fence action */
   double fence_failure;     /* probability an action fails */
   /* Its sanlock host-id lease (one lockspace per data center). */
@@ -122,6 +122,13 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (HerdWorld, herd_world_free)
 void herd_world_set_observer (HerdWorld *world,
                               const HerdWorldObserver *observer, gpointer ctx);
 
+/* Called when the world sees something that must never happen (a VM
+ * started while its QEMU still runs somewhere; a host over its physical
+ * memory).  NULL: not checked. */
+typedef void (*HerdWorldViolationFunc) (const char *what, gpointer data);
+void herd_world_set_violation_hook (HerdWorld *world,
+                                    HerdWorldViolationFunc fn, gpointer data);
+
 /* Schedules the periodic workload step (first at time 0). */
 void herd_world_start (HerdWorld *world);
 /* Closes the metric integrals at the engine's current time. */
@@ -144,18 +151,18 @@ gboolean herd_world_vm_stop (HerdWorld *world, HerdId host, HerdId vm,
 /* Power management through the host's fence agent: off stops the host
  * at once (its VMs die); on boots it (boot_time at power_max) and it
  * becomes reachable.  The answer comes through power_done. */
-gboolean herd_world_host_power (HerdWorld *world, HerdId host, gboolean on,
-                                GError **error);
+gboolean herd_world_host_power (HerdWorld *world, HerdId host, guint agent,
+                                gboolean on, GError **error);
 /* Whether the host is powered (booting or up). */
 gboolean herd_world_host_powered (HerdWorld *world, HerdId host);
 /* The answer to a fence status action (power state; fails while the
  * agent is broken), delivered through power_done-like reporting. */
 gboolean herd_world_fence_status (HerdWorld *world, HerdId host,
-                                  gboolean *on);
+                                  guint agent, gboolean *on);
 
 /* Faults that heal: agent hang and partition make the host unreachable
  * for the manager (the VMs run on, leases renew); fence_broken makes its
- * fence agents fail.  Setting one back reports the host reachable again
+ * first fence agent fail (a dead BMC: the others still work).  Setting one back reports the host reachable again
  * when nothing else keeps it away. */
 void herd_world_agent_hang (HerdWorld *world, HerdId host, gboolean hung);
 void herd_world_partition (HerdWorld *world, HerdId host, gboolean cut);

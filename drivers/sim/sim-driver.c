@@ -282,9 +282,10 @@ static void
 fence_status_done (gpointer ctx, guint64 arg)
 {
   HerdDriver *drv = ctx;
-  HerdId host = (HerdId) arg;
+  HerdId host = (HerdId) (arg >> 16);
   gboolean on;
-  gboolean ok = herd_world_fence_status (world_of (drv), host, &on);
+  gboolean ok = herd_world_fence_status (world_of (drv), host,
+                                         (guint) (arg & 0xffff), &on);
   herd_driver_emit_fence_done (drv, host, HERD_FENCE_STATUS, ok,
                                !ok ? "error" : on ? "on" : "off");
 }
@@ -300,15 +301,16 @@ sim_fence (HerdDriver *drv, HerdId proxy, HerdId target, guint agent,
       herd_engine_at (herd_world_engine (world),
                       herd_world_engine (world)->now
                           + herd_world_host (world, target)->fence_latency,
-                      fence_status_done, drv, target);
+                      fence_status_done, drv,
+                      (guint64) target << 16 | (agent & 0xffff));
       return TRUE;
     case HERD_FENCE_ON:
-      return herd_world_host_power (world, target, TRUE, error);
+      return herd_world_host_power (world, target, agent, TRUE, error);
     case HERD_FENCE_OFF:
-      return herd_world_host_power (world, target, FALSE, error);
+      return herd_world_host_power (world, target, agent, FALSE, error);
     case HERD_FENCE_REBOOT:
-      return herd_world_host_power (world, target, FALSE, error)
-             && herd_world_host_power (world, target, TRUE, error);
+      return herd_world_host_power (world, target, agent, FALSE, error)
+             && herd_world_host_power (world, target, agent, TRUE, error);
     case HERD_FENCE_ACTION_LAST:
       break;
     }

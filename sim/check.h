@@ -1,0 +1,35 @@
+/* check.h: invariants checked while a simulation runs (--check-invariants,
+ * and every run of the test suite).
+ *
+ *   - never a VM started while its QEMU still runs somewhere (so never one
+ *     VM on two hosts, never a VM started while a host that was not fenced
+ *     still runs it; VM leases are enforced by the simulated sanlock);
+ *   - never a host using more memory than it has;
+ *   - never two SPMs in a data center: the manager's SPM and the holder
+ *     of the SPM lease, when both exist, are the same host;
+ *   - no HA VM left down when a host could take it: an HA VM waiting for
+ *     a restart (after fencing, or its lease freed) on its quick schedule
+ *     for longer than HaPriorityWait + HaRestartInterval while the
+ *     scheduler would place it now.
+ * The first violation stops the run; the report names the time, the
+ * seed, the invariant and the last 50 trace lines. */
+#pragma once
+
+#include "core/manager.h"
+#include "sim/world.h"
+
+typedef struct _HerdCheck HerdCheck;
+
+HerdCheck *herd_check_new (HerdEngine *engine, HerdWorld *world,
+                           HerdManager *manager, HerdModel *model,
+                           guint64 seed, gboolean enforce);
+void herd_check_free (HerdCheck *check);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HerdCheck, herd_check_free)
+
+/* An audit sink: keeps the last 50 trace lines (and checks the SPM when
+ * one is elected). */
+void herd_check_audit_sink (const HerdAuditEvent *event, gpointer check);
+/* Starts the periodic checks (every minute). */
+void herd_check_start (HerdCheck *check);
+/* The report of the first violation, or NULL. */
+const char *herd_check_violation (HerdCheck *check);
