@@ -303,6 +303,71 @@ print_json (const HerdScenario *sc, const HerdRunSummary *s,
   printf ("%s\n", text);
 }
 
+/* "A..B" with A <= B, whole numbers. */
+static gboolean
+parse_seed_range (const char *text, guint64 *first, guint64 *last)
+{
+  g_auto (GStrv) parts = g_strsplit (text, "..", 2);
+  if (g_strv_length (parts) != 2)
+    return FALSE;
+  char *end;
+  *first = g_ascii_strtoull (parts[0], &end, 10);
+  if (parts[0][0] == '\0' || *end != '\0')
+    return FALSE;
+  *last = g_ascii_strtoull (parts[1], &end, 10);
+  return parts[1][0] != '\0' && *end == '\0' && *first <= *last;
+}
+
+/* --seeds: one run per seed, each from a fresh load of the scenario; a
+ * line per violation, a count at the end.  Exit 1 on any violation. */
+static int
+run_seeds (const char *path, guint64 first, guint64 last,
+           const HerdRunOptions *base, gboolean show_progress)
+{
+  guint64 runs = 0, violations = 0;
+  double wall = 0;
+  for (guint64 seed = first; seed <= last; seed++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (HerdScenario) sc = herd_scenario_load (path, &error);
+      if (sc == NULL)
+        {
+          fprintf (stderr, "%s\n", error->message);
+          return HERD_EXIT_USAGE;
+        }
+      HerdRunOptions options = *base;
+      options.seed_set = TRUE;
+      options.seed = seed;
+      HerdRunSummary summary;
+      runs++;
+      if (!herd_run_simulation (sc, &options, &summary, &error))
+        {
+          if (!g_error_matches (error, HERD_RUN_ERROR,
+                                HERD_RUN_ERROR_INVARIANT))
+            {
+              herd_cli_error ("sim", "seed %" G_GUINT64_FORMAT ": %s", seed,
+                              error->message);
+              return HERD_EXIT_FAILURE;
+            }
+          violations++;
+          printf ("seed %" G_GUINT64_FORMAT ": %s\n", seed, error->message);
+          continue;
+        }
+      wall += summary.wall_seconds;
+      if (show_progress)
+        fprintf (stderr, "\rseed %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
+                         ", %" G_GUINT64_FORMAT " violations",
+                 seed, last, violations);
+    }
+  if (show_progress)
+    fprintf (stderr, "\r%60s\r", "");
+  printf ("%" G_GUINT64_FORMAT " runs (seeds %" G_GUINT64_FORMAT "..%"
+          G_GUINT64_FORMAT "), %" G_GUINT64_FORMAT " invariant violations, "
+          "%.2f s simulating\n",
+          runs, first, last, violations, wall);
+  return violations == 0 ? HERD_EXIT_OK : HERD_EXIT_FAILURE;
+}
+
 static gboolean
 parse_samples (const char *text, HerdSamples *out)
 {
@@ -326,10 +391,15 @@ herd_cmd_sim (int argc, char **argv)
   g_autofree char *trace_path = NULL;
   g_autofree char *samples_text = NULL;
   g_autofree char *explain_vm = NULL;
+  g_autofree char *seeds_text = NULL;
   gboolean json = FALSE, quiet = FALSE, decisions = FALSE, check = FALSE;
   const GOptionEntry entries[] = {
     { "seed", 0, 0, G_OPTION_ARG_INT64, &seed,
       "Seed of the run's random streams (default: the scenario's)", "N" },
+    { "seeds", 0, 0, G_OPTION_ARG_STRING, &seeds_text,
+      "Run once per seed of A..B (each from a fresh load; with --db, all "
+      "into one database); print each invariant violation and a count",
+      "A..B" },
     { "until", 0, 0, G_OPTION_ARG_STRING, &until_text,
       "Stop at this simulated time (default: the scenario's duration)",
       "TIME" },
@@ -447,6 +517,27 @@ herd_cmd_sim (int argc, char **argv)
   options.record_decisions = decisions;
   options.check_invariants = check;
 
+  if (seeds_text != NULL)
+    {
+      guint64 first, last;
+      if (!parse_seed_range (seeds_text, &first, &last))
+        {
+          herd_cli_error ("sim", "--seeds: expected A..B with A <= B, got "
+                                 "\"%s\"",
+                          seeds_text);
+          return HERD_EXIT_USAGE;
+        }
+      if (trace_path != NULL || explain_vm != NULL || json || seed != -1)
+        {
+          herd_cli_error ("sim", "--seeds runs many seeds: it goes with "
+                                 "neither --seed, --trace, --explain nor "
+                                 "--json");
+          return HERD_EXIT_USAGE;
+        }
+      return run_seeds (argv[1], first, last, &options,
+                        !quiet && isatty (STDERR_FILENO));
+    }
+
   Progress progress = {
     .until = options.until != HERD_TIME_NEVER ? options.until
                                               : scenario->duration,
@@ -468,7 +559,10 @@ herd_cmd_sim (int argc, char **argv)
     }
   if (!ok)
     {
-      herd_cli_error ("sim", "%s", error->message);
+      if (g_error_matches (error, HERD_RUN_ERROR, HERD_RUN_ERROR_INVARIANT))
+        fprintf (stderr, "herd sim: %s", error->message);
+      else
+        herd_cli_error ("sim", "%s", error->message);
       return HERD_EXIT_FAILURE;
     }
   int status = HERD_EXIT_OK;

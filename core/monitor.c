@@ -165,13 +165,17 @@ grace_over (gpointer ctx, guint64 arg)
   soft_fence_over (m, h->id);
 }
 
-/* Every VM the manager believes on host becomes Unknown. */
+/* Every VM the manager believes on host becomes Unknown; migrations
+ * towards it are abandoned (those VMs stay where they run). */
 static void
 vms_unknown (HerdManager *m, HerdId host)
 {
   for (guint i = 0; i < m->model->vms->len; i++)
     {
       HerdVm *vm = herd_model_vm (m->model, i);
+      if (vm->migrating_to == host)
+        herd_migration_abort (m, vm->id,
+                              "the destination host is non responsive");
       if (vm->host != host || vm->status == HERD_VM_DOWN
           || vm->status == HERD_VM_UNKNOWN)
         continue;
@@ -408,8 +412,12 @@ fenced (HerdManager *m, HerdHost *h)
   for (guint i = 0; i < m->model->vms->len; i++)
     {
       HerdVm *vm = herd_model_vm (m->model, i);
-      if ((vm->host == h->id || vm->pending_host == h->id)
-          && vm->status != HERD_VM_DOWN)
+      /* A VM migrating to the host runs on its source: only the
+       * migration ends.  VMs on it, or starting on it, are down. */
+      if (vm->migrating_to == h->id)
+        herd_migration_abort (m, vm->id, "the destination host was fenced");
+      else if ((vm->host == h->id || vm->pending_host == h->id)
+               && vm->status != HERD_VM_DOWN)
         herd_manager_vm_lost (m, vm, HERD_AUDIT_VM_SET_DOWN_HOST_FENCED);
     }
   herd_spm_host_gone (m, h->id);

@@ -55,6 +55,7 @@ run_text (const char *text, Outcome *o)
   HerdRunOptions options;
   herd_run_options_init (&options);
   options.trace = trace;
+  options.check_invariants = TRUE;
   options.migration_sink = keep_record;
   options.migration_sink_data = o;
   CU_ASSERT_TRUE_FATAL (

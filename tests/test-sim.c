@@ -35,6 +35,7 @@ run_trace (const char *path, const char *text, gboolean seed_set,
   options.seed_set = seed_set;
   options.seed = seed;
   options.trace = trace;
+  options.check_invariants = TRUE;
   HerdRunSummary summary;
   gboolean ok = herd_run_simulation (sc, &options, &summary, &error);
   fclose (trace);
