@@ -68,7 +68,9 @@ struct _HerdManager
   /* monitor.c, per host id */
   HostWatch *watch;
   HerdTime started_at;         /* when the manager (re)started */
+  GArray **host_vms;           /* per host id: VMs committed there */
   /* spm.c, per data center id */
+  guint32 *next_sanlock_id;
   HerdTime *spm_lost_since;    /* NEVER while it has an SPM */
   gboolean *spm_waiting_said;  /* SPM_WAITS_FOR_FENCING logged */
   /* storage.c, per storage domain id */

@@ -38,6 +38,9 @@ herd_manager_new (HerdModel *model, HerdDriver *driver, HerdAudit *audit)
   m->audit = audit;
   m->scheduler = herd_scheduler_new (model);
   m->maintenance_retry = g_new0 (HerdTimerId, MAX (model->hosts->len, 1));
+  m->host_vms = g_new (GArray *, MAX (model->hosts->len, 1));
+  for (guint i = 0; i < model->hosts->len; i++)
+    m->host_vms[i] = g_array_new (FALSE, FALSE, sizeof (HerdId));
   herd_migration_init (m);
   herd_balancer_init (m);
   herd_monitor_init (m);
@@ -61,6 +64,9 @@ herd_manager_free (HerdManager *manager)
   herd_ha_clear (manager);
   herd_storage_clear (manager);
   g_free (manager->maintenance_retry);
+  for (guint i = 0; i < manager->model->hosts->len; i++)
+    g_array_unref (manager->host_vms[i]);
+  g_free (manager->host_vms);
   herd_scheduler_free (manager->scheduler);
   g_free (manager);
 }
@@ -147,6 +153,7 @@ herd_manager_commit_vm (HerdManager *m, HerdVm *vm, HerdId host_id)
   host->ha_vm_count += vm->ha;
   vm->host = host_id;
   vm->committed = TRUE;
+  g_array_append_val (m->host_vms[host_id], vm->id);
 }
 
 void
@@ -159,6 +166,13 @@ herd_manager_uncommit_vm (HerdManager *m, HerdVm *vm)
   host->vm_count--;
   host->ha_vm_count -= vm->ha;
   vm->committed = FALSE;
+  GArray *list = m->host_vms[vm->host];
+  for (guint i = 0; i < list->len; i++)
+    if (g_array_index (list, HerdId, i) == vm->id)
+      {
+        g_array_remove_index_fast (list, i);
+        break;
+      }
 }
 
 gboolean
@@ -557,11 +571,12 @@ GArray *
 herd_manager_host_vms_by_cpu (HerdManager *m, HerdId host_id)
 {
   g_autoptr (GArray) list = g_array_new (FALSE, FALSE, sizeof (Candidate));
-  for (guint i = 0; i < m->model->vms->len; i++)
+  const GArray *on_host = m->host_vms[host_id];
+  for (guint i = 0; i < on_host->len; i++)
     {
-      HerdVm *vm = herd_model_vm (m->model, i);
-      if (vm->host != host_id || vm->status != HERD_VM_UP
-          || !vm->migratable || m->migrations[i] != NULL)
+      HerdVm *vm = herd_model_vm (m->model, g_array_index (on_host, HerdId, i));
+      if (vm->status != HERD_VM_UP || !vm->migratable
+          || m->migrations[vm->id] != NULL)
         continue;
       Candidate c = { vm->id, 0 };
       if (herd_driver_vm_stats (m->driver, vm->id, &c.cpu_mc, NULL))

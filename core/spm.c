@@ -2,7 +2,7 @@
  * (behaviour.md §7).
  *
  * Hosts join their data center's lockspace (on its master storage domain)
- * when they come Up, with the lowest free host id from 1.  Every
+ * when they come Up, with the lowest host id from 1 not given yet.  Every
  * SpmStatusInterval the manager checks each data center's SPM: an SPM that
  * is Up (or preparing for maintenance, or NonOperational) stays; one that
  * is Connecting or NonResponsive and not fenced keeps the role: no new SPM
@@ -24,6 +24,9 @@ herd_spm_init (HerdManager *m)
   guint dcs = MAX (m->model->datacenters->len, 1);
   m->spm_lost_since = g_new (HerdTime, dcs);
   m->spm_waiting_said = g_new0 (gboolean, dcs);
+  m->next_sanlock_id = g_new (guint32, dcs);
+  for (guint d = 0; d < dcs; d++)
+    m->next_sanlock_id[d] = 1;
 }
 
 void
@@ -31,6 +34,7 @@ herd_spm_clear (HerdManager *m)
 {
   g_free (m->spm_lost_since);
   g_free (m->spm_waiting_said);
+  g_free (m->next_sanlock_id);
 }
 
 static HerdId
@@ -77,22 +81,10 @@ herd_spm_host_up (HerdManager *m, HerdId host_id)
   HerdId domain = herd_spm_master_domain (m, host_id);
   if (domain == HERD_ID_NONE)
     return;
+  /* The lowest id not given yet (a host keeps its id for good, as the
+   * manager's id map does). */
   if (h->sanlock_id == 0)
-    {
-      /* The lowest id no host of the data center has. */
-      HerdId dc = dc_of (m, host_id);
-      guint32 id = 1;
-      gboolean taken = TRUE;
-      while (taken)
-        {
-          taken = FALSE;
-          for (guint i = 0; i < m->model->hosts->len && !taken; i++)
-            taken = herd_model_host (m->model, i)->sanlock_id == id
-                    && dc_of (m, i) == dc;
-          id += taken;
-        }
-      h->sanlock_id = id;
-    }
+    h->sanlock_id = m->next_sanlock_id[dc_of (m, host_id)]++;
   herd_driver_lease_add_lockspace (m->driver, host_id, domain, h->sanlock_id,
                                    NULL);
 }
