@@ -56,6 +56,16 @@ check "--decisions records every decision" sh -c "
   '$herd' sim tests/golden/networks.ini --db '$tmp/d.db' --decisions --quiet >/dev/null &&
   test \"\$(sqlite3 '$tmp/d.db' 'select count(*) from decisions')\" = 8 &&
   test \"\$(sqlite3 '$tmp/d.db' \"select count(*) from decision_hosts where filter = 'Network'\")\" = 12"
+check "--seeds sweeps seeds with invariants" sh -c "
+  '$herd' sim scenarios/faults.ini --seeds 1..20 --check-invariants --quiet |
+  grep -q '^20 runs (seeds 1..20), 0 invariant violations'"
+check "--seeds with a bad range exits 2" status_is 2 "$herd" sim \
+  scenarios/faults.ini --seeds 5..2
+check "--seeds does not go with --trace" status_is 2 "$herd" sim \
+  scenarios/faults.ini --seeds 1..2 --trace x
+check "--db records failover timelines" sh -c "
+  '$herd' sim scenarios/faults.ini --db '$tmp/f.db' --samples none --quiet >/dev/null &&
+  test \"\$(sqlite3 '$tmp/f.db' 'select count(*) > 0 from failovers where fence_confirmed_ns is not null')\" = 1"
 check "bad scenario exits 2" status_is 2 "$herd" sim tests/golden/err-bad-size-unit.ini
 check "bad scenario message names file, line, group, key" \
   sh -c "'$herd' check tests/golden/err-bad-size-unit.ini 2>&1 >/dev/null |
