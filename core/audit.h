@@ -70,6 +70,12 @@ typedef enum
   HERD_AUDIT_SYSTEM_DEACTIVATED_STORAGE_DOMAIN, /* no host reaches it */
   HERD_AUDIT_MASTER_DOMAIN_CHANGED,             /* a new master */
   HERD_AUDIT_STORAGE_DOMAIN_AUTORECOVERED,
+  HERD_AUDIT_VM_BACK_WITH_HOST,     /* Unknown VM found running again */
+  HERD_AUDIT_SPM_LEASE_LOST,        /* the SPM no longer holds its lease */
+  HERD_AUDIT_VM_PAUSED_EIO,         /* paused on a storage I/O error */
+  HERD_AUDIT_VM_PAUSED_ENOSPC,      /* paused: no space left */
+  HERD_AUDIT_VM_RECOVERED_FROM_PAUSE_ERROR,
+  HERD_AUDIT_USER_INITIATED_RUN_VM_FAILED, /* a host failed to run it */
   HERD_AUDIT_LAST
 } HerdAuditType;
 

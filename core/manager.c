@@ -4,6 +4,7 @@
 #include "core/manager-private.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 G_DEFINE_QUARK (herd-manager-error-quark, herd_manager_error)
 
@@ -398,53 +399,58 @@ start (HerdManager *m, HerdId vm_id, gboolean system, GError **error)
     herd_audit_emit (m->audit, now, HERD_AUDIT_USER_INITIATED_RUN_VM,
                      vm->name, "%s", "");
 
-  guint32 rejected[HERD_FILTER_LAST];
-  HerdId host_id = herd_manager_place (m, vm_id, HERD_ID_NONE, NULL,
-                                       rejected,
-                                       system ? "ha_restart" : "start");
-  for (guint f = 0; f < HERD_FILTER_LAST; f++)
-    m->stats.rejected[f] += rejected[f];
-  if (host_id == HERD_ID_NONE)
+  /* A host that fails to run the VM is left out and the next one tried,
+   * as the manager's run command reruns (USER_INITIATED_RUN_VM_FAILED). */
+  g_autofree guint8 *allowed = NULL;
+  for (;;)
     {
-      g_autoptr (GString) why = g_string_new (NULL);
-      format_rejections (rejected, why);
-      herd_balancer_need_host (m, vm->cluster);
-      if (!system)
+      guint32 rejected[HERD_FILTER_LAST];
+      HerdId host_id = herd_manager_place (m, vm_id, HERD_ID_NONE, allowed,
+                                           rejected,
+                                           system ? "ha_restart" : "start");
+      for (guint f = 0; f < HERD_FILTER_LAST; f++)
+        m->stats.rejected[f] += rejected[f];
+      if (host_id == HERD_ID_NONE)
         {
-          m->stats.placement_failures++;
-          herd_audit_emit (m->audit, now, HERD_AUDIT_USER_FAILED_RUN_VM,
-                           vm->name, "reason=no_host filtered=%s", why->str);
+          g_autoptr (GString) why = g_string_new (NULL);
+          format_rejections (rejected, why);
+          herd_balancer_need_host (m, vm->cluster);
+          if (!system)
+            {
+              m->stats.placement_failures++;
+              herd_audit_emit (m->audit, now, HERD_AUDIT_USER_FAILED_RUN_VM,
+                               vm->name, "reason=no_host filtered=%s",
+                               why->str);
+            }
+          g_set_error (error, HERD_MANAGER_ERROR, HERD_MANAGER_ERROR_NO_HOST,
+                       "no host can run VM %s (filtered: %s)", vm->name,
+                       why->str);
+          return FALSE;
         }
-      g_set_error (error, HERD_MANAGER_ERROR, HERD_MANAGER_ERROR_NO_HOST,
-                   "no host can run VM %s (filtered: %s)", vm->name,
-                   why->str);
-      return FALSE;
-    }
 
-  HerdHost *host = herd_model_host (m->model, host_id);
-  herd_manager_reserve_pending (m, vm, host_id);
-  vm->host = host_id;
-  herd_manager_vm_set_status (m, vm, HERD_VM_WAIT_FOR_LAUNCH);
-  if (system)
-    herd_audit_emit (m->audit, now, HERD_AUDIT_VDS_INITIATED_RUN_VM,
-                     vm->name, "host=%s", host->name);
+      HerdHost *host = herd_model_host (m->model, host_id);
+      herd_manager_reserve_pending (m, vm, host_id);
+      vm->host = host_id;
+      herd_manager_vm_set_status (m, vm, HERD_VM_WAIT_FOR_LAUNCH);
+      if (system)
+        herd_audit_emit (m->audit, now, HERD_AUDIT_VDS_INITIATED_RUN_VM,
+                         vm->name, "host=%s", host->name);
 
-  g_autoptr (GError) local = NULL;
-  if (!herd_driver_vm_start (m->driver, host_id, vm_id, &local))
-    {
+      g_autoptr (GError) local = NULL;
+      if (herd_driver_vm_start (m->driver, host_id, vm_id, &local))
+        break;
       herd_manager_release_pending (m, vm);
       vm->host = HERD_ID_NONE;
       herd_manager_vm_set_status (m, vm, HERD_VM_DOWN);
-      if (!system)
+      herd_audit_emit (m->audit, now, HERD_AUDIT_USER_INITIATED_RUN_VM_FAILED,
+                       vm->name, "host=%s error=\"%s\"", host->name,
+                       local->message);
+      if (allowed == NULL)
         {
-          m->stats.placement_failures++;
-          herd_audit_emit (m->audit, now, HERD_AUDIT_USER_FAILED_RUN_VM,
-                           vm->name, "reason=driver host=%s", host->name);
+          allowed = g_malloc (MAX (m->model->hosts->len, 1));
+          memset (allowed, 1, m->model->hosts->len);
         }
-      g_set_error (error, HERD_MANAGER_ERROR, HERD_MANAGER_ERROR_DRIVER,
-                   "starting VM %s on %s: %s", vm->name, host->name,
-                   local->message);
-      return FALSE;
+      allowed[host_id] = 0;
     }
   if (!system)
     m->stats.placements++;
@@ -514,10 +520,16 @@ on_vm_state (gpointer core, HerdId vm_id, HerdId host_id, HerdVmStatus status,
   switch (status)
     {
     case HERD_VM_UP:
-      vm->pause_reason = HERD_PAUSE_NONE;
-      herd_manager_vm_set_status (m, vm, HERD_VM_UP);
-      herd_audit_emit (m->audit, now, HERD_AUDIT_USER_RUN_VM, vm->name,
-                       "host=%s", herd_model_host (m->model, host_id)->name);
+      {
+        gboolean resumed = vm->status == HERD_VM_PAUSED;
+        vm->pause_reason = HERD_PAUSE_NONE;
+        herd_manager_vm_set_status (m, vm, HERD_VM_UP);
+        herd_audit_emit (m->audit, now,
+                         resumed ? HERD_AUDIT_VM_RECOVERED_FROM_PAUSE_ERROR
+                                 : HERD_AUDIT_USER_RUN_VM,
+                         vm->name, "host=%s",
+                         herd_model_host (m->model, host_id)->name);
+      }
       break;
     case HERD_VM_DOWN:
       {
@@ -543,6 +555,14 @@ on_vm_state (gpointer core, HerdId vm_id, HerdId host_id, HerdVmStatus status,
     case HERD_VM_PAUSED:
       vm->pause_reason = reason;
       herd_manager_vm_set_status (m, vm, status);
+      if (reason == HERD_PAUSE_EIO || reason == HERD_PAUSE_ENOSPC)
+        herd_audit_emit (m->audit, now,
+                         reason == HERD_PAUSE_EIO
+                             ? HERD_AUDIT_VM_PAUSED_EIO
+                             : HERD_AUDIT_VM_PAUSED_ENOSPC,
+                         vm->name, "host=%s resume=%s",
+                         herd_model_host (m->model, host_id)->name,
+                         herd_resume_policy_name (vm->resume_policy));
       break;
     default:
       herd_manager_vm_set_status (m, vm, status);

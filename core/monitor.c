@@ -436,13 +436,14 @@ fence_status_poll (gpointer ctx, guint64 arg)
   fence_send (m, host_at (m, (HerdId) arg), HERD_FENCE_STATUS);
 }
 
+/* Polls the power status through the agent that just acted (the next
+ * one after a failed answer). */
 static void
 start_polls (HerdManager *m, HerdHost *h, FenceStep step)
 {
   HostWatch *w = &m->watch[h->id];
   w->step = step;
   w->polls = 0;
-  w->agent = 0;
   set_timer (m, &w->timer,
              herd_manager_now (m) + m->model->params.fence_status_interval,
              fence_status_poll, h->id);
@@ -568,7 +569,12 @@ herd_monitor_on_reachable (HerdManager *m, HerdId host)
       for (guint k = 0; running != NULL && k < running->len; k++)
         there |= g_array_index (running, HerdId, k) == vm->id;
       if (there)
-        herd_manager_vm_set_status (m, vm, HERD_VM_UP);
+        {
+          herd_manager_vm_set_status (m, vm, HERD_VM_UP);
+          herd_audit_emit (m->audit, herd_manager_now (m),
+                           HERD_AUDIT_VM_BACK_WITH_HOST, vm->name, "host=%s",
+                           h->name);
+        }
       else
         herd_manager_vm_lost (m, vm, HERD_AUDIT_VM_DOWN);
     }

@@ -211,7 +211,22 @@ check_dc (HerdManager *m, HerdDatacenter *dc)
         case HERD_HOST_UP:
         case HERD_HOST_PREPARING_FOR_MAINTENANCE:
         case HERD_HOST_NON_OPERATIONAL:
-          return;
+          {
+            /* Ask the SPM for its status: it must still hold the lease
+             * (sanlock takes it away when the host loses the master
+             * domain; a host that rebooted holds nothing). */
+            guint32 holder = 0;
+            guint64 version = 0;
+            if (!herd_driver_lease_inquire (m->driver, dc->master_domain,
+                                            "SDM", &holder, &version, NULL)
+                || holder == h->sanlock_id)
+              return;
+            herd_audit_emit (m->audit, herd_manager_now (m),
+                             HERD_AUDIT_SPM_LEASE_LOST, h->name,
+                             "datacenter=%s", dc->name);
+            lose (m, dc);
+          }
+          break;
         case HERD_HOST_CONNECTING:
           return;
         case HERD_HOST_NON_RESPONSIVE:

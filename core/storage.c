@@ -72,6 +72,16 @@ move_master (HerdManager *m, HerdStorageDomain *sd)
           herd_audit_emit (m->audit, herd_manager_now (m),
                            HERD_AUDIT_MASTER_DOMAIN_CHANGED, o->name,
                            "datacenter=%s previous=%s", dc->name, sd->name);
+          /* The lockspace moves with the master: hosts join it there. */
+          for (guint h = 0; h < m->model->hosts->len; h++)
+            {
+              HerdHost *host = herd_model_host (m->model, h);
+              if (host->status != HERD_HOST_DOWN && host->sanlock_id != 0
+                  && herd_model_cluster (m->model, host->cluster)->datacenter
+                         == dc->id)
+                herd_driver_lease_add_lockspace (m->driver, h, o->id,
+                                                 host->sanlock_id, NULL);
+            }
           return;
         }
     }

@@ -93,6 +93,7 @@ check_spm (HerdCheck *c)
       guint32 holder;
       guint64 version;
       herd_world_spm_inquire (c->world, d, &holder, &version);
+      /* holder: the SPM that runs (0 when none does). */
       guint32 mine = herd_model_host (c->model, dc->spm_host)->sanlock_id;
       if (holder != 0 && holder != mine)
         {

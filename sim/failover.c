@@ -85,13 +85,13 @@ set_once (HerdTime *field, HerdTime t)
     *field = t;
 }
 
-/* Closes the host's record once it is Up and none of its VMs waits. */
+/* Closes the host's record once it is Up again (its VMs still count
+ * when they come back later). */
 static void
 maybe_close (HerdFailovers *f, HerdId host)
 {
   HerdFailover *r = open_record (f, host);
-  if (r != NULL && r->host_up != HERD_TIME_NEVER
-      && r->vms_back == r->vms_down)
+  if (r != NULL && r->host_up != HERD_TIME_NEVER)
     f->open[host] = -1;
 }
 
@@ -191,7 +191,6 @@ herd_failovers_audit_sink (const HerdAuditEvent *e, gpointer user_data)
             o->recovery_max = o->recovery_max == HERD_TIME_NEVER
                                   ? took
                                   : MAX (o->recovery_max, took);
-            maybe_close (f, o->host);
           }
       }
       break;

@@ -7,8 +7,8 @@
  * fencing, NonResponsive, fencing started and confirmed, the host Up
  * again, a new SPM in its data center, and each of its VMs set down and
  * back Up (for HA VMs: recovered).  A record closes when the host is Up
- * again and no VM of it waits; records still open at the end keep what
- * they have. */
+ * again (its VMs count when they come back, even later); records still
+ * open at the end keep what they have. */
 #pragma once
 
 #include "core/audit.h"

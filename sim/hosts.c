@@ -90,6 +90,12 @@ booted (gpointer ctx, guint64 arg)
   h->agent_hung = FALSE; /* a fresh agent */
   h->lease_id = 0;       /* it joins the lockspace again when activated */
   h->lease_stopped = HERD_TIME_NEVER;
+  /* What its previous life held is gone (long expired by now). */
+  if (w->spm_holder[h->datacenter] == (HerdId) arg)
+    {
+      w->spm_holder[h->datacenter] = HERD_ID_NONE;
+      w->spm_running[h->datacenter] = FALSE;
+    }
   update_reachability (w, (HerdId) arg);
 }
 
@@ -237,15 +243,44 @@ herd_world_soft_fence (HerdWorld *world, HerdId host)
 
 /* sanlock ----------------------------------------------------------------- */
 
+static gboolean master_reachable (HerdWorld *w, HerdId host);
+static HerdSimLiveness host_liveness (HerdWorld *w, const HerdSimHost *h);
+
 void
-herd_world_lease_join (HerdWorld *world, HerdId host, guint32 host_id)
+herd_world_lease_join (HerdWorld *world, HerdId host, guint32 host_id,
+                       HerdId domain)
 {
   HerdSimHost *h = herd_world_host_at (world, host);
+  HerdId dc = h->datacenter;
+  if (world->lockspace_domain[dc] != domain)
+    {
+      /* A new lockspace (a new master): its leases volume is fresh. */
+      world->lockspace_domain[dc] = domain;
+      world->spm_holder[dc] = HERD_ID_NONE;
+      world->spm_running[dc] = FALSE;
+      for (guint i = 0; i < world->vms->len; i++)
+        {
+          HerdSimVm *v = herd_world_vm_at (world, i);
+          if (v->lease_host != HERD_ID_NONE
+              && herd_world_host_at (world, v->lease_host)->datacenter == dc
+              && v->host == HERD_ID_NONE)
+            v->lease_host = HERD_ID_NONE;
+        }
+    }
   if (!h->up)
     return;
   h->lease_id = host_id;
   h->lease_joined = world->engine->now;
-  h->lease_stopped = HERD_TIME_NEVER;
+  h->lease_stopped = master_reachable (world, host) ? HERD_TIME_NEVER
+                                                    : world->engine->now;
+}
+
+gboolean
+herd_world_lease_live (HerdWorld *w, HerdId host)
+{
+  const HerdSimHost *h = herd_world_host_at (w, host);
+  return h->up && host_liveness (w, h) == HERD_SIM_LEASE_LIVE
+         && h->lease_stopped == HERD_TIME_NEVER;
 }
 
 static HerdSimLiveness
@@ -303,13 +338,12 @@ gboolean
 herd_world_spm_acquire (HerdWorld *world, HerdId dc, HerdId host,
                         GError **error)
 {
-  HerdSimHost *h = herd_world_host_at (world, host);
   HerdId holder = world->spm_holder[dc];
-  if (!h->up || h->lease_id == 0
-      || host_liveness (world, h) != HERD_SIM_LEASE_LIVE)
+  if (!herd_world_lease_live (world, host))
     {
       g_set_error (error, HERD_WORLD_ERROR, WORLD_ERROR_STATE,
-                   "host %u holds no live host-id lease", host);
+                   "%s holds no live host-id lease",
+                   herd_model_host (world->scenario->model, host)->name);
       return FALSE;
     }
   if (holder != host && still_held (world, holder))
@@ -320,6 +354,7 @@ herd_world_spm_acquire (HerdWorld *world, HerdId dc, HerdId host,
       return FALSE;
     }
   world->spm_holder[dc] = host;
+  world->spm_running[dc] = TRUE;
   world->spm_version[dc]++;
   return TRUE;
 }
@@ -327,8 +362,11 @@ herd_world_spm_acquire (HerdWorld *world, HerdId dc, HerdId host,
 void
 herd_world_spm_release (HerdWorld *world, HerdId dc, HerdId host)
 {
-  if (world->spm_holder[dc] == host)
-    world->spm_holder[dc] = HERD_ID_NONE;
+  if (world->spm_holder[dc] == host && herd_world_lease_live (world, host))
+    {
+      world->spm_holder[dc] = HERD_ID_NONE;
+      world->spm_running[dc] = FALSE;
+    }
 }
 
 void
@@ -336,8 +374,9 @@ herd_world_spm_inquire (HerdWorld *world, HerdId dc, guint32 *holder,
                         guint64 *version)
 {
   HerdId h = world->spm_holder[dc];
-  *holder = still_held (world, h) ? herd_world_host_at (world, h)->lease_id
-                                  : 0;
+  *holder = world->spm_running[dc] && still_held (world, h)
+                ? herd_world_host_at (world, h)->lease_id
+                : 0;
   *version = world->spm_version[dc];
 }
 
@@ -414,23 +453,24 @@ renewal_failed (gpointer ctx, guint64 arg)
   HerdSimHost *h = herd_world_host_at (w, host);
   if (!h->up || h->lease_stopped == HERD_TIME_NEVER)
     return;
+  /* The SPM process is killed; its lease stays on disk (the host cannot
+   * write the release) until the host-id lease is DEAD. */
   if (w->spm_holder[h->datacenter] == host)
-    w->spm_holder[h->datacenter] = HERD_ID_NONE;
+    w->spm_running[h->datacenter] = FALSE;
   for (guint i = 0; i < w->vms->len; i++)
     {
       HerdSimVm *v = herd_world_vm_at (w, i);
       if (v->host != host || v->lease_host != host)
         continue;
-      /* Its QEMU is killed: the VM goes down on this host. */
+      /* Its QEMU is killed: the VM goes down on this host (its lease,
+       * like the SPM's, stays on disk until the host-id lease dies). */
       herd_world_host_integrate (h, w->engine->now);
       h->demand_mc -= v->demand_mc;
       h->mem_used_mib -= v->mem_mib;
       h->vm_count--;
       v->host = HERD_ID_NONE;
       v->state = HERD_VM_DOWN;
-      v->lease_host = HERD_ID_NONE;
-      if (w->observer != NULL && w->observer->vm_state != NULL)
-        w->observer->vm_state (w->observer_ctx, i, host, HERD_VM_DOWN);
+      herd_world_report_vm (w, i, host, HERD_VM_DOWN, HERD_PAUSE_NONE);
     }
 }
 
@@ -455,6 +495,92 @@ update_lease (HerdWorld *w, HerdId host)
     {
       h->lease_joined = now;
       h->lease_stopped = HERD_TIME_NEVER;
+    }
+}
+
+/* How long a VM whose resume policy is kill may stay paused. */
+#define KILL_PAUSED_AFTER HERD_SEC (80)
+
+/* Whether vm has a disk on a domain host cannot reach now. */
+gboolean
+herd_world_disk_lost (HerdWorld *w, HerdId vm, HerdId host)
+{
+  const GPtrArray *disks = w->scenario->model->disks;
+  for (guint i = 0; i < disks->len; i++)
+    {
+      const HerdDisk *d = g_ptr_array_index (disks, i);
+      if (d->vm != vm)
+        continue;
+      for (guint k = 0; k < w->outages->len; k++)
+        {
+          const StorageOutage *o
+              = &g_array_index (w->outages, StorageOutage, k);
+          if (o->domain == d->domain && outage_hits (w, o, host))
+            return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+/* QEMU of a VM paused too long is killed (resume policy kill). */
+static void
+kill_paused (gpointer ctx, guint64 arg)
+{
+  HerdWorld *w = ctx;
+  HerdSimVm *v = herd_world_vm_at (w, (HerdId) arg);
+  if (v->state != HERD_VM_PAUSED)
+    return;
+  HerdId host = v->host;
+  HerdSimHost *h = herd_world_host_at (w, host);
+  herd_world_host_integrate (h, w->engine->now);
+  h->mem_used_mib -= v->mem_mib;
+  h->vm_count--;
+  v->host = HERD_ID_NONE;
+  v->state = HERD_VM_DOWN;
+  v->lease_host = HERD_ID_NONE;
+  herd_world_report_host (w, host);
+  herd_world_report_vm (w, (HerdId) arg, host, HERD_VM_DOWN,
+                        HERD_PAUSE_NONE);
+}
+
+/* I/O errors on host: VMs with a disk out of reach pause; paused ones
+ * whose disks are all back resume when their policy says so. */
+static void
+update_io (HerdWorld *w, HerdId host)
+{
+  HerdSimHost *h = herd_world_host_at (w, host);
+  const HerdModel *model = w->scenario->model;
+  for (guint i = 0; i < w->vms->len; i++)
+    {
+      HerdSimVm *v = herd_world_vm_at (w, i);
+      if (v->host != host)
+        continue;
+      gboolean lost = herd_world_disk_lost (w, i, host);
+      if (lost && (v->state == HERD_VM_UP || v->state == HERD_VM_POWERING_UP)
+          && v->migration == NULL)
+        {
+          herd_world_host_integrate (h, w->engine->now);
+          h->demand_mc -= v->demand_mc;
+          v->demand_mc = 0;
+          if (v->boot_event != 0)
+            herd_engine_cancel (w->engine, v->boot_event);
+          v->boot_event = 0;
+          v->state = HERD_VM_PAUSED;
+          herd_world_report_vm (w, i, host, HERD_VM_PAUSED, HERD_PAUSE_EIO);
+          if (herd_model_vm (model, i)->resume_policy == HERD_RESUME_KILL)
+            herd_engine_at (w->engine, w->engine->now + KILL_PAUSED_AFTER,
+                            kill_paused, w, i);
+        }
+      else if (!lost && v->state == HERD_VM_PAUSED
+               && herd_model_vm (model, i)->resume_policy
+                      == HERD_RESUME_AUTO)
+        {
+          herd_world_host_integrate (h, w->engine->now);
+          v->state = HERD_VM_UP;
+          v->demand_mc = herd_world_vm_demand (v);
+          h->demand_mc += v->demand_mc;
+          herd_world_report_vm (w, i, host, HERD_VM_UP, HERD_PAUSE_NONE);
+        }
     }
 }
 
@@ -484,6 +610,8 @@ herd_world_storage (HerdWorld *world, HerdId domain, HerdId host,
       if (!outage_hits (world, &probe, i))
         continue;
       update_lease (world, i);
+      if (herd_world_host_at (world, i)->up)
+        update_io (world, i);
       if (down)
         herd_engine_at (world->engine, now + HERD_SEC (30), report_if_up,
                         world, i);

@@ -34,11 +34,14 @@ struct _HerdWorld
   const HerdWorldObserver *observer;
   gpointer observer_ctx;
   GPtrArray *migrations; /* HerdSimMigration *, running, in start order */
-  HerdId *spm_holder;    /* per data center: host holding the SPM lease */
+  HerdId *spm_holder;    /* per data center: host holding the SPM lease
+                            on disk (until released or its lease dies) */
+  gboolean *spm_running; /* per data center: its SPM process runs */
   GArray *outages;       /* StorageOutage, in the order they began */
   HerdWorldViolationFunc violation;
   gpointer violation_data;
   guint64 *spm_version;  /* per data center */
+  HerdId *lockspace_domain; /* per data center: where its lockspace is */
 };
 
 HerdSimHost *herd_world_host_at (HerdWorld *w, HerdId id);
@@ -52,6 +55,14 @@ void herd_world_violation (HerdWorld *w, const char *format, ...)
     G_GNUC_PRINTF (2, 3);
 /* Checks host's memory against its physical memory. */
 void herd_world_check_memory (HerdWorld *w, HerdId host);
+/* hosts.c: whether vm has a disk on a domain host cannot reach. */
+gboolean herd_world_disk_lost (HerdWorld *w, HerdId vm, HerdId host);
+/* hosts.c: whether host's host-id lease is LIVE (VM leases need it). */
+gboolean herd_world_lease_live (HerdWorld *w, HerdId host);
+
+/* world.c: reports a VM's state to the manager. */
+void herd_world_report_vm (HerdWorld *w, HerdId vm, HerdId host,
+                           HerdVmStatus status, HerdPauseReason reason);
 
 /* world.c: reports a host reachable (engine event, arg = host). */
 void host_reachable_event (gpointer ctx, guint64 arg);

@@ -43,8 +43,13 @@ herd_world_new (const HerdScenario *scenario, HerdEngine *engine,
   guint n_dc = MAX (model->datacenters->len, 1);
   w->spm_holder = g_new (HerdId, n_dc);
   w->spm_version = g_new0 (guint64, n_dc);
+  w->lockspace_domain = g_new (HerdId, n_dc);
+  w->spm_running = g_new0 (gboolean, n_dc);
   for (guint d = 0; d < n_dc; d++)
-    w->spm_holder[d] = HERD_ID_NONE;
+    {
+      w->spm_holder[d] = HERD_ID_NONE;
+      w->lockspace_domain[d] = HERD_ID_NONE;
+    }
 
   guint n_groups = scenario->vm_groups->len;
   w->group_value = g_new0 (double, n_groups);
@@ -89,6 +94,8 @@ herd_world_free (HerdWorld *world)
   g_free (world->spm_holder);
   g_array_unref (world->outages);
   g_free (world->spm_version);
+  g_free (world->lockspace_domain);
+  g_free (world->spm_running);
   g_array_unref (world->hosts);
   g_array_unref (world->vms);
   g_free (world->group_value);
@@ -222,11 +229,18 @@ herd_world_report_host (HerdWorld *w, HerdId id)
                            herd_world_domains_trouble (w, id));
 }
 
+void
+herd_world_report_vm (HerdWorld *w, HerdId id, HerdId host,
+                      HerdVmStatus status, HerdPauseReason reason)
+{
+  if (w->observer != NULL && w->observer->vm_state != NULL)
+    w->observer->vm_state (w->observer_ctx, id, host, status, reason);
+}
+
 static void
 report_vm (HerdWorld *w, HerdId id, HerdId host, HerdVmStatus status)
 {
-  if (w->observer != NULL && w->observer->vm_state != NULL)
-    w->observer->vm_state (w->observer_ctx, id, host, status);
+  herd_world_report_vm (w, id, host, status, HERD_PAUSE_NONE);
 }
 
 gint64
@@ -272,7 +286,8 @@ world_step (gpointer ctx, guint64 arg)
         }
       else
         v->util = w->group_value[v->group];
-      v->demand_mc = herd_world_vm_demand (v);
+      v->demand_mc = v->state == HERD_VM_PAUSED ? 0
+                                                : herd_world_vm_demand (v);
       if (v->host != HERD_ID_NONE)
         herd_world_host_at (w, v->host)->demand_mc += v->demand_mc;
     }
@@ -370,7 +385,27 @@ herd_world_vm_start (HerdWorld *world, HerdId host, HerdId vm, GError **error)
                    "VM %u is already running", vm);
       return FALSE;
     }
-  /* sanlock refuses a VM lease another host still holds. */
+  /* Its disks must be reachable from the host (the agent prepares the
+   * images before QEMU starts). */
+  if (herd_world_disk_lost (world, vm, host))
+    {
+      g_set_error (error, HERD_WORLD_ERROR, WORLD_ERROR_STATE,
+                   "cannot prepare the disks of VM %s: a storage domain is "
+                   "out of reach of %s",
+                   herd_model_vm (model, vm)->name,
+                   herd_model_host (model, host)->name);
+      return FALSE;
+    }
+  /* A VM lease needs a live lockspace on the host, and sanlock refuses
+   * one another host still holds. */
+  if (herd_model_vm (model, vm)->lease && !herd_world_lease_live (world, host))
+    {
+      g_set_error (error, HERD_WORLD_ERROR, WORLD_ERROR_STATE,
+                   "no lease for VM %s: %s holds no live host-id lease",
+                   herd_model_vm (model, vm)->name,
+                   herd_model_host (model, host)->name);
+      return FALSE;
+    }
   if (v->lease_host != HERD_ID_NONE && v->lease_host != host
       && herd_world_vm_lease_holder (world, vm) != 0)
     {

@@ -53,7 +53,7 @@ typedef struct
                       gint64 mem_free_mib, guint32 vm_count,
                       guint64 networks_down, guint64 domains_trouble);
   void (*vm_state) (gpointer ctx, HerdId vm, HerdId host,
-                    HerdVmStatus status);
+                    HerdVmStatus status, HerdPauseReason reason);
 } HerdWorldObserver;
 
 typedef struct
@@ -173,10 +173,14 @@ void herd_world_fence_broken (HerdWorld *world, HerdId host,
 void herd_world_network (HerdWorld *world, HerdId host, guint bit,
                          gboolean down);
 /* Storage domain outage for one host (or every host of the domain's
- * data center with HERD_ID_NONE).  A host reports the domain in trouble
- * 30 s after it lost it; losing its data center's master domain also
- * stops its lease renewals, and 8 x io_timeout after the last renewal
- * sanlock kills the lease holders there (VMs with leases, the SPM). */
+ * data center with HERD_ID_NONE).  VMs there with a disk on the domain
+ * pause at once with an I/O error (EIO); the host agent resumes them when
+ * the domain is back if their resume policy is auto_resume, leaves them
+ * paused with leave_paused, and kills them after 80 s paused with kill.
+ * A host reports the domain in trouble 30 s after it lost it; losing its
+ * data center's master domain also stops its lease renewals, and 8 x
+ * io_timeout after the last renewal sanlock kills the lease holders there
+ * (VMs with leases, the SPM). */
 void herd_world_storage (HerdWorld *world, HerdId domain, HerdId host,
                          gboolean down);
 /* Domains (bits, ids 0..63) host has been unable to check for 30 s. */
@@ -201,7 +205,11 @@ typedef enum
   HERD_SIM_LEASE_FREE,
 } HerdSimLiveness;
 
-void herd_world_lease_join (HerdWorld *world, HerdId host, guint32 host_id);
+/* host joins its data center's lockspace on domain with host_id.  A
+ * lockspace on another domain than before (a new master) starts with
+ * every resource lease free. */
+void herd_world_lease_join (HerdWorld *world, HerdId host, guint32 host_id,
+                            HerdId domain);
 HerdSimLiveness herd_world_lease_liveness (HerdWorld *world, HerdId dc,
                                            guint32 host_id);
 /* The SPM lease (resource SDM) of a data center: acquired when free or
@@ -209,7 +217,8 @@ HerdSimLiveness herd_world_lease_liveness (HerdWorld *world, HerdId dc,
 gboolean herd_world_spm_acquire (HerdWorld *world, HerdId dc, HerdId host,
                                  GError **error);
 void herd_world_spm_release (HerdWorld *world, HerdId dc, HerdId host);
-/* Holder of the SPM lease (its host id, 0: free) and version. */
+/* The running SPM's host id (0: none: free, or its process was killed
+ * while the lease is still on disk) and the lease version. */
 void herd_world_spm_inquire (HerdWorld *world, HerdId dc, guint32 *holder,
                              guint64 *version);
 /* A VM's lease: the host id holding it, 0 when free (the VM is down, or

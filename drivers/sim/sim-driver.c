@@ -189,7 +189,7 @@ static gboolean
 sim_add_lockspace (HerdDriver *drv, HerdId host, HerdId domain,
                    guint32 host_id, GError **error)
 {
-  herd_world_lease_join (world_of (drv), host, host_id);
+  herd_world_lease_join (world_of (drv), host, host_id, domain);
   return TRUE;
 }
 
@@ -349,9 +349,10 @@ world_host_stats (gpointer ctx, HerdId host, gint64 cpu_used_mc,
 }
 
 static void
-world_vm_state (gpointer ctx, HerdId vm, HerdId host, HerdVmStatus status)
+world_vm_state (gpointer ctx, HerdId vm, HerdId host, HerdVmStatus status,
+                HerdPauseReason reason)
 {
-  herd_driver_emit_vm_state (ctx, vm, host, status, HERD_PAUSE_NONE);
+  herd_driver_emit_vm_state (ctx, vm, host, status, reason);
 }
 
 static void
