@@ -205,6 +205,31 @@ herd_manager_finish (HerdManager *manager)
   herd_spm_finish (manager);
 }
 
+/* What a reachable host reports: its statistics, and the VMs it runs.
+ * A VM the manager believed running there that the host does not run is
+ * down (an HA VM restarts). */
+static void
+reconcile_host (HerdManager *m, HerdHost *host)
+{
+  HerdHostStats stats;
+  if (herd_driver_host_poll_stats (m->driver, host->id, &stats, NULL))
+    on_host_stats (m, host->id, &stats);
+  g_autoptr (GArray) running = herd_driver_vm_list (m->driver, host->id, NULL);
+  if (running == NULL)
+    return;
+  g_autoptr (GArray) believed = g_array_copy (m->host_vms[host->id]);
+  for (guint i = 0; i < believed->len; i++)
+    {
+      HerdVm *vm = herd_model_vm (m->model,
+                                  g_array_index (believed, HerdId, i));
+      gboolean there = FALSE;
+      for (guint k = 0; k < running->len && !there; k++)
+        there = g_array_index (running, HerdId, k) == vm->id;
+      if (!there && m->migrations[vm->id] == NULL)
+        herd_manager_vm_lost (m, vm, HERD_AUDIT_VM_DOWN);
+    }
+}
+
 void
 herd_manager_restart (HerdManager *manager)
 {
@@ -212,6 +237,12 @@ herd_manager_restart (HerdManager *manager)
   herd_audit_emit (manager->audit, manager->started_at,
                    HERD_AUDIT_MANAGER_RESTARTED, "manager", "%s", "");
   herd_monitor_restart (manager);
+  for (guint i = 0; i < manager->model->hosts->len; i++)
+    {
+      HerdHost *h = herd_model_host (manager->model, i);
+      if (h->status == HERD_HOST_UP && manager->watch[i].reachable)
+        reconcile_host (manager, h);
+    }
 }
 
 /* A host answers: at first connection, after a failure, after a boot. */

@@ -161,7 +161,9 @@ void herd_manager_set_decision_sink (HerdManager *manager,
 
 /* The manager process restarts: it forgets its timers for monitoring
  * and fencing, waits DisableFenceAtStartup before fencing again, and
- * rebuilds its view of hosts and VMs from what the driver reports. */
+ * rebuilds its view of the hosts it reaches from what they report (their
+ * statistics, the VMs they run).  Its database (definitions, migrations,
+ * the SPM) survives, as the engine's does. */
 void herd_manager_restart (HerdManager *manager);
 
 /* Whether an HA VM waits for a restart; since when and how many
