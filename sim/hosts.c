@@ -464,13 +464,7 @@ renewal_failed (gpointer ctx, guint64 arg)
         continue;
       /* Its QEMU is killed: the VM goes down on this host (its lease,
        * like the SPM's, stays on disk until the host-id lease dies). */
-      herd_world_host_integrate (h, w->engine->now);
-      h->demand_mc -= v->demand_mc;
-      h->mem_used_mib -= v->mem_mib;
-      h->vm_count--;
-      v->host = HERD_ID_NONE;
-      v->state = HERD_VM_DOWN;
-      herd_world_report_vm (w, i, host, HERD_VM_DOWN, HERD_PAUSE_NONE);
+      herd_world_vm_gone (w, i);
     }
 }
 
@@ -530,17 +524,8 @@ kill_paused (gpointer ctx, guint64 arg)
   HerdSimVm *v = herd_world_vm_at (w, (HerdId) arg);
   if (v->state != HERD_VM_PAUSED)
     return;
-  HerdId host = v->host;
-  HerdSimHost *h = herd_world_host_at (w, host);
-  herd_world_host_integrate (h, w->engine->now);
-  h->mem_used_mib -= v->mem_mib;
-  h->vm_count--;
-  v->host = HERD_ID_NONE;
-  v->state = HERD_VM_DOWN;
   v->lease_host = HERD_ID_NONE;
-  herd_world_report_host (w, host);
-  herd_world_report_vm (w, (HerdId) arg, host, HERD_VM_DOWN,
-                        HERD_PAUSE_NONE);
+  herd_world_vm_gone (w, (HerdId) arg);
 }
 
 /* I/O errors on host: VMs with a disk out of reach pause; paused ones

@@ -191,12 +191,10 @@ fault_event (gpointer ctx, guint64 arg)
                     fault_event, run, arg | G_GUINT64_CONSTANT (1) << 63);
 }
 
-/* Random faults: each host draws its time to failure from the group's
+/* Random faults: each host draws its time to failure from the rule's
  * mtbf and, once struck, its time to repair from mttr, from the stream
- * "faults.GROUP-INDEX.HOST".  arg packs the rule index (high 32 bits)
- * and the host. */
-static void random_fault_strikes (gpointer ctx, guint64 arg);
-
+ * "faults.RULE.HOST".  arg packs the rule (bits 32-62), the host (low 32
+ * bits) and, in bit 63, whether this event heals the fault. */
 static gsl_rng *
 random_stream (Run *run, guint rule, HerdId host)
 {
@@ -206,33 +204,20 @@ random_stream (Run *run, guint rule, HerdId host)
 }
 
 static void
-random_fault_heals (gpointer ctx, guint64 arg)
+random_fault_event (gpointer ctx, guint64 arg)
 {
   Run *run = ctx;
-  guint rule = (guint) (arg >> 32);
+  const guint64 heal_bit = G_GUINT64_CONSTANT (1) << 63;
+  gboolean heal = (arg & heal_bit) != 0;
+  guint rule = (guint) ((arg & ~heal_bit) >> 32);
   HerdId host = (HerdId) (arg & 0xffffffff);
   const HerdRandomFaults *rf = g_ptr_array_index (run->scenario->random_faults,
                                                   rule);
-  apply_fault (run, rf->kind, host, TRUE);
-  HerdTime next = herd_distribution_sample (&rf->mtbf,
+  apply_fault (run, rf->kind, host, heal);
+  HerdTime next = herd_distribution_sample (heal ? &rf->mtbf : &rf->mttr,
                                             random_stream (run, rule, host));
-  herd_engine_at (run->engine, run->engine->now + next, random_fault_strikes,
-                  run, arg);
-}
-
-static void
-random_fault_strikes (gpointer ctx, guint64 arg)
-{
-  Run *run = ctx;
-  guint rule = (guint) (arg >> 32);
-  HerdId host = (HerdId) (arg & 0xffffffff);
-  const HerdRandomFaults *rf = g_ptr_array_index (run->scenario->random_faults,
-                                                  rule);
-  apply_fault (run, rf->kind, host, FALSE);
-  HerdTime repair = herd_distribution_sample (&rf->mttr,
-                                              random_stream (run, rule, host));
-  herd_engine_at (run->engine, run->engine->now + repair, random_fault_heals,
-                  run, arg);
+  herd_engine_at (run->engine, run->engine->now + next, random_fault_event,
+                  run, arg ^ heal_bit);
 }
 
 static void
@@ -252,7 +237,7 @@ schedule_faults (Run *run)
           HerdId host = rf->hosts.ids[k];
           HerdTime at = herd_distribution_sample (
               &rf->mtbf, random_stream (run, r, host));
-          herd_engine_at (run->engine, at, random_fault_strikes, run,
+          herd_engine_at (run->engine, at, random_fault_event, run,
                           (guint64) r << 32 | host);
         }
     }

@@ -60,6 +60,10 @@ gboolean herd_world_disk_lost (HerdWorld *w, HerdId vm, HerdId host);
 /* hosts.c: whether host's host-id lease is LIVE (VM leases need it). */
 gboolean herd_world_lease_live (HerdWorld *w, HerdId host);
 
+/* world.c: the VM's QEMU is gone from its host (power off, kill): the
+ * host gives back what it used; the manager hears of it. */
+void herd_world_vm_gone (HerdWorld *w, HerdId vm);
+
 /* world.c: reports a VM's state to the manager. */
 void herd_world_report_vm (HerdWorld *w, HerdId vm, HerdId host,
                            HerdVmStatus status, HerdPauseReason reason);

@@ -440,17 +440,25 @@ vm_down (gpointer ctx, guint64 arg)
 {
   HerdWorld *w = ctx;
   HerdSimVm *v = herd_world_vm_at (w, (HerdId) arg);
+  v->lease_host = HERD_ID_NONE;
+  herd_world_vm_gone (w, (HerdId) arg);
+}
+
+void
+herd_world_vm_gone (HerdWorld *w, HerdId vm)
+{
+  HerdSimVm *v = herd_world_vm_at (w, vm);
   HerdId host = v->host;
   HerdSimHost *h = herd_world_host_at (w, host);
   herd_world_host_integrate (h, w->engine->now);
   h->demand_mc -= v->demand_mc;
   h->mem_used_mib -= v->mem_mib;
   h->vm_count--;
+  v->demand_mc = 0;
   v->host = HERD_ID_NONE;
   v->state = HERD_VM_DOWN;
-  v->lease_host = HERD_ID_NONE;
   herd_world_report_host (w, host);
-  report_vm (w, (HerdId) arg, host, HERD_VM_DOWN);
+  report_vm (w, vm, host, HERD_VM_DOWN);
 }
 
 gboolean
