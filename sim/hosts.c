@@ -500,15 +500,15 @@ gboolean
 herd_world_disk_lost (HerdWorld *w, HerdId vm, HerdId host)
 {
   const GPtrArray *disks = w->scenario->model->disks;
-  for (guint i = 0; i < disks->len; i++)
+  if (w->outages->len == 0)
+    return FALSE;
+  for (guint k = w->vm_disk_at[vm]; k < w->vm_disk_at[vm + 1]; k++)
     {
-      const HerdDisk *d = g_ptr_array_index (disks, i);
-      if (d->vm != vm)
-        continue;
-      for (guint k = 0; k < w->outages->len; k++)
+      const HerdDisk *d = g_ptr_array_index (disks, w->vm_disks[k]);
+      for (guint i = 0; i < w->outages->len; i++)
         {
           const StorageOutage *o
-              = &g_array_index (w->outages, StorageOutage, k);
+              = &g_array_index (w->outages, StorageOutage, i);
           if (o->domain == d->domain && outage_hits (w, o, host))
             return TRUE;
         }
