@@ -184,7 +184,13 @@ typedef struct
   HerdMigrationPolicy migration_policy;
   gint64 migration_bandwidth;      /* cap per migration, bytes/s */
   gboolean ha_reservation;
+  /* Fencing policy: fencing on at all; skip while the host's storage
+   * lease is LIVE; skip while at least connectivity_threshold (0..1) of
+   * the cluster's hosts are Connecting or NonResponsive. */
   gboolean fencing;
+  gboolean skip_fencing_if_lease_live;
+  gboolean skip_fencing_if_connectivity_broken;
+  double connectivity_threshold;
   GArray *hosts;                   /* HerdId, ascending */
   HerdNetworkSet required_networks; /* its DC's required networks */
 } HerdCluster;

@@ -253,9 +253,8 @@ skip (HerdManager *m, HerdHost *h, const char *why)
 }
 
 static gboolean
-connectivity_broken (HerdManager *m, const HerdHost *h)
+connectivity_broken (HerdManager *m, const HerdCluster *c)
 {
-  const HerdCluster *c = herd_model_cluster (m->model, h->cluster);
   guint bad = 0;
   for (guint i = 0; i < c->hosts->len; i++)
     {
@@ -263,8 +262,7 @@ connectivity_broken (HerdManager *m, const HerdHost *h)
                              ->status;
       bad += s == HERD_HOST_CONNECTING || s == HERD_HOST_NON_RESPONSIVE;
     }
-  return 100.0 * bad
-         >= m->model->params.connectivity_broken_threshold * c->hosts->len;
+  return bad >= c->connectivity_threshold * c->hosts->len;
 }
 
 static gboolean
@@ -347,11 +345,11 @@ try_fence (gpointer ctx, guint64 arg)
   HerdHost *h = host_at (m, (HerdId) arg);
   HerdTime now = herd_manager_now (m);
   const HerdParams *p = &m->model->params;
+  const HerdCluster *c = herd_model_cluster (m->model, h->cluster);
   w->timer = 0;
   if (w->state != WATCH_NON_RESPONSIVE)
     return;
-  if (!h->power_management
-      || !herd_model_cluster (m->model, h->cluster)->fencing)
+  if (!h->power_management || !c->fencing)
     {
       herd_audit_emit (m->audit, now, HERD_AUDIT_VDS_HOST_NOT_RESPONDING,
                        h->name, "power_management=%s",
@@ -367,12 +365,12 @@ try_fence (gpointer ctx, guint64 arg)
                  try_fence, h->id);
       return;
     }
-  if (p->skip_fencing_if_connectivity_broken && connectivity_broken (m, h))
+  if (c->skip_fencing_if_connectivity_broken && connectivity_broken (m, c))
     {
       skip (m, h, "connectivity_broken");
       return;
     }
-  if (p->skip_fencing_if_lease_live && lease_live (m, h))
+  if (c->skip_fencing_if_lease_live && lease_live (m, h))
     {
       skip (m, h, "lease_live");
       return;

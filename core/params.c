@@ -79,17 +79,6 @@ static const HerdParamInfo params_table[] = {
   { "DisableFenceAtStartup", HERD_PARAM_DURATION,
     P (fence_quiet_after_start), { "300s", "300s" }, 0, 0,
     "no fencing this long after the manager starts" },
-  { "SkipFencingIfLeaseLive", HERD_PARAM_INTEGER,
-    P (skip_fencing_if_lease_live), { "0", "0" }, 0, 1,
-    "fencing policy: skip when the host's storage lease is LIVE (1: on)" },
-  { "SkipFencingIfConnectivityBroken", HERD_PARAM_INTEGER,
-    P (skip_fencing_if_connectivity_broken), { "0", "0" }, 0, 1,
-    "fencing policy: skip when many of the cluster's hosts are unreachable "
-    "(1: on)" },
-  { "ConnectivityBrokenThreshold", HERD_PARAM_PERCENT,
-    P (connectivity_broken_threshold), { "50", "50" }, 1, 100,
-    "share of a cluster's hosts Connecting or NonResponsive that counts as "
-    "a network problem" },
   { "SpmStatusInterval", HERD_PARAM_DURATION, P (spm_status_interval),
     { "10s", "10s" }, 0, 0, "the SPM's status is checked this often" },
   { "HaRestartTries", HERD_PARAM_INTEGER, P (ha_restart_tries),

@@ -74,9 +74,6 @@ typedef struct
   gint64 fence_proxy_tries;            /* FenceProxyTries */
   HerdTime fence_proxy_retry_interval; /* FenceProxyRetryInterval */
   HerdTime fence_quiet_after_start;    /* DisableFenceAtStartup */
-  gint64 skip_fencing_if_lease_live;   /* SkipFencingIfLeaseLive, 0/1 */
-  gint64 skip_fencing_if_connectivity_broken; /* ...ConnectivityBroken */
-  double connectivity_broken_threshold;/* ConnectivityBrokenThreshold % */
   /* SPM (behaviour.md §7). */
   HerdTime spm_status_interval;        /* SpmStatusInterval */
   /* HA restart (behaviour.md §6). */

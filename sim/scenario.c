@@ -69,7 +69,9 @@ static const char *const herd_sl_defaults_keys[] = { "profile", NULL };
 static const char *const herd_sl_no_keys[] = { NULL };
 static const char *const herd_sl_cluster_keys[] = {
   "datacenter", "policy", "memory_overcommit", "migration_policy",
-  "migration_bandwidth", "ha_reservation", "fencing", NULL
+  "migration_bandwidth", "ha_reservation", "fencing",
+  "fencing_skip_if_lease_live", "fencing_skip_if_connectivity_broken",
+  "fencing_connectivity_threshold", NULL
 };
 static const char *const herd_sl_hosts_keys[] = {
   "cluster", "count", "cores", "threads", "memory", "swap",
@@ -192,6 +194,7 @@ static const HerdFaultKind herd_sl_random_kinds[] = {
 /* Time a fence agent takes per action (status, on, off). */
 #define HERD_SL_DEFAULT_FENCE_LATENCY HERD_SEC (5)
 #define HERD_SL_DEFAULT_OVERCOMMIT 100
+#define HERD_SL_DEFAULT_CONNECTIVITY_THRESHOLD 0.5 /* oVirt: 50% */
 #define HERD_SL_DEFAULT_MIGRATION_BANDWIDTH "52MiB/s"
 #define HERD_SL_DEFAULT_NIC "10Gbit"
 #define HERD_SL_DEFAULT_SPM_PRIORITY 5
@@ -234,6 +237,8 @@ typedef struct
   HerdMigrationPolicy migration_policy;
   gint64 migration_bandwidth;  /* bytes/s */
   gboolean ha_reservation, fencing;
+  gboolean skip_if_lease_live, skip_if_connectivity_broken;
+  double connectivity_threshold;  /* 0..1 */
   /* [hosts]: sizes in MiB, nic in bytes/s, power in watts */
   gint64 count;
   gint64 cores, threads, memory_mib, swap_mib, reserved_mib, nic;
@@ -1225,6 +1230,13 @@ herd_sl_parse_cluster (HerdSlLoader *l, HerdSlGroup *g)
                      &g->migration_bandwidth);
   herd_sl_read_boolean (l, g, "ha_reservation", FALSE, &g->ha_reservation);
   herd_sl_read_boolean (l, g, "fencing", TRUE, &g->fencing);
+  herd_sl_read_boolean (l, g, "fencing_skip_if_lease_live", FALSE,
+                        &g->skip_if_lease_live);
+  herd_sl_read_boolean (l, g, "fencing_skip_if_connectivity_broken", FALSE,
+                        &g->skip_if_connectivity_broken);
+  herd_sl_read_fraction (l, g, "fencing_connectivity_threshold",
+                         HERD_SL_DEFAULT_CONNECTIVITY_THRESHOLD,
+                         &g->connectivity_threshold);
 }
 
 #define HERD_SL_FENCE_AGENTS                                                \
@@ -2890,6 +2902,9 @@ herd_sl_build (HerdSlLoader *l)
       c->migration_bandwidth = g->migration_bandwidth;
       c->ha_reservation = g->ha_reservation;
       c->fencing = g->fencing;
+      c->skip_fencing_if_lease_live = g->skip_if_lease_live;
+      c->skip_fencing_if_connectivity_broken = g->skip_if_connectivity_broken;
+      c->connectivity_threshold = g->connectivity_threshold;
     }
 
   g_autofree HerdId *masters = herd_sl_masters (l);

@@ -78,7 +78,7 @@ check "missing file exits 2" status_is 2 "$herd" sim "$tmp/none.ini"
 check "unknown command exits 2" status_is 2 "$herd" frobnicate
 check "--help exits 0" "$herd" sim --help
 check "params lists every parameter, and docs/parameters.md is its output" sh -c "
-  '$herd' params | grep -q 'SkipFencingIfLeaseLive' &&
+  '$herd' params | grep -q 'DisableFenceAtStartup' &&
   '$herd' params --markdown | cmp -s - docs/parameters.md"
 check "--version" sh -c "'$herd' --version | grep -q '^herd '"
 

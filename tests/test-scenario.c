@@ -94,6 +94,9 @@ test_small (void)
   CU_ASSERT_EQUAL (c->migration_bandwidth, 52 * 1024 * 1024);
   CU_ASSERT_FALSE (c->ha_reservation);
   CU_ASSERT_TRUE (c->fencing);
+  CU_ASSERT_FALSE (c->skip_fencing_if_lease_live);
+  CU_ASSERT_FALSE (c->skip_fencing_if_connectivity_broken);
+  CU_ASSERT_DOUBLE_EQUAL (c->connectivity_threshold, 0.5, 1e-12);
   CU_ASSERT_EQUAL (c->hosts->len, 4);
   CU_ASSERT_EQUAL (c->required_networks, 1); /* ovirtmgmt */
 
@@ -383,6 +386,9 @@ test_all_keys (void)
         "migration_bandwidth = 1Gbit\n"
         "ha_reservation = yes\n"
         "fencing = off\n"
+        "fencing_skip_if_lease_live = true\n"
+        "fencing_skip_if_connectivity_broken = yes\n"
+        "fencing_connectivity_threshold = 75%\n"
         "[hosts h]\n"
         "count = 3\n"
         "cores = 16\n"
@@ -454,6 +460,9 @@ test_all_keys (void)
   CU_ASSERT_EQUAL (c->migration_bandwidth, 125000000);
   CU_ASSERT_TRUE (c->ha_reservation);
   CU_ASSERT_FALSE (c->fencing);
+  CU_ASSERT_TRUE (c->skip_fencing_if_lease_live);
+  CU_ASSERT_TRUE (c->skip_fencing_if_connectivity_broken);
+  CU_ASSERT_DOUBLE_EQUAL (c->connectivity_threshold, 0.75, 1e-12);
 
   CU_ASSERT_EQUAL_FATAL (m->hosts->len, 3);
   HerdHost *h = herd_model_host (m, 2);
