@@ -195,6 +195,13 @@ print_table (const HerdScenario *sc, const HerdRunSummary *s)
               "recovery", s->vms_recovered, s->vms_lost, s->recovery_mean_s,
               s->recovery_max_s, s->vm_downtime_minutes);
     }
+  if (s->volume_extensions + s->enospc_pauses > 0)
+    printf ("  %-22s %" G_GUINT64_FORMAT " extensions (mean %.1f s, max "
+            "%.1f s), %" G_GUINT64_FORMAT " ENOSPC pauses, %.1f VM-minutes "
+            "paused, least free %.1f GiB\n",
+            "thin storage", s->volume_extensions, s->extension_mean_s,
+            s->extension_max_s, s->enospc_pauses, s->enospc_paused_minutes,
+            s->storage_min_free_gib);
   if (s->spm_elections > 0)
     printf ("  %-22s %" G_GUINT64_FORMAT " elections, %.0f s without an "
             "SPM\n",
@@ -275,6 +282,12 @@ print_json (const HerdScenario *sc, const HerdRunSummary *s,
   DBL ("ha_recovery_mean_seconds", s->recovery_mean_s);
   DBL ("ha_recovery_max_seconds", s->recovery_max_s);
   DBL ("vm_downtime_minutes", s->vm_downtime_minutes);
+  INT ("volume_extensions", s->volume_extensions);
+  DBL ("extension_mean_seconds", s->extension_mean_s);
+  DBL ("extension_max_seconds", s->extension_max_s);
+  INT ("enospc_pauses", s->enospc_pauses);
+  DBL ("enospc_paused_vm_minutes", s->enospc_paused_minutes);
+  DBL ("storage_min_free_gib", s->storage_min_free_gib);
   if (s->run_id >= 0)
     {
       INT ("run_id", s->run_id);

@@ -98,6 +98,26 @@ static const HerdParamInfo params_table[] = {
     P (storage_failure_time), { "5m", "5m" }, 0, 0,
     "a storage domain in trouble this long is acted on: Inactive when every "
     "host fails it, else those hosts NonOperational" },
+  { "ThinVolumeInitialSize", HERD_PARAM_SIZE, P (thin_initial_mib),
+    { "1G", "1G" }, 0, 0,
+    "size of a new thin volume's LV on block storage" },
+  { "VolumeExtendChunk", HERD_PARAM_SIZE, P (extend_chunk_mib),
+    { "1024M", "2560M" }, 0, 0,
+    "a thin volume's LV grows by this much per extension" },
+  { "VolumeExtendWatermark", HERD_PARAM_SIZE, P (extend_watermark_mib),
+    { "512M", "2048M" }, 0, 0,
+    "a thin volume asks for an extension when its LV has less free than "
+    "this (rhv-4.1: 50% of the 1G chunk used; ovirt-4.5: 2048M free)" },
+  { "SpmMailboxReadInterval", HERD_PARAM_DURATION,
+    P (mailbox_read_interval), { "2s", "2s" }, 0, 0,
+    "the SPM reads the hosts' extension requests this often" },
+  { "HostMailboxPollInterval", HERD_PARAM_DURATION,
+    P (mailbox_poll_interval), { "2s", "2s" }, 0, 0,
+    "a host polls its inbox for the SPM's replies this often" },
+  { "LvExtendTime", HERD_PARAM_DURATION, P (lv_extend_time),
+    { "1s", "1s" }, 0, 0,
+    "time the SPM takes to extend an LV (lvextend) and the host to "
+    "refresh it" },
   { NULL }
 };
 

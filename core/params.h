@@ -83,6 +83,13 @@ typedef struct
   HerdTime ha_priority_wait;           /* HaPriorityWait */
   HerdTime auto_recovery_interval;     /* AutoRecoveryInterval */
   HerdTime storage_failure_time;       /* StorageDomainFailureTime */
+  /* Thin provisioning (behaviour.md §9), done by the host agents. */
+  gint64 thin_initial_mib;             /* ThinVolumeInitialSize */
+  gint64 extend_chunk_mib;             /* VolumeExtendChunk */
+  gint64 extend_watermark_mib;         /* VolumeExtendWatermark */
+  HerdTime mailbox_read_interval;      /* SpmMailboxReadInterval */
+  HerdTime mailbox_poll_interval;      /* HostMailboxPollInterval */
+  HerdTime lv_extend_time;             /* LvExtendTime */
 } HerdParams;
 
 /* Per-cluster scheduling policy parameters. */

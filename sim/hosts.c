@@ -356,6 +356,7 @@ herd_world_spm_acquire (HerdWorld *world, HerdId dc, HerdId host,
   world->spm_holder[dc] = host;
   world->spm_running[dc] = TRUE;
   world->spm_version[dc]++;
+  herd_thin_spm_started (world, dc);
   return TRUE;
 }
 
@@ -533,7 +534,6 @@ kill_paused (gpointer ctx, guint64 arg)
 static void
 update_io (HerdWorld *w, HerdId host)
 {
-  HerdSimHost *h = herd_world_host_at (w, host);
   const HerdModel *model = w->scenario->model;
   for (guint i = 0; i < w->vms->len; i++)
     {
@@ -544,14 +544,7 @@ update_io (HerdWorld *w, HerdId host)
       if (lost && (v->state == HERD_VM_UP || v->state == HERD_VM_POWERING_UP)
           && v->migration == NULL)
         {
-          herd_world_host_integrate (h, w->engine->now);
-          h->demand_mc -= v->demand_mc;
-          v->demand_mc = 0;
-          if (v->boot_event != 0)
-            herd_engine_cancel (w->engine, v->boot_event);
-          v->boot_event = 0;
-          v->state = HERD_VM_PAUSED;
-          herd_world_report_vm (w, i, host, HERD_VM_PAUSED, HERD_PAUSE_EIO);
+          herd_world_pause_vm (w, i, HERD_PAUSE_EIO);
           if (herd_model_vm (model, i)->resume_policy == HERD_RESUME_KILL)
             herd_engine_at (w->engine, w->engine->now + KILL_PAUSED_AFTER,
                             kill_paused, w, i);
@@ -559,13 +552,7 @@ update_io (HerdWorld *w, HerdId host)
       else if (!lost && v->state == HERD_VM_PAUSED
                && herd_model_vm (model, i)->resume_policy
                       == HERD_RESUME_AUTO)
-        {
-          herd_world_host_integrate (h, w->engine->now);
-          v->state = HERD_VM_UP;
-          v->demand_mc = herd_world_vm_demand (v);
-          h->demand_mc += v->demand_mc;
-          herd_world_report_vm (w, i, host, HERD_VM_UP, HERD_PAUSE_NONE);
-        }
+        herd_world_resume_vm (w, i);
     }
 }
 

@@ -20,6 +20,9 @@ enum
   STMT_DECISION_HOST,
   STMT_FAILOVER,
   STMT_FAILOVER_VM,
+  STMT_EXTENSION,
+  STMT_PAUSE,
+  STMT_STORAGE_TOTALS,
   STMT_LAST
 };
 
@@ -64,6 +67,15 @@ static const char *const statements[STMT_LAST] = {
   [STMT_FAILOVER_VM]
   = "INSERT INTO failover_vms (run_id, host, vm, down_ns, up_ns)"
     " VALUES (?1, ?2, ?3, ?4, ?5)",
+  [STMT_EXTENSION]
+  = "INSERT INTO volume_extensions (run_id, disk_id, vm, domain,"
+    " requested_ns, extended_ns, done_ns, lv_mib)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+  [STMT_PAUSE] = "INSERT INTO pauses (run_id, vm, reason, start_ns, end_ns)"
+                 " VALUES (?1, ?2, ?3, ?4, ?5)",
+  [STMT_STORAGE_TOTALS]
+  = "INSERT INTO storage_totals (run_id, domain, capacity_mib, used_mib,"
+    " min_free_mib) VALUES (?1, ?2, ?3, ?4, ?5)",
 };
 
 static const char schema[]
@@ -133,6 +145,19 @@ static const char schema[]
       " fence_confirmed_ns INTEGER, host_up_ns INTEGER, spm_elected_ns"
       " INTEGER, vms_down INTEGER NOT NULL, vms_back INTEGER NOT NULL,"
       " recovery_max_ns INTEGER);"
+      "CREATE TABLE IF NOT EXISTS volume_extensions ("
+      " run_id INTEGER NOT NULL REFERENCES runs(run_id),"
+      " disk_id INTEGER NOT NULL, vm TEXT NOT NULL, domain TEXT NOT NULL,"
+      " requested_ns INTEGER NOT NULL, extended_ns INTEGER NOT NULL,"
+      " done_ns INTEGER, lv_mib INTEGER NOT NULL);"
+      "CREATE TABLE IF NOT EXISTS pauses ("
+      " run_id INTEGER NOT NULL REFERENCES runs(run_id),"
+      " vm TEXT NOT NULL, reason TEXT NOT NULL, start_ns INTEGER NOT NULL,"
+      " end_ns INTEGER);"
+      "CREATE TABLE IF NOT EXISTS storage_totals ("
+      " run_id INTEGER NOT NULL REFERENCES runs(run_id),"
+      " domain TEXT NOT NULL, capacity_mib INTEGER NOT NULL,"
+      " used_mib INTEGER NOT NULL, min_free_mib INTEGER NOT NULL);"
       "CREATE TABLE IF NOT EXISTS failover_vms ("
       " run_id INTEGER NOT NULL REFERENCES runs(run_id),"
       " host TEXT NOT NULL, vm TEXT NOT NULL, down_ns INTEGER NOT NULL,"
@@ -505,6 +530,49 @@ herd_results_add_failover_vm (HerdResults *r, const char *host,
   sqlite3_bind_text (s, 3, vm, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (s, 4, down);
   bind_time (s, 5, up);
+  step (r, s);
+}
+
+void
+herd_results_add_extension (HerdResults *r, const HerdThinExtension *e,
+                            const char *vm, const char *domain)
+{
+  sqlite3_stmt *s = r->stmt[STMT_EXTENSION];
+  sqlite3_bind_int64 (s, 1, r->run_id);
+  sqlite3_bind_int64 (s, 2, e->disk);
+  sqlite3_bind_text (s, 3, vm, -1, SQLITE_STATIC);
+  sqlite3_bind_text (s, 4, domain, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (s, 5, e->requested);
+  sqlite3_bind_int64 (s, 6, e->extended);
+  bind_time (s, 7, e->done);
+  sqlite3_bind_int64 (s, 8, e->lv_mib);
+  step (r, s);
+}
+
+void
+herd_results_add_pause (HerdResults *r, const HerdThinPause *p,
+                        const char *vm)
+{
+  sqlite3_stmt *s = r->stmt[STMT_PAUSE];
+  sqlite3_bind_int64 (s, 1, r->run_id);
+  sqlite3_bind_text (s, 2, vm, -1, SQLITE_STATIC);
+  sqlite3_bind_text (s, 3, herd_pause_reason_name (p->reason), -1,
+                     SQLITE_STATIC);
+  sqlite3_bind_int64 (s, 4, p->start);
+  bind_time (s, 5, p->end);
+  step (r, s);
+}
+
+void
+herd_results_add_storage_totals (HerdResults *r, const char *domain,
+                                 const HerdThinDomain *space)
+{
+  sqlite3_stmt *s = r->stmt[STMT_STORAGE_TOTALS];
+  sqlite3_bind_int64 (s, 1, r->run_id);
+  sqlite3_bind_text (s, 2, domain, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (s, 3, space->capacity_mib);
+  sqlite3_bind_int64 (s, 4, space->used_mib);
+  sqlite3_bind_int64 (s, 5, space->min_free_mib);
   step (r, s);
 }
 

@@ -13,6 +13,7 @@
 #include "core/audit.h"
 #include "core/manager.h"
 #include "sim/failover.h"
+#include "sim/world.h"
 #include "core/herd-time.h"
 
 #define HERD_RESULTS_ERROR (herd_results_error_quark ())
@@ -82,6 +83,16 @@ void herd_results_add_failover (HerdResults *results,
 void herd_results_add_failover_vm (HerdResults *results, const char *host,
                                    const char *vm, HerdTime down,
                                    HerdTime up);
+/* Thin provisioning: a volume extension, an ENOSPC pause, and a storage
+ * domain's space at the end of the run. */
+void herd_results_add_extension (HerdResults *results,
+                                 const HerdThinExtension *extension,
+                                 const char *vm, const char *domain);
+void herd_results_add_pause (HerdResults *results, const HerdThinPause *pause,
+                             const char *vm);
+void herd_results_add_storage_totals (HerdResults *results,
+                                      const char *domain,
+                                      const HerdThinDomain *space);
 void herd_results_add_summary (HerdResults *results, const char *metric,
                                double value);
 /* Commits the run (FALSE + error if any row failed to be written). */

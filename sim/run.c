@@ -103,6 +103,12 @@ action_runs (gpointer ctx, guint64 arg)
     case HERD_ACTION_ACTIVATE:
       ok = herd_manager_host_activate (run->manager, host, &error);
       break;
+    case HERD_ACTION_ADD_LUN:
+      herd_world_add_lun (run->world,
+                          herd_model_find_domain (run->model, action->target),
+                          action->size_mib);
+      ok = TRUE;
+      break;
     case HERD_ACTION_KIND_LAST:
       g_assert_not_reached ();
     }
@@ -345,6 +351,44 @@ take_samples (gpointer ctx, guint64 arg)
                   take_samples, run, 0);
 }
 
+/* Extensions done and their latency, ENOSPC pauses (open ones end now),
+ * and the least free space of any domain. */
+static void
+summarise_thin (Run *run, HerdRunSummary *sum)
+{
+  const GArray *ext = herd_world_extensions (run->world);
+  double total = 0, max = 0;
+  for (guint i = 0; i < ext->len; i++)
+    {
+      const HerdThinExtension *e = &g_array_index (ext, HerdThinExtension, i);
+      if (e->done == HERD_TIME_NEVER)
+        continue;
+      double s = herd_time_to_seconds (e->done - e->requested);
+      sum->volume_extensions++;
+      total += s;
+      max = MAX (max, s);
+    }
+  sum->extension_mean_s
+      = sum->volume_extensions > 0 ? total / sum->volume_extensions : 0;
+  sum->extension_max_s = max;
+  const GArray *pauses = herd_world_pauses (run->world);
+  HerdTime paused = 0;
+  for (guint i = 0; i < pauses->len; i++)
+    {
+      const HerdThinPause *p = &g_array_index (pauses, HerdThinPause, i);
+      paused += (p->end == HERD_TIME_NEVER ? run->engine->now : p->end)
+                - p->start;
+    }
+  sum->enospc_pauses = pauses->len;
+  sum->enospc_paused_minutes = herd_time_to_seconds (paused) / 60.0;
+  gint64 min_free = G_MAXINT64;
+  for (HerdId d = 0; d < run->model->domains->len; d++)
+    min_free = MIN (min_free,
+                    herd_world_domain_space (run->world, d).min_free_mib);
+  sum->storage_min_free_gib
+      = run->model->domains->len > 0 ? (double) min_free / 1024.0 : 0;
+}
+
 static void
 summarise (Run *run, HerdRunSummary *sum)
 {
@@ -413,6 +457,35 @@ summarise (Run *run, HerdRunSummary *sum)
   sum->recovery_mean_s = fs.recovery_mean_s;
   sum->recovery_max_s = fs.recovery_max_s;
   sum->vm_downtime_minutes = fs.vm_downtime_minutes;
+  summarise_thin (run, sum);
+}
+
+/* The volume_extensions, pauses and storage_totals tables. */
+static void
+record_thin (Run *run)
+{
+  HerdModel *m = run->model;
+  const GArray *ext = herd_world_extensions (run->world);
+  for (guint i = 0; i < ext->len; i++)
+    {
+      const HerdThinExtension *e = &g_array_index (ext, HerdThinExtension, i);
+      const HerdDisk *disk = g_ptr_array_index (m->disks, e->disk);
+      herd_results_add_extension (run->results, e,
+                                  herd_model_vm (m, disk->vm)->name,
+                                  herd_model_domain (m, disk->domain)->name);
+    }
+  const GArray *pauses = herd_world_pauses (run->world);
+  for (guint i = 0; i < pauses->len; i++)
+    {
+      const HerdThinPause *p = &g_array_index (pauses, HerdThinPause, i);
+      herd_results_add_pause (run->results, p, herd_model_vm (m, p->vm)->name);
+    }
+  for (HerdId d = 0; d < m->domains->len; d++)
+    {
+      HerdThinDomain space = herd_world_domain_space (run->world, d);
+      herd_results_add_storage_totals (run->results,
+                                       herd_model_domain (m, d)->name, &space);
+    }
 }
 
 static void
@@ -488,6 +561,12 @@ write_summary (HerdResults *r, const HerdRunSummary *sum, HerdAudit *audit)
     { "ha_recovery_mean_seconds", sum->recovery_mean_s },
     { "ha_recovery_max_seconds", sum->recovery_max_s },
     { "vm_downtime_minutes", sum->vm_downtime_minutes },
+    { "volume_extensions", (double) sum->volume_extensions },
+    { "extension_mean_seconds", sum->extension_mean_s },
+    { "extension_max_seconds", sum->extension_max_s },
+    { "enospc_pauses", (double) sum->enospc_pauses },
+    { "enospc_paused_vm_minutes", sum->enospc_paused_minutes },
+    { "storage_min_free_gib", sum->storage_min_free_gib },
   };
   for (guint i = 0; i < G_N_ELEMENTS (more); i++)
     herd_results_add_summary (r, more[i].key, more[i].value);
@@ -659,6 +738,7 @@ herd_run_simulation (HerdScenario *scenario, const HerdRunOptions *options,
   if (results != NULL)
     {
       record_host_totals (&run);
+      record_thin (&run);
       herd_failovers_write (failovers, results);
       write_summary (results, summary, audit);
       if (!herd_results_end_run (results, error))

@@ -79,6 +79,12 @@ typedef struct
   double spm_unavailable_seconds;
   guint64 failovers, vms_recovered, vms_lost;
   double recovery_mean_s, recovery_max_s, vm_downtime_minutes;
+  /* Thin provisioning: extensions done, their latency (request to the
+   * host seeing the bigger LV), ENOSPC pauses, and the least free space
+   * any storage domain had. */
+  guint64 volume_extensions, enospc_pauses;
+  double extension_mean_s, extension_max_s, enospc_paused_minutes;
+  double storage_min_free_gib;
   guint64 audit_counts[HERD_AUDIT_LAST];
   gint64 run_id;               /* in the results database, or -1 */
 } HerdRunSummary;

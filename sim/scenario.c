@@ -162,8 +162,9 @@ static const char *const herd_sl_action_names[HERD_ACTION_KIND_LAST] = {
   [HERD_ACTION_MIGRATE] = "migrate",
   [HERD_ACTION_MAINTENANCE] = "maintenance",
   [HERD_ACTION_ACTIVATE] = "activate",
+  [HERD_ACTION_ADD_LUN] = "add_lun",
 };
-static const char *const herd_sl_future_actions[] = { "add_lun", NULL };
+static const char *const herd_sl_future_actions[] = { NULL };
 
 /* Fault kinds, in HerdFaultKind order: all are supported. */
 static const char *const herd_sl_fault_names[HERD_FAULT_KIND_LAST] = {
@@ -289,6 +290,7 @@ typedef struct
   char *host;                  /* [action] migrate: destination; [fault]
                                   storage_down: the one host; or NULL */
   char *network;               /* [fault] nic_down */
+  gint64 size_mib;             /* [action] add_lun */
   HerdTime duration;           /* [fault]: ns, 0: does not heal */
   /* [faults random] */
   HerdDistribution mtbf, mttr;
@@ -1684,7 +1686,16 @@ herd_sl_parse_action (HerdSlLoader *l, HerdSlGroup *g)
     return;
 
   g_autofree char *size = herd_sl_value (l, g, "size");
-  if (size != NULL)
+  if (g->action == HERD_ACTION_ADD_LUN)
+    {
+      if (size == NULL)
+        herd_sl_fail_key (l, g, "kind",
+                          "add_lun needs size = SIZE (the LUN's size, such "
+                          "as 1T)");
+      else
+        herd_sl_read_size (l, g, "size", 0, TRUE, &g->size_mib);
+    }
+  else if (size != NULL)
     {
       g_autofree char *expected = g_strdup_printf (
           "no size for kind = %s (size is only for add_lun)",
@@ -2449,6 +2460,35 @@ herd_sl_check_at (HerdSlLoader *l, HerdSlGroup *g, HerdTime duration,
   herd_sl_fail_expected (l, g, "at", expected, value);
 }
 
+/* An add_lun's target is a block storage domain (iscsi or fcp): file
+ * domains grow on their server, not by LUNs. */
+static void
+herd_sl_check_add_lun (HerdSlLoader *l, HerdSlGroup *g)
+{
+  g_autofree char *label = g_strdup_printf ("storage %s", g->target);
+  HerdSlGroup *sd = g_hash_table_lookup (l->by_label, label);
+  if (sd != NULL && (!sd->ok || herd_storage_type_is_block (sd->storage_type)))
+    return;
+  g_autoptr (GString) names = g_string_new (NULL);
+  GPtrArray *storage = l->by_kind[HERD_SL_STORAGE];
+  for (guint i = 0; i < storage->len; i++)
+    {
+      HerdSlGroup *s = g_ptr_array_index (storage, i);
+      if (herd_storage_type_is_block (s->storage_type))
+        g_string_append_printf (names, "%s%s", names->len > 0 ? ", " : "",
+                                s->name);
+    }
+  g_autofree char *quoted = g_strescape (g->target, NULL);
+  herd_sl_fail_key (l, g, "target",
+                    "expected the name of a block (iscsi or fcp) storage "
+                    "domain (%s), got \"%s\"%s%s%s",
+                    names->len > 0 ? names->str : "none defined", quoted,
+                    sd != NULL ? " (an " : "",
+                    sd != NULL ? herd_storage_type_name (sd->storage_type) : "",
+                    sd != NULL ? " domain grows on its server, not by LUNs)"
+                               : "");
+}
+
 /* start, stop and migrate act on a VM, maintenance and activate on a host;
  * a migration's destination must be a host of its VM's cluster. */
 static void
@@ -2456,6 +2496,11 @@ herd_sl_check_action (HerdSlLoader *l, HerdSlGroup *g, HerdTime duration,
                       const char *duration_text)
 {
   herd_sl_check_at (l, g, duration, duration_text);
+  if (g->action == HERD_ACTION_ADD_LUN)
+    {
+      herd_sl_check_add_lun (l, g);
+      return;
+    }
   if (g->action == HERD_ACTION_MAINTENANCE
       || g->action == HERD_ACTION_ACTIVATE)
     {
@@ -2972,6 +3017,7 @@ herd_sl_build (HerdSlLoader *l)
       action->kind = g->action;
       action->target = g_strdup (g->target);
       action->host = g_strdup (g->host);
+      action->size_mib = g->size_mib;
       g_ptr_array_add (scenario->actions, action);
     }
   g_ptr_array_sort (scenario->actions, herd_action_compare);

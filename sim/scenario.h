@@ -72,6 +72,7 @@ typedef enum
   HERD_ACTION_MIGRATE,     /* target: a VM; host: destination (optional) */
   HERD_ACTION_MAINTENANCE, /* target: a host */
   HERD_ACTION_ACTIVATE,    /* target: a host */
+  HERD_ACTION_ADD_LUN,     /* target: a block storage domain; size */
   HERD_ACTION_KIND_LAST
 } HerdActionKind;
 
@@ -82,6 +83,7 @@ typedef struct
   HerdActionKind kind;
   char *target; /* name of the VM or host it acts on */
   char *host;   /* migrate: destination host name, or NULL */
+  gint64 size_mib; /* add_lun: the LUN's size */
 } HerdAction;
 
 typedef enum

@@ -45,6 +45,7 @@ struct _HerdWorld
   gpointer violation_data;
   guint64 *spm_version;  /* per data center */
   HerdId *lockspace_domain; /* per data center: where its lockspace is */
+  struct _HerdThin *thin;   /* thin.c: volumes and their domains */
 };
 
 HerdSimHost *herd_world_host_at (HerdWorld *w, HerdId id);
@@ -70,6 +71,24 @@ void herd_world_vm_gone (HerdWorld *w, HerdId vm);
 /* world.c: reports a VM's state to the manager. */
 void herd_world_report_vm (HerdWorld *w, HerdId vm, HerdId host,
                            HerdVmStatus status, HerdPauseReason reason);
+
+/* world.c: a running VM's guest stops (paused for reason): it uses no
+ * CPU; the manager hears of it. */
+void herd_world_pause_vm (HerdWorld *w, HerdId vm, HerdPauseReason reason);
+/* world.c: a paused VM runs again, unless a disk is still out of reach
+ * or at the end of its LV. */
+void herd_world_resume_vm (HerdWorld *w, HerdId vm);
+
+/* thin.c: thin provisioning (see there). */
+typedef struct _HerdThin HerdThin;
+void herd_thin_init (HerdWorld *w);
+void herd_thin_free (HerdWorld *w);
+/* The VM's state changed: its disks grow, or stop growing, from now. */
+void herd_thin_vm_changed (HerdWorld *w, HerdId vm);
+/* Whether a disk of the VM is at the end of its LV. */
+gboolean herd_thin_vm_blocked (HerdWorld *w, HerdId vm);
+/* dc's SPM runs again: requests that found none are read. */
+void herd_thin_spm_started (HerdWorld *w, HerdId dc);
 
 /* world.c: reports a host reachable (engine event, arg = host). */
 void host_reachable_event (gpointer ctx, guint64 arg);

@@ -94,6 +94,7 @@ herd_world_new (const HerdScenario *scenario, HerdEngine *engine,
       v->util = group->cpu.mean;
       v->lease_host = HERD_ID_NONE;
     }
+  herd_thin_init (w);
   return w;
 }
 
@@ -103,6 +104,7 @@ herd_world_free (HerdWorld *world)
   if (world == NULL)
     return;
   herd_world_migrations_free (world);
+  herd_thin_free (world);
   g_free (world->spm_holder);
   g_array_unref (world->outages);
   g_free (world->vm_disks);
@@ -249,6 +251,37 @@ herd_world_report_vm (HerdWorld *w, HerdId id, HerdId host,
 {
   if (w->observer != NULL && w->observer->vm_state != NULL)
     w->observer->vm_state (w->observer_ctx, id, host, status, reason);
+  herd_thin_vm_changed (w, id);
+}
+
+void
+herd_world_pause_vm (HerdWorld *w, HerdId vm, HerdPauseReason reason)
+{
+  HerdSimVm *v = herd_world_vm_at (w, vm);
+  HerdSimHost *h = herd_world_host_at (w, v->host);
+  herd_world_host_integrate (h, w->engine->now);
+  h->demand_mc -= v->demand_mc;
+  v->demand_mc = 0;
+  if (v->boot_event != 0)
+    herd_engine_cancel (w->engine, v->boot_event);
+  v->boot_event = 0;
+  v->state = HERD_VM_PAUSED;
+  herd_world_report_vm (w, vm, v->host, HERD_VM_PAUSED, reason);
+}
+
+void
+herd_world_resume_vm (HerdWorld *w, HerdId vm)
+{
+  HerdSimVm *v = herd_world_vm_at (w, vm);
+  if (v->state != HERD_VM_PAUSED || herd_thin_vm_blocked (w, vm)
+      || herd_world_disk_lost (w, vm, v->host))
+    return;
+  HerdSimHost *h = herd_world_host_at (w, v->host);
+  herd_world_host_integrate (h, w->engine->now);
+  v->state = HERD_VM_UP;
+  v->demand_mc = herd_world_vm_demand (v);
+  h->demand_mc += v->demand_mc;
+  herd_world_report_vm (w, vm, v->host, HERD_VM_UP, HERD_PAUSE_NONE);
 }
 
 static void

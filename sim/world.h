@@ -183,6 +183,44 @@ void herd_world_network (HerdWorld *world, HerdId host, guint bit,
  * (VMs with leases, the SPM). */
 void herd_world_storage (HerdWorld *world, HerdId domain, HerdId host,
                          gboolean down);
+/* Thin provisioning (sim/thin.c, behaviour.md §9). */
+typedef struct
+{
+  HerdId disk;
+  HerdTime requested;  /* the host wrote the request to the mailbox */
+  HerdTime extended;   /* the SPM read it and extended the LV */
+  HerdTime done;       /* the host saw the reply, or NEVER */
+  gint64 lv_mib;       /* the LV's size after it */
+} HerdThinExtension;
+
+typedef struct
+{
+  HerdId vm;
+  HerdPauseReason reason;
+  HerdTime start;
+  HerdTime end;        /* HERD_TIME_NEVER while paused */
+} HerdThinPause;
+
+typedef struct
+{
+  gint64 capacity_mib;
+  gint64 used_mib;     /* LVs, preallocated volumes, thin file data */
+  gint64 min_free_mib; /* the least free space seen */
+} HerdThinDomain;
+
+/* A LUN of mib added to a block domain: requests that waited for room
+ * are read again. */
+void herd_world_add_lun (HerdWorld *world, HerdId domain, gint64 mib);
+/* Volume extensions so far, in the order the SPM did them. */
+const GArray *herd_world_extensions (const HerdWorld *world);
+/* ENOSPC pauses so far, in the order they began. */
+const GArray *herd_world_pauses (const HerdWorld *world);
+/* A domain's space now. */
+HerdThinDomain herd_world_domain_space (HerdWorld *world, HerdId domain);
+/* A disk's guest data now, and its LV (block thin) or allocation. */
+double herd_world_disk_written_mib (HerdWorld *world, HerdId disk);
+gint64 herd_world_disk_lv_mib (const HerdWorld *world, HerdId disk);
+
 /* Domains (bits, ids 0..63) host has been unable to check for 30 s. */
 guint64 herd_world_domains_trouble (HerdWorld *world, HerdId host);
 /* A crashed host repaired by hand: it boots. */

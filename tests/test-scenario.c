@@ -756,6 +756,7 @@ test_actions_faults (void)
     [HERD_ACTION_MIGRATE] = "migrate",
     [HERD_ACTION_MAINTENANCE] = "maintenance",
     [HERD_ACTION_ACTIVATE] = "activate",
+    [HERD_ACTION_ADD_LUN] = "add_lun",
   };
   for (int k = 0; k < HERD_ACTION_KIND_LAST; k++)
     CU_ASSERT_STRING_EQUAL (herd_action_kind_name ((HerdActionKind) k),
@@ -1347,8 +1348,7 @@ test_inline_errors (void)
       "[vms v]\nvcpus = 1\nmemory = 1G\n[action a]\nat = 2h\nkind = reboot\n"
       "target = v-1\n",
       "t.ini:11: [action a] kind: expected start, stop, migrate, "
-      "maintenance or activate (add_lun is not supported yet), got "
-      "\"reboot\"" },
+      "maintenance, activate or add_lun, got \"reboot\"" },
     { "[datacenter dc1]\n[cluster c1]\n[hosts h]\ncores = 4\nmemory = 8G\n"
       "[vms v]\nvcpus = 1\nmemory = 1G\n[action a]\nat = 2h\n"
       "kind = activate\ntarget = v-1\n",
@@ -1361,8 +1361,12 @@ test_inline_errors (void)
       "[vms NAME] group (v-1), got \"h-1\"" },
     { "[datacenter dc1]\n[cluster c1]\n[hosts h]\ncores = 4\nmemory = 8G\n"
       "[action a]\nat = 2h\nkind = add_lun\ntarget = h-1\n",
-      "t.ini:8: [action a] kind: \"add_lun\" is not supported yet "
-      "(supported: start, stop, migrate, maintenance, activate)" },
+      "t.ini:8: [action a] kind: add_lun needs size = SIZE (the LUN's size, "
+      "such as 1T)" },
+    { "[datacenter dc1]\n[cluster c1]\n[hosts h]\ncores = 4\nmemory = 8G\n"
+      "[action a]\nat = 2h\nkind = add_lun\ntarget = h-1\nsize = 1T\n",
+      "t.ini:9: [action a] target: expected the name of a block (iscsi or "
+      "fcp) storage domain (none defined), got \"h-1\"" },
     { "[datacenter dc1]\n[cluster c1]\n[hosts h]\ncores = 4\nmemory = 8G\n"
       "[action a]\nat = 2h\nkind = start\ntarget = h-1\nsize = 1T\n",
       "t.ini:10: [action a] size: expected no size for kind = start (size is "

@@ -1,0 +1,436 @@
+/* Thin provisioning in the simulated world (behaviour.md §9): how each
+ * VM disk fills its storage domain, and how thin volumes on block domains
+ * grow through the SPM.
+ *
+ * A disk's guest data grows at its VM group's write_rate while the VM is
+ * Up, up to the disk's virtual size.  A preallocated disk holds its whole
+ * virtual size from the start; a thin disk on a file domain holds what the
+ * guest wrote.  A thin disk on a block domain is an LV that starts at
+ * ThinVolumeInitialSize: when less than VolumeExtendWatermark of it is
+ * free, the host running the VM writes a request to the storage mailbox;
+ * the SPM reads the mailbox every SpmMailboxReadInterval (at multiples of
+ * it, the first after the request), extends the LV by VolumeExtendChunk
+ * (at most to 1.1 x the virtual size) in LvExtendTime, and replies; the
+ * host sees the reply at its next inbox poll (HostMailboxPollInterval) and
+ * the LV is bigger from then on.  Without a running SPM the request waits
+ * for one; without room in the domain it waits for capacity (add_lun).
+ * A guest that reaches the end of its LV first is paused (ENOSPC) and
+ * resumed once the extension lands.
+ *
+ * Growth is linear between VM state changes, so each disk has at most one
+ * pending event (its watermark or the end of its LV), found by division:
+ * the cost is per state change and per extension, never per time step. */
+
+#include "sim/world-private.h"
+
+#include <math.h>
+
+typedef struct
+{
+  double written_mib;   /* guest data in the volume, as of since */
+  double rate_mib;      /* MiB/s it grows now (0: its VM is not writing) */
+  HerdTime since;
+  gint64 lv_mib;        /* block thin: the LV's size; else its allocation */
+  gint64 max_lv_mib;    /* block thin: 1.1 x virtual size */
+  gboolean block_thin;
+  HerdEventId event;    /* its watermark or end-of-LV event, or 0 */
+  HerdTime requested;   /* extension asked for then, or NEVER */
+  gboolean waiting_spm; /* request read by no SPM yet */
+  gboolean waiting_space; /* request waits for room in the domain */
+  gboolean full;        /* at the end of its LV: its VM paused ENOSPC */
+} ThinDisk;
+
+struct _HerdThin
+{
+  ThinDisk *disks;             /* index = disk id */
+  gint64 *capacity_mib;        /* per domain */
+  gint64 *used_mib;            /* per domain: what its volumes take */
+  gint64 *min_free_mib;        /* per domain: the least free seen */
+  GArray *extensions;          /* HerdThinExtension, in completion order */
+  GArray *pauses;              /* HerdThinPause, in start order */
+  guint32 *full_disks;         /* per VM: its disks at the end of their LV */
+  guint32 *open_pause;         /* per VM: index in pauses + 1, or 0 */
+};
+
+static const HerdDisk *
+disk_def (HerdWorld *w, HerdId id)
+{
+  return g_ptr_array_index (w->scenario->model->disks, id);
+}
+
+static HerdId
+disk_dc (HerdWorld *w, HerdId id)
+{
+  return herd_model_domain (w->scenario->model, disk_def (w, id)->domain)
+      ->datacenter;
+}
+
+static void
+note_used (HerdThin *t, HerdId domain)
+{
+  gint64 free_mib = t->capacity_mib[domain] - t->used_mib[domain];
+  if (free_mib < t->min_free_mib[domain])
+    t->min_free_mib[domain] = free_mib;
+}
+
+/* Brings a disk's written data up to now; file-domain thin disks take
+ * their growth from the domain as they go. */
+static void
+integrate (HerdWorld *w, HerdId id)
+{
+  HerdThin *t = w->thin;
+  ThinDisk *d = &t->disks[id];
+  const HerdDisk *def = disk_def (w, id);
+  HerdTime now = w->engine->now;
+  double before = d->written_mib;
+  d->written_mib = MIN ((double) def->virtual_mib,
+                        d->written_mib
+                            + d->rate_mib * (double) (now - d->since) / 1e9);
+  d->since = now;
+  if (!def->thin || d->block_thin)
+    return;
+  gint64 grown = (gint64) ceil (d->written_mib) - (gint64) ceil (before);
+  d->lv_mib += grown;
+  t->used_mib[def->domain] += grown;
+  note_used (t, def->domain);
+}
+
+/* The first time at or after now that the disk holds target MiB. */
+static HerdTime
+time_to (const ThinDisk *d, double target, HerdTime now)
+{
+  double s = (target - d->written_mib) / d->rate_mib;
+  return s <= 0 ? now : now + (HerdTime) ceil (s * 1e9);
+}
+
+static void watermark_reached (gpointer ctx, guint64 arg);
+static void lv_full (gpointer ctx, guint64 arg);
+static void spm_reads (gpointer ctx, guint64 arg);
+
+/* The next multiple of interval strictly after t. */
+static HerdTime
+next_tick (HerdTime t, HerdTime interval)
+{
+  if (interval <= 0)
+    return t;
+  return (t / interval + 1) * interval;
+}
+
+static void
+request_extension (HerdWorld *w, HerdId id)
+{
+  ThinDisk *d = &w->thin->disks[id];
+  d->requested = w->engine->now;
+  herd_engine_at (w->engine,
+                  next_tick (d->requested,
+                             w->scenario->model->params.mailbox_read_interval),
+                  spm_reads, w, id);
+}
+
+/* Plans the disk's next event from its state now. */
+static void
+schedule (HerdWorld *w, HerdId id)
+{
+  ThinDisk *d = &w->thin->disks[id];
+  const HerdDisk *def = disk_def (w, id);
+  HerdTime now = w->engine->now;
+  if (d->event != 0)
+    herd_engine_cancel (w->engine, d->event);
+  d->event = 0;
+  if (!d->block_thin || d->full || d->rate_mib <= 0)
+    return;
+  gint64 watermark = w->scenario->model->params.extend_watermark_mib;
+  if (d->requested == HERD_TIME_NEVER && d->lv_mib < d->max_lv_mib)
+    {
+      double at = (double) (d->lv_mib - watermark);
+      if (d->written_mib >= at)
+        request_extension (w, id);
+      else
+        {
+          d->event = herd_engine_at (w->engine, time_to (d, at, now),
+                                     watermark_reached, w, id);
+          return;
+        }
+    }
+  if (d->lv_mib < def->virtual_mib)
+    d->event = herd_engine_at (w->engine,
+                               time_to (d, (double) d->lv_mib, now), lv_full,
+                               w, id);
+}
+
+static void
+watermark_reached (gpointer ctx, guint64 arg)
+{
+  HerdWorld *w = ctx;
+  w->thin->disks[arg].event = 0;
+  integrate (w, (HerdId) arg);
+  request_extension (w, (HerdId) arg);
+  schedule (w, (HerdId) arg);
+}
+
+static gboolean
+vm_writing (const HerdSimVm *v)
+{
+  return v->state == HERD_VM_UP && v->host != HERD_ID_NONE;
+}
+
+static void
+open_pause (HerdWorld *w, HerdId vm)
+{
+  HerdThin *t = w->thin;
+  HerdThinPause p = { vm, HERD_PAUSE_ENOSPC, w->engine->now,
+                      HERD_TIME_NEVER };
+  g_array_append_val (t->pauses, p);
+  t->open_pause[vm] = t->pauses->len;
+}
+
+static void
+close_pause (HerdWorld *w, HerdId vm)
+{
+  HerdThin *t = w->thin;
+  if (t->open_pause[vm] == 0)
+    return;
+  g_array_index (t->pauses, HerdThinPause, t->open_pause[vm] - 1).end
+      = w->engine->now;
+  t->open_pause[vm] = 0;
+}
+
+/* The guest wrote to the end of its LV before the extension landed. */
+static void
+lv_full (gpointer ctx, guint64 arg)
+{
+  HerdWorld *w = ctx;
+  HerdThin *t = w->thin;
+  ThinDisk *d = &t->disks[arg];
+  HerdId vm = disk_def (w, (HerdId) arg)->vm;
+  d->event = 0;
+  integrate (w, (HerdId) arg);
+  d->full = TRUE;
+  if (t->full_disks[vm]++ == 0 && vm_writing (herd_world_vm_at (w, vm)))
+    {
+      open_pause (w, vm);
+      herd_world_pause_vm (w, vm, HERD_PAUSE_ENOSPC);
+    }
+}
+
+static void extension_done (gpointer ctx, guint64 arg);
+
+/* The SPM reads the request: it extends the LV, or the request waits for
+ * an SPM or for room. */
+static void
+spm_reads (gpointer ctx, guint64 arg)
+{
+  HerdWorld *w = ctx;
+  HerdThin *t = w->thin;
+  ThinDisk *d = &t->disks[arg];
+  const HerdDisk *def = disk_def (w, (HerdId) arg);
+  const HerdParams *p = &w->scenario->model->params;
+  d->waiting_spm = !w->spm_running[disk_dc (w, (HerdId) arg)];
+  if (d->waiting_spm)
+    return;
+  gint64 need = MIN (p->extend_chunk_mib, d->max_lv_mib - d->lv_mib);
+  d->waiting_space
+      = t->capacity_mib[def->domain] - t->used_mib[def->domain] < need;
+  if (d->waiting_space)
+    return;
+  t->used_mib[def->domain] += need;
+  note_used (t, def->domain);
+  HerdThinExtension e = { (HerdId) arg, d->requested, w->engine->now,
+                          HERD_TIME_NEVER,
+                          d->lv_mib + need };
+  g_array_append_val (t->extensions, e);
+  herd_engine_at (w->engine,
+                  next_tick (w->engine->now + p->lv_extend_time,
+                             p->mailbox_poll_interval),
+                  extension_done, w, t->extensions->len - 1);
+}
+
+/* The host sees the SPM's reply: the LV is bigger. */
+static void
+extension_done (gpointer ctx, guint64 arg)
+{
+  HerdWorld *w = ctx;
+  HerdThin *t = w->thin;
+  HerdThinExtension *e = &g_array_index (t->extensions, HerdThinExtension,
+                                         arg);
+  ThinDisk *d = &t->disks[e->disk];
+  HerdId vm = disk_def (w, e->disk)->vm;
+  e->done = w->engine->now;
+  integrate (w, e->disk);
+  d->lv_mib = e->lv_mib;
+  d->requested = HERD_TIME_NEVER;
+  if (d->full)
+    {
+      d->full = FALSE;
+      if (--t->full_disks[vm] == 0
+          && herd_world_vm_at (w, vm)->state == HERD_VM_PAUSED)
+        {
+          close_pause (w, vm);
+          herd_world_resume_vm (w, vm);
+        }
+    }
+  schedule (w, e->disk);
+}
+
+/* Requests parked for a reason now gone are read again at the SPM's next
+ * mailbox read. */
+static void
+retry_waiting (HerdWorld *w, HerdId dc, HerdId domain)
+{
+  const GPtrArray *disks = w->scenario->model->disks;
+  HerdTime at = next_tick (w->engine->now,
+                           w->scenario->model->params.mailbox_read_interval);
+  for (guint i = 0; i < disks->len; i++)
+    {
+      ThinDisk *d = &w->thin->disks[i];
+      gboolean wake = domain == HERD_ID_NONE
+                          ? d->waiting_spm && disk_dc (w, i) == dc
+                          : d->waiting_space && disk_def (w, i)->domain == domain;
+      if (!wake)
+        continue;
+      d->waiting_spm = d->waiting_space = FALSE;
+      herd_engine_at (w->engine, at, spm_reads, w, i);
+    }
+}
+
+void
+herd_thin_spm_started (HerdWorld *w, HerdId dc)
+{
+  retry_waiting (w, dc, HERD_ID_NONE);
+}
+
+void
+herd_world_add_lun (HerdWorld *w, HerdId domain, gint64 mib)
+{
+  w->thin->capacity_mib[domain] += mib;
+  retry_waiting (w, HERD_ID_NONE, domain);
+}
+
+void
+herd_thin_vm_changed (HerdWorld *w, HerdId vm)
+{
+  HerdSimVm *v = herd_world_vm_at (w, vm);
+  const HerdVmGroup *group = g_ptr_array_index (w->scenario->vm_groups,
+                                                v->group);
+  double rate = vm_writing (v) ? (double) group->write_rate / (1024 * 1024)
+                               : 0;
+  for (guint k = w->vm_disk_at[vm]; k < w->vm_disk_at[vm + 1]; k++)
+    {
+      HerdId id = w->vm_disks[k];
+      ThinDisk *d = &w->thin->disks[id];
+      if (!disk_def (w, id)->thin)
+        continue;
+      integrate (w, id);
+      d->rate_mib = rate;
+      schedule (w, id);
+    }
+  if (v->state != HERD_VM_PAUSED)
+    close_pause (w, vm);
+  /* Started again with a disk still at the end of its LV: its first
+   * write pauses it. */
+  if (rate > 0 && w->thin->full_disks[vm] > 0)
+    {
+      open_pause (w, vm);
+      herd_world_pause_vm (w, vm, HERD_PAUSE_ENOSPC);
+    }
+}
+
+gboolean
+herd_thin_vm_blocked (HerdWorld *w, HerdId vm)
+{
+  return w->thin->full_disks[vm] > 0;
+}
+
+void
+herd_thin_init (HerdWorld *w)
+{
+  const HerdModel *model = w->scenario->model;
+  HerdThin *t = g_new0 (HerdThin, 1);
+  guint n_domains = model->domains->len;
+  t->disks = g_new0 (ThinDisk, MAX (model->disks->len, 1));
+  t->capacity_mib = g_new0 (gint64, MAX (n_domains, 1));
+  t->used_mib = g_new0 (gint64, MAX (n_domains, 1));
+  t->min_free_mib = g_new0 (gint64, MAX (n_domains, 1));
+  t->full_disks = g_new0 (guint32, MAX (model->vms->len, 1));
+  t->open_pause = g_new0 (guint32, MAX (model->vms->len, 1));
+  t->extensions = g_array_new (FALSE, FALSE, sizeof (HerdThinExtension));
+  t->pauses = g_array_new (FALSE, FALSE, sizeof (HerdThinPause));
+  for (guint i = 0; i < n_domains; i++)
+    {
+      const HerdStorageDomain *sd = herd_model_domain (model, i);
+      t->capacity_mib[i] = sd->capacity_mib;
+      t->used_mib[i] = sd->used_mib;
+    }
+  for (guint i = 0; i < model->disks->len; i++)
+    {
+      const HerdDisk *def = g_ptr_array_index (model->disks, i);
+      const HerdStorageDomain *sd = herd_model_domain (model, def->domain);
+      ThinDisk *d = &t->disks[i];
+      d->requested = HERD_TIME_NEVER;
+      d->block_thin = def->thin && herd_storage_type_is_block (sd->type);
+      d->max_lv_mib = (gint64) ceil (1.1 * (double) def->virtual_mib);
+      if (!def->thin)
+        d->lv_mib = def->virtual_mib;
+      else if (d->block_thin)
+        d->lv_mib = MIN (model->params.thin_initial_mib, d->max_lv_mib);
+      t->used_mib[def->domain] += d->lv_mib;
+    }
+  for (guint i = 0; i < n_domains; i++)
+    t->min_free_mib[i] = t->capacity_mib[i] - t->used_mib[i];
+  w->thin = t;
+}
+
+void
+herd_thin_free (HerdWorld *w)
+{
+  HerdThin *t = w->thin;
+  if (t == NULL)
+    return;
+  g_free (t->disks);
+  g_free (t->capacity_mib);
+  g_free (t->used_mib);
+  g_free (t->min_free_mib);
+  g_free (t->full_disks);
+  g_free (t->open_pause);
+  g_array_unref (t->extensions);
+  g_array_unref (t->pauses);
+  g_free (t);
+}
+
+const GArray *
+herd_world_extensions (const HerdWorld *w)
+{
+  return w->thin->extensions;
+}
+
+const GArray *
+herd_world_pauses (const HerdWorld *w)
+{
+  return w->thin->pauses;
+}
+
+HerdThinDomain
+herd_world_domain_space (HerdWorld *w, HerdId domain)
+{
+  HerdThin *t = w->thin;
+  const GPtrArray *disks = w->scenario->model->disks;
+  for (guint i = 0; i < disks->len; i++)
+    if (disk_def (w, i)->domain == domain && disk_def (w, i)->thin)
+      integrate (w, i);
+  HerdThinDomain s = { t->capacity_mib[domain], t->used_mib[domain],
+                       t->min_free_mib[domain] };
+  return s;
+}
+
+double
+herd_world_disk_written_mib (HerdWorld *w, HerdId disk)
+{
+  integrate (w, disk);
+  return w->thin->disks[disk].written_mib;
+}
+
+gint64
+herd_world_disk_lv_mib (const HerdWorld *w, HerdId disk)
+{
+  return w->thin->disks[disk].lv_mib;
+}
