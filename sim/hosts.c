@@ -64,6 +64,7 @@ host_stops (HerdWorld *world, HerdId host)
       v->boot_event = 0;
       v->host = HERD_ID_NONE;
       v->state = HERD_VM_DOWN;
+      herd_thin_vm_changed (world, i);
     }
   h->demand_mc = 0;
   h->mem_used_mib = 0;

@@ -352,7 +352,7 @@ take_samples (gpointer ctx, guint64 arg)
 }
 
 /* Extensions done and their latency, ENOSPC pauses (open ones end now),
- * and the least free space of any domain. */
+ * and the least free space of any data domain. */
 static void
 summarise_thin (Run *run, HerdRunSummary *sum)
 {
@@ -381,12 +381,14 @@ summarise_thin (Run *run, HerdRunSummary *sum)
     }
   sum->enospc_pauses = pauses->len;
   sum->enospc_paused_minutes = herd_time_to_seconds (paused) / 60.0;
-  gint64 min_free = G_MAXINT64;
+  gint64 min_free = -1;
   for (HerdId d = 0; d < run->model->domains->len; d++)
-    min_free = MIN (min_free,
-                    herd_world_domain_space (run->world, d).min_free_mib);
-  sum->storage_min_free_gib
-      = run->model->domains->len > 0 ? (double) min_free / 1024.0 : 0;
+    if (herd_model_domain (run->model, d)->role == HERD_DOMAIN_DATA)
+      {
+        gint64 free_mib = herd_world_domain_space (run->world, d).min_free_mib;
+        min_free = min_free < 0 ? free_mib : MIN (min_free, free_mib);
+      }
+  sum->storage_min_free_gib = MAX (min_free, 0) / 1024.0;
 }
 
 static void

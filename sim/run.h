@@ -81,7 +81,7 @@ typedef struct
   double recovery_mean_s, recovery_max_s, vm_downtime_minutes;
   /* Thin provisioning: extensions done, their latency (request to the
    * host seeing the bigger LV), ENOSPC pauses, and the least free space
-   * any storage domain had. */
+   * any data domain had. */
   guint64 volume_extensions, enospc_pauses;
   double extension_mean_s, extension_max_s, enospc_paused_minutes;
   double storage_min_free_gib;

@@ -225,7 +225,10 @@ spm_reads (gpointer ctx, guint64 arg)
   ThinDisk *d = &t->disks[arg];
   const HerdDisk *def = disk_def (w, (HerdId) arg);
   const HerdParams *p = &w->scenario->model->params;
-  d->waiting_spm = !w->spm_running[disk_dc (w, (HerdId) arg)];
+  HerdId dc = disk_dc (w, (HerdId) arg);
+  HerdId spm = w->spm_holder[dc];
+  d->waiting_spm = !w->spm_running[dc] || spm == HERD_ID_NONE
+                   || !herd_world_host_at (w, spm)->up;
   if (d->waiting_spm)
     return;
   gint64 need = MIN (p->extend_chunk_mib, d->max_lv_mib - d->lv_mib);

@@ -1,0 +1,247 @@
+/* test-thin.c: thin provisioning end to end (sim/thin.c, behaviour.md §9)
+ * against analytic results: a VM pauses (ENOSPC) if and only if its write
+ * rate times the extension latency exceeds the free space left at the
+ * watermark; the storage mailbox's 2-second reads and polls; losing the
+ * SPM stalls extensions until a new one reads the mailbox; a full domain
+ * keeps VMs paused until a LUN is added; and what preallocated and
+ * file-domain thin disks take from their domain. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "sim/run.h"
+#include "tests/test-util.h"
+
+typedef struct
+{
+  HerdRunSummary summary;
+  char *trace;
+} Outcome;
+
+static void
+run_text (const char *text, Outcome *o)
+{
+  g_autoptr (GError) error = NULL;
+  memset (o, 0, sizeof *o);
+  HerdScenario *scenario = herd_scenario_load_data (text, "test.ini", &error);
+  if (scenario == NULL)
+    g_printerr ("%s\n", error->message);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (scenario);
+  size_t len;
+  FILE *trace = open_memstream (&o->trace, &len);
+  HerdRunOptions options;
+  herd_run_options_init (&options);
+  options.trace = trace;
+  options.check_invariants = TRUE;
+  CU_ASSERT_TRUE_FATAL (
+      herd_run_simulation (scenario, &options, &o->summary, &error));
+  fclose (trace);
+  herd_scenario_free (scenario);
+}
+
+/* Time (s) of the n-th (from 0) trace line naming event and object, or
+ * -1. */
+static double
+event_time (const Outcome *o, const char *event, const char *object, int n)
+{
+  g_autofree char *needle = g_strdup_printf (" %s %s", event, object);
+  g_auto (GStrv) lines = g_strsplit (o->trace, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      const char *hit = strstr (lines[i], needle);
+      if (hit == NULL
+          || (hit[strlen (needle)] != ' ' && hit[strlen (needle)] != '\0'))
+        continue;
+      if (n-- == 0)
+        return g_ascii_strtod (lines[i], NULL);
+    }
+  return -1;
+}
+
+static int
+count_events (const Outcome *o, const char *event)
+{
+  int n = 0;
+  g_autofree char *needle = g_strdup_printf (" %s ", event);
+  for (const char *p = strstr (o->trace, needle); p != NULL;
+       p = strstr (p + 1, needle))
+    n++;
+  return n;
+}
+
+/* The next multiple of 2 s strictly after t (the mailbox's ticks). */
+static double
+tick (double t)
+{
+  return (floor (t / 2.0) + 1) * 2.0;
+}
+
+/* One VM with one thin disk on an iSCSI domain (rhv-4.1: 1 GiB initial
+ * LV, 1 GiB chunks, extension below 512 MiB free), writing rate, with the
+ * given [defaults] lines and extra groups. */
+static char *
+scenario (const char *rate, const char *defaults, const char *capacity,
+          const char *extra)
+{
+  return g_strdup_printf ("[scenario]\nduration = 10m\nprofile = rhv-4.1\n"
+                          "[defaults]\n%s"
+                          "[datacenter dc]\n"
+                          "[storage sd1]\ntype = iscsi\ncapacity = %s\n"
+                          "[cluster c]\n"
+                          "[hosts spm]\ncores = 8\nmemory = 32G\n"
+                          "spm_priority = 10\nfence_agent = ipmilan\n"
+                          "[hosts h]\ncores = 8\nmemory = 32G\n"
+                          "fence_agent = ipmilan\n"
+                          "[vms db]\nvcpus = 2\nmemory = 4G\n"
+                          "disk = 40G thin\nwrite_rate = %s\n%s",
+                          defaults, capacity, rate, extra);
+}
+
+/* With no mailbox ticks the latency is exactly LvExtendTime (4 s): the
+ * 512 MiB left at the watermark last 512/r s, so 127 MiB/s (508 MiB in
+ * 4 s) never pauses and 129 MiB/s (516 MiB) pauses at every chunk, from
+ * the end of the LV until the extension, 4 s after the request. */
+static void
+test_pause_boundary (void)
+{
+  static const char *ticks = "SpmMailboxReadInterval = 0s\n"
+                             "HostMailboxPollInterval = 0s\n"
+                             "LvExtendTime = 4s\n";
+  Outcome below, above;
+  g_autofree char *a = scenario ("127MiB/s", ticks, "1T", "");
+  run_text (a, &below);
+  CU_ASSERT_EQUAL (below.summary.enospc_pauses, 0);
+  CU_ASSERT (below.summary.volume_extensions > 30);
+  CU_ASSERT_DOUBLE_EQUAL (below.summary.extension_max_s, 4.0, 1e-9);
+  CU_ASSERT_DOUBLE_EQUAL (below.summary.extension_mean_s, 4.0, 1e-9);
+
+  g_autofree char *b = scenario ("129MiB/s", ticks, "1T", "");
+  run_text (b, &above);
+  double up = event_time (&above, "USER_RUN_VM", "db-1", 0);
+  CU_ASSERT_FATAL (up > 0);
+  /* First chunk: request at 512/r, LV full at 1024/r, resumed at
+   * request + 4 s. */
+  CU_ASSERT_DOUBLE_EQUAL (event_time (&above, "VM_PAUSED_ENOSPC", "db-1", 0),
+                          up + 1024.0 / 129, 1e-3);
+  CU_ASSERT_DOUBLE_EQUAL (
+      event_time (&above, "VM_RECOVERED_FROM_PAUSE_ERROR", "db-1", 0),
+      up + 512.0 / 129 + 4, 1e-3);
+  CU_ASSERT (above.summary.enospc_pauses > 30);
+  CU_ASSERT_EQUAL (count_events (&above, "VM_PAUSED_ENOSPC"),
+                   (int) above.summary.enospc_pauses);
+  CU_ASSERT_EQUAL (count_events (&above, "VM_RECOVERED_FROM_PAUSE_ERROR"),
+                   (int) above.summary.enospc_pauses);
+  g_free (below.trace);
+  g_free (above.trace);
+}
+
+/* The mailbox's 2-second ticks: at 200 MiB/s the request goes at
+ * up + 2.56 s, the SPM reads it at the next even second, extends for 1 s
+ * (LvExtendTime), and the host sees it at the next even second after:
+ * the LV ends at up + 5.12 s, before that. */
+static void
+test_mailbox_ticks (void)
+{
+  Outcome o;
+  g_autofree char *text = scenario ("200MiB/s", "", "1T", "");
+  run_text (text, &o);
+  double up = event_time (&o, "USER_RUN_VM", "db-1", 0);
+  double request = up + 512.0 / 200;
+  double done = tick (tick (request) + 1);
+  CU_ASSERT_DOUBLE_EQUAL (event_time (&o, "VM_PAUSED_ENOSPC", "db-1", 0),
+                          up + 1024.0 / 200, 1e-3);
+  CU_ASSERT_DOUBLE_EQUAL (
+      event_time (&o, "VM_RECOVERED_FROM_PAUSE_ERROR", "db-1", 0), done,
+      1e-3);
+  g_free (o.trace);
+}
+
+/* The SPM host crashes at 100 s: the VM (pinned to h-1) fills its LV and stays
+ * paused until the new SPM (h-1, once spm-1 is fenced) reads the mailbox
+ * at its next tick, extends, and h-1 polls. */
+static void
+test_spm_loss (void)
+{
+  Outcome o;
+  g_autofree char *text = scenario (
+      "20MiB/s", "", "1T",
+      "pinned_to = h-1\n[fault crash]\nat = 100s\nkind = host_crash\ntarget = spm-1\n");
+  run_text (text, &o);
+  double elected = event_time (&o, "IRS_HOSTED_ON_VDS", "h-1", 0);
+  CU_ASSERT_FATAL (elected > 100);
+  /* Paused once while there was no SPM, resumed by the new one. */
+  double paused = -1, resumed = -1;
+  for (int i = 0; event_time (&o, "VM_PAUSED_ENOSPC", "db-1", i) >= 0; i++)
+    {
+      double t = event_time (&o, "VM_PAUSED_ENOSPC", "db-1", i);
+      if (t > 100 && t < elected)
+        {
+          paused = t;
+          resumed = event_time (&o, "VM_RECOVERED_FROM_PAUSE_ERROR", "db-1",
+                                i);
+        }
+    }
+  CU_ASSERT (paused > 100);
+  CU_ASSERT_DOUBLE_EQUAL (resumed, tick (tick (elected) + 1), 1e-3);
+  g_free (o.trace);
+}
+
+/* A 4 GiB domain: the LV grows to 4 GiB and the VM pauses at its end;
+ * it stays paused until add_lun at 400 s, then the SPM extends at its
+ * next tick and the VM resumes. */
+static void
+test_domain_full (void)
+{
+  Outcome o;
+  g_autofree char *text = scenario ("20MiB/s", "", "4G",
+                                    "[action lun]\nat = 400s\n"
+                                    "kind = add_lun\ntarget = sd1\n"
+                                    "size = 100G\n");
+  run_text (text, &o);
+  double up = event_time (&o, "USER_RUN_VM", "db-1", 0);
+  CU_ASSERT_EQUAL (o.summary.enospc_pauses, 1);
+  CU_ASSERT_DOUBLE_EQUAL (event_time (&o, "VM_PAUSED_ENOSPC", "db-1", 0),
+                          up + 4096.0 / 20, 1e-3);
+  CU_ASSERT_DOUBLE_EQUAL (
+      event_time (&o, "VM_RECOVERED_FROM_PAUSE_ERROR", "db-1", 0),
+      tick (tick (400) + 1), 1e-3);
+  CU_ASSERT_DOUBLE_EQUAL (o.summary.storage_min_free_gib, 0, 1e-9);
+  g_free (o.trace);
+}
+
+/* A preallocated disk takes its whole size at once; a thin disk on NFS
+ * takes what the guest wrote, no more than its virtual size. */
+static void
+test_space_taken (void)
+{
+  Outcome o;
+  run_text ("[scenario]\nduration = 1h\n[datacenter dc]\n"
+            "[storage sd1]\ntype = nfs\ncapacity = 1T\n"
+            "[cluster c]\n[hosts h]\ncores = 8\nmemory = 32G\n"
+            "[vms big]\nvcpus = 1\nmemory = 1G\ndisk = 100G preallocated\n"
+            "[vms thin]\nvcpus = 1\nmemory = 1G\ndisk = 30G thin\n"
+            "write_rate = 10MiB/s\n",
+            &o);
+  double up = event_time (&o, "USER_RUN_VM", "thin-1", 0);
+  double written_gib = MIN ((3600 - up) * 10 / 1024, 30);
+  CU_ASSERT_DOUBLE_EQUAL (o.summary.storage_min_free_gib,
+                          1024 - 100 - ceil (written_gib * 1024) / 1024,
+                          1e-9);
+  CU_ASSERT_EQUAL (o.summary.volume_extensions, 0);
+  CU_ASSERT_EQUAL (o.summary.enospc_pauses, 0);
+  g_free (o.trace);
+}
+
+int
+main (void)
+{
+  static const HerdTestCase cases[]
+      = { { "pause iff rate x latency > watermark", test_pause_boundary },
+          { "mailbox ticks", test_mailbox_ticks },
+          { "SPM loss stalls extensions", test_spm_loss },
+          { "full domain until add_lun", test_domain_full },
+          { "space taken by disks", test_space_taken },
+          { NULL, NULL } };
+  static const HerdTestSuite suites[] = { { "thin", cases }, { NULL, NULL } };
+  return herd_test_main (suites);
+}
