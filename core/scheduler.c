@@ -26,7 +26,8 @@ struct _HerdScheduler
   guint32 *pos_members;  /* members of hard positive groups running there */
   guint32 *neg_members;  /* members of hard negative groups */
   gint32 *soft_members;  /* soft groups: +1 per positive member, -1 neg */
-  HerdId *touched;       /* hosts whose entries above are set */
+  guint8 *is_touched;    /* whether the host is in touched */
+  HerdId *touched;       /* hosts whose entries above may be set */
   guint n_touched;
 };
 
@@ -457,6 +458,7 @@ herd_scheduler_new (HerdModel *model)
   s->pos_members = g_new0 (guint32, hosts);
   s->neg_members = g_new0 (guint32, hosts);
   s->soft_members = g_new0 (gint32, hosts);
+  s->is_touched = g_new0 (guint8, hosts);
   s->touched = g_new (HerdId, hosts);
   return s;
 }
@@ -482,6 +484,7 @@ herd_scheduler_free (HerdScheduler *scheduler)
   g_free (scheduler->neg_members);
   g_free (scheduler->soft_members);
   g_free (scheduler->touched);
+  g_free (scheduler->is_touched);
   g_free (scheduler);
 }
 
@@ -523,12 +526,15 @@ herd_scheduler_vm_cpu_estimate (const HerdModel *model, const HerdVm *vm)
          * (gint64) vm->vcpus;
 }
 
+/* Remembers that host's member counts are in use (a flag, not the counts:
+ * soft memberships of opposite rules add back up to zero). */
 static void
 touch (HerdScheduler *s, HerdId host)
 {
-  if (s->pos_members[host] == 0 && s->neg_members[host] == 0
-      && s->soft_members[host] == 0)
-    s->touched[s->n_touched++] = host;
+  if (s->is_touched[host])
+    return;
+  s->is_touched[host] = TRUE;
+  s->touched[s->n_touched++] = host;
 }
 
 /* Marks, per host, the members of the VM's groups that run (or start, or
@@ -585,6 +591,7 @@ clear_members (HerdScheduler *s)
       HerdId h = s->touched[i];
       s->pos_members[h] = s->neg_members[h] = 0;
       s->soft_members[h] = 0;
+      s->is_touched[h] = FALSE;
     }
   s->n_touched = 0;
 }

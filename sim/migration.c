@@ -247,6 +247,7 @@ phase_ends (gpointer ctx, guint64 arg)
     {
       HerdSimMigrationStats stats;
       stats_of (w, m, &stats);
+      stats.bytes_remaining = (gint64) m->remaining; /* dirtied this pass */
       w->observer->migration_progress (w->observer_ctx, m->vm, &stats);
       if (v->migration != m)
         return; /* the manager aborted it */
@@ -408,6 +409,18 @@ herd_world_migration_stats (HerdWorld *w, HerdId vm,
     return FALSE;
   stats_of (w, m, out);
   return TRUE;
+}
+
+void
+herd_world_migration_vm_gone (HerdWorld *w, HerdId vm)
+{
+  HerdSimMigration *m = herd_world_vm_at (w, vm)->migration;
+  if (m == NULL)
+    return;
+  cancel (w, m);
+  if (w->observer != NULL && w->observer->migration_failed != NULL)
+    w->observer->migration_failed (w->observer_ctx, vm,
+                                   "the VM's QEMU is gone");
 }
 
 void

@@ -96,3 +96,6 @@ void host_reachable_event (gpointer ctx, guint64 arg);
 /* migration.c: fails every migration into or out of a crashed host. */
 void herd_world_migrations_host_crashed (HerdWorld *w, HerdId host);
 void herd_world_migrations_free (HerdWorld *w);
+/* migration.c: the VM's QEMU died (killed, powered off) while it
+ * migrated: the migration is cancelled and reported failed. */
+void herd_world_migration_vm_gone (HerdWorld *w, HerdId vm);

@@ -496,6 +496,9 @@ herd_world_vm_gone (HerdWorld *w, HerdId vm)
 {
   HerdSimVm *v = herd_world_vm_at (w, vm);
   HerdId host = v->host;
+  if (host == HERD_ID_NONE)
+    return; /* it died with its host first (a crash at the same instant) */
+  herd_world_migration_vm_gone (w, vm);
   HerdSimHost *h = herd_world_host_at (w, host);
   herd_world_host_integrate (h, w->engine->now);
   h->demand_mc -= v->demand_mc;

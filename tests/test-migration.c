@@ -229,6 +229,25 @@ test_rhv_stall (void)
 }
 
 static void
+test_rhv_converging_completes (void)
+{
+  /* 16 GiB dirtied at 30 MiB/s over 52 MiB/s: each pass leaves 30/52 of
+   * the one before, so the remainder shrinks at every pass end and the
+   * 240 s progress timeout never fires, although the migration lasts far
+   * longer than 240 s after its first pass (per-GiB timeout off). */
+  g_autofree char *text = one_vm ("MigrationTimeoutPerGiB = 0", "",
+                                  "memory = 16G\ndirty_rate = 30MiB/s");
+  Outcome o;
+  run_text (text, &o);
+  const HerdMigrationRecord *r = rec (&o, 0);
+  CU_ASSERT_EQUAL (r->outcome, HERD_MIGRATION_OUTCOME_DONE);
+  double first = 0.4 + 16384.0 / 52.0;
+  CU_ASSERT (seconds (r) > first + 240.0);
+  CU_ASSERT (r->rounds > 5);
+  outcome_clear (&o);
+}
+
+static void
 test_post_copy_completes (void)
 {
   /* After iteration 2 the manager switches to post-copy: the VM runs on
@@ -467,6 +486,8 @@ static const HerdTestCase model_cases[] = {
   { "legacy aborts after iteration 42", test_legacy_aborts_after_iteration_42 },
   { "rhv-4.1 timeout per GiB", test_rhv_timeout },
   { "rhv-4.1 progress timeout", test_rhv_stall },
+  { "rhv-4.1: a converging migration is not stalled",
+    test_rhv_converging_completes },
   { "post-copy always completes", test_post_copy_completes },
   { "two on one NIC take twice as long", test_nic_shared },
   { NULL, NULL },
