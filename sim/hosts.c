@@ -453,7 +453,10 @@ renewal_failed (gpointer ctx, guint64 arg)
   HerdWorld *w = ctx;
   HerdId host = (HerdId) arg;
   HerdSimHost *h = herd_world_host_at (w, host);
-  if (!h->up || h->lease_stopped == HERD_TIME_NEVER)
+  /* Renewals stopped and the last one is 8 io_timeout old: not when they
+   * resumed since, or stopped again later (this event is then stale). */
+  if (!h->up || h->lease_stopped == HERD_TIME_NEVER
+      || host_liveness (w, h) == HERD_SIM_LEASE_LIVE)
     return;
   /* The SPM process is killed; its lease stays on disk (the host cannot
    * write the release) until the host-id lease is DEAD. */
