@@ -302,6 +302,8 @@ consolidate (HerdManager *m, const HerdCluster *c)
 static gboolean
 empty (HerdManager *m, const HerdHost *h)
 {
+  if (!herd_monitor_host_ok (m, h->id))
+    return FALSE; /* failing to answer: the monitor's, not ours */
   HerdId dc = herd_model_cluster (m->model, h->cluster)->datacenter;
   return h->status == HERD_HOST_UP && h->vm_count == 0 && h->pending_vms == 0
          && !herd_manager_host_busy (m, h->id) && m->powering[h->id] == 0
@@ -396,7 +398,15 @@ herd_balancer_on_fence_done (gpointer core, HerdId host_id,
     return;
   if (!ok)
     {
+      /* The agent failed: a host that could not be switched off still
+       * runs, so it goes back to Up (and power saving may try again). */
       m->powering[host_id] = 0;
+      herd_audit_emit (m->audit, herd_manager_now (m),
+                       HERD_AUDIT_FENCE_OPERATION_FAILED, h->name,
+                       "action=%s reason=power_saving",
+                       action == HERD_FENCE_OFF ? "off" : "on");
+      if (action == HERD_FENCE_OFF && h->status == HERD_HOST_MAINTENANCE)
+        herd_manager_host_activate (m, host_id, NULL);
       return;
     }
   if (action == HERD_FENCE_OFF)

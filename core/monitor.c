@@ -106,6 +106,12 @@ herd_monitor_on_unreachable (HerdManager *m, HerdId host)
   set_timer (m, &w->timer, tick, poll_fails, host);
 }
 
+gboolean
+herd_monitor_host_ok (HerdManager *m, HerdId host)
+{
+  return m->watch[host].state == WATCH_OK && m->watch[host].reachable;
+}
+
 static HerdTime
 grace_of (HerdManager *m, const HerdHost *h)
 {
@@ -126,7 +132,9 @@ poll_fails (gpointer ctx, guint64 arg)
   HostWatch *w = &m->watch[arg];
   HerdHost *h = host_at (m, (HerdId) arg);
   w->timer = 0;
-  if (w->reachable)
+  /* Back, or no longer watched (switched to maintenance meanwhile, such as
+   * a host power saving is switching off). */
+  if (w->reachable || !monitored (h))
     {
       w->state = WATCH_OK;
       return;
