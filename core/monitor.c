@@ -547,7 +547,13 @@ herd_monitor_on_reachable (HerdManager *m, HerdId host)
       w->state = WATCH_OK;
       return TRUE;
     case WATCH_FENCING:
-      return TRUE; /* the stop will take it down */
+      if (!w->fenced)
+        return TRUE; /* the stop will take it down */
+      /* Off was confirmed and it booted before on was (a fast boot, or
+       * a manager restart dropped the status polls): it is back. */
+      herd_audit_emit (m->audit, herd_manager_now (m),
+                       HERD_AUDIT_SYSTEM_VDS_RESTART, h->name, "%s", "");
+      break;
     case WATCH_SOFT_FENCING:
       m->stats.soft_fences_ok++;
       herd_audit_emit (m->audit, herd_manager_now (m),
