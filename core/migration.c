@@ -244,13 +244,16 @@ finish (HerdManager *m, HerdId vm_id, HerdMigrationOutcome outcome,
     }
 }
 
+static gboolean abort_migration (HerdManager *m, HerdId vm_id,
+                                 const char *reason, gboolean force);
+
 static void
 timeout_fires (gpointer ctx, guint64 arg)
 {
   HerdManager *m = ctx;
   Migration *mig = m->migrations[arg];
   mig->timer = 0;
-  herd_migration_abort (m, (HerdId) arg, "timeout");
+  abort_migration (m, (HerdId) arg, "timeout", FALSE);
 }
 
 static void
@@ -423,12 +426,16 @@ herd_manager_vm_migrate_among (HerdManager *m, HerdId vm_id,
   return TRUE;
 }
 
-void
-herd_migration_abort (HerdManager *m, HerdId vm_id, const char *reason)
+/* Aborts the migration; with force FALSE, not once the backend refuses
+ * (the VM has switched over to the destination: the migration can only
+ * complete now).  TRUE when it ended. */
+static gboolean
+abort_migration (HerdManager *m, HerdId vm_id, const char *reason,
+                 gboolean force)
 {
   Migration *mig = m->migrations[vm_id];
   if (mig == NULL)
-    return;
+    return TRUE;
   if (mig->state == STATE_RUNNING)
     {
       HerdMigrationStats stats;
@@ -437,9 +444,17 @@ herd_migration_abort (HerdManager *m, HerdId vm_id, const char *reason)
           mig->record.bytes_sent = stats.bytes_sent;
           mig->record.rounds = stats.iteration;
         }
-      herd_driver_migration_abort (m->driver, vm_id, NULL);
+      if (!herd_driver_migration_abort (m->driver, vm_id, NULL) && !force)
+        return FALSE;
     }
   finish (m, vm_id, HERD_MIGRATION_OUTCOME_ABORTED, reason);
+  return TRUE;
+}
+
+void
+herd_migration_abort (HerdManager *m, HerdId vm_id, const char *reason)
+{
+  abort_migration (m, vm_id, reason, TRUE);
 }
 
 static void
@@ -482,7 +497,7 @@ herd_migration_on_progress (gpointer core, HerdId vm_id,
         }
       g_autofree char *why = g_strdup_printf (
           "not converged after iteration %u", schedule->end_iteration - 1);
-      herd_migration_abort (m, vm_id, why);
+      abort_migration (m, vm_id, why, FALSE);
       return;
     }
   for (guint i = 0; i < schedule->n_steps; i++)
@@ -506,7 +521,7 @@ herd_migration_on_progress (gpointer core, HerdId vm_id,
       g_autofree char *why = g_strdup_printf (
           "no progress for %" G_GINT64_FORMAT " s",
           (now - mig->last_progress) / HERD_SEC (1));
-      herd_migration_abort (m, vm_id, why);
+      abort_migration (m, vm_id, why, FALSE);
     }
 }
 

@@ -441,15 +441,16 @@ herd_world_migrations_host_crashed (HerdWorld *w, HerdId host)
       gboolean source_lost = m->source == host;
       if (m->phase == PHASE_STOP_AND_COPY || m->phase == PHASE_POST_COPY)
         {
-          /* Switched over: it lives or dies with the destination. */
-          if (m->destination == host)
-            source_lost = TRUE;
-          else
-            {
-              advance (w, m);
-              report_done (w, m);
-              continue;
-            }
+          /* Switched over: the VM is on the destination now, but its
+           * state is split between the two hosts until the copy ends, so
+           * losing either end loses the VM.  A crashed destination takes
+           * it down with its other VMs (the manager finds out by
+           * monitoring); a crashed source kills it on the destination. */
+          advance (w, m);
+          report_done (w, m);
+          if (source_lost)
+            herd_world_vm_gone (w, vm);
+          continue;
         }
       cancel (w, m);
       if (w->observer != NULL && w->observer->migration_failed != NULL)
