@@ -137,6 +137,9 @@ void herd_monitor_init (HerdManager *m);
 void herd_monitor_clear (HerdManager *m);
 void herd_monitor_host_connected (HerdManager *m, HerdId host);
 void herd_monitor_on_unreachable (HerdManager *m, HerdId host);
+/* A host activated from maintenance: if it does not answer, detection
+ * starts. */
+void herd_monitor_host_activated (HerdManager *m, HerdId host);
 /* Whether the host answers its polls (no failure being handled). */
 gboolean herd_monitor_host_ok (HerdManager *m, HerdId host);
 /* TRUE when the monitor handled the host coming back. */

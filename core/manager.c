@@ -758,5 +758,8 @@ herd_manager_host_activate (HerdManager *m, HerdId host_id, GError **error)
   herd_audit_emit (m->audit, herd_manager_now (m), HERD_AUDIT_VDS_ACTIVATE,
                    host->name, "%s", "");
   herd_manager_host_set_status (m, host, HERD_HOST_UP);
+  /* Failures in maintenance go unwatched: one that is still there is
+   * found by the first poll. */
+  herd_monitor_host_activated (m, host_id);
   return TRUE;
 }

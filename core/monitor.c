@@ -106,6 +106,13 @@ herd_monitor_on_unreachable (HerdManager *m, HerdId host)
   set_timer (m, &w->timer, tick, poll_fails, host);
 }
 
+void
+herd_monitor_host_activated (HerdManager *m, HerdId host)
+{
+  if (!m->watch[host].reachable)
+    herd_monitor_on_unreachable (m, host);
+}
+
 gboolean
 herd_monitor_host_ok (HerdManager *m, HerdId host)
 {
