@@ -58,6 +58,15 @@ herd_failovers_fault (HerdFailovers *f, HerdId host, const char *kind,
   g_array_append_val (f->records, r);
 }
 
+void
+herd_failovers_heal (HerdFailovers *f, HerdId host)
+{
+  if (f->open[host] >= 0
+      && g_array_index (f->records, HerdFailover, f->open[host]).detected
+             == HERD_TIME_NEVER)
+    f->open[host] = -1;
+}
+
 /* The value of key=VALUE in details (unquoted), or NULL. */
 static char *
 detail (const char *details, const char *key)

@@ -37,6 +37,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (HerdFailovers, herd_failovers_free)
 /* A fault of kind strikes host at at. */
 void herd_failovers_fault (HerdFailovers *f, HerdId host, const char *kind,
                            HerdTime at);
+/* The fault on host healed: a record the manager never noticed (a short
+ * hang, a crash of a host in maintenance) closes, so that a later fault
+ * opens its own. */
+void herd_failovers_heal (HerdFailovers *f, HerdId host);
 /* An audit sink (user_data = the HerdFailovers). */
 void herd_failovers_audit_sink (const HerdAuditEvent *event,
                                 gpointer user_data);

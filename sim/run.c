@@ -125,6 +125,8 @@ apply_fault (Run *run, HerdFaultKind kind, HerdId host, gboolean heal)
           || kind == HERD_FAULT_PARTITION))
     herd_failovers_fault (run->failovers, host, herd_fault_kind_name (kind),
                           run->engine->now);
+  if (heal && host != HERD_ID_NONE)
+    herd_failovers_heal (run->failovers, host);
   switch (kind)
     {
     case HERD_FAULT_HOST_CRASH:

@@ -269,6 +269,31 @@ test_golden_traces (void)
     }
 }
 
+/* A 1 s agent hang nobody notices, then a crash of the same host: the
+ * crash gets its own failover record, timed from the crash (fault at
+ * 2000 s, HA VM back 91.5 s later), not from the hang. */
+static const char unnoticed_then_crash[]
+    = "[scenario]\nduration = 1h\n[datacenter dc]\n"
+      "[storage sd1]\ntype = nfs\ncapacity = 2T\n[cluster c]\n"
+      "[hosts h]\ncount = 3\ncores = 16\nmemory = 64G\n"
+      "fence_agent = ipmilan\n"
+      "[vms a]\ncount = 3\nvcpus = 2\nmemory = 4G\nha = true\n"
+      "[fault hang]\nat = 100500ms\nkind = agent_hang\ntarget = h-2\n"
+      "duration = 1s\n"
+      "[fault crash]\nat = 2000s\nkind = host_crash\ntarget = h-2\n";
+
+static void
+test_unnoticed_fault_closes (void)
+{
+  HerdRunSummary s;
+  g_autofree char *trace = run_trace ("unnoticed.ini", unnoticed_then_crash,
+                                      FALSE, 0, &s);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (trace);
+  CU_ASSERT_EQUAL (s.failovers, 2);
+  CU_ASSERT_EQUAL (s.vms_recovered, 1);
+  CU_ASSERT_DOUBLE_EQUAL (s.recovery_max_s, 91.5, 1e-9);
+}
+
 static const HerdTestCase determinism_cases[] = {
   { "same seed, same bytes", test_same_seed_same_bytes },
   { "other seed, other trace", test_other_seed_other_trace },
@@ -281,6 +306,8 @@ static const HerdTestCase run_cases[] = {
   { "CPU contention is unserved demand", test_contention },
   { "lifetimes and actions", test_lifetime_and_actions },
   { "results database", test_results_database },
+  { "an unnoticed fault does not swallow the next",
+    test_unnoticed_fault_closes },
   { "golden traces", test_golden_traces },
   { NULL, NULL },
 };
