@@ -216,11 +216,16 @@ finish (HerdManager *m, HerdId vm_id, HerdMigrationOutcome outcome,
   else
     {
       herd_manager_release_pending (m, vm);
+      /* It stays on its source: Up there if the source still answers
+       * (NonOperational hosts do), else Unknown for the monitor to settle.
+       * A status reported meanwhile (Paused, say) stands. */
       HerdHostStatus s = herd_model_host (m->model, source)->status;
       gboolean source_alive = s == HERD_HOST_UP
-                              || s == HERD_HOST_PREPARING_FOR_MAINTENANCE;
-      herd_manager_vm_set_status (m, vm, source_alive ? HERD_VM_UP
-                                                      : HERD_VM_UNKNOWN);
+                              || s == HERD_HOST_PREPARING_FOR_MAINTENANCE
+                              || s == HERD_HOST_NON_OPERATIONAL;
+      if (vm->status == HERD_VM_MIGRATING_FROM)
+        herd_manager_vm_set_status (m, vm, source_alive ? HERD_VM_UP
+                                                        : HERD_VM_UNKNOWN);
       m->stats.migrations_failed++;
       herd_audit_emit (m->audit, now,
                        outcome == HERD_MIGRATION_OUTCOME_ABORTED
