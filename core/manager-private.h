@@ -33,6 +33,7 @@ typedef struct
   WatchState state;
   gboolean reachable;    /* as the driver last said */
   gboolean fenced;       /* confirmed off since it became NonResponsive */
+  HerdHostStatus before; /* its status when it stopped answering */
   HerdTime phase;        /* polls at phase + k x VdsRefreshRate */
   HerdTimerId timer;
   HerdTimerId lease_timer; /* VM-lease watch while NonResponsive */
@@ -140,6 +141,11 @@ void herd_monitor_on_unreachable (HerdManager *m, HerdId host);
 /* A host activated from maintenance: if it does not answer, detection
  * starts. */
 void herd_monitor_host_activated (HerdManager *m, HerdId host);
+/* The status a host that answers again returns to: the one it had when
+ * it stopped answering if that was PreparingForMaintenance or
+ * NonOperational (a blip does not cancel a maintenance request or cure a
+ * cause), else Up. */
+HerdHostStatus herd_monitor_status_back (HerdManager *m, HerdId host);
 /* Whether the host answers its polls (no failure being handled). */
 gboolean herd_monitor_host_ok (HerdManager *m, HerdId host);
 /* TRUE when the monitor handled the host coming back. */

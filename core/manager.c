@@ -9,6 +9,7 @@
 G_DEFINE_QUARK (herd-manager-error-quark, herd_manager_error)
 
 static void on_host_reachable (gpointer core, HerdId host);
+static void maintenance_pass (HerdManager *m, HerdId host_id);
 static void on_host_unreachable (gpointer core, HerdId host);
 static void on_host_stats (gpointer core, HerdId host,
                            const HerdHostStats *stats);
@@ -257,9 +258,12 @@ on_host_reachable (gpointer core, HerdId host_id)
   if (herd_driver_host_poll_stats (m->driver, host_id, &stats, NULL))
     on_host_stats (m, host_id, &stats);
   herd_monitor_host_connected (m, host_id);
-  herd_manager_host_set_status (m, host, HERD_HOST_UP);
+  HerdHostStatus back = herd_monitor_status_back (m, host_id);
+  herd_manager_host_set_status (m, host, back);
   herd_balancer_host_up (m, host_id);
   herd_spm_host_up (m, host_id);
+  if (back == HERD_HOST_PREPARING_FOR_MAINTENANCE)
+    maintenance_pass (m, host_id); /* the evacuation goes on */
 }
 
 /* A host stopped answering: the host monitor's work (monitor.c). */
@@ -656,12 +660,18 @@ static guint
 evacuate (HerdManager *m, HerdId host_id)
 {
   g_autoptr (GArray) vms = herd_manager_host_vms_by_cpu (m, host_id);
-  guint failed = 0;
   for (guint i = 0; i < vms->len; i++)
-    if (!herd_manager_vm_migrate (m, g_array_index (vms, HerdId, i),
-                                  HERD_ID_NONE,
-                                  HERD_MIGRATION_REASON_MAINTENANCE, NULL))
-      failed++;
+    herd_manager_vm_migrate (m, g_array_index (vms, HerdId, i), HERD_ID_NONE,
+                             HERD_MIGRATION_REASON_MAINTENANCE, NULL);
+  /* What is still there without a migration: refused moves, and VMs that
+   * could not be asked to move (booting, paused, not migratable). */
+  guint failed = 0;
+  for (guint i = 0; i < m->model->vms->len; i++)
+    {
+      const HerdVm *vm = herd_model_vm (m->model, i);
+      failed += vm->host == host_id && vm->status != HERD_VM_DOWN
+                && m->migrations[i] == NULL;
+    }
   return failed;
 }
 

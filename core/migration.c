@@ -247,6 +247,12 @@ finish (HerdManager *m, HerdId vm_id, HerdMigrationOutcome outcome,
         herd_manager_maintenance_failed (m, source, vm->name);
       herd_manager_maintenance_check (m, source);
     }
+  /* A VM that arrived on a host gone into maintenance meanwhile moves on
+   * at the next maintenance pass. */
+  if (outcome == HERD_MIGRATION_OUTCOME_DONE
+      && herd_model_host (m->model, dest)->status
+             == HERD_HOST_PREPARING_FOR_MAINTENANCE)
+    herd_manager_maintenance_failed (m, dest, vm->name);
 }
 
 static gboolean abort_migration (HerdManager *m, HerdId vm_id,

@@ -113,6 +113,17 @@ herd_monitor_host_activated (HerdManager *m, HerdId host)
     herd_monitor_on_unreachable (m, host);
 }
 
+HerdHostStatus
+herd_monitor_status_back (HerdManager *m, HerdId host)
+{
+  HerdHostStatus s = m->watch[host].before;
+  m->watch[host].before = HERD_HOST_UP;
+  return s == HERD_HOST_PREPARING_FOR_MAINTENANCE
+                 || s == HERD_HOST_NON_OPERATIONAL
+             ? s
+             : HERD_HOST_UP;
+}
+
 gboolean
 herd_monitor_host_ok (HerdManager *m, HerdId host)
 {
@@ -148,6 +159,7 @@ poll_fails (gpointer ctx, guint64 arg)
     }
   HerdTime grace = grace_of (m, h);
   w->state = WATCH_CONNECTING;
+  w->before = h->status;
   herd_audit_emit (m->audit, herd_manager_now (m),
                    HERD_AUDIT_VDS_HOST_NOT_RESPONDING_CONNECTING, h->name,
                    "grace_ms=%" G_GINT64_FORMAT, grace / HERD_MSEC (1));
@@ -573,6 +585,8 @@ herd_monitor_on_reachable (HerdManager *m, HerdId host)
     }
   cancel (m, &w->timer);
   cancel (m, &w->lease_timer);
+  if (w->fenced || w->state == WATCH_REBOOTING)
+    w->before = HERD_HOST_UP; /* a restarted host starts afresh */
   w->state = WATCH_OK;
   w->fenced = FALSE;
   w->phase = herd_manager_now (m);
@@ -615,7 +629,7 @@ herd_monitor_restart (HerdManager *m)
           w->state = WATCH_OK;
           if (h->status == HERD_HOST_CONNECTING
               || h->status == HERD_HOST_NON_RESPONSIVE)
-            h->status = HERD_HOST_UP;
+            h->status = herd_monitor_status_back (m, i);
           if (!w->reachable)
             herd_monitor_on_unreachable (m, i);
         }
