@@ -198,10 +198,11 @@ print_table (const HerdScenario *sc, const HerdRunSummary *s)
   if (s->volume_extensions + s->enospc_pauses > 0)
     printf ("  %-22s %" G_GUINT64_FORMAT " extensions (mean %.1f s, max "
             "%.1f s), %" G_GUINT64_FORMAT " ENOSPC pauses, %.1f VM-minutes "
-            "paused, least free %.1f GiB\n",
+            "paused, least free %.1f GiB (%.0f s low, %.0f s critical)\n",
             "thin storage", s->volume_extensions, s->extension_mean_s,
             s->extension_max_s, s->enospc_pauses, s->enospc_paused_minutes,
-            s->storage_min_free_gib);
+            s->storage_min_free_gib, s->storage_low_seconds,
+            s->storage_critical_seconds);
   if (s->spm_elections > 0)
     printf ("  %-22s %" G_GUINT64_FORMAT " elections, %.0f s without an "
             "SPM\n",
@@ -288,6 +289,8 @@ print_json (const HerdScenario *sc, const HerdRunSummary *s,
   INT ("enospc_pauses", s->enospc_pauses);
   DBL ("enospc_paused_vm_minutes", s->enospc_paused_minutes);
   DBL ("storage_min_free_gib", s->storage_min_free_gib);
+  DBL ("storage_low_seconds", s->storage_low_seconds);
+  DBL ("storage_critical_seconds", s->storage_critical_seconds);
   if (s->run_id >= 0)
     {
       INT ("run_id", s->run_id);

@@ -76,6 +76,8 @@ typedef enum
   HERD_AUDIT_VM_PAUSED_ENOSPC,      /* paused: no space left */
   HERD_AUDIT_VM_RECOVERED_FROM_PAUSE_ERROR,
   HERD_AUDIT_USER_INITIATED_RUN_VM_FAILED, /* a host failed to run it */
+  HERD_AUDIT_IRS_DISK_SPACE_LOW,           /* a domain under its warning */
+  HERD_AUDIT_IRS_DISK_SPACE_LOW_ERROR,     /* ... under its critical level */
   HERD_AUDIT_LAST
 } HerdAuditType;
 

@@ -77,6 +77,7 @@ struct _HerdManager
   /* storage.c, per storage domain id */
   HerdTime *domain_trouble_since; /* NEVER: no host reports trouble */
   HerdTimerId *domain_timer;
+  guint8 *domain_space;        /* 0 enough free space, 1 low, 2 critical */
   /* ha.c, per VM id */
   HerdTime *ha_next;           /* next restart attempt, NEVER: not queued */
   HerdTime *ha_since;          /* queued since */
@@ -178,6 +179,9 @@ void herd_storage_clear (HerdManager *m);
 void herd_storage_on_report (HerdManager *m, HerdHost *host, guint64 trouble);
 /* Autorecovery: Inactive domains no host fails are active again. */
 void herd_storage_recover (HerdManager *m);
+/* The SPM's domain statistics for dc: free space against each data
+ * domain's warning and critical levels (behaviour.md §9). */
+void herd_storage_check_space (HerdManager *m, HerdId dc);
 
 /* ha.c */
 void herd_ha_init (HerdManager *m);

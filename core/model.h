@@ -268,6 +268,10 @@ typedef struct
   gboolean master;
   gint64 capacity_mib;
   gint64 used_mib;
+  /* Free space below which the domain is low (IRS_DISK_SPACE_LOW) and
+   * critical (IRS_DISK_SPACE_LOW_ERROR), fractions of its capacity. */
+  double warning_free;
+  double critical_free;
 } HerdStorageDomain;
 
 typedef struct

@@ -254,7 +254,11 @@ spm_check (gpointer ctx, guint64 arg)
 {
   HerdManager *m = ctx;
   for (guint d = 0; d < m->model->datacenters->len; d++)
-    check_dc (m, herd_model_datacenter (m->model, d));
+    {
+      check_dc (m, herd_model_datacenter (m->model, d));
+      if (herd_model_datacenter (m->model, d)->spm_host != HERD_ID_NONE)
+        herd_storage_check_space (m, d);
+    }
   herd_driver_timer_add (m->driver,
                          herd_manager_now (m)
                              + m->model->params.spm_status_interval,

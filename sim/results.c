@@ -75,7 +75,8 @@ static const char *const statements[STMT_LAST] = {
                  " VALUES (?1, ?2, ?3, ?4, ?5)",
   [STMT_STORAGE_TOTALS]
   = "INSERT INTO storage_totals (run_id, domain, capacity_mib, used_mib,"
-    " min_free_mib) VALUES (?1, ?2, ?3, ?4, ?5)",
+    " min_free_mib, low_seconds, critical_seconds)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 };
 
 static const char schema[]
@@ -157,7 +158,8 @@ static const char schema[]
       "CREATE TABLE IF NOT EXISTS storage_totals ("
       " run_id INTEGER NOT NULL REFERENCES runs(run_id),"
       " domain TEXT NOT NULL, capacity_mib INTEGER NOT NULL,"
-      " used_mib INTEGER NOT NULL, min_free_mib INTEGER NOT NULL);"
+      " used_mib INTEGER NOT NULL, min_free_mib INTEGER NOT NULL,"
+      " low_seconds REAL NOT NULL, critical_seconds REAL NOT NULL);"
       "CREATE TABLE IF NOT EXISTS failover_vms ("
       " run_id INTEGER NOT NULL REFERENCES runs(run_id),"
       " host TEXT NOT NULL, vm TEXT NOT NULL, down_ns INTEGER NOT NULL,"
@@ -573,6 +575,8 @@ herd_results_add_storage_totals (HerdResults *r, const char *domain,
   sqlite3_bind_int64 (s, 3, space->capacity_mib);
   sqlite3_bind_int64 (s, 4, space->used_mib);
   sqlite3_bind_int64 (s, 5, space->min_free_mib);
+  sqlite3_bind_double (s, 6, herd_time_to_seconds (space->low_ns));
+  sqlite3_bind_double (s, 7, herd_time_to_seconds (space->critical_ns));
   step (r, s);
 }
 

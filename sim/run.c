@@ -387,8 +387,14 @@ summarise_thin (Run *run, HerdRunSummary *sum)
   for (HerdId d = 0; d < run->model->domains->len; d++)
     if (herd_model_domain (run->model, d)->role == HERD_DOMAIN_DATA)
       {
-        gint64 free_mib = herd_world_domain_space (run->world, d).min_free_mib;
-        min_free = min_free < 0 ? free_mib : MIN (min_free, free_mib);
+        HerdThinDomain space = herd_world_domain_space (run->world, d);
+        min_free = min_free < 0 ? space.min_free_mib
+                                : MIN (min_free, space.min_free_mib);
+        sum->storage_low_seconds = MAX (sum->storage_low_seconds,
+                                        herd_time_to_seconds (space.low_ns));
+        sum->storage_critical_seconds
+            = MAX (sum->storage_critical_seconds,
+                   herd_time_to_seconds (space.critical_ns));
       }
   sum->storage_min_free_gib = MAX (min_free, 0) / 1024.0;
 }
@@ -571,6 +577,8 @@ write_summary (HerdResults *r, const HerdRunSummary *sum, HerdAudit *audit)
     { "enospc_pauses", (double) sum->enospc_pauses },
     { "enospc_paused_vm_minutes", sum->enospc_paused_minutes },
     { "storage_min_free_gib", sum->storage_min_free_gib },
+    { "storage_low_seconds", sum->storage_low_seconds },
+    { "storage_critical_seconds", sum->storage_critical_seconds },
   };
   for (guint i = 0; i < G_N_ELEMENTS (more); i++)
     herd_results_add_summary (r, more[i].key, more[i].value);

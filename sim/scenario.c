@@ -82,7 +82,8 @@ static const char *const herd_sl_hosts_keys[] = {
 static const char *const herd_sl_hosts_required[] = { "cores", "memory",
                                                       NULL };
 static const char *const herd_sl_storage_keys[] = {
-  "datacenter", "type", "role", "capacity", "master", NULL
+  "datacenter", "type", "role", "capacity", "master", "warning_low_space",
+  "critical_space", NULL
 };
 static const char *const herd_sl_storage_required[] = { "type", "capacity",
                                                         NULL };
@@ -254,6 +255,7 @@ typedef struct
   HerdStorageType storage_type;
   HerdDomainRole role;
   gint64 capacity_mib;
+  double warning_free, critical_free; /* [storage]: fractions */
   gboolean master;
   /* [network] */
   gboolean required, vm_network;
@@ -1365,6 +1367,8 @@ herd_sl_parse_storage (HerdSlLoader *l, HerdSlGroup *g)
                                           HERD_DOMAIN_DATA, &v);
   g->role = (HerdDomainRole) v;
   herd_sl_read_size (l, g, "capacity", 0, TRUE, &g->capacity_mib);
+  herd_sl_read_fraction (l, g, "warning_low_space", 0.10, &g->warning_free);
+  herd_sl_read_fraction (l, g, "critical_space", 0.05, &g->critical_free);
   if (herd_sl_read_boolean (l, g, "master", FALSE, &g->master) && role_ok
       && g->master && g->role != HERD_DOMAIN_DATA)
     {
@@ -2961,6 +2965,8 @@ herd_sl_build (HerdSlLoader *l)
       sd->type = g->storage_type;
       sd->role = g->role;
       sd->capacity_mib = g->capacity_mib;
+      sd->warning_free = g->warning_free;
+      sd->critical_free = g->critical_free;
       sd->master = masters[g->ref] == sd->id;
     }
   for (guint d = 0; d < dcs->len; d++)

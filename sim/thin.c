@@ -46,6 +46,10 @@ struct _HerdThin
   gint64 *capacity_mib;        /* per domain */
   gint64 *used_mib;            /* per domain: what its volumes take */
   gint64 *min_free_mib;        /* per domain: the least free seen */
+  HerdTime *low_since;         /* per domain: below its warning level
+                                  since, or NEVER */
+  HerdTime *critical_since;    /* ... below its critical level */
+  HerdTime *low_ns, *critical_ns; /* per domain: closed intervals so far */
   GArray *extensions;          /* HerdThinExtension, in completion order */
   GArray *pauses;              /* HerdThinPause, in start order */
   guint32 *full_disks;         /* per VM: its disks at the end of their LV */
@@ -65,12 +69,35 @@ disk_dc (HerdWorld *w, HerdId id)
       ->datacenter;
 }
 
+/* Opens or closes an interval below a level as free space crosses it. */
 static void
-note_used (HerdThin *t, HerdId domain)
+cross (HerdTime now, gboolean below, HerdTime *since, HerdTime *total)
 {
+  if (below && *since == HERD_TIME_NEVER)
+    *since = now;
+  else if (!below && *since != HERD_TIME_NEVER)
+    {
+      *total += now - *since;
+      *since = HERD_TIME_NEVER;
+    }
+}
+
+/* The domain's used space or capacity changed. */
+static void
+note_used (HerdWorld *w, HerdId domain)
+{
+  HerdThin *t = w->thin;
+  const HerdStorageDomain *sd = herd_model_domain (w->scenario->model,
+                                                   domain);
   gint64 free_mib = t->capacity_mib[domain] - t->used_mib[domain];
+  double capacity = (double) t->capacity_mib[domain];
   if (free_mib < t->min_free_mib[domain])
     t->min_free_mib[domain] = free_mib;
+  HerdTime now = w->engine->now;
+  cross (now, free_mib < sd->warning_free * capacity, &t->low_since[domain],
+         &t->low_ns[domain]);
+  cross (now, free_mib < sd->critical_free * capacity,
+         &t->critical_since[domain], &t->critical_ns[domain]);
 }
 
 /* Brings a disk's written data up to now; file-domain thin disks take
@@ -92,7 +119,7 @@ integrate (HerdWorld *w, HerdId id)
   gint64 grown = (gint64) ceil (d->written_mib) - (gint64) ceil (before);
   d->lv_mib += grown;
   t->used_mib[def->domain] += grown;
-  note_used (t, def->domain);
+  note_used (w, def->domain);
 }
 
 /* The first time at or after now that the disk holds target MiB. */
@@ -237,7 +264,7 @@ spm_reads (gpointer ctx, guint64 arg)
   if (d->waiting_space)
     return;
   t->used_mib[def->domain] += need;
-  note_used (t, def->domain);
+  note_used (w, def->domain);
   HerdThinExtension e = { (HerdId) arg, d->requested, w->engine->now,
                           HERD_TIME_NEVER,
                           d->lv_mib + need };
@@ -306,6 +333,7 @@ void
 herd_world_add_lun (HerdWorld *w, HerdId domain, gint64 mib)
 {
   w->thin->capacity_mib[domain] += mib;
+  note_used (w, domain);
   retry_waiting (w, HERD_ID_NONE, domain);
 }
 
@@ -354,6 +382,10 @@ herd_thin_init (HerdWorld *w)
   t->capacity_mib = g_new0 (gint64, MAX (n_domains, 1));
   t->used_mib = g_new0 (gint64, MAX (n_domains, 1));
   t->min_free_mib = g_new0 (gint64, MAX (n_domains, 1));
+  t->low_since = g_new (HerdTime, MAX (n_domains, 1));
+  t->critical_since = g_new (HerdTime, MAX (n_domains, 1));
+  t->low_ns = g_new0 (HerdTime, MAX (n_domains, 1));
+  t->critical_ns = g_new0 (HerdTime, MAX (n_domains, 1));
   t->full_disks = g_new0 (guint32, MAX (model->vms->len, 1));
   t->open_pause = g_new0 (guint32, MAX (model->vms->len, 1));
   t->extensions = g_array_new (FALSE, FALSE, sizeof (HerdThinExtension));
@@ -378,9 +410,13 @@ herd_thin_init (HerdWorld *w)
         d->lv_mib = MIN (model->params.thin_initial_mib, d->max_lv_mib);
       t->used_mib[def->domain] += d->lv_mib;
     }
-  for (guint i = 0; i < n_domains; i++)
-    t->min_free_mib[i] = t->capacity_mib[i] - t->used_mib[i];
   w->thin = t;
+  for (guint i = 0; i < n_domains; i++)
+    {
+      t->min_free_mib[i] = G_MAXINT64;
+      t->low_since[i] = t->critical_since[i] = HERD_TIME_NEVER;
+      note_used (w, i);
+    }
 }
 
 void
@@ -393,6 +429,10 @@ herd_thin_free (HerdWorld *w)
   g_free (t->capacity_mib);
   g_free (t->used_mib);
   g_free (t->min_free_mib);
+  g_free (t->low_since);
+  g_free (t->critical_since);
+  g_free (t->low_ns);
+  g_free (t->critical_ns);
   g_free (t->full_disks);
   g_free (t->open_pause);
   g_array_unref (t->extensions);
@@ -420,8 +460,14 @@ herd_world_domain_space (HerdWorld *w, HerdId domain)
   for (guint i = 0; i < disks->len; i++)
     if (disk_def (w, i)->domain == domain && disk_def (w, i)->thin)
       integrate (w, i);
+  HerdTime now = w->engine->now;
   HerdThinDomain s = { t->capacity_mib[domain], t->used_mib[domain],
-                       t->min_free_mib[domain] };
+                       t->min_free_mib[domain], t->low_ns[domain],
+                       t->critical_ns[domain] };
+  if (t->low_since[domain] != HERD_TIME_NEVER)
+    s.low_ns += now - t->low_since[domain];
+  if (t->critical_since[domain] != HERD_TIME_NEVER)
+    s.critical_ns += now - t->critical_since[domain];
   return s;
 }
 

@@ -206,6 +206,8 @@ typedef struct
   gint64 capacity_mib;
   gint64 used_mib;     /* LVs, preallocated volumes, thin file data */
   gint64 min_free_mib; /* the least free space seen */
+  HerdTime low_ns;     /* time spent below its warning level */
+  HerdTime critical_ns; /* ... and below its critical level */
 } HerdThinDomain;
 
 /* A LUN of mib added to a block domain: requests that waited for room

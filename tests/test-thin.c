@@ -206,6 +206,17 @@ test_domain_full (void)
       event_time (&o, "VM_RECOVERED_FROM_PAUSE_ERROR", "db-1", 0),
       tick (tick (400) + 1), 1e-3);
   CU_ASSERT_DOUBLE_EQUAL (o.summary.storage_min_free_gib, 0, 1e-9);
+  /* The last chunk (LV 3072 -> 4096 MiB, asked at 2560 MiB written) is
+   * taken from the domain when the SPM reads the request: from then to
+   * the LUN the domain is under both its levels (10% and 5% free); the
+   * SPM's next statistics (every 10 s) report it critical. */
+  double full = tick (up + 2560.0 / 20);
+  CU_ASSERT_DOUBLE_EQUAL (o.summary.storage_low_seconds, 400 - full, 1e-6);
+  CU_ASSERT_DOUBLE_EQUAL (o.summary.storage_critical_seconds, 400 - full,
+                          1e-6);
+  double said = event_time (&o, "IRS_DISK_SPACE_LOW_ERROR", "sd1", 0);
+  CU_ASSERT (said >= full && said <= full + 10);
+  CU_ASSERT_EQUAL (count_events (&o, "IRS_DISK_SPACE_LOW"), 0);
   g_free (o.trace);
 }
 

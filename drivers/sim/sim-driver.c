@@ -321,6 +321,21 @@ static const HerdFenceOps sim_fencing = {
   .fence = sim_fence,
 };
 
+/* A domain's size and free space, as the SPM reports them. */
+static gboolean
+sim_domain_stats (HerdDriver *drv, HerdId domain, gint64 *capacity_mib,
+                  gint64 *free_mib, GError **error)
+{
+  HerdThinDomain space = herd_world_domain_space (world_of (drv), domain);
+  *capacity_mib = space.capacity_mib;
+  *free_mib = space.capacity_mib - space.used_mib;
+  return TRUE;
+}
+
+static const HerdStorageOps sim_storage = {
+  .domain_stats = sim_domain_stats,
+};
+
 static const HerdDriverClass sim_driver_class = {
   .name = "sim",
   .description = "the deterministic simulated cluster",
@@ -329,6 +344,7 @@ static const HerdDriverClass sim_driver_class = {
   .migration = &sim_migration,
   .leases = &sim_leases,
   .fencing = &sim_fencing,
+  .storage = &sim_storage,
 };
 
 /* World reports -> driver events. */
