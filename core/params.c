@@ -118,6 +118,12 @@ static const HerdParamInfo params_table[] = {
     { "1s", "1s" }, 0, 0,
     "time the SPM takes to extend an LV (lvextend) and the host to "
     "refresh it" },
+  { "MaxVolumesPerBlockDomain", HERD_PARAM_INTEGER, P (max_block_volumes),
+    { "1300", "1300" }, 1, G_MAXINT32,
+    "logical volumes a block storage domain holds (one per disk)" },
+  { "MaxLunsPerBlockDomain", HERD_PARAM_INTEGER, P (max_block_luns),
+    { "300", "300" }, 1, G_MAXINT32,
+    "LUNs a block storage domain is made of (its first, and add_lun's)" },
   { NULL }
 };
 

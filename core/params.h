@@ -90,6 +90,8 @@ typedef struct
   HerdTime mailbox_read_interval;      /* SpmMailboxReadInterval */
   HerdTime mailbox_poll_interval;      /* HostMailboxPollInterval */
   HerdTime lv_extend_time;             /* LvExtendTime */
+  gint64 max_block_volumes;            /* MaxVolumesPerBlockDomain */
+  gint64 max_block_luns;               /* MaxLunsPerBlockDomain */
 } HerdParams;
 
 /* Per-cluster scheduling policy parameters. */

@@ -2464,6 +2464,60 @@ herd_sl_check_at (HerdSlLoader *l, HerdSlGroup *g, HerdTime duration,
   herd_sl_fail_expected (l, g, "at", expected, value);
 }
 
+/* A block domain holds at most MaxVolumesPerBlockDomain volumes (one per
+ * disk) and is made of at most MaxLunsPerBlockDomain LUNs (its first and
+ * one per add_lun): the group that goes over the limit is the error, in
+ * file order. */
+static void
+herd_sl_check_block_limits (HerdSlLoader *l)
+{
+  const HerdParams *p = &l->scenario->model->params;
+  GPtrArray *storage = l->by_kind[HERD_SL_STORAGE];
+  if (!l->params_ok || storage->len == 0)
+    return;
+  g_autofree gint64 *volumes = g_new0 (gint64, storage->len);
+  g_autofree gint64 *luns = g_new0 (gint64, storage->len);
+  for (guint i = 0; i < l->groups->len; i++)
+    {
+      HerdSlGroup *g = g_ptr_array_index (l->groups, i);
+      if (!g->ok)
+        continue;
+      if (g->kind == HERD_SL_VMS)
+        for (guint k = 0; k < g->disks->len; k++)
+          {
+            HerdId d = g_array_index (g->disks, HerdSlDisk, k).domain_id;
+            if (d == HERD_ID_NONE)
+              continue;
+            HerdSlGroup *sd = g_ptr_array_index (storage, d);
+            volumes[d] += g->count;
+            if (!herd_storage_type_is_block (sd->storage_type)
+                || volumes[d] - g->count > p->max_block_volumes
+                || volumes[d] <= p->max_block_volumes)
+              continue;
+            herd_sl_fail_key (
+                l, g, "disk",
+                "storage %s would hold %" G_GINT64_FORMAT " volumes (this "
+                "group adds %" G_GINT64_FORMAT "); a block domain holds at "
+                "most %" G_GINT64_FORMAT " (MaxVolumesPerBlockDomain, one "
+                "logical volume per disk)",
+                sd->name, volumes[d], g->count, p->max_block_volumes);
+          }
+      else if (g->kind == HERD_SL_ACTION && g->action == HERD_ACTION_ADD_LUN)
+        {
+          g_autofree char *label = g_strdup_printf ("storage %s", g->target);
+          HerdSlGroup *sd = g_hash_table_lookup (l->by_label, label);
+          if (sd == NULL || ++luns[sd->index] + 1 <= p->max_block_luns)
+            continue;
+          herd_sl_fail_key (l, g, "target",
+                            "storage %s would be made of %" G_GINT64_FORMAT
+                            " LUNs; a block domain has at most "
+                            "%" G_GINT64_FORMAT " (MaxLunsPerBlockDomain)",
+                            sd->name, luns[sd->index] + 1,
+                            p->max_block_luns);
+        }
+    }
+}
+
 /* An add_lun's target is a block storage domain (iscsi or fcp): file
  * domains grow on their server, not by LUNs. */
 static void
@@ -2719,6 +2773,7 @@ herd_sl_check_references (HerdSlLoader *l)
       else if (g->kind == HERD_SL_ACTION)
         herd_sl_check_action (l, g, duration, duration_text);
     }
+  herd_sl_check_block_limits (l);
   /* Faults after every group's own checks, so that a nic_down sees its
    * hosts' networks checked whatever the order of the file. */
   for (guint i = 0; i < l->groups->len; i++)
