@@ -23,6 +23,7 @@ enum
   STMT_EXTENSION,
   STMT_PAUSE,
   STMT_STORAGE_TOTALS,
+  STMT_STORAGE_SAMPLE,
   STMT_LAST
 };
 
@@ -73,6 +74,9 @@ static const char *const statements[STMT_LAST] = {
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
   [STMT_PAUSE] = "INSERT INTO pauses (run_id, vm, reason, start_ns, end_ns)"
                  " VALUES (?1, ?2, ?3, ?4, ?5)",
+  [STMT_STORAGE_SAMPLE]
+  = "INSERT INTO storage_samples (run_id, time_ns, domain, capacity_mib,"
+    " used_mib) VALUES (?1, ?2, ?3, ?4, ?5)",
   [STMT_STORAGE_TOTALS]
   = "INSERT INTO storage_totals (run_id, domain, capacity_mib, used_mib,"
     " min_free_mib, low_seconds, critical_seconds)"
@@ -155,6 +159,10 @@ static const char schema[]
       " run_id INTEGER NOT NULL REFERENCES runs(run_id),"
       " vm TEXT NOT NULL, reason TEXT NOT NULL, start_ns INTEGER NOT NULL,"
       " end_ns INTEGER);"
+      "CREATE TABLE IF NOT EXISTS storage_samples ("
+      " run_id INTEGER NOT NULL REFERENCES runs(run_id),"
+      " time_ns INTEGER NOT NULL, domain TEXT NOT NULL,"
+      " capacity_mib INTEGER NOT NULL, used_mib INTEGER NOT NULL);"
       "CREATE TABLE IF NOT EXISTS storage_totals ("
       " run_id INTEGER NOT NULL REFERENCES runs(run_id),"
       " domain TEXT NOT NULL, capacity_mib INTEGER NOT NULL,"
@@ -562,6 +570,20 @@ herd_results_add_pause (HerdResults *r, const HerdThinPause *p,
                      SQLITE_STATIC);
   sqlite3_bind_int64 (s, 4, p->start);
   bind_time (s, 5, p->end);
+  step (r, s);
+}
+
+void
+herd_results_add_storage_sample (HerdResults *r, HerdTime time,
+                                 const char *domain,
+                                 const HerdThinDomain *space)
+{
+  sqlite3_stmt *s = r->stmt[STMT_STORAGE_SAMPLE];
+  sqlite3_bind_int64 (s, 1, r->run_id);
+  sqlite3_bind_int64 (s, 2, time);
+  sqlite3_bind_text (s, 3, domain, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (s, 4, space->capacity_mib);
+  sqlite3_bind_int64 (s, 5, space->used_mib);
   step (r, s);
 }
 

@@ -90,6 +90,9 @@ void herd_results_add_extension (HerdResults *results,
                                  const char *vm, const char *domain);
 void herd_results_add_pause (HerdResults *results, const HerdThinPause *pause,
                              const char *vm);
+void herd_results_add_storage_sample (HerdResults *results, HerdTime time,
+                                      const char *domain,
+                                      const HerdThinDomain *space);
 void herd_results_add_storage_totals (HerdResults *results,
                                       const char *domain,
                                       const HerdThinDomain *space);

@@ -339,6 +339,13 @@ take_samples (gpointer ctx, guint64 arg)
           100.0 * (double) h->demand_mc / cap, h->mem_used_mib,
           h->vm_count);
     }
+  for (HerdId d = 0; d < run->model->domains->len; d++)
+    {
+      HerdThinDomain space = herd_world_domain_space (run->world, d);
+      herd_results_add_storage_sample (run->results, now,
+                                       herd_model_domain (run->model, d)->name,
+                                       &space);
+    }
   if (run->samples == HERD_SAMPLES_ALL)
     for (HerdId id = 0; id < run->model->vms->len; id++)
       {

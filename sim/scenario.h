@@ -59,6 +59,7 @@ typedef struct
   gint64 dirty_rate;        /* bytes/s */
   gint64 working_set_mib;
   gint64 write_rate;        /* bytes/s */
+  double new_writes;        /* share of them to blocks not written before */
   HerdTime boot_time;       /* start request to Up */
   HerdDistribution arrival; /* when each VM is started */
   gboolean has_lifetime;

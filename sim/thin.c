@@ -2,8 +2,9 @@
  * VM disk fills its storage domain, and how thin volumes on block domains
  * grow through the SPM.
  *
- * A disk's guest data grows at its VM group's write_rate while the VM is
- * Up, up to the disk's virtual size.  A preallocated disk holds its whole
+ * A disk's guest data grows while the VM is Up by the share of its VM
+ * group's write_rate that goes to blocks not written before (new_writes),
+ * up to the disk's virtual size.  A preallocated disk holds its whole
  * virtual size from the start; a thin disk on a file domain holds what the
  * guest wrote.  A thin disk on a block domain is an LV that starts at
  * ThinVolumeInitialSize: when less than VolumeExtendWatermark of it is
@@ -44,7 +45,13 @@ struct _HerdThin
 {
   ThinDisk *disks;             /* index = disk id */
   gint64 *capacity_mib;        /* per domain */
-  gint64 *used_mib;            /* per domain: what its volumes take */
+  gint64 *used_mib;            /* per domain: what its LVs and
+                                  preallocated volumes take */
+  /* Per domain, its thin disks on a file domain together: their data as
+   * of file_since, growing at file_rate (MiB/s) since. */
+  double *file_mib;
+  double *file_rate;
+  HerdTime *file_since;
   gint64 *min_free_mib;        /* per domain: the least free seen */
   HerdTime *low_since;         /* per domain: below its warning level
                                   since, or NEVER */
@@ -82,6 +89,13 @@ cross (HerdTime now, gboolean below, HerdTime *since, HerdTime *total)
     }
 }
 
+/* What the domain's volumes take now (thin file data as of file_since). */
+static gint64
+used_of (const HerdThin *t, HerdId domain)
+{
+  return t->used_mib[domain] + (gint64) ceil (t->file_mib[domain]);
+}
+
 /* The domain's used space or capacity changed. */
 static void
 note_used (HerdWorld *w, HerdId domain)
@@ -89,7 +103,7 @@ note_used (HerdWorld *w, HerdId domain)
   HerdThin *t = w->thin;
   const HerdStorageDomain *sd = herd_model_domain (w->scenario->model,
                                                    domain);
-  gint64 free_mib = t->capacity_mib[domain] - t->used_mib[domain];
+  gint64 free_mib = t->capacity_mib[domain] - used_of (t, domain);
   double capacity = (double) t->capacity_mib[domain];
   if (free_mib < t->min_free_mib[domain])
     t->min_free_mib[domain] = free_mib;
@@ -100,26 +114,43 @@ note_used (HerdWorld *w, HerdId domain)
          &t->critical_since[domain], &t->critical_ns[domain]);
 }
 
-/* Brings a disk's written data up to now; file-domain thin disks take
- * their growth from the domain as they go. */
+/* Brings a disk's written data up to now. */
 static void
 integrate (HerdWorld *w, HerdId id)
 {
-  HerdThin *t = w->thin;
-  ThinDisk *d = &t->disks[id];
+  ThinDisk *d = &w->thin->disks[id];
   const HerdDisk *def = disk_def (w, id);
   HerdTime now = w->engine->now;
-  double before = d->written_mib;
   d->written_mib = MIN ((double) def->virtual_mib,
                         d->written_mib
                             + d->rate_mib * (double) (now - d->since) / 1e9);
   d->since = now;
-  if (!def->thin || d->block_thin)
-    return;
-  gint64 grown = (gint64) ceil (d->written_mib) - (gint64) ceil (before);
-  d->lv_mib += grown;
-  t->used_mib[def->domain] += grown;
-  note_used (w, def->domain);
+}
+
+/* Brings the domain's thin file data up to now: O(1), whatever the
+ * number of disks (each disk's own growth stops with an event when it
+ * reaches its virtual size). */
+static void
+sync_files (HerdWorld *w, HerdId domain)
+{
+  HerdThin *t = w->thin;
+  HerdTime now = w->engine->now;
+  t->file_mib[domain]
+      += t->file_rate[domain] * (double) (now - t->file_since[domain]) / 1e9;
+  t->file_since[domain] = now;
+  note_used (w, domain);
+}
+
+/* A thin file disk grows at rate from now (0: it stops). */
+static void
+set_file_rate (HerdWorld *w, HerdId id, double rate)
+{
+  HerdThin *t = w->thin;
+  ThinDisk *d = &t->disks[id];
+  HerdId domain = disk_def (w, id)->domain;
+  sync_files (w, domain);
+  t->file_rate[domain] = MAX (t->file_rate[domain] - d->rate_mib + rate, 0);
+  d->rate_mib = rate;
 }
 
 /* The first time at or after now that the disk holds target MiB. */
@@ -132,6 +163,7 @@ time_to (const ThinDisk *d, double target, HerdTime now)
 
 static void watermark_reached (gpointer ctx, guint64 arg);
 static void lv_full (gpointer ctx, guint64 arg);
+static void file_disk_full (gpointer ctx, guint64 arg);
 static void spm_reads (gpointer ctx, guint64 arg);
 
 /* The next multiple of interval strictly after t. */
@@ -164,8 +196,16 @@ schedule (HerdWorld *w, HerdId id)
   if (d->event != 0)
     herd_engine_cancel (w->engine, d->event);
   d->event = 0;
-  if (!d->block_thin || d->full || d->rate_mib <= 0)
+  if (!def->thin || d->full || d->rate_mib <= 0)
     return;
+  if (!d->block_thin)
+    {
+      /* A sparse file grows until its virtual size. */
+      d->event = herd_engine_at (w->engine,
+                                 time_to (d, (double) def->virtual_mib, now),
+                                 file_disk_full, w, id);
+      return;
+    }
   gint64 watermark = w->scenario->model->params.extend_watermark_mib;
   if (d->requested == HERD_TIME_NEVER && d->lv_mib < d->max_lv_mib)
     {
@@ -183,6 +223,15 @@ schedule (HerdWorld *w, HerdId id)
     d->event = herd_engine_at (w->engine,
                                time_to (d, (double) d->lv_mib, now), lv_full,
                                w, id);
+}
+
+static void
+file_disk_full (gpointer ctx, guint64 arg)
+{
+  HerdWorld *w = ctx;
+  w->thin->disks[arg].event = 0;
+  integrate (w, (HerdId) arg);
+  set_file_rate (w, (HerdId) arg, 0);
 }
 
 static void
@@ -259,8 +308,9 @@ spm_reads (gpointer ctx, guint64 arg)
   if (d->waiting_spm)
     return;
   gint64 need = MIN (p->extend_chunk_mib, d->max_lv_mib - d->lv_mib);
-  d->waiting_space
-      = t->capacity_mib[def->domain] - t->used_mib[def->domain] < need;
+  sync_files (w, def->domain);
+  d->waiting_space = t->capacity_mib[def->domain] - used_of (t, def->domain)
+                     < need;
   if (d->waiting_space)
     return;
   t->used_mib[def->domain] += need;
@@ -343,16 +393,23 @@ herd_thin_vm_changed (HerdWorld *w, HerdId vm)
   HerdSimVm *v = herd_world_vm_at (w, vm);
   const HerdVmGroup *group = g_ptr_array_index (w->scenario->vm_groups,
                                                 v->group);
-  double rate = vm_writing (v) ? (double) group->write_rate / (1024 * 1024)
-                               : 0;
+  double rate = vm_writing (v) ? group->new_writes
+                                   * (double) group->write_rate
+                                   / (1024 * 1024)
+                             : 0;
   for (guint k = w->vm_disk_at[vm]; k < w->vm_disk_at[vm + 1]; k++)
     {
       HerdId id = w->vm_disks[k];
       ThinDisk *d = &w->thin->disks[id];
-      if (!disk_def (w, id)->thin)
+      const HerdDisk *def = disk_def (w, id);
+      if (!def->thin)
         continue;
       integrate (w, id);
-      d->rate_mib = rate;
+      if (d->block_thin)
+        d->rate_mib = rate;
+      else
+        set_file_rate (w, id,
+                       d->written_mib < (double) def->virtual_mib ? rate : 0);
       schedule (w, id);
     }
   if (v->state != HERD_VM_PAUSED)
@@ -382,6 +439,9 @@ herd_thin_init (HerdWorld *w)
   t->capacity_mib = g_new0 (gint64, MAX (n_domains, 1));
   t->used_mib = g_new0 (gint64, MAX (n_domains, 1));
   t->min_free_mib = g_new0 (gint64, MAX (n_domains, 1));
+  t->file_mib = g_new0 (double, MAX (n_domains, 1));
+  t->file_rate = g_new0 (double, MAX (n_domains, 1));
+  t->file_since = g_new0 (HerdTime, MAX (n_domains, 1));
   t->low_since = g_new (HerdTime, MAX (n_domains, 1));
   t->critical_since = g_new (HerdTime, MAX (n_domains, 1));
   t->low_ns = g_new0 (HerdTime, MAX (n_domains, 1));
@@ -429,6 +489,9 @@ herd_thin_free (HerdWorld *w)
   g_free (t->capacity_mib);
   g_free (t->used_mib);
   g_free (t->min_free_mib);
+  g_free (t->file_mib);
+  g_free (t->file_rate);
+  g_free (t->file_since);
   g_free (t->low_since);
   g_free (t->critical_since);
   g_free (t->low_ns);
@@ -456,12 +519,9 @@ HerdThinDomain
 herd_world_domain_space (HerdWorld *w, HerdId domain)
 {
   HerdThin *t = w->thin;
-  const GPtrArray *disks = w->scenario->model->disks;
-  for (guint i = 0; i < disks->len; i++)
-    if (disk_def (w, i)->domain == domain && disk_def (w, i)->thin)
-      integrate (w, i);
+  sync_files (w, domain);
   HerdTime now = w->engine->now;
-  HerdThinDomain s = { t->capacity_mib[domain], t->used_mib[domain],
+  HerdThinDomain s = { t->capacity_mib[domain], used_of (t, domain),
                        t->min_free_mib[domain], t->low_ns[domain],
                        t->critical_ns[domain] };
   if (t->low_since[domain] != HERD_TIME_NEVER)

@@ -214,6 +214,22 @@ test_results_database (void)
   CU_ASSERT_EQUAL (query_int (db, "SELECT count(*) FROM vm_samples"
                                   " WHERE run_id = 2"),
                    20 * 25);
+  /* Each storage domain with the host samples, and its totals once; the
+   * last sample is what the totals say. */
+  g_autoptr (HerdScenario) loaded = herd_scenario_load (path, NULL);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (loaded);
+  gint64 domains = (gint64) loaded->model->domains->len;
+  CU_ASSERT_EQUAL (query_int (db, "SELECT count(*) FROM storage_samples"
+                                  " WHERE run_id = 2"),
+                   domains * 25);
+  CU_ASSERT_EQUAL (query_int (db, "SELECT count(*) FROM storage_totals"
+                                  " WHERE run_id = 2"),
+                   domains);
+  CU_ASSERT_EQUAL (query_int (db, "SELECT sum(used_mib) FROM storage_samples"
+                                  " WHERE run_id = 2 AND time_ns = 7200"
+                                  "000000000"),
+                   query_int (db, "SELECT sum(used_mib) FROM storage_totals"
+                                  " WHERE run_id = 2"));
   CU_ASSERT_EQUAL (query_int (db, "SELECT value FROM summary WHERE"
                                   " run_id = 1 AND metric = 'placements'"),
                    (gint64) first.placements);
