@@ -207,7 +207,10 @@ schedule (HerdWorld *w, HerdId id)
       return;
     }
   gint64 watermark = w->scenario->model->params.extend_watermark_mib;
-  if (d->requested == HERD_TIME_NEVER && d->lv_mib < d->max_lv_mib)
+  /* No request once the LV is at its maximum, or big enough for the whole
+   * disk with the watermark to spare. */
+  if (d->requested == HERD_TIME_NEVER && d->lv_mib < d->max_lv_mib
+      && d->lv_mib - watermark < def->virtual_mib)
     {
       double at = (double) (d->lv_mib - watermark);
       if (d->written_mib >= at)
