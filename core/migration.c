@@ -253,6 +253,8 @@ finish (HerdManager *m, HerdId vm_id, HerdMigrationOutcome outcome,
       && herd_model_host (m->model, dest)->status
              == HERD_HOST_PREPARING_FOR_MAINTENANCE)
     herd_manager_maintenance_failed (m, dest, vm->name);
+  else
+    herd_manager_maintenance_check (m, dest); /* its pending is gone */
 }
 
 static gboolean abort_migration (HerdManager *m, HerdId vm_id,
@@ -287,6 +289,20 @@ try_start (HerdManager *m, HerdId vm_id)
   HerdVm *vm = herd_model_vm (m->model, vm_id);
   HerdTime now = herd_manager_now (m);
 
+  /* A migration that waited (queued, or for the destination's incoming
+   * limit) checks again that it can still go. */
+  const HerdHost *dest = herd_model_host (m->model, rec->destination);
+  if (dest->status != HERD_HOST_UP || vm->status != HERD_VM_MIGRATING_FROM)
+    {
+      g_autofree char *why
+          = dest->status != HERD_HOST_UP
+                ? g_strdup_printf ("the destination host is %s",
+                                   herd_host_status_name (dest->status))
+                : g_strdup_printf ("the VM is %s",
+                                   herd_vm_status_name (vm->status));
+      finish (m, vm_id, HERD_MIGRATION_OUTCOME_FAILED, why);
+      return;
+    }
   if (m->outgoing[rec->source] >= outgoing_limit (m, vm, rec->source))
     {
       if (m->queued[rec->source] == NULL)
