@@ -125,6 +125,12 @@ integrate (HerdWorld *w, HerdId id)
                         d->written_mib
                             + d->rate_mib * (double) (now - d->since) / 1e9);
   d->since = now;
+  /* Its end-of-LV event pauses the guest first (1 KiB of rounding). */
+  if (d->block_thin && d->written_mib > (double) d->lv_mib + 1.0 / 1024)
+    herd_world_violation (w, "VM %s wrote %.1f MiB to disk %u, past the "
+                          "end of its %" G_GINT64_FORMAT " MiB LV",
+                          herd_model_vm (w->scenario->model, def->vm)->name,
+                          d->written_mib, id, d->lv_mib);
 }
 
 /* Brings the domain's thin file data up to now: O(1), whatever the
