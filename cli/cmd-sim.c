@@ -494,20 +494,6 @@ herd_cmd_sim (int argc, char **argv)
       return HERD_EXIT_USAGE;
     }
 
-  FILE *trace = NULL;
-  if (trace_path != NULL)
-    {
-      trace = strcmp (trace_path, "-") == 0 ? stdout
-                                            : fopen (trace_path, "w");
-      if (trace == NULL)
-        {
-          herd_cli_error ("sim", "--trace: cannot write %s: %s", trace_path,
-                          g_strerror (errno));
-          return HERD_EXIT_FAILURE;
-        }
-      options.trace = trace;
-    }
-
   Explain explain = { .model = scenario->model };
   if (explain_vm != NULL)
     {
@@ -552,6 +538,22 @@ herd_cmd_sim (int argc, char **argv)
         }
       return run_seeds (argv[1], first, last, &options,
                         !quiet && isatty (STDERR_FILENO));
+    }
+
+  /* Opened once every option is known good, so that bad usage leaves no
+   * file behind. */
+  FILE *trace = NULL;
+  if (trace_path != NULL)
+    {
+      trace = strcmp (trace_path, "-") == 0 ? stdout
+                                            : fopen (trace_path, "w");
+      if (trace == NULL)
+        {
+          herd_cli_error ("sim", "--trace: cannot write %s: %s", trace_path,
+                          g_strerror (errno));
+          return HERD_EXIT_FAILURE;
+        }
+      options.trace = trace;
     }
 
   Progress progress = {

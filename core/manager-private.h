@@ -209,3 +209,7 @@ void herd_migration_on_done (gpointer core, HerdId vm,
 void herd_migration_on_failed (gpointer core, HerdId vm, const char *reason);
 /* Aborts the VM's migration, if any, recording reason. */
 void herd_migration_abort (HerdManager *m, HerdId vm, const char *reason);
+/* Aborts the VM's migration unless it has switched over (FALSE: it runs
+ * on the destination now, and the migration completes). */
+gboolean herd_migration_try_abort (HerdManager *m, HerdId vm,
+                                   const char *reason);

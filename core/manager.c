@@ -517,13 +517,18 @@ herd_manager_vm_stop (HerdManager *m, HerdId vm_id, GError **error)
                    herd_vm_status_name (vm->status));
       return FALSE;
     }
-  herd_migration_abort (m, vm_id, "the VM is being powered off");
+  /* After the switch-over of its migration the VM runs on the
+   * destination: it is stopped there and the migration completes. */
+  HerdId where = herd_migration_try_abort (m, vm_id,
+                                           "the VM is being powered off")
+                     ? vm->host
+                     : vm->migrating_to;
   herd_ha_forget (m, vm_id);
-  HerdHost *host = herd_model_host (m->model, vm->host);
+  HerdHost *host = herd_model_host (m->model, where);
   herd_audit_emit (m->audit, herd_manager_now (m), HERD_AUDIT_USER_STOP_VM,
                    vm->name, "host=%s", host->name);
   g_autoptr (GError) local = NULL;
-  if (!herd_driver_vm_stop (m->driver, vm->host, vm_id, &local))
+  if (!herd_driver_vm_stop (m->driver, where, vm_id, &local))
     {
       g_set_error (error, HERD_MANAGER_ERROR, HERD_MANAGER_ERROR_DRIVER,
                    "stopping VM %s on %s: %s", vm->name, host->name,

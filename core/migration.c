@@ -204,7 +204,9 @@ finish (HerdManager *m, HerdId vm_id, HerdMigrationOutcome outcome,
       herd_manager_release_pending (m, vm);
       herd_manager_uncommit_vm (m, vm);
       herd_manager_commit_vm (m, vm, dest);
-      herd_manager_vm_set_status (m, vm, HERD_VM_UP);
+      /* A guest paused during its migration (ENOSPC) stays paused. */
+      if (vm->status == HERD_VM_MIGRATING_FROM)
+        herd_manager_vm_set_status (m, vm, HERD_VM_UP);
       m->stats.migrations_done++;
       herd_audit_emit (m->audit, now, HERD_AUDIT_VM_MIGRATION_DONE, vm->name,
                        "source=%s destination=%s duration_ms=%" G_GINT64_FORMAT
@@ -482,6 +484,12 @@ void
 herd_migration_abort (HerdManager *m, HerdId vm_id, const char *reason)
 {
   abort_migration (m, vm_id, reason, TRUE);
+}
+
+gboolean
+herd_migration_try_abort (HerdManager *m, HerdId vm_id, const char *reason)
+{
+  return abort_migration (m, vm_id, reason, FALSE);
 }
 
 static void

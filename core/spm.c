@@ -255,9 +255,16 @@ spm_check (gpointer ctx, guint64 arg)
   HerdManager *m = ctx;
   for (guint d = 0; d < m->model->datacenters->len; d++)
     {
-      check_dc (m, herd_model_datacenter (m->model, d));
-      if (herd_model_datacenter (m->model, d)->spm_host != HERD_ID_NONE)
-        herd_storage_check_space (m, d);
+      HerdDatacenter *dc = herd_model_datacenter (m->model, d);
+      check_dc (m, dc);
+      /* Domain statistics come from an SPM that answers. */
+      if (dc->spm_host != HERD_ID_NONE)
+        {
+          HerdHostStatus s = herd_model_host (m->model, dc->spm_host)->status;
+          if (s == HERD_HOST_UP || s == HERD_HOST_PREPARING_FOR_MAINTENANCE
+              || s == HERD_HOST_NON_OPERATIONAL)
+            herd_storage_check_space (m, d);
+        }
     }
   herd_driver_timer_add (m->driver,
                          herd_manager_now (m)

@@ -417,6 +417,13 @@ herd_world_migration_vm_gone (HerdWorld *w, HerdId vm)
   HerdSimMigration *m = herd_world_vm_at (w, vm)->migration;
   if (m == NULL)
     return;
+  if (m->phase == PHASE_STOP_AND_COPY || m->phase == PHASE_POST_COPY)
+    {
+      /* Switched over: it dies on the destination, where it now is. */
+      advance (w, m);
+      report_done (w, m);
+      return;
+    }
   cancel (w, m);
   if (w->observer != NULL && w->observer->migration_failed != NULL)
     w->observer->migration_failed (w->observer_ctx, vm,

@@ -97,5 +97,6 @@ void host_reachable_event (gpointer ctx, guint64 arg);
 void herd_world_migrations_host_crashed (HerdWorld *w, HerdId host);
 void herd_world_migrations_free (HerdWorld *w);
 /* migration.c: the VM's QEMU died (killed, powered off) while it
- * migrated: the migration is cancelled and reported failed. */
+ * migrated: the migration is cancelled and reported failed, or, once
+ * switched over, reported done (the VM dies on the destination). */
 void herd_world_migration_vm_gone (HerdWorld *w, HerdId vm);

@@ -67,7 +67,8 @@ check "--seeds sweeps seeds with invariants" sh -c "
 check "--seeds with a bad range exits 2" status_is 2 "$herd" sim \
   scenarios/faults.ini --seeds 5..2
 check "--seeds does not go with --trace" status_is 2 "$herd" sim \
-  scenarios/faults.ini --seeds 1..2 --trace x
+  scenarios/faults.ini --seeds 1..2 --trace "$tmp/x"
+check "bad usage leaves no trace file behind" test ! -e "$tmp/x"
 check "--db records failover timelines" sh -c "
   '$herd' sim scenarios/faults.ini --db '$tmp/f.db' --samples none --quiet >/dev/null &&
   test \"\$(sqlite3 '$tmp/f.db' 'select count(*) > 0 from failovers where fence_confirmed_ns is not null')\" = 1"

@@ -326,6 +326,16 @@ static gboolean
 sim_domain_stats (HerdDriver *drv, HerdId domain, gint64 *capacity_mib,
                   gint64 *free_mib, GError **error)
 {
+  guint32 holder;
+  guint64 version;
+  herd_world_spm_inquire (world_of (drv), dc_of_domain (drv, domain),
+                          &holder, &version);
+  if (holder == 0)
+    {
+      g_set_error (error, HERD_DRIVER_ERROR, HERD_DRIVER_ERROR_FAILED,
+                   "no SPM runs in the data center of domain %u", domain);
+      return FALSE;
+    }
   HerdThinDomain space = herd_world_domain_space (world_of (drv), domain);
   *capacity_mib = space.capacity_mib;
   *free_mib = space.capacity_mib - space.used_mib;
