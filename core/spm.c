@@ -210,7 +210,6 @@ check_dc (HerdManager *m, HerdDatacenter *dc)
         {
         case HERD_HOST_UP:
         case HERD_HOST_PREPARING_FOR_MAINTENANCE:
-        case HERD_HOST_NON_OPERATIONAL:
           {
             /* Ask the SPM for its status: it must still hold the lease
              * (sanlock takes it away when the host loses the master
@@ -239,7 +238,9 @@ check_dc (HerdManager *m, HerdDatacenter *dc)
             }
           return;
         default:
-          /* Maintenance, Down, Reboot: the role is free. */
+          /* NonOperational (behaviour.md §7 keeps only an Up SPM; this one
+           * may not even reach the storage), Maintenance, Down, Reboot:
+           * the role is free. */
           herd_driver_lease_release (m->driver, h->id, dc->master_domain,
                                      "SDM", NULL);
           lose (m, dc);
@@ -261,8 +262,7 @@ spm_check (gpointer ctx, guint64 arg)
       if (dc->spm_host != HERD_ID_NONE)
         {
           HerdHostStatus s = herd_model_host (m->model, dc->spm_host)->status;
-          if (s == HERD_HOST_UP || s == HERD_HOST_PREPARING_FOR_MAINTENANCE
-              || s == HERD_HOST_NON_OPERATIONAL)
+          if (s == HERD_HOST_UP || s == HERD_HOST_PREPARING_FOR_MAINTENANCE)
             herd_storage_check_space (m, d);
         }
     }

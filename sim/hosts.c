@@ -405,20 +405,25 @@ outage_hits (HerdWorld *w, const StorageOutage *o, HerdId host)
                 == h->datacenter;
 }
 
+gboolean
+herd_world_domain_reachable (HerdWorld *w, HerdId host, HerdId domain)
+{
+  for (guint i = 0; i < w->outages->len; i++)
+    {
+      const StorageOutage *o = &g_array_index (w->outages, StorageOutage, i);
+      if (o->domain == domain && outage_hits (w, o, host))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 /* Whether host can reach the master domain of its data center. */
 static gboolean
 master_reachable (HerdWorld *w, HerdId host)
 {
   HerdId dc = herd_world_host_at (w, host)->datacenter;
-  HerdId master = herd_model_datacenter (w->scenario->model, dc)
-                      ->master_domain;
-  for (guint i = 0; i < w->outages->len; i++)
-    {
-      const StorageOutage *o = &g_array_index (w->outages, StorageOutage, i);
-      if (o->domain == master && outage_hits (w, o, host))
-        return FALSE;
-    }
-  return TRUE;
+  return herd_world_domain_reachable (
+      w, host, herd_model_datacenter (w->scenario->model, dc)->master_domain);
 }
 
 guint64
@@ -594,4 +599,8 @@ herd_world_storage (HerdWorld *world, HerdId domain, HerdId host,
       else
         report_if_up (world, i);
     }
+  /* Extension requests the SPM could not serve may go now. */
+  if (!down)
+    herd_thin_spm_started (
+        world, herd_model_domain (world->scenario->model, domain)->datacenter);
 }

@@ -13,8 +13,9 @@
  * it, the first after the request), extends the LV by VolumeExtendChunk
  * (at most to 1.1 x the virtual size) in LvExtendTime, and replies; the
  * host sees the reply at its next inbox poll (HostMailboxPollInterval) and
- * the LV is bigger from then on.  Without a running SPM the request waits
- * for one; without room in the domain it waits for capacity (add_lun).
+ * the LV is bigger from then on.  Without a running SPM that reaches the
+ * domain the request waits for one; without room in the domain it waits
+ * for capacity (add_lun).
  * A guest that reaches the end of its LV first is paused (ENOSPC) and
  * resumed once the extension lands.
  *
@@ -313,7 +314,8 @@ spm_reads (gpointer ctx, guint64 arg)
   HerdId dc = disk_dc (w, (HerdId) arg);
   HerdId spm = w->spm_holder[dc];
   d->waiting_spm = !w->spm_running[dc] || spm == HERD_ID_NONE
-                   || !herd_world_host_at (w, spm)->up;
+                   || !herd_world_host_at (w, spm)->up
+                   || !herd_world_domain_reachable (w, spm, def->domain);
   if (d->waiting_spm)
     return;
   gint64 need = MIN (p->extend_chunk_mib, d->max_lv_mib - d->lv_mib);

@@ -61,6 +61,9 @@ void herd_world_violation (HerdWorld *w, const char *format, ...)
 void herd_world_check_memory (HerdWorld *w, HerdId host);
 /* hosts.c: whether vm has a disk on a domain host cannot reach. */
 gboolean herd_world_disk_lost (HerdWorld *w, HerdId vm, HerdId host);
+/* hosts.c: whether host can reach domain (no storage outage between). */
+gboolean herd_world_domain_reachable (HerdWorld *w, HerdId host,
+                                      HerdId domain);
 /* hosts.c: whether host's host-id lease is LIVE (VM leases need it). */
 gboolean herd_world_lease_live (HerdWorld *w, HerdId host);
 
@@ -87,7 +90,8 @@ void herd_thin_free (HerdWorld *w);
 void herd_thin_vm_changed (HerdWorld *w, HerdId vm);
 /* Whether a disk of the VM is at the end of its LV. */
 gboolean herd_thin_vm_blocked (HerdWorld *w, HerdId vm);
-/* dc's SPM runs again: requests that found none are read. */
+/* dc's SPM runs again, or reaches a domain again: requests that found
+ * none (or one that could not reach their domain) are read again. */
 void herd_thin_spm_started (HerdWorld *w, HerdId dc);
 
 /* world.c: reports a host reachable (engine event, arg = host). */
