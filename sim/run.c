@@ -385,10 +385,12 @@ summarise_thin (Run *run, HerdRunSummary *sum)
   for (guint i = 0; i < pauses->len; i++)
     {
       const HerdThinPause *p = &g_array_index (pauses, HerdThinPause, i);
+      if (p->reason != HERD_PAUSE_ENOSPC)
+        continue;
+      sum->enospc_pauses++;
       paused += (p->end == HERD_TIME_NEVER ? run->engine->now : p->end)
                 - p->start;
     }
-  sum->enospc_pauses = pauses->len;
   sum->enospc_paused_minutes = herd_time_to_seconds (paused) / 60.0;
   gint64 min_free = -1;
   for (HerdId d = 0; d < run->model->domains->len; d++)

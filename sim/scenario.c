@@ -2466,12 +2466,13 @@ herd_sl_check_at (HerdSlLoader *l, HerdSlGroup *g, HerdTime duration,
   herd_sl_fail_expected (l, g, "at", expected, value);
 }
 
-/* A block domain holds at most MaxVolumesPerBlockDomain volumes (one per
- * disk) and is made of at most MaxLunsPerBlockDomain LUNs (its first and
- * one per add_lun): the group that goes over the limit is the error, in
- * file order. */
+/* A domain holds what its disks take at once (preallocated disks, the
+ * first LV of thin ones on block storage); a block domain holds at most
+ * MaxVolumesPerBlockDomain volumes (one per disk) and is made of at most
+ * MaxLunsPerBlockDomain LUNs (its first and one per add_lun): the group
+ * that goes over a limit is the error, in file order. */
 static void
-herd_sl_check_block_limits (HerdSlLoader *l)
+herd_sl_check_storage_limits (HerdSlLoader *l)
 {
   const HerdParams *p = &l->scenario->model->params;
   GPtrArray *storage = l->by_kind[HERD_SL_STORAGE];
@@ -2479,6 +2480,7 @@ herd_sl_check_block_limits (HerdSlLoader *l)
     return;
   g_autofree gint64 *volumes = g_new0 (gint64, storage->len);
   g_autofree gint64 *luns = g_new0 (gint64, storage->len);
+  g_autofree gint64 *allocated = g_new0 (gint64, storage->len);
   for (guint i = 0; i < l->groups->len; i++)
     {
       HerdSlGroup *g = g_ptr_array_index (l->groups, i);
@@ -2487,10 +2489,33 @@ herd_sl_check_block_limits (HerdSlLoader *l)
       if (g->kind == HERD_SL_VMS)
         for (guint k = 0; k < g->disks->len; k++)
           {
-            HerdId d = g_array_index (g->disks, HerdSlDisk, k).domain_id;
+            const HerdSlDisk *disk = &g_array_index (g->disks, HerdSlDisk,
+                                                     k);
+            HerdId d = disk->domain_id;
             if (d == HERD_ID_NONE)
               continue;
             HerdSlGroup *sd = g_ptr_array_index (storage, d);
+            gboolean block = herd_storage_type_is_block (sd->storage_type);
+            /* What the disks take at once: all of a preallocated one, the
+             * first LV of a thin one on block storage. */
+            gint64 first = !disk->thin ? disk->size_mib
+                           : block ? MIN (p->thin_initial_mib,
+                                          (gint64) ceil (1.1 * disk->size_mib))
+                                   : 0;
+            allocated[d] += first * g->count;
+            if (allocated[d] > sd->capacity_mib
+                && allocated[d] - first * g->count <= sd->capacity_mib)
+              {
+                g_autofree char *cap = herd_sl_format_size (sd->capacity_mib);
+                g_autofree char *need = herd_sl_format_size (allocated[d]);
+                g_autofree char *lv = herd_sl_format_size (p->thin_initial_mib);
+                herd_sl_fail_key (
+                    l, g, "disk",
+                    "storage %s (%s) cannot hold the disks created so far: "
+                    "they take %s at once (a preallocated disk its whole "
+                    "size, a thin one on block storage its first %s LV)",
+                    sd->name, cap, need, lv);
+              }
             volumes[d] += g->count;
             if (!herd_storage_type_is_block (sd->storage_type)
                 || volumes[d] - g->count > p->max_block_volumes
@@ -2775,7 +2800,7 @@ herd_sl_check_references (HerdSlLoader *l)
       else if (g->kind == HERD_SL_ACTION)
         herd_sl_check_action (l, g, duration, duration_text);
     }
-  herd_sl_check_block_limits (l);
+  herd_sl_check_storage_limits (l);
   /* Faults after every group's own checks, so that a nic_down sees its
    * hosts' networks checked whatever the order of the file. */
   for (guint i = 0; i < l->groups->len; i++)

@@ -134,6 +134,26 @@ integrate (HerdWorld *w, HerdId id)
                           d->written_mib, id, d->lv_mib);
 }
 
+/* When the thin file data of domain, growing from before to
+ * t->file_mib[domain] since file_since, went under the level (a share of
+ * capacity left free): *since_below is set to that instant.  Used space
+ * counts file data rounded up to the MiB, so the level is crossed when
+ * the data passes floor (capacity x (1 - level) - other volumes). */
+static void
+file_crossing (HerdThin *t, HerdId domain, double level, double before,
+               HerdTime *since_below)
+{
+  if (*since_below != HERD_TIME_NEVER || t->file_rate[domain] <= 0)
+    return;
+  double x = floor ((double) t->capacity_mib[domain] * (1 - level)
+                    - (double) t->used_mib[domain]);
+  if (before > x || t->file_mib[domain] <= x)
+    return;
+  *since_below = t->file_since[domain]
+                 + (HerdTime) ceil ((x - before) / t->file_rate[domain]
+                                    * 1e9);
+}
+
 /* Brings the domain's thin file data up to now: O(1), whatever the
  * number of disks (each disk's own growth stops with an event when it
  * reaches its virtual size). */
@@ -142,8 +162,16 @@ sync_files (HerdWorld *w, HerdId domain)
 {
   HerdThin *t = w->thin;
   HerdTime now = w->engine->now;
+  double before = t->file_mib[domain];
   t->file_mib[domain]
       += t->file_rate[domain] * (double) (now - t->file_since[domain]) / 1e9;
+  /* The data grew steadily since file_since: a level it went under was
+   * crossed in between, at a time found by division. */
+  const HerdStorageDomain *sd = herd_model_domain (w->scenario->model,
+                                                   domain);
+  file_crossing (t, domain, sd->warning_free, before, &t->low_since[domain]);
+  file_crossing (t, domain, sd->critical_free, before,
+                 &t->critical_since[domain]);
   t->file_since[domain] = now;
   note_used (w, domain);
 }
@@ -260,12 +288,11 @@ vm_writing (const HerdSimVm *v)
   return v->state == HERD_VM_UP && v->host != HERD_ID_NONE;
 }
 
-static void
-open_pause (HerdWorld *w, HerdId vm)
+void
+herd_thin_vm_paused (HerdWorld *w, HerdId vm, HerdPauseReason reason)
 {
   HerdThin *t = w->thin;
-  HerdThinPause p = { vm, HERD_PAUSE_ENOSPC, w->engine->now,
-                      HERD_TIME_NEVER };
+  HerdThinPause p = { vm, reason, w->engine->now, HERD_TIME_NEVER };
   g_array_append_val (t->pauses, p);
   t->open_pause[vm] = t->pauses->len;
 }
@@ -293,10 +320,7 @@ lv_full (gpointer ctx, guint64 arg)
   integrate (w, (HerdId) arg);
   d->full = TRUE;
   if (t->full_disks[vm]++ == 0 && vm_writing (herd_world_vm_at (w, vm)))
-    {
-      open_pause (w, vm);
-      herd_world_pause_vm (w, vm, HERD_PAUSE_ENOSPC);
-    }
+    herd_world_pause_vm (w, vm, HERD_PAUSE_ENOSPC);
 }
 
 static void extension_done (gpointer ctx, guint64 arg);
@@ -355,10 +379,7 @@ extension_done (gpointer ctx, guint64 arg)
       d->full = FALSE;
       if (--t->full_disks[vm] == 0
           && herd_world_vm_at (w, vm)->state == HERD_VM_PAUSED)
-        {
-          close_pause (w, vm);
-          herd_world_resume_vm (w, vm);
-        }
+        herd_world_resume_vm (w, vm);
     }
   schedule (w, e->disk);
 }
@@ -428,10 +449,7 @@ herd_thin_vm_changed (HerdWorld *w, HerdId vm)
   /* Started again with a disk still at the end of its LV: its first
    * write pauses it. */
   if (rate > 0 && w->thin->full_disks[vm] > 0)
-    {
-      open_pause (w, vm);
-      herd_world_pause_vm (w, vm, HERD_PAUSE_ENOSPC);
-    }
+    herd_world_pause_vm (w, vm, HERD_PAUSE_ENOSPC);
 }
 
 gboolean
@@ -540,17 +558,4 @@ herd_world_domain_space (HerdWorld *w, HerdId domain)
   if (t->critical_since[domain] != HERD_TIME_NEVER)
     s.critical_ns += now - t->critical_since[domain];
   return s;
-}
-
-double
-herd_world_disk_written_mib (HerdWorld *w, HerdId disk)
-{
-  integrate (w, disk);
-  return w->thin->disks[disk].written_mib;
-}
-
-gint64
-herd_world_disk_lv_mib (const HerdWorld *w, HerdId disk)
-{
-  return w->thin->disks[disk].lv_mib;
 }

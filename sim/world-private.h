@@ -88,6 +88,9 @@ void herd_thin_init (HerdWorld *w);
 void herd_thin_free (HerdWorld *w);
 /* The VM's state changed: its disks grow, or stop growing, from now. */
 void herd_thin_vm_changed (HerdWorld *w, HerdId vm);
+/* The VM's guest is paused for reason from now (until it runs again or
+ * goes down): a row of the pauses table. */
+void herd_thin_vm_paused (HerdWorld *w, HerdId vm, HerdPauseReason reason);
 /* Whether a disk of the VM is at the end of its LV. */
 gboolean herd_thin_vm_blocked (HerdWorld *w, HerdId vm);
 /* dc's SPM runs again, or reaches a domain again: requests that found

@@ -266,6 +266,7 @@ herd_world_pause_vm (HerdWorld *w, HerdId vm, HerdPauseReason reason)
     herd_engine_cancel (w->engine, v->boot_event);
   v->boot_event = 0;
   v->state = HERD_VM_PAUSED;
+  herd_thin_vm_paused (w, vm, reason);
   herd_world_report_vm (w, vm, v->host, HERD_VM_PAUSED, reason);
 }
 

@@ -215,13 +215,10 @@ typedef struct
 void herd_world_add_lun (HerdWorld *world, HerdId domain, gint64 mib);
 /* Volume extensions so far, in the order the SPM did them. */
 const GArray *herd_world_extensions (const HerdWorld *world);
-/* ENOSPC pauses so far, in the order they began. */
+/* Guest pauses so far (ENOSPC, EIO), in the order they began. */
 const GArray *herd_world_pauses (const HerdWorld *world);
 /* A domain's space now. */
 HerdThinDomain herd_world_domain_space (HerdWorld *world, HerdId domain);
-/* A disk's guest data now, and its LV (block thin) or allocation. */
-double herd_world_disk_written_mib (HerdWorld *world, HerdId disk);
-gint64 herd_world_disk_lv_mib (const HerdWorld *world, HerdId disk);
 
 /* Domains (bits, ids 0..63) host has been unable to check for 30 s. */
 guint64 herd_world_domains_trouble (HerdWorld *world, HerdId host);

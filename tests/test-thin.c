@@ -247,6 +247,27 @@ test_space_taken (void)
   g_free (o.trace);
 }
 
+/* A thin disk fills a 10G NFS domain at 20 MiB/s from db-1's start (up):
+ * it is under 10% free (1024 MiB) from up + 9216/20 s and under 5% from
+ * up + 9728/20 s, exactly, although nothing happens at those instants. */
+static void
+test_file_levels_exact (void)
+{
+  Outcome o;
+  run_text ("[scenario]\nduration = 15m\nsample_interval = 5m\n"
+            "[datacenter dc]\n[storage sd1]\ntype = nfs\ncapacity = 10G\n"
+            "[cluster c]\n[hosts h]\ncores = 8\nmemory = 64G\n"
+            "[vms db]\nvcpus = 2\nmemory = 4G\ndisk = 40G thin\n"
+            "write_rate = 20MiB/s\n",
+            &o);
+  double up = event_time (&o, "USER_RUN_VM", "db-1", 0);
+  CU_ASSERT_DOUBLE_EQUAL (o.summary.storage_low_seconds,
+                          900 - (up + 9216.0 / 20), 1e-6);
+  CU_ASSERT_DOUBLE_EQUAL (o.summary.storage_critical_seconds,
+                          900 - (up + 9728.0 / 20), 1e-6);
+  g_free (o.trace);
+}
+
 int
 main (void)
 {
@@ -256,6 +277,8 @@ main (void)
           { "SPM loss stalls extensions", test_spm_loss },
           { "full domain until add_lun", test_domain_full },
           { "space taken by disks", test_space_taken },
+          { "time under the levels on a file domain",
+            test_file_levels_exact },
           { NULL, NULL } };
   static const HerdTestSuite suites[] = { { "thin", cases }, { NULL, NULL } };
   return herd_test_main (suites);
