@@ -171,6 +171,18 @@ query_int (sqlite3 *db, const char *sql)
   return v;
 }
 
+/* Removes a test database (and its WAL files) and its directory. */
+static void
+remove_db (const char *dir, const char *db_path)
+{
+  g_autofree char *wal = g_strconcat (db_path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (db_path, "-shm", NULL);
+  g_unlink (wal);
+  g_unlink (shm);
+  g_unlink (db_path);
+  g_rmdir (dir);
+}
+
 static void
 test_results_database (void)
 {
@@ -235,12 +247,7 @@ test_results_database (void)
                    (gint64) first.placements);
   CU_ASSERT_EQUAL (query_int (db, "SELECT count(*) FROM hosts"), 8);
   sqlite3_close (db);
-  g_autofree char *wal = g_strconcat (db_path, "-wal", NULL);
-  g_autofree char *shm = g_strconcat (db_path, "-shm", NULL);
-  g_unlink (wal);
-  g_unlink (shm);
-  g_unlink (db_path);
-  g_rmdir (dir);
+  remove_db (dir, db_path);
 }
 
 /* Every tests/golden/NAME.ini without an "err-" prefix runs with its own
@@ -285,6 +292,39 @@ test_golden_traces (void)
     }
 }
 
+/* fail-storage-eio.ini: three VMs pause on an I/O error at 1205 s, one
+ * resumes (auto_resume), one stays paused (leave_paused), one is killed
+ * (kill): the pauses table has the three, one still open. */
+static void
+test_pauses_table (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("herd-test-XXXXXX", NULL);
+  g_autofree char *db_path = g_build_filename (dir, "runs.db", NULL);
+  g_autofree char *path
+      = herd_test_source_path ("tests/golden/fail-storage-eio.ini");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HerdScenario) sc = herd_scenario_load (path, &error);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (sc);
+  HerdRunOptions options;
+  herd_run_options_init (&options);
+  options.db_path = db_path;
+  options.samples = HERD_SAMPLES_NONE;
+  HerdRunSummary s;
+  CU_ASSERT_TRUE_FATAL (herd_run_simulation (sc, &options, &s, &error));
+  sqlite3 *db = NULL;
+  CU_ASSERT_EQUAL_FATAL (sqlite3_open (db_path, &db), SQLITE_OK);
+  CU_ASSERT_EQUAL (query_int (db, "SELECT count(*) FROM pauses WHERE"
+                                  " reason = 'EIO' AND start_ns = 1205"
+                                  "000000000"),
+                   3);
+  CU_ASSERT_EQUAL (query_int (db, "SELECT count(*) FROM pauses WHERE"
+                                  " end_ns IS NULL"),
+                   1);
+  CU_ASSERT_EQUAL (s.enospc_pauses, 0);
+  sqlite3_close (db);
+  remove_db (dir, db_path);
+}
+
 /* A 1 s agent hang nobody notices, then a crash of the same host: the
  * crash gets its own failover record, timed from the crash (fault at
  * 2000 s, HA VM back 91.5 s later), not from the hang. */
@@ -322,6 +362,7 @@ static const HerdTestCase run_cases[] = {
   { "CPU contention is unserved demand", test_contention },
   { "lifetimes and actions", test_lifetime_and_actions },
   { "results database", test_results_database },
+  { "pauses table", test_pauses_table },
   { "an unnoticed fault does not swallow the next",
     test_unnoticed_fault_closes },
   { "golden traces", test_golden_traces },
