@@ -93,7 +93,7 @@ static const char *const herd_sl_network_keys[] = {
 static const char *const herd_sl_vms_keys[] = {
   "cluster", "count", "vcpus", "memory", "guaranteed_memory", "disk", "ha",
   "priority", "cpu", "memory_used", "dirty_rate", "working_set",
-  "write_rate", "new_writes", "boot_time", "arrival", "lifetime", "networks", "pinned_to",
+  "write_rate", "new_writes", "stateless", "boot_time", "arrival", "lifetime", "networks", "pinned_to",
   "migratable", "preferred_hosts", "lease", "resume", NULL
 };
 static const char *const herd_sl_vms_required[] = { "vcpus", "memory",
@@ -268,6 +268,7 @@ typedef struct
   HerdWorkloadSpec cpu;
   gint64 memory_used_mib, dirty_rate, working_set_mib, write_rate;
   double new_writes;     /* [vms]: share of writes to new blocks */
+  gboolean stateless;    /* [vms]: pool VMs, their writes dropped at stop */
   HerdDistribution arrival;
   gboolean has_lifetime;
   HerdDistribution lifetime;
@@ -1515,6 +1516,7 @@ herd_sl_parse_vms (HerdSlLoader *l, HerdSlGroup *g)
   herd_sl_read_rate (l, g, "dirty_rate", "0M/s", FALSE, &g->dirty_rate);
   herd_sl_read_rate (l, g, "write_rate", "0M/s", FALSE, &g->write_rate);
   herd_sl_read_fraction (l, g, "new_writes", 1.0, &g->new_writes);
+  herd_sl_read_boolean (l, g, "stateless", FALSE, &g->stateless);
   herd_sl_parse_disks (l, g);
   herd_sl_read_boolean (l, g, "ha", FALSE, &g->ha);
 
@@ -2954,6 +2956,7 @@ herd_sl_build_vms (HerdSlLoader *l, HerdSlGroup *g)
   group->working_set_mib = g->working_set_mib;
   group->write_rate = g->write_rate;
   group->new_writes = g->new_writes;
+  group->stateless = g->stateless;
   group->boot_time = g->boot_time;
   group->arrival = g->arrival;
   group->has_lifetime = g->has_lifetime;

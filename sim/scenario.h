@@ -60,6 +60,8 @@ typedef struct
   gint64 working_set_mib;
   gint64 write_rate;        /* bytes/s */
   double new_writes;        /* share of them to blocks not written before */
+  gboolean stateless;       /* a pool's stateless VMs: what they wrote is
+                               dropped when they stop */
   HerdTime boot_time;       /* start request to Up */
   HerdDistribution arrival; /* when each VM is started */
   gboolean has_lifetime;

@@ -40,7 +40,12 @@ typedef struct
   gboolean waiting_spm; /* request read by no SPM yet */
   gboolean waiting_space; /* request waits for room in the domain */
   gboolean full;        /* at the end of its LV: its VM paused ENOSPC */
+  guint32 epoch;        /* bumped when a stateless VM's writes are
+                           dropped: older requests are void */
 } ThinDisk;
+
+/* An spm_reads event's argument: the disk and its epoch. */
+#define READ_ARG(id, epoch) ((guint64) (epoch) << 32 | (id))
 
 struct _HerdThin
 {
@@ -59,6 +64,7 @@ struct _HerdThin
   HerdTime *critical_since;    /* ... below its critical level */
   HerdTime *low_ns, *critical_ns; /* per domain: closed intervals so far */
   GArray *extensions;          /* HerdThinExtension, in completion order */
+  GArray *extension_epoch;     /* guint32 per extension: its disk's epoch */
   GArray *pauses;              /* HerdThinPause, in start order */
   guint32 *full_disks;         /* per VM: its disks at the end of their LV */
   guint32 *open_pause;         /* per VM: index in pauses + 1, or 0 */
@@ -106,6 +112,11 @@ note_used (HerdWorld *w, HerdId domain)
                                                    domain);
   gint64 free_mib = t->capacity_mib[domain] - used_of (t, domain);
   double capacity = (double) t->capacity_mib[domain];
+  if (t->used_mib[domain] < 0 || t->file_mib[domain] < 0)
+    herd_world_violation (w, "storage %s: its volumes take %" G_GINT64_FORMAT
+                          " MiB and %.1f MiB of thin files, less than "
+                          "nothing",
+                          sd->name, t->used_mib[domain], t->file_mib[domain]);
   if (free_mib < t->min_free_mib[domain])
     t->min_free_mib[domain] = free_mib;
   HerdTime now = w->engine->now;
@@ -218,7 +229,7 @@ request_extension (HerdWorld *w, HerdId id)
   herd_engine_at (w->engine,
                   next_tick (d->requested,
                              w->scenario->model->params.mailbox_read_interval),
-                  spm_reads, w, id);
+                  spm_reads, w, READ_ARG (id, d->epoch));
 }
 
 /* Plans the disk's next event from its state now. */
@@ -328,11 +339,14 @@ static void extension_done (gpointer ctx, guint64 arg);
 /* The SPM reads the request: it extends the LV, or the request waits for
  * an SPM or for room. */
 static void
-spm_reads (gpointer ctx, guint64 arg)
+spm_reads (gpointer ctx, guint64 read)
 {
   HerdWorld *w = ctx;
   HerdThin *t = w->thin;
+  guint64 arg = read & G_MAXUINT32;
   ThinDisk *d = &t->disks[arg];
+  if (read >> 32 != d->epoch)
+    return; /* the request went with the writes it was for */
   const HerdDisk *def = disk_def (w, (HerdId) arg);
   const HerdParams *p = &w->scenario->model->params;
   HerdId dc = disk_dc (w, (HerdId) arg);
@@ -351,9 +365,9 @@ spm_reads (gpointer ctx, guint64 arg)
   t->used_mib[def->domain] += need;
   note_used (w, def->domain);
   HerdThinExtension e = { (HerdId) arg, d->requested, w->engine->now,
-                          HERD_TIME_NEVER,
-                          d->lv_mib + need };
+                          HERD_TIME_NEVER, d->lv_mib + need, need };
   g_array_append_val (t->extensions, e);
+  g_array_append_val (t->extension_epoch, d->epoch);
   herd_engine_at (w->engine,
                   next_tick (w->engine->now + p->lv_extend_time,
                              p->mailbox_poll_interval),
@@ -371,6 +385,13 @@ extension_done (gpointer ctx, guint64 arg)
   ThinDisk *d = &t->disks[e->disk];
   HerdId vm = disk_def (w, e->disk)->vm;
   e->done = w->engine->now;
+  if (g_array_index (t->extension_epoch, guint32, arg) != d->epoch)
+    {
+      /* Its LV was dropped meanwhile: the space goes back. */
+      t->used_mib[disk_def (w, e->disk)->domain] -= e->grown_mib;
+      note_used (w, disk_def (w, e->disk)->domain);
+      return;
+    }
   integrate (w, e->disk);
   d->lv_mib = e->lv_mib;
   d->requested = HERD_TIME_NEVER;
@@ -401,7 +422,7 @@ retry_waiting (HerdWorld *w, HerdId dc, HerdId domain)
       if (!wake)
         continue;
       d->waiting_spm = d->waiting_space = FALSE;
-      herd_engine_at (w->engine, at, spm_reads, w, i);
+      herd_engine_at (w->engine, at, spm_reads, w, READ_ARG (i, d->epoch));
     }
 }
 
@@ -417,6 +438,41 @@ herd_world_add_lun (HerdWorld *w, HerdId domain, gint64 mib)
   w->thin->capacity_mib[domain] += mib;
   note_used (w, domain);
   retry_waiting (w, HERD_ID_NONE, domain);
+}
+
+/* A stateless VM stopped: its disk's COW layer is dropped, so the space
+ * it took comes back (an LV back to its first size; a file back to 0) and
+ * requests for it are void. */
+static void
+drop_writes (HerdWorld *w, HerdId id)
+{
+  HerdThin *t = w->thin;
+  ThinDisk *d = &t->disks[id];
+  const HerdDisk *def = disk_def (w, id);
+  d->epoch++;
+  d->requested = HERD_TIME_NEVER;
+  d->waiting_spm = d->waiting_space = FALSE;
+  if (d->full)
+    {
+      d->full = FALSE;
+      t->full_disks[def->vm]--;
+    }
+  if (d->block_thin)
+    {
+      gint64 first = MIN (w->scenario->model->params.thin_initial_mib,
+                          d->max_lv_mib);
+      t->used_mib[def->domain] -= d->lv_mib - first;
+      d->lv_mib = first;
+    }
+  else
+    {
+      sync_files (w, def->domain);
+      t->file_mib[def->domain] = MAX (t->file_mib[def->domain]
+                                          - d->written_mib,
+                                      0);
+    }
+  d->written_mib = 0;
+  note_used (w, def->domain);
 }
 
 void
@@ -444,6 +500,10 @@ herd_thin_vm_changed (HerdWorld *w, HerdId vm)
                        d->written_mib < (double) def->virtual_mib ? rate : 0);
       schedule (w, id);
     }
+  if (v->state == HERD_VM_DOWN && group->stateless)
+    for (guint k = w->vm_disk_at[vm]; k < w->vm_disk_at[vm + 1]; k++)
+      if (disk_def (w, w->vm_disks[k])->thin)
+        drop_writes (w, w->vm_disks[k]);
   if (v->state != HERD_VM_PAUSED)
     close_pause (w, vm);
   /* Started again with a disk still at the end of its LV: its first
@@ -478,6 +538,7 @@ herd_thin_init (HerdWorld *w)
   t->full_disks = g_new0 (guint32, MAX (model->vms->len, 1));
   t->open_pause = g_new0 (guint32, MAX (model->vms->len, 1));
   t->extensions = g_array_new (FALSE, FALSE, sizeof (HerdThinExtension));
+  t->extension_epoch = g_array_new (FALSE, FALSE, sizeof (guint32));
   t->pauses = g_array_new (FALSE, FALSE, sizeof (HerdThinPause));
   for (guint i = 0; i < n_domains; i++)
     {
@@ -528,6 +589,7 @@ herd_thin_free (HerdWorld *w)
   g_free (t->full_disks);
   g_free (t->open_pause);
   g_array_unref (t->extensions);
+  g_array_unref (t->extension_epoch);
   g_array_unref (t->pauses);
   g_free (t);
 }

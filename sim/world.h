@@ -191,6 +191,7 @@ typedef struct
   HerdTime extended;   /* the SPM read it and extended the LV */
   HerdTime done;       /* the host saw the reply, or NEVER */
   gint64 lv_mib;       /* the LV's size after it */
+  gint64 grown_mib;    /* by how much it grew */
 } HerdThinExtension;
 
 typedef struct

@@ -268,6 +268,29 @@ test_file_levels_exact (void)
   g_free (o.trace);
 }
 
+/* A stateless (pool) VM's writes are dropped when it stops: the 10G NFS
+ * domain is under its levels only from the crossings (as above) until the
+ * VM's lifetime ends, then its space is back. */
+static void
+test_stateless_gives_space_back (void)
+{
+  Outcome o;
+  run_text ("[scenario]\nduration = 15m\n"
+            "[datacenter dc]\n[storage sd1]\ntype = nfs\ncapacity = 10G\n"
+            "[cluster c]\n[hosts h]\ncores = 8\nmemory = 64G\n"
+            "[vms pool]\nvcpus = 2\nmemory = 4G\ndisk = 40G thin\n"
+            "write_rate = 20MiB/s\nstateless = true\nlifetime = 500s\n",
+            &o);
+  double up = event_time (&o, "USER_RUN_VM", "pool-1", 0);
+  double down = event_time (&o, "VM_DOWN", "pool-1", 0);
+  CU_ASSERT_FATAL (down > up + 9728.0 / 20);
+  CU_ASSERT_DOUBLE_EQUAL (o.summary.storage_low_seconds,
+                          down - (up + 9216.0 / 20), 1e-6);
+  CU_ASSERT_DOUBLE_EQUAL (o.summary.storage_critical_seconds,
+                          down - (up + 9728.0 / 20), 1e-6);
+  g_free (o.trace);
+}
+
 int
 main (void)
 {
@@ -279,6 +302,8 @@ main (void)
           { "space taken by disks", test_space_taken },
           { "time under the levels on a file domain",
             test_file_levels_exact },
+          { "a stateless VM gives its space back",
+            test_stateless_gives_space_back },
           { NULL, NULL } };
   static const HerdTestSuite suites[] = { { "thin", cases }, { NULL, NULL } };
   return herd_test_main (suites);
