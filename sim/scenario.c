@@ -2825,7 +2825,6 @@ herd_host_group_free (gpointer p)
 {
   HerdHostGroup *group = p;
   g_free (group->name);
-  g_free (group->fence_agent);
   g_strfreev (group->fence_agents);
   g_free (group);
 }
@@ -2912,9 +2911,6 @@ herd_sl_build_hosts (HerdSlLoader *l, HerdSlGroup *g)
   group->power_max_w = g->power_max_w;
   group->boot_time = g->boot_time;
   group->fence_agents = g_strdupv (g->fence_agents);
-  group->fence_agent = g_strdup (g->fence_agents[0] != NULL
-                                     ? g->fence_agents[0]
-                                     : "none");
   group->fence_concurrent = g->fence_concurrent;
   group->fence_latency = g->fence_latency;
   group->fence_failure = g->fence_failure;

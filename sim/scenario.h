@@ -41,8 +41,8 @@ typedef struct
   double power_idle_w;  /* power at 0% CPU, watts */
   double power_max_w;   /* power at 100% CPU, watts */
   HerdTime boot_time;
-  char *fence_agent;    /* first agent's kind; "none": no power management */
-  GStrv fence_agents;   /* every agent's kind, in order (empty: none) */
+  GStrv fence_agents;   /* every agent's kind, in order (empty: no power
+                           management) */
   gboolean fence_concurrent; /* agents act together (else one after
                                 another, the next on failure) */
   HerdTime fence_latency;    /* time an agent takes per action */

@@ -32,7 +32,7 @@ herd_world_new (const HerdScenario *scenario, HerdEngine *engine,
       h->power_max_w = group->power_max_w;
       h->nic_bandwidth = def->nic_bandwidth;
       h->boot_time = group->boot_time;
-      h->has_fence_agent = g_strcmp0 (group->fence_agent, "none") != 0;
+      h->has_fence_agent = group->fence_agents[0] != NULL;
       h->fence_latency = group->fence_latency;
       h->fence_failure = group->fence_failure;
       h->lease_stopped = HERD_TIME_NEVER;

@@ -127,7 +127,6 @@ test_small (void)
   CU_ASSERT_DOUBLE_EQUAL (hg->power_idle_w, 150, 1e-9);
   CU_ASSERT_DOUBLE_EQUAL (hg->power_max_w, 400, 1e-9);
   CU_ASSERT_EQUAL (hg->boot_time, HERD_MIN (5));
-  CU_ASSERT_STRING_EQUAL (hg->fence_agent, "ipmilan");
   CU_ASSERT_EQUAL_FATAL (g_strv_length (hg->fence_agents), 1);
   CU_ASSERT_STRING_EQUAL (hg->fence_agents[0], "ipmilan");
 
@@ -323,7 +322,6 @@ test_defaults (void)
   CU_ASSERT_DOUBLE_EQUAL (hg->power_idle_w, 0, 0);
   CU_ASSERT_DOUBLE_EQUAL (hg->power_max_w, 0, 0);
   CU_ASSERT_EQUAL (hg->boot_time, HERD_MIN (5));
-  CU_ASSERT_STRING_EQUAL (hg->fence_agent, "none");
   CU_ASSERT_PTR_NOT_NULL_FATAL (hg->fence_agents);
   CU_ASSERT_PTR_NULL (hg->fence_agents[0]);
   CU_ASSERT_FALSE (hg->fence_concurrent);
@@ -476,7 +474,6 @@ test_all_keys (void)
   CU_ASSERT_DOUBLE_EQUAL (hg->power_idle_w, 1200, 1e-9);
   CU_ASSERT_DOUBLE_EQUAL (hg->power_max_w, 1200, 1e-9);
   CU_ASSERT_EQUAL (hg->boot_time, HERD_SEC (90));
-  CU_ASSERT_STRING_EQUAL (hg->fence_agent, "ilo4");
   CU_ASSERT_EQUAL_FATAL (g_strv_length (hg->fence_agents), 3);
   CU_ASSERT_STRING_EQUAL (hg->fence_agents[0], "ilo4");
   CU_ASSERT_STRING_EQUAL (hg->fence_agents[1], "apc");
@@ -938,7 +935,7 @@ test_inline_comments (void)
   CU_ASSERT_EQUAL (herd_model_host (s->model, 3)->cores, 8);
   CU_ASSERT_EQUAL (herd_model_host (s->model, 3)->memory_mib, 64 * 1024);
   HerdHostGroup *hg = g_ptr_array_index (s->host_groups, 0);
-  CU_ASSERT_STRING_EQUAL (hg->fence_agent, "ipmilan");
+  CU_ASSERT_STRING_EQUAL (hg->fence_agents[0], "ipmilan");
   /* The text is kept as read, comments and all. */
   CU_ASSERT_STRING_EQUAL (s->text, text);
 }
