@@ -137,6 +137,8 @@ test_small (void)
   CU_ASSERT_EQUAL (sd1->role, HERD_DOMAIN_DATA);
   CU_ASSERT_EQUAL (sd1->capacity_mib, G_GINT64_CONSTANT (20) * 1024 * 1024);
   CU_ASSERT_TRUE (sd1->master);
+  CU_ASSERT_DOUBLE_EQUAL (sd1->warning_free, 0.10, 1e-12);
+  CU_ASSERT_DOUBLE_EQUAL (sd1->critical_free, 0.05, 1e-12);
   CU_ASSERT_STRING_EQUAL (nfs1->name, "nfs1");
   CU_ASSERT_EQUAL (nfs1->type, HERD_STORAGE_NFS);
   CU_ASSERT_FALSE (nfs1->master);
@@ -406,6 +408,8 @@ test_all_keys (void)
         "type = fcp\n"
         "role = data\n"
         "capacity = 5T\n"
+        "warning_low_space = 20%\n"
+        "critical_space = 2.5%\n"
         "[storage iso]\n"
         "type = nfs\n"
         "role = iso\n"
@@ -485,6 +489,10 @@ test_all_keys (void)
 
   /* No master marked: the first data domain is master, not the ISO. */
   CU_ASSERT_TRUE (herd_model_domain (m, 0)->master);
+  CU_ASSERT_DOUBLE_EQUAL (herd_model_domain (m, 0)->warning_free, 0.20,
+                          1e-12);
+  CU_ASSERT_DOUBLE_EQUAL (herd_model_domain (m, 0)->critical_free, 0.025,
+                          1e-12);
   CU_ASSERT_FALSE (herd_model_domain (m, 1)->master);
   CU_ASSERT_EQUAL (herd_model_domain (m, 1)->role, HERD_DOMAIN_ISO);
   CU_ASSERT_EQUAL (herd_model_datacenter (m, 0)->master_domain, 0);
