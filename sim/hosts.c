@@ -357,7 +357,7 @@ herd_world_spm_acquire (HerdWorld *world, HerdId dc, HerdId host,
   world->spm_holder[dc] = host;
   world->spm_running[dc] = TRUE;
   world->spm_version[dc]++;
-  herd_thin_spm_started (world, dc);
+  herd_thin_spm_may_serve (world, dc);
   return TRUE;
 }
 
@@ -601,6 +601,6 @@ herd_world_storage (HerdWorld *world, HerdId domain, HerdId host,
     }
   /* Extension requests the SPM could not serve may go now. */
   if (!down)
-    herd_thin_spm_started (
+    herd_thin_spm_may_serve (
         world, herd_model_domain (world->scenario->model, domain)->datacenter);
 }

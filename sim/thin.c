@@ -427,7 +427,7 @@ retry_waiting (HerdWorld *w, HerdId dc, HerdId domain)
 }
 
 void
-herd_thin_spm_started (HerdWorld *w, HerdId dc)
+herd_thin_spm_may_serve (HerdWorld *w, HerdId dc)
 {
   retry_waiting (w, dc, HERD_ID_NONE);
 }

@@ -95,7 +95,7 @@ void herd_thin_vm_paused (HerdWorld *w, HerdId vm, HerdPauseReason reason);
 gboolean herd_thin_vm_blocked (HerdWorld *w, HerdId vm);
 /* dc's SPM runs again, or reaches a domain again: requests that found
  * none (or one that could not reach their domain) are read again. */
-void herd_thin_spm_started (HerdWorld *w, HerdId dc);
+void herd_thin_spm_may_serve (HerdWorld *w, HerdId dc);
 
 /* world.c: reports a host reachable (engine event, arg = host). */
 void host_reachable_event (gpointer ctx, guint64 arg);
