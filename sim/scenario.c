@@ -266,7 +266,8 @@ typedef struct
   gboolean ha;
   HerdPriority priority;
   HerdWorkloadSpec cpu;
-  gint64 memory_used_mib, dirty_rate, working_set_mib, write_rate;
+  gint64 memory_used_mib, dirty_rate, working_set_mib;
+  HerdRateModel write_rate;  /* [vms] */
   double new_writes;     /* [vms]: share of writes to new blocks */
   gboolean stateless;    /* [vms]: pool VMs, their writes dropped at stop */
   HerdDistribution arrival;
@@ -332,6 +333,7 @@ herd_sl_group_free (gpointer p)
   g_strfreev (g->fence_agents);
   if (g->disks != NULL)
     g_array_unref (g->disks);
+  herd_rate_model_clear (&g->write_rate);
   g_free (g->target);
   g_free (g->host);
   g_free (g->network);
@@ -1514,7 +1516,13 @@ herd_sl_parse_vms (HerdSlLoader *l, HerdSlGroup *g)
         }
     }
   herd_sl_read_rate (l, g, "dirty_rate", "0M/s", FALSE, &g->dirty_rate);
-  herd_sl_read_rate (l, g, "write_rate", "0M/s", FALSE, &g->write_rate);
+  g_autofree char *write_rate = herd_sl_value (l, g, "write_rate");
+  g_autofree char *base_dir = g_path_get_dirname (l->path);
+  g_autoptr (GError) rate_error = NULL;
+  if (write_rate != NULL
+      && !herd_rate_model_parse (write_rate, base_dir, &g->write_rate,
+                                 &rate_error))
+    herd_sl_fail_key (l, g, "write_rate", "%s", rate_error->message);
   herd_sl_read_fraction (l, g, "new_writes", 1.0, &g->new_writes);
   herd_sl_read_boolean (l, g, "stateless", FALSE, &g->stateless);
   herd_sl_parse_disks (l, g);
@@ -2834,6 +2842,7 @@ herd_vm_group_free (gpointer p)
 {
   HerdVmGroup *group = p;
   g_free (group->name);
+  herd_rate_model_clear (&group->write_rate);
   g_free (group);
 }
 
@@ -2951,6 +2960,7 @@ herd_sl_build_vms (HerdSlLoader *l, HerdSlGroup *g)
   group->dirty_rate = g->dirty_rate;
   group->working_set_mib = g->working_set_mib;
   group->write_rate = g->write_rate;
+  g->write_rate.trace = NULL; /* the group owns it now */
   group->new_writes = g->new_writes;
   group->stateless = g->stateless;
   group->boot_time = g->boot_time;

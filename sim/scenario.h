@@ -58,7 +58,7 @@ typedef struct
   gint64 memory_used_mib;   /* memory the guest touched */
   gint64 dirty_rate;        /* bytes/s */
   gint64 working_set_mib;
-  gint64 write_rate;        /* bytes/s */
+  HerdRateModel write_rate; /* what the guest writes to each disk */
   double new_writes;        /* share of them to blocks not written before */
   gboolean stateless;       /* a pool's stateless VMs: what they wrote is
                                dropped when they stop */

@@ -68,6 +68,7 @@ struct _HerdThin
   GArray *pauses;              /* HerdThinPause, in start order */
   guint32 *full_disks;         /* per VM: its disks at the end of their LV */
   guint32 *open_pause;         /* per VM: index in pauses + 1, or 0 */
+  double *group_write;         /* per VM group: its write rate now, B/s */
 };
 
 static const HerdDisk *
@@ -475,16 +476,18 @@ drop_writes (HerdWorld *w, HerdId id)
   note_used (w, def->domain);
 }
 
-void
-herd_thin_vm_changed (HerdWorld *w, HerdId vm)
+/* Sets the growth rate of each of the VM's thin disks from its state and
+ * its group's write rate now. */
+static void
+set_rates (HerdWorld *w, HerdId vm)
 {
   HerdSimVm *v = herd_world_vm_at (w, vm);
   const HerdVmGroup *group = g_ptr_array_index (w->scenario->vm_groups,
                                                 v->group);
   double rate = vm_writing (v) ? group->new_writes
-                                   * (double) group->write_rate
+                                   * w->thin->group_write[v->group]
                                    / (1024 * 1024)
-                             : 0;
+                               : 0;
   for (guint k = w->vm_disk_at[vm]; k < w->vm_disk_at[vm + 1]; k++)
     {
       HerdId id = w->vm_disks[k];
@@ -500,16 +503,47 @@ herd_thin_vm_changed (HerdWorld *w, HerdId vm)
                        d->written_mib < (double) def->virtual_mib ? rate : 0);
       schedule (w, id);
     }
+  /* Writing with a disk still at the end of its LV (started again, or
+   * its rate up from 0): its first write pauses it. */
+  if (rate > 0 && w->thin->full_disks[vm] > 0)
+    herd_world_pause_vm (w, vm, HERD_PAUSE_ENOSPC);
+}
+
+void
+herd_thin_vm_changed (HerdWorld *w, HerdId vm)
+{
+  HerdSimVm *v = herd_world_vm_at (w, vm);
+  const HerdVmGroup *group = g_ptr_array_index (w->scenario->vm_groups,
+                                                v->group);
+  set_rates (w, vm);
   if (v->state == HERD_VM_DOWN && group->stateless)
     for (guint k = w->vm_disk_at[vm]; k < w->vm_disk_at[vm + 1]; k++)
       if (disk_def (w, w->vm_disks[k])->thin)
         drop_writes (w, w->vm_disks[k]);
   if (v->state != HERD_VM_PAUSED)
     close_pause (w, vm);
-  /* Started again with a disk still at the end of its LV: its first
-   * write pauses it. */
-  if (rate > 0 && w->thin->full_disks[vm] > 0)
-    herd_world_pause_vm (w, vm, HERD_PAUSE_ENOSPC);
+}
+
+/* A workload step: groups whose write rate changed set their VMs' disks
+ * growing at the new rate (O(VMs of those groups)). */
+void
+herd_thin_step (HerdWorld *w)
+{
+  HerdThin *t = w->thin;
+  const GPtrArray *groups = w->scenario->vm_groups;
+  for (guint g = 0; g < groups->len; g++)
+    {
+      const HerdVmGroup *group = g_ptr_array_index (groups, g);
+      if (herd_rate_model_is_constant (&group->write_rate))
+        continue;
+      double rate = herd_rate_model_value (&group->write_rate,
+                                           w->engine->now);
+      if (rate == t->group_write[g])
+        continue;
+      t->group_write[g] = rate;
+      for (guint32 i = 0; i < group->count; i++)
+        set_rates (w, group->first + i);
+    }
 }
 
 gboolean
@@ -540,6 +574,12 @@ herd_thin_init (HerdWorld *w)
   t->extensions = g_array_new (FALSE, FALSE, sizeof (HerdThinExtension));
   t->extension_epoch = g_array_new (FALSE, FALSE, sizeof (guint32));
   t->pauses = g_array_new (FALSE, FALSE, sizeof (HerdThinPause));
+  t->group_write = g_new0 (double, MAX (w->scenario->vm_groups->len, 1));
+  for (guint g = 0; g < w->scenario->vm_groups->len; g++)
+    t->group_write[g] = herd_rate_model_value (
+        &((const HerdVmGroup *) g_ptr_array_index (w->scenario->vm_groups, g))
+             ->write_rate,
+        w->engine->now);
   for (guint i = 0; i < n_domains; i++)
     {
       const HerdStorageDomain *sd = herd_model_domain (model, i);
@@ -588,6 +628,7 @@ herd_thin_free (HerdWorld *w)
   g_free (t->critical_ns);
   g_free (t->full_disks);
   g_free (t->open_pause);
+  g_free (t->group_write);
   g_array_unref (t->extensions);
   g_array_unref (t->extension_epoch);
   g_array_unref (t->pauses);

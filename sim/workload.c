@@ -505,6 +505,240 @@ herd_workload_walk_step (const HerdWorkloadSpec *spec, double value,
   return herd_clamp_percent (low + x);
 }
 
+#define HERD_RATE_FORMS                                                     \
+  "a rate such as 4MiB/s, constant(R), diurnal(mean=R, peak=P[, "          \
+  "peak_at=T]), bursts(base=R, peak=P, every=D, length=L[, start=S]) or "  \
+  "trace:FILE"
+
+static gboolean
+herd_call_rate (GArray *args, const char *name, double *out, char **why)
+{
+  const char *value = herd_call_get (args, name);
+  if (value == NULL)
+    {
+      *why = g_strdup_printf ("missing %s", name);
+      return FALSE;
+    }
+  g_autoptr (GError) local = NULL;
+  gint64 v;
+  if (!herd_units_parse_rate (value, &v, &local))
+    {
+      *why = g_strdup_printf ("%s: %s", name, local->message);
+      return FALSE;
+    }
+  *out = (double) v;
+  return TRUE;
+}
+
+/* Reads a trace file of "TIME,RATE" lines into model->trace. */
+static gboolean
+herd_rate_read_trace (const char *file, const char *base_dir,
+                      HerdRateModel *model, char **why)
+{
+  g_autofree char *path = g_path_is_absolute (file)
+                              ? g_strdup (file)
+                              : g_build_filename (base_dir, file, NULL);
+  g_autofree char *text = NULL;
+  g_autoptr (GError) local = NULL;
+  if (!g_file_get_contents (path, &text, NULL, &local))
+    {
+      *why = g_strdup (local->message);
+      return FALSE;
+    }
+  g_autoptr (GArray) points = g_array_new (FALSE, FALSE,
+                                           sizeof (HerdRatePoint));
+  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      char *hash = strchr (lines[i], '#');
+      if (hash != NULL)
+        *hash = '\0';
+      char *line = g_strstrip (lines[i]);
+      if (*line == '\0')
+        continue;
+      g_auto (GStrv) cells = g_strsplit (line, ",", -1);
+      HerdRatePoint p;
+      gint64 rate;
+      g_clear_error (&local);
+      if (g_strv_length (cells) != 2
+          || !herd_units_parse_duration (g_strstrip (cells[0]), &p.at, &local)
+          || !herd_units_parse_rate (g_strstrip (cells[1]), &rate, &local))
+        {
+          *why = g_strdup_printf ("%s:%u: expected TIME,RATE such as "
+                                  "2h,8MiB/s%s%s", file, i + 1,
+                                  local != NULL ? ": " : "",
+                                  local != NULL ? local->message : "");
+          return FALSE;
+        }
+      p.rate = (double) rate;
+      HerdTime after = points->len == 0
+                           ? -1
+                           : g_array_index (points, HerdRatePoint,
+                                            points->len - 1).at;
+      if (points->len == 0 ? p.at != 0 : p.at <= after)
+        {
+          *why = g_strdup_printf ("%s:%u: %s", file, i + 1,
+                                  points->len == 0
+                                      ? "the first time must be 0"
+                                      : "times must increase");
+          return FALSE;
+        }
+      g_array_append_val (points, p);
+    }
+  if (points->len == 0)
+    {
+      *why = g_strdup_printf ("%s: no TIME,RATE line", file);
+      return FALSE;
+    }
+  model->trace = g_steal_pointer (&points);
+  return TRUE;
+}
+
+/* Fills model from name and args; *why says what is wrong otherwise. */
+static gboolean
+herd_rate_fill (const char *name, GArray *args, HerdRateModel *model,
+                char **why)
+{
+  if (strcmp (name, "constant") == 0)
+    {
+      model->kind = HERD_RATE_CONSTANT;
+      if (args->len != 1 || g_array_index (args, HerdCallArg, 0).name != NULL)
+        {
+          *why = g_strdup ("constant takes exactly one rate");
+          return FALSE;
+        }
+      HerdCallArg *arg = &g_array_index (args, HerdCallArg, 0);
+      arg->name = g_strdup ("rate");
+      return herd_call_rate (args, "rate", &model->mean, why);
+    }
+  if (strcmp (name, "diurnal") == 0)
+    {
+      model->kind = HERD_RATE_DIURNAL;
+      model->peak_at = HERD_WORKLOAD_DEFAULT_PEAK_AT;
+      if (!herd_call_rate (args, "mean", &model->mean, why)
+          || !herd_call_rate (args, "peak", &model->peak, why)
+          || !herd_call_duration (args, "peak_at", FALSE, &model->peak_at,
+                                  why))
+        return FALSE;
+      if (model->peak < model->mean || model->peak_at >= HERD_DAY (1))
+        {
+          *why = g_strdup ("peak must not be less than mean, and peak_at "
+                           "must be a time of day, less than 24h");
+          return FALSE;
+        }
+      return TRUE;
+    }
+  if (strcmp (name, "bursts") == 0)
+    {
+      model->kind = HERD_RATE_BURSTS;
+      if (!herd_call_rate (args, "base", &model->mean, why)
+          || !herd_call_rate (args, "peak", &model->peak, why)
+          || !herd_call_duration (args, "every", TRUE, &model->every, why)
+          || !herd_call_duration (args, "length", TRUE, &model->length, why)
+          || !herd_call_duration (args, "start", FALSE, &model->start, why))
+        return FALSE;
+      if (!(0 < model->length && model->length < model->every))
+        {
+          *why = g_strdup ("0 < length < every must hold");
+          return FALSE;
+        }
+      return TRUE;
+    }
+  *why = g_strdup_printf ("unknown model \"%s\"", name);
+  return FALSE;
+}
+
+gboolean
+herd_rate_model_parse (const char *text, const char *base_dir,
+                       HerdRateModel *out, GError **error)
+{
+  g_return_val_if_fail (text != NULL && out != NULL, FALSE);
+  g_autofree char *name = NULL;
+  g_autofree char *why = NULL;
+  g_autoptr (GArray) args = NULL;
+  HerdRateModel model = { 0 };
+  gint64 plain;
+
+  if (herd_units_parse_rate (text, &plain, NULL))
+    {
+      *out = (HerdRateModel) { .kind = HERD_RATE_CONSTANT,
+                               .mean = (double) plain };
+      return TRUE;
+    }
+  if (g_str_has_prefix (text, "trace:"))
+    {
+      model.kind = HERD_RATE_TRACE;
+      if (!herd_rate_read_trace (text + strlen ("trace:"), base_dir, &model,
+                                 &why))
+        return herd_workload_fail (error, HERD_RATE_FORMS, text, why);
+      *out = model;
+      return TRUE;
+    }
+  if (!herd_call_split (text, &name, &args, &why)
+      || !herd_rate_fill (name, args, &model, &why))
+    return herd_workload_fail (error, HERD_RATE_FORMS, text, why);
+  g_autofree char *unused = herd_call_unused (args);
+  if (unused != NULL)
+    return herd_workload_fail (error, HERD_RATE_FORMS, text, unused);
+  *out = model;
+  return TRUE;
+}
+
+void
+herd_rate_model_clear (HerdRateModel *model)
+{
+  if (model->trace != NULL)
+    g_array_unref (model->trace);
+  model->trace = NULL;
+}
+
+gboolean
+herd_rate_model_is_constant (const HerdRateModel *model)
+{
+  return model->kind == HERD_RATE_CONSTANT;
+}
+
+double
+herd_rate_model_value (const HerdRateModel *model, HerdTime t)
+{
+  switch (model->kind)
+    {
+    case HERD_RATE_CONSTANT:
+      return model->mean;
+    case HERD_RATE_DIURNAL:
+      {
+        HerdTime phase = (t - model->peak_at) % HERD_DAY (1);
+        if (phase < 0)
+          phase += HERD_DAY (1);
+        double angle = 2 * G_PI * ((double) phase / (double) HERD_DAY (1));
+        return MAX (0, model->mean + (model->peak - model->mean) * cos (angle));
+      }
+    case HERD_RATE_BURSTS:
+      return t >= model->start
+                     && (t - model->start) % model->every < model->length
+                 ? model->peak
+                 : model->mean;
+    case HERD_RATE_TRACE:
+      {
+        /* The last point at or before t, by bisection. */
+        const GArray *a = model->trace;
+        guint lo = 0, hi = a->len;
+        while (hi - lo > 1)
+          {
+            guint mid = (lo + hi) / 2;
+            if (g_array_index (a, HerdRatePoint, mid).at <= t)
+              lo = mid;
+            else
+              hi = mid;
+          }
+        return g_array_index (a, HerdRatePoint, lo).rate;
+      }
+    case HERD_RATE_KIND_LAST:
+    default:
+      g_assert_not_reached ();
+    }
+}
+
 gboolean
 herd_distribution_parse (const char *text, HerdDistribution *out,
                          GError **error)

@@ -12,6 +12,20 @@
  *                                    per minute of simulated time (scaled by
  *                                    the square root of the interval),
  *                                    reflected at Y and Z; S defaults to 5%
+ * A write-rate model says how fast a VM's guest writes to each of its
+ * disks, in bytes per second (rates as core/units.h reads them, "4MiB/s"):
+ *   RATE or constant(RATE)           always RATE
+ *   diurnal(mean=R, peak=P[, peak_at=T])
+ *                                    R + (P - R) cos(2 pi (t - T) / 1 day),
+ *                                    never below 0; T defaults to 14h
+ *   bursts(base=R, peak=P, every=D, length=L[, start=S])
+ *                                    P for L at S, S + D, S + 2D, ...
+ *                                    (S defaults to 0), R otherwise
+ *   trace:FILE                       piecewise constant from a file of
+ *                                    "TIME,RATE" lines ("2h,8MiB/s"),
+ *                                    times increasing from 0, the last
+ *                                    rate held; '#' starts a comment;
+ *                                    FILE is relative to the scenario
  * A distribution of times (VM arrival, lifetime) is one of:
  *   DURATION                         fixed ("0", "2h")
  *   uniform(min=A, max=B)            uniform in [A, B)
@@ -46,6 +60,31 @@ typedef struct
 
 typedef enum
 {
+  HERD_RATE_CONSTANT,
+  HERD_RATE_DIURNAL,
+  HERD_RATE_BURSTS,
+  HERD_RATE_TRACE,
+  HERD_RATE_KIND_LAST
+} HerdRateKind;
+
+typedef struct
+{
+  HerdTime at;
+  double rate; /* bytes/s from at */
+} HerdRatePoint;
+
+typedef struct
+{
+  HerdRateKind kind;
+  double mean;     /* bytes/s: constant's value, diurnal mean, burst base */
+  double peak;     /* bytes/s: diurnal peak, burst rate */
+  HerdTime peak_at; /* diurnal: time of day of the peak */
+  HerdTime every, length, start; /* bursts */
+  GArray *trace;   /* trace: HerdRatePoint in time order; else NULL */
+} HerdRateModel;
+
+typedef enum
+{
   HERD_DISTRIBUTION_FIXED,
   HERD_DISTRIBUTION_UNIFORM,
   HERD_DISTRIBUTION_EXPONENTIAL,
@@ -72,6 +111,15 @@ double herd_workload_value (const HerdWorkloadSpec *spec, HerdTime t);
 /* Advances a walk from value by dt using rng; returns the new value. */
 double herd_workload_walk_step (const HerdWorkloadSpec *spec, double value,
                                 HerdTime dt, gsl_rng *rng);
+
+/* base_dir: where a trace file's relative path starts. */
+gboolean herd_rate_model_parse (const char *text, const char *base_dir,
+                                HerdRateModel *out, GError **error);
+void herd_rate_model_clear (HerdRateModel *model);
+/* Bytes/s at time t. */
+double herd_rate_model_value (const HerdRateModel *model, HerdTime t);
+/* Whether the rate never changes. */
+gboolean herd_rate_model_is_constant (const HerdRateModel *model);
 
 gboolean herd_distribution_parse (const char *text, HerdDistribution *out,
                                   GError **error);

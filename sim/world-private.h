@@ -88,6 +88,8 @@ void herd_thin_init (HerdWorld *w);
 void herd_thin_free (HerdWorld *w);
 /* The VM's state changed: its disks grow, or stop growing, from now. */
 void herd_thin_vm_changed (HerdWorld *w, HerdId vm);
+/* A workload step: write rates that change take effect. */
+void herd_thin_step (HerdWorld *w);
 /* The VM's guest is paused for reason from now (until it runs again or
  * goes down): a row of the pauses table. */
 void herd_thin_vm_paused (HerdWorld *w, HerdId vm, HerdPauseReason reason);

@@ -349,6 +349,7 @@ world_step (gpointer ctx, guint64 arg)
       h->load_max = MAX (h->load_max, load);
       herd_world_report_host (w, i);
     }
+  herd_thin_step (w);
   w->last_step = now;
   herd_engine_at (w->engine, now + w->scenario->stats_interval, world_step,
                   w, 0);

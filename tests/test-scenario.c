@@ -353,7 +353,8 @@ test_defaults (void)
   CU_ASSERT_EQUAL (vg->memory_used_mib, 4096);
   CU_ASSERT_EQUAL (vg->working_set_mib, 4096);
   CU_ASSERT_EQUAL (vg->dirty_rate, 0);
-  CU_ASSERT_EQUAL (vg->write_rate, 0);
+  CU_ASSERT_EQUAL (vg->write_rate.kind, HERD_RATE_CONSTANT);
+  CU_ASSERT_EQUAL (vg->write_rate.mean, 0);
   CU_ASSERT_EQUAL (vg->boot_time, HERD_SEC (10));
   CU_ASSERT_EQUAL (vg->arrival.kind, HERD_DISTRIBUTION_FIXED);
   CU_ASSERT_EQUAL (vg->arrival.a, 0);
@@ -525,7 +526,7 @@ test_all_keys (void)
   CU_ASSERT_EQUAL (vg->memory_used_mib, 12 * 1024);
   CU_ASSERT_EQUAL (vg->dirty_rate, 20 * 1024 * 1024);
   CU_ASSERT_EQUAL (vg->working_set_mib, 2048);
-  CU_ASSERT_EQUAL (vg->write_rate, 1024 * 1024);
+  CU_ASSERT_EQUAL (vg->write_rate.mean, 1024 * 1024);
   CU_ASSERT_EQUAL (vg->boot_time, HERD_SEC (45));
   CU_ASSERT_EQUAL (vg->arrival.kind, HERD_DISTRIBUTION_UNIFORM);
   CU_ASSERT_EQUAL (vg->arrival.a, HERD_HOUR (1));

@@ -247,6 +247,28 @@ test_space_taken (void)
   g_free (o.trace);
 }
 
+/* A bursty writer on NFS: 10 MiB/s for 5 minutes every 10 minutes (the
+ * rate changes at workload steps, every 15 s, which these edges fall
+ * on), so in 30 minutes it writes 10 MiB/s x (300 - up + 300 + 300). */
+static void
+test_bursts (void)
+{
+  Outcome o;
+  run_text ("[scenario]\nduration = 30m\n[datacenter dc]\n"
+            "[storage sd1]\ntype = nfs\ncapacity = 1T\n"
+            "[cluster c]\n[hosts h]\ncores = 8\nmemory = 32G\n"
+            "[vms b]\nvcpus = 1\nmemory = 1G\ndisk = 100G thin\n"
+            "write_rate = bursts(base=0M/s, peak=10MiB/s, every=10m, "
+            "length=5m)\n",
+            &o);
+  double up = event_time (&o, "USER_RUN_VM", "b-1", 0);
+  CU_ASSERT_FATAL (up > 0 && up < 300);
+  double written = 10 * (300 - up + 600);
+  CU_ASSERT_DOUBLE_EQUAL (o.summary.storage_min_free_gib,
+                          1024 - ceil (written) / 1024, 1e-9);
+  g_free (o.trace);
+}
+
 /* A thin disk fills a 10G NFS domain at 20 MiB/s from db-1's start (up):
  * it is under 10% free (1024 MiB) from up + 9216/20 s and under 5% from
  * up + 9728/20 s, exactly, although nothing happens at those instants. */
@@ -342,6 +364,7 @@ main (void)
           { "mailbox ticks", test_mailbox_ticks },
           { "SPM loss stalls extensions", test_spm_loss },
           { "full domain until add_lun", test_domain_full },
+          { "bursty writes", test_bursts },
           { "space taken by disks", test_space_taken },
           { "time under the levels on a file domain",
             test_file_levels_exact },

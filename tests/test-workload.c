@@ -14,6 +14,7 @@
 #include <math.h>
 #include <string.h>
 
+#include <glib/gstdio.h>
 #include <gsl/gsl_errno.h>
 
 #include "core/units.h"
@@ -464,6 +465,80 @@ test_distribution_sample (void)
   gsl_rng_free (rng);
 }
 
+/* Write-rate models: every form parses to the documented values; bad
+ * ones (and bad trace files, named with their line) are refused. */
+static void
+test_rate_models (void)
+{
+  HerdRateModel m;
+  const double MiB = 1024 * 1024;
+  CU_ASSERT_TRUE (herd_rate_model_parse ("4MiB/s", ".", &m, NULL));
+  CU_ASSERT_EQUAL (m.kind, HERD_RATE_CONSTANT);
+  CU_ASSERT_DOUBLE_EQUAL (herd_rate_model_value (&m, HERD_HOUR (5)), 4 * MiB,
+                          1e-9);
+  CU_ASSERT_TRUE (herd_rate_model_parse ("constant(2MiB/s)", ".", &m, NULL));
+  CU_ASSERT_DOUBLE_EQUAL (herd_rate_model_value (&m, 0), 2 * MiB, 1e-9);
+  CU_ASSERT_TRUE (herd_rate_model_parse (
+      "diurnal(mean=2MiB/s, peak=6MiB/s, peak_at=10h)", ".", &m, NULL));
+  CU_ASSERT_DOUBLE_EQUAL (herd_rate_model_value (&m, HERD_HOUR (10)),
+                          6 * MiB, 1e-6);
+  CU_ASSERT_DOUBLE_EQUAL (herd_rate_model_value (&m, HERD_HOUR (22)), 0,
+                          1e-6);
+  CU_ASSERT_DOUBLE_EQUAL (herd_rate_model_value (&m, HERD_HOUR (16)),
+                          2 * MiB, 1e-6);
+  CU_ASSERT_FALSE (herd_rate_model_is_constant (&m));
+  CU_ASSERT_TRUE (herd_rate_model_parse (
+      "bursts(base=1MiB/s, peak=50MiB/s, every=1h, length=10m, start=30m)",
+      ".", &m, NULL));
+  CU_ASSERT_DOUBLE_EQUAL (herd_rate_model_value (&m, HERD_MIN (29)), MiB,
+                          1e-9);
+  CU_ASSERT_DOUBLE_EQUAL (herd_rate_model_value (&m, HERD_MIN (30)),
+                          50 * MiB, 1e-9);
+  CU_ASSERT_DOUBLE_EQUAL (herd_rate_model_value (&m, HERD_MIN (40)), MiB,
+                          1e-9);
+  CU_ASSERT_DOUBLE_EQUAL (herd_rate_model_value (&m, HERD_MIN (95)),
+                          50 * MiB, 1e-9);
+
+  g_autofree char *dir = g_dir_make_tmp ("herd-rate-XXXXXX", NULL);
+  g_autofree char *good = g_build_filename (dir, "good.csv", NULL);
+  g_autofree char *bad = g_build_filename (dir, "bad.csv", NULL);
+  g_file_set_contents (good, "# time,rate\n0,1MiB/s\n2h, 8MiB/s\n\n"
+                       "3h,0M/s # quiet\n", -1, NULL);
+  g_file_set_contents (bad, "0,1MiB/s\n2h,fast\n", -1, NULL);
+  CU_ASSERT_TRUE_FATAL (herd_rate_model_parse ("trace:good.csv", dir, &m,
+                                               NULL));
+  CU_ASSERT_EQUAL (m.trace->len, 3);
+  CU_ASSERT_DOUBLE_EQUAL (herd_rate_model_value (&m, HERD_HOUR (1)), MiB,
+                          1e-9);
+  CU_ASSERT_DOUBLE_EQUAL (herd_rate_model_value (&m, HERD_HOUR (2)),
+                          8 * MiB, 1e-9);
+  CU_ASSERT_DOUBLE_EQUAL (herd_rate_model_value (&m, HERD_DAY (9)), 0, 1e-9);
+  herd_rate_model_clear (&m);
+  g_autoptr (GError) error = NULL;
+  CU_ASSERT_FALSE (herd_rate_model_parse ("trace:bad.csv", dir, &m, &error));
+  CU_ASSERT_PTR_NOT_NULL (strstr (error->message, "bad.csv:2: expected "
+                                                  "TIME,RATE"));
+  g_remove (good);
+  g_remove (bad);
+  g_rmdir (dir);
+
+  static const char *const refused[] = {
+    "4MiB", "constant(4%)", "diurnal(mean=4MiB/s)",
+    "diurnal(mean=4MiB/s, peak=1MiB/s)",
+    "bursts(base=0M/s, peak=9MiB/s, every=1h, length=1h)",
+    "bursts(base=0M/s, peak=9MiB/s, every=1h)", "trace:missing.csv",
+    "walk(mean=1MiB/s, low=0M/s, high=2MiB/s)", NULL,
+  };
+  for (const char *const *t = refused; *t != NULL; t++)
+    {
+      g_clear_error (&error);
+      CU_ASSERT_FALSE (herd_rate_model_parse (*t, dir, &m, &error));
+      CU_ASSERT_PTR_NOT_NULL (error != NULL
+                                  ? strstr (error->message, "bursts(base=R")
+                                  : NULL);
+    }
+}
+
 static const HerdTestCase workload_cases[] = {
   { "parse constant", test_parse_constant },
   { "parse diurnal", test_parse_diurnal },
@@ -475,6 +550,11 @@ static const HerdTestCase workload_cases[] = {
   { "walk bounds", test_walk_bounds },
   { "walk reproducible", test_walk_reproducible },
   { "walk step scale", test_walk_step_scale },
+  { NULL, NULL },
+};
+
+static const HerdTestCase rate_cases[] = {
+  { "write-rate models", test_rate_models },
   { NULL, NULL },
 };
 
@@ -490,6 +570,7 @@ main (void)
   static const HerdTestSuite suites[] = {
     { "workload", workload_cases },
     { "distribution", distribution_cases },
+    { "rate", rate_cases },
     { NULL, NULL },
   };
   return herd_test_main (suites);
