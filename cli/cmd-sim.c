@@ -289,6 +289,7 @@ print_json (const HerdScenario *sc, const HerdRunSummary *s,
   INT ("enospc_pauses", s->enospc_pauses);
   DBL ("enospc_paused_vm_minutes", s->enospc_paused_minutes);
   DBL ("storage_min_free_gib", s->storage_min_free_gib);
+  DBL ("storage_end_free_gib", s->storage_end_free_gib);
   DBL ("storage_low_seconds", s->storage_low_seconds);
   DBL ("storage_critical_seconds", s->storage_critical_seconds);
   if (s->run_id >= 0)

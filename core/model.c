@@ -1,6 +1,8 @@
 /* model.c: the manager's object arrays and name lookups (see model.h). */
 #include "core/model.h"
 
+#include <math.h>
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -403,4 +405,21 @@ gboolean
 herd_storage_type_is_block (HerdStorageType type)
 {
   return type == HERD_STORAGE_ISCSI || type == HERD_STORAGE_FCP;
+}
+
+gint64
+herd_volume_max_lv_mib (gint64 virtual_mib)
+{
+  return (gint64) ceil (1.1 * (double) virtual_mib);
+}
+
+gint64
+herd_volume_first_mib (gboolean thin, gboolean block, gint64 virtual_mib,
+                       gint64 base_mib, gint64 initial_mib)
+{
+  if (!thin)
+    return virtual_mib;
+  if (!block)
+    return base_mib;
+  return MIN (MAX (initial_mib, base_mib), herd_volume_max_lv_mib (virtual_mib));
 }

@@ -291,6 +291,8 @@ typedef struct
   HerdId domain;            /* HERD_ID_NONE: the data center's master */
   gint64 virtual_mib;
   gboolean thin;            /* sparse/qcow2 (thin) or preallocated */
+  gint64 base_mib;          /* data it holds when created: a clone's copy
+                               of its template's image; else 0 */
 } HerdDisk;
 
 typedef struct
@@ -385,6 +387,15 @@ gboolean herd_migration_policy_from_string (const char *text,
 
 /* File domains (NFS, POSIX, GlusterFS) versus block (iSCSI, FCP). */
 gboolean herd_storage_type_is_block (HerdStorageType type);
+/* What a new volume takes from its domain: a preallocated one its whole
+ * virtual size; a thin one on file storage the data it holds (base); a
+ * thin one on block storage an LV of its data, at least initial_mib
+ * (ThinVolumeInitialSize) and at most herd_volume_max_lv_mib. */
+gint64 herd_volume_first_mib (gboolean thin, gboolean block,
+                              gint64 virtual_mib, gint64 base_mib,
+                              gint64 initial_mib);
+/* The most a thin volume's LV grows to: 1.1 x its virtual size. */
+gint64 herd_volume_max_lv_mib (gint64 virtual_mib);
 
 const char *herd_affinity_rule_name (HerdAffinityRule rule);
 const char *herd_resume_policy_name (HerdResumePolicy policy);

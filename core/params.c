@@ -124,6 +124,22 @@ static const HerdParamInfo params_table[] = {
   { "MaxLunsPerBlockDomain", HERD_PARAM_INTEGER, P (max_block_luns),
     { "300", "300" }, 1, G_MAXINT32,
     "LUNs a block storage domain is made of (its first, and add_lun's)" },
+  { "BlockDomainInternalSize", HERD_PARAM_SIZE, P (block_internal_mib),
+    { "4992M", "4992M" }, 0, 0,
+    "space a block storage domain's internal volumes take: ids, inbox "
+    "and outbox 128M each, leases 2G, master 1G, metadata 512M, "
+    "xleases 1G" },
+  { "VideoRam", HERD_PARAM_SIZE, P (video_ram_mib), { "64M", "64M" }, 0, 0,
+    "a VM's video RAM (one QXL head), saved with its memory in a "
+    "snapshot" },
+  { "SnapshotMemoryExtra", HERD_PARAM_SIZE, P (memory_volume_extra_mib),
+    { "200M", "200M" }, 0, 0,
+    "a snapshot's memory volume holds the VM's RAM, its video RAM and "
+    "this much more" },
+  { "SnapshotConfigVolumeSize", HERD_PARAM_SIZE, P (memory_config_mib),
+    { "10M", "10M" }, 0, 0,
+    "the volume beside a snapshot's memory that holds the VM's "
+    "configuration" },
   { NULL }
 };
 

@@ -92,6 +92,11 @@ typedef struct
   HerdTime lv_extend_time;             /* LvExtendTime */
   gint64 max_block_volumes;            /* MaxVolumesPerBlockDomain */
   gint64 max_block_luns;               /* MaxLunsPerBlockDomain */
+  gint64 block_internal_mib;           /* BlockDomainInternalSize */
+  /* Snapshots (behaviour.md §9). */
+  gint64 video_ram_mib;                /* VideoRam */
+  gint64 memory_volume_extra_mib;      /* SnapshotMemoryExtra */
+  gint64 memory_config_mib;            /* SnapshotConfigVolumeSize */
 } HerdParams;
 
 /* Per-cluster scheduling policy parameters. */

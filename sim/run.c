@@ -392,13 +392,15 @@ summarise_thin (Run *run, HerdRunSummary *sum)
                 - p->start;
     }
   sum->enospc_paused_minutes = herd_time_to_seconds (paused) / 60.0;
-  gint64 min_free = -1;
+  gint64 min_free = -1, end_free = -1;
   for (HerdId d = 0; d < run->model->domains->len; d++)
     if (herd_model_domain (run->model, d)->role == HERD_DOMAIN_DATA)
       {
         HerdThinDomain space = herd_world_domain_space (run->world, d);
         min_free = min_free < 0 ? space.min_free_mib
                                 : MIN (min_free, space.min_free_mib);
+        gint64 free_now = space.capacity_mib - space.used_mib;
+        end_free = end_free < 0 ? free_now : MIN (end_free, free_now);
         sum->storage_low_seconds = MAX (sum->storage_low_seconds,
                                         herd_time_to_seconds (space.low_ns));
         sum->storage_critical_seconds
@@ -406,6 +408,7 @@ summarise_thin (Run *run, HerdRunSummary *sum)
                    herd_time_to_seconds (space.critical_ns));
       }
   sum->storage_min_free_gib = MAX (min_free, 0) / 1024.0;
+  sum->storage_end_free_gib = MAX (end_free, 0) / 1024.0;
 }
 
 static void
@@ -586,6 +589,7 @@ write_summary (HerdResults *r, const HerdRunSummary *sum, HerdAudit *audit)
     { "enospc_pauses", (double) sum->enospc_pauses },
     { "enospc_paused_vm_minutes", sum->enospc_paused_minutes },
     { "storage_min_free_gib", sum->storage_min_free_gib },
+    { "storage_end_free_gib", sum->storage_end_free_gib },
     { "storage_low_seconds", sum->storage_low_seconds },
     { "storage_critical_seconds", sum->storage_critical_seconds },
   };

@@ -85,6 +85,8 @@ typedef struct
   guint64 volume_extensions, enospc_pauses;
   double extension_mean_s, extension_max_s, enospc_paused_minutes;
   double storage_min_free_gib;
+  double storage_end_free_gib; /* the least free space of a data domain
+                                  at the end */
   double storage_low_seconds, storage_critical_seconds; /* longest of any
                                    data domain below its levels */
   guint64 audit_counts[HERD_AUDIT_LAST];

@@ -52,6 +52,7 @@ typedef enum
   HERD_SL_CLUSTER,
   HERD_SL_HOSTS,
   HERD_SL_STORAGE,
+  HERD_SL_TEMPLATE,
   HERD_SL_NETWORK,
   HERD_SL_VMS,
   HERD_SL_AFFINITY,
@@ -87,14 +88,18 @@ static const char *const herd_sl_storage_keys[] = {
 };
 static const char *const herd_sl_storage_required[] = { "type", "capacity",
                                                         NULL };
+static const char *const herd_sl_template_keys[] = { "datacenter", "disk",
+                                                     "data", NULL };
+static const char *const herd_sl_template_required[] = { "disk", NULL };
 static const char *const herd_sl_network_keys[] = {
   "datacenter", "required", "vm_network", NULL
 };
 static const char *const herd_sl_vms_keys[] = {
   "cluster", "count", "vcpus", "memory", "guaranteed_memory", "disk", "ha",
   "priority", "cpu", "memory_used", "dirty_rate", "working_set",
-  "write_rate", "new_writes", "stateless", "boot_time", "arrival", "lifetime", "networks", "pinned_to",
-  "migratable", "preferred_hosts", "lease", "resume", NULL
+  "write_rate", "new_writes", "stateless", "template", "clone", "boot_time",
+  "arrival", "lifetime", "networks", "pinned_to", "migratable",
+  "preferred_hosts", "lease", "resume", NULL
 };
 static const char *const herd_sl_vms_required[] = { "vcpus", "memory",
                                                     NULL };
@@ -137,6 +142,8 @@ static const struct
                       herd_sl_hosts_required },
   [HERD_SL_STORAGE] = { "storage", TRUE, herd_sl_storage_keys,
                         herd_sl_storage_required },
+  [HERD_SL_TEMPLATE] = { "template", TRUE, herd_sl_template_keys,
+                         herd_sl_template_required },
   [HERD_SL_NETWORK] = { "network", TRUE, herd_sl_network_keys,
                         herd_sl_no_keys },
   [HERD_SL_VMS] = { "vms", TRUE, herd_sl_vms_keys, herd_sl_vms_required },
@@ -216,6 +223,7 @@ typedef struct
   gboolean thin;
   char *domain; /* NULL: the data center's master domain */
   HerdId domain_id;
+  gint64 base_mib; /* data it holds when created: a clone's copy */
 } HerdSlDisk;
 
 /* One group of the file and what phase 3 read from it. */
@@ -270,6 +278,10 @@ typedef struct
   HerdRateModel write_rate;  /* [vms] */
   double new_writes;     /* [vms]: share of writes to new blocks */
   gboolean stateless;    /* [vms]: pool VMs, their writes dropped at stop */
+  char *template_name;   /* [vms]: template = (NULL when absent) */
+  gboolean clone;        /* [vms]: disks copied from the template, rather
+                            than thin layers on it */
+  gint64 data_mib;       /* [template]: data in each disk's image */
   HerdDistribution arrival;
   gboolean has_lifetime;
   HerdDistribution lifetime;
@@ -334,6 +346,7 @@ herd_sl_group_free (gpointer p)
   if (g->disks != NULL)
     g_array_unref (g->disks);
   herd_rate_model_clear (&g->write_rate);
+  g_free (g->template_name);
   g_free (g->target);
   g_free (g->host);
   g_free (g->network);
@@ -1460,6 +1473,29 @@ herd_sl_parse_disks (HerdSlLoader *l, HerdSlGroup *g)
     }
 }
 
+/* [template NAME]: a read-only base image (its disks), holding data of
+ * each disk (all of it by default). */
+static void
+herd_sl_parse_template (HerdSlLoader *l, HerdSlGroup *g)
+{
+  herd_sl_parse_disks (l, g);
+  herd_sl_read_size (l, g, "data", -1, FALSE, &g->data_mib);
+  for (guint i = 0; i < g->disks->len; i++)
+    {
+      HerdSlDisk *disk = &g_array_index (g->disks, HerdSlDisk, i);
+      if (g->data_mib > disk->size_mib)
+        {
+          g_autofree char *value = herd_sl_value (l, g, "data");
+          g_autofree char *size = herd_sl_format_size (disk->size_mib);
+          g_autofree char *expected = g_strdup_printf (
+              "a size of at most disk %u's (%s)", i + 1, size);
+          herd_sl_fail_expected (l, g, "data", expected, value);
+          return;
+        }
+      disk->base_mib = g->data_mib < 0 ? disk->size_mib : g->data_mib;
+    }
+}
+
 static void
 herd_sl_parse_vms (HerdSlLoader *l, HerdSlGroup *g)
 {
@@ -1526,6 +1562,12 @@ herd_sl_parse_vms (HerdSlLoader *l, HerdSlGroup *g)
   herd_sl_read_fraction (l, g, "new_writes", 1.0, &g->new_writes);
   herd_sl_read_boolean (l, g, "stateless", FALSE, &g->stateless);
   herd_sl_parse_disks (l, g);
+  g->template_name = herd_sl_value (l, g, "template");
+  herd_sl_read_boolean (l, g, "clone", FALSE, &g->clone);
+  if (g->template_name != NULL && g->disks->len > 0)
+    herd_sl_fail_key (l, g, "template",
+                      "a VM made from a template has the template's disks: "
+                      "remove the disk key, or the template key");
   herd_sl_read_boolean (l, g, "ha", FALSE, &g->ha);
 
   int v;
@@ -1862,6 +1904,9 @@ herd_sl_parse_values (HerdSlLoader *l)
         case HERD_SL_STORAGE:
           herd_sl_parse_storage (l, g);
           break;
+        case HERD_SL_TEMPLATE:
+          herd_sl_parse_template (l, g);
+          break;
         case HERD_SL_NETWORK:
           herd_sl_parse_network (l, g);
           break;
@@ -2040,27 +2085,36 @@ herd_sl_check_fit (HerdSlLoader *l, HerdSlGroup *g)
     }
 }
 
-/* Every disk's domain must be a data domain of the cluster's datacenter;
- * a disk without one goes to the datacenter's master. */
+/* Every disk's domain must be a data domain of the datacenter (of the
+ * VMs' cluster, or the template's); a disk without one goes to the
+ * datacenter's master. */
 static void
 herd_sl_check_disks (HerdSlLoader *l, HerdSlGroup *g, const HerdId *masters)
 {
-  HerdSlGroup *cluster = herd_sl_group_of (l, HERD_SL_CLUSTER, g->ref);
-  if (!cluster->ok)
-    return;
-  HerdSlGroup *dc = herd_sl_group_of (l, HERD_SL_DATACENTER, cluster->ref);
+  guint dc_ref = g->ref;
+  g_autofree char *where = g_strdup ("");
+  if (g->kind == HERD_SL_VMS)
+    {
+      HerdSlGroup *cluster = herd_sl_group_of (l, HERD_SL_CLUSTER, g->ref);
+      if (!cluster->ok)
+        return;
+      dc_ref = cluster->ref;
+      g_free (where);
+      where = g_strdup_printf (" of cluster %s", cluster->name);
+    }
+  HerdSlGroup *dc = herd_sl_group_of (l, HERD_SL_DATACENTER, dc_ref);
   for (guint i = 0; i < g->disks->len; i++)
     {
       HerdSlDisk *disk = &g_array_index (g->disks, HerdSlDisk, i);
       if (disk->domain == NULL)
         {
-          disk->domain_id = masters[cluster->ref];
+          disk->domain_id = masters[dc_ref];
           if (disk->domain_id == HERD_ID_NONE)
             {
               herd_sl_fail_key (l, g, "disk",
-                                "datacenter %s of cluster %s has no data "
-                                "storage domain for disk %u",
-                                dc->name, cluster->name, i + 1);
+                                "datacenter %s%s has no data storage domain "
+                                "for disk %u",
+                                dc->name, where, i + 1);
               return;
             }
           continue;
@@ -2069,15 +2123,14 @@ herd_sl_check_disks (HerdSlLoader *l, HerdSlGroup *g, const HerdId *masters)
       HerdSlGroup *sd = g_hash_table_lookup (l->by_label, label);
       if (sd != NULL && !sd->ok)
         return;
-      if (sd == NULL || sd->ref != cluster->ref
-          || sd->role != HERD_DOMAIN_DATA)
+      if (sd == NULL || sd->ref != dc_ref || sd->role != HERD_DOMAIN_DATA)
         {
           GString *names = g_string_new (NULL);
           GPtrArray *storage = l->by_kind[HERD_SL_STORAGE];
           for (guint s = 0; s < storage->len; s++)
             {
               HerdSlGroup *o = g_ptr_array_index (storage, s);
-              if (o->ref == cluster->ref && o->role == HERD_DOMAIN_DATA)
+              if (o->ref == dc_ref && o->role == HERD_DOMAIN_DATA)
                 g_string_append_printf (names, "%s%s",
                                         names->len > 0 ? ", " : "", o->name);
             }
@@ -2091,6 +2144,53 @@ herd_sl_check_disks (HerdSlLoader *l, HerdSlGroup *g, const HerdId *masters)
           return;
         }
       disk->domain_id = sd->index;
+    }
+}
+
+/* VMs made from a template get its disks, on its domains: a thin COW
+ * layer over each of its images, or (clone = true) a copy of each, as
+ * the image is (preallocated or thin) and holding its data. */
+static void
+herd_sl_apply_template (HerdSlLoader *l, HerdSlGroup *g)
+{
+  if (g->template_name == NULL)
+    return;
+  g_autofree char *label = g_strdup_printf ("template %s",
+                                            g->template_name);
+  HerdSlGroup *t = g_hash_table_lookup (l->by_label, label);
+  if (t == NULL)
+    {
+      g_autofree char *names = herd_sl_list_names (l, HERD_SL_TEMPLATE);
+      g_autofree char *expected = g_strdup_printf (
+          "the name of a [template] group (%s)", names);
+      herd_sl_fail_expected (l, g, "template", expected, g->template_name);
+      return;
+    }
+  HerdSlGroup *cluster = herd_sl_group_of (l, HERD_SL_CLUSTER, g->ref);
+  if (!t->ok || !cluster->ok)
+    return;
+  if (t->ref != cluster->ref)
+    {
+      HerdSlGroup *tdc = herd_sl_group_of (l, HERD_SL_DATACENTER, t->ref);
+      HerdSlGroup *cdc = herd_sl_group_of (l, HERD_SL_DATACENTER,
+                                           cluster->ref);
+      herd_sl_fail_key (l, g, "template",
+                        "template %s is in datacenter %s, cluster %s in "
+                        "datacenter %s",
+                        t->name, tdc->name, cluster->name, cdc->name);
+      return;
+    }
+  for (guint i = 0; i < t->disks->len; i++)
+    {
+      const HerdSlDisk *image = &g_array_index (t->disks, HerdSlDisk, i);
+      HerdSlDisk disk = {
+        .size_mib = image->size_mib,
+        .thin = g->clone ? image->thin : TRUE,
+        .domain = g_strdup (image->domain),
+        .domain_id = image->domain_id,
+        .base_mib = g->clone ? image->base_mib : 0,
+      };
+      g_array_append_val (g->disks, disk);
     }
 }
 
@@ -2476,11 +2576,13 @@ herd_sl_check_at (HerdSlLoader *l, HerdSlGroup *g, HerdTime duration,
   herd_sl_fail_expected (l, g, "at", expected, value);
 }
 
-/* A domain holds what its disks take at once (preallocated disks, the
- * first LV of thin ones on block storage); a block domain holds at most
- * MaxVolumesPerBlockDomain volumes (one per disk) and is made of at most
- * MaxLunsPerBlockDomain LUNs (its first and one per add_lun): the group
- * that goes over a limit is the error, in file order. */
+/* A domain holds what its volumes take at once (a block domain's
+ * internal volumes, templates' images, preallocated disks, clones' data,
+ * the first LV of thin disks on block storage); a block domain holds at
+ * most MaxVolumesPerBlockDomain disk volumes (one per disk and template
+ * disk) and is made of at most MaxLunsPerBlockDomain LUNs (its first and
+ * one per add_lun): the group that goes over a limit is the error, in
+ * file order. */
 static void
 herd_sl_check_storage_limits (HerdSlLoader *l)
 {
@@ -2491,12 +2593,27 @@ herd_sl_check_storage_limits (HerdSlLoader *l)
   g_autofree gint64 *volumes = g_new0 (gint64, storage->len);
   g_autofree gint64 *luns = g_new0 (gint64, storage->len);
   g_autofree gint64 *allocated = g_new0 (gint64, storage->len);
+  for (guint i = 0; i < storage->len; i++)
+    {
+      HerdSlGroup *sd = g_ptr_array_index (storage, i);
+      if (!sd->ok || !herd_storage_type_is_block (sd->storage_type))
+        continue;
+      allocated[i] = p->block_internal_mib;
+      if (allocated[i] <= sd->capacity_mib)
+        continue;
+      g_autofree char *value = herd_sl_value (l, sd, "capacity");
+      g_autofree char *internal = herd_sl_format_size (allocated[i]);
+      g_autofree char *expected = g_strdup_printf (
+          "a capacity of at least the %s its internal volumes take "
+          "(BlockDomainInternalSize)", internal);
+      herd_sl_fail_expected (l, sd, "capacity", expected, value);
+    }
   for (guint i = 0; i < l->groups->len; i++)
     {
       HerdSlGroup *g = g_ptr_array_index (l->groups, i);
       if (!g->ok)
         continue;
-      if (g->kind == HERD_SL_VMS)
+      if (g->kind == HERD_SL_VMS || g->kind == HERD_SL_TEMPLATE)
         for (guint k = 0; k < g->disks->len; k++)
           {
             const HerdSlDisk *disk = &g_array_index (g->disks, HerdSlDisk,
@@ -2506,38 +2623,39 @@ herd_sl_check_storage_limits (HerdSlLoader *l)
               continue;
             HerdSlGroup *sd = g_ptr_array_index (storage, d);
             gboolean block = herd_storage_type_is_block (sd->storage_type);
-            /* What the disks take at once: all of a preallocated one, the
-             * first LV of a thin one on block storage. */
-            gint64 first = !disk->thin ? disk->size_mib
-                           : block ? MIN (p->thin_initial_mib,
-                                          (gint64) ceil (1.1 * disk->size_mib))
-                                   : 0;
-            allocated[d] += first * g->count;
+            gint64 n = g->kind == HERD_SL_VMS ? g->count : 1;
+            const char *key = g->template_name != NULL ? "template" : "disk";
+            gint64 first = herd_volume_first_mib (disk->thin, block,
+                                                  disk->size_mib,
+                                                  disk->base_mib,
+                                                  p->thin_initial_mib);
+            allocated[d] += first * n;
             if (allocated[d] > sd->capacity_mib
-                && allocated[d] - first * g->count <= sd->capacity_mib)
+                && allocated[d] - first * n <= sd->capacity_mib)
               {
                 g_autofree char *cap = herd_sl_format_size (sd->capacity_mib);
                 g_autofree char *need = herd_sl_format_size (allocated[d]);
                 g_autofree char *lv = herd_sl_format_size (p->thin_initial_mib);
                 herd_sl_fail_key (
-                    l, g, "disk",
+                    l, g, key,
                     "storage %s (%s) cannot hold the disks created so far: "
                     "they take %s at once (a preallocated disk its whole "
-                    "size, a thin one on block storage its first %s LV)",
-                    sd->name, cap, need, lv);
+                    "size, a thin one on block storage its first %s LV, a "
+                    "template or a clone its data%s)",
+                    sd->name, cap, need, lv,
+                    block ? ", and the domain's internal volumes" : "");
               }
-            volumes[d] += g->count;
-            if (!herd_storage_type_is_block (sd->storage_type)
-                || volumes[d] - g->count > p->max_block_volumes
+            volumes[d] += n;
+            if (!block || volumes[d] - n > p->max_block_volumes
                 || volumes[d] <= p->max_block_volumes)
               continue;
             herd_sl_fail_key (
-                l, g, "disk",
+                l, g, key,
                 "storage %s would hold %" G_GINT64_FORMAT " volumes (this "
                 "group adds %" G_GINT64_FORMAT "); a block domain holds at "
                 "most %" G_GINT64_FORMAT " (MaxVolumesPerBlockDomain, one "
                 "logical volume per disk)",
-                sd->name, volumes[d], g->count, p->max_block_volumes);
+                sd->name, volumes[d], n, p->max_block_volumes);
           }
       else if (g->kind == HERD_SL_ACTION && g->action == HERD_ACTION_ADD_LUN)
         {
@@ -2764,6 +2882,7 @@ herd_sl_check_references (HerdSlLoader *l)
         {
         case HERD_SL_CLUSTER:
         case HERD_SL_STORAGE:
+        case HERD_SL_TEMPLATE:
         case HERD_SL_NETWORK:
           herd_sl_resolve (l, g, "datacenter", HERD_SL_DATACENTER);
           break;
@@ -2790,6 +2909,14 @@ herd_sl_check_references (HerdSlLoader *l)
                                        : NULL;
   if (duration_text == NULL)
     duration_text = g_strdup ("1d, the default");
+  /* Templates first: VMs get their disks. */
+  GPtrArray *templates = l->by_kind[HERD_SL_TEMPLATE];
+  for (guint i = 0; i < templates->len; i++)
+    {
+      HerdSlGroup *g = g_ptr_array_index (templates, i);
+      if (g->ok)
+        herd_sl_check_disks (l, g, masters);
+    }
   for (guint i = 0; i < l->groups->len; i++)
     {
       HerdSlGroup *g = g_ptr_array_index (l->groups, i);
@@ -2801,6 +2928,7 @@ herd_sl_check_references (HerdSlLoader *l)
         {
           herd_sl_check_fit (l, g);
           herd_sl_check_disks (l, g, masters);
+          herd_sl_apply_template (l, g);
           herd_sl_check_lease (l, g, masters);
           herd_sl_check_networks (l, g);
           herd_sl_check_vm_hosts (l, g);
@@ -2999,6 +3127,7 @@ herd_sl_build_vms (HerdSlLoader *l, HerdSlGroup *g)
           disk->domain = spec->domain_id;
           disk->virtual_mib = spec->size_mib;
           disk->thin = spec->thin;
+          disk->base_mib = spec->base_mib;
         }
       g_array_append_val (l->scenario->vm_group_of, index);
     }
@@ -3060,6 +3189,23 @@ herd_sl_build (HerdSlLoader *l)
       sd->warning_free = g->warning_free;
       sd->critical_free = g->critical_free;
       sd->master = masters[g->ref] == sd->id;
+      sd->used_mib = herd_storage_type_is_block (sd->type)
+                         ? model->params.block_internal_mib
+                         : 0;
+    }
+  GPtrArray *templates = l->by_kind[HERD_SL_TEMPLATE];
+  for (guint i = 0; i < templates->len; i++)
+    {
+      HerdSlGroup *g = g_ptr_array_index (templates, i);
+      for (guint k = 0; k < g->disks->len; k++)
+        {
+          const HerdSlDisk *image = &g_array_index (g->disks, HerdSlDisk, k);
+          HerdStorageDomain *sd = herd_model_domain (model, image->domain_id);
+          sd->used_mib += herd_volume_first_mib (
+              image->thin, herd_storage_type_is_block (sd->type),
+              image->size_mib, image->base_mib,
+              model->params.thin_initial_mib);
+        }
     }
   for (guint d = 0; d < dcs->len; d++)
     herd_model_datacenter (model, d)->master_domain = masters[d];

@@ -84,6 +84,16 @@ disk_dc (HerdWorld *w, HerdId id)
       ->datacenter;
 }
 
+/* What the disk's volume takes when created. */
+static gint64
+first_mib (HerdWorld *w, HerdId id)
+{
+  const HerdDisk *def = disk_def (w, id);
+  return herd_volume_first_mib (def->thin, w->thin->disks[id].block_thin,
+                                def->virtual_mib, def->base_mib,
+                                w->scenario->model->params.thin_initial_mib);
+}
+
 /* Opens or closes an interval below a level as free space crosses it. */
 static void
 cross (HerdTime now, gboolean below, HerdTime *since, HerdTime *total)
@@ -460,8 +470,7 @@ drop_writes (HerdWorld *w, HerdId id)
     }
   if (d->block_thin)
     {
-      gint64 first = MIN (w->scenario->model->params.thin_initial_mib,
-                          d->max_lv_mib);
+      gint64 first = first_mib (w, id);
       t->used_mib[def->domain] -= d->lv_mib - first;
       d->lv_mib = first;
     }
@@ -469,10 +478,11 @@ drop_writes (HerdWorld *w, HerdId id)
     {
       sync_files (w, def->domain);
       t->file_mib[def->domain] = MAX (t->file_mib[def->domain]
-                                          - d->written_mib,
+                                          - (d->written_mib
+                                             - (double) def->base_mib),
                                       0);
     }
-  d->written_mib = 0;
+  d->written_mib = (double) def->base_mib;
   note_used (w, def->domain);
 }
 
@@ -580,6 +590,7 @@ herd_thin_init (HerdWorld *w)
         &((const HerdVmGroup *) g_ptr_array_index (w->scenario->vm_groups, g))
              ->write_rate,
         w->engine->now);
+  w->thin = t;
   for (guint i = 0; i < n_domains; i++)
     {
       const HerdStorageDomain *sd = herd_model_domain (model, i);
@@ -593,14 +604,16 @@ herd_thin_init (HerdWorld *w)
       ThinDisk *d = &t->disks[i];
       d->requested = HERD_TIME_NEVER;
       d->block_thin = def->thin && herd_storage_type_is_block (sd->type);
-      d->max_lv_mib = (gint64) ceil (1.1 * (double) def->virtual_mib);
-      if (!def->thin)
-        d->lv_mib = def->virtual_mib;
-      else if (d->block_thin)
-        d->lv_mib = MIN (model->params.thin_initial_mib, d->max_lv_mib);
-      t->used_mib[def->domain] += d->lv_mib;
+      d->max_lv_mib = herd_volume_max_lv_mib (def->virtual_mib);
+      d->written_mib = (double) def->base_mib;
+      if (def->thin && !d->block_thin)
+        t->file_mib[def->domain] += d->written_mib;
+      else
+        {
+          d->lv_mib = first_mib (w, i);
+          t->used_mib[def->domain] += d->lv_mib;
+        }
     }
-  w->thin = t;
   for (guint i = 0; i < n_domains; i++)
     {
       t->min_free_mib[i] = G_MAXINT64;

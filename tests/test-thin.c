@@ -196,7 +196,8 @@ static void
 test_domain_full (void)
 {
   Outcome o;
-  g_autofree char *text = scenario ("20MiB/s", "", "4G",
+  /* 4 GiB for disks beside the 4992 MiB of internal volumes. */
+  g_autofree char *text = scenario ("20MiB/s", "", "9088M",
                                     "[action lun]\nat = 400s\n"
                                     "kind = add_lun\ntarget = sd1\n"
                                     "size = 100G\n");
@@ -244,6 +245,64 @@ test_space_taken (void)
                           1e-9);
   CU_ASSERT_EQUAL (o.summary.volume_extensions, 0);
   CU_ASSERT_EQUAL (o.summary.enospc_pauses, 0);
+  g_free (o.trace);
+}
+
+/* A template with a 40G thin disk holding 10G: three VMs made thin on
+ * it take only their COW layers (nothing on NFS until they write, a
+ * 1 GiB LV each on iSCSI), two clones copy its 10G each; the template
+ * holds its 10G once; an iSCSI domain also holds its 4992 MiB of
+ * internal volumes. */
+static void
+test_template_costs (void)
+{
+  static const char *const types[] = { "nfs", "iscsi" };
+  static const double expected_used[] = { 10 + 2 * 10,
+                                          4.875 + 10 + 3 * 1 + 2 * 10 };
+  for (guint i = 0; i < G_N_ELEMENTS (types); i++)
+    {
+      Outcome o;
+      g_autofree char *text = g_strdup_printf (
+          "[scenario]\nduration = 10m\n[datacenter dc]\n"
+          "[storage sd1]\ntype = %s\ncapacity = 1T\n"
+          "[template base]\ndisk = 40G thin\ndata = 10G\n"
+          "[cluster c]\n[hosts h]\ncores = 16\nmemory = 64G\n"
+          "[vms desk]\ncount = 3\nvcpus = 1\nmemory = 1G\n"
+          "template = base\n"
+          "[vms copy]\ncount = 2\nvcpus = 1\nmemory = 1G\n"
+          "template = base\nclone = true\n",
+          types[i]);
+      run_text (text, &o);
+      CU_ASSERT_DOUBLE_EQUAL (o.summary.storage_min_free_gib,
+                              1024 - expected_used[i], 1e-9);
+      g_free (o.trace);
+    }
+}
+
+/* Pool VMs made thin on a template give back their COW layer when they
+ * stop: 4 of them write 1 GiB each on NFS, then their lifetime ends; a
+ * clone's writes stay (it is not stateless). */
+static void
+test_pool_on_template (void)
+{
+  Outcome o;
+  run_text ("[scenario]\nduration = 10m\n[datacenter dc]\n"
+            "[storage sd1]\ntype = nfs\ncapacity = 100G\n"
+            "[template base]\ndisk = 40G thin\ndata = 10G\n"
+            "[cluster c]\n[hosts h]\ncores = 16\nmemory = 64G\n"
+            "[vms pool]\ncount = 4\nvcpus = 1\nmemory = 1G\n"
+            "template = base\nstateless = true\nwrite_rate = 4MiB/s\n"
+            "lifetime = 256s\n",
+            &o);
+  /* All four start at 0 and are Up from up to down, writing 4 MiB/s
+   * each: the least free is 100G - 10G - what they wrote; at the end only
+   * the template's 10G is taken. */
+  double up = event_time (&o, "USER_RUN_VM", "pool-1", 0);
+  double down = event_time (&o, "VM_DOWN", "pool-1", 0);
+  CU_ASSERT_FATAL (up > 0 && down > up);
+  CU_ASSERT_DOUBLE_EQUAL (o.summary.storage_min_free_gib,
+                          90 - ceil (4 * 4 * (down - up)) / 1024, 1e-9);
+  CU_ASSERT_DOUBLE_EQUAL (o.summary.storage_end_free_gib, 90, 1e-9);
   g_free (o.trace);
 }
 
@@ -365,6 +424,8 @@ main (void)
           { "SPM loss stalls extensions", test_spm_loss },
           { "full domain until add_lun", test_domain_full },
           { "bursty writes", test_bursts },
+          { "templates: thin VMs and clones", test_template_costs },
+          { "pool on a template", test_pool_on_template },
           { "space taken by disks", test_space_taken },
           { "time under the levels on a file domain",
             test_file_levels_exact },
