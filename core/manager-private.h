@@ -78,6 +78,9 @@ struct _HerdManager
   HerdTime *domain_trouble_since; /* NEVER: no host reports trouble */
   HerdTimerId *domain_timer;
   guint8 *domain_space;        /* 0 enough free space, 1 low, 2 critical */
+  /* snapshot.c, per VM id */
+  GPtrArray **snapshots;       /* names, oldest first (NULL: none yet) */
+  gint *previewing;            /* index of the one in preview, or -1 */
   /* ha.c, per VM id */
   HerdTime *ha_next;           /* next restart attempt, NEVER: not queued */
   HerdTime *ha_since;          /* queued since */
@@ -171,6 +174,10 @@ void herd_spm_host_gone (HerdManager *m, HerdId host);
 void herd_spm_finish (HerdManager *m);
 /* Master storage domain of the host's data center, or NONE. */
 HerdId herd_spm_master_domain (HerdManager *m, HerdId host);
+
+/* snapshot.c */
+void herd_snapshot_init (HerdManager *m);
+void herd_snapshot_clear (HerdManager *m);
 
 /* storage.c */
 void herd_storage_init (HerdManager *m);

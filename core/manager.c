@@ -49,6 +49,7 @@ herd_manager_new (HerdModel *model, HerdDriver *driver, HerdAudit *audit)
   herd_spm_init (m);
   herd_ha_init (m);
   herd_storage_init (m);
+  herd_snapshot_init (m);
   herd_driver_set_events (driver, &manager_events, m);
   return m;
 }
@@ -65,6 +66,7 @@ herd_manager_free (HerdManager *manager)
   herd_spm_clear (manager);
   herd_ha_clear (manager);
   herd_storage_clear (manager);
+  herd_snapshot_clear (manager);
   g_free (manager->maintenance_retry);
   for (guint i = 0; i < manager->model->hosts->len; i++)
     g_array_unref (manager->host_vms[i]);

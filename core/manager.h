@@ -129,6 +129,13 @@ gboolean herd_manager_host_maintenance (HerdManager *manager, HerdId host,
 gboolean herd_manager_host_activate (HerdManager *manager, HerdId host,
                                      GError **error);
 
+/* Acts on the VM's snapshot called name (behaviour.md §9; core/snapshot.c
+ * says what is checked); memory: a create saves a running VM's memory.
+ * A refusal is an audit event and HERD_MANAGER_ERROR_STATE. */
+gboolean herd_manager_vm_snapshot (HerdManager *manager, HerdId vm,
+                                   HerdSnapshotOp op, const char *name,
+                                   gboolean memory, GError **error);
+
 /* Like herd_manager_vm_migrate, choosing the destination only among the
  * hosts whose entry in allowed (indexed by host id) is not 0. */
 gboolean herd_manager_vm_migrate_among (HerdManager *manager, HerdId vm,

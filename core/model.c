@@ -260,6 +260,11 @@ herd_model_add_disk (HerdModel *model, HerdId vm)
   disk->id = model->disks->len;
   disk->vm = vm;
   disk->domain = HERD_ID_NONE;
+  HerdVm *owner = herd_model_vm (model, vm);
+  if (owner->n_disks == 0)
+    owner->first_disk = disk->id;
+  g_assert (owner->first_disk + owner->n_disks == disk->id);
+  owner->n_disks++;
   g_ptr_array_add (model->disks, disk);
   return disk;
 }

@@ -76,6 +76,18 @@ typedef enum
   HERD_PAUSE_LAST
 } HerdPauseReason;
 
+/* What can be done with a VM's snapshots (behaviour.md §9). */
+typedef enum
+{
+  HERD_SNAPSHOT_CREATE,  /* a new volume on top of every disk (and, for a
+                            running VM with memory, its memory volumes) */
+  HERD_SNAPSHOT_PREVIEW, /* a temporary volume per disk over a snapshot */
+  HERD_SNAPSHOT_COMMIT,  /* keep the preview; later snapshots go */
+  HERD_SNAPSHOT_UNDO,    /* drop the preview */
+  HERD_SNAPSHOT_DELETE,  /* merge a snapshot's volumes into the next ones */
+  HERD_SNAPSHOT_OP_LAST
+} HerdSnapshotOp;
+
 typedef enum
 {
   HERD_PRIORITY_LOW,
@@ -243,6 +255,8 @@ typedef struct
   HerdId host;              /* where it runs (or starts), HERD_ID_NONE */
   HerdId pending_host;      /* host holding its pending reservation */
   HerdId migrating_to;      /* destination of its migration, or NONE */
+  HerdId first_disk;        /* its disks: ids first_disk .. + n_disks - 1 */
+  guint32 n_disks;
   gboolean committed;       /* counted in host's committed memory */
   gint64 pending_cpu_mc;    /* CPU reserved on pending_host */
   gint64 cpu_used_mc;       /* last reported, -1 while not yet measured */
@@ -267,7 +281,9 @@ typedef struct
   HerdDomainStatus status;
   gboolean master;
   gint64 capacity_mib;
-  gint64 used_mib;
+  gint64 used_mib;          /* taken before any VM disk: a block domain's
+                               internal volumes, templates' images */
+  gint64 template_volumes;  /* volumes of templates' images on it */
   /* Free space below which the domain is low (IRS_DISK_SPACE_LOW) and
    * critical (IRS_DISK_SPACE_LOW_ERROR), fractions of its capacity. */
   double warning_free;
@@ -327,6 +343,7 @@ HerdStorageDomain *herd_model_add_domain (HerdModel *model, const char *name,
                                           HerdId datacenter);
 HerdNetwork *herd_model_add_network (HerdModel *model, const char *name,
                                      HerdId datacenter);
+/* A VM's disks are added one after another (their ids consecutive). */
 HerdDisk *herd_model_add_disk (HerdModel *model, HerdId vm);
 /* Also records the group in each member VM's affinity_groups (members and
  * hosts are stored sorted, without duplicates). */

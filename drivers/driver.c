@@ -311,6 +311,15 @@ herd_driver_mailbox_request (HerdDriver *drv, HerdId host, HerdId disk,
 }
 
 gboolean
+herd_driver_snapshot (HerdDriver *drv, HerdId vm, HerdSnapshotOp op,
+                      guint index, gboolean memory, GError **error)
+{
+  return VM_OK (vm) && ENTER (storage, snapshot)
+         && drv->klass->storage->snapshot (drv, vm, op, index, memory,
+                                           error);
+}
+
+gboolean
 herd_driver_fence (HerdDriver *drv, HerdId proxy, HerdId target, guint agent,
                    HerdFenceAction action, GError **error)
 {

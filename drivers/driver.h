@@ -171,6 +171,12 @@ typedef struct
   /* A host asks the SPM (through the storage mailbox) to extend a disk. */
   gboolean (*mailbox_request) (HerdDriver *drv, HerdId host, HerdId disk,
                                gint64 size_mib, GError **error);
+  /* The SPM (and, for a running VM, its host) acts on the VM's snapshot
+   * number index (from 0, oldest first; for create, the new one's);
+   * memory: a create saves the running VM's memory too.  Fails, changing
+   * nothing, when the volumes do not fit. */
+  gboolean (*snapshot) (HerdDriver *drv, HerdId vm, HerdSnapshotOp op,
+                        guint index, gboolean memory, GError **error);
 } HerdStorageOps;
 
 typedef struct
@@ -325,6 +331,8 @@ gboolean herd_driver_domain_stats (HerdDriver *drv, HerdId domain,
 gboolean herd_driver_mailbox_request (HerdDriver *drv, HerdId host,
                                       HerdId disk, gint64 size_mib,
                                       GError **error);
+gboolean herd_driver_snapshot (HerdDriver *drv, HerdId vm, HerdSnapshotOp op,
+                               guint index, gboolean memory, GError **error);
 
 gboolean herd_driver_fence (HerdDriver *drv, HerdId proxy, HerdId target,
                             guint agent, HerdFenceAction action,

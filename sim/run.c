@@ -109,6 +109,17 @@ action_runs (gpointer ctx, guint64 arg)
                           action->size_mib);
       ok = TRUE;
       break;
+    case HERD_ACTION_SNAPSHOT:
+    case HERD_ACTION_PREVIEW_SNAPSHOT:
+    case HERD_ACTION_COMMIT_SNAPSHOT:
+    case HERD_ACTION_UNDO_SNAPSHOT:
+    case HERD_ACTION_DELETE_SNAPSHOT:
+      ok = herd_manager_vm_snapshot (
+          run->manager, vm,
+          HERD_SNAPSHOT_CREATE + (action->kind - HERD_ACTION_SNAPSHOT),
+          action->snapshot != NULL ? action->snapshot : "(in preview)",
+          action->memory, &error);
+      break;
     case HERD_ACTION_KIND_LAST:
       g_assert_not_reached ();
     }

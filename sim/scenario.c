@@ -108,8 +108,9 @@ static const char *const herd_sl_affinity_keys[] = {
   "host_enforcing", NULL
 };
 static const char *const herd_sl_affinity_required[] = { "vms", NULL };
-static const char *const herd_sl_action_keys[] = { "at", "kind", "target",
-                                                   "host", "size", NULL };
+static const char *const herd_sl_action_keys[] = {
+  "at", "kind", "target", "host", "size", "snapshot", "memory", NULL
+};
 static const char *const herd_sl_action_required[] = { "at", "kind",
                                                        "target", NULL };
 static const char *const herd_sl_fault_keys[] = {
@@ -171,6 +172,11 @@ static const char *const herd_sl_action_names[HERD_ACTION_KIND_LAST] = {
   [HERD_ACTION_MAINTENANCE] = "maintenance",
   [HERD_ACTION_ACTIVATE] = "activate",
   [HERD_ACTION_ADD_LUN] = "add_lun",
+  [HERD_ACTION_SNAPSHOT] = "snapshot",
+  [HERD_ACTION_PREVIEW_SNAPSHOT] = "preview_snapshot",
+  [HERD_ACTION_COMMIT_SNAPSHOT] = "commit_snapshot",
+  [HERD_ACTION_UNDO_SNAPSHOT] = "undo_snapshot",
+  [HERD_ACTION_DELETE_SNAPSHOT] = "delete_snapshot",
 };
 static const char *const herd_sl_future_actions[] = { NULL };
 
@@ -308,6 +314,8 @@ typedef struct
                                   storage_down: the one host; or NULL */
   char *network;               /* [fault] nic_down */
   gint64 size_mib;             /* [action] add_lun */
+  char *snapshot;              /* [action] snapshot kinds */
+  gboolean memory;             /* [action] snapshot */
   HerdTime duration;           /* [fault]: ns, 0: does not heal */
   /* [faults random] */
   HerdDistribution mtbf, mttr;
@@ -347,6 +355,7 @@ herd_sl_group_free (gpointer p)
     g_array_unref (g->disks);
   herd_rate_model_clear (&g->write_rate);
   g_free (g->template_name);
+  g_free (g->snapshot);
   g_free (g->target);
   g_free (g->host);
   g_free (g->network);
@@ -1767,6 +1776,35 @@ herd_sl_parse_action (HerdSlLoader *l, HerdSlGroup *g)
           herd_sl_action_names[g->action]);
       herd_sl_fail_expected (l, g, "host", expected, g->host);
     }
+
+  /* snapshot, preview_snapshot and delete_snapshot name their snapshot;
+   * commit and undo act on the one in preview; memory is for snapshot. */
+  g->snapshot = herd_sl_value (l, g, "snapshot");
+  gboolean named = g->action == HERD_ACTION_SNAPSHOT
+                   || g->action == HERD_ACTION_PREVIEW_SNAPSHOT
+                   || g->action == HERD_ACTION_DELETE_SNAPSHOT;
+  if (named && g->snapshot == NULL)
+    herd_sl_fail_key (l, g, "kind",
+                      "%s needs snapshot = NAME (the snapshot's name)",
+                      herd_sl_action_names[g->action]);
+  else if (!named && g->snapshot != NULL)
+    {
+      g_autofree char *expected = g_strdup_printf (
+          "no snapshot for kind = %s (snapshot is only for snapshot, "
+          "preview_snapshot and delete_snapshot)",
+          herd_sl_action_names[g->action]);
+      herd_sl_fail_expected (l, g, "snapshot", expected, g->snapshot);
+    }
+  g_autofree char *memory = herd_sl_value (l, g, "memory");
+  if (memory != NULL && g->action != HERD_ACTION_SNAPSHOT)
+    {
+      g_autofree char *expected = g_strdup_printf (
+          "no memory for kind = %s (memory is only for snapshot)",
+          herd_sl_action_names[g->action]);
+      herd_sl_fail_expected (l, g, "memory", expected, memory);
+    }
+  else
+    herd_sl_read_boolean (l, g, "memory", FALSE, &g->memory);
 }
 
 /* A fault's kind and the keys each kind takes: target (every kind but
@@ -2979,6 +3017,7 @@ herd_action_free (gpointer p)
 {
   HerdAction *action = p;
   g_free (action->name);
+  g_free (action->snapshot);
   g_free (action->target);
   g_free (action->host);
   g_free (action);
@@ -3201,6 +3240,7 @@ herd_sl_build (HerdSlLoader *l)
         {
           const HerdSlDisk *image = &g_array_index (g->disks, HerdSlDisk, k);
           HerdStorageDomain *sd = herd_model_domain (model, image->domain_id);
+          sd->template_volumes++;
           sd->used_mib += herd_volume_first_mib (
               image->thin, herd_storage_type_is_block (sd->type),
               image->size_mib, image->base_mib,
@@ -3262,6 +3302,8 @@ herd_sl_build (HerdSlLoader *l)
       action->target = g_strdup (g->target);
       action->host = g_strdup (g->host);
       action->size_mib = g->size_mib;
+      action->snapshot = g_strdup (g->snapshot);
+      action->memory = g->memory;
       g_ptr_array_add (scenario->actions, action);
     }
   g_ptr_array_sort (scenario->actions, herd_action_compare);

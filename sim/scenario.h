@@ -76,6 +76,11 @@ typedef enum
   HERD_ACTION_MAINTENANCE, /* target: a host */
   HERD_ACTION_ACTIVATE,    /* target: a host */
   HERD_ACTION_ADD_LUN,     /* target: a block storage domain; size */
+  HERD_ACTION_SNAPSHOT,    /* target: a VM; snapshot: its name; memory */
+  HERD_ACTION_PREVIEW_SNAPSHOT, /* target: a VM; snapshot */
+  HERD_ACTION_COMMIT_SNAPSHOT,  /* target: a VM (the one in preview) */
+  HERD_ACTION_UNDO_SNAPSHOT,    /* target: a VM (the one in preview) */
+  HERD_ACTION_DELETE_SNAPSHOT,  /* target: a VM; snapshot */
   HERD_ACTION_KIND_LAST
 } HerdActionKind;
 
@@ -87,6 +92,8 @@ typedef struct
   char *target; /* name of the VM or host it acts on */
   char *host;   /* migrate: destination host name, or NULL */
   gint64 size_mib; /* add_lun: the LUN's size */
+  char *snapshot;  /* snapshot actions: its name, or NULL */
+  gboolean memory; /* snapshot: save the running VM's memory too */
 } HerdAction;
 
 typedef enum

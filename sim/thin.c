@@ -34,7 +34,13 @@ typedef struct
   HerdTime since;
   gint64 lv_mib;        /* block thin: the LV's size; else its allocation */
   gint64 max_lv_mib;    /* block thin: 1.1 x virtual size */
-  gboolean block_thin;
+  gboolean thin;        /* its active volume is thin (qcow2 or sparse) */
+  gboolean block;       /* on a block domain */
+  gboolean block_thin;  /* thin && block: an LV the SPM extends */
+  GArray *chain;        /* ThinLayer: its snapshots' volumes below the
+                           active one, oldest first; NULL: none yet */
+  GArray *aside;        /* ThinLayer: in a preview, the volumes above the
+                           previewed one (the last was the active one) */
   HerdEventId event;    /* its watermark or end-of-LV event, or 0 */
   HerdTime requested;   /* extension asked for then, or NEVER */
   gboolean waiting_spm; /* request read by no SPM yet */
@@ -43,6 +49,21 @@ typedef struct
   guint32 epoch;        /* bumped when a stateless VM's writes are
                            dropped: older requests are void */
 } ThinDisk;
+
+/* A volume of a disk's chain below its active one: read-only. */
+typedef struct
+{
+  gint64 alloc_mib;  /* what it takes from the domain */
+  double data_mib;   /* guest data in it */
+  gboolean thin;
+} ThinLayer;
+
+/* A snapshot's memory: its memory and configuration volumes. */
+typedef struct
+{
+  gint64 memory_mib;  /* both volumes together; 0: none saved */
+  HerdId domain;
+} ThinSnapshot;
 
 /* An spm_reads event's argument: the disk and its epoch. */
 #define READ_ARG(id, epoch) ((guint64) (epoch) << 32 | (id))
@@ -69,6 +90,9 @@ struct _HerdThin
   guint32 *full_disks;         /* per VM: its disks at the end of their LV */
   guint32 *open_pause;         /* per VM: index in pauses + 1, or 0 */
   double *group_write;         /* per VM group: its write rate now, B/s */
+  gint64 *volumes;             /* per domain: disk volumes on it */
+  GArray **snapshots;          /* per VM: ThinSnapshot, oldest first
+                                  (NULL: none yet) */
 };
 
 static const HerdDisk *
@@ -253,7 +277,7 @@ schedule (HerdWorld *w, HerdId id)
   if (d->event != 0)
     herd_engine_cancel (w->engine, d->event);
   d->event = 0;
-  if (!def->thin || d->full || d->rate_mib <= 0)
+  if (!d->thin || d->full || d->rate_mib <= 0)
     return;
   if (!d->block_thin)
     {
@@ -503,7 +527,7 @@ set_rates (HerdWorld *w, HerdId vm)
       HerdId id = w->vm_disks[k];
       ThinDisk *d = &w->thin->disks[id];
       const HerdDisk *def = disk_def (w, id);
-      if (!def->thin)
+      if (!d->thin)
         continue;
       integrate (w, id);
       if (d->block_thin)
@@ -528,7 +552,7 @@ herd_thin_vm_changed (HerdWorld *w, HerdId vm)
   set_rates (w, vm);
   if (v->state == HERD_VM_DOWN && group->stateless)
     for (guint k = w->vm_disk_at[vm]; k < w->vm_disk_at[vm + 1]; k++)
-      if (disk_def (w, w->vm_disks[k])->thin)
+      if (w->thin->disks[w->vm_disks[k]].thin)
         drop_writes (w, w->vm_disks[k]);
   if (v->state != HERD_VM_PAUSED)
     close_pause (w, vm);
@@ -585,6 +609,8 @@ herd_thin_init (HerdWorld *w)
   t->extension_epoch = g_array_new (FALSE, FALSE, sizeof (guint32));
   t->pauses = g_array_new (FALSE, FALSE, sizeof (HerdThinPause));
   t->group_write = g_new0 (double, MAX (w->scenario->vm_groups->len, 1));
+  t->volumes = g_new0 (gint64, MAX (n_domains, 1));
+  t->snapshots = g_new0 (GArray *, MAX (model->vms->len, 1));
   for (guint g = 0; g < w->scenario->vm_groups->len; g++)
     t->group_write[g] = herd_rate_model_value (
         &((const HerdVmGroup *) g_ptr_array_index (w->scenario->vm_groups, g))
@@ -596,6 +622,7 @@ herd_thin_init (HerdWorld *w)
       const HerdStorageDomain *sd = herd_model_domain (model, i);
       t->capacity_mib[i] = sd->capacity_mib;
       t->used_mib[i] = sd->used_mib;
+      t->volumes[i] = sd->template_volumes;
     }
   for (guint i = 0; i < model->disks->len; i++)
     {
@@ -603,7 +630,10 @@ herd_thin_init (HerdWorld *w)
       const HerdStorageDomain *sd = herd_model_domain (model, def->domain);
       ThinDisk *d = &t->disks[i];
       d->requested = HERD_TIME_NEVER;
-      d->block_thin = def->thin && herd_storage_type_is_block (sd->type);
+      d->thin = def->thin;
+      d->block = herd_storage_type_is_block (sd->type);
+      d->block_thin = d->thin && d->block;
+      t->volumes[def->domain]++;
       d->max_lv_mib = herd_volume_max_lv_mib (def->virtual_mib);
       d->written_mib = (double) def->base_mib;
       if (def->thin && !d->block_thin)
@@ -642,6 +672,18 @@ herd_thin_free (HerdWorld *w)
   g_free (t->full_disks);
   g_free (t->open_pause);
   g_free (t->group_write);
+  g_free (t->volumes);
+  for (guint i = 0; i < w->scenario->model->disks->len; i++)
+    {
+      if (t->disks[i].chain != NULL)
+        g_array_unref (t->disks[i].chain);
+      if (t->disks[i].aside != NULL)
+        g_array_unref (t->disks[i].aside);
+    }
+  for (guint i = 0; i < w->scenario->model->vms->len; i++)
+    if (t->snapshots[i] != NULL)
+      g_array_unref (t->snapshots[i]);
+  g_free (t->snapshots);
   g_array_unref (t->extensions);
   g_array_unref (t->extension_epoch);
   g_array_unref (t->pauses);
@@ -674,4 +716,387 @@ herd_world_domain_space (HerdWorld *w, HerdId domain)
   if (t->critical_since[domain] != HERD_TIME_NEVER)
     s.critical_ns += now - t->critical_since[domain];
   return s;
+}
+
+/* ------------------------------------------------------------------ */
+/* Snapshots (behaviour.md §9): each disk is a chain of volumes, the    */
+/* active one on top.  An operation takes the active volume into the   */
+/* chain as a layer, works on layers, and makes the top layer active   */
+/* again, so that a live VM's writes go on into whatever is on top.     */
+
+/* What a merged or new thin layer of data MiB takes: on block storage an
+ * LV with a chunk to spare (as an extension would leave it), at least
+ * the first LV and at most 1.1 x the virtual size; a sparse file its
+ * data. */
+static gint64
+layer_alloc (HerdWorld *w, HerdId id, gboolean thin, double data)
+{
+  const HerdDisk *def = disk_def (w, id);
+  const HerdParams *p = &w->scenario->model->params;
+  if (!thin)
+    return def->virtual_mib;
+  if (!w->thin->disks[id].block)
+    return (gint64) ceil (data);
+  return MIN (MAX (p->thin_initial_mib,
+                   (gint64) ceil (data) + p->extend_chunk_mib),
+              herd_volume_max_lv_mib (def->virtual_mib));
+}
+
+/* The active volume as a layer, as it takes space now. */
+static ThinLayer
+active_layer (HerdWorld *w, HerdId id)
+{
+  ThinDisk *d = &w->thin->disks[id];
+  ThinLayer l = { d->lv_mib, d->written_mib, d->thin };
+  if (d->thin && !d->block)
+    l.alloc_mib = (gint64) ceil (d->written_mib);
+  return l;
+}
+
+/* Takes the active volume off the disk as a layer (its space stays
+ * taken, as a layer's); requests for it are void. */
+static ThinLayer
+freeze (HerdWorld *w, HerdId id)
+{
+  HerdThin *t = w->thin;
+  ThinDisk *d = &t->disks[id];
+  const HerdDisk *def = disk_def (w, id);
+  integrate (w, id);
+  if (d->thin && !d->block)
+    set_file_rate (w, id, 0);
+  ThinLayer l = active_layer (w, id);
+  if (d->thin && !d->block)
+    {
+      sync_files (w, def->domain);
+      t->file_mib[def->domain] -= d->written_mib;
+      t->used_mib[def->domain] += l.alloc_mib;
+    }
+  if (d->event != 0)
+    herd_engine_cancel (w->engine, d->event);
+  d->event = 0;
+  d->epoch++;
+  d->requested = HERD_TIME_NEVER;
+  d->waiting_spm = d->waiting_space = FALSE;
+  d->rate_mib = 0;
+  if (d->full)
+    {
+      d->full = FALSE;
+      t->full_disks[def->vm]--;
+    }
+  return l;
+}
+
+/* Makes layer l the disk's active volume (the opposite of freeze). */
+static void
+thaw (HerdWorld *w, HerdId id, ThinLayer l)
+{
+  HerdThin *t = w->thin;
+  ThinDisk *d = &t->disks[id];
+  const HerdDisk *def = disk_def (w, id);
+  d->thin = l.thin;
+  d->block_thin = d->thin && d->block;
+  d->written_mib = l.data_mib;
+  d->since = w->engine->now;
+  d->lv_mib = d->thin && !d->block ? 0 : l.alloc_mib;
+  if (d->thin && !d->block)
+    {
+      sync_files (w, def->domain);
+      t->used_mib[def->domain] -= l.alloc_mib;
+      t->file_mib[def->domain] += l.data_mib;
+    }
+  if (d->block_thin && d->written_mib >= (double) d->lv_mib
+      && d->lv_mib < def->virtual_mib)
+    {
+      d->full = TRUE;
+      t->full_disks[def->vm]++;
+    }
+}
+
+/* Space (MiB) and block volumes an operation adds to a domain (negative:
+ * gives back). */
+typedef struct
+{
+  gint64 *mib;
+  gint64 *volumes;
+} Needs;
+
+static void
+need (HerdWorld *w, Needs *n, HerdId domain, gint64 mib, gint64 volumes)
+{
+  n->mib[domain] += mib;
+  if (herd_storage_type_is_block (
+          herd_model_domain (w->scenario->model, domain)->type))
+    n->volumes[domain] += volumes;
+}
+
+/* What a snapshot's memory takes: the VM's RAM, video RAM and
+ * SnapshotMemoryExtra, and the configuration volume. */
+static gint64
+memory_mib (HerdWorld *w, HerdId vm)
+{
+  const HerdParams *p = &w->scenario->model->params;
+  return herd_model_vm (w->scenario->model, vm)->memory_mib + p->video_ram_mib
+         + p->memory_volume_extra_mib + p->memory_config_mib;
+}
+
+/* Where a snapshot's memory goes: the domain of the VM's first disk, or
+ * its data center's master. */
+static HerdId
+memory_domain (HerdWorld *w, HerdId vm)
+{
+  const HerdModel *model = w->scenario->model;
+  const HerdVm *v = herd_model_vm (model, vm);
+  if (v->n_disks > 0)
+    return disk_def (w, v->first_disk)->domain;
+  return herd_model_datacenter (
+             model, herd_model_cluster (model, v->cluster)->datacenter)
+      ->master_domain;
+}
+
+/* What a new snapshot or preview volume takes at first: the first LV on
+ * block storage, nothing on file storage. */
+static gint64
+new_volume_mib (HerdWorld *w, HerdId id)
+{
+  ThinDisk *d = &w->thin->disks[id];
+  return d->block ? MIN (w->scenario->model->params.thin_initial_mib,
+                         d->max_lv_mib)
+                  : 0;
+}
+
+/* The merge of layer a with the layer b above it: b's data goes into a,
+ * which keeps a's format. */
+static ThinLayer
+merged (HerdWorld *w, HerdId id, ThinLayer a, ThinLayer b)
+{
+  ThinLayer m = { 0, MIN (a.data_mib + b.data_mib,
+                          (double) disk_def (w, id)->virtual_mib),
+                  a.thin };
+  m.alloc_mib = MAX (a.alloc_mib, layer_alloc (w, id, a.thin, m.data_mib));
+  return m;
+}
+
+/* The layer at index k of the disk's chain with its active volume on
+ * top (k == chain length: the active one). */
+static ThinLayer
+layer_at (HerdWorld *w, HerdId id, guint k)
+{
+  GArray *chain = w->thin->disks[id].chain;
+  guint len = chain != NULL ? chain->len : 0;
+  return k < len ? g_array_index (chain, ThinLayer, k) : active_layer (w, id);
+}
+
+/* What op would add to each domain; FALSE with *error when it does not
+ * fit (free space, or MaxVolumesPerBlockDomain). */
+static gboolean
+fits (HerdWorld *w, HerdId vm, HerdSnapshotOp op, guint index,
+      gboolean memory, GError **error)
+{
+  HerdThin *t = w->thin;
+  const HerdModel *model = w->scenario->model;
+  guint n = model->domains->len;
+  g_autofree gint64 *mib = g_new0 (gint64, MAX (n, 1));
+  g_autofree gint64 *volumes = g_new0 (gint64, MAX (n, 1));
+  Needs needs = { mib, volumes };
+  const HerdVm *v = herd_model_vm (model, vm);
+  for (guint k = 0; k < v->n_disks; k++)
+    {
+      HerdId id = v->first_disk + k;
+      HerdId domain = disk_def (w, id)->domain;
+      if (op == HERD_SNAPSHOT_CREATE || op == HERD_SNAPSHOT_PREVIEW)
+        need (w, &needs, domain, new_volume_mib (w, id), 1);
+      else if (op == HERD_SNAPSHOT_DELETE)
+        {
+          ThinLayer a = layer_at (w, id, index);
+          ThinLayer b = layer_at (w, id, index + 1);
+          need (w, &needs, domain,
+                merged (w, id, a, b).alloc_mib - a.alloc_mib - b.alloc_mib,
+                -1);
+        }
+    }
+  if (op == HERD_SNAPSHOT_CREATE && memory)
+    need (w, &needs, memory_domain (w, vm), memory_mib (w, vm), 2);
+  for (HerdId d = 0; d < n; d++)
+    {
+      const HerdStorageDomain *sd = herd_model_domain (model, d);
+      sync_files (w, d);
+      gint64 free_mib = t->capacity_mib[d] - used_of (t, d);
+      if (mib[d] > 0 && mib[d] > free_mib)
+        {
+          g_set_error (error, HERD_WORLD_ERROR, WORLD_ERROR_SPACE,
+                       "storage %s has %" G_GINT64_FORMAT " MiB free, the "
+                       "volumes need %" G_GINT64_FORMAT " MiB",
+                       sd->name, free_mib, mib[d]);
+          return FALSE;
+        }
+      if (volumes[d] > 0
+          && t->volumes[d] + volumes[d]
+                 > model->params.max_block_volumes)
+        {
+          g_set_error (error, HERD_WORLD_ERROR, WORLD_ERROR_SPACE,
+                       "storage %s holds %" G_GINT64_FORMAT " volumes; "
+                       "%" G_GINT64_FORMAT " more would pass "
+                       "MaxVolumesPerBlockDomain (%" G_GINT64_FORMAT ")",
+                       sd->name, t->volumes[d], volumes[d],
+                       model->params.max_block_volumes);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static void
+add_volumes (HerdWorld *w, HerdId domain, gint64 n)
+{
+  if (herd_storage_type_is_block (
+          herd_model_domain (w->scenario->model, domain)->type))
+    w->thin->volumes[domain] += n;
+}
+
+/* Frees snapshot k's memory volumes. */
+static void
+drop_memory (HerdWorld *w, HerdId vm, guint k)
+{
+  ThinSnapshot *s = &g_array_index (w->thin->snapshots[vm], ThinSnapshot, k);
+  if (s->memory_mib == 0)
+    return;
+  w->thin->used_mib[s->domain] -= s->memory_mib;
+  add_volumes (w, s->domain, -2);
+  note_used (w, s->domain);
+}
+
+/* Frees a layer's volume. */
+static void
+drop_layer (HerdWorld *w, HerdId id, ThinLayer l)
+{
+  HerdId domain = disk_def (w, id)->domain;
+  w->thin->used_mib[domain] -= l.alloc_mib;
+  add_volumes (w, domain, -1);
+  note_used (w, domain);
+}
+
+/* A new empty thin volume on top of the disk's chain: the active one. */
+static void
+new_active (HerdWorld *w, HerdId id)
+{
+  HerdId domain = disk_def (w, id)->domain;
+  ThinLayer l = { new_volume_mib (w, id), 0, TRUE };
+  w->thin->used_mib[domain] += l.alloc_mib;
+  add_volumes (w, domain, 1);
+  thaw (w, id, l);
+  note_used (w, domain);
+}
+
+static void
+push (GArray **chain, ThinLayer l)
+{
+  if (*chain == NULL)
+    *chain = g_array_new (FALSE, FALSE, sizeof (ThinLayer));
+  g_array_append_val (*chain, l);
+}
+
+gboolean
+herd_world_snapshot (HerdWorld *w, HerdId vm, HerdSnapshotOp op, guint index,
+                     gboolean memory, GError **error)
+{
+  HerdThin *t = w->thin;
+  const HerdModel *model = w->scenario->model;
+  const HerdVm *v = herd_model_vm (model, vm);
+  const HerdVmGroup *group = g_ptr_array_index (
+      w->scenario->vm_groups, herd_world_vm_at (w, vm)->group);
+  if (group->stateless)
+    {
+      g_set_error (error, HERD_WORLD_ERROR, WORLD_ERROR_STATE,
+                   "VM %s is stateless: its disks are a pool's COW layers",
+                   v->name);
+      return FALSE;
+    }
+  for (guint k = 0; k < v->n_disks; k++)
+    integrate (w, v->first_disk + k);
+  if (!fits (w, vm, op, index, memory, error))
+    return FALSE;
+  if (t->snapshots[vm] == NULL)
+    t->snapshots[vm] = g_array_new (FALSE, FALSE, sizeof (ThinSnapshot));
+  GArray *snaps = t->snapshots[vm];
+  for (guint k = 0; k < v->n_disks; k++)
+    {
+      HerdId id = v->first_disk + k;
+      ThinDisk *d = &t->disks[id];
+      switch (op)
+        {
+        case HERD_SNAPSHOT_CREATE:
+          push (&d->chain, freeze (w, id));
+          new_active (w, id);
+          break;
+        case HERD_SNAPSHOT_PREVIEW:
+          /* The volumes above the previewed one go aside. */
+          push (&d->chain, freeze (w, id));
+          for (guint i = index + 1; i < d->chain->len; i++)
+            push (&d->aside, g_array_index (d->chain, ThinLayer, i));
+          g_array_set_size (d->chain, index + 1);
+          new_active (w, id);
+          break;
+        case HERD_SNAPSHOT_COMMIT:
+          for (guint i = 0; i < d->aside->len; i++)
+            drop_layer (w, id, g_array_index (d->aside, ThinLayer, i));
+          g_array_set_size (d->aside, 0);
+          break;
+        case HERD_SNAPSHOT_UNDO:
+          drop_layer (w, id, freeze (w, id));
+          for (guint i = 0; i < d->aside->len; i++)
+            push (&d->chain, g_array_index (d->aside, ThinLayer, i));
+          g_array_set_size (d->aside, 0);
+          thaw (w, id, g_array_index (d->chain, ThinLayer,
+                                      d->chain->len - 1));
+          g_array_set_size (d->chain, d->chain->len - 1);
+          break;
+        case HERD_SNAPSHOT_DELETE:
+          {
+            push (&d->chain, freeze (w, id));
+            ThinLayer a = g_array_index (d->chain, ThinLayer, index);
+            ThinLayer b = g_array_index (d->chain, ThinLayer, index + 1);
+            ThinLayer m = merged (w, id, a, b);
+            HerdId domain = disk_def (w, id)->domain;
+            t->used_mib[domain] += m.alloc_mib - a.alloc_mib - b.alloc_mib;
+            add_volumes (w, domain, -1);
+            g_array_index (d->chain, ThinLayer, index) = m;
+            g_array_remove_index (d->chain, index + 1);
+            thaw (w, id, g_array_index (d->chain, ThinLayer,
+                                        d->chain->len - 1));
+            g_array_set_size (d->chain, d->chain->len - 1);
+            note_used (w, domain);
+          }
+          break;
+        case HERD_SNAPSHOT_OP_LAST:
+          g_assert_not_reached ();
+        }
+      note_used (w, disk_def (w, id)->domain);
+    }
+  /* The snapshots' memory volumes. */
+  if (op == HERD_SNAPSHOT_CREATE)
+    {
+      ThinSnapshot s = { 0, HERD_ID_NONE };
+      if (memory)
+        {
+          s.memory_mib = memory_mib (w, vm);
+          s.domain = memory_domain (w, vm);
+          t->used_mib[s.domain] += s.memory_mib;
+          add_volumes (w, s.domain, 2);
+          note_used (w, s.domain);
+        }
+      g_array_append_val (snaps, s);
+    }
+  else if (op == HERD_SNAPSHOT_COMMIT)
+    while (snaps->len > index + 1)
+      {
+        drop_memory (w, vm, snaps->len - 1);
+        g_array_set_size (snaps, snaps->len - 1);
+      }
+  else if (op == HERD_SNAPSHOT_DELETE)
+    {
+      drop_memory (w, vm, index);
+      g_array_remove_index (snaps, index);
+    }
+  set_rates (w, vm);
+  return TRUE;
 }

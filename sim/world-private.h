@@ -11,6 +11,7 @@ GQuark herd_world_error_quark (void);
 enum
 {
   WORLD_ERROR_STATE, /* the object is not in a state for the operation */
+  WORLD_ERROR_SPACE, /* the storage domain has no room for it */
 };
 
 typedef struct _HerdSimMigration HerdSimMigration;

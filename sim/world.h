@@ -214,6 +214,9 @@ typedef struct
 /* A LUN of mib added to a block domain: requests that waited for room
  * are read again. */
 void herd_world_add_lun (HerdWorld *world, HerdId domain, gint64 mib);
+/* The SPM acts on the VM's snapshot index (HerdStorageOps.snapshot). */
+gboolean herd_world_snapshot (HerdWorld *world, HerdId vm, HerdSnapshotOp op,
+                              guint index, gboolean memory, GError **error);
 /* Volume extensions so far, in the order the SPM did them. */
 const GArray *herd_world_extensions (const HerdWorld *world);
 /* Guest pauses so far (ENOSPC, EIO), in the order they began. */

@@ -763,6 +763,11 @@ test_actions_faults (void)
     [HERD_ACTION_MAINTENANCE] = "maintenance",
     [HERD_ACTION_ACTIVATE] = "activate",
     [HERD_ACTION_ADD_LUN] = "add_lun",
+    [HERD_ACTION_SNAPSHOT] = "snapshot",
+    [HERD_ACTION_PREVIEW_SNAPSHOT] = "preview_snapshot",
+    [HERD_ACTION_COMMIT_SNAPSHOT] = "commit_snapshot",
+    [HERD_ACTION_UNDO_SNAPSHOT] = "undo_snapshot",
+    [HERD_ACTION_DELETE_SNAPSHOT] = "delete_snapshot",
   };
   for (int k = 0; k < HERD_ACTION_KIND_LAST; k++)
     CU_ASSERT_STRING_EQUAL (herd_action_kind_name ((HerdActionKind) k),
@@ -1354,7 +1359,8 @@ test_inline_errors (void)
       "[vms v]\nvcpus = 1\nmemory = 1G\n[action a]\nat = 2h\nkind = reboot\n"
       "target = v-1\n",
       "t.ini:11: [action a] kind: expected start, stop, migrate, "
-      "maintenance, activate or add_lun, got \"reboot\"" },
+      "maintenance, activate, add_lun, snapshot, preview_snapshot, "
+      "commit_snapshot, undo_snapshot or delete_snapshot, got \"reboot\"" },
     { "[datacenter dc1]\n[cluster c1]\n[hosts h]\ncores = 4\nmemory = 8G\n"
       "[vms v]\nvcpus = 1\nmemory = 1G\n[action a]\nat = 2h\n"
       "kind = activate\ntarget = v-1\n",

@@ -306,6 +306,132 @@ test_pool_on_template (void)
   g_free (o.trace);
 }
 
+/* Snapshots' capacity effects on iSCSI (1G first LVs; 4992M internal),
+ * with a VM (4G of RAM) that writes nothing: disks 40G preallocated and
+ * 20G thin take 40960 + 1024 MiB.  A live snapshot with memory adds a
+ * 1G volume per disk and its memory (4096 + 64 video + 200 + 10 MiB of
+ * configuration); an offline one a 1G volume per disk; a preview a 1G
+ * temporary volume per disk, which undo gives back; commit drops the
+ * volumes above the previewed snapshot; deleting the last snapshot
+ * merges its volumes back (the preallocated base keeps its size, the
+ * thin LV needs no more than it had) and frees its memory: the domain
+ * is back where it started. */
+static void
+test_snapshot_capacity (void)
+{
+  Outcome o;
+  run_text ("[scenario]\nduration = 10m\nprofile = rhv-4.1\n"
+            "[datacenter dc]\n[storage sd1]\ntype = iscsi\ncapacity = 1T\n"
+            "[cluster c]\n[hosts h]\ncores = 8\nmemory = 32G\n"
+            "[vms db]\nvcpus = 2\nmemory = 4G\n"
+            "disk = 40G preallocated, 20G thin\n"
+            "[action s1]\nat = 1m\nkind = snapshot\ntarget = db-1\n"
+            "snapshot = s1\nmemory = true\n"
+            "[action off]\nat = 2m\nkind = stop\ntarget = db-1\n"
+            "[action s2]\nat = 3m\nkind = snapshot\ntarget = db-1\n"
+            "snapshot = s2\n"
+            "[action p1]\nat = 4m\nkind = preview_snapshot\n"
+            "target = db-1\nsnapshot = s1\n"
+            "[action u1]\nat = 5m\nkind = undo_snapshot\ntarget = db-1\n"
+            "[action p2]\nat = 6m\nkind = preview_snapshot\n"
+            "target = db-1\nsnapshot = s1\n"
+            "[action c2]\nat = 7m\nkind = commit_snapshot\ntarget = db-1\n"
+            "[action d1]\nat = 8m\nkind = delete_snapshot\ntarget = db-1\n"
+            "snapshot = s1\n",
+            &o);
+  const double cap = 1024 * 1024;
+  const double start = 4992 + 40960 + 1024;
+  const double memory = 4096 + 64 + 200 + 10;
+  /* Most taken: s1 (2 volumes and memory), s2 and a preview (2 each). */
+  CU_ASSERT_DOUBLE_EQUAL (o.summary.storage_min_free_gib,
+                          (cap - (start + memory + 3 * 2048)) / 1024, 1e-9);
+  CU_ASSERT_DOUBLE_EQUAL (o.summary.storage_end_free_gib,
+                          (cap - start) / 1024, 1e-9);
+  CU_ASSERT_EQUAL (count_events (&o, "USER_CREATE_SNAPSHOT_FINISHED_SUCCESS"),
+                   2);
+  CU_ASSERT_EQUAL (
+      count_events (&o, "USER_TRY_BACK_TO_SNAPSHOT_FINISH_SUCCESS"), 2);
+  CU_ASSERT_EQUAL (
+      count_events (&o, "USER_RESTORE_FROM_SNAPSHOT_FINISH_SUCCESS"), 2);
+  CU_ASSERT_EQUAL (count_events (&o, "USER_REMOVE_SNAPSHOT_FINISHED_SUCCESS"),
+                   1);
+  CU_ASSERT_PTR_NULL (strstr (o.trace, "FAILED"));
+  g_free (o.trace);
+}
+
+/* A live snapshot of a preallocated disk puts a thin volume on top: the
+ * guest's writes (20 MiB/s) now grow it, through the SPM, in 1G chunks;
+ * before the snapshot nothing was extended. */
+static void
+test_snapshot_grows (void)
+{
+  Outcome o;
+  run_text ("[scenario]\nduration = 10m\nprofile = rhv-4.1\n"
+            "[datacenter dc]\n[storage sd1]\ntype = iscsi\ncapacity = 1T\n"
+            "[cluster c]\n[hosts h]\ncores = 8\nmemory = 32G\n"
+            "[vms db]\nvcpus = 2\nmemory = 4G\ndisk = 40G preallocated\n"
+            "write_rate = 20MiB/s\n"
+            "[action s1]\nat = 60s\nkind = snapshot\ntarget = db-1\n"
+            "snapshot = s1\n",
+            &o);
+  /* 540 s x 20 MiB/s = 10800 MiB into a 1024 MiB LV: an extension each
+   * time less than 512 MiB is left, 10 or 11 of them. */
+  CU_ASSERT (o.summary.volume_extensions >= 10
+             && o.summary.volume_extensions <= 11);
+  CU_ASSERT_EQUAL (o.summary.enospc_pauses, 0);
+  g_free (o.trace);
+}
+
+/* What the manager and the SPM refuse, each with its audit event and
+ * nothing changed: a snapshot before an SPM is elected; a new thin
+ * volume on a domain under its critical level (NFS, 96G of 100G taken);
+ * one more volume than MaxVolumesPerBlockDomain (3 here: two disks and
+ * a snapshot's volume fit, its memory's two volumes do not); a preview
+ * of a running VM; a commit with no preview. */
+static void
+test_snapshot_refused (void)
+{
+  Outcome o;
+  run_text ("[scenario]\nduration = 10m\n"
+            "[datacenter dc]\n[storage sd1]\ntype = nfs\ncapacity = 100G\n"
+            "[cluster c]\n[hosts h]\ncores = 8\nmemory = 32G\n"
+            "[vms big]\nvcpus = 1\nmemory = 1G\ndisk = 96G preallocated\n"
+            "[action early]\nat = 0s\nkind = snapshot\ntarget = big-1\n"
+            "snapshot = a\n"
+            "[action full]\nat = 2m\nkind = snapshot\ntarget = big-1\n"
+            "snapshot = b\n"
+            "[action running]\nat = 3m\nkind = preview_snapshot\n"
+            "target = big-1\nsnapshot = b\n"
+            "[action nothing]\nat = 4m\nkind = commit_snapshot\n"
+            "target = big-1\n",
+            &o);
+  CU_ASSERT_EQUAL (count_events (&o, "USER_FAILED_CREATE_SNAPSHOT"), 2);
+  CU_ASSERT_PTR_NOT_NULL (strstr (o.trace, "no running SPM"));
+  CU_ASSERT_PTR_NOT_NULL (strstr (o.trace, "less free space than its "
+                                           "critical level (5%)"));
+  CU_ASSERT_EQUAL (count_events (&o, "USER_FAILED_TRY_BACK_TO_SNAPSHOT"), 1);
+  CU_ASSERT_EQUAL (count_events (&o, "USER_FAILED_RESTORE_FROM_SNAPSHOT"),
+                   1);
+  CU_ASSERT_DOUBLE_EQUAL (o.summary.storage_end_free_gib, 4, 1e-9);
+  g_free (o.trace);
+
+  run_text ("[scenario]\nduration = 10m\n"
+            "[defaults]\nMaxVolumesPerBlockDomain = 3\n"
+            "[datacenter dc]\n[storage sd1]\ntype = iscsi\ncapacity = 1T\n"
+            "[cluster c]\n[hosts h]\ncores = 8\nmemory = 32G\n"
+            "[vms v]\ncount = 2\nvcpus = 1\nmemory = 1G\ndisk = 10G thin\n"
+            "[action one]\nat = 1m\nkind = snapshot\ntarget = v-1\n"
+            "snapshot = a\n"
+            "[action two]\nat = 2m\nkind = snapshot\ntarget = v-2\n"
+            "snapshot = a\nmemory = true\n",
+            &o);
+  CU_ASSERT_EQUAL (count_events (&o, "USER_CREATE_SNAPSHOT_FINISHED_SUCCESS"),
+                   1);
+  CU_ASSERT_EQUAL (count_events (&o, "USER_FAILED_CREATE_SNAPSHOT"), 1);
+  CU_ASSERT_PTR_NOT_NULL (strstr (o.trace, "MaxVolumesPerBlockDomain"));
+  g_free (o.trace);
+}
+
 /* A bursty writer on NFS: 10 MiB/s for 5 minutes every 10 minutes (the
  * rate changes at workload steps, every 15 s, which these edges fall
  * on), so in 30 minutes it writes 10 MiB/s x (300 - up + 300 + 300). */
@@ -426,6 +552,9 @@ main (void)
           { "bursty writes", test_bursts },
           { "templates: thin VMs and clones", test_template_costs },
           { "pool on a template", test_pool_on_template },
+          { "snapshots: capacity", test_snapshot_capacity },
+          { "snapshots: a thin top grows", test_snapshot_grows },
+          { "snapshots: refusals", test_snapshot_refused },
           { "space taken by disks", test_space_taken },
           { "time under the levels on a file domain",
             test_file_levels_exact },

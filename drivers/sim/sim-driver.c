@@ -342,8 +342,16 @@ sim_domain_stats (HerdDriver *drv, HerdId domain, gint64 *capacity_mib,
   return TRUE;
 }
 
+static gboolean
+sim_snapshot (HerdDriver *drv, HerdId vm, HerdSnapshotOp op, guint index,
+              gboolean memory, GError **error)
+{
+  return herd_world_snapshot (world_of (drv), vm, op, index, memory, error);
+}
+
 static const HerdStorageOps sim_storage = {
   .domain_stats = sim_domain_stats,
+  .snapshot = sim_snapshot,
 };
 
 static const HerdDriverClass sim_driver_class = {
