@@ -104,7 +104,8 @@ action_runs (gpointer ctx, guint64 arg)
       ok = herd_manager_host_activate (run->manager, host, &error);
       break;
     case HERD_ACTION_ADD_LUN:
-      herd_world_add_lun (run->world,
+    case HERD_ACTION_GROW_STORAGE:
+      herd_world_grow_storage (run->world,
                           herd_model_find_domain (run->model, action->target),
                           action->size_mib);
       ok = TRUE;

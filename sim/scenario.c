@@ -172,6 +172,7 @@ static const char *const herd_sl_action_names[HERD_ACTION_KIND_LAST] = {
   [HERD_ACTION_MAINTENANCE] = "maintenance",
   [HERD_ACTION_ACTIVATE] = "activate",
   [HERD_ACTION_ADD_LUN] = "add_lun",
+  [HERD_ACTION_GROW_STORAGE] = "grow_storage",
   [HERD_ACTION_SNAPSHOT] = "snapshot",
   [HERD_ACTION_PREVIEW_SNAPSHOT] = "preview_snapshot",
   [HERD_ACTION_COMMIT_SNAPSHOT] = "commit_snapshot",
@@ -1753,19 +1754,23 @@ herd_sl_parse_action (HerdSlLoader *l, HerdSlGroup *g)
     return;
 
   g_autofree char *size = herd_sl_value (l, g, "size");
-  if (g->action == HERD_ACTION_ADD_LUN)
+  gboolean grows = g->action == HERD_ACTION_ADD_LUN
+                   || g->action == HERD_ACTION_GROW_STORAGE;
+  if (grows)
     {
       if (size == NULL)
         herd_sl_fail_key (l, g, "kind",
-                          "add_lun needs size = SIZE (the LUN's size, such "
-                          "as 1T)");
+                          "%s needs size = SIZE (the capacity added, such "
+                          "as 1T)",
+                          herd_sl_action_names[g->action]);
       else
         herd_sl_read_size (l, g, "size", 0, TRUE, &g->size_mib);
     }
   else if (size != NULL)
     {
       g_autofree char *expected = g_strdup_printf (
-          "no size for kind = %s (size is only for add_lun)",
+          "no size for kind = %s (size is only for add_lun and "
+          "grow_storage)",
           herd_sl_action_names[g->action]);
       herd_sl_fail_expected (l, g, "size", expected, size);
     }
@@ -2711,33 +2716,41 @@ herd_sl_check_storage_limits (HerdSlLoader *l)
     }
 }
 
-/* An add_lun's target is a block storage domain (iscsi or fcp): file
- * domains grow on their server, not by LUNs. */
+/* An add_lun's target is a block storage domain (iscsi or fcp), a
+ * grow_storage's a file one: file domains grow on their server, block
+ * ones by LUNs. */
 static void
-herd_sl_check_add_lun (HerdSlLoader *l, HerdSlGroup *g)
+herd_sl_check_grow (HerdSlLoader *l, HerdSlGroup *g)
 {
+  gboolean want_block = g->action == HERD_ACTION_ADD_LUN;
   g_autofree char *label = g_strdup_printf ("storage %s", g->target);
   HerdSlGroup *sd = g_hash_table_lookup (l->by_label, label);
-  if (sd != NULL && (!sd->ok || herd_storage_type_is_block (sd->storage_type)))
+  if (sd != NULL
+      && (!sd->ok
+          || herd_storage_type_is_block (sd->storage_type) == want_block))
     return;
   g_autoptr (GString) names = g_string_new (NULL);
   GPtrArray *storage = l->by_kind[HERD_SL_STORAGE];
   for (guint i = 0; i < storage->len; i++)
     {
       HerdSlGroup *s = g_ptr_array_index (storage, i);
-      if (herd_storage_type_is_block (s->storage_type))
+      if (herd_storage_type_is_block (s->storage_type) == want_block)
         g_string_append_printf (names, "%s%s", names->len > 0 ? ", " : "",
                                 s->name);
     }
   g_autofree char *quoted = g_strescape (g->target, NULL);
   herd_sl_fail_key (l, g, "target",
-                    "expected the name of a block (iscsi or fcp) storage "
-                    "domain (%s), got \"%s\"%s%s%s",
+                    "expected the name of a %s storage domain (%s), got "
+                    "\"%s\"%s%s%s",
+                    want_block ? "block (iscsi or fcp)"
+                               : "file (nfs, posix or glusterfs)",
                     names->len > 0 ? names->str : "none defined", quoted,
                     sd != NULL ? " (an " : "",
                     sd != NULL ? herd_storage_type_name (sd->storage_type) : "",
-                    sd != NULL ? " domain grows on its server, not by LUNs)"
-                               : "");
+                    sd == NULL  ? ""
+                    : want_block ? " domain grows on its server, not by LUNs: "
+                                   "use grow_storage)"
+                                 : " domain grows by LUNs: use add_lun)");
 }
 
 /* start, stop and migrate act on a VM, maintenance and activate on a host;
@@ -2747,9 +2760,10 @@ herd_sl_check_action (HerdSlLoader *l, HerdSlGroup *g, HerdTime duration,
                       const char *duration_text)
 {
   herd_sl_check_at (l, g, duration, duration_text);
-  if (g->action == HERD_ACTION_ADD_LUN)
+  if (g->action == HERD_ACTION_ADD_LUN
+      || g->action == HERD_ACTION_GROW_STORAGE)
     {
-      herd_sl_check_add_lun (l, g);
+      herd_sl_check_grow (l, g);
       return;
     }
   if (g->action == HERD_ACTION_MAINTENANCE

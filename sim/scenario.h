@@ -76,6 +76,7 @@ typedef enum
   HERD_ACTION_MAINTENANCE, /* target: a host */
   HERD_ACTION_ACTIVATE,    /* target: a host */
   HERD_ACTION_ADD_LUN,     /* target: a block storage domain; size */
+  HERD_ACTION_GROW_STORAGE, /* target: a file storage domain; size */
   HERD_ACTION_SNAPSHOT,    /* target: a VM; snapshot: its name; memory */
   HERD_ACTION_PREVIEW_SNAPSHOT, /* target: a VM; snapshot */
   HERD_ACTION_COMMIT_SNAPSHOT,  /* target: a VM (the one in preview) */
@@ -91,7 +92,7 @@ typedef struct
   HerdActionKind kind;
   char *target; /* name of the VM or host it acts on */
   char *host;   /* migrate: destination host name, or NULL */
-  gint64 size_mib; /* add_lun: the LUN's size */
+  gint64 size_mib; /* add_lun, grow_storage: the capacity added */
   char *snapshot;  /* snapshot actions: its name, or NULL */
   gboolean memory; /* snapshot: save the running VM's memory too */
 } HerdAction;

@@ -91,6 +91,10 @@ struct _HerdThin
   guint32 *open_pause;         /* per VM: index in pauses + 1, or 0 */
   double *group_write;         /* per VM group: its write rate now, B/s */
   gint64 *volumes;             /* per domain: disk volumes on it */
+  gboolean *file_full;         /* per file domain: out of space, its thin
+                                  disks' guests pause as they write */
+  HerdEventId *fill_event;     /* per file domain: when it fills, or 0 */
+  gboolean *release_planned;   /* per file domain: space came back */
   GArray **snapshots;          /* per VM: ThinSnapshot, oldest first
                                   (NULL: none yet) */
 };
@@ -138,6 +142,40 @@ used_of (const HerdThin *t, HerdId domain)
   return t->used_mib[domain] + (gint64) ceil (t->file_mib[domain]);
 }
 
+static void file_domain_fills (gpointer ctx, guint64 arg);
+static void set_rates (HerdWorld *w, HerdId vm);
+static void file_space_back (gpointer ctx, guint64 arg);
+
+/* A file domain's space or growth changed: plans the instant its thin
+ * files fill it, or, when it was full and has room again, the release
+ * of the guests it paused (after the change that gave room is done). */
+static void
+plan_fill (HerdWorld *w, HerdId domain, gint64 free_mib)
+{
+  HerdThin *t = w->thin;
+  if (t->file_full[domain])
+    {
+      if (free_mib > 0 && !t->release_planned[domain])
+        {
+          t->release_planned[domain] = TRUE;
+          herd_engine_at (w->engine, w->engine->now, file_space_back, w,
+                          domain);
+        }
+      return;
+    }
+  if (t->fill_event[domain] != 0)
+    herd_engine_cancel (w->engine, t->fill_event[domain]);
+  t->fill_event[domain] = 0;
+  if (t->file_rate[domain] <= 0)
+    return;
+  double room = (double) (t->capacity_mib[domain] - t->used_mib[domain])
+                - t->file_mib[domain];
+  HerdTime at = t->file_since[domain]
+                + (HerdTime) ceil (MAX (room, 0) / t->file_rate[domain] * 1e9);
+  t->fill_event[domain] = herd_engine_at (w->engine, MAX (at, w->engine->now),
+                                          file_domain_fills, w, domain);
+}
+
 /* The domain's used space or capacity changed. */
 static void
 note_used (HerdWorld *w, HerdId domain)
@@ -154,6 +192,8 @@ note_used (HerdWorld *w, HerdId domain)
                           sd->name, t->used_mib[domain], t->file_mib[domain]);
   if (free_mib < t->min_free_mib[domain])
     t->min_free_mib[domain] = free_mib;
+  if (!herd_storage_type_is_block (sd->type))
+    plan_fill (w, domain, free_mib);
   HerdTime now = w->engine->now;
   cross (now, free_mib < sd->warning_free * capacity, &t->low_since[domain],
          &t->low_ns[domain]);
@@ -232,6 +272,7 @@ set_file_rate (HerdWorld *w, HerdId id, double rate)
   sync_files (w, domain);
   t->file_rate[domain] = MAX (t->file_rate[domain] - d->rate_mib + rate, 0);
   d->rate_mib = rate;
+  note_used (w, domain);
 }
 
 /* The first time at or after now that the disk holds target MiB. */
@@ -461,6 +502,61 @@ retry_waiting (HerdWorld *w, HerdId dc, HerdId domain)
     }
 }
 
+/* A file domain is full: the guests writing to its thin disks get
+ * ENOSPC and pause; disks of VMs not running pause theirs when they
+ * write. */
+static void
+file_domain_fills (gpointer ctx, guint64 arg)
+{
+  HerdWorld *w = ctx;
+  HerdThin *t = w->thin;
+  HerdId domain = (HerdId) arg;
+  t->fill_event[domain] = 0;
+  t->file_full[domain] = TRUE;
+  const GPtrArray *disks = w->scenario->model->disks;
+  for (guint i = 0; i < disks->len; i++)
+    {
+      ThinDisk *d = &t->disks[i];
+      const HerdDisk *def = disk_def (w, i);
+      if (def->domain != domain || !d->thin || d->full)
+        continue;
+      integrate (w, i);
+      if (d->written_mib >= (double) def->virtual_mib)
+        continue;
+      gboolean writing = d->rate_mib > 0;
+      d->full = TRUE;
+      set_file_rate (w, i, 0);
+      if (t->full_disks[def->vm]++ == 0 && writing)
+        herd_world_pause_vm (w, def->vm, HERD_PAUSE_ENOSPC);
+    }
+}
+
+/* Room again on a full file domain: its disks may grow, and guests it
+ * paused resume. */
+static void
+file_space_back (gpointer ctx, guint64 arg)
+{
+  HerdWorld *w = ctx;
+  HerdThin *t = w->thin;
+  HerdId domain = (HerdId) arg;
+  t->release_planned[domain] = FALSE;
+  t->file_full[domain] = FALSE;
+  const GPtrArray *disks = w->scenario->model->disks;
+  for (guint i = 0; i < disks->len; i++)
+    {
+      ThinDisk *d = &t->disks[i];
+      const HerdDisk *def = disk_def (w, i);
+      if (def->domain != domain || !d->full)
+        continue;
+      d->full = FALSE;
+      if (--t->full_disks[def->vm] == 0
+          && herd_world_vm_at (w, def->vm)->state == HERD_VM_PAUSED)
+        herd_world_resume_vm (w, def->vm);
+      set_rates (w, def->vm);
+    }
+  note_used (w, domain);
+}
+
 void
 herd_thin_spm_may_serve (HerdWorld *w, HerdId dc)
 {
@@ -468,7 +564,7 @@ herd_thin_spm_may_serve (HerdWorld *w, HerdId dc)
 }
 
 void
-herd_world_add_lun (HerdWorld *w, HerdId domain, gint64 mib)
+herd_world_grow_storage (HerdWorld *w, HerdId domain, gint64 mib)
 {
   w->thin->capacity_mib[domain] += mib;
   note_used (w, domain);
@@ -534,7 +630,9 @@ set_rates (HerdWorld *w, HerdId vm)
         d->rate_mib = rate;
       else
         set_file_rate (w, id,
-                       d->written_mib < (double) def->virtual_mib ? rate : 0);
+                       !d->full && d->written_mib < (double) def->virtual_mib
+                           ? rate
+                           : 0);
       schedule (w, id);
     }
   /* Writing with a disk still at the end of its LV (started again, or
@@ -610,6 +708,9 @@ herd_thin_init (HerdWorld *w)
   t->pauses = g_array_new (FALSE, FALSE, sizeof (HerdThinPause));
   t->group_write = g_new0 (double, MAX (w->scenario->vm_groups->len, 1));
   t->volumes = g_new0 (gint64, MAX (n_domains, 1));
+  t->file_full = g_new0 (gboolean, MAX (n_domains, 1));
+  t->fill_event = g_new0 (HerdEventId, MAX (n_domains, 1));
+  t->release_planned = g_new0 (gboolean, MAX (n_domains, 1));
   t->snapshots = g_new0 (GArray *, MAX (model->vms->len, 1));
   for (guint g = 0; g < w->scenario->vm_groups->len; g++)
     t->group_write[g] = herd_rate_model_value (
@@ -673,6 +774,9 @@ herd_thin_free (HerdWorld *w)
   g_free (t->open_pause);
   g_free (t->group_write);
   g_free (t->volumes);
+  g_free (t->file_full);
+  g_free (t->fill_event);
+  g_free (t->release_planned);
   for (guint i = 0; i < w->scenario->model->disks->len; i++)
     {
       if (t->disks[i].chain != NULL)
@@ -804,8 +908,10 @@ thaw (HerdWorld *w, HerdId id, ThinLayer l)
       t->used_mib[def->domain] -= l.alloc_mib;
       t->file_mib[def->domain] += l.data_mib;
     }
-  if (d->block_thin && d->written_mib >= (double) d->lv_mib
-      && d->lv_mib < def->virtual_mib)
+  if ((d->block_thin && d->written_mib >= (double) d->lv_mib
+       && d->lv_mib < def->virtual_mib)
+      || (d->thin && !d->block && t->file_full[def->domain]
+          && d->written_mib < (double) def->virtual_mib))
     {
       d->full = TRUE;
       t->full_disks[def->vm]++;

@@ -211,9 +211,10 @@ typedef struct
   HerdTime critical_ns; /* ... and below its critical level */
 } HerdThinDomain;
 
-/* A LUN of mib added to a block domain: requests that waited for room
- * are read again. */
-void herd_world_add_lun (HerdWorld *world, HerdId domain, gint64 mib);
+/* mib more capacity for a domain (a LUN added to a block one, a file one
+ * grown on its server): requests that waited for room are read again,
+ * and guests paused on a full file domain resume. */
+void herd_world_grow_storage (HerdWorld *world, HerdId domain, gint64 mib);
 /* The SPM acts on the VM's snapshot index (HerdStorageOps.snapshot). */
 gboolean herd_world_snapshot (HerdWorld *world, HerdId vm, HerdSnapshotOp op,
                               guint index, gboolean memory, GError **error);

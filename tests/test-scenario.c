@@ -763,6 +763,7 @@ test_actions_faults (void)
     [HERD_ACTION_MAINTENANCE] = "maintenance",
     [HERD_ACTION_ACTIVATE] = "activate",
     [HERD_ACTION_ADD_LUN] = "add_lun",
+    [HERD_ACTION_GROW_STORAGE] = "grow_storage",
     [HERD_ACTION_SNAPSHOT] = "snapshot",
     [HERD_ACTION_PREVIEW_SNAPSHOT] = "preview_snapshot",
     [HERD_ACTION_COMMIT_SNAPSHOT] = "commit_snapshot",
@@ -1359,7 +1360,8 @@ test_inline_errors (void)
       "[vms v]\nvcpus = 1\nmemory = 1G\n[action a]\nat = 2h\nkind = reboot\n"
       "target = v-1\n",
       "t.ini:11: [action a] kind: expected start, stop, migrate, "
-      "maintenance, activate, add_lun, snapshot, preview_snapshot, "
+      "maintenance, activate, add_lun, grow_storage, snapshot, "
+      "preview_snapshot, "
       "commit_snapshot, undo_snapshot or delete_snapshot, got \"reboot\"" },
     { "[datacenter dc1]\n[cluster c1]\n[hosts h]\ncores = 4\nmemory = 8G\n"
       "[vms v]\nvcpus = 1\nmemory = 1G\n[action a]\nat = 2h\n"
@@ -1373,8 +1375,8 @@ test_inline_errors (void)
       "[vms NAME] group (v-1), got \"h-1\"" },
     { "[datacenter dc1]\n[cluster c1]\n[hosts h]\ncores = 4\nmemory = 8G\n"
       "[action a]\nat = 2h\nkind = add_lun\ntarget = h-1\n",
-      "t.ini:8: [action a] kind: add_lun needs size = SIZE (the LUN's size, "
-      "such as 1T)" },
+      "t.ini:8: [action a] kind: add_lun needs size = SIZE (the capacity "
+      "added, such as 1T)" },
     { "[datacenter dc1]\n[cluster c1]\n[hosts h]\ncores = 4\nmemory = 8G\n"
       "[action a]\nat = 2h\nkind = add_lun\ntarget = h-1\nsize = 1T\n",
       "t.ini:9: [action a] target: expected the name of a block (iscsi or "
@@ -1382,7 +1384,7 @@ test_inline_errors (void)
     { "[datacenter dc1]\n[cluster c1]\n[hosts h]\ncores = 4\nmemory = 8G\n"
       "[action a]\nat = 2h\nkind = start\ntarget = h-1\nsize = 1T\n",
       "t.ini:10: [action a] size: expected no size for kind = start (size is "
-      "only for add_lun), got \"1T\"" },
+      "only for add_lun and grow_storage), got \"1T\"" },
     { "[datacenter dc1]\n[cluster c1]\n[hosts h]\ncores = 4\nmemory = 8G\n"
       "[fault f]\nat = 2h\nkind = meteor\ntarget = h-1\n",
       "t.ini:8: [fault f] kind: expected host_crash, agent_hang, partition, "

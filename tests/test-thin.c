@@ -432,6 +432,37 @@ test_snapshot_refused (void)
   g_free (o.trace);
 }
 
+/* A full NFS domain pauses the guests that write to it (ENOSPC) and
+ * they resume when it grows: a 10G domain filled at 20 MiB/s from db-1's
+ * start (up) is full at up + 512 s; grow_storage at 700 s resumes it, and
+ * with 2 GiB more it fills again 102.4 s later. */
+static void
+test_file_domain_full (void)
+{
+  Outcome o;
+  run_text ("[scenario]\nduration = 15m\n[datacenter dc]\n"
+            "[storage sd1]\ntype = nfs\ncapacity = 10G\n"
+            "[cluster c]\n[hosts h]\ncores = 8\nmemory = 64G\n"
+            "[vms db]\nvcpus = 2\nmemory = 4G\ndisk = 40G thin\n"
+            "write_rate = 20MiB/s\n"
+            "[action grow]\nat = 700s\nkind = grow_storage\ntarget = sd1\n"
+            "size = 2G\n",
+            &o);
+  double up = event_time (&o, "USER_RUN_VM", "db-1", 0);
+  CU_ASSERT_DOUBLE_EQUAL (event_time (&o, "VM_PAUSED_ENOSPC", "db-1", 0),
+                          up + 512, 1e-3);
+  CU_ASSERT_DOUBLE_EQUAL (
+      event_time (&o, "VM_RECOVERED_FROM_PAUSE_ERROR", "db-1", 0), 700,
+      1e-3);
+  CU_ASSERT_DOUBLE_EQUAL (event_time (&o, "VM_PAUSED_ENOSPC", "db-1", 1),
+                          700 + 102.4, 1e-3);
+  CU_ASSERT_EQUAL (o.summary.enospc_pauses, 2);
+  CU_ASSERT_DOUBLE_EQUAL (o.summary.enospc_paused_minutes,
+                          (700 - (up + 512) + 900 - 802.4) / 60, 1e-6);
+  CU_ASSERT_DOUBLE_EQUAL (o.summary.storage_end_free_gib, 0, 1e-9);
+  g_free (o.trace);
+}
+
 /* A bursty writer on NFS: 10 MiB/s for 5 minutes every 10 minutes (the
  * rate changes at workload steps, every 15 s, which these edges fall
  * on), so in 30 minutes it writes 10 MiB/s x (300 - up + 300 + 300). */
@@ -550,6 +581,7 @@ main (void)
           { "SPM loss stalls extensions", test_spm_loss },
           { "full domain until add_lun", test_domain_full },
           { "bursty writes", test_bursts },
+          { "full file domain until it grows", test_file_domain_full },
           { "templates: thin VMs and clones", test_template_costs },
           { "pool on a template", test_pool_on_template },
           { "snapshots: capacity", test_snapshot_capacity },
