@@ -209,12 +209,19 @@ print_table (const HerdScenario *sc, const HerdRunSummary *s)
             "SPM", s->spm_elections, s->spm_unavailable_seconds);
   if (s->run_id >= 0)
     printf ("  %-22s %" G_GINT64_FORMAT "\n", "results run id", s->run_id);
-  printf ("\naudit events:\n  %6s  %-28s %10s\n", "code", "name", "count");
+  /* The name column fits the longest name shown (at least 28). */
+  int width = 28;
+  for (int t = 0; t < HERD_AUDIT_LAST; t++)
+    if (s->audit_counts[t] > 0)
+      width = MAX (width,
+                   (int) strlen (herd_audit_info ((HerdAuditType) t)->name));
+  printf ("\naudit events:\n  %6s  %-*s %10s\n", "code", width, "name",
+          "count");
   for (int t = 0; t < HERD_AUDIT_LAST; t++)
     if (s->audit_counts[t] > 0)
       {
         const HerdAuditInfo *info = herd_audit_info ((HerdAuditType) t);
-        printf ("  %6d  %-28s %10" G_GUINT64_FORMAT "\n", info->code,
+        printf ("  %6d  %-*s %10" G_GUINT64_FORMAT "\n", info->code, width,
                 info->name, s->audit_counts[t]);
       }
 }

@@ -512,9 +512,10 @@ herd_world_disk_lost (HerdWorld *w, HerdId vm, HerdId host)
   const GPtrArray *disks = w->scenario->model->disks;
   if (w->outages->len == 0)
     return FALSE;
-  for (guint k = w->vm_disk_at[vm]; k < w->vm_disk_at[vm + 1]; k++)
+  const HerdVm *v = herd_model_vm (w->scenario->model, vm);
+  for (guint k = 0; k < v->n_disks; k++)
     {
-      const HerdDisk *d = g_ptr_array_index (disks, w->vm_disks[k]);
+      const HerdDisk *d = g_ptr_array_index (disks, v->first_disk + k);
       for (guint i = 0; i < w->outages->len; i++)
         {
           const StorageOutage *o

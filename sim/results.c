@@ -24,6 +24,7 @@ enum
   STMT_PAUSE,
   STMT_STORAGE_TOTALS,
   STMT_STORAGE_SAMPLE,
+  STMT_VOLUME_SAMPLE,
   STMT_LAST
 };
 
@@ -77,6 +78,9 @@ static const char *const statements[STMT_LAST] = {
   [STMT_STORAGE_SAMPLE]
   = "INSERT INTO storage_samples (run_id, time_ns, domain, capacity_mib,"
     " used_mib) VALUES (?1, ?2, ?3, ?4, ?5)",
+  [STMT_VOLUME_SAMPLE]
+  = "INSERT INTO volume_samples (run_id, time_ns, vm, disk_id, volume,"
+    " active, size_mib, data_mib) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
   [STMT_STORAGE_TOTALS]
   = "INSERT INTO storage_totals (run_id, domain, capacity_mib, used_mib,"
     " min_free_mib, low_seconds, critical_seconds)"
@@ -163,6 +167,12 @@ static const char schema[]
       " run_id INTEGER NOT NULL REFERENCES runs(run_id),"
       " time_ns INTEGER NOT NULL, domain TEXT NOT NULL,"
       " capacity_mib INTEGER NOT NULL, used_mib INTEGER NOT NULL);"
+      "CREATE TABLE IF NOT EXISTS volume_samples ("
+      " run_id INTEGER NOT NULL REFERENCES runs(run_id),"
+      " time_ns INTEGER NOT NULL, vm TEXT NOT NULL,"
+      " disk_id INTEGER NOT NULL, volume INTEGER NOT NULL,"
+      " active INTEGER NOT NULL, size_mib INTEGER NOT NULL,"
+      " data_mib REAL NOT NULL);"
       "CREATE TABLE IF NOT EXISTS storage_totals ("
       " run_id INTEGER NOT NULL REFERENCES runs(run_id),"
       " domain TEXT NOT NULL, capacity_mib INTEGER NOT NULL,"
@@ -584,6 +594,24 @@ herd_results_add_storage_sample (HerdResults *r, HerdTime time,
   sqlite3_bind_text (s, 3, domain, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (s, 4, space->capacity_mib);
   sqlite3_bind_int64 (s, 5, space->used_mib);
+  step (r, s);
+}
+
+void
+herd_results_add_volume_sample (HerdResults *r, HerdTime time,
+                                const char *vm, guint32 disk, guint volume,
+                                gboolean active, gint64 size_mib,
+                                double data_mib)
+{
+  sqlite3_stmt *s = r->stmt[STMT_VOLUME_SAMPLE];
+  sqlite3_bind_int64 (s, 1, r->run_id);
+  sqlite3_bind_int64 (s, 2, time);
+  sqlite3_bind_text (s, 3, vm, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (s, 4, disk);
+  sqlite3_bind_int64 (s, 5, volume);
+  sqlite3_bind_int (s, 6, active);
+  sqlite3_bind_int64 (s, 7, size_mib);
+  sqlite3_bind_double (s, 8, data_mib);
   step (r, s);
 }
 

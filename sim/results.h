@@ -93,6 +93,12 @@ void herd_results_add_pause (HerdResults *results, const HerdThinPause *pause,
 void herd_results_add_storage_sample (HerdResults *results, HerdTime time,
                                       const char *domain,
                                       const HerdThinDomain *space);
+/* One volume of a disk's chain (volume 0 is the oldest; active: the one
+ * the guest writes to) and what it takes and holds. */
+void herd_results_add_volume_sample (HerdResults *results, HerdTime time,
+                                     const char *vm, guint32 disk,
+                                     guint volume, gboolean active,
+                                     gint64 size_mib, double data_mib);
 void herd_results_add_storage_totals (HerdResults *results,
                                       const char *domain,
                                       const HerdThinDomain *space);

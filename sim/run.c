@@ -367,6 +367,20 @@ take_samples (gpointer ctx, guint64 arg)
         herd_results_add_vm_sample (run->results, now, id, v->host,
                                     herd_vm_status_name (vm->status),
                                     100.0 * used / (v->vcpus * 1000.0));
+        for (guint k = 0; k < vm->n_disks; k++)
+          {
+            HerdId disk = vm->first_disk + k;
+            guint n = herd_world_disk_volumes (run->world, disk);
+            for (guint i = 0; i < n; i++)
+              {
+                gint64 size;
+                double data;
+                herd_world_disk_volume (run->world, disk, i, &size, &data);
+                herd_results_add_volume_sample (run->results, now, vm->name,
+                                                disk, i, i + 1 == n, size,
+                                                data);
+              }
+          }
       }
   herd_engine_at (run->engine, now + run->scenario->sample_interval,
                   take_samples, run, 0);

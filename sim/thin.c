@@ -618,21 +618,22 @@ set_rates (HerdWorld *w, HerdId vm)
                                    * w->thin->group_write[v->group]
                                    / (1024 * 1024)
                                : 0;
-  for (guint k = w->vm_disk_at[vm]; k < w->vm_disk_at[vm + 1]; k++)
+  const HerdVm *def_vm = herd_model_vm (w->scenario->model, vm);
+  for (guint k = 0; k < def_vm->n_disks; k++)
     {
-      HerdId id = w->vm_disks[k];
+      HerdId id = def_vm->first_disk + k;
       ThinDisk *d = &w->thin->disks[id];
       const HerdDisk *def = disk_def (w, id);
-      if (!d->thin)
-        continue;
       integrate (w, id);
-      if (d->block_thin)
-        d->rate_mib = rate;
-      else
+      /* Every disk's data is followed (a preallocated one's too, for a
+       * snapshot's merge); only thin ones grow in their domain. */
+      if (d->thin && !d->block)
         set_file_rate (w, id,
                        !d->full && d->written_mib < (double) def->virtual_mib
                            ? rate
                            : 0);
+      else
+        d->rate_mib = rate;
       schedule (w, id);
     }
   /* Writing with a disk still at the end of its LV (started again, or
@@ -649,9 +650,12 @@ herd_thin_vm_changed (HerdWorld *w, HerdId vm)
                                                 v->group);
   set_rates (w, vm);
   if (v->state == HERD_VM_DOWN && group->stateless)
-    for (guint k = w->vm_disk_at[vm]; k < w->vm_disk_at[vm + 1]; k++)
-      if (w->thin->disks[w->vm_disks[k]].thin)
-        drop_writes (w, w->vm_disks[k]);
+    {
+      const HerdVm *def_vm = herd_model_vm (w->scenario->model, vm);
+      for (guint k = 0; k < def_vm->n_disks; k++)
+        if (w->thin->disks[def_vm->first_disk + k].thin)
+          drop_writes (w, def_vm->first_disk + k);
+    }
   if (v->state != HERD_VM_PAUSED)
     close_pause (w, vm);
 }
@@ -759,6 +763,13 @@ herd_thin_free (HerdWorld *w)
   HerdThin *t = w->thin;
   if (t == NULL)
     return;
+  for (guint i = 0; i < w->scenario->model->disks->len; i++)
+    {
+      if (t->disks[i].chain != NULL)
+        g_array_unref (t->disks[i].chain);
+      if (t->disks[i].aside != NULL)
+        g_array_unref (t->disks[i].aside);
+    }
   g_free (t->disks);
   g_free (t->capacity_mib);
   g_free (t->used_mib);
@@ -777,13 +788,6 @@ herd_thin_free (HerdWorld *w)
   g_free (t->file_full);
   g_free (t->fill_event);
   g_free (t->release_planned);
-  for (guint i = 0; i < w->scenario->model->disks->len; i++)
-    {
-      if (t->disks[i].chain != NULL)
-        g_array_unref (t->disks[i].chain);
-      if (t->disks[i].aside != NULL)
-        g_array_unref (t->disks[i].aside);
-    }
   for (guint i = 0; i < w->scenario->model->vms->len; i++)
     if (t->snapshots[i] != NULL)
       g_array_unref (t->snapshots[i]);
@@ -1205,4 +1209,33 @@ herd_world_snapshot (HerdWorld *w, HerdId vm, HerdSnapshotOp op, guint index,
     }
   set_rates (w, vm);
   return TRUE;
+}
+
+guint
+herd_world_disk_volumes (HerdWorld *w, HerdId disk)
+{
+  GArray *chain = w->thin->disks[disk].chain;
+  return (chain != NULL ? chain->len : 0) + 1;
+}
+
+void
+herd_world_disk_volume (HerdWorld *w, HerdId disk, guint index,
+                        gint64 *size_mib, double *data_mib)
+{
+  ThinLayer l = layer_at (w, disk, index);
+  if (index + 1 == herd_world_disk_volumes (w, disk))
+    {
+      /* The active volume as of now, without changing the disk: what is
+       * observed does not depend on when it was looked at. */
+      const ThinDisk *d = &w->thin->disks[disk];
+      l.data_mib = MIN ((double) disk_def (w, disk)->virtual_mib,
+                        d->written_mib
+                            + d->rate_mib
+                                  * (double) (w->engine->now - d->since)
+                                  / 1e9);
+      if (d->thin && !d->block)
+        l.alloc_mib = (gint64) ceil (l.data_mib);
+    }
+  *size_mib = l.alloc_mib;
+  *data_mib = l.data_mib;
 }

@@ -39,9 +39,6 @@ struct _HerdWorld
                             on disk (until released or its lease dies) */
   gboolean *spm_running; /* per data center: its SPM process runs */
   GArray *outages;       /* StorageOutage, in the order they began */
-  guint32 *vm_disks;     /* disk ids grouped by VM ... */
-  guint32 *vm_disk_at;   /* ... VM v's are vm_disks[vm_disk_at[v] ..
-                            vm_disk_at[v + 1]) */
   HerdWorldViolationFunc violation;
   gpointer violation_data;
   guint64 *spm_version;  /* per data center */

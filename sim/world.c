@@ -40,18 +40,6 @@ herd_world_new (const HerdScenario *scenario, HerdEngine *engine,
     }
   w->migrations = g_ptr_array_new ();
   w->outages = g_array_new (FALSE, FALSE, sizeof (StorageOutage));
-  /* Disks grouped by VM (counting sort by VM id). */
-  const GPtrArray *disks = model->disks;
-  w->vm_disk_at = g_new0 (guint32, model->vms->len + 1);
-  w->vm_disks = g_new (guint32, MAX (disks->len, 1));
-  for (guint i = 0; i < disks->len; i++)
-    w->vm_disk_at[((HerdDisk *) g_ptr_array_index (disks, i))->vm + 1]++;
-  for (guint v = 0; v < model->vms->len; v++)
-    w->vm_disk_at[v + 1] += w->vm_disk_at[v];
-  g_autofree guint32 *fill = g_memdup2 (w->vm_disk_at,
-                                        model->vms->len * sizeof (guint32));
-  for (guint i = 0; i < disks->len; i++)
-    w->vm_disks[fill[((HerdDisk *) g_ptr_array_index (disks, i))->vm]++] = i;
   guint n_dc = MAX (model->datacenters->len, 1);
   w->spm_holder = g_new (HerdId, n_dc);
   w->spm_version = g_new0 (guint64, n_dc);
@@ -107,8 +95,6 @@ herd_world_free (HerdWorld *world)
   herd_thin_free (world);
   g_free (world->spm_holder);
   g_array_unref (world->outages);
-  g_free (world->vm_disks);
-  g_free (world->vm_disk_at);
   g_free (world->spm_version);
   g_free (world->lockspace_domain);
   g_free (world->spm_running);

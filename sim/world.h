@@ -215,6 +215,12 @@ typedef struct
  * grown on its server): requests that waited for room are read again,
  * and guests paused on a full file domain resume. */
 void herd_world_grow_storage (HerdWorld *world, HerdId domain, gint64 mib);
+/* The disk's volumes now, oldest first (the last is the active one):
+ * *n of them; what volume index takes from its domain and the guest data
+ * it holds. */
+guint herd_world_disk_volumes (HerdWorld *world, HerdId disk);
+void herd_world_disk_volume (HerdWorld *world, HerdId disk, guint index,
+                             gint64 *size_mib, double *data_mib);
 /* The SPM acts on the VM's snapshot index (HerdStorageOps.snapshot). */
 gboolean herd_world_snapshot (HerdWorld *world, HerdId vm, HerdSnapshotOp op,
                               guint index, gboolean memory, GError **error);

@@ -46,6 +46,12 @@ check "thin.ini: ENOSPC pauses during the SPM outage and the full domain" sh -c 
   grep -q '\"enospc_pauses\" : 73' '$tmp/thin.json' &&
   grep -q '\"volume_extensions\" : 5307' '$tmp/thin.json' &&
   '$herd' sim scenarios/thin.ini --quiet | grep -q 'thin storage  *5307 extensions'"
+check "vdi.ini: a backup snapshot's thin volume grows through the SPM, volume samples" sh -c "
+  '$herd' sim scenarios/vdi.ini --db '$tmp/vdi.db' --quiet > '$tmp/vdi.out' &&
+  grep -q 'USER_CREATE_SNAPSHOT_FINISHED_SUCCESS  *1' '$tmp/vdi.out' &&
+  grep -q 'USER_REMOVE_SNAPSHOT_FINISHED_SUCCESS  *1' '$tmp/vdi.out' &&
+  grep -q 'thin storage  *108 extensions' '$tmp/vdi.out' &&
+  test \"\$(sqlite3 '$tmp/vdi.db' \"select count(*) from volume_samples where vm = 'db-1' and volume = 1 and active = 1\")\" = 30"
 check "--explain shows the filter that removed each host" sh -c "
   '$herd' sim tests/golden/networks.ini --explain web-3 |
   grep -q '^  g-1 *Network' &&
