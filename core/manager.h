@@ -130,7 +130,8 @@ gboolean herd_manager_host_activate (HerdManager *manager, HerdId host,
                                      GError **error);
 
 /* Acts on the VM's snapshot called name (behaviour.md §9; core/snapshot.c
- * says what is checked); memory: a create saves a running VM's memory.
+ * says what is checked): commit and undo act on the one in preview, and
+ * take NULL; memory: a create saves a running VM's memory.
  * A refusal is an audit event and HERD_MANAGER_ERROR_STATE. */
 gboolean herd_manager_vm_snapshot (HerdManager *manager, HerdId vm,
                                    HerdSnapshotOp op, const char *name,

@@ -125,7 +125,14 @@ herd_manager_vm_snapshot (HerdManager *m, HerdId vm_id, HerdSnapshotOp op,
 {
   HerdVm *vm = herd_model_vm (m->model, vm_id);
   gint index;
-  g_autofree char *why = refusal (m, vm, op, name, memory, &index);
+  g_autofree char *why = refusal (m, vm, op, name != NULL ? name : "",
+                                  memory, &index);
+  /* Commit and undo act on the snapshot in preview. */
+  if (op == HERD_SNAPSHOT_COMMIT || op == HERD_SNAPSHOT_UNDO)
+    name = m->previewing[vm_id] >= 0
+               ? g_ptr_array_index (m->snapshots[vm_id],
+                                    m->previewing[vm_id])
+               : "(none in preview)";
   g_autoptr (GError) local = NULL;
   if (why == NULL
       && !herd_driver_snapshot (m->driver, vm_id, op, (guint) index, memory,

@@ -118,8 +118,7 @@ action_runs (gpointer ctx, guint64 arg)
       ok = herd_manager_vm_snapshot (
           run->manager, vm,
           HERD_SNAPSHOT_CREATE + (action->kind - HERD_ACTION_SNAPSHOT),
-          action->snapshot != NULL ? action->snapshot : "(in preview)",
-          action->memory, &error);
+          action->snapshot, action->memory, &error);
       break;
     case HERD_ACTION_KIND_LAST:
       g_assert_not_reached ();
