@@ -1,0 +1,641 @@
+/* cmd-plan.c: `herd plan`, capacity answers with the manager's own
+ * scheduler (sim/plan.h): how many more VMs of a size fit with N+1 kept,
+ * tiers of shrinking sizes, resources used, free and stranded, per-host
+ * headroom, and how many host failures the cluster tolerates now.
+ *
+ * The cluster comes from a scenario (its VMs placed as the scheduler
+ * places them), a Ganeti htools text file, or hspace's --simulate
+ * specification; the options and the machine-readable output follow
+ * hspace's, with HERD_ in place of HTS_. */
+#include <stdio.h>
+#include <string.h>
+
+#include <json-glib/json-glib.h>
+
+#include "cli/commands.h"
+#include "core/scheduler.h"
+#include "core/units.h"
+#include "sim/ganeti.h"
+#include "sim/plan.h"
+#include "sim/scenario.h"
+
+typedef struct
+{
+  const char *scenario_path;
+  const char *ganeti_path;
+  const char *simulate;
+  const char *cluster_name;
+  guint failures;
+} Source;
+
+/* A cluster ready to plan on: the input read afresh (each allocation
+ * starts from the same state). */
+typedef struct
+{
+  HerdScenario *scenario;
+  HerdGanetiCluster ganeti;
+  HerdModel *model;  /* borrowed from one of the above */
+  HerdPlan *plan;
+  HerdId cluster;
+  guint placed;      /* VMs of the input placed; */
+  guint unplaced;    /* and not */
+} Input;
+
+static void
+input_clear (Input *in)
+{
+  herd_plan_free (in->plan);
+  if (in->scenario != NULL)
+    herd_scenario_free (in->scenario);
+  herd_ganeti_clear (&in->ganeti);
+  memset (in, 0, sizeof *in);
+}
+
+/* Free space of a scenario's data domains once their volumes are made
+ * (the pool new VMs' disks come from). */
+static gint64
+scenario_pool (const HerdModel *model, HerdId dc)
+{
+  gint64 pool = 0;
+  for (guint i = 0; i < model->domains->len; i++)
+    {
+      const HerdStorageDomain *sd = herd_model_domain (model, i);
+      if (sd->datacenter == dc && sd->role == HERD_DOMAIN_DATA)
+        pool += sd->capacity_mib - sd->used_mib;
+    }
+  for (guint i = 0; i < model->disks->len; i++)
+    {
+      const HerdDisk *d = g_ptr_array_index (model->disks, i);
+      const HerdStorageDomain *sd = herd_model_domain (model, d->domain);
+      if (sd->datacenter == dc)
+        pool -= herd_volume_first_mib (d->thin,
+                                       herd_storage_type_is_block (sd->type),
+                                       d->virtual_mib, d->base_mib,
+                                       model->params.thin_initial_mib);
+    }
+  return MAX (pool, 0);
+}
+
+static gboolean
+input_load (const Source *src, Input *in, GError **error)
+{
+  memset (in, 0, sizeof *in);
+  if (src->scenario_path != NULL)
+    {
+      in->scenario = herd_scenario_load (src->scenario_path, error);
+      if (in->scenario == NULL)
+        return FALSE;
+      in->model = in->scenario->model;
+    }
+  else if (src->ganeti_path != NULL
+               ? !herd_ganeti_load (src->ganeti_path, &in->ganeti, error)
+               : !herd_ganeti_simulate (src->simulate, &in->ganeti, error))
+    return FALSE;
+  else
+    in->model = in->ganeti.model;
+
+  in->cluster = HERD_ID_NONE;
+  for (guint i = 0; i < in->model->clusters->len; i++)
+    {
+      const HerdCluster *c = herd_model_cluster (in->model, i);
+      if (src->cluster_name != NULL ? strcmp (c->name, src->cluster_name) == 0
+                                    : c->hosts->len > 0)
+        {
+          in->cluster = i;
+          break;
+        }
+    }
+  if (in->cluster == HERD_ID_NONE)
+    {
+      g_set_error (error, HERD_SCENARIO_ERROR, HERD_SCENARIO_ERROR_INVALID,
+                   src->cluster_name != NULL
+                       ? "--cluster: no cluster (node group) is called %s"
+                       : "no cluster has hosts%s",
+                   src->cluster_name != NULL ? src->cluster_name : "");
+      return FALSE;
+    }
+  if (in->scenario != NULL)
+    {
+      HerdId dc = herd_model_cluster (in->model, in->cluster)->datacenter;
+      in->plan = herd_plan_new (in->model, NULL,
+                                scenario_pool (in->model, dc));
+      /* The scenario's VMs, placed as the scheduler places them, in
+       * file order. */
+      guint n = in->model->vms->len;
+      for (HerdId v = 0; v < n; v++)
+        {
+          if (herd_plan_place (in->plan, v, 0))
+            in->placed++;
+          else
+            in->unplaced++;
+        }
+    }
+  else
+    {
+      in->plan = herd_plan_new (in->model, in->ganeti.disk_mib, 0);
+      for (guint i = 0; i < in->ganeti.instances->len; i++)
+        {
+          const HerdGanetiInstance *inst = &g_array_index (
+              in->ganeti.instances, HerdGanetiInstance, i);
+          herd_plan_commit (in->plan, inst->vm, inst->host, inst->disk_mib);
+          in->placed++;
+        }
+    }
+  herd_plan_set_failures (in->plan, src->failures);
+  return TRUE;
+}
+
+static gboolean
+parse_spec (const char *text, HerdPlanSpec *out)
+{
+  g_auto (GStrv) f = g_strsplit (text, ",", -1);
+  gint64 v[3];
+  if (g_strv_length (f) != 3)
+    return FALSE;
+  for (guint i = 0; i < 3; i++)
+    if (!herd_units_parse_integer (f[i], i == 0 ? 0 : 1, G_MAXINT32, &v[i],
+                                   NULL))
+      return FALSE;
+  *out = (HerdPlanSpec) { v[0], v[1], (guint32) v[2] };
+  return TRUE;
+}
+
+/* Resources of the cluster's Up hosts after an allocation. */
+typedef struct
+{
+  gint64 total, used, free, stranded;
+} Resource;
+
+enum
+{
+  RES_MEM,
+  RES_DSK,
+  RES_CPU,
+  RES_LAST
+};
+static const char *const res_keys[RES_LAST] = { "MEM", "DSK", "CPU" };
+static const char *const res_names[RES_LAST] = { "memory (MiB)", "disk (MiB)",
+                                                 "vCPUs / cores" };
+
+/* Per resource: total, used, free, and free on hosts that cannot take one
+ * more VM of the spec for want of some resource (N+1 headroom is not
+ * stranded: it is kept on purpose). */
+static void
+resources (Input *in, HerdPlanSpec spec, Resource res[RES_LAST])
+{
+  memset (res, 0, sizeof (Resource) * RES_LAST);
+  const HerdModel *model = in->model;
+  const HerdCluster *c = herd_model_cluster (model, in->cluster);
+  HerdVm probe = { .vcpus = spec.vcpus, .memory_mib = spec.mem_mib };
+  gint64 need = herd_scheduler_vm_memory_need (model, &probe);
+  gboolean pool = in->scenario != NULL;
+  /* Per host: vCPUs and disk of the VMs committed there (one pass). */
+  guint n_hosts = MAX (model->hosts->len, 1);
+  g_autofree gint64 *host_vcpus = g_new0 (gint64, n_hosts);
+  g_autofree gint64 *host_disk = g_new0 (gint64, n_hosts);
+  for (guint v = 0; v < model->vms->len; v++)
+    {
+      const HerdVm *vm = herd_model_vm (model, v);
+      if (!vm->committed)
+        continue;
+      host_vcpus[vm->host] += vm->vcpus;
+      host_disk[vm->host] += herd_plan_vm_disk (in->plan, v);
+    }
+  for (guint i = 0; i < c->hosts->len; i++)
+    {
+      HerdId id = g_array_index (c->hosts, HerdId, i);
+      const HerdHost *h = herd_model_host (model, id);
+      if (h->status != HERD_HOST_UP)
+        continue;
+      gint64 cap = h->memory_mib * c->memory_overcommit_percent / 100
+                   - h->reserved_mib;
+      gint64 mem_free = MAX (MIN (cap - h->committed_mem_mib,
+                                  h->mem_free_mib),
+                             0);
+      gint64 dsk_free = herd_plan_disk_free (in->plan, id);
+      gint64 vcpus = host_vcpus[id];
+      res[RES_DSK].used += host_disk[id];
+      gboolean full = mem_free < need || h->cores < spec.vcpus
+                      || (!pool && dsk_free - spec.disk_mib <= 0);
+      res[RES_MEM].total += cap;
+      res[RES_MEM].used += h->committed_mem_mib;
+      res[RES_MEM].free += mem_free;
+      res[RES_CPU].total += h->cores;
+      res[RES_CPU].used += vcpus;
+      res[RES_CPU].free += MAX (h->cores - vcpus, 0);
+      if (!pool)
+        {
+          res[RES_DSK].free += dsk_free;
+          if (full)
+            res[RES_DSK].stranded += dsk_free;
+        }
+      if (full)
+        {
+          res[RES_MEM].stranded += mem_free;
+          res[RES_CPU].stranded += MAX (h->cores - vcpus, 0);
+        }
+    }
+  if (pool)
+    res[RES_DSK].free = herd_plan_disk_free (in->plan, 0);
+  res[RES_DSK].total = res[RES_DSK].used + res[RES_DSK].free;
+}
+
+typedef struct
+{
+  gboolean machine, json;
+  JsonBuilder *b;
+} Out;
+
+static void
+out_int (Out *o, const char *key, gint64 v)
+{
+  if (o->machine)
+    printf ("HERD_%s=%" G_GINT64_FORMAT "\n", key, v);
+  if (o->json)
+    {
+      g_autofree char *lower = g_ascii_strdown (key, -1);
+      json_builder_set_member_name (o->b, lower);
+      json_builder_add_int_value (o->b, v);
+    }
+}
+
+static void
+out_str (Out *o, const char *key, const char *v)
+{
+  if (o->machine)
+    printf ("HERD_%s='%s'\n", key, v);
+  if (o->json)
+    {
+      g_autofree char *lower = g_ascii_strdown (key, -1);
+      json_builder_set_member_name (o->b, lower);
+      json_builder_add_string_value (o->b, v);
+    }
+}
+
+static char *
+spec_text (HerdPlanSpec s)
+{
+  return g_strdup_printf ("%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT ",%u",
+                          s.disk_mib, s.mem_mib, s.vcpus);
+}
+
+/* One allocation (standard or tiered) from a fresh input, reported. */
+static int
+allocate (const Source *src, HerdPlanSpec spec, gboolean tiered,
+          gboolean show_hosts, Out *o)
+{
+  Input in;
+  g_autoptr (GError) error = NULL;
+  if (!input_load (src, &in, &error))
+    {
+      fprintf (stderr, "%s\n", error->message);
+      return HERD_EXIT_USAGE;
+    }
+  HerdPlanResult r;
+  herd_plan_allocate (in.plan, in.cluster, spec, tiered, &r);
+  Resource res[RES_LAST];
+  resources (&in, spec, res);
+  const char *prefix = tiered ? "TIERED_" : "";
+  g_autofree char *key_count = g_strdup_printf ("%sALLOC_COUNT", prefix);
+  g_autofree char *key_reason = g_strdup_printf ("%sFAIL_REASON", prefix);
+  g_autoptr (GString) tspec = g_string_new (NULL);
+  for (guint t = 0; t < r.tiers->len; t++)
+    {
+      const HerdPlanTier *tier = &g_array_index (r.tiers, HerdPlanTier, t);
+      g_autofree char *st = spec_text (tier->spec);
+      g_string_append_printf (tspec, "%s%s=%" G_GUINT64_FORMAT,
+                              tspec->len > 0 ? " " : "", st, tier->count);
+    }
+  if (o->json)
+    {
+      json_builder_set_member_name (o->b, tiered ? "tiered" : "standard");
+      json_builder_begin_object (o->b);
+    }
+  out_int (o, key_count, (gint64) r.count);
+  out_str (o, key_reason, herd_plan_fail_name (r.reason));
+  for (int f = 0; f < HERD_PLAN_FAIL_LAST; f++)
+    {
+      g_autofree char *upper = g_ascii_strup (herd_plan_fail_name (f), -1);
+      g_autofree char *key = g_strdup_printf ("%sALLOC_%s_CNT", prefix,
+                                              upper);
+      out_int (o, key, r.fail[f]);
+    }
+  if (tiered)
+    out_str (o, "TSPEC", tspec->str);
+  for (int k = 0; k < RES_LAST; k++)
+    {
+      static const char *const parts[] = { "TOTAL", "USED", "FREE",
+                                           "STRANDED" };
+      const gint64 v[] = { res[k].total, res[k].used, res[k].free,
+                           res[k].stranded };
+      for (int i = 0; i < 4; i++)
+        {
+          g_autofree char *key = g_strdup_printf ("%s%s_%s", prefix,
+                                                  res_keys[k], parts[i]);
+          out_int (o, key, v[i]);
+        }
+    }
+  if (o->json)
+    {
+      json_builder_set_member_name (o->b, "hosts");
+      json_builder_begin_array (o->b);
+    }
+  const HerdCluster *c = herd_model_cluster (in.model, in.cluster);
+  if (!o->machine && !o->json)
+    {
+      g_autofree char *st = spec_text (spec);
+      printf ("\n%s allocation of disk,memory,vCPUs %s%s:\n",
+              tiered ? "Tiered" : "Standard", st,
+              herd_plan_used_closed_form (in.plan)
+                  ? " (identical empty hosts: closed form)"
+                  : "");
+      if (tiered)
+        for (guint t = 0; t < r.tiers->len; t++)
+          {
+            const HerdPlanTier *tier = &g_array_index (r.tiers, HerdPlanTier,
+                                                       t);
+            g_autofree char *tt = spec_text (tier->spec);
+            printf ("  %8" G_GUINT64_FORMAT " VMs of %s\n", tier->count, tt);
+          }
+      printf ("  %8" G_GUINT64_FORMAT " VMs placed; most likely failure "
+              "reason: %s\n",
+              r.count, herd_plan_fail_name (r.reason));
+      printf ("  hosts that cannot take one more:");
+      for (int f = 0; f < HERD_PLAN_FAIL_LAST; f++)
+        if (r.fail[f] > 0)
+          printf (" %s %u", herd_plan_fail_name (f), r.fail[f]);
+      printf ("\n\n  %-16s %14s %14s %14s %14s\n", "resource", "total",
+              "used", "free", "stranded");
+      for (int k = 0; k < RES_LAST; k++)
+        printf ("  %-16s %14" G_GINT64_FORMAT " %14" G_GINT64_FORMAT
+                " %14" G_GINT64_FORMAT " %14" G_GINT64_FORMAT "\n",
+                res_names[k], res[k].total, res[k].used, res[k].free,
+                res[k].stranded);
+      if (show_hosts)
+        printf ("\n  %-20s %6s %14s %14s\n", "host", "VMs", "free memory",
+                "free disk");
+    }
+  for (guint i = 0; i < c->hosts->len && (show_hosts || o->json); i++)
+    {
+      HerdId id = g_array_index (c->hosts, HerdId, i);
+      const HerdHost *h = herd_model_host (in.model, id);
+      gint64 cap = h->memory_mib * c->memory_overcommit_percent / 100
+                   - h->reserved_mib;
+      gint64 free_mem = MAX (cap - h->committed_mem_mib, 0);
+      gint64 free_dsk = herd_plan_disk_free (in.plan, id);
+      if (o->json)
+        {
+          json_builder_begin_object (o->b);
+          json_builder_set_member_name (o->b, "name");
+          json_builder_add_string_value (o->b, h->name);
+          json_builder_set_member_name (o->b, "vms");
+          json_builder_add_int_value (o->b, h->vm_count);
+          json_builder_set_member_name (o->b, "free_mem_mib");
+          json_builder_add_int_value (o->b, free_mem);
+          json_builder_set_member_name (o->b, "free_disk_mib");
+          json_builder_add_int_value (o->b, free_dsk);
+          json_builder_end_object (o->b);
+        }
+      else if (!o->machine)
+        printf ("  %-20s %6u %14" G_GINT64_FORMAT " %14" G_GINT64_FORMAT
+                "\n",
+                h->name, h->vm_count, free_mem, free_dsk);
+    }
+  if (o->json)
+    {
+      json_builder_end_array (o->b);
+      json_builder_end_object (o->b);
+    }
+  herd_plan_result_clear (&r);
+  input_clear (&in);
+  return HERD_EXIT_OK;
+}
+
+/* The cluster as it is: hosts, VMs, N+K now, and HA admission. */
+static int
+report_state (const Source *src, Out *o)
+{
+  Input in;
+  g_autoptr (GError) error = NULL;
+  if (!input_load (src, &in, &error))
+    {
+      fprintf (stderr, "%s\n", error->message);
+      return HERD_EXIT_USAGE;
+    }
+  const HerdCluster *c = herd_model_cluster (in.model, in.cluster);
+  guint up = 0;
+  for (guint i = 0; i < c->hosts->len; i++)
+    up += herd_model_host (in.model, g_array_index (c->hosts, HerdId, i))
+              ->status
+          == HERD_HOST_UP;
+  gboolean n1 = herd_plan_n1_ok (in.plan);
+  HerdPlanHa ha;
+  herd_plan_ha (in.plan, in.cluster, &ha);
+  if (o->json)
+    {
+      json_builder_set_member_name (o->b, "cluster");
+      json_builder_add_string_value (o->b, c->name);
+    }
+  else if (o->machine)
+    printf ("HERD_CLUSTER='%s'\n", c->name);
+  out_int (o, "HOSTS", c->hosts->len);
+  out_int (o, "HOSTS_UP", up);
+  out_int (o, "VMS", in.placed);
+  out_int (o, "VMS_UNPLACED", in.unplaced);
+  out_int (o, "FAILURES", src->failures);
+  out_int (o, "N1_OK", n1);
+  out_int (o, "FAILURES_TOLERATED", ha.any);
+  out_int (o, "FAILURES_TOLERATED_SLOTS", ha.slots);
+  out_int (o, "FAILURES_TOLERATED_PERCENT", ha.percent);
+  out_int (o, "WORST_FAILURE_LOST_VMS", ha.lost->len);
+  if (o->json)
+    {
+      json_builder_set_member_name (o->b, "worst_failure_host");
+      if (ha.worst_host == HERD_ID_NONE)
+        json_builder_add_null_value (o->b);
+      else
+        json_builder_add_string_value (
+            o->b, herd_model_host (in.model, ha.worst_host)->name);
+      json_builder_set_member_name (o->b, "worst_failure_lost");
+      json_builder_begin_array (o->b);
+      for (guint i = 0; i < ha.lost->len; i++)
+        json_builder_add_string_value (
+            o->b,
+            herd_model_vm (in.model, g_array_index (ha.lost, HerdId, i))
+                ->name);
+      json_builder_end_array (o->b);
+    }
+  if (!o->machine && !o->json)
+    {
+      printf ("herd plan: cluster %s, %u hosts (%u up), %u VMs placed",
+              c->name, c->hosts->len, up, in.placed);
+      if (in.unplaced > 0)
+        printf (", %u that no host takes", in.unplaced);
+      printf ("\n  N+%u now: %s\n", src->failures,
+              src->failures == 0 ? "not kept (--no-n1)"
+              : n1               ? "kept"
+                                 : "broken (a failure would leave VMs down)");
+      printf ("  host failures tolerated: %u (any hosts, the most loaded "
+              "first), %u (slots of %" G_GINT64_FORMAT " MiB and %u vCPUs; "
+              "%" G_GINT64_FORMAT " slots), %u (free memory %.1f%% of the "
+              "cluster's)\n",
+              ha.any, ha.slots, ha.slot_mem_mib, ha.slot_vcpus,
+              ha.total_slots, ha.percent, ha.free_percent);
+      if (ha.worst_host != HERD_ID_NONE)
+        {
+          printf ("  worst single failure: %s, %u VMs would not restart",
+                  herd_model_host (in.model, ha.worst_host)->name,
+                  ha.lost->len);
+          for (guint i = 0; i < ha.lost->len && i < 10; i++)
+            printf ("%s%s", i == 0 ? ": " : ", ",
+                    herd_model_vm (in.model,
+                                   g_array_index (ha.lost, HerdId, i))
+                        ->name);
+          printf ("%s\n", ha.lost->len > 10 ? ", ..." : "");
+        }
+    }
+  herd_plan_ha_clear (&ha);
+  input_clear (&in);
+  return HERD_EXIT_OK;
+}
+
+/* --machine-readable[=yes|no]: 1 yes, 0 no (or not given). */
+static int machine_choice;
+
+static gboolean
+machine_readable (const char *name, const char *value, gpointer data,
+                  GError **error)
+{
+  if (value == NULL || strcmp (value, "yes") == 0)
+    machine_choice = 1;
+  else if (strcmp (value, "no") == 0)
+    machine_choice = 0;
+  else
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "%s: expected yes or no, got \"%s\"", name, value);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+int
+herd_cmd_plan (int argc, char **argv)
+{
+  machine_choice = 0;
+  g_autofree char *ganeti = NULL, *simulate = NULL, *standard = NULL;
+  g_autofree char *tiered = NULL, *cluster = NULL;
+  gint failures = 1;
+  gboolean no_n1 = FALSE, json = FALSE, hosts = FALSE, machine = FALSE;
+  const GOptionEntry entries[] = {
+    { "ganeti", 't', 0, G_OPTION_ARG_FILENAME, &ganeti,
+      "Read the cluster from a Ganeti htools text file (as hspace -t)",
+      "FILE" },
+    { "simulate", 0, 0, G_OPTION_ARG_STRING, &simulate,
+      "An empty uniform cluster, as hspace --simulate: POLICY (p, a or u), "
+      "number of nodes, disk, memory (MiB) and CPUs of each",
+      "POLICY,NODES,DISK,MEM,CPU" },
+    { "standard-alloc", 0, 0, G_OPTION_ARG_STRING, &standard,
+      "Place VMs of this size (MiB, MiB, vCPUs) until none fits",
+      "DISK,MEM,CPU" },
+    { "tiered-alloc", 0, 0, G_OPTION_ARG_STRING, &tiered,
+      "Start at this size; when none fits, shrink the resource that failed "
+      "and go on; list the tiers",
+      "DISK,MEM,CPU" },
+    { "failures", 0, 0, G_OPTION_ARG_INT, &failures,
+      "Keep room to restart the VMs of this many failed hosts (N+K; "
+      "default 1)",
+      "K" },
+    { "no-n1", 0, 0, G_OPTION_ARG_NONE, &no_n1,
+      "Keep no room for failures (same as --failures 0)", NULL },
+    { "cluster", 0, 0, G_OPTION_ARG_STRING, &cluster,
+      "The cluster (Ganeti node group) to plan (default: the first with "
+      "hosts)",
+      "NAME" },
+    { "hosts", 0, 0, G_OPTION_ARG_NONE, &hosts,
+      "List every host's VMs and headroom after each allocation", NULL },
+    { "machine-readable", 0, G_OPTION_FLAG_OPTIONAL_ARG,
+      G_OPTION_ARG_CALLBACK, (gpointer) machine_readable,
+      "Print HERD_KEY=value lines a shell can source (yes or no; yes when "
+      "given alone)",
+      "yes|no" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON", NULL },
+    { NULL },
+  };
+  if (!herd_cli_parse (&argc, &argv, "plan", "[SCENARIO]",
+                       "How many more VMs of a size fit a cluster, with N+1 "
+                       "kept, and how many host failures it tolerates.",
+                       "The cluster is a SCENARIO (its VMs placed as the "
+                       "scheduler places them), a Ganeti htools text file "
+                       "(--ganeti) or an empty simulated one (--simulate); "
+                       "exactly one.  Sizes are in MiB, as hspace takes "
+                       "them.\nExit status: 0 done, 2 bad usage or bad "
+                       "input.",
+                       entries))
+    return HERD_EXIT_USAGE;
+  machine = machine_choice == 1;
+  Source src = { argc > 1 ? argv[1] : NULL, ganeti, simulate, cluster,
+                 no_n1 ? 0 : (guint) MAX (failures, 0) };
+  int sources = (argc > 1) + (ganeti != NULL) + (simulate != NULL);
+  if (argc > 2 || sources != 1)
+    {
+      herd_cli_error ("plan", "expected exactly one of SCENARIO, --ganeti "
+                              "FILE and --simulate SPEC (see 'herd plan "
+                              "--help')");
+      return HERD_EXIT_USAGE;
+    }
+  if (failures < 0)
+    {
+      herd_cli_error ("plan", "--failures: expected a whole number >= 0");
+      return HERD_EXIT_USAGE;
+    }
+  if (json && machine)
+    {
+      herd_cli_error ("plan", "--json and --machine-readable do not go "
+                              "together");
+      return HERD_EXIT_USAGE;
+    }
+  HerdPlanSpec std_spec, tier_spec;
+  if (standard != NULL && !parse_spec (standard, &std_spec))
+    {
+      herd_cli_error ("plan", "--standard-alloc: expected DISK,MEM,CPU "
+                              "(MiB, MiB, vCPUs; memory and CPUs above 0), "
+                              "got \"%s\"",
+                      standard);
+      return HERD_EXIT_USAGE;
+    }
+  if (tiered != NULL && !parse_spec (tiered, &tier_spec))
+    {
+      herd_cli_error ("plan", "--tiered-alloc: expected DISK,MEM,CPU (MiB, "
+                              "MiB, vCPUs; memory and CPUs above 0), got "
+                              "\"%s\"",
+                      tiered);
+      return HERD_EXIT_USAGE;
+    }
+
+  Out o = { machine, json, json ? json_builder_new () : NULL };
+  if (json)
+    json_builder_begin_object (o.b);
+  int status = report_state (&src, &o);
+  if (status == HERD_EXIT_OK && tiered != NULL)
+    status = allocate (&src, tier_spec, TRUE, hosts, &o);
+  if (status == HERD_EXIT_OK && standard != NULL)
+    status = allocate (&src, std_spec, FALSE, hosts, &o);
+  if (status == HERD_EXIT_OK && machine)
+    printf ("HERD_OK=1\n");
+  if (json)
+    {
+      json_builder_end_object (o.b);
+      if (status == HERD_EXIT_OK)
+        {
+          g_autoptr (JsonGenerator) gen = json_generator_new ();
+          g_autoptr (JsonNode) root = json_builder_get_root (o.b);
+          json_generator_set_root (gen, root);
+          json_generator_set_pretty (gen, TRUE);
+          g_autofree char *text = json_generator_to_data (gen, NULL);
+          printf ("%s\n", text);
+        }
+      g_object_unref (o.b);
+    }
+  return status;
+}
