@@ -1,10 +1,11 @@
 #!/bin/sh
-# install-deps.sh: installs the Debian packages herd builds and tests with.
+# install-deps.sh: installs the Debian packages herd builds and tests with
+# (ganeti-htools: hspace, which tests/test-plan-hspace.sh compares with).
 # Run as root (or through sudo) on Debian 12.  Safe to run again.
 set -eu
 packages="build-essential cmake pkg-config
   libglib2.0-dev libjson-glib-dev libsqlite3-dev libgsl-dev libcunit1-dev
-  libvirt-dev libsanlock-dev sqlite3"
+  libvirt-dev libsanlock-dev sqlite3 ganeti-htools"
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 export DEBIAN_FRONTEND=noninteractive

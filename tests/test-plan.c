@@ -1,0 +1,262 @@
+/* test-plan.c: capacity planning (sim/plan.h, sim/ganeti.h) against
+ * analytic answers: identical hosts taking c VMs each hold (H - K) x c
+ * with N+K kept, which hosts are full and which are kept for N+K; the
+ * closed form gives the same VMs on the same hosts as the placement
+ * loop; tiers shrink the resource that failed; HA admission control in
+ * its three forms and the VMs a failure would leave down; the htools
+ * text reader's errors name the file and line. */
+#include <string.h>
+
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
+#include "sim/ganeti.h"
+#include "sim/plan.h"
+#include "tests/test-util.h"
+
+/* A simulated cluster (hspace --simulate) with its plan. */
+static HerdPlan *
+simulate (const char *spec, HerdGanetiCluster *g)
+{
+  g_autoptr (GError) error = NULL;
+  CU_ASSERT_TRUE_FATAL (herd_ganeti_simulate (spec, g, &error));
+  return herd_plan_new (g->model, g->disk_mib, 0);
+}
+
+/* 40 nodes of 2 TiB disk, 256 GiB and 64 CPUs; 100 GiB, 8 GiB, 4 vCPU
+ * VMs: the disk holds 20 per node (an instance must leave some free), the
+ * memory 31 ((262144 - 1024 reserved) / (8192 + 64 overhead)), so 800 in
+ * all and 780 with a node's 20 kept for N+1: 20 nodes full (FailDisk), 20
+ * with 19 and room kept (FailN1), as hspace answers. */
+static void
+test_standard_closed_form (void)
+{
+  HerdGanetiCluster g;
+  g_autoptr (HerdPlan) plan = simulate ("p,40,2097152,262144,64", &g);
+  HerdPlanResult r;
+  herd_plan_allocate (plan, 0, (HerdPlanSpec) { 102400, 8192, 4 }, FALSE,
+                      &r);
+  CU_ASSERT_TRUE (herd_plan_used_closed_form (plan));
+  CU_ASSERT_EQUAL (r.count, 780);
+  CU_ASSERT_EQUAL (r.fail[HERD_PLAN_FAIL_DISK], 20);
+  CU_ASSERT_EQUAL (r.fail[HERD_PLAN_FAIL_N1], 20);
+  CU_ASSERT_EQUAL (r.reason, HERD_PLAN_FAIL_DISK);
+  CU_ASSERT_TRUE (herd_plan_n1_ok (plan));
+  herd_plan_result_clear (&r);
+  herd_plan_free (g_steal_pointer (&plan));
+  herd_ganeti_clear (&g);
+}
+
+/* The closed form and the placement loop put the same VMs on the same
+ * hosts, for N+0, N+1 and N+2 (6 nodes taking 5 each: 30, 25, 20), with
+ * memory binding (5 x 12352 MiB of 64512) rather than disk. */
+static void
+test_closed_form_matches_loop (void)
+{
+  for (guint k = 0; k <= 2; k++)
+    {
+      HerdGanetiCluster a, b;
+      g_autoptr (HerdPlan) fast = simulate ("p,6,1048576,65536,16", &a);
+      g_autoptr (HerdPlan) slow = simulate ("p,6,1048576,65536,16", &b);
+      herd_plan_set_failures (fast, k);
+      herd_plan_set_failures (slow, k);
+      herd_plan_set_closed_form (slow, FALSE);
+      HerdPlanSpec spec = { 10240, 12288, 2 };
+      HerdPlanResult rf, rs;
+      herd_plan_allocate (fast, 0, spec, FALSE, &rf);
+      herd_plan_allocate (slow, 0, spec, FALSE, &rs);
+      CU_ASSERT_TRUE (herd_plan_used_closed_form (fast));
+      CU_ASSERT_FALSE (herd_plan_used_closed_form (slow));
+      CU_ASSERT_EQUAL (rf.count, (6 - k) * 5);
+      CU_ASSERT_EQUAL (rs.count, rf.count);
+      for (int f = 0; f < HERD_PLAN_FAIL_LAST; f++)
+        CU_ASSERT_EQUAL (rs.fail[f], rf.fail[f]);
+      CU_ASSERT_EQUAL (rf.fail[HERD_PLAN_FAIL_MEM] + rf.fail[HERD_PLAN_FAIL_N1],
+                       6);
+      for (guint h = 0; h < 6; h++)
+        CU_ASSERT_EQUAL (herd_model_host (a.model, h)->vm_count,
+                         herd_model_host (b.model, h)->vm_count);
+      herd_plan_result_clear (&rf);
+      herd_plan_result_clear (&rs);
+      herd_plan_free (g_steal_pointer (&fast));
+      herd_plan_free (g_steal_pointer (&slow));
+      herd_ganeti_clear (&a);
+      herd_ganeti_clear (&b);
+    }
+}
+
+/* Tiers: 4 nodes of 2 TiB and 1 TiB VMs: one per node (a second would
+ * leave no free disk), 3 with N+1; the nodes that failed on disk have
+ * 1048576 MiB free, so the next tier is 1048320 (256 MiB steps, some
+ * left free), of which 3 more fit: on the empty node, then on two full
+ * ones, every failed node's VMs still restarting elsewhere (the larger
+ * first, as the HA logic restarts them).  hspace stops at one of the
+ * second tier: its restarts go to the node its score prefers. */
+static void
+test_tiered (void)
+{
+  HerdGanetiCluster g;
+  g_autoptr (HerdPlan) plan = simulate ("p,4,2097152,262144,64", &g);
+  HerdPlanResult r;
+  herd_plan_allocate (plan, 0, (HerdPlanSpec) { 1048576, 32768, 8 }, TRUE,
+                      &r);
+  CU_ASSERT_EQUAL_FATAL (r.tiers->len, 2);
+  HerdPlanTier *t0 = &g_array_index (r.tiers, HerdPlanTier, 0);
+  HerdPlanTier *t1 = &g_array_index (r.tiers, HerdPlanTier, 1);
+  CU_ASSERT_EQUAL (t0->count, 3);
+  CU_ASSERT_EQUAL (t1->spec.disk_mib, 1048320);
+  CU_ASSERT_EQUAL (t1->spec.mem_mib, 32768);
+  CU_ASSERT_EQUAL (t1->count, 3);
+  CU_ASSERT_EQUAL (r.count, 6);
+  CU_ASSERT_TRUE (herd_plan_n1_ok (plan));
+  herd_plan_result_clear (&r);
+  herd_plan_free (g_steal_pointer (&plan));
+  herd_ganeti_clear (&g);
+}
+
+/* Writes text to a temporary htools file and reads it. */
+static gboolean
+load_text (const char *text, HerdGanetiCluster *g, GError **error)
+{
+  g_autofree char *path = NULL;
+  int fd = g_file_open_tmp ("herd-plan-XXXXXX.txt", &path, NULL);
+  CU_ASSERT_FATAL (fd >= 0);
+  close (fd);
+  g_file_set_contents (path, text, -1, NULL);
+  gboolean ok = herd_ganeti_load (path, g, error);
+  g_remove (path);
+  return ok;
+}
+
+/* HA admission on 3 nodes of 64 GiB (64512 MiB for VMs) running four
+ * 20 GiB VMs (20544 MiB booked each: 2, 1, 1): any one node may fail (its
+ * two VMs fit the next), not two; slots of 20544 MiB, 3 per node, hold
+ * the 4 VMs with one node gone (6) but not two (3); the free memory
+ * (193536 - 82176 MiB) covers one node's 64512 but not two. */
+static void
+test_ha_admission (void)
+{
+  static const char *text
+      = "g|u|preferred||\n\n"
+        "n1|65536|0|65536|1048576|1048576|16|N|u\n"
+        "n2|65536|0|65536|1048576|1048576|16|N|u\n"
+        "n3|65536|0|65536|1048576|1048576|16|N|u\n\n"
+        "a|20480|1024|2|running|Y|n1||plain\n"
+        "b|20480|1024|2|running|Y|n2||plain\n"
+        "c|20480|1024|2|running|Y|n3||plain\n"
+        "d|20480|1024|2|running|Y|n1||plain\n\n\n";
+  HerdGanetiCluster g;
+  g_autoptr (GError) error = NULL;
+  CU_ASSERT_TRUE_FATAL (load_text (text, &g, &error));
+  g_autoptr (HerdPlan) plan = herd_plan_new (g.model, g.disk_mib, 0);
+  for (guint i = 0; i < g.instances->len; i++)
+    {
+      HerdGanetiInstance *inst = &g_array_index (g.instances,
+                                                 HerdGanetiInstance, i);
+      herd_plan_commit (plan, inst->vm, inst->host, inst->disk_mib);
+    }
+  HerdPlanHa ha;
+  herd_plan_ha (plan, 0, &ha);
+  CU_ASSERT_EQUAL (ha.any, 1);
+  CU_ASSERT_EQUAL (ha.slot_mem_mib, 20544);
+  CU_ASSERT_EQUAL (ha.total_slots, 9);
+  CU_ASSERT_EQUAL (ha.slots, 1);
+  CU_ASSERT_EQUAL (ha.percent, 1);
+  CU_ASSERT_EQUAL (ha.lost->len, 0);
+  herd_plan_ha_clear (&ha);
+  herd_plan_free (g_steal_pointer (&plan));
+  herd_ganeti_clear (&g);
+}
+
+/* Two nodes taking two 30 GiB VMs each, running three: if n1 (two VMs)
+ * fails, n2 takes one back; the other (the later one, same priority and
+ * size) is lost; no failure is tolerated. */
+static void
+test_worst_failure (void)
+{
+  static const char *text
+      = "g|u|preferred||\n\n"
+        "n1|65536|0|65536|1048576|1048576|16|N|u\n"
+        "n2|65536|0|65536|1048576|1048576|16|N|u\n\n"
+        "a|30720|1024|2|running|Y|n1||plain\n"
+        "b|30720|1024|2|running|Y|n1||plain\n"
+        "c|30720|1024|2|running|Y|n2||plain\n\n\n";
+  HerdGanetiCluster g;
+  g_autoptr (GError) error = NULL;
+  CU_ASSERT_TRUE_FATAL (load_text (text, &g, &error));
+  g_autoptr (HerdPlan) plan = herd_plan_new (g.model, g.disk_mib, 0);
+  for (guint i = 0; i < g.instances->len; i++)
+    {
+      HerdGanetiInstance *inst = &g_array_index (g.instances,
+                                                 HerdGanetiInstance, i);
+      herd_plan_commit (plan, inst->vm, inst->host, inst->disk_mib);
+    }
+  CU_ASSERT_FALSE (herd_plan_n1_ok (plan));
+  HerdPlanHa ha;
+  herd_plan_ha (plan, 0, &ha);
+  CU_ASSERT_EQUAL (ha.any, 0);
+  CU_ASSERT_EQUAL (ha.worst_host, herd_model_find_host (g.model, "n1"));
+  CU_ASSERT_EQUAL_FATAL (ha.lost->len, 1);
+  CU_ASSERT_STRING_EQUAL (
+      herd_model_vm (g.model, g_array_index (ha.lost, HerdId, 0))->name, "b");
+  herd_plan_ha_clear (&ha);
+  herd_plan_free (g_steal_pointer (&plan));
+  herd_ganeti_clear (&g);
+}
+
+/* Bad htools files: the message names the file, the line and the field. */
+static void
+test_ganeti_errors (void)
+{
+  static const struct
+  {
+    const char *text;
+    const char *message;
+  } cases[] = {
+    { "g|u|preferred||\n\nn1|lots|0|1|1|1|1|N|u\n",
+      ":3: field 2 (mem_total): expected a whole number" },
+    { "g|u|preferred||\n\nn1|1|0|1|1|1|1|N|nope\n",
+      ":3: field 9 (group_uuid): no node group has uuid nope" },
+    { "g|u|preferred||\n\nn1|1|0|1|1|1|1|X|u\n",
+      ":3: field 8 (offline): expected Y, N or M" },
+    { "g|u|preferred||\n\nn1|1|0|1|1|1|1|N|u\n\ni|1|1|1|running|Y|n9||plain\n",
+      ":5: field 7 (pnode): no node is called n9" },
+    { "g|u|preferred||\n\nn1|1|0|1\n", ":3: a node line has at least 9" },
+    { "g|u|preferred||\n\n", ": no node" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      HerdGanetiCluster g;
+      g_autoptr (GError) error = NULL;
+      CU_ASSERT_FALSE (load_text (cases[i].text, &g, &error));
+      CU_ASSERT_PTR_NOT_NULL_FATAL (error);
+      if (strstr (error->message, cases[i].message) == NULL)
+        g_printerr ("\n got: %s\nwant: ...%s...\n", error->message,
+                    cases[i].message);
+      CU_ASSERT_PTR_NOT_NULL (strstr (error->message, cases[i].message));
+    }
+  HerdGanetiCluster g;
+  g_autoptr (GError) error = NULL;
+  CU_ASSERT_FALSE (herd_ganeti_simulate ("p,0,1,1,1", &g, &error));
+  CU_ASSERT_PTR_NOT_NULL (strstr (error->message, "POLICY,NODES,DISK"));
+}
+
+int
+main (void)
+{
+  static const HerdTestCase cases[] = {
+    { "standard allocation, closed form", test_standard_closed_form },
+    { "closed form = placement loop", test_closed_form_matches_loop },
+    { "tiered allocation", test_tiered },
+    { "HA admission control", test_ha_admission },
+    { "worst single failure", test_worst_failure },
+    { "htools file errors", test_ganeti_errors },
+    { NULL, NULL },
+  };
+  static const HerdTestSuite suites[] = {
+    { "plan", cases },
+    { NULL, NULL },
+  };
+  return herd_test_main (suites);
+}
