@@ -7,6 +7,7 @@
  * places them), a Ganeti htools text file, or hspace's --simulate
  * specification; the options and the machine-readable output follow
  * hspace's, with HERD_ in place of HTS_. */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -499,6 +500,156 @@ report_state (const Source *src, Out *o)
   return HERD_EXIT_OK;
 }
 
+/* "day N" or, from a start date, "YYYY-MM-DD (day N)", with the hour
+ * when known (hours >= 0); "not within N days" for -1.  Day N runs from
+ * N - 1 to N days after the start: its date is start + N - 1. */
+static char *
+day_text (gint day, double hours, const GDate *start, guint days)
+{
+  if (day < 0)
+    return g_strdup_printf ("not within %u days", days);
+  g_autofree char *at = hours >= 0 ? g_strdup_printf (", %.1f h", hours)
+                                   : g_strdup ("");
+  if (start == NULL || !g_date_valid (start))
+    return g_strdup_printf ("day %d%s", day, at);
+  GDate d = *start;
+  g_date_add_days (&d, (guint) day - 1);
+  char buf[16];
+  g_date_strftime (buf, sizeof buf, "%Y-%m-%d", &d);
+  return g_strdup_printf ("%s (day %d%s)", buf, day, at);
+}
+
+static void
+out_day (Out *o, const char *key, gint day, const GDate *start)
+{
+  out_int (o, key, day);
+  if (day >= 0 && start != NULL && g_date_valid (start) && (o->machine
+                                                            || o->json))
+    {
+      GDate d = *start;
+      g_date_add_days (&d, (guint) day - 1);
+      char buf[16];
+      g_date_strftime (buf, sizeof buf, "%Y-%m-%d", &d);
+      g_autofree char *k = g_strdup_printf ("%s_DATE", key);
+      out_str (o, k, buf);
+    }
+}
+
+/* Time to exhaustion under the scenario's [growth] groups. */
+static int
+report_growth (const Source *src, guint max_days, const GDate *start,
+               Out *o)
+{
+  Input in;
+  g_autoptr (GError) error = NULL;
+  if (!input_load (src, &in, &error))
+    {
+      fprintf (stderr, "%s\n", error->message);
+      return HERD_EXIT_USAGE;
+    }
+  HerdPlanGrowth g;
+  herd_plan_grow (in.plan, in.scenario, max_days, &g);
+  if (!g.growing)
+    {
+      herd_plan_growth_clear (&g);
+      input_clear (&in);
+      return HERD_EXIT_OK;
+    }
+  if (o->json)
+    {
+      json_builder_set_member_name (o->b, "growth");
+      json_builder_begin_object (o->b);
+    }
+  out_int (o, "GROWTH_DAYS", g.days);
+  out_int (o, "GROWTH_VMS_ADDED", (gint64) g.vms_added);
+  out_day (o, "FIRST_FAIL_DAY", g.first_fail_day, start);
+  if (g.first_fail_day >= 0)
+    {
+      out_str (o, "FIRST_FAIL_GROUP", g.first_fail_group);
+      out_str (o, "FIRST_FAIL_REASON",
+               herd_plan_fail_name (g.first_fail_reason));
+    }
+  out_day (o, "N1_BREAK_DAY", g.n1_break_day, start);
+  if (o->json)
+    {
+      json_builder_set_member_name (o->b, "domains");
+      json_builder_begin_array (o->b);
+    }
+  if (!o->machine && !o->json)
+    {
+      g_autofree char *fail = day_text (g.first_fail_day, -1, start, g.days);
+      g_autofree char *n1 = day_text (g.n1_break_day, -1, start, g.days);
+      printf ("\nGrowth ([growth] groups, %u days simulated, %" G_GUINT64_FORMAT
+              " VMs added):\n",
+              g.days, g.vms_added);
+      printf ("  first placement fails: %s", fail);
+      if (g.first_fail_day >= 0)
+        printf (" (a VM of growth %s: %s)", g.first_fail_group,
+                herd_plan_fail_name (g.first_fail_reason));
+      g_autofree char *n1_before = g.n1_break_day < 0
+                                       && g.first_fail_day >= 0
+                                   ? g_strdup_printf (
+                                         "not before the first placement "
+                                         "failed (day %d)",
+                                         g.first_fail_day)
+                                   : NULL;
+      printf ("\n  N+%u breaks:            %s\n", src->failures,
+              src->failures == 0 ? "not kept"
+              : n1_before != NULL ? n1_before
+                                  : n1);
+    }
+  for (guint i = 0; i < g.domains->len; i++)
+    {
+      const HerdPlanDomainDays *d = &g_array_index (g.domains,
+                                                    HerdPlanDomainDays, i);
+      const char *name = herd_model_domain (in.model, d->domain)->name;
+      if (o->json)
+        json_builder_begin_object (o->b);
+      g_autofree char *k_name = g_strdup_printf ("DOMAIN_%u_NAME", i);
+      g_autofree char *k_w = g_strdup_printf ("DOMAIN_%u_WARNING_DAY", i);
+      g_autofree char *k_c = g_strdup_printf ("DOMAIN_%u_CRITICAL_DAY", i);
+      g_autofree char *k_f = g_strdup_printf ("DOMAIN_%u_FULL_DAY", i);
+      if (o->json)
+        {
+          out_str (o, "NAME", name);
+          out_day (o, "WARNING_DAY", d->warning_day, start);
+          out_day (o, "CRITICAL_DAY", d->critical_day, start);
+          out_day (o, "FULL_DAY", d->full_day, start);
+          json_builder_end_object (o->b);
+        }
+      else if (o->machine)
+        {
+          out_str (o, k_name, name);
+          out_day (o, k_w, d->warning_day, start);
+          out_day (o, k_c, d->critical_day, start);
+          out_day (o, k_f, d->full_day, start);
+          g_autofree char *k_fh = g_strdup_printf ("DOMAIN_%u_FULL_HOURS",
+                                                   i);
+          out_int (o, k_fh, (gint64) floor (d->full_hours));
+        }
+      else
+        {
+          g_autofree char *w = day_text (d->warning_day, d->warning_hours,
+                                         start, g.days);
+          g_autofree char *c = day_text (d->critical_day, d->critical_hours,
+                                         start, g.days);
+          g_autofree char *f = day_text (d->full_day, d->full_hours, start,
+                                         g.days);
+          printf ("  storage %s: under warning %s; under critical %s; full "
+                  "%s\n",
+                  name, w, c, f);
+        }
+    }
+  if (o->json)
+    {
+      json_builder_end_array (o->b);
+      json_builder_end_object (o->b);
+    }
+  herd_plan_growth_clear (&g);
+  input_clear (&in);
+  return HERD_EXIT_OK;
+}
+
 /* --machine-readable[=yes|no]: 1 yes, 0 no (or not given). */
 static int machine_choice;
 
@@ -525,7 +676,8 @@ herd_cmd_plan (int argc, char **argv)
   machine_choice = 0;
   g_autofree char *ganeti = NULL, *simulate = NULL, *standard = NULL;
   g_autofree char *tiered = NULL, *cluster = NULL;
-  gint failures = 1;
+  gint failures = 1, days = 3650;
+  g_autofree char *start_text = NULL;
   gboolean no_n1 = FALSE, json = FALSE, hosts = FALSE, machine = FALSE;
   const GOptionEntry entries[] = {
     { "ganeti", 't', 0, G_OPTION_ARG_FILENAME, &ganeti,
@@ -552,6 +704,12 @@ herd_cmd_plan (int argc, char **argv)
       "The cluster (Ganeti node group) to plan (default: the first with "
       "hosts)",
       "NAME" },
+    { "days", 0, 0, G_OPTION_ARG_INT, &days,
+      "With a scenario's [growth] groups: simulate at most this many days "
+      "(default 3650)",
+      "N" },
+    { "start", 0, 0, G_OPTION_ARG_STRING, &start_text,
+      "Date of day 0, to print dates beside day numbers", "YYYY-MM-DD" },
     { "hosts", 0, 0, G_OPTION_ARG_NONE, &hosts,
       "List every host's VMs and headroom after each allocation", NULL },
     { "machine-readable", 0, G_OPTION_FLAG_OPTIONAL_ARG,
@@ -613,6 +771,31 @@ herd_cmd_plan (int argc, char **argv)
       return HERD_EXIT_USAGE;
     }
 
+  if (days < 1)
+    {
+      herd_cli_error ("plan", "--days: expected a whole number >= 1");
+      return HERD_EXIT_USAGE;
+    }
+  GDate start;
+  g_date_clear (&start, 1);
+  if (start_text != NULL)
+    {
+      gint64 y, m, d;
+      g_auto (GStrv) parts = g_strsplit (start_text, "-", -1);
+      if (g_strv_length (parts) != 3
+          || !herd_units_parse_integer (parts[0], 1, 9999, &y, NULL)
+          || !herd_units_parse_integer (parts[1], 1, 12, &m, NULL)
+          || !herd_units_parse_integer (parts[2], 1, 31, &d, NULL)
+          || !g_date_valid_dmy ((GDateDay) d, (GDateMonth) m, (GDateYear) y))
+        {
+          herd_cli_error ("plan", "--start: expected a date such as "
+                                  "2026-11-22, got \"%s\"",
+                          start_text);
+          return HERD_EXIT_USAGE;
+        }
+      g_date_set_dmy (&start, (GDateDay) d, (GDateMonth) m, (GDateYear) y);
+    }
+
   Out o = { machine, json, json ? json_builder_new () : NULL };
   if (json)
     json_builder_begin_object (o.b);
@@ -621,6 +804,11 @@ herd_cmd_plan (int argc, char **argv)
     status = allocate (&src, tier_spec, TRUE, hosts, &o);
   if (status == HERD_EXIT_OK && standard != NULL)
     status = allocate (&src, std_spec, FALSE, hosts, &o);
+  /* A scenario that grows ([growth] groups, thin disks written to): when
+   * it runs out. */
+  if (status == HERD_EXIT_OK && src.scenario_path != NULL)
+    status = report_growth (&src, (guint) days,
+                            start_text != NULL ? &start : NULL, &o);
   if (status == HERD_EXIT_OK && machine)
     printf ("HERD_OK=1\n");
   if (json)

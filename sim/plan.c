@@ -703,3 +703,206 @@ herd_plan_result_clear (HerdPlanResult *r)
     g_array_unref (r->tiers);
   r->tiers = NULL;
 }
+
+/* Storage a data domain's volumes take when the plan starts: what the
+ * domain holds before any disk, and each disk's first allocation. */
+static gint64 *
+domains_used (const HerdModel *model)
+{
+  gint64 *used = g_new0 (gint64, MAX (model->domains->len, 1));
+  for (guint i = 0; i < model->domains->len; i++)
+    used[i] = herd_model_domain (model, i)->used_mib;
+  for (guint i = 0; i < model->disks->len; i++)
+    {
+      const HerdDisk *d = g_ptr_array_index (model->disks, i);
+      const HerdStorageDomain *sd = herd_model_domain (model, d->domain);
+      used[d->domain] += herd_volume_first_mib (
+          d->thin, herd_storage_type_is_block (sd->type), d->virtual_mib,
+          d->base_mib, model->params.thin_initial_mib);
+    }
+  return used;
+}
+
+/* A VM group's mean write rate over a day, MiB/s of new data. */
+static double
+mean_new_writes (const HerdVmGroup *group)
+{
+  double sum = 0;
+  for (int hour = 0; hour < 24; hour++)
+    for (int quarter = 0; quarter < 4; quarter++)
+      sum += herd_rate_model_value (&group->write_rate,
+                                    HERD_HOUR (hour) + HERD_MIN (15 * quarter));
+  return group->new_writes * sum / 96 / (1024 * 1024);
+}
+
+/* Thin disks growing while the plan runs forward. */
+typedef struct
+{
+  HerdId domain;
+  double data_mib;   /* guest data */
+  double floor_mib;  /* what it takes regardless (its first LV) */
+  double max_mib;    /* its virtual size */
+  double per_day;    /* MiB of new data a day */
+} Growing;
+
+static double
+taken (const Growing *g)
+{
+  return MAX (g->floor_mib, g->data_mib);
+}
+
+/* Notes the instant (in days) a domain crosses level free < limit as its
+ * use goes from u0 at day - 1 to u1 at day, linearly. */
+static void
+crossing (double limit_used, double u0, double u1, guint day, gint *out_day,
+          double *out_hours)
+{
+  if (*out_day >= 0 || u1 <= limit_used)
+    return;
+  double f = u0 > limit_used || u1 == u0 ? 0 : (limit_used - u0) / (u1 - u0);
+  *out_day = (gint) day;
+  *out_hours = ((double) day - 1 + f) * 24;
+}
+
+void
+herd_plan_grow (HerdPlan *p, const HerdScenario *scenario, guint max_days,
+                HerdPlanGrowth *out)
+{
+  const HerdModel *model = p->model;
+  const GPtrArray *growth = scenario->growth;
+  memset (out, 0, sizeof *out);
+  out->first_fail_day = out->n1_break_day = -1;
+  out->domains = g_array_new (FALSE, FALSE, sizeof (HerdPlanDomainDays));
+  for (guint i = 0; i < model->domains->len; i++)
+    if (herd_model_domain (model, i)->role == HERD_DOMAIN_DATA)
+      {
+        HerdPlanDomainDays d = { i, -1, -1, -1, -1, -1, -1 };
+        g_array_append_val (out->domains, d);
+      }
+  g_autofree gint64 *used_mib = domains_used (model);
+  g_autofree double *used = g_new0 (double, MAX (model->domains->len, 1));
+  for (guint i = 0; i < model->domains->len; i++)
+    used[i] = (double) used_mib[i];
+  /* The thin disks of the VMs placed, growing at their group's rate. */
+  g_autoptr (GArray) thin = g_array_new (FALSE, FALSE, sizeof (Growing));
+  for (guint i = 0; i < model->disks->len; i++)
+    {
+      const HerdDisk *d = g_ptr_array_index (model->disks, i);
+      const HerdVm *vm = herd_model_vm (model, d->vm);
+      if (!d->thin || !vm->committed || d->vm >= scenario->vm_group_of->len)
+        continue;
+      const HerdVmGroup *group = g_ptr_array_index (
+          scenario->vm_groups,
+          g_array_index (scenario->vm_group_of, guint32, d->vm));
+      const HerdStorageDomain *sd = herd_model_domain (model, d->domain);
+      Growing g = { d->domain, (double) d->base_mib,
+                    (double) herd_volume_first_mib (
+                        TRUE, herd_storage_type_is_block (sd->type),
+                        d->virtual_mib, d->base_mib,
+                        model->params.thin_initial_mib),
+                    (double) d->virtual_mib,
+                    mean_new_writes (group) * 86400 };
+      if (g.per_day > 0)
+        g_array_append_val (thin, g);
+    }
+  g_autofree guint64 *added = g_new0 (guint64, MAX (growth->len, 1));
+  gboolean vm_growth = FALSE;
+  for (guint g = 0; g < growth->len; g++)
+    vm_growth |= ((const HerdGrowth *) g_ptr_array_index (growth, g))->vms
+                 > 0;
+  out->growing = vm_growth || thin->len > 0 || growth->len > 0;
+  g_autofree double *start = g_new (double, MAX (model->domains->len, 1));
+  for (guint day = 1; day <= max_days && out->growing; day++)
+    {
+      out->days = day;
+      /* What is due at the start of the day: every whole period done. */
+      HerdTime t = HERD_DAY (day - 1);
+      for (guint g = 0; g < growth->len; g++)
+        {
+          const HerdGrowth *gr = g_ptr_array_index (growth, g);
+          guint64 due = (guint64) (t / gr->every);
+          if (gr->vms == 0)
+            {
+              used[gr->domain] += (double) (due - added[g]) * gr->grows_mib;
+              added[g] = due;
+              continue;
+            }
+          /* New VMs, until the first one fails. */
+          HerdId master = herd_model_datacenter (
+                              model, herd_model_cluster (model, gr->cluster)
+                                         ->datacenter)
+                              ->master_domain;
+          for (; out->first_fail_day < 0 && added[g] < due * gr->vms;
+               added[g]++)
+            {
+              HerdVm *vm = new_vm (p, gr->cluster,
+                                   (HerdPlanSpec) { gr->disk_mib,
+                                                    gr->memory_mib,
+                                                    gr->vcpus });
+              const HerdStorageDomain *sd
+                  = master != HERD_ID_NONE ? herd_model_domain (model, master)
+                                           : NULL;
+              gboolean room = gr->disk_mib == 0
+                              || (sd != NULL
+                                  && (double) sd->capacity_mib - used[master]
+                                         >= (double) gr->disk_mib);
+              if (!room || !herd_plan_place (p, vm->id, 0))
+                {
+                  out->first_fail_day = (gint) day;
+                  out->first_fail_group = gr->name;
+                  out->first_fail_reason
+                      = !room ? HERD_PLAN_FAIL_DISK
+                              : reason_at (p, vm, 0,
+                                           g_array_index (
+                                               herd_model_cluster (
+                                                   model, gr->cluster)
+                                                   ->hosts,
+                                               HerdId, 0));
+                  break;
+                }
+              if (gr->disk_mib > 0)
+                used[master] += (double) gr->disk_mib;
+              out->vms_added++;
+            }
+        }
+      if (vm_growth && out->n1_break_day < 0 && p->failures > 0
+          && out->first_fail_day < 0 && !herd_plan_n1_ok (p))
+        out->n1_break_day = (gint) day;
+      /* The thin disks' writes through the day. */
+      memcpy (start, used, sizeof (double) * MAX (model->domains->len, 1));
+      for (guint i = 0; i < thin->len; i++)
+        {
+          Growing *g = &g_array_index (thin, Growing, i);
+          double before = taken (g);
+          g->data_mib = MIN (g->max_mib, g->data_mib + g->per_day);
+          used[g->domain] += taken (g) - before;
+        }
+      gboolean open = FALSE;
+      for (guint i = 0; i < out->domains->len; i++)
+        {
+          HerdPlanDomainDays *d = &g_array_index (out->domains,
+                                                  HerdPlanDomainDays, i);
+          const HerdStorageDomain *sd = herd_model_domain (model, d->domain);
+          double cap = (double) sd->capacity_mib;
+          double u0 = start[d->domain], u1 = used[d->domain];
+          crossing (cap * (1 - sd->warning_free), u0, u1, day,
+                    &d->warning_day, &d->warning_hours);
+          crossing (cap * (1 - sd->critical_free), u0, u1, day,
+                    &d->critical_day, &d->critical_hours);
+          crossing (cap - 1e-9, u0, u1, day, &d->full_day, &d->full_hours);
+          open |= d->full_day < 0;
+        }
+      /* Done when nothing is left to find. */
+      gboolean vms_done = !vm_growth || out->first_fail_day >= 0;
+      if (vms_done && !open)
+        break;
+    }
+}
+
+void
+herd_plan_growth_clear (HerdPlanGrowth *g)
+{
+  if (g->domains != NULL)
+    g_array_unref (g->domains);
+  g->domains = NULL;
+}

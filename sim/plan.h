@@ -22,6 +22,7 @@
 #include <glib.h>
 
 #include "core/model.h"
+#include "sim/scenario.h"
 
 /* A VM size, as hspace writes it: disk, memory (MiB) and vCPUs. */
 typedef struct
@@ -118,5 +119,40 @@ typedef struct
 
 void herd_plan_ha (HerdPlan *plan, HerdId cluster, HerdPlanHa *out);
 void herd_plan_ha_clear (HerdPlanHa *ha);
+
+/* When a growing load runs out (herd plan): day by day, each [growth]
+ * group's VMs are placed by the scheduler (their disks on the master
+ * domain of their cluster's data center) and its storage growth added,
+ * and the thin disks of the VMs placed grow by their group's mean write
+ * rate x new_writes (at most to their virtual size); the first day a VM
+ * finds no host (or no room for its disk), the first day N+K breaks, and
+ * per data domain the first day it is under its warning and critical
+ * levels and full.  Day d runs from d - 1 to d days; -1: not within the
+ * days run. */
+typedef struct
+{
+  HerdId domain;
+  gint warning_day, critical_day, full_day;
+  /* The same instants in hours from the start (< 0: not reached), found
+   * within their day by interpolation of the thin disks' growth. */
+  double warning_hours, critical_hours, full_hours;
+} HerdPlanDomainDays;
+
+typedef struct
+{
+  guint days;                 /* days simulated */
+  gint first_fail_day;
+  const char *first_fail_group; /* the [growth] group whose VM failed */
+  HerdPlanFail first_fail_reason;
+  gint n1_break_day;
+  guint64 vms_added;
+  gboolean growing;           /* something grows: [growth] groups or thin
+                                 disks that are written to */
+  GArray *domains;            /* HerdPlanDomainDays, data domains */
+} HerdPlanGrowth;
+
+void herd_plan_grow (HerdPlan *plan, const HerdScenario *scenario,
+                     guint max_days, HerdPlanGrowth *out);
+void herd_plan_growth_clear (HerdPlanGrowth *growth);
 
 const char *herd_plan_fail_name (HerdPlanFail reason);

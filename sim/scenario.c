@@ -56,6 +56,7 @@ typedef enum
   HERD_SL_NETWORK,
   HERD_SL_VMS,
   HERD_SL_AFFINITY,
+  HERD_SL_GROWTH,
   HERD_SL_ACTION,
   HERD_SL_FAULT,
   HERD_SL_FAULTS,
@@ -108,6 +109,10 @@ static const char *const herd_sl_affinity_keys[] = {
   "host_enforcing", NULL
 };
 static const char *const herd_sl_affinity_required[] = { "vms", NULL };
+static const char *const herd_sl_growth_keys[] = {
+  "cluster", "vms", "every", "vcpus", "memory", "disk", "storage", "grows",
+  NULL
+};
 static const char *const herd_sl_action_keys[] = {
   "at", "kind", "target", "host", "size", "snapshot", "memory", NULL
 };
@@ -150,6 +155,8 @@ static const struct
   [HERD_SL_VMS] = { "vms", TRUE, herd_sl_vms_keys, herd_sl_vms_required },
   [HERD_SL_AFFINITY] = { "affinity", TRUE, herd_sl_affinity_keys,
                          herd_sl_affinity_required },
+  [HERD_SL_GROWTH] = { "growth", TRUE, herd_sl_growth_keys,
+                       herd_sl_no_keys },
   [HERD_SL_ACTION] = { "action", TRUE, herd_sl_action_keys,
                        herd_sl_action_required },
   [HERD_SL_FAULT] = { "fault", TRUE, herd_sl_fault_keys,
@@ -289,6 +296,12 @@ typedef struct
   gboolean clone;        /* [vms]: disks copied from the template, rather
                             than thin layers on it */
   gint64 data_mib;       /* [template]: data in each disk's image */
+  /* [growth] (vcpus, memory_mib above): vms new VMs of disk_mib (on the
+   * master domain) every period, or grows_mib more used on storage */
+  gint64 growth_vms, growth_disk_mib, grows_mib;
+  HerdTime every;
+  char *storage_name;
+  HerdId storage_id;
   HerdDistribution arrival;
   gboolean has_lifetime;
   HerdDistribution lifetime;
@@ -356,6 +369,7 @@ herd_sl_group_free (gpointer p)
     g_array_unref (g->disks);
   herd_rate_model_clear (&g->write_rate);
   g_free (g->template_name);
+  g_free (g->storage_name);
   g_free (g->snapshot);
   g_free (g->target);
   g_free (g->host);
@@ -1483,6 +1497,33 @@ herd_sl_parse_disks (HerdSlLoader *l, HerdSlGroup *g)
     }
 }
 
+/* [growth NAME]: VMs of one shape added every period, or a storage
+ * domain's use growing by an amount every period (herd plan). */
+static void
+herd_sl_parse_growth (HerdSlLoader *l, HerdSlGroup *g)
+{
+  herd_sl_read_integer (l, g, "vms", 0, HERD_SL_MAX_VMS_PER_GROUP, 0,
+                        &g->growth_vms);
+  herd_sl_read_duration (l, g, "every", HERD_DAY (1), TRUE, &g->every);
+  herd_sl_read_integer (l, g, "vcpus", 1, HERD_SL_MAX_CORES, 1, &g->vcpus);
+  herd_sl_read_size (l, g, "memory", 0, FALSE, &g->memory_mib);
+  herd_sl_read_size (l, g, "disk", 0, FALSE, &g->growth_disk_mib);
+  herd_sl_read_size (l, g, "grows", 0, FALSE, &g->grows_mib);
+  g->storage_name = herd_sl_value (l, g, "storage");
+  gboolean vms = g->growth_vms > 0;
+  gboolean storage = g->storage_name != NULL || g->grows_mib > 0;
+  if (vms == storage)
+    herd_sl_fail_group (l, g, "expected either vms = N (with memory, and "
+                              "optionally cluster, vcpus and disk) or "
+                              "storage = DOMAIN with grows = SIZE");
+  else if (vms && g->memory_mib <= 0)
+    herd_sl_fail_group (l, g, "missing key \"memory\" (the new VMs' "
+                              "memory, such as 4G)");
+  else if (storage && (g->storage_name == NULL || g->grows_mib <= 0))
+    herd_sl_fail_group (l, g, "storage growth needs both storage = DOMAIN "
+                              "and grows = SIZE (more than 0)");
+}
+
 /* [template NAME]: a read-only base image (its disks), holding data of
  * each disk (all of it by default). */
 static void
@@ -1949,6 +1990,9 @@ herd_sl_parse_values (HerdSlLoader *l)
           break;
         case HERD_SL_TEMPLATE:
           herd_sl_parse_template (l, g);
+          break;
+        case HERD_SL_GROWTH:
+          herd_sl_parse_growth (l, g);
           break;
         case HERD_SL_NETWORK:
           herd_sl_parse_network (l, g);
@@ -2924,6 +2968,24 @@ herd_sl_check_random_faults (HerdSlLoader *l, HerdSlGroup *g)
                                          HERD_SL_HOSTS, HERD_ID_NONE, NULL);
 }
 
+/* A [growth]'s storage: the data domain it names. */
+static void
+herd_sl_resolve_storage (HerdSlLoader *l, HerdSlGroup *g)
+{
+  g_autofree char *label = g_strdup_printf ("storage %s", g->storage_name);
+  HerdSlGroup *sd = g_hash_table_lookup (l->by_label, label);
+  g->storage_id = HERD_ID_NONE;
+  if (sd != NULL && sd->role == HERD_DOMAIN_DATA)
+    {
+      g->storage_id = sd->index;
+      return;
+    }
+  g_autofree char *names = herd_sl_list_names (l, HERD_SL_STORAGE);
+  g_autofree char *expected = g_strdup_printf (
+      "the name of a data storage domain (%s)", names);
+  herd_sl_fail_expected (l, g, "storage", expected, g->storage_name);
+}
+
 static void
 herd_sl_check_references (HerdSlLoader *l)
 {
@@ -2942,6 +3004,12 @@ herd_sl_check_references (HerdSlLoader *l)
         case HERD_SL_VMS:
         case HERD_SL_AFFINITY:
           herd_sl_resolve (l, g, "cluster", HERD_SL_CLUSTER);
+          break;
+        case HERD_SL_GROWTH:
+          if (g->ok && g->growth_vms > 0)
+            herd_sl_resolve (l, g, "cluster", HERD_SL_CLUSTER);
+          else if (g->ok)
+            herd_sl_resolve_storage (l, g);
           break;
         default:
           break;
@@ -3024,6 +3092,14 @@ herd_vm_group_free (gpointer p)
   g_free (group->name);
   herd_rate_model_clear (&group->write_rate);
   g_free (group);
+}
+
+static void
+herd_growth_free (gpointer p)
+{
+  HerdGrowth *g = p;
+  g_free (g->name);
+  g_free (g);
 }
 
 static void
@@ -3303,6 +3379,23 @@ herd_sl_build (HerdSlLoader *l)
       group->host_enforcing = g->host_enforcing;
     }
 
+  GPtrArray *growth = l->by_kind[HERD_SL_GROWTH];
+  for (guint i = 0; i < growth->len; i++)
+    {
+      HerdSlGroup *g = g_ptr_array_index (growth, i);
+      HerdGrowth *gr = g_new0 (HerdGrowth, 1);
+      gr->name = g_strdup (g->name);
+      gr->every = g->every;
+      gr->vms = (guint32) g->growth_vms;
+      gr->cluster = g->growth_vms > 0 ? g->ref : HERD_ID_NONE;
+      gr->vcpus = (guint32) g->vcpus;
+      gr->memory_mib = g->memory_mib;
+      gr->disk_mib = g->growth_disk_mib;
+      gr->domain = g->growth_vms > 0 ? HERD_ID_NONE : g->storage_id;
+      gr->grows_mib = g->grows_mib;
+      g_ptr_array_add (l->scenario->growth, gr);
+    }
+
   /* Actions and faults by time; GLib's sort is stable, so equal times
    * keep file order. */
   GPtrArray *actions = l->by_kind[HERD_SL_ACTION];
@@ -3385,6 +3478,7 @@ herd_scenario_new (const char *path, const char *text)
       = g_ptr_array_new_with_free_func (herd_host_group_free);
   scenario->vm_groups = g_ptr_array_new_with_free_func (herd_vm_group_free);
   scenario->actions = g_ptr_array_new_with_free_func (herd_action_free);
+  scenario->growth = g_ptr_array_new_with_free_func (herd_growth_free);
   scenario->faults = g_ptr_array_new_with_free_func (herd_fault_free);
   scenario->random_faults
       = g_ptr_array_new_with_free_func (herd_random_faults_free);
@@ -3480,6 +3574,7 @@ herd_scenario_free (HerdScenario *scenario)
   g_ptr_array_unref (scenario->host_groups);
   g_ptr_array_unref (scenario->vm_groups);
   g_ptr_array_unref (scenario->actions);
+  g_ptr_array_unref (scenario->growth);
   g_ptr_array_unref (scenario->faults);
   g_ptr_array_unref (scenario->random_faults);
   g_array_unref (scenario->host_group_of);

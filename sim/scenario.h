@@ -133,6 +133,22 @@ typedef struct
   HerdIdList hosts;         /* hosts it may strike (all by default) */
 } HerdRandomFaults;
 
+/* [growth NAME]: what herd plan adds every period: vms new VMs of one
+ * shape in cluster (disk_mib preallocated on its data center's master
+ * domain), or grows_mib more used on domain. */
+typedef struct
+{
+  char *name;
+  HerdTime every;
+  guint32 vms;
+  HerdId cluster;      /* HERD_ID_NONE for storage growth */
+  guint32 vcpus;
+  gint64 memory_mib;
+  gint64 disk_mib;
+  HerdId domain;       /* HERD_ID_NONE for VM growth */
+  gint64 grows_mib;
+} HerdGrowth;
+
 typedef struct
 {
   char *path;
@@ -151,6 +167,7 @@ typedef struct
   GPtrArray *actions;       /* HerdAction *, ordered by time then file */
   GPtrArray *faults;        /* HerdFault *, ordered by time then file */
   GPtrArray *random_faults; /* HerdRandomFaults *, file order */
+  GPtrArray *growth;        /* HerdGrowth *, file order (herd plan) */
   GArray *host_group_of;    /* guint32 per host id: index in host_groups */
   GArray *vm_group_of;      /* guint32 per VM id: index in vm_groups */
 } HerdScenario;

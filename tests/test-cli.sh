@@ -52,6 +52,34 @@ check "vdi.ini: a backup snapshot's thin volume grows through the SPM, volume sa
   grep -q 'USER_REMOVE_SNAPSHOT_FINISHED_SUCCESS  *1' '$tmp/vdi.out' &&
   grep -q 'thin storage  *108 extensions' '$tmp/vdi.out' &&
   test \"\$(sqlite3 '$tmp/vdi.db' \"select count(*) from volume_samples where vm = 'db-1' and volume = 1 and active = 1\")\" = 30"
+check "plan --simulate: 780 VMs of 100G/8G/4 on 40 nodes with N+1, as hspace" sh -c "
+  '$herd' plan --simulate p,40,2097152,262144,64 --standard-alloc 102400,8192,4 --machine-readable > '$tmp/p.out' &&
+  grep -qx 'HERD_ALLOC_COUNT=780' '$tmp/p.out' &&
+  grep -qx \"HERD_FAIL_REASON='FailDisk'\" '$tmp/p.out' &&
+  grep -qx 'HERD_ALLOC_FAILN1_CNT=20' '$tmp/p.out' && grep -qx 'HERD_OK=1' '$tmp/p.out'"
+check "plan --no-n1 keeps nothing back (800)" sh -c "
+  '$herd' plan --simulate p,40,2097152,262144,64 --standard-alloc 102400,8192,4 --no-n1 --machine-readable |
+  grep -qx 'HERD_ALLOC_COUNT=800'"
+check "plan: growth.ini runs out of N+1 on day 41, of hosts on day 51, of log storage on day 104" sh -c "
+  '$herd' plan scenarios/growth.ini --machine-readable --start 2026-11-22 > '$tmp/g.out' &&
+  grep -qx 'HERD_N1_BREAK_DAY=41' '$tmp/g.out' &&
+  grep -qx \"HERD_N1_BREAK_DAY_DATE='2027-01-01'\" '$tmp/g.out' &&
+  grep -qx 'HERD_FIRST_FAIL_DAY=51' '$tmp/g.out' &&
+  grep -qx 'HERD_DOMAIN_1_FULL_DAY=104' '$tmp/g.out'"
+check "plan: thin.ini's domain fills about 30 hours in (the thin disks' writes)" sh -c "
+  '$herd' plan scenarios/thin.ini --machine-readable | grep -qx 'HERD_DOMAIN_0_FULL_HOURS=29'"
+check "plan --json is one object with the allocation" sh -c "
+  '$herd' plan --simulate p,4,2097152,262144,64 --standard-alloc 102400,8192,4 --json |
+  grep -q '\"alloc_count\" : 60'"
+check "plan without a cluster exits 2" status_is 2 "$herd" plan
+check "plan with two sources exits 2" status_is 2 "$herd" plan \
+  scenarios/small.ini --simulate p,4,1024,1024,4
+check "plan with a bad size exits 2" status_is 2 "$herd" plan \
+  --simulate p,4,1024,1024,4 --standard-alloc 10G,1,1
+check "plan with a bad --start exits 2" status_is 2 "$herd" plan \
+  scenarios/growth.ini --start 2026-02-30
+check "plan with a bad htools file exits 2" status_is 2 "$herd" plan \
+  --ganeti scenarios/small.ini
 check "--explain shows the filter that removed each host" sh -c "
   '$herd' sim tests/golden/networks.ini --explain web-3 |
   grep -q '^  g-1 *Network' &&
