@@ -57,22 +57,13 @@ input_clear (Input *in)
 static gint64
 scenario_pool (const HerdModel *model, HerdId dc)
 {
+  g_autofree gint64 *used = herd_plan_domains_used (model);
   gint64 pool = 0;
   for (guint i = 0; i < model->domains->len; i++)
     {
       const HerdStorageDomain *sd = herd_model_domain (model, i);
       if (sd->datacenter == dc && sd->role == HERD_DOMAIN_DATA)
-        pool += sd->capacity_mib - sd->used_mib;
-    }
-  for (guint i = 0; i < model->disks->len; i++)
-    {
-      const HerdDisk *d = g_ptr_array_index (model->disks, i);
-      const HerdStorageDomain *sd = herd_model_domain (model, d->domain);
-      if (sd->datacenter == dc)
-        pool -= herd_volume_first_mib (d->thin,
-                                       herd_storage_type_is_block (sd->type),
-                                       d->virtual_mib, d->base_mib,
-                                       model->params.thin_initial_mib);
+        pool += sd->capacity_mib - used[i];
     }
   return MAX (pool, 0);
 }
@@ -146,17 +137,23 @@ input_load (const Source *src, Input *in, GError **error)
   return TRUE;
 }
 
+/* DISK,MEM,CPU of option; an error message and FALSE when it is not. */
 static gboolean
-parse_spec (const char *text, HerdPlanSpec *out)
+parse_spec (const char *option, const char *text, HerdPlanSpec *out)
 {
   g_auto (GStrv) f = g_strsplit (text, ",", -1);
   gint64 v[3];
-  if (g_strv_length (f) != 3)
-    return FALSE;
-  for (guint i = 0; i < 3; i++)
-    if (!herd_units_parse_integer (f[i], i == 0 ? 0 : 1, G_MAXINT32, &v[i],
-                                   NULL))
+  gboolean ok = g_strv_length (f) == 3;
+  for (guint i = 0; ok && i < 3; i++)
+    ok = herd_units_parse_integer (f[i], i == 0 ? 0 : 1, G_MAXINT32, &v[i],
+                                   NULL);
+  if (!ok)
+    {
+      herd_cli_error ("plan", "--%s: expected DISK,MEM,CPU (MiB, MiB, "
+                              "vCPUs; memory and CPUs above 0), got \"%s\"",
+                      option, text);
       return FALSE;
+    }
   *out = (HerdPlanSpec) { v[0], v[1], (guint32) v[2] };
   return TRUE;
 }
@@ -705,11 +702,13 @@ herd_cmd_plan (int argc, char **argv)
       "hosts)",
       "NAME" },
     { "days", 0, 0, G_OPTION_ARG_INT, &days,
-      "With a scenario's [growth] groups: simulate at most this many days "
-      "(default 3650)",
+      "For a scenario that grows ([growth] groups, thin disks written to): "
+      "run forward at most this many days (default 3650)",
       "N" },
     { "start", 0, 0, G_OPTION_ARG_STRING, &start_text,
-      "Date of day 0, to print dates beside day numbers", "YYYY-MM-DD" },
+      "The date the plan starts (day 1 begins then), to print dates beside "
+      "day numbers",
+      "YYYY-MM-DD" },
     { "hosts", 0, 0, G_OPTION_ARG_NONE, &hosts,
       "List every host's VMs and headroom after each allocation", NULL },
     { "machine-readable", 0, G_OPTION_FLAG_OPTIONAL_ARG,
@@ -754,23 +753,9 @@ herd_cmd_plan (int argc, char **argv)
       return HERD_EXIT_USAGE;
     }
   HerdPlanSpec std_spec, tier_spec;
-  if (standard != NULL && !parse_spec (standard, &std_spec))
-    {
-      herd_cli_error ("plan", "--standard-alloc: expected DISK,MEM,CPU "
-                              "(MiB, MiB, vCPUs; memory and CPUs above 0), "
-                              "got \"%s\"",
-                      standard);
-      return HERD_EXIT_USAGE;
-    }
-  if (tiered != NULL && !parse_spec (tiered, &tier_spec))
-    {
-      herd_cli_error ("plan", "--tiered-alloc: expected DISK,MEM,CPU (MiB, "
-                              "MiB, vCPUs; memory and CPUs above 0), got "
-                              "\"%s\"",
-                      tiered);
-      return HERD_EXIT_USAGE;
-    }
-
+  if ((standard != NULL && !parse_spec ("standard-alloc", standard, &std_spec))
+      || (tiered != NULL && !parse_spec ("tiered-alloc", tiered, &tier_spec)))
+    return HERD_EXIT_USAGE;
   if (days < 1)
     {
       herd_cli_error ("plan", "--days: expected a whole number >= 1");

@@ -704,10 +704,8 @@ herd_plan_result_clear (HerdPlanResult *r)
   r->tiers = NULL;
 }
 
-/* Storage a data domain's volumes take when the plan starts: what the
- * domain holds before any disk, and each disk's first allocation. */
-static gint64 *
-domains_used (const HerdModel *model)
+gint64 *
+herd_plan_domains_used (const HerdModel *model)
 {
   gint64 *used = g_new0 (gint64, MAX (model->domains->len, 1));
   for (guint i = 0; i < model->domains->len; i++)
@@ -779,7 +777,7 @@ herd_plan_grow (HerdPlan *p, const HerdScenario *scenario, guint max_days,
         HerdPlanDomainDays d = { i, -1, -1, -1, -1, -1, -1 };
         g_array_append_val (out->domains, d);
       }
-  g_autofree gint64 *used_mib = domains_used (model);
+  g_autofree gint64 *used_mib = herd_plan_domains_used (model);
   g_autofree double *used = g_new0 (double, MAX (model->domains->len, 1));
   for (guint i = 0; i < model->domains->len; i++)
     used[i] = (double) used_mib[i];

@@ -88,6 +88,10 @@ void herd_plan_allocate (HerdPlan *plan, HerdId cluster, HerdPlanSpec spec,
 void herd_plan_result_clear (HerdPlanResult *result);
 /* Whether the VMs of any `failures` failed hosts could restart now. */
 gboolean herd_plan_n1_ok (HerdPlan *plan);
+/* Per storage domain id, what its volumes take before the plan adds any:
+ * what it holds before any disk (internal volumes, templates) and each
+ * disk's first allocation (g_free it). */
+gint64 *herd_plan_domains_used (const HerdModel *model);
 /* The disk a committed VM took. */
 gint64 herd_plan_vm_disk (const HerdPlan *plan, HerdId vm);
 /* Free local disk of a host (or the shared pool's). */

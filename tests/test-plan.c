@@ -129,6 +129,22 @@ load_text (const char *text, HerdGanetiCluster *g, GError **error)
   return ok;
 }
 
+/* An htools cluster with its instances committed. */
+static HerdPlan *
+load_committed (const char *text, HerdGanetiCluster *g)
+{
+  g_autoptr (GError) error = NULL;
+  CU_ASSERT_TRUE_FATAL (load_text (text, g, &error));
+  HerdPlan *plan = herd_plan_new (g->model, g->disk_mib, 0);
+  for (guint i = 0; i < g->instances->len; i++)
+    {
+      HerdGanetiInstance *inst = &g_array_index (g->instances,
+                                                 HerdGanetiInstance, i);
+      herd_plan_commit (plan, inst->vm, inst->host, inst->disk_mib);
+    }
+  return plan;
+}
+
 /* HA admission on 3 nodes of 64 GiB (64512 MiB for VMs) running four
  * 20 GiB VMs (20544 MiB booked each: 2, 1, 1): any one node may fail (its
  * two VMs fit the next), not two; slots of 20544 MiB, 3 per node, hold
@@ -147,15 +163,7 @@ test_ha_admission (void)
         "c|20480|1024|2|running|Y|n3||plain\n"
         "d|20480|1024|2|running|Y|n1||plain\n\n\n";
   HerdGanetiCluster g;
-  g_autoptr (GError) error = NULL;
-  CU_ASSERT_TRUE_FATAL (load_text (text, &g, &error));
-  g_autoptr (HerdPlan) plan = herd_plan_new (g.model, g.disk_mib, 0);
-  for (guint i = 0; i < g.instances->len; i++)
-    {
-      HerdGanetiInstance *inst = &g_array_index (g.instances,
-                                                 HerdGanetiInstance, i);
-      herd_plan_commit (plan, inst->vm, inst->host, inst->disk_mib);
-    }
+  g_autoptr (HerdPlan) plan = load_committed (text, &g);
   HerdPlanHa ha;
   herd_plan_ha (plan, 0, &ha);
   CU_ASSERT_EQUAL (ha.any, 1);
@@ -183,15 +191,7 @@ test_worst_failure (void)
         "b|30720|1024|2|running|Y|n1||plain\n"
         "c|30720|1024|2|running|Y|n2||plain\n\n\n";
   HerdGanetiCluster g;
-  g_autoptr (GError) error = NULL;
-  CU_ASSERT_TRUE_FATAL (load_text (text, &g, &error));
-  g_autoptr (HerdPlan) plan = herd_plan_new (g.model, g.disk_mib, 0);
-  for (guint i = 0; i < g.instances->len; i++)
-    {
-      HerdGanetiInstance *inst = &g_array_index (g.instances,
-                                                 HerdGanetiInstance, i);
-      herd_plan_commit (plan, inst->vm, inst->host, inst->disk_mib);
-    }
+  g_autoptr (HerdPlan) plan = load_committed (text, &g);
   CU_ASSERT_FALSE (herd_plan_n1_ok (plan));
   HerdPlanHa ha;
   herd_plan_ha (plan, 0, &ha);
