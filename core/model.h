@@ -300,6 +300,15 @@ typedef struct
   guint bit;                /* its bit in a HerdNetworkSet (per DC) */
 } HerdNetwork;
 
+/* A volume's format (behaviour.md §1): raw sparse only on file domains;
+ * on block storage thin means qcow2. */
+typedef enum
+{
+  HERD_DISK_FORMAT_DEFAULT, /* not given: raw, or qcow2 for thin on block */
+  HERD_DISK_RAW,
+  HERD_DISK_QCOW2,
+} HerdDiskFormat;
+
 typedef struct
 {
   HerdId id;
@@ -309,6 +318,7 @@ typedef struct
   gboolean thin;            /* sparse/qcow2 (thin) or preallocated */
   gint64 base_mib;          /* data it holds when created: a clone's copy
                                of its template's image; else 0 */
+  HerdDiskFormat format;    /* raw or qcow2 (set by the loader) */
 } HerdDisk;
 
 typedef struct

@@ -238,6 +238,7 @@ typedef struct
   char *domain; /* NULL: the data center's master domain */
   HerdId domain_id;
   gint64 base_mib; /* data it holds when created: a clone's copy */
+  HerdDiskFormat format; /* HERD_DISK_FORMAT_DEFAULT: by allocation */
 } HerdSlDisk;
 
 /* One group of the file and what phase 3 read from it. */
@@ -1429,10 +1430,11 @@ herd_sl_parse_network (HerdSlLoader *l, HerdSlGroup *g)
 }
 
 #define HERD_SL_DISK_FORMS                                                  \
-  "a comma-separated list of SIZE [thin|preallocated] [DOMAIN] such as "    \
-  "100G thin, 20G preallocated sd1"
+  "a comma-separated list of SIZE [thin|preallocated] [raw|qcow2] [DOMAIN] " \
+  "such as 100G thin, 20G preallocated sd1"
 
-/* disk = SIZE [thin|preallocated] [DOMAIN], ... into g->disks. */
+/* disk = SIZE [thin|preallocated] [raw|qcow2] [DOMAIN], ... into
+ * g->disks. */
 static void
 herd_sl_parse_disks (HerdSlLoader *l, HerdSlGroup *g)
 {
@@ -1460,8 +1462,8 @@ herd_sl_parse_disks (HerdSlLoader *l, HerdSlGroup *g)
       g_autoptr (GError) local = NULL;
       if (n == 0)
         why = g_strdup_printf ("disk %u is empty", i + 1);
-      else if (n > 3)
-        why = g_strdup_printf ("disk %u has more than three words", i + 1);
+      else if (n > 4)
+        why = g_strdup_printf ("disk %u has more than four words", i + 1);
       else if (!herd_units_parse_size_mib (word[0], &disk.size_mib, &local))
         why = g_strdup_printf ("disk %u: %s", i + 1, local->message);
       else if (disk.size_mib <= 0)
@@ -1470,15 +1472,25 @@ herd_sl_parse_disks (HerdSlLoader *l, HerdSlGroup *g)
       else
         {
           guint next = 1;
-          if (n > 1 && (strcmp (word[1], "thin") == 0
-                        || strcmp (word[1], "preallocated") == 0))
+          if (n > next && (strcmp (word[next], "thin") == 0
+                           || strcmp (word[next], "preallocated") == 0))
             {
-              disk.thin = strcmp (word[1], "thin") == 0;
-              next = 2;
+              disk.thin = strcmp (word[next], "thin") == 0;
+              next++;
+            }
+          if (n > next && (strcmp (word[next], "raw") == 0
+                           || strcmp (word[next], "qcow2") == 0))
+            {
+              disk.format = strcmp (word[next], "raw") == 0
+                                ? HERD_DISK_RAW
+                                : HERD_DISK_QCOW2;
+              next++;
             }
           if (n > next + 1)
-            why = g_strdup_printf ("disk %u: expected thin or preallocated, "
-                                   "got \"%s\"", i + 1, word[1]);
+            why = g_strdup_printf ("disk %u: \"%s\" is none of thin, "
+                                   "preallocated, raw and qcow2, and is not "
+                                   "last",
+                                   i + 1, word[next]);
           else if (n == next + 1 && !herd_sl_is_name (word[next]))
             why = g_strdup_printf ("disk %u: \"%s\" is not a storage "
                                    "domain name", i + 1, word[next]);
@@ -2172,6 +2184,35 @@ herd_sl_check_fit (HerdSlLoader *l, HerdSlGroup *g)
     }
 }
 
+/* A raw sparse disk needs a file domain: on block storage a thin disk is
+ * qcow2 on a growing LV.  Unset formats follow oVirt's defaults: raw when
+ * preallocated or on a file domain, qcow2 for thin on block. */
+static void
+herd_sl_check_formats (HerdSlLoader *l, HerdSlGroup *g)
+{
+  for (guint i = 0; i < g->disks->len; i++)
+    {
+      HerdSlDisk *disk = &g_array_index (g->disks, HerdSlDisk, i);
+      if (disk->domain_id == HERD_ID_NONE)
+        continue;
+      HerdSlGroup *sd = g_ptr_array_index (l->by_kind[HERD_SL_STORAGE],
+                                           disk->domain_id);
+      gboolean block = herd_storage_type_is_block (sd->storage_type);
+      if (disk->thin && block && disk->format == HERD_DISK_RAW)
+        {
+          herd_sl_fail_key (l, g, "disk",
+                            "disk %u: a thin raw (sparse) disk is only for "
+                            "file domains; storage %s is %s, where a thin "
+                            "disk is qcow2",
+                            i + 1, sd->name,
+                            herd_storage_type_name (sd->storage_type));
+          return;
+        }
+      if (disk->format == HERD_DISK_FORMAT_DEFAULT)
+        disk->format = disk->thin && block ? HERD_DISK_QCOW2 : HERD_DISK_RAW;
+    }
+}
+
 /* Every disk's domain must be a data domain of the datacenter (of the
  * VMs' cluster, or the template's); a disk without one goes to the
  * datacenter's master. */
@@ -2232,6 +2273,7 @@ herd_sl_check_disks (HerdSlLoader *l, HerdSlGroup *g, const HerdId *masters)
         }
       disk->domain_id = sd->index;
     }
+  herd_sl_check_formats (l, g);
 }
 
 /* VMs made from a template get its disks, on its domains: a thin COW
@@ -2276,6 +2318,8 @@ herd_sl_apply_template (HerdSlLoader *l, HerdSlGroup *g)
         .domain = g_strdup (image->domain),
         .domain_id = image->domain_id,
         .base_mib = g->clone ? image->base_mib : 0,
+        /* A COW layer over the image is qcow2; a clone keeps its format. */
+        .format = g->clone ? image->format : HERD_DISK_QCOW2,
       };
       g_array_append_val (g->disks, disk);
     }
@@ -3257,6 +3301,7 @@ herd_sl_build_vms (HerdSlLoader *l, HerdSlGroup *g)
           disk->virtual_mib = spec->size_mib;
           disk->thin = spec->thin;
           disk->base_mib = spec->base_mib;
+          disk->format = spec->format;
         }
       g_array_append_val (l->scenario->vm_group_of, index);
     }

@@ -423,7 +423,7 @@ test_all_keys (void)
         "vcpus = 16\n"
         "memory = 16G\n"
         "guaranteed_memory = 8G\n"
-        "disk = 10G, 20G thin, 30G preallocated sd1, 40G sd1\n"
+        "disk = 10G, 20G thin, 30G preallocated qcow2 sd1, 40G sd1\n"
         "ha = 1\n"
         "priority = medium\n"
         "cpu = walk(mean=50, low=10, high=90, step=2)\n"
@@ -512,6 +512,10 @@ test_all_keys (void)
   CU_ASSERT_EQUAL_FATAL (m->disks->len, 8);
   static const gint64 sizes[] = { 10, 20, 30, 40 };
   static const gboolean thin[] = { FALSE, TRUE, FALSE, FALSE };
+  /* Formats as given, else raw when preallocated and qcow2 when thin (on
+   * sd1, an FCP domain). */
+  static const HerdDiskFormat formats[] = { HERD_DISK_RAW, HERD_DISK_QCOW2,
+                                            HERD_DISK_QCOW2, HERD_DISK_RAW };
   for (guint i = 0; i < 8; i++)
     {
       HerdDisk *disk = g_ptr_array_index (m->disks, i);
@@ -519,6 +523,7 @@ test_all_keys (void)
       CU_ASSERT_EQUAL (disk->domain, 0);
       CU_ASSERT_EQUAL (disk->virtual_mib, sizes[i % 4] * 1024);
       CU_ASSERT_EQUAL (disk->thin, thin[i % 4]);
+      CU_ASSERT_EQUAL (disk->format, formats[i % 4]);
     }
   HerdVmGroup *vg = g_ptr_array_index (s->vm_groups, 0);
   CU_ASSERT_EQUAL (vg->cpu.kind, HERD_WORKLOAD_WALK);
@@ -1349,8 +1354,14 @@ test_inline_errors (void)
     { "[datacenter dc1]\n[cluster c1]\n[hosts h]\ncores = 4\nmemory = 8G\n"
       "[vms v]\nvcpus = 1\nmemory = 1G\ndisk = 10G thin sd1 extra\n",
       "t.ini:9: [vms v] disk: expected a comma-separated list of SIZE "
-      "[thin|preallocated] [DOMAIN] such as 100G thin, 20G preallocated "
-      "sd1, got \"10G thin sd1 extra\" (disk 1 has more than three words)" },
+      "[thin|preallocated] [raw|qcow2] [DOMAIN] such as 100G thin, 20G "
+      "preallocated sd1, got \"10G thin sd1 extra\" (disk 1: \"sd1\" is "
+      "none of thin, preallocated, raw and qcow2, and is not last)" },
+    { "[datacenter dc1]\n[storage sd1]\ntype = iscsi\ncapacity = 1T\n"
+      "[cluster c1]\n[hosts h]\ncores = 4\nmemory = 8G\n"
+      "[vms v]\nvcpus = 1\nmemory = 1G\ndisk = 10G thin raw\n",
+      "t.ini:12: [vms v] disk: disk 1: a thin raw (sparse) disk is only for "
+      "file domains; storage sd1 is iscsi, where a thin disk is qcow2" },
     { "[datacenter dc1]\n[cluster c1]\n[hosts h]\ncores = 4\nmemory = 8G\n"
       "[vms v]\nvcpus = 1\nmemory = 1G\n[action a]\nat = 2d\nkind = start\n"
       "target = v-1\n",
