@@ -112,7 +112,7 @@ refusal (HerdManager *m, const HerdVm *vm, HerdSnapshotOp op,
       if (m->domain_space[disk->domain] == 2)
         return g_strdup_printf (
             "storage %s has less free space than its critical level "
-            "(%.0f%%): no new thin volume there",
+            "(%g%%): no new thin volume there",
             herd_model_domain (m->model, disk->domain)->name,
             100 * herd_model_domain (m->model, disk->domain)->critical_free);
     }
