@@ -662,3 +662,195 @@ herd_results_end_run (HerdResults *r, GError **error)
   r->run_id = -1;
   return ok;
 }
+
+/* ------------------------------------------------------------------ */
+/* Merging databases and herd bench's bookkeeping                       */
+
+/* The columns of table in schema db ("main" or "src") but run_id, as a
+ * comma-separated list; NULL when the table has no run_id. */
+static char *
+other_columns (HerdResults *r, const char *db, const char *table)
+{
+  g_autofree char *sql = g_strdup_printf ("PRAGMA %s.table_info(%s)", db,
+                                          table);
+  sqlite3_stmt *s = NULL;
+  if (sqlite3_prepare_v2 (r->db, sql, -1, &s, NULL) != SQLITE_OK)
+    return NULL;
+  GString *cols = g_string_new (NULL);
+  gboolean has_run = FALSE;
+  while (sqlite3_step (s) == SQLITE_ROW)
+    {
+      const char *name = (const char *) sqlite3_column_text (s, 1);
+      if (strcmp (name, "run_id") == 0)
+        has_run = TRUE;
+      else
+        g_string_append_printf (cols, "%s\"%s\"", cols->len > 0 ? ", " : "",
+                                name);
+    }
+  sqlite3_finalize (s);
+  if (!has_run)
+    {
+      g_string_free (cols, TRUE);
+      return NULL;
+    }
+  return g_string_free (cols, FALSE);
+}
+
+gboolean
+herd_results_merge (HerdResults *r, const char *src, GArray *new_ids,
+                    GError **error)
+{
+  g_assert (r->run_id < 0);
+  char *quoted = sqlite3_mprintf ("%Q", src);
+  g_autofree char *attach = g_strdup_printf ("ATTACH DATABASE %s AS src",
+                                             quoted);
+  sqlite3_free (quoted);
+  if (!exec (r, attach, error))
+    return FALSE;
+  gboolean ok = exec (r, "BEGIN IMMEDIATE; CREATE TEMP TABLE idmap (old "
+                         "INTEGER PRIMARY KEY, new INTEGER)",
+                      error);
+  g_autofree char *run_cols = ok ? other_columns (r, "main", "runs") : NULL;
+  sqlite3_stmt *ids = NULL;
+  if (ok)
+    ok = sqlite3_prepare_v2 (r->db,
+                             "SELECT run_id FROM src.runs ORDER BY run_id",
+                             -1, &ids, NULL)
+         == SQLITE_OK;
+  while (ok && sqlite3_step (ids) == SQLITE_ROW)
+    {
+      gint64 old = sqlite3_column_int64 (ids, 0);
+      g_autofree char *copy = g_strdup_printf (
+          "INSERT INTO main.runs (%s) SELECT %s FROM src.runs WHERE run_id "
+          "= %" G_GINT64_FORMAT "; INSERT INTO idmap VALUES (%" G_GINT64_FORMAT
+          ", last_insert_rowid())",
+          run_cols, run_cols, old, old);
+      ok = exec (r, copy, error);
+      if (ok && new_ids != NULL)
+        {
+          gint64 id = -1;
+          sqlite3_stmt *m = NULL;
+          sqlite3_prepare_v2 (r->db, "SELECT new FROM idmap WHERE old = ?1",
+                              -1, &m, NULL);
+          sqlite3_bind_int64 (m, 1, old);
+          if (sqlite3_step (m) == SQLITE_ROW)
+            id = sqlite3_column_int64 (m, 0);
+          sqlite3_finalize (m);
+          g_array_append_val (new_ids, id);
+        }
+    }
+  sqlite3_finalize (ids);
+  /* Every other table with a run_id, rows renumbered through idmap. */
+  sqlite3_stmt *tables = NULL;
+  if (ok)
+    ok = sqlite3_prepare_v2 (r->db,
+                             "SELECT name FROM main.sqlite_master WHERE type "
+                             "= 'table' AND name != 'runs' AND name IN "
+                             "(SELECT name FROM src.sqlite_master WHERE type "
+                             "= 'table') ORDER BY name",
+                             -1, &tables, NULL)
+         == SQLITE_OK;
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  while (ok && sqlite3_step (tables) == SQLITE_ROW)
+    g_ptr_array_add (names,
+                     g_strdup ((const char *) sqlite3_column_text (tables, 0)));
+  sqlite3_finalize (tables);
+  for (guint i = 0; ok && i < names->len; i++)
+    {
+      const char *t = g_ptr_array_index (names, i);
+      g_autofree char *cols = other_columns (r, "main", t);
+      if (cols == NULL)
+        continue;
+      g_autofree char *copy = g_strdup_printf (
+          "INSERT INTO main.\"%s\" (run_id, %s) SELECT idmap.new, %s FROM "
+          "src.\"%s\" AS s JOIN idmap ON idmap.old = s.run_id",
+          t, cols, cols, t);
+      ok = exec (r, copy, error);
+    }
+  if (ok)
+    ok = exec (r, "DROP TABLE idmap; COMMIT", error);
+  else
+    sqlite3_exec (r->db, "ROLLBACK; DROP TABLE IF EXISTS idmap", NULL, NULL,
+                  NULL);
+  sqlite3_exec (r->db, "DETACH DATABASE src", NULL, NULL, NULL);
+  return ok;
+}
+
+static const char bench_schema[]
+    = "CREATE TABLE IF NOT EXISTS bench_configs ("
+      " config_id INTEGER PRIMARY KEY, label TEXT NOT NULL UNIQUE);"
+      "CREATE TABLE IF NOT EXISTS bench_runs ("
+      " config_id INTEGER NOT NULL REFERENCES bench_configs(config_id),"
+      " seed INTEGER NOT NULL, run_id INTEGER NOT NULL REFERENCES runs(run_id),"
+      " PRIMARY KEY (config_id, seed));";
+
+gint64
+herd_results_bench_config (HerdResults *r, const char *label, GError **error)
+{
+  if (!exec (r, bench_schema, error))
+    return -1;
+  sqlite3_stmt *s = NULL;
+  sqlite3_prepare_v2 (r->db,
+                      "INSERT OR IGNORE INTO bench_configs (label) VALUES "
+                      "(?1)",
+                      -1, &s, NULL);
+  sqlite3_bind_text (s, 1, label, -1, SQLITE_TRANSIENT);
+  int rc = sqlite3_step (s);
+  sqlite3_finalize (s);
+  sqlite3_prepare_v2 (r->db,
+                      "SELECT config_id FROM bench_configs WHERE label = ?1",
+                      -1, &s, NULL);
+  sqlite3_bind_text (s, 1, label, -1, SQLITE_TRANSIENT);
+  gint64 id = rc == SQLITE_DONE && sqlite3_step (s) == SQLITE_ROW
+                  ? sqlite3_column_int64 (s, 0)
+                  : -1;
+  sqlite3_finalize (s);
+  if (id < 0)
+    sql_fail (r, error, "cannot record a configuration");
+  return id;
+}
+
+gint64
+herd_results_bench_run (HerdResults *r, gint64 config, guint64 seed)
+{
+  sqlite3_stmt *s = NULL;
+  sqlite3_prepare_v2 (r->db,
+                      "SELECT run_id FROM bench_runs WHERE config_id = ?1 AND "
+                      "seed = ?2",
+                      -1, &s, NULL);
+  sqlite3_bind_int64 (s, 1, config);
+  sqlite3_bind_int64 (s, 2, (sqlite3_int64) seed);
+  gint64 id = sqlite3_step (s) == SQLITE_ROW ? sqlite3_column_int64 (s, 0)
+                                              : -1;
+  sqlite3_finalize (s);
+  return id;
+}
+
+gboolean
+herd_results_bench_record (HerdResults *r, gint64 config, guint64 seed,
+                           gint64 run_id, GError **error)
+{
+  g_autofree char *sql = g_strdup_printf (
+      "INSERT INTO bench_runs (config_id, seed, run_id) VALUES (%"
+      G_GINT64_FORMAT ", %" G_GUINT64_FORMAT ", %" G_GINT64_FORMAT ")",
+      config, seed, run_id);
+  return exec (r, sql, error);
+}
+
+gboolean
+herd_results_summary_value (HerdResults *r, gint64 run_id, const char *metric,
+                            double *value)
+{
+  sqlite3_stmt *s = NULL;
+  sqlite3_prepare_v2 (r->db,
+                      "SELECT value FROM summary WHERE run_id = ?1 AND metric "
+                      "= ?2",
+                      -1, &s, NULL);
+  sqlite3_bind_int64 (s, 1, run_id);
+  sqlite3_bind_text (s, 2, metric, -1, SQLITE_STATIC);
+  gboolean found = sqlite3_step (s) == SQLITE_ROW;
+  if (found)
+    *value = sqlite3_column_double (s, 0);
+  sqlite3_finalize (s);
+  return found;
+}

@@ -102,6 +102,23 @@ void herd_results_add_volume_sample (HerdResults *results, HerdTime time,
 void herd_results_add_storage_totals (HerdResults *results,
                                       const char *domain,
                                       const HerdThinDomain *space);
+/* Copies every run of the database at src (all its tables) into results,
+ * with new run ids in src's order, appended to new_ids (gint64) when not
+ * NULL: herd bench's workers' databases, herd merge. */
+gboolean herd_results_merge (HerdResults *results, const char *src,
+                             GArray *new_ids, GError **error);
+/* herd bench's bookkeeping: a configuration's id (made on first use), the
+ * run of a configuration and seed (-1: not yet), recording one. */
+gint64 herd_results_bench_config (HerdResults *results, const char *label,
+                                  GError **error);
+gint64 herd_results_bench_run (HerdResults *results, gint64 config,
+                               guint64 seed);
+gboolean herd_results_bench_record (HerdResults *results, gint64 config,
+                                    guint64 seed, gint64 run_id,
+                                    GError **error);
+/* A summary metric of a run. */
+gboolean herd_results_summary_value (HerdResults *results, gint64 run_id,
+                                     const char *metric, double *value);
 void herd_results_add_summary (HerdResults *results, const char *metric,
                                double value);
 /* Commits the run (FALSE + error if any row failed to be written). */

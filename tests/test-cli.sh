@@ -80,6 +80,29 @@ check "plan with a bad --start exits 2" status_is 2 "$herd" plan \
   scenarios/growth.ini --start 2026-02-30
 check "plan with a bad htools file exits 2" status_is 2 "$herd" plan \
   --ganeti scenarios/small.ini
+check "bench: 2 policies x 3 seeds in 2 processes, every run in the database" sh -c "
+  '$herd' bench scenarios/small.ini --policies none,power_saving --seeds 1..3 --jobs 2 --db '$tmp/b.db' --json --csv '$tmp/b.csv' --quiet > '$tmp/b.json' &&
+  test \"\$(sqlite3 '$tmp/b.db' 'select count(*) from bench_runs')\" = 6 &&
+  test \"\$(sqlite3 '$tmp/b.db' 'select count(distinct run_id) from host_samples')\" = 6 &&
+  grep -q '\"label\" : \"policy=power_saving\"' '$tmp/b.json' &&
+  grep -q '^\"policy=none\",energy_kwh,3,' '$tmp/b.csv'"
+check "bench again: finished runs are not redone" sh -c "
+  '$herd' bench scenarios/small.ini --policies none,power_saving --seeds 1..3 --jobs 2 --db '$tmp/b.db' --quiet > /dev/null &&
+  test \"\$(sqlite3 '$tmp/b.db' 'select count(*) from runs')\" = 6"
+check "bench interrupted and resumed gives the runs an uninterrupted sweep gives" sh -c "
+  sweep () { '$herd' bench scenarios/medium.ini --set scenario.duration=2d --policies none,power_saving --seeds 1..3 --jobs 1 --db \"\$1\" --quiet > /dev/null; }
+  sweep '$tmp/whole.db' &&
+  ('$herd' bench scenarios/medium.ini --set scenario.duration=2d --policies none,power_saving --seeds 1..3 --jobs 1 --db '$tmp/cut.db' --quiet > /dev/null & pid=\$!;
+   until [ \"\$(sqlite3 '$tmp/cut.db' 'select count(*) from bench_runs' 2>/dev/null)\" -ge 2 ] 2>/dev/null; do sleep 0.02; done;
+   kill -TERM \$pid; wait \$pid; true) &&
+  test \"\$(sqlite3 '$tmp/cut.db' 'select count(*) from bench_runs')\" -lt 6 &&
+  sweep '$tmp/cut.db' &&
+  q='select b.config_id, b.seed, b.run_id, s.metric, s.value from bench_runs b join summary s using (run_id) where s.metric not in (\"wall_seconds\") order by 1, 2, 4' &&
+  test \"\$(sqlite3 '$tmp/whole.db' \"\$q\")\" = \"\$(sqlite3 '$tmp/cut.db' \"\$q\")\""
+check "bench without --seeds exits 2" status_is 2 "$herd" bench \
+  scenarios/small.ini --db "$tmp/x.db"
+check "bench with a --set naming no group exits 2" status_is 2 "$herd" bench \
+  scenarios/small.ini --seeds 1..2 --db "$tmp/x.db" --set cluster.nope.policy=none
 check "--explain shows the filter that removed each host" sh -c "
   '$herd' sim tests/golden/networks.ini --explain web-3 |
   grep -q '^  g-1 *Network' &&

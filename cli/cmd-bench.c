@@ -1,0 +1,592 @@
+/* cmd-bench.c: `herd bench`, policy benchmarking: the Cartesian product
+ * of policies x parameter values x seeds, run in worker processes, every
+ * run into one results database, and a comparison with 95% confidence
+ * intervals and paired differences against a baseline.
+ *
+ * Each run is a child process (fork) that loads the scenario with its
+ * configuration's settings and writes the run into a database of its
+ * own; the parent merges finished runs into the main database in the
+ * order of the sweep (configuration, then seed), so run ids do not depend
+ * on which worker finished first, and records them in bench_runs.  Runs
+ * already recorded are not redone: an interrupted sweep resumes where it
+ * stopped and ends with the same runs and ids. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+
+#include "cli/commands.h"
+#include "core/units.h"
+#include "sim/bench.h"
+#include "sim/results.h"
+#include "sim/run.h"
+
+/* The metrics compared: summary keys of each run (docs/results.md). */
+static const struct
+{
+  const char *key;
+  const char *title;
+  gboolean higher_better; /* else a cost: lower is better */
+} metrics[] = {
+  { "unserved_cpu_core_hours", "unserved CPU (core-h)", FALSE },
+  { "migrations", "migrations", FALSE },
+  { "vm_downtime_minutes", "VM downtime (min)", FALSE },
+  { "energy_kwh", "energy (kWh)", FALSE },
+  { "powered_off_host_hours", "hosts off (host-h)", TRUE },
+  { "ha_recovery_mean_seconds", "HA recovery (s)", FALSE },
+  { "spm_unavailable_seconds", "no SPM (s)", FALSE },
+  { "enospc_paused_vm_minutes", "ENOSPC paused (VM-min)", FALSE },
+  { "placement_failures", "failed placements", FALSE },
+};
+#define N_METRICS G_N_ELEMENTS (metrics)
+
+/* Set by SIGINT or SIGTERM: stop the runs going and leave; what was
+ * merged stays, and the next invocation resumes. */
+static volatile sig_atomic_t interrupted;
+
+static void
+on_signal (int sig)
+{
+  (void) sig;
+  interrupted = 1;
+}
+
+/* One run of the sweep in this (child) process. */
+static int
+run_child (const char *path, const char *text, const HerdBenchConfig *config,
+           guint64 seed, const char *db)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *applied = herd_bench_apply (text, config, &error);
+  g_autoptr (HerdScenario) scenario
+      = applied != NULL ? herd_scenario_load_data (applied, path, &error)
+                        : NULL;
+  if (scenario == NULL)
+    {
+      fprintf (stderr, "herd bench: %s: %s\n", config->label,
+               error->message);
+      return HERD_EXIT_USAGE;
+    }
+  HerdRunOptions options;
+  herd_run_options_init (&options);
+  options.seed_set = TRUE;
+  options.seed = seed;
+  options.db_path = db;
+  options.samples = HERD_SAMPLES_HOSTS;
+  HerdRunSummary summary;
+  if (!herd_run_simulation (scenario, &options, &summary, &error))
+    {
+      fprintf (stderr, "herd bench: %s seed %" G_GUINT64_FORMAT ": %s\n",
+               config->label, seed, error->message);
+      return HERD_EXIT_FAILURE;
+    }
+  return HERD_EXIT_OK;
+}
+
+static gboolean
+parse_seeds (const char *text, guint64 *first, guint64 *last)
+{
+  g_auto (GStrv) ends = g_strsplit (text, "..", 2);
+  gint64 a, b;
+  if (g_strv_length (ends) != 2
+      || !herd_units_parse_integer (ends[0], 0, G_MAXINT64, &a, NULL)
+      || !herd_units_parse_integer (ends[1], 0, G_MAXINT64, &b, NULL)
+      || b < a)
+    return FALSE;
+  *first = (guint64) a;
+  *last = (guint64) b;
+  return TRUE;
+}
+
+static void
+progress (guint done, guint total, gboolean tty)
+{
+  if (!tty)
+    return;
+  int width = 40, filled = total > 0 ? (int) (width * done / total) : width;
+  fprintf (stderr, "\r[%.*s%*s] %u/%u runs", filled,
+           "########################################", width - filled, "",
+           done, total);
+  if (done == total)
+    fprintf (stderr, "\n");
+}
+
+/* Per configuration and metric: values over the seeds, and the paired
+ * differences with the baseline's. */
+typedef struct
+{
+  double mean, half;            /* of the values */
+  double diff_mean, diff_half;  /* of config - baseline, same seeds */
+  gsize n, n_pairs;
+} Stat;
+
+static void
+compare (HerdResults *db, GPtrArray *configs, const gint64 *config_ids,
+         guint64 first, guint64 last, guint baseline, Stat *stats)
+{
+  gsize seeds = (gsize) (last - first + 1);
+  g_autofree double *values = g_new (double, seeds);
+  g_autofree double *base = g_new (double, seeds);
+  g_autofree gboolean *have_base = g_new0 (gboolean, seeds);
+  g_autofree double *diffs = g_new (double, seeds);
+  for (gsize m = 0; m < N_METRICS; m++)
+    {
+      for (gsize s = 0; s < seeds; s++)
+        {
+          gint64 run = herd_results_bench_run (db, config_ids[baseline],
+                                               first + s);
+          have_base[s] = run >= 0
+                         && herd_results_summary_value (db, run,
+                                                        metrics[m].key,
+                                                        &base[s]);
+        }
+      for (guint c = 0; c < configs->len; c++)
+        {
+          Stat *st = &stats[c * N_METRICS + m];
+          gsize n = 0, pairs = 0;
+          for (gsize s = 0; s < seeds; s++)
+            {
+              gint64 run = herd_results_bench_run (db, config_ids[c],
+                                                   first + s);
+              double v;
+              if (run < 0
+                  || !herd_results_summary_value (db, run, metrics[m].key,
+                                                  &v))
+                continue;
+              values[n++] = v;
+              if (have_base[s])
+                diffs[pairs++] = v - base[s];
+            }
+          herd_bench_interval (values, n, &st->mean, &st->half);
+          herd_bench_interval (diffs, pairs, &st->diff_mean, &st->diff_half);
+          st->n = n;
+          st->n_pairs = pairs;
+        }
+    }
+}
+
+/* The configuration with the best mean of metric m (the lowest, or the
+ * highest for the metrics where more is better; the first on a tie). */
+static guint
+best_of (const Stat *stats, guint n_configs, gsize m)
+{
+  guint best = 0;
+  for (guint c = 1; c < n_configs; c++)
+    {
+      double x = stats[c * N_METRICS + m].mean;
+      double y = stats[best * N_METRICS + m].mean;
+      if (metrics[m].higher_better ? x > y : x < y)
+        best = c;
+    }
+  return best;
+}
+
+static void
+print_table (GPtrArray *configs, const Stat *stats, guint baseline)
+{
+  printf ("\n%-24s", "metric (mean +- 95% CI)");
+  for (guint c = 0; c < configs->len; c++)
+    printf ("  %-28.28s", ((HerdBenchConfig *) g_ptr_array_index (configs, c))
+                              ->label);
+  printf ("\n");
+  for (gsize m = 0; m < N_METRICS; m++)
+    {
+      guint best = best_of (stats, configs->len, m);
+      printf ("%-24s", metrics[m].title);
+      for (guint c = 0; c < configs->len; c++)
+        {
+          const Stat *st = &stats[c * N_METRICS + m];
+          g_autofree char *cell = g_strdup_printf (
+              "%.4g +- %.2g%s", st->mean, st->half,
+              c == best && configs->len > 1 ? " *" : "");
+          printf ("  %-28s", cell);
+        }
+      printf ("\n");
+    }
+  printf ("\npaired difference with %s (same seeds):\n",
+          ((HerdBenchConfig *) g_ptr_array_index (configs, baseline))->label);
+  for (gsize m = 0; m < N_METRICS; m++)
+    {
+      printf ("%-24s", metrics[m].title);
+      for (guint c = 0; c < configs->len; c++)
+        {
+          const Stat *st = &stats[c * N_METRICS + m];
+          g_autofree char *cell
+              = c == baseline ? g_strdup ("-")
+                              : g_strdup_printf ("%+.4g +- %.2g", st->diff_mean,
+                                                 st->diff_half);
+          printf ("  %-28s", cell);
+        }
+      printf ("\n");
+    }
+  printf ("\n* the best mean of its row (the lowest; for hosts off, the "
+          "highest)\n");
+}
+
+static void
+print_json (GPtrArray *configs, const Stat *stats, guint baseline,
+            guint64 first, guint64 last)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "seeds");
+  json_builder_begin_array (b);
+  json_builder_add_int_value (b, (gint64) first);
+  json_builder_add_int_value (b, (gint64) last);
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "baseline");
+  json_builder_add_string_value (
+      b, ((HerdBenchConfig *) g_ptr_array_index (configs, baseline))->label);
+  json_builder_set_member_name (b, "configurations");
+  json_builder_begin_array (b);
+  for (guint c = 0; c < configs->len; c++)
+    {
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "label");
+      json_builder_add_string_value (
+          b, ((HerdBenchConfig *) g_ptr_array_index (configs, c))->label);
+      json_builder_set_member_name (b, "metrics");
+      json_builder_begin_object (b);
+      for (gsize m = 0; m < N_METRICS; m++)
+        {
+          const Stat *st = &stats[c * N_METRICS + m];
+          json_builder_set_member_name (b, metrics[m].key);
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "n");
+          json_builder_add_int_value (b, (gint64) st->n);
+          json_builder_set_member_name (b, "mean");
+          json_builder_add_double_value (b, st->mean);
+          json_builder_set_member_name (b, "ci95");
+          json_builder_add_double_value (b, st->half);
+          json_builder_set_member_name (b, "diff_mean");
+          json_builder_add_double_value (b, st->diff_mean);
+          json_builder_set_member_name (b, "diff_ci95");
+          json_builder_add_double_value (b, st->diff_half);
+          json_builder_set_member_name (b, "best");
+          json_builder_add_boolean_value (b,
+                                          best_of (stats, configs->len, m)
+                                              == c);
+          json_builder_end_object (b);
+        }
+      json_builder_end_object (b);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  g_autoptr (JsonGenerator) gen = json_generator_new ();
+  g_autoptr (JsonNode) root = json_builder_get_root (b);
+  json_generator_set_root (gen, root);
+  json_generator_set_pretty (gen, TRUE);
+  g_autofree char *text = json_generator_to_data (gen, NULL);
+  printf ("%s\n", text);
+}
+
+static gboolean
+write_csv (const char *path, GPtrArray *configs, const Stat *stats,
+           GError **error)
+{
+  GString *out = g_string_new ("configuration,metric,n,mean,ci95,"
+                               "diff_mean,diff_ci95,best\n");
+  for (guint c = 0; c < configs->len; c++)
+    for (gsize m = 0; m < N_METRICS; m++)
+      {
+        const Stat *st = &stats[c * N_METRICS + m];
+        g_autofree char *label = g_strescape (
+            ((HerdBenchConfig *) g_ptr_array_index (configs, c))->label,
+            NULL);
+        g_string_append_printf (out, "\"%s\",%s,%zu,%.17g,%.17g,%.17g,%.17g,%d\n",
+                                label, metrics[m].key, st->n, st->mean,
+                                st->half, st->diff_mean, st->diff_half,
+                                best_of (stats, configs->len, m) == c);
+      }
+  gboolean ok = g_file_set_contents (path, out->str, (gssize) out->len,
+                                     error);
+  g_string_free (out, TRUE);
+  return ok;
+}
+
+int
+herd_cmd_bench (int argc, char **argv)
+{
+  g_autofree char *policies_text = NULL, *seeds_text = NULL;
+  g_autofree char *db_path = NULL, *csv_path = NULL;
+  g_auto (GStrv) sets = NULL;
+  gint jobs = (gint) g_get_num_processors (), baseline = 1;
+  gboolean json = FALSE, quiet = FALSE;
+  const GOptionEntry entries[] = {
+    { "policies", 0, 0, G_OPTION_ARG_STRING, &policies_text,
+      "Scheduling policies to compare, set on every cluster (none, "
+      "evenly_distributed, power_saving, vm_evenly_distributed, ...)",
+      "P1,P2,..." },
+    { "set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &sets,
+      "Values of a scenario key to compare, KIND.NAME.KEY (or "
+      "scenario.KEY, defaults.KEY); repeat for more keys",
+      "KEY=V1,V2,..." },
+    { "seeds", 0, 0, G_OPTION_ARG_STRING, &seeds_text,
+      "Seeds of each configuration (required)", "A..B" },
+    { "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs,
+      "Runs at once, each in its own process (default: the number of "
+      "cores)",
+      "J" },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db_path,
+      "The results database: every run, keyed by run id (required; runs "
+      "already in it are not redone)",
+      "FILE" },
+    { "baseline", 0, 0, G_OPTION_ARG_INT, &baseline,
+      "The configuration the others are compared with, by its number in "
+      "the sweep (default 1, the first)",
+      "N" },
+    { "csv", 0, 0, G_OPTION_ARG_FILENAME, &csv_path,
+      "Also write the comparison to FILE as CSV", "FILE" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json,
+      "Print the comparison as JSON", NULL },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "No progress bar", NULL },
+    { NULL },
+  };
+  if (!herd_cli_parse (&argc, &argv, "bench", "SCENARIO",
+                       "Runs SCENARIO for every configuration (policies x "
+                       "--set values) and seed, in parallel, and compares "
+                       "the configurations.",
+                       "Every run goes into the --db database; an "
+                       "interrupted sweep resumes from it.\nThe comparison "
+                       "gives per configuration the mean and 95% "
+                       "confidence interval of each metric, the paired "
+                       "difference with the baseline over the same seeds, "
+                       "and marks the lowest mean.\nExit status: 0 done, "
+                       "1 a run failed, 2 bad usage or bad scenario.",
+                       entries))
+    return HERD_EXIT_USAGE;
+  guint64 first, last;
+  if (argc != 2)
+    {
+      herd_cli_error ("bench", "expected one SCENARIO file (see 'herd bench "
+                               "--help')");
+      return HERD_EXIT_USAGE;
+    }
+  if (seeds_text == NULL || !parse_seeds (seeds_text, &first, &last))
+    {
+      herd_cli_error ("bench", "--seeds: expected A..B with A <= B, such as "
+                               "1..10");
+      return HERD_EXIT_USAGE;
+    }
+  if (db_path == NULL)
+    {
+      herd_cli_error ("bench", "--db FILE is required: every run goes "
+                               "there");
+      return HERD_EXIT_USAGE;
+    }
+  if (jobs < 1)
+    {
+      herd_cli_error ("bench", "--jobs: expected a whole number >= 1");
+      return HERD_EXIT_USAGE;
+    }
+  g_autoptr (GError) error = NULL;
+  g_autofree char *text = NULL;
+  if (!g_file_get_contents (argv[1], &text, NULL, &error))
+    {
+      herd_cli_error ("bench", "%s: %s", argv[1], error->message);
+      return HERD_EXIT_USAGE;
+    }
+  g_auto (GStrv) policies = policies_text != NULL
+                                ? g_strsplit (policies_text, ",", -1)
+                                : NULL;
+  g_autoptr (GPtrArray) configs = NULL;
+  if (!herd_bench_configs (policies, sets, &configs, &error))
+    {
+      herd_cli_error ("bench", "%s", error->message);
+      return HERD_EXIT_USAGE;
+    }
+  if (baseline < 1 || (guint) baseline > configs->len)
+    {
+      herd_cli_error ("bench", "--baseline: expected 1..%u", configs->len);
+      return HERD_EXIT_USAGE;
+    }
+  /* Every configuration must load before any run starts. */
+  for (guint c = 0; c < configs->len; c++)
+    {
+      const HerdBenchConfig *config = g_ptr_array_index (configs, c);
+      g_autofree char *applied = herd_bench_apply (text, config, &error);
+      g_autoptr (HerdScenario) s
+          = applied != NULL ? herd_scenario_load_data (applied, argv[1],
+                                                       &error)
+                            : NULL;
+      if (s == NULL)
+        {
+          fprintf (stderr, "herd bench: %s: %s\n", config->label,
+                   error->message);
+          return HERD_EXIT_USAGE;
+        }
+    }
+
+  g_autoptr (HerdResults) db = herd_results_open (db_path, &error);
+  if (db == NULL)
+    {
+      herd_cli_error ("bench", "%s", error->message);
+      return HERD_EXIT_FAILURE;
+    }
+  g_autofree gint64 *config_ids = g_new (gint64, configs->len);
+  for (guint c = 0; c < configs->len; c++)
+    {
+      config_ids[c] = herd_results_bench_config (
+          db, ((HerdBenchConfig *) g_ptr_array_index (configs, c))->label,
+          &error);
+      if (config_ids[c] < 0)
+        {
+          herd_cli_error ("bench", "%s", error->message);
+          return HERD_EXIT_FAILURE;
+        }
+    }
+
+  guint64 seeds = last - first + 1;
+  guint total = (guint) (configs->len * seeds);
+  g_autofree char *tmpdir = g_dir_make_tmp ("herd-bench-XXXXXX", &error);
+  if (tmpdir == NULL)
+    {
+      herd_cli_error ("bench", "%s", error->message);
+      return HERD_EXIT_FAILURE;
+    }
+  /* Runs in sweep order: started in order, merged in order. */
+  g_autofree int *state = g_new0 (int, total); /* 0 to do, 1 running,
+                                                  2 finished, 3 merged */
+  g_autofree char **dbs = g_new0 (char *, total);
+  g_autofree pid_t *pids = g_new0 (pid_t, total);
+  guint done = 0;
+  for (guint i = 0; i < total; i++)
+    if (herd_results_bench_run (db, config_ids[i / seeds], first + i % seeds)
+        >= 0)
+      {
+        state[i] = 3;
+        done++;
+      }
+  interrupted = 0;
+  struct sigaction sa = { .sa_handler = on_signal };
+  sigemptyset (&sa.sa_mask);
+  sigaction (SIGINT, &sa, NULL);
+  sigaction (SIGTERM, &sa, NULL);
+  gboolean tty = !quiet && isatty (STDERR_FILENO);
+  progress (done, total, tty);
+  guint next = 0, merged_upto = 0, running = 0;
+  int status = HERD_EXIT_OK;
+  while (merged_upto < total && status == HERD_EXIT_OK)
+    {
+      if (interrupted)
+        {
+          fprintf (stderr, "\nherd bench: interrupted; %u of %u runs are in "
+                           "%s, the next invocation resumes\n",
+                   done, total, db_path);
+          status = HERD_EXIT_FAILURE;
+          break;
+        }
+      /* Start runs while there are free workers. */
+      while (running < (guint) jobs && next < total)
+        {
+          if (state[next] == 3)
+            {
+              next++;
+              continue;
+            }
+          dbs[next] = g_strdup_printf ("%s/run-%u.db", tmpdir, next);
+          fflush (NULL);
+          pid_t pid = fork ();
+          if (pid == 0)
+            {
+              signal (SIGINT, SIG_DFL);
+              signal (SIGTERM, SIG_DFL);
+              _exit (run_child (argv[1], text,
+                              g_ptr_array_index (configs, next / seeds),
+                              first + next % seeds, dbs[next]));
+            }
+          if (pid < 0)
+            {
+              herd_cli_error ("bench", "fork: %s", g_strerror (errno));
+              status = HERD_EXIT_FAILURE;
+              break;
+            }
+          pids[next] = pid;
+          state[next] = 1;
+          running++;
+          next++;
+        }
+      /* Merge what finished, in sweep order. */
+      while (merged_upto < total
+             && (state[merged_upto] == 3 || state[merged_upto] == 2))
+        {
+          guint i = merged_upto++;
+          if (state[i] == 3)
+            continue;
+          g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+          if (!herd_results_merge (db, dbs[i], ids, &error) || ids->len != 1
+              || !herd_results_bench_record (
+                  db, config_ids[i / seeds], first + i % seeds,
+                  g_array_index (ids, gint64, 0), &error))
+            {
+              herd_cli_error ("bench", "merging run %u: %s", i,
+                              error != NULL ? error->message : "no run");
+              status = HERD_EXIT_FAILURE;
+              break;
+            }
+          state[i] = 3;
+          progress (++done, total, tty);
+        }
+      if (merged_upto >= total || status != HERD_EXIT_OK || running == 0)
+        continue;
+      int wstatus;
+      pid_t pid = wait (&wstatus);
+      if (pid < 0)
+        continue;
+      running--;
+      for (guint i = 0; i < total; i++)
+        if (state[i] == 1 && pids[i] == pid)
+          state[i] = 2;
+      if (!WIFEXITED (wstatus) || WEXITSTATUS (wstatus) != HERD_EXIT_OK)
+        status = WIFEXITED (wstatus) ? WEXITSTATUS (wstatus)
+                                     : HERD_EXIT_FAILURE;
+    }
+  /* On a failure, the runs still going are stopped (and redone on the
+   * next invocation). */
+  for (guint i = 0; i < total; i++)
+    if (state[i] == 1)
+      {
+        kill (pids[i], SIGTERM);
+        waitpid (pids[i], NULL, 0);
+      }
+  for (guint i = 0; i < total; i++)
+    {
+      if (dbs[i] != NULL)
+        {
+          g_autofree char *wal = g_strdup_printf ("%s-wal", dbs[i]);
+          g_autofree char *shm = g_strdup_printf ("%s-shm", dbs[i]);
+          g_unlink (dbs[i]);
+          g_unlink (wal);
+          g_unlink (shm);
+        }
+      g_free (dbs[i]);
+    }
+  g_rmdir (tmpdir);
+  if (status != HERD_EXIT_OK)
+    return status;
+
+  g_autofree Stat *stats = g_new0 (Stat, configs->len * N_METRICS);
+  compare (db, configs, config_ids, first, last, (guint) baseline - 1, stats);
+  if (json)
+    print_json (configs, stats, (guint) baseline - 1, first, last);
+  else
+    {
+      printf ("herd bench: %s, %u configurations x %" G_GUINT64_FORMAT
+              " seeds (%" G_GUINT64_FORMAT "..%" G_GUINT64_FORMAT "), "
+              "results in %s\n",
+              argv[1], configs->len, seeds, first, last, db_path);
+      print_table (configs, stats, (guint) baseline - 1);
+    }
+  if (csv_path != NULL && !write_csv (csv_path, configs, stats, &error))
+    {
+      herd_cli_error ("bench", "%s", error->message);
+      return HERD_EXIT_FAILURE;
+    }
+  return HERD_EXIT_OK;
+}
