@@ -32,9 +32,9 @@ cross (GPtrArray *configs, const char *key, GStrv values)
         for (guint k = 0; k < c->settings->len; k++)
           g_ptr_array_add (n->settings,
                            g_strdup (g_ptr_array_index (c->settings, k)));
+        g_autofree char *value = g_strstrip (g_strdup (values[v]));
         g_ptr_array_add (n->settings,
-                         g_strdup_printf ("%s=%s", key,
-                                          g_strstrip (values[v])));
+                         g_strdup_printf ("%s=%s", key, value));
         g_ptr_array_add (out, n);
       }
   return out;
