@@ -88,21 +88,6 @@ run_child (const char *path, const char *text, const HerdBenchConfig *config,
   return HERD_EXIT_OK;
 }
 
-static gboolean
-parse_seeds (const char *text, guint64 *first, guint64 *last)
-{
-  g_auto (GStrv) ends = g_strsplit (text, "..", 2);
-  gint64 a, b;
-  if (g_strv_length (ends) != 2
-      || !herd_units_parse_integer (ends[0], 0, G_MAXINT64, &a, NULL)
-      || !herd_units_parse_integer (ends[1], 0, G_MAXINT64, &b, NULL)
-      || b < a)
-    return FALSE;
-  *first = (guint64) a;
-  *last = (guint64) b;
-  return TRUE;
-}
-
 static void
 progress (guint done, guint total, gboolean tty)
 {
@@ -278,12 +263,7 @@ print_json (GPtrArray *configs, const Stat *stats, guint baseline,
     }
   json_builder_end_array (b);
   json_builder_end_object (b);
-  g_autoptr (JsonGenerator) gen = json_generator_new ();
-  g_autoptr (JsonNode) root = json_builder_get_root (b);
-  json_generator_set_root (gen, root);
-  json_generator_set_pretty (gen, TRUE);
-  g_autofree char *text = json_generator_to_data (gen, NULL);
-  printf ("%s\n", text);
+  herd_cli_print_json (b);
 }
 
 static gboolean
@@ -368,7 +348,7 @@ herd_cmd_bench (int argc, char **argv)
                                "--help')");
       return HERD_EXIT_USAGE;
     }
-  if (seeds_text == NULL || !parse_seeds (seeds_text, &first, &last))
+  if (seeds_text == NULL || !herd_cli_parse_seed_range (seeds_text, &first, &last))
     {
       herd_cli_error ("bench", "--seeds: expected A..B with A <= B, such as "
                                "1..10");

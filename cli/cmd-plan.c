@@ -801,12 +801,7 @@ herd_cmd_plan (int argc, char **argv)
       json_builder_end_object (o.b);
       if (status == HERD_EXIT_OK)
         {
-          g_autoptr (JsonGenerator) gen = json_generator_new ();
-          g_autoptr (JsonNode) root = json_builder_get_root (o.b);
-          json_generator_set_root (gen, root);
-          json_generator_set_pretty (gen, TRUE);
-          g_autofree char *text = json_generator_to_data (gen, NULL);
-          printf ("%s\n", text);
+        herd_cli_print_json (o.b);
         }
       g_object_unref (o.b);
     }

@@ -319,27 +319,7 @@ print_json (const HerdScenario *sc, const HerdRunSummary *s,
 #undef INT
 #undef DBL
 #undef STR
-  g_autoptr (JsonGenerator) gen = json_generator_new ();
-  g_autoptr (JsonNode) root = json_builder_get_root (b);
-  json_generator_set_root (gen, root);
-  json_generator_set_pretty (gen, TRUE);
-  g_autofree char *text = json_generator_to_data (gen, NULL);
-  printf ("%s\n", text);
-}
-
-/* "A..B" with A <= B, whole numbers. */
-static gboolean
-parse_seed_range (const char *text, guint64 *first, guint64 *last)
-{
-  g_auto (GStrv) parts = g_strsplit (text, "..", 2);
-  if (g_strv_length (parts) != 2)
-    return FALSE;
-  char *end;
-  *first = g_ascii_strtoull (parts[0], &end, 10);
-  if (parts[0][0] == '\0' || *end != '\0')
-    return FALSE;
-  *last = g_ascii_strtoull (parts[1], &end, 10);
-  return parts[1][0] != '\0' && *end == '\0' && *first <= *last;
+  herd_cli_print_json (b);
 }
 
 /* --seeds: one run per seed, each from a fresh load of the scenario; a
@@ -530,7 +510,7 @@ herd_cmd_sim (int argc, char **argv)
   if (seeds_text != NULL)
     {
       guint64 first, last;
-      if (!parse_seed_range (seeds_text, &first, &last))
+      if (!herd_cli_parse_seed_range (seeds_text, &first, &last))
         {
           herd_cli_error ("sim", "--seeds: expected A..B with A <= B, got "
                                  "\"%s\"",

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
 
 enum
 {
@@ -27,6 +28,13 @@ int herd_cmd_bench (int argc, char **argv);
 gboolean herd_cli_parse (int *argc, char ***argv, const char *command,
                          const char *parameter_string, const char *summary,
                          const char *description, const GOptionEntry *entries);
+
+/* "A..B" with A <= B, whole numbers (--seeds). */
+gboolean herd_cli_parse_seed_range (const char *text, guint64 *first,
+                                    guint64 *last);
+
+/* Prints the builder's root as pretty JSON on stdout. */
+void herd_cli_print_json (JsonBuilder *builder);
 
 /* Prints "herd COMMAND: message" to stderr. */
 void herd_cli_error (const char *command, const char *format, ...)

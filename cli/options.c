@@ -35,3 +35,28 @@ herd_cli_parse (int *argc, char ***argv, const char *command,
     }
   return TRUE;
 }
+
+gboolean
+herd_cli_parse_seed_range (const char *text, guint64 *first, guint64 *last)
+{
+  g_auto (GStrv) parts = g_strsplit (text, "..", 2);
+  if (g_strv_length (parts) != 2)
+    return FALSE;
+  char *end;
+  *first = g_ascii_strtoull (parts[0], &end, 10);
+  if (parts[0][0] == '\0' || *end != '\0')
+    return FALSE;
+  *last = g_ascii_strtoull (parts[1], &end, 10);
+  return parts[1][0] != '\0' && *end == '\0' && *first <= *last;
+}
+
+void
+herd_cli_print_json (JsonBuilder *builder)
+{
+  g_autoptr (JsonGenerator) gen = json_generator_new ();
+  g_autoptr (JsonNode) root = json_builder_get_root (builder);
+  json_generator_set_root (gen, root);
+  json_generator_set_pretty (gen, TRUE);
+  g_autofree char *text = json_generator_to_data (gen, NULL);
+  printf ("%s\n", text);
+}
