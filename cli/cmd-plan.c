@@ -800,9 +800,7 @@ herd_cmd_plan (int argc, char **argv)
     {
       json_builder_end_object (o.b);
       if (status == HERD_EXIT_OK)
-        {
         herd_cli_print_json (o.b);
-        }
       g_object_unref (o.b);
     }
   return status;
