@@ -290,6 +290,55 @@ write_csv (const char *path, GPtrArray *configs, const Stat *stats,
   return ok;
 }
 
+/* A word quoted for a POSIX shell. */
+static char *
+shell_word (const char *word)
+{
+  return g_shell_quote (word);
+}
+
+/* --emit-jobs: one command per run, for GNU parallel or a job array. */
+static int
+emit_jobs (const char *herd, const char *scenario, GPtrArray *configs,
+           guint64 first, guint64 last, const char *db)
+{
+  g_autofree char *q_herd = shell_word (herd);
+  g_autofree char *q_scenario = shell_word (scenario);
+  guint n = 0;
+  for (guint c = 0; c < configs->len; c++)
+    for (guint64 seed = first; seed <= last; seed++)
+      {
+        const HerdBenchConfig *config = g_ptr_array_index (configs, c);
+        GString *cmd = g_string_new (NULL);
+        g_string_append_printf (cmd, "%s bench %s", q_herd, q_scenario);
+        for (guint k = 0; k < config->settings->len; k++)
+          {
+            const char *setting = g_ptr_array_index (config->settings, k);
+            g_autofree char *q = NULL;
+            if (g_str_has_prefix (setting, "policy="))
+              {
+                q = shell_word (setting + strlen ("policy="));
+                g_string_append_printf (cmd, " --policies %s", q);
+              }
+            else
+              {
+                q = shell_word (setting);
+                g_string_append_printf (cmd, " --set %s", q);
+              }
+          }
+        g_autofree char *out = g_strdup_printf ("%s-%u.db", db, ++n);
+        g_autofree char *q_out = shell_word (out);
+        g_string_append_printf (cmd,
+                                " --seeds %" G_GUINT64_FORMAT "..%"
+                                G_GUINT64_FORMAT " --jobs 1 --quiet --db %s"
+                                " > /dev/null",
+                                seed, seed, q_out);
+        printf ("%s\n", cmd->str);
+        g_string_free (cmd, TRUE);
+      }
+  return HERD_EXIT_OK;
+}
+
 int
 herd_cmd_bench (int argc, char **argv)
 {
@@ -297,7 +346,7 @@ herd_cmd_bench (int argc, char **argv)
   g_autofree char *db_path = NULL, *csv_path = NULL;
   g_auto (GStrv) sets = NULL;
   gint jobs = (gint) g_get_num_processors (), baseline = 1;
-  gboolean json = FALSE, quiet = FALSE;
+  gboolean json = FALSE, quiet = FALSE, emit = FALSE;
   const GOptionEntry entries[] = {
     { "policies", 0, 0, G_OPTION_ARG_STRING, &policies_text,
       "Scheduling policies to compare, set on every cluster (none, "
@@ -325,6 +374,11 @@ herd_cmd_bench (int argc, char **argv)
       "Also write the comparison to FILE as CSV", "FILE" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json,
       "Print the comparison as JSON", NULL },
+    { "emit-jobs", 0, 0, G_OPTION_ARG_NONE, &emit,
+      "Run nothing: print one self-contained command per run, each writing "
+      "its own database (FILE-N.db); 'herd merge FILE FILE-*.db' then "
+      "gathers them",
+      NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "No progress bar", NULL },
     { NULL },
   };
@@ -385,6 +439,13 @@ herd_cmd_bench (int argc, char **argv)
     {
       herd_cli_error ("bench", "--baseline: expected 1..%u", configs->len);
       return HERD_EXIT_USAGE;
+    }
+  if (emit)
+    {
+      /* The commands name this very binary, by its absolute path. */
+      g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
+      return emit_jobs (self != NULL ? self : "herd", argv[1], configs,
+                        first, last, db_path);
     }
   /* Every configuration must load before any run starts. */
   for (guint c = 0; c < configs->len; c++)

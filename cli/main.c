@@ -15,6 +15,7 @@ static const Command commands[] = {
   { "sim", herd_cmd_sim, "run a scenario on the simulated cluster" },
   { "plan", herd_cmd_plan, "how many more VMs fit, with N+1 kept" },
   { "bench", herd_cmd_bench, "compare policies over seeds, in parallel" },
+  { "merge", herd_cmd_merge, "merge results databases" },
   { "check", herd_cmd_check, "validate a scenario without running it" },
   { "params", herd_cmd_params, "list the manager's parameters and defaults" },
   { NULL },

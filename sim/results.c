@@ -666,6 +666,14 @@ herd_results_end_run (HerdResults *r, GError **error)
 /* ------------------------------------------------------------------ */
 /* Merging databases and herd bench's bookkeeping                       */
 
+static const char bench_schema[]
+    = "CREATE TABLE IF NOT EXISTS bench_configs ("
+      " config_id INTEGER PRIMARY KEY, label TEXT NOT NULL UNIQUE);"
+      "CREATE TABLE IF NOT EXISTS bench_runs ("
+      " config_id INTEGER NOT NULL REFERENCES bench_configs(config_id),"
+      " seed INTEGER NOT NULL, run_id INTEGER NOT NULL REFERENCES runs(run_id),"
+      " PRIMARY KEY (config_id, seed));";
+
 /* The columns of table in schema db ("main" or "src") but run_id, as a
  * comma-separated list; NULL when the table has no run_id. */
 static char *
@@ -707,9 +715,10 @@ herd_results_merge (HerdResults *r, const char *src, GArray *new_ids,
   sqlite3_free (quoted);
   if (!exec (r, attach, error))
     return FALSE;
-  gboolean ok = exec (r, "BEGIN IMMEDIATE; CREATE TEMP TABLE idmap (old "
-                         "INTEGER PRIMARY KEY, new INTEGER)",
-                      error);
+  gboolean ok = exec (r, bench_schema, error)
+                && exec (r, "BEGIN IMMEDIATE; CREATE TEMP TABLE idmap (old "
+                            "INTEGER PRIMARY KEY, new INTEGER)",
+                         error);
   g_autofree char *run_cols = ok ? other_columns (r, "main", "runs") : NULL;
   sqlite3_stmt *ids = NULL;
   if (ok)
@@ -751,13 +760,19 @@ herd_results_merge (HerdResults *r, const char *src, GArray *new_ids,
                              -1, &tables, NULL)
          == SQLITE_OK;
   g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  gboolean bench = FALSE;
   while (ok && sqlite3_step (tables) == SQLITE_ROW)
-    g_ptr_array_add (names,
-                     g_strdup ((const char *) sqlite3_column_text (tables, 0)));
+    {
+      const char *t = (const char *) sqlite3_column_text (tables, 0);
+      bench |= strcmp (t, "bench_runs") == 0;
+      g_ptr_array_add (names, g_strdup (t));
+    }
   sqlite3_finalize (tables);
   for (guint i = 0; ok && i < names->len; i++)
     {
       const char *t = g_ptr_array_index (names, i);
+      if (g_str_has_prefix (t, "bench_"))
+        continue;
       g_autofree char *cols = other_columns (r, "main", t);
       if (cols == NULL)
         continue;
@@ -767,6 +782,17 @@ herd_results_merge (HerdResults *r, const char *src, GArray *new_ids,
           t, cols, cols, t);
       ok = exec (r, copy, error);
     }
+  /* herd bench's bookkeeping: configurations matched by label. */
+  if (ok && bench)
+    ok = exec (r,
+               "INSERT OR IGNORE INTO main.bench_configs (label) SELECT "
+               "label FROM src.bench_configs ORDER BY config_id; "
+               "INSERT INTO main.bench_runs (config_id, seed, run_id) SELECT "
+               "mc.config_id, sr.seed, idmap.new FROM src.bench_runs AS sr "
+               "JOIN src.bench_configs AS sc ON sc.config_id = sr.config_id "
+               "JOIN main.bench_configs AS mc ON mc.label = sc.label JOIN "
+               "idmap ON idmap.old = sr.run_id ORDER BY sr.run_id",
+               error);
   if (ok)
     ok = exec (r, "DROP TABLE idmap; COMMIT", error);
   else
@@ -775,14 +801,6 @@ herd_results_merge (HerdResults *r, const char *src, GArray *new_ids,
   sqlite3_exec (r->db, "DETACH DATABASE src", NULL, NULL, NULL);
   return ok;
 }
-
-static const char bench_schema[]
-    = "CREATE TABLE IF NOT EXISTS bench_configs ("
-      " config_id INTEGER PRIMARY KEY, label TEXT NOT NULL UNIQUE);"
-      "CREATE TABLE IF NOT EXISTS bench_runs ("
-      " config_id INTEGER NOT NULL REFERENCES bench_configs(config_id),"
-      " seed INTEGER NOT NULL, run_id INTEGER NOT NULL REFERENCES runs(run_id),"
-      " PRIMARY KEY (config_id, seed));";
 
 gint64
 herd_results_bench_config (HerdResults *r, const char *label, GError **error)

@@ -99,6 +99,16 @@ check "bench interrupted and resumed gives the runs an uninterrupted sweep gives
   sweep '$tmp/cut.db' &&
   q='select b.config_id, b.seed, b.run_id, s.metric, s.value from bench_runs b join summary s using (run_id) where s.metric not in (\"wall_seconds\") order by 1, 2, 4' &&
   test \"\$(sqlite3 '$tmp/whole.db' \"\$q\")\" = \"\$(sqlite3 '$tmp/cut.db' \"\$q\")\""
+check "bench --emit-jobs, the jobs run apart and herd merge: the same comparison as one sweep" sh -c "
+  '$herd' bench scenarios/small.ini --policies none,power_saving --seeds 1..2 --db '$tmp/ej.db' --emit-jobs > '$tmp/jobs.sh' &&
+  test \$(wc -l < '$tmp/jobs.sh') = 4 && sh '$tmp/jobs.sh' &&
+  '$herd' merge '$tmp/all.db' '$tmp'/ej.db-*.db | grep -q '4 runs from 4 databases' &&
+  '$herd' bench scenarios/small.ini --policies none,power_saving --seeds 1..2 --db '$tmp/all.db' --csv '$tmp/all.csv' --quiet > /dev/null &&
+  test \"\$(sqlite3 '$tmp/all.db' 'select count(*) from runs')\" = 4 &&
+  '$herd' bench scenarios/small.ini --policies none,power_saving --seeds 1..2 --db '$tmp/one.db' --csv '$tmp/one.csv' --quiet > /dev/null &&
+  cmp -s '$tmp/all.csv' '$tmp/one.csv'"
+check "merge of a missing database exits 2" status_is 2 "$herd" merge \
+  "$tmp/m.db" "$tmp/nope.db"
 check "bench without --seeds exits 2" status_is 2 "$herd" bench \
   scenarios/small.ini --db "$tmp/x.db"
 check "bench with a --set naming no group exits 2" status_is 2 "$herd" bench \
