@@ -291,6 +291,7 @@ typedef struct
   HerdWorkloadSpec cpu;
   gint64 memory_used_mib, dirty_rate, working_set_mib;
   HerdRateModel write_rate;  /* [vms] */
+  HerdTraceSet *cpu_trace;   /* [vms] cpu = trace:... */
   double new_writes;     /* [vms]: share of writes to new blocks */
   gboolean stateless;    /* [vms]: pool VMs, their writes dropped at stop */
   char *template_name;   /* [vms]: template = (NULL when absent) */
@@ -369,6 +370,7 @@ herd_sl_group_free (gpointer p)
   if (g->disks != NULL)
     g_array_unref (g->disks);
   herd_rate_model_clear (&g->write_rate);
+  herd_trace_set_free (g->cpu_trace);
   g_free (g->template_name);
   g_free (g->storage_name);
   g_free (g->snapshot);
@@ -1643,8 +1645,15 @@ herd_sl_parse_vms (HerdSlLoader *l, HerdSlGroup *g)
 
   g_autofree char *cpu = herd_sl_value (l, g, "cpu");
   g_autoptr (GError) local = NULL;
-  if (!herd_workload_parse (cpu != NULL ? cpu : HERD_SL_DEFAULT_CPU, &g->cpu,
-                            &local))
+  if (cpu != NULL && g_str_has_prefix (cpu, "trace:"))
+    {
+      g->cpu = (HerdWorkloadSpec) { .kind = HERD_WORKLOAD_TRACE };
+      g->cpu_trace = herd_trace_load (cpu, base_dir, &local);
+      if (g->cpu_trace == NULL)
+        herd_sl_fail_key (l, g, "cpu", "%s", local->message);
+    }
+  else if (!herd_workload_parse (cpu != NULL ? cpu : HERD_SL_DEFAULT_CPU,
+                                 &g->cpu, &local))
     herd_sl_fail_key (l, g, "cpu", "%s", local->message);
   g_clear_error (&local);
 
@@ -3135,6 +3144,7 @@ herd_vm_group_free (gpointer p)
   HerdVmGroup *group = p;
   g_free (group->name);
   herd_rate_model_clear (&group->write_rate);
+  herd_trace_set_free (group->cpu_trace);
   g_free (group);
 }
 
@@ -3262,6 +3272,7 @@ herd_sl_build_vms (HerdSlLoader *l, HerdSlGroup *g)
   group->working_set_mib = g->working_set_mib;
   group->write_rate = g->write_rate;
   g->write_rate.trace = NULL; /* the group owns it now */
+  group->cpu_trace = g_steal_pointer (&g->cpu_trace);
   group->new_writes = g->new_writes;
   group->stateless = g->stateless;
   group->boot_time = g->boot_time;

@@ -21,6 +21,7 @@
 
 #include "core/model.h"
 #include "core/params.h"
+#include "sim/trace.h"
 #include "sim/workload.h"
 
 #define HERD_SCENARIO_ERROR (herd_scenario_error_quark ())
@@ -55,6 +56,8 @@ typedef struct
   HerdId first;         /* id of the group's first VM */
   guint32 count;
   HerdWorkloadSpec cpu;
+  HerdTraceSet *cpu_trace;  /* cpu = trace:FORMAT:DIR: the series, else
+                               NULL */
   gint64 memory_used_mib;   /* memory the guest touched */
   gint64 dirty_rate;        /* bytes/s */
   gint64 working_set_mib;

@@ -336,7 +336,8 @@ herd_workload_parse (const char *text, HerdWorkloadSpec *out, GError **error)
 
   if (g_str_has_prefix (text, "trace:"))
     return herd_workload_fail (error, HERD_WORKLOAD_FORMS, text,
-                               "trace workloads are not supported yet");
+                               "traces are read by the scenario loader "
+                               "(sim/trace.h)");
   if (!herd_call_split (text, &name, &args, &why)
       || !herd_workload_fill (name, args, &spec, &why))
     return herd_workload_fail (error, HERD_WORKLOAD_FORMS, text, why);
@@ -436,6 +437,9 @@ herd_workload_to_string (const HerdWorkloadSpec *spec)
       g_string_append (out, ", ");
       herd_append_percent (out, "step", spec->step);
       break;
+    case HERD_WORKLOAD_TRACE:
+      g_string_append (out, "trace(");
+      break;
     case HERD_WORKLOAD_KIND_LAST:
     default:
       g_assert_not_reached ();
@@ -460,6 +464,7 @@ herd_workload_value (const HerdWorkloadSpec *spec, HerdTime t)
     {
     case HERD_WORKLOAD_CONSTANT:
     case HERD_WORKLOAD_WALK:
+    case HERD_WORKLOAD_TRACE: /* per VM: sim/trace.h */
       return herd_clamp_percent (spec->mean);
     case HERD_WORKLOAD_DIURNAL:
       {

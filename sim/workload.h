@@ -45,6 +45,7 @@ typedef enum
   HERD_WORKLOAD_CONSTANT,
   HERD_WORKLOAD_DIURNAL,
   HERD_WORKLOAD_WALK,
+  HERD_WORKLOAD_TRACE,   /* per VM from recorded series (sim/trace.h) */
   HERD_WORKLOAD_KIND_LAST
 } HerdWorkloadKind;
 

@@ -31,6 +31,7 @@ struct _HerdWorld
   GArray *vms;           /* HerdSimVm, index = VM id */
   double *group_value;   /* per VM group: value of time-only models */
   gsl_rng **group_rng;   /* per VM group: stream of its walks, or NULL */
+  guint *trace_cursor;   /* per VM: where its trace was last read */
   HerdTime last_step;
   const HerdWorldObserver *observer;
   gpointer observer_ctx;

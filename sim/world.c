@@ -54,6 +54,7 @@ herd_world_new (const HerdScenario *scenario, HerdEngine *engine,
   guint n_groups = scenario->vm_groups->len;
   w->group_value = g_new0 (double, n_groups);
   w->group_rng = g_new0 (gsl_rng *, n_groups);
+  w->trace_cursor = g_new0 (guint, MAX (model->vms->len, 1));
   for (guint g = 0; g < n_groups; g++)
     {
       const HerdVmGroup *group = g_ptr_array_index (scenario->vm_groups, g);
@@ -102,6 +103,7 @@ herd_world_free (HerdWorld *world)
   g_array_unref (world->vms);
   g_free (world->group_value);
   g_free (world->group_rng);
+  g_free (world->trace_cursor);
   g_free (world);
 }
 
@@ -317,6 +319,17 @@ world_step (gpointer ctx, guint64 arg)
                 &((const HerdVmGroup *) g_ptr_array_index (groups, v->group))
                      ->cpu,
                 v->util, dt, rng);
+        }
+      else if (((const HerdVmGroup *) g_ptr_array_index (groups, v->group))
+                   ->cpu_trace
+               != NULL)
+        {
+          /* VM k of the group plays series k modulo their number. */
+          const HerdVmGroup *group = g_ptr_array_index (groups, v->group);
+          const GPtrArray *series = group->cpu_trace->series;
+          v->util = herd_trace_value (
+              g_ptr_array_index (series, (i - group->first) % series->len),
+              now, &w->trace_cursor[i]);
         }
       else
         v->util = w->group_value[v->group];

@@ -1,0 +1,288 @@
+/* trace.c: Bitbrains and Azure CPU traces (see trace.h). */
+#include "sim/trace.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/units.h"
+
+#define TRACE_ERROR (g_quark_from_static_string ("herd-trace-error"))
+
+static void
+series_free (gpointer p)
+{
+  HerdTraceSeries *s = p;
+  g_free (s->name);
+  g_array_unref (s->points);
+  g_free (s);
+}
+
+void
+herd_trace_set_free (HerdTraceSet *set)
+{
+  if (set == NULL)
+    return;
+  g_free (set->format);
+  g_ptr_array_unref (set->series);
+  g_free (set);
+}
+
+/* A decimal number (a sign, digits, a fraction, an exponent: the traces
+ * write them all), the whole field. */
+static gboolean
+number (const char *field, double *out)
+{
+  g_autofree char *f = g_strstrip (g_strdup (field));
+  char *end;
+  if (*f == '\0')
+    return FALSE;
+  *out = g_ascii_strtod (f, &end);
+  return *end == '\0';
+}
+
+static HerdTraceSeries *
+series_new (const char *name)
+{
+  HerdTraceSeries *s = g_new0 (HerdTraceSeries, 1);
+  s->name = g_strdup (name);
+  s->points = g_array_new (FALSE, FALSE, sizeof (HerdTracePoint));
+  return s;
+}
+
+/* Makes times relative to the first, sorts by time, and sets the period
+ * (the span plus one sampling interval). */
+static gboolean
+series_finish (HerdTraceSeries *s, const char *path, GError **error)
+{
+  GArray *p = s->points;
+  if (p->len == 0)
+    {
+      g_set_error (error, TRACE_ERROR, 0, "%s: no readings for %s", path,
+                   s->name);
+      return FALSE;
+    }
+  HerdTime t0 = g_array_index (p, HerdTracePoint, 0).at;
+  for (guint i = 0; i < p->len; i++)
+    g_array_index (p, HerdTracePoint, i).at -= t0;
+  HerdTime last = g_array_index (p, HerdTracePoint, p->len - 1).at;
+  HerdTime step = p->len > 1
+                      ? last - g_array_index (p, HerdTracePoint, p->len - 2).at
+                      : HERD_MIN (5);
+  s->period = last + MAX (step, 1);
+  return TRUE;
+}
+
+static gboolean
+add_point (HerdTraceSeries *s, double seconds, double percent,
+           const char *path, guint line, GError **error)
+{
+  HerdTracePoint pt = { (HerdTime) (seconds * 1e9),
+                        CLAMP (percent, 0.0, 100.0) };
+  if (s->points->len > 0
+      && pt.at <= g_array_index (s->points, HerdTracePoint,
+                                 s->points->len - 1)
+                      .at)
+    {
+      g_set_error (error, TRACE_ERROR, 0,
+                   "%s:%u: timestamps must increase", path, line);
+      return FALSE;
+    }
+  g_array_append_val (s->points, pt);
+  return TRUE;
+}
+
+static gint
+by_name (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(char *const *) a, *(char *const *) b);
+}
+
+/* The paths of dir's files named PREFIX*SUFFIX, in name order. */
+static GPtrArray *
+list_files (const char *dir, const char *prefix, const char *suffix,
+            GError **error)
+{
+  g_autoptr (GDir) d = g_dir_open (dir, 0, error);
+  if (d == NULL)
+    return NULL;
+  GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+  while ((name = g_dir_read_name (d)) != NULL)
+    if (g_str_has_prefix (name, prefix) && g_str_has_suffix (name, suffix))
+      g_ptr_array_add (names, g_build_filename (dir, name, NULL));
+  g_ptr_array_sort (names, by_name);
+  return names;
+}
+
+/* Bitbrains GWA-T-12: one file per VM. */
+static gboolean
+load_bitbrains (const char *dir, HerdTraceSet *set, GError **error)
+{
+  g_autoptr (GPtrArray) files = list_files (dir, "", ".csv", error);
+  if (files == NULL)
+    return FALSE;
+  for (guint f = 0; f < files->len; f++)
+    {
+      const char *path = g_ptr_array_index (files, f);
+      g_autofree char *text = NULL;
+      if (!g_file_get_contents (path, &text, NULL, error))
+        return FALSE;
+      g_autofree char *base = g_path_get_basename (path);
+      HerdTraceSeries *s = series_new (base);
+      g_ptr_array_add (set->series, s);
+      g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+      for (guint i = 0; lines[i] != NULL; i++)
+        {
+          char *line = g_strstrip (lines[i]);
+          if (*line == '\0' || (i == 0 && g_ascii_isalpha (*line)))
+            continue; /* blank, or the header */
+          g_auto (GStrv) field = g_strsplit (line, ";", -1);
+          double ts, pct;
+          if (g_strv_length (field) != 11 || !number (field[0], &ts)
+              || !number (field[4], &pct))
+            {
+              g_set_error (error, TRACE_ERROR, 0,
+                           "%s:%u: expected 11 fields separated by ';' "
+                           "(timestamp; CPU cores; CPU capacity [MHZ]; CPU "
+                           "usage [MHZ]; CPU usage [%%]; ...) with numbers "
+                           "in the first and fifth",
+                           path, i + 1);
+              return FALSE;
+            }
+          if (!add_point (s, ts, pct, path, i + 1, error))
+            return FALSE;
+        }
+      if (!series_finish (s, path, error))
+        return FALSE;
+    }
+  if (set->series->len == 0)
+    {
+      g_set_error (error, TRACE_ERROR, 0, "%s: no .csv file", dir);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Azure 2019: vmtable.csv names the VMs; the readings files hold them. */
+static gboolean
+load_azure (const char *dir, HerdTraceSet *set, GError **error)
+{
+  g_autofree char *table = g_build_filename (dir, "vmtable.csv", NULL);
+  g_autofree char *text = NULL;
+  if (!g_file_get_contents (table, &text, NULL, error))
+    return FALSE;
+  g_autoptr (GHashTable) by_id = g_hash_table_new (g_str_hash, g_str_equal);
+  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      char *line = g_strstrip (lines[i]);
+      if (*line == '\0')
+        continue;
+      g_auto (GStrv) field = g_strsplit (line, ",", -1);
+      if (g_strv_length (field) != 11 || *field[0] == '\0')
+        {
+          g_set_error (error, TRACE_ERROR, 0,
+                       "%s:%u: expected 11 comma-separated fields (vmid, "
+                       "subscriptionid, deploymentid, vmcreated, vmdeleted, "
+                       "maxcpu, avgcpu, p95maxcpu, vmcategory, "
+                       "vmcorecountbucket, vmmemorybucket)",
+                       table, i + 1);
+          return FALSE;
+        }
+      if (g_hash_table_contains (by_id, field[0]))
+        continue;
+      HerdTraceSeries *s = series_new (field[0]);
+      g_ptr_array_add (set->series, s);
+      g_hash_table_insert (by_id, s->name, s);
+    }
+  g_autoptr (GPtrArray) files = list_files (dir, "vm_cpu_readings", ".csv",
+                                            error);
+  if (files == NULL)
+    return FALSE;
+  for (guint f = 0; f < files->len; f++)
+    {
+      const char *path = g_ptr_array_index (files, f);
+      g_autofree char *readings = NULL;
+      if (!g_file_get_contents (path, &readings, NULL, error))
+        return FALSE;
+      g_auto (GStrv) rows = g_strsplit (readings, "\n", -1);
+      for (guint i = 0; rows[i] != NULL; i++)
+        {
+          char *line = g_strstrip (rows[i]);
+          if (*line == '\0')
+            continue;
+          g_auto (GStrv) field = g_strsplit (line, ",", -1);
+          double ts, avg;
+          if (g_strv_length (field) != 5 || !number (field[0], &ts)
+              || !number (field[4], &avg))
+            {
+              g_set_error (error, TRACE_ERROR, 0,
+                           "%s:%u: expected timestamp,vmid,mincpu,maxcpu,"
+                           "avgcpu with numbers",
+                           path, i + 1);
+              return FALSE;
+            }
+          HerdTraceSeries *s = g_hash_table_lookup (by_id, field[1]);
+          if (s == NULL)
+            {
+              g_set_error (error, TRACE_ERROR, 0,
+                           "%s:%u: VM %s is not in vmtable.csv", path,
+                           i + 1, field[1]);
+              return FALSE;
+            }
+          if (!add_point (s, ts, avg, path, i + 1, error))
+            return FALSE;
+        }
+    }
+  for (guint i = 0; i < set->series->len; i++)
+    if (!series_finish (g_ptr_array_index (set->series, i), table, error))
+      return FALSE;
+  if (set->series->len == 0)
+    {
+      g_set_error (error, TRACE_ERROR, 0, "%s: no VM", table);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+HerdTraceSet *
+herd_trace_load (const char *text, const char *base_dir, GError **error)
+{
+  g_auto (GStrv) parts = g_strsplit (text, ":", 3);
+  if (g_strv_length (parts) != 3 || strcmp (parts[0], "trace") != 0
+      || (strcmp (parts[1], "bitbrains") != 0
+          && strcmp (parts[1], "azure") != 0)
+      || *parts[2] == '\0')
+    {
+      g_set_error (error, TRACE_ERROR, 0,
+                   "expected trace:bitbrains:DIR or trace:azure:DIR, got "
+                   "\"%s\"",
+                   text);
+      return NULL;
+    }
+  g_autofree char *dir = g_path_is_absolute (parts[2])
+                             ? g_strdup (parts[2])
+                             : g_build_filename (base_dir, parts[2], NULL);
+  g_autoptr (HerdTraceSet) set = g_new0 (HerdTraceSet, 1);
+  set->format = g_strdup (parts[1]);
+  set->series = g_ptr_array_new_with_free_func (series_free);
+  gboolean ok = strcmp (parts[1], "bitbrains") == 0
+                    ? load_bitbrains (dir, set, error)
+                    : load_azure (dir, set, error);
+  return ok ? g_steal_pointer (&set) : NULL;
+}
+
+double
+herd_trace_value (const HerdTraceSeries *s, HerdTime t, guint *cursor)
+{
+  const GArray *p = s->points;
+  HerdTime at = t % s->period;
+  guint i = *cursor < p->len ? *cursor : 0;
+  /* Back to the start after a wrap (or a lookup in the past). */
+  if (g_array_index (p, HerdTracePoint, i).at > at)
+    i = 0;
+  while (i + 1 < p->len && g_array_index (p, HerdTracePoint, i + 1).at <= at)
+    i++;
+  *cursor = i;
+  return g_array_index (p, HerdTracePoint, i).percent;
+}
