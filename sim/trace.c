@@ -102,9 +102,14 @@ static GPtrArray *
 list_files (const char *dir, const char *prefix, const char *suffix,
             GError **error)
 {
-  g_autoptr (GDir) d = g_dir_open (dir, 0, error);
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
   if (d == NULL)
-    return NULL;
+    {
+      g_set_error (error, TRACE_ERROR, 0, "%s: not a directory that can "
+                                          "be read",
+                   dir);
+      return NULL;
+    }
   GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
   const char *name;
   while ((name = g_dir_read_name (d)) != NULL)
