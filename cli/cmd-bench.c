@@ -26,25 +26,6 @@
 #include "sim/results.h"
 #include "sim/run.h"
 
-/* The metrics compared: summary keys of each run (docs/results.md). */
-static const struct
-{
-  const char *key;
-  const char *title;
-  gboolean higher_better; /* else a cost: lower is better */
-} metrics[] = {
-  { "unserved_cpu_core_hours", "unserved CPU (core-h)", FALSE },
-  { "migrations", "migrations", FALSE },
-  { "vm_downtime_minutes", "VM downtime (min)", FALSE },
-  { "energy_kwh", "energy (kWh)", FALSE },
-  { "powered_off_host_hours", "hosts off (host-h)", TRUE },
-  { "ha_recovery_mean_seconds", "HA recovery (s)", FALSE },
-  { "spm_unavailable_seconds", "no SPM (s)", FALSE },
-  { "enospc_paused_vm_minutes", "ENOSPC paused (VM-min)", FALSE },
-  { "placement_failures", "failed placements", FALSE },
-};
-#define N_METRICS G_N_ELEMENTS (metrics)
-
 /* Set by SIGINT or SIGTERM: stop the runs going and leave; what was
  * merged stays, and the next invocation resumes. */
 static volatile sig_atomic_t interrupted;
@@ -101,91 +82,21 @@ progress (guint done, guint total, gboolean tty)
     fprintf (stderr, "\n");
 }
 
-/* Per configuration and metric: values over the seeds, and the paired
- * differences with the baseline's. */
-typedef struct
-{
-  double mean, half;            /* of the values */
-  double diff_mean, diff_half;  /* of config - baseline, same seeds */
-  gsize n, n_pairs;
-} Stat;
-
 static void
-compare (HerdResults *db, GPtrArray *configs, const gint64 *config_ids,
-         guint64 first, guint64 last, guint baseline, Stat *stats)
-{
-  gsize seeds = (gsize) (last - first + 1);
-  g_autofree double *values = g_new (double, seeds);
-  g_autofree double *base = g_new (double, seeds);
-  g_autofree gboolean *have_base = g_new0 (gboolean, seeds);
-  g_autofree double *diffs = g_new (double, seeds);
-  for (gsize m = 0; m < N_METRICS; m++)
-    {
-      for (gsize s = 0; s < seeds; s++)
-        {
-          gint64 run = herd_results_bench_run (db, config_ids[baseline],
-                                               first + s);
-          have_base[s] = run >= 0
-                         && herd_results_summary_value (db, run,
-                                                        metrics[m].key,
-                                                        &base[s]);
-        }
-      for (guint c = 0; c < configs->len; c++)
-        {
-          Stat *st = &stats[c * N_METRICS + m];
-          gsize n = 0, pairs = 0;
-          for (gsize s = 0; s < seeds; s++)
-            {
-              gint64 run = herd_results_bench_run (db, config_ids[c],
-                                                   first + s);
-              double v;
-              if (run < 0
-                  || !herd_results_summary_value (db, run, metrics[m].key,
-                                                  &v))
-                continue;
-              values[n++] = v;
-              if (have_base[s])
-                diffs[pairs++] = v - base[s];
-            }
-          herd_bench_interval (values, n, &st->mean, &st->half);
-          herd_bench_interval (diffs, pairs, &st->diff_mean, &st->diff_half);
-          st->n = n;
-          st->n_pairs = pairs;
-        }
-    }
-}
-
-/* The configuration with the best mean of metric m (the lowest, or the
- * highest for the metrics where more is better; the first on a tie). */
-static guint
-best_of (const Stat *stats, guint n_configs, gsize m)
-{
-  guint best = 0;
-  for (guint c = 1; c < n_configs; c++)
-    {
-      double x = stats[c * N_METRICS + m].mean;
-      double y = stats[best * N_METRICS + m].mean;
-      if (metrics[m].higher_better ? x > y : x < y)
-        best = c;
-    }
-  return best;
-}
-
-static void
-print_table (GPtrArray *configs, const Stat *stats, guint baseline)
+print_table (GPtrArray *configs, const HerdBenchStat *stats, guint baseline)
 {
   printf ("\n%-24s", "metric (mean +- 95% CI)");
   for (guint c = 0; c < configs->len; c++)
     printf ("  %-28.28s", ((HerdBenchConfig *) g_ptr_array_index (configs, c))
                               ->label);
   printf ("\n");
-  for (gsize m = 0; m < N_METRICS; m++)
+  for (gsize m = 0; m < HERD_BENCH_N_METRICS; m++)
     {
-      guint best = best_of (stats, configs->len, m);
-      printf ("%-24s", metrics[m].title);
+      guint best = herd_bench_best (stats, configs->len, m);
+      printf ("%-24s", herd_bench_metrics[m].title);
       for (guint c = 0; c < configs->len; c++)
         {
-          const Stat *st = &stats[c * N_METRICS + m];
+          const HerdBenchStat *st = &stats[c * HERD_BENCH_N_METRICS + m];
           g_autofree char *cell = g_strdup_printf (
               "%.4g +- %.2g%s", st->mean, st->half,
               c == best && configs->len > 1 ? " *" : "");
@@ -195,12 +106,12 @@ print_table (GPtrArray *configs, const Stat *stats, guint baseline)
     }
   printf ("\npaired difference with %s (same seeds):\n",
           ((HerdBenchConfig *) g_ptr_array_index (configs, baseline))->label);
-  for (gsize m = 0; m < N_METRICS; m++)
+  for (gsize m = 0; m < HERD_BENCH_N_METRICS; m++)
     {
-      printf ("%-24s", metrics[m].title);
+      printf ("%-24s", herd_bench_metrics[m].title);
       for (guint c = 0; c < configs->len; c++)
         {
-          const Stat *st = &stats[c * N_METRICS + m];
+          const HerdBenchStat *st = &stats[c * HERD_BENCH_N_METRICS + m];
           g_autofree char *cell
               = c == baseline ? g_strdup ("-")
                               : g_strdup_printf ("%+.4g +- %.2g", st->diff_mean,
@@ -214,7 +125,7 @@ print_table (GPtrArray *configs, const Stat *stats, guint baseline)
 }
 
 static void
-print_json (GPtrArray *configs, const Stat *stats, guint baseline,
+print_json (GPtrArray *configs, const HerdBenchStat *stats, guint baseline,
             guint64 first, guint64 last)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
@@ -237,10 +148,10 @@ print_json (GPtrArray *configs, const Stat *stats, guint baseline,
           b, ((HerdBenchConfig *) g_ptr_array_index (configs, c))->label);
       json_builder_set_member_name (b, "metrics");
       json_builder_begin_object (b);
-      for (gsize m = 0; m < N_METRICS; m++)
+      for (gsize m = 0; m < HERD_BENCH_N_METRICS; m++)
         {
-          const Stat *st = &stats[c * N_METRICS + m];
-          json_builder_set_member_name (b, metrics[m].key);
+          const HerdBenchStat *st = &stats[c * HERD_BENCH_N_METRICS + m];
+          json_builder_set_member_name (b, herd_bench_metrics[m].key);
           json_builder_begin_object (b);
           json_builder_set_member_name (b, "n");
           json_builder_add_int_value (b, (gint64) st->n);
@@ -254,7 +165,7 @@ print_json (GPtrArray *configs, const Stat *stats, guint baseline,
           json_builder_add_double_value (b, st->diff_half);
           json_builder_set_member_name (b, "best");
           json_builder_add_boolean_value (b,
-                                          best_of (stats, configs->len, m)
+                                          herd_bench_best (stats, configs->len, m)
                                               == c);
           json_builder_end_object (b);
         }
@@ -267,22 +178,22 @@ print_json (GPtrArray *configs, const Stat *stats, guint baseline,
 }
 
 static gboolean
-write_csv (const char *path, GPtrArray *configs, const Stat *stats,
+write_csv (const char *path, GPtrArray *configs, const HerdBenchStat *stats,
            GError **error)
 {
   GString *out = g_string_new ("configuration,metric,n,mean,ci95,"
                                "diff_mean,diff_ci95,best\n");
   for (guint c = 0; c < configs->len; c++)
-    for (gsize m = 0; m < N_METRICS; m++)
+    for (gsize m = 0; m < HERD_BENCH_N_METRICS; m++)
       {
-        const Stat *st = &stats[c * N_METRICS + m];
+        const HerdBenchStat *st = &stats[c * HERD_BENCH_N_METRICS + m];
         g_autofree char *label = g_strescape (
             ((HerdBenchConfig *) g_ptr_array_index (configs, c))->label,
             NULL);
         g_string_append_printf (out, "\"%s\",%s,%zu,%.17g,%.17g,%.17g,%.17g,%d\n",
-                                label, metrics[m].key, st->n, st->mean,
+                                label, herd_bench_metrics[m].key, st->n, st->mean,
                                 st->half, st->diff_mean, st->diff_half,
-                                best_of (stats, configs->len, m) == c);
+                                herd_bench_best (stats, configs->len, m) == c);
       }
   gboolean ok = g_file_set_contents (path, out->str, (gssize) out->len,
                                      error);
@@ -612,8 +523,9 @@ herd_cmd_bench (int argc, char **argv)
   if (status != HERD_EXIT_OK)
     return status;
 
-  g_autofree Stat *stats = g_new0 (Stat, configs->len * N_METRICS);
-  compare (db, configs, config_ids, first, last, (guint) baseline - 1, stats);
+  g_autofree HerdBenchStat *stats = g_new0 (HerdBenchStat, configs->len * HERD_BENCH_N_METRICS);
+  herd_bench_compare (db, config_ids, configs->len, first, last,
+                      (guint) baseline - 1, stats);
   if (json)
     print_json (configs, stats, (guint) baseline - 1, first, last);
   else

@@ -16,6 +16,7 @@ static const Command commands[] = {
   { "plan", herd_cmd_plan, "how many more VMs fit, with N+1 kept" },
   { "bench", herd_cmd_bench, "compare policies over seeds, in parallel" },
   { "merge", herd_cmd_merge, "merge results databases" },
+  { "report", herd_cmd_report, "an HTML report of a bench database" },
   { "check", herd_cmd_check, "validate a scenario without running it" },
   { "params", herd_cmd_params, "list the manager's parameters and defaults" },
   { NULL },

@@ -238,3 +238,73 @@ herd_bench_interval (const double *values, gsize n, double *mean,
   *half_width = gsl_cdf_tdist_Pinv (0.975, (double) (n - 1)) * sd
                 / sqrt ((double) n);
 }
+
+const HerdBenchMetric herd_bench_metrics[HERD_BENCH_N_METRICS] = {
+  { "unserved_cpu_core_hours", "unserved CPU (core-h)", FALSE },
+  { "migrations", "migrations", FALSE },
+  { "vm_downtime_minutes", "VM downtime (min)", FALSE },
+  { "energy_kwh", "energy (kWh)", FALSE },
+  { "powered_off_host_hours", "hosts off (host-h)", TRUE },
+  { "ha_recovery_mean_seconds", "HA recovery (s)", FALSE },
+  { "spm_unavailable_seconds", "no SPM (s)", FALSE },
+  { "enospc_paused_vm_minutes", "ENOSPC paused (VM-min)", FALSE },
+  { "placement_failures", "failed placements", FALSE },
+};
+
+void
+herd_bench_compare (HerdResults *db, const gint64 *config_ids,
+                    guint n_configs, guint64 first, guint64 last,
+                    guint baseline, HerdBenchStat *stats)
+{
+  gsize seeds = (gsize) (last - first + 1);
+  g_autofree double *values = g_new (double, seeds);
+  g_autofree double *base = g_new (double, seeds);
+  g_autofree gboolean *have_base = g_new0 (gboolean, seeds);
+  g_autofree double *diffs = g_new (double, seeds);
+  for (gsize m = 0; m < HERD_BENCH_N_METRICS; m++)
+    {
+      const char *key = herd_bench_metrics[m].key;
+      for (gsize s = 0; s < seeds; s++)
+        {
+          gint64 run = herd_results_bench_run (db, config_ids[baseline],
+                                               first + s);
+          have_base[s] = run >= 0
+                         && herd_results_summary_value (db, run, key,
+                                                        &base[s]);
+        }
+      for (guint c = 0; c < n_configs; c++)
+        {
+          HerdBenchStat *st = &stats[c * HERD_BENCH_N_METRICS + m];
+          gsize n = 0, pairs = 0;
+          for (gsize s = 0; s < seeds; s++)
+            {
+              gint64 run = herd_results_bench_run (db, config_ids[c],
+                                                   first + s);
+              double v;
+              if (run < 0 || !herd_results_summary_value (db, run, key, &v))
+                continue;
+              values[n++] = v;
+              if (have_base[s])
+                diffs[pairs++] = v - base[s];
+            }
+          herd_bench_interval (values, n, &st->mean, &st->half);
+          herd_bench_interval (diffs, pairs, &st->diff_mean, &st->diff_half);
+          st->n = n;
+          st->n_pairs = pairs;
+        }
+    }
+}
+
+guint
+herd_bench_best (const HerdBenchStat *stats, guint n_configs, gsize m)
+{
+  guint best = 0;
+  for (guint c = 1; c < n_configs; c++)
+    {
+      double x = stats[c * HERD_BENCH_N_METRICS + m].mean;
+      double y = stats[best * HERD_BENCH_N_METRICS + m].mean;
+      if (herd_bench_metrics[m].higher_better ? x > y : x < y)
+        best = c;
+    }
+  return best;
+}

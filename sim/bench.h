@@ -13,6 +13,8 @@
 
 #include <glib.h>
 
+#include "sim/results.h"
+
 /* One configuration: its settings ("KEY=VALUE", in order) and a label. */
 typedef struct
 {
@@ -37,3 +39,32 @@ char *herd_bench_apply (const char *text, const HerdBenchConfig *config,
  * values; the half-width is 0 for n < 2. */
 void herd_bench_interval (const double *values, gsize n, double *mean,
                           double *half_width);
+
+/* The metrics compared: summary keys of each run (docs/results.md). */
+typedef struct
+{
+  const char *key;
+  const char *title;
+  gboolean higher_better; /* else a cost: lower is better */
+} HerdBenchMetric;
+
+#define HERD_BENCH_N_METRICS 9
+extern const HerdBenchMetric herd_bench_metrics[HERD_BENCH_N_METRICS];
+
+/* Per configuration and metric: the values over the seeds, and the
+ * paired differences with the baseline's over the same seeds. */
+typedef struct
+{
+  double mean, half;           /* mean, 95% CI half-width */
+  double diff_mean, diff_half; /* of config - baseline */
+  gsize n, n_pairs;
+} HerdBenchStat;
+
+/* Fills stats[c * HERD_BENCH_N_METRICS + m] from the runs recorded in
+ * bench_runs for configurations config_ids and seeds first..last. */
+void herd_bench_compare (HerdResults *db, const gint64 *config_ids,
+                         guint n_configs, guint64 first, guint64 last,
+                         guint baseline, HerdBenchStat *stats);
+/* The configuration with the best mean of metric m (the first on a tie). */
+guint herd_bench_best (const HerdBenchStat *stats, guint n_configs,
+                       gsize m);

@@ -802,10 +802,16 @@ herd_results_merge (HerdResults *r, const char *src, GArray *new_ids,
   return ok;
 }
 
+gboolean
+herd_results_bench_init (HerdResults *r, GError **error)
+{
+  return exec (r, bench_schema, error);
+}
+
 gint64
 herd_results_bench_config (HerdResults *r, const char *label, GError **error)
 {
-  if (!exec (r, bench_schema, error))
+  if (!herd_results_bench_init (r, error))
     return -1;
   sqlite3_stmt *s = NULL;
   sqlite3_prepare_v2 (r->db,
@@ -871,4 +877,36 @@ herd_results_summary_value (HerdResults *r, gint64 run_id, const char *metric,
     *value = sqlite3_column_double (s, 0);
   sqlite3_finalize (s);
   return found;
+}
+
+gboolean
+herd_results_query (HerdResults *r, const char *sql, HerdResultsRowFunc fn,
+                    gpointer data, GError **error)
+{
+  sqlite3_stmt *s = NULL;
+  if (sqlite3_prepare_v2 (r->db, sql, -1, &s, NULL) != SQLITE_OK)
+    {
+      sql_fail (r, error, "cannot prepare a query");
+      return FALSE;
+    }
+  guint n = (guint) sqlite3_column_count (s);
+  g_autofree double *values = g_new (double, MAX (n, 1));
+  g_autofree const char **texts = g_new (const char *, MAX (n, 1));
+  int rc;
+  while ((rc = sqlite3_step (s)) == SQLITE_ROW)
+    {
+      for (guint i = 0; i < n; i++)
+        {
+          values[i] = sqlite3_column_double (s, (int) i);
+          texts[i] = (const char *) sqlite3_column_text (s, (int) i);
+        }
+      fn (n, values, texts, data);
+    }
+  sqlite3_finalize (s);
+  if (rc != SQLITE_DONE)
+    {
+      sql_fail (r, error, "cannot run a query");
+      return FALSE;
+    }
+  return TRUE;
 }

@@ -109,6 +109,7 @@ gboolean herd_results_merge (HerdResults *results, const char *src,
                              GArray *new_ids, GError **error);
 /* herd bench's bookkeeping: a configuration's id (made on first use), the
  * run of a configuration and seed (-1: not yet), recording one. */
+gboolean herd_results_bench_init (HerdResults *results, GError **error);
 gint64 herd_results_bench_config (HerdResults *results, const char *label,
                                   GError **error);
 gint64 herd_results_bench_run (HerdResults *results, gint64 config,
@@ -116,6 +117,13 @@ gint64 herd_results_bench_run (HerdResults *results, gint64 config,
 gboolean herd_results_bench_record (HerdResults *results, gint64 config,
                                     guint64 seed, gint64 run_id,
                                     GError **error);
+/* Runs sql and calls fn for each row with its columns as numbers and
+ * texts (NULL for SQL NULL): for reports. */
+typedef void (*HerdResultsRowFunc) (guint n_columns, const double *values,
+                                    const char *const *texts, gpointer data);
+gboolean herd_results_query (HerdResults *results, const char *sql,
+                             HerdResultsRowFunc fn, gpointer data,
+                             GError **error);
 /* A summary metric of a run. */
 gboolean herd_results_summary_value (HerdResults *results, gint64 run_id,
                                      const char *metric, double *value);

@@ -109,6 +109,19 @@ check "bench --emit-jobs, the jobs run apart and herd merge: the same comparison
   cmp -s '$tmp/all.csv' '$tmp/one.csv'"
 check "merge of a missing database exits 2" status_is 2 "$herd" merge \
   "$tmp/m.db" "$tmp/nope.db"
+check "report: the comparison tables and SVG charts in one HTML file (small.ini has no host fault to chart)" sh -c "
+  '$herd' report '$tmp/b.db' -o '$tmp/r.html' > /dev/null &&
+  grep -q '<th>policy=power_saving</th>' '$tmp/r.html' &&
+  grep -q 'Paired difference' '$tmp/r.html' &&
+  test \$(grep -c '<svg' '$tmp/r.html') = 4 &&
+  test \$(grep -c 'No data for this chart' '$tmp/r.html') = 1 &&
+  ! grep -q 'No chart:' '$tmp/r.html'"
+check "report without gnuplot: tables only, and a note saying why" sh -c "
+  HERD_GNUPLOT=/nonexistent '$herd' report '$tmp/b.db' -o '$tmp/r2.html' > /dev/null &&
+  grep -q '<th>policy=none</th>' '$tmp/r2.html' &&
+  ! grep -q '<svg' '$tmp/r2.html' && grep -q 'No charts: HERD_GNUPLOT' '$tmp/r2.html'"
+check "report of a database without bench runs exits 2" status_is 2 "$herd" \
+  report "$tmp/f.db" -o "$tmp/r3.html"
 check "bench without --seeds exits 2" status_is 2 "$herd" bench \
   scenarios/small.ini --db "$tmp/x.db"
 check "bench with a --set naming no group exits 2" status_is 2 "$herd" bench \
