@@ -256,6 +256,7 @@ print_json (const HerdScenario *sc, const HerdRunSummary *s,
   INT ("vms_running_at_end", s->vms_running);
   DBL ("mean_host_cpu_percent", s->mean_host_cpu);
   DBL ("max_host_cpu_percent", s->max_host_cpu);
+  DBL ("high_util_host_hours", s->high_util_host_hours);
   DBL ("cpu_demand_core_hours", s->cpu_demand_core_hours);
   DBL ("unserved_cpu_core_hours", s->unserved_core_hours);
   DBL ("energy_kwh", s->energy_kwh);

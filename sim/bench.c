@@ -241,6 +241,7 @@ herd_bench_interval (const double *values, gsize n, double *mean,
 
 const HerdBenchMetric herd_bench_metrics[HERD_BENCH_N_METRICS] = {
   { "unserved_cpu_core_hours", "unserved CPU (core-h)", FALSE },
+  { "high_util_host_hours", "over HighUtil (host-h)", FALSE },
   { "migrations", "migrations", FALSE },
   { "vm_downtime_minutes", "VM downtime (min)", FALSE },
   { "energy_kwh", "energy (kWh)", FALSE },

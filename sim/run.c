@@ -441,9 +441,11 @@ summarise (Run *run, HerdRunSummary *sum)
 {
   double served = 0, capacity = 0, demand = 0, unserved = 0, energy = 0;
   double max_load = 0;
+  HerdTime over_high = 0;
   for (HerdId id = 0; id < herd_world_n_hosts (run->world); id++)
     {
       const HerdSimHost *h = herd_world_host (run->world, id);
+      over_high += h->over_high_ns;
       served += h->served_mc_s;
       capacity += (double) h->capacity_mc * herd_time_to_seconds (h->up_ns);
       demand += h->demand_mc_s;
@@ -463,6 +465,7 @@ summarise (Run *run, HerdRunSummary *sum)
     sum->vms_running += herd_model_vm (run->model, id)->status != HERD_VM_DOWN;
   sum->mean_host_cpu = capacity > 0 ? 100.0 * served / capacity : 0;
   sum->max_host_cpu = 100.0 * max_load;
+  sum->high_util_host_hours = herd_time_to_seconds (over_high) / 3600.0;
   sum->cpu_demand_core_hours = demand / 1000.0 / 3600.0;
   sum->unserved_core_hours = unserved / 1000.0 / 3600.0;
   sum->energy_kwh = energy / 3.6e6;
@@ -551,6 +554,8 @@ write_summary (HerdResults *r, const HerdRunSummary *sum, HerdAudit *audit)
                             (double) sum->vms_running);
   herd_results_add_summary (r, "mean_host_cpu_percent", sum->mean_host_cpu);
   herd_results_add_summary (r, "max_host_cpu_percent", sum->max_host_cpu);
+  herd_results_add_summary (r, "high_util_host_hours",
+                            sum->high_util_host_hours);
   herd_results_add_summary (r, "cpu_demand_core_hours",
                             sum->cpu_demand_core_hours);
   herd_results_add_summary (r, "unserved_cpu_core_hours",

@@ -59,6 +59,7 @@ typedef struct
   guint64 vms_running;         /* at the end */
   double mean_host_cpu;        /* percent, time-weighted over up hosts */
   double max_host_cpu;         /* percent, highest at any workload step */
+  double high_util_host_hours; /* host time over HighUtilization */
   double cpu_demand_core_hours;
   double unserved_core_hours;  /* demand above capacity, not served */
   double energy_kwh;

@@ -346,6 +346,12 @@ world_step (gpointer ctx, guint64 arg)
       double load = (double) MIN (h->demand_mc, h->capacity_mc)
                     / (double) h->capacity_mc;
       h->load_max = MAX (h->load_max, load);
+      /* The load holds until the next step. */
+      const HerdCluster *c = herd_model_cluster (
+          w->scenario->model,
+          herd_model_host (w->scenario->model, i)->cluster);
+      if (100 * load > c->policy_params.high_utilization)
+        h->over_high_ns += w->scenario->stats_interval;
       herd_world_report_host (w, i);
     }
   herd_thin_step (w);

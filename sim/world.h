@@ -74,6 +74,8 @@ typedef struct
   double unserved_mc_s;
   double energy_j;
   double load_max;          /* highest served/capacity seen at a step */
+  HerdTime over_high_ns;    /* time over its cluster's HighUtilization,
+                               counted a workload step at a time */
   gint64 nic_bandwidth;     /* bytes/s each way (full duplex) */
   HerdTime boot_time;       /* power on to reachable */
   gboolean booting;         /* powered on, not up yet (draws power_max) */
