@@ -257,6 +257,7 @@ print_json (const HerdScenario *sc, const HerdRunSummary *s,
   DBL ("mean_host_cpu_percent", s->mean_host_cpu);
   DBL ("max_host_cpu_percent", s->max_host_cpu);
   DBL ("high_util_host_hours", s->high_util_host_hours);
+  DBL ("migration_downtime_seconds", s->migration_downtime_s);
   DBL ("cpu_demand_core_hours", s->cpu_demand_core_hours);
   DBL ("unserved_cpu_core_hours", s->unserved_core_hours);
   DBL ("energy_kwh", s->energy_kwh);

@@ -243,6 +243,7 @@ const HerdBenchMetric herd_bench_metrics[HERD_BENCH_N_METRICS] = {
   { "unserved_cpu_core_hours", "unserved CPU (core-h)", FALSE },
   { "high_util_host_hours", "over HighUtil (host-h)", FALSE },
   { "migrations", "migrations", FALSE },
+  { "migration_downtime_seconds", "migration downtime (s)", FALSE },
   { "vm_downtime_minutes", "VM downtime (min)", FALSE },
   { "energy_kwh", "energy (kWh)", FALSE },
   { "powered_off_host_hours", "hosts off (host-h)", TRUE },

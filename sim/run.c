@@ -478,6 +478,10 @@ summarise (Run *run, HerdRunSummary *sum)
                     + sum->migrations_failed;
   mean_p95 (run->migration_s, &sum->migration_mean_s, &sum->migration_p95_s);
   mean_p95 (run->downtime_ms, &sum->downtime_mean_ms, &sum->downtime_p95_ms);
+  sum->migration_downtime_s = 0;
+  for (guint i = 0; i < run->downtime_ms->len; i++)
+    sum->migration_downtime_s += g_array_index (run->downtime_ms, double, i)
+                                 / 1000.0;
   sum->balancing_migrations = stats->balancing_migrations;
   sum->affinity_repairs = stats->affinity_repairs;
   sum->ha_checks = stats->ha_checks;
@@ -579,6 +583,8 @@ write_summary (HerdResults *r, const HerdRunSummary *sum, HerdAudit *audit)
                             sum->migration_p95_s);
   herd_results_add_summary (r, "downtime_mean_ms", sum->downtime_mean_ms);
   herd_results_add_summary (r, "downtime_p95_ms", sum->downtime_p95_ms);
+  herd_results_add_summary (r, "migration_downtime_seconds",
+                            sum->migration_downtime_s);
   herd_results_add_summary (r, "balancing_migrations",
                             (double) sum->balancing_migrations);
   herd_results_add_summary (r, "affinity_repairs",

@@ -69,6 +69,7 @@ typedef struct
   guint64 migrations_failed;   /* reported by the backend */
   double migration_mean_s, migration_p95_s;       /* of those done */
   double downtime_mean_ms, downtime_p95_ms;       /* of those done */
+  double migration_downtime_s;                     /* their sum */
   guint64 balancing_migrations;
   guint64 affinity_repairs;
   guint64 ha_checks, ha_checks_failed;
