@@ -14,6 +14,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -26,6 +27,9 @@
 #include "sim/results.h"
 #include "sim/run.h"
 
+/* A sweep's seeds, at most: each run is a process and a database. */
+#define HERD_BENCH_MAX_SEEDS 100000
+
 /* Set by SIGINT or SIGTERM: stop the runs going and leave; what was
  * merged stays, and the next invocation resumes. */
 static volatile sig_atomic_t interrupted;
@@ -35,6 +39,24 @@ on_signal (int sig)
 {
   (void) sig;
   interrupted = 1;
+}
+
+/* SIGCHLD only wakes the parent from sigsuspend. */
+static void
+on_child (int sig)
+{
+  (void) sig;
+}
+
+/* Removes a worker's database and its WAL files. */
+static void
+remove_db (const char *path)
+{
+  g_autofree char *wal = g_strdup_printf ("%s-wal", path);
+  g_autofree char *shm = g_strdup_printf ("%s-shm", path);
+  g_unlink (path);
+  g_unlink (wal);
+  g_unlink (shm);
 }
 
 /* One run of the sweep in this (child) process. */
@@ -85,10 +107,18 @@ progress (guint done, guint total, gboolean tty)
 static void
 print_table (GPtrArray *configs, const HerdBenchStat *stats, guint baseline)
 {
+  /* Columns are numbered: labels can be long and alike. */
+  printf ("\nconfigurations:\n");
+  for (guint c = 0; c < configs->len; c++)
+    printf ("  #%u  %s%s\n", c + 1,
+            ((HerdBenchConfig *) g_ptr_array_index (configs, c))->label,
+            c == baseline ? " (baseline)" : "");
   printf ("\n%-24s", "metric (mean +- 95% CI)");
   for (guint c = 0; c < configs->len; c++)
-    printf ("  %-28.28s", ((HerdBenchConfig *) g_ptr_array_index (configs, c))
-                              ->label);
+    {
+      g_autofree char *head = g_strdup_printf ("#%u", c + 1);
+      printf ("  %-22s", head);
+    }
   printf ("\n");
   for (gsize m = 0; m < HERD_BENCH_N_METRICS; m++)
     {
@@ -97,15 +127,18 @@ print_table (GPtrArray *configs, const HerdBenchStat *stats, guint baseline)
       for (guint c = 0; c < configs->len; c++)
         {
           const HerdBenchStat *st = &stats[c * HERD_BENCH_N_METRICS + m];
-          g_autofree char *cell = g_strdup_printf (
-              "%.4g +- %.2g%s", st->mean, st->half,
-              c == best && configs->len > 1 ? " *" : "");
-          printf ("  %-28s", cell);
+          g_autofree char *cell
+              = st->n == 0 ? g_strdup ("n/a")
+                           : g_strdup_printf ("%.4g +- %.2g%s", st->mean,
+                                              st->half,
+                                              c == best && configs->len > 1
+                                                  ? " *"
+                                                  : "");
+          printf ("  %-22s", cell);
         }
       printf ("\n");
     }
-  printf ("\npaired difference with %s (same seeds):\n",
-          ((HerdBenchConfig *) g_ptr_array_index (configs, baseline))->label);
+  printf ("\npaired difference with #%u (same seeds):\n", baseline + 1);
   for (gsize m = 0; m < HERD_BENCH_N_METRICS; m++)
     {
       printf ("%-24s", herd_bench_metrics[m].title);
@@ -113,15 +146,17 @@ print_table (GPtrArray *configs, const HerdBenchStat *stats, guint baseline)
         {
           const HerdBenchStat *st = &stats[c * HERD_BENCH_N_METRICS + m];
           g_autofree char *cell
-              = c == baseline ? g_strdup ("-")
-                              : g_strdup_printf ("%+.4g +- %.2g", st->diff_mean,
-                                                 st->diff_half);
-          printf ("  %-28s", cell);
+              = c == baseline     ? g_strdup ("-")
+                : st->n_pairs == 0 ? g_strdup ("n/a")
+                                   : g_strdup_printf ("%+.4g +- %.2g",
+                                                      st->diff_mean,
+                                                      st->diff_half);
+          printf ("  %-22s", cell);
         }
       printf ("\n");
     }
   printf ("\n* the best mean of its row (the lowest; for hosts off, the "
-          "highest)\n");
+          "highest); n/a: no run has the metric\n");
 }
 
 static void
@@ -177,6 +212,21 @@ print_json (GPtrArray *configs, const HerdBenchStat *stats, guint baseline,
   herd_cli_print_json (b);
 }
 
+/* A CSV field (RFC 4180): quoted, quotes doubled. */
+static char *
+csv_field (const char *text)
+{
+  GString *out = g_string_new ("\"");
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if (*p == '"')
+        g_string_append_c (out, '"');
+      g_string_append_c (out, *p);
+    }
+  g_string_append_c (out, '"');
+  return g_string_free (out, FALSE);
+}
+
 static gboolean
 write_csv (const char *path, GPtrArray *configs, const HerdBenchStat *stats,
            GError **error)
@@ -187,10 +237,9 @@ write_csv (const char *path, GPtrArray *configs, const HerdBenchStat *stats,
     for (gsize m = 0; m < HERD_BENCH_N_METRICS; m++)
       {
         const HerdBenchStat *st = &stats[c * HERD_BENCH_N_METRICS + m];
-        g_autofree char *label = g_strescape (
-            ((HerdBenchConfig *) g_ptr_array_index (configs, c))->label,
-            NULL);
-        g_string_append_printf (out, "\"%s\",%s,%zu,%.17g,%.17g,%.17g,%.17g,%d\n",
+        g_autofree char *label = csv_field (
+            ((HerdBenchConfig *) g_ptr_array_index (configs, c))->label);
+        g_string_append_printf (out, "%s,%s,%zu,%.17g,%.17g,%.17g,%.17g,%d\n",
                                 label, herd_bench_metrics[m].key, st->n, st->mean,
                                 st->half, st->diff_mean, st->diff_half,
                                 herd_bench_best (stats, configs->len, m) == c);
@@ -213,9 +262,15 @@ static int
 emit_jobs (const char *herd, const char *scenario, GPtrArray *configs,
            guint64 first, guint64 last, const char *db)
 {
+  g_autofree char *abs_scenario = g_canonicalize_filename (scenario, NULL);
+  g_autofree char *abs_db = g_canonicalize_filename (db, NULL);
   g_autofree char *q_herd = shell_word (herd);
-  g_autofree char *q_scenario = shell_word (scenario);
+  g_autofree char *q_scenario = shell_word (abs_scenario);
   guint n = 0;
+  /* Numbers padded so that FILE-*.db lists the runs in sweep order. */
+  g_autofree char *count = g_strdup_printf (
+      "%" G_GUINT64_FORMAT, configs->len * (last - first + 1));
+  int width = (int) strlen (count);
   for (guint c = 0; c < configs->len; c++)
     for (guint64 seed = first; seed <= last; seed++)
       {
@@ -237,7 +292,8 @@ emit_jobs (const char *herd, const char *scenario, GPtrArray *configs,
                 g_string_append_printf (cmd, " --set %s", q);
               }
           }
-        g_autofree char *out = g_strdup_printf ("%s-%u.db", db, ++n);
+        g_autofree char *out = g_strdup_printf ("%s-%0*u.db", abs_db, width,
+                                                ++n);
         g_autofree char *q_out = shell_word (out);
         g_string_append_printf (cmd,
                                 " --seeds %" G_GUINT64_FORMAT "..%"
@@ -313,10 +369,13 @@ herd_cmd_bench (int argc, char **argv)
                                "--help')");
       return HERD_EXIT_USAGE;
     }
-  if (seeds_text == NULL || !herd_cli_parse_seed_range (seeds_text, &first, &last))
+  if (seeds_text == NULL
+      || !herd_cli_parse_seed_range (seeds_text, &first, &last)
+      || last - first >= HERD_BENCH_MAX_SEEDS)
     {
-      herd_cli_error ("bench", "--seeds: expected A..B with A <= B, such as "
-                               "1..10");
+      herd_cli_error ("bench", "--seeds: expected A..B with A <= B and at "
+                               "most %d seeds, such as 1..10",
+                      HERD_BENCH_MAX_SEEDS);
       return HERD_EXIT_USAGE;
     }
   if (db_path == NULL)
@@ -420,6 +479,17 @@ herd_cmd_bench (int argc, char **argv)
   sigemptyset (&sa.sa_mask);
   sigaction (SIGINT, &sa, NULL);
   sigaction (SIGTERM, &sa, NULL);
+  sigaction (SIGHUP, &sa, NULL);
+  struct sigaction child = { .sa_handler = on_child };
+  sigemptyset (&child.sa_mask);
+  sigaction (SIGCHLD, &child, NULL);
+  sigset_t blocked, unblocked;
+  sigemptyset (&blocked);
+  sigaddset (&blocked, SIGINT);
+  sigaddset (&blocked, SIGTERM);
+  sigaddset (&blocked, SIGHUP);
+  sigaddset (&blocked, SIGCHLD);
+  sigprocmask (SIG_BLOCK, &blocked, &unblocked);
   gboolean tty = !quiet && isatty (STDERR_FILENO);
   progress (done, total, tty);
   guint next = 0, merged_upto = 0, running = 0;
@@ -447,8 +517,13 @@ herd_cmd_bench (int argc, char **argv)
           pid_t pid = fork ();
           if (pid == 0)
             {
+              /* The child dies with the parent, whatever kills it. */
+              prctl (PR_SET_PDEATHSIG, SIGTERM);
               signal (SIGINT, SIG_DFL);
               signal (SIGTERM, SIG_DFL);
+              signal (SIGHUP, SIG_DFL);
+              signal (SIGCHLD, SIG_DFL);
+              sigprocmask (SIG_SETMASK, &unblocked, NULL);
               _exit (run_child (argv[1], text,
                               g_ptr_array_index (configs, next / seeds),
                               first + next % seeds, dbs[next]));
@@ -471,25 +546,30 @@ herd_cmd_bench (int argc, char **argv)
           guint i = merged_upto++;
           if (state[i] == 3)
             continue;
+          /* The run and its bench_runs row in one transaction. */
+          HerdBenchTag tag = { config_ids[i / seeds], first + i % seeds };
           g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-          if (!herd_results_merge (db, dbs[i], ids, &error) || ids->len != 1
-              || !herd_results_bench_record (
-                  db, config_ids[i / seeds], first + i % seeds,
-                  g_array_index (ids, gint64, 0), &error))
+          if (!herd_results_merge (db, dbs[i], &tag, ids, &error)
+              || ids->len != 1)
             {
               herd_cli_error ("bench", "merging run %u: %s", i,
                               error != NULL ? error->message : "no run");
               status = HERD_EXIT_FAILURE;
               break;
             }
+          remove_db (dbs[i]);
           state[i] = 3;
           progress (++done, total, tty);
         }
       if (merged_upto >= total || status != HERD_EXIT_OK || running == 0)
         continue;
+      /* Wait for a child or a signal: they are blocked but here, so one
+       * that comes while merging or forking is not missed. */
       int wstatus;
-      pid_t pid = wait (&wstatus);
-      if (pid < 0)
+      pid_t pid;
+      while ((pid = waitpid (-1, &wstatus, WNOHANG)) == 0 && !interrupted)
+        sigsuspend (&unblocked);
+      if (pid <= 0)
         continue;
       running--;
       for (guint i = 0; i < total; i++)
@@ -509,16 +589,11 @@ herd_cmd_bench (int argc, char **argv)
       }
   for (guint i = 0; i < total; i++)
     {
-      if (dbs[i] != NULL)
-        {
-          g_autofree char *wal = g_strdup_printf ("%s-wal", dbs[i]);
-          g_autofree char *shm = g_strdup_printf ("%s-shm", dbs[i]);
-          g_unlink (dbs[i]);
-          g_unlink (wal);
-          g_unlink (shm);
-        }
+      if (dbs[i] != NULL && state[i] != 3)
+        remove_db (dbs[i]);
       g_free (dbs[i]);
     }
+  sigprocmask (SIG_SETMASK, &unblocked, NULL);
   g_rmdir (tmpdir);
   if (status != HERD_EXIT_OK)
     return status;

@@ -43,13 +43,14 @@ herd_cmd_merge (int argc, char **argv)
   for (int i = 2; i < argc; i++)
     {
       g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-      if (!herd_results_merge (out, argv[i], ids, &error))
+      if (!herd_results_merge (out, argv[i], NULL, ids, &error))
         {
           herd_cli_error ("merge", "%s: %s", argv[i], error->message);
           return HERD_EXIT_FAILURE;
         }
       runs += ids->len;
     }
+  /* Runs of a configuration and seed OUT had already are left out. */
   printf ("herd merge: %u runs from %d databases into %s\n", runs, argc - 2,
           argv[1]);
   return HERD_EXIT_OK;

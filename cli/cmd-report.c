@@ -134,6 +134,20 @@ run_gnuplot (const char *gnuplot, const char *dir, const char *script,
   return svg != NULL ? g_strdup (svg) : NULL;
 }
 
+/* The chart, or a note saying why there is none. */
+static void
+chart_or_note (GString *html, const char *svg, const char *why)
+{
+  if (svg != NULL)
+    {
+      g_string_append_printf (html, "<div class=\"chart\">%s</div>\n", svg);
+      return;
+    }
+  g_string_append (html, "<p class=\"note\">No chart: ");
+  escape (html, why != NULL ? why : "no SVG from gnuplot");
+  g_string_append (html, "</p>\n");
+}
+
 /* One line chart: per configuration, the rows of sql (with %ld for its
  * config id) as x y points. */
 static void
@@ -184,11 +198,7 @@ line_chart (HerdResults *db, const Sweep *sw, const char *gnuplot,
   g_string_free (plot, TRUE);
   g_autofree char *why = NULL;
   g_autofree char *svg = run_gnuplot (gnuplot, dir, script, &why);
-  if (svg != NULL)
-    g_string_append_printf (html, "<div class=\"chart\">%s</div>\n", svg);
-  else
-    g_string_append_printf (html, "<p class=\"note\">No chart: %s</p>\n",
-                            why != NULL ? why : "no SVG from gnuplot");
+  chart_or_note (html, svg, why);
 }
 
 /* Energy per configuration, with its 95% interval. */
@@ -201,32 +211,29 @@ energy_chart (const Sweep *sw, const HerdBenchStat *stats,
     m++;
   g_string_append (html, "<h2>Energy</h2>\n");
   GString *data = g_string_new (NULL);
+  GString *tics = g_string_new (NULL);
   for (guint c = 0; c < sw->ids->len; c++)
     {
       const HerdBenchStat *st = &stats[c * HERD_BENCH_N_METRICS + m];
-      g_string_append_printf (data, "%u %.9g %.9g \"%s\"\n", c, st->mean,
-                              st->half,
-                              (const char *) g_ptr_array_index (sw->labels,
-                                                                c));
+      g_autofree char *label = gp_string (g_ptr_array_index (sw->labels, c));
+      g_string_append_printf (data, "%u %.9g %.9g\n", c, st->mean, st->half);
+      g_string_append_printf (tics, "%s%s %u", c > 0 ? ", " : "", label, c);
     }
   g_autofree char *file = g_build_filename (dir, "energy.dat", NULL);
   g_file_set_contents (file, data->str, (gssize) data->len, NULL);
   g_string_free (data, TRUE);
-  const char *script
-      = "set terminal svg size 860,360 dynamic font 'sans,11' background "
-        "'#ffffff' noenhanced\nset title 'Energy per run (mean and 95% "
-        "CI)'\nset "
-        "ylabel 'kWh'\nset style fill solid 0.5\nset boxwidth 0.6\nset "
-        "yrange [0:*]\nset xtics rotate by -20\nset grid ytics\nplot "
-        "'energy.dat' using 1:2:xtic(4) with boxes notitle, '' using 1:2:3 "
-        "with yerrorbars lw 2 notitle\n";
+  g_autofree char *script = g_strdup_printf (
+      "set terminal svg size 860,360 dynamic font 'sans,11' background "
+      "'#ffffff' noenhanced\nset title 'Energy per run (mean and 95%% "
+      "CI)'\nset ylabel 'kWh'\nset style fill solid 0.5\nset boxwidth "
+      "0.6\nset yrange [0:*]\nset xrange [-0.5:%u.5]\nset xtics (%s) "
+      "rotate by -20\nset grid ytics\nplot 'energy.dat' using 1:2 with "
+      "boxes notitle, '' using 1:2:3 with yerrorbars lw 2 notitle\n",
+      sw->ids->len - 1, tics->str);
+  g_string_free (tics, TRUE);
   g_autofree char *why = NULL;
   g_autofree char *svg = run_gnuplot (gnuplot, dir, script, &why);
-  if (svg != NULL)
-    g_string_append_printf (html, "<div class=\"chart\">%s</div>\n", svg);
-  else
-    g_string_append_printf (html, "<p class=\"note\">No chart: %s</p>\n",
-                            why != NULL ? why : "no SVG from gnuplot");
+  chart_or_note (html, svg, why);
 }
 
 static void
@@ -250,10 +257,13 @@ comparison_tables (const Sweep *sw, const HerdBenchStat *stats,
       for (guint c = 0; c < sw->ids->len; c++)
         {
           const HerdBenchStat *st = &stats[c * HERD_BENCH_N_METRICS + m];
-          g_string_append_printf (
-              html, "<td%s>%.4g &plusmn; %.2g</td>",
-              c == best && sw->ids->len > 1 ? " class=\"best\"" : "",
-              st->mean, st->half);
+          if (st->n == 0)
+            g_string_append (html, "<td>n/a</td>");
+          else
+            g_string_append_printf (
+                html, "<td%s>%.4g &plusmn; %.2g</td>",
+                c == best && sw->ids->len > 1 ? " class=\"best\"" : "",
+                st->mean, st->half);
         }
       g_string_append (html, "</tr>\n");
     }
@@ -276,8 +286,11 @@ comparison_tables (const Sweep *sw, const HerdBenchStat *stats,
       for (guint c = 1; c < sw->ids->len; c++)
         {
           const HerdBenchStat *st = &stats[c * HERD_BENCH_N_METRICS + m];
-          g_string_append_printf (html, "<td>%+.4g &plusmn; %.2g</td>",
-                                  st->diff_mean, st->diff_half);
+          if (st->n_pairs == 0)
+            g_string_append (html, "<td>n/a</td>");
+          else
+            g_string_append_printf (html, "<td>%+.4g &plusmn; %.2g</td>",
+                                    st->diff_mean, st->diff_half);
         }
       g_string_append (html, "</tr>\n");
     }
@@ -366,8 +379,11 @@ herd_cmd_report (int argc, char **argv)
   g_autofree char *why = NULL;
   g_autofree char *gnuplot = find_gnuplot (&why);
   if (gnuplot == NULL)
-    g_string_append_printf (html, "<p class=\"note\">No charts: %s.</p>\n",
-                            why);
+    {
+      g_string_append (html, "<p class=\"note\">No charts: ");
+      escape (html, why);
+      g_string_append (html, ".</p>\n");
+    }
   else
     {
       g_autofree char *dir = g_dir_make_tmp ("herd-report-XXXXXX", &error);

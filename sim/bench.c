@@ -74,6 +74,7 @@ herd_bench_configs (GStrv policies, GStrv sets, GPtrArray **out,
       g_ptr_array_unref (configs);
       configs = next;
     }
+  g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
   for (guint i = 0; i < configs->len; i++)
     {
       HerdBenchConfig *c = g_ptr_array_index (configs, i);
@@ -82,6 +83,16 @@ herd_bench_configs (GStrv policies, GStrv sets, GPtrArray **out,
                      ? g_strjoinv (" ", (char **) c->settings->pdata)
                      : g_strdup ("baseline");
       g_ptr_array_remove_index (c->settings, c->settings->len - 1);
+      if (!g_hash_table_add (seen, c->label))
+        {
+          g_set_error (error, HERD_SCENARIO_ERROR,
+                       HERD_SCENARIO_ERROR_INVALID,
+                       "the configuration %s comes twice: a value is "
+                       "repeated in --policies or --set",
+                       c->label);
+          g_ptr_array_unref (configs);
+          return FALSE;
+        }
     }
   *out = configs;
   return TRUE;
@@ -300,12 +311,16 @@ herd_bench_compare (HerdResults *db, const gint64 *config_ids,
 guint
 herd_bench_best (const HerdBenchStat *stats, guint n_configs, gsize m)
 {
-  guint best = 0;
-  for (guint c = 1; c < n_configs; c++)
+  guint best = G_MAXUINT;
+  for (guint c = 0; c < n_configs; c++)
     {
+      if (stats[c * HERD_BENCH_N_METRICS + m].n == 0)
+        continue; /* no data: never best */
       double x = stats[c * HERD_BENCH_N_METRICS + m].mean;
-      double y = stats[best * HERD_BENCH_N_METRICS + m].mean;
-      if (herd_bench_metrics[m].higher_better ? x > y : x < y)
+      if (best == G_MAXUINT
+          || (herd_bench_metrics[m].higher_better
+                  ? x > stats[best * HERD_BENCH_N_METRICS + m].mean
+                  : x < stats[best * HERD_BENCH_N_METRICS + m].mean))
         best = c;
     }
   return best;

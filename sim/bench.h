@@ -65,6 +65,7 @@ typedef struct
 void herd_bench_compare (HerdResults *db, const gint64 *config_ids,
                          guint n_configs, guint64 first, guint64 last,
                          guint baseline, HerdBenchStat *stats);
-/* The configuration with the best mean of metric m (the first on a tie). */
+/* The configuration with the best mean of metric m (the first on a tie),
+ * among those with data; G_MAXUINT when none has. */
 guint herd_bench_best (const HerdBenchStat *stats, guint n_configs,
                        gsize m);

@@ -704,75 +704,122 @@ other_columns (HerdResults *r, const char *db, const char *table)
   return g_string_free (cols, FALSE);
 }
 
-gboolean
-herd_results_merge (HerdResults *r, const char *src, GArray *new_ids,
-                    GError **error)
+/* Prepares sql, setting error on failure. */
+static sqlite3_stmt *
+prepare (HerdResults *r, const char *sql, GError **error)
 {
-  g_assert (r->run_id < 0);
-  char *quoted = sqlite3_mprintf ("%Q", src);
-  g_autofree char *attach = g_strdup_printf ("ATTACH DATABASE %s AS src",
-                                             quoted);
-  sqlite3_free (quoted);
-  if (!exec (r, attach, error))
+  sqlite3_stmt *s = NULL;
+  if (sqlite3_prepare_v2 (r->db, sql, -1, &s, NULL) != SQLITE_OK)
+    {
+      sql_fail (r, error, "cannot read");
+      sqlite3_finalize (s);
+      return NULL;
+    }
+  return s;
+}
+
+/* Whether src (attached) is a herd results database with bench tables. */
+static gboolean
+src_has_table (HerdResults *r, const char *table)
+{
+  g_autofree char *sql = g_strdup_printf (
+      "SELECT 1 FROM src.sqlite_master WHERE type = 'table' AND name = "
+      "'%s'",
+      table);
+  sqlite3_stmt *s = NULL;
+  gboolean found = sqlite3_prepare_v2 (r->db, sql, -1, &s, NULL) == SQLITE_OK
+                   && sqlite3_step (s) == SQLITE_ROW;
+  sqlite3_finalize (s);
+  return found;
+}
+
+/* The body of herd_results_merge, in its transaction with src attached. */
+static gboolean
+merge_attached (HerdResults *r, const HerdBenchTag *tag, GArray *new_ids,
+                GError **error)
+{
+  if (!src_has_table (r, "runs"))
+    {
+      g_set_error (error, HERD_RESULTS_ERROR, HERD_RESULTS_ERROR_SQL,
+                   "not a herd results database (no runs table)");
+      return FALSE;
+    }
+  gboolean bench = src_has_table (r, "bench_runs")
+                   && src_has_table (r, "bench_configs");
+  if (!exec (r, "CREATE TEMP TABLE idmap (old INTEGER PRIMARY KEY, new "
+                "INTEGER)",
+             error))
     return FALSE;
-  gboolean ok = exec (r, bench_schema, error)
-                && exec (r, "BEGIN IMMEDIATE; CREATE TEMP TABLE idmap (old "
-                            "INTEGER PRIMARY KEY, new INTEGER)",
-                         error);
-  g_autofree char *run_cols = ok ? other_columns (r, "main", "runs") : NULL;
-  sqlite3_stmt *ids = NULL;
-  if (ok)
-    ok = sqlite3_prepare_v2 (r->db,
-                             "SELECT run_id FROM src.runs ORDER BY run_id",
-                             -1, &ids, NULL)
-         == SQLITE_OK;
-  while (ok && sqlite3_step (ids) == SQLITE_ROW)
+  if (bench && !exec (r,
+                      "INSERT OR IGNORE INTO main.bench_configs (label) "
+                      "SELECT label FROM src.bench_configs ORDER BY "
+                      "config_id",
+                      error))
+    return FALSE;
+  /* The runs to copy: all, but those of a (configuration, seed) main has
+   * already, so that merging twice adds nothing. */
+  g_autofree char *run_cols = other_columns (r, "main", "runs");
+  sqlite3_stmt *ids = prepare (
+      r,
+      bench ? "SELECT r.run_id FROM src.runs AS r WHERE NOT EXISTS (SELECT "
+              "1 FROM src.bench_runs AS sr JOIN src.bench_configs AS sc ON "
+              "sc.config_id = sr.config_id JOIN main.bench_configs AS mc ON "
+              "mc.label = sc.label JOIN main.bench_runs AS mr ON "
+              "mr.config_id = mc.config_id AND mr.seed = sr.seed WHERE "
+              "sr.run_id = r.run_id) ORDER BY r.run_id"
+            : "SELECT run_id FROM src.runs ORDER BY run_id",
+      error);
+  if (ids == NULL || run_cols == NULL)
+    {
+      sqlite3_finalize (ids);
+      if (run_cols == NULL)
+        g_set_error (error, HERD_RESULTS_ERROR, HERD_RESULTS_ERROR_SQL,
+                     "%s: no runs table", r->path);
+      return FALSE;
+    }
+  gboolean ok = TRUE;
+  int rc;
+  while (ok && (rc = sqlite3_step (ids)) == SQLITE_ROW)
     {
       gint64 old = sqlite3_column_int64 (ids, 0);
       g_autofree char *copy = g_strdup_printf (
           "INSERT INTO main.runs (%s) SELECT %s FROM src.runs WHERE run_id "
-          "= %" G_GINT64_FORMAT "; INSERT INTO idmap VALUES (%" G_GINT64_FORMAT
-          ", last_insert_rowid())",
-          run_cols, run_cols, old, old);
+          "= %" G_GINT64_FORMAT,
+          run_cols, run_cols, old);
       ok = exec (r, copy, error);
+      gint64 id = sqlite3_last_insert_rowid (r->db);
+      g_autofree char *map = g_strdup_printf (
+          "INSERT INTO idmap VALUES (%" G_GINT64_FORMAT ", %" G_GINT64_FORMAT
+          ")",
+          old, id);
+      ok = ok && exec (r, map, error);
       if (ok && new_ids != NULL)
-        {
-          gint64 id = -1;
-          sqlite3_stmt *m = NULL;
-          sqlite3_prepare_v2 (r->db, "SELECT new FROM idmap WHERE old = ?1",
-                              -1, &m, NULL);
-          sqlite3_bind_int64 (m, 1, old);
-          if (sqlite3_step (m) == SQLITE_ROW)
-            id = sqlite3_column_int64 (m, 0);
-          sqlite3_finalize (m);
-          g_array_append_val (new_ids, id);
-        }
+        g_array_append_val (new_ids, id);
     }
+  if (ok && rc != SQLITE_DONE)
+    ok = (sql_fail (r, error, "cannot read"), FALSE);
   sqlite3_finalize (ids);
   /* Every other table with a run_id, rows renumbered through idmap. */
-  sqlite3_stmt *tables = NULL;
-  if (ok)
-    ok = sqlite3_prepare_v2 (r->db,
-                             "SELECT name FROM main.sqlite_master WHERE type "
-                             "= 'table' AND name != 'runs' AND name IN "
-                             "(SELECT name FROM src.sqlite_master WHERE type "
-                             "= 'table') ORDER BY name",
-                             -1, &tables, NULL)
-         == SQLITE_OK;
+  sqlite3_stmt *tables = ok ? prepare (
+                                  r,
+                                  "SELECT name FROM main.sqlite_master WHERE "
+                                  "type = 'table' AND name != 'runs' AND "
+                                  "name NOT LIKE 'bench_%' AND name IN "
+                                  "(SELECT name FROM src.sqlite_master WHERE "
+                                  "type = 'table') ORDER BY name",
+                                  error)
+                            : NULL;
+  ok = ok && tables != NULL;
   g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  gboolean bench = FALSE;
-  while (ok && sqlite3_step (tables) == SQLITE_ROW)
-    {
-      const char *t = (const char *) sqlite3_column_text (tables, 0);
-      bench |= strcmp (t, "bench_runs") == 0;
-      g_ptr_array_add (names, g_strdup (t));
-    }
+  while (ok && (rc = sqlite3_step (tables)) == SQLITE_ROW)
+    g_ptr_array_add (names,
+                     g_strdup ((const char *) sqlite3_column_text (tables, 0)));
+  if (ok && rc != SQLITE_DONE)
+    ok = (sql_fail (r, error, "cannot read"), FALSE);
   sqlite3_finalize (tables);
   for (guint i = 0; ok && i < names->len; i++)
     {
       const char *t = g_ptr_array_index (names, i);
-      if (g_str_has_prefix (t, "bench_"))
-        continue;
       g_autofree char *cols = other_columns (r, "main", t);
       if (cols == NULL)
         continue;
@@ -782,23 +829,50 @@ herd_results_merge (HerdResults *r, const char *src, GArray *new_ids,
           t, cols, cols, t);
       ok = exec (r, copy, error);
     }
-  /* herd bench's bookkeeping: configurations matched by label. */
+  /* herd bench's bookkeeping: configurations matched by label; or the
+   * caller's tag for a database of one run. */
   if (ok && bench)
     ok = exec (r,
-               "INSERT OR IGNORE INTO main.bench_configs (label) SELECT "
-               "label FROM src.bench_configs ORDER BY config_id; "
                "INSERT INTO main.bench_runs (config_id, seed, run_id) SELECT "
                "mc.config_id, sr.seed, idmap.new FROM src.bench_runs AS sr "
                "JOIN src.bench_configs AS sc ON sc.config_id = sr.config_id "
                "JOIN main.bench_configs AS mc ON mc.label = sc.label JOIN "
                "idmap ON idmap.old = sr.run_id ORDER BY sr.run_id",
                error);
-  if (ok)
+  if (ok && tag != NULL)
+    {
+      g_autofree char *rec = g_strdup_printf (
+          "INSERT INTO main.bench_runs (config_id, seed, run_id) SELECT %"
+          G_GINT64_FORMAT ", %" G_GUINT64_FORMAT ", new FROM idmap",
+          tag->config_id, tag->seed);
+      ok = exec (r, rec, error);
+    }
+  return ok;
+}
+
+gboolean
+herd_results_merge (HerdResults *r, const char *src, const HerdBenchTag *tag,
+                    GArray *new_ids, GError **error)
+{
+  g_assert (r->run_id < 0);
+  char *quoted = sqlite3_mprintf ("%Q", src);
+  g_autofree char *attach = g_strdup_printf ("ATTACH DATABASE %s AS src",
+                                             quoted);
+  sqlite3_free (quoted);
+  if (!exec (r, bench_schema, error) || !exec (r, attach, error))
+    return FALSE;
+  gboolean ok = exec (r, "BEGIN IMMEDIATE", error);
+  if (ok && merge_attached (r, tag, new_ids, error))
     ok = exec (r, "DROP TABLE idmap; COMMIT", error);
-  else
-    sqlite3_exec (r->db, "ROLLBACK; DROP TABLE IF EXISTS idmap", NULL, NULL,
-                  NULL);
+  else if (ok)
+    {
+      sqlite3_exec (r->db, "ROLLBACK", NULL, NULL, NULL);
+      ok = FALSE;
+    }
+  sqlite3_exec (r->db, "DROP TABLE IF EXISTS temp.idmap", NULL, NULL, NULL);
   sqlite3_exec (r->db, "DETACH DATABASE src", NULL, NULL, NULL);
+  if (!ok && new_ids != NULL)
+    g_array_set_size (new_ids, 0);
   return ok;
 }
 
@@ -848,17 +922,6 @@ herd_results_bench_run (HerdResults *r, gint64 config, guint64 seed)
                                               : -1;
   sqlite3_finalize (s);
   return id;
-}
-
-gboolean
-herd_results_bench_record (HerdResults *r, gint64 config, guint64 seed,
-                           gint64 run_id, GError **error)
-{
-  g_autofree char *sql = g_strdup_printf (
-      "INSERT INTO bench_runs (config_id, seed, run_id) VALUES (%"
-      G_GINT64_FORMAT ", %" G_GUINT64_FORMAT ", %" G_GINT64_FORMAT ")",
-      config, seed, run_id);
-  return exec (r, sql, error);
 }
 
 gboolean

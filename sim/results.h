@@ -102,21 +102,30 @@ void herd_results_add_volume_sample (HerdResults *results, HerdTime time,
 void herd_results_add_storage_totals (HerdResults *results,
                                       const char *domain,
                                       const HerdThinDomain *space);
-/* Copies every run of the database at src (all its tables) into results,
- * with new run ids in src's order, appended to new_ids (gint64) when not
- * NULL: herd bench's workers' databases, herd merge. */
+/* A run's place in a herd bench sweep. */
+typedef struct
+{
+  gint64 config_id;
+  guint64 seed;
+} HerdBenchTag;
+
+/* Copies every run of the database at src (all its tables) into results
+ * in one transaction, with new run ids in src's order, appended to
+ * new_ids (gint64) when not NULL; src's herd bench runs are matched by
+ * configuration label, and those main has already (same configuration
+ * and seed) are left out, so merging twice adds nothing; tag, when not
+ * NULL, records src's runs in bench_runs (a worker's database).  On
+ * failure nothing is copied. */
 gboolean herd_results_merge (HerdResults *results, const char *src,
-                             GArray *new_ids, GError **error);
-/* herd bench's bookkeeping: a configuration's id (made on first use), the
- * run of a configuration and seed (-1: not yet), recording one. */
+                             const HerdBenchTag *tag, GArray *new_ids,
+                             GError **error);
+/* herd bench's bookkeeping: its tables made, a configuration's id (made
+ * on first use), the run of a configuration and seed (-1: not yet). */
 gboolean herd_results_bench_init (HerdResults *results, GError **error);
 gint64 herd_results_bench_config (HerdResults *results, const char *label,
                                   GError **error);
 gint64 herd_results_bench_run (HerdResults *results, gint64 config,
                                guint64 seed);
-gboolean herd_results_bench_record (HerdResults *results, gint64 config,
-                                    guint64 seed, gint64 run_id,
-                                    GError **error);
 /* Runs sql and calls fn for each row with its columns as numbers and
  * texts (NULL for SQL NULL): for reports. */
 typedef void (*HerdResultsRowFunc) (guint n_columns, const double *values,

@@ -1,6 +1,7 @@
 /* trace.c: Bitbrains and Azure CPU traces (see trace.h). */
 #include "sim/trace.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -37,7 +38,7 @@ number (const char *field, double *out)
   if (*f == '\0')
     return FALSE;
   *out = g_ascii_strtod (f, &end);
-  return *end == '\0';
+  return *end == '\0' && isfinite (*out);
 }
 
 static HerdTraceSeries *
@@ -49,8 +50,9 @@ series_new (const char *name)
   return s;
 }
 
-/* Makes times relative to the first, sorts by time, and sets the period
- * (the span plus one sampling interval). */
+/* Makes times relative to the first (readings come in time order: a
+ * reading not after the one before is an error) and sets the period (the
+ * span plus one sampling interval). */
 static gboolean
 series_finish (HerdTraceSeries *s, const char *path, GError **error)
 {
@@ -91,10 +93,15 @@ add_point (HerdTraceSeries *s, double seconds, double percent,
   return TRUE;
 }
 
+/* File names in natural order: file-2 before file-10. */
 static gint
 by_name (gconstpointer a, gconstpointer b)
 {
-  return strcmp (*(char *const *) a, *(char *const *) b);
+  g_autofree char *x = g_utf8_collate_key_for_filename (*(char *const *) a,
+                                                        -1);
+  g_autofree char *y = g_utf8_collate_key_for_filename (*(char *const *) b,
+                                                        -1);
+  return strcmp (x, y);
 }
 
 /* The paths of dir's files named PREFIX*SUFFIX, in name order. */
@@ -184,6 +191,8 @@ load_azure (const char *dir, HerdTraceSet *set, GError **error)
       if (*line == '\0')
         continue;
       g_auto (GStrv) field = g_strsplit (line, ",", -1);
+      if (i == 0 && strcmp (field[0], "vmid") == 0)
+        continue; /* a header */
       if (g_strv_length (field) != 11 || *field[0] == '\0')
         {
           g_set_error (error, TRACE_ERROR, 0,
@@ -239,12 +248,18 @@ load_azure (const char *dir, HerdTraceSet *set, GError **error)
             return FALSE;
         }
     }
+  /* A subset of the readings files leaves some VMs without readings:
+   * they are left out. */
+  for (guint i = set->series->len; i-- > 0;)
+    if (((HerdTraceSeries *) g_ptr_array_index (set->series, i))->points->len
+        == 0)
+      g_ptr_array_remove_index (set->series, i);
   for (guint i = 0; i < set->series->len; i++)
     if (!series_finish (g_ptr_array_index (set->series, i), table, error))
       return FALSE;
   if (set->series->len == 0)
     {
-      g_set_error (error, TRACE_ERROR, 0, "%s: no VM", table);
+      g_set_error (error, TRACE_ERROR, 0, "%s: no VM has readings", table);
       return FALSE;
     }
   return TRUE;
