@@ -52,20 +52,18 @@ input_clear (Input *in)
   memset (in, 0, sizeof *in);
 }
 
-/* Free space of a scenario's data domains once their volumes are made
- * (the pool new VMs' disks come from). */
+/* Free space of the master domain of a scenario's data center once its
+ * volumes are made: new VMs' disks are preallocated there (0 when the
+ * data center has no storage). */
 static gint64
 scenario_pool (const HerdModel *model, HerdId dc)
 {
+  HerdId master = herd_model_datacenter (model, dc)->master_domain;
+  if (master == HERD_ID_NONE)
+    return 0;
   g_autofree gint64 *used = herd_plan_domains_used (model);
-  gint64 pool = 0;
-  for (guint i = 0; i < model->domains->len; i++)
-    {
-      const HerdStorageDomain *sd = herd_model_domain (model, i);
-      if (sd->datacenter == dc && sd->role == HERD_DOMAIN_DATA)
-        pool += sd->capacity_mib - used[i];
-    }
-  return MAX (pool, 0);
+  return MAX (herd_model_domain (model, master)->capacity_mib - used[master],
+              0);
 }
 
 static gboolean
@@ -104,10 +102,18 @@ input_load (const Source *src, Input *in, GError **error)
                        ? "--cluster: no cluster (node group) is called %s"
                        : "no cluster has hosts%s",
                    src->cluster_name != NULL ? src->cluster_name : "");
+      input_clear (in);
       return FALSE;
     }
   if (in->scenario != NULL)
     {
+      /* A scenario's hosts report all their memory free but the
+       * reserve: nothing runs yet. */
+      for (guint i = 0; i < in->model->hosts->len; i++)
+        {
+          HerdHost *h = herd_model_host (in->model, i);
+          h->mem_free_mib = h->memory_mib - h->reserved_mib;
+        }
       HerdId dc = herd_model_cluster (in->model, in->cluster)->datacenter;
       in->plan = herd_plan_new (in->model, NULL,
                                 scenario_pool (in->model, dc));
@@ -116,7 +122,10 @@ input_load (const Source *src, Input *in, GError **error)
       guint n = in->model->vms->len;
       for (HerdId v = 0; v < n; v++)
         {
-          if (herd_plan_place (in->plan, v, 0))
+          gboolean placed = herd_plan_place (in->plan, v, 0);
+          if (herd_model_vm (in->model, v)->cluster != in->cluster)
+            continue;
+          if (placed)
             in->placed++;
           else
             in->unplaced++;
@@ -130,7 +139,8 @@ input_load (const Source *src, Input *in, GError **error)
           const HerdGanetiInstance *inst = &g_array_index (
               in->ganeti.instances, HerdGanetiInstance, i);
           herd_plan_commit (in->plan, inst->vm, inst->host, inst->disk_mib);
-          in->placed++;
+          in->placed += herd_model_vm (in->model, inst->vm)->cluster
+                        == in->cluster;
         }
     }
   herd_plan_set_failures (in->plan, src->failures);
@@ -233,9 +243,19 @@ resources (Input *in, HerdPlanSpec spec, Resource res[RES_LAST])
           res[RES_CPU].stranded += MAX (h->cores - vcpus, 0);
         }
     }
-  if (pool)
-    res[RES_DSK].free = herd_plan_disk_free (in->plan, 0);
   res[RES_DSK].total = res[RES_DSK].used + res[RES_DSK].free;
+  if (pool)
+    {
+      /* Shared storage: the master domain new disks go to. */
+      HerdId master = herd_model_datacenter (model, c->datacenter)
+                          ->master_domain;
+      res[RES_DSK].total = master != HERD_ID_NONE
+                               ? herd_model_domain (model, master)
+                                     ->capacity_mib
+                               : 0;
+      res[RES_DSK].free = herd_plan_disk_free (in->plan, 0);
+      res[RES_DSK].used = res[RES_DSK].total - res[RES_DSK].free;
+    }
 }
 
 typedef struct
@@ -261,7 +281,11 @@ static void
 out_str (Out *o, const char *key, const char *v)
 {
   if (o->machine)
-    printf ("HERD_%s='%s'\n", key, v);
+    {
+      /* Single-quoted for a shell: a quote inside is '\''. */
+      g_autofree char *q = g_shell_quote (v);
+      printf ("HERD_%s=%s\n", key, q);
+    }
   if (o->json)
     {
       g_autofree char *lower = g_ascii_strdown (key, -1);
@@ -292,7 +316,10 @@ allocate (const Source *src, HerdPlanSpec spec, gboolean tiered,
   HerdPlanResult r;
   herd_plan_allocate (in.plan, in.cluster, spec, tiered, &r);
   Resource res[RES_LAST];
-  resources (&in, spec, res);
+  /* Stranded: what the last size tried cannot use. */
+  resources (&in,
+             g_array_index (r.tiers, HerdPlanTier, r.tiers->len - 1).spec,
+             res);
   const char *prefix = tiered ? "TIERED_" : "";
   g_autofree char *key_count = g_strdup_printf ("%sALLOC_COUNT", prefix);
   g_autofree char *key_reason = g_strdup_printf ("%sFAIL_REASON", prefix);
@@ -426,16 +453,10 @@ report_state (const Source *src, Out *o)
     up += herd_model_host (in.model, g_array_index (c->hosts, HerdId, i))
               ->status
           == HERD_HOST_UP;
-  gboolean n1 = herd_plan_n1_ok (in.plan);
+  gboolean n1 = herd_plan_n1_ok (in.plan, in.cluster);
   HerdPlanHa ha;
   herd_plan_ha (in.plan, in.cluster, &ha);
-  if (o->json)
-    {
-      json_builder_set_member_name (o->b, "cluster");
-      json_builder_add_string_value (o->b, c->name);
-    }
-  else if (o->machine)
-    printf ("HERD_CLUSTER='%s'\n", c->name);
+  out_str (o, "CLUSTER", c->name);
   out_int (o, "HOSTS", c->hosts->len);
   out_int (o, "HOSTS_UP", up);
   out_int (o, "VMS", in.placed);
@@ -612,6 +633,8 @@ report_growth (const Source *src, guint max_days, const GDate *start,
           out_day (o, "WARNING_DAY", d->warning_day, start);
           out_day (o, "CRITICAL_DAY", d->critical_day, start);
           out_day (o, "FULL_DAY", d->full_day, start);
+          json_builder_set_member_name (o->b, "full_hours");
+          json_builder_add_double_value (o->b, d->full_hours);
           json_builder_end_object (o->b);
         }
       else if (o->machine)

@@ -75,8 +75,6 @@ herd_plan_new (HerdModel *model, const gint64 *disk_mib, gint64 pool_mib)
       HerdHost *h = herd_model_host (model, i);
       if (h->status == HERD_HOST_DOWN)
         h->status = HERD_HOST_UP;
-      if (h->mem_free_mib == 0)
-        h->mem_free_mib = h->memory_mib - h->reserved_mib;
     }
   return p;
 }
@@ -229,7 +227,16 @@ restart_order (gconstpointer a, gconstpointer b, gpointer data)
 
 /* Whether the VMs of the k failed hosts could all be restarted on the
  * others, each where the scheduler would put it.  lost, if not NULL,
- * receives the VMs that could not (and the restarts go on past them). */
+ * receives the VMs that could not (and the restarts go on past them).
+ * While it runs, the failed hosts are NonResponsive and their VMs Down,
+ * then Up where they restart (so affinity rules see them there); a disk
+ * on shared storage stays where it is, a local one is booked again. */
+typedef struct
+{
+  HerdVmStatus status;
+  HerdId host;
+} Was;
+
 static gboolean
 restart_after (HerdPlan *p, const HerdId *failed, guint k, GArray *lost)
 {
@@ -244,13 +251,22 @@ restart_after (HerdPlan *p, const HerdId *failed, guint k, GArray *lost)
       h->status = HERD_HOST_NON_RESPONSIVE;
     }
   g_array_sort_with_data (vms, restart_order, p->model);
+  g_autofree Was *vm_was = g_new (Was, MAX (vms->len, 1));
+  for (guint i = 0; i < vms->len; i++)
+    {
+      HerdVm *vm = herd_model_vm (p->model, g_array_index (vms, HerdId, i));
+      vm_was[i] = (Was) { vm->status, vm->host };
+      vm->status = HERD_VM_DOWN;
+      vm->host = HERD_ID_NONE;
+    }
   g_autoptr (GArray) shadows = g_array_new (FALSE, FALSE, sizeof (Shadow));
   gboolean ok = TRUE;
   for (guint i = 0; i < vms->len && (ok || lost != NULL); i++)
     {
       HerdId id = g_array_index (vms, HerdId, i);
-      const HerdVm *vm = herd_model_vm (p->model, id);
-      gint64 disk = g_array_index (p->vm_disk, gint64, id);
+      HerdVm *vm = herd_model_vm (p->model, id);
+      gint64 disk = p->disk != NULL ? g_array_index (p->vm_disk, gint64, id)
+                                    : 0;
       HerdId to = choose (p, vm, disk, NULL);
       if (to == HERD_ID_NONE)
         {
@@ -260,6 +276,8 @@ restart_after (HerdPlan *p, const HerdId *failed, guint k, GArray *lost)
           continue;
         }
       book (p, vm, to, disk, 1);
+      vm->status = HERD_VM_UP;
+      vm->host = to;
       Shadow s = { id, to };
       g_array_append_val (shadows, s);
     }
@@ -267,7 +285,14 @@ restart_after (HerdPlan *p, const HerdId *failed, guint k, GArray *lost)
     {
       const Shadow *s = &g_array_index (shadows, Shadow, i);
       book (p, herd_model_vm (p->model, s->vm), s->host,
-            g_array_index (p->vm_disk, gint64, s->vm), -1);
+            p->disk != NULL ? g_array_index (p->vm_disk, gint64, s->vm) : 0,
+            -1);
+    }
+  for (guint i = 0; i < vms->len; i++)
+    {
+      HerdVm *vm = herd_model_vm (p->model, g_array_index (vms, HerdId, i));
+      vm->status = vm_was[i].status;
+      vm->host = vm_was[i].host;
     }
   for (guint i = 0; i < k; i++)
     herd_model_host (p->model, failed[i])->status = was[i];
@@ -285,29 +310,6 @@ by_booked_memory (gconstpointer a, gconstpointer b, gpointer data)
   return x->id < y->id ? -1 : x->id > y->id;
 }
 
-gboolean
-herd_plan_n1_ok (HerdPlan *p)
-{
-  if (p->failures == 0)
-    return TRUE;
-  guint n = p->model->hosts->len;
-  if (p->failures == 1)
-    {
-      for (HerdId h = 0; h < n; h++)
-        if (p->host_vms[h]->len > 0 && !restart_after (p, &h, 1, NULL))
-          return FALSE;
-      return TRUE;
-    }
-  g_autoptr (GArray) order = g_array_new (FALSE, FALSE, sizeof (HerdId));
-  for (HerdId h = 0; h < n; h++)
-    if (herd_model_host (p->model, h)->status == HERD_HOST_UP)
-      g_array_append_val (order, h);
-  if (order->len <= p->failures)
-    return p->model->vms->len == 0;
-  g_array_sort_with_data (order, by_booked_memory, p->model);
-  return restart_after (p, (HerdId *) order->data, p->failures, NULL);
-}
-
 /* The cluster's Up hosts, the ones with the most memory booked first. */
 static GArray *
 hosts_by_booked (HerdPlan *p, HerdId cluster)
@@ -322,6 +324,43 @@ hosts_by_booked (HerdPlan *p, HerdId cluster)
     }
   g_array_sort_with_data (order, by_booked_memory, p->model);
   return order;
+}
+
+/* N+K in one cluster: failures stay within a cluster, as its VMs do. */
+static gboolean
+n1_ok_in (HerdPlan *p, HerdId cluster)
+{
+  const HerdCluster *c = herd_model_cluster (p->model, cluster);
+  if (p->failures == 1)
+    {
+      for (guint i = 0; i < c->hosts->len; i++)
+        {
+          HerdId h = g_array_index (c->hosts, HerdId, i);
+          if (p->host_vms[h]->len > 0 && !restart_after (p, &h, 1, NULL))
+            return FALSE;
+        }
+      return TRUE;
+    }
+  g_autoptr (GArray) order = hosts_by_booked (p, cluster);
+  guint vms = 0;
+  for (guint i = 0; i < c->hosts->len; i++)
+    vms += p->host_vms[g_array_index (c->hosts, HerdId, i)]->len;
+  if (order->len <= p->failures)
+    return vms == 0;
+  return restart_after (p, (HerdId *) order->data, p->failures, NULL);
+}
+
+gboolean
+herd_plan_n1_ok (HerdPlan *p, HerdId cluster)
+{
+  if (p->failures == 0)
+    return TRUE;
+  if (cluster != HERD_ID_NONE)
+    return n1_ok_in (p, cluster);
+  for (HerdId c = 0; c < p->model->clusters->len; c++)
+    if (!n1_ok_in (p, c))
+      return FALSE;
+  return TRUE;
 }
 
 /* The memory the overcommit ceiling lets VMs book on a host. */
@@ -499,6 +538,9 @@ closed_form_hosts (HerdPlan *p, HerdId cluster)
           || h->reserved_mib != first->reserved_mib
           || h->mem_free_mib != first->mem_free_mib
           || h->cores != first->cores || h->threads != first->threads
+          || h->networks != first->networks
+          || h->networks_down != first->networks_down
+          || h->cpu_over_since != first->cpu_over_since
           || herd_plan_disk_free (p, id) != herd_plan_disk_free (p, first->id)
           || (i > 0 && id != g_array_index (c->hosts, HerdId, i - 1) + 1))
         return NULL;
@@ -581,7 +623,7 @@ allocate_tier (HerdPlan *p, HerdId cluster, HerdPlanSpec spec,
       if (host == HERD_ID_NONE)
         break;
       herd_plan_commit (p, vm->id, host, spec.disk_mib);
-      if (!herd_plan_n1_ok (p))
+      if (!herd_plan_n1_ok (p, cluster))
         {
           uncommit (p, vm->id);
           n1[host] = 1;
@@ -749,17 +791,75 @@ taken (const Growing *g)
   return MAX (g->floor_mib, g->data_mib);
 }
 
-/* Notes the instant (in days) a domain crosses level free < limit as its
- * use goes from u0 at day - 1 to u1 at day, linearly. */
+/* A step in a domain's use during a day: storage growth at its time. */
+typedef struct
+{
+  HerdTime at;
+  HerdId domain;
+  double mib;
+} Step;
+
+static gint
+by_time (gconstpointer a, gconstpointer b)
+{
+  const Step *x = a, *y = b;
+  return (x->at > y->at) - (x->at < y->at);
+}
+
+/* Notes the first instant of day (from day_start) when domain's use goes
+ * over limit: it starts the day at u0, grows by slope MiB/s, and steps
+ * by steps (this domain's, in time order). */
 static void
-crossing (double limit_used, double u0, double u1, guint day, gint *out_day,
+crossing (double limit, double u0, double slope, const GArray *steps,
+          HerdId domain, HerdTime day_start, guint day, gint *out_day,
           double *out_hours)
 {
-  if (*out_day >= 0 || u1 <= limit_used)
+  if (*out_day >= 0)
     return;
-  double f = u0 > limit_used || u1 == u0 ? 0 : (limit_used - u0) / (u1 - u0);
+  double u = u0;
+  HerdTime t = day_start;
+  HerdTime end = day_start + HERD_DAY (1);
+  HerdTime at = -1;
+  for (guint i = 0; i <= steps->len && at < 0; i++)
+    {
+      const Step *st = i < steps->len ? &g_array_index (steps, Step, i)
+                                      : NULL;
+      if (st != NULL && st->domain != domain)
+        continue;
+      HerdTime next = st != NULL ? st->at : end;
+      double seconds = (double) (next - t) / 1e9;
+      if (u > limit)
+        at = t;
+      else if (slope > 0 && u + slope * seconds > limit)
+        at = t + (HerdTime) ((limit - u) / slope * 1e9);
+      u += slope * seconds;
+      t = next;
+      if (at < 0 && st != NULL)
+        {
+          u += st->mib;
+          if (u > limit)
+            at = t;
+        }
+    }
+  if (at < 0)
+    return;
   *out_day = (gint) day;
-  *out_hours = ((double) day - 1 + f) * 24;
+  *out_hours = (double) at / 3.6e12;
+}
+
+/* Why a VM finds no host of cluster: the reason most hosts give. */
+static HerdPlanFail
+cluster_reason (HerdPlan *p, const HerdVm *vm, HerdId cluster)
+{
+  const HerdCluster *c = herd_model_cluster (p->model, cluster);
+  guint counts[HERD_PLAN_FAIL_LAST] = { 0 };
+  for (guint i = 0; i < c->hosts->len; i++)
+    counts[reason_at (p, vm, 0, g_array_index (c->hosts, HerdId, i))]++;
+  HerdPlanFail best = HERD_PLAN_FAIL_OTHER;
+  for (int f = 0; f < HERD_PLAN_FAIL_LAST; f++)
+    if (counts[f] > counts[best])
+      best = (HerdPlanFail) f;
+  return best;
 }
 
 void
@@ -768,6 +868,7 @@ herd_plan_grow (HerdPlan *p, const HerdScenario *scenario, guint max_days,
 {
   const HerdModel *model = p->model;
   const GPtrArray *growth = scenario->growth;
+  guint n_domains = MAX (model->domains->len, 1);
   memset (out, 0, sizeof *out);
   out->first_fail_day = out->n1_break_day = -1;
   out->domains = g_array_new (FALSE, FALSE, sizeof (HerdPlanDomainDays));
@@ -778,7 +879,7 @@ herd_plan_grow (HerdPlan *p, const HerdScenario *scenario, guint max_days,
         g_array_append_val (out->domains, d);
       }
   g_autofree gint64 *used_mib = herd_plan_domains_used (model);
-  g_autofree double *used = g_new0 (double, MAX (model->domains->len, 1));
+  g_autofree double *used = g_new0 (double, n_domains);
   for (guint i = 0; i < model->domains->len; i++)
     used[i] = (double) used_mib[i];
   /* The thin disks of the VMs placed, growing at their group's rate. */
@@ -809,23 +910,30 @@ herd_plan_grow (HerdPlan *p, const HerdScenario *scenario, guint max_days,
     vm_growth |= ((const HerdGrowth *) g_ptr_array_index (growth, g))->vms
                  > 0;
   out->growing = vm_growth || thin->len > 0 || growth->len > 0;
-  g_autofree double *start = g_new (double, MAX (model->domains->len, 1));
+  g_autofree double *slope = g_new (double, n_domains);
+  g_autoptr (GArray) steps = g_array_new (FALSE, FALSE, sizeof (Step));
   for (guint day = 1; day <= max_days && out->growing; day++)
     {
       out->days = day;
-      /* What is due at the start of the day: every whole period done. */
-      HerdTime t = HERD_DAY (day - 1);
+      HerdTime start = HERD_DAY (day - 1), end = HERD_DAY (day);
+      g_array_set_size (steps, 0);
       for (guint g = 0; g < growth->len; g++)
         {
           const HerdGrowth *gr = g_ptr_array_index (growth, g);
-          guint64 due = (guint64) (t / gr->every);
+          /* Events at every, 2 x every, ...: those before the day ends. */
+          guint64 due = (guint64) ((end - 1) / gr->every);
           if (gr->vms == 0)
             {
-              used[gr->domain] += (double) (due - added[g]) * gr->grows_mib;
+              for (guint64 k = added[g] + 1; k <= due; k++)
+                {
+                  Step st = { (HerdTime) k * gr->every, gr->domain,
+                              (double) gr->grows_mib };
+                  g_array_append_val (steps, st);
+                }
               added[g] = due;
               continue;
             }
-          /* New VMs, until the first one fails. */
+          /* New VMs (at the start of the day), until one fails. */
           HerdId master = herd_model_datacenter (
                               model, herd_model_cluster (model, gr->cluster)
                                          ->datacenter)
@@ -850,12 +958,7 @@ herd_plan_grow (HerdPlan *p, const HerdScenario *scenario, guint max_days,
                   out->first_fail_group = gr->name;
                   out->first_fail_reason
                       = !room ? HERD_PLAN_FAIL_DISK
-                              : reason_at (p, vm, 0,
-                                           g_array_index (
-                                               herd_model_cluster (
-                                                   model, gr->cluster)
-                                                   ->hosts,
-                                               HerdId, 0));
+                              : cluster_reason (p, vm, gr->cluster);
                   break;
                 }
               if (gr->disk_mib > 0)
@@ -863,18 +966,26 @@ herd_plan_grow (HerdPlan *p, const HerdScenario *scenario, guint max_days,
               out->vms_added++;
             }
         }
+      /* N+K after the day's placements (also on the day one failed). */
       if (vm_growth && out->n1_break_day < 0 && p->failures > 0
-          && out->first_fail_day < 0 && !herd_plan_n1_ok (p))
+          && (out->first_fail_day < 0 || out->first_fail_day == (gint) day)
+          && !herd_plan_n1_ok (p, HERD_ID_NONE))
         out->n1_break_day = (gint) day;
-      /* The thin disks' writes through the day. */
-      memcpy (start, used, sizeof (double) * MAX (model->domains->len, 1));
+      g_array_sort (steps, by_time);
+      /* The thin disks' writes through the day, as a slope per domain. */
+      memset (slope, 0, sizeof (double) * n_domains);
+      g_autofree double *u0 = g_memdup2 (used, sizeof (double) * n_domains);
       for (guint i = 0; i < thin->len; i++)
         {
           Growing *g = &g_array_index (thin, Growing, i);
           double before = taken (g);
           g->data_mib = MIN (g->max_mib, g->data_mib + g->per_day);
+          slope[g->domain] += (taken (g) - before) / 86400;
           used[g->domain] += taken (g) - before;
         }
+      for (guint i = 0; i < steps->len; i++)
+        used[g_array_index (steps, Step, i).domain]
+            += g_array_index (steps, Step, i).mib;
       gboolean open = FALSE;
       for (guint i = 0; i < out->domains->len; i++)
         {
@@ -882,12 +993,14 @@ herd_plan_grow (HerdPlan *p, const HerdScenario *scenario, guint max_days,
                                                   HerdPlanDomainDays, i);
           const HerdStorageDomain *sd = herd_model_domain (model, d->domain);
           double cap = (double) sd->capacity_mib;
-          double u0 = start[d->domain], u1 = used[d->domain];
-          crossing (cap * (1 - sd->warning_free), u0, u1, day,
+          crossing (cap * (1 - sd->warning_free), u0[d->domain],
+                    slope[d->domain], steps, d->domain, start, day,
                     &d->warning_day, &d->warning_hours);
-          crossing (cap * (1 - sd->critical_free), u0, u1, day,
+          crossing (cap * (1 - sd->critical_free), u0[d->domain],
+                    slope[d->domain], steps, d->domain, start, day,
                     &d->critical_day, &d->critical_hours);
-          crossing (cap - 1e-9, u0, u1, day, &d->full_day, &d->full_hours);
+          crossing (cap - 1e-9, u0[d->domain], slope[d->domain], steps,
+                    d->domain, start, day, &d->full_day, &d->full_hours);
           open |= d->full_day < 0;
         }
       /* Done when nothing is left to find. */

@@ -61,9 +61,11 @@ typedef struct
 
 typedef struct _HerdPlan HerdPlan;
 
-/* model is borrowed and changed (VMs are added and committed).  disk_mib:
- * per host id, its free local disk, or NULL for shared storage (the
- * master domain of each cluster's data center, pool_mib free). */
+/* model is borrowed and changed (VMs are added and committed); its hosts
+ * are Up (but those in maintenance) with the free memory they report
+ * (mem_free_mib).  disk_mib: per host id, its free local disk, or NULL
+ * for shared storage (the master domain of the cluster's data center,
+ * pool_mib free). */
 HerdPlan *herd_plan_new (HerdModel *model, const gint64 *disk_mib,
                          gint64 pool_mib);
 void herd_plan_free (HerdPlan *plan);
@@ -86,8 +88,9 @@ gboolean herd_plan_place (HerdPlan *plan, HerdId vm, gint64 disk_mib);
 void herd_plan_allocate (HerdPlan *plan, HerdId cluster, HerdPlanSpec spec,
                          gboolean tiered, HerdPlanResult *out);
 void herd_plan_result_clear (HerdPlanResult *result);
-/* Whether the VMs of any `failures` failed hosts could restart now. */
-gboolean herd_plan_n1_ok (HerdPlan *plan);
+/* Whether the VMs of any `failures` failed hosts of cluster (every
+ * cluster, each on its own: HERD_ID_NONE) could restart now. */
+gboolean herd_plan_n1_ok (HerdPlan *plan, HerdId cluster);
 /* Per storage domain id, what its volumes take before the plan adds any:
  * what it holds before any disk (internal volumes, templates) and each
  * disk's first allocation (g_free it). */

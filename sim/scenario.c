@@ -1473,20 +1473,26 @@ herd_sl_parse_disks (HerdSlLoader *l, HerdSlGroup *g)
                                i + 1);
       else
         {
+          /* The allocation and format words, in either order. */
           guint next = 1;
-          if (n > next && (strcmp (word[next], "thin") == 0
-                           || strcmp (word[next], "preallocated") == 0))
+          gboolean alloc_seen = FALSE;
+          for (; next < n && next < 3; next++)
             {
-              disk.thin = strcmp (word[next], "thin") == 0;
-              next++;
-            }
-          if (n > next && (strcmp (word[next], "raw") == 0
-                           || strcmp (word[next], "qcow2") == 0))
-            {
-              disk.format = strcmp (word[next], "raw") == 0
-                                ? HERD_DISK_RAW
-                                : HERD_DISK_QCOW2;
-              next++;
+              gboolean alloc = strcmp (word[next], "thin") == 0
+                               || strcmp (word[next], "preallocated") == 0;
+              gboolean format = strcmp (word[next], "raw") == 0
+                                || strcmp (word[next], "qcow2") == 0;
+              if (alloc && !alloc_seen)
+                {
+                  disk.thin = strcmp (word[next], "thin") == 0;
+                  alloc_seen = TRUE;
+                }
+              else if (format && disk.format == HERD_DISK_FORMAT_DEFAULT)
+                disk.format = strcmp (word[next], "raw") == 0
+                                  ? HERD_DISK_RAW
+                                  : HERD_DISK_QCOW2;
+              else
+                break;
             }
           if (n > next + 1)
             why = g_strdup_printf ("disk %u: \"%s\" is none of thin, "

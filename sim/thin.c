@@ -78,6 +78,7 @@ struct _HerdThin
    * of file_since, growing at file_rate (MiB/s) since. */
   double *file_mib;
   double *file_rate;
+  guint32 *file_writers;       /* per domain: thin files growing now */
   HerdTime *file_since;
   gint64 *min_free_mib;        /* per domain: the least free seen */
   HerdTime *low_since;         /* per domain: below its warning level
@@ -90,7 +91,8 @@ struct _HerdThin
   guint32 *full_disks;         /* per VM: its disks at the end of their LV */
   guint32 *open_pause;         /* per VM: index in pauses + 1, or 0 */
   double *group_write;         /* per VM group: its write rate now, B/s */
-  gint64 *volumes;             /* per domain: disk volumes on it */
+  gint64 *volumes;             /* per domain: disk volumes on it (the
+                                  limit is for block domains) */
   gboolean *file_full;         /* per file domain: out of space, its thin
                                   disks' guests pause as they write */
   HerdEventId *fill_event;     /* per file domain: when it fills, or 0 */
@@ -170,8 +172,10 @@ plan_fill (HerdWorld *w, HerdId domain, gint64 free_mib)
     return;
   double room = (double) (t->capacity_mib[domain] - t->used_mib[domain])
                 - t->file_mib[domain];
-  HerdTime at = t->file_since[domain]
-                + (HerdTime) ceil (MAX (room, 0) / t->file_rate[domain] * 1e9);
+  double ns = ceil (MAX (room, 0) / t->file_rate[domain] * 1e9);
+  if (ns > (double) HERD_DAY (36500))
+    return; /* not within a hundred years */
+  HerdTime at = t->file_since[domain] + (HerdTime) ns;
   t->fill_event[domain] = herd_engine_at (w->engine, MAX (at, w->engine->now),
                                           file_domain_fills, w, domain);
 }
@@ -190,6 +194,12 @@ note_used (HerdWorld *w, HerdId domain)
                           " MiB and %.1f MiB of thin files, less than "
                           "nothing",
                           sd->name, t->used_mib[domain], t->file_mib[domain]);
+  /* Nothing writes past a full domain: at most a MiB of rounding per
+   * volume (a thin file's data, rounded up, as it becomes read-only). */
+  if (free_mib < -t->volumes[domain] - 1)
+    herd_world_violation (w, "storage %s: its volumes take %" G_GINT64_FORMAT
+                          " MiB more than its %" G_GINT64_FORMAT " MiB",
+                          sd->name, -free_mib, t->capacity_mib[domain]);
   if (free_mib < t->min_free_mib[domain])
     t->min_free_mib[domain] = free_mib;
   if (!herd_storage_type_is_block (sd->type))
@@ -270,7 +280,13 @@ set_file_rate (HerdWorld *w, HerdId id, double rate)
   ThinDisk *d = &t->disks[id];
   HerdId domain = disk_def (w, id)->domain;
   sync_files (w, domain);
-  t->file_rate[domain] = MAX (t->file_rate[domain] - d->rate_mib + rate, 0);
+  t->file_writers[domain] += (rate > 0) - (d->rate_mib > 0);
+  /* Rates are added and taken away in floating point: with no writer
+   * left, the sum is exactly 0, not a remainder. */
+  t->file_rate[domain] = t->file_writers[domain] == 0
+                             ? 0
+                             : MAX (t->file_rate[domain] - d->rate_mib + rate,
+                                    0);
   d->rate_mib = rate;
   note_used (w, domain);
 }
@@ -512,6 +528,13 @@ file_domain_fills (gpointer ctx, guint64 arg)
   HerdThin *t = w->thin;
   HerdId domain = (HerdId) arg;
   t->fill_event[domain] = 0;
+  sync_files (w, domain);
+  if (t->capacity_mib[domain] - used_of (t, domain) > 0)
+    {
+      /* Not full after all (rounding): plan again. */
+      note_used (w, domain);
+      return;
+    }
   t->file_full[domain] = TRUE;
   const GPtrArray *disks = w->scenario->model->disks;
   for (guint i = 0; i < disks->len; i++)
@@ -583,7 +606,8 @@ drop_writes (HerdWorld *w, HerdId id)
   d->epoch++;
   d->requested = HERD_TIME_NEVER;
   d->waiting_spm = d->waiting_space = FALSE;
-  if (d->full)
+  /* Still full while its file domain is: the release clears it. */
+  if (d->full && (d->block_thin || !t->file_full[def->domain]))
     {
       d->full = FALSE;
       t->full_disks[def->vm]--;
@@ -625,6 +649,13 @@ set_rates (HerdWorld *w, HerdId vm)
       ThinDisk *d = &w->thin->disks[id];
       const HerdDisk *def = disk_def (w, id);
       integrate (w, id);
+      /* A sparse file on a full file domain cannot grow. */
+      if (d->thin && !d->block && w->thin->file_full[def->domain]
+          && !d->full && d->written_mib < (double) def->virtual_mib)
+        {
+          d->full = TRUE;
+          w->thin->full_disks[vm]++;
+        }
       /* Every disk's data is followed (a preallocated one's too, for a
        * snapshot's merge); only thin ones grow in their domain. */
       if (d->thin && !d->block)
@@ -700,6 +731,7 @@ herd_thin_init (HerdWorld *w)
   t->min_free_mib = g_new0 (gint64, MAX (n_domains, 1));
   t->file_mib = g_new0 (double, MAX (n_domains, 1));
   t->file_rate = g_new0 (double, MAX (n_domains, 1));
+  t->file_writers = g_new0 (guint32, MAX (n_domains, 1));
   t->file_since = g_new0 (HerdTime, MAX (n_domains, 1));
   t->low_since = g_new (HerdTime, MAX (n_domains, 1));
   t->critical_since = g_new (HerdTime, MAX (n_domains, 1));
@@ -776,6 +808,7 @@ herd_thin_free (HerdWorld *w)
   g_free (t->min_free_mib);
   g_free (t->file_mib);
   g_free (t->file_rate);
+  g_free (t->file_writers);
   g_free (t->file_since);
   g_free (t->low_since);
   g_free (t->critical_since);
@@ -912,10 +945,10 @@ thaw (HerdWorld *w, HerdId id, ThinLayer l)
       t->used_mib[def->domain] -= l.alloc_mib;
       t->file_mib[def->domain] += l.data_mib;
     }
-  if ((d->block_thin && d->written_mib >= (double) d->lv_mib
-       && d->lv_mib < def->virtual_mib)
-      || (d->thin && !d->block && t->file_full[def->domain]
-          && d->written_mib < (double) def->virtual_mib))
+  /* A block LV at its end is not marked full: its next write asks for
+   * an extension (schedule) and pauses the guest at the end (lv_full). */
+  if (d->thin && !d->block && t->file_full[def->domain]
+      && d->written_mib < (double) def->virtual_mib)
     {
       d->full = TRUE;
       t->full_disks[def->vm]++;
@@ -1058,9 +1091,7 @@ fits (HerdWorld *w, HerdId vm, HerdSnapshotOp op, guint index,
 static void
 add_volumes (HerdWorld *w, HerdId domain, gint64 n)
 {
-  if (herd_storage_type_is_block (
-          herd_model_domain (w->scenario->model, domain)->type))
-    w->thin->volumes[domain] += n;
+  w->thin->volumes[domain] += n;
 }
 
 /* Frees snapshot k's memory volumes. */
@@ -1119,6 +1150,20 @@ herd_world_snapshot (HerdWorld *w, HerdId vm, HerdSnapshotOp op, guint index,
       g_set_error (error, HERD_WORLD_ERROR, WORLD_ERROR_STATE,
                    "VM %s is stateless: its disks are a pool's COW layers",
                    v->name);
+      return FALSE;
+    }
+  /* Only a running SPM that reaches the domains changes volumes. */
+  HerdId dc = herd_model_cluster (model, v->cluster)->datacenter;
+  HerdId spm = w->spm_holder[dc];
+  gboolean spm_ok = w->spm_running[dc] && spm != HERD_ID_NONE
+                    && herd_world_host_at (w, spm)->up;
+  for (guint k = 0; spm_ok && k < v->n_disks; k++)
+    spm_ok = herd_world_domain_reachable (
+        w, spm, disk_def (w, v->first_disk + k)->domain);
+  if (!spm_ok)
+    {
+      g_set_error (error, HERD_WORLD_ERROR, WORLD_ERROR_STATE,
+                   "no running SPM reaches the VM's storage");
       return FALSE;
     }
   for (guint k = 0; k < v->n_disks; k++)

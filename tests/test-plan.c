@@ -42,7 +42,7 @@ test_standard_closed_form (void)
   CU_ASSERT_EQUAL (r.fail[HERD_PLAN_FAIL_DISK], 20);
   CU_ASSERT_EQUAL (r.fail[HERD_PLAN_FAIL_N1], 20);
   CU_ASSERT_EQUAL (r.reason, HERD_PLAN_FAIL_DISK);
-  CU_ASSERT_TRUE (herd_plan_n1_ok (plan));
+  CU_ASSERT_TRUE (herd_plan_n1_ok (plan, 0));
   herd_plan_result_clear (&r);
   herd_plan_free (g_steal_pointer (&plan));
   herd_ganeti_clear (&g);
@@ -109,7 +109,7 @@ test_tiered (void)
   CU_ASSERT_EQUAL (t1->spec.mem_mib, 32768);
   CU_ASSERT_EQUAL (t1->count, 3);
   CU_ASSERT_EQUAL (r.count, 6);
-  CU_ASSERT_TRUE (herd_plan_n1_ok (plan));
+  CU_ASSERT_TRUE (herd_plan_n1_ok (plan, 0));
   herd_plan_result_clear (&r);
   herd_plan_free (g_steal_pointer (&plan));
   herd_ganeti_clear (&g);
@@ -192,7 +192,7 @@ test_worst_failure (void)
         "c|30720|1024|2|running|Y|n2||plain\n\n\n";
   HerdGanetiCluster g;
   g_autoptr (HerdPlan) plan = load_committed (text, &g);
-  CU_ASSERT_FALSE (herd_plan_n1_ok (plan));
+  CU_ASSERT_FALSE (herd_plan_n1_ok (plan, 0));
   HerdPlanHa ha;
   herd_plan_ha (plan, 0, &ha);
   CU_ASSERT_EQUAL (ha.any, 0);
@@ -203,6 +203,70 @@ test_worst_failure (void)
   herd_plan_ha_clear (&ha);
   herd_plan_free (g_steal_pointer (&plan));
   herd_ganeti_clear (&g);
+}
+
+/* A scenario's shared storage: new VMs' disks come from the master
+ * domain's free space (1000G of NFS: 10 disks of 100G), and restarting a
+ * failed host's VMs needs no new disk space: the closed form and the
+ * placement loop agree on 10 (N+1 would allow 12 of 4 x 4). */
+static void
+test_shared_pool (void)
+{
+  static const char *text
+      = "[scenario]\nduration = 1d\n[datacenter dc]\n"
+        "[storage nfs]\ntype = nfs\ncapacity = 1000G\n"
+        "[cluster c]\n[hosts h]\ncount = 4\ncores = 16\nmemory = 34G\n";
+  for (int loop = 0; loop < 2; loop++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (HerdScenario) sc = herd_scenario_load_data (text, "t.ini",
+                                                             &error);
+      CU_ASSERT_PTR_NOT_NULL_FATAL (sc);
+      for (guint i = 0; i < sc->model->hosts->len; i++)
+        {
+          HerdHost *h = herd_model_host (sc->model, i);
+          h->mem_free_mib = h->memory_mib - h->reserved_mib;
+        }
+      g_autoptr (HerdPlan) plan = herd_plan_new (sc->model, NULL,
+                                                 1000 * 1024);
+      herd_plan_set_closed_form (plan, loop == 0);
+      HerdPlanResult r;
+      herd_plan_allocate (plan, 0, (HerdPlanSpec) { 102400, 8192, 2 }, FALSE,
+                          &r);
+      CU_ASSERT_EQUAL (herd_plan_used_closed_form (plan), loop == 0);
+      CU_ASSERT_EQUAL (r.count, 10);
+      CU_ASSERT_EQUAL (r.reason, HERD_PLAN_FAIL_DISK);
+      herd_plan_result_clear (&r);
+    }
+}
+
+/* Time to exhaustion with periods shorter than a day: 100G every 12h on
+ * a 1000G domain: the 10th step, at 120 h (5 days: the start of day 6),
+ * fills it; under 10% free (more than 900G used) at the same step, under
+ * 5% too. */
+static void
+test_growth_half_days (void)
+{
+  static const char *text
+      = "[scenario]\nduration = 1d\n[datacenter dc]\n"
+        "[storage logs]\ntype = nfs\ncapacity = 1000G\n"
+        "[cluster c]\n[hosts h]\ncores = 8\nmemory = 32G\n"
+        "[growth logs]\nstorage = logs\ngrows = 100G\nevery = 12h\n";
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HerdScenario) sc = herd_scenario_load_data (text, "t.ini",
+                                                         &error);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (sc);
+  g_autoptr (HerdPlan) plan = herd_plan_new (sc->model, NULL, 0);
+  HerdPlanGrowth g;
+  herd_plan_grow (plan, sc, 30, &g);
+  CU_ASSERT_EQUAL_FATAL (g.domains->len, 1);
+  const HerdPlanDomainDays *d = &g_array_index (g.domains,
+                                                HerdPlanDomainDays, 0);
+  CU_ASSERT_EQUAL (d->full_day, 6);
+  CU_ASSERT_DOUBLE_EQUAL (d->full_hours, 120, 1e-9);
+  CU_ASSERT_EQUAL (d->warning_day, 6);
+  CU_ASSERT_EQUAL (d->critical_day, 6);
+  herd_plan_growth_clear (&g);
 }
 
 /* Bad htools files: the message names the file, the line and the field. */
@@ -252,6 +316,8 @@ main (void)
     { "HA admission control", test_ha_admission },
     { "worst single failure", test_worst_failure },
     { "htools file errors", test_ganeti_errors },
+    { "shared storage pool", test_shared_pool },
+    { "growth in half days", test_growth_half_days },
     { NULL, NULL },
   };
   static const HerdTestSuite suites[] = {

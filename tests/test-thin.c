@@ -463,6 +463,79 @@ test_file_domain_full (void)
   g_free (o.trace);
 }
 
+/* Regressions found in review.  A pool VM started again on a full NFS
+ * domain pauses at its first write instead of writing past the capacity
+ * (the invariant checks every change of used space). */
+static void
+test_pool_on_full_file_domain (void)
+{
+  Outcome o;
+  run_text ("[scenario]\nduration = 20m\n[datacenter dc]\n"
+            "[storage nfs1]\ntype = nfs\ncapacity = 10G\n"
+            "[cluster c]\n[hosts h]\ncores = 16\nmemory = 64G\n"
+            "[vms fill]\nvcpus = 1\nmemory = 1G\ndisk = 100G thin\n"
+            "write_rate = 100MiB/s\n"
+            "[vms pool]\nvcpus = 1\nmemory = 1G\ndisk = 50G thin\n"
+            "stateless = true\nwrite_rate = bursts(base=0M/s, "
+            "peak=50MiB/s, every=1h, length=50m, start=3m)\n"
+            "[action stop]\nat = 5m\nkind = stop\ntarget = pool-1\n"
+            "[action start]\nat = 6m\nkind = start\ntarget = pool-1\n",
+            &o);
+  CU_ASSERT_EQUAL (count_events (&o, "VM_PAUSED_ENOSPC"), 3);
+  CU_ASSERT_DOUBLE_EQUAL (event_time (&o, "VM_PAUSED_ENOSPC", "pool-1", 1),
+                          370, 1e-3);
+  g_free (o.trace);
+}
+
+/* Writers with rates that do not add up exactly (10% of 1 MiB/s) all
+ * stop: the domain's rate is exactly 0, and the run ends. */
+static void
+test_file_writers_stop (void)
+{
+  Outcome o;
+  run_text ("[scenario]\nduration = 10m\n[datacenter dc]\n"
+            "[storage nfs1]\ntype = nfs\ncapacity = 100G\n"
+            "[cluster c]\n[hosts h]\ncores = 16\nmemory = 64G\n"
+            "[vms a]\ncount = 3\nvcpus = 1\nmemory = 1G\ndisk = 50G thin\n"
+            "write_rate = 1MiB/s\nnew_writes = 10%\n"
+            "[action s1]\nat = 60s\nkind = stop\ntarget = a-1\n"
+            "[action s2]\nat = 61s\nkind = stop\ntarget = a-2\n"
+            "[action s3]\nat = 62s\nkind = stop\ntarget = a-3\n",
+            &o);
+  CU_ASSERT_EQUAL (count_events (&o, "VM_PAUSED_ENOSPC"), 0);
+  g_free (o.trace);
+}
+
+/* A snapshot previewed and undone while its VM is down with its top LV
+ * at the end: when the VM starts again, its first write asks for an
+ * extension (now that a LUN gave room) and it resumes. */
+static void
+test_undo_restores_full_lv (void)
+{
+  Outcome o;
+  run_text ("[scenario]\nduration = 10m\nprofile = ovirt-4.5\n"
+            "[datacenter dc]\n[storage sd1]\ntype = iscsi\n"
+            "capacity = 9040M\n[cluster c]\n[hosts h]\ncores = 16\n"
+            "memory = 64G\n[vms db]\nvcpus = 1\nmemory = 1G\n"
+            "disk = 20G thin\nwrite_rate = 100MiB/s\narrival = 30s\n"
+            "[action snap]\nat = 15s\nkind = snapshot\ntarget = db-1\n"
+            "snapshot = s\n"
+            "[action stop]\nat = 60s\nkind = stop\ntarget = db-1\n"
+            "[action prev]\nat = 65s\nkind = preview_snapshot\n"
+            "target = db-1\nsnapshot = s\n"
+            "[action undo]\nat = 70s\nkind = undo_snapshot\ntarget = db-1\n"
+            "[action lun]\nat = 80s\nkind = add_lun\ntarget = sd1\n"
+            "size = 10G\n"
+            "[action start]\nat = 90s\nkind = start\ntarget = db-1\n",
+            &o);
+  CU_ASSERT_DOUBLE_EQUAL (event_time (&o, "VM_PAUSED_ENOSPC", "db-1", 1),
+                          100, 1e-3);
+  CU_ASSERT_DOUBLE_EQUAL (
+      event_time (&o, "VM_RECOVERED_FROM_PAUSE_ERROR", "db-1", 0), 104,
+      1e-3);
+  g_free (o.trace);
+}
+
 /* A bursty writer on NFS: 10 MiB/s for 5 minutes every 10 minutes (the
  * rate changes at workload steps, every 15 s, which these edges fall
  * on), so in 30 minutes it writes 10 MiB/s x (300 - up + 300 + 300). */
@@ -581,6 +654,9 @@ main (void)
           { "SPM loss stalls extensions", test_spm_loss },
           { "full domain until add_lun", test_domain_full },
           { "bursty writes", test_bursts },
+          { "pool VM on a full file domain", test_pool_on_full_file_domain },
+          { "file writers all stop", test_file_writers_stop },
+          { "undo brings back a full LV", test_undo_restores_full_lv },
           { "full file domain until it grows", test_file_domain_full },
           { "templates: thin VMs and clones", test_template_costs },
           { "pool on a template", test_pool_on_template },
