@@ -86,6 +86,56 @@ test_closed_form_matches_loop (void)
     }
 }
 
+/* The closed form against the loop over a grid of identical clusters:
+ * 2, 3 or 5 nodes, two memory and two disk sizes, two VM sizes, N+0 to
+ * N+2: the same count and the same VMs per host every time. */
+static void
+test_closed_form_grid (void)
+{
+  static const guint nodes[] = { 2, 3, 5 };
+  static const gint64 mems[] = { 65536, 100000 };
+  static const gint64 disks[] = { 300000, 2097152 };
+  static const HerdPlanSpec specs[] = { { 102400, 8192, 4 },
+                                        { 51200, 30000, 2 } };
+  guint cases = 0;
+  for (guint a = 0; a < G_N_ELEMENTS (nodes); a++)
+    for (guint b = 0; b < G_N_ELEMENTS (mems); b++)
+      for (guint c = 0; c < G_N_ELEMENTS (disks); c++)
+        for (guint d = 0; d < G_N_ELEMENTS (specs); d++)
+          for (guint k = 0; k <= 2; k++)
+            {
+              g_autofree char *sim = g_strdup_printf (
+                  "p,%u,%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT ",16",
+                  nodes[a], disks[c], mems[b]);
+              HerdGanetiCluster ga, gb;
+              g_autoptr (HerdPlan) fast = simulate (sim, &ga);
+              g_autoptr (HerdPlan) slow = simulate (sim, &gb);
+              herd_plan_set_failures (fast, k);
+              herd_plan_set_failures (slow, k);
+              herd_plan_set_closed_form (slow, FALSE);
+              HerdPlanResult rf, rs;
+              herd_plan_allocate (fast, 0, specs[d], FALSE, &rf);
+              herd_plan_allocate (slow, 0, specs[d], FALSE, &rs);
+              gboolean same = rf.count == rs.count;
+              for (guint h = 0; h < nodes[a]; h++)
+                same &= herd_model_host (ga.model, h)->vm_count
+                        == herd_model_host (gb.model, h)->vm_count;
+              if (!same)
+                g_printerr ("\n%s spec %u K=%u: closed form %" G_GUINT64_FORMAT
+                            ", loop %" G_GUINT64_FORMAT,
+                            sim, d, k, rf.count, rs.count);
+              CU_ASSERT_TRUE (same);
+              cases++;
+              herd_plan_result_clear (&rf);
+              herd_plan_result_clear (&rs);
+              herd_plan_free (g_steal_pointer (&fast));
+              herd_plan_free (g_steal_pointer (&slow));
+              herd_ganeti_clear (&ga);
+              herd_ganeti_clear (&gb);
+            }
+  CU_ASSERT_EQUAL (cases, 72);
+}
+
 /* Tiers: 4 nodes of 2 TiB and 1 TiB VMs: one per node (a second would
  * leave no free disk), 3 with N+1; the nodes that failed on disk have
  * 1048576 MiB free, so the next tier is 1048320 (256 MiB steps, some
@@ -312,6 +362,7 @@ main (void)
   static const HerdTestCase cases[] = {
     { "standard allocation, closed form", test_standard_closed_form },
     { "closed form = placement loop", test_closed_form_matches_loop },
+    { "closed form = loop, a grid", test_closed_form_grid },
     { "tiered allocation", test_tiered },
     { "HA admission control", test_ha_admission },
     { "worst single failure", test_worst_failure },
