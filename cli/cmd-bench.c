@@ -250,13 +250,6 @@ write_csv (const char *path, GPtrArray *configs, const HerdBenchStat *stats,
   return ok;
 }
 
-/* A word quoted for a POSIX shell. */
-static char *
-shell_word (const char *word)
-{
-  return g_shell_quote (word);
-}
-
 /* --emit-jobs: one command per run, for GNU parallel or a job array. */
 static int
 emit_jobs (const char *herd, const char *scenario, GPtrArray *configs,
@@ -264,8 +257,8 @@ emit_jobs (const char *herd, const char *scenario, GPtrArray *configs,
 {
   g_autofree char *abs_scenario = g_canonicalize_filename (scenario, NULL);
   g_autofree char *abs_db = g_canonicalize_filename (db, NULL);
-  g_autofree char *q_herd = shell_word (herd);
-  g_autofree char *q_scenario = shell_word (abs_scenario);
+  g_autofree char *q_herd = g_shell_quote (herd);
+  g_autofree char *q_scenario = g_shell_quote (abs_scenario);
   guint n = 0;
   /* Numbers padded so that FILE-*.db lists the runs in sweep order. */
   g_autofree char *count = g_strdup_printf (
@@ -283,18 +276,18 @@ emit_jobs (const char *herd, const char *scenario, GPtrArray *configs,
             g_autofree char *q = NULL;
             if (g_str_has_prefix (setting, "policy="))
               {
-                q = shell_word (setting + strlen ("policy="));
+                q = g_shell_quote (setting + strlen ("policy="));
                 g_string_append_printf (cmd, " --policies %s", q);
               }
             else
               {
-                q = shell_word (setting);
+                q = g_shell_quote (setting);
                 g_string_append_printf (cmd, " --set %s", q);
               }
           }
         g_autofree char *out = g_strdup_printf ("%s-%0*u.db", abs_db, width,
                                                 ++n);
-        g_autofree char *q_out = shell_word (out);
+        g_autofree char *q_out = g_shell_quote (out);
         g_string_append_printf (cmd,
                                 " --seeds %" G_GUINT64_FORMAT "..%"
                                 G_GUINT64_FORMAT " --jobs 1 --quiet --db %s"

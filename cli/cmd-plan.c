@@ -215,8 +215,7 @@ resources (Input *in, HerdPlanSpec spec, Resource res[RES_LAST])
       const HerdHost *h = herd_model_host (model, id);
       if (h->status != HERD_HOST_UP)
         continue;
-      gint64 cap = h->memory_mib * c->memory_overcommit_percent / 100
-                   - h->reserved_mib;
+      gint64 cap = herd_host_memory_ceiling (c, h);
       gint64 mem_free = MAX (MIN (cap - h->committed_mem_mib,
                                   h->mem_free_mib),
                              0);
@@ -404,8 +403,7 @@ allocate (const Source *src, HerdPlanSpec spec, gboolean tiered,
     {
       HerdId id = g_array_index (c->hosts, HerdId, i);
       const HerdHost *h = herd_model_host (in.model, id);
-      gint64 cap = h->memory_mib * c->memory_overcommit_percent / 100
-                   - h->reserved_mib;
+      gint64 cap = herd_host_memory_ceiling (c, h);
       gint64 free_mem = MAX (cap - h->committed_mem_mib, 0);
       gint64 free_dsk = herd_plan_disk_free (in.plan, id);
       if (o->json)

@@ -93,12 +93,8 @@ filter_memory (const Request *req, const HerdHost *host)
 {
   if (host->mem_free_mib - host->pending_mem_mib < req->mem_need_mib)
     return FALSE;
-  gint64 ceiling = host->memory_mib
-                       * (gint64) req->cluster->memory_overcommit_percent
-                       / 100
-                   - host->reserved_mib;
   return host->committed_mem_mib + host->pending_mem_mib + req->mem_need_mib
-         <= ceiling;
+         <= herd_host_memory_ceiling (req->cluster, host);
 }
 
 static gboolean
@@ -508,6 +504,13 @@ scratch_reserve (HerdScheduler *s, guint n)
   s->totals = g_new (guint64, c);
   s->sort_a = g_new (guint64, c);
   s->sort_b = g_new (guint64, c);
+}
+
+gint64
+herd_host_memory_ceiling (const HerdCluster *cluster, const HerdHost *host)
+{
+  return host->memory_mib * (gint64) cluster->memory_overcommit_percent / 100
+         - host->reserved_mib;
 }
 
 gint64

@@ -109,6 +109,10 @@ gint64 herd_host_load_mpct (const HerdHost *host);
 HerdFilterKind herd_scheduler_check_host (HerdScheduler *scheduler, HerdId vm,
                                           HerdId source, HerdId host);
 
+/* What VMs may book on a host, MiB: its memory times the cluster's
+ * overcommit, less its reserved memory (the Memory filter's ceiling). */
+gint64 herd_host_memory_ceiling (const HerdCluster *cluster,
+                                 const HerdHost *host);
 /* Memory a VM books on its host: defined memory plus overhead, MiB. */
 gint64 herd_scheduler_vm_memory_need (const HerdModel *model,
                                       const HerdVm *vm);

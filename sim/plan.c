@@ -367,8 +367,8 @@ herd_plan_n1_ok (HerdPlan *p, HerdId cluster)
 static gint64
 ceiling (const HerdPlan *p, const HerdHost *h)
 {
-  const HerdCluster *c = herd_model_cluster (p->model, h->cluster);
-  return h->memory_mib * c->memory_overcommit_percent / 100 - h->reserved_mib;
+  return herd_host_memory_ceiling (herd_model_cluster (p->model, h->cluster),
+                                   h);
 }
 
 static gint
@@ -679,8 +679,7 @@ shrink (HerdPlan *p, HerdId cluster, const HerdPlanResult *r,
         room = h->cores;
       else
         room = MIN (h->mem_free_mib,
-                    h->memory_mib * c->memory_overcommit_percent / 100
-                        - h->reserved_mib - h->committed_mem_mib)
+                    herd_host_memory_ceiling (c, h) - h->committed_mem_mib)
                - p->model->params.vm_memory_overhead_mib;
       best = MAX (best, room);
     }

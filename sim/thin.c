@@ -428,6 +428,17 @@ lv_full (gpointer ctx, guint64 arg)
 
 static void extension_done (gpointer ctx, guint64 arg);
 
+/* Whether the data center's SPM runs, on a host that is up and reaches
+ * domain: only then are its volumes changed. */
+static gboolean
+spm_serves (HerdWorld *w, HerdId dc, HerdId domain)
+{
+  HerdId spm = w->spm_holder[dc];
+  return w->spm_running[dc] && spm != HERD_ID_NONE
+         && herd_world_host_at (w, spm)->up
+         && herd_world_domain_reachable (w, spm, domain);
+}
+
 /* The SPM reads the request: it extends the LV, or the request waits for
  * an SPM or for room. */
 static void
@@ -441,11 +452,7 @@ spm_reads (gpointer ctx, guint64 read)
     return; /* the request went with the writes it was for */
   const HerdDisk *def = disk_def (w, (HerdId) arg);
   const HerdParams *p = &w->scenario->model->params;
-  HerdId dc = disk_dc (w, (HerdId) arg);
-  HerdId spm = w->spm_holder[dc];
-  d->waiting_spm = !w->spm_running[dc] || spm == HERD_ID_NONE
-                   || !herd_world_host_at (w, spm)->up
-                   || !herd_world_domain_reachable (w, spm, def->domain);
+  d->waiting_spm = !spm_serves (w, disk_dc (w, (HerdId) arg), def->domain);
   if (d->waiting_spm)
     return;
   gint64 need = MIN (p->extend_chunk_mib, d->max_lv_mib - d->lv_mib);
@@ -1154,12 +1161,9 @@ herd_world_snapshot (HerdWorld *w, HerdId vm, HerdSnapshotOp op, guint index,
     }
   /* Only a running SPM that reaches the domains changes volumes. */
   HerdId dc = herd_model_cluster (model, v->cluster)->datacenter;
-  HerdId spm = w->spm_holder[dc];
-  gboolean spm_ok = w->spm_running[dc] && spm != HERD_ID_NONE
-                    && herd_world_host_at (w, spm)->up;
+  gboolean spm_ok = TRUE;
   for (guint k = 0; spm_ok && k < v->n_disks; k++)
-    spm_ok = herd_world_domain_reachable (
-        w, spm, disk_def (w, v->first_disk + k)->domain);
+    spm_ok = spm_serves (w, dc, disk_def (w, v->first_disk + k)->domain);
   if (!spm_ok)
     {
       g_set_error (error, HERD_WORLD_ERROR, WORLD_ERROR_STATE,

@@ -261,6 +261,8 @@ test_post_copy_completes (void)
   CU_ASSERT_TRUE (r->post_copy);
   CU_ASSERT_EQUAL (r->rounds, 3);
   CU_ASSERT_EQUAL (r->downtime_ms, 50);
+  /* The summary adds the downtimes of the migrations done: this one. */
+  CU_ASSERT_DOUBLE_EQUAL (o.summary.migration_downtime_s, 0.050, 1e-9);
   CU_ASSERT_DOUBLE_EQUAL (herd_time_to_seconds (r->post_copy_time),
                           1024.0 / 52.0, 1e-3);
   CU_ASSERT_EQUAL (herd_model_vm (o.model, 0)->host, 1);

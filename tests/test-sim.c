@@ -118,7 +118,7 @@ test_placement_failures (void)
 }
 
 /* Demand above capacity is unserved: 3 VMs of 4 vCPUs at 100% on 8 cores
- * leave 4 cores unserved. */
+ * leave 4 cores unserved, and the host is over HighUtilization all along. */
 static const char contended[]
     = "[scenario]\nduration = 2h\n"
       "[datacenter dc]\n[cluster c]\n"
@@ -135,6 +135,8 @@ test_contention (void)
   CU_ASSERT_DOUBLE_EQUAL (s.mean_host_cpu, 100.0, 1e-9);
   CU_ASSERT_DOUBLE_EQUAL (s.cpu_demand_core_hours, 24.0, 1e-9);
   CU_ASSERT_DOUBLE_EQUAL (s.unserved_core_hours, 8.0, 1e-9);
+  /* Served at 100%, over HighUtilization (80%) at every step: 2 h. */
+  CU_ASSERT_DOUBLE_EQUAL (s.high_util_host_hours, 2.0, 1e-9);
 }
 
 static const char lifetimes[]

@@ -430,6 +430,24 @@ test_snapshot_refused (void)
   CU_ASSERT_EQUAL (count_events (&o, "USER_FAILED_CREATE_SNAPSHOT"), 1);
   CU_ASSERT_PTR_NOT_NULL (strstr (o.trace, "MaxVolumesPerBlockDomain"));
   g_free (o.trace);
+
+  /* The SPM's host crashes at 100 s; a snapshot at 101 s, before the
+   * manager has noticed, is refused by the storage itself. */
+  run_text ("[scenario]\nduration = 5m\n[datacenter dc]\n"
+            "[storage sd1]\ntype = iscsi\ncapacity = 200G\n"
+            "[cluster c]\n[hosts h]\ncount = 2\ncores = 16\nmemory = 64G\n"
+            "fence_agent = none\n"
+            "[vms db]\nvcpus = 1\nmemory = 1G\ndisk = 20G thin\n"
+            "pinned_to = h-2\n"
+            "[fault crash]\nat = 100s\nkind = host_crash\ntarget = h-1\n"
+            "[action snap]\nat = 101s\nkind = snapshot\ntarget = db-1\n"
+            "snapshot = s\n",
+            &o);
+  CU_ASSERT_PTR_NOT_NULL (
+      strstr (o.trace, "101.000 117 USER_FAILED_CREATE_SNAPSHOT db-1 "
+                       "snapshot=s action=create reason=\"no running SPM "
+                       "reaches the VM's storage\""));
+  g_free (o.trace);
 }
 
 /* A full NFS domain pauses the guests that write to it (ENOSPC) and
