@@ -211,17 +211,24 @@ note_used (HerdWorld *w, HerdId domain)
          &t->critical_since[domain], &t->critical_ns[domain]);
 }
 
+/* A disk's guest data now, without changing the disk. */
+static double
+written_now (HerdWorld *w, HerdId id)
+{
+  const ThinDisk *d = &w->thin->disks[id];
+  return MIN ((double) disk_def (w, id)->virtual_mib,
+              d->written_mib
+                  + d->rate_mib * (double) (w->engine->now - d->since) / 1e9);
+}
+
 /* Brings a disk's written data up to now. */
 static void
 integrate (HerdWorld *w, HerdId id)
 {
   ThinDisk *d = &w->thin->disks[id];
   const HerdDisk *def = disk_def (w, id);
-  HerdTime now = w->engine->now;
-  d->written_mib = MIN ((double) def->virtual_mib,
-                        d->written_mib
-                            + d->rate_mib * (double) (now - d->since) / 1e9);
-  d->since = now;
+  d->written_mib = written_now (w, id);
+  d->since = w->engine->now;
   /* Its end-of-LV event pauses the guest first (1 KiB of rounding). */
   if (d->block_thin && d->written_mib > (double) d->lv_mib + 1.0 / 1024)
     herd_world_violation (w, "VM %s wrote %.1f MiB to disk %u, past the "
@@ -1277,11 +1284,7 @@ herd_world_disk_volume (HerdWorld *w, HerdId disk, guint index,
       /* The active volume as of now, without changing the disk: what is
        * observed does not depend on when it was looked at. */
       const ThinDisk *d = &w->thin->disks[disk];
-      l.data_mib = MIN ((double) disk_def (w, disk)->virtual_mib,
-                        d->written_mib
-                            + d->rate_mib
-                                  * (double) (w->engine->now - d->since)
-                                  / 1e9);
+      l.data_mib = written_now (w, disk);
       if (d->thin && !d->block)
         l.alloc_mib = (gint64) ceil (l.data_mib);
     }
