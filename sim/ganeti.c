@@ -7,11 +7,6 @@
 #include "core/units.h"
 #include "sim/scenario.h"
 
-/* hspace's default instance policy (Ganeti 2.x/3.x). */
-#define GANETI_MAX_MEM 32768
-#define GANETI_MAX_CPU 8
-#define GANETI_MAX_DISK 1048576
-
 typedef struct
 {
   const char *path;
@@ -55,8 +50,6 @@ cluster_init (HerdGanetiCluster *out)
   memset (out, 0, sizeof *out);
   out->model = herd_model_new ();
   out->instances = g_array_new (FALSE, FALSE, sizeof (HerdGanetiInstance));
-  out->max_spec = (HerdPlanSpec) { GANETI_MAX_DISK, GANETI_MAX_MEM,
-                                   GANETI_MAX_CPU };
   herd_model_add_datacenter (out->model, "ganeti");
 }
 
@@ -218,29 +211,8 @@ herd_ganeti_load (const char *path, HerdGanetiCluster *out, GError **error)
           }
           break;
         case 3: /* cluster tags */
-          out->tags++;
-          break;
-        case 4: /* policies: the cluster's (empty owner) max spec */
-          {
-            if (n < 3 || *f[0] != '\0')
-              break;
-            char *max = strchr (f[2], ';');
-            g_auto (GStrv) spec = g_strsplit (max != NULL ? max + 1 : "",
-                                              ",", -1);
-            if (g_strv_length (spec) < 3)
-              {
-                fail (&r, "field 3 (min;max specs): expected min;max with "
-                      "mem,cpus,disk,... each, got \"%s\"", f[2]);
-                break;
-              }
-            gint64 mem, cpu, dsk;
-            if (!number (&r, spec, 1, "max memory", &mem)
-                || !number (&r, spec, 2, "max cpus", &cpu)
-                || !number (&r, spec, 3, "max disk", &dsk))
-              break;
-            out->max_spec = (HerdPlanSpec) { dsk, mem, (guint32) cpu };
-            out->has_policy = TRUE;
-          }
+        case 4: /* instance policies */
+          /* Read past: herd's limits are the manager's (docs/plan.md). */
           break;
         default:
           fail (&r, "more than five sections (node groups, nodes, "

@@ -18,14 +18,15 @@
  *                 nics,spindles)
  * Each node group becomes a herd cluster of one data center; each node a
  * host (offline nodes are in maintenance) whose local disk the plan
- * checks; each instance a VM committed on its primary node.  Errors name
+ * checks; each instance a VM committed on its primary node.  Cluster
+ * tags and instance policies are read past: herd's limits are the
+ * manager's.  Errors name
  * the file, the line and the field. */
 #pragma once
 
 #include <glib.h>
 
 #include "core/model.h"
-#include "sim/plan.h"
 
 typedef struct
 {
@@ -40,9 +41,6 @@ typedef struct
   gint64 *disk_mib;        /* per host id: free local disk, once its
                               instances are committed */
   GArray *instances;       /* HerdGanetiInstance */
-  HerdPlanSpec max_spec;   /* the cluster policy's largest instance */
-  gboolean has_policy;
-  guint32 tags;            /* cluster tags read */
 } HerdGanetiCluster;
 
 gboolean herd_ganeti_load (const char *path, HerdGanetiCluster *out,
