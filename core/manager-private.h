@@ -160,6 +160,13 @@ gboolean herd_monitor_on_fence_done (HerdManager *m, HerdId host,
                                      const char *output);
 /* A manager restart: monitoring and fencing in progress are forgotten. */
 void herd_monitor_restart (HerdManager *m);
+/* A restored host comes back (when it answers) in status (herd run). */
+void herd_monitor_restore (HerdManager *m, HerdId host,
+                           HerdHostStatus status);
+/* What runs on a host that answers again is what it reports: Unknown
+ * VMs it runs are Up again (one found on another host that answers moves
+ * there), the others were lost with it; Down VMs it runs are adopted. */
+void herd_manager_reconcile_vms (HerdManager *m, HerdId host);
 
 /* spm.c */
 void herd_spm_init (HerdManager *m);
@@ -167,6 +174,8 @@ void herd_spm_clear (HerdManager *m);
 void herd_spm_start (HerdManager *m);
 /* A host came Up: it joins its data center's lockspace. */
 void herd_spm_host_up (HerdManager *m, HerdId host);
+/* host's restored sanlock id is taken: new ids come after it. */
+void herd_spm_restore (HerdManager *m, HerdId host);
 /* A host's status changed (the SPM's availability may follow). */
 void herd_spm_host_status_changed (HerdManager *m, HerdId host);
 /* The host was fenced or left: it is no longer the SPM. */

@@ -248,6 +248,97 @@ herd_manager_restart (HerdManager *manager)
     }
 }
 
+/* Whether host answers and reports vm among its VMs. */
+static gboolean
+runs_vm (HerdManager *m, HerdId host, HerdId vm)
+{
+  if (!m->watch[host].reachable)
+    return FALSE;
+  g_autoptr (GArray) running = herd_driver_vm_list (m->driver, host, NULL);
+  for (guint k = 0; running != NULL && k < running->len; k++)
+    if (g_array_index (running, HerdId, k) == vm)
+      return TRUE;
+  return FALSE;
+}
+
+void
+herd_manager_reconcile_vms (HerdManager *m, HerdId host)
+{
+  g_autoptr (GArray) running = herd_driver_vm_list (m->driver, host, NULL);
+  if (running == NULL)
+    return;
+  HerdTime now = herd_manager_now (m);
+  for (guint i = 0; i < m->model->vms->len; i++)
+    {
+      HerdVm *vm = herd_model_vm (m->model, i);
+      if (vm->host != host || vm->status != HERD_VM_UNKNOWN)
+        continue;
+      gboolean there = FALSE;
+      for (guint k = 0; k < running->len; k++)
+        there |= g_array_index (running, HerdId, k) == vm->id;
+      /* A migration that ended while nobody watched: it runs elsewhere. */
+      HerdId found = there ? host : HERD_ID_NONE;
+      for (guint h = 0; h < m->model->hosts->len && found == HERD_ID_NONE;
+           h++)
+        if (h != host && runs_vm (m, h, vm->id))
+          found = h;
+      if (found == HERD_ID_NONE)
+        {
+          herd_manager_vm_lost (m, vm, HERD_AUDIT_VM_DOWN);
+          continue;
+        }
+      if (found != host)
+        {
+          herd_manager_uncommit_vm (m, vm);
+          herd_manager_commit_vm (m, vm, found);
+        }
+      herd_manager_vm_set_status (m, vm, HERD_VM_UP);
+      herd_audit_emit (m->audit, now, HERD_AUDIT_VM_BACK_WITH_HOST, vm->name,
+                       "host=%s", herd_model_host (m->model, found)->name);
+    }
+  /* VMs it runs that the manager believes down (a start it never heard
+   * the end of): adopted. */
+  for (guint k = 0; k < running->len; k++)
+    {
+      HerdVm *vm = herd_model_vm (m->model, g_array_index (running, HerdId, k));
+      if (vm->status != HERD_VM_DOWN || vm->pending_host != HERD_ID_NONE)
+        continue;
+      herd_ha_forget (m, vm->id);
+      herd_manager_commit_vm (m, vm, host);
+      herd_manager_vm_set_status (m, vm, HERD_VM_UP);
+      herd_audit_emit (m->audit, now, HERD_AUDIT_VM_BACK_WITH_HOST, vm->name,
+                       "host=%s adopted=yes",
+                       herd_model_host (m->model, host)->name);
+    }
+}
+
+void
+herd_manager_restore_host (HerdManager *manager, HerdId host,
+                           HerdHostStatus status, guint32 sanlock_id)
+{
+  HerdHost *h = herd_model_host (manager->model, host);
+  h->status = status;
+  h->sanlock_id = sanlock_id;
+  herd_monitor_restore (manager, host, status);
+  if (sanlock_id != 0)
+    herd_spm_restore (manager, host);
+}
+
+void
+herd_manager_restore_vm (HerdManager *manager, HerdId vm, HerdId host)
+{
+  HerdVm *v = herd_model_vm (manager->model, vm);
+  herd_manager_commit_vm (manager, v, host);
+  herd_manager_vm_set_status (manager, v, HERD_VM_UNKNOWN);
+}
+
+void
+herd_manager_restore_spm (HerdManager *manager, HerdId datacenter,
+                          HerdId host)
+{
+  herd_model_datacenter (manager->model, datacenter)->spm_host = host;
+}
+
 /* A host answers: at first connection, after a failure, after a boot. */
 static void
 on_host_reachable (gpointer core, HerdId host_id)
@@ -256,6 +347,7 @@ on_host_reachable (gpointer core, HerdId host_id)
   HerdHost *host = herd_model_host (m->model, host_id);
   if (herd_monitor_on_reachable (m, host_id))
     return;
+  herd_manager_reconcile_vms (m, host_id);
   HerdHostStats stats;
   if (herd_driver_host_poll_stats (m->driver, host_id, &stats, NULL))
     on_host_stats (m, host_id, &stats);

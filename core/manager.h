@@ -174,6 +174,19 @@ void herd_manager_set_decision_sink (HerdManager *manager,
  * the SPM) survives, as the engine's does. */
 void herd_manager_restart (HerdManager *manager);
 
+/* A manager process that starts again over hosts that kept running
+ * (herd run after a crash) restores, before herd_manager_start, what its
+ * database says: each host's status and sanlock host id (a host comes back
+ * in that status when it answers: Maintenance stays Maintenance), the VMs
+ * that ran and where (Unknown until their host reports them: then Up, or
+ * found on another host, or Down), and each data center's SPM (kept while
+ * its host holds the lease). */
+void herd_manager_restore_host (HerdManager *manager, HerdId host,
+                                HerdHostStatus status, guint32 sanlock_id);
+void herd_manager_restore_vm (HerdManager *manager, HerdId vm, HerdId host);
+void herd_manager_restore_spm (HerdManager *manager, HerdId datacenter,
+                               HerdId host);
+
 /* Whether an HA VM waits for a restart; since when and how many
  * attempts failed. */
 gboolean herd_manager_ha_waiting (HerdManager *manager, HerdId vm,

@@ -120,6 +120,7 @@ herd_monitor_status_back (HerdManager *m, HerdId host)
   m->watch[host].before = HERD_HOST_UP;
   return s == HERD_HOST_PREPARING_FOR_MAINTENANCE
                  || s == HERD_HOST_NON_OPERATIONAL
+                 || s == HERD_HOST_MAINTENANCE
              ? s
              : HERD_HOST_UP;
 }
@@ -590,28 +591,14 @@ herd_monitor_on_reachable (HerdManager *m, HerdId host)
   w->state = WATCH_OK;
   w->fenced = FALSE;
   w->phase = herd_manager_now (m);
-  /* What runs there now is what the host reports: VMs it still runs are
-   * Up again; the rest were lost with it. */
-  g_autoptr (GArray) running = herd_driver_vm_list (m->driver, host, NULL);
-  for (guint i = 0; i < m->model->vms->len; i++)
-    {
-      HerdVm *vm = herd_model_vm (m->model, i);
-      if (vm->host != host || vm->status != HERD_VM_UNKNOWN)
-        continue;
-      gboolean there = FALSE;
-      for (guint k = 0; running != NULL && k < running->len; k++)
-        there |= g_array_index (running, HerdId, k) == vm->id;
-      if (there)
-        {
-          herd_manager_vm_set_status (m, vm, HERD_VM_UP);
-          herd_audit_emit (m->audit, herd_manager_now (m),
-                           HERD_AUDIT_VM_BACK_WITH_HOST, vm->name, "host=%s",
-                           h->name);
-        }
-      else
-        herd_manager_vm_lost (m, vm, HERD_AUDIT_VM_DOWN);
-    }
-  return FALSE; /* the manager sets it Up and joins the lockspace */
+  return FALSE; /* the manager reconciles its VMs, sets it Up and joins
+                   the lockspace */
+}
+
+void
+herd_monitor_restore (HerdManager *m, HerdId host, HerdHostStatus status)
+{
+  m->watch[host].before = status;
 }
 
 void

@@ -56,7 +56,10 @@ herd_spm_start (HerdManager *m)
 {
   HerdTime now = herd_manager_now (m);
   for (guint d = 0; d < m->model->datacenters->len; d++)
-    m->spm_lost_since[d] = now;
+    m->spm_lost_since[d]
+        = herd_model_datacenter (m->model, d)->spm_host == HERD_ID_NONE
+              ? now
+              : HERD_TIME_NEVER;
   herd_driver_timer_add (m->driver, now + m->model->params.spm_status_interval,
                          spm_check, m, 0);
 }
@@ -72,6 +75,14 @@ herd_spm_finish (HerdManager *m)
         m->stats.spm_unavailable_time += now - m->spm_lost_since[d];
         m->spm_lost_since[d] = now;
       }
+}
+
+void
+herd_spm_restore (HerdManager *m, HerdId host_id)
+{
+  HerdHost *h = herd_model_host (m->model, host_id);
+  guint32 *next = &m->next_sanlock_id[dc_of (m, host_id)];
+  *next = MAX (*next, h->sanlock_id + 1);
 }
 
 void

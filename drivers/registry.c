@@ -1,9 +1,12 @@
 /* registry.c: the backends herd knows, chosen by name. */
 #include "drivers/driver.h"
 #include "drivers/sim/sim-driver.h"
+#include "drivers/virt/virt-driver.h"
 
 static const HerdDriverEntry registry[] = {
   { "sim", "the deterministic simulated cluster", herd_sim_driver_open },
+  { "virt", "real hosts through libvirt, sanlock and fence agents",
+    herd_virt_driver_open },
   { NULL },
 };
 

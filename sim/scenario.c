@@ -60,6 +60,7 @@ typedef enum
   HERD_SL_ACTION,
   HERD_SL_FAULT,
   HERD_SL_FAULTS,
+  HERD_SL_MANAGER,
   HERD_SL_KIND_LAST
 } HerdSlKind;
 
@@ -79,13 +80,16 @@ static const char *const herd_sl_hosts_keys[] = {
   "cluster", "count", "cores", "threads", "memory", "swap",
   "reserved_memory", "nic", "spm_priority", "power_idle", "power_max",
   "boot_time", "fence_agent", "fence_concurrent", "fence_latency",
-  "fence_failure", "networks", NULL
+  "fence_failure", "networks",
+  /* herd run: how to reach each host (docs/real-hosts.md) */
+  "uri", "sanlock_dir", "migration_uri", "fence_command", "fence_options",
+  "proxy_command", NULL
 };
 static const char *const herd_sl_hosts_required[] = { "cores", "memory",
                                                       NULL };
 static const char *const herd_sl_storage_keys[] = {
   "datacenter", "type", "role", "capacity", "master", "warning_low_space",
-  "critical_space", NULL
+  "critical_space", "path", NULL
 };
 static const char *const herd_sl_storage_required[] = { "type", "capacity",
                                                         NULL };
@@ -127,6 +131,10 @@ static const char *const herd_sl_faults_keys[] = { "kind", "mtbf", "mttr",
                                                    "hosts", NULL };
 static const char *const herd_sl_faults_required[] = { "mtbf", "mttr",
                                                        NULL };
+static const char *const herd_sl_manager_keys[] = {
+  "database", "socket", "log", "domain_type", "reconnect_interval",
+  "job_poll_interval", NULL
+};
 
 /* What each group kind is called and takes. */
 static const struct
@@ -163,6 +171,8 @@ static const struct
                       herd_sl_fault_required },
   [HERD_SL_FAULTS] = { "faults", TRUE, herd_sl_faults_keys,
                        herd_sl_faults_required },
+  [HERD_SL_MANAGER] = { "manager", FALSE, herd_sl_manager_keys,
+                        herd_sl_no_keys },
 };
 
 /* Storage domain roles, in HerdDomainRole order. */
@@ -1397,6 +1407,26 @@ herd_sl_parse_hosts (HerdSlLoader *l, HerdSlGroup *g)
                       &g->network_names);
 }
 
+/* [manager]: what herd run needs besides the cluster (kept as given;
+ * durations checked here). */
+static void
+herd_sl_parse_manager (HerdSlLoader *l, HerdSlGroup *g)
+{
+  HerdRunSettings *run = &l->scenario->run;
+  run->database = herd_sl_value (l, g, "database");
+  run->socket = herd_sl_value (l, g, "socket");
+  run->log = herd_sl_value (l, g, "log");
+  run->domain_type = herd_sl_value (l, g, "domain_type");
+  if (run->domain_type != NULL && strcmp (run->domain_type, "kvm") != 0
+      && strcmp (run->domain_type, "qemu") != 0)
+    herd_sl_fail_expected (l, g, "domain_type", "kvm or qemu",
+                           run->domain_type);
+  herd_sl_read_duration (l, g, "reconnect_interval", HERD_SEC (2), TRUE,
+                         &run->reconnect_interval);
+  herd_sl_read_duration (l, g, "job_poll_interval", HERD_MSEC (500), TRUE,
+                         &run->job_poll_interval);
+}
+
 static void
 herd_sl_parse_storage (HerdSlLoader *l, HerdSlGroup *g)
 {
@@ -2038,6 +2068,9 @@ herd_sl_parse_values (HerdSlLoader *l)
           break;
         case HERD_SL_FAULTS:
           herd_sl_parse_random_faults (l, g);
+          break;
+        case HERD_SL_MANAGER:
+          herd_sl_parse_manager (l, g);
           break;
         case HERD_SL_SCENARIO:
         case HERD_SL_DEFAULTS:
@@ -3141,6 +3174,8 @@ herd_host_group_free (gpointer p)
   HerdHostGroup *group = p;
   g_free (group->name);
   g_strfreev (group->fence_agents);
+  for (int k = 0; k < HERD_CONNECT_KEY_LAST; k++)
+    g_free (group->connect[k]);
   g_free (group);
 }
 
@@ -3240,6 +3275,8 @@ herd_sl_build_hosts (HerdSlLoader *l, HerdSlGroup *g)
   group->fence_concurrent = g->fence_concurrent;
   group->fence_latency = g->fence_latency;
   group->fence_failure = g->fence_failure;
+  for (int k = 0; k < HERD_CONNECT_KEY_LAST; k++)
+    group->connect[k] = herd_sl_value (l, g, herd_connect_key_name (k));
   g_ptr_array_add (l->scenario->host_groups, group);
   for (gint64 i = 1; i <= g->count; i++)
     {
@@ -3374,6 +3411,7 @@ herd_sl_build (HerdSlLoader *l)
     {
       HerdSlGroup *g = g_ptr_array_index (storage, i);
       HerdStorageDomain *sd = herd_model_add_domain (model, g->name, g->ref);
+      g_ptr_array_add (l->scenario->domain_paths, herd_sl_value (l, g, "path"));
       sd->type = g->storage_type;
       sd->role = g->role;
       sd->capacity_mib = g->capacity_mib;
@@ -3545,6 +3583,9 @@ herd_scenario_new (const char *path, const char *text)
   scenario->random_faults
       = g_ptr_array_new_with_free_func (herd_random_faults_free);
   scenario->host_group_of = g_array_new (FALSE, FALSE, sizeof (guint32));
+  scenario->domain_paths = g_ptr_array_new_with_free_func (g_free);
+  scenario->run.reconnect_interval = HERD_SEC (2);
+  scenario->run.job_poll_interval = HERD_MSEC (500);
   scenario->vm_group_of = g_array_new (FALSE, FALSE, sizeof (guint32));
   return scenario;
 }
@@ -3641,7 +3682,23 @@ herd_scenario_free (HerdScenario *scenario)
   g_ptr_array_unref (scenario->random_faults);
   g_array_unref (scenario->host_group_of);
   g_array_unref (scenario->vm_group_of);
+  g_ptr_array_unref (scenario->domain_paths);
+  g_free (scenario->run.database);
+  g_free (scenario->run.socket);
+  g_free (scenario->run.log);
+  g_free (scenario->run.domain_type);
   g_free (scenario);
+}
+
+const char *
+herd_connect_key_name (HerdConnectKey key)
+{
+  static const char *const names[HERD_CONNECT_KEY_LAST] = {
+    "uri", "sanlock_dir", "migration_uri", "fence_command", "fence_options",
+    "proxy_command",
+  };
+  g_return_val_if_fail (key < HERD_CONNECT_KEY_LAST, "?");
+  return names[key];
 }
 
 const char *

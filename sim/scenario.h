@@ -34,6 +34,32 @@ typedef enum
   HERD_SCENARIO_ERROR_LAST
 } HerdScenarioError;
 
+/* herd run's keys of a [hosts] group: how to reach its hosts, as
+ * written ("{n}" and "{name}" are expanded per host by herd run). */
+typedef enum
+{
+  HERD_CONNECT_URI,           /* libvirt URI */
+  HERD_CONNECT_SANLOCK_DIR,   /* SANLOCK_RUN_DIR of its sanlock daemon */
+  HERD_CONNECT_MIGRATION_URI, /* where its QEMU receives migrations */
+  HERD_CONNECT_FENCE_COMMAND, /* the fence agent's command line */
+  HERD_CONNECT_FENCE_OPTIONS, /* name=value words for the agent */
+  HERD_CONNECT_PROXY_COMMAND, /* prefix running a program on a proxy */
+  HERD_CONNECT_KEY_LAST
+} HerdConnectKey;
+
+const char *herd_connect_key_name (HerdConnectKey key);
+
+/* [manager]: the long-running manager's own settings (herd run). */
+typedef struct
+{
+  char *database;       /* state database, or NULL */
+  char *socket;         /* herd ctl's UNIX socket, or NULL */
+  char *log;            /* log file, or NULL: standard error */
+  char *domain_type;    /* kvm, qemu, or NULL: kvm when /dev/kvm exists */
+  HerdTime reconnect_interval;
+  HerdTime job_poll_interval;
+} HerdRunSettings;
+
 typedef struct
 {
   char *name;
@@ -48,6 +74,7 @@ typedef struct
                                 another, the next on failure) */
   HerdTime fence_latency;    /* time an agent takes per action */
   double fence_failure;      /* probability an action fails, 0..1 */
+  char *connect[HERD_CONNECT_KEY_LAST]; /* herd run; NULL when absent */
 } HerdHostGroup;
 
 typedef struct
@@ -173,6 +200,9 @@ typedef struct
   GPtrArray *growth;        /* HerdGrowth *, file order (herd plan) */
   GArray *host_group_of;    /* guint32 per host id: index in host_groups */
   GArray *vm_group_of;      /* guint32 per VM id: index in vm_groups */
+  GPtrArray *domain_paths;  /* char * per domain id: [storage] path, or
+                               NULL (herd run) */
+  HerdRunSettings run;      /* [manager] (herd run) */
 } HerdScenario;
 
 HerdScenario *herd_scenario_load (const char *path, GError **error);

@@ -1,0 +1,160 @@
+/* virt-driver.c: the virt driver's class, its clock (wall-clock time and
+ * GLib timeouts on the default main context), and its lifetime.
+ *
+ * Time is the system's real time in nanoseconds, so that audit events and
+ * the state database carry dates; timers are GLib timeouts, rounded up to
+ * the millisecond.  The core's random choices (the SPM pick among equals)
+ * draw from one GSL mt19937 seeded from the configuration's seed. */
+#include "drivers/virt/virt-private.h"
+
+#include <gsl/gsl_errno.h>
+
+typedef struct
+{
+  VirtDriver *v;
+  HerdTimerId id;
+  HerdTimerFunc fn;
+  gpointer ctx;
+  guint64 arg;
+} VirtTimer;
+
+static HerdTime
+virt_now (HerdDriver *drv)
+{
+  return g_get_real_time () * HERD_USEC (1);
+}
+
+static gboolean
+timer_fire (gpointer data)
+{
+  VirtTimer *t = data;
+  g_hash_table_remove (t->v->timers, &t->id);
+  t->fn (t->ctx, t->arg);
+  return G_SOURCE_REMOVE;
+}
+
+static HerdTimerId
+virt_timer_add (HerdDriver *drv, HerdTime at, HerdTimerFunc fn, gpointer ctx,
+                guint64 arg)
+{
+  VirtDriver *v = virt_of (drv);
+  HerdTime wait = MAX (at - virt_now (drv), 0);
+  VirtTimer *t = g_new (VirtTimer, 1);
+  *t = (VirtTimer){ v, ++v->next_timer, fn, ctx, arg };
+  guint ms = (guint) MIN ((wait + HERD_MSEC (1) - 1) / HERD_MSEC (1),
+                          (HerdTime) G_MAXUINT);
+  guint source = g_timeout_add_full (G_PRIORITY_DEFAULT, ms, timer_fire, t,
+                                     g_free);
+  HerdTimerId *key = g_new (HerdTimerId, 1);
+  *key = t->id;
+  g_hash_table_insert (v->timers, key, GUINT_TO_POINTER (source));
+  return t->id;
+}
+
+static gboolean
+virt_timer_cancel (HerdDriver *drv, HerdTimerId id)
+{
+  VirtDriver *v = virt_of (drv);
+  gpointer source;
+  if (!g_hash_table_lookup_extended (v->timers, &id, NULL, &source))
+    return FALSE;
+  g_hash_table_remove (v->timers, &id);
+  g_source_remove (GPOINTER_TO_UINT (source));
+  return TRUE;
+}
+
+static guint32
+virt_random_uniform (HerdDriver *drv, const char *stream, guint32 n)
+{
+  return (guint32) gsl_rng_uniform_int (virt_of (drv)->rng, n);
+}
+
+static const HerdClockOps virt_clock = {
+  .now = virt_now,
+  .timer_add = virt_timer_add,
+  .timer_cancel = virt_timer_cancel,
+  .random_uniform = virt_random_uniform,
+};
+
+static void
+virt_destroy (HerdDriver *drv)
+{
+  VirtDriver *v = virt_of (drv);
+  if (v == NULL)
+    return;
+  herd_virt_migration_clear (v);
+  herd_virt_hosts_clear (v);
+  g_hash_table_destroy (v->timers);
+  gsl_rng_free (v->rng);
+  g_free (v->domain_type);
+  g_free (v->migrations);
+  g_free (v->vm_cpu_prev_ns);
+  g_free (v->vm_cpu_mc);
+  g_free (v->vm_pause_reason);
+  g_free (v);
+}
+
+static const HerdDriverClass virt_driver_class = {
+  .name = "virt",
+  .description = "real hosts through libvirt, sanlock and fence agents",
+  .clock = &virt_clock,
+  .hosts = &herd_virt_hosts,
+  .migration = &herd_virt_migration,
+  .leases = &herd_virt_leases,
+  .storage = &herd_virt_storage,
+  .fencing = &herd_virt_fencing,
+  .destroy = virt_destroy,
+};
+
+void
+herd_virt_config_free (HerdVirtConfig *config, guint n_hosts, guint n_domains)
+{
+  if (config == NULL)
+    return;
+  for (guint i = 0; i < n_hosts; i++)
+    {
+      HerdVirtHost *h = &config->hosts[i];
+      g_free (h->uri);
+      g_free (h->sanlock_dir);
+      g_free (h->migration_uri);
+      g_strfreev (h->fence_command);
+      g_strfreev (h->fence_options);
+      g_strfreev (h->proxy_command);
+    }
+  for (guint i = 0; i < n_domains; i++)
+    g_free (config->domains[i].path);
+  g_free (config->hosts);
+  g_free (config->domains);
+  g_free (config->domain_type);
+  g_free (config);
+}
+
+HerdDriver *
+herd_virt_driver_open (HerdModel *model, gpointer config, GError **error)
+{
+  g_assert (config != NULL);
+  VirtDriver *v = g_new0 (VirtDriver, 1);
+  g_autoptr (HerdDriver) drv = herd_driver_new (&virt_driver_class, model, v);
+  guint n_vms = model->vms->len;
+  v->drv = drv;
+  v->config = config;
+  v->timers = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                     NULL);
+  gsl_set_error_handler_off ();
+  v->rng = gsl_rng_alloc (gsl_rng_mt19937);
+  gsl_rng_set (v->rng, v->config->seed != 0 ? v->config->seed : 1);
+  v->domain_type = g_strdup (v->config->domain_type != NULL
+                                 ? v->config->domain_type
+                             : g_file_test ("/dev/kvm", G_FILE_TEST_EXISTS)
+                                 ? "kvm"
+                                 : "qemu");
+  v->migrations = g_new0 (VirtMigration *, MAX (n_vms, 1));
+  v->vm_cpu_prev_ns = g_new0 (guint64, MAX (n_vms, 1));
+  v->vm_cpu_mc = g_new (gint64, MAX (n_vms, 1));
+  v->vm_pause_reason = g_new0 (HerdPauseReason, MAX (n_vms, 1));
+  for (guint i = 0; i < n_vms; i++)
+    v->vm_cpu_mc[i] = -1;
+  if (!herd_virt_leases_init (v, error) || !herd_virt_hosts_init (v, error))
+    return NULL;
+  return g_steal_pointer (&drv);
+}

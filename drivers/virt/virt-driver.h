@@ -1,0 +1,57 @@
+/* virt-driver.h: the driver for real hosts: libvirt (VMs, statistics,
+ * events, live migration), sanlock (host ids, the SPM lease, VM leases),
+ * fence agents run as programs, and qcow2 volumes on file storage domains.
+ *
+ * It runs on GLib's default main context: timers are GLib timeouts, and
+ * libvirt's events (which libvirt's own event loop receives in a thread of
+ * the driver's) are handed to the main context before the core sees them.
+ * The core's calls are made from the main context only.
+ *
+ * What the driver needs beyond the model comes in a HerdVirtConfig, which
+ * `herd run` builds from the connection keys of its configuration
+ * (docs/real-hosts.md). */
+#pragma once
+
+#include "drivers/driver.h"
+
+/* How to reach one host. */
+typedef struct
+{
+  char *uri;            /* libvirt URI, e.g. qemu+unix:///system?socket=.. */
+  char *sanlock_dir;    /* SANLOCK_RUN_DIR of its sanlock daemon; NULL: the
+                           default (/run/sanlock) */
+  char *migration_uri;  /* where its QEMU receives migrations (tcp://ADDR);
+                           NULL: libvirt's choice */
+  GStrv fence_command;  /* argv of its fence agent; NULL: none */
+  GStrv fence_options;  /* name=value lines the agent reads on stdin */
+  GStrv proxy_command;  /* argv prefix that runs a program on a proxy host
+                           ("{proxy}" replaced by its name); NULL: the agent
+                           runs where herd runs */
+} HerdVirtHost;
+
+/* Where a storage domain lives: a directory (a mounted file domain) that
+ * holds the lockspace (ids), the SPM lease (leases), VM leases (xleases)
+ * and images/VM-N.qcow2. */
+typedef struct
+{
+  char *path;
+} HerdVirtDomain;
+
+typedef struct
+{
+  HerdVirtHost *hosts;     /* one per model host, by id */
+  HerdVirtDomain *domains; /* one per model storage domain, by id */
+  guint io_timeout_s;      /* sanlock io_timeout for lockspaces */
+  guint64 seed;            /* of the core's random stream */
+  char *domain_type;       /* "kvm", "qemu", or NULL: kvm if /dev/kvm */
+  HerdTime reconnect_interval; /* between attempts to reach a lost host */
+  HerdTime job_poll_interval;  /* migration job statistics */
+} HerdVirtConfig;
+
+void herd_virt_config_free (HerdVirtConfig *config, guint n_hosts,
+                            guint n_domains);
+
+/* Opens the virt driver on model; config (HerdVirtConfig *) is borrowed
+ * and must outlive the driver. */
+HerdDriver *herd_virt_driver_open (HerdModel *model, gpointer config,
+                                   GError **error);

@@ -1,0 +1,112 @@
+/* virt-fence.c: fence agents run as programs, in the fence-agents calling
+ * convention: the options as name=value lines on standard input (action=
+ * first, then the host's fence_options), exit status 0 for success; for
+ * status, 0 means on and 2 off.
+ *
+ * The agent runs through the proxy host the core picked when the host has
+ * a proxy_command (an argv prefix, "{proxy}" replaced by the proxy's name,
+ * e.g. ssh root@{proxy}); otherwise where herd runs.  It runs
+ * asynchronously (GSubprocess); its answer comes back as fence_done with
+ * "on" or "off" for status, else the exit status and the agent's output,
+ * which the core puts in its audit events. */
+#include "drivers/virt/virt-private.h"
+
+static const char *const action_names[HERD_FENCE_ACTION_LAST] = {
+  "status", "on", "off", "reboot",
+};
+
+typedef struct
+{
+  VirtDriver *v;
+  HerdId target;
+  HerdFenceAction action;
+  char *label;  /* "h1 off through h2", for the log */
+} FenceCall;
+
+static void
+agent_done (GObject *source, GAsyncResult *result, gpointer data)
+{
+  FenceCall *call = data;
+  GSubprocess *proc = G_SUBPROCESS (source);
+  g_autofree char *out = NULL;
+  g_autoptr (GError) error = NULL;
+  gboolean ran = g_subprocess_communicate_utf8_finish (proc, result, &out,
+                                                      NULL, &error);
+  int status = ran && g_subprocess_get_if_exited (proc)
+                   ? g_subprocess_get_exit_status (proc)
+                   : -1;
+  g_autofree char *text = g_strescape (g_strstrip (out != NULL ? out : ""),
+                                       NULL);
+  g_autofree char *answer = NULL;
+  gboolean ok;
+  if (call->action == HERD_FENCE_STATUS && (status == 0 || status == 2))
+    {
+      ok = TRUE;
+      answer = g_strdup (status == 0 ? "on" : "off");
+    }
+  else
+    {
+      ok = call->action != HERD_FENCE_STATUS && status == 0;
+      answer = g_strdup_printf ("exit=%d output=%s", status,
+                                ran ? text : error->message);
+    }
+  g_message ("fence agent %s: exit %d: %s", call->label, status,
+             ran ? text : error->message);
+  herd_driver_emit_fence_done (call->v->drv, call->target, call->action, ok,
+                               answer);
+  g_free (call->label);
+  g_free (call);
+  g_object_unref (proc);
+}
+
+static gboolean
+virt_fence (HerdDriver *drv, HerdId proxy, HerdId target, guint agent,
+            HerdFenceAction action, GError **error)
+{
+  VirtDriver *v = virt_of (drv);
+  const HerdVirtHost *t = &v->config->hosts[target];
+  const char *target_name = herd_model_host (drv->model, target)->name;
+  const char *proxy_name = herd_model_host (drv->model, proxy)->name;
+  if (t->fence_command == NULL || agent > 0)
+    {
+      g_set_error (error, HERD_DRIVER_ERROR, HERD_DRIVER_ERROR_INVALID,
+                   "host %s has no fence agent %u", target_name, agent);
+      return FALSE;
+    }
+  g_autoptr (GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  for (char **p = t->proxy_command; p != NULL && *p != NULL; p++)
+    {
+      g_auto (GStrv) parts = g_strsplit (*p, "{proxy}", -1);
+      g_ptr_array_add (argv, g_strjoinv (proxy_name, parts));
+    }
+  for (char **p = t->fence_command; *p != NULL; p++)
+    g_ptr_array_add (argv, g_strdup (*p));
+  g_ptr_array_add (argv, NULL);
+
+  g_autoptr (GString) input = g_string_new (NULL);
+  g_string_append_printf (input, "action=%s\n", action_names[action]);
+  for (char **p = t->fence_options; p != NULL && *p != NULL; p++)
+    g_string_append_printf (input, "%s\n", *p);
+
+  GSubprocess *proc = g_subprocess_newv (
+      (const char *const *) argv->pdata,
+      G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE
+          | G_SUBPROCESS_FLAGS_STDERR_MERGE,
+      error);
+  if (proc == NULL)
+    {
+      g_prefix_error (error, "fence agent of %s: ", target_name);
+      return FALSE;
+    }
+  FenceCall *call = g_new0 (FenceCall, 1);
+  *call = (FenceCall){ v, target, action,
+                       g_strdup_printf ("%s %s through %s", target_name,
+                                        action_names[action], proxy_name) };
+  g_subprocess_communicate_utf8_async (proc, input->str, NULL, agent_done,
+                                       call);
+  return TRUE;
+}
+
+const HerdFenceOps herd_virt_fencing = {
+  .fence = virt_fence,
+};

@@ -1,0 +1,654 @@
+/* virt-hosts.c: one libvirt connection per host, its events, its VMs and
+ * its statistics.
+ *
+ * libvirt delivers domain events and connection loss through its own event
+ * loop (virEventRunDefaultImpl), which a thread of the driver runs; the
+ * callbacks there only copy what happened and hand it to the main context,
+ * where the core's events are raised.  Each connection sends keepalives
+ * (every second, three unanswered close it): a host whose libvirtd dies or
+ * stops answering is reported unreachable, and the driver tries to connect
+ * again every reconnect_interval until it answers.
+ *
+ * Statistics: node CPU (busy share of the counters since the previous
+ * poll, times the host's CPUs), node memory (free + buffers + cached), the
+ * number of running domains, and each domain's cpu.time through
+ * virConnectGetAllDomainStats (CPU in use per VM since the last poll). */
+#include "drivers/virt/virt-private.h"
+
+#include <libvirt/virterror.h>
+
+enum
+{
+  EV_LIFECYCLE,
+  EV_IO_ERROR,
+  EV_CLOSED,
+};
+
+/* One libvirt callback's news, on its way to the main context. */
+typedef struct
+{
+  VirtDriver *v;
+  HerdId host;
+  int kind;
+  char *vm_name;
+  int event, detail;
+  char *reason; /* EV_IO_ERROR: libvirt's reason ("enospc", ...) */
+} VirtEvent;
+
+void
+herd_virt_set_error (GError **error, const char *what)
+{
+  const char *message = virGetLastErrorMessage ();
+  g_set_error (error, HERD_DRIVER_ERROR, HERD_DRIVER_ERROR_FAILED, "%s: %s",
+               what, message != NULL ? message : "unknown libvirt error");
+}
+
+void
+herd_virt_to_main (GSourceFunc fn, gpointer data)
+{
+  g_idle_add (fn, data);
+}
+
+static gpointer
+event_loop (gpointer data)
+{
+  VirtDriver *v = data;
+  while (!g_atomic_int_get (&v->event_quit))
+    if (virEventRunDefaultImpl () < 0)
+      break;
+  return NULL;
+}
+
+/* A periodic libvirt timeout, so the event loop notices event_quit. */
+static void
+event_tick (int timer, void *opaque)
+{
+}
+
+static void
+ignore_libvirt_error (void *data, virErrorPtr error)
+{
+  /* Errors are fetched with virGetLastErrorMessage where they matter;
+   * libvirt's default handler would print them all to stderr. */
+}
+
+static void
+event_free (VirtEvent *e)
+{
+  g_free (e->vm_name);
+  g_free (e->reason);
+  g_free (e);
+}
+
+static void emit_unreachable (VirtDriver *v, HerdId host);
+
+static gboolean
+event_dispatch (gpointer data)
+{
+  VirtEvent *e = data;
+  VirtDriver *v = e->v;
+  HerdDriver *drv = v->drv;
+  HerdId vm = e->vm_name != NULL ? herd_model_find_vm (drv->model, e->vm_name)
+                                 : HERD_ID_NONE;
+  switch (e->kind)
+    {
+    case EV_CLOSED:
+      emit_unreachable (v, e->host);
+      break;
+    case EV_IO_ERROR:
+      if (vm != HERD_ID_NONE)
+        v->vm_pause_reason[vm] = g_strcmp0 (e->reason, "enospc") == 0
+                                     ? HERD_PAUSE_ENOSPC
+                                     : HERD_PAUSE_EIO;
+      break;
+    case EV_LIFECYCLE:
+      if (vm == HERD_ID_NONE || herd_virt_migrating (v, vm))
+        break;
+      switch (e->event)
+        {
+        case VIR_DOMAIN_EVENT_STARTED:
+          if (e->detail == VIR_DOMAIN_EVENT_STARTED_MIGRATED)
+            break;
+          v->vm_pause_reason[vm] = HERD_PAUSE_NONE;
+          herd_driver_emit_vm_state (drv, vm, e->host, HERD_VM_UP,
+                                     HERD_PAUSE_NONE);
+          break;
+        case VIR_DOMAIN_EVENT_RESUMED:
+          if (e->detail == VIR_DOMAIN_EVENT_RESUMED_MIGRATED
+              || e->detail == VIR_DOMAIN_EVENT_RESUMED_POSTCOPY)
+            break;
+          v->vm_pause_reason[vm] = HERD_PAUSE_NONE;
+          herd_driver_emit_vm_state (drv, vm, e->host, HERD_VM_UP,
+                                     HERD_PAUSE_NONE);
+          break;
+        case VIR_DOMAIN_EVENT_SUSPENDED:
+          if (e->detail == VIR_DOMAIN_EVENT_SUSPENDED_IOERROR)
+            herd_driver_emit_vm_state (drv, vm, e->host, HERD_VM_PAUSED,
+                                       v->vm_pause_reason[vm]
+                                               != HERD_PAUSE_NONE
+                                           ? v->vm_pause_reason[vm]
+                                           : HERD_PAUSE_EIO);
+          else if (e->detail == VIR_DOMAIN_EVENT_SUSPENDED_PAUSED)
+            herd_driver_emit_vm_state (drv, vm, e->host, HERD_VM_PAUSED,
+                                       HERD_PAUSE_USER);
+          break;
+        case VIR_DOMAIN_EVENT_STOPPED:
+          if (e->detail == VIR_DOMAIN_EVENT_STOPPED_MIGRATED)
+            break;
+          /* fall through */
+        case VIR_DOMAIN_EVENT_CRASHED:
+          v->vm_cpu_mc[vm] = -1;
+          herd_virt_vm_lease_release (v, e->host, vm);
+          herd_driver_emit_vm_state (drv, vm, e->host, HERD_VM_DOWN,
+                                     HERD_PAUSE_NONE);
+          break;
+        default:
+          break;
+        }
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+  event_free (e);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+post (VirtHost *h, int kind, virDomainPtr dom, int event, int detail,
+      const char *reason)
+{
+  VirtEvent *e = g_new0 (VirtEvent, 1);
+  *e = (VirtEvent){ h->v, h->id, kind,
+                    dom != NULL ? g_strdup (virDomainGetName (dom)) : NULL,
+                    event, detail, g_strdup (reason) };
+  herd_virt_to_main (event_dispatch, e);
+}
+
+static int
+on_lifecycle (virConnectPtr conn, virDomainPtr dom, int event, int detail,
+              void *opaque)
+{
+  post (opaque, EV_LIFECYCLE, dom, event, detail, NULL);
+  return 0;
+}
+
+static void
+on_io_error (virConnectPtr conn, virDomainPtr dom, const char *src_path,
+             const char *dev_alias, int action, const char *reason,
+             void *opaque)
+{
+  post (opaque, EV_IO_ERROR, dom, action, 0, reason);
+}
+
+static void
+on_close (virConnectPtr conn, int reason, void *opaque)
+{
+  post (opaque, EV_CLOSED, NULL, reason, 0, NULL);
+}
+
+static gboolean
+host_open (VirtDriver *v, VirtHost *h, GError **error)
+{
+  const char *uri = v->config->hosts[h->id].uri;
+  virConnectPtr conn = virConnectOpen (uri);
+  if (conn == NULL)
+    {
+      g_autofree char *what = g_strdup_printf ("connecting %s", uri);
+      herd_virt_set_error (error, what);
+      (*error)->code = HERD_DRIVER_ERROR_UNREACHABLE;
+      return FALSE;
+    }
+  virConnectSetKeepAlive (conn, 1, 3);
+  virConnectRegisterCloseCallback (conn, on_close, h, NULL);
+  h->event_ids[0] = virConnectDomainEventRegisterAny (
+      conn, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+      VIR_DOMAIN_EVENT_CALLBACK (on_lifecycle), h, NULL);
+  h->event_ids[1] = virConnectDomainEventRegisterAny (
+      conn, NULL, VIR_DOMAIN_EVENT_ID_IO_ERROR_REASON,
+      VIR_DOMAIN_EVENT_CALLBACK (on_io_error), h, NULL);
+  h->conn = conn;
+  h->cpu_total_prev = h->cpu_idle_prev = 0;
+  h->stats_prev_at = 0;
+  return TRUE;
+}
+
+static void
+host_close (VirtHost *h)
+{
+  if (h->conn == NULL)
+    return;
+  virConnectUnregisterCloseCallback (h->conn, on_close);
+  for (guint i = 0; i < G_N_ELEMENTS (h->event_ids); i++)
+    if (h->event_ids[i] >= 0)
+      virConnectDomainEventDeregisterAny (h->conn, h->event_ids[i]);
+  for (guint i = 0; i < G_N_ELEMENTS (h->event_ids); i++)
+    h->event_ids[i] = -1;
+  virConnectClose (h->conn);
+  h->conn = NULL;
+}
+
+static gboolean reconnect (gpointer data);
+
+static void
+schedule_reconnect (VirtDriver *v, VirtHost *h)
+{
+  if (h->retry_source == 0)
+    h->retry_source = g_timeout_add (
+        (guint) (v->config->reconnect_interval / HERD_MSEC (1)), reconnect,
+        h);
+}
+
+static void
+emit_unreachable (VirtDriver *v, HerdId host)
+{
+  VirtHost *h = &v->hosts[host];
+  if (h->conn == NULL)
+    return; /* already known */
+  host_close (h);
+  herd_driver_emit_host_unreachable (v->drv, host);
+  schedule_reconnect (v, h);
+}
+
+static gboolean
+reconnect (gpointer data)
+{
+  VirtHost *h = data;
+  if (!host_open (h->v, h, NULL))
+    return G_SOURCE_CONTINUE;
+  h->retry_source = 0;
+  h->connected_once = TRUE;
+  herd_driver_emit_host_reachable (h->v->drv, h->id);
+  return G_SOURCE_REMOVE;
+}
+
+/* The first answer is raised from the main loop, never inside connect. */
+static gboolean
+first_reachable (gpointer data)
+{
+  VirtHost *h = data;
+  if (h->conn != NULL && !h->connected_once)
+    {
+      h->connected_once = TRUE;
+      herd_driver_emit_host_reachable (h->v->drv, h->id);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+virt_connect (HerdDriver *drv, HerdId host, GError **error)
+{
+  VirtDriver *v = virt_of (drv);
+  VirtHost *h = &v->hosts[host];
+  g_autoptr (GError) local = NULL;
+  if (h->conn != NULL)
+    return TRUE;
+  if (host_open (v, h, &local))
+    g_idle_add (first_reachable, h);
+  else
+    {
+      g_message ("host %s: %s (trying again every %" G_GINT64_FORMAT " ms)",
+                 herd_model_host (drv->model, host)->name, local->message,
+                 v->config->reconnect_interval / HERD_MSEC (1));
+      schedule_reconnect (v, h);
+    }
+  return TRUE;
+}
+
+virConnectPtr
+herd_virt_conn (VirtDriver *v, HerdId host, GError **error)
+{
+  if (v->hosts[host].conn != NULL)
+    return v->hosts[host].conn;
+  g_set_error (error, HERD_DRIVER_ERROR, HERD_DRIVER_ERROR_UNREACHABLE,
+               "host %s is unreachable",
+               herd_model_host (v->drv->model, host)->name);
+  return NULL;
+}
+
+virDomainPtr
+herd_virt_domain (VirtDriver *v, HerdId host, HerdId vm, GError **error)
+{
+  virConnectPtr conn = herd_virt_conn (v, host, error);
+  if (conn == NULL)
+    return NULL;
+  const char *name = herd_model_vm (v->drv->model, vm)->name;
+  virDomainPtr dom = virDomainLookupByName (conn, name);
+  if (dom == NULL)
+    {
+      g_autofree char *what = g_strdup_printf (
+          "VM %s on host %s", name,
+          herd_model_host (v->drv->model, host)->name);
+      herd_virt_set_error (error, what);
+    }
+  return dom;
+}
+
+/* Node CPU in use (millicores) since the previous poll. */
+static gint64
+node_cpu_mc (VirtHost *h, guint cpus)
+{
+  int n = 0;
+  if (virNodeGetCPUStats (h->conn, VIR_NODE_CPU_STATS_ALL_CPUS, NULL, &n, 0)
+          < 0
+      || n <= 0)
+    return 0;
+  g_autofree virNodeCPUStatsPtr params = g_new0 (virNodeCPUStats, n);
+  if (virNodeGetCPUStats (h->conn, VIR_NODE_CPU_STATS_ALL_CPUS, params, &n, 0)
+      < 0)
+    return 0;
+  guint64 total = 0, idle = 0;
+  for (int i = 0; i < n; i++)
+    {
+      if (g_strcmp0 (params[i].field, VIR_NODE_CPU_STATS_UTILIZATION) == 0)
+        continue;
+      total += params[i].value;
+      if (g_strcmp0 (params[i].field, VIR_NODE_CPU_STATS_IDLE) == 0
+          || g_strcmp0 (params[i].field, VIR_NODE_CPU_STATS_IOWAIT) == 0)
+        idle += params[i].value;
+    }
+  gint64 mc = 0;
+  if (h->cpu_total_prev != 0 && total > h->cpu_total_prev)
+    {
+      double busy = 1.0 - (double) (idle - h->cpu_idle_prev)
+                              / (double) (total - h->cpu_total_prev);
+      mc = (gint64) (CLAMP (busy, 0.0, 1.0) * cpus * 1000.0);
+    }
+  h->cpu_total_prev = total;
+  h->cpu_idle_prev = idle;
+  return mc;
+}
+
+static gint64
+node_free_mib (VirtHost *h)
+{
+  int n = 0;
+  if (virNodeGetMemoryStats (h->conn, VIR_NODE_MEMORY_STATS_ALL_CELLS, NULL,
+                             &n, 0)
+          < 0
+      || n <= 0)
+    return 0;
+  g_autofree virNodeMemoryStatsPtr params = g_new0 (virNodeMemoryStats, n);
+  if (virNodeGetMemoryStats (h->conn, VIR_NODE_MEMORY_STATS_ALL_CELLS, params,
+                             &n, 0)
+      < 0)
+    return 0;
+  guint64 kib = 0;
+  for (int i = 0; i < n; i++)
+    if (g_strcmp0 (params[i].field, VIR_NODE_MEMORY_STATS_FREE) == 0
+        || g_strcmp0 (params[i].field, VIR_NODE_MEMORY_STATS_BUFFERS) == 0
+        || g_strcmp0 (params[i].field, VIR_NODE_MEMORY_STATS_CACHED) == 0)
+      kib += params[i].value;
+  return (gint64) (kib / 1024);
+}
+
+/* Each running VM's CPU in use since the previous poll; returns how many
+ * domains run. */
+static guint32
+domain_cpu (VirtDriver *v, VirtHost *h)
+{
+  virDomainStatsRecordPtr *records = NULL;
+  int n = virConnectGetAllDomainStats (
+      h->conn, VIR_DOMAIN_STATS_CPU_TOTAL, &records,
+      VIR_CONNECT_GET_ALL_DOMAINS_STATS_ACTIVE);
+  if (n < 0)
+    return 0;
+  gint64 now = g_get_monotonic_time ();
+  gint64 elapsed_us = h->stats_prev_at != 0 ? now - h->stats_prev_at : 0;
+  for (int i = 0; i < n; i++)
+    {
+      HerdId vm = herd_model_find_vm (v->drv->model,
+                                      virDomainGetName (records[i]->dom));
+      unsigned long long cpu_ns = 0;
+      if (vm == HERD_ID_NONE
+          || virTypedParamsGetULLong (records[i]->params,
+                                      records[i]->nparams, "cpu.time",
+                                      &cpu_ns)
+                 <= 0)
+        continue;
+      if (elapsed_us > 0 && v->vm_cpu_prev_ns[vm] != 0
+          && cpu_ns >= v->vm_cpu_prev_ns[vm])
+        v->vm_cpu_mc[vm] = (gint64) ((cpu_ns - v->vm_cpu_prev_ns[vm])
+                                     / (guint64) elapsed_us);
+      v->vm_cpu_prev_ns[vm] = cpu_ns;
+    }
+  h->stats_prev_at = now;
+  virDomainStatsRecordListFree (records);
+  return (guint32) n;
+}
+
+static gboolean
+virt_poll_stats (HerdDriver *drv, HerdId host, HerdHostStats *out,
+                 GError **error)
+{
+  VirtDriver *v = virt_of (drv);
+  VirtHost *h = &v->hosts[host];
+  if (herd_virt_conn (v, host, error) == NULL)
+    return FALSE;
+  virNodeInfo info;
+  if (virNodeGetInfo (h->conn, &info) < 0)
+    {
+      herd_virt_set_error (error, "node info");
+      return FALSE;
+    }
+  *out = (HerdHostStats){ 0 };
+  out->cpu_used_mc = node_cpu_mc (h, info.cpus);
+  out->mem_free_mib = node_free_mib (h);
+  out->vm_count = domain_cpu (v, h);
+  return TRUE;
+}
+
+static gboolean
+virt_vm_stats (HerdDriver *drv, HerdId vm, gint64 *cpu_used_mc,
+               GError **error)
+{
+  gint64 mc = virt_of (drv)->vm_cpu_mc[vm];
+  if (mc < 0)
+    {
+      g_set_error (error, HERD_DRIVER_ERROR, HERD_DRIVER_ERROR_FAILED,
+                   "VM %s: no CPU measurement yet",
+                   herd_model_vm (drv->model, vm)->name);
+      return FALSE;
+    }
+  *cpu_used_mc = mc;
+  return TRUE;
+}
+
+/* A UUID for the VM from its name, so that it keeps one across starts. */
+static char *
+vm_uuid (const char *name)
+{
+  g_autofree char *sum = g_compute_checksum_for_string (G_CHECKSUM_SHA1,
+                                                        name, -1);
+  return g_strdup_printf ("%.8s-%.4s-%.4s-%.4s-%.12s", sum, sum + 8,
+                          sum + 12, sum + 16, sum + 20);
+}
+
+static char *
+domain_xml (VirtDriver *v, HerdId vm_id, GError **error)
+{
+  const HerdVm *vm = herd_model_vm (v->drv->model, vm_id);
+  g_autofree char *uuid = vm_uuid (vm->name);
+  g_autoptr (GString) xml = g_string_new (NULL);
+  g_string_append_printf (
+      xml,
+      "<domain type='%s'>\n"
+      "  <name>%s</name>\n"
+      "  <uuid>%s</uuid>\n"
+      "  <memory unit='MiB'>%" G_GINT64_FORMAT "</memory>\n"
+      "  <vcpu>%u</vcpu>\n"
+      "  <os><type arch='x86_64' machine='pc'>hvm</type>"
+      "<boot dev='hd'/><boot dev='network'/></os>\n"
+      "  <features><acpi/></features>\n"
+      "  <clock offset='utc'/>\n"
+      "  <on_poweroff>destroy</on_poweroff>\n"
+      "  <on_reboot>restart</on_reboot>\n"
+      "  <on_crash>destroy</on_crash>\n"
+      "  <devices>\n"
+      "    <emulator>/usr/bin/qemu-system-x86_64</emulator>\n",
+      v->domain_type, vm->name, uuid, vm->memory_mib, vm->vcpus);
+  if (!herd_virt_vm_disks (v, vm_id, xml, error))
+    return NULL;
+  g_string_append (xml,
+                   "    <serial type='pty'><target port='0'/></serial>\n"
+                   "    <console type='pty'><target type='serial' "
+                   "port='0'/></console>\n"
+                   "    <controller type='usb' model='none'/>\n"
+                   "    <memballoon model='none'/>\n"
+                   "  </devices>\n"
+                   "</domain>\n");
+  return g_string_free (g_steal_pointer (&xml), FALSE);
+}
+
+static gboolean
+virt_vm_start (HerdDriver *drv, HerdId host, HerdId vm, GError **error)
+{
+  VirtDriver *v = virt_of (drv);
+  virConnectPtr conn = herd_virt_conn (v, host, error);
+  if (conn == NULL)
+    return FALSE;
+  g_autofree char *xml = domain_xml (v, vm, error);
+  if (xml == NULL)
+    return FALSE;
+  if (!herd_virt_vm_lease_acquire (v, host, vm, error))
+    return FALSE;
+  virDomainPtr dom = virDomainCreateXML (conn, xml, 0);
+  if (dom == NULL)
+    {
+      herd_virt_set_error (error, "starting the VM");
+      herd_virt_vm_lease_release (v, host, vm);
+      return FALSE;
+    }
+  virDomainFree (dom);
+  return TRUE;
+}
+
+/* Runs a libvirt call on vm's domain on host. */
+static gboolean
+domain_call (HerdDriver *drv, HerdId host, HerdId vm,
+             int (*call) (virDomainPtr), const char *what, GError **error)
+{
+  virDomainPtr dom = herd_virt_domain (virt_of (drv), host, vm, error);
+  if (dom == NULL)
+    return FALSE;
+  gboolean ok = call (dom) == 0;
+  if (!ok)
+    herd_virt_set_error (error, what);
+  virDomainFree (dom);
+  return ok;
+}
+
+static gboolean
+virt_vm_stop (HerdDriver *drv, HerdId host, HerdId vm, GError **error)
+{
+  return domain_call (drv, host, vm, virDomainDestroy, "stopping the VM",
+                      error);
+}
+
+static gboolean
+virt_vm_pause (HerdDriver *drv, HerdId host, HerdId vm, GError **error)
+{
+  return domain_call (drv, host, vm, virDomainSuspend, "pausing the VM",
+                      error);
+}
+
+static gboolean
+virt_vm_resume (HerdDriver *drv, HerdId host, HerdId vm, GError **error)
+{
+  return domain_call (drv, host, vm, virDomainResume, "resuming the VM",
+                      error);
+}
+
+static gint
+compare_ids (gconstpointer a, gconstpointer b)
+{
+  HerdId x = *(const HerdId *) a, y = *(const HerdId *) b;
+  return x < y ? -1 : x > y;
+}
+
+static GArray *
+virt_vm_list (HerdDriver *drv, HerdId host, GError **error)
+{
+  virConnectPtr conn = herd_virt_conn (virt_of (drv), host, error);
+  if (conn == NULL)
+    return NULL;
+  virDomainPtr *doms = NULL;
+  int n = virConnectListAllDomains (conn, &doms,
+                                    VIR_CONNECT_LIST_DOMAINS_ACTIVE);
+  if (n < 0)
+    {
+      herd_virt_set_error (error, "listing VMs");
+      return NULL;
+    }
+  GArray *ids = g_array_new (FALSE, FALSE, sizeof (HerdId));
+  for (int i = 0; i < n; i++)
+    {
+      HerdId vm = herd_model_find_vm (drv->model, virDomainGetName (doms[i]));
+      if (vm != HERD_ID_NONE)
+        g_array_append_val (ids, vm);
+      virDomainFree (doms[i]);
+    }
+  free (doms);
+  g_array_sort (ids, compare_ids);
+  return ids;
+}
+
+const HerdHostOps herd_virt_hosts = {
+  .connect = virt_connect,
+  .poll_stats = virt_poll_stats,
+  .vm_stats = virt_vm_stats,
+  .vm_start = virt_vm_start,
+  .vm_stop = virt_vm_stop,
+  .vm_pause = virt_vm_pause,
+  .vm_resume = virt_vm_resume,
+  .vm_list = virt_vm_list,
+  /* soft_fence: no SSH to the hosts; the core goes on to fencing. */
+};
+
+gboolean
+herd_virt_hosts_init (VirtDriver *v, GError **error)
+{
+  static gsize registered = 0;
+  if (g_once_init_enter (&registered))
+    {
+      virSetErrorFunc (NULL, ignore_libvirt_error);
+      g_once_init_leave (&registered,
+                         virEventRegisterDefaultImpl () == 0 ? 1 : 2);
+    }
+  if (registered != 1)
+    {
+      herd_virt_set_error (error, "registering libvirt's event loop");
+      return FALSE;
+    }
+  guint n = v->drv->model->hosts->len;
+  v->hosts = g_new0 (VirtHost, MAX (n, 1));
+  for (guint i = 0; i < n; i++)
+    {
+      v->hosts[i].id = i;
+      for (guint k = 0; k < G_N_ELEMENTS (v->hosts[i].event_ids); k++)
+        v->hosts[i].event_ids[k] = -1;
+      v->hosts[i].v = v;
+    }
+  v->wakeup_timer = virEventAddTimeout (200, event_tick, NULL, NULL);
+  v->event_thread = g_thread_new ("libvirt-events", event_loop, v);
+  return TRUE;
+}
+
+void
+herd_virt_hosts_clear (VirtDriver *v)
+{
+  if (v->hosts == NULL)
+    return;
+  for (guint i = 0; i < v->drv->model->hosts->len; i++)
+    {
+      if (v->hosts[i].retry_source != 0)
+        g_source_remove (v->hosts[i].retry_source);
+      host_close (&v->hosts[i]);
+    }
+  g_atomic_int_set (&v->event_quit, 1);
+  if (v->event_thread != NULL)
+    g_thread_join (v->event_thread);
+  if (v->wakeup_timer > 0)
+    virEventRemoveTimeout (v->wakeup_timer);
+  g_free (v->hosts);
+  v->hosts = NULL;
+}

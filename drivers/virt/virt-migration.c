@@ -1,0 +1,306 @@
+/* virt-migration.c: live migration between hosts with
+ * virDomainMigrateToURI3 (peer to peer: the source's libvirtd talks to the
+ * destination's), which blocks until the migration ends, so each one runs
+ * in a thread of its own; everything else happens on the main context.
+ *
+ * While it runs, a timer reads the job's statistics every
+ * job_poll_interval (virDomainGetJobStats on the source): the first time
+ * the job is seen it applies the downtime budget the core asked for
+ * (virDomainMigrateSetMaxDowntime), and each time QEMU's memory iteration
+ * count goes up a pre-copy pass has ended and migration_progress is
+ * raised, so that the core's convergence schedule can raise the downtime
+ * or switch to post-copy.  At the end the destination's completed job
+ * statistics give the time, bytes and downtime of migration_done.  An
+ * abort (virDomainAbortJob) raises nothing: the core records it itself. */
+#include "drivers/virt/virt-private.h"
+
+#include <libvirt/virterror.h>
+
+struct _VirtMigration
+{
+  VirtDriver *v;
+  HerdId vm, source, destination;
+  virDomainPtr dom;            /* on the source */
+  char *dest_uri;              /* the destination's libvirt URI */
+  virTypedParameterPtr params;
+  int nparams;
+  unsigned int flags;
+  guint32 max_downtime_ms;
+  gboolean downtime_set;       /* the first budget was applied */
+  gboolean aborted;            /* by the core: raise nothing */
+  gboolean post_copy;
+  guint32 iteration;           /* last memory iteration seen (from 1) */
+  HerdMigrationStats last;     /* last statistics read */
+  guint poll_source;
+  GThread *thread;
+  gboolean ok;                 /* filled in by the thread */
+  char *error;
+};
+
+gboolean
+herd_virt_migrating (VirtDriver *v, HerdId vm)
+{
+  return v->migrations[vm] != NULL;
+}
+
+static void
+migration_free (VirtMigration *mig)
+{
+  if (mig->poll_source != 0)
+    g_source_remove (mig->poll_source);
+  if (mig->thread != NULL)
+    g_thread_join (mig->thread);
+  virTypedParamsFree (mig->params, mig->nparams);
+  virDomainFree (mig->dom);
+  g_free (mig->dest_uri);
+  g_free (mig->error);
+  g_free (mig);
+}
+
+void
+herd_virt_migration_clear (VirtDriver *v)
+{
+  if (v->migrations == NULL)
+    return;
+  for (guint i = 0; i < v->drv->model->vms->len; i++)
+    if (v->migrations[i] != NULL)
+      {
+        virDomainAbortJob (v->migrations[i]->dom);
+        migration_free (v->migrations[i]);
+        v->migrations[i] = NULL;
+      }
+}
+
+static VirtMigration *
+migration_of (HerdDriver *drv, HerdId vm, GError **error)
+{
+  VirtMigration *mig = virt_of (drv)->migrations[vm];
+  if (mig == NULL)
+    g_set_error (error, HERD_DRIVER_ERROR, HERD_DRIVER_ERROR_INVALID,
+                 "VM %s is not migrating", herd_model_vm (drv->model, vm)->name);
+  return mig;
+}
+
+/* Reads libvirt's job statistics into out; FALSE when no job runs. */
+static gboolean
+read_job (virDomainPtr dom, unsigned int flags, HerdMigrationStats *out)
+{
+  int type = VIR_DOMAIN_JOB_NONE, n = 0;
+  virTypedParameterPtr params = NULL;
+  if (virDomainGetJobStats (dom, &type, &params, &n, flags) < 0)
+    return FALSE;
+  unsigned long long elapsed = 0, sent = 0, remaining = 0, iteration = 0,
+                     downtime = 0;
+  virTypedParamsGetULLong (params, n, VIR_DOMAIN_JOB_TIME_ELAPSED, &elapsed);
+  virTypedParamsGetULLong (params, n, VIR_DOMAIN_JOB_DATA_PROCESSED, &sent);
+  virTypedParamsGetULLong (params, n, VIR_DOMAIN_JOB_DATA_REMAINING,
+                           &remaining);
+  virTypedParamsGetULLong (params, n, VIR_DOMAIN_JOB_MEMORY_ITERATION,
+                           &iteration);
+  virTypedParamsGetULLong (params, n, VIR_DOMAIN_JOB_DOWNTIME, &downtime);
+  virTypedParamsFree (params, n);
+  if (type == VIR_DOMAIN_JOB_NONE)
+    return FALSE;
+  out->elapsed = (HerdTime) elapsed * HERD_MSEC (1);
+  out->iteration = iteration > 0 ? (guint32) iteration - 1 : 0;
+  out->bytes_sent = (gint64) sent;
+  out->bytes_remaining = (gint64) remaining;
+  out->downtime_ms = (guint32) downtime;
+  return TRUE;
+}
+
+static gboolean
+poll_job (gpointer data)
+{
+  VirtMigration *mig = data;
+  HerdMigrationStats stats = mig->last;
+  if (mig->aborted || !read_job (mig->dom, 0, &stats))
+    return G_SOURCE_CONTINUE;
+  if (!mig->downtime_set && mig->max_downtime_ms > 0)
+    mig->downtime_set = virDomainMigrateSetMaxDowntime (
+                            mig->dom, mig->max_downtime_ms, 0)
+                        == 0;
+  stats.max_downtime_ms = mig->max_downtime_ms;
+  stats.post_copy = mig->post_copy;
+  mig->last = stats;
+  /* libvirt counts iterations from 1 during the first pass: a higher
+   * count means passes ended. */
+  guint32 iteration = stats.iteration + 1;
+  if (iteration > mig->iteration)
+    {
+      gboolean first = mig->iteration == 0;
+      mig->iteration = iteration;
+      if (!first)
+        {
+          HerdMigrationStats pass = stats;
+          pass.iteration = iteration - 2; /* the pass that ended */
+          herd_driver_emit_migration_progress (mig->v->drv, mig->vm, &pass);
+        }
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+migration_ended (gpointer data)
+{
+  VirtMigration *mig = data;
+  VirtDriver *v = mig->v;
+  HerdId vm = mig->vm;
+  g_thread_join (mig->thread);
+  mig->thread = NULL;
+  v->migrations[vm] = NULL;
+  if (mig->aborted)
+    ;
+  else if (!mig->ok)
+    herd_driver_emit_migration_failed (v->drv, vm, mig->error);
+  else
+    {
+      HerdMigrationStats done = mig->last;
+      virDomainPtr ddom = herd_virt_domain (v, mig->destination, vm, NULL);
+      if (ddom != NULL)
+        {
+          read_job (ddom, VIR_DOMAIN_JOB_STATS_COMPLETED, &done);
+          virDomainFree (ddom);
+        }
+      done.max_downtime_ms = mig->max_downtime_ms;
+      done.post_copy = mig->post_copy;
+      herd_virt_vm_lease_release (v, mig->source, vm);
+      herd_virt_vm_lease_acquire (v, mig->destination, vm, NULL);
+      herd_driver_emit_migration_done (v->drv, vm, &done);
+    }
+  migration_free (mig);
+  return G_SOURCE_REMOVE;
+}
+
+static gpointer
+migration_thread (gpointer data)
+{
+  VirtMigration *mig = data;
+  mig->ok = virDomainMigrateToURI3 (mig->dom, mig->dest_uri, mig->params,
+                                    mig->nparams, mig->flags)
+            == 0;
+  if (!mig->ok)
+    {
+      const char *message = virGetLastErrorMessage ();
+      mig->error = g_strdup (message != NULL ? message : "migration failed");
+    }
+  herd_virt_to_main (migration_ended, mig);
+  return NULL;
+}
+
+static gboolean
+virt_migration_start (HerdDriver *drv, HerdId vm, HerdId source,
+                      HerdId destination, const HerdMigrationParams *params,
+                      GError **error)
+{
+  VirtDriver *v = virt_of (drv);
+  if (v->migrations[vm] != NULL)
+    {
+      g_set_error (error, HERD_DRIVER_ERROR, HERD_DRIVER_ERROR_INVALID,
+                   "VM %s is already migrating",
+                   herd_model_vm (drv->model, vm)->name);
+      return FALSE;
+    }
+  if (herd_virt_conn (v, destination, error) == NULL)
+    return FALSE;
+  virDomainPtr dom = herd_virt_domain (v, source, vm, error);
+  if (dom == NULL)
+    return FALSE;
+  VirtMigration *mig = g_new0 (VirtMigration, 1);
+  mig->v = v;
+  mig->vm = vm;
+  mig->source = source;
+  mig->destination = destination;
+  mig->dom = dom;
+  mig->dest_uri = g_strdup (v->config->hosts[destination].uri);
+  mig->max_downtime_ms = params->max_downtime_ms;
+  int max = 0;
+  /* libvirt's bandwidth is in MiB/s: the cap, rounded down, at least 1. */
+  unsigned long long mib_s = MAX (params->bandwidth / (1024 * 1024), 1);
+  virTypedParamsAddULLong (&mig->params, &mig->nparams, &max,
+                           VIR_MIGRATE_PARAM_BANDWIDTH, mib_s);
+  const char *migration_uri = v->config->hosts[destination].migration_uri;
+  if (migration_uri != NULL)
+    virTypedParamsAddString (&mig->params, &mig->nparams, &max,
+                             VIR_MIGRATE_PARAM_URI, migration_uri);
+  mig->flags = VIR_MIGRATE_LIVE | VIR_MIGRATE_PEER2PEER
+               | VIR_MIGRATE_ABORT_ON_ERROR
+               | (params->allow_post_copy ? VIR_MIGRATE_POSTCOPY : 0);
+  mig->last.max_downtime_ms = params->max_downtime_ms;
+  v->migrations[vm] = mig;
+  mig->poll_source = g_timeout_add (
+      (guint) (v->config->job_poll_interval / HERD_MSEC (1)), poll_job, mig);
+  mig->thread = g_thread_new ("migration", migration_thread, mig);
+  return TRUE;
+}
+
+static gboolean
+virt_migration_set_downtime (HerdDriver *drv, HerdId vm, guint32 ms,
+                             GError **error)
+{
+  VirtMigration *mig = migration_of (drv, vm, error);
+  if (mig == NULL)
+    return FALSE;
+  mig->max_downtime_ms = ms;
+  if (virDomainMigrateSetMaxDowntime (mig->dom, ms, 0) < 0)
+    {
+      herd_virt_set_error (error, "setting the migration downtime");
+      return FALSE;
+    }
+  mig->downtime_set = TRUE;
+  return TRUE;
+}
+
+static gboolean
+virt_migration_post_copy (HerdDriver *drv, HerdId vm, GError **error)
+{
+  VirtMigration *mig = migration_of (drv, vm, error);
+  if (mig == NULL)
+    return FALSE;
+  if (virDomainMigrateStartPostCopy (mig->dom, 0) < 0)
+    {
+      herd_virt_set_error (error, "switching to post-copy");
+      return FALSE;
+    }
+  mig->post_copy = TRUE;
+  return TRUE;
+}
+
+static gboolean
+virt_migration_abort (HerdDriver *drv, HerdId vm, GError **error)
+{
+  VirtMigration *mig = migration_of (drv, vm, error);
+  if (mig == NULL)
+    return FALSE;
+  mig->aborted = TRUE;
+  if (virDomainAbortJob (mig->dom) < 0)
+    {
+      herd_virt_set_error (error, "aborting the migration");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+virt_migration_job_stats (HerdDriver *drv, HerdId vm,
+                          HerdMigrationStats *out, GError **error)
+{
+  VirtMigration *mig = migration_of (drv, vm, error);
+  if (mig == NULL)
+    return FALSE;
+  *out = mig->last;
+  if (read_job (mig->dom, 0, out))
+    {
+      out->max_downtime_ms = mig->max_downtime_ms;
+      out->post_copy = mig->post_copy;
+    }
+  return TRUE;
+}
+
+const HerdMigrationOps herd_virt_migration = {
+  .start = virt_migration_start,
+  .set_downtime = virt_migration_set_downtime,
+  .post_copy = virt_migration_post_copy,
+  .abort = virt_migration_abort,
+  .job_stats = virt_migration_job_stats,
+};

@@ -1,0 +1,91 @@
+/* virt-private.h: state shared by the virt driver's files (virt-driver.c:
+ * clock and lifetime; virt-hosts.c: libvirt connections, events, VMs;
+ * virt-migration.c; virt-leases.c: sanlock; virt-fence.c: fence agents;
+ * virt-storage.c: volumes and domain statistics).  Only drivers/virt/
+ * includes libvirt and sanlock headers. */
+#pragma once
+
+#include <gio/gio.h>
+#include <gsl/gsl_rng.h>
+#include <libvirt/libvirt.h>
+
+#include "drivers/virt/virt-driver.h"
+
+typedef struct _VirtMigration VirtMigration;
+
+/* One host's libvirt connection. */
+typedef struct _VirtDriver VirtDriver;
+
+typedef struct
+{
+  VirtDriver *v;            /* libvirt callbacks get the host */
+  HerdId id;
+  virConnectPtr conn;       /* NULL while unreachable */
+  gboolean connected_once;  /* reachable was raised at least once */
+  guint retry_source;       /* GLib source of the next reconnect attempt */
+  int event_ids[4];         /* libvirt callback ids (-1: none) */
+  guint64 cpu_total_prev, cpu_idle_prev; /* node CPU counters, ns */
+  gint64 stats_prev_at;     /* monotonic µs of the last domain stats */
+} VirtHost;
+
+struct _VirtDriver
+{
+  HerdDriver *drv;
+  const HerdVirtConfig *config;
+  VirtHost *hosts;          /* by host id */
+  GHashTable *timers;       /* HerdTimerId -> GSource id (lookups only) */
+  HerdTimerId next_timer;
+  gsl_rng *rng;
+  char *domain_type;        /* kvm or qemu */
+  GThread *event_thread;    /* runs libvirt's event loop */
+  gint event_quit;          /* atomic: the event thread ends */
+  int wakeup_timer;         /* libvirt timeout that wakes the event loop */
+  VirtMigration **migrations;   /* by VM id, NULL when none */
+  guint64 *vm_cpu_prev_ns;      /* by VM id: cpu.time at the last poll */
+  gint64 *vm_cpu_mc;            /* by VM id: CPU used, -1 unknown */
+  HerdPauseReason *vm_pause_reason; /* by VM id: the last I/O error's */
+};
+
+static inline VirtDriver *
+virt_of (HerdDriver *drv)
+{
+  return drv->priv;
+}
+
+/* virt-hosts.c */
+extern const HerdHostOps herd_virt_hosts;
+gboolean herd_virt_hosts_init (VirtDriver *v, GError **error);
+void herd_virt_hosts_clear (VirtDriver *v);
+/* The host's connection, or NULL with HERD_DRIVER_ERROR_UNREACHABLE. */
+virConnectPtr herd_virt_conn (VirtDriver *v, HerdId host, GError **error);
+/* The running domain of vm on host, or NULL with an error. */
+virDomainPtr herd_virt_domain (VirtDriver *v, HerdId host, HerdId vm,
+                               GError **error);
+/* A libvirt failure as a driver error: "what: libvirt's last message". */
+void herd_virt_set_error (GError **error, const char *what);
+/* Runs fn(data) on the main context (from any thread). */
+void herd_virt_to_main (GSourceFunc fn, gpointer data);
+
+/* virt-migration.c */
+extern const HerdMigrationOps herd_virt_migration;
+/* Whether a lifecycle event of vm belongs to its migration (ignored). */
+gboolean herd_virt_migrating (VirtDriver *v, HerdId vm);
+void herd_virt_migration_clear (VirtDriver *v);
+
+/* virt-leases.c */
+extern const HerdLeaseOps herd_virt_leases;
+gboolean herd_virt_leases_init (VirtDriver *v, GError **error);
+/* VM leases: taken on host before its QEMU starts, given back when it
+ * stops or has moved. */
+gboolean herd_virt_vm_lease_acquire (VirtDriver *v, HerdId host, HerdId vm,
+                                     GError **error);
+void herd_virt_vm_lease_release (VirtDriver *v, HerdId host, HerdId vm);
+
+/* virt-fence.c */
+extern const HerdFenceOps herd_virt_fencing;
+
+/* virt-storage.c */
+extern const HerdStorageOps herd_virt_storage;
+/* Creates vm's missing disk images; its <disk> elements into xml. */
+gboolean herd_virt_vm_disks (VirtDriver *v, HerdId vm, GString *xml,
+                             GError **error);
