@@ -17,6 +17,8 @@ static const Command commands[] = {
   { "bench", herd_cmd_bench, "compare policies over seeds, in parallel" },
   { "merge", herd_cmd_merge, "merge results databases" },
   { "report", herd_cmd_report, "an HTML report of a bench database" },
+  { "run", herd_cmd_run, "the manager on real hosts (libvirt, sanlock)" },
+  { "ctl", herd_cmd_ctl, "ask a running herd run (hosts, VMs, migrate...)" },
   { "check", herd_cmd_check, "validate a scenario without running it" },
   { "params", herd_cmd_params, "list the manager's parameters and defaults" },
   { NULL },
@@ -28,7 +30,7 @@ usage (FILE *out)
   fprintf (out, "Usage: herd COMMAND [OPTIONS] [ARGS]\n\n"
                 "herd is a KVM cluster manager core (the behaviour of the\n"
                 "oVirt / RHV manager) that runs on a deterministic simulated\n"
-                "cluster.\n\nCommands:\n");
+                "cluster and on real KVM hosts.\n\nCommands:\n");
   for (const Command *c = commands; c->name != NULL; c++)
     fprintf (out, "  %-8s %s\n", c->name, c->summary);
   fprintf (out, "\n'herd COMMAND --help' describes a command's options.\n"

@@ -114,8 +114,9 @@ event_dispatch (gpointer data)
                                      HERD_PAUSE_NONE);
           break;
         case VIR_DOMAIN_EVENT_RESUMED:
-          if (e->detail == VIR_DOMAIN_EVENT_RESUMED_MIGRATED
-              || e->detail == VIR_DOMAIN_EVENT_RESUMED_POSTCOPY)
+          /* QEMU starts paused and resumes: only a resume after a pause
+           * the driver reported is news. */
+          if (v->vm_pause_reason[vm] == HERD_PAUSE_NONE)
             break;
           v->vm_pause_reason[vm] = HERD_PAUSE_NONE;
           herd_driver_emit_vm_state (drv, vm, e->host, HERD_VM_UP,
@@ -123,14 +124,16 @@ event_dispatch (gpointer data)
           break;
         case VIR_DOMAIN_EVENT_SUSPENDED:
           if (e->detail == VIR_DOMAIN_EVENT_SUSPENDED_IOERROR)
-            herd_driver_emit_vm_state (drv, vm, e->host, HERD_VM_PAUSED,
-                                       v->vm_pause_reason[vm]
-                                               != HERD_PAUSE_NONE
-                                           ? v->vm_pause_reason[vm]
-                                           : HERD_PAUSE_EIO);
+            {
+              if (v->vm_pause_reason[vm] == HERD_PAUSE_NONE)
+                v->vm_pause_reason[vm] = HERD_PAUSE_EIO;
+            }
           else if (e->detail == VIR_DOMAIN_EVENT_SUSPENDED_PAUSED)
-            herd_driver_emit_vm_state (drv, vm, e->host, HERD_VM_PAUSED,
-                                       HERD_PAUSE_USER);
+            v->vm_pause_reason[vm] = HERD_PAUSE_USER;
+          else
+            break;
+          herd_driver_emit_vm_state (drv, vm, e->host, HERD_VM_PAUSED,
+                                     v->vm_pause_reason[vm]);
           break;
         case VIR_DOMAIN_EVENT_STOPPED:
           if (e->detail == VIR_DOMAIN_EVENT_STOPPED_MIGRATED)
@@ -193,9 +196,10 @@ host_open (VirtDriver *v, VirtHost *h, GError **error)
   virConnectPtr conn = virConnectOpen (uri);
   if (conn == NULL)
     {
-      g_autofree char *what = g_strdup_printf ("connecting %s", uri);
-      herd_virt_set_error (error, what);
-      (*error)->code = HERD_DRIVER_ERROR_UNREACHABLE;
+      const char *message = virGetLastErrorMessage ();
+      g_set_error (error, HERD_DRIVER_ERROR, HERD_DRIVER_ERROR_UNREACHABLE,
+                   "connecting %s: %s", uri,
+                   message != NULL ? message : "unknown libvirt error");
       return FALSE;
     }
   virConnectSetKeepAlive (conn, 1, 3);
@@ -592,6 +596,22 @@ virt_vm_list (HerdDriver *drv, HerdId host, GError **error)
   return ids;
 }
 
+/* Every VdsRefreshRate the hosts that answer report their statistics, as
+ * the host agent's getStats answers the manager's polls. */
+static gboolean
+stats_tick (gpointer data)
+{
+  VirtDriver *v = data;
+  for (guint i = 0; i < v->drv->model->hosts->len; i++)
+    {
+      HerdHostStats stats;
+      if (v->hosts[i].conn != NULL && v->hosts[i].connected_once
+          && virt_poll_stats (v->drv, i, &stats, NULL))
+        herd_driver_emit_host_stats (v->drv, i, &stats);
+    }
+  return G_SOURCE_CONTINUE;
+}
+
 const HerdHostOps herd_virt_hosts = {
   .connect = virt_connect,
   .poll_stats = virt_poll_stats,
@@ -629,6 +649,9 @@ herd_virt_hosts_init (VirtDriver *v, GError **error)
       v->hosts[i].v = v;
     }
   v->wakeup_timer = virEventAddTimeout (200, event_tick, NULL, NULL);
+  v->stats_source = g_timeout_add (
+      (guint) MAX (v->drv->model->params.vds_refresh_rate / HERD_MSEC (1), 100),
+      stats_tick, v);
   v->event_thread = g_thread_new ("libvirt-events", event_loop, v);
   return TRUE;
 }
@@ -638,6 +661,8 @@ herd_virt_hosts_clear (VirtDriver *v)
 {
   if (v->hosts == NULL)
     return;
+  if (v->stats_source != 0)
+    g_source_remove (v->stats_source);
   for (guint i = 0; i < v->drv->model->hosts->len; i++)
     {
       if (v->hosts[i].retry_source != 0)

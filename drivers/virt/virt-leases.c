@@ -7,12 +7,12 @@
  * the ones missing when it opens (sanlock's direct API) and hands them to
  * the sanlock user.
  *
- * Every host runs its own sanlock daemon; the library finds a daemon
- * through SANLOCK_RUN_DIR, which is therefore set to the host's directory
- * before each call (the core's calls all come from the main context).
- * Leases belong to the host, not to herd: they are acquired PERSISTENT by a
- * short-lived registration that is closed at once, so sanlock keeps them
- * as the host's orphans.  They survive a manager restart (a new manager
+ * Every host runs its own sanlock daemon, and the client library reads
+ * SANLOCK_RUN_DIR (where a daemon listens) once per process: so each call
+ * runs in a short-lived child process, forked with the host's directory in
+ * its environment, which sends its answer back through a pipe.  Leases
+ * belong to the host, not to herd: the child acquires them PERSISTENT and
+ * exits, so sanlock keeps them as the host's orphans.  They survive a manager restart (a new manager
  * adopts or releases them with the ORPHAN flags) and end with the host:
  * once its delta lease is dead, or it joins again with a new generation,
  * another host may take them.  Acquisition never waits for a dead owner
@@ -25,6 +25,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <grp.h>
 #include <pwd.h>
 #include <stdint.h>
@@ -41,14 +44,73 @@
 #define SPM_RESOURCE "SDM"
 #define MIB (G_GUINT64_CONSTANT (1) << 20)
 
-static void
-use_daemon_of (VirtDriver *v, HerdId host)
+/* What a sanlock call in a child process answers. */
+typedef struct
+{
+  int rv;                     /* the call's return value */
+  guint64 lver;               /* read_resource_owners: the lease version */
+  int n_hosts;
+  struct sanlk_host hosts[4]; /* get_hosts, read_resource_owners */
+} Answer;
+
+typedef void (*ChildCall) (gpointer data, Answer *out);
+
+#define CHILD_TIMEOUT_MS 10000
+
+/* Runs call(data) in a child process talking to host's sanlock daemon;
+ * returns the call's rv (-ETIMEDOUT or -EIO when the child does not
+ * answer). */
+static int
+in_child (VirtDriver *v, HerdId host, ChildCall call, gpointer data,
+          Answer *out)
 {
   const char *dir = v->config->hosts[host].sanlock_dir;
-  if (dir != NULL)
-    g_setenv ("SANLOCK_RUN_DIR", dir, TRUE);
-  else
-    g_unsetenv ("SANLOCK_RUN_DIR");
+  int fds[2];
+  memset (out, 0, sizeof *out);
+  if (pipe2 (fds, O_CLOEXEC) < 0)
+    return out->rv = -errno;
+  pid_t pid = fork ();
+  if (pid < 0)
+    {
+      close (fds[0]);
+      close (fds[1]);
+      return out->rv = -errno;
+    }
+  if (pid == 0)
+    {
+      /* The child: only sanlock's library, then _exit. */
+      close (fds[0]);
+      if (dir != NULL)
+        setenv ("SANLOCK_RUN_DIR", dir, 1);
+      else
+        unsetenv ("SANLOCK_RUN_DIR");
+      Answer a;
+      memset (&a, 0, sizeof a);
+      call (data, &a);
+      ssize_t ignored = write (fds[1], &a, sizeof a);
+      (void) ignored;
+      _exit (0);
+    }
+  close (fds[1]);
+  struct pollfd pfd = { fds[0], POLLIN, 0 };
+  gsize got = 0;
+  while (got < sizeof *out && poll (&pfd, 1, CHILD_TIMEOUT_MS) > 0)
+    {
+      ssize_t n = read (fds[0], (char *) out + got, sizeof *out - got);
+      if (n <= 0)
+        break;
+      got += (gsize) n;
+    }
+  close (fds[0]);
+  if (got != sizeof *out)
+    {
+      kill (pid, SIGKILL);
+      memset (out, 0, sizeof *out);
+      out->rv = -ETIMEDOUT;
+    }
+  while (waitpid (pid, NULL, 0) < 0 && errno == EINTR)
+    ;
+  return out->rv;
 }
 
 static const char *
@@ -266,6 +328,81 @@ has_path (VirtDriver *v, HerdId domain, GError **error)
   return FALSE;
 }
 
+/* The children's calls. */
+typedef struct
+{
+  struct sanlk_lockspace ls;
+  guint32 io_timeout_s;
+} Join;
+
+static void
+call_add_lockspace (gpointer data, Answer *out)
+{
+  Join *join = data;
+  out->rv = sanlock_add_lockspace_timeout (&join->ls, SANLK_ADD_ASYNC,
+                                           join->io_timeout_s);
+}
+
+/* Takes the lease as the host's own: the child's registration ends with
+ * it, and the PERSISTENT lease stays with the host as an orphan. */
+static void
+call_acquire (gpointer data, Answer *out)
+{
+  Resource *r = data;
+  int sock = sanlock_register ();
+  if (sock < 0)
+    {
+      out->rv = sock;
+      return;
+    }
+  struct sanlk_resource *list[] = { &r->res };
+  out->rv = sanlock_acquire (sock, -1,
+                             SANLK_ACQUIRE_ORPHAN
+                                 | SANLK_ACQUIRE_OWNER_NOWAIT,
+                             1, list, NULL);
+}
+
+static void
+call_release (gpointer data, Answer *out)
+{
+  Resource *r = data;
+  struct sanlk_resource *list[] = { &r->res };
+  out->rv = sanlock_release (-1, -1, SANLK_REL_ORPHAN, 1, list);
+}
+
+typedef struct
+{
+  const char *lockspace;
+  guint64 host_id;
+} HostQuery;
+
+static void
+call_get_hosts (gpointer data, Answer *out)
+{
+  HostQuery *q = data;
+  struct sanlk_host *hss = NULL;
+  int n = 0;
+  out->rv = sanlock_get_hosts (q->lockspace, q->host_id, &hss, &n, 0);
+  out->n_hosts = MIN (n, (int) G_N_ELEMENTS (out->hosts));
+  if (out->rv == 0)
+    memcpy (out->hosts, hss, sizeof *hss * (gsize) out->n_hosts);
+  free (hss);
+}
+
+static void
+call_read_owners (gpointer data, Answer *out)
+{
+  Resource *r = data;
+  struct sanlk_host *hss = NULL;
+  int n = 0;
+  out->rv = sanlock_read_resource_owners (&r->res, 0, &hss, &n);
+  out->lver = r->res.lver;
+  out->n_hosts = MIN (n, (int) G_N_ELEMENTS (out->hosts));
+  if (out->rv == 0)
+    memcpy (out->hosts, hss, sizeof *hss * (gsize) out->n_hosts);
+  free (hss);
+}
+
 static gboolean
 virt_add_lockspace (HerdDriver *drv, HerdId host, HerdId domain,
                     guint32 host_id, GError **error)
@@ -273,38 +410,26 @@ virt_add_lockspace (HerdDriver *drv, HerdId host, HerdId domain,
   VirtDriver *v = virt_of (drv);
   if (!has_path (v, domain, error))
     return FALSE;
-  struct sanlk_lockspace ls;
-  lockspace_of (v, domain, host_id, &ls);
-  use_daemon_of (v, host);
-  int rv = sanlock_add_lockspace_timeout (&ls, SANLK_ADD_ASYNC,
-                                          v->config->io_timeout_s);
+  Join join = { .io_timeout_s = v->config->io_timeout_s };
+  lockspace_of (v, domain, host_id, &join.ls);
+  Answer a;
+  int rv = in_child (v, host, call_add_lockspace, &join, &a);
   if (rv < 0 && rv != -EEXIST)
     {
       set_sanlock_error (error, rv, "host %s joining lockspace %s",
-                         herd_model_host (drv->model, host)->name, ls.name);
+                         herd_model_host (drv->model, host)->name,
+                         join.ls.name);
       return FALSE;
     }
   return TRUE;
 }
 
-/* Takes the lease for host, as the host's own (an orphan at once). */
 static gboolean
 acquire (VirtDriver *v, HerdId host, Resource *r, GError **error)
 {
-  use_daemon_of (v, host);
-  int sock = sanlock_register ();
-  if (sock < 0)
-    {
-      set_sanlock_error (error, sock, "host %s",
-                         herd_model_host (v->drv->model, host)->name);
-      return FALSE;
-    }
+  Answer a;
   r->res.flags = SANLK_RES_PERSISTENT;
-  struct sanlk_resource *list[] = { &r->res };
-  int rv = sanlock_acquire (sock, -1,
-                            SANLK_ACQUIRE_ORPHAN | SANLK_ACQUIRE_OWNER_NOWAIT,
-                            1, list, NULL);
-  close (sock);
+  int rv = in_child (v, host, call_acquire, r, &a);
   if (rv < 0)
     {
       set_sanlock_error (error, rv, "host %s acquiring lease %s",
@@ -318,9 +443,8 @@ acquire (VirtDriver *v, HerdId host, Resource *r, GError **error)
 static gboolean
 release (VirtDriver *v, HerdId host, Resource *r, GError **error)
 {
-  use_daemon_of (v, host);
-  struct sanlk_resource *list[] = { &r->res };
-  int rv = sanlock_release (-1, -1, SANLK_REL_ORPHAN, 1, list);
+  Answer a;
+  int rv = in_child (v, host, call_release, r, &a);
   if (rv < 0)
     {
       set_sanlock_error (error, rv, "host %s releasing lease %s",
@@ -353,30 +477,36 @@ virt_release (HerdDriver *drv, HerdId host, HerdId domain,
          && release (v, host, &r, error);
 }
 
+/* Hosts whose sanlock daemon is worth asking: those libvirt reaches
+ * (a host that is off answers neither). */
+static gboolean
+worth_asking (VirtDriver *v, HerdId host)
+{
+  return v->hosts[host].conn != NULL;
+}
+
 /* sanlock's view of host_id in domain's lockspace, from the first daemon
  * that has joined it. */
 static gboolean
 host_state (VirtDriver *v, HerdId domain, guint64 host_id,
             struct sanlk_host *out, GError **error)
 {
+  HostQuery q = { herd_model_domain (v->drv->model, domain)->name, host_id };
   int rv = -ECONNREFUSED;
   for (guint h = 0; h < v->drv->model->hosts->len; h++)
     {
-      struct sanlk_host *hss = NULL;
-      int n = 0;
-      use_daemon_of (v, h);
-      rv = sanlock_get_hosts (herd_model_domain (v->drv->model, domain)->name,
-                              host_id, &hss, &n, 0);
-      if (rv == 0 && n > 0)
+      Answer a;
+      if (!worth_asking (v, h))
+        continue;
+      rv = in_child (v, h, call_get_hosts, &q, &a);
+      if (rv == 0 && a.n_hosts > 0)
         {
-          *out = hss[0];
-          free (hss);
+          *out = a.hosts[0];
           return TRUE;
         }
-      free (hss);
     }
   set_sanlock_error (error, rv, "host id %" G_GUINT64_FORMAT " in %s",
-                     host_id, herd_model_domain (v->drv->model, domain)->name);
+                     host_id, q.lockspace);
   return FALSE;
 }
 
@@ -392,26 +522,23 @@ virt_inquire (HerdDriver *drv, HerdId domain, const char *resource,
   int rv = -ECONNREFUSED;
   for (guint h = 0; h < drv->model->hosts->len; h++)
     {
-      struct sanlk_host *owners = NULL;
-      int n = 0;
-      use_daemon_of (v, h);
-      rv = sanlock_read_resource_owners (&r.res, 0, &owners, &n);
-      if (rv < 0)
+      Answer a;
+      if (!worth_asking (v, h)
+          || (rv = in_child (v, h, call_read_owners, &r, &a)) < 0)
         continue;
       *owner = 0;
-      *version = r.res.lver;
-      if (n > 0 && owners[0].timestamp != 0)
+      *version = a.lver;
+      if (a.n_hosts > 0 && a.hosts[0].timestamp != 0)
         {
           struct sanlk_host state;
           guint32 flags;
-          if (!host_state (v, domain, owners[0].host_id, &state, NULL))
-            *owner = (guint32) owners[0].host_id; /* nobody can tell */
+          if (!host_state (v, domain, a.hosts[0].host_id, &state, NULL))
+            *owner = (guint32) a.hosts[0].host_id; /* nobody can tell */
           else if ((flags = state.flags & SANLK_HOST_MASK) != SANLK_HOST_DEAD
                    && flags != SANLK_HOST_FREE
-                   && state.generation <= owners[0].generation)
-            *owner = (guint32) owners[0].host_id;
+                   && state.generation <= a.hosts[0].generation)
+            *owner = (guint32) a.hosts[0].host_id;
         }
-      free (owners);
       return TRUE;
     }
   set_sanlock_error (error, rv, "reading lease %s", resource);

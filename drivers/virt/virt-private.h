@@ -40,6 +40,7 @@ struct _VirtDriver
   GThread *event_thread;    /* runs libvirt's event loop */
   gint event_quit;          /* atomic: the event thread ends */
   int wakeup_timer;         /* libvirt timeout that wakes the event loop */
+  guint stats_source;       /* GLib source polling host statistics */
   VirtMigration **migrations;   /* by VM id, NULL when none */
   guint64 *vm_cpu_prev_ns;      /* by VM id: cpu.time at the last poll */
   gint64 *vm_cpu_mc;            /* by VM id: CPU used, -1 unknown */

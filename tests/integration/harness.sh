@@ -111,6 +111,10 @@ prepare_host () {
   # daemon: after a migration, source and destination QEMU sat in the same
   # cgroup and the source spent ~3 s failing to remove it. So no cgroups.
   set_conf "$H/etc/qemu.conf" cgroup_controllers "[ ]"
+  # The hosts share one network namespace: each takes its own ports for
+  # incoming migrations (two hosts receiving at once collided on 49152).
+  set_conf "$H/etc/qemu.conf" migration_port_min "$((49152 + (i - 1) * 64))"
+  set_conf "$H/etc/qemu.conf" migration_port_max "$((49152 + i * 64 - 1))"
   # Nothing autostarted: the hosts share one network namespace.
   rm -f "$H"/etc/qemu/networks/autostart/* "$H"/etc/qemu/autostart/* 2>/dev/null
   # hI resolves to 127.0.1.I (loopback), one line each: libvirt reports the

@@ -1,0 +1,206 @@
+/* cmd-run.c: `herd run CONFIG`, the manager on real hosts.
+ *
+ * Loads the configuration (a scenario with connection keys), opens the
+ * virt driver, the state database and the control socket, restores what
+ * the database holds from an earlier run (the manager then reconciles it
+ * with what the hosts report), and runs the GLib main loop until SIGINT or
+ * SIGTERM.  Audit events go to the database and to the log. */
+#include <errno.h>
+#include <glib-unix.h>
+#include <stdio.h>
+
+#include "cli/commands.h"
+#include "core/manager.h"
+#include "service/config.h"
+#include "service/ctl.h"
+#include "service/state.h"
+
+typedef struct
+{
+  HerdState *state;
+  FILE *log;
+} RunSinks;
+
+static FILE *log_file;
+
+/* Log lines: UTC time, level, message. */
+static void
+log_line (const char *level, const char *message)
+{
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *when = g_date_time_format (now, "%Y-%m-%dT%H:%M:%S.%fZ");
+  fprintf (log_file, "%s %s %s\n", when, level, message);
+  fflush (log_file);
+}
+
+static void
+log_handler (const char *domain, GLogLevelFlags level, const char *message,
+             gpointer data)
+{
+  if ((level & G_LOG_LEVEL_DEBUG) && g_getenv ("G_MESSAGES_DEBUG") == NULL)
+    return;
+  log_line (level & G_LOG_LEVEL_ERROR      ? "error"
+            : level & G_LOG_LEVEL_CRITICAL ? "critical"
+            : level & G_LOG_LEVEL_WARNING  ? "warning"
+            : level & G_LOG_LEVEL_DEBUG    ? "debug"
+                                           : "info",
+            message);
+}
+
+static void
+audit_to_log_and_db (const HerdAuditEvent *event, gpointer data)
+{
+  RunSinks *sinks = data;
+  const HerdAuditInfo *info = herd_audit_info (event->type);
+  g_autofree char *line = g_strdup_printf ("%d %s %s %s", info->code,
+                                           info->name, event->object,
+                                           event->details);
+  log_line ("audit", line);
+  g_autoptr (GError) error = NULL;
+  if (!herd_state_save (sinks->state, event, &error))
+    g_warning ("state database: %s", error->message);
+}
+
+static gboolean
+save_tick (gpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  if (!herd_state_save (data, NULL, &error))
+    g_warning ("state database: %s", error->message);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+quit (gpointer data)
+{
+  g_message ("signal received: stopping (the hosts and VMs keep running)");
+  g_main_loop_quit (data);
+  return G_SOURCE_CONTINUE;
+}
+
+int
+herd_cmd_run (int argc, char **argv)
+{
+  g_autofree char *db_path = NULL, *socket_path = NULL, *log_path = NULL;
+  const GOptionEntry entries[] = {
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db_path,
+      "State database (default: [manager] database, else CONFIG's name "
+      "with .db)",
+      "FILE" },
+    { "socket", 0, 0, G_OPTION_ARG_FILENAME, &socket_path,
+      "Control socket for herd ctl (default: [manager] socket, else "
+      "CONFIG's name with .sock)",
+      "PATH" },
+    { "log", 0, 0, G_OPTION_ARG_FILENAME, &log_path,
+      "Log file (default: [manager] log, else standard error)", "FILE" },
+    { NULL },
+  };
+  if (!herd_cli_parse (
+          &argc, &argv, "run", "CONFIG",
+          "Run the manager on real hosts (libvirt, sanlock, fence agents).",
+          "CONFIG is a scenario file whose [hosts] groups say how to reach\n"
+          "each host (uri, sanlock_dir, migration_uri, fence_command, ...),\n"
+          "whose [storage] groups give each domain's directory (path) and\n"
+          "whose [manager] group may name the database, socket and log\n"
+          "(docs/real-hosts.md).  The manager keeps its state in a SQLite\n"
+          "database: run it again after a crash and it reconciles with the\n"
+          "hosts.  herd ctl talks to it.  SIGINT or SIGTERM stop it; the\n"
+          "hosts and their VMs keep running.",
+          entries))
+    return HERD_EXIT_USAGE;
+  if (argc != 2)
+    {
+      g_printerr ("herd run: expected one CONFIG file (see herd run "
+                  "--help)\n");
+      return HERD_EXIT_USAGE;
+    }
+  const char *config_path = argv[1];
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HerdScenario) scenario = herd_scenario_load (config_path,
+                                                          &error);
+  if (scenario == NULL)
+    {
+      g_printerr ("herd run: %s\n", error->message);
+      return HERD_EXIT_USAGE;
+    }
+  HerdModel *model = scenario->model;
+  HerdVirtConfig *config = herd_run_config (scenario, &error);
+  if (config == NULL)
+    {
+      g_printerr ("herd run: %s\n", error->message);
+      return HERD_EXIT_USAGE;
+    }
+  if (db_path == NULL)
+    db_path = scenario->run.database != NULL
+                  ? g_strdup (scenario->run.database)
+                  : herd_run_default_path (config_path, ".db");
+  if (socket_path == NULL)
+    socket_path = scenario->run.socket != NULL
+                      ? g_strdup (scenario->run.socket)
+                      : herd_run_default_path (config_path, ".sock");
+  if (log_path == NULL && scenario->run.log != NULL)
+    log_path = g_strdup (scenario->run.log);
+  log_file = log_path != NULL ? fopen (log_path, "a") : stderr;
+  if (log_file == NULL)
+    {
+      g_printerr ("herd run: cannot open the log %s: %s\n", log_path,
+                  g_strerror (errno));
+      herd_virt_config_free (config, model->hosts->len, model->domains->len);
+      return HERD_EXIT_USAGE;
+    }
+  g_log_set_default_handler (log_handler, NULL);
+
+  int status = HERD_EXIT_FAILURE;
+  g_autoptr (HerdState) state = herd_state_open (db_path, model, &error);
+  g_autoptr (HerdAudit) audit = herd_audit_new ();
+  g_autoptr (HerdDriver) driver = NULL;
+  g_autoptr (HerdManager) manager = NULL;
+  g_autoptr (HerdCtl) ctl = NULL;
+  g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  RunSinks sinks = { state, log_file };
+  if (state == NULL
+      || (driver = herd_driver_open ("virt", model, config, &error)) == NULL)
+    goto out;
+  manager = herd_manager_new (model, driver, audit);
+  gboolean restored = herd_state_has_rows (state);
+  if (restored && !herd_state_restore (state, manager, &error))
+    goto out;
+  herd_audit_add_sink (audit, audit_to_log_and_db, &sinks);
+  if (restored)
+    herd_audit_emit (audit, herd_manager_now (manager),
+                     HERD_AUDIT_MANAGER_RESTARTED, "manager", "database=%s",
+                     db_path);
+  if (!herd_manager_start (manager, &error)
+      || (ctl = herd_ctl_new (socket_path, manager, model, driver, state,
+                              &error))
+             == NULL)
+    goto out;
+  g_message ("herd run: %u hosts, %u VMs; state in %s; herd ctl --socket %s",
+             model->hosts->len, model->vms->len, db_path, socket_path);
+  guint tick = g_timeout_add_seconds (1, save_tick, state);
+  guint sigint = g_unix_signal_add (SIGINT, quit, loop);
+  guint sigterm = g_unix_signal_add (SIGTERM, quit, loop);
+  g_main_loop_run (loop);
+  g_source_remove (tick);
+  g_source_remove (sigint);
+  g_source_remove (sigterm);
+  herd_manager_finish (manager);
+  if (!herd_state_save (state, NULL, &error))
+    goto out;
+  status = HERD_EXIT_OK;
+out:
+  if (error != NULL)
+    {
+      g_printerr ("herd run: %s\n", error->message);
+      if (log_file != stderr)
+        log_line ("error", error->message);
+    }
+  g_clear_pointer (&ctl, herd_ctl_free);
+  g_clear_pointer (&manager, herd_manager_free);
+  g_clear_pointer (&driver, herd_driver_free);
+  herd_virt_config_free (config, model->hosts->len, model->domains->len);
+  g_log_set_default_handler (g_log_default_handler, NULL);
+  if (log_file != stderr)
+    fclose (log_file);
+  return status;
+}

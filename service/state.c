@@ -1,0 +1,373 @@
+/* state.c: the state database of herd run (see state.h).
+ *
+ * Tables: hosts (name, status, sanlock_id), vms (name, status, host), spm
+ * (datacenter, host), audit (id, time_ns, code, name, severity, object,
+ * details).  The last values written are kept in memory, so that a save
+ * compares every host and VM (O(hosts + VMs)) but writes only the rows
+ * that changed. */
+#include "service/state.h"
+
+#include <sqlite3.h>
+#include <string.h>
+
+G_DEFINE_QUARK (herd-state-error-quark, herd_state_error)
+
+typedef struct
+{
+  HerdHostStatus status;
+  guint32 sanlock_id;
+} SavedHost;
+
+typedef struct
+{
+  HerdVmStatus status;
+  HerdId host;
+} SavedVm;
+
+struct _HerdState
+{
+  sqlite3 *db;
+  HerdModel *model;
+  SavedHost *hosts;   /* by host id: as last written */
+  SavedVm *vms;       /* by VM id */
+  HerdId *spm;        /* by data center id */
+  gboolean had_rows;
+  sqlite3_stmt *put_host, *put_vm, *put_spm, *put_audit;
+};
+
+static const char schema[] =
+    "PRAGMA journal_mode=WAL;"
+    "PRAGMA synchronous=FULL;"
+    "CREATE TABLE IF NOT EXISTS hosts (name TEXT PRIMARY KEY, status TEXT "
+    "NOT NULL, sanlock_id INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS vms (name TEXT PRIMARY KEY, status TEXT NOT "
+    "NULL, host TEXT);"
+    "CREATE TABLE IF NOT EXISTS spm (datacenter TEXT PRIMARY KEY, host "
+    "TEXT);"
+    "CREATE TABLE IF NOT EXISTS audit (id INTEGER PRIMARY KEY, time_ns "
+    "INTEGER NOT NULL, code INTEGER NOT NULL, name TEXT NOT NULL, severity "
+    "TEXT NOT NULL, object TEXT NOT NULL, details TEXT NOT NULL);";
+
+static gboolean
+db_failed (HerdState *state, GError **error, const char *what)
+{
+  g_set_error (error, HERD_STATE_ERROR, HERD_STATE_ERROR_DB, "%s: %s", what,
+               sqlite3_errmsg (state->db));
+  return FALSE;
+}
+
+static gboolean
+exec (HerdState *state, const char *sql, GError **error)
+{
+  return sqlite3_exec (state->db, sql, NULL, NULL, NULL) == SQLITE_OK
+         || db_failed (state, error, sql);
+}
+
+static gboolean
+prepare (HerdState *state, const char *sql, sqlite3_stmt **out,
+         GError **error)
+{
+  return sqlite3_prepare_v2 (state->db, sql, -1, out, NULL) == SQLITE_OK
+         || db_failed (state, error, sql);
+}
+
+void
+herd_state_free (HerdState *state)
+{
+  if (state == NULL)
+    return;
+  sqlite3_finalize (state->put_host);
+  sqlite3_finalize (state->put_vm);
+  sqlite3_finalize (state->put_spm);
+  sqlite3_finalize (state->put_audit);
+  sqlite3_close (state->db);
+  g_free (state->hosts);
+  g_free (state->vms);
+  g_free (state->spm);
+  g_free (state);
+}
+
+static gboolean
+count_rows (HerdState *state, GError **error)
+{
+  sqlite3_stmt *st = NULL;
+  if (!prepare (state,
+                "SELECT (SELECT count(*) FROM hosts) + (SELECT count(*) "
+                "FROM vms)",
+                &st, error))
+    return FALSE;
+  state->had_rows = sqlite3_step (st) == SQLITE_ROW
+                    && sqlite3_column_int64 (st, 0) > 0;
+  sqlite3_finalize (st);
+  return TRUE;
+}
+
+/* Impossible values (all bits set): the next save writes every row. */
+static void
+forget_saved (HerdState *state)
+{
+  HerdModel *model = state->model;
+  memset (state->hosts, 0xff, sizeof *state->hosts * model->hosts->len);
+  memset (state->vms, 0xff, sizeof *state->vms * model->vms->len);
+  memset (state->spm, 0xfe, sizeof *state->spm * model->datacenters->len);
+}
+
+HerdState *
+herd_state_open (const char *path, HerdModel *model, GError **error)
+{
+  g_autoptr (HerdState) state = g_new0 (HerdState, 1);
+  state->model = model;
+  if (sqlite3_open (path, &state->db) != SQLITE_OK)
+    {
+      db_failed (state, error, path);
+      g_prefix_error (error, "opening the state database ");
+      return NULL;
+    }
+  sqlite3_busy_timeout (state->db, 5000);
+  if (!exec (state, schema, error) || !count_rows (state, error)
+      || !prepare (state,
+                   "INSERT OR REPLACE INTO hosts VALUES (?1, ?2, ?3)",
+                   &state->put_host, error)
+      || !prepare (state, "INSERT OR REPLACE INTO vms VALUES (?1, ?2, ?3)",
+                   &state->put_vm, error)
+      || !prepare (state, "INSERT OR REPLACE INTO spm VALUES (?1, ?2)",
+                   &state->put_spm, error)
+      || !prepare (state,
+                   "INSERT INTO audit (time_ns, code, name, severity, "
+                   "object, details) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                   &state->put_audit, error))
+    return NULL;
+  guint hosts = model->hosts->len, vms = model->vms->len,
+        dcs = model->datacenters->len;
+  state->hosts = g_new (SavedHost, MAX (hosts, 1));
+  state->vms = g_new (SavedVm, MAX (vms, 1));
+  state->spm = g_new (HerdId, MAX (dcs, 1));
+  forget_saved (state);
+  return g_steal_pointer (&state);
+}
+
+gboolean
+herd_state_has_rows (HerdState *state)
+{
+  return state->had_rows;
+}
+
+static int
+host_status_from_name (const char *name)
+{
+  for (int s = 0; s < HERD_HOST_STATUS_LAST; s++)
+    if (g_strcmp0 (herd_host_status_name ((HerdHostStatus) s), name) == 0)
+      return s;
+  return -1;
+}
+
+static int
+vm_status_from_name (const char *name)
+{
+  for (int s = 0; s < HERD_VM_STATUS_LAST; s++)
+    if (g_strcmp0 (herd_vm_status_name ((HerdVmStatus) s), name) == 0)
+      return s;
+  return -1;
+}
+
+static const char *
+text_at (sqlite3_stmt *st, int column)
+{
+  return (const char *) sqlite3_column_text (st, column);
+}
+
+gboolean
+herd_state_restore (HerdState *state, HerdManager *manager, GError **error)
+{
+  HerdModel *model = state->model;
+  sqlite3_stmt *st = NULL;
+  if (!prepare (state, "SELECT name, status, sanlock_id FROM hosts", &st,
+                error))
+    return FALSE;
+  while (sqlite3_step (st) == SQLITE_ROW)
+    {
+      HerdId host = herd_model_find_host (model, text_at (st, 0));
+      int status = host_status_from_name (text_at (st, 1));
+      if (host == HERD_ID_NONE || status < 0)
+        {
+          g_warning ("state database: host %s (%s) is not in the "
+                     "configuration: skipped",
+                     text_at (st, 0), text_at (st, 1));
+          continue;
+        }
+      herd_manager_restore_host (manager, host, (HerdHostStatus) status,
+                                 (guint32) sqlite3_column_int64 (st, 2));
+    }
+  sqlite3_finalize (st);
+  if (!prepare (state, "SELECT name, status, host FROM vms", &st, error))
+    return FALSE;
+  while (sqlite3_step (st) == SQLITE_ROW)
+    {
+      HerdId vm = herd_model_find_vm (model, text_at (st, 0));
+      int status = vm_status_from_name (text_at (st, 1));
+      const char *host_name = text_at (st, 2);
+      HerdId host = host_name != NULL ? herd_model_find_host (model,
+                                                              host_name)
+                                      : HERD_ID_NONE;
+      if (vm == HERD_ID_NONE || status < 0)
+        {
+          g_warning ("state database: VM %s is not in the configuration: "
+                     "skipped",
+                     text_at (st, 0));
+          continue;
+        }
+      if (status != HERD_VM_DOWN && host != HERD_ID_NONE)
+        herd_manager_restore_vm (manager, vm, host);
+    }
+  sqlite3_finalize (st);
+  if (!prepare (state, "SELECT datacenter, host FROM spm", &st, error))
+    return FALSE;
+  while (sqlite3_step (st) == SQLITE_ROW)
+    {
+      HerdId dc = herd_model_find_datacenter (model, text_at (st, 0));
+      HerdId host = text_at (st, 1) != NULL
+                        ? herd_model_find_host (model, text_at (st, 1))
+                        : HERD_ID_NONE;
+      if (dc != HERD_ID_NONE && host != HERD_ID_NONE)
+        herd_manager_restore_spm (manager, dc, host);
+    }
+  sqlite3_finalize (st);
+  return TRUE;
+}
+
+static void
+bind_text_or_null (sqlite3_stmt *st, int i, const char *text)
+{
+  if (text != NULL)
+    sqlite3_bind_text (st, i, text, -1, SQLITE_STATIC);
+  else
+    sqlite3_bind_null (st, i);
+}
+
+static gboolean
+step (HerdState *state, sqlite3_stmt *st, GError **error)
+{
+  int rc = sqlite3_step (st);
+  sqlite3_reset (st);
+  sqlite3_clear_bindings (st);
+  return rc == SQLITE_DONE || db_failed (state, error, "writing state");
+}
+
+static gboolean
+save_rows (HerdState *state, GError **error)
+{
+  HerdModel *model = state->model;
+  for (guint i = 0; i < model->hosts->len; i++)
+    {
+      const HerdHost *h = herd_model_host (model, i);
+      SavedHost now = { h->status, h->sanlock_id };
+      if (memcmp (&now, &state->hosts[i], sizeof now) == 0)
+        continue;
+      sqlite3_bind_text (state->put_host, 1, h->name, -1, SQLITE_STATIC);
+      sqlite3_bind_text (state->put_host, 2, herd_host_status_name (h->status),
+                         -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (state->put_host, 3, h->sanlock_id);
+      if (!step (state, state->put_host, error))
+        return FALSE;
+      state->hosts[i] = now;
+    }
+  for (guint i = 0; i < model->vms->len; i++)
+    {
+      const HerdVm *vm = herd_model_vm (model, i);
+      SavedVm now = { vm->status, vm->host };
+      if (memcmp (&now, &state->vms[i], sizeof now) == 0)
+        continue;
+      sqlite3_bind_text (state->put_vm, 1, vm->name, -1, SQLITE_STATIC);
+      sqlite3_bind_text (state->put_vm, 2, herd_vm_status_name (vm->status),
+                         -1, SQLITE_STATIC);
+      bind_text_or_null (state->put_vm, 3,
+                         vm->host != HERD_ID_NONE
+                             ? herd_model_host (model, vm->host)->name
+                             : NULL);
+      if (!step (state, state->put_vm, error))
+        return FALSE;
+      state->vms[i] = now;
+    }
+  for (guint i = 0; i < model->datacenters->len; i++)
+    {
+      const HerdDatacenter *dc = herd_model_datacenter (model, i);
+      if (dc->spm_host == state->spm[i])
+        continue;
+      sqlite3_bind_text (state->put_spm, 1, dc->name, -1, SQLITE_STATIC);
+      bind_text_or_null (state->put_spm, 2,
+                         dc->spm_host != HERD_ID_NONE
+                             ? herd_model_host (model, dc->spm_host)->name
+                             : NULL);
+      if (!step (state, state->put_spm, error))
+        return FALSE;
+      state->spm[i] = dc->spm_host;
+    }
+  return TRUE;
+}
+
+gboolean
+herd_state_save (HerdState *state, const HerdAuditEvent *event,
+                 GError **error)
+{
+  if (!exec (state, "BEGIN", error))
+    return FALSE;
+  gboolean ok = TRUE;
+  if (event != NULL)
+    {
+      const HerdAuditInfo *info = herd_audit_info (event->type);
+      sqlite3_stmt *st = state->put_audit;
+      sqlite3_bind_int64 (st, 1, event->time);
+      sqlite3_bind_int (st, 2, info->code);
+      sqlite3_bind_text (st, 3, info->name, -1, SQLITE_STATIC);
+      sqlite3_bind_text (st, 4, herd_severity_name (info->severity), -1,
+                         SQLITE_STATIC);
+      sqlite3_bind_text (st, 5, event->object, -1, SQLITE_STATIC);
+      sqlite3_bind_text (st, 6, event->details, -1, SQLITE_STATIC);
+      ok = step (state, st, error);
+    }
+  ok = ok && save_rows (state, error);
+  if (!ok)
+    {
+      exec (state, "ROLLBACK", NULL);
+      forget_saved (state); /* unknown what was written */
+      return FALSE;
+    }
+  return exec (state, "COMMIT", error);
+}
+
+gboolean
+herd_state_events (HerdState *state, guint count, JsonBuilder *builder,
+                   GError **error)
+{
+  sqlite3_stmt *st = NULL;
+  if (!prepare (state,
+                "SELECT time_ns, code, name, severity, object, details FROM "
+                "(SELECT * FROM audit ORDER BY id DESC LIMIT ?1) ORDER BY id",
+                &st, error))
+    return FALSE;
+  sqlite3_bind_int64 (st, 1, count);
+  while (sqlite3_step (st) == SQLITE_ROW)
+    {
+      gint64 usec = sqlite3_column_int64 (st, 0) / 1000;
+      g_autoptr (GDateTime) second = g_date_time_new_from_unix_utc (
+          usec / G_USEC_PER_SEC);
+      g_autoptr (GDateTime) at = g_date_time_add (second,
+                                                  usec % G_USEC_PER_SEC);
+      g_autofree char *when = g_date_time_format_iso8601 (at);
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "time");
+      json_builder_add_string_value (builder, when);
+      json_builder_set_member_name (builder, "code");
+      json_builder_add_int_value (builder, sqlite3_column_int (st, 1));
+      const char *const columns[] = { "name", "severity", "object",
+                                      "details" };
+      for (int c = 0; c < 4; c++)
+        {
+          json_builder_set_member_name (builder, columns[c]);
+          json_builder_add_string_value (builder, text_at (st, 2 + c));
+        }
+      json_builder_end_object (builder);
+    }
+  sqlite3_finalize (st);
+  return TRUE;
+}

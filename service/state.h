@@ -1,0 +1,57 @@
+/* state.h: the long-running manager's state database (herd run).
+ *
+ * A SQLite database in WAL mode holds what the manager must not lose when
+ * its process dies: each host's status and sanlock host id, each VM's
+ * status and host, each data center's SPM, and every audit event.  The
+ * manager writes the rows that changed after every audit event (and once a
+ * second), each time in one transaction, so a `kill -9` loses at most what
+ * happened since; at start it restores the rows into the manager
+ * (herd_manager_restore_*), which then reconciles them with what the hosts
+ * report. */
+#pragma once
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+
+#include "core/audit.h"
+#include "core/manager.h"
+#include "core/model.h"
+
+#define HERD_STATE_ERROR (herd_state_error_quark ())
+GQuark herd_state_error_quark (void);
+
+typedef enum
+{
+  HERD_STATE_ERROR_DB,       /* SQLite failed */
+  HERD_STATE_ERROR_MISMATCH, /* the database names objects the
+                                configuration does not have */
+  HERD_STATE_ERROR_LAST
+} HerdStateError;
+
+typedef struct _HerdState HerdState;
+
+/* Opens (creating if needed) the database at path for model. */
+HerdState *herd_state_open (const char *path, HerdModel *model,
+                            GError **error);
+void herd_state_free (HerdState *state);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HerdState, herd_state_free)
+
+/* Whether the database held state from an earlier run. */
+gboolean herd_state_has_rows (HerdState *state);
+
+/* Restores hosts, VMs and SPMs into manager (before herd_manager_start);
+ * rows naming objects the configuration lacks are skipped with a
+ * warning. */
+gboolean herd_state_restore (HerdState *state, HerdManager *manager,
+                             GError **error);
+
+/* Writes the rows that changed (and event, if not NULL) in one
+ * transaction. */
+gboolean herd_state_save (HerdState *state, const HerdAuditEvent *event,
+                          GError **error);
+
+/* Adds the last count audit events, oldest first, to builder (inside an
+ * array it has begun): objects with time (ISO 8601), code, name,
+ * severity, object, details. */
+gboolean herd_state_events (HerdState *state, guint count,
+                            JsonBuilder *builder, GError **error);
