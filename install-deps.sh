@@ -1,16 +1,22 @@
 #!/bin/sh
 # install-deps.sh: installs the Debian packages herd builds and tests with
 # (ganeti-htools: hspace, which tests/test-plan-hspace.sh compares with;
-# gnuplot-nox: the charts of herd report).
+# gnuplot-nox: the charts of herd report), and the real hosts the
+# integration suite starts (libvirtd, QEMU/KVM, sanlock: tests/integration).
 # Run as root (or through sudo) on Debian 12.  Safe to run again.
 set -eu
 packages="build-essential cmake pkg-config
   libglib2.0-dev libjson-glib-dev libsqlite3-dev libgsl-dev libcunit1-dev
-  libvirt-dev libsanlock-dev sqlite3 ganeti-htools gnuplot-nox"
+  libvirt-dev libsanlock-dev sqlite3 ganeti-htools gnuplot-nox bc"
+# With their recommended packages, as tests/integration/README.md used them.
+hosts="libvirt-daemon-system libvirt-daemon-driver-qemu libvirt-clients
+  qemu-system-x86 qemu-utils sanlock"
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 # shellcheck disable=SC2086
 $SUDO apt-get install -y -qq --no-install-recommends $packages >/dev/null
-echo "install-deps.sh: installed: $(echo $packages)"
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq $hosts >/dev/null
+echo "install-deps.sh: installed: $(echo $packages $hosts)"

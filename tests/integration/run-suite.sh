@@ -1,0 +1,195 @@
+#!/bin/bash
+# run-suite.sh HERD [DIR]: the real-host integration suite.  Starts three
+# "hosts" (harness.sh: libvirtd, QEMU/KVM and a sanlock daemon each), runs
+# `herd run` on them (cluster.ini.in) and checks through `herd ctl`,
+# virsh and sanlock's own client:
+#   1. one SPM is elected and exactly one host holds the SPM lease
+#   2. VMs started through herd run in libvirt where herd says
+#   3. bad requests are refused and change nothing
+#   4. a live migration capped at 1 MiB/s: the destination's job
+#      statistics show the cap held
+#   5. host maintenance evacuates the host
+#   6. the SPM host, running the HA VM, "crashes" (its processes killed by
+#      PID): the test fence agent fences it, the HA VM runs on another
+#      host, a new SPM holds the lease, and exactly one host holds it
+#   7. kill -9 of herd run, restarted: nothing lost, nothing duplicated
+# Everything started is stopped by PID at the end, also on failure; DIR
+# (a new temporary directory unless given) is removed when all passed.
+# Needs root and the packages of install-deps.sh.  Exit 0 when all pass.
+set -u
+HERE=$(cd "$(dirname "$0")" && pwd)
+HERD=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+OWN_DIR=0
+if [ $# -ge 2 ]; then DIR=$2; else DIR=$(mktemp -d /tmp/herd-integration.XXXXXX); OWN_DIR=1; fi
+mkdir -p "$DIR"
+DIR=$(cd "$DIR" && pwd)
+CONFIG=$DIR/cluster.ini
+T0=$(date +%s.%N)
+PASSED=0
+FAILED=0
+HERD_PID=""
+
+elapsed () { printf '%6.1fs' "$(echo "$(date +%s.%N) - $T0" | bc)"; }
+say () { echo "$(elapsed) $*"; }
+ok () { PASSED=$((PASSED + 1)); say "ok: $*"; }
+not_ok () { FAILED=$((FAILED + 1)); say "FAILED: $*"; }
+check () { local what=$1; shift; if "$@"; then ok "$what"; else not_ok "$what"; fi; }
+
+ctl () { "$HERD" ctl --config "$CONFIG" "$@"; }
+virsh_on () { virsh -c "qemu+unix:///system?socket=$DIR/h$1/run/libvirt-sock" "${@:2}"; }
+# Field $2 of herd ctl vms for VM $1 (2 status, 3 host).
+vm_field () { ctl vms 2>/dev/null | awk -v n="$1" -v f="$2" '$1==n {print $f}'; }
+host_status () { ctl hosts 2>/dev/null | awk -v n="$1" '$1==n {print $2}'; }
+spm_pair () { ctl spm 2>/dev/null | awk 'NR==2 {print $2, $3}'; }
+# Hosts whose sanlock daemon holds the SPM lease (SDM), one per line.
+sdm_holders () {
+  for i in 1 2 3; do
+    SANLOCK_RUN_DIR=$DIR/h$i/sanlock sanlock client status 2>/dev/null \
+      | grep -q ':SDM:' && echo "h-$i"
+  done
+}
+# Hosts where libvirt runs domain $1.
+libvirt_hosts () {
+  for i in 1 2 3; do
+    virsh_on "$i" list --name 2>/dev/null | grep -qx "$1" && echo "h-$i"
+  done
+}
+# Waits until shell condition $1 holds, at most $2 seconds.
+wait_until () {
+  local limit=$(( $2 * 5 )) n=0
+  while ! eval "$1"; do
+    n=$((n + 1))
+    [ "$n" -ge "$limit" ] && return 1
+    sleep 0.2
+  done
+}
+spm_settled () {
+  local p; p=$(spm_pair)
+  [ -n "$p" ] && [ "${p% *}" = "${p#* }" ] && [ "${p% *}" != - ]
+}
+one_sdm_holder () { [ "$(sdm_holders | wc -l)" -eq 1 ]; }
+
+start_herd () {
+  "$HERD" run "$CONFIG" >> "$DIR/herd-run.out" 2>&1 &
+  HERD_PID=$!
+  echo "herd run $HERD_PID" >> "$DIR/suite.pids"
+  wait_until "[ -S '$DIR/herd.sock' ] && ctl hosts >/dev/null 2>&1" 30
+}
+
+cleanup () {
+  if [ -n "$HERD_PID" ] && kill -0 "$HERD_PID" 2>/dev/null; then
+    kill "$HERD_PID"; wait "$HERD_PID" 2>/dev/null
+  fi
+  if ! "$HERE/harness.sh" stop "$DIR" > "$DIR/harness-stop.log" 2>&1; then
+    echo "harness stop failed: see $DIR/harness-stop.log"
+  elif [ "$OWN_DIR" = 1 ] && [ "$FAILED" = 0 ] && [ "$PASSED" -gt 0 ]; then
+    rm -rf "$DIR"   # kept (logs, databases) when something failed
+  fi
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+say "suite in $DIR"
+sed -e "s|@DIR@|$DIR|g" -e "s|@HERE@|$HERE|g" "$HERE/cluster.ini.in" > "$CONFIG"
+"$HERE/harness.sh" start "$DIR" 3 > "$DIR/harness.log" 2>&1 \
+  || { cat "$DIR/harness.log"; echo "harness start failed"; exit 1; }
+say "3 hosts started"
+check "herd run starts and answers" start_herd
+
+# 1. the SPM
+check "an SPM is elected, and it holds the lease" wait_until spm_settled 60
+check "exactly one host holds the SPM lease in sanlock" one_sdm_holder
+say "SPM: $(spm_pair); sanlock holders: $(sdm_holders | tr '\n' ' ')"
+
+# 2. VMs
+for vm in db-1 web-1 web-2; do ctl start "$vm" > /dev/null; done
+check "three VMs are Up" wait_until \
+  '[ "$(ctl vms | awk '"'"'$2=="Up"'"'"' | wc -l)" -eq 3 ]' 60
+for vm in db-1 web-1 web-2; do
+  check "$vm runs in libvirt where herd says ($(vm_field "$vm" 3))" \
+    test "$(libvirt_hosts "$vm")" = "$(vm_field "$vm" 3)"
+done
+
+# 3. bad requests
+before=$(ctl vms)
+check "starting an unknown VM is refused" \
+  bash -c "! '$HERD' ctl --config '$CONFIG' start nosuch 2>/dev/null"
+check "starting a running VM is refused" \
+  bash -c "! '$HERD' ctl --config '$CONFIG' start db-1 2>/dev/null"
+check "migrating to an unknown host is refused" \
+  bash -c "! '$HERD' ctl --config '$CONFIG' migrate db-1 h-9 2>/dev/null"
+check "refused requests changed nothing" test "$before" = "$(ctl vms)"
+
+# 4. migration with a bandwidth cap (cluster migration_bandwidth = 1MiB/s)
+src=$(vm_field web-1 3)
+dst=h-1; [ "$src" = h-1 ] && dst=h-2
+ctl migrate web-1 "$dst" > /dev/null
+check "web-1 migrates from $src to $dst" wait_until \
+  '[ "$(vm_field web-1 2) $(vm_field web-1 3)" = "Up $dst" ] && [ "$(libvirt_hosts web-1)" = "$dst" ]' 60
+stats=$(virsh_on "${dst#h-}" domjobinfo web-1 --completed --keep-completed 2>&1)
+bytes=$(echo "$stats" | awk '/^Data processed:/ {v=$3; u=$4; m=(u=="KiB")?1024:(u=="MiB")?1048576:(u=="GiB")?1073741824:1; printf "%d", v*m}')
+ms=$(echo "$stats" | awk '/^Time elapsed:/ {print $3; exit}')
+say "web-1: ${bytes:-?} bytes in ${ms:-?} ms"
+check "the destination reports the migration's bytes and time" \
+  test -n "$bytes" -a -n "$ms" -a "${ms:-0}" -gt 0
+# At most the cap (1 MiB/s) with 10% for QEMU's rate-limit granularity.
+check "the migration's bandwidth held the 1 MiB/s cap" \
+  test "$(( ${bytes:-0} * 1000 / ${ms:-1} ))" -le $(( 1048576 * 11 / 10 ))
+
+# 5. maintenance
+busy=$(vm_field db-1 3)
+ctl maintenance "$busy" > /dev/null
+check "$busy reaches Maintenance" wait_until \
+  '[ "$(host_status '"$busy"')" = Maintenance ]' 90
+check "no VM left on $busy (herd)" test -z "$(ctl vms | awk -v h="$busy" '$3==h')"
+check "no VM left on $busy (libvirt)" \
+  test -z "$(virsh_on "${busy#h-}" list --name | grep .)"
+ctl activate "$busy" > /dev/null
+check "$busy is Up again" wait_until '[ "$(host_status '"$busy"')" = Up ]' 30
+
+# 6. crash the SPM host, which runs the HA VM
+spm=$(spm_pair); spm=${spm% *}
+if [ "$(vm_field db-1 3)" != "$spm" ]; then
+  ctl migrate db-1 "$spm" > /dev/null
+  wait_until '[ "$(vm_field db-1 2) $(vm_field db-1 3)" = "Up '"$spm"'" ]' 60
+fi
+check "the HA VM db-1 runs on the SPM host $spm" \
+  test "$(libvirt_hosts db-1)" = "$spm"
+crash_at=$(date +%s.%N)
+"$HERE/harness.sh" off "$DIR" "${spm#h-}" > /dev/null
+say "$spm crashed (processes killed)"
+recovered () {
+  local s h p
+  s=$(vm_field db-1 2); h=$(vm_field db-1 3); p=$(spm_pair)
+  [ "$s" = Up ] && [ "$h" != "$spm" ] && [ "$(libvirt_hosts db-1)" = "$h" ] \
+    && spm_settled && [ "${p% *}" != "$spm" ]
+}
+check "db-1 runs on another host and a new SPM holds the lease" \
+  wait_until recovered 120
+say "recovered in $(echo "$(date +%s.%N) - $crash_at" | bc | cut -c1-5) s: db-1 on $(vm_field db-1 3), SPM $(spm_pair)"
+check "the fence agent powered $spm off and on" \
+  bash -c "grep -q 'action=off port=${spm#h-}' '$DIR/fence.log' && grep -q 'action=on port=${spm#h-}' '$DIR/fence.log'"
+check "fencing is in the audit events" \
+  bash -c "'$HERD' ctl --config '$CONFIG' events 200 | grep -q 'FENCE_OPERATION_SUCCEEDED *normal *$spm'"
+check "exactly one host holds the SPM lease in sanlock" one_sdm_holder
+check "the lease holder is the new SPM" \
+  test "$(sdm_holders)" = "$(spm_pair | cut -d' ' -f1)"
+
+# 7. kill -9 the manager and start it again
+wait_until '[ "$(host_status '"$spm"')" = Up ]' 60
+snapshot () { ctl vms; ctl spm | awk '{print $1, $2, $3}'; ctl hosts | awk '{print $1, $2, $3, $4}'; }
+before=$(snapshot)
+kill -9 "$HERD_PID"; wait "$HERD_PID" 2>/dev/null
+check "herd run starts again after kill -9" start_herd
+sleep 3
+check "hosts, VMs and the SPM are as before" test "$before" = "$(snapshot)"
+check "the restart is an audit event" \
+  bash -c "'$HERD' ctl --config '$CONFIG' events 50 | grep -q MANAGER_RESTARTED"
+dupes=0
+for vm in db-1 web-1 web-2; do
+  [ "$(libvirt_hosts "$vm" | wc -l)" -le 1 ] || dupes=1
+done
+check "no VM runs on two hosts" test "$dupes" = 0
+
+say "$PASSED passed, $FAILED failed"
+[ "$FAILED" = 0 ]
