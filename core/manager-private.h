@@ -43,6 +43,7 @@ typedef struct
   guint32 answered_ok;
   guint32 polls;
   guint32 proxy_tries;
+  char *agent_output;    /* what the agent said to the last stop or start */
 } HostWatch;
 
 struct _HerdManager

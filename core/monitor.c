@@ -48,6 +48,8 @@ herd_monitor_init (HerdManager *m)
 void
 herd_monitor_clear (HerdManager *m)
 {
+  for (guint i = 0; i < m->model->hosts->len; i++)
+    g_free (m->watch[i].agent_output);
   g_free (m->watch);
 }
 
@@ -434,7 +436,8 @@ fenced (HerdManager *m, HerdHost *h)
   cancel (m, &w->lease_timer);
   herd_audit_emit (m->audit, herd_manager_now (m),
                    HERD_AUDIT_FENCE_OPERATION_SUCCEEDED, h->name,
-                   "action=off");
+                   "action=off output=\"%s\"",
+                   w->agent_output != NULL ? w->agent_output : "");
   for (guint i = 0; i < m->model->vms->len; i++)
     {
       HerdVm *vm = herd_model_vm (m->model, i);
@@ -487,6 +490,11 @@ herd_monitor_on_fence_done (HerdManager *m, HerdId host,
   if (w->outstanding > 0)
     w->outstanding--;
   w->answered_ok += ok;
+  if (action != HERD_FENCE_STATUS)
+    {
+      g_free (w->agent_output);
+      w->agent_output = g_strdup (output != NULL ? output : "");
+    }
   if (w->outstanding > 0)
     return TRUE; /* agents acting together: wait for all */
   gboolean together = h->fence_concurrent && action != HERD_FENCE_STATUS;
@@ -504,8 +512,9 @@ herd_monitor_on_fence_done (HerdManager *m, HerdId host,
       if (!success)
         {
           herd_audit_emit (m->audit, now, HERD_AUDIT_FENCE_OPERATION_FAILED,
-                           h->name, "action=%s agent=%u",
-                           action_names[action], w->agent);
+                           h->name, "action=%s agent=%u output=\"%s\"",
+                           action_names[action], w->agent,
+                           w->agent_output);
           if (!together && w->agent + 1 < agents)
             {
               w->agent++;
