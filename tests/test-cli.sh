@@ -2,7 +2,8 @@
 # test-cli.sh: the `herd` command end to end: exit statuses (0 ok, 2 bad
 # usage or input), the precise message for a bad scenario, --json, --db,
 # and the determinism contract through the binary (same seed: identical
-# trace files; another seed: a different one).
+# trace files; another seed: a different one); herd run's configuration
+# errors and herd ctl's usage, neither needing a host.
 # Usage: test-cli.sh HERD SOURCE_DIR
 set -u
 herd=$1
@@ -24,6 +25,11 @@ status_is() { # status_is WANT COMMAND...
   want=$1; shift
   "$@" >"$tmp/out" 2>"$tmp/err"
   [ $? -eq "$want" ]
+}
+status_says() { # status_says WANT TEXT COMMAND...: exit status WANT, TEXT on stderr
+  want=$1; text=$2; shift 2
+  "$@" >"$tmp/out" 2>"$tmp/err"
+  [ $? -eq "$want" ] && grep -qF -- "$text" "$tmp/err"
 }
 
 cd "$src" || exit 1
@@ -167,6 +173,71 @@ check "params lists every parameter, and docs/parameters.md is its output" sh -c
   '$herd' params | grep -q 'DisableFenceAtStartup' &&
   '$herd' params --markdown | cmp -s - docs/parameters.md"
 check "--version" sh -c "'$herd' --version | grep -q '^herd '"
+
+# herd run and herd ctl without hosts: the integration suite's config with
+# @DIR@ a directory that does not exist, so that a config herd run wrongly
+# accepted would stop at opening [manager] log, before reaching any host.
+sed -e "s|@DIR@|$tmp/absent|g" -e "s|@HERE@|$src/tests/integration|g" \
+  tests/integration/cluster.ini.in > "$tmp/cluster.ini"
+edit() { # edit NAME SED-SCRIPT: $tmp/cluster.ini edited into $tmp/NAME.ini
+  sed -e "$2" "$tmp/cluster.ini" > "$tmp/$1.ini"
+}
+last_line() { # last_line NAME: "FILE:LINE" of $tmp/NAME.ini's last line
+  echo "$tmp/$1.ini:$(($(wc -l < "$tmp/$1.ini")))"
+}
+edit no-uri '/^uri = /d'
+edit no-path '/^path = /d'
+edit no-fence-command '/^fence_command = /d'
+edit fence-option 's/^fence_options = .*/fence_options = dir=x port/'
+edit manager-key '$a\
+colour = blue'
+edit domain-type '$a\
+domain_type = xen'
+check "check accepts the integration config: its connection keys are known" \
+  sh -c "'$herd' check '$tmp/cluster.ini' | grep -q ': ok: integration, .* 3 hosts, 3 VMs'"
+check "sim runs the integration config" \
+  sh -c "'$herd' sim '$tmp/cluster.ini' --until 1h --quiet | grep -q 'VMs placed  *3'"
+check "run: hosts without uri exit 2, naming file, group, key" \
+  status_says 2 "herd run: $tmp/no-uri.ini: [hosts h] uri: herd run needs each host's libvirt URI" \
+  "$herd" run "$tmp/no-uri.ini"
+check "run: a master storage domain without path exits 2" \
+  status_says 2 "herd run: $tmp/no-path.ini: [storage sd1] path: herd run needs the directory" \
+  "$herd" run "$tmp/no-path.ini"
+check "run: a fence_agent without fence_command exits 2" \
+  status_says 2 "herd run: $tmp/no-fence-command.ini: [hosts h] fence_command: hosts with a fence_agent need" \
+  "$herd" run "$tmp/no-fence-command.ini"
+check "run: a fence_options word without = exits 2" \
+  status_says 2 "herd run: $tmp/fence-option.ini: [hosts h] fence_options: expected name=value words, got \"port\"" \
+  "$herd" run "$tmp/fence-option.ini"
+check "run: an unknown [manager] key exits 2 (the scenario loader's message)" \
+  status_says 2 "herd run: $(last_line manager-key): [manager] colour: unknown key" \
+  "$herd" run "$tmp/manager-key.ini"
+check "run: a bad domain_type exits 2" \
+  status_says 2 "herd run: $(last_line domain-type): [manager] domain_type: expected kvm or qemu, got \"xen\"" \
+  "$herd" run "$tmp/domain-type.ini"
+check "run --help exits 0 and points to herd ctl" \
+  sh -c "'$herd' run --help | grep -q 'herd ctl talks to it'"
+unset HERD_SOCKET # herd ctl's checks below assume none
+check "ctl without --socket, --config or HERD_SOCKET exits 2" \
+  status_says 2 "herd ctl: no socket: give --socket, --config or HERD_SOCKET" \
+  "$herd" ctl hosts
+check "ctl with no herd run listening exits 2" \
+  status_says 2 "herd ctl: no herd run answers on /nonexistent" \
+  "$herd" ctl --socket /nonexistent hosts
+check "ctl --config uses [manager] socket" \
+  status_says 2 "herd ctl: no herd run answers on $tmp/absent/herd.sock" \
+  "$herd" ctl --config "$tmp/cluster.ini" hosts
+check "ctl with an unknown command exits 2" \
+  status_says 2 "herd ctl: expected a command (see herd ctl --help), got bogus" \
+  "$herd" ctl bogus
+check "ctl start without a VM exits 2 with its usage" \
+  status_says 2 "herd ctl: usage: herd ctl start VM" \
+  "$herd" ctl start
+check "ctl --help lists every command and exits 0" sh -c "
+  '$herd' ctl --help > '$tmp/ctl-help' &&
+  for c in hosts vms start stop migrate maintenance activate spm events; do
+    grep -qE \"^  \$c( |\\\$)\" '$tmp/ctl-help' || exit 1
+  done"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

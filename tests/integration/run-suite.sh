@@ -169,8 +169,8 @@ check "db-1 runs on another host and a new SPM holds the lease" \
 say "recovered in $(echo "$(date +%s.%N) - $crash_at" | bc | cut -c1-5) s: db-1 on $(vm_field db-1 3), SPM $(spm_pair)"
 check "the fence agent powered $spm off and on" \
   bash -c "grep -q 'action=off port=${spm#h-}' '$DIR/fence.log' && grep -q 'action=on port=${spm#h-}' '$DIR/fence.log'"
-check "fencing is in the audit events" \
-  bash -c "'$HERD' ctl --config '$CONFIG' events 200 | grep -q 'FENCE_OPERATION_SUCCEEDED *normal *$spm'"
+check "fencing and the agent's answer are in the audit events" \
+  bash -c "'$HERD' ctl --config '$CONFIG' events 200 | grep -q 'FENCE_OPERATION_SUCCEEDED *normal *$spm .*Powered OFF'"
 check "exactly one host holds the SPM lease in sanlock" one_sdm_holder
 check "the lease holder is the new SPM" \
   test "$(sdm_holders)" = "$(spm_pair | cut -d' ' -f1)"
