@@ -182,6 +182,9 @@ herd_cmd_ctl (int argc, char **argv)
         g_printerr ("herd ctl: usage: herd ctl %s %s\n", c->name, c->args);
       return HERD_EXIT_USAGE;
     }
+  g_autofree char *request = build_request (c, argv + 2, n);
+  if (request == NULL)
+    return HERD_EXIT_USAGE;
   g_autoptr (GError) error = NULL;
   if (socket_path == NULL && config_path != NULL
       && (socket_path = socket_of_config (config_path, &error)) == NULL)
@@ -197,9 +200,6 @@ herd_cmd_ctl (int argc, char **argv)
                   "HERD_SOCKET\n");
       return HERD_EXIT_USAGE;
     }
-  g_autofree char *request = build_request (c, argv + 2, n);
-  if (request == NULL)
-    return HERD_EXIT_USAGE;
 
   g_autoptr (GSocketClient) client = g_socket_client_new ();
   g_autoptr (GSocketAddress) address = g_unix_socket_address_new (

@@ -143,8 +143,9 @@ herd_cmd_run (int argc, char **argv)
   log_file = log_path != NULL ? fopen (log_path, "a") : stderr;
   if (log_file == NULL)
     {
-      g_printerr ("herd run: cannot open the log %s: %s\n", log_path,
-                  g_strerror (errno));
+      g_printerr ("herd run: %s: cannot open the log %s (--log or "
+                  "[manager] log): %s\n",
+                  config_path, log_path, g_strerror (errno));
       herd_virt_config_free (config, model->hosts->len, model->domains->len);
       return HERD_EXIT_USAGE;
     }

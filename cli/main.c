@@ -1,4 +1,5 @@
 /* main.c: the `herd` command: dispatches to its subcommands. */
+#include <locale.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -40,6 +41,9 @@ usage (FILE *out)
 int
 main (int argc, char **argv)
 {
+  /* The terminal's character set for GLib's messages (its quotes); numbers
+   * stay in the C locale's format everywhere. */
+  setlocale (LC_CTYPE, "");
   if (argc < 2)
     {
       usage (stderr);

@@ -12,7 +12,8 @@
  * runs in a short-lived child process, forked with the host's directory in
  * its environment, which sends its answer back through a pipe.  Leases
  * belong to the host, not to herd: the child acquires them PERSISTENT and
- * exits, so sanlock keeps them as the host's orphans.  They survive a manager restart (a new manager
+ * exits, so sanlock keeps them as the host's orphans; a release adopts
+ * the orphan (ACQUIRE_ORPHAN_ONLY) and releases it.  They survive a manager restart (a new manager
  * adopts or releases them with the ORPHAN flags) and end with the host:
  * once its delta lease is dead, or it joins again with a new generation,
  * another host may take them.  Acquisition never waits for a dead owner
@@ -362,12 +363,24 @@ call_acquire (gpointer data, Answer *out)
                              1, list, NULL);
 }
 
+/* Adopts the host's orphan lease and releases it (-ENOENT: the host does
+ * not hold it). */
 static void
 call_release (gpointer data, Answer *out)
 {
   Resource *r = data;
+  int sock = sanlock_register ();
+  if (sock < 0)
+    {
+      out->rv = sock;
+      return;
+    }
   struct sanlk_resource *list[] = { &r->res };
-  out->rv = sanlock_release (-1, -1, SANLK_REL_ORPHAN, 1, list);
+  r->res.flags = SANLK_RES_PERSISTENT;
+  out->rv = sanlock_acquire (sock, -1, SANLK_ACQUIRE_ORPHAN_ONLY, 1, list,
+                             NULL);
+  if (out->rv == 0)
+    out->rv = sanlock_release (sock, -1, 0, 1, list);
 }
 
 typedef struct

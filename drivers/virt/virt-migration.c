@@ -168,8 +168,13 @@ migration_ended (gpointer data)
         }
       done.max_downtime_ms = mig->max_downtime_ms;
       done.post_copy = mig->post_copy;
+      g_autoptr (GError) lease_error = NULL;
       herd_virt_vm_lease_release (v, mig->source, vm);
-      herd_virt_vm_lease_acquire (v, mig->destination, vm, NULL);
+      if (!herd_virt_vm_lease_acquire (v, mig->destination, vm,
+                                       &lease_error))
+        g_warning ("VM %s migrated without its lease: %s",
+                   herd_model_vm (v->drv->model, vm)->name,
+                   lease_error->message);
       herd_driver_emit_migration_done (v->drv, vm, &done);
     }
   migration_free (mig);

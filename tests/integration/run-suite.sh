@@ -48,6 +48,13 @@ sdm_holders () {
       | grep -q ':SDM:' && echo "h-$i"
   done
 }
+# Hosts whose sanlock daemon holds the lease of VM $1.
+vm_lease_holders () {
+  for i in 1 2 3; do
+    SANLOCK_RUN_DIR=$DIR/h$i/sanlock sanlock client status 2>/dev/null \
+      | grep -q ":vm-$1:" && echo "h-$i"
+  done
+}
 # Hosts where libvirt runs domain $1.
 libvirt_hosts () {
   for i in 1 2 3; do
@@ -109,6 +116,8 @@ for vm in db-1 web-1 web-2; do
   check "$vm runs in libvirt where herd says ($(vm_field "$vm" 3))" \
     test "$(libvirt_hosts "$vm")" = "$(vm_field "$vm" 3)"
 done
+check "db-1's VM lease is held by its host, and only there" \
+  test "$(vm_lease_holders db-1)" = "$(vm_field db-1 3)"
 
 # 3. bad requests
 before=$(ctl vms)
@@ -144,6 +153,8 @@ check "$busy reaches Maintenance" wait_until \
 check "no VM left on $busy (herd)" test -z "$(ctl vms | awk -v h="$busy" '$3==h')"
 check "no VM left on $busy (libvirt)" \
   test -z "$(virsh_on "${busy#h-}" list --name | grep .)"
+check "db-1's VM lease moved with it to $(vm_field db-1 3)" \
+  test "$(vm_lease_holders db-1)" = "$(vm_field db-1 3)"
 ctl activate "$busy" > /dev/null
 check "$busy is Up again" wait_until '[ "$(host_status '"$busy"')" = Up ]' 30
 
@@ -172,6 +183,8 @@ check "the fence agent powered $spm off and on" \
 check "fencing and the agent's answer are in the audit events" \
   bash -c "'$HERD' ctl --config '$CONFIG' events 200 | grep -q 'FENCE_OPERATION_SUCCEEDED *normal *$spm .*Powered OFF'"
 check "exactly one host holds the SPM lease in sanlock" one_sdm_holder
+check "db-1's VM lease is held where it runs now, and only there" \
+  test "$(vm_lease_holders db-1)" = "$(vm_field db-1 3)"
 check "the lease holder is the new SPM" \
   test "$(sdm_holders)" = "$(spm_pair | cut -d' ' -f1)"
 
