@@ -248,12 +248,12 @@ herd_manager_restart (HerdManager *manager)
     }
 }
 
-/* Whether host answers and reports vm among its VMs. */
+/* Whether host reports vm among its VMs (a host that does not answer
+ * reports nothing; asked even before the manager heard from it, as at a
+ * restart, when the hosts answer one after another). */
 static gboolean
 runs_vm (HerdManager *m, HerdId host, HerdId vm)
 {
-  if (!m->watch[host].reachable)
-    return FALSE;
   g_autoptr (GArray) running = herd_driver_vm_list (m->driver, host, NULL);
   for (guint k = 0; running != NULL && k < running->len; k++)
     if (g_array_index (running, HerdId, k) == vm)

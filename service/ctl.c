@@ -2,7 +2,8 @@
  *
  * Connections are served on the main context, one line at a time: a
  * request is parsed and checked completely (command, argument names and
- * types, the objects named) before the manager is asked to act. */
+ * types, the objects named) before the manager is asked to act.  The
+ * socket file is replaced only when nobody answers on it. */
 #include "service/ctl.h"
 
 #include <gio/gio.h>
@@ -20,11 +21,17 @@ struct _HerdCtl
   HerdState *state;
 };
 
+/* Requests longer than this are refused (their answer says so). */
+#define MAX_REQUEST 65536
+
+/* One connection: answers are written asynchronously, one at a time, so
+ * that a client that does not read stalls only itself. */
 typedef struct
 {
   HerdCtl *ctl;
   GSocketConnection *connection;
   GDataInputStream *in;
+  char *pending; /* the answer being written */
 } Client;
 
 /* A command: its name, the arguments it takes and which are required. */
@@ -351,11 +358,30 @@ check (JsonObject *req, GError **error)
   return c;
 }
 
+/* {"ok": true, "result": result} or {"ok": false, "error": message}. */
+static char *
+answer_line (JsonNode *result, const char *message)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "ok");
+  json_builder_add_boolean_value (b, result != NULL);
+  if (result != NULL)
+    {
+      json_builder_set_member_name (b, "result");
+      json_builder_add_value (b, result);
+    }
+  else
+    member (b, "error", message);
+  json_builder_end_object (b);
+  g_autoptr (JsonNode) root = json_builder_get_root (b);
+  return json_to_string (root, FALSE);
+}
+
 char *
 herd_ctl_answer (HerdCtl *ctl, const char *request)
 {
   g_autoptr (JsonParser) parser = json_parser_new ();
-  g_autoptr (JsonBuilder) b = json_builder_new ();
   g_autoptr (GError) error = NULL;
   g_autoptr (JsonBuilder) result = json_builder_new ();
   const Command *c = NULL;
@@ -371,19 +397,8 @@ herd_ctl_answer (HerdCtl *ctl, const char *request)
                            json_node_get_object (
                                json_parser_get_root (parser)),
                            result, &error);
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "ok");
-  json_builder_add_boolean_value (b, ok);
-  if (ok)
-    {
-      json_builder_set_member_name (b, "result");
-      json_builder_add_value (b, json_builder_get_root (result));
-    }
-  else
-    member (b, "error", error->message);
-  json_builder_end_object (b);
-  g_autoptr (JsonNode) root = json_builder_get_root (b);
-  return json_to_string (root, FALSE);
+  return answer_line (ok ? json_builder_get_root (result) : NULL,
+                      ok ? NULL : error->message);
 }
 
 static void client_read (Client *client);
@@ -391,35 +406,48 @@ static void client_read (Client *client);
 static void
 client_free (Client *client)
 {
+  g_free (client->pending);
   g_object_unref (client->in);
   g_object_unref (client->connection);
   g_free (client);
 }
 
 static void
+answer_written (GObject *source, GAsyncResult *res, gpointer data)
+{
+  Client *client = data;
+  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), res, NULL,
+                                         NULL))
+    {
+      client_free (client);
+      return;
+    }
+  g_clear_pointer (&client->pending, g_free);
+  client_read (client); /* one answer in flight: the next request now */
+}
+
+static void
 line_read (GObject *source, GAsyncResult *res, gpointer data)
 {
   Client *client = data;
-  g_autoptr (GError) error = NULL;
   gsize length;
-  g_autofree char *line = g_data_input_stream_read_line_finish_utf8 (
-      G_DATA_INPUT_STREAM (source), res, &length, &error);
+  g_autofree char *line = g_data_input_stream_read_line_finish (
+      G_DATA_INPUT_STREAM (source), res, &length, NULL);
   if (line == NULL)
     {
       client_free (client); /* end of input, or an error */
       return;
     }
-  g_autofree char *answer = herd_ctl_answer (client->ctl, line);
-  g_autofree char *with_newline = g_strconcat (answer, "\n", NULL);
-  GOutputStream *out = g_io_stream_get_output_stream (
-      G_IO_STREAM (client->connection));
-  if (!g_output_stream_write_all (out, with_newline, strlen (with_newline),
-                                  NULL, NULL, NULL))
-    {
-      client_free (client);
-      return;
-    }
-  client_read (client);
+  g_autofree char *answer
+      = length > MAX_REQUEST ? answer_line (NULL, "request too long")
+        : !g_utf8_validate (line, (gssize) length, NULL)
+            ? answer_line (NULL, "expected UTF-8 text")
+            : herd_ctl_answer (client->ctl, line);
+  client->pending = g_strconcat (answer, "\n", NULL);
+  g_output_stream_write_all_async (
+      g_io_stream_get_output_stream (G_IO_STREAM (client->connection)),
+      client->pending, strlen (client->pending), G_PRIORITY_DEFAULT, NULL,
+      answer_written, client);
 }
 
 static void
@@ -450,9 +478,20 @@ herd_ctl_new (const char *socket_path, HerdManager *manager,
   g_autoptr (HerdCtl) ctl = g_new0 (HerdCtl, 1);
   *ctl = (HerdCtl){ g_socket_service_new (), g_strdup (socket_path), manager,
                     model, driver, state };
-  g_unlink (socket_path);
   g_autoptr (GSocketAddress) address = g_unix_socket_address_new (
       socket_path);
+  g_autoptr (GSocketClient) probe = g_socket_client_new ();
+  g_autoptr (GSocketConnection) other = g_socket_client_connect (
+      probe, G_SOCKET_CONNECTABLE (address), NULL, NULL);
+  if (other != NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE,
+                   "control socket %s: another herd run answers there",
+                   socket_path);
+      g_clear_pointer (&ctl->path, g_free); /* not ours to remove */
+      return NULL;
+    }
+  g_unlink (socket_path); /* a stale socket nobody answers on */
   if (!g_socket_listener_add_address (G_SOCKET_LISTENER (ctl->service),
                                       address, G_SOCKET_TYPE_STREAM,
                                       G_SOCKET_PROTOCOL_DEFAULT, NULL, NULL,

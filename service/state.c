@@ -7,8 +7,12 @@
  * that changed. */
 #include "service/state.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <sqlite3.h>
 #include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 G_DEFINE_QUARK (herd-state-error-quark, herd_state_error)
 
@@ -27,6 +31,7 @@ typedef struct
 struct _HerdState
 {
   sqlite3 *db;
+  int lock_fd;        /* PATH.lock, locked while open (one manager) */
   HerdModel *model;
   SavedHost *hosts;   /* by host id: as last written */
   SavedVm *vms;       /* by VM id */
@@ -81,6 +86,8 @@ herd_state_free (HerdState *state)
   sqlite3_finalize (state->put_spm);
   sqlite3_finalize (state->put_audit);
   sqlite3_close (state->db);
+  if (state->lock_fd >= 0)
+    close (state->lock_fd);
   g_free (state->hosts);
   g_free (state->vms);
   g_free (state->spm);
@@ -117,6 +124,16 @@ herd_state_open (const char *path, HerdModel *model, GError **error)
 {
   g_autoptr (HerdState) state = g_new0 (HerdState, 1);
   state->model = model;
+  g_autofree char *lock_path = g_strconcat (path, ".lock", NULL);
+  state->lock_fd = open (lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (state->lock_fd < 0 || flock (state->lock_fd, LOCK_EX | LOCK_NB) < 0)
+    {
+      g_set_error (error, HERD_STATE_ERROR, HERD_STATE_ERROR_DB,
+                   "state database %s: %s", path,
+                   errno == EWOULDBLOCK ? "another herd run uses it"
+                                        : g_strerror (errno));
+      return NULL;
+    }
   if (sqlite3_open (path, &state->db) != SQLITE_OK)
     {
       db_failed (state, error, path);
@@ -325,14 +342,13 @@ herd_state_save (HerdState *state, const HerdAuditEvent *event,
       sqlite3_bind_text (st, 6, event->details, -1, SQLITE_STATIC);
       ok = step (state, st, error);
     }
-  ok = ok && save_rows (state, error);
+  ok = ok && save_rows (state, error) && exec (state, "COMMIT", error);
   if (!ok)
     {
       exec (state, "ROLLBACK", NULL);
-      forget_saved (state); /* unknown what was written */
-      return FALSE;
+      forget_saved (state); /* nothing was written: every row next time */
     }
-  return exec (state, "COMMIT", error);
+  return ok;
 }
 
 gboolean

@@ -96,6 +96,8 @@ service_close (Service *s, gboolean delete_files)
       g_autofree char *db = g_build_filename (s->dir, "state.db", NULL);
       g_autofree char *wal = g_strconcat (db, "-wal", NULL);
       g_autofree char *shm = g_strconcat (db, "-shm", NULL);
+      g_autofree char *lock = g_strconcat (db, ".lock", NULL);
+      g_remove (lock);
       g_remove (db);
       g_remove (wal);
       g_remove (shm);

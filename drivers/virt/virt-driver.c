@@ -84,6 +84,11 @@ virt_destroy (HerdDriver *drv)
     return;
   herd_virt_migration_clear (v);
   herd_virt_hosts_clear (v);
+  GHashTableIter it;
+  gpointer source;
+  g_hash_table_iter_init (&it, v->timers);
+  while (g_hash_table_iter_next (&it, NULL, &source))
+    g_source_remove (GPOINTER_TO_UINT (source));
   g_hash_table_destroy (v->timers);
   gsl_rng_free (v->rng);
   g_free (v->domain_type);

@@ -52,6 +52,9 @@ void herd_virt_config_free (HerdVirtConfig *config, guint n_hosts,
                             guint n_domains);
 
 /* Opens the virt driver on model; config (HerdVirtConfig *) is borrowed
- * and must outlive the driver. */
+ * and must outlive the driver.  Freeing the driver removes its timers and
+ * aborts migrations in flight (their VMs stay on their sources); events
+ * already handed to the main context are not withdrawn, so the default
+ * main context must not run again after it (herd run exits). */
 HerdDriver *herd_virt_driver_open (HerdModel *model, gpointer config,
                                    GError **error);

@@ -8,12 +8,17 @@
  * e.g. ssh root@{proxy}); otherwise where herd runs.  It runs
  * asynchronously (GSubprocess); its answer comes back as fence_done with
  * "on" or "off" for status, else the exit status and the agent's output,
- * which the core puts in its audit events. */
+ * which the core puts in its audit events.  An agent that does not answer
+ * in AGENT_TIMEOUT_S is killed and the action failed. */
 #include "drivers/virt/virt-private.h"
 
 static const char *const action_names[HERD_FENCE_ACTION_LAST] = {
   "status", "on", "off", "reboot",
 };
+
+/* An agent that has not answered after this long is killed: the action
+ * failed. */
+#define AGENT_TIMEOUT_S 120
 
 typedef struct
 {
@@ -21,7 +26,20 @@ typedef struct
   HerdId target;
   HerdFenceAction action;
   char *label;  /* "h1 off through h2", for the log */
+  GSubprocess *proc;
+  guint timeout_source;
+  gboolean timed_out;
 } FenceCall;
+
+static gboolean
+agent_timeout (gpointer data)
+{
+  FenceCall *call = data;
+  call->timeout_source = 0;
+  call->timed_out = TRUE;
+  g_subprocess_force_exit (call->proc);
+  return G_SOURCE_REMOVE;
+}
 
 static void
 agent_done (GObject *source, GAsyncResult *result, gpointer data)
@@ -35,8 +53,12 @@ agent_done (GObject *source, GAsyncResult *result, gpointer data)
   int status = ran && g_subprocess_get_if_exited (proc)
                    ? g_subprocess_get_exit_status (proc)
                    : -1;
-  g_autofree char *text = g_strescape (g_strstrip (out != NULL ? out : ""),
-                                       NULL);
+  if (call->timeout_source != 0)
+    g_source_remove (call->timeout_source);
+  g_autofree char *text = g_strescape (
+      call->timed_out ? "no answer in " G_STRINGIFY (AGENT_TIMEOUT_S) " s"
+                      : g_strstrip (out != NULL ? out : ""),
+      NULL);
   g_autofree char *answer = NULL;
   gboolean ok;
   if (call->action == HERD_FENCE_STATUS && (status == 0 || status == 2))
@@ -101,7 +123,10 @@ virt_fence (HerdDriver *drv, HerdId proxy, HerdId target, guint agent,
   FenceCall *call = g_new0 (FenceCall, 1);
   *call = (FenceCall){ v, target, action,
                        g_strdup_printf ("%s %s through %s", target_name,
-                                        action_names[action], proxy_name) };
+                                        action_names[action], proxy_name),
+                       proc, 0, FALSE };
+  call->timeout_source = g_timeout_add_seconds (AGENT_TIMEOUT_S,
+                                                agent_timeout, call);
   g_subprocess_communicate_utf8_async (proc, input->str, NULL, agent_done,
                                        call);
   return TRUE;

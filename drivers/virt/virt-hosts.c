@@ -102,7 +102,15 @@ event_dispatch (gpointer data)
                                      : HERD_PAUSE_EIO;
       break;
     case EV_LIFECYCLE:
-      if (vm == HERD_ID_NONE || herd_virt_migrating (v, vm))
+      /* During a migration only a QEMU that dies is news (the rest is the
+       * migration's, which its thread reports). */
+      if (vm == HERD_ID_NONE
+          || (herd_virt_migrating (v, vm)
+              && !(e->event == VIR_DOMAIN_EVENT_CRASHED
+                   || (e->event == VIR_DOMAIN_EVENT_STOPPED
+                       && (e->detail == VIR_DOMAIN_EVENT_STOPPED_FAILED
+                           || e->detail
+                                  == VIR_DOMAIN_EVENT_STOPPED_CRASHED)))))
         break;
       switch (e->event)
         {
@@ -278,6 +286,18 @@ first_reachable (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* A host that does not answer at the first attempt is reported so: the
+ * manager watches it as any host that stopped answering (a restored Up
+ * host is then fenced, its HA VMs restarted). */
+static gboolean
+first_unreachable (gpointer data)
+{
+  VirtHost *h = data;
+  if (h->conn == NULL && !h->connected_once)
+    herd_driver_emit_host_unreachable (h->v->drv, h->id);
+  return G_SOURCE_REMOVE;
+}
+
 static gboolean
 virt_connect (HerdDriver *drv, HerdId host, GError **error)
 {
@@ -293,6 +313,7 @@ virt_connect (HerdDriver *drv, HerdId host, GError **error)
       g_message ("host %s: %s (trying again every %" G_GINT64_FORMAT " ms)",
                  herd_model_host (drv->model, host)->name, local->message,
                  v->config->reconnect_interval / HERD_MSEC (1));
+      g_idle_add (first_unreachable, h);
       schedule_reconnect (v, h);
     }
   return TRUE;

@@ -37,6 +37,7 @@
 #include <sanlock_direct.h>
 #include <sanlock_resource.h>
 #include <sanlock_rv.h>
+#include <glib/gstdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -95,9 +96,18 @@ in_child (VirtDriver *v, HerdId host, ChildCall call, gpointer data,
   close (fds[1]);
   struct pollfd pfd = { fds[0], POLLIN, 0 };
   gsize got = 0;
-  while (got < sizeof *out && poll (&pfd, 1, CHILD_TIMEOUT_MS) > 0)
+  gint64 deadline = g_get_monotonic_time () + CHILD_TIMEOUT_MS * 1000;
+  while (got < sizeof *out)
     {
+      gint64 left_ms = (deadline - g_get_monotonic_time ()) / 1000;
+      int ready = left_ms > 0 ? poll (&pfd, 1, (int) left_ms) : 0;
+      if (ready < 0 && errno == EINTR)
+        continue; /* a signal (SIGCHLD, SIGTERM) is no timeout */
+      if (ready <= 0)
+        break;
       ssize_t n = read (fds[0], (char *) out + got, sizeof *out - got);
+      if (n < 0 && errno == EINTR)
+        continue;
       if (n <= 0)
         break;
       got += (gsize) n;
@@ -277,16 +287,21 @@ init_domain (VirtDriver *v, HerdId domain, GError **error)
       if (rv < 0)
         {
           set_sanlock_error (error, rv, "writing lockspace %s", ls.name);
+          g_unlink (ls.host_id_disk.path); /* written again next time */
           return FALSE;
         }
     }
   Resource r;
-  if (create_lease_file (dir, "leases", &local))
-    if (!resource_of (v, domain, SPM_RESOURCE, &r, error)
-        || !write_resource (&r, error))
+  if (local == NULL && create_lease_file (dir, "leases", &local)
+      && (!resource_of (v, domain, SPM_RESOURCE, &r, error)
+          || !write_resource (&r, error)))
+    {
+      g_unlink (r.disk.path);
       return FALSE;
-  gboolean fresh = create_lease_file (dir, "xleases", &local);
-  for (guint i = 0; i < v->drv->model->vms->len; i++)
+    }
+  gboolean fresh = local == NULL
+                   && create_lease_file (dir, "xleases", &local);
+  for (guint i = 0; i < v->drv->model->vms->len && local == NULL; i++)
     {
       const HerdVm *vm = herd_model_vm (v->drv->model, i);
       if (!vm->lease)
@@ -458,7 +473,7 @@ release (VirtDriver *v, HerdId host, Resource *r, GError **error)
 {
   Answer a;
   int rv = in_child (v, host, call_release, r, &a);
-  if (rv < 0)
+  if (rv < 0 && rv != -ENOENT) /* -ENOENT: the host does not hold it */
     {
       set_sanlock_error (error, rv, "host %s releasing lease %s",
                          herd_model_host (v->drv->model, host)->name,

@@ -153,6 +153,10 @@ migration_ended (gpointer data)
   g_thread_join (mig->thread);
   mig->thread = NULL;
   v->migrations[vm] = NULL;
+  if (mig->aborted && mig->ok)
+    g_warning ("VM %s: the migration to %s completed although aborted",
+               herd_model_vm (v->drv->model, vm)->name,
+               herd_model_host (v->drv->model, mig->destination)->name);
   if (mig->aborted)
     ;
   else if (!mig->ok)
@@ -285,12 +289,12 @@ virt_migration_abort (HerdDriver *drv, HerdId vm, GError **error)
   VirtMigration *mig = migration_of (drv, vm, error);
   if (mig == NULL)
     return FALSE;
-  mig->aborted = TRUE;
   if (virDomainAbortJob (mig->dom) < 0)
     {
       herd_virt_set_error (error, "aborting the migration");
       return FALSE;
     }
+  mig->aborted = TRUE;
   return TRUE;
 }
 
