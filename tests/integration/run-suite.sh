@@ -13,6 +13,8 @@
 #      PID): the test fence agent fences it, the HA VM runs on another
 #      host, a new SPM holds the lease, and exactly one host holds it
 #   7. kill -9 of herd run, restarted: nothing lost, nothing duplicated
+#   8. a host crashes while herd run is down: once restarted, it fences the
+#      host and the HA VM runs elsewhere
 # Everything started is stopped by PID at the end, also on failure; DIR
 # (a new temporary directory unless given) is removed when all passed.
 # Needs root and the packages of install-deps.sh.  Exit 0 when all pass.
@@ -203,6 +205,25 @@ for vm in db-1 web-1 web-2; do
   [ "$(libvirt_hosts "$vm" | wc -l)" -le 1 ] || dupes=1
 done
 check "no VM runs on two hosts" test "$dupes" = 0
+
+# 8. a host crashes while no manager runs: the restarted manager finds it
+# unreachable, fences it and restarts the HA VM elsewhere
+victim=$(vm_field db-1 3)
+kill -9 "$HERD_PID"; wait "$HERD_PID" 2>/dev/null
+"$HERE/harness.sh" off "$DIR" "${victim#h-}" > /dev/null
+say "$victim crashed while herd run was down"
+fences_before=$(grep -c "action=off port=${victim#h-}" "$DIR/fence.log")
+check "herd run starts again" start_herd
+back () {
+  local h; h=$(vm_field db-1 3)
+  [ "$(vm_field db-1 2)" = Up ] && [ "$h" != "$victim" ] \
+    && [ "$(libvirt_hosts db-1)" = "$h" ]
+}
+check "db-1 runs on another host than $victim" wait_until back 120
+check "the restarted manager fenced $victim" \
+  test "$(grep -c "action=off port=${victim#h-}" "$DIR/fence.log")" -gt "$fences_before"
+check "db-1's VM lease is held where it runs now, and only there" \
+  test "$(vm_lease_holders db-1)" = "$(vm_field db-1 3)"
 
 say "$PASSED passed, $FAILED failed"
 [ "$FAILED" = 0 ]
