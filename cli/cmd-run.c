@@ -15,12 +15,6 @@
 #include "service/ctl.h"
 #include "service/state.h"
 
-typedef struct
-{
-  HerdState *state;
-  FILE *log;
-} RunSinks;
-
 static FILE *log_file;
 
 /* Log lines: UTC time, level, message. */
@@ -50,14 +44,14 @@ log_handler (const char *domain, GLogLevelFlags level, const char *message,
 static void
 audit_to_log_and_db (const HerdAuditEvent *event, gpointer data)
 {
-  RunSinks *sinks = data;
+  HerdState *state = data;
   const HerdAuditInfo *info = herd_audit_info (event->type);
   g_autofree char *line = g_strdup_printf ("%d %s %s %s", info->code,
                                            info->name, event->object,
                                            event->details);
   log_line ("audit", line);
   g_autoptr (GError) error = NULL;
-  if (!herd_state_save (sinks->state, event, &error))
+  if (!herd_state_save (state, event, &error))
     g_warning ("state database: %s", error->message);
 }
 
@@ -158,7 +152,6 @@ herd_cmd_run (int argc, char **argv)
   g_autoptr (HerdManager) manager = NULL;
   g_autoptr (HerdCtl) ctl = NULL;
   g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
-  RunSinks sinks = { state, log_file };
   if (state == NULL
       || (driver = herd_driver_open ("virt", model, config, &error)) == NULL)
     goto out;
@@ -166,7 +159,7 @@ herd_cmd_run (int argc, char **argv)
   gboolean restored = herd_state_has_rows (state);
   if (restored && !herd_state_restore (state, manager, &error))
     goto out;
-  herd_audit_add_sink (audit, audit_to_log_and_db, &sinks);
+  herd_audit_add_sink (audit, audit_to_log_and_db, state);
   if (restored)
     herd_audit_emit (audit, herd_manager_now (manager),
                      HERD_AUDIT_MANAGER_RESTARTED, "manager", "database=%s",

@@ -372,6 +372,7 @@ call_acquire (gpointer data, Answer *out)
       return;
     }
   struct sanlk_resource *list[] = { &r->res };
+  r->res.flags = SANLK_RES_PERSISTENT;
   out->rv = sanlock_acquire (sock, -1,
                              SANLK_ACQUIRE_ORPHAN
                                  | SANLK_ACQUIRE_OWNER_NOWAIT,
@@ -452,35 +453,32 @@ virt_add_lockspace (HerdDriver *drv, HerdId host, HerdId domain,
   return TRUE;
 }
 
+/* Runs a lease call (call_acquire, call_release) for host. */
+static gboolean
+lease_call (VirtDriver *v, HerdId host, Resource *r, ChildCall call,
+            const char *verb, GError **error)
+{
+  Answer a;
+  int rv = in_child (v, host, call, r, &a);
+  /* Releasing what the host does not hold (-ENOENT) changes nothing. */
+  if (rv >= 0 || (call == call_release && rv == -ENOENT))
+    return TRUE;
+  set_sanlock_error (error, rv, "host %s %s lease %s",
+                     herd_model_host (v->drv->model, host)->name, verb,
+                     r->res.name);
+  return FALSE;
+}
+
 static gboolean
 acquire (VirtDriver *v, HerdId host, Resource *r, GError **error)
 {
-  Answer a;
-  r->res.flags = SANLK_RES_PERSISTENT;
-  int rv = in_child (v, host, call_acquire, r, &a);
-  if (rv < 0)
-    {
-      set_sanlock_error (error, rv, "host %s acquiring lease %s",
-                         herd_model_host (v->drv->model, host)->name,
-                         r->res.name);
-      return FALSE;
-    }
-  return TRUE;
+  return lease_call (v, host, r, call_acquire, "acquiring", error);
 }
 
 static gboolean
 release (VirtDriver *v, HerdId host, Resource *r, GError **error)
 {
-  Answer a;
-  int rv = in_child (v, host, call_release, r, &a);
-  if (rv < 0 && rv != -ENOENT) /* -ENOENT: the host does not hold it */
-    {
-      set_sanlock_error (error, rv, "host %s releasing lease %s",
-                         herd_model_host (v->drv->model, host)->name,
-                         r->res.name);
-      return FALSE;
-    }
-  return TRUE;
+  return lease_call (v, host, r, call_release, "releasing", error);
 }
 
 static gboolean

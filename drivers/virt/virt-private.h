@@ -23,7 +23,7 @@ typedef struct
   virConnectPtr conn;       /* NULL while unreachable */
   gboolean connected_once;  /* reachable was raised at least once */
   guint retry_source;       /* GLib source of the next reconnect attempt */
-  int event_ids[4];         /* libvirt callback ids (-1: none) */
+  int event_ids[2];         /* libvirt callback ids (-1: none) */
   guint64 cpu_total_prev, cpu_idle_prev; /* node CPU counters, ns */
   gint64 stats_prev_at;     /* monotonic µs of the last domain stats */
 } VirtHost;
