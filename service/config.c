@@ -95,6 +95,13 @@ herd_run_config (const HerdScenario *s, GError **error)
   HerdVirtConfig *config = g_new0 (HerdVirtConfig, 1);
   config->hosts = g_new0 (HerdVirtHost, MAX (model->hosts->len, 1));
   config->domains = g_new0 (HerdVirtDomain, MAX (model->domains->len, 1));
+  config->bridges = g_new0 (char *, model->networks->len + 1);
+  for (guint n = 0; n < model->networks->len; n++)
+    {
+      const char *bridge = g_ptr_array_index (s->network_bridges, n);
+      config->bridges[n] = g_strdup (
+          bridge != NULL ? bridge : herd_model_network (model, n)->name);
+    }
   config->io_timeout_s = (guint) MAX (s->io_timeout / HERD_SEC (1), 1);
   config->seed = s->seed;
   config->domain_type = g_strdup (s->run.domain_type);

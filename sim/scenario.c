@@ -97,7 +97,7 @@ static const char *const herd_sl_template_keys[] = { "datacenter", "disk",
                                                      "data", NULL };
 static const char *const herd_sl_template_required[] = { "disk", NULL };
 static const char *const herd_sl_network_keys[] = {
-  "datacenter", "required", "vm_network", NULL
+  "datacenter", "required", "vm_network", "bridge", NULL
 };
 static const char *const herd_sl_vms_keys[] = {
   "cluster", "count", "vcpus", "memory", "guaranteed_memory", "disk", "ha",
@@ -3445,6 +3445,8 @@ herd_sl_build (HerdSlLoader *l)
     {
       HerdSlGroup *g = g_ptr_array_index (networks, i);
       HerdNetwork *net = herd_model_add_network (model, g->name, g->ref);
+      g_ptr_array_add (l->scenario->network_bridges,
+                       herd_sl_value (l, g, "bridge"));
       net->required = g->required;
       net->vm_network = g->vm_network;
     }
@@ -3584,6 +3586,7 @@ herd_scenario_new (const char *path, const char *text)
       = g_ptr_array_new_with_free_func (herd_random_faults_free);
   scenario->host_group_of = g_array_new (FALSE, FALSE, sizeof (guint32));
   scenario->domain_paths = g_ptr_array_new_with_free_func (g_free);
+  scenario->network_bridges = g_ptr_array_new_with_free_func (g_free);
   scenario->run.reconnect_interval = HERD_SEC (2);
   scenario->run.job_poll_interval = HERD_MSEC (500);
   scenario->vm_group_of = g_array_new (FALSE, FALSE, sizeof (guint32));
@@ -3683,6 +3686,7 @@ herd_scenario_free (HerdScenario *scenario)
   g_array_unref (scenario->host_group_of);
   g_array_unref (scenario->vm_group_of);
   g_ptr_array_unref (scenario->domain_paths);
+  g_ptr_array_unref (scenario->network_bridges);
   g_free (scenario->run.database);
   g_free (scenario->run.socket);
   g_free (scenario->run.log);

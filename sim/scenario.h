@@ -202,6 +202,8 @@ typedef struct
   GArray *vm_group_of;      /* guint32 per VM id: index in vm_groups */
   GPtrArray *domain_paths;  /* char * per domain id: [storage] path, or
                                NULL (herd run) */
+  GPtrArray *network_bridges; /* char * per network id: [network] bridge,
+                                 or NULL (herd run) */
   HerdRunSettings run;      /* [manager] (herd run) */
 } HerdScenario;
 

@@ -130,6 +130,7 @@ herd_virt_config_free (HerdVirtConfig *config, guint n_hosts, guint n_domains)
     g_free (config->domains[i].path);
   g_free (config->hosts);
   g_free (config->domains);
+  g_strfreev (config->bridges);
   g_free (config->domain_type);
   g_free (config);
 }

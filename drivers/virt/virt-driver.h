@@ -41,6 +41,8 @@ typedef struct
 {
   HerdVirtHost *hosts;     /* one per model host, by id */
   HerdVirtDomain *domains; /* one per model storage domain, by id */
+  GStrv bridges;           /* per model network, by id: the Linux bridge
+                              that carries it on every host (vNICs) */
   guint io_timeout_s;      /* sanlock io_timeout for lockspaces */
   guint64 seed;            /* of the core's random stream */
   char *domain_type;       /* "kvm", "qemu", or NULL: kvm if /dev/kvm */

@@ -513,6 +513,22 @@ domain_xml (VirtDriver *v, HerdId vm_id, GError **error)
       v->domain_type, vm->name, uuid, vm->memory_mib, vm->vcpus);
   if (!herd_virt_vm_disks (v, vm_id, xml, error))
     return NULL;
+  /* A vNIC on each of its networks' bridges. */
+  HerdModel *model = v->drv->model;
+  HerdId dc = herd_model_cluster (model, vm->cluster)->datacenter;
+  for (guint n = 0; n < model->networks->len; n++)
+    {
+      const HerdNetwork *net = herd_model_network (model, n);
+      if (net->datacenter != dc || !((vm->networks >> net->bit) & 1))
+        continue;
+      g_autofree char *bridge = g_markup_escape_text (v->config->bridges[n],
+                                                      -1);
+      g_string_append_printf (xml,
+                              "    <interface type='bridge'><source "
+                              "bridge='%s'/><model type='virtio'/>"
+                              "</interface>\n",
+                              bridge);
+    }
   g_string_append (xml,
                    "    <serial type='pty'><target port='0'/></serial>\n"
                    "    <console type='pty'><target type='serial' "

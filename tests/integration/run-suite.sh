@@ -85,7 +85,9 @@ start_herd () {
   wait_until "[ -S '$DIR/herd.sock' ] && ctl hosts >/dev/null 2>&1" 30
 }
 
+BRIDGE=herdbr$$
 cleanup () {
+  ip link del "$BRIDGE" 2>/dev/null
   if [ -n "$HERD_PID" ] && kill -0 "$HERD_PID" 2>/dev/null; then
     kill "$HERD_PID"; wait "$HERD_PID" 2>/dev/null
   fi
@@ -99,7 +101,11 @@ trap cleanup EXIT
 trap 'exit 1' INT TERM
 
 say "suite in $DIR"
-sed -e "s|@DIR@|$DIR|g" -e "s|@HERE@|$HERE|g" "$HERE/cluster.ini.in" > "$CONFIG"
+sed -e "s|@DIR@|$DIR|g" -e "s|@HERE@|$HERE|g" -e "s|@BRIDGE@|$BRIDGE|g" \
+  "$HERE/cluster.ini.in" > "$CONFIG"
+# The VMs' network: a bridge with no uplink, so nothing leaves it.
+ip link add "$BRIDGE" type bridge && ip link set "$BRIDGE" up \
+  || { echo "cannot create bridge $BRIDGE"; exit 1; }
 "$HERE/harness.sh" start "$DIR" 3 > "$DIR/harness.log" 2>&1 \
   || { cat "$DIR/harness.log"; echo "harness start failed"; exit 1; }
 say "3 hosts started"
@@ -120,6 +126,9 @@ for vm in db-1 web-1 web-2; do
 done
 check "db-1's VM lease is held by its host, and only there" \
   test "$(vm_lease_holders db-1)" = "$(vm_field db-1 3)"
+web2_host=$(vm_field web-2 3)
+check "web-2 has a vNIC on the network's bridge $BRIDGE" \
+  bash -c "virsh -c 'qemu+unix:///system?socket=$DIR/h${web2_host#h-}/run/libvirt-sock' domiflist web-2 | grep -q ' bridge *$BRIDGE '"
 
 # 3. bad requests
 before=$(ctl vms)
