@@ -10,7 +10,7 @@ packages="build-essential cmake pkg-config
   libvirt-dev libsanlock-dev sqlite3 ganeti-htools gnuplot-nox bc"
 # With their recommended packages, as tests/integration/README.md used them.
 hosts="libvirt-daemon-system libvirt-daemon-driver-qemu libvirt-clients
-  qemu-system-x86 qemu-utils sanlock iproute2"
+  qemu-system-x86 qemu-utils sanlock iproute2 cpio linux-image-cloud-amd64"
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 export DEBIAN_FRONTEND=noninteractive

@@ -140,7 +140,8 @@ herd_cmd_run (int argc, char **argv)
       g_printerr ("herd run: %s: cannot open the log %s (--log or "
                   "[manager] log): %s\n",
                   config_path, log_path, g_strerror (errno));
-      herd_virt_config_free (config, model->hosts->len, model->domains->len);
+      herd_virt_config_free (config, model->hosts->len, model->vms->len,
+                         model->domains->len);
       return HERD_EXIT_USAGE;
     }
   g_log_set_default_handler (log_handler, NULL);
@@ -192,7 +193,8 @@ out:
   g_clear_pointer (&ctl, herd_ctl_free);
   g_clear_pointer (&manager, herd_manager_free);
   g_clear_pointer (&driver, herd_driver_free);
-  herd_virt_config_free (config, model->hosts->len, model->domains->len);
+  herd_virt_config_free (config, model->hosts->len, model->vms->len,
+                         model->domains->len);
   g_log_set_default_handler (g_log_default_handler, NULL);
   if (log_file != stderr)
     fclose (log_file);

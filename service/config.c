@@ -95,6 +95,23 @@ herd_run_config (const HerdScenario *s, GError **error)
   HerdVirtConfig *config = g_new0 (HerdVirtConfig, 1);
   config->hosts = g_new0 (HerdVirtHost, MAX (model->hosts->len, 1));
   config->domains = g_new0 (HerdVirtDomain, MAX (model->domains->len, 1));
+  config->vms = g_new0 (HerdVirtVm, MAX (model->vms->len, 1));
+  for (guint gi = 0; gi < s->vm_groups->len; gi++)
+    {
+      const HerdVmGroup *g = g_ptr_array_index (s->vm_groups, gi);
+      for (guint i = 0; i < g->count; i++)
+        {
+          HerdVirtVm *vm = &config->vms[g->first + i];
+          const char *name = herd_model_vm (model, g->first + i)->name;
+          vm->kernel = g->kernel != NULL ? expand (g->kernel, i + 1, name)
+                                         : NULL;
+          vm->initrd = g->initrd != NULL ? expand (g->initrd, i + 1, name)
+                                         : NULL;
+          vm->cmdline = g->cmdline != NULL
+                            ? expand (g->cmdline, i + 1, name)
+                            : NULL;
+        }
+    }
   config->bridges = g_new0 (char *, model->networks->len + 1);
   for (guint n = 0; n < model->networks->len; n++)
     {
@@ -134,7 +151,8 @@ herd_run_config (const HerdScenario *s, GError **error)
     }
   if (!ok)
     {
-      herd_virt_config_free (config, model->hosts->len, model->domains->len);
+      herd_virt_config_free (config, model->hosts->len, model->vms->len,
+                         model->domains->len);
       return NULL;
     }
   return config;

@@ -104,7 +104,9 @@ static const char *const herd_sl_vms_keys[] = {
   "priority", "cpu", "memory_used", "dirty_rate", "working_set",
   "write_rate", "new_writes", "stateless", "template", "clone", "boot_time",
   "arrival", "lifetime", "networks", "pinned_to", "migratable",
-  "preferred_hosts", "lease", "resume", NULL
+  "preferred_hosts", "lease", "resume",
+  /* herd run: direct kernel boot (docs/real-hosts.md) */
+  "kernel", "initrd", "cmdline", NULL
 };
 static const char *const herd_sl_vms_required[] = { "vcpus", "memory",
                                                     NULL };
@@ -3184,6 +3186,9 @@ herd_vm_group_free (gpointer p)
 {
   HerdVmGroup *group = p;
   g_free (group->name);
+  g_free (group->kernel);
+  g_free (group->initrd);
+  g_free (group->cmdline);
   herd_rate_model_clear (&group->write_rate);
   herd_trace_set_free (group->cpu_trace);
   g_free (group);
@@ -3305,6 +3310,9 @@ herd_sl_build_vms (HerdSlLoader *l, HerdSlGroup *g)
 {
   HerdModel *model = l->scenario->model;
   HerdVmGroup *group = g_new0 (HerdVmGroup, 1);
+  group->kernel = herd_sl_value (l, g, "kernel");
+  group->initrd = herd_sl_value (l, g, "initrd");
+  group->cmdline = herd_sl_value (l, g, "cmdline");
   guint32 index = l->scenario->vm_groups->len;
   group->name = g_strdup (g->name);
   group->first = model->vms->len;

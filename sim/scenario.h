@@ -96,6 +96,8 @@ typedef struct
   HerdDistribution arrival; /* when each VM is started */
   gboolean has_lifetime;
   HerdDistribution lifetime; /* how long it runs before it is stopped */
+  char *kernel, *initrd, *cmdline; /* herd run: direct kernel boot, or
+                                      NULL */
 } HerdVmGroup;
 
 typedef enum

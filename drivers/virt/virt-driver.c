@@ -84,6 +84,7 @@ virt_destroy (HerdDriver *drv)
     return;
   herd_virt_migration_clear (v);
   herd_virt_hosts_clear (v);
+  herd_virt_volumes_clear (v);
   GHashTableIter it;
   gpointer source;
   g_hash_table_iter_init (&it, v->timers);
@@ -112,10 +113,18 @@ static const HerdDriverClass virt_driver_class = {
 };
 
 void
-herd_virt_config_free (HerdVirtConfig *config, guint n_hosts, guint n_domains)
+herd_virt_config_free (HerdVirtConfig *config, guint n_hosts, guint n_vms,
+                       guint n_domains)
 {
   if (config == NULL)
     return;
+  for (guint i = 0; config->vms != NULL && i < n_vms; i++)
+    {
+      g_free (config->vms[i].kernel);
+      g_free (config->vms[i].initrd);
+      g_free (config->vms[i].cmdline);
+    }
+  g_free (config->vms);
   for (guint i = 0; i < n_hosts; i++)
     {
       HerdVirtHost *h = &config->hosts[i];
@@ -160,6 +169,9 @@ herd_virt_driver_open (HerdModel *model, gpointer config, GError **error)
   v->vm_pause_reason = g_new0 (HerdPauseReason, MAX (n_vms, 1));
   for (guint i = 0; i < n_vms; i++)
     v->vm_cpu_mc[i] = -1;
+  v->volumes = g_new0 (VirtVolume, MAX (model->disks->len, 1));
+  for (guint i = 0; i < model->disks->len; i++)
+    v->volumes[i].v = v;
   if (!herd_virt_leases_init (v, error) || !herd_virt_hosts_init (v, error))
     return NULL;
   return g_steal_pointer (&drv);

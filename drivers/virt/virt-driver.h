@@ -29,17 +29,27 @@ typedef struct
                            runs where herd runs */
 } HerdVirtHost;
 
-/* Where a storage domain lives: a directory (a mounted file domain) that
- * holds the lockspace (ids), the SPM lease (leases), VM leases (xleases)
- * and images/VM-N.qcow2. */
+/* Where a storage domain lives: a directory that holds the lockspace
+ * (ids), the SPM lease (leases), VM leases (xleases) and images: on a file
+ * domain image files (images/VM-N.qcow2 or .raw), on a block domain each
+ * volume's "LV" (images/VM-N.lv), a file that a loop device presents as a
+ * block device of the LV's size, extended as an LV is. */
 typedef struct
 {
   char *path;
 } HerdVirtDomain;
 
+/* How one VM boots: from its first disk, or (direct kernel boot) from a
+ * kernel and initrd with a command line. */
+typedef struct
+{
+  char *kernel, *initrd, *cmdline; /* NULL: boots from disk / network */
+} HerdVirtVm;
+
 typedef struct
 {
   HerdVirtHost *hosts;     /* one per model host, by id */
+  HerdVirtVm *vms;         /* one per model VM, by id */
   HerdVirtDomain *domains; /* one per model storage domain, by id */
   GStrv bridges;           /* per model network, by id: the Linux bridge
                               that carries it on every host (vNICs) */
@@ -51,7 +61,7 @@ typedef struct
 } HerdVirtConfig;
 
 void herd_virt_config_free (HerdVirtConfig *config, guint n_hosts,
-                            guint n_domains);
+                            guint n_vms, guint n_domains);
 
 /* Opens the virt driver on model; config (HerdVirtConfig *) is borrowed
  * and must outlive the driver.  Freeing the driver removes its timers and

@@ -21,6 +21,7 @@ enum
 {
   EV_LIFECYCLE,
   EV_IO_ERROR,
+  EV_THRESHOLD,
   EV_CLOSED,
 };
 
@@ -33,6 +34,7 @@ typedef struct
   char *vm_name;
   int event, detail;
   char *reason; /* EV_IO_ERROR: libvirt's reason ("enospc", ...) */
+  char *dev;    /* EV_IO_ERROR: the disk's source; EV_THRESHOLD: target */
 } VirtEvent;
 
 void
@@ -77,6 +79,7 @@ event_free (VirtEvent *e)
 {
   g_free (e->vm_name);
   g_free (e->reason);
+  g_free (e->dev);
   g_free (e);
 }
 
@@ -96,10 +99,17 @@ event_dispatch (gpointer data)
       emit_unreachable (v, e->host);
       break;
     case EV_IO_ERROR:
+      if (vm == HERD_ID_NONE)
+        break;
+      v->vm_pause_reason[vm] = g_strcmp0 (e->reason, "enospc") == 0
+                                   ? HERD_PAUSE_ENOSPC
+                                   : HERD_PAUSE_EIO;
+      if (v->vm_pause_reason[vm] == HERD_PAUSE_ENOSPC)
+        herd_virt_volume_needs_space (v, vm, e->dev);
+      break;
+    case EV_THRESHOLD:
       if (vm != HERD_ID_NONE)
-        v->vm_pause_reason[vm] = g_strcmp0 (e->reason, "enospc") == 0
-                                     ? HERD_PAUSE_ENOSPC
-                                     : HERD_PAUSE_EIO;
+        herd_virt_volume_needs_space (v, vm, e->dev);
       break;
     case EV_LIFECYCLE:
       /* During a migration only a QEMU that dies is news (the rest is the
@@ -120,6 +130,7 @@ event_dispatch (gpointer data)
           v->vm_pause_reason[vm] = HERD_PAUSE_NONE;
           herd_driver_emit_vm_state (drv, vm, e->host, HERD_VM_UP,
                                      HERD_PAUSE_NONE);
+          herd_virt_vm_thresholds (v, e->host, vm);
           break;
         case VIR_DOMAIN_EVENT_RESUMED:
           /* QEMU starts paused and resumes: only a resume after a pause
@@ -150,6 +161,7 @@ event_dispatch (gpointer data)
         case VIR_DOMAIN_EVENT_CRASHED:
           v->vm_cpu_mc[vm] = -1;
           herd_virt_vm_lease_release (v, e->host, vm);
+          herd_virt_vm_volumes_down (v, vm);
           herd_driver_emit_vm_state (drv, vm, e->host, HERD_VM_DOWN,
                                      HERD_PAUSE_NONE);
           break;
@@ -166,12 +178,12 @@ event_dispatch (gpointer data)
 
 static void
 post (VirtHost *h, int kind, virDomainPtr dom, int event, int detail,
-      const char *reason)
+      const char *reason, const char *dev)
 {
   VirtEvent *e = g_new0 (VirtEvent, 1);
   *e = (VirtEvent){ h->v, h->id, kind,
                     dom != NULL ? g_strdup (virDomainGetName (dom)) : NULL,
-                    event, detail, g_strdup (reason) };
+                    event, detail, g_strdup (reason), g_strdup (dev) };
   herd_virt_to_main (event_dispatch, e);
 }
 
@@ -179,7 +191,7 @@ static int
 on_lifecycle (virConnectPtr conn, virDomainPtr dom, int event, int detail,
               void *opaque)
 {
-  post (opaque, EV_LIFECYCLE, dom, event, detail, NULL);
+  post (opaque, EV_LIFECYCLE, dom, event, detail, NULL, NULL);
   return 0;
 }
 
@@ -188,13 +200,21 @@ on_io_error (virConnectPtr conn, virDomainPtr dom, const char *src_path,
              const char *dev_alias, int action, const char *reason,
              void *opaque)
 {
-  post (opaque, EV_IO_ERROR, dom, action, 0, reason);
+  post (opaque, EV_IO_ERROR, dom, action, 0, reason, src_path);
+}
+
+static void
+on_threshold (virConnectPtr conn, virDomainPtr dom, const char *dev,
+              const char *path, unsigned long long threshold,
+              unsigned long long excess, void *opaque)
+{
+  post (opaque, EV_THRESHOLD, dom, 0, 0, NULL, dev);
 }
 
 static void
 on_close (virConnectPtr conn, int reason, void *opaque)
 {
-  post (opaque, EV_CLOSED, NULL, reason, 0, NULL);
+  post (opaque, EV_CLOSED, NULL, reason, 0, NULL, NULL);
 }
 
 static gboolean
@@ -218,6 +238,9 @@ host_open (VirtDriver *v, VirtHost *h, GError **error)
   h->event_ids[1] = virConnectDomainEventRegisterAny (
       conn, NULL, VIR_DOMAIN_EVENT_ID_IO_ERROR_REASON,
       VIR_DOMAIN_EVENT_CALLBACK (on_io_error), h, NULL);
+  h->event_ids[2] = virConnectDomainEventRegisterAny (
+      conn, NULL, VIR_DOMAIN_EVENT_ID_BLOCK_THRESHOLD,
+      VIR_DOMAIN_EVENT_CALLBACK (on_threshold), h, NULL);
   h->conn = conn;
   h->cpu_total_prev = h->cpu_idle_prev = 0;
   h->stats_prev_at = 0;
@@ -493,6 +516,22 @@ domain_xml (VirtDriver *v, HerdId vm_id, GError **error)
 {
   const HerdVm *vm = herd_model_vm (v->drv->model, vm_id);
   g_autofree char *uuid = vm_uuid (vm->name);
+  const HerdVirtVm *how = &v->config->vms[vm_id];
+  g_autofree char *boot = NULL;
+  if (how->kernel != NULL)
+    {
+      g_autofree char *kernel = g_markup_escape_text (how->kernel, -1);
+      g_autofree char *initrd = g_markup_escape_text (
+          how->initrd != NULL ? how->initrd : "", -1);
+      g_autofree char *cmdline = g_markup_escape_text (
+          how->cmdline != NULL ? how->cmdline : "", -1);
+      boot = g_strdup_printf ("<kernel>%s</kernel>%s%s%s<cmdline>%s</cmdline>",
+                              kernel, how->initrd != NULL ? "<initrd>" : "",
+                              initrd, how->initrd != NULL ? "</initrd>" : "",
+                              cmdline);
+    }
+  else
+    boot = g_strdup ("<boot dev='hd'/><boot dev='network'/>");
   g_autoptr (GString) xml = g_string_new (NULL);
   g_string_append_printf (
       xml,
@@ -501,8 +540,7 @@ domain_xml (VirtDriver *v, HerdId vm_id, GError **error)
       "  <uuid>%s</uuid>\n"
       "  <memory unit='MiB'>%" G_GINT64_FORMAT "</memory>\n"
       "  <vcpu>%u</vcpu>\n"
-      "  <os><type arch='x86_64' machine='pc'>hvm</type>"
-      "<boot dev='hd'/><boot dev='network'/></os>\n"
+      "  <os><type arch='x86_64' machine='pc'>hvm</type>%s</os>\n"
       "  <features><acpi/></features>\n"
       "  <clock offset='utc'/>\n"
       "  <on_poweroff>destroy</on_poweroff>\n"
@@ -510,7 +548,7 @@ domain_xml (VirtDriver *v, HerdId vm_id, GError **error)
       "  <on_crash>destroy</on_crash>\n"
       "  <devices>\n"
       "    <emulator>/usr/bin/qemu-system-x86_64</emulator>\n",
-      v->domain_type, vm->name, uuid, vm->memory_mib, vm->vcpus);
+      v->domain_type, vm->name, uuid, vm->memory_mib, vm->vcpus, boot);
   if (!herd_virt_vm_disks (v, vm_id, xml, error))
     return NULL;
   /* A vNIC on each of its networks' bridges. */

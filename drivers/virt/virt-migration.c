@@ -179,6 +179,7 @@ migration_ended (gpointer data)
         g_warning ("VM %s migrated without its lease: %s",
                    herd_model_vm (v->drv->model, vm)->name,
                    lease_error->message);
+      herd_virt_vm_thresholds (v, mig->destination, vm);
       herd_driver_emit_migration_done (v->drv, vm, &done);
     }
   migration_free (mig);

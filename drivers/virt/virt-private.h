@@ -12,10 +12,23 @@
 #include "drivers/virt/virt-driver.h"
 
 typedef struct _VirtMigration VirtMigration;
-
-/* One host's libvirt connection. */
 typedef struct _VirtDriver VirtDriver;
 
+/* A VM disk's volume as the hosts see it (virt-storage.c). */
+typedef struct
+{
+  VirtDriver *v;
+  HerdId vm;
+  char *path;          /* its image, or its LV's file on a block domain */
+  const char *format;  /* "qcow2" or "raw" */
+  char *target;        /* the VM's device name: vda, vdb, ... */
+  gboolean block, thin;
+  char *device;        /* block: the loop device presenting the LV */
+  gint64 lv_mib;       /* block: the LV's size */
+  guint pending;       /* GLib source of an extension under way, or 0 */
+} VirtVolume;
+
+/* One host's libvirt connection. */
 typedef struct
 {
   VirtDriver *v;            /* libvirt callbacks get the host */
@@ -23,7 +36,7 @@ typedef struct
   virConnectPtr conn;       /* NULL while unreachable */
   gboolean connected_once;  /* reachable was raised at least once */
   guint retry_source;       /* GLib source of the next reconnect attempt */
-  int event_ids[2];         /* libvirt callback ids (-1: none) */
+  int event_ids[3];         /* libvirt callback ids (-1: none) */
   guint64 cpu_total_prev, cpu_idle_prev; /* node CPU counters, ns */
   gint64 stats_prev_at;     /* monotonic µs of the last domain stats */
 } VirtHost;
@@ -45,6 +58,7 @@ struct _VirtDriver
   guint64 *vm_cpu_prev_ns;      /* by VM id: cpu.time at the last poll */
   gint64 *vm_cpu_mc;            /* by VM id: CPU used, -1 unknown */
   HerdPauseReason *vm_pause_reason; /* by VM id: the last I/O error's */
+  VirtVolume *volumes;          /* by disk id */
 };
 
 static inline VirtDriver *
@@ -87,6 +101,16 @@ extern const HerdFenceOps herd_virt_fencing;
 
 /* virt-storage.c */
 extern const HerdStorageOps herd_virt_storage;
-/* Creates vm's missing disk images; its <disk> elements into xml. */
+/* Creates vm's missing disk images (block: activates its LVs); its
+ * <disk> elements into xml. */
 gboolean herd_virt_vm_disks (VirtDriver *v, HerdId vm, GString *xml,
                              GError **error);
+/* Arms the block threshold of vm's thin block volumes on host. */
+void herd_virt_vm_thresholds (VirtDriver *v, HerdId host, HerdId vm);
+/* vm's disk dev (its target, or the device path) crossed its threshold
+ * or is full: the host asks the SPM for an extension. */
+void herd_virt_volume_needs_space (VirtDriver *v, HerdId vm,
+                                   const char *dev);
+/* vm is down: its LVs are deactivated. */
+void herd_virt_vm_volumes_down (VirtDriver *v, HerdId vm);
+void herd_virt_volumes_clear (VirtDriver *v);

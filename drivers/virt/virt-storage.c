@@ -1,16 +1,41 @@
-/* virt-storage.c: VM disks as image files on file storage domains, and
- * the domains' size and free space.
+/* virt-storage.c: VM disks on storage domains, thin volumes extended as
+ * the host agent and the SPM extend them, and the domains' size and free
+ * space.
  *
- * A VM's disk N lives in DOMAIN/images/VM-N.qcow2 (or .raw), created with
- * qemu-img the first time the VM starts: qcow2 or sparse raw for a thin
- * disk, fully allocated raw (falloc) for a preallocated one.  Disks are
- * attached as virtio with error_policy stop, so that an I/O error (a full
- * domain: ENOSPC) pauses the VM and libvirt reports why.  A domain's size
- * and free space are the file system's (statvfs). */
+ * File domains: a VM's disk N is DOMAIN/images/VM-N.qcow2 (or .raw),
+ * created with qemu-img the first time the VM starts: qcow2 or sparse raw
+ * for a thin disk, fully allocated raw (falloc) for a preallocated one.
+ * Such files grow by themselves.
+ *
+ * Block domains (iscsi, fcp): each volume is an LV.  Without a volume
+ * group, the driver stands an LV in with a file, DOMAIN/images/VM-N.lv,
+ * that a loop device presents as a block device of the file's size (the
+ * file's size is the LV's size, so it survives restarts).  A thin volume
+ * is qcow2 on an LV of ThinVolumeInitialSize (behaviour.md §6): once the
+ * VM runs, a block threshold (virDomainSetBlockThreshold) is armed at the
+ * LV's size minus VolumeExtendWatermark; when QEMU's writes cross it, or
+ * when the VM pauses because the LV is full (ENOSPC), the host asks the
+ * SPM to extend the volume (the storage mailbox: the SPM reads it every
+ * SpmMailboxReadInterval).  The SPM extends the LV by VolumeExtendChunk,
+ * at most to 1.1 x the virtual size (the file grows, the loop device takes
+ * the new capacity); LvExtendTime later the host has refreshed it, arms
+ * the next threshold and resumes the VM if the full LV paused it.  Without
+ * an SPM that answers, the request waits for the next mailbox read.
+ *
+ * Disks are virtio with error_policy stop, so that an I/O error pauses the
+ * VM and libvirt says why.  A domain's size and free space are its
+ * directory's file system's (statvfs). */
 #include "drivers/virt/virt-private.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <libvirt/virterror.h>
+#include <linux/loop.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <unistd.h>
 
 static HerdId
 disk_domain (VirtDriver *v, const HerdDisk *disk, const HerdVm *vm)
@@ -20,6 +45,30 @@ disk_domain (VirtDriver *v, const HerdDisk *disk, const HerdVm *vm)
   HerdModel *model = v->drv->model;
   HerdId dc = herd_model_cluster (model, vm->cluster)->datacenter;
   return herd_model_datacenter (model, dc)->master_domain;
+}
+
+/* Runs argv; its standard output (trimmed) in *out if out is not NULL. */
+static gboolean
+run_tool (const char *const *argv, char **out, GError **error)
+{
+  g_autoptr (GSubprocess) proc = g_subprocess_newv (
+      argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+      error);
+  g_autofree char *stdout_text = NULL, *stderr_text = NULL;
+  if (proc == NULL
+      || !g_subprocess_communicate_utf8 (proc, NULL, NULL, &stdout_text,
+                                         &stderr_text, error))
+    return FALSE;
+  if (!g_subprocess_get_successful (proc))
+    {
+      g_autofree char *command = g_strjoinv (" ", (char **) argv);
+      g_set_error (error, HERD_DRIVER_ERROR, HERD_DRIVER_ERROR_FAILED,
+                   "%s: %s", command, g_strstrip (stderr_text));
+      return FALSE;
+    }
+  if (out != NULL)
+    *out = g_strdup (g_strstrip (stdout_text));
+  return TRUE;
 }
 
 static gboolean
@@ -32,17 +81,53 @@ create_image (const char *path, const char *format, gboolean thin,
                          "-o", thin ? "preallocation=off"
                                     : "preallocation=falloc",
                          path, size, NULL };
-  g_autoptr (GSubprocess) proc = g_subprocess_newv (
-      argv, G_SUBPROCESS_FLAGS_STDERR_PIPE, error);
-  g_autofree char *err = NULL;
-  if (proc == NULL
-      || !g_subprocess_communicate_utf8 (proc, NULL, NULL, NULL, &err, error))
-    return FALSE;
-  if (g_subprocess_get_successful (proc))
+  return run_tool (argv, NULL, error);
+}
+
+/* The LV of a block volume: created (qcow2 on an LV of the initial size
+ * for a thin volume, raw on the whole size otherwise) and presented by a
+ * loop device, whose path goes in vol->device. */
+static gboolean
+activate_lv (VirtDriver *v, const HerdDisk *disk, VirtVolume *vol,
+             GError **error)
+{
+  struct stat st;
+  if (stat (vol->path, &st) < 0)
+    {
+      const HerdParams *p = &v->drv->model->params;
+      gint64 lv_mib = herd_volume_first_mib (disk->thin, TRUE,
+                                             disk->virtual_mib, disk->base_mib,
+                                             p->thin_initial_mib);
+      if (!create_image (vol->path, vol->format, disk->thin,
+                         disk->virtual_mib, error)
+          || truncate (vol->path, lv_mib << 20) < 0)
+        {
+          if (error != NULL && *error == NULL)
+            g_set_error (error, HERD_DRIVER_ERROR, HERD_DRIVER_ERROR_FAILED,
+                         "%s: %s", vol->path, g_strerror (errno));
+          return FALSE;
+        }
+      st.st_size = (off_t) lv_mib << 20;
+    }
+  vol->lv_mib = (gint64) (st.st_size >> 20);
+  if (vol->device != NULL)
     return TRUE;
-  g_set_error (error, HERD_DRIVER_ERROR, HERD_DRIVER_ERROR_FAILED,
-               "qemu-img create %s: %s", path, g_strstrip (err));
-  return FALSE;
+  /* Already active (a manager that restarted), else a new loop device. */
+  g_autofree char *found = NULL;
+  const char *find[] = { "losetup", "-n", "-O", "NAME", "-j", vol->path,
+                         NULL };
+  if (!run_tool (find, &found, error))
+    return FALSE;
+  if (found[0] != '\0')
+    {
+      char *nl = strchr (found, '\n');
+      if (nl != NULL)
+        *nl = '\0';
+      vol->device = g_steal_pointer (&found);
+      return TRUE;
+    }
+  const char *attach[] = { "losetup", "-f", "--show", vol->path, NULL };
+  return run_tool (attach, &vol->device, error);
 }
 
 gboolean
@@ -53,8 +138,8 @@ herd_virt_vm_disks (VirtDriver *v, HerdId vm_id, GString *xml,
   const HerdVm *vm = herd_model_vm (model, vm_id);
   for (guint i = 0; i < vm->n_disks; i++)
     {
-      const HerdDisk *disk = g_ptr_array_index (model->disks,
-                                                vm->first_disk + i);
+      HerdId disk_id = vm->first_disk + i;
+      const HerdDisk *disk = g_ptr_array_index (model->disks, disk_id);
       HerdId domain = disk_domain (v, disk, vm);
       const char *dir = domain != HERD_ID_NONE
                             ? v->config->domains[domain].path
@@ -66,30 +151,212 @@ herd_virt_vm_disks (VirtDriver *v, HerdId vm_id, GString *xml,
                        vm->name);
           return FALSE;
         }
-      const char *format = disk->format == HERD_DISK_QCOW2 ? "qcow2" : "raw";
+      gboolean block = herd_storage_type_is_block (
+          herd_model_domain (model, domain)->type);
+      VirtVolume *vol = &v->volumes[disk_id];
+      vol->format = disk->format == HERD_DISK_QCOW2 || (block && disk->thin)
+                        ? "qcow2"
+                        : "raw";
       g_autofree char *images = g_build_filename (dir, "images", NULL);
       g_autofree char *file = g_strdup_printf ("%s-%u.%s", vm->name, i,
-                                               format);
-      g_autofree char *path = g_build_filename (images, file, NULL);
+                                               block ? "lv" : vol->format);
+      g_free (vol->path);
+      vol->path = g_build_filename (images, file, NULL);
+      vol->block = block;
+      vol->thin = disk->thin;
+      vol->vm = vm_id;
+      g_free (vol->target);
+      vol->target = g_strdup_printf ("vd%c", 'a' + (char) MIN (i, 25));
       if (g_mkdir_with_parents (images, 0755) < 0)
         {
           g_set_error (error, HERD_DRIVER_ERROR, HERD_DRIVER_ERROR_FAILED,
                        "creating %s: %s", images, g_strerror (errno));
           return FALSE;
         }
-      if (!g_file_test (path, G_FILE_TEST_EXISTS)
-          && !create_image (path, format, disk->thin, disk->virtual_mib,
-                            error))
+      if (block ? !activate_lv (v, disk, vol, error)
+                : !g_file_test (vol->path, G_FILE_TEST_EXISTS)
+                      && !create_image (vol->path, vol->format, disk->thin,
+                                        disk->virtual_mib, error))
         return FALSE;
-      g_autofree char *escaped = g_markup_escape_text (path, -1);
+      g_autofree char *source = g_markup_escape_text (
+          block ? vol->device : vol->path, -1);
       g_string_append_printf (
           xml,
-          "    <disk type='file' device='disk'>"
+          "    <disk type='%s' device='disk'>"
           "<driver name='qemu' type='%s' error_policy='stop'/>"
-          "<source file='%s'/><target dev='vd%c' bus='virtio'/></disk>\n",
-          format, escaped, 'a' + (char) MIN (i, 25));
+          "<source %s='%s'/><target dev='%s' bus='virtio'/></disk>\n",
+          block ? "block" : "file", vol->format, block ? "dev" : "file",
+          source, vol->target);
     }
   return TRUE;
+}
+
+/* Arms the block threshold of each of vm's thin block volumes on host:
+ * the LV's size minus VolumeExtendWatermark. */
+void
+herd_virt_vm_thresholds (VirtDriver *v, HerdId host, HerdId vm_id)
+{
+  const HerdVm *vm = herd_model_vm (v->drv->model, vm_id);
+  virDomainPtr dom = NULL;
+  for (guint i = 0; i < vm->n_disks; i++)
+    {
+      VirtVolume *vol = &v->volumes[vm->first_disk + i];
+      if (!vol->block || !vol->thin || vol->target == NULL)
+        continue;
+      if (dom == NULL
+          && (dom = herd_virt_domain (v, host, vm_id, NULL)) == NULL)
+        return;
+      gint64 at = vol->lv_mib - v->drv->model->params.extend_watermark_mib;
+      if (virDomainSetBlockThreshold (dom, vol->target,
+                                      (unsigned long long) MAX (at, 1) << 20,
+                                      0)
+          < 0)
+        g_message ("VM %s disk %s: no block threshold: %s", vm->name,
+                   vol->target, virGetLastErrorMessage ());
+    }
+  if (dom != NULL)
+    virDomainFree (dom);
+}
+
+static gboolean extend_now (gpointer data);
+
+/* The volume the host asks the SPM to extend: the request is read at the
+ * SPM's next mailbox read. */
+static void
+request_extension (VirtDriver *v, VirtVolume *vol)
+{
+  if (!vol->block || !vol->thin || vol->pending != 0)
+    return;
+  vol->pending = g_timeout_add (
+      (guint) (v->drv->model->params.mailbox_read_interval / HERD_MSEC (1)),
+      extend_now, vol);
+}
+
+static VirtVolume *
+volume_of (VirtDriver *v, HerdId vm_id, const char *target_or_device)
+{
+  const HerdVm *vm = herd_model_vm (v->drv->model, vm_id);
+  for (guint i = 0; i < vm->n_disks; i++)
+    {
+      VirtVolume *vol = &v->volumes[vm->first_disk + i];
+      if (g_strcmp0 (vol->target, target_or_device) == 0
+          || g_strcmp0 (vol->device, target_or_device) == 0)
+        return vol;
+    }
+  return NULL;
+}
+
+void
+herd_virt_volume_needs_space (VirtDriver *v, HerdId vm, const char *dev)
+{
+  VirtVolume *vol = volume_of (v, vm, dev);
+  if (vol != NULL)
+    request_extension (v, vol);
+}
+
+/* LvExtendTime after the SPM extended it, the host sees the new size:
+ * the next threshold, and the VM resumed if the full LV paused it. */
+static gboolean
+refreshed (gpointer data)
+{
+  VirtVolume *vol = data;
+  VirtDriver *v = vol->v;
+  const HerdVm *vm = herd_model_vm (v->drv->model, vol->vm);
+  vol->pending = 0;
+  if (vm->host == HERD_ID_NONE)
+    return G_SOURCE_REMOVE;
+  herd_virt_vm_thresholds (v, vm->host, vol->vm);
+  if (v->vm_pause_reason[vol->vm] == HERD_PAUSE_ENOSPC)
+    {
+      virDomainPtr dom = herd_virt_domain (v, vm->host, vol->vm, NULL);
+      if (dom != NULL && virDomainResume (dom) < 0)
+        g_message ("VM %s: not resumed after extension: %s", vm->name,
+                   virGetLastErrorMessage ());
+      if (dom != NULL)
+        virDomainFree (dom);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+/* The SPM extends the volume's LV by VolumeExtendChunk. */
+static gboolean
+extend_now (gpointer data)
+{
+  VirtVolume *vol = data;
+  VirtDriver *v = vol->v;
+  HerdModel *model = v->drv->model;
+  const HerdVm *vm = herd_model_vm (model, vol->vm);
+  const HerdParams *p = &model->params;
+  const HerdDisk *disk = g_ptr_array_index (model->disks, vol - v->volumes);
+  HerdId dc = herd_model_cluster (model, vm->cluster)->datacenter;
+  HerdId spm = herd_model_datacenter (model, dc)->spm_host;
+  if (spm == HERD_ID_NONE || v->hosts[spm].conn == NULL)
+    return G_SOURCE_CONTINUE; /* the next mailbox read */
+  gint64 max = herd_volume_max_lv_mib (disk->virtual_mib);
+  gint64 to = MIN (vol->lv_mib + p->extend_chunk_mib, max);
+  if (to <= vol->lv_mib)
+    {
+      vol->pending = 0;
+      return G_SOURCE_REMOVE; /* at its largest */
+    }
+  int fd = -1;
+  if (truncate (vol->path, to << 20) < 0
+      || (fd = open (vol->device, O_RDONLY | O_CLOEXEC)) < 0
+      || ioctl (fd, LOOP_SET_CAPACITY, 0) < 0)
+    {
+      g_message ("SPM %s: extending %s to %" G_GINT64_FORMAT " MiB: %s",
+                 herd_model_host (model, spm)->name, vol->path, to,
+                 g_strerror (errno));
+      if (fd >= 0)
+        close (fd);
+      return G_SOURCE_CONTINUE; /* retried at the next mailbox read */
+    }
+  close (fd);
+  g_message ("SPM %s extended VM %s disk %s from %" G_GINT64_FORMAT
+             " to %" G_GINT64_FORMAT " MiB",
+             herd_model_host (model, spm)->name, vm->name, vol->target,
+             vol->lv_mib, to);
+  vol->lv_mib = to;
+  vol->pending = g_timeout_add (
+      (guint) MAX (p->lv_extend_time / HERD_MSEC (1), 1), refreshed, vol);
+  return G_SOURCE_REMOVE;
+}
+
+/* A VM is down everywhere: its LVs' loop devices go. */
+void
+herd_virt_vm_volumes_down (VirtDriver *v, HerdId vm_id)
+{
+  const HerdVm *vm = herd_model_vm (v->drv->model, vm_id);
+  for (guint i = 0; i < vm->n_disks; i++)
+    {
+      VirtVolume *vol = &v->volumes[vm->first_disk + i];
+      if (vol->pending != 0)
+        g_source_remove (vol->pending);
+      vol->pending = 0;
+      if (vol->device == NULL)
+        continue;
+      const char *detach[] = { "losetup", "-d", vol->device, NULL };
+      g_autoptr (GError) error = NULL;
+      if (!run_tool (detach, NULL, &error))
+        g_message ("%s", error->message);
+      g_clear_pointer (&vol->device, g_free);
+    }
+}
+
+void
+herd_virt_volumes_clear (VirtDriver *v)
+{
+  for (guint i = 0; v->volumes != NULL && i < v->drv->model->disks->len;
+       i++)
+    {
+      VirtVolume *vol = &v->volumes[i];
+      if (vol->pending != 0)
+        g_source_remove (vol->pending);
+      g_free (vol->path);
+      g_free (vol->device);
+      g_free (vol->target);
+    }
+  g_free (v->volumes);
 }
 
 static gboolean

@@ -5,15 +5,17 @@
 # virsh and sanlock's own client:
 #   1. one SPM is elected and exactly one host holds the SPM lease
 #   2. VMs started through herd run in libvirt where herd says
-#   3. bad requests are refused and change nothing
-#   4. a live migration capped at 1 MiB/s: the destination's job
+#   3. a Linux guest writes to its thin disk on a block domain: its LV
+#      fills, the VM pauses on ENOSPC, the SPM extends it, the VM resumes
+#   4. bad requests are refused and change nothing
+#   5. a live migration capped at 1 MiB/s: the destination's job
 #      statistics show the cap held
-#   5. host maintenance evacuates the host
-#   6. the SPM host, running the HA VM, "crashes" (its processes killed by
+#   6. host maintenance evacuates the host
+#   7. the SPM host, running the HA VM, "crashes" (its processes killed by
 #      PID): the test fence agent fences it, the HA VM runs on another
 #      host, a new SPM holds the lease, and exactly one host holds it
-#   7. kill -9 of herd run, restarted: nothing lost, nothing duplicated
-#   8. a host crashes while herd run is down: once restarted, it fences the
+#   8. kill -9 of herd run, restarted: nothing lost, nothing duplicated
+#   9. a host crashes while herd run is down: once restarted, it fences the
 #      host and the HA VM runs elsewhere
 # Everything started is stopped by PID at the end, also on failure; DIR
 # (a new temporary directory unless given) is removed when all passed.
@@ -91,7 +93,12 @@ cleanup () {
   if [ -n "$HERD_PID" ] && kill -0 "$HERD_PID" 2>/dev/null; then
     kill "$HERD_PID"; wait "$HERD_PID" 2>/dev/null
   fi
-  if ! "$HERE/harness.sh" stop "$DIR" > "$DIR/harness-stop.log" 2>&1; then
+  local stopped=0
+  "$HERE/harness.sh" stop "$DIR" > "$DIR/harness-stop.log" 2>&1 || stopped=1
+  # The block domain's LVs: loop devices over files in DIR.
+  losetup -n -O NAME,BACK-FILE 2>/dev/null | awk -v d="$DIR/" 'index($2, d) == 1 {print $1}' \
+    | while read -r dev; do losetup -d "$dev"; done
+  if [ "$stopped" != 0 ]; then
     echo "harness stop failed: see $DIR/harness-stop.log"
   elif [ "$OWN_DIR" = 1 ] && [ "$FAILED" = 0 ] && [ "$PASSED" -gt 0 ]; then
     rm -rf "$DIR"   # kept (logs, databases) when something failed
@@ -106,6 +113,8 @@ sed -e "s|@DIR@|$DIR|g" -e "s|@HERE@|$HERE|g" -e "s|@BRIDGE@|$BRIDGE|g" \
 # The VMs' network: a bridge with no uplink, so nothing leaves it.
 ip link add "$BRIDGE" type bridge && ip link set "$BRIDGE" up \
   || { echo "cannot create bridge $BRIDGE"; exit 1; }
+"$HERE/guest/build.sh" "$DIR/guest" > "$DIR/guest.log" 2>&1 \
+  || { cat "$DIR/guest.log"; echo "cannot build the Linux guest"; exit 1; }
 "$HERE/harness.sh" start "$DIR" 3 > "$DIR/harness.log" 2>&1 \
   || { cat "$DIR/harness.log"; echo "harness start failed"; exit 1; }
 say "3 hosts started"
@@ -130,7 +139,30 @@ web2_host=$(vm_field web-2 3)
 check "web-2 has a vNIC on the network's bridge $BRIDGE" \
   bash -c "virsh -c 'qemu+unix:///system?socket=$DIR/h${web2_host#h-}/run/libvirt-sock' domiflist web-2 | grep -q ' bridge *$BRIDGE '"
 
-# 3. bad requests
+# 3. a thin volume on block storage: extended through the SPM as the
+# guest writes, the VM paused when its LV is full and resumed after
+lv=$DIR/blk/images/writer-1-0.lv
+lv_mib () { echo $(( $(stat -c %s "$lv" 2>/dev/null || echo 0) / 1048576 )); }
+ctl start writer-1 > /dev/null
+check "writer-1 starts with a 64 MiB LV" \
+  wait_until '[ "$(vm_field writer-1 2)" = Up ] && [ "$(lv_mib)" -eq 64 ]' 60
+# What the guest wrote: QEMU's highest written offset in the volume.
+written_mib () {
+  local h; h=$(vm_field writer-1 3)
+  virsh_on "${h#h-}" domblkinfo writer-1 vda 2>/dev/null \
+    | awk '/^Allocation:/ {print int($2 / 1048576)}'
+}
+check "its LV grows through the SPM until the guest's 160 MiB are written" \
+  wait_until '[ "$(written_mib)" -ge 160 ] && [ "$(vm_field writer-1 2)" = Up ]' 180
+say "writer-1 wrote $(written_mib) MiB; its LV: $(lv_mib) MiB after $(grep -c 'extended VM writer-1' "$DIR/herd.log") extensions"
+check "it paused on ENOSPC and was resumed (audit)" \
+  bash -c "'$HERD' ctl --config '$CONFIG' events 500 | grep -q 'VM_PAUSED_ENOSPC .*writer-1' && '$HERD' ctl --config '$CONFIG' events 500 | grep -q 'VM_RECOVERED_FROM_PAUSE_ERROR .*writer-1'"
+
+ctl stop writer-1 > /dev/null
+check "writer-1 stops and its LV is deactivated" \
+  wait_until '[ "$(vm_field writer-1 2)" = Down ] && [ -z "$(losetup -j "$lv")" ]' 30
+
+# 4. bad requests
 before=$(ctl vms)
 check "starting an unknown VM is refused" \
   bash -c "! '$HERD' ctl --config '$CONFIG' start nosuch 2>/dev/null"
@@ -140,7 +172,7 @@ check "migrating to an unknown host is refused" \
   bash -c "! '$HERD' ctl --config '$CONFIG' migrate db-1 h-9 2>/dev/null"
 check "refused requests changed nothing" test "$before" = "$(ctl vms)"
 
-# 4. migration with a bandwidth cap (cluster migration_bandwidth = 1MiB/s)
+# 5. migration with a bandwidth cap (cluster migration_bandwidth = 1MiB/s)
 src=$(vm_field web-1 3)
 dst=h-1; [ "$src" = h-1 ] && dst=h-2
 ctl migrate web-1 "$dst" > /dev/null
@@ -156,7 +188,7 @@ check "the destination reports the migration's bytes and time" \
 check "the migration's bandwidth held the 1 MiB/s cap" \
   test "$(( ${bytes:-0} * 1000 / ${ms:-1} ))" -le $(( 1048576 * 11 / 10 ))
 
-# 5. maintenance
+# 6. maintenance
 busy=$(vm_field db-1 3)
 ctl maintenance "$busy" > /dev/null
 check "$busy reaches Maintenance" wait_until \
@@ -169,7 +201,7 @@ check "db-1's VM lease moved with it to $(vm_field db-1 3)" \
 ctl activate "$busy" > /dev/null
 check "$busy is Up again" wait_until '[ "$(host_status '"$busy"')" = Up ]' 30
 
-# 6. crash the SPM host, which runs the HA VM
+# 7. crash the SPM host, which runs the HA VM
 spm=$(spm_pair); spm=${spm% *}
 if [ "$(vm_field db-1 3)" != "$spm" ]; then
   ctl migrate db-1 "$spm" > /dev/null
@@ -199,7 +231,7 @@ check "db-1's VM lease is held where it runs now, and only there" \
 check "the lease holder is the new SPM" \
   test "$(sdm_holders)" = "$(spm_pair | cut -d' ' -f1)"
 
-# 7. kill -9 the manager and start it again
+# 8. kill -9 the manager and start it again
 wait_until '[ "$(host_status '"$spm"')" = Up ]' 60
 snapshot () { ctl vms; ctl spm | awk '{print $1, $2, $3}'; ctl hosts | awk '{print $1, $2, $3, $4}'; }
 before=$(snapshot)
@@ -215,7 +247,7 @@ for vm in db-1 web-1 web-2; do
 done
 check "no VM runs on two hosts" test "$dupes" = 0
 
-# 8. a host crashes while no manager runs: the restarted manager finds it
+# 9. a host crashes while no manager runs: the restarted manager finds it
 # unreachable, fences it and restarts the HA VM elsewhere
 victim=$(vm_field db-1 3)
 kill -9 "$HERD_PID"; wait "$HERD_PID" 2>/dev/null
