@@ -191,12 +191,11 @@ edit no-fence-command '/^fence_command = /d'
 edit fence-option 's/^fence_options = .*/fence_options = dir=x port/'
 edit manager-key '$a\
 colour = blue'
-edit domain-type '$a\
-domain_type = xen'
+edit domain-type 's/^domain_type = .*/domain_type = xen/'
 check "check accepts the integration config: its connection keys are known" \
-  sh -c "'$herd' check '$tmp/cluster.ini' | grep -q ': ok: integration, .* 3 hosts, 3 VMs'"
+  sh -c "'$herd' check '$tmp/cluster.ini' | grep -q ': ok: integration, .* 3 hosts, 4 VMs'"
 check "sim runs the integration config" \
-  sh -c "'$herd' sim '$tmp/cluster.ini' --until 1h --quiet | grep -q 'VMs placed  *3'"
+  sh -c "'$herd' sim '$tmp/cluster.ini' --until 1h --quiet | grep -q 'VMs placed  *4'"
 check "run: hosts without uri exit 2, naming file, group, key" \
   status_says 2 "herd run: $tmp/no-uri.ini: [hosts h] uri: herd run needs each host's libvirt URI" \
   "$herd" run "$tmp/no-uri.ini"
@@ -213,7 +212,7 @@ check "run: an unknown [manager] key exits 2 (the scenario loader's message)" \
   status_says 2 "herd run: $(last_line manager-key): [manager] colour: unknown key" \
   "$herd" run "$tmp/manager-key.ini"
 check "run: a bad domain_type exits 2" \
-  status_says 2 "herd run: $(last_line domain-type): [manager] domain_type: expected kvm or qemu, got \"xen\"" \
+  status_says 2 "herd run: $tmp/domain-type.ini:$(grep -n '^domain_type' "$tmp/domain-type.ini" | cut -d: -f1): [manager] domain_type: expected kvm or qemu, got \"xen\"" \
   "$herd" run "$tmp/domain-type.ini"
 check "run --help exits 0 and points to herd ctl" \
   sh -c "'$herd' run --help | grep -q 'herd ctl talks to it'"
