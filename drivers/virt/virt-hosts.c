@@ -663,7 +663,10 @@ virt_vm_list (HerdDriver *drv, HerdId host, GError **error)
     {
       HerdId vm = herd_model_find_vm (drv->model, virDomainGetName (doms[i]));
       if (vm != HERD_ID_NONE)
-        g_array_append_val (ids, vm);
+        {
+          g_array_append_val (ids, vm);
+          herd_virt_vm_found (virt_of (drv), host, vm);
+        }
       virDomainFree (doms[i]);
     }
   free (doms);

@@ -102,7 +102,7 @@ extern const HerdFenceOps herd_virt_fencing;
 /* virt-storage.c */
 extern const HerdStorageOps herd_virt_storage;
 /* Creates vm's missing disk images (block: activates its LVs); its
- * <disk> elements into xml. */
+ * <disk> elements into xml (NULL: only the volumes' state). */
 gboolean herd_virt_vm_disks (VirtDriver *v, HerdId vm, GString *xml,
                              GError **error);
 /* Arms the block threshold of vm's thin block volumes on host. */
@@ -111,6 +111,10 @@ void herd_virt_vm_thresholds (VirtDriver *v, HerdId host, HerdId vm);
  * or is full: the host asks the SPM for an extension. */
 void herd_virt_volume_needs_space (VirtDriver *v, HerdId vm,
                                    const char *dev);
+/* vm was found running on host by a driver that did not start it (a
+ * manager that restarted): its volumes' state, thresholds, and the
+ * extension a full LV waits for. */
+void herd_virt_vm_found (VirtDriver *v, HerdId host, HerdId vm);
 /* vm is down: its LVs are deactivated. */
 void herd_virt_vm_volumes_down (VirtDriver *v, HerdId vm);
 void herd_virt_volumes_clear (VirtDriver *v);

@@ -29,6 +29,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <libvirt/virterror.h>
 #include <linux/loop.h>
 #include <string.h>
@@ -178,6 +179,8 @@ herd_virt_vm_disks (VirtDriver *v, HerdId vm_id, GString *xml,
                       && !create_image (vol->path, vol->format, disk->thin,
                                         disk->virtual_mib, error))
         return FALSE;
+      if (xml == NULL)
+        continue;
       g_autofree char *source = g_markup_escape_text (
           block ? vol->device : vol->path, -1);
       g_string_append_printf (
@@ -189,6 +192,66 @@ herd_virt_vm_disks (VirtDriver *v, HerdId vm_id, GString *xml,
           source, vol->target);
     }
   return TRUE;
+}
+
+typedef struct
+{
+  VirtDriver *v;
+  HerdId host, vm;
+} FoundPaused;
+
+/* Raised from the main loop, not inside the vm_list that found it. */
+static gboolean
+report_paused (gpointer data)
+{
+  FoundPaused *f = data;
+  herd_driver_emit_vm_state (f->v->drv, f->vm, f->host, HERD_VM_PAUSED,
+                             HERD_PAUSE_ENOSPC);
+  g_free (f);
+  return G_SOURCE_REMOVE;
+}
+
+void
+herd_virt_vm_found (VirtDriver *v, HerdId host, HerdId vm_id)
+{
+  const HerdVm *vm = herd_model_vm (v->drv->model, vm_id);
+  if (vm->n_disks == 0 || v->volumes[vm->first_disk].target != NULL)
+    return;
+  g_autoptr (GError) error = NULL;
+  if (!herd_virt_vm_disks (v, vm_id, NULL, &error))
+    {
+      g_message ("VM %s: %s", vm->name, error->message);
+      return;
+    }
+  herd_virt_vm_thresholds (v, host, vm_id);
+  /* Paused on a full LV while nobody watched: the extension is asked
+   * for now. */
+  virDomainPtr dom = herd_virt_domain (v, host, vm_id, NULL);
+  virDomainDiskErrorPtr errors = NULL;
+  int n = dom != NULL ? virDomainGetDiskErrors (dom, NULL, 0, 0) : 0;
+  if (n > 0)
+    {
+      errors = g_new0 (virDomainDiskError, n);
+      n = virDomainGetDiskErrors (dom, errors, (unsigned int) n, 0);
+    }
+  for (int i = 0; i < n; i++)
+    {
+      if (errors[i].error == VIR_DOMAIN_DISK_ERROR_NO_SPACE)
+        {
+          if (v->vm_pause_reason[vm_id] != HERD_PAUSE_ENOSPC)
+            {
+              FoundPaused *f = g_new (FoundPaused, 1);
+              *f = (FoundPaused){ v, host, vm_id };
+              g_idle_add (report_paused, f);
+            }
+          v->vm_pause_reason[vm_id] = HERD_PAUSE_ENOSPC;
+          herd_virt_volume_needs_space (v, vm_id, errors[i].disk);
+        }
+      free (errors[i].disk);
+    }
+  g_free (errors);
+  if (dom != NULL)
+    virDomainFree (dom);
 }
 
 /* Arms the block threshold of each of vm's thin block volumes on host:

@@ -152,6 +152,14 @@ written_mib () {
   virsh_on "${h#h-}" domblkinfo writer-1 vda 2>/dev/null \
     | awk '/^Allocation:/ {print int($2 / 1048576)}'
 }
+# The first full LV pauses it; the manager dies meanwhile, and the one that
+# starts again finds it paused and has its LV extended.
+check "writer-1 pauses when its LV is full" \
+  wait_until '[ "$(vm_field writer-1 2)" = Paused ]' 60
+kill -9 "$HERD_PID"; wait "$HERD_PID" 2>/dev/null
+check "herd run starts again while writer-1 is paused" start_herd
+check "the restarted manager sees writer-1 Paused" \
+  wait_until '[ "$(vm_field writer-1 2)" = Paused ]' 10
 check "its LV grows through the SPM until the guest's 160 MiB are written" \
   wait_until '[ "$(written_mib)" -ge 160 ] && [ "$(vm_field writer-1 2)" = Up ]' 180
 say "writer-1 wrote $(written_mib) MiB; its LV: $(lv_mib) MiB after $(grep -c 'extended VM writer-1' "$DIR/herd.log") extensions"
