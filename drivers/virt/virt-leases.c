@@ -359,24 +359,29 @@ call_add_lockspace (gpointer data, Answer *out)
                                            join->io_timeout_s);
 }
 
-/* Takes the lease as the host's own: the child's registration ends with
- * it, and the PERSISTENT lease stays with the host as an orphan. */
-static void
-call_acquire (gpointer data, Answer *out)
+/* Registers with the host's daemon and takes r, PERSISTENT, with flags;
+ * the registration's socket (-1 when it failed), the answer in out->rv.
+ * The child's registration ends with it: a lease it took stays with the
+ * host as an orphan. */
+static int
+take (Resource *r, uint32_t flags, Answer *out)
 {
-  Resource *r = data;
   int sock = sanlock_register ();
   if (sock < 0)
     {
       out->rv = sock;
-      return;
+      return -1;
     }
   struct sanlk_resource *list[] = { &r->res };
   r->res.flags = SANLK_RES_PERSISTENT;
-  out->rv = sanlock_acquire (sock, -1,
-                             SANLK_ACQUIRE_ORPHAN
-                                 | SANLK_ACQUIRE_OWNER_NOWAIT,
-                             1, list, NULL);
+  out->rv = sanlock_acquire (sock, -1, flags, 1, list, NULL);
+  return sock;
+}
+
+static void
+call_acquire (gpointer data, Answer *out)
+{
+  take (data, SANLK_ACQUIRE_ORPHAN | SANLK_ACQUIRE_OWNER_NOWAIT, out);
 }
 
 /* Adopts the host's orphan lease and releases it (-ENOENT: the host does
@@ -385,18 +390,11 @@ static void
 call_release (gpointer data, Answer *out)
 {
   Resource *r = data;
-  int sock = sanlock_register ();
-  if (sock < 0)
-    {
-      out->rv = sock;
-      return;
-    }
+  int sock = take (r, SANLK_ACQUIRE_ORPHAN_ONLY, out);
+  if (sock < 0 || out->rv != 0)
+    return;
   struct sanlk_resource *list[] = { &r->res };
-  r->res.flags = SANLK_RES_PERSISTENT;
-  out->rv = sanlock_acquire (sock, -1, SANLK_ACQUIRE_ORPHAN_ONLY, 1, list,
-                             NULL);
-  if (out->rv == 0)
-    out->rv = sanlock_release (sock, -1, 0, 1, list);
+  out->rv = sanlock_release (sock, -1, 0, 1, list);
 }
 
 typedef struct
