@@ -231,6 +231,9 @@ check "db-1 runs on another host and a new SPM holds the lease" \
 say "recovered in $(echo "$(date +%s.%N) - $crash_at" | bc | cut -c1-5) s: db-1 on $(vm_field db-1 3), SPM $(spm_pair)"
 check "the fence agent powered $spm off and on" \
   bash -c "grep -q 'action=off port=${spm#h-}' '$DIR/fence.log' && grep -q 'action=on port=${spm#h-}' '$DIR/fence.log'"
+proxy=$(grep -o 'FENCE_OPERATION_STARTED .*action=off proxy=h-[0-9]' "$DIR/herd.log" | tail -1 | sed 's/.*proxy=//')
+check "the agent ran on the proxy host the manager chose ($proxy)" \
+  bash -c "grep 'action=off port=${spm#h-}' '$DIR/fence.log' | tail -1 | grep -q 'on=h${proxy#h-}$'"
 check "fencing and the agent's answer are in the audit events" \
   bash -c "'$HERD' ctl --config '$CONFIG' events 200 | grep -q 'FENCE_OPERATION_SUCCEEDED *normal *$spm .*Powered OFF'"
 check "exactly one host holds the SPM lease in sanlock" one_sdm_holder
