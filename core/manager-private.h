@@ -70,6 +70,8 @@ struct _HerdManager
   /* monitor.c, per host id */
   HostWatch *watch;
   HerdTime started_at;         /* when the manager (re)started */
+  gboolean restored;            /* state came from a database (herd run):
+                                   hosts' VMs are adopted when they answer */
   GArray **host_vms;           /* per host id: VMs committed there */
   /* spm.c, per data center id */
   guint32 *next_sanlock_id;
@@ -165,8 +167,9 @@ void herd_monitor_restart (HerdManager *m);
 void herd_monitor_restore (HerdManager *m, HerdId host,
                            HerdHostStatus status);
 /* What runs on a host that answers again is what it reports: Unknown
- * VMs it runs are Up again (one found on another host that answers moves
- * there), the others were lost with it; Down VMs it runs are adopted. */
+ * VMs it runs are Up again (one found on another host moves there), the
+ * others were lost with it; after a restore, Down VMs it runs are
+ * adopted.  O(VMs) (and O(hosts) host queries per VM not found). */
 void herd_manager_reconcile_vms (HerdManager *m, HerdId host);
 
 /* spm.c */

@@ -296,9 +296,9 @@ herd_manager_reconcile_vms (HerdManager *m, HerdId host)
       herd_audit_emit (m->audit, now, HERD_AUDIT_VM_BACK_WITH_HOST, vm->name,
                        "host=%s", herd_model_host (m->model, found)->name);
     }
-  /* VMs it runs that the manager believes down (a start it never heard
-   * the end of): adopted. */
-  for (guint k = 0; k < running->len; k++)
+  /* After a restore, VMs it runs that the manager believes down (a start
+   * it never heard the end of): adopted. */
+  for (guint k = 0; m->restored && k < running->len; k++)
     {
       HerdVm *vm = herd_model_vm (m->model, g_array_index (running, HerdId, k));
       if (vm->status != HERD_VM_DOWN || vm->pending_host != HERD_ID_NONE)
@@ -316,6 +316,7 @@ void
 herd_manager_restore_host (HerdManager *manager, HerdId host,
                            HerdHostStatus status, guint32 sanlock_id)
 {
+  manager->restored = TRUE;
   HerdHost *h = herd_model_host (manager->model, host);
   h->status = status;
   h->sanlock_id = sanlock_id;
@@ -327,6 +328,7 @@ herd_manager_restore_host (HerdManager *manager, HerdId host,
 void
 herd_manager_restore_vm (HerdManager *manager, HerdId vm, HerdId host)
 {
+  manager->restored = TRUE;
   HerdVm *v = herd_model_vm (manager->model, vm);
   herd_manager_commit_vm (manager, v, host);
   herd_manager_vm_set_status (manager, v, HERD_VM_UNKNOWN);
@@ -336,6 +338,7 @@ void
 herd_manager_restore_spm (HerdManager *manager, HerdId datacenter,
                           HerdId host)
 {
+  manager->restored = TRUE;
   herd_model_datacenter (manager->model, datacenter)->spm_host = host;
 }
 
@@ -347,7 +350,10 @@ on_host_reachable (gpointer core, HerdId host_id)
   HerdHost *host = herd_model_host (m->model, host_id);
   if (herd_monitor_on_reachable (m, host_id))
     return;
-  herd_manager_reconcile_vms (m, host_id);
+  /* After a restore, every host's first answer is reconciled (the monitor
+   * reconciles hosts that come back from a failure). */
+  if (m->restored)
+    herd_manager_reconcile_vms (m, host_id);
   HerdHostStats stats;
   if (herd_driver_host_poll_stats (m->driver, host_id, &stats, NULL))
     on_host_stats (m, host_id, &stats);

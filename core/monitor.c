@@ -600,8 +600,8 @@ herd_monitor_on_reachable (HerdManager *m, HerdId host)
   w->state = WATCH_OK;
   w->fenced = FALSE;
   w->phase = herd_manager_now (m);
-  return FALSE; /* the manager reconciles its VMs, sets it Up and joins
-                   the lockspace */
+  herd_manager_reconcile_vms (m, host);
+  return FALSE; /* the manager sets it Up and joins the lockspace */
 }
 
 void
