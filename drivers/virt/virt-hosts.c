@@ -430,14 +430,16 @@ node_free_mib (VirtHost *h)
 }
 
 /* Each running VM's CPU in use since the previous poll; returns how many
- * domains run. */
+ * domains run.  NOWAIT: a VM busy with a job (a migration) is skipped
+ * rather than stalling the main loop until the job ends. */
 static guint32
 domain_cpu (VirtDriver *v, VirtHost *h)
 {
   virDomainStatsRecordPtr *records = NULL;
   int n = virConnectGetAllDomainStats (
       h->conn, VIR_DOMAIN_STATS_CPU_TOTAL, &records,
-      VIR_CONNECT_GET_ALL_DOMAINS_STATS_ACTIVE);
+      VIR_CONNECT_GET_ALL_DOMAINS_STATS_ACTIVE
+          | VIR_CONNECT_GET_ALL_DOMAINS_STATS_NOWAIT);
   if (n < 0)
     return 0;
   gint64 now = g_get_monotonic_time ();

@@ -1,7 +1,8 @@
 /* virt-migration.c: live migration between hosts with
  * virDomainMigrateToURI3 (peer to peer: the source's libvirtd talks to the
  * destination's), which blocks until the migration ends, so each one runs
- * in a thread of its own; everything else happens on the main context.
+ * in a thread of its own, on a connection of its own; everything else
+ * happens on the main context.
  *
  * While it runs, a timer reads the job's statistics every
  * job_poll_interval (virDomainGetJobStats on the source): the first time
@@ -21,6 +22,7 @@ struct _VirtMigration
   VirtDriver *v;
   HerdId vm, source, destination;
   virDomainPtr dom;            /* on the source */
+  char *source_uri;            /* the source's libvirt URI */
   char *dest_uri;              /* the destination's libvirt URI */
   virTypedParameterPtr params;
   int nparams;
@@ -29,7 +31,7 @@ struct _VirtMigration
   gboolean downtime_set;       /* the first budget was applied */
   gboolean aborted;            /* by the core: raise nothing */
   gboolean post_copy;
-  guint32 iteration;           /* last memory iteration seen (from 1) */
+  guint32 passes;              /* pre-copy passes completed, as reported */
   HerdMigrationStats last;     /* last statistics read */
   guint poll_source;
   GThread *thread;
@@ -52,6 +54,7 @@ migration_free (VirtMigration *mig)
     g_thread_join (mig->thread);
   virTypedParamsFree (mig->params, mig->nparams);
   virDomainFree (mig->dom);
+  g_free (mig->source_uri);
   g_free (mig->dest_uri);
   g_free (mig->error);
   g_free (mig);
@@ -127,19 +130,12 @@ poll_job (gpointer data)
   stats.max_downtime_ms = mig->max_downtime_ms;
   stats.post_copy = mig->post_copy;
   mig->last = stats;
-  /* libvirt counts iterations from 1 during the first pass: a higher
-   * count means passes ended. */
-  guint32 iteration = stats.iteration + 1;
-  if (iteration > mig->iteration)
+  /* stats.iteration counts the passes completed (libvirt's memory
+   * iteration is 1 during the first): each new one is a pass that ended. */
+  if (stats.iteration > mig->passes)
     {
-      gboolean first = mig->iteration == 0;
-      mig->iteration = iteration;
-      if (!first)
-        {
-          HerdMigrationStats pass = stats;
-          pass.iteration = iteration - 2; /* the pass that ended */
-          herd_driver_emit_migration_progress (mig->v->drv, mig->vm, &pass);
-        }
+      mig->passes = stats.iteration;
+      herd_driver_emit_migration_progress (mig->v->drv, mig->vm, &stats);
     }
   return G_SOURCE_CONTINUE;
 }
@@ -186,18 +182,31 @@ migration_ended (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* The migration holds a connection of its own to the source: calls on
+ * the main connection (job statistics, host polls, other VMs) would wait
+ * behind it for the whole migration. */
 static gpointer
 migration_thread (gpointer data)
 {
   VirtMigration *mig = data;
-  mig->ok = virDomainMigrateToURI3 (mig->dom, mig->dest_uri, mig->params,
-                                    mig->nparams, mig->flags)
-            == 0;
+  virConnectPtr conn = virConnectOpen (mig->source_uri);
+  virDomainPtr dom = conn != NULL
+                         ? virDomainLookupByName (conn,
+                                                  virDomainGetName (mig->dom))
+                         : NULL;
+  mig->ok = dom != NULL
+            && virDomainMigrateToURI3 (dom, mig->dest_uri, mig->params,
+                                       mig->nparams, mig->flags)
+                   == 0;
   if (!mig->ok)
     {
       const char *message = virGetLastErrorMessage ();
       mig->error = g_strdup (message != NULL ? message : "migration failed");
     }
+  if (dom != NULL)
+    virDomainFree (dom);
+  if (conn != NULL)
+    virConnectClose (conn);
   herd_virt_to_main (migration_ended, mig);
   return NULL;
 }
@@ -226,6 +235,7 @@ virt_migration_start (HerdDriver *drv, HerdId vm, HerdId source,
   mig->source = source;
   mig->destination = destination;
   mig->dom = dom;
+  mig->source_uri = g_strdup (v->config->hosts[source].uri);
   mig->dest_uri = g_strdup (v->config->hosts[destination].uri);
   mig->max_downtime_ms = params->max_downtime_ms;
   int max = 0;
@@ -262,9 +272,15 @@ virt_migration_set_downtime (HerdDriver *drv, HerdId vm, guint32 ms,
   mig->max_downtime_ms = ms;
   if (virDomainMigrateSetMaxDowntime (mig->dom, ms, 0) < 0)
     {
-      herd_virt_set_error (error, "setting the migration downtime");
+      g_autoptr (GError) local = NULL;
+      herd_virt_set_error (&local, "setting the migration downtime");
+      g_message ("VM %s: %s", herd_model_vm (drv->model, vm)->name,
+                 local->message);
+      g_propagate_error (error, g_steal_pointer (&local));
       return FALSE;
     }
+  g_message ("VM %s: migration downtime budget %u ms (after pass %u)",
+             herd_model_vm (drv->model, vm)->name, ms, mig->passes);
   mig->downtime_set = TRUE;
   return TRUE;
 }

@@ -2,8 +2,11 @@
  * kernel + initramfs, no disk image).  It loads the virtio modules listed
  * in /modules.order, waits for /dev/vda and writes write_mib MiB to it,
  * one MiB at a time and synced, at write_rate MiB/s (0: as fast as it
- * can), then idles.  Kernel command-line words the kernel does not know
- * (write_mib=, write_rate=) reach it as environment variables.  Progress
+ * can), then dirties dirty_mib MiB of memory at dirty_rate MiB/s (a
+ * working set a live migration must send again and again) or idles.
+ * Kernel command-line words the kernel does not know (write_mib=,
+ * write_rate=, dirty_mib=, dirty_rate=) reach it as environment
+ * variables.  Progress
  * goes to the console ("writer: N MiB").  An I/O error is retried: while
  * the VM is paused on one (error_policy stop) the write simply waits. */
 #define _GNU_SOURCE
@@ -79,6 +82,20 @@ main (void)
         usleep (10000);
     }
   printf ("writer: done\n");
+  long set = getenv ("dirty_mib") ? atol (getenv ("dirty_mib")) : 0;
+  double dirty = getenv ("dirty_rate") ? atof (getenv ("dirty_rate")) : 0;
+  char *memory = set > 0 && dirty > 0 ? malloc ((size_t) set << 20) : NULL;
+  if (memory != NULL)
+    printf ("writer: dirtying %ld MiB at %.1f MiB/s\n", set, dirty);
+  /* One byte per 4 KiB page dirties the page: dirty x 256 pages a second,
+   * in steps of 10 ms. */
+  for (long page = 0, pages = set << 8; memory != NULL;)
+    {
+      long step = (long) (dirty * 256 / 100);
+      for (long i = 0; i < step; i++, page = (page + 1) % pages)
+        memory[page << 12]++;
+      usleep (10000);
+    }
   for (;;)
     pause ();
 }
