@@ -273,7 +273,36 @@ test_state_restored (void)
   service_close (&t, TRUE);
 }
 
+/* One manager per database and per control socket. */
+static void
+test_one_manager (void)
+{
+  Service s;
+  service_open (&s, NULL);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *db = g_build_filename (s.dir, "state.db", NULL);
+  HerdState *second = herd_state_open (db, s.sc->model, &error);
+  CU_ASSERT_PTR_NULL (second);
+  CU_ASSERT_PTR_NOT_NULL (error != NULL
+                              ? strstr (error->message,
+                                        "another herd run uses it")
+                              : NULL);
+  g_clear_error (&error);
+  g_autofree char *sock = g_build_filename (s.dir, "ctl.sock", NULL);
+  HerdCtl *other = herd_ctl_new (sock, s.manager, s.sc->model, s.driver,
+                                 s.state, &error);
+  CU_ASSERT_PTR_NULL (other);
+  CU_ASSERT_PTR_NOT_NULL (error != NULL
+                              ? strstr (error->message,
+                                        "another herd run answers there")
+                              : NULL);
+  /* The refused one left the live socket in place. */
+  CU_ASSERT_TRUE (g_file_test (sock, G_FILE_TEST_EXISTS));
+  service_close (&s, TRUE);
+}
+
 static const HerdTestCase service_tests[] = {
+  { "one manager per database and socket", test_one_manager },
   { "bad requests are refused and change nothing", test_bad_requests },
   { "requests act on the manager", test_requests_act },
   { "a new manager restores the saved state", test_state_restored },

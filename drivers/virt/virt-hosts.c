@@ -45,12 +45,6 @@ herd_virt_set_error (GError **error, const char *what)
                what, message != NULL ? message : "unknown libvirt error");
 }
 
-void
-herd_virt_to_main (GSourceFunc fn, gpointer data)
-{
-  g_idle_add (fn, data);
-}
-
 static gpointer
 event_loop (gpointer data)
 {
@@ -184,7 +178,7 @@ post (VirtHost *h, int kind, virDomainPtr dom, int event, int detail,
   *e = (VirtEvent){ h->v, h->id, kind,
                     dom != NULL ? g_strdup (virDomainGetName (dom)) : NULL,
                     event, detail, g_strdup (reason), g_strdup (dev) };
-  herd_virt_to_main (event_dispatch, e);
+  g_idle_add (event_dispatch, e); /* thread-safe */
 }
 
 static int

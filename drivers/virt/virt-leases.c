@@ -164,12 +164,26 @@ typedef struct
   struct sanlk_disk disk;
 } Resource;
 
-/* The lease called name on domain: SDM, or vm-NAME. */
+static gboolean
+has_path (VirtDriver *v, HerdId domain, GError **error)
+{
+  if (domain_path (v, domain) != NULL)
+    return TRUE;
+  g_set_error (error, HERD_DRIVER_ERROR, HERD_DRIVER_ERROR_INVALID,
+               "storage domain %s has no path",
+               herd_model_domain (v->drv->model, domain)->name);
+  return FALSE;
+}
+
+/* The lease called name on domain: SDM, or vm-NAME (on a domain with a
+ * path). */
 static gboolean
 resource_of (VirtDriver *v, HerdId domain, const char *name, Resource *out,
              GError **error)
 {
   memset (out, 0, sizeof *out);
+  if (!has_path (v, domain, error))
+    return FALSE;
   copy_name (out->res.lockspace_name,
              herd_model_domain (v->drv->model, domain)->name);
   copy_name (out->res.name, name);
@@ -333,17 +347,6 @@ herd_virt_leases_init (VirtDriver *v, GError **error)
   return TRUE;
 }
 
-static gboolean
-has_path (VirtDriver *v, HerdId domain, GError **error)
-{
-  if (domain_path (v, domain) != NULL)
-    return TRUE;
-  g_set_error (error, HERD_DRIVER_ERROR, HERD_DRIVER_ERROR_INVALID,
-               "storage domain %s has no path",
-               herd_model_domain (v->drv->model, domain)->name);
-  return FALSE;
-}
-
 /* The children's calls. */
 typedef struct
 {
@@ -485,8 +488,7 @@ virt_acquire (HerdDriver *drv, HerdId host, HerdId domain,
 {
   VirtDriver *v = virt_of (drv);
   Resource r;
-  return has_path (v, domain, error)
-         && resource_of (v, domain, resource, &r, error)
+  return resource_of (v, domain, resource, &r, error)
          && acquire (v, host, &r, error);
 }
 
@@ -496,8 +498,7 @@ virt_release (HerdDriver *drv, HerdId host, HerdId domain,
 {
   VirtDriver *v = virt_of (drv);
   Resource r;
-  return has_path (v, domain, error)
-         && resource_of (v, domain, resource, &r, error)
+  return resource_of (v, domain, resource, &r, error)
          && release (v, host, &r, error);
 }
 
@@ -540,8 +541,7 @@ virt_inquire (HerdDriver *drv, HerdId domain, const char *resource,
 {
   VirtDriver *v = virt_of (drv);
   Resource r;
-  if (!has_path (v, domain, error)
-      || !resource_of (v, domain, resource, &r, error))
+  if (!resource_of (v, domain, resource, &r, error))
     return FALSE;
   int rv = -ECONNREFUSED;
   for (guint h = 0; h < drv->model->hosts->len; h++)
@@ -624,33 +624,38 @@ vm_lease_domain (VirtDriver *v, HerdId vm_id)
   return domain;
 }
 
+/* The lease of VM vm_id. */
+static gboolean
+vm_resource (VirtDriver *v, HerdId vm_id, Resource *r, GError **error)
+{
+  const HerdVm *vm = herd_model_vm (v->drv->model, vm_id);
+  HerdId domain = vm_lease_domain (v, vm_id);
+  if (domain == HERD_ID_NONE)
+    {
+      g_set_error (error, HERD_DRIVER_ERROR, HERD_DRIVER_ERROR_INVALID,
+                   "VM %s has a lease but its data center no storage",
+                   vm->name);
+      return FALSE;
+    }
+  g_autofree char *name = g_strdup_printf ("vm-%s", vm->name);
+  return resource_of (v, domain, name, r, error);
+}
+
 gboolean
 herd_virt_vm_lease_acquire (VirtDriver *v, HerdId host, HerdId vm,
                             GError **error)
 {
-  if (!herd_model_vm (v->drv->model, vm)->lease)
-    return TRUE;
-  HerdId domain = vm_lease_domain (v, vm);
-  g_autofree char *name = g_strdup_printf (
-      "vm-%s", herd_model_vm (v->drv->model, vm)->name);
   Resource r;
-  return domain != HERD_ID_NONE && has_path (v, domain, error)
-         && resource_of (v, domain, name, &r, error)
-         && acquire (v, host, &r, error);
+  return !herd_model_vm (v->drv->model, vm)->lease
+         || (vm_resource (v, vm, &r, error) && acquire (v, host, &r, error));
 }
 
 void
 herd_virt_vm_lease_release (VirtDriver *v, HerdId host, HerdId vm)
 {
-  if (!herd_model_vm (v->drv->model, vm)->lease)
-    return;
-  HerdId domain = vm_lease_domain (v, vm);
-  g_autofree char *name = g_strdup_printf (
-      "vm-%s", herd_model_vm (v->drv->model, vm)->name);
   Resource r;
   g_autoptr (GError) error = NULL;
-  if (domain == HERD_ID_NONE || domain_path (v, domain) == NULL
-      || !resource_of (v, domain, name, &r, &error)
-      || !release (v, host, &r, &error))
-    g_message ("%s", error != NULL ? error->message : "no lease domain");
+  if (herd_model_vm (v->drv->model, vm)->lease
+      && (!vm_resource (v, vm, &r, &error) || !release (v, host, &r, &error)))
+    g_message ("%s", error->message);
 }

@@ -207,7 +207,7 @@ migration_thread (gpointer data)
     virDomainFree (dom);
   if (conn != NULL)
     virConnectClose (conn);
-  herd_virt_to_main (migration_ended, mig);
+  g_idle_add (migration_ended, mig); /* to the main context */
   return NULL;
 }
 

@@ -78,8 +78,6 @@ virDomainPtr herd_virt_domain (VirtDriver *v, HerdId host, HerdId vm,
                                GError **error);
 /* A libvirt failure as a driver error: "what: libvirt's last message". */
 void herd_virt_set_error (GError **error, const char *what);
-/* Runs fn(data) on the main context (from any thread). */
-void herd_virt_to_main (GSourceFunc fn, gpointer data);
 
 /* virt-migration.c */
 extern const HerdMigrationOps herd_virt_migration;
