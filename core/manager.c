@@ -458,6 +458,7 @@ on_host_stats (gpointer core, HerdId host_id, const HerdHostStats *stats)
   HerdHost *host = herd_model_host (m->model, host_id);
   host->cpu_used_mc = stats->cpu_used_mc;
   host->mem_free_mib = stats->mem_free_mib;
+  host->lockspace_down = stats->lockspace_down;
   host->networks_down = stats->networks_down & host->networks;
   check_networks (m, host);
   herd_storage_on_report (m, host, stats->domains_trouble);

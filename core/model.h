@@ -224,6 +224,8 @@ typedef struct
   /* What the host last reported (stats). */
   gint64 cpu_used_mc;       /* CPU in use, millicores */
   gint64 mem_free_mib;      /* free physical memory plus free swap */
+  gboolean lockspace_down;  /* its host-id lease is not LIVE: it cannot
+                               take a VM lease */
   /* Bookkeeping of the manager. */
   gint64 pending_cpu_mc;    /* reserved for VMs placed but not yet Up */
   gint64 pending_mem_mib;

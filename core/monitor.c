@@ -26,8 +26,9 @@
  * and it stops being the SPM; it rejoins Up when it answers again.
  *
  * A NonResponsive host that is not fenced keeps its VMs Unknown; HA VMs
- * with a VM lease restart once their lease is free (checked every
- * SpmStatusInterval). */
+ * with a VM lease restart once the host's hold on their lease has expired
+ * (checked every SpmStatusInterval; a lease that is free but was never
+ * the host's proves nothing). */
 #include "core/manager-private.h"
 
 #include <string.h>
@@ -236,8 +237,20 @@ soft_fence_over (gpointer ctx, guint64 arg)
   try_fence (m, h->id);
 }
 
+/* A VM lease proves its VM down on host only when host held it and holds
+ * it no more (sanlock killed the VM when host's host-id lease expired, or
+ * the watchdog reset host).  A lease merely free proves nothing: written
+ * by another host, or never taken, the VM may run on host without it. */
+static gboolean
+lease_proves_down (const HerdHost *host, const HerdLeaseState *lease)
+{
+  return lease->owner_host_id == 0 && host->sanlock_id != 0
+         && lease->recorded_host_id == host->sanlock_id;
+}
+
 /* HA VMs with a VM lease on a NonResponsive host that is not fenced may
- * restart once their lease is free: nothing can run them any more. */
+ * restart once the host's hold on their lease has expired: nothing can
+ * run them any more. */
 static void
 lease_watch (gpointer ctx, guint64 arg)
 {
@@ -255,11 +268,10 @@ lease_watch (gpointer ctx, guint64 arg)
           || vm->status != HERD_VM_UNKNOWN)
         continue;
       g_autofree char *resource = g_strdup_printf ("vm-%s", vm->name);
-      guint32 owner = 1;
-      guint64 version;
-      if (herd_driver_lease_inquire (m->driver, domain, resource, &owner,
-                                     &version, NULL)
-          && owner == 0)
+      HerdLeaseState lease;
+      if (herd_driver_lease_inquire (m->driver, domain, resource, &lease,
+                                     NULL)
+          && lease_proves_down (host_at (m, (HerdId) arg), &lease))
         herd_manager_vm_lost (m, vm, HERD_AUDIT_VM_SET_DOWN_HOST_FENCED);
       else
         waiting = TRUE;
@@ -357,14 +369,20 @@ fence_send (HerdManager *m, HerdHost *h, HerdFenceAction action)
       herd_monitor_on_fence_done (m, h->id, action, FALSE, "error");
 }
 
+/* Fencing failed: a host not stopped stays NonResponsive with its VMs
+ * Unknown, and is fenced again after FenceRetryInterval while it stays
+ * so (its agents or proxies may work again; oVirt waits for a person). */
 static void
 fencing_failed (HerdManager *m, HerdHost *h, const char *why)
 {
   HostWatch *w = &m->watch[h->id];
-  herd_audit_emit (m->audit, herd_manager_now (m),
-                   HERD_AUDIT_VDS_ALERT_FENCE_OPERATION_FAILED, h->name,
-                   "reason=%s", why);
+  HerdTime now = herd_manager_now (m);
+  herd_audit_emit (m->audit, now, HERD_AUDIT_VDS_ALERT_FENCE_OPERATION_FAILED,
+                   h->name, "reason=%s", why);
   w->state = w->fenced ? WATCH_REBOOTING : WATCH_NON_RESPONSIVE;
+  if (!w->fenced && m->model->params.fence_retry_interval > 0)
+    set_timer (m, &w->timer, now + m->model->params.fence_retry_interval,
+               try_fence, h->id);
 }
 
 static void

@@ -76,6 +76,10 @@ static const HerdParamInfo params_table[] = {
   { "FenceProxyRetryInterval", HERD_PARAM_DURATION,
     P (fence_proxy_retry_interval), { "30s", "30s" }, 0, 0,
     "between attempts to find a fence proxy" },
+  { "FenceRetryInterval", HERD_PARAM_DURATION, P (fence_retry_interval),
+    { "5m", "5m" }, 0, 0,
+    "a host whose fencing failed is fenced again after this long while it "
+    "stays NonResponsive (0: never, as oVirt)" },
   { "DisableFenceAtStartup", HERD_PARAM_DURATION,
     P (fence_quiet_after_start), { "300s", "300s" }, 0, 0,
     "no fencing this long after the manager starts" },

@@ -73,6 +73,7 @@ typedef struct
   HerdTime fence_status_interval;      /* FenceStatusInterval */
   gint64 fence_proxy_tries;            /* FenceProxyTries */
   HerdTime fence_proxy_retry_interval; /* FenceProxyRetryInterval */
+  HerdTime fence_retry_interval; /* FenceRetryInterval (herd's; 0: never) */
   HerdTime fence_quiet_after_start;    /* DisableFenceAtStartup */
   /* SPM (behaviour.md §7). */
   HerdTime spm_status_interval;        /* SpmStatusInterval */

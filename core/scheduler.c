@@ -143,10 +143,14 @@ filter_network (const Request *req, const HerdHost *host)
   return (need & ~have) == 0;
 }
 
+/* Not the VM's own host; and for a VM with a lease, a host that can take
+ * it: its QEMU resumes there only with the lease, which sanlock grants
+ * only on a live host-id lease (as a start would be refused). */
 static gboolean
 filter_migration (const Request *req, const HerdHost *host)
 {
-  return host->id != req->source;
+  return host->id != req->source
+         && !(req->vm->lease && host->lockspace_down);
 }
 
 /* cluster_maintenance: no new VM starts unless it is highly available;

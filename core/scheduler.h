@@ -33,7 +33,8 @@ typedef enum
   HERD_FILTER_VM_AFFINITY,      /* hard VM-to-VM rules */
   HERD_FILTER_HOST_AFFINITY,    /* hard VM-to-host rules */
   HERD_FILTER_NETWORK,          /* required and vNIC networks up */
-  HERD_FILTER_MIGRATION,        /* not the VM's current host */
+  HERD_FILTER_MIGRATION,        /* not the VM's current host; a leased
+                                   VM's lease can be taken there */
   HERD_FILTER_CLUSTER_MAINTENANCE, /* only HA VMs start */
   HERD_FILTER_ALLOWED,          /* outside the set a caller allowed */
   HERD_FILTER_LAST

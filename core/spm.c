@@ -188,10 +188,9 @@ elect (HerdManager *m, HerdDatacenter *dc)
       if (herd_driver_lease_acquire (m->driver, chosen, dc->master_domain,
                                      "SDM", &error))
         {
-          guint32 owner = 0;
-          guint64 version = 0;
+          HerdLeaseState lease;
           herd_driver_lease_inquire (m->driver, dc->master_domain, "SDM",
-                                     &owner, &version, NULL);
+                                     &lease, NULL);
           dc->spm_host = chosen;
           m->stats.spm_elections++;
           m->stats.spm_unavailable_time += now - m->spm_lost_since[dc->id];
@@ -199,7 +198,7 @@ elect (HerdManager *m, HerdDatacenter *dc)
           herd_audit_emit (m->audit, now, HERD_AUDIT_IRS_HOSTED_ON_VDS,
                            h->name, "datacenter=%s lease_version=%"
                            G_GUINT64_FORMAT,
-                           dc->name, version);
+                           dc->name, lease.version);
           return TRUE;
         }
       herd_audit_emit (m->audit, now, HERD_AUDIT_SPM_START_FAILED, h->name,
@@ -225,11 +224,10 @@ check_dc (HerdManager *m, HerdDatacenter *dc)
             /* Ask the SPM for its status: it must still hold the lease
              * (sanlock takes it away when the host loses the master
              * domain; a host that rebooted holds nothing). */
-            guint32 holder = 0;
-            guint64 version = 0;
+            HerdLeaseState lease;
             if (!herd_driver_lease_inquire (m->driver, dc->master_domain,
-                                            "SDM", &holder, &version, NULL)
-                || holder == h->sanlock_id)
+                                            "SDM", &lease, NULL)
+                || lease.owner_host_id == h->sanlock_id)
               return;
             herd_audit_emit (m->audit, herd_manager_now (m),
                              HERD_AUDIT_SPM_LEASE_LOST, h->name,

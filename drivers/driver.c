@@ -250,12 +250,12 @@ herd_driver_lease_release (HerdDriver *drv, HerdId host, HerdId domain,
 
 gboolean
 herd_driver_lease_inquire (HerdDriver *drv, HerdId domain,
-                           const char *resource, guint32 *owner_host_id,
-                           guint64 *version, GError **error)
+                           const char *resource, HerdLeaseState *out,
+                           GError **error)
 {
+  *out = (HerdLeaseState){ 0 };
   return DOMAIN_OK (domain) && ENTER (leases, inquire)
-         && drv->klass->leases->inquire (drv, domain, resource,
-                                         owner_host_id, version, error);
+         && drv->klass->leases->inquire (drv, domain, resource, out, error);
 }
 
 gboolean

@@ -47,7 +47,21 @@ typedef struct
   HerdNetworkSet networks_down; /* attached networks whose NIC is down */
   guint64 domains_trouble;      /* bit d: storage domain d unchecked for
                                    30 s or more (domains 0..63) */
+  gboolean lockspace_down;      /* its host-id lease in its data center's
+                                   lockspace is not LIVE (VDSM's repoStats
+                                   "acquired" false) */
 } HerdHostStats;
+
+/* A resource lease as read from its storage: who holds it (0 when free),
+ * who is written in it, held or not (0 when released or never taken: a
+ * holder whose host-id lease died, or who joined again since, stays
+ * written until another host takes the lease), and its version. */
+typedef struct
+{
+  guint32 owner_host_id;
+  guint32 recorded_host_id;
+  guint64 version;
+} HerdLeaseState;
 
 /* Sanlock's view of a host id in a lockspace. */
 typedef enum
@@ -150,10 +164,8 @@ typedef struct
                        const char *resource, GError **error);
   gboolean (*release) (HerdDriver *drv, HerdId host, HerdId domain,
                        const char *resource, GError **error);
-  /* The host id holding a resource (0 when free) and the lease version. */
   gboolean (*inquire) (HerdDriver *drv, HerdId domain, const char *resource,
-                       guint32 *owner_host_id, guint64 *version,
-                       GError **error);
+                       HerdLeaseState *out, GError **error);
   gboolean (*host_liveness) (HerdDriver *drv, HerdId domain, guint32 host_id,
                              HerdLiveness *out, GError **error);
 } HerdLeaseOps;
@@ -312,8 +324,7 @@ gboolean herd_driver_lease_release (HerdDriver *drv, HerdId host,
                                     HerdId domain, const char *resource,
                                     GError **error);
 gboolean herd_driver_lease_inquire (HerdDriver *drv, HerdId domain,
-                                    const char *resource,
-                                    guint32 *owner_host_id, guint64 *version,
+                                    const char *resource, HerdLeaseState *out,
                                     GError **error);
 gboolean herd_driver_lease_host_liveness (HerdDriver *drv, HerdId domain,
                                           guint32 host_id, HerdLiveness *out,

@@ -239,23 +239,24 @@ cmd_spm (HerdCtl *ctl, JsonObject *req, JsonBuilder *b, GError **error)
       json_builder_begin_object (b);
       member (b, "datacenter", dc->name);
       member (b, "spm", host_name (ctl, dc->spm_host));
-      guint32 owner = 0;
-      guint64 version = 0;
+      HerdLeaseState lease = { 0 };
       g_autoptr (GError) local = NULL;
       HerdId holder = HERD_ID_NONE;
-      if (dc->master_domain != HERD_ID_NONE
-          && herd_driver_lease_inquire (ctl->driver, dc->master_domain, "SDM",
-                                        &owner, &version, &local))
-        for (guint i = 0; i < ctl->model->hosts->len; i++)
-          if (owner != 0 && herd_model_host (ctl->model, i)->sanlock_id == owner
-              && herd_model_cluster (ctl->model,
-                                     herd_model_host (ctl->model, i)->cluster)
-                         ->datacenter
-                     == d)
-            holder = i;
+      if (dc->master_domain != HERD_ID_NONE)
+        herd_driver_lease_inquire (ctl->driver, dc->master_domain, "SDM",
+                                   &lease, &local);
+      for (guint i = 0; i < ctl->model->hosts->len; i++)
+        if (lease.owner_host_id != 0
+            && herd_model_host (ctl->model, i)->sanlock_id
+                   == lease.owner_host_id
+            && herd_model_cluster (ctl->model,
+                                   herd_model_host (ctl->model, i)->cluster)
+                       ->datacenter
+                   == d)
+          holder = i;
       member (b, "lease_holder", host_name (ctl, holder));
-      member_int (b, "lease_holder_id", owner);
-      member_int (b, "lease_version", (gint64) version);
+      member_int (b, "lease_holder_id", lease.owner_host_id);
+      member_int (b, "lease_version", (gint64) lease.version);
       if (local != NULL)
         member (b, "lease_error", local->message);
       json_builder_end_object (b);

@@ -3,6 +3,8 @@
 
 #include "sim/run.h"
 
+#include <stdarg.h>
+
 #define TRAIL 50
 
 struct _HerdCheck
@@ -16,6 +18,8 @@ struct _HerdCheck
   char *trail[TRAIL];     /* last trace lines, a ring */
   guint next;
   char *violation;
+  HerdTime *spm_unheld_since; /* per data center: the manager's SPM is Up
+                                 without the SPM lease since, or NEVER */
 };
 
 static void world_violation (const char *what, gpointer data);
@@ -31,6 +35,9 @@ herd_check_new (HerdEngine *engine, HerdWorld *world, HerdManager *manager,
   c->model = model;
   c->seed = seed;
   c->enforce = enforce;
+  c->spm_unheld_since = g_new (HerdTime, MAX (model->datacenters->len, 1));
+  for (guint d = 0; d < model->datacenters->len; d++)
+    c->spm_unheld_since[d] = HERD_TIME_NEVER;
   if (enforce)
     herd_world_set_violation_hook (world, world_violation, c);
   return c;
@@ -45,6 +52,7 @@ herd_check_free (HerdCheck *check)
   for (guint i = 0; i < TRAIL; i++)
     g_free (check->trail[i]);
   g_free (check->violation);
+  g_free (check->spm_unheld_since);
   g_free (check);
 }
 
@@ -83,28 +91,146 @@ world_violation (const char *what, gpointer data)
 }
 
 static void
+violatedf (HerdCheck *c, const char *format, ...) G_GNUC_PRINTF (2, 3);
+
+static void
+violatedf (HerdCheck *c, const char *format, ...)
+{
+  va_list ap;
+  va_start (ap, format);
+  g_autofree char *what = g_strdup_vprintf (format, ap);
+  va_end (ap);
+  violated (c, what);
+}
+
+static const char *
+host_name (HerdCheck *c, HerdId host)
+{
+  return herd_model_host (c->model, host)->name;
+}
+
+/* One SPM per data center: the manager's SPM and the running lease
+ * holder, when both exist, are one host; and the manager's SPM, while
+ * Up (it acts as SPM), holds the lease: a lost lease must be noticed
+ * within two SpmStatusInterval. */
+static void
 check_spm (HerdCheck *c)
 {
+  HerdTime now = c->engine->now;
   for (HerdId d = 0; d < c->model->datacenters->len; d++)
     {
       const HerdDatacenter *dc = herd_model_datacenter (c->model, d);
       if (dc->spm_host == HERD_ID_NONE)
-        continue;
+        {
+          c->spm_unheld_since[d] = HERD_TIME_NEVER;
+          continue;
+        }
       guint32 holder;
       guint64 version;
       herd_world_spm_inquire (c->world, d, &holder, &version);
       /* holder: the SPM that runs (0 when none does). */
-      guint32 mine = herd_model_host (c->model, dc->spm_host)->sanlock_id;
-      if (holder != 0 && holder != mine)
+      const HerdHost *spm = herd_model_host (c->model, dc->spm_host);
+      if (holder != 0 && holder != spm->sanlock_id)
+        violatedf (c,
+                   "two SPMs in %s: the manager's %s (host id %u) and the "
+                   "lease holder (host id %u)",
+                   dc->name, spm->name, spm->sanlock_id, holder);
+      if (holder != 0 || spm->status != HERD_HOST_UP)
+        c->spm_unheld_since[d] = HERD_TIME_NEVER;
+      else if (c->spm_unheld_since[d] == HERD_TIME_NEVER)
+        c->spm_unheld_since[d] = now;
+      else if (now - c->spm_unheld_since[d]
+               > 2 * c->model->params.spm_status_interval)
+        violatedf (c,
+                   "%s acts as the SPM of %s without the SPM lease since "
+                   "%" G_GINT64_FORMAT " s",
+                   spm->name, dc->name,
+                   c->spm_unheld_since[d] / HERD_SEC (1));
+    }
+}
+
+/* A VM with a lease runs only where its host holds the lease, on a live
+ * (or failing: sanlock is killing it) host-id lease. */
+static void
+check_vm_leases (HerdCheck *c)
+{
+  for (HerdId i = 0; i < c->model->vms->len; i++)
+    {
+      const HerdSimVm *v = herd_world_vm (c->world, i);
+      if (v->host == HERD_ID_NONE || !herd_model_vm (c->model, i)->lease)
+        continue;
+      const char *name = herd_model_vm (c->model, i)->name;
+      if (v->lease_host != v->host)
         {
-          g_autofree char *what = g_strdup_printf (
-              "two SPMs in %s: the manager's %s (host id %u) and the lease "
-              "holder (host id %u)",
-              dc->name, herd_model_host (c->model, dc->spm_host)->name, mine,
-              holder);
-          violated (c, what);
+          violatedf (c, "VM %s runs on %s while its lease is %s%s", name,
+                     host_name (c, v->host),
+                     v->lease_host == HERD_ID_NONE ? "free" : "held by ",
+                     v->lease_host == HERD_ID_NONE
+                         ? ""
+                         : host_name (c, v->lease_host));
+          return;
+        }
+      const HerdSimHost *h = herd_world_host (c->world, v->host);
+      HerdSimLiveness l
+          = herd_world_lease_liveness (c->world, h->datacenter, h->lease_id);
+      if (l != HERD_SIM_LEASE_LIVE && l != HERD_SIM_LEASE_FAIL)
+        {
+          violatedf (c,
+                     "VM %s runs with its lease on %s, whose host-id lease "
+                     "is %s",
+                     name, host_name (c, v->host),
+                     l == HERD_SIM_LEASE_DEAD ? "dead" : "not joined");
+          return;
         }
     }
+}
+
+/* No storage domain holds more than its capacity. */
+static void
+check_storage (HerdCheck *c)
+{
+  for (HerdId d = 0; d < c->model->domains->len; d++)
+    {
+      HerdThinDomain space = herd_world_domain_space (c->world, d);
+      if (space.used_mib > space.capacity_mib)
+        {
+          violatedf (c,
+                     "storage domain %s holds %" G_GINT64_FORMAT
+                     " MiB of %" G_GINT64_FORMAT " MiB",
+                     herd_model_domain (c->model, d)->name, space.used_mib,
+                     space.capacity_mib);
+          return;
+        }
+    }
+}
+
+/* An HA restart (VDS_INITIATED_RUN_VM) only when no QEMU of the VM may
+ * still run: the host it last ran on answers the manager (it reported
+ * the VM gone), was fenced (Down, Reboot), or held the VM's lease and no
+ * longer does (sanlock killed the VM or the watchdog reset the host). */
+static void
+check_restart (HerdCheck *c, const char *vm_name)
+{
+  HerdId vm = herd_model_find_vm (c->model, vm_name);
+  if (vm == HERD_ID_NONE)
+    return;
+  HerdId last = herd_world_vm (c->world, vm)->last_host;
+  if (last == HERD_ID_NONE)
+    return;
+  const HerdHost *h = herd_model_host (c->model, last);
+  if (h->status != HERD_HOST_CONNECTING
+      && h->status != HERD_HOST_NON_RESPONSIVE)
+    return;
+  guint32 recorded = 0;
+  guint32 holder = herd_world_vm_lease_holder (c->world, vm, &recorded);
+  guint32 last_id = herd_world_host (c->world, last)->lease_id;
+  if (herd_model_vm (c->model, vm)->lease && holder == 0 && recorded != 0
+      && recorded == last_id)
+    return;
+  violatedf (c,
+             "HA VM %s restarted while it may still run on %s (%s, not "
+             "fenced, its lease not proven expired there)",
+             vm_name, h->name, herd_host_status_name (h->status));
 }
 
 static void
@@ -142,6 +268,8 @@ periodic (gpointer ctx, guint64 arg)
 {
   HerdCheck *c = ctx;
   check_spm (c);
+  check_vm_leases (c);
+  check_storage (c);
   check_ha (c);
   herd_engine_at (c->engine, c->engine->now + HERD_MIN (1), periodic, c, 0);
 }
@@ -166,6 +294,12 @@ herd_check_audit_sink (const HerdAuditEvent *event, gpointer data)
   g_free (c->trail[c->next]);
   c->trail[c->next] = line;
   c->next = (c->next + 1) % TRAIL;
-  if (c->enforce && event->type == HERD_AUDIT_IRS_HOSTED_ON_VDS)
+  if (!c->enforce)
+    return;
+  if (event->type == HERD_AUDIT_IRS_HOSTED_ON_VDS)
     check_spm (c);
+  else if (event->type == HERD_AUDIT_VDS_INITIATED_RUN_VM)
+    check_restart (c, event->object);
+  else if (event->type == HERD_AUDIT_VM_MIGRATION_DONE)
+    check_vm_leases (c);
 }

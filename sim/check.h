@@ -4,9 +4,18 @@
  *   - never a VM started while its QEMU still runs somewhere (so never one
  *     VM on two hosts, never a VM started while a host that was not fenced
  *     still runs it; VM leases are enforced by the simulated sanlock);
+ *   - a VM with a lease runs only where its host holds that lease, on a
+ *     live (or failing: sanlock is killing it) host-id lease (every
+ *     minute and after each migration);
+ *   - no HA restart while a QEMU of the VM may still run: the host it
+ *     last ran on is not Connecting or NonResponsive unfenced, unless
+ *     the VM's lease names that host and is free (its hold expired);
  *   - never a host using more memory than it has;
  *   - never two SPMs in a data center: the manager's SPM and the holder
- *     of the SPM lease, when both exist, are the same host;
+ *     of the SPM lease, when both exist, are the same host; and the
+ *     manager's SPM, while Up, holds the lease (a loss noticed within two
+ *     SpmStatusInterval);
+ *   - no storage domain holding more than its capacity;
  *   - no HA VM left down when a host could take it: an HA VM waiting for
  *     a restart (after fencing, or its lease freed) on its quick schedule
  *     for longer than HaPriorityWait + HaRestartInterval while the

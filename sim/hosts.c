@@ -63,6 +63,7 @@ host_stops (HerdWorld *world, HerdId host)
         herd_engine_cancel (world->engine, v->boot_event);
       v->boot_event = 0;
       v->host = HERD_ID_NONE;
+      v->last_host = host;
       v->state = HERD_VM_DOWN;
       herd_thin_vm_changed (world, i);
     }
@@ -91,11 +92,18 @@ booted (gpointer ctx, guint64 arg)
   h->agent_hung = FALSE; /* a fresh agent */
   h->lease_id = 0;       /* it joins the lockspace again when activated */
   h->lease_stopped = HERD_TIME_NEVER;
-  /* What its previous life held is gone (long expired by now). */
+  /* What its previous life held is gone (long expired by now): it joins
+   * again with a new generation, which owns none of it. */
   if (w->spm_holder[h->datacenter] == (HerdId) arg)
     {
       w->spm_holder[h->datacenter] = HERD_ID_NONE;
       w->spm_running[h->datacenter] = FALSE;
+    }
+  for (guint i = 0; i < w->vms->len; i++)
+    {
+      HerdSimVm *v = herd_world_vm_at (w, i);
+      if (v->lease_host == (HerdId) arg)
+        v->lease_host = HERD_ID_NONE;
     }
   update_reachability (w, (HerdId) arg);
 }
@@ -246,6 +254,7 @@ herd_world_soft_fence (HerdWorld *world, HerdId host)
 
 static gboolean master_reachable (HerdWorld *w, HerdId host);
 static HerdSimLiveness host_liveness (HerdWorld *w, const HerdSimHost *h);
+static void report_if_up (gpointer ctx, guint64 arg);
 
 void
 herd_world_lease_join (HerdWorld *world, HerdId host, guint32 host_id,
@@ -274,6 +283,9 @@ herd_world_lease_join (HerdWorld *world, HerdId host, guint32 host_id,
   h->lease_joined = world->engine->now;
   h->lease_stopped = master_reachable (world, host) ? HERD_TIME_NEVER
                                                     : world->engine->now;
+  /* The host reports its lockspace joined with its next stats. */
+  herd_engine_at (world->engine, world->engine->now, report_if_up, world,
+                  host);
 }
 
 gboolean
@@ -383,15 +395,45 @@ herd_world_spm_inquire (HerdWorld *world, HerdId dc, guint32 *holder,
 }
 
 guint32
-herd_world_vm_lease_holder (HerdWorld *world, HerdId vm)
+herd_world_vm_lease_holder (HerdWorld *world, HerdId vm, guint32 *recorded)
 {
   HerdSimVm *v = herd_world_vm_at (world, vm);
-  if (!still_held (world, v->lease_host))
+  guint32 id = v->lease_host != HERD_ID_NONE
+                   ? herd_world_host_at (world, v->lease_host)->lease_id
+                   : 0;
+  if (recorded != NULL)
+    *recorded = id;
+  return still_held (world, v->lease_host) ? id : 0;
+}
+
+gboolean
+herd_world_vm_lease_check (HerdWorld *world, HerdId vm, HerdId host,
+                           GError **error)
+{
+  const HerdModel *model = world->scenario->model;
+  const HerdSimVm *v = herd_world_vm_at (world, vm);
+  if (!herd_model_vm (model, vm)->lease)
+    return TRUE;
+  if (!herd_world_lease_live (world, host))
     {
-      v->lease_host = HERD_ID_NONE;
-      return 0;
+      g_set_error (error, HERD_WORLD_ERROR, WORLD_ERROR_STATE,
+                   "no lease for VM %s: %s holds no live host-id lease",
+                   herd_model_vm (model, vm)->name,
+                   herd_model_host (model, host)->name);
+      return FALSE;
     }
-  return herd_world_host_at (world, v->lease_host)->lease_id;
+  /* Held elsewhere: by another host than this one and than the VM's own
+   * (a migration's source hands its lease over). */
+  if (v->lease_host != HERD_ID_NONE && v->lease_host != host
+      && v->lease_host != v->host && still_held (world, v->lease_host))
+    {
+      g_set_error (error, HERD_WORLD_ERROR, WORLD_ERROR_STATE,
+                   "the lease of VM %s is held by %s",
+                   herd_model_vm (model, vm)->name,
+                   herd_model_host (model, v->lease_host)->name);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /* Storage ----------------------------------------------------------------- */

@@ -162,12 +162,27 @@ detach (HerdWorld *w, HerdSimMigration *m)
   reshare (w, m->source, m->destination);
 }
 
-/* The VM now runs on the destination: memory, CPU and count move. */
-static void
+static void cancel (HerdWorld *w, HerdSimMigration *m);
+
+/* The VM now runs on the destination: memory, CPU and count move, and its
+ * VM lease with it (the source releases it as it pauses, the destination
+ * acquires it as it resumes).  When the destination cannot acquire the
+ * lease, the VM resumes on its source and the migration fails, as libvirt
+ * fails it: FALSE, m is gone. */
+static gboolean
 switch_over (HerdWorld *w, HerdSimMigration *m)
 {
   HerdTime now = w->engine->now;
   HerdSimVm *v = herd_world_vm_at (w, m->vm);
+  g_autoptr (GError) error = NULL;
+  if (!herd_world_vm_lease_check (w, m->vm, m->destination, &error))
+    {
+      HerdId vm = m->vm;
+      cancel (w, m);
+      if (w->observer != NULL && w->observer->migration_failed != NULL)
+        w->observer->migration_failed (w->observer_ctx, vm, error->message);
+      return FALSE;
+    }
   HerdSimHost *src = herd_world_host_at (w, m->source);
   HerdSimHost *dst = herd_world_host_at (w, m->destination);
   herd_world_host_integrate (src, now);
@@ -178,6 +193,9 @@ switch_over (HerdWorld *w, HerdSimMigration *m)
   dst->demand_mc += v->demand_mc;
   dst->vm_count++;
   v->host = m->destination;
+  if (herd_model_vm (w->scenario->model, m->vm)->lease)
+    v->lease_host = m->destination;
+  return TRUE;
 }
 
 static void
@@ -256,7 +274,8 @@ phase_ends (gpointer ctx, guint64 arg)
     {
       /* Switch over after a short pause; pull the rest from the source. */
       m->downtime_ms = POST_COPY_SWITCH_MS;
-      switch_over (w, m);
+      if (!switch_over (w, m))
+        return;
       m->post_copy_started = now + HERD_MSEC (POST_COPY_SWITCH_MS);
       m->phase = PHASE_POST_COPY;
       m->pass_left = m->remaining;
@@ -273,8 +292,8 @@ phase_ends (gpointer ctx, guint64 arg)
       /* Stop and copy: the VM is paused while the remainder is sent. */
       double pause_s = m->remaining / m->rate;
       m->downtime_ms = (guint32) ceil (pause_s * 1000.0);
-      begin_transfer (w, m, PHASE_STOP_AND_COPY, m->remaining);
-      switch_over (w, m);
+      if (switch_over (w, m))
+        begin_transfer (w, m, PHASE_STOP_AND_COPY, m->remaining);
       return;
     }
   begin_transfer (w, m, PHASE_PRE_COPY, m->remaining);
@@ -318,6 +337,10 @@ herd_world_migration_start (HerdWorld *w, HerdId vm, HerdId source,
                    "migration bandwidth must be above 0");
       return FALSE;
     }
+  /* The destination's QEMU will need the VM's lease: refused at once
+   * where a start would be refused. */
+  if (!herd_world_vm_lease_check (w, vm, destination, error))
+    return FALSE;
   HerdSimMigration *m = g_new0 (HerdSimMigration, 1);
   m->vm = vm;
   m->source = source;
@@ -456,7 +479,11 @@ herd_world_migrations_host_crashed (HerdWorld *w, HerdId host)
           advance (w, m);
           report_done (w, m);
           if (source_lost)
-            herd_world_vm_gone (w, vm);
+            {
+              /* Its QEMU exits on a live host: sanlock frees its lease. */
+              herd_world_vm_at (w, vm)->lease_host = HERD_ID_NONE;
+              herd_world_vm_gone (w, vm);
+            }
           continue;
         }
       cancel (w, m);

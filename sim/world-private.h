@@ -63,8 +63,6 @@ gboolean herd_world_disk_lost (HerdWorld *w, HerdId vm, HerdId host);
 /* hosts.c: whether host can reach domain (no storage outage between). */
 gboolean herd_world_domain_reachable (HerdWorld *w, HerdId host,
                                       HerdId domain);
-/* hosts.c: whether host's host-id lease is LIVE (VM leases need it). */
-gboolean herd_world_lease_live (HerdWorld *w, HerdId host);
 
 /* world.c: the VM's QEMU is gone from its host (power off, kill): the
  * host gives back what it used; the manager hears of it. */

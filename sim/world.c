@@ -82,6 +82,7 @@ herd_world_new (const HerdScenario *scenario, HerdEngine *engine,
       v->mem_mib = group->memory_used_mib + overhead_mib;
       v->util = group->cpu.mean;
       v->lease_host = HERD_ID_NONE;
+      v->last_host = HERD_ID_NONE;
     }
   herd_thin_init (w);
   return w;
@@ -223,14 +224,8 @@ herd_world_host_integrate (HerdSimHost *h, HerdTime now)
 void
 herd_world_report_host (HerdWorld *w, HerdId id)
 {
-  if (w->observer == NULL || w->observer->host_stats == NULL)
-    return;
-  gint64 cpu, mem;
-  guint32 count;
-  herd_world_host_report (w, id, &cpu, &mem, &count);
-  w->observer->host_stats (w->observer_ctx, id, cpu, mem, count,
-                           herd_world_host_at (w, id)->networks_down,
-                           herd_world_domains_trouble (w, id));
+  if (w->observer != NULL && w->observer->host_stats != NULL)
+    w->observer->host_stats (w->observer_ctx, id);
 }
 
 void
@@ -452,23 +447,8 @@ herd_world_vm_start (HerdWorld *world, HerdId host, HerdId vm, GError **error)
     }
   /* A VM lease needs a live lockspace on the host, and sanlock refuses
    * one another host still holds. */
-  if (herd_model_vm (model, vm)->lease && !herd_world_lease_live (world, host))
-    {
-      g_set_error (error, HERD_WORLD_ERROR, WORLD_ERROR_STATE,
-                   "no lease for VM %s: %s holds no live host-id lease",
-                   herd_model_vm (model, vm)->name,
-                   herd_model_host (model, host)->name);
-      return FALSE;
-    }
-  if (v->lease_host != HERD_ID_NONE && v->lease_host != host
-      && herd_world_vm_lease_holder (world, vm) != 0)
-    {
-      g_set_error (error, HERD_WORLD_ERROR, WORLD_ERROR_STATE,
-                   "the lease of VM %s is held by %s",
-                   herd_model_vm (model, vm)->name,
-                   herd_model_host (model, v->lease_host)->name);
-      return FALSE;
-    }
+  if (!herd_world_vm_lease_check (world, vm, host, error))
+    return FALSE;
   const HerdVmGroup *group
       = g_ptr_array_index (world->scenario->vm_groups, v->group);
   HerdTime now = world->engine->now;
@@ -513,6 +493,7 @@ herd_world_vm_gone (HerdWorld *w, HerdId vm)
   h->vm_count--;
   v->demand_mc = 0;
   v->host = HERD_ID_NONE;
+  v->last_host = host;
   v->state = HERD_VM_DOWN;
   herd_world_report_host (w, host);
   report_vm (w, vm, host, HERD_VM_DOWN);

@@ -49,9 +49,7 @@ typedef struct
                           const HerdSimMigrationStats *stats);
   void (*migration_failed) (gpointer ctx, HerdId vm, const char *reason);
   void (*power_done) (gpointer ctx, HerdId host, gboolean on, gboolean ok);
-  void (*host_stats) (gpointer ctx, HerdId host, gint64 cpu_used_mc,
-                      gint64 mem_free_mib, guint32 vm_count,
-                      guint64 networks_down, guint64 domains_trouble);
+  void (*host_stats) (gpointer ctx, HerdId host); /* they changed */
   void (*vm_state) (gpointer ctx, HerdId vm, HerdId host,
                     HerdVmStatus status, HerdPauseReason reason);
 } HerdWorldObserver;
@@ -109,7 +107,8 @@ typedef struct
   gint64 demand_mc;
   HerdEventId boot_event;   /* pending Up, or 0 */
   struct _HerdSimMigration *migration; /* running migration, or NULL */
-  HerdId lease_host;        /* host holding (or that held) its VM lease */
+  HerdId lease_host;        /* host written in its VM lease (held or not) */
+  HerdId last_host;         /* where its QEMU last ran, or HERD_ID_NONE */
 } HerdSimVm;
 
 typedef struct _HerdWorld HerdWorld;
@@ -260,6 +259,9 @@ typedef enum
  * every resource lease free. */
 void herd_world_lease_join (HerdWorld *world, HerdId host, guint32 host_id,
                             HerdId domain);
+/* Whether host is up and renews a LIVE host-id lease (VM leases need
+ * it). */
+gboolean herd_world_lease_live (HerdWorld *world, HerdId host);
 HerdSimLiveness herd_world_lease_liveness (HerdWorld *world, HerdId dc,
                                            guint32 host_id);
 /* The SPM lease (resource SDM) of a data center: acquired when free or
@@ -272,8 +274,17 @@ void herd_world_spm_release (HerdWorld *world, HerdId dc, HerdId host);
 void herd_world_spm_inquire (HerdWorld *world, HerdId dc, guint32 *holder,
                              guint64 *version);
 /* A VM's lease: the host id holding it, 0 when free (the VM is down, or
- * its holder's host-id lease is DEAD). */
-guint32 herd_world_vm_lease_holder (HerdWorld *world, HerdId vm);
+ * its holder's host-id lease is DEAD).  recorded (may be NULL): the host
+ * id written in the lease, held or not (0: released, or never taken), as
+ * sanlock_read_resource_owners reads it from disk. */
+guint32 herd_world_vm_lease_holder (HerdWorld *world, HerdId vm,
+                                    guint32 *recorded);
+/* Whether vm's lease (if it has one) may be acquired on host: host holds
+ * a live host-id lease and no other host holds the VM's lease.  The same
+ * rule for a start and for a migration's destination, as sanlock applies
+ * it when QEMU starts or resumes there. */
+gboolean herd_world_vm_lease_check (HerdWorld *world, HerdId vm, HerdId host,
+                                    GError **error);
 
 /* A host crashes: it stops at once; the VMs on it die; migrations into it
  * fail (their VMs stay on their sources); migrations out of it fail and

@@ -195,6 +195,27 @@ test_cpu_and_status_filters (void)
   herd_placement_trace_clear (&trace);
 }
 
+/* A VM with a lease migrates only to a host whose host-id lease is live
+ * (issue 14, defect 2); a VM without one does not care. */
+static void
+test_migration_filter_lease (void)
+{
+  g_autoptr (HerdModel) m = make_model (3, 100);
+  g_autoptr (HerdScheduler) s = herd_scheduler_new (m);
+  herd_model_host (m, 1)->lockspace_down = TRUE;
+  guint32 rejected[HERD_FILTER_LAST];
+  CU_ASSERT_NOT_EQUAL (herd_scheduler_place (s, 0, 0, NULL, rejected, NULL),
+                       HERD_ID_NONE);
+  CU_ASSERT_EQUAL (rejected[HERD_FILTER_MIGRATION], 1); /* only its source */
+  herd_model_vm (m, 0)->lease = TRUE;
+  CU_ASSERT_EQUAL (herd_scheduler_place (s, 0, 0, NULL, rejected, NULL), 2);
+  CU_ASSERT_EQUAL (rejected[HERD_FILTER_MIGRATION], 2);
+  herd_model_host (m, 2)->lockspace_down = TRUE;
+  CU_ASSERT_EQUAL (herd_scheduler_place (s, 0, 0, NULL, rejected, NULL),
+                   HERD_ID_NONE);
+  CU_ASSERT_EQUAL (rejected[HERD_FILTER_MIGRATION], 3);
+}
+
 static void
 test_even_weights (void)
 {
@@ -508,6 +529,8 @@ static const HerdTestCase filter_cases[] = {
   { "memory: physical check boundary", test_memory_physical_boundary },
   { "memory: overcommit ceiling", test_memory_overcommit },
   { "cpu, status and migration filters", test_cpu_and_status_filters },
+  { "migration filter: a leased VM needs a live lockspace",
+    test_migration_filter_lease },
   { "even cpu and memory weights", test_even_weights },
   { "cpu-overloaded: HighUtilization for the duration", test_cpu_overloaded },
   { "pin to host", test_pin_to_host },

@@ -60,6 +60,7 @@ sim_poll_stats (HerdDriver *drv, HerdId host, HerdHostStats *out,
                           &out->mem_free_mib, &out->vm_count);
   out->networks_down = herd_world_host (world_of (drv), host)->networks_down;
   out->domains_trouble = herd_world_domains_trouble (world_of (drv), host);
+  out->lockspace_down = !herd_world_lease_live (world_of (drv), host);
   return TRUE;
 }
 
@@ -232,7 +233,7 @@ sim_release (HerdDriver *drv, HerdId host, HerdId domain,
 
 static gboolean
 sim_inquire (HerdDriver *drv, HerdId domain, const char *resource,
-             guint32 *owner, guint64 *version, GError **error)
+             HerdLeaseState *out, GError **error)
 {
   if (g_str_has_prefix (resource, "vm-"))
     {
@@ -243,14 +244,15 @@ sim_inquire (HerdDriver *drv, HerdId domain, const char *resource,
                        "no VM lease \"%s\"", resource);
           return FALSE;
         }
-      *owner = herd_world_vm_lease_holder (world_of (drv), vm);
-      *version = 0;
+      out->owner_host_id = herd_world_vm_lease_holder (
+          world_of (drv), vm, &out->recorded_host_id);
       return TRUE;
     }
   if (!is_spm_resource (resource, error))
     return FALSE;
-  herd_world_spm_inquire (world_of (drv), dc_of_domain (drv, domain), owner,
-                          version);
+  herd_world_spm_inquire (world_of (drv), dc_of_domain (drv, domain),
+                          &out->owner_host_id, &out->version);
+  out->recorded_host_id = out->owner_host_id;
   return TRUE;
 }
 
@@ -373,12 +375,10 @@ world_host_reachable (gpointer ctx, HerdId host)
 }
 
 static void
-world_host_stats (gpointer ctx, HerdId host, gint64 cpu_used_mc,
-                  gint64 mem_free_mib, guint32 vm_count,
-                  guint64 networks_down, guint64 domains_trouble)
+world_host_stats (gpointer ctx, HerdId host)
 {
-  HerdHostStats stats = { cpu_used_mc, mem_free_mib, vm_count,
-                          networks_down, domains_trouble };
+  HerdHostStats stats;
+  sim_poll_stats (ctx, host, &stats, NULL);
   herd_driver_emit_host_stats (ctx, host, &stats);
 }
 

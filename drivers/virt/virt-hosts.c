@@ -475,6 +475,9 @@ virt_poll_stats (HerdDriver *drv, HerdId host, HerdHostStats *out,
       return FALSE;
     }
   *out = (HerdHostStats){ 0 };
+  /* Joined, not checked live: the domain monitor of a later issue reads
+   * sanlock's renewal state. */
+  out->lockspace_down = !h->lockspace_joined;
   out->cpu_used_mc = node_cpu_mc (h, info.cpus);
   out->mem_free_mib = node_free_mib (h);
   out->vm_count = domain_cpu (v, h);

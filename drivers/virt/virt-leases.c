@@ -444,6 +444,7 @@ virt_add_lockspace (HerdDriver *drv, HerdId host, HerdId domain,
   lockspace_of (v, domain, host_id, &join.ls);
   Answer a;
   int rv = in_child (v, host, call_add_lockspace, &join, &a);
+  v->hosts[host].lockspace_joined = rv >= 0 || rv == -EEXIST;
   if (rv < 0 && rv != -EEXIST)
     {
       set_sanlock_error (error, rv, "host %s joining lockspace %s",
@@ -537,7 +538,7 @@ host_state (VirtDriver *v, HerdId domain, guint64 host_id,
 
 static gboolean
 virt_inquire (HerdDriver *drv, HerdId domain, const char *resource,
-              guint32 *owner, guint64 *version, GError **error)
+              HerdLeaseState *out, GError **error)
 {
   VirtDriver *v = virt_of (drv);
   Resource r;
@@ -550,18 +551,18 @@ virt_inquire (HerdDriver *drv, HerdId domain, const char *resource,
       if (!worth_asking (v, h)
           || (rv = in_child (v, h, call_read_owners, &r, &a)) < 0)
         continue;
-      *owner = 0;
-      *version = a.lver;
+      out->version = a.lver;
       if (a.n_hosts > 0 && a.hosts[0].timestamp != 0)
         {
           struct sanlk_host state;
           guint32 flags;
+          out->recorded_host_id = (guint32) a.hosts[0].host_id;
           if (!host_state (v, domain, a.hosts[0].host_id, &state, NULL))
-            *owner = (guint32) a.hosts[0].host_id; /* nobody can tell */
+            out->owner_host_id = out->recorded_host_id; /* nobody can tell */
           else if ((flags = state.flags & SANLK_HOST_MASK) != SANLK_HOST_DEAD
                    && flags != SANLK_HOST_FREE
                    && state.generation <= a.hosts[0].generation)
-            *owner = (guint32) a.hosts[0].host_id;
+            out->owner_host_id = out->recorded_host_id;
         }
       return TRUE;
     }

@@ -226,6 +226,16 @@ virt_migration_start (HerdDriver *drv, HerdId vm, HerdId source,
     }
   if (herd_virt_conn (v, destination, error) == NULL)
     return FALSE;
+  /* The destination must take the VM's lease when it resumes there. */
+  if (herd_model_vm (drv->model, vm)->lease
+      && !v->hosts[destination].lockspace_joined)
+    {
+      g_set_error (error, HERD_DRIVER_ERROR, HERD_DRIVER_ERROR_FAILED,
+                   "no lease for VM %s: %s has not joined the lockspace",
+                   herd_model_vm (drv->model, vm)->name,
+                   herd_model_host (drv->model, destination)->name);
+      return FALSE;
+    }
   virDomainPtr dom = herd_virt_domain (v, source, vm, error);
   if (dom == NULL)
     return FALSE;

@@ -39,6 +39,8 @@ typedef struct
   int event_ids[3];         /* libvirt callback ids (-1: none) */
   guint64 cpu_total_prev, cpu_idle_prev; /* node CPU counters, ns */
   gint64 stats_prev_at;     /* monotonic µs of the last domain stats */
+  gboolean lockspace_joined; /* its sanlock joined the lockspace since it
+                                was last reachable */
 } VirtHost;
 
 struct _VirtDriver
