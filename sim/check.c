@@ -13,6 +13,7 @@ struct _HerdCheck
   HerdWorld *world;
   HerdManager *manager;
   HerdModel *model;
+  HerdFailovers *failovers;
   guint64 seed;
   gboolean enforce;       /* checks on (else only the trail is kept) */
   char *trail[TRAIL];     /* last trace lines, a ring */
@@ -26,9 +27,11 @@ static void world_violation (const char *what, gpointer data);
 
 HerdCheck *
 herd_check_new (HerdEngine *engine, HerdWorld *world, HerdManager *manager,
-                HerdModel *model, guint64 seed, gboolean enforce)
+                HerdModel *model, HerdFailovers *failovers, guint64 seed,
+                gboolean enforce)
 {
   HerdCheck *c = g_new0 (HerdCheck, 1);
+  c->failovers = failovers;
   c->engine = engine;
   c->world = world;
   c->manager = manager;
@@ -204,6 +207,29 @@ check_storage (HerdCheck *c)
     }
 }
 
+/* A failure found by the manager stays open only while the host does not
+ * answer: once it is reported answering again (VDS_DETECTED Up, or back in
+ * Maintenance, PreparingForMaintenance or NonOperational) its record is
+ * closed, so that a later fault opens its own. */
+static void
+check_failover_closed (HerdCheck *c, const HerdAuditEvent *event)
+{
+  HerdId host = herd_model_find_host (c->model, event->object);
+  if (host == HERD_ID_NONE)
+    return;
+  const HerdFailover *r = herd_failovers_open (c->failovers, host);
+  HerdHostStatus s = herd_model_host (c->model, host)->status;
+  if (r != NULL && r->detected != HERD_TIME_NEVER
+      && (s == HERD_HOST_UP || s == HERD_HOST_MAINTENANCE
+          || s == HERD_HOST_PREPARING_FOR_MAINTENANCE
+          || s == HERD_HOST_NON_OPERATIONAL))
+    violatedf (c,
+               "the failover record of %s (%s at %" G_GINT64_FORMAT
+               " s) is still open while it is %s",
+               host_name (c, host), r->fault, r->fault_at / HERD_SEC (1),
+               herd_host_status_name (s));
+}
+
 /* An HA restart (VDS_INITIATED_RUN_VM) only when no QEMU of the VM may
  * still run: the host it last ran on answers the manager (it reported
  * the VM gone), was fenced (Down, Reboot), or held the VM's lease and no
@@ -302,4 +328,6 @@ herd_check_audit_sink (const HerdAuditEvent *event, gpointer data)
     check_restart (c, event->object);
   else if (event->type == HERD_AUDIT_VM_MIGRATION_DONE)
     check_vm_leases (c);
+  else if (event->type == HERD_AUDIT_VDS_DETECTED)
+    check_failover_closed (c, event);
 }

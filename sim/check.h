@@ -16,6 +16,8 @@
  *     manager's SPM, while Up, holds the lease (a loss noticed within two
  *     SpmStatusInterval);
  *   - no storage domain holding more than its capacity;
+ *   - every failover record closes: none stays open while its host,
+ *     once found failing, answers the manager again;
  *   - no HA VM left down when a host could take it: an HA VM waiting for
  *     a restart (after fencing, or its lease freed) on its quick schedule
  *     for longer than HaPriorityWait + HaRestartInterval while the
@@ -25,13 +27,15 @@
 #pragma once
 
 #include "core/manager.h"
+#include "sim/failover.h"
 #include "sim/world.h"
 
 typedef struct _HerdCheck HerdCheck;
 
 HerdCheck *herd_check_new (HerdEngine *engine, HerdWorld *world,
                            HerdManager *manager, HerdModel *model,
-                           guint64 seed, gboolean enforce);
+                           HerdFailovers *failovers, guint64 seed,
+                           gboolean enforce);
 void herd_check_free (HerdCheck *check);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HerdCheck, herd_check_free)
 

@@ -87,6 +87,12 @@ open_record (HerdFailovers *f, HerdId host)
   return &g_array_index (f->records, HerdFailover, f->open[host]);
 }
 
+const HerdFailover *
+herd_failovers_open (HerdFailovers *f, HerdId host)
+{
+  return open_record (f, host);
+}
+
 static void
 set_once (HerdTime *field, HerdTime t)
 {
@@ -94,7 +100,7 @@ set_once (HerdTime *field, HerdTime t)
     *field = t;
 }
 
-/* Closes the host's record once it is Up again (its VMs still count
+/* Closes the host's record once it answers again (its VMs still count
  * when they come back later). */
 static void
 maybe_close (HerdFailovers *f, HerdId host)
@@ -142,8 +148,14 @@ herd_failovers_audit_sink (const HerdAuditEvent *e, gpointer user_data)
       break;
     case HERD_AUDIT_VDS_DETECTED:
       {
+        /* Answering again: Up, or back in the status it failed in. */
         g_autofree char *status = detail (e->details, "status");
-        if (r != NULL && g_strcmp0 (status, "Up") == 0
+        static const char *const answering[] = {
+          "Up", "Maintenance", "PreparingForMaintenance", "NonOperational",
+          NULL,
+        };
+        if (r != NULL && status != NULL
+            && g_strv_contains (answering, status)
             && r->detected != HERD_TIME_NEVER)
           {
             set_once (&r->host_up, e->time);

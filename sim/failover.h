@@ -6,8 +6,10 @@
  * struck, when the manager saw the host stop answering (Connecting), soft
  * fencing, NonResponsive, fencing started and confirmed, the host Up
  * again, a new SPM in its data center, and each of its VMs set down and
- * back Up (for HA VMs: recovered).  A record closes when the host is Up
- * again (its VMs count when they come back, even later); records still
+ * back Up (for HA VMs: recovered).  A record closes when the host answers
+ * again (Up, or back in Maintenance, PreparingForMaintenance or
+ * NonOperational; host_up is then) (its VMs count when they come back,
+ * even later); records still
  * open at the end keep what they have. */
 #pragma once
 
@@ -58,5 +60,7 @@ typedef struct
 
 void herd_failovers_summarise (HerdFailovers *f, HerdTime end,
                                HerdFailoverSummary *out);
+/* The record host's failure keeps open, or NULL: detected or not. */
+const HerdFailover *herd_failovers_open (HerdFailovers *f, HerdId host);
 /* Writes the records (failovers, failover_vms) into results. */
 void herd_failovers_write (HerdFailovers *f, HerdResults *results);

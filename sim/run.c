@@ -735,8 +735,8 @@ herd_run_simulation (HerdScenario *scenario, const HerdRunOptions *options,
       = herd_manager_new (scenario->model, driver, audit);
   g_autoptr (HerdFailovers) failovers = herd_failovers_new (scenario->model);
   g_autoptr (HerdCheck) check
-      = herd_check_new (engine, world, manager, scenario->model, seed,
-                        options->check_invariants);
+      = herd_check_new (engine, world, manager, scenario->model, failovers,
+                        seed, options->check_invariants);
   herd_audit_add_sink (audit, herd_failovers_audit_sink, failovers);
   if (options->check_invariants)
     herd_audit_add_sink (audit, herd_check_audit_sink, check);
