@@ -261,6 +261,24 @@ runs_vm (HerdManager *m, HerdId host, HerdId vm)
   return FALSE;
 }
 
+/* Whether the manager believes vm's QEMU runs on its host. */
+static gboolean
+believed_running (const HerdVm *vm)
+{
+  switch (vm->status)
+    {
+    case HERD_VM_POWERING_UP:
+    case HERD_VM_UP:
+    case HERD_VM_MIGRATING_FROM:
+    case HERD_VM_PAUSED:
+    case HERD_VM_UNKNOWN:
+    case HERD_VM_NOT_RESPONDING:
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
 void
 herd_manager_reconcile_vms (HerdManager *m, HerdId host)
 {
@@ -271,7 +289,7 @@ herd_manager_reconcile_vms (HerdManager *m, HerdId host)
   for (guint i = 0; i < m->model->vms->len; i++)
     {
       HerdVm *vm = herd_model_vm (m->model, i);
-      if (vm->host != host || vm->status != HERD_VM_UNKNOWN)
+      if (vm->host != host || !believed_running (vm))
         continue;
       gboolean there = FALSE;
       for (guint k = 0; k < running->len; k++)
@@ -282,11 +300,15 @@ herd_manager_reconcile_vms (HerdManager *m, HerdId host)
            h++)
         if (h != host && runs_vm (m, h, vm->id))
           found = h;
+      /* Gone while the host did not answer (or rebooted in between): the
+       * host's own list is the proof. */
       if (found == HERD_ID_NONE)
         {
           herd_manager_vm_lost (m, vm, HERD_AUDIT_VM_DOWN);
           continue;
         }
+      if (vm->status != HERD_VM_UNKNOWN)
+        continue;
       if (found != host)
         {
           herd_manager_uncommit_vm (m, vm);

@@ -590,8 +590,12 @@ herd_monitor_on_reachable (HerdManager *m, HerdId host)
     case WATCH_OK:
       return FALSE;
     case WATCH_POLL:
+      /* Back before a poll failed: still Up, but it may have rebooted in
+       * between (its VMs gone, out of the lockspace). */
       cancel (m, &w->timer);
       w->state = WATCH_OK;
+      herd_manager_reconcile_vms (m, host);
+      herd_spm_host_up (m, host);
       return TRUE;
     case WATCH_FENCING:
       if (!w->fenced)

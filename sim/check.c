@@ -21,6 +21,8 @@ struct _HerdCheck
   char *violation;
   HerdTime *spm_unheld_since; /* per data center: the manager's SPM is Up
                                  without the SPM lease since, or NEVER */
+  HerdTime *ghost_since;      /* per VM: believed running on an Up host
+                                 while it runs nowhere, since, or NEVER */
 };
 
 static void world_violation (const char *what, gpointer data);
@@ -41,6 +43,9 @@ herd_check_new (HerdEngine *engine, HerdWorld *world, HerdManager *manager,
   c->spm_unheld_since = g_new (HerdTime, MAX (model->datacenters->len, 1));
   for (guint d = 0; d < model->datacenters->len; d++)
     c->spm_unheld_since[d] = HERD_TIME_NEVER;
+  c->ghost_since = g_new (HerdTime, MAX (model->vms->len, 1));
+  for (guint v = 0; v < model->vms->len; v++)
+    c->ghost_since[v] = HERD_TIME_NEVER;
   if (enforce)
     herd_world_set_violation_hook (world, world_violation, c);
   return c;
@@ -56,6 +61,7 @@ herd_check_free (HerdCheck *check)
     g_free (check->trail[i]);
   g_free (check->violation);
   g_free (check->spm_unheld_since);
+  g_free (check->ghost_since);
   g_free (check);
 }
 
@@ -188,6 +194,39 @@ check_vm_leases (HerdCheck *c)
     }
 }
 
+/* The manager's view catches up: a VM it believes Up or Paused on a host
+ * that answers (Up) runs somewhere; one that died is noticed within a
+ * few minutes (checked each minute; a manager restart shows a failing
+ * host Up for a moment). */
+static void
+check_vm_views (HerdCheck *c)
+{
+  HerdTime now = c->engine->now;
+  for (HerdId i = 0; i < c->model->vms->len; i++)
+    {
+      const HerdVm *vm = herd_model_vm (c->model, i);
+      gboolean ghost
+          = (vm->status == HERD_VM_UP || vm->status == HERD_VM_PAUSED)
+            && vm->host != HERD_ID_NONE
+            && herd_model_host (c->model, vm->host)->status == HERD_HOST_UP
+            && herd_world_vm (c->world, i)->host == HERD_ID_NONE;
+      if (!ghost)
+        c->ghost_since[i] = HERD_TIME_NEVER;
+      else if (c->ghost_since[i] == HERD_TIME_NEVER)
+        c->ghost_since[i] = now;
+      else if (now - c->ghost_since[i] >= HERD_MIN (2))
+        {
+          violatedf (c,
+                     "the manager believes VM %s %s on %s since %" G_GINT64_FORMAT
+                     " s; it runs nowhere",
+                     vm->name, herd_vm_status_name (vm->status),
+                     host_name (c, vm->host),
+                     c->ghost_since[i] / HERD_SEC (1));
+          return;
+        }
+    }
+}
+
 /* No storage domain holds more than its capacity. */
 static void
 check_storage (HerdCheck *c)
@@ -295,6 +334,7 @@ periodic (gpointer ctx, guint64 arg)
   HerdCheck *c = ctx;
   check_spm (c);
   check_vm_leases (c);
+  check_vm_views (c);
   check_storage (c);
   check_ha (c);
   herd_engine_at (c->engine, c->engine->now + HERD_MIN (1), periodic, c, 0);

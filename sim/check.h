@@ -16,6 +16,8 @@
  *     manager's SPM, while Up, holds the lease (a loss noticed within two
  *     SpmStatusInterval);
  *   - no storage domain holding more than its capacity;
+ *   - the manager's view catches up: no VM believed Up or Paused on an Up
+ *     host for two minutes while it runs nowhere;
  *   - every failover record closes: none stays open while its host,
  *     once found failing, answers the manager again;
  *   - no HA VM left down when a host could take it: an HA VM waiting for

@@ -277,9 +277,11 @@ herd_world_lease_join (HerdWorld *world, HerdId host, guint32 host_id,
             v->lease_host = HERD_ID_NONE;
         }
     }
-  if (!h->up)
+  /* Not running, or joined there already (sanlock answers EEXIST). */
+  if (!h->up || (h->lease_id == host_id && h->lease_domain == domain))
     return;
   h->lease_id = host_id;
+  h->lease_domain = domain;
   h->lease_joined = world->engine->now;
   h->lease_stopped = master_reachable (world, host) ? HERD_TIME_NEVER
                                                     : world->engine->now;

@@ -87,6 +87,7 @@ typedef struct
   double fence_failure;     /* probability an action fails */
   /* Its sanlock host-id lease (one lockspace per data center). */
   guint32 lease_id;         /* 0: not joined */
+  HerdId lease_domain;      /* the lockspace's domain, when joined */
   HerdTime lease_joined;    /* renewals at joined + k x 2 io_timeout */
   HerdTime lease_stopped;   /* renewals stopped then, or NEVER */
   gboolean was_reachable;   /* last reachability reported to the manager */
