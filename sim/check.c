@@ -4,6 +4,7 @@
 #include "sim/run.h"
 
 #include <stdarg.h>
+#include <string.h>
 
 #define TRAIL 50
 
@@ -21,6 +22,8 @@ struct _HerdCheck
   char *violation;
   HerdTime *spm_unheld_since; /* per data center: the manager's SPM is Up
                                  without the SPM lease since, or NEVER */
+  gboolean *fenced_off;       /* per host: fenced off since it was last
+                                 found failing */
   HerdTime *ghost_since;      /* per VM: believed running on an Up host
                                  while it runs nowhere, since, or NEVER */
 };
@@ -43,6 +46,7 @@ herd_check_new (HerdEngine *engine, HerdWorld *world, HerdManager *manager,
   c->spm_unheld_since = g_new (HerdTime, MAX (model->datacenters->len, 1));
   for (guint d = 0; d < model->datacenters->len; d++)
     c->spm_unheld_since[d] = HERD_TIME_NEVER;
+  c->fenced_off = g_new0 (gboolean, MAX (model->hosts->len, 1));
   c->ghost_since = g_new (HerdTime, MAX (model->vms->len, 1));
   for (guint v = 0; v < model->vms->len; v++)
     c->ghost_since[v] = HERD_TIME_NEVER;
@@ -62,6 +66,7 @@ herd_check_free (HerdCheck *check)
   g_free (check->violation);
   g_free (check->spm_unheld_since);
   g_free (check->ghost_since);
+  g_free (check->fenced_off);
   g_free (check);
 }
 
@@ -269,33 +274,61 @@ check_failover_closed (HerdCheck *c, const HerdAuditEvent *event)
                herd_host_status_name (s));
 }
 
-/* An HA restart (VDS_INITIATED_RUN_VM) only when no QEMU of the VM may
- * still run: the host it last ran on answers the manager (it reported
- * the VM gone), was fenced (Down, Reboot), or held the VM's lease and no
- * longer does (sanlock killed the VM or the watchdog reset the host). */
-static void
-check_restart (HerdCheck *c, const char *vm_name)
+/* The value of key=VALUE in an audit event's details, or NULL. */
+static char *
+detail (const char *details, const char *key)
 {
-  HerdId vm = herd_model_find_vm (c->model, vm_name);
-  if (vm == HERD_ID_NONE)
+  g_autofree char *needle = g_strdup_printf ("%s=", key);
+  const char *p = strstr (details, needle);
+  if (p == NULL || (p != details && p[-1] != ' '))
+    return NULL;
+  p += strlen (needle);
+  return g_strndup (p, strcspn (p, " "));
+}
+
+/* A VM of an unreachable host is set Down (then an HA VM restarts) only
+ * when no QEMU of it may still run there: the host's power-off was
+ * confirmed by fencing, or the VM's lease names the host and is free
+ * (sanlock killed the VM or the watchdog reset the host).  (A host that
+ * answers reports its VMs itself: VM_DOWN.) */
+static void
+check_set_down (HerdCheck *c, const HerdAuditEvent *event)
+{
+  g_autofree char *where = detail (event->details, "host");
+  HerdId vm = herd_model_find_vm (c->model, event->object);
+  HerdId host = where != NULL ? herd_model_find_host (c->model, where)
+                              : HERD_ID_NONE;
+  if (vm == HERD_ID_NONE || host == HERD_ID_NONE || c->fenced_off[host])
     return;
-  HerdId last = herd_world_vm (c->world, vm)->last_host;
-  if (last == HERD_ID_NONE)
-    return;
-  const HerdHost *h = herd_model_host (c->model, last);
+  const HerdHost *h = herd_model_host (c->model, host);
   if (h->status != HERD_HOST_CONNECTING
       && h->status != HERD_HOST_NON_RESPONSIVE)
     return;
   guint32 recorded = 0;
   guint32 holder = herd_world_vm_lease_holder (c->world, vm, &recorded);
-  guint32 last_id = herd_world_host (c->world, last)->lease_id;
   if (herd_model_vm (c->model, vm)->lease && holder == 0 && recorded != 0
-      && recorded == last_id)
+      && recorded == herd_world_host (c->world, host)->lease_id)
     return;
   violatedf (c,
-             "HA VM %s restarted while it may still run on %s (%s, not "
-             "fenced, its lease not proven expired there)",
-             vm_name, h->name, herd_host_status_name (h->status));
+             "VM %s set Down while it may still run on %s (%s, not fenced, "
+             "its lease not proven expired there)",
+             event->object, h->name, herd_host_status_name (h->status));
+}
+
+/* Tracks which hosts were fenced off since they last answered. */
+static void
+track_fencing (HerdCheck *c, const HerdAuditEvent *event)
+{
+  HerdId host = herd_model_find_host (c->model, event->object);
+  if (host == HERD_ID_NONE)
+    return;
+  g_autofree char *what
+      = detail (event->details,
+                event->type == HERD_AUDIT_VDS_DETECTED ? "status" : "action");
+  if (event->type == HERD_AUDIT_FENCE_OPERATION_SUCCEEDED)
+    c->fenced_off[host] |= g_strcmp0 (what, "off") == 0;
+  else if (g_strcmp0 (what, "Connecting") == 0)
+    c->fenced_off[host] = FALSE;
 }
 
 static void
@@ -364,10 +397,15 @@ herd_check_audit_sink (const HerdAuditEvent *event, gpointer data)
     return;
   if (event->type == HERD_AUDIT_IRS_HOSTED_ON_VDS)
     check_spm (c);
-  else if (event->type == HERD_AUDIT_VDS_INITIATED_RUN_VM)
-    check_restart (c, event->object);
+  else if (event->type == HERD_AUDIT_VM_SET_DOWN_HOST_FENCED)
+    check_set_down (c, event);
+  else if (event->type == HERD_AUDIT_FENCE_OPERATION_SUCCEEDED)
+    track_fencing (c, event);
   else if (event->type == HERD_AUDIT_VM_MIGRATION_DONE)
     check_vm_leases (c);
   else if (event->type == HERD_AUDIT_VDS_DETECTED)
-    check_failover_closed (c, event);
+    {
+      track_fencing (c, event);
+      check_failover_closed (c, event);
+    }
 }

@@ -7,9 +7,9 @@
  *   - a VM with a lease runs only where its host holds that lease, on a
  *     live (or failing: sanlock is killing it) host-id lease (every
  *     minute and after each migration);
- *   - no HA restart while a QEMU of the VM may still run: the host it
- *     last ran on is not Connecting or NonResponsive unfenced, unless
- *     the VM's lease names that host and is free (its hold expired);
+ *   - no VM of an unreachable host set Down (and so restarted) while a
+ *     QEMU of it may still run: fencing confirmed the host off, or the
+ *     VM's lease names that host and is free (its hold expired);
  *   - never a host using more memory than it has;
  *   - never two SPMs in a data center: the manager's SPM and the holder
  *     of the SPM lease, when both exist, are the same host; and the
