@@ -121,6 +121,9 @@ herd_monitor_status_back (HerdManager *m, HerdId host)
 {
   HerdHostStatus s = m->watch[host].before;
   m->watch[host].before = HERD_HOST_UP;
+  /* Unwatched in Maintenance (it may have rebooted there): it stays. */
+  if (host_at (m, host)->status == HERD_HOST_MAINTENANCE)
+    return HERD_HOST_MAINTENANCE;
   return s == HERD_HOST_PREPARING_FOR_MAINTENANCE
                  || s == HERD_HOST_NON_OPERATIONAL
                  || s == HERD_HOST_MAINTENANCE
