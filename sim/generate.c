@@ -847,7 +847,20 @@ gen_vms (Gen *g)
             min_cores = MIN (min_cores, g->groups[k].cores);
             min_mem = MIN (min_mem, g->groups[k].memory_g);
           }
+      /* Load: the cluster's VMs ask for a share of its memory and cores
+       * (up to more than it has), spread over n groups of about
+       * per_group VMs. */
+      gint64 total_mem_mib = 0, total_cores = 0;
+      for (int k = 0; k < g->n_groups; k++)
+        if (g->groups[k].cluster == c)
+          {
+            total_mem_mib += (gint64) g->groups[k].count
+                             * g->groups[k].memory_g * 1024;
+            total_cores += (gint64) g->groups[k].count * g->groups[k].cores;
+          }
       int n = rnd (g, 1, 4);
+      int per_group = rnd (g, 2, 10);
+      double fill = rnd (g, 20, 130) / 100.0;
       for (int i = 0; i < n && g->n_vm_groups < GEN_MAX_VM_GROUPS; i++)
         {
           int room = GEN_MAX_VMS - g->n_vms;
@@ -856,7 +869,7 @@ gen_vms (Gen *g)
           GenVmGroup *vg = &g->vm_groups[g->n_vm_groups];
           vg->cluster = c;
           g_snprintf (vg->name, sizeof vg->name, "v%d", g->n_vm_groups + 1);
-          vg->count = rnd (g, 1, 12);
+          vg->count = rnd (g, 1, 2 * per_group);
           vg->count = MIN (room, vg->count);
           vg->first = g->n_vms;
           GString *o = g->out_vms;
@@ -864,9 +877,14 @@ gen_vms (Gen *g)
                                   g->clusters[c].name);
           if (vg->count > 1 || chance (g, 0.5))
             g_string_append_printf (o, "count = %d\n", vg->count);
-          int vcpus = rnd (g, 1, MIN (8, min_cores));
-          /* Memory in MiB: fits the smallest host with its overhead. */
-          int mem_mib = rnd (g, 1, MIN (16, min_mem / 4)) * 1024;
+          /* About fill x the cluster's memory and cores over every VM,
+           * each between half and one and a half of that; it fits the
+           * smallest host (with its overhead). */
+          double vms_total = (double) n * per_group;
+          double share = fill * rnd (g, 50, 150) / 100.0 / vms_total;
+          int vcpus = CLAMP ((int) (share * total_cores), 1, min_cores);
+          gint64 mem = (gint64) (share * total_mem_mib) / 256 * 256;
+          int mem_mib = (int) CLAMP (mem, 512, (gint64) min_mem * 1024 - 1024);
           if (chance (g, 0.2))
             mem_mib = rnd (g, 1, 8) * 512;
           g_string_append_printf (o, "vcpus = %d\nmemory = %dM\n", vcpus,
