@@ -232,29 +232,6 @@ check_vm_views (HerdCheck *c)
     }
 }
 
-/* No storage domain holds more than its capacity. */
-static void
-check_storage (HerdCheck *c)
-{
-  for (HerdId d = 0; d < c->model->domains->len; d++)
-    {
-      HerdThinDomain space = herd_world_domain_space (c->world, d);
-      if (space.used_mib > space.capacity_mib)
-        {
-          violatedf (c,
-                     "storage domain %s holds %" G_GINT64_FORMAT
-                     " MiB of %" G_GINT64_FORMAT " MiB",
-                     herd_model_domain (c->model, d)->name, space.used_mib,
-                     space.capacity_mib);
-          return;
-        }
-    }
-}
-
-/* A failure found by the manager stays open only while the host does not
- * answer: once it is reported answering again (VDS_DETECTED Up, or back in
- * Maintenance, PreparingForMaintenance or NonOperational) its record is
- * closed, so that a later fault opens its own. */
 static void
 check_failover_closed (HerdCheck *c, const HerdAuditEvent *event)
 {
@@ -368,7 +345,6 @@ periodic (gpointer ctx, guint64 arg)
   check_spm (c);
   check_vm_leases (c);
   check_vm_views (c);
-  check_storage (c);
   check_ha (c);
   herd_engine_at (c->engine, c->engine->now + HERD_MIN (1), periodic, c, 0);
 }

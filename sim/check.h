@@ -15,7 +15,8 @@
  *     of the SPM lease, when both exist, are the same host; and the
  *     manager's SPM, while Up, holds the lease (a loss noticed within two
  *     SpmStatusInterval);
- *   - no storage domain holding more than its capacity;
+ *   - no storage domain holding more than its capacity (the world checks
+ *     it at every change, allowing a MiB of rounding per volume);
  *   - the manager's view catches up: no VM believed Up or Paused on an Up
  *     host for two minutes while it runs nowhere;
  *   - every failover record closes: none stays open while its host,

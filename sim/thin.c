@@ -298,12 +298,23 @@ set_file_rate (HerdWorld *w, HerdId id, double rate)
   note_used (w, domain);
 }
 
-/* The first time at or after now that the disk holds target MiB. */
+/* The first time at or after now that the disk holds target MiB, or
+ * NEVER when that is more than a hundred years away (a write rate near
+ * zero: the time would not fit a HerdTime). */
 static HerdTime
 time_to (const ThinDisk *d, double target, HerdTime now)
 {
-  double s = (target - d->written_mib) / d->rate_mib;
-  return s <= 0 ? now : now + (HerdTime) ceil (s * 1e9);
+  double ns = ceil ((target - d->written_mib) / d->rate_mib * 1e9);
+  if (ns > (double) HERD_DAY (36500))
+    return HERD_TIME_NEVER;
+  return ns <= 0 ? now : now + (HerdTime) ns;
+}
+
+/* The disk's next event fn at at, or none when at is NEVER. */
+static HerdEventId
+disk_event_at (HerdWorld *w, HerdTime at, HerdEventFunc fn, HerdId id)
+{
+  return at == HERD_TIME_NEVER ? 0 : herd_engine_at (w->engine, at, fn, w, id);
 }
 
 static void watermark_reached (gpointer ctx, guint64 arg);
@@ -346,9 +357,8 @@ schedule (HerdWorld *w, HerdId id)
   if (!d->block_thin)
     {
       /* A sparse file grows until its virtual size. */
-      d->event = herd_engine_at (w->engine,
-                                 time_to (d, (double) def->virtual_mib, now),
-                                 file_disk_full, w, id);
+      d->event = disk_event_at (
+          w, time_to (d, (double) def->virtual_mib, now), file_disk_full, id);
       return;
     }
   gint64 watermark = w->scenario->model->params.extend_watermark_mib;
@@ -362,15 +372,14 @@ schedule (HerdWorld *w, HerdId id)
         request_extension (w, id);
       else
         {
-          d->event = herd_engine_at (w->engine, time_to (d, at, now),
-                                     watermark_reached, w, id);
+          d->event = disk_event_at (w, time_to (d, at, now),
+                                    watermark_reached, id);
           return;
         }
     }
   if (d->lv_mib < def->virtual_mib)
-    d->event = herd_engine_at (w->engine,
-                               time_to (d, (double) d->lv_mib, now), lv_full,
-                               w, id);
+    d->event = disk_event_at (w, time_to (d, (double) d->lv_mib, now),
+                              lv_full, id);
 }
 
 static void
