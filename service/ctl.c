@@ -304,6 +304,15 @@ in_list (const char *const *list, const char *name)
   return FALSE;
 }
 
+static const Command *
+lookup (const char *name)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (g_str_equal (commands[i].name, name))
+      return &commands[i];
+  return NULL;
+}
+
 /* Checks req against its command's arguments; the command or NULL. */
 static const Command *
 check (JsonObject *req, GError **error)
@@ -320,10 +329,7 @@ check (JsonObject *req, GError **error)
       return NULL;
     }
   const char *name = json_node_get_string (name_node);
-  const Command *c = NULL;
-  for (guint i = 0; i < G_N_ELEMENTS (commands) && c == NULL; i++)
-    if (g_str_equal (commands[i].name, name))
-      c = &commands[i];
+  const Command *c = lookup (name);
   if (c == NULL)
     {
       fail (error, "unknown command \"%s\" (one of %s)", name, names->str);
@@ -379,27 +385,54 @@ answer_line (JsonNode *result, const char *message)
   return json_to_string (root, FALSE);
 }
 
+JsonObject *
+herd_ctl_parse (const char *line, gsize length, GError **error)
+{
+  if (length > MAX_REQUEST)
+    {
+      fail (error, "request too long");
+      return NULL;
+    }
+  if (!g_utf8_validate (line, (gssize) length, NULL))
+    {
+      fail (error, "expected UTF-8 text");
+      return NULL;
+    }
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  if (!json_parser_load_from_data (parser, line, (gssize) length, error))
+    {
+      g_prefix_error (error, "expected a JSON object on one line: ");
+      return NULL;
+    }
+  JsonNode *root = json_parser_get_root (parser); /* NULL for a blank line */
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      fail (error, "expected a JSON object, such as {\"command\": "
+                   "\"hosts\"}");
+      return NULL;
+    }
+  JsonObject *req = json_node_get_object (root);
+  return check (req, error) != NULL ? json_object_ref (req) : NULL;
+}
+
+/* The answer line to a request of length bytes. */
+static char *
+answer (HerdCtl *ctl, const char *line, gsize length)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonBuilder) result = json_builder_new ();
+  g_autoptr (JsonObject) req = herd_ctl_parse (line, length, &error);
+  gboolean ok = req != NULL
+                && lookup (json_object_get_string_member (req, "command"))
+                       ->run (ctl, req, result, &error);
+  return answer_line (ok ? json_builder_get_root (result) : NULL,
+                      ok ? NULL : error->message);
+}
+
 char *
 herd_ctl_answer (HerdCtl *ctl, const char *request)
 {
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  g_autoptr (GError) error = NULL;
-  g_autoptr (JsonBuilder) result = json_builder_new ();
-  const Command *c = NULL;
-  if (!json_parser_load_from_data (parser, request, -1, &error))
-    g_prefix_error (&error, "expected a JSON object on one line: ");
-  else if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    fail (&error, "expected a JSON object, such as {\"command\": "
-                  "\"hosts\"}");
-  else
-    c = check (json_node_get_object (json_parser_get_root (parser)), &error);
-  gboolean ok = c != NULL
-                && c->run (ctl,
-                           json_node_get_object (
-                               json_parser_get_root (parser)),
-                           result, &error);
-  return answer_line (ok ? json_builder_get_root (result) : NULL,
-                      ok ? NULL : error->message);
+  return answer (ctl, request, strlen (request));
 }
 
 static void client_read (Client *client);
@@ -439,12 +472,8 @@ line_read (GObject *source, GAsyncResult *res, gpointer data)
       client_free (client); /* end of input, or an error */
       return;
     }
-  g_autofree char *answer
-      = length > MAX_REQUEST ? answer_line (NULL, "request too long")
-        : !g_utf8_validate (line, (gssize) length, NULL)
-            ? answer_line (NULL, "expected UTF-8 text")
-            : herd_ctl_answer (client->ctl, line);
-  client->pending = g_strconcat (answer, "\n", NULL);
+  g_autofree char *text = answer (client->ctl, line, length);
+  client->pending = g_strconcat (text, "\n", NULL);
   g_output_stream_write_all_async (
       g_io_stream_get_output_stream (G_IO_STREAM (client->connection)),
       client->pending, strlen (client->pending), G_PRIORITY_DEFAULT, NULL,

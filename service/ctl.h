@@ -20,6 +20,7 @@
 #pragma once
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
 
 #include "core/manager.h"
 #include "service/state.h"
@@ -33,6 +34,12 @@ HerdCtl *herd_ctl_new (const char *socket_path, HerdManager *manager,
                        HerdState *state, GError **error);
 void herd_ctl_free (HerdCtl *ctl);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HerdCtl, herd_ctl_free)
+
+/* Parses and checks one request line of length bytes (without its
+ * newline): at most 64 KiB of UTF-8 holding a JSON object whose "command"
+ * is known and whose arguments are the command's, of the right types.
+ * The request object, or NULL and error; nothing is asked of a manager. */
+JsonObject *herd_ctl_parse (const char *line, gsize length, GError **error);
 
 /* The answer line (without newline) to one request line. */
 char *herd_ctl_answer (HerdCtl *ctl, const char *request);

@@ -159,6 +159,50 @@ test_bad_requests (void)
   service_close (&s, TRUE);
 }
 
+/* The parser alone (what tests/fuzz/fuzz-ctl.c fuzzes): blank lines,
+ * NULs, invalid UTF-8 and long lines are refused with an error, and never
+ * with a GLib critical (fatal here). */
+static void
+test_parse (void)
+{
+  static const struct
+  {
+    const char *line;
+    gsize length;
+    const char *want;
+  } cases[] = {
+    { "", 0, "expected a JSON object, such as" },
+    { " \t ", 3, "expected a JSON object, such as" },
+    { "{\"command\": \"hosts\"}\0x", 22, "expected UTF-8 text" },
+    { "{\"command\": \"\xff\"}", 16, "expected UTF-8 text" },
+    { "{\"command\": \"hosts\"", 19, "expected a JSON object on one line" },
+  };
+  GLogLevelFlags was = g_log_set_always_fatal (
+      G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (JsonObject) req = herd_ctl_parse (cases[i].line,
+                                                   cases[i].length, &error);
+      CU_ASSERT_PTR_NULL (req);
+      CU_ASSERT_PTR_NOT_NULL_FATAL (error);
+      if (strstr (error->message, cases[i].want) == NULL)
+        g_printerr ("\ncase %u: got %s\n", i, error->message);
+      CU_ASSERT_PTR_NOT_NULL (strstr (error->message, cases[i].want));
+    }
+  g_autofree char *lng = g_strnfill (65537, ' ');
+  g_autoptr (GError) error = NULL;
+  CU_ASSERT_PTR_NULL (herd_ctl_parse (lng, 65537, &error));
+  CU_ASSERT_STRING_EQUAL (error->message, "request too long");
+  g_clear_error (&error);
+  const char *good = "{\"command\": \"migrate\", \"vm\": \"v-1\", "
+                     "\"host\": \"h-2\"}";
+  g_autoptr (JsonObject) ok = herd_ctl_parse (good, strlen (good), &error);
+  CU_ASSERT_PTR_NOT_NULL (ok);
+  CU_ASSERT_PTR_NULL (error);
+  g_log_set_always_fatal (was);
+}
+
 static void
 test_requests_act (void)
 {
@@ -304,6 +348,7 @@ test_one_manager (void)
 static const HerdTestCase service_tests[] = {
   { "one manager per database and socket", test_one_manager },
   { "bad requests are refused and change nothing", test_bad_requests },
+  { "the request parser refuses blank and malformed lines", test_parse },
   { "requests act on the manager", test_requests_act },
   { "a new manager restores the saved state", test_state_restored },
   { NULL, NULL },
