@@ -106,6 +106,13 @@ herd_ganeti_load (const char *path, HerdGanetiCluster *out, GError **error)
                    "%s: cannot read the file (%s)", path, local->message);
       return FALSE;
     }
+  return herd_ganeti_load_data (text, path, out, error);
+}
+
+gboolean
+herd_ganeti_load_data (const char *text, const char *path,
+                       HerdGanetiCluster *out, GError **error)
+{
   cluster_init (out);
   Reader r = { path, 0, error, FALSE };
   g_autoptr (GHashTable) groups = g_hash_table_new_full (g_str_hash,

@@ -45,6 +45,10 @@ typedef struct
 
 gboolean herd_ganeti_load (const char *path, HerdGanetiCluster *out,
                            GError **error);
+/* The same from a file's text (up to its first NUL); path names it in
+ * errors. */
+gboolean herd_ganeti_load_data (const char *text, const char *path,
+                                HerdGanetiCluster *out, GError **error);
 gboolean herd_ganeti_simulate (const char *spec, HerdGanetiCluster *out,
                                GError **error);
 void herd_ganeti_clear (HerdGanetiCluster *cluster);
