@@ -1,13 +1,19 @@
 /* cmd-swarm.c: `herd swarm`: swarm testing.  Generates scenarios from
  * generator seeds (sim/generate.h), loads each and runs it over run seeds
  * 1..K with every invariant checked; keeps each scenario that breaks one
- * as DIR/swarm-S.ini and prints the violation and the command that
- * replays it.  `herd generate --seed S` (or `herd swarm --print S`) prints
- * one generated scenario.  docs/testing.md. */
+ * (or crashes, or does not load: a generator bug) as DIR/swarm-S.ini and
+ * prints the violation and the command that replays it.  Each scenario
+ * runs in a child process, so that a crash (an assertion) is reported
+ * like a violation and the swarm goes on.  `herd generate --seed S` (or
+ * `herd swarm --print S`) prints one generated scenario.
+ * docs/testing.md. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
-#include <errno.h>
 
 #include <json-glib/json-glib.h>
 
@@ -15,56 +21,121 @@
 #include "sim/generate.h"
 #include "sim/run.h"
 
-typedef struct
+/* A run that crashes still leaves its scenario and the command that
+ * replays it: the signal handler writes what the run in progress set
+ * here, with async-signal-safe calls only. */
+static struct
 {
-  guint64 scenarios, runs, violations, generator_errors, failing_scenarios;
-  JsonBuilder *json; /* the array of failures, with --json */
-} SwarmTotals;
+  const char *text;    /* the scenario's text */
+  const char *path;    /* where it goes */
+  char *message;       /* what to print */
+} crash_info;
 
-/* Writes text to DIR/swarm-S.ini once; returns its path. */
-static char *
-keep_scenario (const char *dir, guint64 seed, const char *text,
-               gboolean *written)
+static void
+crash_handler (int sig)
 {
-  g_autofree char *base = g_strdup_printf ("swarm-%" G_GUINT64_FORMAT ".ini",
-                                           seed);
-  char *path = g_build_filename (dir, base, NULL);
-  if (!*written)
+  if (crash_info.text != NULL && crash_info.path != NULL)
     {
-      g_autoptr (GError) error = NULL;
-      if (g_mkdir_with_parents (dir, 0755) != 0
-          || !g_file_set_contents (path, text, -1, &error))
-        herd_cli_error ("swarm", "cannot write %s: %s", path,
-                        error != NULL ? error->message : g_strerror (errno));
-      *written = TRUE;
+      int fd = open (crash_info.path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      if (fd >= 0)
+        {
+          size_t len = strlen (crash_info.text);
+          if (write (fd, crash_info.text, len) < 0)
+            len = 0;
+          close (fd);
+        }
     }
-  return path;
+  if (crash_info.message != NULL
+      && write (STDERR_FILENO, crash_info.message,
+                strlen (crash_info.message))
+             < 0)
+    crash_info.message = NULL;
+  signal (sig, SIG_DFL);
+  raise (sig);
 }
 
 static void
-json_failure (SwarmTotals *t, const char *kind, guint64 seed, guint64 run,
+crash_handlers_install (void)
+{
+  static const int signals[] = { SIGABRT, SIGSEGV, SIGBUS, SIGFPE, SIGILL };
+  for (guint i = 0; i < G_N_ELEMENTS (signals); i++)
+    signal (signals[i], crash_handler);
+}
+
+typedef struct
+{
+  guint64 scenarios, runs, violations, crashes, generator_errors;
+  guint64 failing_scenarios;
+  JsonBuilder *json;   /* the array of failures, with --json */
+  int report_fd;       /* a child's pipe to its parent, or -1 */
+} SwarmTotals;
+
+static char *
+scenario_path (const char *dir, guint64 seed)
+{
+  g_autofree char *base = g_strdup_printf ("swarm-%" G_GUINT64_FORMAT ".ini",
+                                           seed);
+  return g_build_filename (dir, base, NULL);
+}
+
+static void
+keep_scenario (const char *path, const char *text)
+{
+  g_autoptr (GError) error = NULL;
+  if (!g_file_set_contents (path, text, -1, &error))
+    herd_cli_error ("swarm", "cannot keep the scenario: %s", error->message);
+}
+
+static void
+json_failure (JsonBuilder *json, const char *kind, guint64 seed, guint64 run,
               const char *path, const char *message)
 {
-  if (t->json == NULL)
+  if (json == NULL)
     return;
   g_autofree char *first = g_strndup (message, strcspn (message, "\n"));
-  json_builder_begin_object (t->json);
-  json_builder_set_member_name (t->json, "kind");
-  json_builder_add_string_value (t->json, kind);
-  json_builder_set_member_name (t->json, "generator_seed");
-  json_builder_add_int_value (t->json, (gint64) seed);
+  json_builder_begin_object (json);
+  json_builder_set_member_name (json, "kind");
+  json_builder_add_string_value (json, kind);
+  json_builder_set_member_name (json, "generator_seed");
+  json_builder_add_int_value (json, (gint64) seed);
   if (run > 0)
     {
-      json_builder_set_member_name (t->json, "run_seed");
-      json_builder_add_int_value (t->json, (gint64) run);
+      json_builder_set_member_name (json, "run_seed");
+      json_builder_add_int_value (json, (gint64) run);
     }
-  json_builder_set_member_name (t->json, "file");
-  json_builder_add_string_value (t->json, path);
-  json_builder_set_member_name (t->json, "message");
-  json_builder_add_string_value (t->json, first);
-  json_builder_set_member_name (t->json, "report");
-  json_builder_add_string_value (t->json, message);
-  json_builder_end_object (t->json);
+  json_builder_set_member_name (json, "file");
+  json_builder_add_string_value (json, path);
+  json_builder_set_member_name (json, "message");
+  json_builder_add_string_value (json, first);
+  json_builder_set_member_name (json, "report");
+  json_builder_add_string_value (json, message);
+  json_builder_end_object (json);
+}
+
+static void
+report_line (const SwarmTotals *t, const char *format, ...)
+    G_GNUC_PRINTF (2, 3);
+
+/* Tells the parent process (if any) a line of progress. */
+static void
+report_line (const SwarmTotals *t, const char *format, ...)
+{
+  if (t->report_fd < 0)
+    return;
+  va_list args;
+  va_start (args, format);
+  g_autofree char *line = g_strdup_vprintf (format, args);
+  va_end (args);
+  size_t len = strlen (line), done = 0;
+  while (done < len)
+    {
+      ssize_t n = write (t->report_fd, line + done, len - done);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        break;
+      done += (size_t) n;
+    }
 }
 
 /* One generated scenario over run seeds 1..runs.  FALSE on a failure
@@ -73,25 +144,24 @@ static gboolean
 swarm_one (guint64 seed, guint64 runs, const char *dir, SwarmTotals *t)
 {
   g_autofree char *text = herd_generate_scenario (seed);
-  g_autofree char *base = g_strdup_printf ("swarm-%" G_GUINT64_FORMAT ".ini",
-                                           seed);
-  g_autofree char *virtual_path = g_build_filename (dir, base, NULL);
-  gboolean written = FALSE, failed = FALSE;
+  g_autofree char *path = scenario_path (dir, seed);
+  gboolean kept = FALSE, failed = FALSE;
   t->scenarios++;
   for (guint64 run = 1; run <= runs; run++)
     {
       g_autoptr (GError) error = NULL;
       g_autoptr (HerdScenario) sc
-          = herd_scenario_load_data (text, virtual_path, &error);
+          = herd_scenario_load_data (text, path, &error);
       if (sc == NULL)
         {
-          g_autofree char *path = keep_scenario (dir, seed, text, &written);
+          keep_scenario (path, text);
           t->generator_errors++;
           if (t->json == NULL)
-            printf ("generator bug: seed %" G_GUINT64_FORMAT " wrote a "
+            printf ("\ngenerator bug: seed %" G_GUINT64_FORMAT " wrote a "
                     "scenario that does not load (kept as %s):\n  %s\n",
                     seed, path, error->message);
-          json_failure (t, "generator", seed, 0, path, error->message);
+          json_failure (t->json, "generator", seed, 0, path, error->message);
+          t->failing_scenarios++;
           return TRUE;
         }
       HerdRunOptions options;
@@ -101,7 +171,18 @@ swarm_one (guint64 seed, guint64 runs, const char *dir, SwarmTotals *t)
       options.check_invariants = TRUE;
       HerdRunSummary summary;
       t->runs++;
-      if (herd_run_simulation (sc, &options, &summary, &error))
+      report_line (t, "run %" G_GUINT64_FORMAT "\n", run);
+      g_free (crash_info.message);
+      crash_info.message = g_strdup_printf (
+          "\nherd swarm: generator seed %" G_GUINT64_FORMAT ", run seed %"
+          G_GUINT64_FORMAT " crashed; the scenario is kept as %s\n"
+          "reproduce: herd sim %s --seed %" G_GUINT64_FORMAT "\n",
+          seed, run, path, path, run);
+      crash_info.text = text;
+      crash_info.path = path;
+      gboolean ok = herd_run_simulation (sc, &options, &summary, &error);
+      crash_info.text = crash_info.path = NULL;
+      if (ok)
         continue;
       if (!g_error_matches (error, HERD_RUN_ERROR, HERD_RUN_ERROR_INVARIANT))
         {
@@ -110,7 +191,9 @@ swarm_one (guint64 seed, guint64 runs, const char *dir, SwarmTotals *t)
                           seed, run, error->message);
           return FALSE;
         }
-      g_autofree char *path = keep_scenario (dir, seed, text, &written);
+      if (!kept)
+        keep_scenario (path, text);
+      kept = TRUE;
       t->violations++;
       failed = TRUE;
       if (t->json == NULL)
@@ -119,10 +202,131 @@ swarm_one (guint64 seed, guint64 runs, const char *dir, SwarmTotals *t)
                 "reproduce: herd sim %s --seed %" G_GUINT64_FORMAT
                 " --check-invariants\n",
                 seed, run, error->message, path, run);
-      json_failure (t, "invariant", seed, run, path, error->message);
+      json_failure (t->json, "invariant", seed, run, path, error->message);
     }
   if (failed)
     t->failing_scenarios++;
+  return TRUE;
+}
+
+/* swarm_one in a child process, whose crash is a failure like any other.
+ * The child tells its parent "run R" before each run and, at the end,
+ * "done VIOLATIONS GENERATOR_ERRORS" and (with --json) its failures. */
+static gboolean
+swarm_one_isolated (guint64 seed, guint64 runs, const char *dir,
+                    SwarmTotals *t)
+{
+  int fds[2];
+  if (pipe (fds) != 0)
+    {
+      herd_cli_error ("swarm", "pipe: %s", g_strerror (errno));
+      return FALSE;
+    }
+  fflush (stdout);
+  fflush (stderr);
+  pid_t pid = fork ();
+  if (pid < 0)
+    {
+      herd_cli_error ("swarm", "fork: %s", g_strerror (errno));
+      close (fds[0]);
+      close (fds[1]);
+      return FALSE;
+    }
+  if (pid == 0)
+    {
+      close (fds[0]);
+      SwarmTotals child = { .report_fd = fds[1] };
+      if (t->json != NULL)
+        {
+          child.json = json_builder_new ();
+          json_builder_begin_array (child.json);
+        }
+      gboolean ok = swarm_one (seed, runs, dir, &child);
+      report_line (&child, "done %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT
+                           "\n",
+                   child.violations, child.generator_errors);
+      if (child.json != NULL)
+        {
+          json_builder_end_array (child.json);
+          g_autoptr (JsonGenerator) gen = json_generator_new ();
+          g_autoptr (JsonNode) root = json_builder_get_root (child.json);
+          json_generator_set_root (gen, root);
+          g_autofree char *data = json_generator_to_data (gen, NULL);
+          report_line (&child, "json %s\n", data);
+        }
+      fflush (stdout);
+      fflush (stderr);
+      _exit (ok ? 0 : 3);
+    }
+  close (fds[1]);
+  g_autoptr (GString) got = g_string_new (NULL);
+  char buf[4096];
+  for (;;)
+    {
+      ssize_t n = read (fds[0], buf, sizeof buf);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        break;
+      g_string_append_len (got, buf, n);
+    }
+  close (fds[0]);
+  int status = 0;
+  while (waitpid (pid, &status, 0) < 0 && errno == EINTR)
+    ;
+  t->scenarios++;
+  guint64 last_run = 0, violations = 0, generator_errors = 0;
+  gboolean done = FALSE;
+  g_auto (GStrv) lines = g_strsplit (got->str, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      const char *line = lines[i];
+      if (g_str_has_prefix (line, "run "))
+        {
+          last_run = g_ascii_strtoull (line + 4, NULL, 10);
+          t->runs++;
+        }
+      else if (g_str_has_prefix (line, "done ")
+               && sscanf (line + 5, "%" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT,
+                          &violations, &generator_errors)
+                      == 2)
+        done = TRUE;
+      else if (g_str_has_prefix (line, "json ") && t->json != NULL)
+        {
+          g_autoptr (JsonParser) parser = json_parser_new ();
+          if (json_parser_load_from_data (parser, line + 5, -1, NULL))
+            {
+              JsonArray *a = json_node_get_array (
+                  json_parser_get_root (parser));
+              for (guint k = 0; k < json_array_get_length (a); k++)
+                json_builder_add_value (
+                    t->json, json_node_copy (json_array_get_element (a, k)));
+            }
+        }
+    }
+  t->violations += violations;
+  t->generator_errors += generator_errors;
+  if (WIFEXITED (status) && WEXITSTATUS (status) == 0 && done)
+    {
+      t->failing_scenarios += violations + generator_errors > 0;
+      return TRUE;
+    }
+  if (WIFEXITED (status) && WEXITSTATUS (status) == 3)
+    return FALSE;
+  /* A crash: the child's handler kept the scenario and said so. */
+  g_autofree char *path = scenario_path (dir, seed);
+  g_autofree char *what = g_strdup_printf (
+      "the run crashed (%s)",
+      WIFSIGNALED (status) ? g_strsignal (WTERMSIG (status))
+                           : "it exited without its results");
+  t->crashes++;
+  t->failing_scenarios++;
+  if (t->json == NULL)
+    printf ("\ngenerator seed %" G_GUINT64_FORMAT ", run seed %"
+            G_GUINT64_FORMAT ": %s\nreproduce: herd sim %s --seed %"
+            G_GUINT64_FORMAT "\n",
+            seed, last_run, what, path, last_run);
+  json_failure (t->json, "crash", seed, last_run, path, what);
   return TRUE;
 }
 
@@ -139,9 +343,9 @@ progress_draw (guint64 done, guint64 count, const SwarmTotals *t,
   double eta = done > 0 ? elapsed / done * (count - done) : 0;
   fprintf (stderr, "\r[%s] %" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT
                    " scenarios, %" G_GUINT64_FORMAT " runs, %"
-                   G_GUINT64_FORMAT " violations, %.0f s, ETA %.0f s ",
-           bar, done, count, t->runs, t->violations + t->generator_errors,
-           elapsed, eta);
+                   G_GUINT64_FORMAT " failures, %.0f s, ETA %.0f s ",
+           bar, done, count, t->runs,
+           t->violations + t->crashes + t->generator_errors, elapsed, eta);
   fflush (stderr);
 }
 
@@ -163,7 +367,7 @@ herd_cmd_swarm (int argc, char **argv)
 {
   gint64 count = 100, from = 1, seeds = 2, print = -1;
   g_autofree char *keep = NULL;
-  gboolean json = FALSE, quiet = FALSE;
+  gboolean json = FALSE, quiet = FALSE, no_fork = FALSE;
   const GOptionEntry entries[] = {
     { "count", 0, 0, G_OPTION_ARG_INT64, &count,
       "Generate and run this many scenarios (default 100)", "N" },
@@ -178,6 +382,10 @@ herd_cmd_swarm (int argc, char **argv)
     { "print", 0, 0, G_OPTION_ARG_INT64, &print,
       "Only print the scenario of generator seed S (as herd generate)",
       "S" },
+    { "no-fork", 0, 0, G_OPTION_ARG_NONE, &no_fork,
+      "Run every scenario in this process (for a debugger; a crash then "
+      "ends the swarm)",
+      NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json,
       "Print the summary and the failures as JSON", NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "No progress bar", NULL },
@@ -187,10 +395,10 @@ herd_cmd_swarm (int argc, char **argv)
                        "Swarm testing: runs generated scenarios (each with "
                        "a random subset of the features) with every "
                        "invariant checked.",
-                       "Each failing scenario is kept as DIR/swarm-S.ini "
-                       "with the command that replays it.\n"
-                       "Exit status: 0 no violation, 1 a violation (or a "
-                       "generated scenario that does not load), 2 bad "
+                       "Each failing scenario (a violation, a crash, or a "
+                       "generated scenario that does not load) is kept as "
+                       "DIR/swarm-S.ini, with the command that replays "
+                       "it.\nExit status: 0 no failure, 1 a failure, 2 bad "
                        "usage.",
                        entries))
     return HERD_EXIT_USAGE;
@@ -209,7 +417,14 @@ herd_cmd_swarm (int argc, char **argv)
       return HERD_EXIT_USAGE;
     }
   const char *dir = keep != NULL ? keep : ".";
-  SwarmTotals totals = { 0 };
+  if (g_mkdir_with_parents (dir, 0755) != 0)
+    {
+      herd_cli_error ("swarm", "--keep: cannot create %s: %s", dir,
+                      g_strerror (errno));
+      return HERD_EXIT_USAGE;
+    }
+  crash_handlers_install ();
+  SwarmTotals totals = { .report_fd = -1 };
   if (json)
     {
       totals.json = json_builder_new ();
@@ -220,8 +435,13 @@ herd_cmd_swarm (int argc, char **argv)
   int status = HERD_EXIT_OK;
   for (gint64 i = 0; i < count; i++)
     {
-      guint64 before = totals.violations + totals.generator_errors;
-      if (!swarm_one ((guint64) (from + i), (guint64) seeds, dir, &totals))
+      guint64 before = totals.violations + totals.crashes
+                       + totals.generator_errors;
+      guint64 seed = (guint64) (from + i);
+      gboolean ok = no_fork ? swarm_one (seed, (guint64) seeds, dir, &totals)
+                            : swarm_one_isolated (seed, (guint64) seeds, dir,
+                                                  &totals);
+      if (!ok)
         {
           status = HERD_EXIT_FAILURE;
           break;
@@ -229,33 +449,35 @@ herd_cmd_swarm (int argc, char **argv)
       gint64 now = g_get_monotonic_time ();
       if (progress
           && (now - last_draw >= 100000 || i + 1 == count
-              || totals.violations + totals.generator_errors != before))
+              || totals.violations + totals.crashes + totals.generator_errors
+                     != before))
         {
           last_draw = now;
           progress_draw ((guint64) i + 1, (guint64) count, &totals,
                          (now - start) / 1e6);
         }
     }
+  g_clear_pointer (&crash_info.message, g_free);
   double elapsed = (g_get_monotonic_time () - start) / 1e6;
   if (progress)
-    fprintf (stderr, "\r%100s\r", "");
+    fprintf (stderr, "\r%110s\r", "");
   if (json)
     {
       json_builder_end_array (totals.json);
       g_autoptr (JsonBuilder) b = json_builder_new ();
       json_builder_begin_object (b);
-      json_builder_set_member_name (b, "from");
-      json_builder_add_int_value (b, from);
-      json_builder_set_member_name (b, "scenarios");
-      json_builder_add_int_value (b, (gint64) totals.scenarios);
-      json_builder_set_member_name (b, "runs");
-      json_builder_add_int_value (b, (gint64) totals.runs);
-      json_builder_set_member_name (b, "violations");
-      json_builder_add_int_value (b, (gint64) totals.violations);
-      json_builder_set_member_name (b, "failing_scenarios");
-      json_builder_add_int_value (b, (gint64) totals.failing_scenarios);
-      json_builder_set_member_name (b, "generator_errors");
-      json_builder_add_int_value (b, (gint64) totals.generator_errors);
+#define INT(k, v)                                                           \
+  json_builder_set_member_name (b, k);                                      \
+  json_builder_add_int_value (b, (gint64) (v))
+      INT ("from", from);
+      INT ("scenarios", totals.scenarios);
+      INT ("runs", totals.runs);
+      INT ("run_seeds", seeds);
+      INT ("violations", totals.violations);
+      INT ("crashes", totals.crashes);
+      INT ("generator_errors", totals.generator_errors);
+      INT ("failing_scenarios", totals.failing_scenarios);
+#undef INT
       json_builder_set_member_name (b, "seconds");
       json_builder_add_double_value (b, elapsed);
       json_builder_set_member_name (b, "failures");
@@ -268,13 +490,14 @@ herd_cmd_swarm (int argc, char **argv)
     printf ("%" G_GUINT64_FORMAT " scenarios (generator seeds %" G_GINT64_FORMAT
             "..%" G_GINT64_FORMAT "), %" G_GUINT64_FORMAT " runs (run seeds "
             "1..%" G_GINT64_FORMAT "), %" G_GUINT64_FORMAT
-            " invariant violations in %" G_GUINT64_FORMAT " scenarios, %"
-            G_GUINT64_FORMAT " generator errors, %.2f s\n",
+            " invariant violations, %" G_GUINT64_FORMAT " crashes, %"
+            G_GUINT64_FORMAT " generator errors (%" G_GUINT64_FORMAT
+            " scenarios failing), %.2f s\n",
             totals.scenarios, from, from + (gint64) totals.scenarios - 1,
-            totals.runs, seeds, totals.violations, totals.failing_scenarios,
-            totals.generator_errors, elapsed);
+            totals.runs, seeds, totals.violations, totals.crashes,
+            totals.generator_errors, totals.failing_scenarios, elapsed);
   if (status == HERD_EXIT_OK
-      && (totals.violations > 0 || totals.generator_errors > 0))
+      && totals.violations + totals.crashes + totals.generator_errors > 0)
     status = HERD_EXIT_FAILURE;
   return status;
 }
