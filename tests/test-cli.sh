@@ -238,5 +238,20 @@ check "ctl --help lists every command and exits 0" sh -c "
     grep -qE \"^  \$c( |\\\$)\" '$tmp/ctl-help' || exit 1
   done"
 
+check "generate: the same seed gives the same scenario, which loads" sh -c "
+  '$herd' generate --seed 5 > '$tmp/g5a.ini' &&
+  '$herd' generate --seed 5 > '$tmp/g5b.ini' &&
+  '$herd' swarm --print 5 > '$tmp/g5c.ini' &&
+  cmp '$tmp/g5a.ini' '$tmp/g5b.ini' && cmp '$tmp/g5a.ini' '$tmp/g5c.ini' &&
+  ! '$herd' generate --seed 6 | cmp -s - '$tmp/g5a.ini' &&
+  '$herd' check '$tmp/g5a.ini'"
+check "generate without --seed exits 2" \
+  status_says 2 "herd generate: expected --seed S" "$herd" generate
+check "swarm --count 0 exits 2" status_is 2 "$herd" swarm --count 0
+check "swarm: a summary line, exit 0 (no failure) or 1 (kept)" sh -c "
+  '$herd' swarm --count 3 --seeds 1 --keep '$tmp/swarm' -q > '$tmp/swarm.out'
+  s=\$?; [ \$s -le 1 ] &&
+  grep -q '^3 scenarios (generator seeds 1..3), 3 runs (run seeds 1..1)' '$tmp/swarm.out'"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
