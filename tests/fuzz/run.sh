@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# tests/fuzz/run.sh SECONDS [BUILD_DIR]: runs each libFuzzer harness of
+# tests/fuzz for SECONDS with its seeds (the shipped files, gathered here)
+# and fails when any of them finds a crash, a leak, undefined behaviour or
+# a timeout.  BUILD_DIR (default build-fuzz) was configured with
+#   CC=clang cmake -S . -B build-fuzz -DHERD_FUZZ=ON
+# and built with --target fuzz.  Everything is written under one work
+# directory in /tmp: HERD_FUZZ_WORK keeps it between runs (the corpora grow
+# there), otherwise a new one is made and removed at the end unless
+# something was found.  HERD_FUZZ_ONLY="ctl ganeti" runs only those; extra
+# libFuzzer flags go in HERD_FUZZ_FLAGS (e.g. "-jobs=4 -workers=4").
+# docs/fuzzing.md says more.
+set -euo pipefail
+
+seconds=${1:?usage: tests/fuzz/run.sh SECONDS [BUILD_DIR]}
+src=$(cd "$(dirname "$0")/../.." && pwd)
+build=$(cd "${2:-$src/build-fuzz}" && pwd)
+names=${HERD_FUZZ_ONLY:-scenario ganeti trace-bitbrains trace-azure ctl}
+
+if [ -n "${HERD_FUZZ_WORK:-}" ]; then
+  work=$HERD_FUZZ_WORK
+  keep=1
+else
+  work=$(mktemp -d /tmp/herd-fuzz.XXXXXX)
+  keep=0
+fi
+mkdir -p "$work"
+
+# seeds NAME DIR: fills DIR with NAME's seeds from the source tree.
+seeds() {
+  local name=$1 dir=$2 f i
+  rm -rf "$dir"
+  mkdir -p "$dir"
+  case $name in
+    scenario)
+      cp "$src"/scenarios/*.ini "$src"/tests/golden/*.ini "$dir"/ ;;
+    ganeti)
+      for f in "$src"/tests/plan/*.txt; do
+        cp "$f" "$dir/$(basename "$f")"
+      done ;;
+    trace-bitbrains)
+      # Each file on its own, its first rows, and two files in one input.
+      i=0
+      for f in "$src"/scenarios/traces/bitbrains/*.csv; do
+        i=$((i + 1))
+        cp "$f" "$dir/$i.csv"
+        head -n 12 "$f" > "$dir/$i-head.csv"
+      done
+      { head -n 8 "$src/scenarios/traces/bitbrains/1.csv"; printf '\f'
+        head -n 8 "$src/scenarios/traces/bitbrains/2.csv"; } > "$dir/two"
+      ;;
+    trace-azure)
+      # vmtable.csv, a form feed, then the readings (all, or the first).
+      local az=$src/scenarios/traces/azure
+      { cat "$az/vmtable.csv"; printf '\f'
+        cat "$az"/vm_cpu_readings-*.csv; } > "$dir/all"
+      { cat "$az/vmtable.csv"; printf '\f'
+        head -n 16 "$az"/vm_cpu_readings-*.csv; } > "$dir/head"
+      { cat "$az/vmtable.csv"; printf '\f'
+        head -n 8 "$az"/vm_cpu_readings-*.csv; printf '\f'
+        sed -n 9,16p "$az"/vm_cpu_readings-*.csv; } > "$dir/two"
+      ;;
+    ctl)
+      i=0
+      while IFS= read -r line; do
+        i=$((i + 1))
+        printf '%s' "$line" > "$dir/$i"
+      done < "$src/tests/fuzz/ctl-requests.txt" ;;
+  esac
+}
+
+# dict NAME FILE: a libFuzzer dictionary of the words NAME's parser knows
+# (the short string literals of its sources), or nothing.
+dict() {
+  local name=$1 out=$2 sources
+  case $name in
+    scenario)
+      sources="sim/scenario.c sim/workload.c core/params.c core/units.c" ;;
+    ctl) sources="service/ctl.c" ;;
+    *) return 1 ;;
+  esac
+  (cd "$src" && grep -oh '"[a-z_][a-z0-9_:-]\{1,23\}"' $sources) | sort -u > "$out"
+  case $name in
+    scenario) printf '"[%s "\n' scenario datacenter cluster hosts storage \
+                template network vms affinity growth action fault faults \
+                manager defaults >> "$out" ;;
+  esac
+}
+
+failed=""
+for name in $names; do
+  bin=$build/tests/fuzz/fuzz-$name
+  if [ ! -x "$bin" ]; then
+    echo "run.sh: no $bin (cmake --build $build --target fuzz)" >&2
+    exit 2
+  fi
+  seeds "$name" "$work/seeds/$name"
+  mkdir -p "$work/corpus/$name" "$work/crashes"
+  dict_flag=""
+  if dict "$name" "$work/seeds/$name.dict"; then
+    dict_flag="-dict=$work/seeds/$name.dict"
+  fi
+  echo "== fuzz-$name: ${seconds}s"
+  # shellcheck disable=SC2086
+  if ! (cd "$work" && ASAN_OPTIONS=detect_leaks=1 \
+          UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+          "$bin" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=2048 \
+            -max_len=65536 -print_final_stats=1 \
+            -artifact_prefix="$work/crashes/$name-" $dict_flag \
+            ${HERD_FUZZ_FLAGS:-} "$work/corpus/$name" "$work/seeds/$name" \
+            > "$work/$name.log" 2>&1); then
+    failed="$failed $name"
+    grep -E "ERROR|runtime error|Test unit written|SUMMARY" \
+      "$work/$name.log" | head -n 20 >&2 || true
+  fi
+  grep -E "^(#[0-9]+.*DONE|stat::(number_of_executed_units|average_exec_per_sec|peak_rss))" \
+    "$work/$name.log" || tail -n 3 "$work/$name.log"
+done
+
+if [ -n "$failed" ]; then
+  echo "run.sh: found something in:$failed; logs and inputs in $work" >&2
+  echo "  reproduce: $build/tests/fuzz/fuzz-NAME $work/crashes/NAME-..." >&2
+  exit 1
+fi
+[ "$keep" = 1 ] || rm -rf "$work"
+echo "run.sh: no crash in $names"
