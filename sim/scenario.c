@@ -240,6 +240,12 @@ static const HerdFaultKind herd_sl_random_kinds[] = {
 #define HERD_SL_MAX_VMS_PER_GROUP 1000000
 #define HERD_SL_MAX_CORES 4096
 #define HERD_SL_MAX_THREADS 65536
+/* Whole-scenario caps (docs/scenarios.md): far above any real setup
+ * (scenarios/large.ini has 2,000 hosts and 40,000 VMs), low enough that a
+ * few lines cannot ask for gigabytes of model. */
+#define HERD_SL_MAX_HOSTS 100000
+#define HERD_SL_MAX_VMS 1000000
+#define HERD_SL_MAX_DISKS 2000000
 /* Names listed in a message ("known: a, b, ...") before it says "...". */
 #define HERD_SL_MAX_LISTED 10
 
@@ -2083,6 +2089,73 @@ herd_sl_parse_values (HerdSlLoader *l)
     }
 }
 
+/* The scenario's hosts, VMs and disks in all, against the caps: the
+ * group that takes a total past its cap fails on its count key (or on
+ * disk when its disks do it).  FALSE when one does: nothing that costs
+ * per object may run. */
+static gboolean
+herd_sl_check_totals (HerdSlLoader *l)
+{
+  gint64 hosts = 0, vms = 0, disks = 0;
+  for (guint i = 0; i < l->groups->len; i++)
+    {
+      HerdSlGroup *g = g_ptr_array_index (l->groups, i);
+      if (g->kind == HERD_SL_HOSTS)
+        {
+          hosts += g->count;
+          if (hosts > HERD_SL_MAX_HOSTS)
+            {
+              herd_sl_fail_key (l, g, "count",
+                                "the scenario's hosts come to %" G_GINT64_FORMAT
+                                " with this group's; a scenario has at most "
+                                "%d hosts in all",
+                                hosts, HERD_SL_MAX_HOSTS);
+              return FALSE;
+            }
+        }
+      else if (g->kind == HERD_SL_VMS)
+        {
+          vms += g->count;
+          if (vms > HERD_SL_MAX_VMS)
+            {
+              herd_sl_fail_key (l, g, "count",
+                                "the scenario's VMs come to %" G_GINT64_FORMAT
+                                " with this group's; a scenario has at most "
+                                "%d VMs in all",
+                                vms, HERD_SL_MAX_VMS);
+              return FALSE;
+            }
+          gint64 per_vm = g->disks != NULL ? g->disks->len : 0;
+          if (g->template_name != NULL)
+            {
+              g_autofree char *label = g_strdup_printf ("template %s",
+                                                        g->template_name);
+              HerdSlGroup *t = g_hash_table_lookup (l->by_label, label);
+              if (t != NULL && t->disks != NULL)
+                per_vm += t->disks->len;
+            }
+          disks += per_vm * g->count;
+          if (disks > HERD_SL_MAX_DISKS)
+            {
+              herd_sl_fail_key (l, g,
+                                g->template_name != NULL
+                                        && (g->disks == NULL
+                                            || g->disks->len == 0)
+                                    ? "template"
+                                    : "disk",
+                                "the scenario's VM disks come to %"
+                                G_GINT64_FORMAT " with this group's (%"
+                                G_GINT64_FORMAT " VMs of %" G_GINT64_FORMAT
+                                "); a scenario has at most %d VM disks in "
+                                "all",
+                                disks, g->count, per_vm, HERD_SL_MAX_DISKS);
+              return FALSE;
+            }
+        }
+    }
+  return TRUE;
+}
+
 /* ------------------------------------------------------------------ */
 /* Phase 3: references and cross-group checks                          */
 
@@ -3618,7 +3691,8 @@ herd_sl_run (HerdSlLoader *l, const char *text, GError **error)
       else if (herd_sl_check_structure (l))
         {
           herd_sl_parse_values (l);
-          herd_sl_check_references (l);
+          if (herd_sl_check_totals (l))
+            herd_sl_check_references (l);
           if (!herd_sl_failed (l))
             herd_sl_build (l);
         }
