@@ -1380,15 +1380,21 @@ gen_faults (Gen *g)
     }
   if (g->f[HERD_GEN_PARTITIONS])
     {
-      /* The destination of a migration cut off while it runs. */
+      /* The destination of a migration cut off while it runs (or, now
+       * and then, crashing or its agent hanging). */
       int v = some_vm (g, -1, FALSE);
       int c = vm_cluster (g, v);
       if (hosts_in_cluster (g, c) >= 2)
         {
           gint64 at = some_time (g);
           int dest = some_host (g, c);
+          double p = gsl_rng_uniform (g->r);
           gen_migrate (g, at, v, dest);
-          fault (g, at + rnd (g, 0, 40), "partition", g->hosts[dest].name);
+          fault (g, at + rnd (g, 0, 40),
+                 p < 0.6    ? "partition"
+                 : p < 0.85 ? "host_crash"
+                            : "agent_hang",
+                 g->hosts[dest].name);
           fault_duration (g, 0.8, 20, 1800);
         }
       /* Two partitions at once. */
