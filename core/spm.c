@@ -212,7 +212,20 @@ static void
 check_dc (HerdManager *m, HerdDatacenter *dc)
 {
   if (dc->master_domain == HERD_ID_NONE)
-    return;
+    {
+      /* No master domain left (none active to move it to): no lockspace,
+       * no SPM lease, so no SPM until a master is back. */
+      if (dc->spm_host != HERD_ID_NONE)
+        {
+          herd_audit_emit (m->audit, herd_manager_now (m),
+                           HERD_AUDIT_SPM_LEASE_LOST,
+                           herd_model_host (m->model, dc->spm_host)->name,
+                           "datacenter=%s reason=no_master_domain",
+                           dc->name);
+          lose (m, dc);
+        }
+      return;
+    }
   if (dc->spm_host != HERD_ID_NONE)
     {
       HerdHost *h = herd_model_host (m->model, dc->spm_host);

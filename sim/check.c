@@ -22,6 +22,7 @@ struct _HerdCheck
   char *violation;
   HerdTime *spm_unheld_since; /* per data center: the manager's SPM is Up
                                  without the SPM lease since, or NEVER */
+  guint8 *startable;          /* per host: scratch of check_ha */
   gboolean *fenced_off;       /* per host: fenced off since it was last
                                  found failing */
   HerdTime *ghost_since;      /* per VM: believed running on an Up host
@@ -47,6 +48,7 @@ herd_check_new (HerdEngine *engine, HerdWorld *world, HerdManager *manager,
   for (guint d = 0; d < model->datacenters->len; d++)
     c->spm_unheld_since[d] = HERD_TIME_NEVER;
   c->fenced_off = g_new0 (gboolean, MAX (model->hosts->len, 1));
+  c->startable = g_new0 (guint8, MAX (model->hosts->len, 1));
   c->ghost_since = g_new (HerdTime, MAX (model->vms->len, 1));
   for (guint v = 0; v < model->vms->len; v++)
     c->ghost_since[v] = HERD_TIME_NEVER;
@@ -67,6 +69,7 @@ herd_check_free (HerdCheck *check)
   g_free (check->spm_unheld_since);
   g_free (check->ghost_since);
   g_free (check->fenced_off);
+  g_free (check->startable);
   g_free (check);
 }
 
@@ -323,8 +326,12 @@ check_ha (HerdCheck *c)
           || attempts >= (guint32) p->ha_restart_tries
           || now - since <= p->ha_priority_wait + p->ha_restart_interval)
         continue;
-      HerdId host = herd_scheduler_place (s, v, HERD_ID_NONE, NULL, NULL,
-                                          NULL);
+      /* Where the scheduler would place it and the host would start it
+       * (its disks in reach, its lease to be had). */
+      for (HerdId h = 0; h < c->model->hosts->len; h++)
+        c->startable[h] = herd_world_vm_startable (c->world, h, v, NULL);
+      HerdId host = herd_scheduler_place (s, v, HERD_ID_NONE, c->startable,
+                                          NULL, NULL);
       if (host != HERD_ID_NONE)
         {
           g_autofree char *what = g_strdup_printf (

@@ -40,6 +40,8 @@ update_reachability (HerdWorld *w, HerdId host)
     w->observer->host_unreachable (w->observer_ctx, host);
 }
 
+static void forget_leases (HerdWorld *w, HerdId host);
+
 /* The host stops: its lease stops renewing, migrations through it fail,
  * its VMs die (their leases stay with it until they expire). */
 static void
@@ -92,19 +94,8 @@ booted (gpointer ctx, guint64 arg)
   h->agent_hung = FALSE; /* a fresh agent */
   h->lease_id = 0;       /* it joins the lockspace again when activated */
   h->lease_stopped = HERD_TIME_NEVER;
-  /* What its previous life held is gone (long expired by now): it joins
-   * again with a new generation, which owns none of it. */
-  if (w->spm_holder[h->datacenter] == (HerdId) arg)
-    {
-      w->spm_holder[h->datacenter] = HERD_ID_NONE;
-      w->spm_running[h->datacenter] = FALSE;
-    }
-  for (guint i = 0; i < w->vms->len; i++)
-    {
-      HerdSimVm *v = herd_world_vm_at (w, i);
-      if (v->lease_host == (HerdId) arg)
-        v->lease_host = HERD_ID_NONE;
-    }
+  /* What its previous life held is gone (long expired by now). */
+  forget_leases (w, (HerdId) arg);
   update_reachability (w, (HerdId) arg);
 }
 
@@ -255,6 +246,26 @@ herd_world_soft_fence (HerdWorld *world, HerdId host)
 static gboolean master_reachable (HerdWorld *w, HerdId host);
 static HerdSimLiveness host_liveness (HerdWorld *w, const HerdSimHost *h);
 static void report_if_up (gpointer ctx, guint64 arg);
+
+/* host's lockspace membership ended (it rebooted, or sanlock failed it
+ * after its renewals stopped): it joins again with a new generation,
+ * which owns none of the resource leases the old one held. */
+static void
+forget_leases (HerdWorld *w, HerdId host)
+{
+  HerdSimHost *h = herd_world_host_at (w, host);
+  if (w->spm_holder[h->datacenter] == host)
+    {
+      w->spm_holder[h->datacenter] = HERD_ID_NONE;
+      w->spm_running[h->datacenter] = FALSE;
+    }
+  for (guint i = 0; i < w->vms->len; i++)
+    {
+      HerdSimVm *v = herd_world_vm_at (w, i);
+      if (v->lease_host == host)
+        v->lease_host = HERD_ID_NONE;
+    }
+}
 
 void
 herd_world_lease_join (HerdWorld *world, HerdId host, guint32 host_id,
@@ -541,6 +552,10 @@ update_lease (HerdWorld *w, HerdId host)
     }
   else if (reach && h->lease_stopped != HERD_TIME_NEVER)
     {
+      /* Renewals resume; once they had failed (8 io_timeout without one)
+       * sanlock had dropped the lockspace: a new generation. */
+      if (host_liveness (w, h) != HERD_SIM_LEASE_LIVE)
+        forget_leases (w, host);
       h->lease_joined = now;
       h->lease_stopped = HERD_TIME_NEVER;
     }

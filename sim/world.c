@@ -413,25 +413,14 @@ vm_up (gpointer ctx, guint64 arg)
 }
 
 gboolean
-herd_world_vm_start (HerdWorld *world, HerdId host, HerdId vm, GError **error)
+herd_world_vm_startable (HerdWorld *world, HerdId host, HerdId vm,
+                         GError **error)
 {
-  HerdSimHost *h = herd_world_host_at (world, host);
-  HerdSimVm *v = herd_world_vm_at (world, vm);
-  if (!h->up)
+  const HerdModel *model = world->scenario->model;
+  if (!herd_world_host_at (world, host)->up)
     {
       g_set_error (error, HERD_WORLD_ERROR, WORLD_ERROR_STATE,
                    "host %u is down", host);
-      return FALSE;
-    }
-  const HerdModel *model = world->scenario->model;
-  if (v->state != HERD_VM_DOWN)
-    {
-      herd_world_violation (world, "VM %s started on %s while it runs on %s",
-                            herd_model_vm (model, vm)->name,
-                            herd_model_host (model, host)->name,
-                            herd_model_host (model, v->host)->name);
-      g_set_error (error, HERD_WORLD_ERROR, WORLD_ERROR_STATE,
-                   "VM %u is already running", vm);
       return FALSE;
     }
   /* Its disks must be reachable from the host (the agent prepares the
@@ -447,7 +436,26 @@ herd_world_vm_start (HerdWorld *world, HerdId host, HerdId vm, GError **error)
     }
   /* A VM lease needs a live lockspace on the host, and sanlock refuses
    * one another host still holds. */
-  if (!herd_world_vm_lease_check (world, vm, host, error))
+  return herd_world_vm_lease_check (world, vm, host, error);
+}
+
+gboolean
+herd_world_vm_start (HerdWorld *world, HerdId host, HerdId vm, GError **error)
+{
+  HerdSimHost *h = herd_world_host_at (world, host);
+  HerdSimVm *v = herd_world_vm_at (world, vm);
+  const HerdModel *model = world->scenario->model;
+  if (h->up && v->state != HERD_VM_DOWN)
+    {
+      herd_world_violation (world, "VM %s started on %s while it runs on %s",
+                            herd_model_vm (model, vm)->name,
+                            herd_model_host (model, host)->name,
+                            herd_model_host (model, v->host)->name);
+      g_set_error (error, HERD_WORLD_ERROR, WORLD_ERROR_STATE,
+                   "VM %u is already running", vm);
+      return FALSE;
+    }
+  if (!herd_world_vm_startable (world, host, vm, error))
     return FALSE;
   const HerdVmGroup *group
       = g_ptr_array_index (world->scenario->vm_groups, v->group);

@@ -146,6 +146,11 @@ const HerdSimVm *herd_world_vm (HerdWorld *world, HerdId vm);
 /* Operations the sim driver performs (FALSE + error if impossible). */
 gboolean herd_world_host_connect (HerdWorld *world, HerdId host,
                                   GError **error);
+/* Whether a start of vm (down) on host would be refused, and why: the
+ * host is down, a disk is out of its reach, or the VM's lease cannot be
+ * taken there. */
+gboolean herd_world_vm_startable (HerdWorld *world, HerdId host, HerdId vm,
+                                  GError **error);
 gboolean herd_world_vm_start (HerdWorld *world, HerdId host, HerdId vm,
                               GError **error);
 gboolean herd_world_vm_stop (HerdWorld *world, HerdId host, HerdId vm,
