@@ -23,6 +23,8 @@ struct _HerdCheck
   HerdTime *spm_unheld_since; /* per data center: the manager's SPM is Up
                                  without the SPM lease since, or NEVER */
   guint8 *startable;          /* per host: scratch of check_ha */
+  gboolean *placeable;        /* per VM: a waiting HA VM was placeable at
+                                 the last check */
   gboolean *fenced_off;       /* per host: fenced off since it was last
                                  found failing */
   HerdTime *ghost_since;      /* per VM: believed running on an Up host
@@ -49,6 +51,7 @@ herd_check_new (HerdEngine *engine, HerdWorld *world, HerdManager *manager,
     c->spm_unheld_since[d] = HERD_TIME_NEVER;
   c->fenced_off = g_new0 (gboolean, MAX (model->hosts->len, 1));
   c->startable = g_new0 (guint8, MAX (model->hosts->len, 1));
+  c->placeable = g_new0 (gboolean, MAX (model->vms->len, 1));
   c->ghost_since = g_new (HerdTime, MAX (model->vms->len, 1));
   for (guint v = 0; v < model->vms->len; v++)
     c->ghost_since[v] = HERD_TIME_NEVER;
@@ -70,6 +73,7 @@ herd_check_free (HerdCheck *check)
   g_free (check->ghost_since);
   g_free (check->fenced_off);
   g_free (check->startable);
+  g_free (check->placeable);
   g_free (check);
 }
 
@@ -325,14 +329,21 @@ check_ha (HerdCheck *c)
       if (!herd_manager_ha_waiting (c->manager, v, &since, &attempts)
           || attempts >= (guint32) p->ha_restart_tries
           || now - since <= p->ha_priority_wait + p->ha_restart_interval)
-        continue;
+        {
+          c->placeable[v] = FALSE;
+          continue;
+        }
       /* Where the scheduler would place it and the host would start it
        * (its disks in reach, its lease to be had). */
       for (HerdId h = 0; h < c->model->hosts->len; h++)
         c->startable[h] = herd_world_vm_startable (c->world, h, v, NULL);
       HerdId host = herd_scheduler_place (s, v, HERD_ID_NONE, c->startable,
                                           NULL, NULL);
-      if (host != HERD_ID_NONE)
+      /* Placeable at two checks in a row (a minute, two quick retries):
+       * a host that just came back is not yet a missed restart. */
+      gboolean before = c->placeable[v];
+      c->placeable[v] = host != HERD_ID_NONE;
+      if (host != HERD_ID_NONE && before)
         {
           g_autofree char *what = g_strdup_printf (
               "HA VM %s down for %" G_GINT64_FORMAT " s while %s could take "

@@ -932,7 +932,10 @@ freeze (HerdWorld *w, HerdId id)
   if (d->thin && !d->block)
     {
       sync_files (w, def->domain);
-      t->file_mib[def->domain] -= d->written_mib;
+      /* The domain's sum and the disk's own data are integrated apart:
+       * what is left of its last file may round a hair below zero. */
+      t->file_mib[def->domain]
+          = MAX (t->file_mib[def->domain] - d->written_mib, 0);
       t->used_mib[def->domain] += l.alloc_mib;
     }
   if (d->event != 0)

@@ -61,6 +61,41 @@ test_seeds_hold_invariants (void)
   CU_ASSERT_EQUAL (violations, 0);
 }
 
+static gint
+compare_paths (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+/* Scenarios that once broke an invariant, or crashed, as herd swarm
+ * kept them (the .ini files of tests/dst, each saying what it found):
+ * seeds 1..4. */
+static void
+test_found_scenarios_hold (void)
+{
+  g_autofree char *dir_path = herd_test_source_path ("tests/dst");
+  g_autoptr (GDir) dir = g_dir_open (dir_path, 0, NULL);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (dir);
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+  while ((name = g_dir_read_name (dir)) != NULL)
+    if (g_str_has_suffix (name, ".ini"))
+      g_ptr_array_add (names, g_build_filename (dir_path, name, NULL));
+  g_ptr_array_sort (names, compare_paths);
+  CU_ASSERT_TRUE (names->len > 0);
+  for (guint i = 0; i < names->len; i++)
+    for (guint64 seed = 1; seed <= 4; seed++)
+      {
+        const char *path = g_ptr_array_index (names, i);
+        g_autoptr (GError) error = NULL;
+        g_autofree char *out = run_seed (path, seed, FALSE, &error);
+        if (out == NULL)
+          g_printerr ("\n%s, seed %" G_GUINT64_FORMAT ": %s\n", path, seed,
+                      error->message);
+        CU_ASSERT_PTR_NOT_NULL (out);
+      }
+}
+
 static void
 test_faulty_run_replays (void)
 {
@@ -115,6 +150,8 @@ test_checks_fire (void)
 static const HerdTestCase cases[] = {
   { "the checks report violations", test_checks_fire },
   { "faults.ini over many seeds: no violation", test_seeds_hold_invariants },
+  { "scenarios swarm testing kept: no violation",
+    test_found_scenarios_hold },
   { "a run under faults replays exactly", test_faulty_run_replays },
   { NULL, NULL },
 };
