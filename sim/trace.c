@@ -41,6 +41,28 @@ number (const char *field, double *out)
   return *end == '\0' && isfinite (*out);
 }
 
+/* Timestamps are seconds in 0..TRACE_MAX_SECONDS (the year 2096): in
+ * nanoseconds a series' span plus one step then fits a HerdTime, so its
+ * period is above 0 (a timestamp such as 4611686018.4 would wrap it to
+ * G_MININT64, and a lookup divide by it). */
+#define TRACE_MAX_SECONDS 4000000000.0
+
+/* FALSE with "PATH:LINE: field 1 (timestamp): ..." when seconds is out of
+ * range; text is the field as written. */
+static gboolean
+check_timestamp (double seconds, const char *text, const char *path,
+                 guint line, GError **error)
+{
+  if (seconds >= 0 && seconds <= TRACE_MAX_SECONDS)
+    return TRUE;
+  g_autofree char *f = g_strstrip (g_strdup (text));
+  g_set_error (error, TRACE_ERROR, 0,
+               "%s:%u: field 1 (timestamp): expected seconds between 0 and "
+               "%.0f, got \"%s\"",
+               path, line, TRACE_MAX_SECONDS, f);
+  return FALSE;
+}
+
 static HerdTraceSeries *
 series_new (const char *name)
 {
@@ -161,7 +183,8 @@ load_bitbrains (const char *dir, HerdTraceSet *set, GError **error)
                            path, i + 1);
               return FALSE;
             }
-          if (!add_point (s, ts, pct, path, i + 1, error))
+          if (!check_timestamp (ts, field[0], path, i + 1, error)
+              || !add_point (s, ts, pct, path, i + 1, error))
             return FALSE;
         }
       if (!series_finish (s, path, error))
@@ -244,7 +267,8 @@ load_azure (const char *dir, HerdTraceSet *set, GError **error)
                            i + 1, field[1]);
               return FALSE;
             }
-          if (!add_point (s, ts, avg, path, i + 1, error))
+          if (!check_timestamp (ts, field[0], path, i + 1, error)
+              || !add_point (s, ts, avg, path, i + 1, error))
             return FALSE;
         }
     }

@@ -1,7 +1,9 @@
 /* test-trace.c: recorded CPU traces (sim/trace.h): the shipped Bitbrains
  * and Azure samples read as written (4 VMs, 288 readings each, the first
  * reading of each file), values looked up through the day and after it
- * (the series repeats), and malformed rows named by file and line. */
+ * (the series repeats), and malformed rows named by file and line;
+ * timestamps whose nanoseconds would overflow (issue 14) are errors, not
+ * a period of 0 or less. */
 #include <string.h>
 
 #include <glib/gstdio.h>
@@ -101,6 +103,81 @@ test_errors (void)
   g_rmdir (dir);
 }
 
+/* dir/name holds text; the load of spec (relative to dir) must fail with
+ * want in its message. */
+static void
+expect_error (const char *dir, const char *sub, const char *name,
+              const char *text, const char *spec, const char *want)
+{
+  g_autofree char *d = g_build_filename (dir, sub, NULL);
+  g_mkdir (d, 0700);
+  g_autofree char *f = g_build_filename (d, name, NULL);
+  CU_ASSERT_TRUE (g_file_set_contents (f, text, -1, NULL));
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HerdTraceSet) set = herd_trace_load (spec, dir, &error);
+  CU_ASSERT_PTR_NULL (set);
+  if (set != NULL)
+    {
+      g_printerr ("\n%s: loaded; expected \"%s\"\n", spec, want);
+      const HerdTraceSeries *s = g_ptr_array_index (set->series, 0);
+      g_printerr ("period %" G_GINT64_FORMAT "\n", s->period);
+    }
+  else if (strstr (error->message, want) == NULL)
+    g_printerr ("\n%s: \"%s\", expected \"%s\"\n", spec, error->message,
+                want);
+  CU_ASSERT_TRUE (error != NULL && strstr (error->message, want) != NULL);
+  g_remove (f);
+}
+
+static void
+test_timestamp_range (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("herd-trace-XXXXXX", NULL);
+  const char *row = ";1;1;1;5;1;1;1;1;1;1\n";
+  g_autofree char *huge = g_strconcat ("-1e300", row, NULL);
+  expect_error (dir, "bb1", "1.csv", huge, "trace:bitbrains:bb1",
+                "1.csv:1: field 1 (timestamp): expected seconds between 0 "
+                "and 4000000000, got \"-1e300\"");
+  /* Each within int64 nanoseconds, but the span plus a step is not. */
+  g_autofree char *span = g_strconcat ("0", row, "4611686018.427388", row,
+                                       NULL);
+  expect_error (dir, "bb2", "1.csv", span, "trace:bitbrains:bb2",
+                "1.csv:2: field 1 (timestamp): expected seconds between 0 "
+                "and 4000000000, got \"4611686018.427388\"");
+  g_autofree char *az = g_build_filename (dir, "az", NULL);
+  g_mkdir (az, 0700);
+  g_autofree char *vt = g_build_filename (az, "vmtable.csv", NULL);
+  g_file_set_contents (vt, "a,s,d,0,1,1,1,1,c,1,1\n", -1, NULL);
+  expect_error (dir, "az", "vm_cpu_readings-1.csv",
+                "0,a,1,2,3\n9.3e9,a,1,2,3\n", "trace:azure:az",
+                "vm_cpu_readings-1.csv:2: field 1 (timestamp): expected "
+                "seconds between 0 and 4000000000, got \"9.3e9\"");
+  /* The largest accepted: a period that still fits. */
+  g_autofree char *bb3 = g_build_filename (dir, "bb3", NULL);
+  g_mkdir (bb3, 0700);
+  g_autofree char *f3 = g_build_filename (bb3, "1.csv", NULL);
+  g_autofree char *edge = g_strconcat ("0", row, "4000000000", row, NULL);
+  g_file_set_contents (f3, edge, -1, NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HerdTraceSet) ok = herd_trace_load ("trace:bitbrains:bb3", dir,
+                                                 &error);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (ok);
+  const HerdTraceSeries *s = g_ptr_array_index (ok->series, 0);
+  CU_ASSERT_EQUAL (s->period, 2 * HERD_SEC (G_GINT64_CONSTANT (4000000000)));
+  guint cursor = 0;
+  CU_ASSERT_DOUBLE_EQUAL (herd_trace_value (s, G_MAXINT64, &cursor), 5,
+                          1e-9);
+  g_remove (f3);
+  g_remove (vt);
+  for (guint i = 0; i < 4; i++)
+    {
+      static const char *const subs[] = { "bb1", "bb2", "bb3", "az" };
+      g_autofree char *d = g_build_filename (dir, subs[i], NULL);
+      g_rmdir (d);
+    }
+  g_rmdir (dir);
+}
+
 int
 main (void)
 {
@@ -108,6 +185,7 @@ main (void)
     { "Bitbrains GWA-T-12", test_bitbrains },
     { "Azure 2019", test_azure },
     { "malformed rows", test_errors },
+    { "timestamps out of range", test_timestamp_range },
     { NULL, NULL },
   };
   static const HerdTestSuite suites[] = {
