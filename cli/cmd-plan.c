@@ -153,17 +153,24 @@ parse_spec (const char *option, const char *text, HerdPlanSpec *out)
 {
   g_auto (GStrv) f = g_strsplit (text, ",", -1);
   gint64 v[3];
-  gboolean ok = g_strv_length (f) == 3;
-  for (guint i = 0; ok && i < 3; i++)
-    ok = herd_units_parse_integer (f[i], i == 0 ? 0 : 1, G_MAXINT32, &v[i],
-                                   NULL);
-  if (!ok)
+  static const char *const names[] = { "DISK", "MEM", "CPU" };
+  if (g_strv_length (f) != 3)
     {
       herd_cli_error ("plan", "--%s: expected DISK,MEM,CPU (MiB, MiB, "
                               "vCPUs; memory and CPUs above 0), got \"%s\"",
                       option, text);
       return FALSE;
     }
+  for (guint i = 0; i < 3; i++)
+    if (!herd_units_parse_integer (f[i], i == 0 ? 0 : 1, G_MAXINT32, &v[i],
+                                   NULL))
+      {
+        herd_cli_error ("plan", "--%s: field %u (%s): expected a whole "
+                                "number between %d and %d, got \"%s\"",
+                        option, i + 1, names[i], i == 0 ? 0 : 1, G_MAXINT32,
+                        f[i]);
+        return FALSE;
+      }
   *out = (HerdPlanSpec) { v[0], v[1], (guint32) v[2] };
   return TRUE;
 }

@@ -33,14 +33,14 @@ fail (Reader *r, const char *what, ...)
   return FALSE;
 }
 
-/* Field n (from 1) of a line, a whole number >= 0. */
+/* Field n (from 1) of a line, a whole number in 0..max. */
 static gboolean
-number (Reader *r, GStrv f, guint n, const char *name, gint64 *out)
+number (Reader *r, GStrv f, guint n, const char *name, gint64 max,
+        gint64 *out)
 {
-  g_autoptr (GError) local = NULL;
-  if (!herd_units_parse_integer (f[n - 1], 0, G_MAXINT64 / 4, out, &local))
-    return fail (r, "field %u (%s): expected a whole number of at least 0, "
-                 "got \"%s\"", n, name, f[n - 1]);
+  if (!herd_units_parse_integer (f[n - 1], 0, max, out, NULL))
+    return fail (r, "field %u (%s): expected a whole number between 0 and "
+                 "%" G_GINT64_FORMAT ", got \"%s\"", n, name, max, f[n - 1]);
   return TRUE;
 }
 
@@ -142,6 +142,9 @@ herd_ganeti_load_data (const char *text, const char *path,
                   "got %u fields", n);
           else if (g_hash_table_contains (groups, f[1]))
             fail (&r, "node group uuid %s given twice", f[1]);
+          else if (herd_model_find_cluster (out->model, f[0])
+                   != HERD_ID_NONE)
+            fail (&r, "field 1 (name): node group %s given twice", f[0]);
           else
             g_hash_table_insert (groups, g_strdup (f[1]),
                                  GUINT_TO_POINTER (add_group (out, f[0])
@@ -160,7 +163,9 @@ herd_ganeti_load_data (const char *text, const char *path,
                                                   "mem_free", "disk_total",
                                                   "disk_free", "cpus" };
             for (guint k = 0; k < 6; k++)
-              if (!number (&r, f, k + 2, names[k], &v[k]))
+              if (!number (&r, f, k + 2, names[k],
+                           k == 5 ? HERD_GANETI_MAX_CPUS : HERD_GANETI_MAX_MIB,
+                           &v[k]))
                 break;
             if (r.failed)
               break;
@@ -176,6 +181,8 @@ herd_ganeti_load_data (const char *text, const char *path,
               fail (&r, "field 7 (cpus): a node has at least one CPU");
             else if (herd_model_find_host (out->model, f[0]) != HERD_ID_NONE)
               fail (&r, "node %s given twice", f[0]);
+            else if (out->model->hosts->len >= HERD_GANETI_MAX_NODES)
+              fail (&r, "more than %d nodes", HERD_GANETI_MAX_NODES);
             else
               add_node (out, disks, f[0], GPOINTER_TO_UINT (group) - 1,
                         v[0], v[1], v[2], v[4], v[5],
@@ -191,9 +198,9 @@ herd_ganeti_load_data (const char *text, const char *path,
                       "snode|disk_template), got %u", n);
                 break;
               }
-            if (!number (&r, f, 2, "mem", &v[0])
-                || !number (&r, f, 3, "disk", &v[1])
-                || !number (&r, f, 4, "vcpus", &v[2]))
+            if (!number (&r, f, 2, "mem", HERD_GANETI_MAX_MIB, &v[0])
+                || !number (&r, f, 3, "disk", HERD_GANETI_MAX_MIB, &v[1])
+                || !number (&r, f, 4, "vcpus", HERD_GANETI_MAX_VCPUS, &v[2]))
               break;
             HerdId host = herd_model_find_host (out->model, f[6]);
             if (host == HERD_ID_NONE)
@@ -204,6 +211,12 @@ herd_ganeti_load_data (const char *text, const char *path,
             if (herd_model_find_vm (out->model, f[0]) != HERD_ID_NONE)
               {
                 fail (&r, "instance %s given twice", f[0]);
+                break;
+              }
+            if (out->instances->len >= HERD_GANETI_MAX_INSTANCES)
+              {
+                fail (&r, "more than %d instances",
+                      HERD_GANETI_MAX_INSTANCES);
                 break;
               }
             HerdHost *h = herd_model_host (out->model, host);
@@ -251,12 +264,13 @@ herd_ganeti_simulate (const char *text, HerdGanetiCluster *out,
   gint64 v[4];
   static const char *const policies[] = { "p", "a", "u", "preferred",
                                           "last_resort", "unallocable" };
+  static const char *const names[] = { "NODES", "DISK", "MEM", "CPU" };
+  static const gint64 max[] = { HERD_GANETI_MAX_NODES, HERD_GANETI_MAX_MIB,
+                                HERD_GANETI_MAX_MIB, HERD_GANETI_MAX_CPUS };
   gboolean policy_ok = FALSE;
   for (guint i = 0; f[0] != NULL && i < G_N_ELEMENTS (policies); i++)
     policy_ok |= strcmp (f[0], policies[i]) == 0;
   gboolean ok = g_strv_length (f) == 5 && policy_ok;
-  for (guint i = 0; ok && i < 4; i++)
-    ok = herd_units_parse_integer (f[i + 1], 1, G_MAXINT64 / 4, &v[i], NULL);
   if (!ok)
     {
       g_set_error (error, HERD_SCENARIO_ERROR, HERD_SCENARIO_ERROR_INVALID,
@@ -265,6 +279,15 @@ herd_ganeti_simulate (const char *text, HerdGanetiCluster *out,
                    "(sizes in MiB), as hspace takes it, got \"%s\"", text);
       return FALSE;
     }
+  for (guint i = 0; i < 4; i++)
+    if (!herd_units_parse_integer (f[i + 1], 1, max[i], &v[i], NULL))
+      {
+        g_set_error (error, HERD_SCENARIO_ERROR, HERD_SCENARIO_ERROR_INVALID,
+                     "--simulate: field %u (%s): expected a whole number "
+                     "between 1 and %" G_GINT64_FORMAT ", got \"%s\"",
+                     i + 2, names[i], max[i], f[i + 1]);
+        return FALSE;
+      }
   cluster_init (out);
   HerdId group = add_group (out, "group-01");
   g_autoptr (GArray) disks = g_array_new (FALSE, FALSE, sizeof (gint64));

@@ -28,6 +28,17 @@
 
 #include "core/model.h"
 
+/* Bounds of the numbers read, so that sums over a whole cluster stay far
+ * from overflowing: sizes (MiB) up to 2^40 (an exbibyte), a node's CPUs
+ * up to 65536 and an instance's up to 4096 (a scenario's threads and
+ * vcpus), at most 100,000 nodes and 1,000,000 instances (a scenario's
+ * caps). */
+#define HERD_GANETI_MAX_MIB (G_GINT64_CONSTANT (1) << 40)
+#define HERD_GANETI_MAX_CPUS 65536
+#define HERD_GANETI_MAX_VCPUS 4096
+#define HERD_GANETI_MAX_NODES 100000
+#define HERD_GANETI_MAX_INSTANCES 1000000
+
 typedef struct
 {
   HerdId vm;

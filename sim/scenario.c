@@ -246,6 +246,11 @@ static const HerdFaultKind herd_sl_random_kinds[] = {
 #define HERD_SL_MAX_HOSTS 100000
 #define HERD_SL_MAX_VMS 1000000
 #define HERD_SL_MAX_DISKS 2000000
+/* Every size (memory, disks, storage): 1024P, 2^40 MiB, so that sums over
+ * a whole scenario and memory times overcommit stay far from overflowing
+ * 64 bits. */
+#define HERD_SL_MAX_SIZE_MIB (G_GINT64_CONSTANT (1) << 40)
+#define HERD_SL_MAX_SIZE_TEXT "1024P"
 /* Names listed in a message ("known: a, b, ...") before it says "...". */
 #define HERD_SL_MAX_LISTED 10
 
@@ -948,6 +953,13 @@ herd_sl_read_size (HerdSlLoader *l, HerdSlGroup *g, const char *key,
                              value);
       return FALSE;
     }
+  if (v > HERD_SL_MAX_SIZE_MIB)
+    {
+      herd_sl_fail_expected (l, g, key,
+                             "a size of at most " HERD_SL_MAX_SIZE_TEXT,
+                             value);
+      return FALSE;
+    }
   *out = v;
   return TRUE;
 }
@@ -1509,6 +1521,9 @@ herd_sl_parse_disks (HerdSlLoader *l, HerdSlGroup *g)
       else if (disk.size_mib <= 0)
         why = g_strdup_printf ("disk %u: its size must be more than 0",
                                i + 1);
+      else if (disk.size_mib > HERD_SL_MAX_SIZE_MIB)
+        why = g_strdup_printf ("disk %u: its size must be at most "
+                               HERD_SL_MAX_SIZE_TEXT, i + 1);
       else
         {
           /* The allocation and format words, in either order. */

@@ -86,6 +86,52 @@ check "plan with a bad --start exits 2" status_is 2 "$herd" plan \
   scenarios/growth.ini --start 2026-02-30
 check "plan with a bad htools file exits 2" status_is 2 "$herd" plan \
   --ganeti scenarios/small.ini
+# Inputs that crashed or overflowed (issue 14): each a clear error, exit 2.
+printf 'a|1|preferred||\na|2|preferred||\n\nn1|1024|0|1024|1024|1024|4|N|1\n\n' > "$tmp/dup-group.txt"
+printf 'g|1|preferred||\n\nn1|1024|0|1024|1024|1024|4294967296|N|1\n\n' > "$tmp/cpus.txt"
+printf 'g|1|preferred||\n\nn1|2305843009213693951|0|1024|1024|1024|4|N|1\n\n' > "$tmp/mem.txt"
+printf 'g|1|preferred||\n\nn1|1024|0|1024|1024|1024|4|N|1\n\ni1|9223372036854775807|1|1|running|Y|n1||plain\n' > "$tmp/inst-mem.txt"
+check "plan: two node groups of one name exit 2, naming file, line, field" \
+  status_says 2 "$tmp/dup-group.txt:2: field 1 (name): node group a given twice" \
+  "$herd" plan --ganeti "$tmp/dup-group.txt"
+check "plan: cpus=2^32 exits 2 (it wrapped to 0 past the one-CPU check)" \
+  status_says 2 "$tmp/cpus.txt:3: field 7 (cpus): expected a whole number between 0 and 65536, got \"4294967296\"" \
+  "$herd" plan --ganeti "$tmp/cpus.txt"
+check "plan: a node's huge mem_total exits 2" \
+  status_says 2 "$tmp/mem.txt:3: field 2 (mem_total): expected a whole number between 0 and 1099511627776" \
+  "$herd" plan --ganeti "$tmp/mem.txt"
+check "plan: an instance's huge mem exits 2" \
+  status_says 2 "$tmp/inst-mem.txt:5: field 2 (mem): expected a whole number between 0 and 1099511627776" \
+  "$herd" plan --ganeti "$tmp/inst-mem.txt"
+check "plan --simulate with 2^62 nodes exits 2, naming the field" \
+  status_says 2 "--simulate: field 2 (NODES): expected a whole number between 1 and 100000, got \"4611686018427387904\"" \
+  "$herd" plan --simulate p,4611686018427387904,1024,1024,4
+check "plan --simulate with huge memory exits 2" \
+  status_says 2 "--simulate: field 4 (MEM): expected a whole number between 1 and 1099511627776" \
+  "$herd" plan --simulate p,4,1024,2305843009213693951,4
+check "plan --tiered-alloc with a huge size exits 2" \
+  status_says 2 "herd plan: --tiered-alloc: field 2 (MEM): expected a whole number between 1 and 2147483647, got \"9223372036854775808\"" \
+  "$herd" plan --simulate p,4,1024,1024,4 --tiered-alloc 1,9223372036854775808,1
+sed 's/^memory = 128G$/memory = 2000P/' tests/golden/err-bad-size-unit.ini |
+  sed '/^swap = /d' > "$tmp/huge-host.ini"
+check "plan: a scenario host of 2000P exits 2 (memory times overcommit overflowed)" \
+  status_says 2 "$tmp/huge-host.ini:14: [hosts h] memory: expected a size of at most 1024P, got \"2000P\"" \
+  "$herd" plan "$tmp/huge-host.ini"
+mkdir -p "$tmp/bb"
+printf '0;1;1;1;5;1;1;1;1;1;1\n4611686018.427388;1;1;1;5;1;1;1;1;1;1\n' > "$tmp/bb/1.csv"
+sed "s|^cpu = trace:bitbrains:.*|cpu = trace:bitbrains:$tmp/bb|" scenarios/traces-bitbrains.ini > "$tmp/bb.ini"
+check "check: a Bitbrains timestamp past 2096 exits 2, naming file, line, field" \
+  status_says 2 "$tmp/bb/1.csv:2: field 1 (timestamp): expected seconds between 0 and 4000000000, got \"4611686018.427388\"" \
+  "$herd" check "$tmp/bb.ini"
+check "sim: the same exits 2 (it died of SIGFPE)" \
+  status_says 2 "field 1 (timestamp)" "$herd" sim "$tmp/bb.ini" --quiet
+mkdir -p "$tmp/az"
+cp scenarios/traces/azure/vmtable.csv "$tmp/az/"
+printf -- '-1e300,synthetic-vm-1,1,2,3\n' > "$tmp/az/vm_cpu_readings-1.csv"
+sed "s|^cpu = trace:azure:.*|cpu = trace:azure:$tmp/az|" scenarios/traces-azure.ini > "$tmp/az.ini"
+check "sim: an Azure timestamp of -1e300 exits 2" \
+  status_says 2 "$tmp/az/vm_cpu_readings-1.csv:1: field 1 (timestamp): expected seconds between 0 and 4000000000, got \"-1e300\"" \
+  "$herd" sim "$tmp/az.ini" --quiet
 check "bench: 2 policies x 3 seeds in 2 processes, every run in the database" sh -c "
   '$herd' bench scenarios/small.ini --policies none,power_saving --seeds 1..3 --jobs 2 --db '$tmp/b.db' --json --csv '$tmp/b.csv' --quiet > '$tmp/b.json' &&
   test \"\$(sqlite3 '$tmp/b.db' 'select count(*) from bench_runs')\" = 6 &&
