@@ -468,13 +468,25 @@ abort_migration (HerdManager *m, HerdId vm_id, const char *reason,
   if (mig->state == STATE_RUNNING)
     {
       HerdMigrationStats stats;
+      gboolean post_copy = FALSE;
       if (herd_driver_migration_job_stats (m->driver, vm_id, &stats, NULL))
         {
           mig->record.bytes_sent = stats.bytes_sent;
           mig->record.rounds = stats.iteration;
+          post_copy = stats.post_copy;
         }
-      if (!herd_driver_migration_abort (m->driver, vm_id, NULL) && !force)
-        return FALSE;
+      if (!herd_driver_migration_abort (m->driver, vm_id, NULL))
+        {
+          if (!force)
+            return FALSE;
+          /* In post-copy the VM runs on the destination: it cannot go
+           * back; the manager follows it there. */
+          if (post_copy)
+            {
+              finish (m, vm_id, HERD_MIGRATION_OUTCOME_DONE, reason);
+              return TRUE;
+            }
+        }
     }
   finish (m, vm_id, HERD_MIGRATION_OUTCOME_ABORTED, reason);
   return TRUE;

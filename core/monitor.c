@@ -207,6 +207,7 @@ vms_unknown (HerdManager *m, HerdId host)
   for (guint i = 0; i < m->model->vms->len; i++)
     {
       HerdVm *vm = herd_model_vm (m->model, i);
+      /* (One in post-copy runs on the destination already.) */
       if (vm->migrating_to == host)
         herd_migration_abort (m, vm->id,
                               "the destination host is non responsive");
@@ -214,6 +215,8 @@ vms_unknown (HerdManager *m, HerdId host)
           || vm->status == HERD_VM_UNKNOWN)
         continue;
       herd_migration_abort (m, vm->id, "the VM's host is non responsive");
+      if (vm->host != host)
+        continue; /* in post-copy: it runs on the destination */
       herd_manager_vm_set_status (m, vm, HERD_VM_UNKNOWN);
       herd_audit_emit (m->audit, herd_manager_now (m), HERD_AUDIT_VM_UNKNOWN,
                        vm->name, "host=%s", host_at (m, host)->name);
@@ -463,11 +466,12 @@ fenced (HerdManager *m, HerdHost *h)
     {
       HerdVm *vm = herd_model_vm (m->model, i);
       /* A VM migrating to the host runs on its source: only the
-       * migration ends.  VMs on it, or starting on it, are down. */
+       * migration ends (unless in post-copy: it ran on the host).  VMs
+       * on it, or starting on it, are down. */
       if (vm->migrating_to == h->id)
         herd_migration_abort (m, vm->id, "the destination host was fenced");
-      else if ((vm->host == h->id || vm->pending_host == h->id)
-               && vm->status != HERD_VM_DOWN)
+      if ((vm->host == h->id || vm->pending_host == h->id)
+          && vm->status != HERD_VM_DOWN)
         herd_manager_vm_lost (m, vm, HERD_AUDIT_VM_SET_DOWN_HOST_FENCED);
     }
   herd_spm_host_gone (m, h->id);
