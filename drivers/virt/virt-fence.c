@@ -9,8 +9,11 @@
  * asynchronously (GSubprocess); its answer comes back as fence_done with
  * "on" or "off" for status, else the exit status and the agent's output,
  * which the core puts in its audit events.  An agent that does not answer
- * in AGENT_TIMEOUT_S is killed and the action failed. */
+ * in AGENT_TIMEOUT_S is killed and the action failed.  The process itself
+ * is run by fence-agent.c (no libvirt there: tests/test-fence-agent.c). */
 #include "drivers/virt/virt-private.h"
+
+#include "drivers/virt/fence-agent.h"
 
 static const char *const action_names[HERD_FENCE_ACTION_LAST] = {
   "status", "on", "off", "reboot",
@@ -26,39 +29,19 @@ typedef struct
   HerdId target;
   HerdFenceAction action;
   char *label;  /* "h1 off through h2", for the log */
-  GSubprocess *proc;
-  guint timeout_source;
-  gboolean timed_out;
 } FenceCall;
 
-static gboolean
-agent_timeout (gpointer data)
-{
-  FenceCall *call = data;
-  call->timeout_source = 0;
-  call->timed_out = TRUE;
-  g_subprocess_force_exit (call->proc);
-  return G_SOURCE_REMOVE;
-}
-
 static void
-agent_done (GObject *source, GAsyncResult *result, gpointer data)
+agent_done (int status, const char *output, gpointer data)
 {
   FenceCall *call = data;
-  GSubprocess *proc = G_SUBPROCESS (source);
-  g_autofree char *out = NULL;
-  g_autoptr (GError) error = NULL;
-  gboolean ran = g_subprocess_communicate_utf8_finish (proc, result, &out,
-                                                      NULL, &error);
-  int status = ran && g_subprocess_get_if_exited (proc)
-                   ? g_subprocess_get_exit_status (proc)
-                   : -1;
-  if (call->timeout_source != 0)
-    g_source_remove (call->timeout_source);
-  g_autofree char *text = g_strescape (
-      call->timed_out ? "no answer in " G_STRINGIFY (AGENT_TIMEOUT_S) " s"
-                      : g_strstrip (out != NULL ? out : ""),
-      NULL);
+  /* One line: control characters escaped; the output is valid UTF-8
+   * (fence-agent.c), and its non-ASCII bytes are kept as they are. */
+  static char non_ascii[129];
+  if (non_ascii[0] == '\0')
+    for (int i = 0; i < 128; i++)
+      non_ascii[i] = (char) (0x80 + i);
+  g_autofree char *text = g_strescape (output, non_ascii);
   g_autofree char *answer = NULL;
   gboolean ok;
   if (call->action == HERD_FENCE_STATUS && (status == 0 || status == 2))
@@ -69,16 +52,13 @@ agent_done (GObject *source, GAsyncResult *result, gpointer data)
   else
     {
       ok = call->action != HERD_FENCE_STATUS && status == 0;
-      answer = g_strdup_printf ("exit=%d output=%s", status,
-                                ran ? text : error->message);
+      answer = g_strdup_printf ("exit=%d output=%s", status, text);
     }
-  g_message ("fence agent %s: exit %d: %s", call->label, status,
-             ran ? text : error->message);
+  g_message ("fence agent %s: exit %d: %s", call->label, status, text);
   herd_driver_emit_fence_done (call->v->drv, call->target, call->action, ok,
                                answer);
   g_free (call->label);
   g_free (call);
-  g_object_unref (proc);
 }
 
 static gboolean
@@ -110,25 +90,18 @@ virt_fence (HerdDriver *drv, HerdId proxy, HerdId target, guint agent,
   for (char **p = t->fence_options; p != NULL && *p != NULL; p++)
     g_string_append_printf (input, "%s\n", *p);
 
-  GSubprocess *proc = g_subprocess_newv (
-      (const char *const *) argv->pdata,
-      G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE
-          | G_SUBPROCESS_FLAGS_STDERR_MERGE,
-      error);
-  if (proc == NULL)
-    {
-      g_prefix_error (error, "fence agent of %s: ", target_name);
-      return FALSE;
-    }
   FenceCall *call = g_new0 (FenceCall, 1);
   *call = (FenceCall){ v, target, action,
                        g_strdup_printf ("%s %s through %s", target_name,
-                                        action_names[action], proxy_name),
-                       proc, 0, FALSE };
-  call->timeout_source = g_timeout_add_seconds (AGENT_TIMEOUT_S,
-                                                agent_timeout, call);
-  g_subprocess_communicate_utf8_async (proc, input->str, NULL, agent_done,
-                                       call);
+                                        action_names[action], proxy_name) };
+  if (!herd_fence_agent_run ((const char *const *) argv->pdata, input->str,
+                             AGENT_TIMEOUT_S, agent_done, call, error))
+    {
+      g_prefix_error (error, "fence agent of %s: ", target_name);
+      g_free (call->label);
+      g_free (call);
+      return FALSE;
+    }
   return TRUE;
 }
 
