@@ -19,39 +19,10 @@ LLVMFuzzerInitialize (int *argc, char ***argv)
   return 0;
 }
 
-/* KNOWN defects being fixed elsewhere (remove this filter when they are):
- * two node groups with the same name trip an assertion in the model, and
- * sums of huge sizes overflow.  Inputs with either are skipped. */
-static gboolean
-known_defect (const char *text)
-{
-  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
-  g_autoptr (GHashTable) groups = g_hash_table_new_full (g_str_hash,
-                                                         g_str_equal, g_free,
-                                                         NULL);
-  gboolean first_section = TRUE, found = FALSE;
-  for (guint i = 0; lines[i] != NULL && !found; i++)
-    {
-      g_strchomp (lines[i]);
-      if (lines[i][0] == '\0')
-        first_section = FALSE;
-      char *bar = strchr (lines[i], '|');
-      if (first_section && bar != NULL)
-        found = !g_hash_table_add (groups,
-                                   g_strndup (lines[i], bar - lines[i]));
-      guint digits = 0;
-      for (const char *p = lines[i]; *p != '\0' && !found; p++)
-        found = (digits = g_ascii_isdigit (*p) ? digits + 1 : 0) > 12;
-    }
-  return found;
-}
-
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
   g_autofree char *text = g_strndup ((const char *) data, size);
-  if (known_defect (text))
-    return 0;
   g_autoptr (GError) error = NULL;
   HerdGanetiCluster cluster;
   gboolean ok = herd_ganeti_load_data (text, "fuzz.txt", &cluster, &error);

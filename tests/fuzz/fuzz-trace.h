@@ -6,24 +6,6 @@
 
 #include "sim/trace.h"
 
-/* KNOWN defect being fixed elsewhere (remove this filter when it is):
- * timestamps beyond about 4.6e9 s overflow HerdTime.  Inputs with a line
- * whose first field is a number beyond 2e9 (or not finite) are skipped. */
-static inline gboolean
-herd_fuzz_trace_known_defect (const uint8_t *data, size_t size)
-{
-  g_autofree char *text = g_strndup ((const char *) data, size);
-  g_auto (GStrv) lines = g_strsplit_set (text, "\n\f", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      char *end;
-      double v = g_ascii_strtod (lines[i], &end);
-      if (end != lines[i] && !(v >= -2e9 && v <= 2e9))
-        return TRUE;
-    }
-  return FALSE;
-}
-
 static inline void
 herd_fuzz_trace_check (const char *format)
 {

@@ -111,8 +111,9 @@ herd_fuzz_write_parts (const uint8_t *data, size_t size, guint max_files,
       g_autofree char *name = name_of (i, count);
       g_autofree char *path = g_build_filename (herd_fuzz_dir_path, name,
                                                 NULL);
-      if (!g_file_set_contents (path, from[i], from[i + 1] - 1 - from[i],
-                                NULL))
+      if (!g_file_set_contents_full (path, from[i],
+                                     from[i + 1] - 1 - from[i],
+                                     G_FILE_SET_CONTENTS_NONE, 0644, NULL))
         g_error ("cannot write %s", path);
     }
   return count;
