@@ -529,7 +529,7 @@ renewal_failed (gpointer ctx, guint64 arg)
         continue;
       /* Its QEMU is killed: the VM goes down on this host (its lease,
        * like the SPM's, stays on disk until the host-id lease dies). */
-      herd_world_vm_gone (w, i);
+      herd_world_vm_gone (w, i, FALSE);
     }
 }
 
@@ -594,8 +594,7 @@ kill_paused (gpointer ctx, guint64 arg)
   HerdSimVm *v = herd_world_vm_at (w, (HerdId) arg);
   if (v->state != HERD_VM_PAUSED)
     return;
-  v->lease_host = HERD_ID_NONE;
-  herd_world_vm_gone (w, (HerdId) arg);
+  herd_world_vm_gone (w, (HerdId) arg, TRUE);
 }
 
 /* I/O errors on host: VMs with a disk out of reach pause; paused ones

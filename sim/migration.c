@@ -481,8 +481,7 @@ herd_world_migrations_host_crashed (HerdWorld *w, HerdId host)
           if (source_lost)
             {
               /* Its QEMU exits on a live host: sanlock frees its lease. */
-              herd_world_vm_at (w, vm)->lease_host = HERD_ID_NONE;
-              herd_world_vm_gone (w, vm);
+              herd_world_vm_gone (w, vm, TRUE);
             }
           continue;
         }

@@ -64,9 +64,12 @@ gboolean herd_world_disk_lost (HerdWorld *w, HerdId vm, HerdId host);
 gboolean herd_world_domain_reachable (HerdWorld *w, HerdId host,
                                       HerdId domain);
 
-/* world.c: the VM's QEMU is gone from its host (power off, kill): the
- * host gives back what it used; the manager hears of it. */
-void herd_world_vm_gone (HerdWorld *w, HerdId vm);
+/* world.c: the VM's QEMU is gone from its host (power off, kill): a
+ * migration of it ends, its VM lease is freed if lease_released (QEMU
+ * exited on a live host; not when sanlock killed it: the lease stays on
+ * disk), the host gives back what it used, and the manager hears of
+ * it, in that order. */
+void herd_world_vm_gone (HerdWorld *w, HerdId vm, gboolean lease_released);
 
 /* world.c: reports a VM's state to the manager. */
 void herd_world_report_vm (HerdWorld *w, HerdId vm, HerdId host,

@@ -480,20 +480,22 @@ herd_world_vm_start (HerdWorld *world, HerdId host, HerdId vm, GError **error)
 static void
 vm_down (gpointer ctx, guint64 arg)
 {
-  HerdWorld *w = ctx;
-  HerdSimVm *v = herd_world_vm_at (w, (HerdId) arg);
-  v->lease_host = HERD_ID_NONE;
-  herd_world_vm_gone (w, (HerdId) arg);
+  herd_world_vm_gone (ctx, (HerdId) arg, TRUE);
 }
 
 void
-herd_world_vm_gone (HerdWorld *w, HerdId vm)
+herd_world_vm_gone (HerdWorld *w, HerdId vm, gboolean lease_released)
 {
   HerdSimVm *v = herd_world_vm_at (w, vm);
   HerdId host = v->host;
   if (host == HERD_ID_NONE)
     return; /* it died with its host first (a crash at the same instant) */
+  if (v->boot_event != 0)
+    herd_engine_cancel (w->engine, v->boot_event); /* killed booting */
+  v->boot_event = 0;
   herd_world_migration_vm_gone (w, vm);
+  if (lease_released)
+    v->lease_host = HERD_ID_NONE;
   HerdSimHost *h = herd_world_host_at (w, host);
   herd_world_host_integrate (h, w->engine->now);
   h->demand_mc -= v->demand_mc;
