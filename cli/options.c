@@ -42,12 +42,14 @@ herd_cli_parse_seed_range (const char *text, guint64 *first, guint64 *last)
   g_auto (GStrv) parts = g_strsplit (text, "..", 2);
   if (g_strv_length (parts) != 2)
     return FALSE;
-  char *end;
-  *first = g_ascii_strtoull (parts[0], &end, 10);
-  if (parts[0][0] == '\0' || *end != '\0')
-    return FALSE;
-  *last = g_ascii_strtoull (parts[1], &end, 10);
-  return parts[1][0] != '\0' && *end == '\0' && *first <= *last;
+  /* Seeds are 0..G_MAXINT64 as --seed and [scenario] seed take them:
+   * strtoull read "-1" as 2^64-1 (and the seed loop then wrapped to 0 and
+   * never ended) and an overflow as its largest value. */
+  return g_ascii_string_to_unsigned (parts[0], 10, 0, G_MAXINT64, first,
+                                     NULL)
+         && g_ascii_string_to_unsigned (parts[1], 10, 0, G_MAXINT64, last,
+                                        NULL)
+         && *first <= *last;
 }
 
 void

@@ -198,6 +198,10 @@ check "--seeds sweeps seeds with invariants" sh -c "
   grep -q '^20 runs (seeds 1..20), 0 invariant violations'"
 check "--seeds with a bad range exits 2" status_is 2 "$herd" sim \
   scenarios/faults.ini --seeds 5..2
+check "--seeds -1..-1 exits 2 (read as 2^64-1, the seed loop never ended)" \
+  status_is 2 "$herd" sim scenarios/small.ini --seeds -1..-1 --until 1h
+check "--seeds past 2^63-1 exits 2" status_is 2 "$herd" sim \
+  scenarios/small.ini --seeds 1..99999999999999999999 --until 1h
 check "--seeds does not go with --trace" status_is 2 "$herd" sim \
   scenarios/faults.ini --seeds 1..2 --trace "$tmp/x"
 check "bad usage leaves no trace file behind" test ! -e "$tmp/x"
