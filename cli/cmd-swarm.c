@@ -138,16 +138,17 @@ report_line (const SwarmTotals *t, const char *format, ...)
     }
 }
 
-/* One generated scenario over run seeds 1..runs.  FALSE on a failure
+/* One generated scenario over run seeds first..runs.  FALSE on a failure
  * that is not the scenario's (the results database, ...). */
 static gboolean
-swarm_one (guint64 seed, guint64 runs, const char *dir, SwarmTotals *t)
+swarm_one (guint64 seed, guint64 first, guint64 runs, const char *dir,
+           SwarmTotals *t)
 {
   g_autofree char *text = herd_generate_scenario (seed);
   g_autofree char *path = scenario_path (dir, seed);
   gboolean kept = FALSE, failed = FALSE;
   t->scenarios++;
-  for (guint64 run = 1; run <= runs; run++)
+  for (guint64 run = first; run <= runs; run++)
     {
       g_autoptr (GError) error = NULL;
       g_autoptr (HerdScenario) sc
@@ -209,13 +210,15 @@ swarm_one (guint64 seed, guint64 runs, const char *dir, SwarmTotals *t)
   return TRUE;
 }
 
-/* swarm_one in a child process, whose crash is a failure like any other.
+/* swarm_one (run seeds first..runs) in a child process, whose crash is
+ * a failure like any other; *crashed is the run seed that crashed, or 0.
  * The child tells its parent "run R" before each run and, at the end,
  * "done VIOLATIONS GENERATOR_ERRORS" and (with --json) its failures. */
 static gboolean
-swarm_one_isolated (guint64 seed, guint64 runs, const char *dir,
-                    SwarmTotals *t)
+swarm_runs_isolated (guint64 seed, guint64 first, guint64 runs,
+                     const char *dir, SwarmTotals *t, guint64 *crashed)
 {
+  *crashed = 0;
   int fds[2];
   if (pipe (fds) != 0)
     {
@@ -241,7 +244,7 @@ swarm_one_isolated (guint64 seed, guint64 runs, const char *dir,
           child.json = json_builder_new ();
           json_builder_begin_array (child.json);
         }
-      gboolean ok = swarm_one (seed, runs, dir, &child);
+      gboolean ok = swarm_one (seed, first, runs, dir, &child);
       report_line (&child, "done %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT
                            "\n",
                    child.violations, child.generator_errors);
@@ -274,7 +277,6 @@ swarm_one_isolated (guint64 seed, guint64 runs, const char *dir,
   int status = 0;
   while (waitpid (pid, &status, 0) < 0 && errno == EINTR)
     ;
-  t->scenarios++;
   guint64 last_run = 0, violations = 0, generator_errors = 0;
   gboolean done = FALSE;
   g_auto (GStrv) lines = g_strsplit (got->str, "\n", -1);
@@ -307,10 +309,7 @@ swarm_one_isolated (guint64 seed, guint64 runs, const char *dir,
   t->violations += violations;
   t->generator_errors += generator_errors;
   if (WIFEXITED (status) && WEXITSTATUS (status) == 0 && done)
-    {
-      t->failing_scenarios += violations + generator_errors > 0;
-      return TRUE;
-    }
+    return TRUE;
   if (WIFEXITED (status) && WEXITSTATUS (status) == 3)
     return FALSE;
   /* A crash: the child's handler kept the scenario and said so. */
@@ -320,13 +319,35 @@ swarm_one_isolated (guint64 seed, guint64 runs, const char *dir,
       WIFSIGNALED (status) ? g_strsignal (WTERMSIG (status))
                            : "it exited without its results");
   t->crashes++;
-  t->failing_scenarios++;
+  *crashed = MAX (last_run, first);
   if (t->json == NULL)
     printf ("\ngenerator seed %" G_GUINT64_FORMAT ", run seed %"
             G_GUINT64_FORMAT ": %s\nreproduce: herd sim %s --seed %"
             G_GUINT64_FORMAT "\n",
             seed, last_run, what, path, last_run);
   json_failure (t->json, "crash", seed, last_run, path, what);
+  return TRUE;
+}
+
+/* One scenario, isolated: after a crash, its remaining run seeds run in
+ * a new child. */
+static gboolean
+swarm_one_isolated (guint64 seed, guint64 runs, const char *dir,
+                    SwarmTotals *t)
+{
+  guint64 before = t->violations + t->crashes + t->generator_errors;
+  guint64 first = 1, crashed = 0;
+  t->scenarios++;
+  while (first <= runs)
+    {
+      if (!swarm_runs_isolated (seed, first, runs, dir, t, &crashed))
+        return FALSE;
+      if (crashed == 0)
+        break;
+      first = crashed + 1;
+    }
+  if (t->violations + t->crashes + t->generator_errors > before)
+    t->failing_scenarios++;
   return TRUE;
 }
 
@@ -438,7 +459,8 @@ herd_cmd_swarm (int argc, char **argv)
       guint64 before = totals.violations + totals.crashes
                        + totals.generator_errors;
       guint64 seed = (guint64) (from + i);
-      gboolean ok = no_fork ? swarm_one (seed, (guint64) seeds, dir, &totals)
+      gboolean ok = no_fork ? swarm_one (seed, 1, (guint64) seeds, dir,
+                                         &totals)
                             : swarm_one_isolated (seed, (guint64) seeds, dir,
                                                   &totals);
       if (!ok)
