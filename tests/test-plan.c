@@ -338,6 +338,22 @@ test_ganeti_errors (void)
       ":5: field 7 (pnode): no node is called n9" },
     { "g|u|preferred||\n\nn1|1|0|1\n", ":3: a node line has at least 9" },
     { "g|u|preferred||\n\n", ": no node" },
+    /* Issue 14: these aborted, wrapped or overflowed. */
+    { "a|1|preferred||\na|2|preferred||\n\nn1|1|0|1|1|1|1|N|1\n",
+      ":2: field 1 (name): node group a given twice" },
+    { "g|u|preferred||\n\nn1|1|0|1|1|1|4294967296|N|u\n",
+      ":3: field 7 (cpus): expected a whole number between 0 and 65536, "
+      "got \"4294967296\"" },
+    { "g|u|preferred||\n\nn1|2305843009213693951|0|1|1|1|1|N|u\n",
+      ":3: field 2 (mem_total): expected a whole number between 0 and "
+      "1099511627776" },
+    { "g|u|preferred||\n\nn1|1|0|1|1|1|1|N|u\n\n"
+      "i|1099511627777|1|1|running|Y|n1||plain\n",
+      ":5: field 2 (mem): expected a whole number between 0 and "
+      "1099511627776" },
+    { "g|u|preferred||\n\nn1|1|0|1|1|1|1|N|u\n\n"
+      "i|1|1|4097|running|Y|n1||plain\n",
+      ":5: field 4 (vcpus): expected a whole number between 0 and 4096" },
   };
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
@@ -353,7 +369,20 @@ test_ganeti_errors (void)
   HerdGanetiCluster g;
   g_autoptr (GError) error = NULL;
   CU_ASSERT_FALSE (herd_ganeti_simulate ("p,0,1,1,1", &g, &error));
+  CU_ASSERT_PTR_NOT_NULL (strstr (error->message, "field 2 (NODES)"));
+  g_clear_error (&error);
+  CU_ASSERT_FALSE (herd_ganeti_simulate ("x,1,1,1,1", &g, &error));
   CU_ASSERT_PTR_NOT_NULL (strstr (error->message, "POLICY,NODES,DISK"));
+  g_clear_error (&error);
+  /* 2^62 nodes were taken, and made one by one. */
+  CU_ASSERT_FALSE (herd_ganeti_simulate ("p,4611686018427387904,1,1,1", &g,
+                                         &error));
+  CU_ASSERT_PTR_NOT_NULL (strstr (error->message,
+                                  "field 2 (NODES): expected a whole number "
+                                  "between 1 and 100000"));
+  g_clear_error (&error);
+  CU_ASSERT_FALSE (herd_ganeti_simulate ("p,1,1,1,4294967296", &g, &error));
+  CU_ASSERT_PTR_NOT_NULL (strstr (error->message, "field 5 (CPU)"));
 }
 
 int
