@@ -891,6 +891,15 @@ herd_manager_host_activate (HerdManager *m, HerdId host_id, GError **error)
                    herd_host_status_name (host->status));
       return FALSE;
     }
+  if (m->powering[host_id] == 2)
+    {
+      /* Power saving is switching it off: the off would take down
+       * whatever started there meanwhile. */
+      g_set_error (error, HERD_MANAGER_ERROR, HERD_MANAGER_ERROR_STATE,
+                   "host %s is being powered off by power saving",
+                   host->name);
+      return FALSE;
+    }
   herd_driver_timer_cancel (m->driver, m->maintenance_retry[host_id]);
   m->maintenance_retry[host_id] = 0;
   herd_audit_emit (m->audit, herd_manager_now (m), HERD_AUDIT_VDS_ACTIVATE,

@@ -246,6 +246,7 @@ herd_world_soft_fence (HerdWorld *world, HerdId host)
 static gboolean master_reachable (HerdWorld *w, HerdId host);
 static HerdSimLiveness host_liveness (HerdWorld *w, const HerdSimHost *h);
 static void report_if_up (gpointer ctx, guint64 arg);
+static void renewal_failed (gpointer ctx, guint64 arg);
 
 /* host's lockspace membership ended (it rebooted, or sanlock failed it
  * after its renewals stopped): it joins again with a new generation,
@@ -294,8 +295,17 @@ herd_world_lease_join (HerdWorld *world, HerdId host, guint32 host_id,
   h->lease_id = host_id;
   h->lease_domain = domain;
   h->lease_joined = world->engine->now;
-  h->lease_stopped = master_reachable (world, host) ? HERD_TIME_NEVER
-                                                    : world->engine->now;
+  h->lease_stopped = HERD_TIME_NEVER;
+  /* A master it cannot reach: it never renews there, and what holds
+   * leases on it is killed 8 io_timeout later (its leased VMs, whose
+   * leases are in this lockspace now). */
+  if (!master_reachable (world, host))
+    {
+      h->lease_stopped = world->engine->now;
+      herd_engine_at (world->engine,
+                      world->engine->now + 8 * world->scenario->io_timeout,
+                      renewal_failed, world, host);
+    }
   /* The host reports its lockspace joined with its next stats. */
   herd_engine_at (world->engine, world->engine->now, report_if_up, world,
                   host);

@@ -981,8 +981,10 @@ thaw (HerdWorld *w, HerdId id, ThinLayer l)
     }
 }
 
-/* Space (MiB) and block volumes an operation adds to a domain (negative:
- * gives back). */
+/* Space (MiB) and block volumes an operation adds to a domain.  Space
+ * counts what it takes, not what it gives back: every volume grows (a
+ * merge's base is extended) before any is removed, so the growth alone
+ * must fit; volumes count both ways. */
 typedef struct
 {
   gint64 *mib;
@@ -992,7 +994,7 @@ typedef struct
 static void
 need (HerdWorld *w, Needs *n, HerdId domain, gint64 mib, gint64 volumes)
 {
-  n->mib[domain] += mib;
+  n->mib[domain] += MAX (mib, 0);
   if (herd_storage_type_is_block (
           herd_model_domain (w->scenario->model, domain)->type))
     n->volumes[domain] += volumes;
