@@ -2,6 +2,7 @@
 #include "core/audit.h"
 
 #include <stdarg.h>
+#include <string.h>
 
 /* Codes and names from ovirt-engine's AuditLogType where it has the event.
  * herd's own codes start at 100000; 100005 and 100009 are retired (they
@@ -199,6 +200,17 @@ herd_audit_add_sink (HerdAudit *audit, HerdAuditSinkFunc func,
 {
   Sink sink = { func, user_data };
   g_array_append_val (audit->sinks, sink);
+}
+
+char *
+herd_audit_detail (const char *details, const char *key)
+{
+  g_autofree char *needle = g_strdup_printf ("%s=", key);
+  const char *p = strstr (details, needle);
+  if (p == NULL || (p != details && p[-1] != ' '))
+    return NULL;
+  p += strlen (needle);
+  return g_strndup (p, strcspn (p, " "));
 }
 
 void

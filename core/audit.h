@@ -135,3 +135,7 @@ void herd_audit_emit (HerdAudit *audit, HerdTime time, HerdAuditType type,
     G_GNUC_PRINTF (5, 6);
 
 guint64 herd_audit_count (HerdAudit *audit, HerdAuditType type);
+
+/* The value of the word key=VALUE in an event's details (unquoted: up to
+ * the next space), newly allocated, or NULL when there is none. */
+char *herd_audit_detail (const char *details, const char *key);

@@ -258,18 +258,6 @@ check_failover_closed (HerdCheck *c, const HerdAuditEvent *event)
                herd_host_status_name (s));
 }
 
-/* The value of key=VALUE in an audit event's details, or NULL. */
-static char *
-detail (const char *details, const char *key)
-{
-  g_autofree char *needle = g_strdup_printf ("%s=", key);
-  const char *p = strstr (details, needle);
-  if (p == NULL || (p != details && p[-1] != ' '))
-    return NULL;
-  p += strlen (needle);
-  return g_strndup (p, strcspn (p, " "));
-}
-
 /* A VM of an unreachable host is set Down (then an HA VM restarts) only
  * when no QEMU of it may still run there: the host's power-off was
  * confirmed by fencing, or the VM's lease names the host and is free
@@ -278,7 +266,7 @@ detail (const char *details, const char *key)
 static void
 check_set_down (HerdCheck *c, const HerdAuditEvent *event)
 {
-  g_autofree char *where = detail (event->details, "host");
+  g_autofree char *where = herd_audit_detail (event->details, "host");
   HerdId vm = herd_model_find_vm (c->model, event->object);
   HerdId host = where != NULL ? herd_model_find_host (c->model, where)
                               : HERD_ID_NONE;
@@ -307,7 +295,7 @@ track_fencing (HerdCheck *c, const HerdAuditEvent *event)
   if (host == HERD_ID_NONE)
     return;
   g_autofree char *what
-      = detail (event->details,
+      = herd_audit_detail (event->details,
                 event->type == HERD_AUDIT_VDS_DETECTED ? "status" : "action");
   if (event->type == HERD_AUDIT_FENCE_OPERATION_SUCCEEDED)
     c->fenced_off[host] |= g_strcmp0 (what, "off") == 0;

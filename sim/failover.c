@@ -67,18 +67,6 @@ herd_failovers_heal (HerdFailovers *f, HerdId host)
     f->open[host] = -1;
 }
 
-/* The value of key=VALUE in details (unquoted), or NULL. */
-static char *
-detail (const char *details, const char *key)
-{
-  g_autofree char *needle = g_strdup_printf ("%s=", key);
-  const char *p = strstr (details, needle);
-  if (p == NULL || (p != details && p[-1] != ' '))
-    return NULL;
-  p += strlen (needle);
-  return g_strndup (p, strcspn (p, " "));
-}
-
 static HerdFailover *
 open_record (HerdFailovers *f, HerdId host)
 {
@@ -138,7 +126,7 @@ herd_failovers_audit_sink (const HerdAuditEvent *e, gpointer user_data)
     case HERD_AUDIT_FENCE_OPERATION_SUCCEEDED:
       if (r != NULL)
         {
-          g_autofree char *action = detail (e->details, "action");
+          g_autofree char *action = herd_audit_detail (e->details, "action");
           if (g_strcmp0 (action, "off") == 0)
             set_once (e->type == HERD_AUDIT_FENCE_OPERATION_STARTED
                           ? &r->fence_start
@@ -149,7 +137,7 @@ herd_failovers_audit_sink (const HerdAuditEvent *e, gpointer user_data)
     case HERD_AUDIT_VDS_DETECTED:
       {
         /* Answering again: Up, or back in the status it failed in. */
-        g_autofree char *status = detail (e->details, "status");
+        g_autofree char *status = herd_audit_detail (e->details, "status");
         static const char *const answering[] = {
           "Up", "Maintenance", "PreparingForMaintenance", "NonOperational",
           NULL,
@@ -184,7 +172,7 @@ herd_failovers_audit_sink (const HerdAuditEvent *e, gpointer user_data)
     case HERD_AUDIT_VM_SET_DOWN_HOST_FENCED:
     case HERD_AUDIT_VM_DOWN:
       {
-        g_autofree char *where = detail (e->details, "host");
+        g_autofree char *where = herd_audit_detail (e->details, "host");
         HerdId h = where != NULL ? herd_model_find_host (f->model, where)
                                  : HERD_ID_NONE;
         HerdFailover *o = open_record (f, h);
