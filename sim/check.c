@@ -4,7 +4,6 @@
 #include "sim/run.h"
 
 #include <stdarg.h>
-#include <string.h>
 
 #define TRAIL 50
 
