@@ -9,11 +9,21 @@
  * order of the sweep (configuration, then seed), so run ids do not depend
  * on which worker finished first, and records them in bench_runs.  Runs
  * already recorded are not redone: an interrupted sweep resumes where it
- * stopped and ends with the same runs and ids. */
+ * stopped and ends with the same runs and ids.
+ *
+ * Provenance: a configuration is its label, the SHA-256 of its applied
+ * scenario text and herd's version.  Runs of a label recorded from
+ * another text or herd (or not done) are never reused: the sweep is
+ * refused (exit 2) unless --redo, which deletes them and runs them again.
+ * The workers' databases go in DB.work/ beside the database (a marker
+ * file inside, locked while a sweep runs), removed at the end; files a
+ * killed sweep left there are removed by the next one. */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -57,6 +67,137 @@ remove_db (const char *path)
   g_unlink (path);
   g_unlink (wal);
   g_unlink (shm);
+}
+
+/* The work directory DB.work/: the workers' databases.  Marked as
+ * herd bench's by WORK_MARKER inside, which a sweep keeps locked (flock),
+ * so that a directory herd did not make is never emptied, nor one another
+ * sweep is using. */
+#define WORK_MARKER "herd-bench-work"
+
+typedef struct
+{
+  char *dir;
+  int lock; /* the marker, open and locked; -1 */
+} WorkDir;
+
+/* Removes the run-* files a sweep leaves in dir; how many. */
+static guint
+clear_work (const char *dir)
+{
+  guint n = 0;
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    if (g_str_has_prefix (name, "run-"))
+      {
+        g_autofree char *path = g_build_filename (dir, name, NULL);
+        if (g_unlink (path) == 0)
+          n++;
+      }
+  return n;
+}
+
+/* Makes (or takes back, emptied) db's work directory.  FALSE with a
+ * message: it is not herd's, or another sweep holds it. */
+static gboolean
+work_open (const char *db, WorkDir *work, gboolean quiet)
+{
+  work->dir = g_strdup_printf ("%s.work", db);
+  work->lock = -1;
+  g_autofree char *marker = g_build_filename (work->dir, WORK_MARKER, NULL);
+  gboolean existed = g_file_test (work->dir, G_FILE_TEST_EXISTS);
+  if (existed && !g_file_test (marker, G_FILE_TEST_IS_REGULAR))
+    {
+      herd_cli_error ("bench", "%s exists and is not a herd bench work "
+                               "directory (no %s inside): move it away, or "
+                               "use another --db",
+                      work->dir, WORK_MARKER);
+      return FALSE;
+    }
+  if (!existed && g_mkdir (work->dir, 0700) != 0)
+    {
+      herd_cli_error ("bench", "cannot make %s: %s", work->dir,
+                      g_strerror (errno));
+      return FALSE;
+    }
+  work->lock = open (marker, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (work->lock < 0)
+    {
+      herd_cli_error ("bench", "%s: %s", marker, g_strerror (errno));
+      return FALSE;
+    }
+  if (flock (work->lock, LOCK_EX | LOCK_NB) != 0)
+    {
+      herd_cli_error ("bench", "another herd bench is running into %s (it "
+                               "holds %s)",
+                      db, work->dir);
+      close (work->lock);
+      work->lock = -1;
+      return FALSE;
+    }
+  g_autofree char *note = g_strdup_printf (
+      "herd bench work directory of %s (process %d); herd removes it\n", db,
+      (int) getpid ());
+  /* The note is for people; the lock is what counts. */
+  if (ftruncate (work->lock, 0) == 0)
+    (void) !write (work->lock, note, strlen (note));
+  guint stale = existed ? clear_work (work->dir) : 0;
+  if (stale > 0 && !quiet)
+    fprintf (stderr, "herd bench: removed %u files an interrupted sweep "
+                     "left in %s (their runs are redone)\n",
+             stale, work->dir);
+  return TRUE;
+}
+
+/* Removes the work directory (only its run-* files and the marker). */
+static void
+work_close (WorkDir *work)
+{
+  if (work->lock >= 0)
+    {
+      clear_work (work->dir);
+      g_autofree char *marker = g_build_filename (work->dir, WORK_MARKER,
+                                                  NULL);
+      g_unlink (marker);
+      g_rmdir (work->dir);
+      close (work->lock);
+      work->lock = -1;
+    }
+  g_clear_pointer (&work->dir, g_free);
+}
+
+/* Why a configuration's recorded runs are stale, for people. */
+static void
+describe_stale (GString *out, const char *label, GArray *stale,
+                const char *digest)
+{
+  const HerdBenchStale *st = &g_array_index (stale, HerdBenchStale, 0);
+  g_string_append_printf (out, "  '%s': %u run%s (seed%s", label, stale->len,
+                          stale->len == 1 ? "" : "s",
+                          stale->len == 1 ? "" : "s");
+  for (guint i = 0; i < stale->len && i < 8; i++)
+    g_string_append_printf (
+        out, "%s%" G_GUINT64_FORMAT, i > 0 ? "," : " ",
+        g_array_index (stale, HerdBenchStale, i).seed);
+  g_string_append (out, stale->len > 8 ? ",...) " : ") ");
+  if (st->status == NULL)
+    g_string_append (out, "named in bench_runs but missing from runs");
+  else if (strcmp (st->status, "done") != 0)
+    g_string_append_printf (out, "marked %s, not done%s", st->status,
+                            strcmp (st->status, "running") == 0
+                                ? " (a killed herd left it)"
+                                : "");
+  else if (g_strcmp0 (st->digest, digest) != 0)
+    g_string_append_printf (out,
+                            "from another scenario text: sha256 %.12s..., "
+                            "now %.12s...",
+                            st->digest != NULL ? st->digest : "unknown",
+                            digest);
+  else
+    g_string_append_printf (out, "by herd %s, this is herd %s", st->version,
+                            HERD_VERSION);
+  g_string_append_c (out, '\n');
 }
 
 /* One run of the sweep in this (child) process. */
@@ -306,7 +447,7 @@ herd_cmd_bench (int argc, char **argv)
   g_autofree char *db_path = NULL, *csv_path = NULL;
   g_auto (GStrv) sets = NULL;
   gint jobs = (gint) g_get_num_processors (), baseline = 1;
-  gboolean json = FALSE, quiet = FALSE, emit = FALSE;
+  gboolean json = FALSE, quiet = FALSE, emit = FALSE, redo = FALSE;
   const GOptionEntry entries[] = {
     { "policies", 0, 0, G_OPTION_ARG_STRING, &policies_text,
       "Scheduling policies to compare, set on every cluster (none, "
@@ -324,8 +465,15 @@ herd_cmd_bench (int argc, char **argv)
       "J" },
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db_path,
       "The results database: every run, keyed by run id (required; runs "
-      "already in it are not redone)",
+      "already in it from the same scenario text and herd version are not "
+      "redone; others make the sweep stop, exit 2, unless --redo); the "
+      "runs going are worked on in FILE.work/",
       "FILE" },
+    { "redo", 0, 0, G_OPTION_ARG_NONE, &redo,
+      "Delete the runs --db holds of these configurations that were made "
+      "from another scenario text or by another herd version (or never "
+      "finished), and run them again",
+      NULL },
     { "baseline", 0, 0, G_OPTION_ARG_INT, &baseline,
       "The configuration the others are compared with, by its number in "
       "the sweep (default 1, the first)",
@@ -347,12 +495,16 @@ herd_cmd_bench (int argc, char **argv)
                        "--set values) and seed, in parallel, and compares "
                        "the configurations.",
                        "Every run goes into the --db database; an "
-                       "interrupted sweep resumes from it.\nThe comparison "
-                       "gives per configuration the mean and 95% "
+                       "interrupted sweep resumes from it.\nA configuration "
+                       "is its settings, the SHA-256 of its scenario text "
+                       "with them applied, and herd's version: runs of it "
+                       "recorded otherwise are refused (see --redo).\nThe "
+                       "comparison gives per configuration the mean and 95% "
                        "confidence interval of each metric, the paired "
                        "difference with the baseline over the same seeds, "
                        "and marks the lowest mean.\nExit status: 0 done, "
-                       "1 a run failed, 2 bad usage or bad scenario.",
+                       "1 a run failed, 2 bad usage, bad scenario, or --db "
+                       "holds stale runs (see --redo).",
                        entries))
     return HERD_EXIT_USAGE;
   guint64 first, last;
@@ -410,11 +562,16 @@ herd_cmd_bench (int argc, char **argv)
       return emit_jobs (self != NULL ? self : "herd", argv[1], configs,
                         first, last, db_path);
     }
-  /* Every configuration must load before any run starts. */
+  /* Every configuration must load before any run starts; its identity
+   * is the digest of the text it loads. */
+  g_autoptr (GPtrArray) digests = g_ptr_array_new_with_free_func (g_free);
   for (guint c = 0; c < configs->len; c++)
     {
       const HerdBenchConfig *config = g_ptr_array_index (configs, c);
       g_autofree char *applied = herd_bench_apply (text, config, &error);
+      g_ptr_array_add (digests, applied != NULL
+                                    ? herd_results_digest (applied)
+                                    : NULL);
       g_autoptr (HerdScenario) s
           = applied != NULL ? herd_scenario_load_data (applied, argv[1],
                                                        &error)
@@ -431,7 +588,10 @@ herd_cmd_bench (int argc, char **argv)
   if (db == NULL)
     {
       herd_cli_error ("bench", "%s", error->message);
-      return HERD_EXIT_FAILURE;
+      return g_error_matches (error, HERD_RESULTS_ERROR,
+                              HERD_RESULTS_ERROR_SCHEMA)
+                 ? HERD_EXIT_USAGE
+                 : HERD_EXIT_FAILURE;
     }
   g_autofree gint64 *config_ids = g_new (gint64, configs->len);
   for (guint c = 0; c < configs->len; c++)
@@ -446,14 +606,67 @@ herd_cmd_bench (int argc, char **argv)
         }
     }
 
+  /* Provenance: runs of these labels from another scenario text or herd
+   * version, or not done, are never reused. */
+  g_autoptr (GString) why = g_string_new (NULL);
+  g_autoptr (GArray) stale = g_array_new (FALSE, FALSE,
+                                          sizeof (HerdBenchStale));
+  guint n_stale = 0;
+  for (guint c = 0; c < configs->len; c++)
+    {
+      if (herd_results_bench_stale (db, config_ids[c],
+                                    g_ptr_array_index (digests, c), stale)
+          > 0)
+        {
+          describe_stale (
+              why, ((HerdBenchConfig *) g_ptr_array_index (configs, c))->label,
+              stale, g_ptr_array_index (digests, c));
+          n_stale += stale->len;
+        }
+      herd_results_bench_stale_clear (stale);
+    }
+  if (n_stale > 0 && !redo)
+    {
+      fprintf (stderr,
+               "herd bench: %s holds %u runs of these configurations that "
+               "were not made from %s as it is now (scenario text with the "
+               "settings applied, herd %s):\n%s"
+               "Their results would be reused as if they were. Run again "
+               "with --redo to delete them and run them again, or use "
+               "another --db.\n",
+               db_path, n_stale, argv[1], HERD_VERSION, why->str);
+      return HERD_EXIT_USAGE;
+    }
+
+  WorkDir work = { NULL, -1 };
+  if (!work_open (db_path, &work, quiet))
+    {
+      work_close (&work);
+      return HERD_EXIT_USAGE;
+    }
+  const char *tmpdir = work.dir;
+  if (n_stale > 0)
+    {
+      gint64 forgotten = 0;
+      for (guint c = 0; c < configs->len && forgotten >= 0; c++)
+        {
+          gint64 n = herd_results_bench_forget (
+              db, config_ids[c], g_ptr_array_index (digests, c), &error);
+          forgotten = n < 0 ? -1 : forgotten + n;
+        }
+      if (forgotten < 0)
+        {
+          herd_cli_error ("bench", "--redo: %s", error->message);
+          work_close (&work);
+          return HERD_EXIT_FAILURE;
+        }
+      fprintf (stderr, "herd bench: --redo: deleted %" G_GINT64_FORMAT
+                       " stale runs from %s; they run again\n%s",
+               forgotten, db_path, why->str);
+    }
+
   guint64 seeds = last - first + 1;
   guint total = (guint) (configs->len * seeds);
-  g_autofree char *tmpdir = g_dir_make_tmp ("herd-bench-XXXXXX", &error);
-  if (tmpdir == NULL)
-    {
-      herd_cli_error ("bench", "%s", error->message);
-      return HERD_EXIT_FAILURE;
-    }
   /* Runs in sweep order: started in order, merged in order. */
   g_autofree int *state = g_new0 (int, total); /* 0 to do, 1 running,
                                                   2 finished, 3 merged */
@@ -542,7 +755,7 @@ herd_cmd_bench (int argc, char **argv)
           /* The run and its bench_runs row in one transaction. */
           HerdBenchTag tag = { config_ids[i / seeds], first + i % seeds };
           g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-          if (!herd_results_merge (db, dbs[i], &tag, ids, &error)
+          if (!herd_results_merge (db, dbs[i], &tag, ids, NULL, &error)
               || ids->len != 1)
             {
               herd_cli_error ("bench", "merging run %u: %s", i,
@@ -587,7 +800,7 @@ herd_cmd_bench (int argc, char **argv)
       g_free (dbs[i]);
     }
   sigprocmask (SIG_SETMASK, &unblocked, NULL);
-  g_rmdir (tmpdir);
+  work_close (&work);
   if (status != HERD_EXIT_OK)
     return status;
 

@@ -2,7 +2,11 @@
  * results databases copied into OUT (created if needed), with new run
  * ids in input order; herd bench's configurations are matched by label,
  * so the databases of `herd bench --emit-jobs` commands merge into one
- * that `herd bench` then compares without running anything again. */
+ * that `herd bench` then compares without running anything again.  Runs
+ * OUT already has are left out (and counted apart); an input holding a
+ * run that is not done (a killed herd left it running), ids that point
+ * nowhere, or a configuration and seed OUT has from another scenario text
+ * or herd version is refused, by name, and nothing of it is merged. */
 #include <stdio.h>
 
 #include "cli/commands.h"
@@ -15,9 +19,14 @@ herd_cmd_merge (int argc, char **argv)
   if (!herd_cli_parse (&argc, &argv, "merge", "OUT.db IN.db...",
                        "Copies every run of the IN databases into OUT.",
                        "Run ids are renumbered in input order; herd bench's "
-                       "configurations are matched by their label.\nExit "
+                       "configurations are matched by their label (with the "
+                       "same scenario digest and herd version), other runs "
+                       "by scenario digest, seed, duration and herd version; "
+                       "runs OUT already has are left out.\nAn IN holding a "
+                       "run not marked done (killed, or still going), or "
+                       "whose ids do not match, is refused whole.\nExit "
                        "status: 0 done, 1 a database could not be read or "
-                       "written, 2 bad usage.",
+                       "written, or was refused, 2 bad usage.",
                        entries))
     return HERD_EXIT_USAGE;
   if (argc < 3)
@@ -39,19 +48,29 @@ herd_cmd_merge (int argc, char **argv)
       herd_cli_error ("merge", "%s", error->message);
       return HERD_EXIT_FAILURE;
     }
-  guint runs = 0;
+  guint runs = 0, left_out = 0;
   for (int i = 2; i < argc; i++)
     {
       g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-      if (!herd_results_merge (out, argv[i], NULL, ids, &error))
+      guint skipped = 0;
+      if (!herd_results_merge (out, argv[i], NULL, ids, &skipped, &error))
         {
-          herd_cli_error ("merge", "%s: %s", argv[i], error->message);
+          /* The message names argv[i]; what was merged before stays. */
+          herd_cli_error ("merge", "%s", error->message);
+          if (runs > 0)
+            fprintf (stderr, "herd merge: %u runs of the databases before "
+                             "%s were merged into %s\n",
+                     runs, argv[i], argv[1]);
           return HERD_EXIT_FAILURE;
         }
       runs += ids->len;
+      left_out += skipped;
     }
-  /* Runs of a configuration and seed OUT had already are left out. */
-  printf ("herd merge: %u runs from %d databases into %s\n", runs, argc - 2,
+  /* The runs copied; those OUT had already are counted apart. */
+  printf ("herd merge: %u runs from %d databases into %s", runs, argc - 2,
           argv[1]);
+  if (left_out > 0)
+    printf (" (%u left out: %s had them already)", left_out, argv[1]);
+  printf ("\n");
   return HERD_EXIT_OK;
 }

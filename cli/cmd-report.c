@@ -297,6 +297,16 @@ comparison_tables (const Sweep *sw, const HerdBenchStat *stats,
   g_string_append (html, "</table>\n");
 }
 
+/* The first column of a one-row query. */
+static void
+first_value (guint n, const double *values, const char *const *texts,
+             gpointer data)
+{
+  (void) texts;
+  if (n > 0)
+    *(double *) data = values[0];
+}
+
 int
 herd_cmd_report (int argc, char **argv)
 {
@@ -353,6 +363,26 @@ herd_cmd_report (int argc, char **argv)
     {
       herd_cli_error ("report", "%s holds no herd bench runs", argv[1]);
       return HERD_EXIT_USAGE;
+    }
+  /* Only finished runs: one a killed herd left running is not a result. */
+  double not_done = 0;
+  if (!herd_results_query (db,
+                           "SELECT COUNT (*) FROM bench_runs AS b LEFT JOIN "
+                           "runs AS r USING (run_id) WHERE r.status IS NOT "
+                           "'done'",
+                           first_value, &not_done, &error))
+    {
+      herd_cli_error ("report", "%s", error->message);
+      return HERD_EXIT_FAILURE;
+    }
+  if (not_done > 0)
+    {
+      herd_cli_error ("report", "%s: %.0f herd bench runs are not marked "
+                                "done (killed, failed or missing): run the "
+                                "sweep again with herd bench (--redo) "
+                                "first",
+                      argv[1], not_done);
+      return HERD_EXIT_FAILURE;
     }
   g_autofree HerdBenchStat *stats = g_new0 (
       HerdBenchStat, sw.ids->len * HERD_BENCH_N_METRICS);

@@ -324,6 +324,17 @@ print_json (const HerdScenario *sc, const HerdRunSummary *s,
   herd_cli_print_json (b);
 }
 
+/* The results database refused the run: it holds one of the same
+ * identity (no --redo), or was written by a newer herd.  Exit 2. */
+static gboolean
+db_refused (const GError *error)
+{
+  return g_error_matches (error, HERD_RESULTS_ERROR,
+                          HERD_RESULTS_ERROR_EXISTS)
+         || g_error_matches (error, HERD_RESULTS_ERROR,
+                             HERD_RESULTS_ERROR_SCHEMA);
+}
+
 /* --seeds: one run per seed, each from a fresh load of the scenario; a
  * line per violation, a count at the end.  Exit 1 on any violation. */
 static int
@@ -353,7 +364,8 @@ run_seeds (const char *path, guint64 first, guint64 last,
             {
               herd_cli_error ("sim", "seed %" G_GUINT64_FORMAT ": %s", seed,
                               error->message);
-              return HERD_EXIT_FAILURE;
+              return db_refused (error) ? HERD_EXIT_USAGE
+                                        : HERD_EXIT_FAILURE;
             }
           violations++;
           printf ("seed %" G_GUINT64_FORMAT ": %s\n", seed, error->message);
@@ -399,6 +411,7 @@ herd_cmd_sim (int argc, char **argv)
   g_autofree char *explain_vm = NULL;
   g_autofree char *seeds_text = NULL;
   gboolean json = FALSE, quiet = FALSE, decisions = FALSE, check = FALSE;
+  gboolean redo = FALSE;
   const GOptionEntry entries[] = {
     { "seed", 0, 0, G_OPTION_ARG_INT64, &seed,
       "Seed of the run's random streams (default: the scenario's)", "N" },
@@ -410,7 +423,16 @@ herd_cmd_sim (int argc, char **argv)
       "Stop at this simulated time (default: the scenario's duration)",
       "TIME" },
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db_path,
-      "Write the run into this SQLite results database", "FILE" },
+      "Write the run into this SQLite results database: recorded as "
+      "running at once, committed in chunks, marked done (or failed) at "
+      "the end; a run of the same scenario text, seed, duration and herd "
+      "version already in FILE is refused (exit 2) unless --redo",
+      "FILE" },
+    { "redo", 0, 0, G_OPTION_ARG_NONE, &redo,
+      "With --db: delete a run of the same scenario text, seed, duration "
+      "and herd version (done, failed or left running by a killed herd) "
+      "and run it again",
+      NULL },
     { "samples", 0, 0, G_OPTION_ARG_STRING, &samples_text,
       "What --db samples every sample_interval: all (default), hosts, none",
       "WHAT" },
@@ -439,7 +461,9 @@ herd_cmd_sim (int argc, char **argv)
                        "summary.",
                        "The same scenario and seed always give the same "
                        "trace, byte for byte.\nExit status: 0 done, 1 the run "
-                       "failed, 2 bad usage or bad scenario.",
+                       "failed, 2 bad usage or bad scenario, or --db already "
+                       "holds the run (see --redo) or is newer than this "
+                       "herd.",
                        entries))
     return HERD_EXIT_USAGE;
   if (argc != 2)
@@ -476,6 +500,12 @@ herd_cmd_sim (int argc, char **argv)
       return HERD_EXIT_USAGE;
     }
   options.db_path = db_path;
+  if (redo && db_path == NULL)
+    {
+      herd_cli_error ("sim", "--redo needs --db FILE");
+      return HERD_EXIT_USAGE;
+    }
+  options.redo = redo;
 
   g_autoptr (HerdScenario) scenario = herd_scenario_load (argv[1], &error);
   if (scenario == NULL)
@@ -571,7 +601,7 @@ herd_cmd_sim (int argc, char **argv)
         fprintf (stderr, "herd sim: %s", error->message);
       else
         herd_cli_error ("sim", "%s", error->message);
-      return HERD_EXIT_FAILURE;
+      return db_refused (error) ? HERD_EXIT_USAGE : HERD_EXIT_FAILURE;
     }
   int status = HERD_EXIT_OK;
   if (trace == stdout)

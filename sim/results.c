@@ -2,6 +2,9 @@
  * (see results.h and docs/results.md). */
 #include "sim/results.h"
 
+#include <stdarg.h>
+#include <string.h>
+
 #include <sqlite3.h>
 
 G_DEFINE_QUARK (herd-results-error-quark, herd_results_error)
@@ -92,7 +95,8 @@ static const char schema[]
       " run_id INTEGER PRIMARY KEY,"
       " scenario TEXT NOT NULL, scenario_path TEXT, scenario_text TEXT,"
       " seed INTEGER NOT NULL, duration_ns INTEGER NOT NULL,"
-      " herd_version TEXT NOT NULL, status TEXT NOT NULL);"
+      " herd_version TEXT NOT NULL, status TEXT NOT NULL,"
+      " scenario_sha256 TEXT);"
       "CREATE TABLE IF NOT EXISTS events ("
       " run_id INTEGER NOT NULL REFERENCES runs(run_id),"
       " time_ns INTEGER NOT NULL, code INTEGER NOT NULL, name TEXT NOT NULL,"
@@ -186,7 +190,9 @@ static const char schema[]
       "CREATE INDEX IF NOT EXISTS host_samples_run"
       " ON host_samples (run_id, host_id, time_ns);"
       "CREATE INDEX IF NOT EXISTS vm_samples_run"
-      " ON vm_samples (run_id, vm_id, time_ns);";
+      " ON vm_samples (run_id, vm_id, time_ns);"
+      "CREATE INDEX IF NOT EXISTS runs_identity"
+      " ON runs (scenario_sha256, seed);";
 
 struct _HerdResults
 {
@@ -197,7 +203,32 @@ struct _HerdResults
   gint64 decisions;       /* decisions recorded in this run */
   int first_error;        /* first failed step of the run, SQLITE_OK if none */
   char *first_error_text;
+  guint chunk_rows;       /* rows per transaction while a run goes */
+  guint pending;          /* rows written since the last commit */
 };
+
+char *
+herd_results_digest (const char *text)
+{
+  return g_compute_checksum_for_string (G_CHECKSUM_SHA256,
+                                        text != NULL ? text : "", -1);
+}
+
+/* SQL herd_sha256(text): the digest, for migrating older files and
+ * merging them. */
+static void
+sql_sha256 (sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+  (void) argc;
+  if (sqlite3_value_type (argv[0]) == SQLITE_NULL)
+    {
+      sqlite3_result_null (ctx);
+      return;
+    }
+  g_autofree char *digest
+      = herd_results_digest ((const char *) sqlite3_value_text (argv[0]));
+  sqlite3_result_text (ctx, digest, -1, SQLITE_TRANSIENT);
+}
 
 static gboolean
 sql_fail (HerdResults *r, GError **error, const char *what)
@@ -219,6 +250,64 @@ exec (HerdResults *r, const char *sql, GError **error)
   return FALSE;
 }
 
+/* A single integer answer of sql (-1 on failure). */
+static gint64
+query_int (HerdResults *r, const char *sql)
+{
+  sqlite3_stmt *s = NULL;
+  gint64 v = -1;
+  if (sqlite3_prepare_v2 (r->db, sql, -1, &s, NULL) == SQLITE_OK
+      && sqlite3_step (s) == SQLITE_ROW)
+    v = sqlite3_column_int64 (s, 0);
+  sqlite3_finalize (s);
+  return v;
+}
+
+/* Brings a file of an older schema to HERD_RESULTS_SCHEMA, and refuses
+ * one of a newer.  Version 1 (user_version 0: before versioning) had no
+ * runs.scenario_sha256: it is computed from runs.scenario_text, which
+ * every run kept (the applied text, for herd bench's runs). */
+static gboolean
+migrate (HerdResults *r, GError **error)
+{
+  gint64 version = query_int (r, "PRAGMA user_version");
+  if (version > HERD_RESULTS_SCHEMA)
+    {
+      g_set_error (error, HERD_RESULTS_ERROR, HERD_RESULTS_ERROR_SCHEMA,
+                   "%s: results schema version %" G_GINT64_FORMAT
+                   " was written by a newer herd (this herd %s reads up to "
+                   "version %d): use that herd, or another database",
+                   r->path, version, HERD_VERSION, HERD_RESULTS_SCHEMA);
+      return FALSE;
+    }
+  if (version == HERD_RESULTS_SCHEMA
+      || query_int (r, "SELECT COUNT (*) FROM sqlite_master WHERE type = "
+                       "'table' AND name = 'runs'")
+             != 1)
+    return TRUE;
+  gboolean has_digest
+      = query_int (r, "SELECT COUNT (*) FROM pragma_table_info('runs') "
+                      "WHERE name = 'scenario_sha256'")
+        == 1;
+  if (!exec (r, "BEGIN IMMEDIATE", error))
+    return FALSE;
+  gboolean ok
+      = (has_digest
+         || exec (r, "ALTER TABLE runs ADD COLUMN scenario_sha256 TEXT",
+                  error))
+        && exec (r,
+                 "UPDATE runs SET scenario_sha256 = herd_sha256 "
+                 "(scenario_text) WHERE scenario_sha256 IS NULL",
+                 error)
+        && exec (r,
+                 "PRAGMA user_version = " G_STRINGIFY (HERD_RESULTS_SCHEMA),
+                 error)
+        && exec (r, "COMMIT", error);
+  if (!ok)
+    sqlite3_exec (r->db, "ROLLBACK", NULL, NULL, NULL);
+  return ok;
+}
+
 HerdResults *
 herd_results_open (const char *path, GError **error)
 {
@@ -231,8 +320,23 @@ herd_results_open (const char *path, GError **error)
       return NULL;
     }
   sqlite3_busy_timeout (r->db, 10000);
-  if (!exec (r, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", error)
-      || !exec (r, schema, error))
+  r->chunk_rows = HERD_RESULTS_CHUNK_ROWS;
+  sqlite3_create_function (r->db, "herd_sha256", 1,
+                           SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+                           sql_sha256, NULL, NULL);
+  /* The WAL is checkpointed every 1000 pages and cut back to 64 MiB
+   * after a checkpoint: with a run committed in chunks it stays small. */
+  if (!exec (r,
+             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+             " PRAGMA wal_autocheckpoint=1000;"
+             " PRAGMA journal_size_limit=67108864;",
+             error)
+      || !migrate (r, error) || !exec (r, schema, error))
+    return NULL;
+  if (query_int (r, "PRAGMA user_version") != HERD_RESULTS_SCHEMA
+      && !exec (r,
+                "PRAGMA user_version = " G_STRINGIFY (HERD_RESULTS_SCHEMA),
+                error))
     return NULL;
   for (int i = 0; i < STMT_LAST; i++)
     if (sqlite3_prepare_v2 (r->db, statements[i], -1, &r->stmt[i], NULL)
@@ -244,19 +348,93 @@ herd_results_open (const char *path, GError **error)
   return g_steal_pointer (&r);
 }
 
+/* A run that did not end well: the rows not yet committed go, and the
+ * run is marked failed (its committed rows stay; readers take only runs
+ * marked done). */
+static void
+mark_failed (HerdResults *r)
+{
+  sqlite3_exec (r->db, "ROLLBACK", NULL, NULL, NULL);
+  g_autofree char *sql = g_strdup_printf (
+      "UPDATE runs SET status = 'failed' WHERE run_id = %" G_GINT64_FORMAT,
+      r->run_id);
+  sqlite3_exec (r->db, sql, NULL, NULL, NULL);
+  r->run_id = -1;
+}
+
+void
+herd_results_set_chunk_rows (HerdResults *r, guint rows)
+{
+  r->chunk_rows = MAX (rows, 1);
+}
+
 void
 herd_results_close (HerdResults *results)
 {
   if (results == NULL)
     return;
   if (results->run_id >= 0)
-    sqlite3_exec (results->db, "ROLLBACK", NULL, NULL, NULL);
+    mark_failed (results);
   for (int i = 0; i < STMT_LAST; i++)
     sqlite3_finalize (results->stmt[i]);
   sqlite3_close (results->db);
   g_free (results->first_error_text);
   g_free (results->path);
   g_free (results);
+}
+
+/* The tables of main with a run_id column, runs last. */
+static GPtrArray *
+run_tables (HerdResults *r, GError **error)
+{
+  sqlite3_stmt *s = NULL;
+  if (sqlite3_prepare_v2 (
+          r->db,
+          "SELECT m.name FROM main.sqlite_master AS m WHERE m.type = 'table'"
+          " AND EXISTS (SELECT 1 FROM pragma_table_info (m.name) AS c WHERE"
+          " c.name = 'run_id') ORDER BY m.name = 'runs', m.name",
+          -1, &s, NULL)
+      != SQLITE_OK)
+    {
+      sql_fail (r, error, "cannot list the tables");
+      return NULL;
+    }
+  GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
+  while (sqlite3_step (s) == SQLITE_ROW)
+    g_ptr_array_add (names, g_strdup ((const char *) sqlite3_column_text (s,
+                                                                          0)));
+  sqlite3_finalize (s);
+  return names;
+}
+
+/* Deletes a run's rows from every table, in the caller's transaction. */
+static gboolean
+delete_run (HerdResults *r, gint64 run_id, GError **error)
+{
+  g_autoptr (GPtrArray) tables = run_tables (r, error);
+  if (tables == NULL)
+    return FALSE;
+  for (guint i = 0; i < tables->len; i++)
+    {
+      g_autofree char *sql = g_strdup_printf (
+          "DELETE FROM main.\"%s\" WHERE run_id = %" G_GINT64_FORMAT,
+          (const char *) g_ptr_array_index (tables, i), run_id);
+      if (!exec (r, sql, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+herd_results_delete_run (HerdResults *r, gint64 run_id, GError **error)
+{
+  g_assert (r->run_id < 0);
+  if (!exec (r, "BEGIN IMMEDIATE", error))
+    return FALSE;
+  if (delete_run (r, run_id, error) && exec (r, "COMMIT", error))
+    return TRUE;
+  sqlite3_exec (r->db, "ROLLBACK", NULL, NULL, NULL);
+  return FALSE;
 }
 
 gint64
@@ -266,12 +444,63 @@ herd_results_begin_run (HerdResults *r, const HerdRunInfo *info,
   g_assert (r->run_id < 0);
   if (!exec (r, "BEGIN IMMEDIATE", error))
     return -1;
+  g_autofree char *digest = herd_results_digest (info->scenario_text);
+  /* A run of the same identity: refused, or replaced with redo. */
   sqlite3_stmt *s = NULL;
+  if (sqlite3_prepare_v2 (r->db,
+                          "SELECT run_id, status FROM runs WHERE"
+                          " scenario_sha256 = ?1 AND seed = ?2 AND"
+                          " duration_ns = ?3 AND herd_version = ?4"
+                          " ORDER BY run_id",
+                          -1, &s, NULL)
+      != SQLITE_OK)
+    {
+      sql_fail (r, error, "cannot prepare");
+      exec (r, "ROLLBACK", NULL);
+      return -1;
+    }
+  sqlite3_bind_text (s, 1, digest, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (s, 2, (sqlite3_int64) info->seed);
+  sqlite3_bind_int64 (s, 3, info->duration);
+  sqlite3_bind_text (s, 4, HERD_VERSION, -1, SQLITE_STATIC);
+  g_autoptr (GArray) same = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autofree char *same_status = NULL;
+  while (sqlite3_step (s) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (s, 0);
+      g_array_append_val (same, id);
+      if (same_status == NULL)
+        same_status = g_strdup ((const char *) sqlite3_column_text (s, 1));
+    }
+  sqlite3_finalize (s);
+  s = NULL;
+  if (same->len > 0 && !info->redo)
+    {
+      gint64 first = g_array_index (same, gint64, 0);
+      g_set_error (
+          error, HERD_RESULTS_ERROR, HERD_RESULTS_ERROR_EXISTS,
+          "%s already holds run %" G_GINT64_FORMAT " of this scenario text "
+          "(sha256 %.12s...), seed %" G_GUINT64_FORMAT " and duration by "
+          "herd %s (status %s%s): run again with --redo to delete it and "
+          "redo it, or use another database",
+          r->path, first, digest, info->seed, HERD_VERSION, same_status,
+          g_strcmp0 (same_status, "running") == 0
+              ? ": killed, or still being written by another herd"
+              : "");
+      exec (r, "ROLLBACK", NULL);
+      return -1;
+    }
+  for (guint i = 0; i < same->len; i++)
+    if (!delete_run (r, g_array_index (same, gint64, i), error))
+      {
+        exec (r, "ROLLBACK", NULL);
+        return -1;
+      }
   if (sqlite3_prepare_v2 (r->db,
                           "INSERT INTO runs (scenario, scenario_path,"
                           " scenario_text, seed, duration_ns, herd_version,"
-                          " status) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
-                          " 'running')",
+                          " status, scenario_sha256) VALUES (?1, ?2, ?3, ?4,"
+                          " ?5, ?6, 'running', ?7)",
                           -1, &s, NULL)
       != SQLITE_OK)
     {
@@ -285,6 +514,7 @@ herd_results_begin_run (HerdResults *r, const HerdRunInfo *info,
   sqlite3_bind_int64 (s, 4, (sqlite3_int64) info->seed);
   sqlite3_bind_int64 (s, 5, info->duration);
   sqlite3_bind_text (s, 6, HERD_VERSION, -1, SQLITE_STATIC);
+  sqlite3_bind_text (s, 7, digest, -1, SQLITE_STATIC);
   int rc = sqlite3_step (s);
   sqlite3_finalize (s);
   if (rc != SQLITE_DONE)
@@ -293,7 +523,21 @@ herd_results_begin_run (HerdResults *r, const HerdRunInfo *info,
       exec (r, "ROLLBACK", NULL);
       return -1;
     }
-  r->run_id = sqlite3_last_insert_rowid (r->db);
+  gint64 id = sqlite3_last_insert_rowid (r->db);
+  /* The run is seen as running from now on; its rows follow in chunks. */
+  if (!exec (r, "COMMIT", error))
+    {
+      exec (r, "ROLLBACK", NULL);
+      return -1;
+    }
+  if (!exec (r, "BEGIN IMMEDIATE", error))
+    {
+      r->run_id = id;
+      mark_failed (r);
+      return -1;
+    }
+  r->run_id = id;
+  r->pending = 0;
   r->decisions = 0;
   r->first_error = SQLITE_OK;
   g_clear_pointer (&r->first_error_text, g_free);
@@ -311,6 +555,20 @@ step (HerdResults *r, sqlite3_stmt *s)
       r->first_error_text = g_strdup (sqlite3_errmsg (r->db));
     }
   sqlite3_reset (s);
+  /* Bounded transactions: the WAL holds at most a chunk (and is
+   * checkpointed as it goes), whatever the size of the run. */
+  if (++r->pending >= r->chunk_rows && r->first_error == SQLITE_OK)
+    {
+      r->pending = 0;
+      char *msg = NULL;
+      if (sqlite3_exec (r->db, "COMMIT; BEGIN IMMEDIATE", NULL, NULL, &msg)
+          != SQLITE_OK)
+        {
+          r->first_error = SQLITE_ERROR;
+          r->first_error_text = g_strdup (msg != NULL ? msg : "commit");
+        }
+      sqlite3_free (msg);
+    }
 }
 
 void
@@ -649,8 +907,7 @@ herd_results_end_run (HerdResults *r, GError **error)
       g_set_error (error, HERD_RESULTS_ERROR, HERD_RESULTS_ERROR_SQL,
                    "%s: writing run %" G_GINT64_FORMAT ": %s", r->path,
                    r->run_id, r->first_error_text);
-      exec (r, "ROLLBACK", NULL);
-      r->run_id = -1;
+      mark_failed (r);
       return FALSE;
     }
   g_autofree char *done = g_strdup_printf (
@@ -658,7 +915,7 @@ herd_results_end_run (HerdResults *r, GError **error)
       r->run_id);
   gboolean ok = exec (r, done, error) && exec (r, "COMMIT", error);
   if (!ok)
-    exec (r, "ROLLBACK", NULL);
+    mark_failed (r);
   r->run_id = -1;
   return ok;
 }
@@ -733,10 +990,58 @@ src_has_table (HerdResults *r, const char *table)
   return found;
 }
 
+/* For copying table from src to main: main's columns but run_id
+ * (*insert) and, for each, src's column of that name or, when src (an
+ * older file) has none, what stands for it (*select).  FALSE when main's
+ * table has no run_id. */
+static gboolean
+copy_columns (HerdResults *r, const char *table, char **insert,
+              char **select)
+{
+  g_autofree char *cols = other_columns (r, "main", table);
+  if (cols == NULL)
+    return FALSE;
+  g_auto (GStrv) names = g_strsplit (cols, ", ", -1);
+  GString *sel = g_string_new (NULL);
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      /* names[i] is quoted: "name". */
+      g_autofree char *bare = g_strndup (names[i] + 1, strlen (names[i]) - 2);
+      g_autofree char *sql = g_strdup_printf (
+          "SELECT COUNT (*) FROM pragma_table_info ('%s', 'src') WHERE "
+          "name = '%s'",
+          table, bare);
+      gboolean in_src = query_int (r, sql) == 1;
+      const char *expr = in_src ? names[i]
+                         : strcmp (bare, "scenario_sha256") == 0
+                             ? "herd_sha256 (\"scenario_text\")"
+                             : "NULL";
+      g_string_append_printf (sel, "%s%s", i > 0 ? ", " : "", expr);
+    }
+  *insert = g_steal_pointer (&cols);
+  *select = g_string_free (sel, FALSE);
+  return TRUE;
+}
+
+/* src is refused with a message naming what is wrong in it. */
+static gboolean
+inconsistent (GError **error, const char *format, ...) G_GNUC_PRINTF (2, 3);
+static gboolean
+inconsistent (GError **error, const char *format, ...)
+{
+  va_list args;
+  va_start (args, format);
+  g_autofree char *msg = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_set_error (error, HERD_RESULTS_ERROR, HERD_RESULTS_ERROR_INCONSISTENT,
+               "%s; nothing of it was merged", msg);
+  return FALSE;
+}
+
 /* The body of herd_results_merge, in its transaction with src attached. */
 static gboolean
 merge_attached (HerdResults *r, const HerdBenchTag *tag, GArray *new_ids,
-                GError **error)
+                guint *skipped, GError **error)
 {
   if (!src_has_table (r, "runs"))
     {
@@ -744,8 +1049,91 @@ merge_attached (HerdResults *r, const HerdBenchTag *tag, GArray *new_ids,
                    "not a herd results database (no runs table)");
       return FALSE;
     }
+  gint64 version = query_int (r, "PRAGMA src.user_version");
+  if (version > HERD_RESULTS_SCHEMA)
+    {
+      g_set_error (error, HERD_RESULTS_ERROR, HERD_RESULTS_ERROR_SCHEMA,
+                   "results schema version %" G_GINT64_FORMAT " was written "
+                   "by a newer herd (this herd %s reads up to version %d)",
+                   version, HERD_VERSION, HERD_RESULTS_SCHEMA);
+      return FALSE;
+    }
   gboolean bench = src_has_table (r, "bench_runs")
                    && src_has_table (r, "bench_configs");
+  /* Only finished runs: one killed on the way is still marked running. */
+  sqlite3_stmt *s = prepare (
+      r,
+      "SELECT run_id, status, scenario, seed FROM src.runs WHERE status IS "
+      "NOT 'done' ORDER BY run_id LIMIT 1",
+      error);
+  if (s == NULL)
+    return FALSE;
+  if (sqlite3_step (s) == SQLITE_ROW)
+    {
+      g_autofree char *status
+          = g_strdup ((const char *) sqlite3_column_text (s, 1));
+      g_autofree char *scenario
+          = g_strdup ((const char *) sqlite3_column_text (s, 2));
+      gint64 id = sqlite3_column_int64 (s, 0), seed = sqlite3_column_int64 (s,
+                                                                           3);
+      sqlite3_finalize (s);
+      return inconsistent (
+          error,
+          "run %" G_GINT64_FORMAT " (%s, seed %" G_GINT64_FORMAT ") is "
+          "marked %s, not done (%s): run it again (herd sim --redo, or "
+          "herd bench), or leave this file out",
+          id, scenario != NULL ? scenario : "?", seed,
+          status != NULL ? status : "NULL",
+          g_strcmp0 (status, "running") == 0
+              ? "killed, or still being written"
+              : "it did not finish");
+    }
+  sqlite3_finalize (s);
+  /* Ids that point nowhere. */
+  if (bench)
+    {
+      gint64 bad = query_int (
+          r, "SELECT run_id FROM src.bench_runs WHERE run_id NOT IN (SELECT "
+             "run_id FROM src.runs) UNION ALL SELECT -2 FROM src.bench_runs "
+             "WHERE config_id NOT IN (SELECT config_id FROM "
+             "src.bench_configs) LIMIT 1");
+      if (bad != -1)
+        return bad == -2
+                   ? inconsistent (error, "bench_runs names a configuration "
+                                          "bench_configs does not have")
+                   : inconsistent (error,
+                                   "bench_runs names run %" G_GINT64_FORMAT
+                                   ", which is not in its runs table",
+                                   bad);
+    }
+  if (src_has_table (r, "summary"))
+    {
+      gint64 bad = query_int (r, "SELECT run_id FROM src.summary WHERE "
+                                 "run_id NOT IN (SELECT run_id FROM "
+                                 "src.runs) LIMIT 1");
+      if (bad != -1)
+        return inconsistent (error,
+                             "its summary has rows of run %" G_GINT64_FORMAT
+                             ", which is not in its runs table",
+                             bad);
+    }
+  if (tag != NULL
+      && query_int (r, "SELECT COUNT (*) FROM src.runs") != 1)
+    return inconsistent (error, "a worker's database holds one run, this "
+                                "one does not");
+  g_autofree char *digest
+      = query_int (r, "SELECT COUNT (*) FROM pragma_table_info ('runs', "
+                      "'src') WHERE name = 'scenario_sha256'")
+                == 1
+            ? g_strdup ("COALESCE (scenario_sha256, herd_sha256 "
+                        "(scenario_text))")
+            : g_strdup ("herd_sha256 (scenario_text)");
+  g_autofree char *ident = g_strdup_printf (
+      "CREATE TEMP TABLE srcid AS SELECT run_id, %s AS digest, seed, "
+      "duration_ns, herd_version FROM src.runs",
+      digest);
+  if (!exec (r, ident, error))
+    return FALSE;
   if (!exec (r, "CREATE TEMP TABLE idmap (old INTEGER PRIMARY KEY, new "
                 "INTEGER)",
              error))
@@ -756,23 +1144,70 @@ merge_attached (HerdResults *r, const HerdBenchTag *tag, GArray *new_ids,
                       "config_id",
                       error))
     return FALSE;
-  /* The runs to copy: all, but those of a (configuration, seed) main has
-   * already, so that merging twice adds nothing. */
-  g_autofree char *run_cols = other_columns (r, "main", "runs");
-  sqlite3_stmt *ids = prepare (
-      r,
-      bench ? "SELECT r.run_id FROM src.runs AS r WHERE NOT EXISTS (SELECT "
-              "1 FROM src.bench_runs AS sr JOIN src.bench_configs AS sc ON "
-              "sc.config_id = sr.config_id JOIN main.bench_configs AS mc ON "
-              "mc.label = sc.label JOIN main.bench_runs AS mr ON "
-              "mr.config_id = mc.config_id AND mr.seed = sr.seed WHERE "
-              "sr.run_id = r.run_id) ORDER BY r.run_id"
-            : "SELECT run_id FROM src.runs ORDER BY run_id",
-      error);
-  if (ids == NULL || run_cols == NULL)
+  /* A configuration and seed main has from another scenario text or
+   * herd: the two cannot both be right. */
+  if (bench)
+    {
+      s = prepare (
+          r,
+          "SELECT sc.label, sr.seed, mr.run_id FROM src.bench_runs AS sr "
+          "JOIN src.bench_configs AS sc ON sc.config_id = sr.config_id JOIN "
+          "temp.srcid AS si ON si.run_id = sr.run_id JOIN main.bench_configs "
+          "AS mc ON mc.label = sc.label JOIN main.bench_runs AS mr ON "
+          "mr.config_id = mc.config_id AND mr.seed = sr.seed LEFT JOIN "
+          "main.runs AS m ON m.run_id = mr.run_id WHERE m.status IS NOT "
+          "'done' OR m.scenario_sha256 IS NOT si.digest OR m.herd_version "
+          "IS NOT si.herd_version ORDER BY sr.config_id, sr.seed LIMIT 1",
+          error);
+      if (s == NULL)
+        return FALSE;
+      if (sqlite3_step (s) == SQLITE_ROW)
+        {
+          g_autofree char *label
+              = g_strdup ((const char *) sqlite3_column_text (s, 0));
+          gint64 seed = sqlite3_column_int64 (s, 1);
+          gint64 main_run = sqlite3_column_int64 (s, 2);
+          sqlite3_finalize (s);
+          return inconsistent (
+              error,
+              "configuration '%s' seed %" G_GINT64_FORMAT " comes from "
+              "another scenario text or herd version than run %"
+              G_GINT64_FORMAT " of %s (or that run is not done): bring %s up "
+              "to date with herd bench --redo first, or merge into another "
+              "database",
+              label, seed, main_run, r->path, r->path);
+        }
+      sqlite3_finalize (s);
+    }
+  /* The runs to copy: all, but those main has already: the same
+   * configuration and seed for herd bench's, the same identity (done) for
+   * the others; so that merging twice adds nothing. */
+  g_autofree char *ids_sql = g_strdup_printf (
+      "SELECT si.run_id FROM temp.srcid AS si WHERE %s AND %s ORDER BY "
+      "si.run_id",
+      bench ? "NOT EXISTS (SELECT 1 FROM src.bench_runs AS sr JOIN "
+              "src.bench_configs AS sc ON sc.config_id = sr.config_id JOIN "
+              "main.bench_configs AS mc ON mc.label = sc.label JOIN "
+              "main.bench_runs AS mr ON mr.config_id = mc.config_id AND "
+              "mr.seed = sr.seed WHERE sr.run_id = si.run_id)"
+            : "1",
+      tag != NULL ? "1"
+      : bench
+          ? "(si.run_id IN (SELECT run_id FROM src.bench_runs) OR NOT EXISTS "
+            "(SELECT 1 FROM main.runs AS m WHERE m.scenario_sha256 = "
+            "si.digest AND m.seed = si.seed AND m.duration_ns = "
+            "si.duration_ns AND m.herd_version = si.herd_version AND "
+            "m.status = 'done'))"
+          : "NOT EXISTS (SELECT 1 FROM main.runs AS m WHERE "
+            "m.scenario_sha256 = si.digest AND m.seed = si.seed AND "
+            "m.duration_ns = si.duration_ns AND m.herd_version = "
+            "si.herd_version AND m.status = 'done')");
+  g_autofree char *run_cols = NULL, *run_sel = NULL;
+  sqlite3_stmt *ids = prepare (r, ids_sql, error);
+  if (ids == NULL || !copy_columns (r, "runs", &run_cols, &run_sel))
     {
       sqlite3_finalize (ids);
-      if (run_cols == NULL)
+      if (ids != NULL)
         g_set_error (error, HERD_RESULTS_ERROR, HERD_RESULTS_ERROR_SQL,
                      "%s: no runs table", r->path);
       return FALSE;
@@ -785,7 +1220,7 @@ merge_attached (HerdResults *r, const HerdBenchTag *tag, GArray *new_ids,
       g_autofree char *copy = g_strdup_printf (
           "INSERT INTO main.runs (%s) SELECT %s FROM src.runs WHERE run_id "
           "= %" G_GINT64_FORMAT,
-          run_cols, run_cols, old);
+          run_cols, run_sel, old);
       ok = exec (r, copy, error);
       gint64 id = sqlite3_last_insert_rowid (r->db);
       g_autofree char *map = g_strdup_printf (
@@ -799,6 +1234,9 @@ merge_attached (HerdResults *r, const HerdBenchTag *tag, GArray *new_ids,
   if (ok && rc != SQLITE_DONE)
     ok = (sql_fail (r, error, "cannot read"), FALSE);
   sqlite3_finalize (ids);
+  if (ok && skipped != NULL)
+    *skipped = (guint) (query_int (r, "SELECT COUNT (*) FROM temp.srcid")
+                        - query_int (r, "SELECT COUNT (*) FROM temp.idmap"));
   /* Every other table with a run_id, rows renumbered through idmap. */
   sqlite3_stmt *tables = ok ? prepare (
                                   r,
@@ -820,13 +1258,13 @@ merge_attached (HerdResults *r, const HerdBenchTag *tag, GArray *new_ids,
   for (guint i = 0; ok && i < names->len; i++)
     {
       const char *t = g_ptr_array_index (names, i);
-      g_autofree char *cols = other_columns (r, "main", t);
-      if (cols == NULL)
+      g_autofree char *cols = NULL, *sel = NULL;
+      if (!copy_columns (r, t, &cols, &sel))
         continue;
       g_autofree char *copy = g_strdup_printf (
           "INSERT INTO main.\"%s\" (run_id, %s) SELECT idmap.new, %s FROM "
           "src.\"%s\" AS s JOIN idmap ON idmap.old = s.run_id",
-          t, cols, cols, t);
+          t, cols, sel, t);
       ok = exec (r, copy, error);
     }
   /* herd bench's bookkeeping: configurations matched by label; or the
@@ -852,9 +1290,11 @@ merge_attached (HerdResults *r, const HerdBenchTag *tag, GArray *new_ids,
 
 gboolean
 herd_results_merge (HerdResults *r, const char *src, const HerdBenchTag *tag,
-                    GArray *new_ids, GError **error)
+                    GArray *new_ids, guint *skipped, GError **error)
 {
   g_assert (r->run_id < 0);
+  if (skipped != NULL)
+    *skipped = 0;
   char *quoted = sqlite3_mprintf ("%Q", src);
   g_autofree char *attach = g_strdup_printf ("ATTACH DATABASE %s AS src",
                                              quoted);
@@ -862,17 +1302,25 @@ herd_results_merge (HerdResults *r, const char *src, const HerdBenchTag *tag,
   if (!exec (r, bench_schema, error) || !exec (r, attach, error))
     return FALSE;
   gboolean ok = exec (r, "BEGIN IMMEDIATE", error);
-  if (ok && merge_attached (r, tag, new_ids, error))
-    ok = exec (r, "DROP TABLE idmap; COMMIT", error);
+  if (ok && merge_attached (r, tag, new_ids, skipped, error))
+    ok = exec (r, "DROP TABLE idmap; DROP TABLE srcid; COMMIT", error);
   else if (ok)
     {
       sqlite3_exec (r->db, "ROLLBACK", NULL, NULL, NULL);
       ok = FALSE;
     }
   sqlite3_exec (r->db, "DROP TABLE IF EXISTS temp.idmap", NULL, NULL, NULL);
+  sqlite3_exec (r->db, "DROP TABLE IF EXISTS temp.srcid", NULL, NULL, NULL);
   sqlite3_exec (r->db, "DETACH DATABASE src", NULL, NULL, NULL);
-  if (!ok && new_ids != NULL)
-    g_array_set_size (new_ids, 0);
+  if (!ok)
+    {
+      /* The message names the file that could not be merged. */
+      g_prefix_error (error, "%s: ", src);
+      if (new_ids != NULL)
+        g_array_set_size (new_ids, 0);
+      if (skipped != NULL)
+        *skipped = 0;
+    }
   return ok;
 }
 
@@ -913,8 +1361,9 @@ herd_results_bench_run (HerdResults *r, gint64 config, guint64 seed)
 {
   sqlite3_stmt *s = NULL;
   sqlite3_prepare_v2 (r->db,
-                      "SELECT run_id FROM bench_runs WHERE config_id = ?1 AND "
-                      "seed = ?2",
+                      "SELECT b.run_id FROM bench_runs AS b JOIN runs AS r"
+                      " USING (run_id) WHERE b.config_id = ?1 AND b.seed = ?2"
+                      " AND r.status = 'done'",
                       -1, &s, NULL);
   sqlite3_bind_int64 (s, 1, config);
   sqlite3_bind_int64 (s, 2, (sqlite3_int64) seed);
@@ -972,4 +1421,99 @@ herd_results_query (HerdResults *r, const char *sql, HerdResultsRowFunc fn,
       return FALSE;
     }
   return TRUE;
+}
+
+/* The stale runs of a configuration (see herd_results_bench_stale). */
+static const char stale_sql[]
+    = "SELECT b.run_id, b.seed, r.status, r.scenario_sha256, r.herd_version"
+      " FROM bench_runs AS b LEFT JOIN runs AS r USING (run_id)"
+      " WHERE b.config_id = ?1 AND (r.run_id IS NULL OR r.status IS NOT"
+      " 'done' OR r.scenario_sha256 IS NOT ?2 OR r.herd_version IS NOT ?3)"
+      " ORDER BY b.seed";
+
+guint
+herd_results_bench_stale (HerdResults *r, gint64 config, const char *digest,
+                          GArray *stale)
+{
+  sqlite3_stmt *s = NULL;
+  if (sqlite3_prepare_v2 (r->db, stale_sql, -1, &s, NULL) != SQLITE_OK)
+    return 0;
+  sqlite3_bind_int64 (s, 1, config);
+  sqlite3_bind_text (s, 2, digest, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (s, 3, HERD_VERSION, -1, SQLITE_STATIC);
+  guint n = 0;
+  while (sqlite3_step (s) == SQLITE_ROW)
+    {
+      HerdBenchStale st = {
+        .run_id = sqlite3_column_int64 (s, 0),
+        .seed = (guint64) sqlite3_column_int64 (s, 1),
+        .status = g_strdup ((const char *) sqlite3_column_text (s, 2)),
+        .digest = g_strdup ((const char *) sqlite3_column_text (s, 3)),
+        .version = g_strdup ((const char *) sqlite3_column_text (s, 4)),
+      };
+      if (stale != NULL)
+        g_array_append_val (stale, st);
+      else
+        {
+          g_free (st.status);
+          g_free (st.digest);
+          g_free (st.version);
+        }
+      n++;
+    }
+  sqlite3_finalize (s);
+  return n;
+}
+
+void
+herd_results_bench_stale_clear (GArray *stale)
+{
+  for (guint i = 0; i < stale->len; i++)
+    {
+      HerdBenchStale *st = &g_array_index (stale, HerdBenchStale, i);
+      g_free (st->status);
+      g_free (st->digest);
+      g_free (st->version);
+    }
+  g_array_set_size (stale, 0);
+}
+
+gint64
+herd_results_bench_forget (HerdResults *r, gint64 config, const char *digest,
+                           GError **error)
+{
+  g_assert (r->run_id < 0);
+  g_autoptr (GArray) stale = g_array_new (FALSE, FALSE,
+                                          sizeof (HerdBenchStale));
+  if (!exec (r, "BEGIN IMMEDIATE", error))
+    return -1;
+  herd_results_bench_stale (r, config, digest, stale);
+  gboolean ok = TRUE;
+  for (guint i = 0; ok && i < stale->len; i++)
+    {
+      const HerdBenchStale *st = &g_array_index (stale, HerdBenchStale, i);
+      /* bench_runs' row goes with the run (a row naming no run too). */
+      g_autofree char *sql = g_strdup_printf (
+          "DELETE FROM bench_runs WHERE config_id = %" G_GINT64_FORMAT
+          " AND seed = %" G_GINT64_FORMAT,
+          config, (gint64) st->seed);
+      ok = exec (r, sql, error) && delete_run (r, st->run_id, error);
+    }
+  gint64 n = stale->len;
+  herd_results_bench_stale_clear (stale);
+  if (ok && exec (r, "COMMIT", error))
+    return n;
+  sqlite3_exec (r->db, "ROLLBACK", NULL, NULL, NULL);
+  return -1;
+}
+
+gboolean
+herd_results_bench_record (HerdResults *r, gint64 config, guint64 seed,
+                           gint64 run_id, GError **error)
+{
+  g_autofree char *sql = g_strdup_printf (
+      "INSERT INTO bench_runs (config_id, seed, run_id) VALUES (%"
+      G_GINT64_FORMAT ", %" G_GINT64_FORMAT ", %" G_GINT64_FORMAT ")",
+      config, (gint64) seed, run_id);
+  return herd_results_bench_init (r, error) && exec (r, sql, error);
 }

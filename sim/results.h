@@ -3,9 +3,13 @@
  * One SQLite file holds any number of runs, keyed by run id: the scenario
  * text and seed, the audit events, periodic host and VM samples and a
  * summary (metric, value) per run.  The schema is documented in
- * docs/results.md; it only ever gains tables and columns.  Rows of a run are
- * written inside one transaction, committed when the run ends, so a
- * failed or interrupted run leaves no partial rows behind. */
+ * docs/results.md; it only ever gains tables and columns, and its version
+ * is SQLite's user_version (HERD_RESULTS_SCHEMA): an older file is
+ * migrated when opened, a newer one refused.  A run's row is committed
+ * first with status "running"; its rows follow in transactions of at most
+ * HERD_RESULTS_CHUNK_ROWS rows (the WAL stays small), and the run is
+ * marked "done" at the end, or "failed".  A run killed on the way stays
+ * "running": every reader takes only "done" runs. */
 #pragma once
 
 #include <glib.h>
@@ -22,8 +26,21 @@ GQuark herd_results_error_quark (void);
 typedef enum
 {
   HERD_RESULTS_ERROR_SQL,
+  HERD_RESULTS_ERROR_SCHEMA,     /* written by a newer herd */
+  HERD_RESULTS_ERROR_EXISTS,     /* the run is already there (no redo) */
+  HERD_RESULTS_ERROR_INCONSISTENT, /* a run not done, ids that do not match */
   HERD_RESULTS_ERROR_LAST
 } HerdResultsError;
+
+/* The schema version this herd writes (PRAGMA user_version; files from
+ * before versioning read 0 and are version 1). */
+#define HERD_RESULTS_SCHEMA 2
+/* Rows written per transaction while a run goes. */
+#define HERD_RESULTS_CHUNK_ROWS 50000
+
+/* The SHA-256 of text as 64 lowercase hex digits: a run's scenario
+ * identity (runs.scenario_sha256). */
+char *herd_results_digest (const char *text);
 
 typedef struct _HerdResults HerdResults;
 
@@ -39,9 +56,15 @@ typedef struct
   const char *scenario_text;
   guint64 seed;
   HerdTime duration;
+  gboolean redo; /* replace runs of the same identity instead of refusing */
 } HerdRunInfo;
 
-/* Starts a run's transaction and row; returns the run id or -1. */
+/* Records the run (status "running", committed at once) and starts its
+ * rows' transaction; returns the run id or -1.  A run's identity is its
+ * scenario text's digest, seed, duration and herd version: when the
+ * database already holds one of the same identity (whatever its status),
+ * -1 with HERD_RESULTS_ERROR_EXISTS, unless info->redo, which deletes it
+ * first. */
 gint64 herd_results_begin_run (HerdResults *results, const HerdRunInfo *info,
                                GError **error);
 void herd_results_add_host (HerdResults *results, guint32 id,
@@ -113,14 +136,46 @@ typedef struct
  * in one transaction, with new run ids in src's order, appended to
  * new_ids (gint64) when not NULL; src's herd bench runs are matched by
  * configuration label, and those main has already (same configuration
- * and seed) are left out, so merging twice adds nothing; tag, when not
- * NULL, records src's runs in bench_runs (a worker's database).  On
- * failure nothing is copied. */
+ * and seed, same scenario digest and herd version) are left out, as are
+ * other runs whose identity (digest, seed, duration, version) main has,
+ * so merging twice adds nothing; *skipped (when not NULL) counts them.
+ * tag, when not NULL, records src's runs in bench_runs (a worker's
+ * database).  src is refused (HERD_RESULTS_ERROR_INCONSISTENT, the
+ * message naming src) when a run of it is not done, when its bench ids do
+ * not match its runs, or when main holds the same configuration and seed
+ * from another scenario text or herd version.  On failure nothing is
+ * copied. */
 gboolean herd_results_merge (HerdResults *results, const char *src,
                              const HerdBenchTag *tag, GArray *new_ids,
-                             GError **error);
+                             guint *skipped, GError **error);
+/* Deletes a run and its rows from every table. */
+gboolean herd_results_delete_run (HerdResults *results, gint64 run_id,
+                                  GError **error);
+/* herd bench's provenance: the runs recorded for a configuration that are
+ * not done, or whose scenario digest or herd version is not digest /
+ * HERD_VERSION (stale: they were run from another scenario text or by
+ * another herd).  Fills stale (HerdBenchStale) and returns how many. */
+typedef struct
+{
+  gint64 run_id;
+  guint64 seed;
+  char *status;  /* NULL when bench_runs names a run that is not there */
+  char *digest;  /* NULL when unknown */
+  char *version;
+} HerdBenchStale;
+guint herd_results_bench_stale (HerdResults *results, gint64 config,
+                                const char *digest, GArray *stale);
+void herd_results_bench_stale_clear (GArray *stale);
+/* Deletes the stale runs of a configuration (as herd_results_bench_stale
+ * finds them) with their bench_runs rows; the number deleted, or -1. */
+gint64 herd_results_bench_forget (HerdResults *results, gint64 config,
+                                  const char *digest, GError **error);
+/* Records run_id as the run of config and seed (tests). */
+gboolean herd_results_bench_record (HerdResults *results, gint64 config,
+                                    guint64 seed, gint64 run_id,
+                                    GError **error);
 /* herd bench's bookkeeping: its tables made, a configuration's id (made
- * on first use), the run of a configuration and seed (-1: not yet). */
+ * on first use), the done run of a configuration and seed (-1: none). */
 gboolean herd_results_bench_init (HerdResults *results, GError **error);
 gint64 herd_results_bench_config (HerdResults *results, const char *label,
                                   GError **error);
@@ -138,5 +193,9 @@ gboolean herd_results_summary_value (HerdResults *results, gint64 run_id,
                                      const char *metric, double *value);
 void herd_results_add_summary (HerdResults *results, const char *metric,
                                double value);
-/* Commits the run (FALSE + error if any row failed to be written). */
+/* Rows per transaction (tests; default HERD_RESULTS_CHUNK_ROWS). */
+void herd_results_set_chunk_rows (HerdResults *results, guint rows);
+/* Commits the run and marks it done (FALSE + error if any row failed to
+ * be written: the run is then marked failed).  Closing the database in
+ * the middle of a run marks it failed. */
 gboolean herd_results_end_run (HerdResults *results, GError **error);

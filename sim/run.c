@@ -716,7 +716,7 @@ herd_run_simulation (HerdScenario *scenario, const HerdRunOptions *options,
       if (results == NULL)
         return FALSE;
       HerdRunInfo info = { scenario->name, scenario->path, scenario->text,
-                           seed, until };
+                           seed, until, options->redo };
       summary->run_id = herd_results_begin_run (results, &info, error);
       if (summary->run_id < 0)
         return FALSE;

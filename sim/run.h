@@ -35,6 +35,8 @@ typedef struct
   HerdTime until;        /* HERD_TIME_NEVER: the scenario's duration */
   FILE *trace;           /* one line per audit event, or NULL */
   const char *db_path;   /* results database, or NULL */
+  gboolean redo;         /* replace a run of the same identity in db_path
+                            (else refused: results.h) */
   HerdSamples samples;   /* what goes into the database */
   HerdEngineProgressFunc progress;
   gpointer progress_data;

@@ -201,6 +201,10 @@ test_results_database (void)
       herd_run_options_init (&options);
       options.db_path = db_path;
       options.until = HERD_HOUR (2);
+      /* Another seed: the same scenario and seed again is refused
+       * (test_results_rerun). */
+      options.seed_set = i == 1;
+      options.seed = 1000;
       HerdRunSummary s;
       CU_ASSERT_TRUE_FATAL (herd_run_simulation (sc, &options, &s, &error));
       CU_ASSERT_EQUAL (s.run_id, i + 1);
