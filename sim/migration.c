@@ -7,9 +7,11 @@
  * ends, the manager hears of it (and may change the downtime budget, ask
  * for post-copy or abort); then, if the remainder fits into bandwidth x
  * max downtime, the VM is paused for remainder / bandwidth (its downtime)
- * and resumes on the destination.  Post-copy: after a fixed switch-over
- * pause the VM runs on the destination while the remainder is pulled over
- * (the post-copy phase, reported as its length).
+ * and resumes on the destination: the switch-over is at the end of that
+ * pause, and until then an abort resumes it on its source.  Post-copy:
+ * after a fixed switch-over pause the VM runs on the destination while
+ * the remainder is pulled over (the post-copy phase, reported as its
+ * length); it can no longer go back.
  *
  * Bandwidth: min(the migration's cap, the source NIC's outgoing share,
  * the destination NIC's incoming share), NICs full duplex and divided
@@ -246,6 +248,11 @@ phase_ends (gpointer ctx, guint64 arg)
       }
       return;
     case PHASE_STOP_AND_COPY:
+      /* The paused VM resumes on the destination. */
+      advance (w, m);
+      if (switch_over (w, m))
+        report_done (w, m);
+      return;
     case PHASE_POST_COPY:
       advance (w, m);
       report_done (w, m);
@@ -292,8 +299,7 @@ phase_ends (gpointer ctx, guint64 arg)
       /* Stop and copy: the VM is paused while the remainder is sent. */
       double pause_s = m->remaining / m->rate;
       m->downtime_ms = (guint32) ceil (pause_s * 1000.0);
-      if (switch_over (w, m))
-        begin_transfer (w, m, PHASE_STOP_AND_COPY, m->remaining);
+      begin_transfer (w, m, PHASE_STOP_AND_COPY, m->remaining);
       return;
     }
   begin_transfer (w, m, PHASE_PRE_COPY, m->remaining);
@@ -413,7 +419,7 @@ herd_world_migration_abort (HerdWorld *w, HerdId vm, GError **error)
   HerdSimMigration *m = running (w, vm, error);
   if (m == NULL)
     return FALSE;
-  if (m->phase == PHASE_STOP_AND_COPY || m->phase == PHASE_POST_COPY)
+  if (m->phase == PHASE_POST_COPY)
     {
       g_set_error (error, HERD_WORLD_ERROR, WORLD_ERROR_STATE,
                    "the migration of VM %u has switched over", vm);
@@ -440,7 +446,7 @@ herd_world_migration_vm_gone (HerdWorld *w, HerdId vm)
   HerdSimMigration *m = herd_world_vm_at (w, vm)->migration;
   if (m == NULL)
     return;
-  if (m->phase == PHASE_STOP_AND_COPY || m->phase == PHASE_POST_COPY)
+  if (m->phase == PHASE_POST_COPY)
     {
       /* Switched over: it dies on the destination, where it now is. */
       advance (w, m);
@@ -469,7 +475,7 @@ herd_world_migrations_host_crashed (HerdWorld *w, HerdId host)
       HerdSimMigration *m = g_ptr_array_index (hit, i);
       HerdId vm = m->vm;
       gboolean source_lost = m->source == host;
-      if (m->phase == PHASE_STOP_AND_COPY || m->phase == PHASE_POST_COPY)
+      if (m->phase == PHASE_POST_COPY)
         {
           /* Switched over: the VM is on the destination now, but its
            * state is split between the two hosts until the copy ends, so
