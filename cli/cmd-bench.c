@@ -101,7 +101,7 @@ clear_work (const char *dir)
 /* Makes (or takes back, emptied) db's work directory.  FALSE with a
  * message: it is not herd's, or another sweep holds it. */
 static gboolean
-work_open (const char *db, WorkDir *work, gboolean quiet)
+work_open (const char *db, WorkDir *work)
 {
   work->dir = g_strdup_printf ("%s.work", db);
   work->lock = -1;
@@ -143,7 +143,7 @@ work_open (const char *db, WorkDir *work, gboolean quiet)
   if (ftruncate (work->lock, 0) == 0)
     (void) !write (work->lock, note, strlen (note));
   guint stale = existed ? clear_work (work->dir) : 0;
-  if (stale > 0 && !quiet)
+  if (stale > 0)
     fprintf (stderr, "herd bench: removed %u files an interrupted sweep "
                      "left in %s (their runs are redone)\n",
              stale, work->dir);
@@ -639,7 +639,7 @@ herd_cmd_bench (int argc, char **argv)
     }
 
   WorkDir work = { NULL, -1 };
-  if (!work_open (db_path, &work, quiet))
+  if (!work_open (db_path, &work))
     {
       work_close (&work);
       return HERD_EXIT_USAGE;
