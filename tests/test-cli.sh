@@ -161,6 +161,58 @@ check "bench --emit-jobs, the jobs run apart and herd merge: the same comparison
   cmp -s '$tmp/all.csv' '$tmp/one.csv'"
 check "merge of a missing database exits 2" status_is 2 "$herd" merge \
   "$tmp/m.db" "$tmp/nope.db"
+# Result provenance (issue 14, defect 6): a configuration is its label,
+# its applied scenario text's SHA-256 and herd's version.
+cp scenarios/small.ini "$tmp/pv.ini"
+check "bench: the scenario changed between two sweeps into one db: refused, exit 2, saying what changed" sh -c "
+  '$herd' bench '$tmp/pv.ini' --policies none,power_saving --seeds 1..2 --db '$tmp/pv.db' --quiet > /dev/null &&
+  sed -i 's/^duration = .*/duration = 2d/' '$tmp/pv.ini' && grep -q '^duration = 2d' '$tmp/pv.ini' &&
+  { '$herd' bench '$tmp/pv.ini' --policies none,power_saving --seeds 1..2 --db '$tmp/pv.db' --quiet > /dev/null 2> '$tmp/pv.err'; test \$? = 2; } &&
+  grep -q 'from another scenario text: sha256' '$tmp/pv.err' && grep -q -- '--redo' '$tmp/pv.err' &&
+  test \"\$(sqlite3 '$tmp/pv.db' 'select count(*) from runs')\" = 4"
+check "bench --redo: the stale runs redone, the same numbers as a fresh database" sh -c "
+  '$herd' bench '$tmp/pv.ini' --policies none,power_saving --seeds 1..2 --db '$tmp/pv.db' --redo --csv '$tmp/pv-redo.csv' --quiet > /dev/null &&
+  '$herd' bench '$tmp/pv.ini' --policies none,power_saving --seeds 1..2 --db '$tmp/pv-fresh.db' --csv '$tmp/pv-fresh.csv' --quiet > /dev/null &&
+  cmp '$tmp/pv-redo.csv' '$tmp/pv-fresh.csv' &&
+  test \"\$(sqlite3 '$tmp/pv.db' 'select count(*) from runs')\" = 4 &&
+  test \"\$(sqlite3 '$tmp/pv.db' 'select count(distinct r.scenario_sha256) from runs r join bench_runs using (run_id)')\" = 2 &&
+  '$herd' bench '$tmp/pv.ini' --policies none,power_saving --seeds 1..2 --db '$tmp/pv.db' --quiet > /dev/null"
+check "bench: runs of another herd version are refused" sh -c "
+  sqlite3 '$tmp/pv.db' \"update runs set herd_version = '0.0.1' where run_id = (select min(run_id) from runs)\" &&
+  { '$herd' bench '$tmp/pv.ini' --policies none,power_saving --seeds 1..2 --db '$tmp/pv.db' --quiet > /dev/null 2> '$tmp/pv.err'; test \$? = 2; } &&
+  grep -q 'by herd 0.0.1' '$tmp/pv.err'"
+check "bench: no work directory left; one not made by herd is refused and kept" sh -c "
+  test ! -e '$tmp/pv.db.work' && test ! -e '$tmp/pv-fresh.db.work' &&
+  mkdir '$tmp/mine.db.work' && touch '$tmp/mine.db.work/keep' &&
+  { '$herd' bench scenarios/small.ini --seeds 1..1 --db '$tmp/mine.db' --quiet > /dev/null 2> '$tmp/w.err'; test \$? = 2; } &&
+  grep -q 'not a herd bench work directory' '$tmp/w.err' && test -e '$tmp/mine.db.work/keep'"
+check "bench killed with -9: its work files stay beside the db and the next sweep removes them" sh -c "
+  '$herd' bench scenarios/medium.ini --seeds 1..2 --jobs 1 --db '$tmp/k9.db' --quiet > /dev/null 2>&1 & pid=\$!;
+  until ls '$tmp/k9.db.work'/run-* > /dev/null 2>&1; do sleep 0.05; done;
+  kill -9 \$pid; wait \$pid; sleep 0.5;
+  test -e '$tmp/k9.db.work/herd-bench-work' &&
+  '$herd' bench scenarios/small.ini --seeds 1..1 --db '$tmp/k9.db' --quiet > /dev/null 2> '$tmp/k9.err' &&
+  grep -q 'removed [0-9]* files an interrupted sweep left' '$tmp/k9.err' &&
+  test ! -e '$tmp/k9.db.work'"
+check "sim --db: the same scenario and seed again is refused (exit 2), --redo replaces it" sh -c "
+  '$herd' sim scenarios/small.ini --until 1h --db '$tmp/rr.db' --quiet > /dev/null &&
+  { '$herd' sim scenarios/small.ini --until 1h --db '$tmp/rr.db' --quiet > /dev/null 2> '$tmp/rr.err'; test \$? = 2; } &&
+  grep -q 'already holds run 1' '$tmp/rr.err' &&
+  '$herd' sim scenarios/small.ini --until 1h --db '$tmp/rr.db' --redo --quiet > /dev/null &&
+  test \"\$(sqlite3 '$tmp/rr.db' \"select count(*) from runs where status = 'done'\")\" = 1"
+check "sim --db killed with -9: the run stays running; merge refuses the file by name; a rerun is refused" sh -c "
+  '$herd' sim scenarios/medium.ini --db '$tmp/k.db' --quiet > /dev/null & pid=\$!;
+  until [ \"\$(sqlite3 '$tmp/k.db' 'select count(*) from host_samples' 2>/dev/null)\" -gt 0 ] 2>/dev/null; do sleep 0.05; done;
+  kill -9 \$pid; wait \$pid;
+  test \"\$(sqlite3 '$tmp/k.db' 'select status from runs')\" = running &&
+  { '$herd' merge '$tmp/k-out.db' '$tmp/k.db' > /dev/null 2> '$tmp/k.err'; test \$? = 1; } &&
+  grep -q \"$tmp/k.db: run 1 (medium, seed 7) is marked running\" '$tmp/k.err' &&
+  test \"\$(sqlite3 '$tmp/k-out.db' 'select count(*) from runs')\" = 0 &&
+  { '$herd' sim scenarios/medium.ini --db '$tmp/k.db' --quiet > /dev/null 2> '$tmp/k.err'; test \$? = 2; } &&
+  grep -q 'status running: killed' '$tmp/k.err'"
+check "merge: merging twice adds nothing and says so" sh -c "
+  '$herd' merge '$tmp/twice.db' '$tmp/rr.db' | grep -q '^herd merge: 1 runs from 1 databases' &&
+  '$herd' merge '$tmp/twice.db' '$tmp/rr.db' | grep -q '^herd merge: 0 runs from 1 databases into .* (1 left out'"
 check "report: the comparison tables and SVG charts in one HTML file (small.ini has no host fault to chart)" sh -c "
   '$herd' report '$tmp/b.db' -o '$tmp/r.html' > /dev/null &&
   grep -q '<th>policy=power_saving</th>' '$tmp/r.html' &&

@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 
+#include "sim/results.h"
 #include "sim/run.h"
 #include "tests/test-util.h"
 
@@ -256,6 +257,83 @@ test_results_database (void)
   remove_db (dir, db_path);
 }
 
+/* The same scenario text and seed into the same database: refused
+ * (HERD_RESULTS_ERROR_EXISTS, the run kept), or with redo the old run
+ * deleted and the new one done. */
+static void
+test_results_rerun (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("herd-test-XXXXXX", NULL);
+  g_autofree char *db_path = g_build_filename (dir, "runs.db", NULL);
+  g_autofree char *path = small_path ();
+  for (int i = 0; i < 3; i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (HerdScenario) sc = herd_scenario_load (path, &error);
+      CU_ASSERT_PTR_NOT_NULL_FATAL (sc);
+      HerdRunOptions options;
+      herd_run_options_init (&options);
+      options.db_path = db_path;
+      options.until = HERD_HOUR (1);
+      options.redo = i == 2;
+      HerdRunSummary s;
+      gboolean ok = herd_run_simulation (sc, &options, &s, &error);
+      if (i == 1)
+        {
+          CU_ASSERT_FALSE (ok);
+          CU_ASSERT_TRUE (g_error_matches (error, HERD_RESULTS_ERROR,
+                                           HERD_RESULTS_ERROR_EXISTS));
+          CU_ASSERT_PTR_NOT_NULL (error != NULL
+                                      ? strstr (error->message, "--redo")
+                                      : NULL);
+        }
+      else
+        CU_ASSERT_TRUE (ok);
+    }
+  sqlite3 *db = NULL;
+  CU_ASSERT_EQUAL_FATAL (sqlite3_open (db_path, &db), SQLITE_OK);
+  CU_ASSERT_EQUAL (query_int (db, "SELECT count(*) FROM runs"), 1);
+  CU_ASSERT_EQUAL (query_int (db, "SELECT count(*) FROM runs WHERE status"
+                                  " = 'done'"),
+                   1);
+  CU_ASSERT_EQUAL (query_int (db, "SELECT count(DISTINCT run_id) FROM"
+                                  " host_samples"),
+                   1);
+  sqlite3_close (db);
+  remove_db (dir, db_path);
+}
+
+/* A run's row is committed as running before its rows; rows are
+ * committed in chunks (another connection sees them while the run
+ * goes); closing without ending marks the run failed. */
+static void
+test_results_chunks (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("herd-test-XXXXXX", NULL);
+  g_autofree char *db_path = g_build_filename (dir, "runs.db", NULL);
+  g_autoptr (GError) error = NULL;
+  HerdResults *r = herd_results_open (db_path, &error);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (r);
+  herd_results_set_chunk_rows (r, 10);
+  HerdRunInfo info = { "t", "t.ini", "[scenario]\n", 1, HERD_HOUR (1),
+                       FALSE };
+  gint64 id = herd_results_begin_run (r, &info, &error);
+  CU_ASSERT_EQUAL_FATAL (id, 1);
+  sqlite3 *db = NULL;
+  CU_ASSERT_EQUAL_FATAL (sqlite3_open (db_path, &db), SQLITE_OK);
+  CU_ASSERT_EQUAL (query_int (db, "SELECT count(*) FROM runs WHERE status"
+                                  " = 'running'"),
+                   1);
+  for (int i = 0; i < 25; i++)
+    herd_results_add_host_sample (r, i, 0, "Up", 1, 1, 1, 1);
+  CU_ASSERT_EQUAL (query_int (db, "SELECT count(*) FROM host_samples"), 20);
+  herd_results_close (r);
+  CU_ASSERT_EQUAL (query_int (db, "SELECT status = 'failed' FROM runs"), 1);
+  CU_ASSERT_EQUAL (query_int (db, "SELECT count(*) FROM host_samples"), 20);
+  sqlite3_close (db);
+  remove_db (dir, db_path);
+}
+
 /* Every tests/golden/NAME.ini without an "err-" prefix runs with its own
  * seed; its trace must equal NAME.trace. */
 static void
@@ -368,6 +446,10 @@ static const HerdTestCase run_cases[] = {
   { "CPU contention is unserved demand", test_contention },
   { "lifetimes and actions", test_lifetime_and_actions },
   { "results database", test_results_database },
+  { "a rerun into the same database: refused, or --redo",
+    test_results_rerun },
+  { "results committed in chunks; a run not ended is failed",
+    test_results_chunks },
   { "pauses table", test_pauses_table },
   { "an unnoticed fault does not swallow the next",
     test_unnoticed_fault_closes },
