@@ -369,8 +369,9 @@ manage_power (HerdManager *m, const HerdCluster *c, gboolean need_host)
           n_empty++;
           last_empty = h;
         }
-      else if (h->status == HERD_HOST_DOWN && first_down == NULL)
-        first_down = h;
+      else if (h->status == HERD_HOST_DOWN && first_down == NULL
+               && !herd_monitor_handling (m, h->id))
+        first_down = h; /* (not one fencing is starting again) */
     }
   guint reserve = (guint) params_of (m, c)->hosts_in_reserve;
   if ((need_host || n_empty < reserve) && first_down != NULL)

@@ -155,6 +155,9 @@ void herd_monitor_host_activated (HerdManager *m, HerdId host);
 HerdHostStatus herd_monitor_status_back (HerdManager *m, HerdId host);
 /* Whether the host answers its polls (no failure being handled). */
 gboolean herd_monitor_host_ok (HerdManager *m, HerdId host);
+/* Whether the monitor is handling host's failure (from its first failed
+ * poll until it is back: soft fencing, fencing, the reboot after it). */
+gboolean herd_monitor_handling (HerdManager *m, HerdId host);
 /* TRUE when the monitor handled the host coming back. */
 gboolean herd_monitor_on_reachable (HerdManager *m, HerdId host);
 /* TRUE when the answer belonged to fencing. */

@@ -132,6 +132,12 @@ herd_monitor_status_back (HerdManager *m, HerdId host)
 }
 
 gboolean
+herd_monitor_handling (HerdManager *m, HerdId host)
+{
+  return m->watch[host].state != WATCH_OK;
+}
+
+gboolean
 herd_monitor_host_ok (HerdManager *m, HerdId host)
 {
   return m->watch[host].state == WATCH_OK && m->watch[host].reachable;
