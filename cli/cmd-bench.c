@@ -503,8 +503,9 @@ herd_cmd_bench (int argc, char **argv)
                        "confidence interval of each metric, the paired "
                        "difference with the baseline over the same seeds, "
                        "and marks the lowest mean.\nExit status: 0 done, "
-                       "1 a run failed, 2 bad usage, bad scenario, or --db "
-                       "holds stale runs (see --redo).",
+                       "1 a run failed, 2 bad usage, bad scenario, --db "
+                       "holds stale runs (see --redo) or is newer than this "
+                       "herd, or another sweep is using it.",
                        entries))
     return HERD_EXIT_USAGE;
   guint64 first, last;
