@@ -188,7 +188,7 @@ check "bench: no work directory left; one not made by herd is refused and kept" 
   grep -q 'not a herd bench work directory' '$tmp/w.err' && test -e '$tmp/mine.db.work/keep'"
 check "bench killed with -9: its work files stay beside the db and the next sweep removes them" sh -c "
   '$herd' bench scenarios/medium.ini --seeds 1..2 --jobs 1 --db '$tmp/k9.db' --quiet > /dev/null 2>&1 & pid=\$!;
-  until ls '$tmp/k9.db.work'/run-* > /dev/null 2>&1; do sleep 0.05; done;
+  n=0; until ls '$tmp/k9.db.work'/run-* > /dev/null 2>&1 || [ \$n -ge 400 ]; do sleep 0.05; n=\$((n + 1)); done;
   kill -9 \$pid; wait \$pid; sleep 0.5;
   test -e '$tmp/k9.db.work/herd-bench-work' &&
   '$herd' bench scenarios/small.ini --seeds 1..1 --db '$tmp/k9.db' --quiet > /dev/null 2> '$tmp/k9.err' &&
@@ -202,7 +202,7 @@ check "sim --db: the same scenario and seed again is refused (exit 2), --redo re
   test \"\$(sqlite3 '$tmp/rr.db' \"select count(*) from runs where status = 'done'\")\" = 1"
 check "sim --db killed with -9: the run stays running; merge refuses the file by name; a rerun is refused" sh -c "
   '$herd' sim scenarios/medium.ini --db '$tmp/k.db' --quiet > /dev/null & pid=\$!;
-  until [ \"\$(sqlite3 '$tmp/k.db' 'select count(*) from host_samples' 2>/dev/null)\" -gt 0 ] 2>/dev/null; do sleep 0.05; done;
+  n=0; until [ \"\$(sqlite3 '$tmp/k.db' 'select count(*) from host_samples' 2>/dev/null)\" -gt 0 ] 2>/dev/null || [ \$n -ge 400 ]; do sleep 0.05; n=\$((n + 1)); done;
   kill -9 \$pid; wait \$pid;
   test \"\$(sqlite3 '$tmp/k.db' 'select status from runs')\" = running &&
   { '$herd' merge '$tmp/k-out.db' '$tmp/k.db' > /dev/null 2> '$tmp/k.err'; test \$? = 1; } &&
