@@ -2104,6 +2104,23 @@ herd_sl_parse_values (HerdSlLoader *l)
     }
 }
 
+/* Whether total (what, including g's) is within cap; else g fails on
+ * key, detail saying how g counts. */
+static gboolean
+herd_sl_within_cap (HerdSlLoader *l, HerdSlGroup *g, const char *key,
+                    gint64 total, gint64 cap, const char *what,
+                    const char *detail)
+{
+  if (total <= cap)
+    return TRUE;
+  herd_sl_fail_key (l, g, key,
+                    "the scenario's %s come to %" G_GINT64_FORMAT
+                    " with this group's%s; a scenario has at most %"
+                    G_GINT64_FORMAT " %s in all",
+                    what, total, detail, cap, what);
+  return FALSE;
+}
+
 /* The scenario's hosts, VMs and disks in all, against the caps: the
  * group that takes a total past its cap fails on its count key (or on
  * disk when its disks do it).  FALSE when one does: nothing that costs
@@ -2115,58 +2132,34 @@ herd_sl_check_totals (HerdSlLoader *l)
   for (guint i = 0; i < l->groups->len; i++)
     {
       HerdSlGroup *g = g_ptr_array_index (l->groups, i);
-      if (g->kind == HERD_SL_HOSTS)
+      if (g->kind == HERD_SL_HOSTS
+          && !herd_sl_within_cap (l, g, "count", hosts += g->count,
+                                  HERD_SL_MAX_HOSTS, "hosts", ""))
+        return FALSE;
+      if (g->kind != HERD_SL_VMS)
+        continue;
+      if (!herd_sl_within_cap (l, g, "count", vms += g->count,
+                               HERD_SL_MAX_VMS, "VMs", ""))
+        return FALSE;
+      gint64 per_vm = g->disks != NULL ? g->disks->len : 0;
+      if (g->template_name != NULL)
         {
-          hosts += g->count;
-          if (hosts > HERD_SL_MAX_HOSTS)
-            {
-              herd_sl_fail_key (l, g, "count",
-                                "the scenario's hosts come to %" G_GINT64_FORMAT
-                                " with this group's; a scenario has at most "
-                                "%d hosts in all",
-                                hosts, HERD_SL_MAX_HOSTS);
-              return FALSE;
-            }
+          g_autofree char *label = g_strdup_printf ("template %s",
+                                                    g->template_name);
+          HerdSlGroup *t = g_hash_table_lookup (l->by_label, label);
+          if (t != NULL && t->disks != NULL)
+            per_vm += t->disks->len;
         }
-      else if (g->kind == HERD_SL_VMS)
-        {
-          vms += g->count;
-          if (vms > HERD_SL_MAX_VMS)
-            {
-              herd_sl_fail_key (l, g, "count",
-                                "the scenario's VMs come to %" G_GINT64_FORMAT
-                                " with this group's; a scenario has at most "
-                                "%d VMs in all",
-                                vms, HERD_SL_MAX_VMS);
-              return FALSE;
-            }
-          gint64 per_vm = g->disks != NULL ? g->disks->len : 0;
-          if (g->template_name != NULL)
-            {
-              g_autofree char *label = g_strdup_printf ("template %s",
-                                                        g->template_name);
-              HerdSlGroup *t = g_hash_table_lookup (l->by_label, label);
-              if (t != NULL && t->disks != NULL)
-                per_vm += t->disks->len;
-            }
-          disks += per_vm * g->count;
-          if (disks > HERD_SL_MAX_DISKS)
-            {
-              herd_sl_fail_key (l, g,
-                                g->template_name != NULL
-                                        && (g->disks == NULL
-                                            || g->disks->len == 0)
-                                    ? "template"
-                                    : "disk",
-                                "the scenario's VM disks come to %"
-                                G_GINT64_FORMAT " with this group's (%"
-                                G_GINT64_FORMAT " VMs of %" G_GINT64_FORMAT
-                                "); a scenario has at most %d VM disks in "
-                                "all",
-                                disks, g->count, per_vm, HERD_SL_MAX_DISKS);
-              return FALSE;
-            }
-        }
+      g_autofree char *detail = g_strdup_printf (
+          " (%" G_GINT64_FORMAT " VMs of %" G_GINT64_FORMAT ")", g->count,
+          per_vm);
+      const char *key = g->template_name != NULL
+                                && (g->disks == NULL || g->disks->len == 0)
+                            ? "template"
+                            : "disk";
+      if (!herd_sl_within_cap (l, g, key, disks += per_vm * g->count,
+                               HERD_SL_MAX_DISKS, "VM disks", detail))
+        return FALSE;
     }
   return TRUE;
 }
