@@ -241,6 +241,7 @@ herd_model_add_affinity_group (HerdModel *model, const char *name,
   HerdAffinityGroup *g = add_named (model, model->affinity_groups, 'a',
                                     sizeof *g, name);
   g->cluster = cluster;
+  g->priority = 1.0;
   herd_id_list_set (&g->vms, vms, n_vms);
   herd_id_list_set (&g->hosts, hosts, n_hosts);
   for (guint32 i = 0; i < g->vms.n; i++)

@@ -175,6 +175,9 @@ typedef struct
   gboolean vm_enforcing;
   HerdAffinityRule host_rule;
   gboolean host_enforcing;
+  double priority;          /* oVirt's group priority: the affinity weights
+                               rank hosts by the priorities of the groups
+                               they would break (default 1) */
 } HerdAffinityGroup;
 
 typedef struct

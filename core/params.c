@@ -18,9 +18,23 @@ static const HerdParamInfo params_table[] = {
   { "VmMemoryOverhead", HERD_PARAM_SIZE, P (vm_memory_overhead_mib),
     { "64M", "64M" }, 0, 0,
     "memory a VM costs its host beyond its defined memory (QEMU, video)" },
-  { "UnmeasuredVmCpuPerVcpu", HERD_PARAM_PERCENT, P (unmeasured_cpu_percent),
-    { "10", "10" }, 0, 100,
-    "CPU load assumed per vCPU of a VM not yet measured" },
+  { "VcpuConsumptionPercentage", HERD_PARAM_INTEGER,
+    P (vcpu_consumption_percent), { "10", "10" }, 0, 100,
+    "CPU load (percent of a core) counted per vCPU of a VM not yet "
+    "measured and per SpmVCpuConsumption vCPU of the SPM; also the margin "
+    "under HighUtilization of a balancing destination" },
+  { "SpmVCpuConsumption", HERD_PARAM_INTEGER, P (spm_vcpu_consumption),
+    { "1", "1" }, 0, 4096,
+    "vCPUs of load the SPM role adds to its host (x "
+    "VcpuConsumptionPercentage)" },
+  { "UtilizationThresholdInPercent", HERD_PARAM_INTEGER,
+    P (utilization_threshold_percent), { "80", "80" }, 0, 100,
+    "a balancing destination stays under this share of HighUtilization "
+    "(and under HighUtilization - VcpuConsumptionPercentage)" },
+  { "MaxSchedulerWeight", HERD_PARAM_INTEGER, P (max_scheduler_weight),
+    { "1000", "1000" }, 2, 1000000,
+    "the worst score of a weight: CPU and memory scores are stretched to "
+    "1..MaxSchedulerWeight" },
   { "MigrationTimeoutPerGiB", HERD_PARAM_DURATION,
     P (migration_timeout_per_gib), { "64s", "0" }, 0, 0,
     "a migration is aborted after this long per GiB of VM memory (0: never)" },
@@ -173,6 +187,17 @@ static const HerdParamInfo policy_table[] = {
     "a destination must have this many fewer VMs (vm_evenly_distributed)" },
   { "SpmVmGrace", HERD_PARAM_INTEGER, PP (spm_vm_grace), { "5", "5" }, 0,
     100000, "extra VMs the SPM host counts as running" },
+  { "VcpuToPhysicalCpuRatio", HERD_PARAM_NUMBER,
+    PP (vcpu_to_physical_cpu_ratio), { "0", "0" }, 0, 1000,
+    "a host whose VMs' vCPUs per core reach this ratio is over-utilised "
+    "and scored worst by the CPU weight (0: off)" },
+  { "ScaleDownForHaReservation", HERD_PARAM_INTEGER,
+    PP (scale_down_for_ha_reservation), { "1", "1" }, 1, 100,
+    "the HA reservation weight's scores (0..100) are divided by this" },
+  { "EnableAutomaticHostPowerManagement", HERD_PARAM_BOOLEAN,
+    PP (automatic_power_management), { "true", "true" }, 0, 0,
+    "power_saving switches empty hosts off and on to keep HostsInReserve "
+    "(oVirt's engine default is false)" },
   { NULL }
 };
 
@@ -243,6 +268,24 @@ param_store (const HerdParamInfo *info, gpointer base, const char *value,
     case HERD_PARAM_INTEGER:
       ok = herd_units_parse_integer (value, info->min, info->max,
                                      (gint64 *) field, &local);
+      break;
+    case HERD_PARAM_NUMBER:
+      {
+        char *end = NULL;
+        double v = g_ascii_strtod (value, &end);
+        ok = end != value && *end == '\0' && v >= (double) info->min
+             && v <= (double) info->max;
+        if (ok)
+          *(double *) field = v;
+        else
+          g_set_error (&local, HERD_PARAMS_ERROR, HERD_PARAMS_ERROR_VALUE,
+                       "expected a number from %" G_GINT64_FORMAT
+                       " to %" G_GINT64_FORMAT ", got \"%s\"",
+                       info->min, info->max, value);
+        break;
+      }
+    case HERD_PARAM_BOOLEAN:
+      ok = herd_units_parse_boolean (value, (gboolean *) field, &local);
       break;
     case HERD_PARAM_KIND_LAST:
       g_assert_not_reached ();

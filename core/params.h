@@ -30,6 +30,8 @@ typedef enum
   HERD_PARAM_SIZE,     /* gint64 MiB field; written "1024M", "1G" */
   HERD_PARAM_PERCENT,  /* double field; written "80" or "80%" */
   HERD_PARAM_INTEGER,  /* gint64 field */
+  HERD_PARAM_NUMBER,   /* double field; a plain number, "2.5" */
+  HERD_PARAM_BOOLEAN,  /* gboolean field; "true"/"false" */
   HERD_PARAM_KIND_LAST
 } HerdParamKind;
 
@@ -43,7 +45,7 @@ typedef struct
   gsize offset;           /* of the field in its struct */
   const char *defaults[HERD_PROFILE_LAST]; /* as written in a scenario;
                                               "unset" where off */
-  gint64 min, max;        /* integer/percent bounds (inclusive) */
+  gint64 min, max;        /* integer/percent/number bounds (inclusive) */
   const char *doc;        /* one line for --help and docs */
 } HerdParamInfo;
 
@@ -52,7 +54,11 @@ typedef struct
 {
   gint64 host_reserved_mib;        /* HostReservedMemory */
   gint64 vm_memory_overhead_mib;   /* VmMemoryOverhead */
-  double unmeasured_cpu_percent;   /* UnmeasuredVmCpuPerVcpu */
+  /* Scheduling (behaviour.md §2-§3, oVirt's engine configuration). */
+  gint64 vcpu_consumption_percent; /* VcpuConsumptionPercentage */
+  gint64 spm_vcpu_consumption;     /* SpmVCpuConsumption */
+  gint64 utilization_threshold_percent; /* UtilizationThresholdInPercent */
+  gint64 max_scheduler_weight;     /* MaxSchedulerWeight */
   HerdTime migration_timeout_per_gib;  /* MigrationTimeoutPerGiB, 0 = off */
   HerdTime migration_progress_timeout; /* MigrationProgressTimeout, 0 = off */
   gint64 max_outgoing_migrations;  /* MaxOutgoingMigrations (and cores) */
@@ -112,6 +118,9 @@ typedef struct
   gint64 high_vm_count;              /* HighVmCount */
   gint64 migration_threshold;        /* MigrationThreshold */
   gint64 spm_vm_grace;               /* SpmVmGrace */
+  double vcpu_to_physical_cpu_ratio; /* VcpuToPhysicalCpuRatio, 0: off */
+  gint64 scale_down_for_ha_reservation; /* ScaleDownForHaReservation */
+  gboolean automatic_power_management; /* EnableAutomaticHostPowerManagement */
 } HerdPolicyParams;
 
 #define HERD_PARAMS_ERROR (herd_params_error_quark ())

@@ -529,7 +529,7 @@ herd_scheduler_vm_cpu_estimate (const HerdModel *model, const HerdVm *vm)
   if (vm->cpu_used_mc >= 0)
     return vm->cpu_used_mc;
   /* Percent of a core per vCPU, in millicores, rounded down. */
-  return (gint64) (model->params.unmeasured_cpu_percent * 10.0)
+  return model->params.vcpu_consumption_percent * 10
          * (gint64) vm->vcpus;
 }
 

@@ -118,7 +118,7 @@ gint64 herd_host_memory_ceiling (const HerdCluster *cluster,
 gint64 herd_scheduler_vm_memory_need (const HerdModel *model,
                                       const HerdVm *vm);
 /* CPU a VM is expected to use, millicores: measured, or the unmeasured
- * estimate (UnmeasuredVmCpuPerVcpu of each vCPU). */
+ * estimate (VcpuConsumptionPercentage of a core per vCPU). */
 gint64 herd_scheduler_vm_cpu_estimate (const HerdModel *model,
                                        const HerdVm *vm);
 
