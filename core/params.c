@@ -187,7 +187,7 @@ static const HerdParamInfo policy_table[] = {
     "a destination must have this many fewer VMs (vm_evenly_distributed)" },
   { "SpmVmGrace", HERD_PARAM_INTEGER, PP (spm_vm_grace), { "5", "5" }, 0,
     100000, "extra VMs the SPM host counts as running" },
-  { "VcpuToPhysicalCpuRatio", HERD_PARAM_NUMBER,
+  { "VCpuToPhysicalCpuRatio", HERD_PARAM_NUMBER,
     PP (vcpu_to_physical_cpu_ratio), { "0", "0" }, 0, 1000,
     "a host whose VMs' vCPUs per core reach this ratio is over-utilised "
     "and scored worst by the CPU weight (0: off)" },

@@ -118,7 +118,7 @@ typedef struct
   gint64 high_vm_count;              /* HighVmCount */
   gint64 migration_threshold;        /* MigrationThreshold */
   gint64 spm_vm_grace;               /* SpmVmGrace */
-  double vcpu_to_physical_cpu_ratio; /* VcpuToPhysicalCpuRatio, 0: off */
+  double vcpu_to_physical_cpu_ratio; /* VCpuToPhysicalCpuRatio (oVirt spelling), 0: off */
   gint64 scale_down_for_ha_reservation; /* ScaleDownForHaReservation */
   gboolean automatic_power_management; /* EnableAutomaticHostPowerManagement */
 } HerdPolicyParams;
