@@ -348,6 +348,29 @@ herd_units_parse_percent (const char *text, double min, double max,
 }
 
 gboolean
+herd_units_parse_number (const char *text, double min, double max,
+                         double *value, GError **error)
+{
+  g_assert (text != NULL);
+  g_assert (value != NULL);
+  g_assert (0 <= min && min <= max);
+  g_autofree char *expected
+      = g_strdup_printf ("a number between %g and %g such as 1.5", min, max);
+  gboolean negative;
+  HerdDecimal d;
+  const HerdUnitsSuffix *unit;
+  if (!herd_units_read (text, expected, NULL, 0, TRUE, FALSE, &negative, &d,
+                        &unit, error))
+    return FALSE;
+  double v = herd_units_to_double (&d, 1);
+  if (!(v >= min && v <= max))
+    return herd_units_fail (error, HERD_UNITS_ERROR_RANGE, expected, text,
+                            "out of range");
+  *value = v;
+  return TRUE;
+}
+
+gboolean
 herd_units_parse_power (const char *text, double *watts, GError **error)
 {
   g_assert (watts != NULL);

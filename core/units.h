@@ -41,6 +41,10 @@ gboolean herd_units_parse_rate (const char *text, gint64 *bytes_per_second,
 /* "80%" or "80" -> 80.0; must lie in [min, max]. */
 gboolean herd_units_parse_percent (const char *text, double min, double max,
                                    double *percent, GError **error);
+/* A plain number without a unit, "1.5", "2", "0.25" -> 1.5 (>= 0; no
+ * sign, no exponent); must lie in [min, max]. */
+gboolean herd_units_parse_number (const char *text, double min, double max,
+                                  double *value, GError **error);
 /* "150W", "1.2kW" -> watts (>= 0). */
 gboolean herd_units_parse_power (const char *text, double *watts,
                                  GError **error);

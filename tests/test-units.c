@@ -157,6 +157,25 @@ percent_bad (const char *text, double min, double max, HerdUnitsError code)
   CU_ASSERT_EQUAL (got, -7);
 }
 
+/* A plain number: want >= 0 is its value, -1 a syntax and -2 a range
+ * error, within [0, 1000]. */
+static void
+number_case (const char *text, double want)
+{
+  g_autoptr (GError) error = NULL;
+  double got = -7;
+  gboolean ok = herd_units_parse_number (text, 0, 1000, &got, &error);
+  if (want >= 0)
+    {
+      expect_ok ("number", text, ok, error);
+      expect_double ("number", text, got, want);
+      return;
+    }
+  expect_error ("number", text, ok, error,
+                want == -1 ? HERD_UNITS_ERROR_SYNTAX : HERD_UNITS_ERROR_RANGE);
+  CU_ASSERT_EQUAL (got, -7);
+}
+
 static void
 integer_ok (const char *text, gint64 min, gint64 max, gint64 want)
 {
@@ -582,6 +601,28 @@ test_null_error (void)
   CU_ASSERT_EQUAL (i, 5);
 }
 
+static void
+test_number (void)
+{
+  static const struct
+  {
+    const char *text;
+    double want;
+  } cases[] = {
+    { "1", 1 },     { "1.5", 1.5 },  { "0", 0 },      { "0.25", 0.25 },
+    { "1000", 1000 }, { "33.3", 33.3 }, { "", -1 },     { "1.", -1 },
+    { ".5", -1 },   { "1e3", -1 },   { "1%", -1 },    { "+1", -1 },
+    { "1 ", -1 },   { "one", -1 },   { "-1", -2 },    { "1000.5", -2 },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    number_case (cases[i].text, cases[i].want);
+  g_autoptr (GError) error = NULL;
+  double d;
+  CU_ASSERT_FALSE (herd_units_parse_number ("2x", 0, 10, &d, &error));
+  CU_ASSERT_STRING_EQUAL (error->message, "expected a number between 0 and "
+                                          "10 such as 1.5, got \"2x\"");
+}
+
 static const HerdTestCase units_cases[] = {
   { "size: good", test_size_good },
   { "size: bad", test_size_bad },
@@ -591,6 +632,7 @@ static const HerdTestCase units_cases[] = {
   { "rate: bad", test_rate_bad },
   { "power", test_power },
   { "percent", test_percent },
+  { "number", test_number },
   { "integer", test_integer },
   { "boolean", test_boolean },
   { "error messages", test_messages },
