@@ -1,37 +1,40 @@
 /* balancer.c: what the manager does every cycle without being asked
- * (behaviour.md §3): load balancing per cluster policy, power saving, the
- * HA reservation check, and the repair of broken hard affinity rules.
+ * (behaviour.md §3): load balancing per cluster policy, power saving's
+ * host power management, the HA reservation check, and the repair of
+ * broken hard affinity rules.
  *
- * Every LoadBalancingInterval (60 s) each cluster gets one cycle: at most
- * one VM migrates per cluster per cycle; hosts with a migration in flight
- * (in, out or queued) are neither sources nor destinations.  A pass looks
- * at one source, the first by its order below (as the oVirt balancer
- * does), and tries its VMs lowest CPU first (ties: lowest id) until one
- * has a destination; a cycle is thus O(hosts + VMs + one host's VMs x
- * placement).
+ * Load balancing follows oVirt's balancing policy units and the loop of
+ * its SchedulingManager (docs/policies.md): every LoadBalancingInterval
+ * (60 s) each cluster's Up hosts with no migration in flight are split
+ * into sources and destinations, primary (CPU) then secondary (memory).
+ * For each source in order, for each of its migratable VMs from the
+ * least CPU up, the destinations where the VM would leave the load at or
+ * under HighUtilization and more than MaxFreeMemoryForOverUtilized of max
+ * scheduling memory are offered to the scheduler with the source itself;
+ * the first VM whose best host is not its own migrates, and the cycle
+ * ends.  A cycle is O(hosts log hosts + tried VMs x (destinations +
+ * placement)).
  *
- *   evenly_distributed  CPU pass: sources are hosts at or over
- *                       HighUtilization for CpuOverCommitDuration, busiest
- *                       first; destinations hosts under
- *                       min(0.8 x High, High - 10).  Memory pass (when
- *                       MaxFreeMemoryForOverUtilized is set): sources with
- *                       less free memory than it, destinations with more
- *                       than MinFreeMemoryForUnderUtilized (when set) or
- *                       than MaxFreeMemoryForOverUtilized.
- *   power_saving        the same passes, then empties the host under
- *                       LowUtilization with the least load onto fuller
- *                       hosts (more load; at equal load more VMs; then
- *                       higher id) that could take all of its load and
- *                       stay under High; then powers empty hosts down (Up ->
- *                       Maintenance -> Down through their fence agent)
- *                       keeping HostsInReserve empty hosts up, and powers a
- *                       Down host on when the reserve is short, an
- *                       overloaded host found no destination, or a start
- *                       found no host.
- *   vm_evenly_distributed  acts when a host runs HighVmCount VMs or more
- *                       (the SPM counts SpmVmGrace more): from the host
- *                       with the most VMs to the host with the lowest CPU
- *                       among those with at least MigrationThreshold fewer.
+ *   evenly_distributed  CPU: sources at or over HighUtilization for
+ *                       CpuOverCommitDuration (or at VCpuToPhysicalCpuRatio),
+ *                       busiest first; destinations under
+ *                       min(UtilizationThresholdInPercent x High,
+ *                       High - VcpuConsumptionPercentage) and not freshly
+ *                       out of the thresholds.  Memory: sources with more
+ *                       than one VM and less max scheduling memory than
+ *                       MaxFreeMemoryForOverUtilized; destinations with
+ *                       more than MinFreeMemoryForUnderUtilized.
+ *   power_saving        CPU: sources over that margin, then hosts under
+ *                       LowUtilization that run VMs; destinations every
+ *                       host not over High.  Memory: short hosts, then
+ *                       hosts with more than MinFreeMemoryForUnderUtilized;
+ *                       destinations with more than
+ *                       MaxFreeMemoryForOverUtilized.  Then host power
+ *                       management keeps HostsInReserve empty hosts Up.
+ *   vm_evenly_distributed  when the fullest host has HighVmCount VM slots
+ *                       (the SPM SpmVmGrace more), the hosts tied with it
+ *                       are sources, hosts MigrationThreshold slots below
+ *                       destinations.
  *   none, cluster_maintenance  no balancing.
  *
  * The HA reservation check (clusters with ha_reservation) asks, for every
@@ -56,7 +59,6 @@ herd_balancer_init (HerdManager *m)
   m->ha_unsafe_since = g_new (HerdTime, clusters);
   for (guint i = 0; i < clusters; i++)
     m->ha_unsafe_since[i] = HERD_TIME_NEVER;
-  m->needs_host = g_new0 (gboolean, clusters);
   m->allowed = g_new0 (guint8, hosts);
   m->powering = g_new0 (guint8, hosts);
 }
@@ -65,7 +67,6 @@ void
 herd_balancer_clear (HerdManager *m)
 {
   g_free (m->ha_unsafe_since);
-  g_free (m->needs_host);
   g_free (m->allowed);
   g_free (m->powering);
 }
@@ -100,30 +101,6 @@ params_of (HerdManager *m, const HerdCluster *c)
   return &c->policy_params;
 }
 
-static gint64
-mpct (double percent)
-{
-  return (gint64) (percent * 1000.0);
-}
-
-/* Tries the VMs of source, lowest CPU first, towards the hosts marked in
- * m->allowed.  TRUE when one migration started. */
-static gboolean
-move_one (HerdManager *m, HerdId source, HerdMigrationReason reason)
-{
-  g_autoptr (GArray) vms = herd_manager_host_vms_by_cpu (m, source);
-  m->allowed[source] = 0;
-  for (guint i = 0; i < vms->len; i++)
-    if (herd_manager_vm_migrate_among (m, g_array_index (vms, HerdId, i),
-                                       HERD_ID_NONE, m->allowed, reason,
-                                       NULL))
-      {
-        m->stats.balancing_migrations++;
-        return TRUE;
-      }
-  return FALSE;
-}
-
 typedef struct
 {
   HerdId host;
@@ -139,176 +116,351 @@ compare_ranked (const void *a, const void *b)
   return (x->host > y->host) - (x->host < y->host);
 }
 
+/* A host the cycle looks at: Up, no migration in or out (oVirt's
+ * getAllForClusterWithoutMigrating). */
 static gboolean
 usable (HerdManager *m, const HerdHost *h)
 {
   return h->status == HERD_HOST_UP && !herd_manager_host_busy (m, h->id);
 }
 
-/* Marks in m->allowed the usable hosts of c for which pick() says yes. */
-static guint
-mark_allowed (HerdManager *m, const HerdCluster *c,
-              gboolean (*pick) (HerdManager *, const HerdCluster *,
-                                const HerdHost *, gconstpointer),
-              gconstpointer data)
+static HerdHost *
+host_of (HerdManager *m, const HerdCluster *c, guint i)
 {
-  guint n = 0;
-  for (guint i = 0; i < c->hosts->len; i++)
-    {
-      const HerdHost *h
-          = herd_model_host (m->model, g_array_index (c->hosts, HerdId, i));
-      m->allowed[h->id] = usable (m, h) && pick (m, c, h, data);
-      n += m->allowed[h->id];
-    }
-  return n;
+  return herd_model_host (m->model, g_array_index (c->hosts, HerdId, i));
 }
 
 static gboolean
-under_cpu (HerdManager *m, const HerdCluster *c, const HerdHost *h,
-           gconstpointer data)
+long_enough (HerdManager *m, const HerdCluster *c, const HerdHost *h)
 {
-  double high = params_of (m, c)->high_utilization;
-  return herd_host_load_mpct (h) < mpct (MIN (0.8 * high, high - 10));
+  return herd_manager_now (m) - h->cpu_over_since
+         >= params_of (m, c)->cpu_overcommit_duration;
 }
 
+/* oVirt's isHostCpuOverUtilized: at or over threshold for the duration
+ * with VMs to move, or VMs' vCPUs per core at VCpuToPhysicalCpuRatio. */
 static gboolean
-over_cpu (HerdManager *m, const HerdHost *h, const HerdCluster *c)
+cpu_over (HerdManager *m, const HerdCluster *c, const HerdHost *h,
+          gint64 threshold)
 {
-  return h->cpu_over_since != HERD_TIME_NEVER
-         && herd_manager_now (m) - h->cpu_over_since
-                >= params_of (m, c)->cpu_overcommit_duration;
-}
-
-/* Sources of c (usable hosts for which key() is not G_MAXINT64), sorted by
- * key then id. */
-static GArray *
-sources (HerdManager *m, const HerdCluster *c,
-         gint64 (*key) (HerdManager *, const HerdCluster *, const HerdHost *))
-{
-  GArray *out = g_array_new (FALSE, FALSE, sizeof (Ranked));
-  for (guint i = 0; i < c->hosts->len; i++)
-    {
-      const HerdHost *h
-          = herd_model_host (m->model, g_array_index (c->hosts, HerdId, i));
-      if (!usable (m, h))
-        continue;
-      Ranked r = { h->id, key (m, c, h) };
-      if (r.key != G_MAXINT64)
-        g_array_append_val (out, r);
-    }
-  g_array_sort (out, compare_ranked);
-  return out;
-}
-
-/* Sources: the busiest overloaded host first. */
-static gint64
-cpu_source_key (HerdManager *m, const HerdCluster *c, const HerdHost *h)
-{
-  return over_cpu (m, h, c) ? -herd_host_load_mpct (h) : G_MAXINT64;
-}
-
-/* The CPU pass.  *stuck is set when overloaded hosts found nowhere to go. */
-static gboolean
-cpu_pass (HerdManager *m, const HerdCluster *c, gboolean *stuck)
-{
-  g_autoptr (GArray) src = sources (m, c, cpu_source_key);
-  if (src->len == 0)
-    return FALSE;
-  if (mark_allowed (m, c, under_cpu, NULL) > 0
-      && move_one (m, g_array_index (src, Ranked, 0).host,
-                   HERD_MIGRATION_REASON_LOAD_BALANCING))
+  if (herd_host_cpu_load (m->model, h) >= threshold
+      && h->cpu_over_since != HERD_TIME_NEVER && long_enough (m, c, h)
+      && h->vm_count > 0)
     return TRUE;
-  *stuck = TRUE;
+  double ratio = params_of (m, c)->vcpu_to_physical_cpu_ratio;
+  return ratio > 0 && (double) h->vm_vcpus / (double) h->cores >= ratio;
+}
+
+/* oVirt's isHostCpuUnderUtilized: under threshold, and not freshly out of
+ * the thresholds (a host under Low for less than the duration is
+ * neither a source nor a destination). */
+static gboolean
+cpu_under (HerdManager *m, const HerdCluster *c, const HerdHost *h,
+           gint64 threshold, guint min_vms)
+{
+  return herd_host_cpu_load (m->model, h) < threshold
+         && (h->cpu_over_since == HERD_TIME_NEVER || long_enough (m, c, h))
+         && h->vm_count >= min_vms;
+}
+
+/* Appends to out the hosts (of hosts) that pick() accepts, ordered by
+ * load, busiest first when busiest is set (ties in host order). */
+static void
+by_load (HerdManager *m, const HerdCluster *c, const GArray *hosts,
+         gboolean (*pick) (HerdManager *, const HerdCluster *,
+                           const HerdHost *, gint64, guint),
+         gint64 threshold, guint min_vms, gboolean busiest, GArray *out)
+{
+  g_autoptr (GArray) ranked = g_array_new (FALSE, FALSE, sizeof (Ranked));
+  for (guint i = 0; i < hosts->len; i++)
+    {
+      const HerdHost *h
+          = herd_model_host (m->model, g_array_index (hosts, HerdId, i));
+      if (!pick (m, c, h, threshold, min_vms))
+        continue;
+      gint64 load = herd_host_cpu_load (m->model, h);
+      Ranked r = { h->id, busiest ? -load : load };
+      g_array_append_val (ranked, r);
+    }
+  g_array_sort (ranked, compare_ranked);
+  for (guint i = 0; i < ranked->len; i++)
+    g_array_append_val (out, g_array_index (ranked, Ranked, i).host);
+}
+
+static gboolean
+over_pick (HerdManager *m, const HerdCluster *c, const HerdHost *h,
+           gint64 threshold, guint min_vms)
+{
+  return cpu_over (m, c, h, threshold);
+}
+
+static gboolean
+not_over_pick (HerdManager *m, const HerdCluster *c, const HerdHost *h,
+               gint64 threshold, guint min_vms)
+{
+  return !cpu_over (m, c, h, threshold);
+}
+
+/* Appends the hosts whose max scheduling memory is under (less) or over
+ * (!less) limit and that run at least min_vms VMs, in host order. */
+static void
+by_memory (HerdManager *m, const GArray *hosts, gboolean less, gint64 limit,
+           guint min_vms, GArray *out)
+{
+  for (guint i = 0; i < hosts->len; i++)
+    {
+      const HerdHost *h
+          = herd_model_host (m->model, g_array_index (hosts, HerdId, i));
+      gint64 free = herd_host_max_scheduling_mib (m->model, h);
+      if ((less ? free < limit : free > limit) && h->vm_count >= min_vms)
+        g_array_append_val (out, h->id);
+    }
+}
+
+static gint64
+memory_param (gint64 value, gint64 unset)
+{
+  return value == HERD_PARAM_UNSET ? unset : value;
+}
+
+/* The destination threshold of the CPU passes:
+ * min (UtilizationThresholdInPercent x High / 100,
+ *      High - VcpuConsumptionPercentage). */
+static gint64
+high_margin (HerdManager *m, const HerdCluster *c)
+{
+  gint64 high = (gint64) params_of (m, c)->high_utilization;
+  return MIN (m->model->params.utilization_threshold_percent * high / 100,
+              high - m->model->params.vcpu_consumption_percent);
+}
+
+typedef struct
+{
+  HerdId vm;
+  gint64 load;
+} VmLoad;
+
+static int
+compare_vm_load (const void *a, const void *b)
+{
+  const VmLoad *x = a, *y = b;
+  if (x->load != y->load)
+    return x->load < y->load ? -1 : 1;
+  return (x->vm > y->vm) - (x->vm < y->vm);
+}
+
+/* oVirt's FindVmAndDestinations and the balancing loop of its
+ * SchedulingManager: for each source in order, its migratable VMs from
+ * the least CPU (usage x vCPUs) up; for each, the destinations where the
+ * VM would leave the load at or under high and more than min_free of max
+ * scheduling memory; when there is one, the scheduler chooses among them
+ * and the source itself (the VM stays when the source scores best).  The
+ * first VM that moves ends the cycle. */
+static gboolean
+move_one (HerdManager *m, const HerdCluster *c, const GArray *sources,
+          const GArray *dests, gint64 high, gint64 min_free)
+{
+  for (guint s = 0; s < sources->len; s++)
+    {
+      HerdId source = g_array_index (sources, HerdId, s);
+      g_autoptr (GArray) ids = herd_manager_host_vms_by_cpu (m, source);
+      g_autoptr (GArray) vms = g_array_new (FALSE, FALSE, sizeof (VmLoad));
+      for (guint i = 0; i < ids->len; i++)
+        {
+          HerdVm *vm = herd_model_vm (m->model, g_array_index (ids, HerdId, i));
+          VmLoad v = { vm->id, herd_vm_cpu_load (m->model, vm) };
+          g_array_append_val (vms, v);
+        }
+      g_array_sort (vms, compare_vm_load);
+      for (guint i = 0; i < vms->len; i++)
+        {
+          const VmLoad *v = &g_array_index (vms, VmLoad, i);
+          const HerdVm *vm = herd_model_vm (m->model, v->vm);
+          guint n = 0;
+          for (guint k = 0; k < c->hosts->len; k++)
+            m->allowed[g_array_index (c->hosts, HerdId, k)] = 0;
+          for (guint d = 0; d < dests->len; d++)
+            {
+              const HerdHost *h = herd_model_host (
+                  m->model, g_array_index (dests, HerdId, d));
+              if (h->id == source)
+                continue;
+              double load
+                  = (double) (herd_host_cpu_total (m->model, h, FALSE)
+                              + v->load)
+                    / (double) h->cores;
+              if (load <= (double) high
+                  && herd_host_max_scheduling_mib (m->model, h)
+                             - vm->memory_mib
+                         > min_free)
+                {
+                  m->allowed[h->id] = 1;
+                  n++;
+                }
+            }
+          if (n == 0)
+            continue;
+          m->allowed[source] = 1;
+          if (herd_manager_vm_migrate_among (
+                  m, v->vm, HERD_ID_NONE, m->allowed,
+                  HERD_MIGRATION_REASON_LOAD_BALANCING, NULL))
+            {
+              m->stats.balancing_migrations++;
+              return TRUE;
+            }
+        }
+    }
   return FALSE;
 }
 
+/* The CPU and memory balancers (oVirt's CpuAndMemoryBalancingPolicyUnit):
+ * primary (CPU) sources and destinations, then secondary (memory) ones;
+ * nothing when the cluster has fewer than two usable hosts or no source. */
+typedef struct
+{
+  GArray *primary_src, *primary_dst, *secondary_src, *secondary_dst;
+} Passes;
+
+static void
+passes_clear (Passes *p)
+{
+  g_array_unref (p->primary_src);
+  g_array_unref (p->primary_dst);
+  g_array_unref (p->secondary_src);
+  g_array_unref (p->secondary_dst);
+}
+
+static void
+passes_init (Passes *p)
+{
+  p->primary_src = g_array_new (FALSE, FALSE, sizeof (HerdId));
+  p->primary_dst = g_array_new (FALSE, FALSE, sizeof (HerdId));
+  p->secondary_src = g_array_new (FALSE, FALSE, sizeof (HerdId));
+  p->secondary_dst = g_array_new (FALSE, FALSE, sizeof (HerdId));
+}
+
+/* evenly_distributed (oVirt's EvenDistributionBalancePolicyUnit). */
+static void
+even_passes (HerdManager *m, const HerdCluster *c, const GArray *hosts,
+             Passes *p)
+{
+  const HerdPolicyParams *pp = params_of (m, c);
+  by_load (m, c, hosts, over_pick, (gint64) pp->high_utilization, 0, TRUE,
+           p->primary_src);
+  if (p->primary_src->len > 0)
+    by_load (m, c, hosts, cpu_under, high_margin (m, c), 0, FALSE,
+             p->primary_dst);
+  by_memory (m, hosts, TRUE,
+             memory_param (pp->max_free_memory_for_over_utilized_mib, 0), 2,
+             p->secondary_src);
+  if (p->secondary_src->len > 0)
+    by_memory (m, hosts, FALSE,
+               memory_param (pp->min_free_memory_for_under_utilized_mib, 0),
+               0, p->secondary_dst);
+}
+
+/* power_saving (oVirt's PowerSavingBalancePolicyUnit): sources are the
+ * hosts over the margin under High, busiest first, then the hosts under
+ * LowUtilization that run VMs, least loaded first; destinations every
+ * host not over High.  Memory: hosts short of memory, then hosts with
+ * more than MinFreeMemoryForUnderUtilized free; destinations hosts with
+ * more than MaxFreeMemoryForOverUtilized. */
+static void
+saving_passes (HerdManager *m, const HerdCluster *c, const GArray *hosts,
+               Passes *p)
+{
+  const HerdPolicyParams *pp = params_of (m, c);
+  gint64 max_free = memory_param (pp->max_free_memory_for_over_utilized_mib,
+                                  0);
+  by_load (m, c, hosts, over_pick, high_margin (m, c), 0, TRUE,
+           p->primary_src);
+  by_load (m, c, hosts, cpu_under, (gint64) pp->low_utilization, 1, FALSE,
+           p->primary_src);
+  if (p->primary_src->len > 0)
+    for (guint i = 0; i < hosts->len; i++)
+      {
+        const HerdHost *h
+            = herd_model_host (m->model, g_array_index (hosts, HerdId, i));
+        if (not_over_pick (m, c, h, (gint64) pp->high_utilization, 0))
+          g_array_append_val (p->primary_dst, h->id);
+      }
+  by_memory (m, hosts, TRUE, max_free, 2, p->secondary_src);
+  by_memory (m, hosts, FALSE,
+             memory_param (pp->min_free_memory_for_under_utilized_mib,
+                           G_MAXINT64),
+             1, p->secondary_src);
+  if (p->secondary_src->len > 0)
+    by_memory (m, hosts, FALSE, max_free, 0, p->secondary_dst);
+}
+
+/* vm_evenly_distributed (oVirt's EvenGuestDistributionBalancePolicyUnit):
+ * VM slots are the VMs running there, SpmVmGrace more on the SPM.  When
+ * the fullest host has HighVmCount slots or more, every host tied with it
+ * is a source and every host at least MigrationThreshold slots below a
+ * destination; no memory pass. */
 static gint64
-memory_source_key (HerdManager *m, const HerdCluster *c, const HerdHost *h)
+slots (HerdManager *m, const HerdCluster *c, const HerdHost *h)
 {
-  gint64 max_free = params_of (m, c)->max_free_memory_for_over_utilized_mib;
-  return h->mem_free_mib < max_free ? h->mem_free_mib : G_MAXINT64;
+  gint64 n = h->vm_count;
+  if (h->id == herd_model_datacenter (m->model, c->datacenter)->spm_host)
+    n += params_of (m, c)->spm_vm_grace;
+  return n;
 }
 
-static gboolean
-roomy (HerdManager *m, const HerdCluster *c, const HerdHost *h,
-       gconstpointer data)
+static void
+vm_count_passes (HerdManager *m, const HerdCluster *c, const GArray *hosts,
+                 Passes *p)
 {
-  const HerdPolicyParams *p = params_of (m, c);
-  gint64 floor = p->min_free_memory_for_under_utilized_mib != HERD_PARAM_UNSET
-                     ? p->min_free_memory_for_under_utilized_mib
-                     : p->max_free_memory_for_over_utilized_mib;
-  return h->mem_free_mib > floor;
+  const HerdPolicyParams *pp = params_of (m, c);
+  gint64 worst = 0;
+  for (guint i = 0; i < hosts->len; i++)
+    worst = MAX (worst, slots (m, c,
+                               herd_model_host (m->model, g_array_index (
+                                                              hosts, HerdId,
+                                                              i))));
+  if (worst < pp->high_vm_count)
+    return;
+  for (guint i = 0; i < hosts->len; i++)
+    {
+      const HerdHost *h
+          = herd_model_host (m->model, g_array_index (hosts, HerdId, i));
+      gint64 n = slots (m, c, h);
+      if (n >= worst)
+        g_array_append_val (p->primary_src, h->id);
+      if (worst - n >= pp->migration_threshold)
+        g_array_append_val (p->primary_dst, h->id);
+    }
 }
 
-static gboolean
-memory_pass (HerdManager *m, const HerdCluster *c)
+static void
+balance_load (HerdManager *m, const HerdCluster *c, const GArray *hosts)
 {
-  if (params_of (m, c)->max_free_memory_for_over_utilized_mib
-      == HERD_PARAM_UNSET)
-    return FALSE;
-  g_autoptr (GArray) src = sources (m, c, memory_source_key);
-  if (src->len == 0 || mark_allowed (m, c, roomy, NULL) == 0)
-    return FALSE;
-  return move_one (m, g_array_index (src, Ranked, 0).host,
-                   HERD_MIGRATION_REASON_LOAD_BALANCING);
+  Passes p;
+  passes_init (&p);
+  if (hosts->len >= 2)
+    switch (c->policy)
+      {
+      case HERD_POLICY_EVENLY_DISTRIBUTED:
+        even_passes (m, c, hosts, &p);
+        break;
+      case HERD_POLICY_POWER_SAVING:
+        saving_passes (m, c, hosts, &p);
+        break;
+      case HERD_POLICY_VM_EVENLY_DISTRIBUTED:
+        vm_count_passes (m, c, hosts, &p);
+        break;
+      default:
+        break;
+      }
+  gint64 high = (gint64) params_of (m, c)->high_utilization;
+  gint64 min_free = memory_param (
+      params_of (m, c)->max_free_memory_for_over_utilized_mib, 0);
+  if (!move_one (m, c, p.primary_src, p.primary_dst, high, min_free))
+    move_one (m, c, p.secondary_src, p.secondary_dst, high, min_free);
+  passes_clear (&p);
 }
 
-/* Power saving ----------------------------------------------------------- */
-
-static gint64
-idle_source_key (HerdManager *m, const HerdCluster *c, const HerdHost *h)
-{
-  gint64 load = herd_host_load_mpct (h);
-  return h->vm_count > 0 && load < mpct (params_of (m, c)->low_utilization)
-             ? load
-             : G_MAXINT64;
-}
-
-/* Destinations for emptying source: hosts that could take all of its
- * load and stay under High, and that are fuller than it (more load; at
- * equal load more VMs; then the higher id), so VMs only ever move towards
- * fuller hosts and consolidation cannot undo the CPU pass or go round in
- * circles. */
-static gboolean
-fuller (HerdManager *m, const HerdCluster *c, const HerdHost *h,
-        gconstpointer data)
-{
-  const HerdHost *source = data;
-  gint64 load = herd_host_load_mpct (h), src = herd_host_load_mpct (source);
-  gint64 moved = source->cpu_used_mc * 100000 / ((gint64) h->cores * 1000);
-  if (h->id == source->id
-      || load + moved >= mpct (params_of (m, c)->high_utilization))
-    return FALSE;
-  if (load != src)
-    return load > src;
-  if (h->vm_count != source->vm_count)
-    return h->vm_count > source->vm_count;
-  return h->id > source->id;
-}
-
-static gboolean
-consolidate (HerdManager *m, const HerdCluster *c)
-{
-  g_autoptr (GArray) src = sources (m, c, idle_source_key);
-  if (src->len == 0)
-    return FALSE;
-  const HerdHost *s
-      = herd_model_host (m->model, g_array_index (src, Ranked, 0).host);
-  return mark_allowed (m, c, fuller, s) > 0
-         && move_one (m, s->id, HERD_MIGRATION_REASON_LOAD_BALANCING);
-}
-
-/* An empty Up host that power saving may switch off (never the SPM). */
-static gboolean
-empty (HerdManager *m, const HerdHost *h)
-{
-  if (!herd_monitor_host_ok (m, h->id))
-    return FALSE; /* failing to answer: the monitor's, not ours */
-  HerdId dc = herd_model_cluster (m->model, h->cluster)->datacenter;
-  return h->status == HERD_HOST_UP && h->vm_count == 0 && h->pending_vms == 0
-         && !herd_manager_host_busy (m, h->id) && m->powering[h->id] == 0
-         && herd_model_datacenter (m->model, dc)->spm_host != h->id;
-}
+/* Host power management (power_saving) ---------------------------------- */
 
 /* An Up host to run a fence action through: same cluster, then data center
  * (behaviour.md §5); lowest id first. */
@@ -335,57 +487,91 @@ power (HerdManager *m, HerdHost *h, HerdFenceAction action)
   HerdId proxy = fence_proxy (m, h);
   if (proxy == HERD_ID_NONE)
     return;
-  HerdTime now = herd_manager_now (m);
-  if (action == HERD_FENCE_OFF)
-    {
-      herd_audit_emit (m->audit, now, HERD_AUDIT_PM_POLICY_UP_TO_MAINTENANCE,
-                       h->name, "%s", "");
-      herd_manager_host_set_status (m, h, HERD_HOST_MAINTENANCE);
-    }
-  else
-    herd_audit_emit (m->audit, now, HERD_AUDIT_PM_POLICY_TO_UP, h->name,
-                     "%s", "");
+  herd_audit_emit (m->audit, herd_manager_now (m),
+                   action == HERD_FENCE_OFF
+                       ? HERD_AUDIT_PM_POLICY_MAINTENANCE_TO_DOWN
+                       : HERD_AUDIT_PM_POLICY_TO_UP,
+                   h->name, "%s", "");
   m->powering[h->id] = action == HERD_FENCE_ON ? 1 : 2;
   if (!herd_driver_fence (m->driver, proxy, h->id, 0, action, NULL))
     m->powering[h->id] = 0;
 }
 
-/* Powers one empty host down beyond the reserve, or one host on when the
- * reserve is short or capacity is needed. */
+/* oVirt's PowerSavingBalancePolicyUnit.evaluatePowerManagementSituation,
+ * once per cycle: with more empty Up hosts than HostsInReserve, one empty
+ * host (not the SPM, with power management) goes to Maintenance, and the
+ * hosts power saving left in Maintenance are switched off (keeping one
+ * while still above the reserve); with fewer, a host it left in
+ * Maintenance is activated, else one it switched off is powered on.  Only
+ * hosts under its control (pm_policy: not put into Maintenance by an
+ * operator) are woken or switched off; never a host the monitor is
+ * handling. */
 static void
-manage_power (HerdManager *m, const HerdCluster *c, gboolean need_host)
+manage_power (HerdManager *m, const HerdCluster *c)
 {
-  guint n_empty = 0;
-  HerdHost *last_empty = NULL, *first_down = NULL;
+  const HerdPolicyParams *p = params_of (m, c);
+  if (!p->automatic_power_management)
+    return;
+  HerdId spm = herd_model_datacenter (m->model, c->datacenter)->spm_host;
+  guint empty = 0;
+  HerdHost *to_maintenance = NULL, *maintenance = NULL, *down = NULL;
+  guint n_maintenance = 0;
   for (guint i = 0; i < c->hosts->len; i++)
     {
-      HerdHost *h
-          = herd_model_host (m->model, g_array_index (c->hosts, HerdId, i));
-      n_empty += m->powering[h->id] == 1; /* booting: the reserve to be */
-      if (!h->power_management || m->powering[h->id] != 0)
-        continue;
-      if (empty (m, h))
+      HerdHost *h = host_of (m, c, i);
+      if (m->powering[h->id] != 0)
+        continue; /* on its way: counted once it gets there */
+      if (h->status == HERD_HOST_UP && h->vm_count == 0
+          && h->pending_vms == 0 && !herd_manager_host_busy (m, h->id))
         {
-          n_empty++;
-          last_empty = h;
+          empty++;
+          if (to_maintenance == NULL && h->id != spm && h->power_management
+              && herd_monitor_host_ok (m, h->id))
+            to_maintenance = h;
         }
-      else if (h->status == HERD_HOST_DOWN && first_down == NULL
-               && !herd_monitor_handling (m, h->id))
-        first_down = h; /* (not one fencing is starting again) */
+      else if (h->pm_policy && !herd_monitor_handling (m, h->id))
+        {
+          if (h->status == HERD_HOST_MAINTENANCE)
+            {
+              n_maintenance++;
+              if (maintenance == NULL)
+                maintenance = h;
+            }
+          else if (h->status == HERD_HOST_DOWN && h->power_management
+                   && down == NULL)
+            down = h;
+        }
     }
-  guint reserve = (guint) params_of (m, c)->hosts_in_reserve;
-  if ((need_host || n_empty < reserve) && first_down != NULL)
-    power (m, first_down, HERD_FENCE_ON);
-  else if (!need_host && n_empty > reserve && last_empty != NULL)
-    power (m, last_empty, HERD_FENCE_OFF);
-}
-
-void
-herd_balancer_need_host (HerdManager *m, HerdId cluster)
-{
-  if (herd_model_cluster (m->model, cluster)->policy
-      == HERD_POLICY_POWER_SAVING)
-    m->needs_host[cluster] = TRUE;
+  guint reserve = (guint) p->hosts_in_reserve;
+  HerdTime now = herd_manager_now (m);
+  if (reserve > empty && down == NULL && maintenance == NULL)
+    return;
+  if (reserve < empty && n_maintenance > 1 && maintenance->power_management)
+    power (m, maintenance, HERD_FENCE_OFF);
+  else if (reserve < empty)
+    {
+      if (to_maintenance != NULL)
+        {
+          herd_audit_emit (m->audit, now,
+                           HERD_AUDIT_PM_POLICY_UP_TO_MAINTENANCE,
+                           to_maintenance->name, "%s", "");
+          herd_manager_host_set_status (m, to_maintenance,
+                                        HERD_HOST_MAINTENANCE);
+        }
+    }
+  else if (reserve == empty && maintenance != NULL)
+    {
+      if (maintenance->power_management)
+        power (m, maintenance, HERD_FENCE_OFF);
+    }
+  else if (reserve > empty && maintenance != NULL)
+    {
+      herd_audit_emit (m->audit, now, HERD_AUDIT_PM_POLICY_TO_UP,
+                       maintenance->name, "%s", "");
+      herd_manager_host_activate (m, maintenance->id, NULL);
+    }
+  else if (reserve > empty && down != NULL)
+    power (m, down, HERD_FENCE_ON);
 }
 
 void
@@ -399,15 +585,14 @@ herd_balancer_on_fence_done (gpointer core, HerdId host_id,
     return;
   if (!ok)
     {
-      /* The agent failed: a host that could not be switched off still
-       * runs, so it goes back to Up (and power saving may try again). */
+      /* The agent failed: the host stays as it was (a host that could
+       * not be switched off stays in Maintenance; the next cycle may try
+       * again). */
       m->powering[host_id] = 0;
       herd_audit_emit (m->audit, herd_manager_now (m),
                        HERD_AUDIT_FENCE_OPERATION_FAILED, h->name,
                        "action=%s reason=power_saving",
                        action == HERD_FENCE_OFF ? "off" : "on");
-      if (action == HERD_FENCE_OFF && h->status == HERD_HOST_MAINTENANCE)
-        herd_manager_host_activate (m, host_id, NULL);
       return;
     }
   if (action == HERD_FENCE_OFF)
@@ -415,9 +600,6 @@ herd_balancer_on_fence_done (gpointer core, HerdId host_id,
       m->powering[host_id] = 0;
       m->stats.hosts_powered_off++;
       herd_manager_host_set_status (m, h, HERD_HOST_DOWN);
-      herd_audit_emit (m->audit, herd_manager_now (m),
-                       HERD_AUDIT_PM_POLICY_MAINTENANCE_TO_DOWN, h->name,
-                       "%s", "");
     }
   else if (action == HERD_FENCE_ON)
     herd_manager_host_set_status (m, h, HERD_HOST_REBOOT);
@@ -431,81 +613,6 @@ herd_balancer_host_up (HerdManager *m, HerdId host)
       m->powering[host] = 0;
       m->stats.hosts_powered_on++;
     }
-}
-
-/* vm_evenly_distributed --------------------------------------------------- */
-
-static gint64
-vm_load (HerdManager *m, const HerdCluster *c, const HerdHost *h)
-{
-  gint64 n = h->vm_count;
-  if (h->id == herd_model_datacenter (m->model, c->datacenter)->spm_host)
-    n += params_of (m, c)->spm_vm_grace;
-  return n;
-}
-
-static gboolean
-fewer_vms (HerdManager *m, const HerdCluster *c, const HerdHost *h,
-           gconstpointer data)
-{
-  const gint64 *limit = data;
-  return vm_load (m, c, h) <= *limit;
-}
-
-static gboolean
-vm_count_pass (HerdManager *m, const HerdCluster *c)
-{
-  const HerdPolicyParams *p = params_of (m, c);
-  const HerdHost *source = NULL;
-  gint64 most = -1;
-  for (guint i = 0; i < c->hosts->len; i++)
-    {
-      const HerdHost *h
-          = herd_model_host (m->model, g_array_index (c->hosts, HerdId, i));
-      if (usable (m, h) && vm_load (m, c, h) > most)
-        {
-          most = vm_load (m, c, h);
-          source = h;
-        }
-    }
-  if (source == NULL || most < p->high_vm_count)
-    return FALSE;
-  gint64 limit = most - p->migration_threshold;
-  if (mark_allowed (m, c, fewer_vms, &limit) == 0)
-    return FALSE;
-  /* "Move to the host with the lowest CPU": keep only the least loaded of
-   * the allowed hosts that the filters accept, per VM. */
-  g_autoptr (GArray) vms = herd_manager_host_vms_by_cpu (m, source->id);
-  m->allowed[source->id] = 0;
-  for (guint i = 0; i < vms->len; i++)
-    {
-      HerdId vm = g_array_index (vms, HerdId, i);
-      HerdId best = HERD_ID_NONE;
-      gint64 best_load = G_MAXINT64;
-      for (guint k = 0; k < c->hosts->len; k++)
-        {
-          HerdId id = g_array_index (c->hosts, HerdId, k);
-          if (!m->allowed[id])
-            continue;
-          gint64 load = herd_host_load_mpct (herd_model_host (m->model, id));
-          if (load < best_load
-              && herd_scheduler_check_host (m->scheduler, vm, source->id, id)
-                     == HERD_FILTER_NONE)
-            {
-              best = id;
-              best_load = load;
-            }
-        }
-      if (best != HERD_ID_NONE
-          && herd_manager_vm_migrate (m, vm, best,
-                                      HERD_MIGRATION_REASON_LOAD_BALANCING,
-                                      NULL))
-        {
-          m->stats.balancing_migrations++;
-          return TRUE;
-        }
-    }
-  return FALSE;
 }
 
 /* HA reservation ---------------------------------------------------------- */
@@ -625,29 +732,17 @@ ha_check (HerdManager *m, const HerdCluster *c)
 static void
 balance_cluster (HerdManager *m, const HerdCluster *c)
 {
-  gboolean stuck = FALSE;
-  switch (c->policy)
-    {
-    case HERD_POLICY_EVENLY_DISTRIBUTED:
-      if (!cpu_pass (m, c, &stuck))
-        memory_pass (m, c);
-      break;
-    case HERD_POLICY_POWER_SAVING:
-      if (!cpu_pass (m, c, &stuck) && !memory_pass (m, c) && !stuck
-          && !consolidate (m, c))
-        manage_power (m, c, m->needs_host[c->id]);
-      else if (stuck || m->needs_host[c->id])
-        manage_power (m, c, TRUE);
-      m->needs_host[c->id] = FALSE;
-      break;
-    case HERD_POLICY_VM_EVENLY_DISTRIBUTED:
-      vm_count_pass (m, c);
-      break;
-    case HERD_POLICY_NONE:
-    case HERD_POLICY_CLUSTER_MAINTENANCE:
-    case HERD_POLICY_LAST:
-      break;
-    }
+  if (c->policy != HERD_POLICY_EVENLY_DISTRIBUTED
+      && c->policy != HERD_POLICY_POWER_SAVING
+      && c->policy != HERD_POLICY_VM_EVENLY_DISTRIBUTED)
+    return;
+  if (c->policy == HERD_POLICY_POWER_SAVING)
+    manage_power (m, c);
+  g_autoptr (GArray) hosts = g_array_new (FALSE, FALSE, sizeof (HerdId));
+  for (guint i = 0; i < c->hosts->len; i++)
+    if (usable (m, host_of (m, c, i)))
+      g_array_append_val (hosts, g_array_index (c->hosts, HerdId, i));
+  balance_load (m, c, hosts);
 }
 
 void

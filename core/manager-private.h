@@ -63,7 +63,6 @@ struct _HerdManager
   HerdTimerId *maintenance_retry; /* per host id: pending retry timer */
   /* balancer.c, per cluster id */
   HerdTime *ha_unsafe_since;   /* NEVER while HA-safe */
-  gboolean *needs_host;        /* power_saving: power a host on */
   /* balancer.c, per host id */
   guint8 *allowed;             /* scratch: balancer destinations */
   guint8 *powering;            /* a power on (1) or off (2) is under way */
@@ -130,8 +129,6 @@ void herd_balancer_init (HerdManager *m);
 void herd_balancer_clear (HerdManager *m);
 /* Schedules the periodic balancing and affinity enforcement. */
 void herd_balancer_start (HerdManager *m);
-/* A start found no host: a power_saving cluster powers a host on. */
-void herd_balancer_need_host (HerdManager *m, HerdId cluster);
 void herd_balancer_on_fence_done (gpointer core, HerdId host,
                                   HerdFenceAction action, gboolean ok,
                                   const char *output);

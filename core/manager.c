@@ -109,6 +109,8 @@ herd_manager_host_set_status (HerdManager *m, HerdHost *host,
   if (host->status == status)
     return;
   host->status = status;
+  if (status == HERD_HOST_UP)
+    host->pm_policy = TRUE; /* oVirt's InitVdsOnUp */
   herd_audit_emit (m->audit, herd_manager_now (m), HERD_AUDIT_VDS_DETECTED,
                    host->name, "status=%s", herd_host_status_name (status));
   herd_spm_host_status_changed (m, host->id);
@@ -130,6 +132,7 @@ herd_manager_reserve_pending (HerdManager *m, HerdVm *vm, HerdId host_id)
   host->pending_mem_mib += herd_scheduler_vm_memory_need (m->model, vm);
   host->pending_cpu_mc += vm->pending_cpu_mc;
   host->pending_vms++;
+  host->pending_vcpus += vm->vcpus;
   vm->pending_host = host_id;
 }
 
@@ -142,6 +145,7 @@ herd_manager_release_pending (HerdManager *m, HerdVm *vm)
   host->pending_mem_mib -= herd_scheduler_vm_memory_need (m->model, vm);
   host->pending_cpu_mc -= vm->pending_cpu_mc;
   host->pending_vms--;
+  host->pending_vcpus -= vm->vcpus;
   vm->pending_cpu_mc = 0;
   vm->pending_host = HERD_ID_NONE;
 }
@@ -154,6 +158,7 @@ herd_manager_commit_vm (HerdManager *m, HerdVm *vm, HerdId host_id)
   HerdHost *host = herd_model_host (m->model, host_id);
   host->committed_mem_mib += herd_scheduler_vm_memory_need (m->model, vm);
   host->vm_count++;
+  host->vm_vcpus += vm->vcpus;
   host->ha_vm_count += vm->ha;
   vm->host = host_id;
   vm->committed = TRUE;
@@ -168,6 +173,7 @@ herd_manager_uncommit_vm (HerdManager *m, HerdVm *vm)
   HerdHost *host = herd_model_host (m->model, vm->host);
   host->committed_mem_mib -= herd_scheduler_vm_memory_need (m->model, vm);
   host->vm_count--;
+  host->vm_vcpus -= vm->vcpus;
   host->ha_vm_count -= vm->ha;
   vm->committed = FALSE;
   GArray *list = m->host_vms[vm->host];
@@ -341,6 +347,7 @@ herd_manager_restore_host (HerdManager *manager, HerdId host,
   manager->restored = TRUE;
   HerdHost *h = herd_model_host (manager->model, host);
   h->status = status;
+  h->pm_policy = status == HERD_HOST_UP;
   h->sanlock_id = sanlock_id;
   herd_monitor_restore (manager, host, status);
   if (sanlock_id != 0)
@@ -484,12 +491,20 @@ on_host_stats (gpointer core, HerdId host_id, const HerdHostStats *stats)
   host->networks_down = stats->networks_down & host->networks;
   check_networks (m, host);
   herd_storage_on_report (m, host, stats->domains_trouble);
-  /* Over HighUtilization since when (the CPU-overloaded filter and the
-   * balancer measure the duration from here). */
+  /* Out of the thresholds since when (oVirt's cpuOverCommitTimestamp,
+   * SchedulingManager.updateHostSchedulingStats): at or over
+   * HighUtilization, or at or under the low threshold (LowUtilization for
+   * power_saving, else 0 as oVirt's LowUtilizationForEvenlyDistribute);
+   * reset only in between.  The CPU-overloaded filter and the balancer
+   * measure durations from here. */
   const HerdCluster *c = herd_model_cluster (m->model, host->cluster);
-  gboolean over = herd_host_load_mpct (host)
-                  >= (gint64) (c->policy_params.high_utilization * 1000.0);
-  if (!over)
+  gint64 load = herd_host_cpu_load (m->model, host);
+  gint64 low = c->policy == HERD_POLICY_POWER_SAVING
+                   ? (gint64) c->policy_params.low_utilization
+                   : 0;
+  gboolean out = load >= (gint64) c->policy_params.high_utilization
+                 || load <= low;
+  if (!out)
     host->cpu_over_since = HERD_TIME_NEVER;
   else if (host->cpu_over_since == HERD_TIME_NEVER)
     host->cpu_over_since = herd_manager_now (m);
@@ -572,7 +587,6 @@ start (HerdManager *m, HerdId vm_id, gboolean system, GError **error)
         {
           g_autoptr (GString) why = g_string_new (NULL);
           format_rejections (rejected, why);
-          herd_balancer_need_host (m, vm->cluster);
           if (!system)
             {
               m->stats.placement_failures++;
@@ -874,6 +888,7 @@ herd_manager_host_maintenance (HerdManager *m, HerdId host_id, GError **error)
   herd_audit_emit (m->audit, herd_manager_now (m),
                    HERD_AUDIT_USER_VDS_MAINTENANCE_WITHOUT_REASON, host->name,
                    "vms=%u", host->vm_count);
+  host->pm_policy = FALSE; /* the operator's: power saving leaves it */
   herd_manager_host_set_status (m, host, HERD_HOST_PREPARING_FOR_MAINTENANCE);
   maintenance_pass (m, host_id);
   return TRUE;

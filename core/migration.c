@@ -398,6 +398,15 @@ herd_manager_vm_migrate_among (HerdManager *m, HerdId vm_id,
     {
       destination = herd_manager_place (m, vm_id, source, allowed, NULL,
                                         herd_migration_reason_name (reason));
+      if (destination == source)
+        {
+          /* The balancer offered the source, and it scored best: the VM
+           * stays (oVirt's BalanceVm fails quietly and the balancer tries
+           * its next VM). */
+          g_set_error (error, HERD_MANAGER_ERROR, HERD_MANAGER_ERROR_NO_HOST,
+                       "VM %s is best where it runs", vm->name);
+          return FALSE;
+        }
     }
   else
     {

@@ -235,11 +235,19 @@ typedef struct
   guint32 pending_vms;      /* VMs holding a reservation here */
   gint64 committed_mem_mib; /* sum of memory + overhead of VMs on it */
   guint32 vm_count;         /* VMs the manager believes run here */
-  HerdTime cpu_over_since;  /* CPU above HighUtilization since, or NEVER */
+  guint32 vm_vcpus;         /* their vCPUs */
+  guint32 pending_vcpus;    /* vCPUs of the VMs holding a reservation */
+  HerdTime cpu_over_since;  /* CPU at or over HighUtilization or at or
+                               under the low threshold since (oVirt's
+                               cpuOverCommitTimestamp), or NEVER */
   HerdNetworkSet networks;  /* logical networks attached to it */
   HerdNetworkSet networks_down; /* attached but down (NIC failure) */
   guint32 ha_vm_count;      /* HA VMs the manager believes run here */
   gboolean power_management; /* has a fence agent: can be powered on/off */
+  gboolean pm_policy;       /* power saving may switch it (oVirt's
+                               controlled_by_pm_policy): set when it comes
+                               Up, cleared when an operator puts it into
+                               Maintenance */
   guint32 fence_agents;     /* number of fence agents */
   gboolean fence_concurrent; /* agents act together (else in turn) */
   guint32 sanlock_id;       /* host id in its DC's lockspace, 0: none */

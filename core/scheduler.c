@@ -9,6 +9,7 @@
  * the winner. */
 #include "core/scheduler.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,6 +19,7 @@ struct _HerdScheduler
   HerdTime now;
   guint capacity;       /* hosts the scratch arrays hold */
   HerdId *candidates;   /* host ids that passed the filters */
+  HerdHost **hosts;     /* the same hosts */
   gint64 *scores;       /* [weight slot * capacity + i] */
   guint32 *ranks;       /* same layout */
   guint64 *totals;
@@ -25,7 +27,6 @@ struct _HerdScheduler
   /* Per host id (sized to all hosts), for the current decision only. */
   guint32 *pos_members;  /* members of hard positive groups running there */
   guint32 *neg_members;  /* members of hard negative groups */
-  gint32 *soft_members;  /* soft groups: +1 per positive member, -1 neg */
   guint8 *is_touched;    /* whether the host is in touched */
   HerdId *touched;       /* hosts whose entries above may be set */
   guint n_touched;
@@ -44,8 +45,9 @@ struct _Request
   HerdId source;
   HerdId spm;             /* the SPM host of the VM's DC, or NONE */
   gint64 mem_need_mib;
-  gint64 cpu_need_mc;
+  gint64 vm_load;         /* the VM's CPU, percent-cores */
   gboolean pos_running;   /* some member of a hard positive group runs */
+  gboolean vm_rules;      /* it is in a group with a VM-to-VM rule */
   gboolean hard_host_rules, soft_host_rules;
   const guint8 *allowed;
   FilterFunc active[HERD_FILTER_LAST]; /* the filters that can reject */
@@ -53,14 +55,6 @@ struct _Request
   guint n_active;
 };
 
-typedef gint64 (*WeightFunc) (const Request *req, const HerdHost *host);
-typedef gboolean (*AppliesFunc) (const Request *req);
-
-gint64
-herd_host_load_mpct (const HerdHost *host)
-{
-  return host->cpu_used_mc * 100000 / ((gint64) host->cores * 1000);
-}
 
 /* Filters ---------------------------------------------------------------- */
 
@@ -76,21 +70,29 @@ filter_cpu (const Request *req, const HerdHost *host)
   return host->cores >= req->vm->vcpus;
 }
 
-/* Over HighUtilization continuously for CpuOverCommitDuration. */
+/* oVirt's CpuOverloadPolicyUnit: removes a host whose load is strictly
+ * over HighUtilization and has been out of the thresholds for
+ * CpuOverCommitDuration (a load is a whole percent: 100% may still have
+ * room on a large host). */
 static gboolean
 filter_cpu_overloaded (const Request *req, const HerdHost *host)
 {
+  const HerdPolicyParams *p = &req->cluster->policy_params;
   return host->cpu_over_since == HERD_TIME_NEVER
-         || req->s->now - host->cpu_over_since
-                < req->cluster->policy_params.cpu_overcommit_duration;
+         || req->s->now - host->cpu_over_since < p->cpu_overcommit_duration
+         || herd_host_cpu_load (req->model, host)
+                <= (gint64) p->high_utilization;
 }
 
 /* Memory: free physical memory (swap counts) minus what is pending must
  * hold the VM, and committed + pending + the VM must stay within the
- * overcommit ceiling less the host's reserved memory. */
+ * overcommit ceiling less the host's reserved memory; nothing to check
+ * where the VM runs already. */
 static gboolean
 filter_memory (const Request *req, const HerdHost *host)
 {
+  if (host->id == req->source)
+    return TRUE; /* it runs there already (the balancer's source) */
   if (host->mem_free_mib - host->pending_mem_mib < req->mem_need_mib)
     return FALSE;
   return host->committed_mem_mib + host->pending_mem_mib + req->mem_need_mib
@@ -143,14 +145,17 @@ filter_network (const Request *req, const HerdHost *host)
   return (need & ~have) == 0;
 }
 
-/* Not the VM's own host; and for a VM with a lease, a host that can take
- * it: its QEMU resumes there only with the lease, which sanlock grants
- * only on a live host-id lease (as a start would be refused). */
+/* Not the VM's own host, unless the caller allowed it (the balancer
+ * offers the source among the candidates, as oVirt's: when it scores
+ * best the VM stays); and for a VM with a lease, a host that can take it:
+ * its QEMU resumes there only with the lease, which sanlock grants only
+ * on a live host-id lease (as a start would be refused). */
 static gboolean
 filter_migration (const Request *req, const HerdHost *host)
 {
-  return host->id != req->source
-         && !(req->vm->lease && host->lockspace_down);
+  if (host->id == req->source)
+    return req->allowed != NULL && req->allowed[host->id] != 0;
+  return !(req->vm->lease && host->lockspace_down);
 }
 
 /* cluster_maintenance: no new VM starts unless it is highly available;
@@ -243,93 +248,436 @@ static const struct
   [HERD_FILTER_ALLOWED] = { "NotAllowed", filter_allowed, has_allowed },
 };
 
+/* Host CPU as oVirt's scheduler sees it --------------------------------- */
+
+/* CPU in "percent-cores" (oVirt's total load: usage percent x cores). */
+
+gint64
+herd_host_usage_percent (const HerdHost *host)
+{
+  /* VDSM's cpuUser + cpuSys, truncated to an integer by the engine. */
+  return host->cpu_used_mc * 100 / ((gint64) host->cores * 1000);
+}
+
+static gboolean
+is_spm (const HerdModel *model, const HerdHost *host)
+{
+  const HerdCluster *c = herd_model_cluster (model, host->cluster);
+  return herd_model_datacenter (model, c->datacenter)->spm_host == host->id;
+}
+
+gint64
+herd_host_cpu_total (const HerdModel *model, const HerdHost *host,
+                     gboolean pending)
+{
+  gint64 total = herd_host_usage_percent (host) * (gint64) host->cores;
+  if (is_spm (model, host))
+    total += model->params.spm_vcpu_consumption
+             * model->params.vcpu_consumption_percent;
+  if (pending)
+    total += host->pending_cpu_mc / 10;
+  return total;
+}
+
+/* ceil (total / cores): oVirt's effective shared CPU load. */
+static gint64
+load_of (const HerdHost *host, gint64 total)
+{
+  return (total + host->cores - 1) / host->cores;
+}
+
+gint64
+herd_host_cpu_load (const HerdModel *model, const HerdHost *host)
+{
+  return load_of (host, herd_host_cpu_total (model, host, FALSE));
+}
+
+gint64
+herd_vm_cpu_load (const HerdModel *model, const HerdVm *vm)
+{
+  if (vm->status != HERD_VM_DOWN && vm->host != HERD_ID_NONE
+      && vm->cpu_used_mc >= 0)
+    return MIN (vm->cpu_used_mc / ((gint64) vm->vcpus * 10), 100)
+           * (gint64) vm->vcpus;
+  return model->params.vcpu_consumption_percent * (gint64) vm->vcpus;
+}
+
+gint64
+herd_host_max_scheduling_mib (const HerdModel *model, const HerdHost *host)
+{
+  const HerdCluster *c = herd_model_cluster (model, host->cluster);
+  gint64 free = MAX (herd_host_memory_ceiling (c, host)
+                         - host->committed_mem_mib,
+                     0);
+  return MAX (free - host->pending_mem_mib, 0);
+}
+
 /* Weights ---------------------------------------------------------------- */
 
-/* The host's CPU load with the VM on it, in whole percent of its cores
- * (the manager sees host CPU as an integer percent, as oVirt does). */
+/* A weight scores all the candidates at once (some scale by the best or
+ * worst of them), as oVirt's weight units do: scores[i] for hosts[i],
+ * lower is better. */
+typedef void (*WeightFunc) (const Request *req, HerdHost *const *hosts,
+                            guint n, gint64 *scores);
+typedef gboolean (*AppliesFunc) (const Request *req);
+
+/* Java's Math.round. */
 static gint64
-projected_load (const Request *req, const HerdHost *host)
+java_round (double x)
 {
-  gint64 used = host->cpu_used_mc + host->pending_cpu_mc + req->cpu_need_mc;
-  return used * 100 / ((gint64) host->cores * 1000);
+  return (gint64) floor (x + 0.5);
 }
 
 static gint64
-weight_even_cpu (const Request *req, const HerdHost *host)
+java_roundf (float x)
 {
-  return projected_load (req, host);
+  return (gint64) floorf (x + 0.5f);
 }
 
 static gint64
-weight_even_memory (const Request *req, const HerdHost *host)
+max_weight (const Request *req)
 {
-  return -(host->mem_free_mib - host->pending_mem_mib - req->mem_need_mib);
+  return req->model->params.max_scheduler_weight;
 }
 
-/* power_saving packs: the busiest host that stays under HighUtilization
- * is best; hosts it would push over come last, least loaded first. */
-static gint64
-weight_power_cpu (const Request *req, const HerdHost *host)
+/* Stretches scores to 1..MaxSchedulerWeight (all 1 when equal). */
+static void
+stretch (const Request *req, guint n, gint64 *scores, const guint8 *skip)
 {
-  gint64 load = projected_load (req, host);
+  gint64 lo = G_MAXINT64, hi = G_MININT64;
+  for (guint i = 0; i < n; i++)
+    if (skip == NULL || !skip[i])
+      {
+        lo = MIN (lo, scores[i]);
+        hi = MAX (hi, scores[i]);
+      }
+  for (guint i = 0; i < n; i++)
+    if (skip == NULL || !skip[i])
+      scores[i] = lo == hi ? 1
+                           : java_round (1.0
+                                         + (double) (scores[i] - lo)
+                                               / (double) (hi - lo)
+                                               * (double) (max_weight (req)
+                                                           - 1));
+}
+
+/* The VM's load on host, percent-cores: nothing where it runs already. */
+static gint64
+added_load (const Request *req, const HerdHost *host)
+{
+  return req->vm->host == host->id && req->vm->status != HERD_VM_DOWN
+             ? 0
+             : req->vm_load;
+}
+
+static gboolean
+runs_on (const Request *req, const HerdHost *host)
+{
+  return req->vm->status != HERD_VM_DOWN && req->vm->host == host->id;
+}
+
+/* oVirt's EvenDistributionCPUWeightPolicyUnit.calcHostScore: the load with
+ * the VM (pending starts counted), in percent, times 1000 when the host's
+ * vCPUs per core would reach VCpuToPhysicalCpuRatio. */
+static double
+cpu_score (const Request *req, const HerdHost *host, double ratio)
+{
+  gint64 total = herd_host_cpu_total (req->model, host, TRUE)
+                 + added_load (req, host);
+  double load = (double) total / (double) host->cores;
+  if (ratio > 0)
+    {
+      gint64 vcpus = host->vm_vcpus + host->pending_vcpus
+                     + (runs_on (req, host) ? 0 : req->vm->vcpus);
+      if ((double) vcpus / (double) host->cores >= ratio)
+        load *= 1000;
+    }
+  return load;
+}
+
+static void
+weight_even_cpu (const Request *req, HerdHost *const *hosts, guint n,
+                 gint64 *scores)
+{
+  double ratio = req->cluster->policy_params.vcpu_to_physical_cpu_ratio;
+  for (guint i = 0; i < n; i++)
+    scores[i] = java_round (cpu_score (req, hosts[i], ratio));
+  stretch (req, n, scores, NULL);
+}
+
+/* Max scheduling memory left with the VM there. */
+static float
+memory_left (const Request *req, const HerdHost *host)
+{
+  gint64 left = herd_host_max_scheduling_mib (req->model, host);
+  if (!runs_on (req, host))
+    left -= req->mem_need_mib;
+  return (float) left;
+}
+
+static float
+max_scheduling_of (const Request *req, HerdHost *const *hosts, guint n,
+                   float none)
+{
+  gint64 best = -1;
+  for (guint i = 0; i < n; i++)
+    best = MAX (best, herd_host_max_scheduling_mib (req->model, hosts[i]));
+  return best < 0 ? none : (float) best;
+}
+
+/* oVirt's EvenDistributionMemoryWeightPolicyUnit: the most memory left is
+ * best, 1..MaxSchedulerWeight against the largest max scheduling memory. */
+static void
+weight_even_memory (const Request *req, HerdHost *const *hosts, guint n,
+                    gint64 *scores)
+{
+  float top = max_scheduling_of (req, hosts, n, 2.0f);
+  gint64 w = max_weight (req);
+  for (guint i = 0; i < n; i++)
+    {
+      float left = memory_left (req, hosts[i]);
+      float scaled = top - 1.0f == 0.0f
+                         ? 0.0f
+                         : ((left - 1.0f) * (float) (w - 1)) / (top - 1.0f);
+      scores[i] = w - java_roundf (scaled);
+    }
+}
+
+/* oVirt's PowerSavingCPUWeightPolicyUnit: the busiest host is best; hosts
+ * whose load (pending starts counted) is over HighUtilization get the
+ * worst score. */
+static void
+weight_power_cpu (const Request *req, HerdHost *const *hosts, guint n,
+                  gint64 *scores)
+{
   gint64 high = (gint64) req->cluster->policy_params.high_utilization;
-  return load < high ? -load : 1000 + load;
+  guint8 over[n > 0 ? n : 1];
+  for (guint i = 0; i < n; i++)
+    {
+      gint64 load
+          = load_of (hosts[i], herd_host_cpu_total (req->model, hosts[i],
+                                                    TRUE));
+      over[i] = load > high;
+      scores[i] = over[i] ? max_weight (req)
+                          : -java_round (cpu_score (req, hosts[i], 0));
+    }
+  stretch (req, n, scores, over);
 }
 
-static gint64
-weight_power_memory (const Request *req, const HerdHost *host)
+/* oVirt's PowerSavingMemoryWeightPolicyUnit: the least memory left is
+ * best, but a host left under MaxFreeMemoryForOverUtilized is moved past
+ * MinFreeMemoryForUnderUtilized, to the worst end. */
+static void
+weight_power_memory (const Request *req, HerdHost *const *hosts, guint n,
+                     gint64 *scores)
 {
-  return host->mem_free_mib - host->pending_mem_mib - req->mem_need_mib;
+  const HerdPolicyParams *p = &req->cluster->policy_params;
+  float low = p->max_free_memory_for_over_utilized_mib == HERD_PARAM_UNSET
+                  ? 0.0f
+                  : (float) p->max_free_memory_for_over_utilized_mib;
+  float high = p->min_free_memory_for_under_utilized_mib == HERD_PARAM_UNSET
+                   ? (float) G_MAXINT64
+                   : (float) p->min_free_memory_for_under_utilized_mib;
+  float top = max_scheduling_of (req, hosts, n, 1.0f) * 1.1f;
+  gint64 w = max_weight (req);
+  for (guint i = 0; i < n; i++)
+    {
+      float left = memory_left (req, hosts[i]);
+      if (left < low)
+        left = MIN (top, high + (low - left));
+      scores[i] = (gint64) ((left / top) * (float) (w - 1)) + 1;
+    }
 }
 
-static gint64
-weight_vm_count (const Request *req, const HerdHost *host)
+/* oVirt's EvenGuestDistributionWeightPolicyUnit: VMs there, pending
+ * included, SpmVmGrace more on the SPM. */
+static void
+weight_vm_count (const Request *req, HerdHost *const *hosts, guint n,
+                 gint64 *scores)
 {
-  gint64 n = host->vm_count + host->pending_vms;
-  if (host->id == req->spm)
-    n += req->cluster->policy_params.spm_vm_grace;
-  return n;
+  for (guint i = 0; i < n; i++)
+    {
+      gint64 slots = hosts[i]->vm_count + hosts[i]->pending_vms;
+      if (hosts[i]->id == req->spm)
+        slots += req->cluster->policy_params.spm_vm_grace;
+      scores[i] = MAX (slots, 0);
+    }
 }
 
-static gint64
-weight_preferred_hosts (const Request *req, const HerdHost *host)
+/* Only when a VM starts: 10000 on a host it does not prefer. */
+static void
+weight_preferred_hosts (const Request *req, HerdHost *const *hosts, guint n,
+                        gint64 *scores)
 {
-  return herd_id_list_contains (&req->vm->preferred_hosts, host->id) ? 0 : 1;
+  for (guint i = 0; i < n; i++)
+    scores[i] = herd_id_list_contains (&req->vm->preferred_hosts,
+                                       hosts[i]->id)
+                    ? 0
+                    : 10000;
 }
 
-static gint64
-weight_ha_reservation (const Request *req, const HerdHost *host)
+/* HA VMs per host, scaled to 0..100 against the most, divided by
+ * ScaleDownForHaReservation (rounded up). */
+static void
+weight_ha_reservation (const Request *req, HerdHost *const *hosts, guint n,
+                       gint64 *scores)
 {
-  return host->ha_vm_count;
+  guint32 most = 0;
+  for (guint i = 0; i < n; i++)
+    most = MAX (most, hosts[i]->ha_vm_count);
+  float down = (float) req->cluster->policy_params.scale_down_for_ha_reservation;
+  for (guint i = 0; i < n; i++)
+    {
+      gint64 count = hosts[i]->ha_vm_count;
+      if (most > 0)
+        count = java_roundf ((float) count / (float) most * 100.0f);
+      scores[i] = (gint64) ceilf ((float) count / down);
+    }
 }
 
-static gint64
-weight_soft_vm_affinity (const Request *req, const HerdHost *host)
+/* The affinity weights rank hosts by what they would break: the
+ * priorities of the broken groups, highest first, compared as lists
+ * (a host breaking groups of priority 1, 1, 1 is better than one breaking
+ * a group of priority 2; a prefix is better); then, for VM affinity, more
+ * non-migratable and then more members of positive groups there.  The
+ * score is 1 + the number of hosts strictly better (oVirt's ranks). */
+typedef struct
 {
-  return -req->s->soft_members[host->id];
+  const double *prio;   /* n_prio priorities, descending */
+  guint n_prio;
+  gint64 nonmigratable, members;
+} Breaks;
+
+static int
+compare_desc_double (const void *a, const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return (x < y) - (x > y);
 }
 
-static gint64
-weight_soft_host_affinity (const Request *req, const HerdHost *host)
+static int
+compare_breaks (const Breaks *a, const Breaks *b)
 {
-  gint64 misses = 0;
+  guint n = MIN (a->n_prio, b->n_prio);
+  for (guint i = 0; i < n; i++)
+    if (a->prio[i] != b->prio[i])
+      return a->prio[i] < b->prio[i] ? -1 : 1;
+  if (a->n_prio != b->n_prio)
+    return a->n_prio < b->n_prio ? -1 : 1;
+  if (a->nonmigratable != b->nonmigratable)
+    return a->nonmigratable > b->nonmigratable ? -1 : 1;
+  if (a->members != b->members)
+    return a->members > b->members ? -1 : 1;
+  return 0;
+}
+
+static int
+compare_breaks_at (const void *a, const void *b, gpointer data)
+{
+  const Breaks *all = data;
+  return compare_breaks (&all[*(const guint *) a], &all[*(const guint *) b]);
+}
+
+static void
+rank_breaks (Breaks *breaks, guint n, gint64 *scores)
+{
+  g_autofree guint *order = g_new (guint, MAX (n, 1));
+  for (guint i = 0; i < n; i++)
+    order[i] = i;
+  g_qsort_with_data (order, (gint) n, sizeof *order, compare_breaks_at,
+                     breaks);
+  guint first = 0;
+  for (guint k = 0; k < n; k++)
+    {
+      if (k > 0 && compare_breaks (&breaks[order[k]], &breaks[order[k - 1]])
+                       != 0)
+        first = k;
+      scores[order[k]] = 1 + (gint64) first;
+    }
+}
+
+/* Where a member of the VM's groups counts: where it is arriving if it
+ * holds a reservation there (a start or a migration), else where it
+ * runs; NONE when it is not running. */
+static HerdId
+member_host (const HerdVm *member)
+{
+  if (member->pending_host != HERD_ID_NONE)
+    return member->pending_host;
+  return member->status == HERD_VM_DOWN ? HERD_ID_NONE : member->host;
+}
+
+static void
+weight_vm_affinity (const Request *req, HerdHost *const *hosts, guint n,
+                    gint64 *scores)
+{
   const HerdIdList *groups = &req->vm->affinity_groups;
-  for (guint32 i = 0; i < groups->n; i++)
+  g_autofree double *prio = g_new (double, (gsize) MAX (n, 1) * groups->n);
+  g_autofree Breaks *breaks = g_new0 (Breaks, MAX (n, 1));
+  g_autofree gint32 *slot = g_new (gint32, req->model->hosts->len);
+  for (guint i = 0; i < req->model->hosts->len; i++)
+    slot[i] = -1;
+  for (guint i = 0; i < n; i++)
+    {
+      slot[hosts[i]->id] = (gint32) i;
+      breaks[i].prio = prio + (gsize) i * groups->n;
+    }
+  g_autofree guint8 *has = g_new (guint8, MAX (n, 1));
+  for (guint32 gi = 0; gi < groups->n; gi++)
     {
       const HerdAffinityGroup *g
-          = herd_model_affinity_group (req->model, groups->ids[i]);
-      if (g->host_enforcing || g->host_rule == HERD_AFFINITY_NONE)
+          = herd_model_affinity_group (req->model, groups->ids[gi]);
+      if (g->vm_rule == HERD_AFFINITY_NONE)
         continue;
-      gboolean listed = herd_id_list_contains (&g->hosts, host->id);
-      misses += listed != (g->host_rule == HERD_AFFINITY_POSITIVE);
+      memset (has, 0, n);
+      for (guint32 k = 0; k < g->vms.n; k++)
+        {
+          const HerdVm *m = herd_model_vm (req->model, g->vms.ids[k]);
+          HerdId h = m->id == req->vm->id ? HERD_ID_NONE : member_host (m);
+          if (h == HERD_ID_NONE || slot[h] < 0)
+            continue;
+          has[slot[h]] = 1;
+          if (g->vm_rule == HERD_AFFINITY_POSITIVE)
+            {
+              breaks[slot[h]].members++;
+              breaks[slot[h]].nonmigratable += !m->migratable;
+            }
+        }
+      for (guint i = 0; i < n; i++)
+        if (has[i] == (g->vm_rule == HERD_AFFINITY_NEGATIVE))
+          prio[(gsize) i * groups->n + breaks[i].n_prio++] = g->priority;
     }
-  return misses;
+  for (guint i = 0; i < n; i++)
+    qsort ((double *) breaks[i].prio, breaks[i].n_prio, sizeof (double),
+           compare_desc_double);
+  rank_breaks (breaks, n, scores);
 }
 
-static gint64
-weight_spm (const Request *req, const HerdHost *host)
+static void
+weight_host_affinity (const Request *req, HerdHost *const *hosts, guint n,
+                      gint64 *scores)
 {
-  return host->id == req->spm ? 1 : 0;
+  const HerdIdList *groups = &req->vm->affinity_groups;
+  g_autofree double *prio = g_new (double, (gsize) MAX (n, 1) * groups->n);
+  g_autofree Breaks *breaks = g_new0 (Breaks, MAX (n, 1));
+  for (guint i = 0; i < n; i++)
+    {
+      Breaks *b = &breaks[i];
+      b->prio = prio + (gsize) i * groups->n;
+      for (guint32 gi = 0; gi < groups->n; gi++)
+        {
+          const HerdAffinityGroup *g
+              = herd_model_affinity_group (req->model, groups->ids[gi]);
+          if (g->host_enforcing || g->host_rule == HERD_AFFINITY_NONE)
+            continue;
+          gboolean listed = herd_id_list_contains (&g->hosts, hosts[i]->id);
+          if (listed != (g->host_rule == HERD_AFFINITY_POSITIVE))
+            prio[(gsize) i * groups->n + b->n_prio++] = g->priority;
+        }
+      qsort ((double *) b->prio, b->n_prio, sizeof (double),
+             compare_desc_double);
+    }
+  rank_breaks (breaks, n, scores);
 }
 
 static gboolean
@@ -339,9 +687,9 @@ always (const Request *req)
 }
 
 static gboolean
-has_preferred (const Request *req)
+prefers_at_start (const Request *req)
 {
-  return req->vm->preferred_hosts.n > 0;
+  return req->vm->preferred_hosts.n > 0 && req->source == HERD_ID_NONE;
 }
 
 static gboolean
@@ -351,23 +699,15 @@ ha_reserved (const Request *req)
 }
 
 static gboolean
-has_soft_vm_rules (const Request *req)
+has_vm_rules (const Request *req)
 {
-  return req->s->n_touched > 0;
+  return req->vm_rules;
 }
 
 static gboolean
 has_soft_host_rules (const Request *req)
 {
   return req->soft_host_rules;
-}
-
-static gboolean
-spm_in_cluster (const Request *req)
-{
-  return req->spm != HERD_ID_NONE
-         && herd_model_host (req->model, req->spm)->cluster
-                == req->vm->cluster;
 }
 
 static const struct
@@ -383,21 +723,22 @@ static const struct
   = { "PowerSavingMemory", weight_power_memory, always },
   [HERD_WEIGHT_VM_COUNT] = { "VmCount", weight_vm_count, always },
   [HERD_WEIGHT_PREFERRED_HOSTS]
-  = { "PreferredHosts", weight_preferred_hosts, has_preferred },
+  = { "PreferredHosts", weight_preferred_hosts, prefers_at_start },
   [HERD_WEIGHT_HA_RESERVATION]
   = { "HaReservation", weight_ha_reservation, ha_reserved },
-  [HERD_WEIGHT_SOFT_VM_AFFINITY]
-  = { "VmAffinity", weight_soft_vm_affinity, has_soft_vm_rules },
-  [HERD_WEIGHT_SOFT_HOST_AFFINITY]
-  = { "VmToHostAffinity", weight_soft_host_affinity, has_soft_host_rules },
-  [HERD_WEIGHT_SPM] = { "AvoidSpm", weight_spm, spm_in_cluster },
+  [HERD_WEIGHT_VM_AFFINITY]
+  = { "VmAffinity", weight_vm_affinity, has_vm_rules },
+  [HERD_WEIGHT_HOST_AFFINITY]
+  = { "VmToHostAffinity", weight_host_affinity, has_soft_host_rules },
 };
 
-/* The policies' weights (behaviour.md §2): none, evenly_distributed and
- * cluster_maintenance balance CPU (x2) and memory (x1); power_saving packs
- * instead; vm_evenly_distributed counts VMs (x2).  All keep preferred
- * hosts (x99), HA reservation (x1), soft VM affinity (x1), soft VM-to-host
- * affinity (x20) and SPM avoidance (x1). */
+/* The policies' weights, as oVirt's InternalClusterPolicies: none,
+ * evenly_distributed and cluster_maintenance balance CPU (x2) and memory
+ * (x1); power_saving packs instead (x2, x1); vm_evenly_distributed counts
+ * VMs (x2).  All keep preferred hosts (x99), HA reservation (x1), VM
+ * affinity (x1) and VM-to-host affinity (x20).  (oVirt's hosted-engine,
+ * high-performance and NUMA pinning weights have nothing to score in
+ * herd.) */
 guint
 herd_scheduler_policy_weights (HerdPolicyKind policy, HerdWeightKind *kinds,
                                guint *factors)
@@ -426,9 +767,8 @@ herd_scheduler_policy_weights (HerdPolicyKind policy, HerdWeightKind *kinds,
     }
   ADD (HERD_WEIGHT_PREFERRED_HOSTS, 99);
   ADD (HERD_WEIGHT_HA_RESERVATION, 1);
-  ADD (HERD_WEIGHT_SOFT_VM_AFFINITY, 1);
-  ADD (HERD_WEIGHT_SOFT_HOST_AFFINITY, 20);
-  ADD (HERD_WEIGHT_SPM, 1);
+  ADD (HERD_WEIGHT_VM_AFFINITY, 1);
+  ADD (HERD_WEIGHT_HOST_AFFINITY, 20);
 #undef ADD
   return n;
 }
@@ -457,7 +797,6 @@ herd_scheduler_new (HerdModel *model)
   s->model = model;
   s->pos_members = g_new0 (guint32, hosts);
   s->neg_members = g_new0 (guint32, hosts);
-  s->soft_members = g_new0 (gint32, hosts);
   s->is_touched = g_new0 (guint8, hosts);
   s->touched = g_new (HerdId, hosts);
   return s;
@@ -467,6 +806,7 @@ static void
 scratch_free (HerdScheduler *s)
 {
   g_free (s->candidates);
+  g_free (s->hosts);
   g_free (s->scores);
   g_free (s->ranks);
   g_free (s->totals);
@@ -482,7 +822,6 @@ herd_scheduler_free (HerdScheduler *scheduler)
   scratch_free (scheduler);
   g_free (scheduler->pos_members);
   g_free (scheduler->neg_members);
-  g_free (scheduler->soft_members);
   g_free (scheduler->touched);
   g_free (scheduler->is_touched);
   g_free (scheduler);
@@ -503,6 +842,7 @@ scratch_reserve (HerdScheduler *s, guint n)
   s->capacity = MAX (n, 2 * s->capacity);
   guint c = s->capacity;
   s->candidates = g_new (HerdId, c);
+  s->hosts = g_new (HerdHost *, c);
   s->scores = g_new (gint64, (gsize) c * HERD_WEIGHT_LAST);
   s->ranks = g_new (guint32, (gsize) c * HERD_WEIGHT_LAST);
   s->totals = g_new (guint64, c);
@@ -563,6 +903,9 @@ gather_members (HerdScheduler *s, Request *req)
         }
       if (g->vm_rule == HERD_AFFINITY_NONE)
         continue;
+      req->vm_rules = TRUE;
+      if (!g->vm_enforcing)
+        continue; /* soft: the VmAffinity weight's */
       for (guint32 k = 0; k < g->vms.n; k++)
         {
           const HerdVm *m = herd_model_vm (s->model, g->vms.ids[k]);
@@ -575,10 +918,7 @@ gather_members (HerdScheduler *s, Request *req)
               if (h == HERD_ID_NONE)
                 continue;
               touch (s, h);
-              if (!g->vm_enforcing)
-                s->soft_members[h]
-                    += g->vm_rule == HERD_AFFINITY_POSITIVE ? 1 : -1;
-              else if (g->vm_rule == HERD_AFFINITY_POSITIVE)
+              if (g->vm_rule == HERD_AFFINITY_POSITIVE)
                 {
                   s->pos_members[h]++;
                   req->pos_running = TRUE;
@@ -597,7 +937,6 @@ clear_members (HerdScheduler *s)
     {
       HerdId h = s->touched[i];
       s->pos_members[h] = s->neg_members[h] = 0;
-      s->soft_members[h] = 0;
       s->is_touched[h] = FALSE;
     }
   s->n_touched = 0;
@@ -618,7 +957,7 @@ request_init (Request *req, HerdScheduler *s, HerdId vm_id, HerdId source,
   req->spm = herd_model_datacenter (s->model, req->cluster->datacenter)
                  ->spm_host;
   req->mem_need_mib = herd_scheduler_vm_memory_need (s->model, vm);
-  req->cpu_need_mc = herd_scheduler_vm_cpu_estimate (s->model, vm);
+  req->vm_load = herd_vm_cpu_load (s->model, vm);
   gather_members (s, req);
   for (guint f = HERD_FILTER_MEMORY + 1; f < HERD_FILTER_LAST; f++)
     if (filters[f].applies (req))
@@ -704,8 +1043,10 @@ bits_for (guint64 v)
   return v == 0 ? 0 : 64 - (guint) __builtin_clzll (v);
 }
 
-/* Ranks n scores: rank[i] = number of scores >= scores[i].  Sorts
- * (score - min) packed with the index, so ties stay grouped. */
+/* Ranks n scores as oVirt's rank selector: rank[i] = (n - 1) - the number
+ * of scores strictly better (lower) than scores[i], so ties share a rank
+ * and the best get n - 1.  Sorts (score - min) packed with the index, so
+ * ties stay grouped. */
 static void
 rank_scores (guint n, const gint64 *scores, guint32 *ranks, guint64 *sort_a,
              guint64 *sort_b)
@@ -719,7 +1060,7 @@ rank_scores (guint n, const gint64 *scores, guint32 *ranks, guint64 *sort_a,
   if (lo == hi)
     {
       for (guint i = 0; i < n; i++)
-        ranks[i] = n;
+        ranks[i] = n - 1;
       return;
     }
   guint64 range = (guint64) hi - (guint64) lo;
@@ -738,7 +1079,7 @@ rank_scores (guint n, const gint64 *scores, guint32 *ranks, guint64 *sort_a,
           sort_a[v] = above;
         }
       for (guint i = 0; i < n; i++)
-        ranks[i] = (guint32) sort_a[(guint64) scores[i] - (guint64) lo];
+        ranks[i] = (guint32) sort_a[(guint64) scores[i] - (guint64) lo] - 1;
       return;
     }
   guint idx_bits = bits_for (n);
@@ -754,7 +1095,7 @@ rank_scores (guint n, const gint64 *scores, guint32 *ranks, guint64 *sort_a,
         {
           if (p > 0 && (sort_a[p] >> idx_bits) != (sort_a[p - 1] >> idx_bits))
             first = p;
-          ranks[sort_a[p] & mask] = n - first;
+          ranks[sort_a[p] & mask] = n - 1 - first;
         }
       return;
     }
@@ -765,7 +1106,7 @@ rank_scores (guint n, const gint64 *scores, guint32 *ranks, guint64 *sort_a,
       guint32 r = 0;
       for (guint j = 0; j < n; j++)
         r += scores[j] >= scores[i];
-      ranks[i] = r;
+      ranks[i] = r - 1;
     }
 }
 
@@ -872,13 +1213,13 @@ herd_scheduler_place (HerdScheduler *s, HerdId vm_id, HerdId source,
           continue;
         }
       s->candidates[n] = host->id;
-      for (guint w = 0; w < n_weights; w++)
-        s->scores[w * s->capacity + n] = funcs[w] (&req, host);
-      n++;
+      s->hosts[n++] = (HerdHost *) host;
     }
   clear_members (s);
   if (n == 0)
     return HERD_ID_NONE;
+  for (guint w = 0; w < n_weights; w++)
+    funcs[w] (&req, s->hosts, n, s->scores + w * s->capacity);
 
   guint best = select_ranked (n, n_weights, s->scores, s->capacity, factors,
                               s->ranks, s->totals, s->sort_a, s->sort_b);

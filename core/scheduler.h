@@ -2,15 +2,16 @@
  *
  * The pipeline, per cluster: filters (hard: remove hosts) -> weights (soft:
  * score hosts, lower raw score is better) -> rank selector.  For each
- * weight, a host's rank is the number of candidate hosts whose score is the
- * same or worse than its own; its total is the sum over weights of factor x
- * rank; the highest total wins, ties going to the lowest host id.
+ * weight, a host's rank is (candidates - 1) - the number of candidates
+ * with a strictly better score (oVirt's RankSelectorPolicyUnit); its total
+ * is the sum over weights of factor x rank; the highest total wins, ties
+ * going to the lowest host id (oVirt's order among ties is a hash map's).
  *
  * Filters and weights are policy units in tables (scheduler.c); a policy is
  * the list of units it runs with their factors.  The scheduler keeps flat
  * scratch arrays sized to the largest cluster, so a decision allocates
- * nothing: O(hosts x units) for filters and scores plus one radix sort of
- * the candidates per weight.
+ * nothing but the affinity weights' lists: O(hosts x units) for filters
+ * and scores plus one radix sort of the candidates per weight.
  *
  * A decision can be explained: pass a HerdPlacementTrace to get, per host
  * of the cluster, the filter that removed it or its rank per weight and its
@@ -43,16 +44,15 @@ typedef enum
 /* Weights, each with its factor (lower raw score is better). */
 typedef enum
 {
-  HERD_WEIGHT_EVEN_CPU,      /* projected CPU load (whole %), x2 */
-  HERD_WEIGHT_EVEN_MEMORY,   /* free memory left, x1 */
+  HERD_WEIGHT_EVEN_CPU,      /* CPU load with the VM, 1..1000, x2 */
+  HERD_WEIGHT_EVEN_MEMORY,   /* scheduling memory left, 1..1000, x1 */
   HERD_WEIGHT_POWER_CPU,     /* power_saving: busiest host under High, x2 */
-  HERD_WEIGHT_POWER_MEMORY,  /* power_saving: least free memory, x1 */
+  HERD_WEIGHT_POWER_MEMORY,  /* power_saving: least memory left, x1 */
   HERD_WEIGHT_VM_COUNT,      /* vm_evenly_distributed: fewest VMs, x2 */
-  HERD_WEIGHT_PREFERRED_HOSTS, /* x99 */
+  HERD_WEIGHT_PREFERRED_HOSTS, /* at start only, x99 */
   HERD_WEIGHT_HA_RESERVATION,  /* spread HA VMs, x1 */
-  HERD_WEIGHT_SOFT_VM_AFFINITY,   /* x1 */
-  HERD_WEIGHT_SOFT_HOST_AFFINITY, /* x20 */
-  HERD_WEIGHT_SPM,           /* a non-SPM host is preferred, x1 */
+  HERD_WEIGHT_VM_AFFINITY,     /* VM-to-VM groups, hard and soft, x1 */
+  HERD_WEIGHT_HOST_AFFINITY,   /* soft VM-to-host groups, x20 */
   HERD_WEIGHT_LAST
 } HerdWeightKind;
 
@@ -102,8 +102,27 @@ HerdId herd_scheduler_place (HerdScheduler *scheduler, HerdId vm,
 guint herd_scheduler_policy_weights (HerdPolicyKind policy,
                                      HerdWeightKind *kinds, guint *factors);
 
-/* CPU load of a host in thousandths of a percent of its cores. */
-gint64 herd_host_load_mpct (const HerdHost *host);
+/* Host CPU as oVirt's scheduler counts it.  A load in "percent-cores" is
+ * a percent of one core summed over cores (oVirt's total load).
+ * herd_host_usage_percent: what the host reports, whole percent of its
+ * cores, truncated.  herd_host_cpu_total: usage x cores, plus
+ * SpmVCpuConsumption x VcpuConsumptionPercentage on the SPM, plus (with
+ * pending) what starts and migrations on their way there reserved.
+ * herd_host_cpu_load: the total without pending over cores, rounded up
+ * (the load the thresholds are compared with). */
+gint64 herd_host_usage_percent (const HerdHost *host);
+gint64 herd_host_cpu_total (const HerdModel *model, const HerdHost *host,
+                            gboolean pending);
+gint64 herd_host_cpu_load (const HerdModel *model, const HerdHost *host);
+/* A VM's CPU, percent-cores: its usage percent (of its vCPUs) x vCPUs
+ * while it runs and has been measured, else VcpuConsumptionPercentage x
+ * vCPUs. */
+gint64 herd_vm_cpu_load (const HerdModel *model, const HerdVm *vm);
+/* oVirt's max scheduling memory: what VMs may still book on the host,
+ * MiB: the overcommit ceiling less committed memory (never below 0) less
+ * pending (never below 0). */
+gint64 herd_host_max_scheduling_mib (const HerdModel *model,
+                                     const HerdHost *host);
 
 /* Runs the filters for one host: the filter that removes it, or
  * HERD_FILTER_NONE when it may take the VM (a user-chosen destination). */

@@ -16,15 +16,16 @@ test_worked_example (void)
   guint32 ranks[6];
   guint64 totals[3];
   guint best = herd_rank_select (3, 2, scores, factors, ranks, totals);
-  CU_ASSERT_EQUAL (ranks[0], 3);
-  CU_ASSERT_EQUAL (ranks[1], 1);
-  CU_ASSERT_EQUAL (ranks[2], 3);
-  CU_ASSERT_EQUAL (ranks[3], 2);
-  CU_ASSERT_EQUAL (ranks[4], 3);
-  CU_ASSERT_EQUAL (ranks[5], 1);
-  CU_ASSERT_EQUAL (totals[0], 8);
-  CU_ASSERT_EQUAL (totals[1], 5);
-  CU_ASSERT_EQUAL (totals[2], 7);
+  /* oVirt's ranks: (n - 1) - hosts strictly better. */
+  CU_ASSERT_EQUAL (ranks[0], 2);
+  CU_ASSERT_EQUAL (ranks[1], 0);
+  CU_ASSERT_EQUAL (ranks[2], 2);
+  CU_ASSERT_EQUAL (ranks[3], 1);
+  CU_ASSERT_EQUAL (ranks[4], 2);
+  CU_ASSERT_EQUAL (ranks[5], 0);
+  CU_ASSERT_EQUAL (totals[0], 5);
+  CU_ASSERT_EQUAL (totals[1], 2);
+  CU_ASSERT_EQUAL (totals[2], 4);
   CU_ASSERT_EQUAL (best, 0);
 }
 
@@ -69,9 +70,10 @@ test_ranks_match_naive (void)
           guint64 total = 0;
           for (guint w = 0; w < 2; w++)
             {
-              guint32 r = 0;
+              guint32 r = 0; /* (n - 1) - strictly better */
               for (guint j = 0; j < n; j++)
                 r += scores[w * n + j] >= scores[w * n + i];
+              r -= 1;
               CU_ASSERT_EQUAL_FATAL (ranks[w * n + i], r);
               total += factors[w] * r;
             }
@@ -219,33 +221,42 @@ test_migration_filter_lease (void)
 static void
 test_even_weights (void)
 {
-  /* h-1 busier in CPU, h-2 shorter in memory, h-3 in between on both:
-   * ranks CPU (x2): h-1 1, h-2 3, h-3 2; memory (x1): h-1 3, h-2 1, h-3 2
-   * -> totals 5, 7, 6: h-2 wins. */
+  /* h-1 busier in CPU, h-2 shorter in scheduling memory (committed), h-3
+   * in between on both: ranks CPU (x2): h-1 0, h-2 2, h-3 1; memory (x1):
+   * h-1 2, h-2 0, h-3 1 -> totals 2, 4, 3: h-2 wins. */
   g_autoptr (HerdModel) m = make_model (3, 100);
   g_autoptr (HerdScheduler) s = herd_scheduler_new (m);
   herd_model_host (m, 0)->cpu_used_mc = 8000;
-  herd_model_host (m, 1)->mem_free_mib = 20000;
+  herd_model_host (m, 1)->committed_mem_mib = 45536;
   herd_model_host (m, 2)->cpu_used_mc = 4000;
-  herd_model_host (m, 2)->mem_free_mib = 40000;
+  herd_model_host (m, 2)->committed_mem_mib = 25536;
   HerdPlacementTrace trace;
   herd_placement_trace_init (&trace);
   CU_ASSERT_EQUAL (herd_scheduler_place (s, 0, HERD_ID_NONE, NULL, NULL, &trace),
                    1);
   HerdPlacementHost *p = (HerdPlacementHost *) trace.hosts->data;
-  CU_ASSERT_EQUAL (p[0].rank[HERD_WEIGHT_EVEN_CPU], 1);
-  CU_ASSERT_EQUAL (p[1].rank[HERD_WEIGHT_EVEN_CPU], 3);
-  CU_ASSERT_EQUAL (p[2].rank[HERD_WEIGHT_EVEN_CPU], 2);
-  CU_ASSERT_EQUAL (p[0].rank[HERD_WEIGHT_EVEN_MEMORY], 3);
-  CU_ASSERT_EQUAL (p[1].rank[HERD_WEIGHT_EVEN_MEMORY], 1);
-  CU_ASSERT_EQUAL (p[2].rank[HERD_WEIGHT_EVEN_MEMORY], 2);
-  CU_ASSERT_EQUAL (p[0].total, 5);
-  CU_ASSERT_EQUAL (p[1].total, 7);
-  CU_ASSERT_EQUAL (p[2].total, 6);
-  /* Unmeasured VM: 10% of a core per vCPU in the projected CPU score, in
-   * whole percent: h-2 (idle, 16 cores) = 4 x 100 mc / 16000 mc = 2.5%,
-   * scored 2. */
-  CU_ASSERT_EQUAL (p[1].score[HERD_WEIGHT_EVEN_CPU], 2);
+  CU_ASSERT_EQUAL (p[0].rank[HERD_WEIGHT_EVEN_CPU], 0);
+  CU_ASSERT_EQUAL (p[1].rank[HERD_WEIGHT_EVEN_CPU], 2);
+  CU_ASSERT_EQUAL (p[2].rank[HERD_WEIGHT_EVEN_CPU], 1);
+  CU_ASSERT_EQUAL (p[0].rank[HERD_WEIGHT_EVEN_MEMORY], 2);
+  CU_ASSERT_EQUAL (p[1].rank[HERD_WEIGHT_EVEN_MEMORY], 0);
+  CU_ASSERT_EQUAL (p[2].rank[HERD_WEIGHT_EVEN_MEMORY], 1);
+  CU_ASSERT_EQUAL (p[0].total, 2);
+  CU_ASSERT_EQUAL (p[1].total, 4);
+  CU_ASSERT_EQUAL (p[2].total, 3);
+  /* The CPU score: load with the VM (an unmeasured VM counts
+   * VcpuConsumptionPercentage, 10%, per vCPU), rounded as Java's
+   * Math.round, then stretched to 1..1000: h-1 (800 + 40) / 16 = 52.5 ->
+   * 53, h-2 40 / 16 = 2.5 -> 3, h-3 (400 + 40) / 16 = 27.5 -> 28; so 1000,
+   * 1 and round (1 + 25 / 50 x 999) = 501. */
+  CU_ASSERT_EQUAL (p[0].score[HERD_WEIGHT_EVEN_CPU], 1000);
+  CU_ASSERT_EQUAL (p[1].score[HERD_WEIGHT_EVEN_CPU], 1);
+  CU_ASSERT_EQUAL (p[2].score[HERD_WEIGHT_EVEN_CPU], 501);
+  /* The memory score: 1000 - round ((left - 1) x 999 / (most - 1)) with
+   * most = 64512 (h-1's max scheduling memory: 64 GiB less 1 GiB
+   * reserved) and left = 64512 - 8256 (the VM and its overhead): 1000 -
+   * round (871.1) = 129. */
+  CU_ASSERT_EQUAL (p[0].score[HERD_WEIGHT_EVEN_MEMORY], 129);
   herd_placement_trace_clear (&trace);
 }
 
@@ -493,7 +504,7 @@ static void
 test_policy_weights (void)
 {
   /* power_saving packs onto the busiest host under High; vm_evenly
-   * counts VMs; the SPM is avoided. */
+   * counts VMs; the SPM's own load counts. */
   g_autoptr (HerdModel) m = make_model (3, 100);
   herd_model_host (m, 0)->cpu_used_mc = 4000;
   herd_model_host (m, 1)->cpu_used_mc = 9000;
@@ -513,7 +524,12 @@ test_policy_weights (void)
   herd_model_datacenter (n, 0)->spm_host = 1;
   CU_ASSERT_EQUAL (winner (n), 2);
 
+  /* The SPM role costs its host SpmVCpuConsumption x
+   * VcpuConsumptionPercentage (10 percent-cores): on 4 cores h-1 scores
+   * (10 + 40) / 4 = 12.5 -> 13 against h-2's 10.  (oVirt has no separate
+   * weight against the SPM.) */
   g_autoptr (HerdModel) o = make_model (2, 100);
+  herd_model_host (o, 0)->cores = herd_model_host (o, 1)->cores = 4;
   herd_model_datacenter (o, 0)->spm_host = 0;
   CU_ASSERT_EQUAL (winner (o), 1);
 }
