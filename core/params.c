@@ -270,20 +270,10 @@ param_store (const HerdParamInfo *info, gpointer base, const char *value,
                                      (gint64 *) field, &local);
       break;
     case HERD_PARAM_NUMBER:
-      {
-        char *end = NULL;
-        double v = g_ascii_strtod (value, &end);
-        ok = end != value && *end == '\0' && v >= (double) info->min
-             && v <= (double) info->max;
-        if (ok)
-          *(double *) field = v;
-        else
-          g_set_error (&local, HERD_PARAMS_ERROR, HERD_PARAMS_ERROR_VALUE,
-                       "expected a number from %" G_GINT64_FORMAT
-                       " to %" G_GINT64_FORMAT ", got \"%s\"",
-                       info->min, info->max, value);
-        break;
-      }
+      ok = herd_units_parse_number (value, (double) info->min,
+                                    (double) info->max, (double *) field,
+                                    &local);
+      break;
     case HERD_PARAM_BOOLEAN:
       ok = herd_units_parse_boolean (value, (gboolean *) field, &local);
       break;

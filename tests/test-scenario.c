@@ -1312,6 +1312,90 @@ test_network_limit (void)
 }
 
 /* A few errors beyond the golden files: exact messages. */
+/* The manager's parameters of oVirt's scheduling configuration, in
+ * [defaults] and as a cluster's policy.NAME: set from a scenario, and a
+ * bad value rejected with the parameter's own message. */
+static void
+test_scheduling_params (void)
+{
+  static const char text[]
+      = "[defaults]\n"
+        "VcpuConsumptionPercentage = 20\n"
+        "SpmVCpuConsumption = 2\n"
+        "UtilizationThresholdInPercent = 70\n"
+        "MaxSchedulerWeight = 500\n"
+        "[datacenter dc1]\n"
+        "[cluster c1]\n"
+        "policy.VCpuToPhysicalCpuRatio = 2.5\n"
+        "policy.ScaleDownForHaReservation = 4\n"
+        "policy.EnableAutomaticHostPowerManagement = false\n"
+        "[hosts h]\ncores = 4\nmemory = 8G\n";
+  g_autoptr (HerdScenario) s = load_text (text);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (s);
+  const HerdParams *p = &s->model->params;
+  CU_ASSERT_EQUAL (p->vcpu_consumption_percent, 20);
+  CU_ASSERT_EQUAL (p->spm_vcpu_consumption, 2);
+  CU_ASSERT_EQUAL (p->utilization_threshold_percent, 70);
+  CU_ASSERT_EQUAL (p->max_scheduler_weight, 500);
+  const HerdPolicyParams *pp = &herd_model_cluster (s->model, 0)
+                                     ->policy_params;
+  CU_ASSERT_DOUBLE_EQUAL (pp->vcpu_to_physical_cpu_ratio, 2.5, 0);
+  CU_ASSERT_EQUAL (pp->scale_down_for_ha_reservation, 4);
+  CU_ASSERT_FALSE (pp->automatic_power_management);
+
+  static const struct
+  {
+    gboolean policy;
+    const char *name, *bad;
+  } bad[] = {
+    { FALSE, "VcpuConsumptionPercentage", "101" },
+    { FALSE, "SpmVCpuConsumption", "-1" },
+    { FALSE, "UtilizationThresholdInPercent", "80%" },
+    { FALSE, "MaxSchedulerWeight", "1" },
+    { TRUE, "VCpuToPhysicalCpuRatio", "1e3" },
+    { TRUE, "ScaleDownForHaReservation", "0" },
+    { TRUE, "EnableAutomaticHostPowerManagement", "sometimes" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      /* Line 2: [defaults] NAME or [cluster c1] policy.NAME. */
+      g_autofree char *line = g_strdup_printf ("%s%s = %s\n",
+                                               bad[i].policy ? "policy."
+                                                             : "",
+                                               bad[i].name, bad[i].bad);
+      g_autofree char *scenario = g_strdup_printf (
+          "%s%s[datacenter dc1]\n%s[hosts h]\ncores = 4\nmemory = 8G\n",
+          bad[i].policy ? "[cluster c1]\n" : "[defaults]\n",
+          line, bad[i].policy ? "" : "[cluster c1]\n");
+      g_autoptr (GError) why = NULL;
+      HerdParams params;
+      HerdPolicyParams policy;
+      herd_params_init (&params, HERD_PROFILE_RHV_4_1);
+      herd_policy_params_init (&policy, HERD_PROFILE_RHV_4_1);
+      CU_ASSERT_FALSE (bad[i].policy
+                           ? herd_policy_params_set (&policy, bad[i].name,
+                                                     bad[i].bad, &why)
+                           : herd_params_set (&params, bad[i].name,
+                                              bad[i].bad, &why));
+      g_autofree char *want = g_strdup_printf (
+          "t.ini:2: [%s] %s%s: %s",
+          bad[i].policy ? "cluster c1" : "defaults",
+          bad[i].policy ? "policy." : "", bad[i].name, why->message);
+      g_autofree char *got = load_error (scenario);
+      CU_ASSERT_STRING_EQUAL (got, want);
+      if (strcmp (got, want) != 0)
+        g_printerr ("\n got: %s\nwant: %s\n", got, want);
+    }
+  /* Numbers as every other value: no exponent. */
+  g_autofree char *ratio = load_error (
+      "[datacenter dc1]\n[cluster c1]\npolicy.VCpuToPhysicalCpuRatio = 1e3\n"
+      "[hosts h]\ncores = 4\nmemory = 8G\n");
+  CU_ASSERT_STRING_EQUAL (ratio,
+                          "t.ini:3: [cluster c1] "
+                          "policy.VCpuToPhysicalCpuRatio: expected a number "
+                          "between 0 and 1000 such as 1.5, got \"1e3\"");
+}
+
 #define AFF                                                                 \
   "[datacenter dc1]\n[cluster c1]\n[hosts h]\ncores = 4\nmemory = 8G\n"  \
   "[vms v]\ncount = 3\nvcpus = 1\nmemory = 1G\n"
@@ -1664,6 +1748,7 @@ static const HerdTestCase load_cases[] = {
   { "random faults", test_random_faults },
   { "networks, pinning and affinity", test_placement },
   { "networks per datacenter", test_network_limit },
+  { "scheduling parameters", test_scheduling_params },
   { NULL, NULL },
 };
 
