@@ -260,6 +260,19 @@ static gboolean
 move_one (HerdManager *m, const HerdCluster *c, const GArray *sources,
           const GArray *dests, gint64 high, gint64 min_free)
 {
+  if (sources->len == 0 || dests->len == 0)
+    return FALSE;
+  /* What each destination has before any move (a failed try changes
+   * nothing). */
+  g_autofree gint64 *total = g_new (gint64, dests->len);
+  g_autofree gint64 *free = g_new (gint64, dests->len);
+  for (guint d = 0; d < dests->len; d++)
+    {
+      const HerdHost *h
+          = herd_model_host (m->model, g_array_index (dests, HerdId, d));
+      total[d] = herd_host_cpu_total (m->model, h, FALSE);
+      free[d] = herd_host_max_scheduling_mib (m->model, h);
+    }
   for (guint s = 0; s < sources->len; s++)
     {
       HerdId source = g_array_index (sources, HerdId, s);
@@ -281,20 +294,14 @@ move_one (HerdManager *m, const HerdCluster *c, const GArray *sources,
             m->allowed[g_array_index (c->hosts, HerdId, k)] = 0;
           for (guint d = 0; d < dests->len; d++)
             {
-              const HerdHost *h = herd_model_host (
-                  m->model, g_array_index (dests, HerdId, d));
-              if (h->id == source)
-                continue;
-              double load
-                  = (double) (herd_host_cpu_total (m->model, h, FALSE)
-                              + v->load)
-                    / (double) h->cores;
-              if (load <= (double) high
-                  && herd_host_max_scheduling_mib (m->model, h)
-                             - vm->memory_mib
-                         > min_free)
+              HerdId id = g_array_index (dests, HerdId, d);
+              const HerdHost *h = herd_model_host (m->model, id);
+              if (id != source
+                  && (double) (total[d] + v->load) / (double) h->cores
+                         <= (double) high
+                  && free[d] - vm->memory_mib > min_free)
                 {
-                  m->allowed[h->id] = 1;
+                  m->allowed[id] = 1;
                   n++;
                 }
             }

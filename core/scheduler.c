@@ -28,6 +28,7 @@ struct _HerdScheduler
   guint32 *pos_members;  /* members of hard positive groups running there */
   guint32 *neg_members;  /* members of hard negative groups */
   guint8 *is_touched;    /* whether the host is in touched */
+  gint32 *slot;          /* per host id: its candidate index, or -1 */
   HerdId *touched;       /* hosts whose entries above may be set */
   guint n_touched;
 };
@@ -614,9 +615,7 @@ weight_vm_affinity (const Request *req, HerdHost *const *hosts, guint n,
   const HerdIdList *groups = &req->vm->affinity_groups;
   g_autofree double *prio = g_new (double, (gsize) MAX (n, 1) * groups->n);
   g_autofree Breaks *breaks = g_new0 (Breaks, MAX (n, 1));
-  g_autofree gint32 *slot = g_new (gint32, req->model->hosts->len);
-  for (guint i = 0; i < req->model->hosts->len; i++)
-    slot[i] = -1;
+  gint32 *slot = req->s->slot; /* all -1 between decisions */
   for (guint i = 0; i < n; i++)
     {
       slot[hosts[i]->id] = (gint32) i;
@@ -648,8 +647,11 @@ weight_vm_affinity (const Request *req, HerdHost *const *hosts, guint n,
           prio[(gsize) i * groups->n + breaks[i].n_prio++] = g->priority;
     }
   for (guint i = 0; i < n; i++)
-    qsort ((double *) breaks[i].prio, breaks[i].n_prio, sizeof (double),
-           compare_desc_double);
+    {
+      slot[hosts[i]->id] = -1;
+      qsort ((double *) breaks[i].prio, breaks[i].n_prio, sizeof (double),
+             compare_desc_double);
+    }
   rank_breaks (breaks, n, scores);
 }
 
@@ -798,6 +800,9 @@ herd_scheduler_new (HerdModel *model)
   s->pos_members = g_new0 (guint32, hosts);
   s->neg_members = g_new0 (guint32, hosts);
   s->is_touched = g_new0 (guint8, hosts);
+  s->slot = g_new (gint32, hosts);
+  for (guint i = 0; i < hosts; i++)
+    s->slot[i] = -1;
   s->touched = g_new (HerdId, hosts);
   return s;
 }
@@ -824,6 +829,7 @@ herd_scheduler_free (HerdScheduler *scheduler)
   g_free (scheduler->neg_members);
   g_free (scheduler->touched);
   g_free (scheduler->is_touched);
+  g_free (scheduler->slot);
   g_free (scheduler);
 }
 
@@ -1195,8 +1201,11 @@ herd_scheduler_place (HerdScheduler *s, HerdId vm_id, HerdId source,
   guint n = 0;
   for (guint i = 0; i < hosts->len; i++)
     {
-      const HerdHost *host
-          = herd_model_host (s->model, g_array_index (hosts, HerdId, i));
+      HerdId id = g_array_index (hosts, HerdId, i);
+      if (allowed != NULL && allowed[id] == 0 && trace == NULL
+          && rejected == NULL)
+        continue; /* NotAllowed would remove it: say nothing, run nothing */
+      const HerdHost *host = herd_model_host (s->model, id);
       HerdFilterKind failed = run_filters (&req, host);
       if (trace != NULL)
         {
