@@ -107,6 +107,13 @@ gboolean herd_manager_start (HerdManager *manager, GError **error);
  * event); the VM stays Down. */
 gboolean herd_manager_vm_run (HerdManager *manager, HerdId vm,
                               GError **error);
+/* Takes vm (Down) as running on host (of its cluster) already, placed
+ * without the scheduler, as an imported cluster's VMs are: Up, its memory
+ * committed on host, counted among the host's VMs (and HA VMs), with no
+ * audit event.  Before herd_manager_start, or once the backend runs it
+ * there. */
+gboolean herd_manager_adopt_vm (HerdManager *manager, HerdId vm,
+                                HerdId host, GError **error);
 /* Powers a running VM off (aborting its migration, if any). */
 gboolean herd_manager_vm_stop (HerdManager *manager, HerdId vm,
                                GError **error);

@@ -90,7 +90,7 @@ booted (gpointer ctx, guint64 arg)
     return;
   herd_world_host_integrate (h, w->engine->now);
   h->booting = FALSE;
-  h->up = TRUE;
+  herd_world_host_comes_up (h);
   h->agent_hung = FALSE; /* a fresh agent */
   h->lease_id = 0;       /* it joins the lockspace again when activated */
   h->lease_stopped = HERD_TIME_NEVER;

@@ -301,8 +301,28 @@ mean_p95 (GArray *values, double *mean, double *p95)
   *p95 = gsl_stats_quantile_from_sorted_data (v, 1, values->len, 0.95);
 }
 
+/* The VMs of groups with a host run there from time 0, Up: the world
+ * runs them and the manager adopts them, before anything else happens. */
+static gboolean
+adopt_placed (Run *run, GError **error)
+{
+  const GPtrArray *groups = run->scenario->vm_groups;
+  for (guint g = 0; g < groups->len; g++)
+    {
+      const HerdVmGroup *group = g_ptr_array_index (groups, g);
+      for (guint i = 0; group->host != HERD_ID_NONE && i < group->count; i++)
+        if (!herd_world_vm_adopt (run->world, group->host, group->first + i,
+                                  error)
+            || !herd_manager_adopt_vm (run->manager, group->first + i,
+                                       group->host, error))
+          return FALSE;
+    }
+  return TRUE;
+}
+
 /* Draws every VM's arrival and lifetime, in VM id order, from the streams
- * "arrival.GROUP" and "lifetime.GROUP", and schedules the arrivals. */
+ * "arrival.GROUP" and "lifetime.GROUP", and schedules the arrivals (a VM
+ * placed by its group's host runs already: only its lifetime's end). */
 static void
 schedule_users (Run *run)
 {
@@ -323,7 +343,11 @@ schedule_users (Run *run)
           if (group->has_lifetime)
             run->stop_at[vm]
                 = at + herd_distribution_sample (&group->lifetime, l_rng);
-          herd_engine_at (run->engine, at, vm_arrives, run, vm);
+          if (group->host == HERD_ID_NONE)
+            herd_engine_at (run->engine, at, vm_arrives, run, vm);
+          else if (run->stop_at[vm] != HERD_TIME_NEVER)
+            herd_engine_at (run->engine, run->stop_at[vm], vm_lifetime_ends,
+                            run, vm);
         }
     }
   for (guint i = 0; i < run->scenario->actions->len; i++)
@@ -754,7 +778,7 @@ herd_run_simulation (HerdScenario *scenario, const HerdRunOptions *options,
     herd_manager_set_decision_sink (manager, decision_wanted, decision_made,
                                     &run);
 
-  if (!herd_manager_start (manager, error))
+  if (!herd_manager_start (manager, error) || !adopt_placed (&run, error))
     {
       g_array_unref (run.migration_s);
       g_array_unref (run.downtime_ms);

@@ -80,7 +80,8 @@ static const char *const herd_sl_hosts_keys[] = {
   "cluster", "count", "cores", "threads", "memory", "swap",
   "reserved_memory", "nic", "spm_priority", "power_idle", "power_max",
   "boot_time", "fence_agent", "fence_concurrent", "fence_latency",
-  "fence_failure", "networks",
+  "fence_failure", "networks", "cpu_load", "committed_memory",
+  "cpu_threshold_for", "labels",
   /* herd run: how to reach each host (docs/real-hosts.md) */
   "uri", "sanlock_dir", "migration_uri", "fence_command", "fence_options",
   "proxy_command", NULL
@@ -104,7 +105,7 @@ static const char *const herd_sl_vms_keys[] = {
   "priority", "cpu", "memory_used", "dirty_rate", "working_set",
   "write_rate", "new_writes", "stateless", "template", "clone", "boot_time",
   "arrival", "lifetime", "networks", "pinned_to", "migratable",
-  "preferred_hosts", "lease", "resume",
+  "preferred_hosts", "lease", "resume", "host", "labels",
   /* herd run: direct kernel boot (docs/real-hosts.md) */
   "kernel", "initrd", "cmdline", NULL
 };
@@ -112,9 +113,9 @@ static const char *const herd_sl_vms_required[] = { "vcpus", "memory",
                                                     NULL };
 static const char *const herd_sl_affinity_keys[] = {
   "cluster", "vms", "vm_rule", "vm_enforcing", "hosts", "host_rule",
-  "host_enforcing", NULL
+  "host_enforcing", "priority", "host_labels", "vm_labels", NULL
 };
-static const char *const herd_sl_affinity_required[] = { "vms", NULL };
+/* vms or vm_labels: see herd_sl_check_keys. */
 static const char *const herd_sl_growth_keys[] = {
   "cluster", "vms", "every", "vcpus", "memory", "disk", "storage", "grows",
   NULL
@@ -164,7 +165,7 @@ static const struct
                         herd_sl_no_keys },
   [HERD_SL_VMS] = { "vms", TRUE, herd_sl_vms_keys, herd_sl_vms_required },
   [HERD_SL_AFFINITY] = { "affinity", TRUE, herd_sl_affinity_keys,
-                         herd_sl_affinity_required },
+                         herd_sl_no_keys },
   [HERD_SL_GROWTH] = { "growth", TRUE, herd_sl_growth_keys,
                        herd_sl_no_keys },
   [HERD_SL_ACTION] = { "action", TRUE, herd_sl_action_keys,
@@ -253,6 +254,8 @@ static const HerdFaultKind herd_sl_random_kinds[] = {
 #define HERD_SL_MAX_SIZE_TEXT "1024P"
 /* Names listed in a message ("known: a, b, ...") before it says "...". */
 #define HERD_SL_MAX_LISTED 10
+/* An affinity group's priority: oVirt takes any positive number. */
+#define HERD_SL_MAX_AFFINITY_PRIORITY 1000
 
 typedef struct
 {
@@ -297,6 +300,12 @@ typedef struct
   gboolean fence_concurrent;
   HerdTime fence_latency;      /* ns */
   double fence_failure;        /* fraction, 0..1 */
+  double cpu_load;             /* percent of its cores its own work uses */
+  gint64 committed_mib;        /* committed besides its VMs */
+  HerdTime threshold_for;      /* over or under the CPU thresholds for this
+                                  long at time 0; 0: not */
+  /* [hosts] and [vms]: labels = (NULL when absent) */
+  char **labels;
   /* [storage] */
   HerdStorageType storage_type;
   HerdDomainRole role;
@@ -338,7 +347,9 @@ typedef struct
   GArray *pinned_ids;    /* HerdId of hosts, ascending, or NULL */
   GArray *preferred_ids; /* HerdId of hosts, ascending, or NULL */
   /* [affinity] (and [faults random]: hosts, host_ids) */
-  char **vm_names;       /* vms = */
+  char **vm_names;       /* vms = (NULL when absent) */
+  char **host_labels, **vm_labels; /* (NULL when absent) */
+  double affinity_priority;
   char **host_names;     /* hosts = (NULL when absent) */
   GArray *vm_ids;        /* HerdId of VMs, ascending */
   GArray *host_ids;      /* HerdId of hosts, ascending, or NULL */
@@ -350,7 +361,9 @@ typedef struct
   HerdFaultKind fault;
   char *target;                /* NULL for manager_restart */
   char *host;                  /* [action] migrate: destination; [fault]
-                                  storage_down: the one host; or NULL */
+                                  storage_down: the one host; [vms]: where
+                                  they run at time 0; or NULL */
+  HerdId host_id;              /* [vms]: host's id, or HERD_ID_NONE */
   char *network;               /* [fault] nic_down */
   gint64 size_mib;             /* [action] add_lun */
   char *snapshot;              /* [action] snapshot kinds */
@@ -405,6 +418,9 @@ herd_sl_group_free (gpointer p)
   g_strfreev (g->preferred_names);
   g_strfreev (g->vm_names);
   g_strfreev (g->host_names);
+  g_strfreev (g->labels);
+  g_strfreev (g->host_labels);
+  g_strfreev (g->vm_labels);
   if (g->network_ids != NULL)
     g_array_unref (g->network_ids);
   if (g->pinned_ids != NULL)
@@ -848,6 +864,13 @@ herd_sl_check_keys (HerdSlLoader *l, HerdSlGroup *g)
         herd_sl_fail_group (l, g, "missing key \"%s\"", *k);
         return;
       }
+  if (g->kind == HERD_SL_AFFINITY
+      && !g_key_file_has_key (l->keys, g->label, "vms", NULL)
+      && !g_key_file_has_key (l->keys, g->label, "vm_labels", NULL))
+    {
+      herd_sl_fail_group (l, g, "missing key \"vms\" or \"vm_labels\"");
+      return;
+    }
   if (g->kind == HERD_SL_FAULT
       && !g_key_file_has_key (l->keys, g->label, "target", NULL))
     {
@@ -1062,20 +1085,32 @@ herd_sl_read_power (HerdSlLoader *l, HerdSlGroup *g, const char *key,
   return TRUE;
 }
 
-/* A percentage in 0..100, as a fraction in 0..1. */
+/* A percentage in 0..100. */
 static gboolean
-herd_sl_read_fraction (HerdSlLoader *l, HerdSlGroup *g, const char *key,
-                       double dflt, double *out)
+herd_sl_read_percent (HerdSlLoader *l, HerdSlGroup *g, const char *key,
+                      double dflt, double *out)
 {
   g_autofree char *value = herd_sl_value (l, g, key);
   g_autoptr (GError) local = NULL;
   *out = dflt;
   if (value == NULL)
     return TRUE;
-  double percent;
-  if (!herd_units_parse_percent (value, 0, 100, &percent, &local))
+  if (!herd_units_parse_percent (value, 0, 100, out, &local))
     return herd_sl_fail_units (l, g, key, local);
-  *out = percent / 100;
+  return TRUE;
+}
+
+/* A percentage in 0..100, as a fraction in 0..1. */
+static gboolean
+herd_sl_read_fraction (HerdSlLoader *l, HerdSlGroup *g, const char *key,
+                       double dflt, double *out)
+{
+  double percent;
+  *out = dflt;
+  if (!herd_sl_read_percent (l, g, key, -1, &percent))
+    return FALSE;
+  if (percent >= 0)
+    *out = percent / 100;
   return TRUE;
 }
 
@@ -1142,6 +1177,7 @@ herd_sl_read_names (HerdSlLoader *l, HerdSlGroup *g, const char *key,
   "hosts (h-3) and [hosts NAME] groups (h: all of its hosts)"
 #define HERD_SL_VM_REFS                                                     \
   "VMs (web-3) and [vms NAME] groups (web: all of its VMs)"
+#define HERD_SL_LABELS "labels such as gpu, ssd"
 
 /* The profile named in g: *set says whether g names a valid one. */
 static gboolean
@@ -1425,6 +1461,21 @@ herd_sl_parse_hosts (HerdSlLoader *l, HerdSlGroup *g)
   herd_sl_parse_fencing (l, g);
   herd_sl_read_names (l, g, "networks", HERD_SL_NETWORK_NAMES,
                       &g->network_names);
+  herd_sl_read_percent (l, g, "cpu_load", 0, &g->cpu_load);
+  if (herd_sl_read_size (l, g, "committed_memory", 0, FALSE,
+                         &g->committed_mib)
+      && g->ok && g->committed_mib > g->memory_mib + g->swap_mib)
+    {
+      g_autofree char *value = herd_sl_value (l, g, "committed_memory");
+      g_autofree char *most = herd_sl_format_size (g->memory_mib
+                                                   + g->swap_mib);
+      g_autofree char *expected = g_strdup_printf (
+          "a size of at most memory + swap (%s)", most);
+      herd_sl_fail_expected (l, g, "committed_memory", expected, value);
+    }
+  herd_sl_read_duration (l, g, "cpu_threshold_for", 0, TRUE,
+                         &g->threshold_for);
+  herd_sl_read_names (l, g, "labels", HERD_SL_LABELS, &g->labels);
 }
 
 /* [manager]: what herd run needs besides the cluster (kept as given;
@@ -1748,6 +1799,19 @@ herd_sl_parse_vms (HerdSlLoader *l, HerdSlGroup *g)
   herd_sl_read_choice (l, g, "resume", resume, HERD_RESUME_LAST,
                        HERD_RESUME_AUTO, &v);
   g->resume = (HerdResumePolicy) v;
+
+  /* host: running there at time 0 (resolved in herd_sl_check_placed), so
+   * never started: no arrival. */
+  g->host = herd_sl_value (l, g, "host");
+  g->host_id = HERD_ID_NONE;
+  if (g->host != NULL && arrival != NULL)
+    {
+      g_autofree char *expected = g_strdup_printf (
+          "no arrival with host = %s (the VMs run there from time 0)",
+          g->host);
+      herd_sl_fail_expected (l, g, "arrival", expected, arrival);
+    }
+  herd_sl_read_names (l, g, "labels", HERD_SL_LABELS, &g->labels);
 }
 
 /* A rule key (vm_rule, host_rule) and its enforcing key; enforcing is
@@ -1778,6 +1842,23 @@ herd_sl_read_rule (HerdSlLoader *l, HerdSlGroup *g, const char *key,
   return ok;
 }
 
+/* An affinity group's priority: a positive number, 1 by default. */
+static void
+herd_sl_read_priority (HerdSlLoader *l, HerdSlGroup *g)
+{
+  g_autofree char *value = herd_sl_value (l, g, "priority");
+  g_autoptr (GError) local = NULL;
+  g->affinity_priority = 1.0;
+  if (value == NULL)
+    return;
+  if (!herd_units_parse_number (value, 0, HERD_SL_MAX_AFFINITY_PRIORITY,
+                                &g->affinity_priority, &local))
+    herd_sl_fail_units (l, g, "priority", local);
+  else if (g->affinity_priority <= 0)
+    herd_sl_fail_expected (l, g, "priority",
+                           "a number more than 0 such as 1 or 2.5", value);
+}
+
 /* [affinity]: the rules here; the members resolve in
  * herd_sl_check_affinity. */
 static void
@@ -1788,9 +1869,13 @@ herd_sl_parse_affinity (HerdSlLoader *l, HerdSlGroup *g)
   gboolean host_ok = herd_sl_read_rule (l, g, "host_rule",
                                         "host_enforcing", &g->host_rule,
                                         &g->host_enforcing);
+  herd_sl_read_priority (l, g);
   herd_sl_read_names (l, g, "vms", HERD_SL_VM_REFS, &g->vm_names);
+  herd_sl_read_names (l, g, "vm_labels", HERD_SL_LABELS, &g->vm_labels);
   gboolean hosts_ok = herd_sl_read_names (l, g, "hosts", HERD_SL_HOST_REFS,
-                                          &g->host_names);
+                                          &g->host_names)
+                      && herd_sl_read_names (l, g, "host_labels",
+                                             HERD_SL_LABELS, &g->host_labels);
   if (!vm_ok || !host_ok)
     return;
   if (g->vm_rule == HERD_AFFINITY_NONE && g->host_rule == HERD_AFFINITY_NONE)
@@ -1804,18 +1889,23 @@ herd_sl_parse_affinity (HerdSlLoader *l, HerdSlGroup *g)
   if (!hosts_ok)
     return;
   const char *host_rule = herd_affinity_rule_name (g->host_rule);
-  if (g->host_rule == HERD_AFFINITY_NONE && g->host_names != NULL)
+  if (g->host_rule == HERD_AFFINITY_NONE)
     {
-      g_autofree char *value = herd_sl_value (l, g, "hosts");
-      herd_sl_fail_expected (l, g, "hosts",
-                             "no hosts with host_rule = none (hosts are only "
-                             "for a VM-to-host rule)",
-                             value);
+      const char *key = g->host_names != NULL    ? "hosts"
+                        : g->host_labels != NULL ? "host_labels"
+                                                 : NULL;
+      if (key == NULL)
+        return;
+      g_autofree char *value = herd_sl_value (l, g, key);
+      g_autofree char *expected = g_strdup_printf (
+          "no %s with host_rule = none (hosts are only for a VM-to-host rule)",
+          key);
+      herd_sl_fail_expected (l, g, key, expected, value);
     }
-  else if (g->host_rule != HERD_AFFINITY_NONE && g->host_names == NULL)
+  else if (g->host_names == NULL && g->host_labels == NULL)
     herd_sl_fail_group (l, g,
-                        "missing key \"hosts\" (required with host_rule = "
-                        "%s)", host_rule);
+                        "missing key \"hosts\" or \"host_labels\" "
+                        "(required with host_rule = %s)", host_rule);
 }
 
 /* The kind key of an [action] or [fault]: one of the n supported names
@@ -2266,7 +2356,9 @@ herd_sl_masters (HerdSlLoader *l)
 
 /* Every VM of g must fit some host of its cluster (vCPUs within cores;
  * memory plus overhead within physical memory), and the cluster must have
- * hosts. */
+ * hosts.  VMs placed by host are running already, whatever their size, as
+ * oVirt lets them (herd_sl_check_placed_memory checks what their host can
+ * hold). */
 static void
 herd_sl_check_fit (HerdSlLoader *l, HerdSlGroup *g)
 {
@@ -2297,6 +2389,8 @@ herd_sl_check_fit (HerdSlLoader *l, HerdSlGroup *g)
                             "names it)", cluster->name);
       return;
     }
+  if (g->host != NULL)
+    return;
   if (g->vcpus > max_cores)
     herd_sl_fail_key (l, g, "vcpus",
                       "%" G_GINT64_FORMAT " is more than any host of cluster "
@@ -2579,6 +2673,31 @@ herd_sl_compare_ids (gconstpointer a, gconstpointer b)
   return (x > y) - (x < y);
 }
 
+/* Sorts ids (HerdId) ascending and drops repeats. */
+static void
+herd_sl_sort_unique (GArray *ids)
+{
+  g_array_sort (ids, herd_sl_compare_ids);
+  guint n = 0;
+  HerdId *id = (HerdId *) ids->data;
+  for (guint i = 0; i < ids->len; i++)
+    if (n == 0 || id[n - 1] != id[i])
+      id[n++] = id[i];
+  g_array_set_size (ids, n);
+}
+
+/* Appends the ids of the hosts or VMs of g, a [hosts] or [vms] group. */
+static void
+herd_sl_append_members (HerdSlLoader *l, HerdSlGroup *g, GArray *ids)
+{
+  HerdId first = herd_sl_first_id (l, g);
+  for (gint64 m = 0; m < g->count; m++)
+    {
+      HerdId id = first + (HerdId) m;
+      g_array_append_val (ids, id);
+    }
+}
+
 /* Reports name in g's key: no host or VM (kind) or group of them (of
  * cluster, unless it is HERD_ID_NONE) when of is NULL, else of (the group
  * it names or is a member of) is in another cluster than cluster, which
@@ -2649,29 +2768,18 @@ herd_sl_resolve_members (HerdSlLoader *l, HerdSlGroup *g, const char *key,
           herd_sl_fail_member (l, g, key, name, kind, cluster, of, why);
           return NULL;
         }
-      HerdId first = herd_sl_first_id (l, of);
       if (member != NULL)
         {
-          HerdId id = first
+          HerdId id = herd_sl_first_id (l, of)
                       + (HerdId) g_ascii_strtoull (strrchr (name, '-') + 1,
                                                    NULL, 10)
                       - 1;
           g_array_append_val (ids, id);
         }
       else
-        for (gint64 m = 0; m < of->count; m++)
-          {
-            HerdId id = first + (HerdId) m;
-            g_array_append_val (ids, id);
-          }
+        herd_sl_append_members (l, of, ids);
     }
-  g_array_sort (ids, herd_sl_compare_ids);
-  guint n = 0;
-  HerdId *id = (HerdId *) ids->data;
-  for (guint i = 0; i < ids->len; i++)
-    if (n == 0 || id[n - 1] != id[i])
-      id[n++] = id[i];
-  g_array_set_size (ids, n);
+  herd_sl_sort_unique (ids);
   return g_steal_pointer (&ids);
 }
 
@@ -2789,38 +2897,204 @@ herd_sl_check_vm_hosts (HerdSlLoader *l, HerdSlGroup *g)
         HERD_SL_SAME_CLUSTER_VM);
 }
 
+/* "a, b" of the labels the groups of kind carry, each once, at most
+ * HERD_SL_MAX_LISTED, or "none". */
+static char *
+herd_sl_list_labels (HerdSlLoader *l, HerdSlKind kind)
+{
+  g_autoptr (GPtrArray) seen = g_ptr_array_new ();
+  GPtrArray *all = l->by_kind[kind];
+  for (guint i = 0; i < all->len; i++)
+    {
+      HerdSlGroup *o = g_ptr_array_index (all, i);
+      for (guint k = 0; o->labels != NULL && o->labels[k] != NULL; k++)
+        if (!g_ptr_array_find_with_equal_func (seen, o->labels[k],
+                                               g_str_equal, NULL))
+          g_ptr_array_add (seen, o->labels[k]);
+    }
+  if (seen->len == 0)
+    return g_strdup ("none");
+  gboolean more = seen->len > HERD_SL_MAX_LISTED;
+  g_ptr_array_set_size (seen, MIN (seen->len, HERD_SL_MAX_LISTED));
+  g_ptr_array_add (seen, NULL);
+  g_autofree char *names = g_strjoinv (", ", (char **) seen->pdata);
+  return g_strconcat (names, more ? ", ..." : "", NULL);
+}
+
+/* The hosts or VMs (kind) of affinity group g: those names (names_key)
+ * lists, plus those of its cluster whose [hosts] or [vms] group carries
+ * one of labels (labels_key; every label must be carried by some group,
+ * of any cluster); ascending, without repeats.  NULL after reporting a
+ * bad name or label, or when a group it needs has failed. */
+static GArray *
+herd_sl_affinity_members (HerdSlLoader *l, HerdSlGroup *g, HerdSlKind kind,
+                          const char *names_key, char **names,
+                          const char *labels_key, char **labels)
+{
+  g_autoptr (GArray) ids
+      = names != NULL
+            ? herd_sl_resolve_members (l, g, names_key, names, kind, g->ref,
+                                       HERD_SL_SAME_CLUSTER_AFFINITY)
+            : g_array_new (FALSE, FALSE, sizeof (HerdId));
+  if (ids == NULL || labels == NULL)
+    return g_steal_pointer (&ids);
+  GPtrArray *all = l->by_kind[kind];
+  for (guint k = 0; labels[k] != NULL; k++)
+    {
+      gboolean carried = FALSE;
+      for (guint i = 0; i < all->len; i++)
+        {
+          HerdSlGroup *o = g_ptr_array_index (all, i);
+          if (o->labels == NULL
+              || !herd_sl_in_list ((const char *const *) o->labels,
+                                   labels[k]))
+            continue;
+          carried = TRUE;
+          if (!o->ok)
+            return NULL; /* its own error is reported */
+          if (o->ref == g->ref)
+            herd_sl_append_members (l, o, ids);
+        }
+      if (carried)
+        continue;
+      g_autofree char *known = herd_sl_list_labels (l, kind);
+      g_autofree char *expected = g_strdup_printf (
+          "labels that [%s NAME] groups carry (%s)", herd_sl_kinds[kind].name,
+          known);
+      g_autofree char *value = herd_sl_value (l, g, labels_key);
+      g_autofree char *quoted = g_strescape (labels[k], NULL);
+      g_autofree char *qvalue = g_strescape (value, NULL);
+      herd_sl_fail_key (l, g, labels_key,
+                        "expected %s, got \"%s\" (no group carries \"%s\")",
+                        expected, qvalue, quoted);
+      return NULL;
+    }
+  herd_sl_sort_unique (ids);
+  return g_steal_pointer (&ids);
+}
+
+/* A VM group's host: one host of its cluster, into g->host_id. */
+static void
+herd_sl_check_placed (HerdSlLoader *l, HerdSlGroup *g)
+{
+  if (g->host == NULL)
+    return;
+  char *names[] = { g->host, NULL };
+  g_autoptr (GArray) ids = herd_sl_resolve_members (
+      l, g, "host", names, HERD_SL_HOSTS, g->ref, HERD_SL_SAME_CLUSTER_VM);
+  if (ids == NULL)
+    return;
+  if (ids->len == 1)
+    {
+      g->host_id = g_array_index (ids, HerdId, 0);
+      return;
+    }
+  g_autofree char *expected = g_strdup_printf (
+      "one host such as %s-1, not a group of %u", g->host, ids->len);
+  herd_sl_fail_expected (l, g, "host", expected, g->host);
+}
+
+/* The [hosts] group of host id. */
+static HerdSlGroup *
+herd_sl_host_group_of (HerdSlLoader *l, HerdId id)
+{
+  GPtrArray *hosts = l->by_kind[HERD_SL_HOSTS];
+  for (guint i = 0;; i++)
+    {
+      HerdSlGroup *h = g_ptr_array_index (hosts, i);
+      if (id < h->count)
+        return h;
+      id -= (HerdId) h->count;
+    }
+}
+
+/* What the VMs placed by host use (memory_used + VmMemoryOverhead each),
+ * with their host's committed_memory, must fit the host's memory and
+ * swap: the simulated host holds no more.  The group that goes over is
+ * the error, in file order. */
+static void
+herd_sl_check_placed_memory (HerdSlLoader *l)
+{
+  if (!l->params_ok)
+    return;
+  gint64 overhead = l->scenario->model->params.vm_memory_overhead_mib;
+  HerdId n_hosts = 0;
+  for (guint i = 0; i < l->by_kind[HERD_SL_HOSTS]->len; i++)
+    n_hosts += ((HerdSlGroup *) g_ptr_array_index (l->by_kind[HERD_SL_HOSTS],
+                                                   i))->count;
+  g_autofree gint64 *used = g_new0 (gint64, MAX (n_hosts, 1));
+  GPtrArray *vms = l->by_kind[HERD_SL_VMS];
+  for (guint i = 0; i < vms->len; i++)
+    {
+      HerdSlGroup *g = g_ptr_array_index (vms, i);
+      if (!g->ok || g->host_id == HERD_ID_NONE)
+        continue;
+      HerdSlGroup *h = herd_sl_host_group_of (l, g->host_id);
+      used[g->host_id] += g->count * (g->memory_used_mib + overhead);
+      gint64 total = h->committed_mib + used[g->host_id];
+      if (total <= h->memory_mib + h->swap_mib)
+        continue;
+      g_autofree char *need = herd_sl_format_size (total);
+      g_autofree char *has = herd_sl_format_size (h->memory_mib
+                                                  + h->swap_mib);
+      herd_sl_fail_key (l, g, "host",
+                        "the VMs placed on %s would use %s with this group's "
+                        "(each its memory_used + VmMemoryOverhead, and the "
+                        "host's committed_memory), more than its memory and "
+                        "swap (%s)",
+                        g->host, need, has);
+    }
+}
+
 /* An affinity group's VMs (at least two for a VM-to-VM rule, else at
  * least one) and hosts (at least one for a VM-to-host rule), all of its
- * cluster. */
+ * cluster: those listed and those carrying its labels.  A short count is
+ * reported on vms (hosts) when given, else on vm_labels (host_labels). */
 static void
 herd_sl_check_affinity (HerdSlLoader *l, HerdSlGroup *g)
 {
-  g->vm_ids = herd_sl_resolve_members (l, g, "vms", g->vm_names, HERD_SL_VMS,
-                                       g->ref, HERD_SL_SAME_CLUSTER_AFFINITY);
-  g_autofree char *vms = herd_sl_value (l, g, "vms");
+  HerdSlGroup *cluster = herd_sl_group_of (l, HERD_SL_CLUSTER, g->ref);
+  g->vm_ids = herd_sl_affinity_members (l, g, HERD_SL_VMS, "vms",
+                                        g->vm_names, "vm_labels",
+                                        g->vm_labels);
+  const char *vm_key = g->vm_names != NULL ? "vms" : "vm_labels";
+  const char *by_labels = g->vm_names != NULL ? "" : " with these labels";
+  g_autofree char *vms = herd_sl_value (l, g, vm_key);
   g_autofree char *quoted = g_strescape (vms, NULL);
   if (g->vm_ids != NULL && g->vm_rule != HERD_AFFINITY_NONE
       && g->vm_ids->len < 2)
-    herd_sl_fail_key (l, g, "vms",
-                      "expected at least 2 VMs for vm_rule = %s, got \"%s\" "
-                      "(%u VM%s)",
-                      herd_affinity_rule_name (g->vm_rule), quoted,
+    herd_sl_fail_key (l, g, vm_key,
+                      "expected at least 2 VMs%s for vm_rule = %s, got "
+                      "\"%s\" (%u VM%s)",
+                      by_labels, herd_affinity_rule_name (g->vm_rule), quoted,
                       g->vm_ids->len, g->vm_ids->len == 1 ? "" : "s");
   else if (g->vm_ids != NULL && g->vm_ids->len == 0)
-    herd_sl_fail_expected (l, g, "vms", "at least one VM or [vms NAME] group",
-                           vms);
-  if (g->host_names == NULL)
+    {
+      g_autofree char *expected
+          = g->vm_names != NULL
+                ? g_strdup ("at least one VM or [vms NAME] group")
+                : g_strdup_printf ("at least one VM of cluster %s with these "
+                                   "labels", cluster->name);
+      herd_sl_fail_expected (l, g, vm_key, expected, vms);
+    }
+  if (g->host_names == NULL && g->host_labels == NULL)
     return;
-  g->host_ids = herd_sl_resolve_members (l, g, "hosts", g->host_names,
-                                         HERD_SL_HOSTS, g->ref,
-                                         HERD_SL_SAME_CLUSTER_AFFINITY);
+  g->host_ids = herd_sl_affinity_members (l, g, HERD_SL_HOSTS, "hosts",
+                                          g->host_names, "host_labels",
+                                          g->host_labels);
   if (g->host_ids != NULL && g->host_ids->len == 0)
     {
-      g_autofree char *value = herd_sl_value (l, g, "hosts");
+      const char *key = g->host_names != NULL ? "hosts" : "host_labels";
+      g_autofree char *value = herd_sl_value (l, g, key);
+      g_autofree char *which
+          = g->host_names != NULL
+                ? g_strdup ("at least one host or [hosts NAME] group")
+                : g_strdup_printf ("labels of at least one host of cluster "
+                                   "%s", cluster->name);
       g_autofree char *expected = g_strdup_printf (
-          "at least one host or [hosts NAME] group for host_rule = %s",
+          "%s for host_rule = %s", which,
           herd_affinity_rule_name (g->host_rule));
-      herd_sl_fail_expected (l, g, "hosts", expected, value);
+      herd_sl_fail_expected (l, g, key, expected, value);
     }
 }
 
@@ -3227,6 +3501,7 @@ herd_sl_check_references (HerdSlLoader *l)
           herd_sl_check_lease (l, g, masters);
           herd_sl_check_networks (l, g);
           herd_sl_check_vm_hosts (l, g);
+          herd_sl_check_placed (l, g);
         }
       else if (g->kind == HERD_SL_AFFINITY)
         herd_sl_check_affinity (l, g);
@@ -3234,6 +3509,7 @@ herd_sl_check_references (HerdSlLoader *l)
         herd_sl_check_action (l, g, duration, duration_text);
     }
   herd_sl_check_storage_limits (l);
+  herd_sl_check_placed_memory (l);
   /* Faults after every group's own checks, so that a nic_down sees its
    * hosts' networks checked whatever the order of the file. */
   for (guint i = 0; i < l->groups->len; i++)
@@ -3361,6 +3637,8 @@ herd_sl_build_hosts (HerdSlLoader *l, HerdSlGroup *g)
   group->fence_concurrent = g->fence_concurrent;
   group->fence_latency = g->fence_latency;
   group->fence_failure = g->fence_failure;
+  group->cpu_load = g->cpu_load;
+  group->committed_mib = g->committed_mib;
   for (int k = 0; k < HERD_CONNECT_KEY_LAST; k++)
     group->connect[k] = herd_sl_value (l, g, herd_connect_key_name (k));
   g_ptr_array_add (l->scenario->host_groups, group);
@@ -3382,6 +3660,9 @@ herd_sl_build_hosts (HerdSlLoader *l, HerdSlGroup *g)
       host->power_management = g->fence_agents[0] != NULL;
       host->fence_agents = g_strv_length (g->fence_agents);
       host->fence_concurrent = g->fence_concurrent;
+      host->committed_mem_mib = g->committed_mib;
+      if (g->threshold_for > 0)
+        host->cpu_over_since = -g->threshold_for;
       g_array_append_val (l->scenario->host_group_of, index);
     }
 }
@@ -3411,6 +3692,7 @@ herd_sl_build_vms (HerdSlLoader *l, HerdSlGroup *g)
   group->arrival = g->arrival;
   group->has_lifetime = g->has_lifetime;
   group->lifetime = g->lifetime;
+  group->host = g->host_id;
   g_ptr_array_add (l->scenario->vm_groups, group);
   HerdNetworkSet networks = g->network_ids != NULL
                                 ? herd_sl_network_set (model, g->network_ids)
@@ -3568,6 +3850,7 @@ herd_sl_build (HerdSlLoader *l)
       group->vm_enforcing = g->vm_enforcing;
       group->host_rule = g->host_rule;
       group->host_enforcing = g->host_enforcing;
+      group->priority = g->affinity_priority;
     }
 
   GPtrArray *growth = l->by_kind[HERD_SL_GROWTH];

@@ -74,6 +74,11 @@ typedef struct
                                 another, the next on failure) */
   HerdTime fence_latency;    /* time an agent takes per action */
   double fence_failure;      /* probability an action fails, 0..1 */
+  double cpu_load;           /* CPU its own work uses (not its VMs'),
+                                percent of its cores */
+  gint64 committed_mib;      /* memory committed besides its VMs: counted
+                                in the model's committed_mem_mib and used
+                                on the simulated host */
   char *connect[HERD_CONNECT_KEY_LAST]; /* herd run; NULL when absent */
 } HerdHostGroup;
 
@@ -96,6 +101,9 @@ typedef struct
   HerdDistribution arrival; /* when each VM is started */
   gboolean has_lifetime;
   HerdDistribution lifetime; /* how long it runs before it is stopped */
+  HerdId host;              /* where they all run at time 0, placed
+                               without the scheduler (no arrival), or
+                               HERD_ID_NONE */
   char *kernel, *initrd, *cmdline; /* herd run: direct kernel boot, or
                                       NULL */
 } HerdVmGroup;

@@ -52,6 +52,8 @@ HerdSimVm *herd_world_vm_at (HerdWorld *w, HerdId id);
 void herd_world_host_integrate (HerdSimHost *h, HerdTime now);
 void herd_world_report_host (HerdWorld *w, HerdId id);
 gint64 herd_world_vm_demand (const HerdSimVm *v);
+/* The host is up from now: its own load and memory count. */
+void herd_world_host_comes_up (HerdSimHost *h);
 
 /* world.c: reports a broken invariant, if anyone checks. */
 void herd_world_violation (HerdWorld *w, const char *format, ...)

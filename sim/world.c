@@ -6,6 +6,14 @@
 
 G_DEFINE_QUARK (herd-world-error-quark, herd_world_error)
 
+/* What cpus busy percent of the time ask for, in millicores: cpus x 1000
+ * x percent / 100. */
+static gint64
+cpu_mc (guint32 cpus, double percent)
+{
+  return (gint64) ((double) cpus * percent * 10.0);
+}
+
 HerdWorld *
 herd_world_new (const HerdScenario *scenario, HerdEngine *engine,
                 gint64 overhead_mib)
@@ -28,6 +36,8 @@ herd_world_new (const HerdScenario *scenario, HerdEngine *engine,
       h->cores = def->cores;
       h->capacity_mc = (gint64) def->cores * 1000;
       h->memory_mib = def->memory_mib + def->swap_mib;
+      h->own_mc = cpu_mc (def->cores, group->cpu_load);
+      h->own_mem_mib = group->committed_mib;
       h->power_idle_w = group->power_idle_w;
       h->power_max_w = group->power_max_w;
       h->nic_bandwidth = def->nic_bandwidth;
@@ -277,8 +287,17 @@ report_vm (HerdWorld *w, HerdId id, HerdId host, HerdVmStatus status)
 gint64
 herd_world_vm_demand (const HerdSimVm *v)
 {
-  /* vCPUs x 1000 millicores x percent / 100. */
-  return (gint64) ((double) v->vcpus * v->util * 10.0);
+  return cpu_mc (v->vcpus, v->util);
+}
+
+void
+herd_world_host_comes_up (HerdSimHost *h)
+{
+  if (h->up)
+    return;
+  h->up = TRUE;
+  h->demand_mc += h->own_mc;
+  h->mem_used_mib += h->own_mem_mib;
 }
 
 /* One workload step at now: new utilisations for every VM, new demand on
@@ -295,7 +314,7 @@ world_step (gpointer ctx, guint64 arg)
     {
       HerdSimHost *h = herd_world_host_at (w, i);
       herd_world_host_integrate (h, now);
-      h->demand_mc = 0;
+      h->demand_mc = h->up ? h->own_mc : 0;
     }
   for (guint g = 0; g < groups->len; g++)
     {
@@ -382,7 +401,7 @@ herd_world_host_connect (HerdWorld *world, HerdId host, GError **error)
 {
   HerdSimHost *h = herd_world_host_at (world, host);
   herd_world_host_integrate (h, world->engine->now);
-  h->up = TRUE;
+  herd_world_host_comes_up (h);
   h->was_reachable = TRUE;
   herd_engine_at (world->engine, world->engine->now, host_reachable_event,
                   world, host);
@@ -439,6 +458,42 @@ herd_world_vm_startable (HerdWorld *world, HerdId host, HerdId vm,
   return herd_world_vm_lease_check (world, vm, host, error);
 }
 
+/* vm's QEMU runs on host from now (in state): it takes its lease, and
+ * uses CPU and memory there. */
+static void
+vm_runs (HerdWorld *world, HerdId host, HerdId vm, HerdVmStatus state)
+{
+  HerdSimHost *h = herd_world_host_at (world, host);
+  HerdSimVm *v = herd_world_vm_at (world, vm);
+  herd_world_host_integrate (h, world->engine->now);
+  v->host = host;
+  v->state = state;
+  if (herd_model_vm (world->scenario->model, vm)->lease)
+    v->lease_host = host;
+  v->demand_mc = herd_world_vm_demand (v);
+  h->demand_mc += v->demand_mc;
+  h->mem_used_mib += v->mem_mib;
+  h->vm_count++;
+  herd_world_check_memory (world, host);
+}
+
+gboolean
+herd_world_vm_adopt (HerdWorld *world, HerdId host, HerdId vm,
+                     GError **error)
+{
+  if (!herd_world_host_at (world, host)->up
+      || herd_world_vm_at (world, vm)->state != HERD_VM_DOWN)
+    {
+      g_set_error (error, HERD_WORLD_ERROR, WORLD_ERROR_STATE,
+                   "VM %u cannot run on host %u: the host is down or the VM "
+                   "runs already", vm, host);
+      return FALSE;
+    }
+  vm_runs (world, host, vm, HERD_VM_UP);
+  herd_thin_vm_changed (world, vm);
+  return TRUE;
+}
+
 gboolean
 herd_world_vm_start (HerdWorld *world, HerdId host, HerdId vm, GError **error)
 {
@@ -461,16 +516,7 @@ herd_world_vm_start (HerdWorld *world, HerdId host, HerdId vm, GError **error)
       = g_ptr_array_index (world->scenario->vm_groups, v->group);
   HerdTime now = world->engine->now;
   /* QEMU starts at once: the VM uses memory and CPU from now on. */
-  herd_world_host_integrate (h, now);
-  v->host = host;
-  v->state = HERD_VM_POWERING_UP;
-  if (herd_model_vm (world->scenario->model, vm)->lease)
-    v->lease_host = host;
-  v->demand_mc = herd_world_vm_demand (v);
-  h->demand_mc += v->demand_mc;
-  h->mem_used_mib += v->mem_mib;
-  h->vm_count++;
-  herd_world_check_memory (world, host);
+  vm_runs (world, host, vm, HERD_VM_POWERING_UP);
   herd_engine_at (world->engine, now, vm_powering_up, world, vm);
   v->boot_event = herd_engine_at (world->engine, now + group->boot_time,
                                   vm_up, world, vm);

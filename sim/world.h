@@ -62,8 +62,13 @@ typedef struct
   double power_idle_w, power_max_w;
   gboolean up;
   guint32 vm_count;         /* VMs whose QEMU runs here */
-  gint64 demand_mc;         /* CPU the VMs here ask for */
-  gint64 mem_used_mib;      /* memory the VMs here use, with overhead */
+  gint64 own_mc;            /* CPU its own work asks for while up
+                               ([hosts] cpu_load) */
+  gint64 own_mem_mib;       /* memory it uses besides its VMs while up
+                               ([hosts] committed_memory) */
+  gint64 demand_mc;         /* CPU asked for: own_mc and the VMs' */
+  gint64 mem_used_mib;      /* memory in use: own_mem_mib and the VMs',
+                               with overhead */
   /* Integrals since the start, over the time the host was up. */
   HerdTime since;           /* start of the current constant piece */
   HerdTime up_ns;
@@ -152,6 +157,11 @@ gboolean herd_world_host_connect (HerdWorld *world, HerdId host,
 gboolean herd_world_vm_startable (HerdWorld *world, HerdId host, HerdId vm,
                                   GError **error);
 gboolean herd_world_vm_start (HerdWorld *world, HerdId host, HerdId vm,
+                              GError **error);
+/* vm (down) runs on host (up) from now, Up at once, as if it had been
+ * running before the manager looked: nothing is reported to the
+ * manager, which adopts it (herd_manager_adopt_vm). */
+gboolean herd_world_vm_adopt (HerdWorld *world, HerdId host, HerdId vm,
                               GError **error);
 gboolean herd_world_vm_stop (HerdWorld *world, HerdId host, HerdId vm,
                              GError **error);

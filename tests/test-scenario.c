@@ -1312,6 +1312,119 @@ test_network_limit (void)
 }
 
 /* A few errors beyond the golden files: exact messages. */
+/* What oVirt's scheduler unit tests state of a cluster (issue 15): a
+ * host's own CPU load, memory committed besides its VMs and time already
+ * out of the CPU thresholds; VMs running on a host at time 0 (whatever
+ * their size); affinity priority and labels (members of the group's
+ * cluster only); a pinned VM that may still migrate among its hosts. */
+static void
+test_ovirt_fixtures (void)
+{
+  static const char text[]
+      = "[datacenter dc1]\n"
+        "[cluster c1]\n"
+        "datacenter = dc1\n"
+        "[cluster c2]\n"
+        "datacenter = dc1\n"
+        "[hosts h]\n"          /* hosts 0..1 */
+        "cluster = c1\n"
+        "count = 2\n"
+        "cores = 4\n"
+        "memory = 16G\n"
+        "swap = 1G\n"
+        "cpu_load = 70%\n"
+        "committed_memory = 3G\n"
+        "cpu_threshold_for = 5m\n"
+        "labels = gpu, ssd\n"
+        "[hosts g]\n"          /* host 2 */
+        "cluster = c1\n"
+        "cores = 2\n"
+        "memory = 8G\n"
+        "labels = ssd\n"
+        "[hosts k]\n"          /* host 3: the other cluster */
+        "cluster = c2\n"
+        "cores = 4\n"
+        "memory = 8G\n"
+        "labels = gpu\n"
+        "[vms big]\n"          /* VMs 0..1: 8 vCPUs each on 4 cores */
+        "cluster = c1\n"
+        "count = 2\n"
+        "vcpus = 8\n"
+        "memory = 32G\n"       /* more than any host: running already */
+        "memory_used = 2G\n"
+        "host = h-2\n"
+        "pinned_to = h\n"
+        "labels = front\n"
+        "lifetime = 1h\n"
+        "[vms small]\n"        /* VM 2 */
+        "cluster = c1\n"
+        "vcpus = 1\n"
+        "memory = 1G\n"
+        "host = g\n"           /* a group of one host names that host */
+        "labels = back, front\n"
+        "[vms far]\n"          /* VM 3: the other cluster */
+        "cluster = c2\n"
+        "vcpus = 1\n"
+        "memory = 1G\n"
+        "labels = front\n"
+        "[affinity fronts]\n"
+        "cluster = c1\n"
+        "vm_labels = front\n"
+        "vm_rule = negative\n"
+        "priority = 2.5\n"
+        "[affinity mixed]\n"
+        "cluster = c1\n"
+        "vms = small-1\n"
+        "vm_labels = back\n"
+        "hosts = g-1\n"
+        "host_labels = gpu\n"
+        "host_rule = positive\n";
+  g_autoptr (HerdScenario) s = load_text (text);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (s);
+  HerdModel *m = s->model;
+
+  CU_ASSERT_EQUAL_FATAL (s->host_groups->len, 3);
+  const HerdHostGroup *h = g_ptr_array_index (s->host_groups, 0);
+  const HerdHostGroup *g = g_ptr_array_index (s->host_groups, 1);
+  CU_ASSERT_DOUBLE_EQUAL (h->cpu_load, 70, 0);
+  CU_ASSERT_EQUAL (h->committed_mib, 3 * 1024);
+  CU_ASSERT_DOUBLE_EQUAL (g->cpu_load, 0, 0);
+  CU_ASSERT_EQUAL (g->committed_mib, 0);
+  for (HerdId id = 0; id < 4; id++)
+    {
+      const HerdHost *host = herd_model_host (m, id);
+      CU_ASSERT_EQUAL (host->committed_mem_mib, id < 2 ? 3 * 1024 : 0);
+      CU_ASSERT_EQUAL (host->cpu_over_since,
+                       id < 2 ? -HERD_MIN (5) : HERD_TIME_NEVER);
+      CU_ASSERT_EQUAL (host->vm_count, 0); /* the manager adopts them */
+    }
+
+  CU_ASSERT_EQUAL_FATAL (s->vm_groups->len, 3);
+  static const HerdId placed[] = { 1, 2, HERD_ID_NONE };
+  for (guint i = 0; i < 3; i++)
+    CU_ASSERT_EQUAL (((const HerdVmGroup *) g_ptr_array_index (s->vm_groups,
+                                                                i))
+                         ->host,
+                     placed[i]);
+  const HerdVm *big = herd_model_vm (m, 0);
+  CU_ASSERT_EQUAL (big->vcpus, 8);
+  CU_ASSERT_EQUAL (big->status, HERD_VM_DOWN);
+  CHECK_IDS (big->pinned_to, "0 1");
+  CU_ASSERT_TRUE (big->migratable); /* pinned, and may migrate */
+
+  CU_ASSERT_EQUAL_FATAL (m->affinity_groups->len, 2);
+  const HerdAffinityGroup *fronts = herd_model_affinity_group (m, 0);
+  CHECK_IDS (fronts->vms, "0 1 2"); /* not far-1 of c2 */
+  CHECK_IDS (fronts->hosts, "");
+  CU_ASSERT_DOUBLE_EQUAL (fronts->priority, 2.5, 0);
+  const HerdAffinityGroup *mixed = herd_model_affinity_group (m, 1);
+  CHECK_IDS (mixed->vms, "2");
+  CHECK_IDS (mixed->hosts, "0 1 2"); /* not k-1 of c2 */
+  CU_ASSERT_DOUBLE_EQUAL (mixed->priority, 1, 0);
+  CHECK_IDS (herd_model_vm (m, 2)->affinity_groups, "0 1");
+  CHECK_IDS (herd_model_vm (m, 3)->affinity_groups, "");
+}
+
 /* The manager's parameters of oVirt's scheduling configuration, in
  * [defaults] and as a cluster's policy.NAME: set from a scenario, and a
  * bad value rejected with the parameter's own message. */
@@ -1396,6 +1509,11 @@ test_scheduling_params (void)
                           "between 0 and 1000 such as 1.5, got \"1e3\"");
 }
 
+/* Two clusters: h-1, h-2 in c1, k-1 in c2 (12 lines). */
+#define TWO                                                                 \
+  "[datacenter dc1]\n[cluster c1]\n[cluster c2]\n[hosts h]\ncluster = c1\n" \
+  "count = 2\ncores = 4\nmemory = 8G\n[hosts k]\ncluster = c2\n"         \
+  "cores = 4\nmemory = 8G\n"
 #define AFF                                                                 \
   "[datacenter dc1]\n[cluster c1]\n[hosts h]\ncores = 4\nmemory = 8G\n"  \
   "[vms v]\ncount = 3\nvcpus = 1\nmemory = 1G\n"
@@ -1646,11 +1764,48 @@ test_inline_errors (void)
       "t.ini:11: [affinity a] vms: expected at least 2 VMs for vm_rule = "
       "positive, got \"v-1, v-1\" (1 VM)" },
     { AFF "[affinity a]\nvm_rule = positive\n",
-      "t.ini:10: [affinity a]: missing key \"vms\"" },
+      "t.ini:10: [affinity a]: missing key \"vms\" or \"vm_labels\"" },
+    { TWO "[hosts x]\ncluster = c1\ncores = 2\nmemory = 4G\n"
+          "cpu_threshold_for = 0\n",
+      "t.ini:17: [hosts x] cpu_threshold_for: expected a duration more than "
+      "0 such as 90s, 5m or 7d, got \"0\"" },
+    { TWO "[hosts x]\ncluster = c1\ncores = 2\nmemory = 4G\nlabels = a b\n",
+      "t.ini:17: [hosts x] labels: expected a comma-separated list of labels "
+      "such as gpu, ssd, got \"a b\" (\"a b\" is not a name)" },
+    { TWO "[vms v]\ncluster = c1\nvcpus = 1\nmemory = 1G\nhost = h-3\n",
+      "t.ini:17: [vms v] host: expected a host or a [hosts NAME] group of "
+      "cluster c1 (h-1 .. h-2), got \"h-3\"" },
+    { TWO "[vms v]\ncluster = c1\nvcpus = 1\nmemory = 1G\nhost = h\n",
+      "t.ini:17: [vms v] host: expected one host such as h-1, not a group of "
+      "2, got \"h\"" },
+    { TWO "[vms v]\ncluster = c1\ncount = 2\nvcpus = 1\nmemory = 1G\n"
+          "[affinity a]\ncluster = c1\nvms = v\nvm_rule = negative\n"
+          "priority = 1e3\n",
+      "t.ini:22: [affinity a] priority: expected a number between 0 and 1000 "
+      "such as 1.5, got \"1e3\"" },
+    { TWO "[vms v]\ncluster = c1\ncount = 2\nvcpus = 1\nmemory = 1G\n"
+          "[affinity a]\ncluster = c1\nvms = v\nvm_rule = negative\n"
+          "host_labels = gpu\n",
+      "t.ini:22: [affinity a] host_labels: expected no host_labels with "
+      "host_rule = none (hosts are only for a VM-to-host rule), got \"gpu\"" },
+    { TWO "[vms v]\ncluster = c1\nvcpus = 1\nmemory = 1G\nlabels = web\n"
+          "[affinity a]\ncluster = c1\nvm_labels = web\nvm_rule = negative\n",
+      "t.ini:20: [affinity a] vm_labels: expected at least 2 VMs with these "
+      "labels for vm_rule = negative, got \"web\" (1 VM)" },
+    { TWO "[vms v]\ncluster = c2\nvcpus = 1\nmemory = 1G\nlabels = web\n"
+          "[affinity a]\ncluster = c1\nvm_labels = web\nhost_rule = positive\n"
+          "hosts = h\n",
+      "t.ini:20: [affinity a] vm_labels: expected at least one VM of cluster "
+      "c1 with these labels, got \"web\"" },
+    { TWO "[hosts x]\ncluster = c2\ncores = 2\nmemory = 4G\nlabels = gpu\n"
+          "[vms v]\ncluster = c1\nvcpus = 1\nmemory = 1G\n[affinity a]\n"
+          "cluster = c1\nvms = v\nhost_labels = gpu\nhost_rule = positive\n",
+      "t.ini:25: [affinity a] host_labels: expected labels of at least one "
+      "host of cluster c1 for host_rule = positive, got \"gpu\"" },
     { AFF "[affinity a]\nvms = v\nvm_rule = positive\ncolour = red\n",
       "t.ini:13: [affinity a] colour: unknown key (a [affinity] group takes "
       "cluster, vms, vm_rule, vm_enforcing, hosts, host_rule, "
-      "host_enforcing)" },
+      "host_enforcing, priority, host_labels, vm_labels)" },
   };
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
     {
@@ -1748,6 +1903,7 @@ static const HerdTestCase load_cases[] = {
   { "random faults", test_random_faults },
   { "networks, pinning and affinity", test_placement },
   { "networks per datacenter", test_network_limit },
+  { "oVirt's scheduler fixtures", test_ovirt_fixtures },
   { "scheduling parameters", test_scheduling_params },
   { NULL, NULL },
 };
