@@ -434,6 +434,77 @@ test_unnoticed_fault_closes (void)
   CU_ASSERT_DOUBLE_EQUAL (s.recovery_max_s, 91.5, 1e-9);
 }
 
+/* A cluster as oVirt's scheduler tests state it (issue 15): the VMs of a
+ * group with host run there from time 0, Up without the scheduler and
+ * committed in the manager; a host's cpu_load is in what it reports, in
+ * the demand and in the energy; its committed_memory is in the manager's
+ * committed memory and out of its free memory. */
+static const char placed[]
+    = "[scenario]\nduration = 10m\n[datacenter dc]\n[cluster c]\n"
+      "[hosts h]\ncount = 2\ncores = 4\nmemory = 16G\ncpu_load = 25%\n"
+      "committed_memory = 2G\npower_idle = 100W\npower_max = 200W\n"
+      "[vms run]\ncount = 2\nvcpus = 2\nmemory = 2G\nmemory_used = 1G\n"
+      "cpu = constant(50%)\nha = true\nhost = h-1\nlifetime = 5m\n"
+      "[vms new]\nvcpus = 1\nmemory = 1G\n";
+
+static void
+test_placed_vms_and_host_load (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HerdScenario) sc = herd_scenario_load_data (placed, "p.ini",
+                                                         &error);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (sc);
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *trace = open_memstream (&buf, &len);
+  HerdRunOptions options;
+  herd_run_options_init (&options);
+  options.trace = trace;
+  options.check_invariants = TRUE;
+  options.until = HERD_MIN (4);
+  HerdRunSummary s;
+  CU_ASSERT_TRUE_FATAL (herd_run_simulation (sc, &options, &s, &error));
+  fclose (trace);
+  g_autofree char *got = buf;
+
+  const HerdModel *m = sc->model;
+  for (HerdId id = 0; id < 2; id++)
+    {
+      const HerdVm *vm = herd_model_vm (m, id);
+      CU_ASSERT_EQUAL (vm->status, HERD_VM_UP);
+      CU_ASSERT_EQUAL (vm->host, 0);
+      CU_ASSERT_TRUE (vm->committed);
+    }
+  const HerdHost *h1 = herd_model_host (m, 0), *h2 = herd_model_host (m, 1);
+  /* 2G + 2 x (2G + 64M overhead); new-1 on the idler h-2. */
+  CU_ASSERT_EQUAL (h1->committed_mem_mib, 2048 + 2 * (2048 + 64));
+  CU_ASSERT_EQUAL (h1->vm_count, 2);
+  CU_ASSERT_EQUAL (h1->ha_vm_count, 2);
+  CU_ASSERT_EQUAL (h2->committed_mem_mib, 2048 + 1024 + 64);
+  CU_ASSERT_EQUAL (h2->vm_count, 1);
+  /* Reported: 25% of 4 cores and the VMs (2 x 50% x 2, 10% x 1); free:
+   * 16G less 2G and what the guests touched (memory_used + overhead). */
+  CU_ASSERT_EQUAL (h1->cpu_used_mc, 1000 + 2000);
+  CU_ASSERT_EQUAL (h2->cpu_used_mc, 1000 + 100);
+  CU_ASSERT_EQUAL (h1->mem_free_mib, 16384 - 2048 - 2 * (1024 + 64));
+  CU_ASSERT_EQUAL (h2->mem_free_mib, 16384 - 2048 - (1024 + 64));
+  /* Demand and energy over 240 s: 2 x 1000 + 2000 + 100 millicores;
+   * h-1 at 75% draws 175 W, h-2 at 27.5% 127.5 W. */
+  CU_ASSERT_DOUBLE_EQUAL (s.cpu_demand_core_hours,
+                          4100.0 * 240 / 1000 / 3600, 1e-9);
+  CU_ASSERT_DOUBLE_EQUAL (s.energy_kwh, (175 + 127.5) * 240 / 3.6e6, 1e-9);
+  CU_ASSERT_EQUAL (s.placements, 1);
+  CU_ASSERT_PTR_NULL (strstr (got, "RUN_VM run-"));
+  CU_ASSERT_PTR_NOT_NULL (strstr (got, "10.000 32 USER_RUN_VM new-1 "
+                                       "host=h-2\n"));
+
+  /* The lifetime of a placed VM runs from time 0. */
+  g_autofree char *full = run_trace ("p.ini", placed, FALSE, 0, NULL);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (full);
+  CU_ASSERT_PTR_NOT_NULL (strstr (full, "300.000 33 USER_STOP_VM run-1 "
+                                        "host=h-1\n"));
+}
+
 static const HerdTestCase determinism_cases[] = {
   { "same seed, same bytes", test_same_seed_same_bytes },
   { "other seed, other trace", test_other_seed_other_trace },
@@ -454,6 +525,8 @@ static const HerdTestCase run_cases[] = {
   { "an unnoticed fault does not swallow the next",
     test_unnoticed_fault_closes },
   { "golden traces", test_golden_traces },
+  { "VMs placed at time 0, hosts' own load and memory",
+    test_placed_vms_and_host_load },
   { NULL, NULL },
 };
 
