@@ -108,21 +108,29 @@ input_load (const Source *src, Input *in, GError **error)
   if (in->scenario != NULL)
     {
       /* A scenario's hosts report all their memory free but the
-       * reserve: nothing runs yet. */
+       * reserve and their committed_memory: no VM runs yet. */
       for (guint i = 0; i < in->model->hosts->len; i++)
         {
           HerdHost *h = herd_model_host (in->model, i);
-          h->mem_free_mib = h->memory_mib - h->reserved_mib;
+          h->mem_free_mib = h->memory_mib - h->reserved_mib
+                            - h->committed_mem_mib;
         }
       HerdId dc = herd_model_cluster (in->model, in->cluster)->datacenter;
       in->plan = herd_plan_new (in->model, NULL,
                                 scenario_pool (in->model, dc));
-      /* The scenario's VMs, placed as the scheduler places them, in
-       * file order. */
+      /* The scenario's VMs, in file order: on their group's host, or
+       * placed as the scheduler places them. */
       guint n = in->model->vms->len;
       for (HerdId v = 0; v < n; v++)
         {
-          gboolean placed = herd_plan_place (in->plan, v, 0);
+          const HerdVmGroup *group = g_ptr_array_index (
+              in->scenario->vm_groups,
+              g_array_index (in->scenario->vm_group_of, guint32, v));
+          gboolean placed = TRUE;
+          if (group->host != HERD_ID_NONE)
+            herd_plan_commit (in->plan, v, group->host, 0);
+          else
+            placed = herd_plan_place (in->plan, v, 0);
           if (herd_model_vm (in->model, v)->cluster != in->cluster)
             continue;
           if (placed)

@@ -74,6 +74,15 @@ check "plan: growth.ini runs out of N+1 on day 41, of hosts on day 51, of log st
   grep -qx 'HERD_DOMAIN_1_FULL_DAY=104' '$tmp/g.out'"
 check "plan: thin.ini's domain fills about 30 hours in (the thin disks' writes)" sh -c "
   '$herd' plan scenarios/thin.ini --machine-readable | grep -qx 'HERD_DOMAIN_0_FULL_HOURS=29'"
+# VMs placed by host are committed there, and committed_memory is taken:
+# h-1 holds 8G + two 8G VMs, so one of them finds no room elsewhere.
+printf '%s\n' '[datacenter dc]' '[cluster c]' '[hosts h]' 'count = 2' \
+  'cores = 8' 'memory = 32G' 'committed_memory = 8G' '[vms big]' \
+  'count = 2' 'vcpus = 4' 'memory = 8G' 'host = h-1' '[vms small]' \
+  'count = 4' 'vcpus = 1' 'memory = 2G' > "$tmp/placed.ini"
+check "plan: VMs placed by host stay there; committed_memory is taken" sh -c "
+  '$herd' plan '$tmp/placed.ini' |
+  grep -q 'worst single failure: h-1, 1 VMs would not restart: big-2'"
 check "plan --json is one object with the allocation" sh -c "
   '$herd' plan --simulate p,4,2097152,262144,64 --standard-alloc 102400,8192,4 --json |
   grep -q '\"alloc_count\" : 60'"
