@@ -14,6 +14,34 @@
 #include "sim/run.h"
 #include "tests/test-util.h"
 
+/* Runs sc (with seed if seed_set) until until (HERD_TIME_NEVER: its
+ * duration), checking the invariants, and returns its trace. */
+static char *
+run_loaded (HerdScenario *sc, gboolean seed_set, guint64 seed,
+            HerdTime until, HerdRunSummary *summary_out)
+{
+  g_autoptr (GError) error = NULL;
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *trace = open_memstream (&buf, &len);
+  HerdRunOptions options;
+  herd_run_options_init (&options);
+  options.seed_set = seed_set;
+  options.seed = seed;
+  options.trace = trace;
+  options.check_invariants = TRUE;
+  options.until = until;
+  HerdRunSummary summary;
+  gboolean ok = herd_run_simulation (sc, &options, &summary, &error);
+  fclose (trace);
+  CU_ASSERT_TRUE (ok);
+  if (!ok)
+    g_printerr ("%s\n", error->message);
+  if (summary_out != NULL)
+    *summary_out = summary;
+  return buf;
+}
+
 /* Runs the scenario at path (or text) and returns its trace. */
 static char *
 run_trace (const char *path, const char *text, gboolean seed_set,
@@ -28,22 +56,7 @@ run_trace (const char *path, const char *text, gboolean seed_set,
       g_printerr ("%s\n", error->message);
       return NULL;
     }
-  char *buf = NULL;
-  size_t len = 0;
-  FILE *trace = open_memstream (&buf, &len);
-  HerdRunOptions options;
-  herd_run_options_init (&options);
-  options.seed_set = seed_set;
-  options.seed = seed;
-  options.trace = trace;
-  options.check_invariants = TRUE;
-  HerdRunSummary summary;
-  gboolean ok = herd_run_simulation (sc, &options, &summary, &error);
-  fclose (trace);
-  CU_ASSERT_TRUE (ok);
-  if (summary_out != NULL)
-    *summary_out = summary;
-  return buf;
+  return run_loaded (sc, seed_set, seed, HERD_TIME_NEVER, summary_out);
 }
 
 static char *
@@ -454,18 +467,8 @@ test_placed_vms_and_host_load (void)
   g_autoptr (HerdScenario) sc = herd_scenario_load_data (placed, "p.ini",
                                                          &error);
   CU_ASSERT_PTR_NOT_NULL_FATAL (sc);
-  char *buf = NULL;
-  size_t len = 0;
-  FILE *trace = open_memstream (&buf, &len);
-  HerdRunOptions options;
-  herd_run_options_init (&options);
-  options.trace = trace;
-  options.check_invariants = TRUE;
-  options.until = HERD_MIN (4);
   HerdRunSummary s;
-  CU_ASSERT_TRUE_FATAL (herd_run_simulation (sc, &options, &s, &error));
-  fclose (trace);
-  g_autofree char *got = buf;
+  g_autofree char *got = run_loaded (sc, FALSE, 0, HERD_MIN (4), &s);
 
   const HerdModel *m = sc->model;
   for (HerdId id = 0; id < 2; id++)
