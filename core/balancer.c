@@ -776,103 +776,13 @@ balance_fires (gpointer ctx, guint64 arg)
                          balance_fires, m, 0);
 }
 
-/* Affinity enforcement ---------------------------------------------------- */
-
-static gboolean
-movable (HerdManager *m, const HerdVm *vm)
-{
-  return vm->status == HERD_VM_UP && vm->migratable
-         && m->migrations[vm->id] == NULL;
-}
-
-static gboolean
-repair (HerdManager *m, const HerdAffinityGroup *g, const HerdVm *vm,
-        HerdId to, const char *rule)
-{
-  if (!herd_manager_vm_migrate (m, vm->id, to, HERD_MIGRATION_REASON_AFFINITY,
-                                NULL))
-    return FALSE;
-  m->stats.affinity_repairs++;
-  herd_audit_emit (m->audit, herd_manager_now (m),
-                   HERD_AUDIT_VM_AFFINITY_REPAIR, vm->name,
-                   "group=%s rule=%s", g->name, rule);
-  return TRUE;
-}
-
-/* One migration repairing the first broken hard rule of c's groups (in
- * group id order), if any can. */
-static gboolean
-repair_cluster (HerdManager *m, const HerdCluster *c)
-{
-  for (guint gi = 0; gi < m->model->affinity_groups->len; gi++)
-    {
-      const HerdAffinityGroup *g = herd_model_affinity_group (m->model, gi);
-      if (g->cluster != c->id)
-        continue;
-      if (g->vm_enforcing && g->vm_rule != HERD_AFFINITY_NONE)
-        {
-          /* Hosts of the running members, and the one with most. */
-          g_autoptr (GHashTable) count
-              = g_hash_table_new (g_direct_hash, g_direct_equal);
-          HerdId best = HERD_ID_NONE;
-          guint best_n = 0;
-          gboolean crowded = FALSE;
-          for (guint32 k = 0; k < g->vms.n; k++)
-            {
-              const HerdVm *vm = herd_model_vm (m->model, g->vms.ids[k]);
-              if (!vm->committed)
-                continue;
-              guint n = GPOINTER_TO_UINT (g_hash_table_lookup (
-                            count, GUINT_TO_POINTER (vm->host + 1)))
-                        + 1;
-              g_hash_table_insert (count, GUINT_TO_POINTER (vm->host + 1),
-                                   GUINT_TO_POINTER (n));
-              crowded |= n > 1;
-              if (n > best_n || (n == best_n && vm->host < best))
-                {
-                  best = vm->host;
-                  best_n = n;
-                }
-            }
-          for (guint32 k = 0; k < g->vms.n; k++)
-            {
-              const HerdVm *vm = herd_model_vm (m->model, g->vms.ids[k]);
-              if (!vm->committed || !movable (m, vm))
-                continue;
-              if (g->vm_rule == HERD_AFFINITY_POSITIVE && vm->host != best
-                  && repair (m, g, vm, best, "vm_positive"))
-                return TRUE;
-              if (g->vm_rule == HERD_AFFINITY_NEGATIVE && crowded
-                  && GPOINTER_TO_UINT (g_hash_table_lookup (
-                         count, GUINT_TO_POINTER (vm->host + 1)))
-                         > 1
-                  && repair (m, g, vm, HERD_ID_NONE, "vm_negative"))
-                return TRUE;
-            }
-        }
-      if (g->host_enforcing && g->host_rule != HERD_AFFINITY_NONE)
-        for (guint32 k = 0; k < g->vms.n; k++)
-          {
-            const HerdVm *vm = herd_model_vm (m->model, g->vms.ids[k]);
-            if (!vm->committed || !movable (m, vm))
-              continue;
-            gboolean listed = herd_id_list_contains (&g->hosts, vm->host);
-            if (listed != (g->host_rule == HERD_AFFINITY_POSITIVE)
-                && repair (m, g, vm, HERD_ID_NONE, "host"))
-              return TRUE;
-          }
-    }
-  return FALSE;
-}
+/* Affinity enforcement (affinity.c) ------------------------------------- */
 
 static void
 affinity_fires (gpointer ctx, guint64 arg)
 {
   HerdManager *m = ctx;
-  herd_scheduler_set_now (m->scheduler, herd_manager_now (m));
-  if (m->model->affinity_groups->len > 0)
-    for (guint i = 0; i < m->model->clusters->len; i++)
-      repair_cluster (m, herd_model_cluster (m->model, i));
+  herd_affinity_enforce (m);
   herd_driver_timer_add (m->driver,
                          herd_manager_now (m)
                              + m->model->params.affinity_enforcement_interval,

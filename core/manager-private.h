@@ -127,6 +127,10 @@ gboolean herd_manager_host_busy (HerdManager *m, HerdId host);
 /* balancer.c */
 void herd_balancer_init (HerdManager *m);
 void herd_balancer_clear (HerdManager *m);
+/* affinity.c: one migration per cluster repairing a broken affinity
+ * rule, if any can (every AffinityEnforcementInterval). */
+void herd_affinity_enforce (HerdManager *m);
+
 /* Schedules the periodic balancing and affinity enforcement. */
 void herd_balancer_start (HerdManager *m);
 void herd_balancer_on_fence_done (gpointer core, HerdId host,
