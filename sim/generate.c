@@ -358,7 +358,7 @@ gen_clusters (Gen *g)
         {
           int k = rnd (g, 1, 3);
           for (int i = 0; i < k; i++)
-            switch (rnd (g, 0, 8))
+            switch (rnd (g, 0, 11))
               {
               case 0:
                 g_string_append_printf (o, "policy.HighUtilization = %d\n",
@@ -393,6 +393,21 @@ gen_clusters (Gen *g)
                 g_string_append_printf (o, "policy.MaxFreeMemoryFor"
                                            "OverUtilized = %dG\n",
                                         rnd (g, 2, 16));
+                break;
+              case 9:
+                g_string_append_printf (o, "policy.VCpuToPhysicalCpuRatio ="
+                                           " %d.%d\n",
+                                        rnd (g, 0, 2), rnd (g, 0, 9));
+                break;
+              case 10:
+                g_string_append_printf (o, "policy.EnableAutomaticHost"
+                                           "PowerManagement = %s\n",
+                                        chance (g, 0.5) ? "true" : "false");
+                break;
+              case 11:
+                g_string_append_printf (o, "policy.ScaleDownFor"
+                                           "HaReservation = %d\n",
+                                        rnd (g, 1, 10));
                 break;
               default:
                 g_string_append_printf (o, "policy.MinFreeMemoryFor"
@@ -518,6 +533,11 @@ gen_hosts (Gen *g)
             g_string_append_printf (o, "swap = %dG\n", rnd (g, 1, 16));
           if (chance (g, 0.4))
             g_string_append_printf (o, "nic = %s\n", PICK (g, nics));
+          if (g->f[HERD_GEN_POLICY_PARAMS] && chance (g, 0.2))
+            g_string_append_printf (o, "cpu_load = %d%%\n", rnd (g, 0, 30));
+          if (g->f[HERD_GEN_POLICY_PARAMS] && chance (g, 0.2))
+            g_string_append_printf (o, "cpu_threshold_for = %dm\n",
+                                    rnd (g, 1, 10));
           if (chance (g, 0.05))
             g_string_append (o, "spm_priority = -1\n");
           else if (chance (g, 0.3))
@@ -1103,6 +1123,9 @@ gen_affinity (Gen *g)
             g_string_append_printf (o, "vm_rule = %s\n", vm_rule);
           if (!g_str_equal (vm_rule, "none") && chance (g, 0.5))
             g_string_append (o, "vm_enforcing = true\n");
+          if (chance (g, 0.3))
+            g_string_append_printf (o, "priority = %d.%d\n", rnd (g, 1, 5),
+                                    rnd (g, 0, 9));
           if (!g_str_equal (host_rule, "none"))
             {
               g_string_append (o, "hosts = ");
