@@ -579,9 +579,24 @@ compare_breaks_at (const void *a, const void *b, gpointer data)
   return compare_breaks (&all[*(const guint *) a], &all[*(const guint *) b]);
 }
 
+/* Per candidate, room for one priority per group of the VM. */
+static Breaks *
+breaks_new (guint n, guint32 n_groups, double **prio)
+{
+  *prio = g_new (double, (gsize) MAX (n, 1) * MAX (n_groups, 1));
+  Breaks *breaks = g_new0 (Breaks, MAX (n, 1));
+  for (guint i = 0; i < n; i++)
+    breaks[i].prio = *prio + (gsize) i * n_groups;
+  return breaks;
+}
+
+/* Sorts each host's priorities, highest first, and scores the hosts. */
 static void
 rank_breaks (Breaks *breaks, guint n, gint64 *scores)
 {
+  for (guint i = 0; i < n; i++)
+    qsort ((double *) breaks[i].prio, breaks[i].n_prio, sizeof (double),
+           compare_desc_double);
   g_autofree guint *order = g_new (guint, MAX (n, 1));
   for (guint i = 0; i < n; i++)
     order[i] = i;
@@ -613,15 +628,16 @@ weight_vm_affinity (const Request *req, HerdHost *const *hosts, guint n,
                     gint64 *scores)
 {
   const HerdIdList *groups = &req->vm->affinity_groups;
-  g_autofree double *prio = g_new (double, (gsize) MAX (n, 1) * groups->n);
-  g_autofree Breaks *breaks = g_new0 (Breaks, MAX (n, 1));
+  g_autofree double *prio = NULL;
+  g_autofree Breaks *breaks = breaks_new (n, groups->n, &prio);
   gint32 *slot = req->s->slot; /* all -1 between decisions */
   for (guint i = 0; i < n; i++)
-    {
-      slot[hosts[i]->id] = (gint32) i;
-      breaks[i].prio = prio + (gsize) i * groups->n;
-    }
+    slot[hosts[i]->id] = (gint32) i;
   g_autofree guint8 *has = g_new (guint8, MAX (n, 1));
+  /* Members of positive groups per host, each VM once (oVirt counts a
+   * set). */
+  g_autoptr (GHashTable) counted = g_hash_table_new (g_direct_hash,
+                                                     g_direct_equal);
   for (guint32 gi = 0; gi < groups->n; gi++)
     {
       const HerdAffinityGroup *g
@@ -636,7 +652,8 @@ weight_vm_affinity (const Request *req, HerdHost *const *hosts, guint n,
           if (h == HERD_ID_NONE || slot[h] < 0)
             continue;
           has[slot[h]] = 1;
-          if (g->vm_rule == HERD_AFFINITY_POSITIVE)
+          if (g->vm_rule == HERD_AFFINITY_POSITIVE
+              && g_hash_table_add (counted, GUINT_TO_POINTER (m->id + 1)))
             {
               breaks[slot[h]].members++;
               breaks[slot[h]].nonmigratable += !m->migratable;
@@ -647,11 +664,7 @@ weight_vm_affinity (const Request *req, HerdHost *const *hosts, guint n,
           prio[(gsize) i * groups->n + breaks[i].n_prio++] = g->priority;
     }
   for (guint i = 0; i < n; i++)
-    {
-      slot[hosts[i]->id] = -1;
-      qsort ((double *) breaks[i].prio, breaks[i].n_prio, sizeof (double),
-             compare_desc_double);
-    }
+    slot[hosts[i]->id] = -1;
   rank_breaks (breaks, n, scores);
 }
 
@@ -660,25 +673,19 @@ weight_host_affinity (const Request *req, HerdHost *const *hosts, guint n,
                       gint64 *scores)
 {
   const HerdIdList *groups = &req->vm->affinity_groups;
-  g_autofree double *prio = g_new (double, (gsize) MAX (n, 1) * groups->n);
-  g_autofree Breaks *breaks = g_new0 (Breaks, MAX (n, 1));
+  g_autofree double *prio = NULL;
+  g_autofree Breaks *breaks = breaks_new (n, groups->n, &prio);
   for (guint i = 0; i < n; i++)
-    {
-      Breaks *b = &breaks[i];
-      b->prio = prio + (gsize) i * groups->n;
-      for (guint32 gi = 0; gi < groups->n; gi++)
-        {
-          const HerdAffinityGroup *g
-              = herd_model_affinity_group (req->model, groups->ids[gi]);
-          if (g->host_enforcing || g->host_rule == HERD_AFFINITY_NONE)
-            continue;
-          gboolean listed = herd_id_list_contains (&g->hosts, hosts[i]->id);
-          if (listed != (g->host_rule == HERD_AFFINITY_POSITIVE))
-            prio[(gsize) i * groups->n + b->n_prio++] = g->priority;
-        }
-      qsort ((double *) b->prio, b->n_prio, sizeof (double),
-             compare_desc_double);
-    }
+    for (guint32 gi = 0; gi < groups->n; gi++)
+      {
+        const HerdAffinityGroup *g
+            = herd_model_affinity_group (req->model, groups->ids[gi]);
+        if (g->host_enforcing || g->host_rule == HERD_AFFINITY_NONE)
+          continue;
+        gboolean listed = herd_id_list_contains (&g->hosts, hosts[i]->id);
+        if (listed != (g->host_rule == HERD_AFFINITY_POSITIVE))
+          prio[(gsize) i * groups->n + breaks[i].n_prio++] = g->priority;
+      }
   rank_breaks (breaks, n, scores);
 }
 
