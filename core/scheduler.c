@@ -148,15 +148,22 @@ filter_network (const Request *req, const HerdHost *host)
 
 /* Not the VM's own host, unless the caller allowed it (the balancer
  * offers the source among the candidates, as oVirt's: when it scores
- * best the VM stays); and for a VM with a lease, a host that can take it:
- * its QEMU resumes there only with the lease, which sanlock grants only
- * on a live host-id lease (as a start would be refused). */
+ * best the VM stays). */
 static gboolean
 filter_migration (const Request *req, const HerdHost *host)
 {
-  if (host->id == req->source)
-    return req->allowed != NULL && req->allowed[host->id] != 0;
-  return !(req->vm->lease && host->lockspace_down);
+  return host->id != req->source
+         || (req->allowed != NULL && req->allowed[host->id] != 0);
+}
+
+/* oVirt's VmLeasesReadyFilterPolicyUnit: a VM with a lease runs only
+ * where it can take the lease, a host whose host-id lease in the data
+ * center's lockspace is live (sanlock grants VM leases only there), for a
+ * start as for a migration; the host it runs on holds it already. */
+static gboolean
+filter_vm_leases_ready (const Request *req, const HerdHost *host)
+{
+  return !host->lockspace_down || host->id == req->source;
 }
 
 /* cluster_maintenance: no new VM starts unless it is highly available;
@@ -186,6 +193,12 @@ static gboolean
 has_pins (const Request *req)
 {
   return req->vm->pinned_to.n > 0;
+}
+
+static gboolean
+has_lease (const Request *req)
+{
+  return req->vm->lease;
 }
 
 static gboolean
@@ -238,6 +251,8 @@ static const struct
   [HERD_FILTER_MEMORY] = { "Memory", filter_memory, always_filter },
   [HERD_FILTER_PIN_TO_HOST]
   = { "PinToHost", filter_pin_to_host, has_pins },
+  [HERD_FILTER_VM_LEASES_READY]
+  = { "VmLeasesReady", filter_vm_leases_ready, has_lease },
   [HERD_FILTER_VM_AFFINITY]
   = { "VmAffinity", filter_vm_affinity, has_hard_vm_rules },
   [HERD_FILTER_HOST_AFFINITY]

@@ -31,11 +31,11 @@ typedef enum
   HERD_FILTER_CPU_OVERLOADED,   /* over HighUtilization for the duration */
   HERD_FILTER_MEMORY,           /* physical free memory and overcommit */
   HERD_FILTER_PIN_TO_HOST,      /* the VM's pinned_to hosts only */
+  HERD_FILTER_VM_LEASES_READY,  /* a leased VM: the host can take it */
   HERD_FILTER_VM_AFFINITY,      /* hard VM-to-VM rules */
   HERD_FILTER_HOST_AFFINITY,    /* hard VM-to-host rules */
   HERD_FILTER_NETWORK,          /* required and vNIC networks up */
-  HERD_FILTER_MIGRATION,        /* not the VM's current host; a leased
-                                   VM's lease can be taken there */
+  HERD_FILTER_MIGRATION,        /* not the VM's current host */
   HERD_FILTER_CLUSTER_MAINTENANCE, /* only HA VMs start */
   HERD_FILTER_ALLOWED,          /* outside the set a caller allowed */
   HERD_FILTER_LAST

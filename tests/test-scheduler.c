@@ -197,8 +197,9 @@ test_cpu_and_status_filters (void)
   herd_placement_trace_clear (&trace);
 }
 
-/* A VM with a lease migrates only to a host whose host-id lease is live
- * (issue 14, defect 2); a VM without one does not care. */
+/* A VM with a lease starts or migrates only on a host whose host-id
+ * lease is live (issue 14, defect 2; oVirt's VmLeasesReady filter); a VM
+ * without one does not care. */
 static void
 test_migration_filter_lease (void)
 {
@@ -211,11 +212,18 @@ test_migration_filter_lease (void)
   CU_ASSERT_EQUAL (rejected[HERD_FILTER_MIGRATION], 1); /* only its source */
   herd_model_vm (m, 0)->lease = TRUE;
   CU_ASSERT_EQUAL (herd_scheduler_place (s, 0, 0, NULL, rejected, NULL), 2);
-  CU_ASSERT_EQUAL (rejected[HERD_FILTER_MIGRATION], 2);
+  CU_ASSERT_EQUAL (rejected[HERD_FILTER_MIGRATION], 1);
+  CU_ASSERT_EQUAL (rejected[HERD_FILTER_VM_LEASES_READY], 1);
   herd_model_host (m, 2)->lockspace_down = TRUE;
   CU_ASSERT_EQUAL (herd_scheduler_place (s, 0, 0, NULL, rejected, NULL),
                    HERD_ID_NONE);
-  CU_ASSERT_EQUAL (rejected[HERD_FILTER_MIGRATION], 3);
+  CU_ASSERT_EQUAL (rejected[HERD_FILTER_VM_LEASES_READY], 2);
+  /* A start too (oVirt's VmLeasesReady is a filter of every decision):
+   * only h-1, whose lockspace is live, may take the leased VM. */
+  CU_ASSERT_EQUAL (herd_scheduler_place (s, 0, HERD_ID_NONE, NULL, rejected,
+                                         NULL),
+                   0);
+  CU_ASSERT_EQUAL (rejected[HERD_FILTER_VM_LEASES_READY], 2);
 }
 
 static void
