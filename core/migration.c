@@ -283,6 +283,17 @@ retry_fires (gpointer ctx, guint64 arg)
 
 /* Asks the backend to start, or waits: for an outgoing slot (queue) or,
  * when the destination is busy, for the retry timer. */
+/* VDSM's migration_max_time: MigrationTimeoutPerGiB x the VM's memory in
+ * GiB, in whole seconds rounded up ((per_gib x MiB + 1023) // 1024). */
+static HerdTime
+migration_max_time (HerdTime per_gib, gint64 memory_mib)
+{
+  gint64 per_gib_s = per_gib / HERD_SEC (1);
+  if (per_gib_s * HERD_SEC (1) != per_gib)
+    return per_gib * memory_mib / 1024; /* sub-second settings: exact */
+  return HERD_SEC ((per_gib_s * memory_mib + 1023) / 1024);
+}
+
 static void
 try_start (HerdManager *m, HerdId vm_id)
 {
@@ -354,7 +365,8 @@ try_start (HerdManager *m, HerdId vm_id)
   HerdTime per_gib = m->model->params.migration_timeout_per_gib;
   if (per_gib > 0)
     mig->timer = herd_driver_timer_add (
-        m->driver, now + per_gib * vm->memory_mib / 1024, timeout_fires, m,
+        m->driver, now + migration_max_time (per_gib, vm->memory_mib),
+        timeout_fires, m,
         vm_id);
 }
 
