@@ -469,29 +469,10 @@ balance_load (HerdManager *m, const HerdCluster *c, const GArray *hosts)
 
 /* Host power management (power_saving) ---------------------------------- */
 
-/* An Up host to run a fence action through: same cluster, then data center
- * (behaviour.md §5); lowest id first. */
-static HerdId
-fence_proxy (HerdManager *m, const HerdHost *target)
-{
-  HerdId dc = herd_model_cluster (m->model, target->cluster)->datacenter;
-  for (int pass = 0; pass < 2; pass++)
-    for (guint i = 0; i < m->model->hosts->len; i++)
-      {
-        const HerdHost *h = herd_model_host (m->model, i);
-        if (h->id == target->id || h->status != HERD_HOST_UP)
-          continue;
-        const HerdCluster *c = herd_model_cluster (m->model, h->cluster);
-        if (pass == 0 ? h->cluster == target->cluster : c->datacenter == dc)
-          return h->id;
-      }
-  return HERD_ID_NONE;
-}
-
 static void
 power (HerdManager *m, HerdHost *h, HerdFenceAction action)
 {
-  HerdId proxy = fence_proxy (m, h);
+  HerdId proxy = herd_monitor_fence_proxy (m, h);
   if (proxy == HERD_ID_NONE)
     return;
   herd_audit_emit (m->audit, herd_manager_now (m),

@@ -159,6 +159,9 @@ gboolean herd_monitor_host_ok (HerdManager *m, HerdId host);
 /* Whether the monitor is handling host's failure (from its first failed
  * poll until it is back: soft fencing, fencing, the reboot after it). */
 gboolean herd_monitor_handling (HerdManager *m, HerdId host);
+/* oVirt's FenceProxyLocator: an Up host of target's cluster, else of its
+ * data center, else a NonOperational one (cluster first); NONE. */
+HerdId herd_monitor_fence_proxy (HerdManager *m, const HerdHost *target);
 /* TRUE when the monitor handled the host coming back. */
 gboolean herd_monitor_on_reachable (HerdManager *m, HerdId host);
 /* TRUE when the answer belonged to fencing. */

@@ -330,25 +330,36 @@ lease_live (HerdManager *m, const HerdHost *h)
          && live == HERD_LIVENESS_LIVE;
 }
 
-/* An Up or Maintenance host to fence through: of the cluster first, then
- * of the data center; lowest id. */
-static HerdId
-find_proxy (HerdManager *m, const HerdHost *target)
+/* oVirt's FenceProxyLocator: a host to fence target through, of the
+ * cluster first, then of the data center (FenceProxyDefaultPreferences);
+ * an Up host, else a NonOperational one (herd's NonOperational hosts still
+ * reach the network: their reason is storage or a required NIC, never
+ * oVirt's NETWORK_UNREACHABLE); never a host in Maintenance or not
+ * answering; lowest id first. */
+HerdId
+herd_monitor_fence_proxy (HerdManager *m, const HerdHost *target)
 {
   HerdId dc = herd_model_cluster (m->model, target->cluster)->datacenter;
-  for (int pass = 0; pass < 2; pass++)
-    for (guint i = 0; i < m->model->hosts->len; i++)
-      {
-        const HerdHost *h = host_at (m, i);
-        if (h->id == target->id
-            || (h->status != HERD_HOST_UP
-                && h->status != HERD_HOST_MAINTENANCE))
-          continue;
-        if (pass == 0 ? h->cluster == target->cluster
+  for (int source = 0; source < 2; source++)
+    {
+      HerdId other = HERD_ID_NONE;
+      for (guint i = 0; i < m->model->hosts->len; i++)
+        {
+          const HerdHost *h = host_at (m, i);
+          if (h->id == target->id
+              || (source == 0
+                      ? h->cluster != target->cluster
                       : herd_model_cluster (m->model, h->cluster)->datacenter
-                            == dc)
-          return h->id;
-      }
+                            != dc))
+            continue;
+          if (h->status == HERD_HOST_UP)
+            return h->id;
+          if (h->status == HERD_HOST_NON_OPERATIONAL && other == HERD_ID_NONE)
+            other = h->id;
+        }
+      if (other != HERD_ID_NONE)
+        return other;
+    }
   return HERD_ID_NONE;
 }
 
@@ -361,7 +372,7 @@ static void
 fence_send (HerdManager *m, HerdHost *h, HerdFenceAction action)
 {
   HostWatch *w = &m->watch[h->id];
-  HerdId proxy = find_proxy (m, h);
+  HerdId proxy = herd_monitor_fence_proxy (m, h);
   /* Status asks one agent (the next one after a failed answer). */
   gboolean together = h->fence_concurrent && action != HERD_FENCE_STATUS;
   guint first = together ? 0 : w->agent;
@@ -435,7 +446,7 @@ try_fence (gpointer ctx, guint64 arg)
       skip (m, h, "lease_live");
       return;
     }
-  if (find_proxy (m, h) == HERD_ID_NONE)
+  if (herd_monitor_fence_proxy (m, h) == HERD_ID_NONE)
     {
       if (++w->proxy_tries < (guint32) p->fence_proxy_tries)
         set_timer (m, &w->timer, now + p->fence_proxy_retry_interval,
