@@ -147,12 +147,9 @@ ha_pass (gpointer ctx, guint64 arg)
       m->ha_attempts[id]++;
       herd_audit_emit (m->audit, now, HERD_AUDIT_HA_VM_RESTART_FAILED,
                        vm->name, "attempt=%u", m->ha_attempts[id]);
-      if (m->ha_attempts[id] == (guint32) p->ha_restart_tries)
-        herd_audit_emit (
-            m->audit, now,
-            HERD_AUDIT_EXCEEDED_MAXIMUM_NUM_OF_RESTART_HA_VM_ATTEMPTS,
-            vm->name, "next_in_s=%" G_GINT64_FORMAT,
-            p->ha_restart_long_interval / HERD_SEC (1));
+      /* After HaRestartTries the interval grows; an HA VM is never given
+       * up (oVirt's HaVmToRestart, "Don't stop trying to start HA VMs"),
+       * so there is no EXCEEDED_MAXIMUM_NUM_OF_RESTART_HA_VM_ATTEMPTS. */
       m->ha_next[id] = now
                        + (m->ha_attempts[id] < (guint32) p->ha_restart_tries
                               ? p->ha_restart_interval
