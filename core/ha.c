@@ -3,9 +3,10 @@
  * An HA VM that goes down without being asked to (its host fenced, its
  * lease free, its QEMU gone) is queued.  A pass over the queue runs when
  * an attempt is due: VMs in order of priority (high first), then of
- * queueing, then id; a VM waits while a VM of higher priority of its
- * cluster is still queued, at most HaPriorityWait (600 s) from its own
- * queueing.  An attempt is a start placed by the scheduler
+ * queueing, then id; a VM waits while a VM of higher priority (of any
+ * cluster) is still queued or restarted but not yet Up, at most
+ * HaPriorityWait (600 s) from its own queueing (oVirt's one
+ * HaAutoStartVmsRunner and its isBlockedOnPriority).  An attempt is a start placed by the scheduler
  * (VDS_INITIATED_RUN_VM); a failed one is retried every HaRestartInterval
  * (30 s) HaRestartTries (10) times, then every HaRestartLongInterval
  * (30 min).  A VM leaves the queue when it is started (and comes back if
@@ -25,6 +26,8 @@ herd_ha_init (HerdManager *m)
   m->ha_since = g_new0 (HerdTime, vms);
   m->ha_attempts = g_new0 (guint32, vms);
   m->ha_queue = g_array_new (FALSE, FALSE, sizeof (HerdId));
+  m->ha_blocked = g_new0 (guint8, vms);
+  m->ha_starting = g_array_new (FALSE, FALSE, sizeof (HerdId));
   m->ha_timer_at = HERD_TIME_NEVER;
 }
 
@@ -35,6 +38,8 @@ herd_ha_clear (HerdManager *m)
   g_free (m->ha_since);
   g_free (m->ha_attempts);
   g_array_unref (m->ha_queue);
+  g_free (m->ha_blocked);
+  g_array_unref (m->ha_starting);
 }
 
 /* The pass timer fires at the earliest due attempt. */
@@ -84,6 +89,39 @@ herd_ha_forget (HerdManager *m, HerdId vm_id)
   reschedule (m);
 }
 
+void
+herd_ha_settled (HerdManager *m, HerdId vm_id)
+{
+  GArray *starting = m->ha_starting;
+  guint i = 0;
+  while (i < starting->len && g_array_index (starting, HerdId, i) != vm_id)
+    i++;
+  if (i == starting->len)
+    return;
+  g_array_remove_index (starting, i);
+  /* The VMs it held back try again now. */
+  HerdTime now = herd_manager_now (m);
+  for (guint k = 0; k < m->ha_queue->len; k++)
+    {
+      HerdId id = g_array_index (m->ha_queue, HerdId, k);
+      if (m->ha_blocked[id])
+        m->ha_next[id] = MIN (m->ha_next[id], now);
+    }
+  reschedule (m);
+}
+
+/* A VM of higher priority than vm restarted and not Up yet. */
+static gboolean
+higher_starting (HerdManager *m, const HerdVm *vm)
+{
+  for (guint i = 0; i < m->ha_starting->len; i++)
+    if (herd_model_vm (m->model, g_array_index (m->ha_starting, HerdId, i))
+            ->priority
+        > vm->priority)
+      return TRUE;
+  return FALSE;
+}
+
 static int
 compare_queued (gconstpointer a, gconstpointer b, gpointer user_data)
 {
@@ -120,18 +158,18 @@ ha_pass (gpointer ctx, guint64 arg)
           herd_ha_forget (m, id);
           continue;
         }
-      /* Higher priority VMs of the cluster still queued come first, for
-       * at most HaPriorityWait. */
-      gboolean wait = FALSE;
+      /* Higher priority VMs still queued, or restarted and not Up yet,
+       * come first, for at most HaPriorityWait. */
+      gboolean wait = higher_starting (m, vm);
       for (guint k = 0; k < i && !wait; k++)
         {
           const HerdVm *other
               = herd_model_vm (m->model, g_array_index (order, HerdId, k));
-          wait = other->cluster == vm->cluster
-                 && other->priority > vm->priority
+          wait = other->priority > vm->priority
                  && m->ha_next[other->id] != HERD_TIME_NEVER;
         }
-      if (wait && now - m->ha_since[id] < p->ha_priority_wait)
+      m->ha_blocked[id] = wait && now - m->ha_since[id] < p->ha_priority_wait;
+      if (m->ha_blocked[id])
         {
           m->ha_next[id] = MIN (now + p->ha_restart_interval,
                                 m->ha_since[id] + p->ha_priority_wait);
@@ -142,6 +180,8 @@ ha_pass (gpointer ctx, guint64 arg)
         {
           m->stats.ha_restarts++;
           herd_ha_forget (m, id);
+          if (vm->status != HERD_VM_UP && vm->status != HERD_VM_DOWN)
+            g_array_append_val (m->ha_starting, id);
           continue;
         }
       m->ha_attempts[id]++;

@@ -88,6 +88,8 @@ struct _HerdManager
   HerdTime *ha_since;          /* queued since */
   guint32 *ha_attempts;
   GArray *ha_queue;            /* HerdId of queued VMs */
+  guint8 *ha_blocked;          /* queued VM waiting for a higher priority */
+  GArray *ha_starting;         /* HerdId of VMs restarted, not Up yet */
   HerdTimerId ha_timer;
   HerdTime ha_timer_at;
   HerdDecisionWantsFunc decision_wants;
@@ -218,6 +220,9 @@ void herd_ha_clear (HerdManager *m);
 void herd_ha_enqueue (HerdManager *m, HerdId vm);
 /* It runs again (or was stopped by hand): stop trying. */
 void herd_ha_forget (HerdManager *m, HerdId vm);
+/* A VM's status became Up or Down: a restart no longer blocks lower
+ * priorities (ha.c). */
+void herd_ha_settled (HerdManager *m, HerdId vm);
 
 /* manager.c: a VM is down in the manager's view (its host fenced, its
  * lease free): bookkeeping given back, audit event, HA restart. */

@@ -121,6 +121,8 @@ herd_manager_vm_set_status (HerdManager *m, HerdVm *vm, HerdVmStatus status)
 {
   vm->status = status;
   vm->status_since = herd_manager_now (m);
+  if (status == HERD_VM_UP || status == HERD_VM_DOWN)
+    herd_ha_settled (m, vm->id);
 }
 
 void
