@@ -98,8 +98,9 @@ host_rule_candidates (HerdManager *m, const HerdCluster *c, gboolean hard,
       };
       g_array_append_val (out, cand);
     }
-  qsort (&g_array_index (out, Candidate, start), out->len - start,
-         sizeof (Candidate), compare_candidates);
+  if (out->len > start)
+    qsort (&g_array_index (out, Candidate, start), out->len - start,
+           sizeof (Candidate), compare_candidates);
 }
 
 /* A VM-to-VM group as the enforcer sees it: an original group, or hard
@@ -392,10 +393,11 @@ improves_soft_affinity (HerdManager *m, const HerdCluster *c,
                                         all_hosts (m, c), NULL, NULL);
   if (target == HERD_ID_NONE || target == source)
     return FALSE;
-  g_autofree HerdId *groups = g_memdup2 (vm->affinity_groups.ids,
-                                         vm->affinity_groups.n
-                                             * sizeof (HerdId));
   guint n = vm->affinity_groups.n;
+  if (n == 0)
+    return FALSE; /* (a candidate breaks a rule of one of its groups) */
+  g_autofree HerdId *groups = g_memdup2 (vm->affinity_groups.ids,
+                                         n * sizeof (HerdId));
   g_qsort_with_data (groups, (gint) n, sizeof (HerdId),
                      compare_priority_desc, m->model);
 
