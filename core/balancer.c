@@ -240,6 +240,42 @@ typedef struct
   gint64 load;
 } VmLoad;
 
+/* What decides a balancing try of a VM without affinity groups or pins:
+ * two such VMs of one source that agree on all of it get the same answer
+ * in one cycle (a failed try changes nothing), so the second is not
+ * tried. */
+typedef struct
+{
+  gint64 load, memory_mib;
+  guint32 vcpus;
+  HerdNetworkSet networks;
+  gboolean lease, ha;
+} TryKey;
+
+static gboolean
+try_key (const HerdVm *vm, gint64 load, TryKey *key)
+{
+  if (vm->affinity_groups.n > 0 || vm->pinned_to.n > 0)
+    return FALSE;
+  memset (key, 0, sizeof *key);
+  key->load = load;
+  key->memory_mib = vm->memory_mib;
+  key->vcpus = vm->vcpus;
+  key->networks = vm->networks;
+  key->lease = vm->lease;
+  key->ha = vm->ha;
+  return TRUE;
+}
+
+static gboolean
+tried_before (GArray *failed, const TryKey *key)
+{
+  for (guint i = 0; i < failed->len; i++)
+    if (memcmp (&g_array_index (failed, TryKey, i), key, sizeof *key) == 0)
+      return TRUE;
+  return FALSE;
+}
+
 static int
 compare_vm_load (const void *a, const void *b)
 {
@@ -285,10 +321,15 @@ move_one (HerdManager *m, const HerdCluster *c, const GArray *sources,
           g_array_append_val (vms, v);
         }
       g_array_sort (vms, compare_vm_load);
+      g_autoptr (GArray) failed = g_array_new (FALSE, FALSE, sizeof (TryKey));
       for (guint i = 0; i < vms->len; i++)
         {
           const VmLoad *v = &g_array_index (vms, VmLoad, i);
           const HerdVm *vm = herd_model_vm (m->model, v->vm);
+          TryKey key;
+          gboolean keyed = try_key (vm, v->load, &key);
+          if (keyed && tried_before (failed, &key))
+            continue;
           guint n = 0;
           for (guint k = 0; k < c->hosts->len; k++)
             m->allowed[g_array_index (c->hosts, HerdId, k)] = 0;
@@ -315,6 +356,8 @@ move_one (HerdManager *m, const HerdCluster *c, const GArray *sources,
               m->stats.balancing_migrations++;
               return TRUE;
             }
+          if (keyed)
+            g_array_append_val (failed, key);
         }
     }
   return FALSE;
