@@ -54,7 +54,8 @@ typedef struct
   guint n_steps;
   guint32 end_iteration;    /* when this iteration is reported: end */
   gboolean end_post_copy;   /* switch to post-copy instead of aborting */
-  guint32 max_outgoing;     /* extra cap on outgoing migrations, 0: none */
+  guint32 max_migrations;   /* the policy's maxMigrations: an extra cap on
+                               outgoing and incoming migrations, 0: none */
 } Schedule;
 
 static const Step legacy_steps[] = {
@@ -144,8 +145,20 @@ outgoing_limit (HerdManager *m, const HerdVm *vm, HerdId source)
   const HerdHost *host = herd_model_host (m->model, source);
   guint32 limit = (guint32) MIN ((gint64) host->cores,
                                  m->model->params.max_outgoing_migrations);
-  guint32 cap = schedule_of (m, vm)->max_outgoing;
+  guint32 cap = schedule_of (m, vm)->max_migrations;
   return MAX (cap != 0 ? MIN (limit, cap) : limit, 1);
+}
+
+/* The destination's limit for this VM's migration: MaxIncomingMigrations,
+ * or the policy's maxMigrations when lower (the engine sends it as
+ * maxIncomingMigrations and VDSM bounds the destination's incoming
+ * migrations with it). */
+static guint32
+incoming_limit (HerdManager *m, const HerdVm *vm)
+{
+  guint32 limit = (guint32) m->model->params.max_incoming_migrations;
+  guint32 cap = schedule_of (m, vm)->max_migrations;
+  return cap != 0 ? MIN (limit, cap) : limit;
 }
 
 static const char *
@@ -325,8 +338,7 @@ try_start (HerdManager *m, HerdId vm_id)
       return;
     }
   m->outgoing[rec->source]++;
-  if (m->incoming[rec->destination]
-      >= (guint32) m->model->params.max_incoming_migrations)
+  if (m->incoming[rec->destination] >= incoming_limit (m, vm))
     {
       mig->state = STATE_WAITING;
       rec->retries++;
