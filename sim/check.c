@@ -22,6 +22,8 @@ struct _HerdCheck
   HerdTime *spm_unheld_since; /* per data center: the manager's SPM is Up
                                  without the SPM lease since, or NEVER */
   guint8 *startable;          /* per host: scratch of check_ha */
+  gboolean *restarted;        /* per cluster: an HA restart was issued
+                                 there since the last check */
   gboolean *placeable;        /* per VM: a waiting HA VM was placeable at
                                  the last check */
   gboolean *fenced_off;       /* per host: fenced off since it was last
@@ -51,6 +53,7 @@ herd_check_new (HerdEngine *engine, HerdWorld *world, HerdManager *manager,
   c->fenced_off = g_new0 (gboolean, MAX (model->hosts->len, 1));
   c->startable = g_new0 (guint8, MAX (model->hosts->len, 1));
   c->placeable = g_new0 (gboolean, MAX (model->vms->len, 1));
+  c->restarted = g_new0 (gboolean, MAX (model->clusters->len, 1));
   c->ghost_since = g_new (HerdTime, MAX (model->vms->len, 1));
   for (guint v = 0; v < model->vms->len; v++)
     c->ghost_since[v] = HERD_TIME_NEVER;
@@ -73,6 +76,7 @@ herd_check_free (HerdCheck *check)
   g_free (check->fenced_off);
   g_free (check->startable);
   g_free (check->placeable);
+  g_free (check->restarted);
   g_free (check);
 }
 
@@ -327,8 +331,11 @@ check_ha (HerdCheck *c)
       HerdId host = herd_scheduler_place (s, v, HERD_ID_NONE, c->startable,
                                           NULL, NULL);
       /* Placeable at two checks in a row (a minute, two quick retries):
-       * a host that just came back is not yet a missed restart. */
-      gboolean before = c->placeable[v];
+       * a host that just came back is not yet a missed restart; nor is
+       * room that restarts of other VMs of the cluster (higher in the
+       * queue) took in between. */
+      gboolean before = c->placeable[v]
+                        && !c->restarted[herd_model_vm (c->model, v)->cluster];
       c->placeable[v] = host != HERD_ID_NONE;
       if (host != HERD_ID_NONE && before)
         {
@@ -341,6 +348,7 @@ check_ha (HerdCheck *c)
           return;
         }
     }
+  memset (c->restarted, 0, c->model->clusters->len * sizeof *c->restarted);
 }
 
 static void
@@ -384,6 +392,12 @@ herd_check_audit_sink (const HerdAuditEvent *event, gpointer data)
     track_fencing (c, event);
   else if (event->type == HERD_AUDIT_VM_MIGRATION_DONE)
     check_vm_leases (c);
+  else if (event->type == HERD_AUDIT_VDS_INITIATED_RUN_VM)
+    {
+      HerdId vm = herd_model_find_vm (c->model, event->object);
+      if (vm != HERD_ID_NONE)
+        c->restarted[herd_model_vm (c->model, vm)->cluster] = TRUE;
+    }
   else if (event->type == HERD_AUDIT_VDS_DETECTED)
     {
       track_fencing (c, event);
