@@ -110,7 +110,7 @@ typedef struct
   GArray *vms;       /* HerdId, ascending */
   HerdId group;      /* the original (lowest id) for the audit */
   gboolean positive;
-  double priority;
+  double priority;   /* soft groups' (hard ones: 0, not compared) */
 } VmGroup;
 
 static void
@@ -175,7 +175,8 @@ vm_groups (HerdManager *m, const HerdCluster *c, gboolean hard)
           continue;
         }
       VmGroup vg = { g_array_new (FALSE, FALSE, sizeof (HerdId)), gi,
-                     g->vm_rule == HERD_AFFINITY_POSITIVE, g->priority };
+                     g->vm_rule == HERD_AFFINITY_POSITIVE,
+                     hard ? 0 : g->priority };
       g_array_append_vals (vg.vms, g->vms.ids, g->vms.n);
       g_array_append_val (out, vg);
     }
@@ -193,7 +194,7 @@ vm_groups (HerdManager *m, const HerdCluster *c, gboolean hard)
           if (slot[r] < 0)
             {
               VmGroup vg = { g_array_new (FALSE, FALSE, sizeof (HerdId)),
-                             origin[v], TRUE, 1.0 };
+                             origin[v], TRUE, 0 };
               slot[r] = (gint32) out->len;
               g_array_append_val (out, vg);
             }
@@ -249,11 +250,28 @@ compare_vm_groups (const void *a, const void *b)
   return (mx < my) - (mx > my);
 }
 
+/* The running members of a group on one host. */
 typedef struct
 {
   HerdId host;
-  GArray *vms;
+  gint64 key;        /* sort key: fewest first (positive), most first */
+  GArray *vms;       /* HerdId, in the group's (id) order */
 } HostVms;
+
+static void
+host_vms_clear (gpointer p)
+{
+  g_array_unref (((HostVms *) p)->vms);
+}
+
+static int
+compare_host_vms (const void *a, const void *b)
+{
+  const HostVms *x = a, *y = b;
+  if (x->key != y->key)
+    return x->key < y->key ? -1 : 1;
+  return (x->host > y->host) - (x->host < y->host);
+}
 
 /* Step 2 or 4: the VMs of the broken VM-to-VM groups of that hardness. */
 static void
@@ -265,17 +283,15 @@ vm_rule_candidates (HerdManager *m, const HerdCluster *c, gboolean hard,
   for (guint i = 0; i < groups->len; i++)
     if (vm_group_broken (m, &g_array_index (groups, VmGroup, i)))
       g_array_append_val (broken, g_array_index (groups, VmGroup, i));
-  if (hard)
-    for (guint i = 0; i < broken->len; i++)
-      g_array_index (broken, VmGroup, i).priority = 0; /* not compared */
   g_array_sort (broken, compare_vm_groups);
   for (guint i = 0; i < broken->len; i++)
     {
       const VmGroup *g = &g_array_index (broken, VmGroup, i);
-      /* Members by host, hosts in id order; a host running a member that
-       * may not migrate is left out. */
+      /* Members by host; a host running a member that may not migrate is
+       * left out. */
       g_autoptr (GArray) by_host = g_array_new (FALSE, FALSE,
                                                 sizeof (HostVms));
+      g_array_set_clear_func (by_host, host_vms_clear);
       g_autoptr (GHashTable) stuck = g_hash_table_new (g_direct_hash,
                                                        g_direct_equal);
       for (guint k = 0; k < g->vms->len; k++)
@@ -295,51 +311,40 @@ vm_rule_candidates (HerdManager *m, const HerdCluster *c, gboolean hard,
             j++;
           if (j == by_host->len)
             {
-              HostVms hv = { vm->host,
+              HostVms hv = { vm->host, 0,
                              g_array_new (FALSE, FALSE, sizeof (HerdId)) };
               g_array_append_val (by_host, hv);
             }
           g_array_append_val (g_array_index (by_host, HostVms, j).vms,
                               vm->id);
         }
-      /* Positive: fewest members first; negative: crowded hosts, most
-       * first.  Ties in host id order. */
-      g_autoptr (GArray) order = g_array_new (FALSE, FALSE, sizeof (Candidate));
+      /* Positive: fewest members first; negative: hosts with two or more,
+       * most first.  Ties in host id order. */
+      for (guint j = by_host->len; j-- > 0;)
+        {
+          HostVms *hv = &g_array_index (by_host, HostVms, j);
+          gint64 n = hv->vms->len;
+          if (g_hash_table_contains (stuck, GUINT_TO_POINTER (hv->host + 1))
+              || (!g->positive && n < 2))
+            g_array_remove_index (by_host, j);
+          else
+            hv->key = g->positive ? n : -n;
+        }
+      g_array_sort (by_host, compare_host_vms);
       for (guint j = 0; j < by_host->len; j++)
         {
           const HostVms *hv = &g_array_index (by_host, HostVms, j);
-          gint64 n = hv->vms->len;
-          if (!g_hash_table_contains (stuck, GUINT_TO_POINTER (hv->host + 1))
-              && (g->positive || n > 1))
+          for (guint k = 0; k < hv->vms->len; k++)
             {
-              Candidate rank = { .vm = hv->host,
-                                 .key = g->positive ? n : -n };
-              g_array_append_val (order, rank);
+              Candidate cand = {
+                .vm = g_array_index (hv->vms, HerdId, k),
+                .group = g->group,
+                .rule = g->positive ? "vm_positive" : "vm_negative",
+                .soft = !hard,
+              };
+              g_array_append_val (out, cand);
             }
         }
-      g_array_sort (order, compare_candidates); /* (key, host id) */
-      for (guint o = 0; o < order->len; o++)
-        {
-          HerdId host = g_array_index (order, Candidate, o).vm;
-          for (guint j = 0; j < by_host->len; j++)
-            {
-              const HostVms *hv = &g_array_index (by_host, HostVms, j);
-              if (hv->host != host)
-                continue;
-              for (guint k = 0; k < hv->vms->len; k++)
-                {
-                  Candidate cand = {
-                    .vm = g_array_index (hv->vms, HerdId, k),
-                    .group = g->group,
-                    .rule = g->positive ? "vm_positive" : "vm_negative",
-                    .soft = !hard,
-                  };
-                  g_array_append_val (out, cand);
-                }
-            }
-        }
-      for (guint j = 0; j < by_host->len; j++)
-        g_array_unref (g_array_index (by_host, HostVms, j).vms);
     }
 }
 

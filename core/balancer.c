@@ -194,13 +194,6 @@ over_pick (HerdManager *m, const HerdCluster *c, const HerdHost *h,
   return cpu_over (m, c, h, threshold);
 }
 
-static gboolean
-not_over_pick (HerdManager *m, const HerdCluster *c, const HerdHost *h,
-               gint64 threshold, guint min_vms)
-{
-  return !cpu_over (m, c, h, threshold);
-}
-
 /* Appends the hosts whose max scheduling memory is under (less) or over
  * (!less) limit and that run at least min_vms VMs, in host order. */
 static void
@@ -431,7 +424,7 @@ saving_passes (HerdManager *m, const HerdCluster *c, const GArray *hosts,
       {
         const HerdHost *h
             = herd_model_host (m->model, g_array_index (hosts, HerdId, i));
-        if (not_over_pick (m, c, h, (gint64) pp->high_utilization, 0))
+        if (!cpu_over (m, c, h, (gint64) pp->high_utilization))
           g_array_append_val (p->primary_dst, h->id);
       }
   by_memory (m, hosts, TRUE, max_free, 2, p->secondary_src);
