@@ -641,13 +641,6 @@ herd_balancer_host_up (HerdManager *m, HerdId host)
 
 /* HA reservation ---------------------------------------------------------- */
 
-static gint64
-room (const HerdCluster *c, const HerdHost *h)
-{
-  return h->memory_mib * (gint64) c->memory_overcommit_percent / 100
-         - h->reserved_mib - h->committed_mem_mib - h->pending_mem_mib;
-}
-
 static int
 compare_desc (const void *a, const void *b)
 {
@@ -667,7 +660,7 @@ ha_safe (HerdManager *m, const HerdCluster *c, GString *bad)
           = herd_model_host (m->model, g_array_index (c->hosts, HerdId, i));
       if (h->status != HERD_HOST_UP)
         continue;
-      Ranked r = { h->id, -room (c, h) };
+      Ranked r = { h->id, -herd_host_max_scheduling_mib (m->model, h) };
       g_array_append_val (by_room, r);
     }
   g_array_sort (by_room, compare_ranked);

@@ -268,8 +268,8 @@ static const struct
 
 /* CPU in "percent-cores" (oVirt's total load: usage percent x cores). */
 
-gint64
-herd_host_usage_percent (const HerdHost *host)
+static gint64
+host_usage_percent (const HerdHost *host)
 {
   /* VDSM's cpuUser + cpuSys, truncated to an integer by the engine. */
   return host->cpu_used_mc * 100 / ((gint64) host->cores * 1000);
@@ -286,7 +286,7 @@ gint64
 herd_host_cpu_total (const HerdModel *model, const HerdHost *host,
                      gboolean pending)
 {
-  gint64 total = herd_host_usage_percent (host) * (gint64) host->cores;
+  gint64 total = host_usage_percent (host) * (gint64) host->cores;
   if (is_spm (model, host))
     total += model->params.spm_vcpu_consumption
              * model->params.vcpu_consumption_percent;

@@ -104,13 +104,12 @@ guint herd_scheduler_policy_weights (HerdPolicyKind policy,
 
 /* Host CPU as oVirt's scheduler counts it.  A load in "percent-cores" is
  * a percent of one core summed over cores (oVirt's total load).
- * herd_host_usage_percent: what the host reports, whole percent of its
- * cores, truncated.  herd_host_cpu_total: usage x cores, plus
+ * herd_host_cpu_total: the host's reported usage (whole percent of its
+ * cores, truncated as oVirt's engine stores it) x cores, plus
  * SpmVCpuConsumption x VcpuConsumptionPercentage on the SPM, plus (with
  * pending) what starts and migrations on their way there reserved.
  * herd_host_cpu_load: the total without pending over cores, rounded up
  * (the load the thresholds are compared with). */
-gint64 herd_host_usage_percent (const HerdHost *host);
 gint64 herd_host_cpu_total (const HerdModel *model, const HerdHost *host,
                             gboolean pending);
 gint64 herd_host_cpu_load (const HerdModel *model, const HerdHost *host);
