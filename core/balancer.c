@@ -1,7 +1,7 @@
 /* balancer.c: what the manager does every cycle without being asked
  * (behaviour.md §3): load balancing per cluster policy, power saving's
- * host power management, the HA reservation check, and the repair of
- * broken hard affinity rules.
+ * host power management, the HA reservation check, and the timer of the
+ * affinity enforcer (affinity.c).
  *
  * Load balancing follows oVirt's balancing policy units and the loop of
  * its SchedulingManager (docs/policies.md): every LoadBalancingInterval
