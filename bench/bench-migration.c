@@ -20,8 +20,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/driver.h"
 #include "core/manager.h"
-#include "drivers/driver.h"
+#include "drivers/registry.h"
 #include "sim/world.h"
 
 typedef struct

@@ -23,7 +23,7 @@
 
 #include "core/manager.h"
 #include "core/scheduler.h"
-#include "drivers/driver.h"
+#include "drivers/registry.h"
 #include "sim/world.h"
 
 static gint64

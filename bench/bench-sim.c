@@ -12,7 +12,7 @@
 #include <sys/resource.h>
 
 #include "core/units.h"
-#include "sim/run.h"
+#include "run/run.h"
 
 static size_t heap_peak;
 

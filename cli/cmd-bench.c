@@ -33,9 +33,9 @@
 
 #include "cli/commands.h"
 #include "core/units.h"
-#include "sim/bench.h"
-#include "sim/results.h"
-#include "sim/run.h"
+#include "results/results.h"
+#include "run/run.h"
+#include "sweep/sweep.h"
 
 /* A sweep's seeds, at most: each run is a process and a database. */
 #define HERD_BENCH_MAX_SEEDS 100000

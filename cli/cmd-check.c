@@ -3,7 +3,7 @@
 #include <stdio.h>
 
 #include "cli/commands.h"
-#include "sim/scenario.h"
+#include "conf/scenario.h"
 
 int
 herd_cmd_check (int argc, char **argv)

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "cli/commands.h"
-#include "service/config.h"
+#include "conf/run-config.h"
 
 typedef struct
 {

@@ -10,7 +10,7 @@
 #include <stdio.h>
 
 #include "cli/commands.h"
-#include "sim/results.h"
+#include "results/results.h"
 
 int
 herd_cmd_merge (int argc, char **argv)

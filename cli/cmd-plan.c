@@ -1,5 +1,5 @@
 /* cmd-plan.c: `herd plan`, capacity answers with the manager's own
- * scheduler (sim/plan.h): how many more VMs of a size fit with N+1 kept,
+ * scheduler (plan/plan.h): how many more VMs of a size fit with N+1 kept,
  * tiers of shrinking sizes, resources used, free and stranded, per-host
  * headroom, and how many host failures the cluster tolerates now.
  *
@@ -14,11 +14,11 @@
 #include <json-glib/json-glib.h>
 
 #include "cli/commands.h"
+#include "conf/ganeti.h"
+#include "conf/scenario.h"
 #include "core/scheduler.h"
 #include "core/units.h"
-#include "sim/ganeti.h"
-#include "sim/plan.h"
-#include "sim/scenario.h"
+#include "plan/plan.h"
 
 typedef struct
 {

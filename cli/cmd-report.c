@@ -14,8 +14,8 @@
 #include <glib/gstdio.h>
 
 #include "cli/commands.h"
-#include "sim/bench.h"
-#include "sim/results.h"
+#include "results/results.h"
+#include "sweep/sweep.h"
 
 typedef struct
 {

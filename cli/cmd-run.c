@@ -10,8 +10,9 @@
 #include <stdio.h>
 
 #include "cli/commands.h"
+#include "conf/run-config.h"
 #include "core/manager.h"
-#include "service/config.h"
+#include "drivers/registry.h"
 #include "service/ctl.h"
 #include "service/state.h"
 

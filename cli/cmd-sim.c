@@ -9,8 +9,8 @@
 
 #include "cli/commands.h"
 #include "core/units.h"
-#include "sim/results.h"
-#include "sim/run.h"
+#include "results/results.h"
+#include "run/run.h"
 
 typedef struct
 {

@@ -1,5 +1,5 @@
 /* cmd-swarm.c: `herd swarm`: swarm testing.  Generates scenarios from
- * generator seeds (sim/generate.h), loads each and runs it over run seeds
+ * generator seeds (swarm/generate.h), loads each and runs it over run seeds
  * 1..K with every invariant checked; keeps each scenario that breaks one
  * (or crashes, or does not load: a generator bug) as DIR/swarm-S.ini and
  * prints the violation and the command that replays it.  Each scenario
@@ -18,8 +18,8 @@
 #include <json-glib/json-glib.h>
 
 #include "cli/commands.h"
-#include "sim/generate.h"
-#include "sim/run.h"
+#include "run/run.h"
+#include "swarm/generate.h"
 
 /* A run that crashes still leaves its scenario and the command that
  * replays it: the signal handler writes what the run in progress set

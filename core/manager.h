@@ -11,9 +11,9 @@
 #include <glib.h>
 
 #include "core/audit.h"
+#include "core/driver.h"
 #include "core/model.h"
 #include "core/scheduler.h"
-#include "drivers/driver.h"
 
 #define HERD_MANAGER_ERROR (herd_manager_error_quark ())
 GQuark herd_manager_error_quark (void);

@@ -1,5 +1,6 @@
 /* registry.c: the backends herd knows, chosen by name. */
-#include "drivers/driver.h"
+#include "drivers/registry.h"
+
 #include "drivers/sim/sim-driver.h"
 #include "drivers/virt/virt-driver.h"
 

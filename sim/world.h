@@ -19,10 +19,11 @@
 
 #include <glib.h>
 
+#include "conf/scenario.h"
 #include "core/herd-time.h"
 #include "core/model.h"
 #include "sim/engine.h"
-#include "sim/scenario.h"
+#include "sim/workload.h"
 
 /* How the world reports to the sim driver (which turns these into driver
  * events for the core). */

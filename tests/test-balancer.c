@@ -6,9 +6,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/driver.h"
 #include "core/manager.h"
-#include "drivers/driver.h"
-#include "sim/run.h"
+#include "drivers/registry.h"
+#include "run/run.h"
 #include "sim/world.h"
 #include "tests/test-util.h"
 

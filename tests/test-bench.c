@@ -1,4 +1,4 @@
-/* test-bench.c: herd bench's sweep (sim/bench.h): the Cartesian product
+/* test-bench.c: herd bench's sweep (sweep/sweep.h): the Cartesian product
  * of policies and --set values in order, settings applied to a
  * scenario's text (replacing the key's line or adding one after the
  * group's header, comments kept), errors for groups that are not there,
@@ -14,7 +14,7 @@
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 
-#include "sim/bench.h"
+#include "sweep/sweep.h"
 #include "tests/test-util.h"
 
 static void

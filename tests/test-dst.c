@@ -1,13 +1,13 @@
 /* test-dst.c: deterministic simulation testing.  scenarios/faults.ini
  * (random host crashes, hangs, partitions, broken fence agents, storage,
  * network and manager failures) runs over seeds 1..200 with every
- * invariant checked (sim/check.h); any violation fails the test with its
+ * invariant checked (run/check.h); any violation fails the test with its
  * report.  A run under faults replays byte for byte from its seed.
  * HERD_DST_SEEDS=N runs N seeds instead. */
 #include <stdio.h>
 #include <string.h>
 
-#include "sim/run.h"
+#include "run/run.h"
 #include "sim/world.h"
 #include "tests/test-util.h"
 

@@ -7,7 +7,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "sim/run.h"
+#include "run/run.h"
 #include "tests/test-util.h"
 
 typedef struct

@@ -1,4 +1,4 @@
-/* test-plan.c: capacity planning (sim/plan.h, sim/ganeti.h) against
+/* test-plan.c: capacity planning (plan/plan.h, conf/ganeti.h) against
  * analytic answers: identical hosts taking c VMs each hold (H - K) x c
  * with N+K kept, which hosts are full and which are kept for N+K; the
  * closed form gives the same VMs on the same hosts as the placement
@@ -11,8 +11,8 @@
 
 #include <glib/gstdio.h>
 
-#include "sim/ganeti.h"
-#include "sim/plan.h"
+#include "conf/ganeti.h"
+#include "plan/plan.h"
 #include "tests/test-util.h"
 
 /* A simulated cluster (hspace --simulate) with its plan. */

@@ -1,4 +1,4 @@
-/* test-scenario.c: unit tests for scenario files (sim/scenario.h).
+/* test-scenario.c: unit tests for scenario files (conf/scenario.h).
  *
  * Loads the shipped scenarios (scenarios/small.ini field by field; medium
  * and large for their sizes and for the promise that every VM fits), then
@@ -14,7 +14,7 @@
  * source tree, must fail with exactly the message in err-NAME.err (one
  * line).  With HERD_REGENERATE=1 the .err files are rewritten instead; a
  * changed message is reviewed, not blindly accepted. */
-#include "sim/scenario.h"
+#include "conf/scenario.h"
 
 #include <string.h>
 

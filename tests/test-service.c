@@ -11,11 +11,12 @@
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 
+#include "core/driver.h"
 #include "core/manager.h"
-#include "drivers/driver.h"
+#include "drivers/registry.h"
+#include "run/run.h"
 #include "service/ctl.h"
 #include "service/state.h"
-#include "sim/run.h"
 #include "sim/world.h"
 #include "tests/test-util.h"
 

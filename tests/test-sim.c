@@ -10,8 +10,8 @@
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 
-#include "sim/results.h"
-#include "sim/run.h"
+#include "results/results.h"
+#include "run/run.h"
 #include "tests/test-util.h"
 
 /* Runs sc (with seed if seed_set) until until (HERD_TIME_NEVER: its

@@ -1,4 +1,4 @@
-/* test-swarm.c: swarm testing (sim/generate.h, docs/testing.md).
+/* test-swarm.c: swarm testing (swarm/generate.h, docs/testing.md).
  *
  * The generator is deterministic (same seed, same text; another seed,
  * another text); 1,000 generated scenarios all load (a load error is a
@@ -16,8 +16,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "sim/generate.h"
-#include "sim/run.h"
+#include "run/run.h"
+#include "swarm/generate.h"
 #include "tests/test-util.h"
 
 #define LOAD_COUNT 1000

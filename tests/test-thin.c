@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "sim/run.h"
+#include "run/run.h"
 #include "tests/test-util.h"
 
 typedef struct

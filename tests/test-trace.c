@@ -1,4 +1,4 @@
-/* test-trace.c: recorded CPU traces (sim/trace.h): the shipped Bitbrains
+/* test-trace.c: recorded CPU traces (conf/trace.h): the shipped Bitbrains
  * and Azure samples read as written (4 VMs, 288 readings each, the first
  * reading of each file), values looked up through the day and after it
  * (the series repeats), and malformed rows named by file and line;
@@ -8,7 +8,8 @@
 
 #include <glib/gstdio.h>
 
-#include "sim/trace.h"
+#include "conf/trace.h"
+#include "sim/workload.h"
 #include "tests/test-util.h"
 
 static HerdTraceSet *

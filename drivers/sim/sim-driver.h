@@ -6,7 +6,7 @@
  * and named streams. */
 #pragma once
 
-#include "drivers/driver.h"
+#include "core/driver.h"
 #include "sim/world.h"
 
 /* Opens a sim driver on world (backend_config of the registry entry). */

@@ -112,38 +112,6 @@ static const HerdDriverClass virt_driver_class = {
   .destroy = virt_destroy,
 };
 
-void
-herd_virt_config_free (HerdVirtConfig *config, guint n_hosts, guint n_vms,
-                       guint n_domains)
-{
-  if (config == NULL)
-    return;
-  for (guint i = 0; config->vms != NULL && i < n_vms; i++)
-    {
-      g_free (config->vms[i].kernel);
-      g_free (config->vms[i].initrd);
-      g_free (config->vms[i].cmdline);
-    }
-  g_free (config->vms);
-  for (guint i = 0; i < n_hosts; i++)
-    {
-      HerdVirtHost *h = &config->hosts[i];
-      g_free (h->uri);
-      g_free (h->sanlock_dir);
-      g_free (h->migration_uri);
-      g_strfreev (h->fence_command);
-      g_strfreev (h->fence_options);
-      g_strfreev (h->proxy_command);
-    }
-  for (guint i = 0; i < n_domains; i++)
-    g_free (config->domains[i].path);
-  g_free (config->hosts);
-  g_free (config->domains);
-  g_strfreev (config->bridges);
-  g_free (config->domain_type);
-  g_free (config);
-}
-
 HerdDriver *
 herd_virt_driver_open (HerdModel *model, gpointer config, GError **error)
 {

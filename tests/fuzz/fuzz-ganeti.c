@@ -1,5 +1,5 @@
 /* fuzz-ganeti.c: libFuzzer harness for the Ganeti htools text reader
- * (sim/ganeti.c), which herd plan --ganeti FILE uses.  Each input is the
+ * (conf/ganeti.c), which herd plan --ganeti FILE uses.  Each input is the
  * text of an htools file (node groups, nodes, instances, cluster tags,
  * policies, each section ended by an empty line), read with
  * herd_ganeti_load_data into a herd model: fields split at '|', numbers
@@ -7,14 +7,14 @@
  * instance's memory and disk given back to its primary node.  A read that
  * succeeds must leave a model whose hosts all have a disk entry and whose
  * instances name existing VMs and hosts; the cluster then goes where herd
- * plan --ganeti sends it (sim/plan.c): the instances committed, and the
+ * plan --ganeti sends it (plan/plan.c): the instances committed, and the
  * HA questions (how many hosts may fail, slots, the worst failure) asked
  * of the first node group with nodes.  Seeds: the .txt files of
  * tests/plan/. */
 #include "tests/fuzz/fuzz-util.h"
 
-#include "sim/ganeti.h"
-#include "sim/plan.h"
+#include "conf/ganeti.h"
+#include "plan/plan.h"
 
 int
 LLVMFuzzerInitialize (int *argc, char ***argv)

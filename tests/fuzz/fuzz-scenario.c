@@ -1,5 +1,5 @@
 /* fuzz-scenario.c: libFuzzer harness for the scenario loader
- * (sim/scenario.c).  Each input is the text of a scenario file, loaded
+ * (conf/scenario.c).  Each input is the text of a scenario file, loaded
  * with herd_scenario_load_data as herd sim, herd check and herd run load
  * theirs: the GKeyFile scan, the structure checks (groups, keys, required
  * keys), every value's parser (sizes, durations, percentages,
@@ -12,7 +12,7 @@
  * tests/golden/ (tests/fuzz/run.sh). */
 #include "tests/fuzz/fuzz-util.h"
 
-#include "sim/scenario.h"
+#include "conf/scenario.h"
 
 int
 LLVMFuzzerInitialize (int *argc, char ***argv)

@@ -1,5 +1,5 @@
 /* fuzz-trace-azure.c: libFuzzer harness for the Azure public VM dataset
- * 2019 reader (sim/trace.c, cpu = trace:azure:DIR).  Each input is
+ * 2019 reader (conf/trace.c, cpu = trace:azure:DIR).  Each input is
  * vmtable.csv, then the readings files, separated by form feeds ('\f', at
  * most seven readings files): they are written as vmtable.csv and
  * vm_cpu_readings-file-K-of-N.csv into a private directory under /tmp and
@@ -9,8 +9,8 @@
  * without readings and makes each series relative to its start.  A loaded
  * set is then looked up the way the workload steps through it.  Seeds:
  * scenarios/traces/azure, joined by tests/fuzz/run.sh. */
-#include "tests/fuzz/fuzz-util.h"
 #include "tests/fuzz/fuzz-trace.h"
+#include "tests/fuzz/fuzz-util.h"
 
 static char *
 file_name (guint i, guint count)

@@ -1,5 +1,5 @@
 /* fuzz-trace-bitbrains.c: libFuzzer harness for the Bitbrains GWA-T-12
- * trace reader (sim/trace.c, cpu = trace:bitbrains:DIR).  Each input is
+ * trace reader (conf/trace.c, cpu = trace:bitbrains:DIR).  Each input is
  * one or more per-VM .csv files, separated by form feeds ('\f', at most
  * eight files): they are written as 1.csv, 2.csv, ... into a private
  * directory under /tmp and loaded with herd_trace_load, which lists the
@@ -9,8 +9,8 @@
  * (herd_trace_value forward over two periods, then from the start
  * again).  Seeds: the files of scenarios/traces/bitbrains/
  * (tests/fuzz/run.sh). */
-#include "tests/fuzz/fuzz-util.h"
 #include "tests/fuzz/fuzz-trace.h"
+#include "tests/fuzz/fuzz-util.h"
 
 static char *
 file_name (guint i, guint count)

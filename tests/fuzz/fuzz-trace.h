@@ -4,7 +4,7 @@
 
 #include "tests/fuzz/fuzz-util.h"
 
-#include "sim/trace.h"
+#include "conf/trace.h"
 
 static inline void
 herd_fuzz_trace_check (const char *format)

@@ -73,7 +73,7 @@ dict() {
   local name=$1 out=$2 sources
   case $name in
     scenario)
-      sources="sim/scenario.c sim/workload.c core/params.c core/units.c" ;;
+      sources="conf/scenario*.c conf/workload-spec.c core/params.c core/units.c" ;;
     ctl) sources="service/ctl.c" ;;
     *) return 1 ;;
   esac

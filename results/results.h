@@ -15,10 +15,10 @@
 #include <glib.h>
 
 #include "core/audit.h"
-#include "core/manager.h"
-#include "sim/failover.h"
-#include "sim/world.h"
 #include "core/herd-time.h"
+#include "core/manager.h"
+#include "results/failover.h"
+#include "sim/world.h"
 
 #define HERD_RESULTS_ERROR (herd_results_error_quark ())
 GQuark herd_results_error_quark (void);

@@ -1,15 +1,16 @@
 /* run.c: a simulation run (see run.h). */
-#include "sim/run.h"
+#include "run/run.h"
 
 #include <string.h>
 
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 
-#include "drivers/driver.h"
-#include "sim/check.h"
-#include "sim/failover.h"
-#include "sim/results.h"
+#include "drivers/registry.h"
+#include "results/failover.h"
+#include "results/results.h"
+#include "run/check.h"
+#include "sim/workload.h"
 #include "sim/world.h"
 
 typedef struct

@@ -30,7 +30,7 @@
 #pragma once
 
 #include "core/manager.h"
-#include "sim/failover.h"
+#include "results/failover.h"
 #include "sim/world.h"
 
 typedef struct _HerdCheck HerdCheck;

@@ -1,7 +1,7 @@
 /* failover.c: recovery timelines from audit events (see failover.h). */
-#include "sim/failover.h"
+#include "results/failover.h"
 
-#include "sim/results.h"
+#include "results/results.h"
 
 #include <string.h>
 

@@ -15,10 +15,10 @@
 
 #include <glib.h>
 
+#include "conf/scenario.h"
 #include "core/audit.h"
 #include "core/manager.h"
 #include "sim/engine.h"
-#include "sim/scenario.h"
 
 typedef enum
 {

@@ -19,10 +19,10 @@
 
 #include <glib.h>
 
+#include "conf/trace.h"
+#include "conf/workload-spec.h"
 #include "core/model.h"
 #include "core/params.h"
-#include "sim/trace.h"
-#include "sim/workload.h"
 
 #define HERD_SCENARIO_ERROR (herd_scenario_error_quark ())
 GQuark herd_scenario_error_quark (void);

@@ -1,5 +1,6 @@
-/* trace.c: Bitbrains and Azure CPU traces (see trace.h). */
-#include "sim/trace.h"
+/* trace.c: the readers of recorded CPU traces, Bitbrains and Azure (see
+ * trace.h); the simulator plays the series (sim/workload.c). */
+#include "conf/trace.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -314,19 +315,4 @@ herd_trace_load (const char *text, const char *base_dir, GError **error)
                     ? load_bitbrains (dir, set, error)
                     : load_azure (dir, set, error);
   return ok ? g_steal_pointer (&set) : NULL;
-}
-
-double
-herd_trace_value (const HerdTraceSeries *s, HerdTime t, guint *cursor)
-{
-  const GArray *p = s->points;
-  HerdTime at = t % s->period;
-  guint i = *cursor < p->len ? *cursor : 0;
-  /* Back to the start after a wrap (or a lookup in the past). */
-  if (g_array_index (p, HerdTracePoint, i).at > at)
-    i = 0;
-  while (i + 1 < p->len && g_array_index (p, HerdTracePoint, i + 1).at <= at)
-    i++;
-  *cursor = i;
-  return g_array_index (p, HerdTracePoint, i).percent;
 }

@@ -12,7 +12,7 @@
  *      kind is manager_restart), unknown keys; at least one datacenter
  *      and cluster.
  *   3. Values and references: every value is parsed strictly (core/units.h,
- *      sim/workload.h); names of datacenters, clusters, storage domains,
+ *      conf/workload-spec.h); names of datacenters, clusters, storage domains,
  *      networks, hosts and VMs resolve against groups anywhere in the
  *      file; then cross-group checks (one master per datacenter, at most
  *      HERD_MAX_NETWORKS_PER_DC networks per datacenter, a host's and a
@@ -35,7 +35,7 @@
  * The profile ([scenario] or [defaults] profile = ...) is applied before
  * any [defaults] parameter or policy.NAME override, whatever the order of
  * the lines. */
-#include "sim/scenario.h"
+#include "conf/scenario.h"
 
 #include <math.h>
 #include <string.h>

@@ -1,6 +1,6 @@
 /* results.c: writing runs into the SQLite results database
  * (see results.h and docs/results.md). */
-#include "sim/results.h"
+#include "results/results.h"
 
 #include <stdarg.h>
 #include <string.h>

@@ -21,8 +21,8 @@
 
 #include <glib.h>
 
+#include "conf/scenario.h"
 #include "core/model.h"
-#include "sim/scenario.h"
 
 /* A VM size, as hspace writes it: disk, memory (MiB) and vCPUs. */
 typedef struct

@@ -13,7 +13,7 @@
 
 #include <glib.h>
 
-#include "sim/results.h"
+#include "results/results.h"
 
 /* One configuration: its settings ("KEY=VALUE", in order) and a label. */
 typedef struct

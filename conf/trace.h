@@ -51,8 +51,3 @@ HerdTraceSet *herd_trace_load (const char *text, const char *base_dir,
                                GError **error);
 void herd_trace_set_free (HerdTraceSet *set);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HerdTraceSet, herd_trace_set_free)
-
-/* The series' value at time t; *cursor (start at 0) remembers where the
- * last lookup was, so stepping forward costs O(1) amortised. */
-double herd_trace_value (const HerdTraceSeries *series, HerdTime t,
-                         guint *cursor);

@@ -16,11 +16,12 @@
  * Cost per placement: one scheduler decision, O(hosts), plus the N+K
  * check, O(VMs x hosts); the closed form (plan.h) answers identical
  * clusters in O(hosts + VMs placed). */
-#include "sim/plan.h"
+#include "plan/plan.h"
 
 #include <string.h>
 
 #include "core/scheduler.h"
+#include "sim/workload.h"
 
 struct _HerdPlan
 {

@@ -221,7 +221,8 @@ typedef struct
 } HerdDriverEvents;
 
 /* A backend: its name and tables.  Instances are made by the backend's own
- * constructor (registered in registry.c) and freed with herd_driver_free. */
+ * constructor (registered in drivers/registry.c) and freed with
+ * herd_driver_free. */
 typedef struct
 {
   const char *name;
@@ -254,24 +255,6 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (HerdDriver, herd_driver_free)
 
 void herd_driver_set_events (HerdDriver *drv, const HerdDriverEvents *events,
                              gpointer core);
-
-/* Registry (registry.c): the backends by name. */
-typedef HerdDriver *(*HerdDriverOpenFunc) (HerdModel *model,
-                                           gpointer backend_config,
-                                           GError **error);
-typedef struct
-{
-  const char *name;
-  const char *description;
-  HerdDriverOpenFunc open;
-} HerdDriverEntry;
-
-/* The registered backends, terminated by { NULL }. */
-const HerdDriverEntry *herd_driver_registry (void);
-/* Opens the backend called name; backend_config is the backend's own
- * (for "sim": the HerdSimWorld).  HERD_DRIVER_ERROR_INVALID if unknown. */
-HerdDriver *herd_driver_open (const char *name, HerdModel *model,
-                              gpointer backend_config, GError **error);
 
 /* Wrappers the core calls: one per slot. */
 HerdTime herd_driver_now (HerdDriver *drv);

@@ -4,7 +4,7 @@
  * HERD_DRIVER_ERROR_UNSUPPORTED when the backend left the slot empty,
  * counts the call and, when the driver's log_calls is set, logs it with
  * g_debug (G_MESSAGES_DEBUG=herd-driver shows them). */
-#include "drivers/driver.h"
+#include "core/driver.h"
 
 #undef G_LOG_DOMAIN
 #define G_LOG_DOMAIN "herd-driver"

@@ -9,7 +9,7 @@
  * scenarios that leave most features out give the few they keep room.
  * herd_generate_scenario () writes one such scenario, as INI text, from a
  * generator seed; `herd swarm` loads and runs thousands with every
- * invariant checked (sim/check.h) and keeps the ones that break one, and
+ * invariant checked (run/check.h) and keeps the ones that break one, and
  * tests/test-swarm.c checks that the generator is deterministic, that
  * what it writes always loads, and that its corpus covers the whole
  * scenario vocabulary (docs/scenarios.md, docs/testing.md).
@@ -23,7 +23,7 @@
  * seed through herd_rng_seed_for (seed, "generate") as the simulator's
  * streams are (sim/rng.c); it never reads the clock, so one seed always
  * gives the same text. */
-#include "sim/generate.h"
+#include "swarm/generate.h"
 
 #include <string.h>
 

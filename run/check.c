@@ -1,7 +1,7 @@
 /* check.c: invariants checked while a simulation runs (see check.h). */
-#include "sim/check.h"
+#include "run/check.h"
 
-#include "sim/run.h"
+#include "run/run.h"
 
 #include <stdarg.h>
 

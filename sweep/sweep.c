@@ -1,5 +1,5 @@
 /* bench.c: herd bench's configurations and statistics (see bench.h). */
-#include "sim/bench.h"
+#include "sweep/sweep.h"
 
 #include <math.h>
 #include <string.h>
@@ -7,7 +7,7 @@
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_statistics_double.h>
 
-#include "sim/scenario.h"
+#include "conf/scenario.h"
 
 void
 herd_bench_config_free (gpointer p)

@@ -1,11 +1,11 @@
 /* ganeti.c: htools text files and hspace --simulate specifications read
  * into a herd model (see ganeti.h). */
-#include "sim/ganeti.h"
+#include "conf/ganeti.h"
 
 #include <string.h>
 
+#include "conf/scenario.h"
 #include "core/units.h"
-#include "sim/scenario.h"
 
 typedef struct
 {
