@@ -79,6 +79,7 @@ struct _HerdManager
   /* storage.c, per storage domain id */
   HerdTime *domain_trouble_since; /* NEVER: no host reports trouble */
   HerdTimerId *domain_timer;
+  /* storage-space.c, per storage domain id */
   guint8 *domain_space;        /* 0 enough free space, 1 low, 2 critical */
   /* snapshot.c, per VM id */
   GPtrArray **snapshots;       /* names, oldest first (NULL: none yet) */
@@ -97,32 +98,19 @@ struct _HerdManager
   gpointer decision_data;
 };
 
-/* manager.c */
-/* Places vm through the scheduler at the current time; traces the
- * decision when the decision sink wants it.  kind names it. */
-HerdId herd_manager_place (HerdManager *m, HerdId vm, HerdId source,
-                           const guint8 *allowed, guint32 *rejected,
-                           const char *kind);
-void herd_manager_vm_set_status (HerdManager *m, HerdVm *vm,
-                                 HerdVmStatus status);
-/* Sets a host's status, with the VDS_DETECTED audit event. */
-void herd_manager_host_set_status (HerdManager *m, HerdHost *host,
-                                   HerdHostStatus status);
-/* Reserves the VM's memory and expected CPU on host until it runs there. */
-void herd_manager_reserve_pending (HerdManager *m, HerdVm *vm, HerdId host);
-void herd_manager_release_pending (HerdManager *m, HerdVm *vm);
-/* Counts vm's memory on host (committed) if not yet counted. */
-void herd_manager_commit_vm (HerdManager *m, HerdVm *vm, HerdId host);
-/* Stops counting it where it was counted. */
-void herd_manager_uncommit_vm (HerdManager *m, HerdVm *vm);
-/* A host preparing for maintenance goes to Maintenance once empty. */
-void herd_manager_maintenance_check (HerdManager *m, HerdId host);
-/* A migration away from a host preparing for maintenance failed. */
-void herd_manager_maintenance_failed (HerdManager *m, HerdId host,
-                                      const char *vm_name);
+/* manager.c's services and pieces, in files of their own */
+#include "core/manager-time.h"
+#include "core/manager-books.h"
+#include "core/manager-status.h"
+#include "core/manager-place.h"
+#include "core/reconcile.h"
+#include "core/vm-start.h"
+#include "core/maintenance.h"
+#include "core/activate.h"
+#include "core/storage-space.h"
 
-/* Up VMs on host that may migrate and are not migrating, lowest CPU
- * first (CPU as the host reports it now; ties by id). */
+/* migration.c: Up VMs on host that may migrate and are not migrating,
+ * lowest CPU first (CPU as the host reports it now; ties by id). */
 GArray *herd_manager_host_vms_by_cpu (HerdManager *m, HerdId host);
 gboolean herd_manager_host_busy (HerdManager *m, HerdId host);
 
@@ -175,11 +163,6 @@ void herd_monitor_restart (HerdManager *m);
 /* A restored host comes back (when it answers) in status (herd run). */
 void herd_monitor_restore (HerdManager *m, HerdId host,
                            HerdHostStatus status);
-/* What runs on a host that answers again is what it reports: Unknown
- * VMs it runs are Up again (one found on another host moves there), the
- * others were lost with it; after a restore, Down VMs it runs are
- * adopted.  O(VMs) (and O(hosts) host queries per VM not found). */
-void herd_manager_reconcile_vms (HerdManager *m, HerdId host);
 
 /* spm.c */
 void herd_spm_init (HerdManager *m);
@@ -208,9 +191,6 @@ void herd_storage_clear (HerdManager *m);
 void herd_storage_on_report (HerdManager *m, HerdHost *host, guint64 trouble);
 /* Autorecovery: Inactive domains no host fails are active again. */
 void herd_storage_recover (HerdManager *m);
-/* The SPM's domain statistics for dc: free space against each data
- * domain's warning and critical levels (behaviour.md §9). */
-void herd_storage_check_space (HerdManager *m, HerdId dc);
 
 /* ha.c */
 void herd_ha_init (HerdManager *m);
@@ -224,12 +204,6 @@ void herd_ha_forget (HerdManager *m, HerdId vm);
  * priorities (ha.c). */
 void herd_ha_settled (HerdManager *m, HerdId vm);
 
-/* manager.c: a VM is down in the manager's view (its host fenced, its
- * lease free): bookkeeping given back, audit event, HA restart. */
-void herd_manager_vm_lost (HerdManager *m, HerdVm *vm, HerdAuditType why);
-/* Starts a VM on behalf of the manager (HA restart): like vm_run, logged
- * as VDS_INITIATED_RUN_VM. */
-gboolean herd_manager_vm_restart (HerdManager *m, HerdId vm, GError **error);
 
 /* migration.c */
 void herd_migration_init (HerdManager *m);

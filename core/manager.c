@@ -1,15 +1,17 @@
-/* manager.c: the manager's reactions to requests and driver events:
- * starting and stopping VMs, host status, maintenance (see manager.h).
- * Live migrations are in migration.c. */
+/* manager.c: the top of the manager (see manager.h): its life (new,
+ * start, finish, a restart, a restore from herd run's database), the
+ * driver's events (a host that answers or not, its statistics, a VM's
+ * state, a fence agent's answer) handed to the parts that handle them,
+ * and an operator's run and stop of a VM.  Nothing else in the core calls
+ * it; the parts it uses sit below it (core/manager-private.h draws the
+ * layers): starts in vm-start.c, maintenance in maintenance.c and
+ * activate.c, live migrations in migration.c, what hosts report against
+ * what the manager believes in reconcile.c. */
 #include "core/manager-private.h"
-
-#include <stdlib.h>
-#include <string.h>
 
 G_DEFINE_QUARK (herd-manager-error-quark, herd_manager_error)
 
 static void on_host_reachable (gpointer core, HerdId host);
-static void maintenance_pass (HerdManager *m, HerdId host_id);
 static void on_host_unreachable (gpointer core, HerdId host);
 static void on_host_stats (gpointer core, HerdId host,
                            const HerdHostStats *stats);
@@ -49,6 +51,7 @@ herd_manager_new (HerdModel *model, HerdDriver *driver, HerdAudit *audit)
   herd_spm_init (m);
   herd_ha_init (m);
   herd_storage_init (m);
+  herd_storage_space_init (m);
   herd_snapshot_init (m);
   herd_driver_set_events (driver, &manager_events, m);
   return m;
@@ -66,6 +69,7 @@ herd_manager_free (HerdManager *manager)
   herd_spm_clear (manager);
   herd_ha_clear (manager);
   herd_storage_clear (manager);
+  herd_storage_space_clear (manager);
   herd_snapshot_clear (manager);
   g_free (manager->maintenance_retry);
   for (guint i = 0; i < manager->model->hosts->len; i++)
@@ -84,12 +88,6 @@ herd_manager_set_migration_sink (HerdManager *manager,
   manager->migration_sink_data = user_data;
 }
 
-HerdTime
-herd_manager_now (HerdManager *manager)
-{
-  return herd_driver_now (manager->driver);
-}
-
 const HerdManagerStats *
 herd_manager_stats (HerdManager *manager)
 {
@@ -100,91 +98,6 @@ HerdScheduler *
 herd_manager_scheduler (HerdManager *manager)
 {
   return manager->scheduler;
-}
-
-void
-herd_manager_host_set_status (HerdManager *m, HerdHost *host,
-                              HerdHostStatus status)
-{
-  if (host->status == status)
-    return;
-  host->status = status;
-  if (status == HERD_HOST_UP)
-    host->pm_policy = TRUE; /* oVirt's InitVdsOnUp */
-  herd_audit_emit (m->audit, herd_manager_now (m), HERD_AUDIT_VDS_DETECTED,
-                   host->name, "status=%s", herd_host_status_name (status));
-  herd_spm_host_status_changed (m, host->id);
-}
-
-void
-herd_manager_vm_set_status (HerdManager *m, HerdVm *vm, HerdVmStatus status)
-{
-  vm->status = status;
-  vm->status_since = herd_manager_now (m);
-  if (status == HERD_VM_UP || status == HERD_VM_DOWN)
-    herd_ha_settled (m, vm->id);
-}
-
-void
-herd_manager_reserve_pending (HerdManager *m, HerdVm *vm, HerdId host_id)
-{
-  g_assert (vm->pending_host == HERD_ID_NONE);
-  HerdHost *host = herd_model_host (m->model, host_id);
-  vm->pending_cpu_mc = herd_scheduler_vm_cpu_estimate (m->model, vm);
-  host->pending_mem_mib += herd_scheduler_vm_memory_need (m->model, vm);
-  host->pending_cpu_mc += vm->pending_cpu_mc;
-  host->pending_vms++;
-  host->pending_vcpus += vm->vcpus;
-  vm->pending_host = host_id;
-}
-
-void
-herd_manager_release_pending (HerdManager *m, HerdVm *vm)
-{
-  if (vm->pending_host == HERD_ID_NONE)
-    return;
-  HerdHost *host = herd_model_host (m->model, vm->pending_host);
-  host->pending_mem_mib -= herd_scheduler_vm_memory_need (m->model, vm);
-  host->pending_cpu_mc -= vm->pending_cpu_mc;
-  host->pending_vms--;
-  host->pending_vcpus -= vm->vcpus;
-  vm->pending_cpu_mc = 0;
-  vm->pending_host = HERD_ID_NONE;
-}
-
-void
-herd_manager_commit_vm (HerdManager *m, HerdVm *vm, HerdId host_id)
-{
-  if (vm->committed)
-    return;
-  HerdHost *host = herd_model_host (m->model, host_id);
-  host->committed_mem_mib += herd_scheduler_vm_memory_need (m->model, vm);
-  host->vm_count++;
-  host->vm_vcpus += vm->vcpus;
-  host->ha_vm_count += vm->ha;
-  vm->host = host_id;
-  vm->committed = TRUE;
-  g_array_append_val (m->host_vms[host_id], vm->id);
-}
-
-void
-herd_manager_uncommit_vm (HerdManager *m, HerdVm *vm)
-{
-  if (!vm->committed)
-    return;
-  HerdHost *host = herd_model_host (m->model, vm->host);
-  host->committed_mem_mib -= herd_scheduler_vm_memory_need (m->model, vm);
-  host->vm_count--;
-  host->vm_vcpus -= vm->vcpus;
-  host->ha_vm_count -= vm->ha;
-  vm->committed = FALSE;
-  GArray *list = m->host_vms[vm->host];
-  for (guint i = 0; i < list->len; i++)
-    if (g_array_index (list, HerdId, i) == vm->id)
-      {
-        g_array_remove_index_fast (list, i);
-        break;
-      }
 }
 
 gboolean
@@ -256,92 +169,6 @@ herd_manager_restart (HerdManager *manager)
     }
 }
 
-/* Whether host reports vm among its VMs (a host that does not answer
- * reports nothing; asked even before the manager heard from it, as at a
- * restart, when the hosts answer one after another). */
-static gboolean
-runs_vm (HerdManager *m, HerdId host, HerdId vm)
-{
-  g_autoptr (GArray) running = herd_driver_vm_list (m->driver, host, NULL);
-  for (guint k = 0; running != NULL && k < running->len; k++)
-    if (g_array_index (running, HerdId, k) == vm)
-      return TRUE;
-  return FALSE;
-}
-
-/* Whether the manager believes vm's QEMU runs on its host. */
-static gboolean
-believed_running (const HerdVm *vm)
-{
-  switch (vm->status)
-    {
-    case HERD_VM_POWERING_UP:
-    case HERD_VM_UP:
-    case HERD_VM_MIGRATING_FROM:
-    case HERD_VM_PAUSED:
-    case HERD_VM_UNKNOWN:
-    case HERD_VM_NOT_RESPONDING:
-      return TRUE;
-    default:
-      return FALSE;
-    }
-}
-
-void
-herd_manager_reconcile_vms (HerdManager *m, HerdId host)
-{
-  g_autoptr (GArray) running = herd_driver_vm_list (m->driver, host, NULL);
-  if (running == NULL)
-    return;
-  HerdTime now = herd_manager_now (m);
-  for (guint i = 0; i < m->model->vms->len; i++)
-    {
-      HerdVm *vm = herd_model_vm (m->model, i);
-      if (vm->host != host || !believed_running (vm))
-        continue;
-      gboolean there = FALSE;
-      for (guint k = 0; k < running->len; k++)
-        there |= g_array_index (running, HerdId, k) == vm->id;
-      /* A migration that ended while nobody watched: it runs elsewhere. */
-      HerdId found = there ? host : HERD_ID_NONE;
-      for (guint h = 0; h < m->model->hosts->len && found == HERD_ID_NONE;
-           h++)
-        if (h != host && runs_vm (m, h, vm->id))
-          found = h;
-      /* Gone while the host did not answer (or rebooted in between): the
-       * host's own list is the proof. */
-      if (found == HERD_ID_NONE)
-        {
-          herd_manager_vm_lost (m, vm, HERD_AUDIT_VM_DOWN);
-          continue;
-        }
-      if (vm->status != HERD_VM_UNKNOWN)
-        continue;
-      if (found != host)
-        {
-          herd_manager_uncommit_vm (m, vm);
-          herd_manager_commit_vm (m, vm, found);
-        }
-      herd_manager_vm_set_status (m, vm, HERD_VM_UP);
-      herd_audit_emit (m->audit, now, HERD_AUDIT_VM_BACK_WITH_HOST, vm->name,
-                       "host=%s", herd_model_host (m->model, found)->name);
-    }
-  /* After a restore, VMs it runs that the manager believes down (a start
-   * it never heard the end of): adopted. */
-  for (guint k = 0; m->restored && k < running->len; k++)
-    {
-      HerdVm *vm = herd_model_vm (m->model, g_array_index (running, HerdId, k));
-      if (vm->status != HERD_VM_DOWN || vm->pending_host != HERD_ID_NONE)
-        continue;
-      herd_ha_forget (m, vm->id);
-      herd_manager_commit_vm (m, vm, host);
-      herd_manager_vm_set_status (m, vm, HERD_VM_UP);
-      herd_audit_emit (m->audit, now, HERD_AUDIT_VM_BACK_WITH_HOST, vm->name,
-                       "host=%s adopted=yes",
-                       herd_model_host (m->model, host)->name);
-    }
-}
-
 void
 herd_manager_restore_host (HerdManager *manager, HerdId host,
                            HerdHostStatus status, guint32 sanlock_id)
@@ -394,7 +221,7 @@ on_host_reachable (gpointer core, HerdId host_id)
   herd_balancer_host_up (m, host_id);
   herd_spm_host_up (m, host_id);
   if (back == HERD_HOST_PREPARING_FOR_MAINTENANCE)
-    maintenance_pass (m, host_id); /* the evacuation goes on */
+    herd_manager_maintenance_pass (m, host_id); /* the evacuation goes on */
 }
 
 /* A host stopped answering: the host monitor's work (monitor.c). */
@@ -410,23 +237,6 @@ on_fence_done (gpointer core, HerdId host, HerdFenceAction action,
 {
   if (!herd_monitor_on_fence_done (core, host, action, ok, output))
     herd_balancer_on_fence_done (core, host, action, ok, output);
-}
-
-void
-herd_manager_vm_lost (HerdManager *m, HerdVm *vm, HerdAuditType why)
-{
-  HerdId was_on = vm->host != HERD_ID_NONE ? vm->host : vm->pending_host;
-  herd_migration_abort (m, vm->id, "the VM is down");
-  herd_manager_uncommit_vm (m, vm);
-  herd_manager_release_pending (m, vm);
-  herd_audit_emit (m->audit, herd_manager_now (m), why, vm->name, "host=%s",
-                   was_on != HERD_ID_NONE
-                       ? herd_model_host (m->model, was_on)->name
-                       : "none");
-  vm->host = HERD_ID_NONE;
-  vm->cpu_used_mc = -1;
-  herd_manager_vm_set_status (m, vm, HERD_VM_DOWN);
-  herd_ha_enqueue (m, vm->id);
 }
 
 /* A required network down on an Up host makes it NonOperational and
@@ -512,136 +322,11 @@ on_host_stats (gpointer core, HerdId host_id, const HerdHostStats *stats)
     host->cpu_over_since = herd_manager_now (m);
 }
 
-HerdId
-herd_manager_place (HerdManager *m, HerdId vm, HerdId source,
-                    const guint8 *allowed, guint32 *rejected,
-                    const char *kind)
-{
-  herd_scheduler_set_now (m->scheduler, herd_manager_now (m));
-  if (m->decision_sink == NULL || !m->decision_wants (vm, m->decision_data))
-    return herd_scheduler_place (m->scheduler, vm, source, allowed, rejected,
-                                 NULL);
-  HerdPlacementTrace trace;
-  herd_placement_trace_init (&trace);
-  HerdId chosen = herd_scheduler_place (m->scheduler, vm, source, allowed,
-                                        rejected, &trace);
-  HerdDecision d = { herd_manager_now (m), vm, kind, source, &trace };
-  m->decision_sink (&d, m->decision_data);
-  herd_placement_trace_clear (&trace);
-  return chosen;
-}
-
-void
-herd_manager_set_decision_sink (HerdManager *manager,
-                                HerdDecisionWantsFunc wants,
-                                HerdDecisionSinkFunc sink, gpointer user_data)
-{
-  manager->decision_wants = wants;
-  manager->decision_sink = sink;
-  manager->decision_data = user_data;
-}
-
-/* Formats the filters that removed hosts, e.g. "Memory:3,CPU:1". */
-static void
-format_rejections (const guint32 *rejected, GString *out)
-{
-  g_string_truncate (out, 0);
-  for (guint f = 0; f < HERD_FILTER_LAST; f++)
-    if (rejected[f] > 0)
-      g_string_append_printf (out, "%s%s:%u", out->len > 0 ? "," : "",
-                              herd_filter_name ((HerdFilterKind) f),
-                              rejected[f]);
-  if (out->len == 0)
-    g_string_append (out, "none");
-}
-
-/* Starts a Down VM: an operator's start, or (system) the manager's own
- * restart of an HA VM. */
-static gboolean
-start (HerdManager *m, HerdId vm_id, gboolean system, GError **error)
-{
-  HerdVm *vm = herd_model_vm (m->model, vm_id);
-  HerdTime now = herd_manager_now (m);
-
-  if (vm->status != HERD_VM_DOWN)
-    {
-      g_set_error (error, HERD_MANAGER_ERROR, HERD_MANAGER_ERROR_STATE,
-                   "VM %s is %s, not Down", vm->name,
-                   herd_vm_status_name (vm->status));
-      return FALSE;
-    }
-  if (!system)
-    herd_audit_emit (m->audit, now, HERD_AUDIT_USER_INITIATED_RUN_VM,
-                     vm->name, "%s", "");
-
-  /* A host that fails to run the VM is left out and the next one tried,
-   * as the manager's run command reruns (USER_INITIATED_RUN_VM_FAILED). */
-  g_autofree guint8 *allowed = NULL;
-  for (;;)
-    {
-      guint32 rejected[HERD_FILTER_LAST];
-      HerdId host_id = herd_manager_place (m, vm_id, HERD_ID_NONE, allowed,
-                                           rejected,
-                                           system ? "ha_restart" : "start");
-      for (guint f = 0; f < HERD_FILTER_LAST; f++)
-        m->stats.rejected[f] += rejected[f];
-      if (host_id == HERD_ID_NONE)
-        {
-          g_autoptr (GString) why = g_string_new (NULL);
-          format_rejections (rejected, why);
-          if (!system)
-            {
-              m->stats.placement_failures++;
-              herd_audit_emit (m->audit, now, HERD_AUDIT_USER_FAILED_RUN_VM,
-                               vm->name, "reason=no_host filtered=%s",
-                               why->str);
-            }
-          g_set_error (error, HERD_MANAGER_ERROR, HERD_MANAGER_ERROR_NO_HOST,
-                       "no host can run VM %s (filtered: %s)", vm->name,
-                       why->str);
-          return FALSE;
-        }
-
-      HerdHost *host = herd_model_host (m->model, host_id);
-      herd_manager_reserve_pending (m, vm, host_id);
-      vm->host = host_id;
-      herd_manager_vm_set_status (m, vm, HERD_VM_WAIT_FOR_LAUNCH);
-      if (system)
-        herd_audit_emit (m->audit, now, HERD_AUDIT_VDS_INITIATED_RUN_VM,
-                         vm->name, "host=%s", host->name);
-
-      g_autoptr (GError) local = NULL;
-      if (herd_driver_vm_start (m->driver, host_id, vm_id, &local))
-        break;
-      herd_manager_release_pending (m, vm);
-      vm->host = HERD_ID_NONE;
-      herd_manager_vm_set_status (m, vm, HERD_VM_DOWN);
-      herd_audit_emit (m->audit, now, HERD_AUDIT_USER_INITIATED_RUN_VM_FAILED,
-                       vm->name, "host=%s error=\"%s\"", host->name,
-                       local->message);
-      if (allowed == NULL)
-        {
-          allowed = g_malloc (MAX (m->model->hosts->len, 1));
-          memset (allowed, 1, m->model->hosts->len);
-        }
-      allowed[host_id] = 0;
-    }
-  if (!system)
-    m->stats.placements++;
-  return TRUE;
-}
-
 gboolean
 herd_manager_vm_run (HerdManager *m, HerdId vm_id, GError **error)
 {
   herd_ha_forget (m, vm_id);
-  return start (m, vm_id, FALSE, error);
-}
-
-gboolean
-herd_manager_vm_restart (HerdManager *m, HerdId vm_id, GError **error)
-{
-  return start (m, vm_id, TRUE, error);
+  return herd_start_vm (m, vm_id, FALSE, error);
 }
 
 gboolean
@@ -747,183 +432,4 @@ on_vm_state (gpointer core, HerdId vm_id, HerdId host_id, HerdVmStatus status,
       herd_manager_vm_set_status (m, vm, status);
       break;
     }
-}
-
-/* Maintenance ------------------------------------------------------------ */
-
-typedef struct
-{
-  HerdId vm;
-  gint64 cpu_mc;
-} Candidate;
-
-static int
-compare_candidates (const void *a, const void *b)
-{
-  const Candidate *x = a, *y = b;
-  if (x->cpu_mc != y->cpu_mc)
-    return x->cpu_mc < y->cpu_mc ? -1 : 1;
-  return (x->vm > y->vm) - (x->vm < y->vm);
-}
-
-GArray *
-herd_manager_host_vms_by_cpu (HerdManager *m, HerdId host_id)
-{
-  g_autoptr (GArray) list = g_array_new (FALSE, FALSE, sizeof (Candidate));
-  const GArray *on_host = m->host_vms[host_id];
-  for (guint i = 0; i < on_host->len; i++)
-    {
-      HerdVm *vm = herd_model_vm (m->model, g_array_index (on_host, HerdId, i));
-      if (vm->status != HERD_VM_UP || !vm->migratable
-          || m->migrations[vm->id] != NULL)
-        continue;
-      Candidate c = { vm->id, 0 };
-      if (herd_driver_vm_stats (m->driver, vm->id, &c.cpu_mc, NULL))
-        vm->cpu_used_mc = c.cpu_mc;
-      else
-        c.cpu_mc = herd_scheduler_vm_cpu_estimate (m->model, vm);
-      g_array_append_val (list, c);
-    }
-  g_array_sort (list, compare_candidates);
-  GArray *ids = g_array_sized_new (FALSE, FALSE, sizeof (HerdId), list->len);
-  for (guint i = 0; i < list->len; i++)
-    g_array_append_val (ids, g_array_index (list, Candidate, i).vm);
-  return ids;
-}
-
-gboolean
-herd_manager_host_busy (HerdManager *m, HerdId host)
-{
-  return m->outgoing[host] > 0 || m->incoming[host] > 0
-         || (m->queued[host] != NULL && !g_queue_is_empty (m->queued[host]));
-}
-
-/* Migrates every VM of a host preparing for maintenance that may move and
- * is not moving yet, lowest CPU first.  Returns how many could not. */
-static guint
-evacuate (HerdManager *m, HerdId host_id)
-{
-  g_autoptr (GArray) vms = herd_manager_host_vms_by_cpu (m, host_id);
-  for (guint i = 0; i < vms->len; i++)
-    herd_manager_vm_migrate (m, g_array_index (vms, HerdId, i), HERD_ID_NONE,
-                             HERD_MIGRATION_REASON_MAINTENANCE, NULL);
-  /* What is still there without a migration: refused moves, and VMs that
-   * could not be asked to move (booting, paused, not migratable). */
-  guint failed = 0;
-  for (guint i = 0; i < m->model->vms->len; i++)
-    {
-      const HerdVm *vm = herd_model_vm (m->model, i);
-      failed += vm->host == host_id && vm->status != HERD_VM_DOWN
-                && m->migrations[i] == NULL;
-    }
-  return failed;
-}
-
-static void maintenance_retry_fires (gpointer ctx, guint64 arg);
-
-void
-herd_manager_maintenance_failed (HerdManager *m, HerdId host_id,
-                                 const char *vm_name)
-{
-  HerdHost *host = herd_model_host (m->model, host_id);
-  HerdTime now = herd_manager_now (m);
-  herd_audit_emit (m->audit, now,
-                   HERD_AUDIT_USER_VDS_MAINTENANCE_MIGRATION_FAILED,
-                   host->name, "vm=%s retry_in_s=%" G_GINT64_FORMAT, vm_name,
-                   m->model->params.maintenance_retry_interval
-                       / HERD_SEC (1));
-  if (m->maintenance_retry[host_id] == 0)
-    m->maintenance_retry[host_id] = herd_driver_timer_add (
-        m->driver, now + m->model->params.maintenance_retry_interval,
-        maintenance_retry_fires, m, host_id);
-}
-
-static void
-maintenance_pass (HerdManager *m, HerdId host_id)
-{
-  guint failed = evacuate (m, host_id);
-  if (failed > 0)
-    {
-      g_autofree char *what = g_strdup_printf ("%u VMs", failed);
-      herd_manager_maintenance_failed (m, host_id, what);
-    }
-  herd_manager_maintenance_check (m, host_id);
-}
-
-static void
-maintenance_retry_fires (gpointer ctx, guint64 arg)
-{
-  HerdManager *m = ctx;
-  m->maintenance_retry[arg] = 0;
-  if (herd_model_host (m->model, (HerdId) arg)->status
-      == HERD_HOST_PREPARING_FOR_MAINTENANCE)
-    maintenance_pass (m, (HerdId) arg);
-}
-
-void
-herd_manager_maintenance_check (HerdManager *m, HerdId host_id)
-{
-  HerdHost *host = herd_model_host (m->model, host_id);
-  if (host->status != HERD_HOST_PREPARING_FOR_MAINTENANCE
-      || host->vm_count > 0 || host->pending_mem_mib > 0)
-    return;
-  herd_driver_timer_cancel (m->driver, m->maintenance_retry[host_id]);
-  m->maintenance_retry[host_id] = 0;
-  herd_manager_host_set_status (m, host, HERD_HOST_MAINTENANCE);
-  herd_audit_emit (m->audit, herd_manager_now (m), HERD_AUDIT_VDS_MAINTENANCE,
-                   host->name, "%s", "");
-}
-
-gboolean
-herd_manager_host_maintenance (HerdManager *m, HerdId host_id, GError **error)
-{
-  HerdHost *host = herd_model_host (m->model, host_id);
-  if (host->status != HERD_HOST_UP
-      && host->status != HERD_HOST_NON_OPERATIONAL)
-    {
-      g_set_error (error, HERD_MANAGER_ERROR, HERD_MANAGER_ERROR_STATE,
-                   "host %s is %s: only an Up or NonOperational host can go "
-                   "to maintenance",
-                   host->name, herd_host_status_name (host->status));
-      return FALSE;
-    }
-  herd_audit_emit (m->audit, herd_manager_now (m),
-                   HERD_AUDIT_USER_VDS_MAINTENANCE_WITHOUT_REASON, host->name,
-                   "vms=%u", host->vm_count);
-  host->pm_policy = FALSE; /* the operator's: power saving leaves it */
-  herd_manager_host_set_status (m, host, HERD_HOST_PREPARING_FOR_MAINTENANCE);
-  maintenance_pass (m, host_id);
-  return TRUE;
-}
-
-gboolean
-herd_manager_host_activate (HerdManager *m, HerdId host_id, GError **error)
-{
-  HerdHost *host = herd_model_host (m->model, host_id);
-  if (host->status != HERD_HOST_MAINTENANCE
-      && host->status != HERD_HOST_PREPARING_FOR_MAINTENANCE)
-    {
-      g_set_error (error, HERD_MANAGER_ERROR, HERD_MANAGER_ERROR_STATE,
-                   "host %s is %s, not in maintenance", host->name,
-                   herd_host_status_name (host->status));
-      return FALSE;
-    }
-  if (m->powering[host_id] == 2)
-    {
-      /* Power saving is switching it off: the off would take down
-       * whatever started there meanwhile. */
-      g_set_error (error, HERD_MANAGER_ERROR, HERD_MANAGER_ERROR_STATE,
-                   "host %s is being powered off by power saving",
-                   host->name);
-      return FALSE;
-    }
-  herd_driver_timer_cancel (m->driver, m->maintenance_retry[host_id]);
-  m->maintenance_retry[host_id] = 0;
-  herd_audit_emit (m->audit, herd_manager_now (m), HERD_AUDIT_VDS_ACTIVATE,
-                   host->name, "%s", "");
-  herd_manager_host_set_status (m, host, HERD_HOST_UP);
-  /* Failures in maintenance go unwatched: one that is still there is
-   * found by the first poll. */
-  herd_monitor_host_activated (m, host_id);
-  return TRUE;
 }

@@ -625,3 +625,52 @@ herd_migration_on_failed (gpointer core, HerdId vm_id, const char *reason)
     return;
   finish (m, vm_id, HERD_MIGRATION_OUTCOME_FAILED, reason);
 }
+
+/* What moves off a host, for maintenance, the balancer and storage ------- */
+
+typedef struct
+{
+  HerdId vm;
+  gint64 cpu_mc;
+} Candidate;
+
+static int
+compare_candidates (const void *a, const void *b)
+{
+  const Candidate *x = a, *y = b;
+  if (x->cpu_mc != y->cpu_mc)
+    return x->cpu_mc < y->cpu_mc ? -1 : 1;
+  return (x->vm > y->vm) - (x->vm < y->vm);
+}
+
+GArray *
+herd_manager_host_vms_by_cpu (HerdManager *m, HerdId host_id)
+{
+  g_autoptr (GArray) list = g_array_new (FALSE, FALSE, sizeof (Candidate));
+  const GArray *on_host = m->host_vms[host_id];
+  for (guint i = 0; i < on_host->len; i++)
+    {
+      HerdVm *vm = herd_model_vm (m->model, g_array_index (on_host, HerdId, i));
+      if (vm->status != HERD_VM_UP || !vm->migratable
+          || m->migrations[vm->id] != NULL)
+        continue;
+      Candidate c = { vm->id, 0 };
+      if (herd_driver_vm_stats (m->driver, vm->id, &c.cpu_mc, NULL))
+        vm->cpu_used_mc = c.cpu_mc;
+      else
+        c.cpu_mc = herd_scheduler_vm_cpu_estimate (m->model, vm);
+      g_array_append_val (list, c);
+    }
+  g_array_sort (list, compare_candidates);
+  GArray *ids = g_array_sized_new (FALSE, FALSE, sizeof (HerdId), list->len);
+  for (guint i = 0; i < list->len; i++)
+    g_array_append_val (ids, g_array_index (list, Candidate, i).vm);
+  return ids;
+}
+
+gboolean
+herd_manager_host_busy (HerdManager *m, HerdId host)
+{
+  return m->outgoing[host] > 0 || m->incoming[host] > 0
+         || (m->queued[host] != NULL && !g_queue_is_empty (m->queued[host]));
+}

@@ -7,7 +7,9 @@
  * another active data domain becomes master); otherwise the hosts failing
  * it go NonOperational and their VMs move away.  Autorecovery (every
  * AutoRecoveryInterval) activates Inactive domains no host fails any
- * more, and NonOperational hosts whose cause is gone (manager.c). */
+ * more, and NonOperational hosts whose cause is gone (manager.c).  The
+ * free space of data domains, from the SPM's statistics, is
+ * storage-space.c's. */
 #include "core/manager-private.h"
 
 static void evaluate (gpointer ctx, guint64 arg);
@@ -20,7 +22,6 @@ herd_storage_init (HerdManager *m)
   for (guint i = 0; i < n; i++)
     m->domain_trouble_since[i] = HERD_TIME_NEVER;
   m->domain_timer = g_new0 (HerdTimerId, n);
-  m->domain_space = g_new0 (guint8, n);
 }
 
 void
@@ -28,36 +29,6 @@ herd_storage_clear (HerdManager *m)
 {
   g_free (m->domain_trouble_since);
   g_free (m->domain_timer);
-  g_free (m->domain_space);
-}
-
-void
-herd_storage_check_space (HerdManager *m, HerdId dc)
-{
-  for (guint i = 0; i < m->model->domains->len; i++)
-    {
-      const HerdStorageDomain *sd = herd_model_domain (m->model, i);
-      gint64 capacity, free_mib;
-      if (sd->datacenter != dc || sd->role != HERD_DOMAIN_DATA
-          || sd->status != HERD_DOMAIN_ACTIVE
-          || !herd_driver_domain_stats (m->driver, i, &capacity, &free_mib,
-                                        NULL)
-          || capacity <= 0)
-        continue;
-      double share = (double) free_mib / (double) capacity;
-      guint8 state = share < sd->critical_free  ? 2
-                     : share < sd->warning_free ? 1
-                                                : 0;
-      guint8 was = m->domain_space[i];
-      m->domain_space[i] = state;
-      if (state <= was)
-        continue;
-      herd_audit_emit (m->audit, herd_manager_now (m),
-                       state == 2 ? HERD_AUDIT_IRS_DISK_SPACE_LOW_ERROR
-                                  : HERD_AUDIT_IRS_DISK_SPACE_LOW,
-                       sd->name, "free_gib=%.1f free_percent=%.1f",
-                       (double) free_mib / 1024.0, 100.0 * share);
-    }
 }
 
 static gboolean
