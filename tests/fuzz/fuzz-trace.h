@@ -5,6 +5,7 @@
 #include "tests/fuzz/fuzz-util.h"
 
 #include "conf/trace.h"
+#include "sim/workload.h"
 
 static inline void
 herd_fuzz_trace_check (const char *format)
