@@ -3,6 +3,10 @@
 #include "core/manager-private.h"
 #include "core/activate.h"
 
+#include "core/manager-status.h"
+#include "core/manager-time.h"
+#include "core/monitor.h"
+
 gboolean
 herd_manager_host_activate (HerdManager *m, HerdId host_id, GError **error)
 {

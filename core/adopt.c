@@ -3,6 +3,9 @@
  * them as they are (see manager.h). */
 #include "core/manager-private.h"
 
+#include "core/manager-books.h"
+#include "core/manager-status.h"
+
 gboolean
 herd_manager_adopt_vm (HerdManager *manager, HerdId vm, HerdId host,
                        GError **error)

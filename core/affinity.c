@@ -23,6 +23,10 @@
  * and orders equal groups and hosts by hash maps; herd takes them in id
  * order. */
 #include "core/manager-private.h"
+#include "core/affinity.h"
+
+#include "core/manager-time.h"
+#include "core/migration.h"
 
 #include <stdlib.h>
 #include <string.h>

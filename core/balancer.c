@@ -44,6 +44,14 @@
  * 2m + 8 roomiest other hosts for a host with m HA VMs.  A change of
  * verdict is an audit event (10300 / 10301). */
 #include "core/manager-private.h"
+#include "core/balancer.h"
+
+#include "core/activate.h"
+#include "core/affinity.h"
+#include "core/manager-status.h"
+#include "core/manager-time.h"
+#include "core/migration.h"
+#include "core/monitor.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -12,7 +12,10 @@
  * (30 min).  A VM leaves the queue when it is started (and comes back if
  * that start fails) or stopped by hand. */
 #include "core/manager-private.h"
+#include "core/ha.h"
 
+#include "core/manager-time.h"
+#include "core/vm-start.h"
 
 static void ha_pass (gpointer ctx, guint64 arg);
 

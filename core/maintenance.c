@@ -3,6 +3,10 @@
 #include "core/manager-private.h"
 #include "core/maintenance.h"
 
+#include "core/manager-status.h"
+#include "core/manager-time.h"
+#include "core/migration.h"
+
 /* Migrates every VM of a host preparing for maintenance that may move and
  * is not moving yet, lowest CPU first.  Returns how many could not. */
 static guint

@@ -6,9 +6,10 @@
  * then its memory is committed there (counted with the host's VMs, vCPUs
  * and HA VMs, and listed in the host's VMs) until it is down or has moved.
  * The scheduler and the balancer read these counts on the model's hosts.
- * Used by vm-start.c and migration.c (pending), manager.c, reconcile.c,
- * migration.c and adopt.c (committed).  It calls nothing of the manager:
- * only the scheduler's sizes of a VM. */
+ * vm-start.c and migration.c reserve; manager.c, reconcile.c, migration.c
+ * and vm-start.c release; manager.c, reconcile.c, migration.c and adopt.c
+ * commit and uncommit.  It calls nothing of the manager: only the
+ * scheduler's sizes of a VM. */
 #pragma once
 
 #include "core/manager.h"

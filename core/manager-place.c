@@ -3,6 +3,8 @@
 #include "core/manager-private.h"
 #include "core/manager-place.h"
 
+#include "core/manager-time.h"
+
 HerdId
 herd_manager_place (HerdManager *m, HerdId vm, HerdId source,
                     const guint8 *allowed, guint32 *rejected,

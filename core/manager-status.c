@@ -3,6 +3,10 @@
 #include "core/manager-private.h"
 #include "core/manager-status.h"
 
+#include "core/ha.h"
+#include "core/manager-time.h"
+#include "core/spm.h"
+
 void
 herd_manager_host_set_status (HerdManager *m, HerdHost *host,
                               HerdHostStatus status)

@@ -8,8 +8,8 @@
  * answering opens or closes the time without SPM) and ha.c (a restarted
  * VM that is Up or Down no longer holds back lower priorities).  Used by
  * manager.c, monitor.c, balancer.c, storage.c, maintenance.c, activate.c
- * (hosts) and vm-start.c, migration.c, reconcile.c, monitor.c, adopt.c
- * (VMs).  Through ha.c it is in a loop with vm-start.c (see
+ * (hosts) and manager.c, vm-start.c, migration.c, reconcile.c, monitor.c,
+ * adopt.c (VMs).  Through ha.c it is in a loop with vm-start.c (see
  * core/manager-private.h). */
 #pragma once
 

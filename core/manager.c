@@ -9,6 +9,21 @@
  * what the manager believes in reconcile.c. */
 #include "core/manager-private.h"
 
+#include "core/balancer.h"
+#include "core/ha.h"
+#include "core/maintenance.h"
+#include "core/manager-books.h"
+#include "core/manager-status.h"
+#include "core/manager-time.h"
+#include "core/migration.h"
+#include "core/monitor.h"
+#include "core/reconcile.h"
+#include "core/snapshot.h"
+#include "core/spm.h"
+#include "core/storage.h"
+#include "core/storage-space.h"
+#include "core/vm-start.h"
+
 G_DEFINE_QUARK (herd-manager-error-quark, herd_manager_error)
 
 static void on_host_reachable (gpointer core, HerdId host);
@@ -164,7 +179,7 @@ herd_manager_restart (HerdManager *manager)
   for (guint i = 0; i < manager->model->hosts->len; i++)
     {
       HerdHost *h = herd_model_host (manager->model, i);
-      if (h->status == HERD_HOST_UP && manager->watch[i].reachable)
+      if (h->status == HERD_HOST_UP && herd_monitor_reachable (manager, i))
         reconcile_host (manager, h);
     }
 }

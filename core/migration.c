@@ -20,6 +20,13 @@
  * MigrationProgressTimeout (measured at pass ends: the simulator reports
  * no finer progress); ovirt-4.5 sets both to 0 (off). */
 #include "core/manager-private.h"
+#include "core/migration.h"
+
+#include "core/maintenance.h"
+#include "core/manager-books.h"
+#include "core/manager-place.h"
+#include "core/manager-status.h"
+#include "core/manager-time.h"
 
 #include <string.h>
 

@@ -30,8 +30,53 @@
  * (checked every SpmStatusInterval; a lease that is free but was never
  * the host's proves nothing). */
 #include "core/manager-private.h"
+#include "core/monitor.h"
+
+#include "core/manager-status.h"
+#include "core/manager-time.h"
+#include "core/migration.h"
+#include "core/reconcile.h"
+#include "core/spm.h"
 
 #include <string.h>
+
+/* Where a host stands between reachable and fenced. */
+typedef enum
+{
+  WATCH_OK,            /* answering (or not monitored) */
+  WATCH_POLL,          /* stopped answering; the next poll will fail */
+  WATCH_CONNECTING,    /* in its grace period */
+  WATCH_SOFT_FENCING,  /* agent restarted over SSH, waiting for it */
+  WATCH_NON_RESPONSIVE,
+  WATCH_FENCING,
+  WATCH_REBOOTING,     /* fenced and powered on: waiting for it */
+} WatchState;
+
+typedef enum
+{
+  FENCE_STOP,
+  FENCE_CONFIRM_OFF,
+  FENCE_START,
+  FENCE_CONFIRM_ON,
+} FenceStep;
+
+struct _HostWatch
+{
+  WatchState state;
+  gboolean reachable;    /* as the driver last said */
+  gboolean fenced;       /* confirmed off since it became NonResponsive */
+  HerdHostStatus before; /* its status when it stopped answering */
+  HerdTime phase;        /* polls at phase + k x VdsRefreshRate */
+  HerdTimerId timer;
+  HerdTimerId lease_timer; /* VM-lease watch while NonResponsive */
+  FenceStep step;
+  guint32 agent;         /* agent in use (one after another) */
+  guint32 outstanding;   /* actions not answered (together) */
+  guint32 answered_ok;
+  guint32 polls;
+  guint32 proxy_tries;
+  char *agent_output;    /* what the agent said to the last stop or start */
+};
 
 static void poll_fails (gpointer ctx, guint64 arg);
 static void grace_over (gpointer ctx, guint64 arg);
@@ -141,6 +186,12 @@ gboolean
 herd_monitor_host_ok (HerdManager *m, HerdId host)
 {
   return m->watch[host].state == WATCH_OK && m->watch[host].reachable;
+}
+
+gboolean
+herd_monitor_reachable (HerdManager *m, HerdId host)
+{
+  return m->watch[host].reachable;
 }
 
 static HerdTime

@@ -3,6 +3,12 @@
 #include "core/manager-private.h"
 #include "core/reconcile.h"
 
+#include "core/ha.h"
+#include "core/manager-books.h"
+#include "core/manager-status.h"
+#include "core/manager-time.h"
+#include "core/migration.h"
+
 /* Whether host reports vm among its VMs (a host that does not answer
  * reports nothing; asked even before the manager heard from it, as at a
  * restart, when the hosts answer one after another). */

@@ -16,6 +16,9 @@
  * (71/115) for a preview, ..._RESTORE_FROM_SNAPSHOT (100/116) for commit
  * and undo, ..._REMOVE_SNAPSHOT (356/343) for delete. */
 #include "core/manager-private.h"
+#include "core/snapshot.h"
+
+#include "core/manager-time.h"
 
 static const struct
 {

@@ -15,6 +15,10 @@
  * host-id lease is not DEAD.  Time without a working SPM (no SPM, or
  * its host not answering) is summed for the summary. */
 #include "core/manager-private.h"
+#include "core/spm.h"
+
+#include "core/manager-time.h"
+#include "core/storage-space.h"
 
 static void spm_check (gpointer ctx, guint64 arg);
 

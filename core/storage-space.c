@@ -3,6 +3,8 @@
 #include "core/manager-private.h"
 #include "core/storage-space.h"
 
+#include "core/manager-time.h"
+
 void
 herd_storage_space_init (HerdManager *m)
 {

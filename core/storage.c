@@ -11,6 +11,11 @@
  * free space of data domains, from the SPM's statistics, is
  * storage-space.c's. */
 #include "core/manager-private.h"
+#include "core/storage.h"
+
+#include "core/manager-status.h"
+#include "core/manager-time.h"
+#include "core/migration.h"
 
 static void evaluate (gpointer ctx, guint64 arg);
 

@@ -3,6 +3,11 @@
 #include "core/manager-private.h"
 #include "core/vm-start.h"
 
+#include "core/manager-books.h"
+#include "core/manager-place.h"
+#include "core/manager-status.h"
+#include "core/manager-time.h"
+
 #include <string.h>
 
 /* Formats the filters that removed hosts, e.g. "Memory:3,CPU:1". */

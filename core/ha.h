@@ -1,0 +1,23 @@
+/* ha.h: what ha.c (restarting highly available VMs) offers the rest of
+ * the manager.
+ *
+ * manager.c and reconcile.c queue an HA VM that went down without being
+ * asked, and take a VM off the queue when it runs again or is started or
+ * stopped by hand; manager-status.c tells it when a VM's status becomes
+ * Up or Down.  ha.c restarts VMs through vm-start.c, whose status changes
+ * come back here: the loop is described in core/manager-private.h.
+ * herd_manager_ha_waiting (manager.h) reports the queue. */
+#pragma once
+
+#include "core/manager.h"
+
+void herd_ha_init (HerdManager *m);
+void herd_ha_clear (HerdManager *m);
+/* An HA VM went down without being asked: restart it (by priority, on
+ * the retry schedule). */
+void herd_ha_enqueue (HerdManager *m, HerdId vm);
+/* It runs again (or was stopped by hand): stop trying. */
+void herd_ha_forget (HerdManager *m, HerdId vm);
+/* A VM's status became Up or Down: a restart no longer blocks lower
+ * priorities. */
+void herd_ha_settled (HerdManager *m, HerdId vm);
