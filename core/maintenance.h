@@ -2,10 +2,11 @@
  *
  * Maintenance (herd_manager_host_maintenance, manager.h) makes an Up or
  * NonOperational host PreparingForMaintenance and migrates its VMs away,
- * lowest CPU first.  A pass that leaves VMs behind, and every migration
- * away from it that fails, is USER_VDS_MAINTENANCE_MIGRATION_FAILED and a
- * new pass after MaintenanceRetryInterval; once nothing runs or is
- * pending there the host is in Maintenance.  Used by manager.c (a host
+ * lowest CPU first.  A pass that leaves VMs behind, a migration away from
+ * it that fails, and a VM that migrates onto it meanwhile, are
+ * USER_VDS_MAINTENANCE_MIGRATION_FAILED and a new pass after
+ * MaintenanceRetryInterval; once nothing runs or is pending there the
+ * host is in Maintenance.  Used by manager.c (a host
  * that answers again while preparing, a VM down) and migration.c (a
  * migration that ends); it starts migrations itself, so it and
  * migration.c are in a loop (see core/manager-private.h). */

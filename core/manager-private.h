@@ -6,7 +6,8 @@
  * owns it.  Functions are not declared here: each file has a header
  * saying what it offers and who uses it, and a file includes the headers
  * of what it calls.  They form layers, and a file calls only files on
- * lower lines (and manager-time.c, the clock, which every file reads):
+ * lower lines (and manager-time.c, the clock, which almost every file
+ * reads):
  *
  *   manager.c                  the manager's life, the driver's events,
  *      |                       an operator's run and stop of a VM
@@ -26,15 +27,17 @@
  *      |
  *   manager-time.c
  *
- * Two loops remain, both in oVirt's engine too: a migration that ends
- * tells maintenance (maintenance.c), which starts migrations (loop 1);
- * HA restarts (ha.c) go through a VM start (vm-start.c) whose status
- * changes (manager-status.c) tell ha.c that a restarted VM settled (loop
- * 2).  Some files read state another owns, noted at their fields:
- * migrations (maintenance.c, affinity.c, manager.c), powering
- * (activate.c), maintenance_retry (activate.c), allowed (affinity.c),
- * domain_space (snapshot.c), started_at (monitor.c), restored
- * (reconcile.c). */
+ * Two loops remain (docs/architecture.md says why they stay): a
+ * migration that ends tells maintenance (maintenance.c), which starts
+ * migrations (loop 1); HA restarts (ha.c) go through a VM start
+ * (vm-start.c) whose status changes (manager-status.c) tell ha.c that a
+ * restarted VM settled (loop 2).
+ *
+ * Some files read state another owns, as noted at the fields: migrations
+ * (maintenance.c, affinity.c, manager.c), host_vms (migration.c,
+ * manager.c), powering and maintenance_retry (activate.c), allowed
+ * (affinity.c), domain_space (snapshot.c), started_at (monitor.c),
+ * restored (reconcile.c). */
 #pragma once
 
 #include "core/manager.h"
@@ -56,7 +59,8 @@ struct _HerdManager
                                    hosts' VMs are adopted when they answer
                                    (reconcile.c reads it) */
   /* manager-books.c (made by manager.c) */
-  GArray **host_vms;           /* per host id: VMs committed there */
+  GArray **host_vms;           /* per host id: VMs committed there
+                                  (migration.c and manager.c read it) */
   /* manager-place.c */
   HerdDecisionWantsFunc decision_wants;
   HerdDecisionSinkFunc decision_sink;

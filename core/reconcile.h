@@ -6,9 +6,9 @@
  * adopted.  A VM down in the manager's view (its host fenced, its lease
  * free, absent from its host's list) gives its resources back, ends its
  * migration, and an HA VM is queued for a restart.  Used by manager.c (a
- * host's first answer, a manager restart) and monitor.c (a host back from
- * a failure, fencing, VM leases).  It sits under them and over migration.c,
- * ha.c and the services. */
+ * host's first answer after a restore, a manager restart) and monitor.c
+ * (a host back from a failure, fencing, VM leases).  It sits under them
+ * and over migration.c, ha.c and the services. */
 #pragma once
 
 #include "core/manager.h"
