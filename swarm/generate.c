@@ -333,6 +333,89 @@ data_domain (Gen *g, int d)
   return cand[rnd (g, 0, n - 1)];
 }
 
+/* One to three policy parameters of a cluster; a parameter drawn twice
+ * repeats its key (drop_repeated_keys keeps the first). */
+static void
+append_policy_params (Gen *g, GString *o)
+{
+  int k = rnd (g, 1, 3);
+  for (int i = 0; i < k; i++)
+    switch (rnd (g, 0, 11))
+      {
+      case 0:
+        g_string_append_printf (o, "policy.HighUtilization = %d\n",
+                                rnd (g, 40, 90));
+        break;
+      case 1:
+        g_string_append_printf (o, "policy.LowUtilization = %d%%\n",
+                                rnd (g, 0, 35));
+        break;
+      case 2:
+        g_string_append_printf (o, "policy.CpuOverCommitDuration ="
+                                   " %dm\n",
+                                rnd (g, 1, 5));
+        break;
+      case 3:
+        g_string_append_printf (o, "policy.HostsInReserve = %d\n",
+                                rnd (g, 0, 2));
+        break;
+      case 4:
+        g_string_append_printf (o, "policy.HighVmCount = %d\n",
+                                rnd (g, 1, 10));
+        break;
+      case 5:
+        g_string_append_printf (o, "policy.MigrationThreshold = %d\n",
+                                rnd (g, 1, 5));
+        break;
+      case 6:
+        g_string_append_printf (o, "policy.SpmVmGrace = %d\n",
+                                rnd (g, 0, 5));
+        break;
+      case 7:
+        g_string_append_printf (o, "policy.MaxFreeMemoryFor"
+                                   "OverUtilized = %dG\n",
+                                rnd (g, 2, 16));
+        break;
+      case 9:
+        g_string_append_printf (o, "policy.VCpuToPhysicalCpuRatio ="
+                                   " %d.%d\n",
+                                rnd (g, 0, 2), rnd (g, 0, 9));
+        break;
+      case 10:
+        g_string_append_printf (o, "policy.EnableAutomaticHost"
+                                   "PowerManagement = %s\n",
+                                chance (g, 0.5) ? "true" : "false");
+        break;
+      case 11:
+        g_string_append_printf (o, "policy.ScaleDownFor"
+                                   "HaReservation = %d\n",
+                                rnd (g, 1, 10));
+        break;
+      default:
+        g_string_append_printf (o, "policy.MinFreeMemoryFor"
+                                   "UnderUtilized = %dG\n",
+                                rnd (g, 16, 96));
+        break;
+      }
+}
+
+/* The fencing policy of a cluster (HERD_GEN_FENCING_POLICY). */
+static void
+append_fencing_policy (Gen *g, GString *o)
+{
+  if (chance (g, 0.6))
+    g_string_append (o, "fencing_skip_if_lease_live = true\n");
+  if (chance (g, 0.5))
+    {
+      g_string_append (o, "fencing_skip_if_connectivity_broken ="
+                          " true\n");
+      if (chance (g, 0.5))
+        g_string_append_printf (o, "fencing_connectivity_threshold"
+                                   " = %d%%\n",
+                                rnd (g, 20, 80));
+    }
+}
+
 static void
 gen_clusters (Gen *g)
 {
@@ -355,69 +438,7 @@ gen_clusters (Gen *g)
       if (!g_str_equal (policy, "none") || chance (g, 0.5))
         g_string_append_printf (o, "policy = %s\n", policy);
       if (g->f[HERD_GEN_POLICY_PARAMS])
-        {
-          int k = rnd (g, 1, 3);
-          for (int i = 0; i < k; i++)
-            switch (rnd (g, 0, 11))
-              {
-              case 0:
-                g_string_append_printf (o, "policy.HighUtilization = %d\n",
-                                        rnd (g, 40, 90));
-                break;
-              case 1:
-                g_string_append_printf (o, "policy.LowUtilization = %d%%\n",
-                                        rnd (g, 0, 35));
-                break;
-              case 2:
-                g_string_append_printf (o, "policy.CpuOverCommitDuration ="
-                                           " %dm\n",
-                                        rnd (g, 1, 5));
-                break;
-              case 3:
-                g_string_append_printf (o, "policy.HostsInReserve = %d\n",
-                                        rnd (g, 0, 2));
-                break;
-              case 4:
-                g_string_append_printf (o, "policy.HighVmCount = %d\n",
-                                        rnd (g, 1, 10));
-                break;
-              case 5:
-                g_string_append_printf (o, "policy.MigrationThreshold = %d\n",
-                                        rnd (g, 1, 5));
-                break;
-              case 6:
-                g_string_append_printf (o, "policy.SpmVmGrace = %d\n",
-                                        rnd (g, 0, 5));
-                break;
-              case 7:
-                g_string_append_printf (o, "policy.MaxFreeMemoryFor"
-                                           "OverUtilized = %dG\n",
-                                        rnd (g, 2, 16));
-                break;
-              case 9:
-                g_string_append_printf (o, "policy.VCpuToPhysicalCpuRatio ="
-                                           " %d.%d\n",
-                                        rnd (g, 0, 2), rnd (g, 0, 9));
-                break;
-              case 10:
-                g_string_append_printf (o, "policy.EnableAutomaticHost"
-                                           "PowerManagement = %s\n",
-                                        chance (g, 0.5) ? "true" : "false");
-                break;
-              case 11:
-                g_string_append_printf (o, "policy.ScaleDownFor"
-                                           "HaReservation = %d\n",
-                                        rnd (g, 1, 10));
-                break;
-              default:
-                g_string_append_printf (o, "policy.MinFreeMemoryFor"
-                                           "UnderUtilized = %dG\n",
-                                        rnd (g, 16, 96));
-                break;
-              }
-          /* Two draws of one parameter would repeat a key: keep the
-           * first (below). */
-        }
+        append_policy_params (g, o);
       if (chance (g, 0.4))
         g_string_append_printf (o, "memory_overcommit = %d%%\n",
                                 PICK (g, ((const int[]) { 100, 150, 200 })));
@@ -432,19 +453,7 @@ gen_clusters (Gen *g)
       if (chance (g, 0.1))
         g_string_append (o, "fencing = false\n");
       if (g->f[HERD_GEN_FENCING_POLICY])
-        {
-          if (chance (g, 0.6))
-            g_string_append (o, "fencing_skip_if_lease_live = true\n");
-          if (chance (g, 0.5))
-            {
-              g_string_append (o, "fencing_skip_if_connectivity_broken ="
-                                  " true\n");
-              if (chance (g, 0.5))
-                g_string_append_printf (o, "fencing_connectivity_threshold"
-                                           " = %d%%\n",
-                                        rnd (g, 20, 80));
-            }
-        }
+        append_fencing_policy (g, o);
     }
 }
 
@@ -480,137 +489,172 @@ drop_repeated_keys (GString *text)
     }
 }
 
+/* How many hosts each cluster gets (per[] starts at 0). */
 static void
-gen_hosts (Gen *g)
+hosts_per_cluster (Gen *g, int per[GEN_MAX_CLUSTERS])
 {
-  static const int cores[] = { 8, 16, 24, 32, 48, 64 };
-  static const int memory[] = { 32, 48, 64, 96, 128, 192, 256 };
-  static const char *const agents[] = { "ipmilan", "ilo4", "drac5",
-                                        "ipmilan, apc", "ilo4, apc" };
-  static const char *const nics[] = { "1Gbit", "10Gbit", "10Gbit",
-                                      "25Gbit" };
-  static const char *const hangs[] = { "1m", "2m", "3m", "5m", "10m" };
-  static const char *const latencies[] = { "0", "1s", "5s", "10s", "20s" };
   int total = rnd (g, MAX (2, g->n_clusters), GEN_MAX_HOSTS);
   /* Every cluster gets at least one host, most at least two. */
-  int per[GEN_MAX_CLUSTERS] = { 0 };
   for (int c = 0; c < g->n_clusters; c++)
     per[c] = 1;
   for (int left = total - g->n_clusters; left > 0; left--)
     per[rnd (g, 0, g->n_clusters - 1)]++;
+}
+
+/* A host group's optional hardware and behaviour keys, threads to
+ * boot_time. */
+static void
+append_host_details (Gen *g, GString *o, const GenHostGroup *hg)
+{
+  static const char *const nics[] = { "1Gbit", "10Gbit", "10Gbit",
+                                      "25Gbit" };
+  if (chance (g, 0.3))
+    g_string_append_printf (o, "threads = %d\n", hg->cores * 2);
+  if (chance (g, 0.2))
+    g_string_append_printf (o, "reserved_memory = %dG\n",
+                            rnd (g, 1, 4));
+  if (chance (g, 0.15))
+    g_string_append_printf (o, "swap = %dG\n", rnd (g, 1, 16));
+  if (chance (g, 0.4))
+    g_string_append_printf (o, "nic = %s\n", PICK (g, nics));
+  if (g->f[HERD_GEN_POLICY_PARAMS] && chance (g, 0.2))
+    g_string_append_printf (o, "cpu_load = %d%%\n", rnd (g, 0, 30));
+  if (g->f[HERD_GEN_POLICY_PARAMS] && chance (g, 0.2))
+    g_string_append_printf (o, "cpu_threshold_for = %dm\n",
+                            rnd (g, 1, 10));
+  if (chance (g, 0.05))
+    g_string_append (o, "spm_priority = -1\n");
+  else if (chance (g, 0.3))
+    g_string_append_printf (o, "spm_priority = %d\n",
+                            rnd (g, 0, 10));
+  if (chance (g, 0.3))
+    {
+      int idle = rnd (g, 80, 200);
+      g_string_append_printf (o, "power_idle = %dW\npower_max = "
+                                 "%dW\n",
+                              idle, idle + rnd (g, 0, 300));
+    }
+  if (chance (g, 0.6))
+    g_string_append_printf (o, "boot_time = %s\n",
+                            PICK (g, ((const char *const[]) {
+                                         "30s", "1m", "2m", "4m",
+                                         "5m" })));
+}
+
+/* A host group's fence agent and how it misbehaves (power management),
+ * or sometimes fence_agent = none without. */
+static void
+append_host_fencing (Gen *g, GString *o, const GenHostGroup *hg)
+{
+  static const char *const agents[] = { "ipmilan", "ilo4", "drac5",
+                                        "ipmilan, apc", "ilo4, apc" };
+  static const char *const hangs[] = { "1m", "2m", "3m", "5m", "10m" };
+  static const char *const latencies[] = { "0", "1s", "5s", "10s", "20s" };
+  if (hg->pm)
+    {
+      const char *agent = PICK (g, agents);
+      g_string_append_printf (o, "fence_agent = %s\n", agent);
+      if (strchr (agent, ',') != NULL && chance (g, 0.5))
+        g_string_append_printf (o, "fence_concurrent = %s\n",
+                                chance (g, 0.5) ? "true" : "false");
+      if (g->f[HERD_GEN_FENCE_TROUBLE])
+        {
+          if (chance (g, 0.6))
+            g_string_append_printf (o, "fence_failure = %d%%\n",
+                                    PICK (g, ((const int[]) {
+                                                 5, 10, 30, 50, 90,
+                                                 100 })));
+          /* A hanging agent: its actions take minutes. */
+          if (chance (g, 0.4))
+            g_string_append_printf (o, "fence_latency = %s\n",
+                                    PICK (g, hangs));
+        }
+      else if (chance (g, 0.3))
+        g_string_append_printf (o, "fence_latency = %s\n",
+                                PICK (g, latencies));
+    }
+  else if (chance (g, 0.3))
+    g_string_append (o, "fence_agent = none\n");
+}
+
+/* A host group's networks (hg->networks) of data center d: every one of
+ * the data center, or the required ones and some optional ones (rarely
+ * not even every required one: such a host takes no VMs). */
+static void
+host_group_networks (Gen *g, GString *o, GenHostGroup *hg, int d)
+{
+  hg->networks = 0;
+  gboolean listed = g->f[HERD_GEN_NETWORKS] && chance (g, 0.5);
+  GString *nets = g_string_new (NULL);
+  for (int i = 0; i < g->n_networks; i++)
+    {
+      if (g->networks[i].dc != d)
+        continue;
+      gboolean keep = !listed
+                      || (g->networks[i].required
+                              ? !chance (g, 0.05)
+                              : chance (g, 0.5));
+      if (!keep)
+        continue;
+      hg->networks |= network_bit (g, i);
+      g_string_append_printf (nets, "%s%s", nets->len ? ", " : "",
+                              g->networks[i].name);
+    }
+  if (listed)
+    g_string_append_printf (o, "networks = %s\n", nets->str);
+  g_string_free (nets, TRUE);
+}
+
+/* Host group k of the n_groups of cluster c, with its share of the
+ * *left hosts still to place (all of them for the last group). */
+static void
+gen_host_group (Gen *g, int c, int k, int n_groups, int *left)
+{
+  static const int cores[] = { 8, 16, 24, 32, 48, 64 };
+  static const int memory[] = { 32, 48, 64, 96, 128, 192, 256 };
+  int d = g->clusters[c].dc;
+  GenHostGroup *hg = &g->groups[g->n_groups];
+  hg->cluster = c;
+  g_snprintf (hg->name, sizeof hg->name, "%s%c", g->clusters[c].name,
+              'a' + k);
+  hg->count = k == n_groups - 1 ? *left
+                                : rnd (g, 1, *left - (n_groups - k - 1));
+  *left -= hg->count;
+  hg->first = g->n_hosts;
+  hg->cores = PICK (g, cores);
+  hg->memory_g = PICK (g, memory);
+  hg->pm = g->f[HERD_GEN_POWER_MANAGEMENT] && chance (g, 0.85);
+  GString *o = g->out_hosts;
+  g_string_append_printf (o, "\n[hosts %s]\ncluster = %s\n",
+                          hg->name, g->clusters[c].name);
+  if (hg->count > 1 || chance (g, 0.5))
+    g_string_append_printf (o, "count = %d\n", hg->count);
+  g_string_append_printf (o, "cores = %d\nmemory = %dG\n", hg->cores,
+                          hg->memory_g);
+  append_host_details (g, o, hg);
+  append_host_fencing (g, o, hg);
+  host_group_networks (g, o, hg, d);
+  for (int i = 0; i < hg->count; i++)
+    {
+      GenHost *h = &g->hosts[g->n_hosts++];
+      h->group = g->n_groups;
+      g_snprintf (h->name, sizeof h->name, "%s-%d", hg->name, i + 1);
+    }
+  g->n_groups++;
+}
+
+static void
+gen_hosts (Gen *g)
+{
+  int per[GEN_MAX_CLUSTERS] = { 0 };
+  hosts_per_cluster (g, per);
   for (int c = 0; c < g->n_clusters; c++)
     {
-      int d = g->clusters[c].dc;
       int n_groups = g->f[HERD_GEN_MIXED_HOSTS] ? rnd (g, 1, MIN (3, per[c]))
                                                 : 1;
       int left = per[c];
       for (int k = 0; k < n_groups; k++)
-        {
-          GenHostGroup *hg = &g->groups[g->n_groups];
-          hg->cluster = c;
-          g_snprintf (hg->name, sizeof hg->name, "%s%c", g->clusters[c].name,
-                      'a' + k);
-          hg->count = k == n_groups - 1 ? left
-                                        : rnd (g, 1, left - (n_groups - k - 1));
-          left -= hg->count;
-          hg->first = g->n_hosts;
-          hg->cores = PICK (g, cores);
-          hg->memory_g = PICK (g, memory);
-          hg->pm = g->f[HERD_GEN_POWER_MANAGEMENT] && chance (g, 0.85);
-          GString *o = g->out_hosts;
-          g_string_append_printf (o, "\n[hosts %s]\ncluster = %s\n",
-                                  hg->name, g->clusters[c].name);
-          if (hg->count > 1 || chance (g, 0.5))
-            g_string_append_printf (o, "count = %d\n", hg->count);
-          g_string_append_printf (o, "cores = %d\nmemory = %dG\n", hg->cores,
-                                  hg->memory_g);
-          if (chance (g, 0.3))
-            g_string_append_printf (o, "threads = %d\n", hg->cores * 2);
-          if (chance (g, 0.2))
-            g_string_append_printf (o, "reserved_memory = %dG\n",
-                                    rnd (g, 1, 4));
-          if (chance (g, 0.15))
-            g_string_append_printf (o, "swap = %dG\n", rnd (g, 1, 16));
-          if (chance (g, 0.4))
-            g_string_append_printf (o, "nic = %s\n", PICK (g, nics));
-          if (g->f[HERD_GEN_POLICY_PARAMS] && chance (g, 0.2))
-            g_string_append_printf (o, "cpu_load = %d%%\n", rnd (g, 0, 30));
-          if (g->f[HERD_GEN_POLICY_PARAMS] && chance (g, 0.2))
-            g_string_append_printf (o, "cpu_threshold_for = %dm\n",
-                                    rnd (g, 1, 10));
-          if (chance (g, 0.05))
-            g_string_append (o, "spm_priority = -1\n");
-          else if (chance (g, 0.3))
-            g_string_append_printf (o, "spm_priority = %d\n",
-                                    rnd (g, 0, 10));
-          if (chance (g, 0.3))
-            {
-              int idle = rnd (g, 80, 200);
-              g_string_append_printf (o, "power_idle = %dW\npower_max = "
-                                         "%dW\n",
-                                      idle, idle + rnd (g, 0, 300));
-            }
-          if (chance (g, 0.6))
-            g_string_append_printf (o, "boot_time = %s\n",
-                                    PICK (g, ((const char *const[]) {
-                                                 "30s", "1m", "2m", "4m",
-                                                 "5m" })));
-          if (hg->pm)
-            {
-              const char *agent = PICK (g, agents);
-              g_string_append_printf (o, "fence_agent = %s\n", agent);
-              if (strchr (agent, ',') != NULL && chance (g, 0.5))
-                g_string_append_printf (o, "fence_concurrent = %s\n",
-                                        chance (g, 0.5) ? "true" : "false");
-              if (g->f[HERD_GEN_FENCE_TROUBLE])
-                {
-                  if (chance (g, 0.6))
-                    g_string_append_printf (o, "fence_failure = %d%%\n",
-                                            PICK (g, ((const int[]) {
-                                                         5, 10, 30, 50, 90,
-                                                         100 })));
-                  /* A hanging agent: its actions take minutes. */
-                  if (chance (g, 0.4))
-                    g_string_append_printf (o, "fence_latency = %s\n",
-                                            PICK (g, hangs));
-                }
-              else if (chance (g, 0.3))
-                g_string_append_printf (o, "fence_latency = %s\n",
-                                        PICK (g, latencies));
-            }
-          else if (chance (g, 0.3))
-            g_string_append (o, "fence_agent = none\n");
-          /* Networks: every one of the data center, or the required ones
-           * and some optional ones (rarely not even every required one:
-           * such a host takes no VMs). */
-          hg->networks = 0;
-          gboolean listed = g->f[HERD_GEN_NETWORKS] && chance (g, 0.5);
-          GString *nets = g_string_new (NULL);
-          for (int i = 0; i < g->n_networks; i++)
-            {
-              if (g->networks[i].dc != d)
-                continue;
-              gboolean keep = !listed
-                              || (g->networks[i].required
-                                      ? !chance (g, 0.05)
-                                      : chance (g, 0.5));
-              if (!keep)
-                continue;
-              hg->networks |= network_bit (g, i);
-              g_string_append_printf (nets, "%s%s", nets->len ? ", " : "",
-                                      g->networks[i].name);
-            }
-          if (listed)
-            g_string_append_printf (o, "networks = %s\n", nets->str);
-          g_string_free (nets, TRUE);
-          for (int i = 0; i < hg->count; i++)
-            {
-              GenHost *h = &g->hosts[g->n_hosts++];
-              h->group = g->n_groups;
-              g_snprintf (h->name, sizeof h->name, "%s-%d", hg->name, i + 1);
-            }
-          g->n_groups++;
-        }
+        gen_host_group (g, c, k, n_groups, &left);
     }
 }
 
@@ -851,201 +895,267 @@ append_disk (Gen *g, GString *disks, int d, int count)
   s->need_mib += count * (thin ? (s->block ? 1024 : 0) : size * 1024);
 }
 
+/* What a cluster's VM groups are sized from. */
+typedef struct
+{
+  int min_cores, min_mem; /* of its smallest host group */
+  gint64 total_mem_mib, total_cores;
+  int n;         /* VM groups */
+  int per_group; /* about so many VMs each */
+  double fill;   /* the share of its memory and cores they ask for */
+} GenVmLoad;
+
+/* The smallest host and the memory and cores of cluster c. */
 static void
-gen_vms (Gen *g)
+cluster_capacity (Gen *g, int c, GenVmLoad *load)
+{
+  load->min_cores = G_MAXINT;
+  load->min_mem = G_MAXINT;
+  for (int k = 0; k < g->n_groups; k++)
+    if (g->groups[k].cluster == c)
+      {
+        load->min_cores = MIN (load->min_cores, g->groups[k].cores);
+        load->min_mem = MIN (load->min_mem, g->groups[k].memory_g);
+      }
+  /* Load: the cluster's VMs ask for a share of its memory and cores
+   * (up to more than it has), spread over n groups of about
+   * per_group VMs. */
+  load->total_mem_mib = 0;
+  load->total_cores = 0;
+  for (int k = 0; k < g->n_groups; k++)
+    if (g->groups[k].cluster == c)
+      {
+        load->total_mem_mib += (gint64) g->groups[k].count
+                               * g->groups[k].memory_g * 1024;
+        load->total_cores += (gint64) g->groups[k].count
+                             * g->groups[k].cores;
+      }
+}
+
+/* A VM group's vcpus and memory; returns its memory in MiB. */
+static int
+append_vm_size (Gen *g, GString *o, const GenVmLoad *load)
+{
+  /* About fill x the cluster's memory and cores over every VM,
+   * each between half and one and a half of that; it fits the
+   * smallest host (with its overhead). */
+  double vms_total = (double) load->n * load->per_group;
+  double share = load->fill * rnd (g, 50, 150) / 100.0 / vms_total;
+  int vcpus = CLAMP ((int) (share * load->total_cores), 1, load->min_cores);
+  gint64 mem = (gint64) (share * load->total_mem_mib) / 256 * 256;
+  int mem_mib = (int) CLAMP (mem, 512,
+                             (gint64) load->min_mem * 1024 - 1024);
+  if (chance (g, 0.2))
+    mem_mib = rnd (g, 1, 8) * 512;
+  g_string_append_printf (o, "vcpus = %d\nmemory = %dM\n", vcpus,
+                          mem_mib);
+  if (chance (g, 0.2))
+    g_string_append_printf (o, "guaranteed_memory = %dM\n",
+                            mem_mib / 2);
+  return mem_mib;
+}
+
+/* The memory a VM group of mem_mib uses and dirties while it migrates
+ * (HERD_GEN_MIGRATION_LOAD). */
+static void
+append_migration_load (Gen *g, GString *o, int mem_mib)
+{
+  int used = mem_mib;
+  if (chance (g, 0.5))
+    {
+      used = rnd (g, 1, mem_mib / 256) * 256;
+      g_string_append_printf (o, "memory_used = %dM\n", used);
+    }
+  if (chance (g, 0.8))
+    g_string_append_printf (o, "dirty_rate = %dMiB/s\n",
+                            PICK (g, ((const int[]) {
+                                         1, 10, 50, 100, 200,
+                                         500 })));
+  if (chance (g, 0.4))
+    g_string_append_printf (o, "working_set = %dM\n",
+                            rnd (g, 1, MAX (1, used / 256))
+                                * 256);
+}
+
+/* A VM group's disks from template t (cloned or thin on it), and what
+ * they take of its domains. */
+static void
+append_template_disks (Gen *g, GString *o, const GenVmGroup *vg,
+                       const GenTemplate *t)
+{
+  gboolean clone = chance (g, 0.4);
+  g_string_append_printf (o, "template = %s\n", t->name);
+  if (clone)
+    g_string_append (o, "clone = true\n");
+  else if (chance (g, 0.2))
+    g_string_append (o, "clone = false\n");
+  for (int k = 0; k < t->disks; k++)
+    {
+      GenStorage *s = &g->storage[t->domain[k]];
+      gint64 data = (t->data_g ? t->data_g : t->size_g[k])
+                    * 1024;
+      gint64 each;
+      if (!clone)
+        each = s->block ? 1024 : 0;
+      else if (!t->thin[k])
+        each = t->size_g[k] * 1024;
+      else
+        each = s->block ? thin_lv_mib (data) : data;
+      s->need_mib += vg->count * each;
+    }
+}
+
+/* A VM group's disks (HERD_GEN_DISKS): its own, or a template's of data
+ * center d; and how it writes to them, and whether it is stateless. */
+static void
+append_vm_disks (Gen *g, GString *o, GenVmGroup *vg, int d)
+{
+  int tmpl = -1;
+  int cand[GEN_MAX_TEMPLATES], nt = 0;
+  for (int t = 0; t < g->n_templates; t++)
+    if (g->templates[t].dc == d)
+      cand[nt++] = t;
+  if (nt > 0 && chance (g, 0.5))
+    tmpl = cand[rnd (g, 0, nt - 1)];
+  vg->disks = TRUE;
+  if (tmpl >= 0)
+    append_template_disks (g, o, vg, &g->templates[tmpl]);
+  else
+    {
+      GString *disks = g_string_new (NULL);
+      int nd = rnd (g, 1, 2);
+      for (int k = 0; k < nd; k++)
+        append_disk (g, disks, d, vg->count);
+      g_string_append_printf (o, "disk = %s\n", disks->str);
+      g_string_free (disks, TRUE);
+    }
+  if (chance (g, 0.85))
+    append_write_rate (g, o);
+  if (chance (g, 0.3))
+    g_string_append_printf (o, "new_writes = %d%%\n",
+                            rnd (g, 0, 100));
+  if (g->f[HERD_GEN_POOLS] && chance (g, 0.5))
+    {
+      vg->stateless = TRUE;
+      g_string_append (o, "stateless = true\n");
+    }
+}
+
+/* Some of the VM networks of data center d for a VM group, or none. */
+static void
+append_vm_networks (Gen *g, GString *o, int d)
+{
+  GString *nets = g_string_new (NULL);
+  for (int k = 0; k < g->n_networks; k++)
+    if (g->networks[k].dc == d && g->networks[k].vm_network
+        && chance (g, 0.5))
+      g_string_append_printf (nets, "%s%s",
+                              nets->len ? ", " : "",
+                              g->networks[k].name);
+  if (nets->len > 0)
+    g_string_append_printf (o, "networks = %s\n", nets->str);
+  g_string_free (nets, TRUE);
+}
+
+/* Where a VM group of cluster c may or would rather run
+ * (HERD_GEN_PINNING). */
+static void
+append_pinning (Gen *g, GString *o, int c)
+{
+  if (chance (g, 0.3))
+    {
+      g_string_append (o, "pinned_to = ");
+      host_refs (g, o, c, 2);
+      g_string_append_c (o, '\n');
+    }
+  if (chance (g, 0.25))
+    g_string_append (o, "migratable = false\n");
+  if (chance (g, 0.3))
+    {
+      g_string_append (o, "preferred_hosts = ");
+      host_refs (g, o, c, 2);
+      g_string_append_c (o, '\n');
+    }
+}
+
+/* A VM group of cluster c, of at most room VMs. */
+static void
+gen_vm_group (Gen *g, int c, const GenVmLoad *load, int room)
 {
   static const char *const priorities[] = { "low", "medium", "high" };
   static const char *const resume[] = { "auto_resume", "leave_paused",
                                         "kill" };
+  int d = g->clusters[c].dc;
+  GenVmGroup *vg = &g->vm_groups[g->n_vm_groups];
+  vg->cluster = c;
+  g_snprintf (vg->name, sizeof vg->name, "v%d", g->n_vm_groups + 1);
+  vg->count = rnd (g, 1, 2 * load->per_group);
+  vg->count = MIN (room, vg->count);
+  vg->first = g->n_vms;
+  GString *o = g->out_vms;
+  g_string_append_printf (o, "\n[vms %s]\ncluster = %s\n", vg->name,
+                          g->clusters[c].name);
+  if (vg->count > 1 || chance (g, 0.5))
+    g_string_append_printf (o, "count = %d\n", vg->count);
+  int mem_mib = append_vm_size (g, o, load);
+  gboolean ha = g->f[HERD_GEN_HA] && chance (g, 0.6);
+  if (ha)
+    g_string_append (o, "ha = true\n");
+  if (ha || chance (g, 0.2))
+    g_string_append_printf (o, "priority = %s\n",
+                            PICK (g, priorities));
+  if (g->f[HERD_GEN_LEASES] && chance (g, ha ? 0.6 : 0.15))
+    g_string_append (o, "lease = true\n");
+  append_cpu (g, o);
+  if (g->f[HERD_GEN_MIGRATION_LOAD])
+    append_migration_load (g, o, mem_mib);
+  /* Disks: its own, or a template's. */
+  if (g->f[HERD_GEN_DISKS] && chance (g, 0.75))
+    append_vm_disks (g, o, vg, d);
+  if (chance (g, 0.3))
+    g_string_append_printf (o, "boot_time = %s\n",
+                            PICK (g, ((const char *const[]) {
+                                         "5s", "10s", "30s",
+                                         "1m" })));
+  if (g->f[HERD_GEN_CHURN])
+    {
+      int half = (int) (g->duration / 120);
+      if (chance (g, 0.6))
+        append_distribution (g, o, "arrival", 0, half);
+      if (chance (g, 0.5))
+        append_distribution (g, o, "lifetime", 10, 2 * half);
+    }
+  if (g->f[HERD_GEN_NETWORKS] && chance (g, 0.5))
+    append_vm_networks (g, o, d);
+  if (g->f[HERD_GEN_PINNING])
+    append_pinning (g, o, c);
+  if (chance (g, 0.4))
+    g_string_append_printf (o, "resume = %s\n", PICK (g, resume));
+  for (int k = 0; k < vg->count; k++)
+    {
+      GenVm *v = &g->vms[g->n_vms++];
+      v->group = g->n_vm_groups;
+      g_snprintf (v->name, sizeof v->name, "%s-%d", vg->name, k + 1);
+    }
+  g->n_vm_groups++;
+}
+
+static void
+gen_vms (Gen *g)
+{
   for (int c = 0; c < g->n_clusters; c++)
     {
-      int d = g->clusters[c].dc;
-      int min_cores = G_MAXINT, min_mem = G_MAXINT;
-      for (int k = 0; k < g->n_groups; k++)
-        if (g->groups[k].cluster == c)
-          {
-            min_cores = MIN (min_cores, g->groups[k].cores);
-            min_mem = MIN (min_mem, g->groups[k].memory_g);
-          }
-      /* Load: the cluster's VMs ask for a share of its memory and cores
-       * (up to more than it has), spread over n groups of about
-       * per_group VMs. */
-      gint64 total_mem_mib = 0, total_cores = 0;
-      for (int k = 0; k < g->n_groups; k++)
-        if (g->groups[k].cluster == c)
-          {
-            total_mem_mib += (gint64) g->groups[k].count
-                             * g->groups[k].memory_g * 1024;
-            total_cores += (gint64) g->groups[k].count * g->groups[k].cores;
-          }
-      int n = rnd (g, 1, 4);
-      int per_group = rnd (g, 2, 10);
-      double fill = rnd (g, 20, 130) / 100.0;
-      for (int i = 0; i < n && g->n_vm_groups < GEN_MAX_VM_GROUPS; i++)
+      GenVmLoad load;
+      cluster_capacity (g, c, &load);
+      load.n = rnd (g, 1, 4);
+      load.per_group = rnd (g, 2, 10);
+      load.fill = rnd (g, 20, 130) / 100.0;
+      for (int i = 0; i < load.n && g->n_vm_groups < GEN_MAX_VM_GROUPS; i++)
         {
           int room = GEN_MAX_VMS - g->n_vms;
           if (room <= 0)
             break;
-          GenVmGroup *vg = &g->vm_groups[g->n_vm_groups];
-          vg->cluster = c;
-          g_snprintf (vg->name, sizeof vg->name, "v%d", g->n_vm_groups + 1);
-          vg->count = rnd (g, 1, 2 * per_group);
-          vg->count = MIN (room, vg->count);
-          vg->first = g->n_vms;
-          GString *o = g->out_vms;
-          g_string_append_printf (o, "\n[vms %s]\ncluster = %s\n", vg->name,
-                                  g->clusters[c].name);
-          if (vg->count > 1 || chance (g, 0.5))
-            g_string_append_printf (o, "count = %d\n", vg->count);
-          /* About fill x the cluster's memory and cores over every VM,
-           * each between half and one and a half of that; it fits the
-           * smallest host (with its overhead). */
-          double vms_total = (double) n * per_group;
-          double share = fill * rnd (g, 50, 150) / 100.0 / vms_total;
-          int vcpus = CLAMP ((int) (share * total_cores), 1, min_cores);
-          gint64 mem = (gint64) (share * total_mem_mib) / 256 * 256;
-          int mem_mib = (int) CLAMP (mem, 512, (gint64) min_mem * 1024 - 1024);
-          if (chance (g, 0.2))
-            mem_mib = rnd (g, 1, 8) * 512;
-          g_string_append_printf (o, "vcpus = %d\nmemory = %dM\n", vcpus,
-                                  mem_mib);
-          if (chance (g, 0.2))
-            g_string_append_printf (o, "guaranteed_memory = %dM\n",
-                                    mem_mib / 2);
-          gboolean ha = g->f[HERD_GEN_HA] && chance (g, 0.6);
-          if (ha)
-            g_string_append (o, "ha = true\n");
-          if (ha || chance (g, 0.2))
-            g_string_append_printf (o, "priority = %s\n",
-                                    PICK (g, priorities));
-          if (g->f[HERD_GEN_LEASES] && chance (g, ha ? 0.6 : 0.15))
-            g_string_append (o, "lease = true\n");
-          append_cpu (g, o);
-          if (g->f[HERD_GEN_MIGRATION_LOAD])
-            {
-              int used = mem_mib;
-              if (chance (g, 0.5))
-                {
-                  used = rnd (g, 1, mem_mib / 256) * 256;
-                  g_string_append_printf (o, "memory_used = %dM\n", used);
-                }
-              if (chance (g, 0.8))
-                g_string_append_printf (o, "dirty_rate = %dMiB/s\n",
-                                        PICK (g, ((const int[]) {
-                                                     1, 10, 50, 100, 200,
-                                                     500 })));
-              if (chance (g, 0.4))
-                g_string_append_printf (o, "working_set = %dM\n",
-                                        rnd (g, 1, MAX (1, used / 256))
-                                            * 256);
-            }
-          /* Disks: its own, or a template's. */
-          int tmpl = -1;
-          if (g->f[HERD_GEN_DISKS] && chance (g, 0.75))
-            {
-              int cand[GEN_MAX_TEMPLATES], nt = 0;
-              for (int t = 0; t < g->n_templates; t++)
-                if (g->templates[t].dc == d)
-                  cand[nt++] = t;
-              if (nt > 0 && chance (g, 0.5))
-                tmpl = cand[rnd (g, 0, nt - 1)];
-              vg->disks = TRUE;
-              if (tmpl >= 0)
-                {
-                  GenTemplate *t = &g->templates[tmpl];
-                  gboolean clone = chance (g, 0.4);
-                  g_string_append_printf (o, "template = %s\n", t->name);
-                  if (clone)
-                    g_string_append (o, "clone = true\n");
-                  else if (chance (g, 0.2))
-                    g_string_append (o, "clone = false\n");
-                  for (int k = 0; k < t->disks; k++)
-                    {
-                      GenStorage *s = &g->storage[t->domain[k]];
-                      gint64 data = (t->data_g ? t->data_g : t->size_g[k])
-                                    * 1024;
-                      gint64 each;
-                      if (!clone)
-                        each = s->block ? 1024 : 0;
-                      else if (!t->thin[k])
-                        each = t->size_g[k] * 1024;
-                      else
-                        each = s->block ? thin_lv_mib (data) : data;
-                      s->need_mib += vg->count * each;
-                    }
-                }
-              else
-                {
-                  GString *disks = g_string_new (NULL);
-                  int nd = rnd (g, 1, 2);
-                  for (int k = 0; k < nd; k++)
-                    append_disk (g, disks, d, vg->count);
-                  g_string_append_printf (o, "disk = %s\n", disks->str);
-                  g_string_free (disks, TRUE);
-                }
-              if (chance (g, 0.85))
-                append_write_rate (g, o);
-              if (chance (g, 0.3))
-                g_string_append_printf (o, "new_writes = %d%%\n",
-                                        rnd (g, 0, 100));
-              if (g->f[HERD_GEN_POOLS] && chance (g, 0.5))
-                {
-                  vg->stateless = TRUE;
-                  g_string_append (o, "stateless = true\n");
-                }
-            }
-          if (chance (g, 0.3))
-            g_string_append_printf (o, "boot_time = %s\n",
-                                    PICK (g, ((const char *const[]) {
-                                                 "5s", "10s", "30s",
-                                                 "1m" })));
-          if (g->f[HERD_GEN_CHURN])
-            {
-              int half = (int) (g->duration / 120);
-              if (chance (g, 0.6))
-                append_distribution (g, o, "arrival", 0, half);
-              if (chance (g, 0.5))
-                append_distribution (g, o, "lifetime", 10, 2 * half);
-            }
-          if (g->f[HERD_GEN_NETWORKS] && chance (g, 0.5))
-            {
-              GString *nets = g_string_new (NULL);
-              for (int k = 0; k < g->n_networks; k++)
-                if (g->networks[k].dc == d && g->networks[k].vm_network
-                    && chance (g, 0.5))
-                  g_string_append_printf (nets, "%s%s",
-                                          nets->len ? ", " : "",
-                                          g->networks[k].name);
-              if (nets->len > 0)
-                g_string_append_printf (o, "networks = %s\n", nets->str);
-              g_string_free (nets, TRUE);
-            }
-          if (g->f[HERD_GEN_PINNING])
-            {
-              if (chance (g, 0.3))
-                {
-                  g_string_append (o, "pinned_to = ");
-                  host_refs (g, o, c, 2);
-                  g_string_append_c (o, '\n');
-                }
-              if (chance (g, 0.25))
-                g_string_append (o, "migratable = false\n");
-              if (chance (g, 0.3))
-                {
-                  g_string_append (o, "preferred_hosts = ");
-                  host_refs (g, o, c, 2);
-                  g_string_append_c (o, '\n');
-                }
-            }
-          if (chance (g, 0.4))
-            g_string_append_printf (o, "resume = %s\n", PICK (g, resume));
-          for (int k = 0; k < vg->count; k++)
-            {
-              GenVm *v = &g->vms[g->n_vms++];
-              v->group = g->n_vm_groups;
-              g_snprintf (v->name, sizeof v->name, "%s-%d", vg->name, k + 1);
-            }
-          g->n_vm_groups++;
+          gen_vm_group (g, c, &load, room);
         }
     }
 }
@@ -1348,6 +1458,141 @@ storage_down (Gen *g, gint64 at, int dom, gboolean one_host)
   fault_duration (g, 0.85, 60, 3600);
 }
 
+/* One fault of a random host at a random time (HERD_GEN_FAULTS). */
+static void
+gen_host_fault (Gen *g)
+{
+  gint64 at = some_time (g);
+  int h = some_host (g, -1);
+  switch (rnd (g, 0, 6))
+    {
+    case 0:
+    case 1:
+      fault (g, at, "host_crash", g->hosts[h].name);
+      fault_duration (g, 0.6, 300, 7200);
+      break;
+    case 2:
+      fault (g, at, "agent_hang", g->hosts[h].name);
+      fault_duration (g, 0.7, 30, 1800);
+      break;
+    case 3:
+      fault (g, at, "partition", g->hosts[h].name);
+      fault_duration (g, 0.8, 20, 3600);
+      break;
+    case 4:
+      {
+        const char *net = host_network (g, h);
+        if (net == NULL)
+          break;
+        fault (g, at, "nic_down", g->hosts[h].name);
+        g_string_append_printf (g->out_faults, "network = %s\n", net);
+        fault_duration (g, 0.8, 60, 3600);
+        break;
+      }
+    case 5:
+      storage_down (g, at, data_domain (g, host_dc (g, h)),
+                    chance (g, 0.5));
+      break;
+    default:
+      fault (g, at, "fence_fail", g->hosts[h].name);
+      fault_duration (g, 0.7, 300, 10800);
+      /* A dead BMC found out by a crash. */
+      if (chance (g, 0.5))
+        {
+          fault (g, later (g, at, 0, 600),
+                 "host_crash", g->hosts[h].name);
+          fault_duration (g, 0.5, 600, 7200);
+        }
+      break;
+    }
+}
+
+/* A migration's destination cut off, and two partitions at once
+ * (HERD_GEN_PARTITIONS). */
+static void
+gen_partitions (Gen *g)
+{
+  /* The destination of a migration cut off while it runs (or, now
+   * and then, crashing or its agent hanging). */
+  int v = some_vm (g, -1, FALSE);
+  int c = vm_cluster (g, v);
+  if (hosts_in_cluster (g, c) >= 2)
+    {
+      gint64 at = some_time (g);
+      int dest = some_host (g, c);
+      double p = gsl_rng_uniform (g->r);
+      gen_migrate (g, at, v, dest);
+      fault (g, at + rnd (g, 0, 40),
+             p < 0.6    ? "partition"
+             : p < 0.85 ? "host_crash"
+                        : "agent_hang",
+             g->hosts[dest].name);
+      fault_duration (g, 0.8, 20, 1800);
+    }
+  /* Two partitions at once. */
+  if (g->n_hosts >= 2 && chance (g, 0.7))
+    {
+      gint64 at = some_time (g);
+      int a = some_host (g, -1), b;
+      do
+        b = some_host (g, -1);
+      while (b == a);
+      fault (g, at, "partition", g->hosts[a].name);
+      fault_duration (g, 0.8, 20, 1800);
+      fault (g, at + (chance (g, 0.5) ? 0 : rnd (g, 1, 60)), "partition",
+             g->hosts[b].name);
+      fault_duration (g, 0.8, 20, 1800);
+    }
+}
+
+/* One or two manager restarts (HERD_GEN_MANAGER_RESTART). */
+static void
+gen_manager_restarts (Gen *g)
+{
+  int n = rnd (g, 1, 2);
+  for (int i = 0; i < n; i++)
+    {
+      gint64 at = some_time (g);
+      /* Sometimes while a crashed host is being fenced. */
+      if (chance (g, 0.5))
+        {
+          fault (g, at, "host_crash", g->hosts[some_host (g, -1)].name);
+          fault_duration (g, 0.5, 600, 7200);
+          at = later (g, at, 30, 600);
+        }
+      fault (g, at, "manager_restart", NULL);
+    }
+}
+
+/* The [faults random] section (HERD_GEN_RANDOM_FAULTS). */
+static void
+gen_random_faults (Gen *g)
+{
+  static const char *const kinds[] = { "host_crash", "agent_hang",
+                                       "partition" };
+  GString *o = g->out_random;
+  int hours = (int) (g->duration / 3600);
+  g_string_append (o, "\n[faults random]\n");
+  if (chance (g, 0.8))
+    g_string_append_printf (o, "kind = %s\n", PICK (g, kinds));
+  append_distribution (g, o, "mtbf", 30, 60 * 3 * hours);
+  append_distribution (g, o, "mttr", 1, 120);
+  if (chance (g, 0.5))
+    {
+      g_string_append (o, "hosts = ");
+      int n = rnd (g, 1, 3);
+      for (int i = 0; i < n; i++)
+        {
+          int h = some_host (g, -1);
+          g_string_append_printf (o, "%s%s", i ? ", " : "",
+                                  chance (g, 0.3)
+                                      ? g->groups[g->hosts[h].group].name
+                                      : g->hosts[h].name);
+        }
+      g_string_append_c (o, '\n');
+    }
+}
+
 static void
 gen_faults (Gen *g)
 {
@@ -1355,86 +1600,10 @@ gen_faults (Gen *g)
     {
       int n = rnd (g, 1, 5);
       for (int i = 0; i < n; i++)
-        {
-          gint64 at = some_time (g);
-          int h = some_host (g, -1);
-          switch (rnd (g, 0, 6))
-            {
-            case 0:
-            case 1:
-              fault (g, at, "host_crash", g->hosts[h].name);
-              fault_duration (g, 0.6, 300, 7200);
-              break;
-            case 2:
-              fault (g, at, "agent_hang", g->hosts[h].name);
-              fault_duration (g, 0.7, 30, 1800);
-              break;
-            case 3:
-              fault (g, at, "partition", g->hosts[h].name);
-              fault_duration (g, 0.8, 20, 3600);
-              break;
-            case 4:
-              {
-                const char *net = host_network (g, h);
-                if (net == NULL)
-                  break;
-                fault (g, at, "nic_down", g->hosts[h].name);
-                g_string_append_printf (g->out_faults, "network = %s\n", net);
-                fault_duration (g, 0.8, 60, 3600);
-                break;
-              }
-            case 5:
-              storage_down (g, at, data_domain (g, host_dc (g, h)),
-                            chance (g, 0.5));
-              break;
-            default:
-              fault (g, at, "fence_fail", g->hosts[h].name);
-              fault_duration (g, 0.7, 300, 10800);
-              /* A dead BMC found out by a crash. */
-              if (chance (g, 0.5))
-                {
-                  fault (g, later (g, at, 0, 600),
-                         "host_crash", g->hosts[h].name);
-                  fault_duration (g, 0.5, 600, 7200);
-                }
-              break;
-            }
-        }
+        gen_host_fault (g);
     }
   if (g->f[HERD_GEN_PARTITIONS])
-    {
-      /* The destination of a migration cut off while it runs (or, now
-       * and then, crashing or its agent hanging). */
-      int v = some_vm (g, -1, FALSE);
-      int c = vm_cluster (g, v);
-      if (hosts_in_cluster (g, c) >= 2)
-        {
-          gint64 at = some_time (g);
-          int dest = some_host (g, c);
-          double p = gsl_rng_uniform (g->r);
-          gen_migrate (g, at, v, dest);
-          fault (g, at + rnd (g, 0, 40),
-                 p < 0.6    ? "partition"
-                 : p < 0.85 ? "host_crash"
-                            : "agent_hang",
-                 g->hosts[dest].name);
-          fault_duration (g, 0.8, 20, 1800);
-        }
-      /* Two partitions at once. */
-      if (g->n_hosts >= 2 && chance (g, 0.7))
-        {
-          gint64 at = some_time (g);
-          int a = some_host (g, -1), b;
-          do
-            b = some_host (g, -1);
-          while (b == a);
-          fault (g, at, "partition", g->hosts[a].name);
-          fault_duration (g, 0.8, 20, 1800);
-          fault (g, at + (chance (g, 0.5) ? 0 : rnd (g, 1, 60)), "partition",
-                 g->hosts[b].name);
-          fault_duration (g, 0.8, 20, 1800);
-        }
-    }
+    gen_partitions (g);
   if (g->f[HERD_GEN_STORAGE_FAULTS])
     {
       /* The master domain down for every host of its data center. */
@@ -1445,47 +1614,9 @@ gen_faults (Gen *g)
                       TRUE);
     }
   if (g->f[HERD_GEN_MANAGER_RESTART])
-    {
-      int n = rnd (g, 1, 2);
-      for (int i = 0; i < n; i++)
-        {
-          gint64 at = some_time (g);
-          /* Sometimes while a crashed host is being fenced. */
-          if (chance (g, 0.5))
-            {
-              fault (g, at, "host_crash", g->hosts[some_host (g, -1)].name);
-              fault_duration (g, 0.5, 600, 7200);
-              at = later (g, at, 30, 600);
-            }
-          fault (g, at, "manager_restart", NULL);
-        }
-    }
+    gen_manager_restarts (g);
   if (g->f[HERD_GEN_RANDOM_FAULTS])
-    {
-      static const char *const kinds[] = { "host_crash", "agent_hang",
-                                           "partition" };
-      GString *o = g->out_random;
-      int hours = (int) (g->duration / 3600);
-      g_string_append (o, "\n[faults random]\n");
-      if (chance (g, 0.8))
-        g_string_append_printf (o, "kind = %s\n", PICK (g, kinds));
-      append_distribution (g, o, "mtbf", 30, 60 * 3 * hours);
-      append_distribution (g, o, "mttr", 1, 120);
-      if (chance (g, 0.5))
-        {
-          g_string_append (o, "hosts = ");
-          int n = rnd (g, 1, 3);
-          for (int i = 0; i < n; i++)
-            {
-              int h = some_host (g, -1);
-              g_string_append_printf (o, "%s%s", i ? ", " : "",
-                                      chance (g, 0.3)
-                                          ? g->groups[g->hosts[h].group].name
-                                          : g->hosts[h].name);
-            }
-          g_string_append_c (o, '\n');
-        }
-    }
+    gen_random_faults (g);
 }
 
 static void
@@ -1512,6 +1643,78 @@ gen_defaults (Gen *g)
 
 /* ---- the text ---- */
 
+/* The swarm: each feature on or off, a few more often on. */
+static void
+gen_features (Gen *g)
+{
+  for (int i = 0; i < HERD_GEN_FEATURE_LAST; i++)
+    g->f[i] = chance (g, 0.5);
+  g->f[HERD_GEN_FAULTS] |= chance (g, 0.4);
+  g->f[HERD_GEN_HA] |= chance (g, 0.4);
+  if (!g->f[HERD_GEN_DISKS])
+    g->f[HERD_GEN_TEMPLATES] = g->f[HERD_GEN_POOLS] = FALSE;
+}
+
+/* The opening comment (seed, features) and the [scenario] section. */
+static void
+append_scenario_section (Gen *g, GString *o, guint64 seed,
+                         const char *profile, const char *stats)
+{
+  char t[32];
+  g_string_append_printf (o, "; swarm scenario of generator seed %"
+                             G_GUINT64_FORMAT
+                             " (herd generate --seed %" G_GUINT64_FORMAT
+                             ")\n; features:",
+                          seed, seed);
+  for (int i = 0; i < HERD_GEN_FEATURE_LAST; i++)
+    if (g->f[i])
+      g_string_append_printf (o, " %s", feature_names[i]);
+  g_string_append_printf (o, "\n[scenario]\nname = swarm-%" G_GUINT64_FORMAT
+                             "\nduration = %s\nseed = 1\n"
+                             "stats_interval = %s\nsample_interval = 10m\n"
+                             "profile = %s\n",
+                          seed, fmt_time (t, g->duration), stats, profile);
+  if (chance (g, 0.2))
+    g_string_append_printf (o, "io_timeout = %s\n",
+                            chance (g, 0.5) ? "5s" : "20s");
+  if (chance (g, 0.2))
+    g_string_append_printf (o, "migration_setup = %dms\n", rnd (g, 0, 800));
+}
+
+/* The [storage] section of domain i: its capacity holds what its disks
+ * take at once, with room to spare or (HERD_GEN_NEAR_FULL) hardly any. */
+static void
+append_storage_section (Gen *g, GString *o, int i)
+{
+  GenStorage *s = &g->storage[i];
+  g_string_append_printf (o, "\n[storage %s]\ndatacenter = dc%d\n"
+                             "type = %s\n",
+                          s->name, s->dc + 1, s->type);
+  gint64 cap_mib;
+  if (!s->data)
+    {
+      g_string_append (o, "role = iso\n");
+      cap_mib = 100 * 1024;
+    }
+  else
+    {
+      gint64 need = s->need_mib + (s->block ? 4992 : 0);
+      gint64 slack = g->f[HERD_GEN_NEAR_FULL]
+                         ? rnd (g, 1, 20) * 1024
+                               + need / 100 * rnd (g, 0, 10)
+                         : need + rnd (g, 50, 500) * 1024;
+      cap_mib = need + slack;
+    }
+  g_string_append_printf (o, "capacity = %" G_GINT64_FORMAT "G\n",
+                          (cap_mib + 1023) / 1024);
+  if (s->data && i == g->master[s->dc])
+    g_string_append (o, "master = true\n");
+  if (s->data && chance (g, 0.2))
+    g_string_append_printf (o, "warning_low_space = %d%%\n"
+                               "critical_space = %d%%\n",
+                            rnd (g, 10, 25), rnd (g, 0, 9));
+}
+
 char *
 herd_generate_scenario (guint64 seed)
 {
@@ -1528,13 +1731,7 @@ herd_generate_scenario (guint64 seed)
   for (guint i = 0; i < G_N_ELEMENTS (outs); i++)
     *outs[i] = g_string_new (NULL);
 
-  /* The swarm: each feature on or off, a few more often on. */
-  for (int i = 0; i < HERD_GEN_FEATURE_LAST; i++)
-    g->f[i] = chance (g, 0.5);
-  g->f[HERD_GEN_FAULTS] |= chance (g, 0.4);
-  g->f[HERD_GEN_HA] |= chance (g, 0.4);
-  if (!g->f[HERD_GEN_DISKS])
-    g->f[HERD_GEN_TEMPLATES] = g->f[HERD_GEN_POOLS] = FALSE;
+  gen_features (g);
 
   static const int hours[] = { 2, 3, 4, 6, 8, 12 };
   g->duration = 3600 * PICK (g, hours);
@@ -1557,59 +1754,13 @@ herd_generate_scenario (guint64 seed)
   drop_repeated_keys (g->out_defaults);
 
   GString *o = g_string_new (NULL);
-  char t[32];
-  g_string_append_printf (o, "; swarm scenario of generator seed %"
-                             G_GUINT64_FORMAT
-                             " (herd generate --seed %" G_GUINT64_FORMAT
-                             ")\n; features:",
-                          seed, seed);
-  for (int i = 0; i < HERD_GEN_FEATURE_LAST; i++)
-    if (g->f[i])
-      g_string_append_printf (o, " %s", feature_names[i]);
-  g_string_append_printf (o, "\n[scenario]\nname = swarm-%" G_GUINT64_FORMAT
-                             "\nduration = %s\nseed = 1\n"
-                             "stats_interval = %s\nsample_interval = 10m\n"
-                             "profile = %s\n",
-                          seed, fmt_time (t, g->duration), stats, profile);
-  if (chance (g, 0.2))
-    g_string_append_printf (o, "io_timeout = %s\n",
-                            chance (g, 0.5) ? "5s" : "20s");
-  if (chance (g, 0.2))
-    g_string_append_printf (o, "migration_setup = %dms\n", rnd (g, 0, 800));
+  append_scenario_section (g, o, seed, profile, stats);
   if (g->out_defaults->len > 0)
     g_string_append_printf (o, "\n[defaults]\n%s", g->out_defaults->str);
   for (int d = 0; d < g->n_dcs; d++)
     g_string_append_printf (o, "\n[datacenter dc%d]\n", d + 1);
   for (int i = 0; i < g->n_storage; i++)
-    {
-      GenStorage *s = &g->storage[i];
-      g_string_append_printf (o, "\n[storage %s]\ndatacenter = dc%d\n"
-                                 "type = %s\n",
-                              s->name, s->dc + 1, s->type);
-      gint64 cap_mib;
-      if (!s->data)
-        {
-          g_string_append (o, "role = iso\n");
-          cap_mib = 100 * 1024;
-        }
-      else
-        {
-          gint64 need = s->need_mib + (s->block ? 4992 : 0);
-          gint64 slack = g->f[HERD_GEN_NEAR_FULL]
-                             ? rnd (g, 1, 20) * 1024
-                                   + need / 100 * rnd (g, 0, 10)
-                             : need + rnd (g, 50, 500) * 1024;
-          cap_mib = need + slack;
-        }
-      g_string_append_printf (o, "capacity = %" G_GINT64_FORMAT "G\n",
-                              (cap_mib + 1023) / 1024);
-      if (s->data && i == g->master[s->dc])
-        g_string_append (o, "master = true\n");
-      if (s->data && chance (g, 0.2))
-        g_string_append_printf (o, "warning_low_space = %d%%\n"
-                                   "critical_space = %d%%\n",
-                                rnd (g, 10, 25), rnd (g, 0, 9));
-    }
+    append_storage_section (g, o, i);
   g_string_append (o, g->out_networks->str);
   g_string_append (o, g->out_templates->str);
   g_string_append (o, g->out_clusters->str);
