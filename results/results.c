@@ -437,15 +437,13 @@ herd_results_delete_run (HerdResults *r, gint64 run_id, GError **error)
   return FALSE;
 }
 
-gint64
-herd_results_begin_run (HerdResults *r, const HerdRunInfo *info,
-                        GError **error)
+/* The ids of the runs of info's identity (scenario text digest, seed,
+ * duration, herd version), oldest first, and the status of the first
+ * (*status, NULL without); NULL when the query cannot be prepared. */
+static GArray *
+runs_of_identity (HerdResults *r, const HerdRunInfo *info,
+                  const char *digest, char **status, GError **error)
 {
-  g_assert (r->run_id < 0);
-  if (!exec (r, "BEGIN IMMEDIATE", error))
-    return -1;
-  g_autofree char *digest = herd_results_digest (info->scenario_text);
-  /* A run of the same identity: refused, or replaced with redo. */
   sqlite3_stmt *s = NULL;
   if (sqlite3_prepare_v2 (r->db,
                           "SELECT run_id, status FROM runs WHERE"
@@ -456,24 +454,76 @@ herd_results_begin_run (HerdResults *r, const HerdRunInfo *info,
       != SQLITE_OK)
     {
       sql_fail (r, error, "cannot prepare");
-      exec (r, "ROLLBACK", NULL);
-      return -1;
+      return NULL;
     }
   sqlite3_bind_text (s, 1, digest, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (s, 2, (sqlite3_int64) info->seed);
   sqlite3_bind_int64 (s, 3, info->duration);
   sqlite3_bind_text (s, 4, HERD_VERSION, -1, SQLITE_STATIC);
-  g_autoptr (GArray) same = g_array_new (FALSE, FALSE, sizeof (gint64));
-  g_autofree char *same_status = NULL;
+  GArray *same = g_array_new (FALSE, FALSE, sizeof (gint64));
   while (sqlite3_step (s) == SQLITE_ROW)
     {
       gint64 id = sqlite3_column_int64 (s, 0);
       g_array_append_val (same, id);
-      if (same_status == NULL)
-        same_status = g_strdup ((const char *) sqlite3_column_text (s, 1));
+      if (*status == NULL)
+        *status = g_strdup ((const char *) sqlite3_column_text (s, 1));
     }
   sqlite3_finalize (s);
-  s = NULL;
+  return same;
+}
+
+/* Inserts the runs row of info, marked running, as run *id. */
+static gboolean
+insert_run (HerdResults *r, const HerdRunInfo *info, const char *digest,
+            gint64 *id, GError **error)
+{
+  sqlite3_stmt *s = NULL;
+  if (sqlite3_prepare_v2 (r->db,
+                          "INSERT INTO runs (scenario, scenario_path,"
+                          " scenario_text, seed, duration_ns, herd_version,"
+                          " status, scenario_sha256) VALUES (?1, ?2, ?3, ?4,"
+                          " ?5, ?6, 'running', ?7)",
+                          -1, &s, NULL)
+      != SQLITE_OK)
+    {
+      sql_fail (r, error, "cannot prepare");
+      return FALSE;
+    }
+  sqlite3_bind_text (s, 1, info->scenario_name, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (s, 2, info->scenario_path, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (s, 3, info->scenario_text, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (s, 4, (sqlite3_int64) info->seed);
+  sqlite3_bind_int64 (s, 5, info->duration);
+  sqlite3_bind_text (s, 6, HERD_VERSION, -1, SQLITE_STATIC);
+  sqlite3_bind_text (s, 7, digest, -1, SQLITE_STATIC);
+  int rc = sqlite3_step (s);
+  sqlite3_finalize (s);
+  if (rc != SQLITE_DONE)
+    {
+      sql_fail (r, error, "cannot insert the run");
+      return FALSE;
+    }
+  *id = sqlite3_last_insert_rowid (r->db);
+  return TRUE;
+}
+
+gint64
+herd_results_begin_run (HerdResults *r, const HerdRunInfo *info,
+                        GError **error)
+{
+  g_assert (r->run_id < 0);
+  if (!exec (r, "BEGIN IMMEDIATE", error))
+    return -1;
+  g_autofree char *digest = herd_results_digest (info->scenario_text);
+  /* A run of the same identity: refused, or replaced with redo. */
+  g_autofree char *same_status = NULL;
+  g_autoptr (GArray) same = runs_of_identity (r, info, digest, &same_status,
+                                              error);
+  if (same == NULL)
+    {
+      exec (r, "ROLLBACK", NULL);
+      return -1;
+    }
   if (same->len > 0 && !info->redo)
     {
       gint64 first = g_array_index (same, gint64, 0);
@@ -496,34 +546,12 @@ herd_results_begin_run (HerdResults *r, const HerdRunInfo *info,
         exec (r, "ROLLBACK", NULL);
         return -1;
       }
-  if (sqlite3_prepare_v2 (r->db,
-                          "INSERT INTO runs (scenario, scenario_path,"
-                          " scenario_text, seed, duration_ns, herd_version,"
-                          " status, scenario_sha256) VALUES (?1, ?2, ?3, ?4,"
-                          " ?5, ?6, 'running', ?7)",
-                          -1, &s, NULL)
-      != SQLITE_OK)
+  gint64 id = -1;
+  if (!insert_run (r, info, digest, &id, error))
     {
-      sql_fail (r, error, "cannot prepare");
       exec (r, "ROLLBACK", NULL);
       return -1;
     }
-  sqlite3_bind_text (s, 1, info->scenario_name, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (s, 2, info->scenario_path, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (s, 3, info->scenario_text, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (s, 4, (sqlite3_int64) info->seed);
-  sqlite3_bind_int64 (s, 5, info->duration);
-  sqlite3_bind_text (s, 6, HERD_VERSION, -1, SQLITE_STATIC);
-  sqlite3_bind_text (s, 7, digest, -1, SQLITE_STATIC);
-  int rc = sqlite3_step (s);
-  sqlite3_finalize (s);
-  if (rc != SQLITE_DONE)
-    {
-      sql_fail (r, error, "cannot insert the run");
-      exec (r, "ROLLBACK", NULL);
-      return -1;
-    }
-  gint64 id = sqlite3_last_insert_rowid (r->db);
   /* The run is seen as running from now on; its rows follow in chunks. */
   if (!exec (r, "COMMIT", error))
     {
@@ -1038,10 +1066,10 @@ inconsistent (GError **error, const char *format, ...)
   return FALSE;
 }
 
-/* The body of herd_results_merge, in its transaction with src attached. */
+/* Refuses src unless it is a herd results database of a schema this
+ * herd reads. */
 static gboolean
-merge_attached (HerdResults *r, const HerdBenchTag *tag, GArray *new_ids,
-                guint *skipped, GError **error)
+check_src_schema (HerdResults *r, GError **error)
 {
   if (!src_has_table (r, "runs"))
     {
@@ -1058,9 +1086,13 @@ merge_attached (HerdResults *r, const HerdBenchTag *tag, GArray *new_ids,
                    version, HERD_VERSION, HERD_RESULTS_SCHEMA);
       return FALSE;
     }
-  gboolean bench = src_has_table (r, "bench_runs")
-                   && src_has_table (r, "bench_configs");
-  /* Only finished runs: one killed on the way is still marked running. */
+  return TRUE;
+}
+
+/* Only finished runs: one killed on the way is still marked running. */
+static gboolean
+refuse_unfinished_runs (HerdResults *r, GError **error)
+{
   sqlite3_stmt *s = prepare (
       r,
       "SELECT run_id, status, scenario, seed FROM src.runs WHERE status IS "
@@ -1089,7 +1121,14 @@ merge_attached (HerdResults *r, const HerdBenchTag *tag, GArray *new_ids,
               : "it did not finish");
     }
   sqlite3_finalize (s);
-  /* Ids that point nowhere. */
+  return TRUE;
+}
+
+/* Refuses src when its bench_runs or summary hold ids that point
+ * nowhere. */
+static gboolean
+refuse_dangling_ids (HerdResults *r, gboolean bench, GError **error)
+{
   if (bench)
     {
       gint64 bad = query_int (
@@ -1117,10 +1156,15 @@ merge_attached (HerdResults *r, const HerdBenchTag *tag, GArray *new_ids,
                              ", which is not in its runs table",
                              bad);
     }
-  if (tag != NULL
-      && query_int (r, "SELECT COUNT (*) FROM src.runs") != 1)
-    return inconsistent (error, "a worker's database holds one run, this "
-                                "one does not");
+  return TRUE;
+}
+
+/* temp.srcid, the identity of each of src's runs (its digest computed
+ * where an older file has none), and temp.idmap, src's run ids to
+ * main's, filled as the runs are copied. */
+static gboolean
+create_merge_tables (HerdResults *r, GError **error)
+{
   g_autofree char *digest
       = query_int (r, "SELECT COUNT (*) FROM pragma_table_info ('runs', "
                       "'src') WHERE name = 'scenario_sha256'")
@@ -1138,51 +1182,54 @@ merge_attached (HerdResults *r, const HerdBenchTag *tag, GArray *new_ids,
                 "INTEGER)",
              error))
     return FALSE;
-  if (bench && !exec (r,
-                      "INSERT OR IGNORE INTO main.bench_configs (label) "
-                      "SELECT label FROM src.bench_configs ORDER BY "
-                      "config_id",
-                      error))
+  return TRUE;
+}
+
+/* A configuration and seed main has from another scenario text or
+ * herd: the two cannot both be right. */
+static gboolean
+refuse_conflicting_bench_runs (HerdResults *r, GError **error)
+{
+  sqlite3_stmt *s = prepare (
+      r,
+      "SELECT sc.label, sr.seed, mr.run_id FROM src.bench_runs AS sr "
+      "JOIN src.bench_configs AS sc ON sc.config_id = sr.config_id JOIN "
+      "temp.srcid AS si ON si.run_id = sr.run_id JOIN main.bench_configs "
+      "AS mc ON mc.label = sc.label JOIN main.bench_runs AS mr ON "
+      "mr.config_id = mc.config_id AND mr.seed = sr.seed LEFT JOIN "
+      "main.runs AS m ON m.run_id = mr.run_id WHERE m.status IS NOT "
+      "'done' OR m.scenario_sha256 IS NOT si.digest OR m.herd_version "
+      "IS NOT si.herd_version ORDER BY sr.config_id, sr.seed LIMIT 1",
+      error);
+  if (s == NULL)
     return FALSE;
-  /* A configuration and seed main has from another scenario text or
-   * herd: the two cannot both be right. */
-  if (bench)
+  if (sqlite3_step (s) == SQLITE_ROW)
     {
-      s = prepare (
-          r,
-          "SELECT sc.label, sr.seed, mr.run_id FROM src.bench_runs AS sr "
-          "JOIN src.bench_configs AS sc ON sc.config_id = sr.config_id JOIN "
-          "temp.srcid AS si ON si.run_id = sr.run_id JOIN main.bench_configs "
-          "AS mc ON mc.label = sc.label JOIN main.bench_runs AS mr ON "
-          "mr.config_id = mc.config_id AND mr.seed = sr.seed LEFT JOIN "
-          "main.runs AS m ON m.run_id = mr.run_id WHERE m.status IS NOT "
-          "'done' OR m.scenario_sha256 IS NOT si.digest OR m.herd_version "
-          "IS NOT si.herd_version ORDER BY sr.config_id, sr.seed LIMIT 1",
-          error);
-      if (s == NULL)
-        return FALSE;
-      if (sqlite3_step (s) == SQLITE_ROW)
-        {
-          g_autofree char *label
-              = g_strdup ((const char *) sqlite3_column_text (s, 0));
-          gint64 seed = sqlite3_column_int64 (s, 1);
-          gint64 main_run = sqlite3_column_int64 (s, 2);
-          sqlite3_finalize (s);
-          return inconsistent (
-              error,
-              "configuration '%s' seed %" G_GINT64_FORMAT " comes from "
-              "another scenario text or herd version than run %"
-              G_GINT64_FORMAT " of %s (or that run is not done): bring %s up "
-              "to date with herd bench --redo first, or merge into another "
-              "database",
-              label, seed, main_run, r->path, r->path);
-        }
+      g_autofree char *label
+          = g_strdup ((const char *) sqlite3_column_text (s, 0));
+      gint64 seed = sqlite3_column_int64 (s, 1);
+      gint64 main_run = sqlite3_column_int64 (s, 2);
       sqlite3_finalize (s);
+      return inconsistent (
+          error,
+          "configuration '%s' seed %" G_GINT64_FORMAT " comes from "
+          "another scenario text or herd version than run %"
+          G_GINT64_FORMAT " of %s (or that run is not done): bring %s up "
+          "to date with herd bench --redo first, or merge into another "
+          "database",
+          label, seed, main_run, r->path, r->path);
     }
-  /* The runs to copy: all, but those main has already: the same
-   * configuration and seed for herd bench's, the same identity (done) for
-   * the others; so that merging twice adds nothing. */
-  g_autofree char *ids_sql = g_strdup_printf (
+  sqlite3_finalize (s);
+  return TRUE;
+}
+
+/* The query of the runs to copy: all, but those main has already: the
+ * same configuration and seed for herd bench's, the same identity (done)
+ * for the others; so that merging twice adds nothing. */
+static char *
+runs_to_copy_sql (const HerdBenchTag *tag, gboolean bench)
+{
+  return g_strdup_printf (
       "SELECT si.run_id FROM temp.srcid AS si WHERE %s AND %s ORDER BY "
       "si.run_id",
       bench ? "NOT EXISTS (SELECT 1 FROM src.bench_runs AS sr JOIN "
@@ -1202,6 +1249,14 @@ merge_attached (HerdResults *r, const HerdBenchTag *tag, GArray *new_ids,
             "m.scenario_sha256 = si.digest AND m.seed = si.seed AND "
             "m.duration_ns = si.duration_ns AND m.herd_version = "
             "si.herd_version AND m.status = 'done')");
+}
+
+/* Copies the runs of ids_sql into main.runs, noting each new id in
+ * temp.idmap (and new_ids). */
+static gboolean
+copy_runs (HerdResults *r, const char *ids_sql, GArray *new_ids,
+           GError **error)
+{
   g_autofree char *run_cols = NULL, *run_sel = NULL;
   sqlite3_stmt *ids = prepare (r, ids_sql, error);
   if (ids == NULL || !copy_columns (r, "runs", &run_cols, &run_sel))
@@ -1234,20 +1289,22 @@ merge_attached (HerdResults *r, const HerdBenchTag *tag, GArray *new_ids,
   if (ok && rc != SQLITE_DONE)
     ok = (sql_fail (r, error, "cannot read"), FALSE);
   sqlite3_finalize (ids);
-  if (ok && skipped != NULL)
-    *skipped = (guint) (query_int (r, "SELECT COUNT (*) FROM temp.srcid")
-                        - query_int (r, "SELECT COUNT (*) FROM temp.idmap"));
-  /* Every other table with a run_id, rows renumbered through idmap. */
-  sqlite3_stmt *tables = ok ? prepare (
-                                  r,
+  return ok;
+}
+
+/* Every other table with a run_id, rows renumbered through idmap. */
+static gboolean
+copy_run_rows (HerdResults *r, GError **error)
+{
+  int rc = SQLITE_DONE;
+  sqlite3_stmt *tables = prepare (r,
                                   "SELECT name FROM main.sqlite_master WHERE "
                                   "type = 'table' AND name != 'runs' AND "
                                   "name NOT LIKE 'bench_%' AND name IN "
                                   "(SELECT name FROM src.sqlite_master WHERE "
                                   "type = 'table') ORDER BY name",
-                                  error)
-                            : NULL;
-  ok = ok && tables != NULL;
+                                  error);
+  gboolean ok = tables != NULL;
   g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
   while (ok && (rc = sqlite3_step (tables)) == SQLITE_ROW)
     g_ptr_array_add (names,
@@ -1267,9 +1324,17 @@ merge_attached (HerdResults *r, const HerdBenchTag *tag, GArray *new_ids,
           t, cols, sel, t);
       ok = exec (r, copy, error);
     }
-  /* herd bench's bookkeeping: configurations matched by label; or the
-   * caller's tag for a database of one run. */
-  if (ok && bench)
+  return ok;
+}
+
+/* herd bench's bookkeeping: configurations matched by label; or the
+ * caller's tag for a database of one run. */
+static gboolean
+copy_bench_runs (HerdResults *r, const HerdBenchTag *tag, gboolean bench,
+                 GError **error)
+{
+  gboolean ok = TRUE;
+  if (bench)
     ok = exec (r,
                "INSERT INTO main.bench_runs (config_id, seed, run_id) SELECT "
                "mc.config_id, sr.seed, idmap.new FROM src.bench_runs AS sr "
@@ -1286,6 +1351,41 @@ merge_attached (HerdResults *r, const HerdBenchTag *tag, GArray *new_ids,
       ok = exec (r, rec, error);
     }
   return ok;
+}
+
+/* The body of herd_results_merge, in its transaction with src attached. */
+static gboolean
+merge_attached (HerdResults *r, const HerdBenchTag *tag, GArray *new_ids,
+                guint *skipped, GError **error)
+{
+  if (!check_src_schema (r, error))
+    return FALSE;
+  gboolean bench = src_has_table (r, "bench_runs")
+                   && src_has_table (r, "bench_configs");
+  if (!refuse_unfinished_runs (r, error)
+      || !refuse_dangling_ids (r, bench, error))
+    return FALSE;
+  if (tag != NULL
+      && query_int (r, "SELECT COUNT (*) FROM src.runs") != 1)
+    return inconsistent (error, "a worker's database holds one run, this "
+                                "one does not");
+  if (!create_merge_tables (r, error))
+    return FALSE;
+  if (bench && !exec (r,
+                      "INSERT OR IGNORE INTO main.bench_configs (label) "
+                      "SELECT label FROM src.bench_configs ORDER BY "
+                      "config_id",
+                      error))
+    return FALSE;
+  if (bench && !refuse_conflicting_bench_runs (r, error))
+    return FALSE;
+  g_autofree char *ids_sql = runs_to_copy_sql (tag, bench);
+  gboolean ok = copy_runs (r, ids_sql, new_ids, error);
+  if (ok && skipped != NULL)
+    *skipped = (guint) (query_int (r, "SELECT COUNT (*) FROM temp.srcid")
+                        - query_int (r, "SELECT COUNT (*) FROM temp.idmap"));
+  ok = ok && copy_run_rows (r, error);
+  return ok && copy_bench_runs (r, tag, bench, error);
 }
 
 gboolean
