@@ -210,6 +210,113 @@ swarm_one (guint64 seed, guint64 first, guint64 runs, const char *dir,
   return TRUE;
 }
 
+/* The child of swarm_runs_isolated: swarm_one, telling its parent on fd
+ * how it went; exits 0, or 3 on a failure not the scenario's. */
+static G_GNUC_NORETURN void
+swarm_child (guint64 seed, guint64 first, guint64 runs, const char *dir,
+             gboolean json, int fd)
+{
+  SwarmTotals child = { .report_fd = fd };
+  if (json)
+    {
+      child.json = json_builder_new ();
+      json_builder_begin_array (child.json);
+    }
+  gboolean ok = swarm_one (seed, first, runs, dir, &child);
+  report_line (&child, "done %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT
+                       "\n",
+               child.violations, child.generator_errors);
+  if (child.json != NULL)
+    {
+      json_builder_end_array (child.json);
+      g_autoptr (JsonGenerator) gen = json_generator_new ();
+      g_autoptr (JsonNode) root = json_builder_get_root (child.json);
+      json_generator_set_root (gen, root);
+      g_autofree char *data = json_generator_to_data (gen, NULL);
+      report_line (&child, "json %s\n", data);
+    }
+  fflush (stdout);
+  fflush (stderr);
+  _exit (ok ? 0 : 3);
+}
+
+/* Everything the child wrote on fd, until it closes it. */
+static GString *
+read_all (int fd)
+{
+  GString *got = g_string_new (NULL);
+  char buf[4096];
+  for (;;)
+    {
+      ssize_t n = read (fd, buf, sizeof buf);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        break;
+      g_string_append_len (got, buf, n);
+    }
+  return got;
+}
+
+/* Reads the child's report: counts its runs into t and adds its
+ * failures to t->json; *last_run is the last run it began, *violations
+ * and *generator_errors its totals; TRUE when it got to the end. */
+static gboolean
+read_child_report (const char *report, SwarmTotals *t, guint64 *last_run,
+                   guint64 *violations, guint64 *generator_errors)
+{
+  gboolean done = FALSE;
+  g_auto (GStrv) lines = g_strsplit (report, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      const char *line = lines[i];
+      if (g_str_has_prefix (line, "run "))
+        {
+          *last_run = g_ascii_strtoull (line + 4, NULL, 10);
+          t->runs++;
+        }
+      else if (g_str_has_prefix (line, "done ")
+               && sscanf (line + 5, "%" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT,
+                          violations, generator_errors)
+                      == 2)
+        done = TRUE;
+      else if (g_str_has_prefix (line, "json ") && t->json != NULL)
+        {
+          g_autoptr (JsonParser) parser = json_parser_new ();
+          if (json_parser_load_from_data (parser, line + 5, -1, NULL))
+            {
+              JsonArray *a = json_node_get_array (
+                  json_parser_get_root (parser));
+              for (guint k = 0; k < json_array_get_length (a); k++)
+                json_builder_add_value (
+                    t->json, json_node_copy (json_array_get_element (a, k)));
+            }
+        }
+    }
+  return done;
+}
+
+/* A child that crashed (wait status) at run seed last_run: counted and
+ * reported, *crashed set. */
+static void
+report_crash (guint64 seed, guint64 first, guint64 last_run, int status,
+              const char *dir, SwarmTotals *t, guint64 *crashed)
+{
+  g_autofree char *path = scenario_path (dir, seed);
+  g_autofree char *what = g_strdup_printf (
+      "the run crashed (%s)",
+      WIFSIGNALED (status) ? g_strsignal (WTERMSIG (status))
+                           : "it exited without its results");
+  t->crashes++;
+  *crashed = MAX (last_run, first);
+  if (t->json == NULL)
+    printf ("\ngenerator seed %" G_GUINT64_FORMAT ", run seed %"
+            G_GUINT64_FORMAT ": %s\nreproduce: herd sim %s --seed %"
+            G_GUINT64_FORMAT "\n",
+            seed, last_run, what, path, last_run);
+  json_failure (t->json, "crash", seed, last_run, path, what);
+}
+
 /* swarm_one (run seeds first..runs) in a child process, whose crash is
  * a failure like any other; *crashed is the run seed that crashed, or 0.
  * The child tells its parent "run R" before each run and, at the end,
@@ -238,74 +345,17 @@ swarm_runs_isolated (guint64 seed, guint64 first, guint64 runs,
   if (pid == 0)
     {
       close (fds[0]);
-      SwarmTotals child = { .report_fd = fds[1] };
-      if (t->json != NULL)
-        {
-          child.json = json_builder_new ();
-          json_builder_begin_array (child.json);
-        }
-      gboolean ok = swarm_one (seed, first, runs, dir, &child);
-      report_line (&child, "done %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT
-                           "\n",
-                   child.violations, child.generator_errors);
-      if (child.json != NULL)
-        {
-          json_builder_end_array (child.json);
-          g_autoptr (JsonGenerator) gen = json_generator_new ();
-          g_autoptr (JsonNode) root = json_builder_get_root (child.json);
-          json_generator_set_root (gen, root);
-          g_autofree char *data = json_generator_to_data (gen, NULL);
-          report_line (&child, "json %s\n", data);
-        }
-      fflush (stdout);
-      fflush (stderr);
-      _exit (ok ? 0 : 3);
+      swarm_child (seed, first, runs, dir, t->json != NULL, fds[1]);
     }
   close (fds[1]);
-  g_autoptr (GString) got = g_string_new (NULL);
-  char buf[4096];
-  for (;;)
-    {
-      ssize_t n = read (fds[0], buf, sizeof buf);
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        break;
-      g_string_append_len (got, buf, n);
-    }
+  g_autoptr (GString) got = read_all (fds[0]);
   close (fds[0]);
   int status = 0;
   while (waitpid (pid, &status, 0) < 0 && errno == EINTR)
     ;
   guint64 last_run = 0, violations = 0, generator_errors = 0;
-  gboolean done = FALSE;
-  g_auto (GStrv) lines = g_strsplit (got->str, "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      const char *line = lines[i];
-      if (g_str_has_prefix (line, "run "))
-        {
-          last_run = g_ascii_strtoull (line + 4, NULL, 10);
-          t->runs++;
-        }
-      else if (g_str_has_prefix (line, "done ")
-               && sscanf (line + 5, "%" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT,
-                          &violations, &generator_errors)
-                      == 2)
-        done = TRUE;
-      else if (g_str_has_prefix (line, "json ") && t->json != NULL)
-        {
-          g_autoptr (JsonParser) parser = json_parser_new ();
-          if (json_parser_load_from_data (parser, line + 5, -1, NULL))
-            {
-              JsonArray *a = json_node_get_array (
-                  json_parser_get_root (parser));
-              for (guint k = 0; k < json_array_get_length (a); k++)
-                json_builder_add_value (
-                    t->json, json_node_copy (json_array_get_element (a, k)));
-            }
-        }
-    }
+  gboolean done = read_child_report (got->str, t, &last_run, &violations,
+                                     &generator_errors);
   t->violations += violations;
   t->generator_errors += generator_errors;
   if (WIFEXITED (status) && WEXITSTATUS (status) == 0 && done)
@@ -313,19 +363,7 @@ swarm_runs_isolated (guint64 seed, guint64 first, guint64 runs,
   if (WIFEXITED (status) && WEXITSTATUS (status) == 3)
     return FALSE;
   /* A crash: the child's handler kept the scenario and said so. */
-  g_autofree char *path = scenario_path (dir, seed);
-  g_autofree char *what = g_strdup_printf (
-      "the run crashed (%s)",
-      WIFSIGNALED (status) ? g_strsignal (WTERMSIG (status))
-                           : "it exited without its results");
-  t->crashes++;
-  *crashed = MAX (last_run, first);
-  if (t->json == NULL)
-    printf ("\ngenerator seed %" G_GUINT64_FORMAT ", run seed %"
-            G_GUINT64_FORMAT ": %s\nreproduce: herd sim %s --seed %"
-            G_GUINT64_FORMAT "\n",
-            seed, last_run, what, path, last_run);
-  json_failure (t->json, "crash", seed, last_run, path, what);
+  report_crash (seed, first, last_run, status, dir, t, crashed);
   return TRUE;
 }
 
@@ -381,6 +419,91 @@ print_scenario (gint64 seed, const char *command)
   g_autofree char *text = herd_generate_scenario ((guint64) seed);
   fputs (text, stdout);
   return HERD_EXIT_OK;
+}
+
+/* Generator seeds from..from+count-1, each over run seeds 1..seeds
+ * (isolated in a child process unless no_fork), redrawing the progress
+ * bar if asked; HERD_EXIT_FAILURE when a failure not a scenario's stopped
+ * the swarm. */
+static int
+swarm_all (gint64 from, gint64 count, gint64 seeds, const char *dir,
+           gboolean no_fork, gboolean progress, gint64 start,
+           SwarmTotals *totals)
+{
+  gint64 last_draw = 0;
+  int status = HERD_EXIT_OK;
+  for (gint64 i = 0; i < count; i++)
+    {
+      guint64 before = totals->violations + totals->crashes
+                       + totals->generator_errors;
+      guint64 seed = (guint64) (from + i);
+      gboolean ok = no_fork ? swarm_one (seed, 1, (guint64) seeds, dir,
+                                         totals)
+                            : swarm_one_isolated (seed, (guint64) seeds, dir,
+                                                  totals);
+      if (!ok)
+        {
+          status = HERD_EXIT_FAILURE;
+          break;
+        }
+      gint64 now = g_get_monotonic_time ();
+      if (progress
+          && (now - last_draw >= 100000 || i + 1 == count
+              || totals->violations + totals->crashes
+                         + totals->generator_errors
+                     != before))
+        {
+          last_draw = now;
+          progress_draw ((guint64) i + 1, (guint64) count, totals,
+                         (now - start) / 1e6);
+        }
+    }
+  return status;
+}
+
+/* The summary and the failures, with --json. */
+static void
+print_summary_json (gint64 from, gint64 seeds, SwarmTotals *totals,
+                    double elapsed)
+{
+  json_builder_end_array (totals->json);
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  json_builder_begin_object (b);
+#define INT(k, v)                                                           \
+  json_builder_set_member_name (b, k);                                      \
+  json_builder_add_int_value (b, (gint64) (v))
+  INT ("from", from);
+  INT ("scenarios", totals->scenarios);
+  INT ("runs", totals->runs);
+  INT ("run_seeds", seeds);
+  INT ("violations", totals->violations);
+  INT ("crashes", totals->crashes);
+  INT ("generator_errors", totals->generator_errors);
+  INT ("failing_scenarios", totals->failing_scenarios);
+#undef INT
+  json_builder_set_member_name (b, "seconds");
+  json_builder_add_double_value (b, elapsed);
+  json_builder_set_member_name (b, "failures");
+  json_builder_add_value (b, json_builder_get_root (totals->json));
+  json_builder_end_object (b);
+  herd_cli_print_json (b);
+  g_object_unref (totals->json);
+}
+
+/* The summary line, without --json. */
+static void
+print_summary_text (gint64 from, gint64 seeds, const SwarmTotals *totals,
+                    double elapsed)
+{
+  printf ("%" G_GUINT64_FORMAT " scenarios (generator seeds %" G_GINT64_FORMAT
+          "..%" G_GINT64_FORMAT "), %" G_GUINT64_FORMAT " runs (run seeds "
+          "1..%" G_GINT64_FORMAT "), %" G_GUINT64_FORMAT
+          " invariant violations, %" G_GUINT64_FORMAT " crashes, %"
+          G_GUINT64_FORMAT " generator errors (%" G_GUINT64_FORMAT
+          " scenarios failing), %.2f s\n",
+          totals->scenarios, from, from + (gint64) totals->scenarios - 1,
+          totals->runs, seeds, totals->violations, totals->crashes,
+          totals->generator_errors, totals->failing_scenarios, elapsed);
 }
 
 int
@@ -452,72 +575,17 @@ herd_cmd_swarm (int argc, char **argv)
       json_builder_begin_array (totals.json);
     }
   gboolean progress = !quiet && !json && isatty (STDERR_FILENO);
-  gint64 start = g_get_monotonic_time (), last_draw = 0;
-  int status = HERD_EXIT_OK;
-  for (gint64 i = 0; i < count; i++)
-    {
-      guint64 before = totals.violations + totals.crashes
-                       + totals.generator_errors;
-      guint64 seed = (guint64) (from + i);
-      gboolean ok = no_fork ? swarm_one (seed, 1, (guint64) seeds, dir,
-                                         &totals)
-                            : swarm_one_isolated (seed, (guint64) seeds, dir,
-                                                  &totals);
-      if (!ok)
-        {
-          status = HERD_EXIT_FAILURE;
-          break;
-        }
-      gint64 now = g_get_monotonic_time ();
-      if (progress
-          && (now - last_draw >= 100000 || i + 1 == count
-              || totals.violations + totals.crashes + totals.generator_errors
-                     != before))
-        {
-          last_draw = now;
-          progress_draw ((guint64) i + 1, (guint64) count, &totals,
-                         (now - start) / 1e6);
-        }
-    }
+  gint64 start = g_get_monotonic_time ();
+  int status = swarm_all (from, count, seeds, dir, no_fork, progress, start,
+                          &totals);
   g_clear_pointer (&crash_info.message, g_free);
   double elapsed = (g_get_monotonic_time () - start) / 1e6;
   if (progress)
     fprintf (stderr, "\r%110s\r", "");
   if (json)
-    {
-      json_builder_end_array (totals.json);
-      g_autoptr (JsonBuilder) b = json_builder_new ();
-      json_builder_begin_object (b);
-#define INT(k, v)                                                           \
-  json_builder_set_member_name (b, k);                                      \
-  json_builder_add_int_value (b, (gint64) (v))
-      INT ("from", from);
-      INT ("scenarios", totals.scenarios);
-      INT ("runs", totals.runs);
-      INT ("run_seeds", seeds);
-      INT ("violations", totals.violations);
-      INT ("crashes", totals.crashes);
-      INT ("generator_errors", totals.generator_errors);
-      INT ("failing_scenarios", totals.failing_scenarios);
-#undef INT
-      json_builder_set_member_name (b, "seconds");
-      json_builder_add_double_value (b, elapsed);
-      json_builder_set_member_name (b, "failures");
-      json_builder_add_value (b, json_builder_get_root (totals.json));
-      json_builder_end_object (b);
-      herd_cli_print_json (b);
-      g_object_unref (totals.json);
-    }
+    print_summary_json (from, seeds, &totals, elapsed);
   else
-    printf ("%" G_GUINT64_FORMAT " scenarios (generator seeds %" G_GINT64_FORMAT
-            "..%" G_GINT64_FORMAT "), %" G_GUINT64_FORMAT " runs (run seeds "
-            "1..%" G_GINT64_FORMAT "), %" G_GUINT64_FORMAT
-            " invariant violations, %" G_GUINT64_FORMAT " crashes, %"
-            G_GUINT64_FORMAT " generator errors (%" G_GUINT64_FORMAT
-            " scenarios failing), %.2f s\n",
-            totals.scenarios, from, from + (gint64) totals.scenarios - 1,
-            totals.runs, seeds, totals.violations, totals.crashes,
-            totals.generator_errors, totals.failing_scenarios, elapsed);
+    print_summary_text (from, seeds, &totals, elapsed);
   if (status == HERD_EXIT_OK
       && totals.violations + totals.crashes + totals.generator_errors > 0)
     status = HERD_EXIT_FAILURE;
