@@ -109,6 +109,107 @@ herd_ganeti_load (const char *path, HerdGanetiCluster *out, GError **error)
   return herd_ganeti_load_data (text, path, out, error);
 }
 
+/* A line of the first section: a node group, name|uuid|alloc_policy|... */
+static void
+read_group (Reader *r, HerdGanetiCluster *out, GHashTable *groups, GStrv f,
+            guint n)
+{
+  if (n < 3)
+    fail (r, "a node group line has name|uuid|alloc_policy|..., got %u "
+          "fields", n);
+  else if (g_hash_table_contains (groups, f[1]))
+    fail (r, "node group uuid %s given twice", f[1]);
+  else if (herd_model_find_cluster (out->model, f[0]) != HERD_ID_NONE)
+    fail (r, "field 1 (name): node group %s given twice", f[0]);
+  else
+    g_hash_table_insert (groups, g_strdup (f[1]),
+                         GUINT_TO_POINTER (add_group (out, f[0]) + 1));
+}
+
+/* A line of the second section: a node, added as a host of its group. */
+static void
+read_node (Reader *r, HerdGanetiCluster *out, GHashTable *groups,
+           GArray *disks, GStrv f, guint n)
+{
+  gint64 v[6];
+  if (n < 9)
+    {
+      fail (r, "a node line has at least 9 fields "
+            "(name|mem_total|mem_node|mem_free|disk_total|"
+            "disk_free|cpus|offline|group_uuid), got %u", n);
+      return;
+    }
+  static const char *const names[] = { "mem_total", "mem_node",
+                                        "mem_free",  "disk_total",
+                                        "disk_free", "cpus" };
+  for (guint k = 0; k < 6; k++)
+    if (!number (r, f, k + 2, names[k],
+                 k == 5 ? HERD_GANETI_MAX_CPUS : HERD_GANETI_MAX_MIB, &v[k]))
+      break;
+  if (r->failed)
+    return;
+  gpointer group = g_hash_table_lookup (groups, f[8]);
+  if (group == NULL)
+    fail (r, "field 9 (group_uuid): no node group has uuid %s", f[8]);
+  else if (strcmp (f[7], "Y") != 0 && strcmp (f[7], "N") != 0
+           && strcmp (f[7], "M") != 0)
+    fail (r, "field 8 (offline): expected Y, N or M, got \"%s\"", f[7]);
+  else if (v[5] == 0)
+    fail (r, "field 7 (cpus): a node has at least one CPU");
+  else if (herd_model_find_host (out->model, f[0]) != HERD_ID_NONE)
+    fail (r, "node %s given twice", f[0]);
+  else if (out->model->hosts->len >= HERD_GANETI_MAX_NODES)
+    fail (r, "more than %d nodes", HERD_GANETI_MAX_NODES);
+  else
+    add_node (out, disks, f[0], GPOINTER_TO_UINT (group) - 1, v[0], v[1],
+              v[2], v[4], v[5], strcmp (f[7], "Y") == 0);
+}
+
+/* A line of the third section: an instance, a VM committed on its
+ * primary node. */
+static void
+read_instance (Reader *r, HerdGanetiCluster *out, GArray *disks, GStrv f,
+               guint n)
+{
+  gint64 v[3];
+  if (n < 9)
+    {
+      fail (r, "an instance line has at least 9 fields "
+            "(name|mem|disk|vcpus|status|auto_balance|pnode|"
+            "snode|disk_template), got %u", n);
+      return;
+    }
+  if (!number (r, f, 2, "mem", HERD_GANETI_MAX_MIB, &v[0])
+      || !number (r, f, 3, "disk", HERD_GANETI_MAX_MIB, &v[1])
+      || !number (r, f, 4, "vcpus", HERD_GANETI_MAX_VCPUS, &v[2]))
+    return;
+  HerdId host = herd_model_find_host (out->model, f[6]);
+  if (host == HERD_ID_NONE)
+    {
+      fail (r, "field 7 (pnode): no node is called %s", f[6]);
+      return;
+    }
+  if (herd_model_find_vm (out->model, f[0]) != HERD_ID_NONE)
+    {
+      fail (r, "instance %s given twice", f[0]);
+      return;
+    }
+  if (out->instances->len >= HERD_GANETI_MAX_INSTANCES)
+    {
+      fail (r, "more than %d instances", HERD_GANETI_MAX_INSTANCES);
+      return;
+    }
+  HerdHost *h = herd_model_host (out->model, host);
+  HerdVm *vm = herd_model_add_vm (out->model, f[0], h->cluster);
+  vm->memory_mib = vm->guaranteed_mib = v[0];
+  vm->vcpus = (guint32) MAX (v[2], 1);
+  HerdGanetiInstance inst = { vm->id, host, v[1] };
+  g_array_append_val (out->instances, inst);
+  /* The node's free memory and disk already exclude it. */
+  h->mem_free_mib += booked (out->model, v[0]);
+  g_array_index (disks, gint64, host) += v[1];
+}
+
 gboolean
 herd_ganeti_load_data (const char *text, const char *path,
                        HerdGanetiCluster *out, GError **error)
@@ -133,102 +234,16 @@ herd_ganeti_load_data (const char *text, const char *path,
         }
       g_auto (GStrv) f = g_strsplit (line, "|", -1);
       guint n = g_strv_length (f);
-      gint64 v[8];
       switch (section)
         {
         case 0: /* node groups */
-          if (n < 3)
-            fail (&r, "a node group line has name|uuid|alloc_policy|..., "
-                  "got %u fields", n);
-          else if (g_hash_table_contains (groups, f[1]))
-            fail (&r, "node group uuid %s given twice", f[1]);
-          else if (herd_model_find_cluster (out->model, f[0])
-                   != HERD_ID_NONE)
-            fail (&r, "field 1 (name): node group %s given twice", f[0]);
-          else
-            g_hash_table_insert (groups, g_strdup (f[1]),
-                                 GUINT_TO_POINTER (add_group (out, f[0])
-                                                   + 1));
+          read_group (&r, out, groups, f, n);
           break;
         case 1: /* nodes */
-          {
-            if (n < 9)
-              {
-                fail (&r, "a node line has at least 9 fields "
-                      "(name|mem_total|mem_node|mem_free|disk_total|"
-                      "disk_free|cpus|offline|group_uuid), got %u", n);
-                break;
-              }
-            static const char *const names[] = { "mem_total", "mem_node",
-                                                  "mem_free", "disk_total",
-                                                  "disk_free", "cpus" };
-            for (guint k = 0; k < 6; k++)
-              if (!number (&r, f, k + 2, names[k],
-                           k == 5 ? HERD_GANETI_MAX_CPUS : HERD_GANETI_MAX_MIB,
-                           &v[k]))
-                break;
-            if (r.failed)
-              break;
-            gpointer group = g_hash_table_lookup (groups, f[8]);
-            if (group == NULL)
-              fail (&r, "field 9 (group_uuid): no node group has uuid %s",
-                    f[8]);
-            else if (strcmp (f[7], "Y") != 0 && strcmp (f[7], "N") != 0
-                     && strcmp (f[7], "M") != 0)
-              fail (&r, "field 8 (offline): expected Y, N or M, got \"%s\"",
-                    f[7]);
-            else if (v[5] == 0)
-              fail (&r, "field 7 (cpus): a node has at least one CPU");
-            else if (herd_model_find_host (out->model, f[0]) != HERD_ID_NONE)
-              fail (&r, "node %s given twice", f[0]);
-            else if (out->model->hosts->len >= HERD_GANETI_MAX_NODES)
-              fail (&r, "more than %d nodes", HERD_GANETI_MAX_NODES);
-            else
-              add_node (out, disks, f[0], GPOINTER_TO_UINT (group) - 1,
-                        v[0], v[1], v[2], v[4], v[5],
-                        strcmp (f[7], "Y") == 0);
-          }
+          read_node (&r, out, groups, disks, f, n);
           break;
         case 2: /* instances */
-          {
-            if (n < 9)
-              {
-                fail (&r, "an instance line has at least 9 fields "
-                      "(name|mem|disk|vcpus|status|auto_balance|pnode|"
-                      "snode|disk_template), got %u", n);
-                break;
-              }
-            if (!number (&r, f, 2, "mem", HERD_GANETI_MAX_MIB, &v[0])
-                || !number (&r, f, 3, "disk", HERD_GANETI_MAX_MIB, &v[1])
-                || !number (&r, f, 4, "vcpus", HERD_GANETI_MAX_VCPUS, &v[2]))
-              break;
-            HerdId host = herd_model_find_host (out->model, f[6]);
-            if (host == HERD_ID_NONE)
-              {
-                fail (&r, "field 7 (pnode): no node is called %s", f[6]);
-                break;
-              }
-            if (herd_model_find_vm (out->model, f[0]) != HERD_ID_NONE)
-              {
-                fail (&r, "instance %s given twice", f[0]);
-                break;
-              }
-            if (out->instances->len >= HERD_GANETI_MAX_INSTANCES)
-              {
-                fail (&r, "more than %d instances",
-                      HERD_GANETI_MAX_INSTANCES);
-                break;
-              }
-            HerdHost *h = herd_model_host (out->model, host);
-            HerdVm *vm = herd_model_add_vm (out->model, f[0], h->cluster);
-            vm->memory_mib = vm->guaranteed_mib = v[0];
-            vm->vcpus = (guint32) MAX (v[2], 1);
-            HerdGanetiInstance inst = { vm->id, host, v[1] };
-            g_array_append_val (out->instances, inst);
-            /* The node's free memory and disk already exclude it. */
-            h->mem_free_mib += booked (out->model, v[0]);
-            g_array_index (disks, gint64, host) += v[1];
-          }
+          read_instance (&r, out, disks, f, n);
           break;
         case 3: /* cluster tags */
         case 4: /* instance policies */
