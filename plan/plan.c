@@ -862,13 +862,10 @@ cluster_reason (HerdPlan *p, const HerdVm *vm, HerdId cluster)
   return best;
 }
 
-void
-herd_plan_grow (HerdPlan *p, const HerdScenario *scenario, guint max_days,
-                HerdPlanGrowth *out)
+/* out emptied: nothing found yet, a row per data domain. */
+static void
+growth_init (const HerdModel *model, HerdPlanGrowth *out)
 {
-  const HerdModel *model = p->model;
-  const GPtrArray *growth = scenario->growth;
-  guint n_domains = MAX (model->domains->len, 1);
   memset (out, 0, sizeof *out);
   out->first_fail_day = out->n1_break_day = -1;
   out->domains = g_array_new (FALSE, FALSE, sizeof (HerdPlanDomainDays));
@@ -878,12 +875,14 @@ herd_plan_grow (HerdPlan *p, const HerdScenario *scenario, guint max_days,
         HerdPlanDomainDays d = { i, -1, -1, -1, -1, -1, -1 };
         g_array_append_val (out->domains, d);
       }
-  g_autofree gint64 *used_mib = herd_plan_domains_used (model);
-  g_autofree double *used = g_new0 (double, n_domains);
-  for (guint i = 0; i < model->domains->len; i++)
-    used[i] = (double) used_mib[i];
-  /* The thin disks of the VMs placed, growing at their group's rate. */
-  g_autoptr (GArray) thin = g_array_new (FALSE, FALSE, sizeof (Growing));
+}
+
+/* The thin disks of the VMs placed, growing at their group's rate (those
+ * written to): Growing. */
+static GArray *
+growing_thin_disks (const HerdModel *model, const HerdScenario *scenario)
+{
+  GArray *thin = g_array_new (FALSE, FALSE, sizeof (Growing));
   for (guint i = 0; i < model->disks->len; i++)
     {
       const HerdDisk *d = g_ptr_array_index (model->disks, i);
@@ -904,6 +903,118 @@ herd_plan_grow (HerdPlan *p, const HerdScenario *scenario, guint max_days,
       if (g.per_day > 0)
         g_array_append_val (thin, g);
     }
+  return thin;
+}
+
+/* A storage [growth] group (no VMs): its steps due by the end of the day
+ * not taken yet (*added of them were). */
+static void
+growth_storage_steps (const HerdGrowth *gr, guint64 due, guint64 *added,
+                      GArray *steps)
+{
+  for (guint64 k = *added + 1; k <= due; k++)
+    {
+      Step st = { (HerdTime) k * gr->every, gr->domain,
+                  (double) gr->grows_mib };
+      g_array_append_val (steps, st);
+    }
+  *added = due;
+}
+
+/* A VM [growth] group: its VMs due by the end of the day (*added of them
+ * were placed), placed at the start of the day until one fails; the
+ * failure noted in out. */
+static void
+growth_place_vms (HerdPlan *p, const HerdGrowth *gr, guint64 due, guint day,
+                  guint64 *added, double *used, HerdPlanGrowth *out)
+{
+  const HerdModel *model = p->model;
+  HerdId master = herd_model_datacenter (
+                      model, herd_model_cluster (model, gr->cluster)
+                                 ->datacenter)
+                      ->master_domain;
+  for (; out->first_fail_day < 0 && *added < due * gr->vms; (*added)++)
+    {
+      HerdVm *vm = new_vm (p, gr->cluster,
+                           (HerdPlanSpec) { gr->disk_mib, gr->memory_mib,
+                                            gr->vcpus });
+      const HerdStorageDomain *sd
+          = master != HERD_ID_NONE ? herd_model_domain (model, master)
+                                   : NULL;
+      gboolean room = gr->disk_mib == 0
+                      || (sd != NULL
+                          && (double) sd->capacity_mib - used[master]
+                                 >= (double) gr->disk_mib);
+      if (!room || !herd_plan_place (p, vm->id, 0))
+        {
+          out->first_fail_day = (gint) day;
+          out->first_fail_group = gr->name;
+          out->first_fail_reason = !room ? HERD_PLAN_FAIL_DISK
+                                         : cluster_reason (p, vm, gr->cluster);
+          break;
+        }
+      if (gr->disk_mib > 0)
+        used[master] += (double) gr->disk_mib;
+      out->vms_added++;
+    }
+}
+
+/* The thin disks' writes through the day: added to used, and per domain
+ * as a slope (MiB/s). */
+static void
+thin_writes (GArray *thin, double *slope, double *used)
+{
+  for (guint i = 0; i < thin->len; i++)
+    {
+      Growing *g = &g_array_index (thin, Growing, i);
+      double before = taken (g);
+      g->data_mib = MIN (g->max_mib, g->data_mib + g->per_day);
+      slope[g->domain] += (taken (g) - before) / 86400;
+      used[g->domain] += taken (g) - before;
+    }
+}
+
+/* Per data domain, the day's crossings of its warning and critical
+ * levels and of full, from u0 at the start of the day; TRUE while a
+ * domain is not full yet. */
+static gboolean
+domain_crossings (const HerdModel *model, HerdPlanGrowth *out,
+                  const double *u0, const double *slope, const GArray *steps,
+                  HerdTime start, guint day)
+{
+  gboolean open = FALSE;
+  for (guint i = 0; i < out->domains->len; i++)
+    {
+      HerdPlanDomainDays *d = &g_array_index (out->domains,
+                                              HerdPlanDomainDays, i);
+      const HerdStorageDomain *sd = herd_model_domain (model, d->domain);
+      double cap = (double) sd->capacity_mib;
+      crossing (cap * (1 - sd->warning_free), u0[d->domain],
+                slope[d->domain], steps, d->domain, start, day,
+                &d->warning_day, &d->warning_hours);
+      crossing (cap * (1 - sd->critical_free), u0[d->domain],
+                slope[d->domain], steps, d->domain, start, day,
+                &d->critical_day, &d->critical_hours);
+      crossing (cap - 1e-9, u0[d->domain], slope[d->domain], steps,
+                d->domain, start, day, &d->full_day, &d->full_hours);
+      open |= d->full_day < 0;
+    }
+  return open;
+}
+
+void
+herd_plan_grow (HerdPlan *p, const HerdScenario *scenario, guint max_days,
+                HerdPlanGrowth *out)
+{
+  const HerdModel *model = p->model;
+  const GPtrArray *growth = scenario->growth;
+  guint n_domains = MAX (model->domains->len, 1);
+  growth_init (model, out);
+  g_autofree gint64 *used_mib = herd_plan_domains_used (model);
+  g_autofree double *used = g_new0 (double, n_domains);
+  for (guint i = 0; i < model->domains->len; i++)
+    used[i] = (double) used_mib[i];
+  g_autoptr (GArray) thin = growing_thin_disks (model, scenario);
   g_autofree guint64 *added = g_new0 (guint64, MAX (growth->len, 1));
   gboolean vm_growth = FALSE;
   for (guint g = 0; g < growth->len; g++)
@@ -923,48 +1034,9 @@ herd_plan_grow (HerdPlan *p, const HerdScenario *scenario, guint max_days,
           /* Events at every, 2 x every, ...: those before the day ends. */
           guint64 due = (guint64) ((end - 1) / gr->every);
           if (gr->vms == 0)
-            {
-              for (guint64 k = added[g] + 1; k <= due; k++)
-                {
-                  Step st = { (HerdTime) k * gr->every, gr->domain,
-                              (double) gr->grows_mib };
-                  g_array_append_val (steps, st);
-                }
-              added[g] = due;
-              continue;
-            }
-          /* New VMs (at the start of the day), until one fails. */
-          HerdId master = herd_model_datacenter (
-                              model, herd_model_cluster (model, gr->cluster)
-                                         ->datacenter)
-                              ->master_domain;
-          for (; out->first_fail_day < 0 && added[g] < due * gr->vms;
-               added[g]++)
-            {
-              HerdVm *vm = new_vm (p, gr->cluster,
-                                   (HerdPlanSpec) { gr->disk_mib,
-                                                    gr->memory_mib,
-                                                    gr->vcpus });
-              const HerdStorageDomain *sd
-                  = master != HERD_ID_NONE ? herd_model_domain (model, master)
-                                           : NULL;
-              gboolean room = gr->disk_mib == 0
-                              || (sd != NULL
-                                  && (double) sd->capacity_mib - used[master]
-                                         >= (double) gr->disk_mib);
-              if (!room || !herd_plan_place (p, vm->id, 0))
-                {
-                  out->first_fail_day = (gint) day;
-                  out->first_fail_group = gr->name;
-                  out->first_fail_reason
-                      = !room ? HERD_PLAN_FAIL_DISK
-                              : cluster_reason (p, vm, gr->cluster);
-                  break;
-                }
-              if (gr->disk_mib > 0)
-                used[master] += (double) gr->disk_mib;
-              out->vms_added++;
-            }
+            growth_storage_steps (gr, due, &added[g], steps);
+          else
+            growth_place_vms (p, gr, due, day, &added[g], used, out);
         }
       /* N+K after the day's placements (also on the day one failed). */
       if (vm_growth && out->n1_break_day < 0 && p->failures > 0
@@ -972,37 +1044,14 @@ herd_plan_grow (HerdPlan *p, const HerdScenario *scenario, guint max_days,
           && !herd_plan_n1_ok (p, HERD_ID_NONE))
         out->n1_break_day = (gint) day;
       g_array_sort (steps, by_time);
-      /* The thin disks' writes through the day, as a slope per domain. */
       memset (slope, 0, sizeof (double) * n_domains);
       g_autofree double *u0 = g_memdup2 (used, sizeof (double) * n_domains);
-      for (guint i = 0; i < thin->len; i++)
-        {
-          Growing *g = &g_array_index (thin, Growing, i);
-          double before = taken (g);
-          g->data_mib = MIN (g->max_mib, g->data_mib + g->per_day);
-          slope[g->domain] += (taken (g) - before) / 86400;
-          used[g->domain] += taken (g) - before;
-        }
+      thin_writes (thin, slope, used);
       for (guint i = 0; i < steps->len; i++)
         used[g_array_index (steps, Step, i).domain]
             += g_array_index (steps, Step, i).mib;
-      gboolean open = FALSE;
-      for (guint i = 0; i < out->domains->len; i++)
-        {
-          HerdPlanDomainDays *d = &g_array_index (out->domains,
-                                                  HerdPlanDomainDays, i);
-          const HerdStorageDomain *sd = herd_model_domain (model, d->domain);
-          double cap = (double) sd->capacity_mib;
-          crossing (cap * (1 - sd->warning_free), u0[d->domain],
-                    slope[d->domain], steps, d->domain, start, day,
-                    &d->warning_day, &d->warning_hours);
-          crossing (cap * (1 - sd->critical_free), u0[d->domain],
-                    slope[d->domain], steps, d->domain, start, day,
-                    &d->critical_day, &d->critical_hours);
-          crossing (cap - 1e-9, u0[d->domain], slope[d->domain], steps,
-                    d->domain, start, day, &d->full_day, &d->full_hours);
-          open |= d->full_day < 0;
-        }
+      gboolean open = domain_crossings (model, out, u0, slope, steps, start,
+                                        day);
       /* Done when nothing is left to find. */
       gboolean vms_done = !vm_growth || out->first_fail_day >= 0;
       if (vms_done && !open)
