@@ -315,6 +315,126 @@ spec_text (HerdPlanSpec s)
                           s.disk_mib, s.mem_mib, s.vcpus);
 }
 
+/* The allocation's HERD_ keys (--machine-readable) or its object's
+ * members (--json), its "hosts" left to list_hosts. */
+static void
+output_allocation (Out *o, gboolean tiered, const HerdPlanResult *r,
+                   const Resource res[RES_LAST])
+{
+  const char *prefix = tiered ? "TIERED_" : "";
+  g_autofree char *key_count = g_strdup_printf ("%sALLOC_COUNT", prefix);
+  g_autofree char *key_reason = g_strdup_printf ("%sFAIL_REASON", prefix);
+  g_autoptr (GString) tspec = g_string_new (NULL);
+  for (guint t = 0; t < r->tiers->len; t++)
+    {
+      const HerdPlanTier *tier = &g_array_index (r->tiers, HerdPlanTier, t);
+      g_autofree char *st = spec_text (tier->spec);
+      g_string_append_printf (tspec, "%s%s=%" G_GUINT64_FORMAT,
+                              tspec->len > 0 ? " " : "", st, tier->count);
+    }
+  if (o->json)
+    {
+      json_builder_set_member_name (o->b, tiered ? "tiered" : "standard");
+      json_builder_begin_object (o->b);
+    }
+  out_int (o, key_count, (gint64) r->count);
+  out_str (o, key_reason, herd_plan_fail_name (r->reason));
+  for (int f = 0; f < HERD_PLAN_FAIL_LAST; f++)
+    {
+      g_autofree char *upper = g_ascii_strup (herd_plan_fail_name (f), -1);
+      g_autofree char *key = g_strdup_printf ("%sALLOC_%s_CNT", prefix,
+                                              upper);
+      out_int (o, key, r->fail[f]);
+    }
+  if (tiered)
+    out_str (o, "TSPEC", tspec->str);
+  for (int k = 0; k < RES_LAST; k++)
+    {
+      static const char *const parts[] = { "TOTAL", "USED", "FREE",
+                                           "STRANDED" };
+      const gint64 v[] = { res[k].total, res[k].used, res[k].free,
+                           res[k].stranded };
+      for (int i = 0; i < 4; i++)
+        {
+          g_autofree char *key = g_strdup_printf ("%s%s_%s", prefix,
+                                                  res_keys[k], parts[i]);
+          out_int (o, key, v[i]);
+        }
+    }
+}
+
+/* The allocation for people: the tiers, the count, why hosts are full
+ * and the resources; with --hosts, the head of the hosts' table. */
+static void
+print_allocation (const Input *in, HerdPlanSpec spec, gboolean tiered,
+                  const HerdPlanResult *r, const Resource res[RES_LAST],
+                  gboolean show_hosts)
+{
+  g_autofree char *st = spec_text (spec);
+  printf ("\n%s allocation of disk,memory,vCPUs %s%s:\n",
+          tiered ? "Tiered" : "Standard", st,
+          herd_plan_used_closed_form (in->plan)
+              ? " (identical empty hosts: closed form)"
+              : "");
+  if (tiered)
+    for (guint t = 0; t < r->tiers->len; t++)
+      {
+        const HerdPlanTier *tier = &g_array_index (r->tiers, HerdPlanTier, t);
+        g_autofree char *tt = spec_text (tier->spec);
+        printf ("  %8" G_GUINT64_FORMAT " VMs of %s\n", tier->count, tt);
+      }
+  printf ("  %8" G_GUINT64_FORMAT " VMs placed; most likely failure "
+          "reason: %s\n",
+          r->count, herd_plan_fail_name (r->reason));
+  printf ("  hosts that cannot take one more:");
+  for (int f = 0; f < HERD_PLAN_FAIL_LAST; f++)
+    if (r->fail[f] > 0)
+      printf (" %s %u", herd_plan_fail_name (f), r->fail[f]);
+  printf ("\n\n  %-16s %14s %14s %14s %14s\n", "resource", "total",
+          "used", "free", "stranded");
+  for (int k = 0; k < RES_LAST; k++)
+    printf ("  %-16s %14" G_GINT64_FORMAT " %14" G_GINT64_FORMAT
+            " %14" G_GINT64_FORMAT " %14" G_GINT64_FORMAT "\n",
+            res_names[k], res[k].total, res[k].used, res[k].free,
+            res[k].stranded);
+  if (show_hosts)
+    printf ("\n  %-20s %6s %14s %14s\n", "host", "VMs", "free memory",
+            "free disk");
+}
+
+/* Every host's VMs and headroom after the allocation: rows of the
+ * table (--hosts) or objects of the JSON array. */
+static void
+list_hosts (const Input *in, gboolean show_hosts, Out *o)
+{
+  const HerdCluster *c = herd_model_cluster (in->model, in->cluster);
+  for (guint i = 0; i < c->hosts->len && (show_hosts || o->json); i++)
+    {
+      HerdId id = g_array_index (c->hosts, HerdId, i);
+      const HerdHost *h = herd_model_host (in->model, id);
+      gint64 cap = herd_host_memory_ceiling (c, h);
+      gint64 free_mem = MAX (cap - h->committed_mem_mib, 0);
+      gint64 free_dsk = herd_plan_disk_free (in->plan, id);
+      if (o->json)
+        {
+          json_builder_begin_object (o->b);
+          json_builder_set_member_name (o->b, "name");
+          json_builder_add_string_value (o->b, h->name);
+          json_builder_set_member_name (o->b, "vms");
+          json_builder_add_int_value (o->b, h->vm_count);
+          json_builder_set_member_name (o->b, "free_mem_mib");
+          json_builder_add_int_value (o->b, free_mem);
+          json_builder_set_member_name (o->b, "free_disk_mib");
+          json_builder_add_int_value (o->b, free_dsk);
+          json_builder_end_object (o->b);
+        }
+      else if (!o->machine)
+        printf ("  %-20s %6u %14" G_GINT64_FORMAT " %14" G_GINT64_FORMAT
+                "\n",
+                h->name, h->vm_count, free_mem, free_dsk);
+    }
+}
+
 /* One allocation (standard or tiered) from a fresh input, reported. */
 static int
 allocate (const Source *src, HerdPlanSpec spec, gboolean tiered,
@@ -334,111 +454,15 @@ allocate (const Source *src, HerdPlanSpec spec, gboolean tiered,
   resources (&in,
              g_array_index (r.tiers, HerdPlanTier, r.tiers->len - 1).spec,
              res);
-  const char *prefix = tiered ? "TIERED_" : "";
-  g_autofree char *key_count = g_strdup_printf ("%sALLOC_COUNT", prefix);
-  g_autofree char *key_reason = g_strdup_printf ("%sFAIL_REASON", prefix);
-  g_autoptr (GString) tspec = g_string_new (NULL);
-  for (guint t = 0; t < r.tiers->len; t++)
-    {
-      const HerdPlanTier *tier = &g_array_index (r.tiers, HerdPlanTier, t);
-      g_autofree char *st = spec_text (tier->spec);
-      g_string_append_printf (tspec, "%s%s=%" G_GUINT64_FORMAT,
-                              tspec->len > 0 ? " " : "", st, tier->count);
-    }
-  if (o->json)
-    {
-      json_builder_set_member_name (o->b, tiered ? "tiered" : "standard");
-      json_builder_begin_object (o->b);
-    }
-  out_int (o, key_count, (gint64) r.count);
-  out_str (o, key_reason, herd_plan_fail_name (r.reason));
-  for (int f = 0; f < HERD_PLAN_FAIL_LAST; f++)
-    {
-      g_autofree char *upper = g_ascii_strup (herd_plan_fail_name (f), -1);
-      g_autofree char *key = g_strdup_printf ("%sALLOC_%s_CNT", prefix,
-                                              upper);
-      out_int (o, key, r.fail[f]);
-    }
-  if (tiered)
-    out_str (o, "TSPEC", tspec->str);
-  for (int k = 0; k < RES_LAST; k++)
-    {
-      static const char *const parts[] = { "TOTAL", "USED", "FREE",
-                                           "STRANDED" };
-      const gint64 v[] = { res[k].total, res[k].used, res[k].free,
-                           res[k].stranded };
-      for (int i = 0; i < 4; i++)
-        {
-          g_autofree char *key = g_strdup_printf ("%s%s_%s", prefix,
-                                                  res_keys[k], parts[i]);
-          out_int (o, key, v[i]);
-        }
-    }
+  output_allocation (o, tiered, &r, res);
   if (o->json)
     {
       json_builder_set_member_name (o->b, "hosts");
       json_builder_begin_array (o->b);
     }
-  const HerdCluster *c = herd_model_cluster (in.model, in.cluster);
   if (!o->machine && !o->json)
-    {
-      g_autofree char *st = spec_text (spec);
-      printf ("\n%s allocation of disk,memory,vCPUs %s%s:\n",
-              tiered ? "Tiered" : "Standard", st,
-              herd_plan_used_closed_form (in.plan)
-                  ? " (identical empty hosts: closed form)"
-                  : "");
-      if (tiered)
-        for (guint t = 0; t < r.tiers->len; t++)
-          {
-            const HerdPlanTier *tier = &g_array_index (r.tiers, HerdPlanTier,
-                                                       t);
-            g_autofree char *tt = spec_text (tier->spec);
-            printf ("  %8" G_GUINT64_FORMAT " VMs of %s\n", tier->count, tt);
-          }
-      printf ("  %8" G_GUINT64_FORMAT " VMs placed; most likely failure "
-              "reason: %s\n",
-              r.count, herd_plan_fail_name (r.reason));
-      printf ("  hosts that cannot take one more:");
-      for (int f = 0; f < HERD_PLAN_FAIL_LAST; f++)
-        if (r.fail[f] > 0)
-          printf (" %s %u", herd_plan_fail_name (f), r.fail[f]);
-      printf ("\n\n  %-16s %14s %14s %14s %14s\n", "resource", "total",
-              "used", "free", "stranded");
-      for (int k = 0; k < RES_LAST; k++)
-        printf ("  %-16s %14" G_GINT64_FORMAT " %14" G_GINT64_FORMAT
-                " %14" G_GINT64_FORMAT " %14" G_GINT64_FORMAT "\n",
-                res_names[k], res[k].total, res[k].used, res[k].free,
-                res[k].stranded);
-      if (show_hosts)
-        printf ("\n  %-20s %6s %14s %14s\n", "host", "VMs", "free memory",
-                "free disk");
-    }
-  for (guint i = 0; i < c->hosts->len && (show_hosts || o->json); i++)
-    {
-      HerdId id = g_array_index (c->hosts, HerdId, i);
-      const HerdHost *h = herd_model_host (in.model, id);
-      gint64 cap = herd_host_memory_ceiling (c, h);
-      gint64 free_mem = MAX (cap - h->committed_mem_mib, 0);
-      gint64 free_dsk = herd_plan_disk_free (in.plan, id);
-      if (o->json)
-        {
-          json_builder_begin_object (o->b);
-          json_builder_set_member_name (o->b, "name");
-          json_builder_add_string_value (o->b, h->name);
-          json_builder_set_member_name (o->b, "vms");
-          json_builder_add_int_value (o->b, h->vm_count);
-          json_builder_set_member_name (o->b, "free_mem_mib");
-          json_builder_add_int_value (o->b, free_mem);
-          json_builder_set_member_name (o->b, "free_disk_mib");
-          json_builder_add_int_value (o->b, free_dsk);
-          json_builder_end_object (o->b);
-        }
-      else if (!o->machine)
-        printf ("  %-20s %6u %14" G_GINT64_FORMAT " %14" G_GINT64_FORMAT
-                "\n",
-                h->name, h->vm_count, free_mem, free_dsk);
-    }
+    print_allocation (&in, spec, tiered, &r, res, show_hosts);
+  list_hosts (&in, show_hosts, o);
   if (o->json)
     {
       json_builder_end_array (o->b);
@@ -566,6 +590,80 @@ out_day (Out *o, const char *key, gint day, const GDate *start)
     }
 }
 
+/* The growth's first placement failure and N+K break, for people. */
+static void
+print_growth (const HerdPlanGrowth *g, const GDate *start, guint failures)
+{
+  g_autofree char *fail = day_text (g->first_fail_day, -1, start, g->days);
+  g_autofree char *n1 = day_text (g->n1_break_day, -1, start, g->days);
+  printf ("\nGrowth ([growth] groups, %u days simulated, %" G_GUINT64_FORMAT
+          " VMs added):\n",
+          g->days, g->vms_added);
+  printf ("  first placement fails: %s", fail);
+  if (g->first_fail_day >= 0)
+    printf (" (a VM of growth %s: %s)", g->first_fail_group,
+            herd_plan_fail_name (g->first_fail_reason));
+  g_autofree char *n1_before = g->n1_break_day < 0
+                                   && g->first_fail_day >= 0
+                               ? g_strdup_printf (
+                                     "not before the first placement "
+                                     "failed (day %d)",
+                                     g->first_fail_day)
+                               : NULL;
+  printf ("\n  N+%u breaks:            %s\n", failures,
+          failures == 0 ? "not kept"
+          : n1_before != NULL ? n1_before
+                              : n1);
+}
+
+/* Data domain i's days (under warning, under critical, full): an object
+ * of the JSON array, HERD_DOMAIN_i_ keys or a line for people. */
+static void
+output_domain_days (const Input *in, const HerdPlanGrowth *g, guint i,
+                    const GDate *start, Out *o)
+{
+  const HerdPlanDomainDays *d = &g_array_index (g->domains,
+                                                HerdPlanDomainDays, i);
+  const char *name = herd_model_domain (in->model, d->domain)->name;
+  if (o->json)
+    json_builder_begin_object (o->b);
+  g_autofree char *k_name = g_strdup_printf ("DOMAIN_%u_NAME", i);
+  g_autofree char *k_w = g_strdup_printf ("DOMAIN_%u_WARNING_DAY", i);
+  g_autofree char *k_c = g_strdup_printf ("DOMAIN_%u_CRITICAL_DAY", i);
+  g_autofree char *k_f = g_strdup_printf ("DOMAIN_%u_FULL_DAY", i);
+  if (o->json)
+    {
+      out_str (o, "NAME", name);
+      out_day (o, "WARNING_DAY", d->warning_day, start);
+      out_day (o, "CRITICAL_DAY", d->critical_day, start);
+      out_day (o, "FULL_DAY", d->full_day, start);
+      json_builder_set_member_name (o->b, "full_hours");
+      json_builder_add_double_value (o->b, d->full_hours);
+      json_builder_end_object (o->b);
+    }
+  else if (o->machine)
+    {
+      out_str (o, k_name, name);
+      out_day (o, k_w, d->warning_day, start);
+      out_day (o, k_c, d->critical_day, start);
+      out_day (o, k_f, d->full_day, start);
+      g_autofree char *k_fh = g_strdup_printf ("DOMAIN_%u_FULL_HOURS", i);
+      out_int (o, k_fh, (gint64) floor (d->full_hours));
+    }
+  else
+    {
+      g_autofree char *w = day_text (d->warning_day, d->warning_hours,
+                                     start, g->days);
+      g_autofree char *c = day_text (d->critical_day, d->critical_hours,
+                                     start, g->days);
+      g_autofree char *f = day_text (d->full_day, d->full_hours, start,
+                                     g->days);
+      printf ("  storage %s: under warning %s; under critical %s; full "
+              "%s\n",
+              name, w, c, f);
+    }
+}
+
 /* Time to exhaustion under the scenario's [growth] groups. */
 static int
 report_growth (const Source *src, guint max_days, const GDate *start,
@@ -607,72 +705,9 @@ report_growth (const Source *src, guint max_days, const GDate *start,
       json_builder_begin_array (o->b);
     }
   if (!o->machine && !o->json)
-    {
-      g_autofree char *fail = day_text (g.first_fail_day, -1, start, g.days);
-      g_autofree char *n1 = day_text (g.n1_break_day, -1, start, g.days);
-      printf ("\nGrowth ([growth] groups, %u days simulated, %" G_GUINT64_FORMAT
-              " VMs added):\n",
-              g.days, g.vms_added);
-      printf ("  first placement fails: %s", fail);
-      if (g.first_fail_day >= 0)
-        printf (" (a VM of growth %s: %s)", g.first_fail_group,
-                herd_plan_fail_name (g.first_fail_reason));
-      g_autofree char *n1_before = g.n1_break_day < 0
-                                       && g.first_fail_day >= 0
-                                   ? g_strdup_printf (
-                                         "not before the first placement "
-                                         "failed (day %d)",
-                                         g.first_fail_day)
-                                   : NULL;
-      printf ("\n  N+%u breaks:            %s\n", src->failures,
-              src->failures == 0 ? "not kept"
-              : n1_before != NULL ? n1_before
-                                  : n1);
-    }
+    print_growth (&g, start, src->failures);
   for (guint i = 0; i < g.domains->len; i++)
-    {
-      const HerdPlanDomainDays *d = &g_array_index (g.domains,
-                                                    HerdPlanDomainDays, i);
-      const char *name = herd_model_domain (in.model, d->domain)->name;
-      if (o->json)
-        json_builder_begin_object (o->b);
-      g_autofree char *k_name = g_strdup_printf ("DOMAIN_%u_NAME", i);
-      g_autofree char *k_w = g_strdup_printf ("DOMAIN_%u_WARNING_DAY", i);
-      g_autofree char *k_c = g_strdup_printf ("DOMAIN_%u_CRITICAL_DAY", i);
-      g_autofree char *k_f = g_strdup_printf ("DOMAIN_%u_FULL_DAY", i);
-      if (o->json)
-        {
-          out_str (o, "NAME", name);
-          out_day (o, "WARNING_DAY", d->warning_day, start);
-          out_day (o, "CRITICAL_DAY", d->critical_day, start);
-          out_day (o, "FULL_DAY", d->full_day, start);
-          json_builder_set_member_name (o->b, "full_hours");
-          json_builder_add_double_value (o->b, d->full_hours);
-          json_builder_end_object (o->b);
-        }
-      else if (o->machine)
-        {
-          out_str (o, k_name, name);
-          out_day (o, k_w, d->warning_day, start);
-          out_day (o, k_c, d->critical_day, start);
-          out_day (o, k_f, d->full_day, start);
-          g_autofree char *k_fh = g_strdup_printf ("DOMAIN_%u_FULL_HOURS",
-                                                   i);
-          out_int (o, k_fh, (gint64) floor (d->full_hours));
-        }
-      else
-        {
-          g_autofree char *w = day_text (d->warning_day, d->warning_hours,
-                                         start, g.days);
-          g_autofree char *c = day_text (d->critical_day, d->critical_hours,
-                                         start, g.days);
-          g_autofree char *f = day_text (d->full_day, d->full_hours, start,
-                                         g.days);
-          printf ("  storage %s: under warning %s; under critical %s; full "
-                  "%s\n",
-                  name, w, c, f);
-        }
-    }
+    output_domain_days (&in, &g, i, start, o);
   if (o->json)
     {
       json_builder_end_array (o->b);
@@ -703,59 +738,78 @@ machine_readable (const char *name, const char *value, gpointer data,
   return TRUE;
 }
 
-int
-herd_cmd_plan (int argc, char **argv)
+/* herd plan's options, as given and then as parsed. */
+typedef struct
+{
+  char *ganeti, *simulate, *standard, *tiered, *cluster, *start_text;
+  gint failures, days;
+  gboolean no_n1, json, hosts, machine;
+  HerdPlanSpec std_spec, tier_spec; /* of standard, tiered when given */
+  GDate start;                      /* of start_text when given */
+} PlanOptions;
+
+static void
+plan_options_clear (PlanOptions *opt)
+{
+  g_free (opt->ganeti);
+  g_free (opt->simulate);
+  g_free (opt->standard);
+  g_free (opt->tiered);
+  g_free (opt->cluster);
+  g_free (opt->start_text);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (PlanOptions, plan_options_clear)
+
+/* The command line into opt; FALSE when it does not parse (or --help). */
+static gboolean
+plan_parse (int *argc, char ***argv, PlanOptions *opt)
 {
   machine_choice = 0;
-  g_autofree char *ganeti = NULL, *simulate = NULL, *standard = NULL;
-  g_autofree char *tiered = NULL, *cluster = NULL;
-  gint failures = 1, days = 3650;
-  g_autofree char *start_text = NULL;
-  gboolean no_n1 = FALSE, json = FALSE, hosts = FALSE, machine = FALSE;
   const GOptionEntry entries[] = {
-    { "ganeti", 't', 0, G_OPTION_ARG_FILENAME, &ganeti,
+    { "ganeti", 't', 0, G_OPTION_ARG_FILENAME, &opt->ganeti,
       "Read the cluster from a Ganeti htools text file (as hspace -t)",
       "FILE" },
-    { "simulate", 0, 0, G_OPTION_ARG_STRING, &simulate,
+    { "simulate", 0, 0, G_OPTION_ARG_STRING, &opt->simulate,
       "An empty uniform cluster, as hspace --simulate: POLICY (p, a or u), "
       "number of nodes, disk, memory (MiB) and CPUs of each",
       "POLICY,NODES,DISK,MEM,CPU" },
-    { "standard-alloc", 0, 0, G_OPTION_ARG_STRING, &standard,
+    { "standard-alloc", 0, 0, G_OPTION_ARG_STRING, &opt->standard,
       "Place VMs of this size (MiB, MiB, vCPUs) until none fits",
       "DISK,MEM,CPU" },
-    { "tiered-alloc", 0, 0, G_OPTION_ARG_STRING, &tiered,
+    { "tiered-alloc", 0, 0, G_OPTION_ARG_STRING, &opt->tiered,
       "Start at this size; when none fits, shrink the resource that failed "
       "and go on; list the tiers",
       "DISK,MEM,CPU" },
-    { "failures", 0, 0, G_OPTION_ARG_INT, &failures,
+    { "failures", 0, 0, G_OPTION_ARG_INT, &opt->failures,
       "Keep room to restart the VMs of this many failed hosts (N+K; "
       "default 1)",
       "K" },
-    { "no-n1", 0, 0, G_OPTION_ARG_NONE, &no_n1,
+    { "no-n1", 0, 0, G_OPTION_ARG_NONE, &opt->no_n1,
       "Keep no room for failures (same as --failures 0)", NULL },
-    { "cluster", 0, 0, G_OPTION_ARG_STRING, &cluster,
+    { "cluster", 0, 0, G_OPTION_ARG_STRING, &opt->cluster,
       "The cluster (Ganeti node group) to plan (default: the first with "
       "hosts)",
       "NAME" },
-    { "days", 0, 0, G_OPTION_ARG_INT, &days,
+    { "days", 0, 0, G_OPTION_ARG_INT, &opt->days,
       "For a scenario that grows ([growth] groups, thin disks written to): "
       "run forward at most this many days (default 3650)",
       "N" },
-    { "start", 0, 0, G_OPTION_ARG_STRING, &start_text,
+    { "start", 0, 0, G_OPTION_ARG_STRING, &opt->start_text,
       "The date the plan starts (day 1 begins then), to print dates beside "
       "day numbers",
       "YYYY-MM-DD" },
-    { "hosts", 0, 0, G_OPTION_ARG_NONE, &hosts,
+    { "hosts", 0, 0, G_OPTION_ARG_NONE, &opt->hosts,
       "List every host's VMs and headroom after each allocation", NULL },
     { "machine-readable", 0, G_OPTION_FLAG_OPTIONAL_ARG,
       G_OPTION_ARG_CALLBACK, (gpointer) machine_readable,
       "Print HERD_KEY=value lines a shell can source (yes or no; yes when "
       "given alone)",
       "yes|no" },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON", NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &opt->json, "Print JSON", NULL },
     { NULL },
   };
-  if (!herd_cli_parse (&argc, &argv, "plan", "[SCENARIO]",
+  if (!herd_cli_parse (argc, argv, "plan", "[SCENARIO]",
                        "How many more VMs of a size fit a cluster, with N+1 "
                        "kept, and how many host failures it tolerates.",
                        "The cluster is a SCENARIO (its VMs placed as the "
@@ -765,74 +819,94 @@ herd_cmd_plan (int argc, char **argv)
                        "them.\nExit status: 0 done, 2 bad usage or bad "
                        "input.",
                        entries))
-    return HERD_EXIT_USAGE;
-  machine = machine_choice == 1;
-  Source src = { argc > 1 ? argv[1] : NULL, ganeti, simulate, cluster,
-                 no_n1 ? 0 : (guint) MAX (failures, 0) };
-  int sources = (argc > 1) + (ganeti != NULL) + (simulate != NULL);
+    return FALSE;
+  opt->machine = machine_choice == 1;
+  return TRUE;
+}
+
+/* --start YYYY-MM-DD into *start; FALSE with a message when it is not a
+ * date. */
+static gboolean
+parse_start (const char *text, GDate *start)
+{
+  gint64 y, m, d;
+  g_auto (GStrv) parts = g_strsplit (text, "-", -1);
+  if (g_strv_length (parts) != 3
+      || !herd_units_parse_integer (parts[0], 1, 9999, &y, NULL)
+      || !herd_units_parse_integer (parts[1], 1, 12, &m, NULL)
+      || !herd_units_parse_integer (parts[2], 1, 31, &d, NULL)
+      || !g_date_valid_dmy ((GDateDay) d, (GDateMonth) m, (GDateYear) y))
+    {
+      herd_cli_error ("plan", "--start: expected a date such as "
+                              "2026-11-22, got \"%s\"",
+                      text);
+      return FALSE;
+    }
+  g_date_set_dmy (start, (GDateDay) d, (GDateMonth) m, (GDateYear) y);
+  return TRUE;
+}
+
+/* The options checked together, sizes and date parsed; FALSE with a
+ * message at the first that is wrong. */
+static gboolean
+plan_check (int argc, PlanOptions *opt)
+{
+  int sources = (argc > 1) + (opt->ganeti != NULL) + (opt->simulate != NULL);
   if (argc > 2 || sources != 1)
     {
       herd_cli_error ("plan", "expected exactly one of SCENARIO, --ganeti "
                               "FILE and --simulate SPEC (see 'herd plan "
                               "--help')");
-      return HERD_EXIT_USAGE;
+      return FALSE;
     }
-  if (failures < 0)
+  if (opt->failures < 0)
     {
       herd_cli_error ("plan", "--failures: expected a whole number >= 0");
-      return HERD_EXIT_USAGE;
+      return FALSE;
     }
-  if (json && machine)
+  if (opt->json && opt->machine)
     {
       herd_cli_error ("plan", "--json and --machine-readable do not go "
                               "together");
-      return HERD_EXIT_USAGE;
+      return FALSE;
     }
-  HerdPlanSpec std_spec, tier_spec;
-  if ((standard != NULL && !parse_spec ("standard-alloc", standard, &std_spec))
-      || (tiered != NULL && !parse_spec ("tiered-alloc", tiered, &tier_spec)))
-    return HERD_EXIT_USAGE;
-  if (days < 1)
+  if ((opt->standard != NULL
+       && !parse_spec ("standard-alloc", opt->standard, &opt->std_spec))
+      || (opt->tiered != NULL
+          && !parse_spec ("tiered-alloc", opt->tiered, &opt->tier_spec)))
+    return FALSE;
+  if (opt->days < 1)
     {
       herd_cli_error ("plan", "--days: expected a whole number >= 1");
-      return HERD_EXIT_USAGE;
+      return FALSE;
     }
-  GDate start;
-  g_date_clear (&start, 1);
-  if (start_text != NULL)
-    {
-      gint64 y, m, d;
-      g_auto (GStrv) parts = g_strsplit (start_text, "-", -1);
-      if (g_strv_length (parts) != 3
-          || !herd_units_parse_integer (parts[0], 1, 9999, &y, NULL)
-          || !herd_units_parse_integer (parts[1], 1, 12, &m, NULL)
-          || !herd_units_parse_integer (parts[2], 1, 31, &d, NULL)
-          || !g_date_valid_dmy ((GDateDay) d, (GDateMonth) m, (GDateYear) y))
-        {
-          herd_cli_error ("plan", "--start: expected a date such as "
-                                  "2026-11-22, got \"%s\"",
-                          start_text);
-          return HERD_EXIT_USAGE;
-        }
-      g_date_set_dmy (&start, (GDateDay) d, (GDateMonth) m, (GDateYear) y);
-    }
+  g_date_clear (&opt->start, 1);
+  if (opt->start_text != NULL && !parse_start (opt->start_text, &opt->start))
+    return FALSE;
+  return TRUE;
+}
 
-  Out o = { machine, json, json ? json_builder_new () : NULL };
-  if (json)
+/* The reports, in order, as one JSON object with --json: the cluster now,
+ * the tiered and standard allocations, the growth of a scenario. */
+static int
+plan_report (const Source *src, const PlanOptions *opt)
+{
+  Out o = { opt->machine, opt->json, opt->json ? json_builder_new () : NULL };
+  if (opt->json)
     json_builder_begin_object (o.b);
-  int status = report_state (&src, &o);
-  if (status == HERD_EXIT_OK && tiered != NULL)
-    status = allocate (&src, tier_spec, TRUE, hosts, &o);
-  if (status == HERD_EXIT_OK && standard != NULL)
-    status = allocate (&src, std_spec, FALSE, hosts, &o);
+  int status = report_state (src, &o);
+  if (status == HERD_EXIT_OK && opt->tiered != NULL)
+    status = allocate (src, opt->tier_spec, TRUE, opt->hosts, &o);
+  if (status == HERD_EXIT_OK && opt->standard != NULL)
+    status = allocate (src, opt->std_spec, FALSE, opt->hosts, &o);
   /* A scenario that grows ([growth] groups, thin disks written to): when
    * it runs out. */
-  if (status == HERD_EXIT_OK && src.scenario_path != NULL)
-    status = report_growth (&src, (guint) days,
-                            start_text != NULL ? &start : NULL, &o);
-  if (status == HERD_EXIT_OK && machine)
+  if (status == HERD_EXIT_OK && src->scenario_path != NULL)
+    status = report_growth (src, (guint) opt->days,
+                            opt->start_text != NULL ? &opt->start : NULL, &o);
+  if (status == HERD_EXIT_OK && opt->machine)
     printf ("HERD_OK=1\n");
-  if (json)
+  if (opt->json)
     {
       json_builder_end_object (o.b);
       if (status == HERD_EXIT_OK)
@@ -840,4 +914,17 @@ herd_cmd_plan (int argc, char **argv)
       g_object_unref (o.b);
     }
   return status;
+}
+
+int
+herd_cmd_plan (int argc, char **argv)
+{
+  g_auto (PlanOptions) opt = { .failures = 1, .days = 3650 };
+  if (!plan_parse (&argc, &argv, &opt))
+    return HERD_EXIT_USAGE;
+  Source src = { argc > 1 ? argv[1] : NULL, opt.ganeti, opt.simulate,
+                 opt.cluster, opt.no_n1 ? 0 : (guint) MAX (opt.failures, 0) };
+  if (!plan_check (argc, &opt))
+    return HERD_EXIT_USAGE;
+  return plan_report (&src, &opt);
 }
