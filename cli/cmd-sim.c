@@ -400,199 +400,242 @@ parse_samples (const char *text, HerdSamples *out)
   return FALSE;
 }
 
-int
-herd_cmd_sim (int argc, char **argv)
+/* herd sim's options, as given. */
+typedef struct
 {
-  gint64 seed = -1;
-  g_autofree char *until_text = NULL;
-  g_autofree char *db_path = NULL;
-  g_autofree char *trace_path = NULL;
-  g_autofree char *samples_text = NULL;
-  g_autofree char *explain_vm = NULL;
-  g_autofree char *seeds_text = NULL;
-  gboolean json = FALSE, quiet = FALSE, decisions = FALSE, check = FALSE;
-  gboolean redo = FALSE;
+  gint64 seed; /* -1: not given */
+  char *until_text, *db_path, *trace_path, *samples_text, *explain_vm;
+  char *seeds_text;
+  gboolean json, quiet, decisions, check, redo;
+} SimOptions;
+
+static void
+sim_options_clear (SimOptions *opt)
+{
+  g_free (opt->until_text);
+  g_free (opt->db_path);
+  g_free (opt->trace_path);
+  g_free (opt->samples_text);
+  g_free (opt->explain_vm);
+  g_free (opt->seeds_text);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (SimOptions, sim_options_clear)
+
+/* The command line into opt; FALSE when it does not parse (or --help). */
+static gboolean
+sim_parse (int *argc, char ***argv, SimOptions *opt)
+{
   const GOptionEntry entries[] = {
-    { "seed", 0, 0, G_OPTION_ARG_INT64, &seed,
+    { "seed", 0, 0, G_OPTION_ARG_INT64, &opt->seed,
       "Seed of the run's random streams (default: the scenario's)", "N" },
-    { "seeds", 0, 0, G_OPTION_ARG_STRING, &seeds_text,
+    { "seeds", 0, 0, G_OPTION_ARG_STRING, &opt->seeds_text,
       "Run once per seed of A..B (each from a fresh load; with --db, all "
       "into one database); print each invariant violation and a count",
       "A..B" },
-    { "until", 0, 0, G_OPTION_ARG_STRING, &until_text,
+    { "until", 0, 0, G_OPTION_ARG_STRING, &opt->until_text,
       "Stop at this simulated time (default: the scenario's duration)",
       "TIME" },
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db_path,
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &opt->db_path,
       "Write the run into this SQLite results database: recorded as "
       "running at once, committed in chunks, marked done (or failed) at "
       "the end; a run of the same scenario text, seed, duration and herd "
       "version already in FILE is refused (exit 2) unless --redo",
       "FILE" },
-    { "redo", 0, 0, G_OPTION_ARG_NONE, &redo,
+    { "redo", 0, 0, G_OPTION_ARG_NONE, &opt->redo,
       "With --db: delete a run of the same scenario text, seed, duration "
       "and herd version (done, failed or left running by a killed herd) "
       "and run it again",
       NULL },
-    { "samples", 0, 0, G_OPTION_ARG_STRING, &samples_text,
+    { "samples", 0, 0, G_OPTION_ARG_STRING, &opt->samples_text,
       "What --db samples every sample_interval: all (default), hosts, none",
       "WHAT" },
-    { "trace", 0, 0, G_OPTION_ARG_FILENAME, &trace_path,
+    { "trace", 0, 0, G_OPTION_ARG_FILENAME, &opt->trace_path,
       "Write one line per audit event to FILE ('-' for stdout)", "FILE" },
-    { "explain", 0, 0, G_OPTION_ARG_STRING, &explain_vm,
+    { "explain", 0, 0, G_OPTION_ARG_STRING, &opt->explain_vm,
       "Print every placement decision about VM: per host the filter that "
       "removed it, or its scores, ranks and total",
       "VM" },
-    { "decisions", 0, 0, G_OPTION_ARG_NONE, &decisions,
+    { "decisions", 0, 0, G_OPTION_ARG_NONE, &opt->decisions,
       "With --db: record every placement decision (tables decisions and "
       "decision_hosts; large on big scenarios)",
       NULL },
-    { "check-invariants", 0, 0, G_OPTION_ARG_NONE, &check,
+    { "check-invariants", 0, 0, G_OPTION_ARG_NONE, &opt->check,
       "Check the invariants all along; stop at the first violation with a "
       "report (exit status 1)",
       NULL },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json,
+    { "json", 0, 0, G_OPTION_ARG_NONE, &opt->json,
       "Print the summary as JSON", NULL },
-    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet,
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &opt->quiet,
       "No progress bar", NULL },
     { NULL },
   };
-  if (!herd_cli_parse (&argc, &argv, "sim", "SCENARIO",
-                       "Runs SCENARIO on the simulated cluster and prints a "
-                       "summary.",
-                       "The same scenario and seed always give the same "
-                       "trace, byte for byte.\nExit status: 0 done, 1 the run "
-                       "failed, 2 bad usage or bad scenario, or --db already "
-                       "holds the run (see --redo) or is newer than this "
-                       "herd.",
-                       entries))
-    return HERD_EXIT_USAGE;
-  if (argc != 2)
-    {
-      herd_cli_error ("sim", "expected one SCENARIO file (see 'herd sim "
-                             "--help')");
-      return HERD_EXIT_USAGE;
-    }
+  return herd_cli_parse (argc, argv, "sim", "SCENARIO",
+                         "Runs SCENARIO on the simulated cluster and prints "
+                         "a summary.",
+                         "The same scenario and seed always give the same "
+                         "trace, byte for byte.\nExit status: 0 done, 1 the "
+                         "run failed, 2 bad usage or bad scenario, or --db "
+                         "already holds the run (see --redo) or is newer "
+                         "than this herd.",
+                         entries);
+}
 
-  HerdRunOptions options;
-  herd_run_options_init (&options);
+/* --seed, --until, --samples, --db and --redo into options; FALSE with a
+ * message at the first that is wrong. */
+static gboolean
+sim_run_options (const SimOptions *opt, HerdRunOptions *options)
+{
   g_autoptr (GError) error = NULL;
-  if (seed != -1)
+  if (opt->seed != -1)
     {
-      if (seed < 0)
+      if (opt->seed < 0)
         {
           herd_cli_error ("sim", "--seed: expected a whole number >= 0");
-          return HERD_EXIT_USAGE;
+          return FALSE;
         }
-      options.seed_set = TRUE;
-      options.seed = (guint64) seed;
+      options->seed_set = TRUE;
+      options->seed = (guint64) opt->seed;
     }
-  if (until_text != NULL
-      && !herd_units_parse_duration (until_text, &options.until, &error))
+  if (opt->until_text != NULL
+      && !herd_units_parse_duration (opt->until_text, &options->until,
+                                     &error))
     {
       herd_cli_error ("sim", "--until: %s", error->message);
-      return HERD_EXIT_USAGE;
+      return FALSE;
     }
-  if (samples_text != NULL && !parse_samples (samples_text, &options.samples))
+  if (opt->samples_text != NULL
+      && !parse_samples (opt->samples_text, &options->samples))
     {
       herd_cli_error ("sim", "--samples: expected all, hosts or none, got "
                              "\"%s\"",
-                      samples_text);
-      return HERD_EXIT_USAGE;
+                      opt->samples_text);
+      return FALSE;
     }
-  options.db_path = db_path;
-  if (redo && db_path == NULL)
+  options->db_path = opt->db_path;
+  if (opt->redo && opt->db_path == NULL)
     {
       herd_cli_error ("sim", "--redo needs --db FILE");
+      return FALSE;
+    }
+  options->redo = opt->redo;
+  return TRUE;
+}
+
+/* --explain VM: the decisions about it rendered into explain as the run
+ * makes them; FALSE with a message when the scenario has no such VM. */
+static gboolean
+explain_setup (const char *vm_name, const char *path,
+               const HerdScenario *scenario, Explain *explain,
+               HerdRunOptions *options)
+{
+  explain->vm = herd_model_find_vm (scenario->model, vm_name);
+  if (explain->vm == HERD_ID_NONE)
+    {
+      herd_cli_error ("sim", "--explain: no VM called \"%s\" in %s",
+                      vm_name, path);
+      return FALSE;
+    }
+  explain->text = g_string_new (NULL);
+  explain->json = json_builder_new ();
+  json_builder_begin_array (explain->json);
+  options->decision_wants = explain_wants;
+  options->decision_sink = explain_decision;
+  options->decision_data = explain;
+  return TRUE;
+}
+
+/* --seeds A..B: checked against the options it does not go with, then
+ * run_seeds. */
+static int
+sim_seeds (const SimOptions *opt, const char *path,
+           const HerdRunOptions *options)
+{
+  guint64 first, last;
+  if (!herd_cli_parse_seed_range (opt->seeds_text, &first, &last))
+    {
+      herd_cli_error ("sim", "--seeds: expected A..B with A <= B, got "
+                             "\"%s\"",
+                      opt->seeds_text);
       return HERD_EXIT_USAGE;
     }
-  options.redo = redo;
-
-  g_autoptr (HerdScenario) scenario = herd_scenario_load (argv[1], &error);
-  if (scenario == NULL)
+  if (opt->trace_path != NULL || opt->explain_vm != NULL || opt->json
+      || opt->seed != -1)
     {
-      fprintf (stderr, "%s\n", error->message);
+      herd_cli_error ("sim", "--seeds runs many seeds: it goes with "
+                             "neither --seed, --trace, --explain nor "
+                             "--json");
       return HERD_EXIT_USAGE;
     }
+  return run_seeds (path, first, last, options,
+                    !opt->quiet && isatty (STDERR_FILENO));
+}
 
-  Explain explain = { .model = scenario->model };
-  if (explain_vm != NULL)
+/* The run's summary on stdout (none when the trace went there): JSON, or
+ * the table and the decisions --explain gathered. */
+static void
+print_summary (const SimOptions *opt, FILE *trace,
+               const HerdScenario *scenario, const HerdRunSummary *summary,
+               Explain *explain)
+{
+  if (trace == stdout)
+    ;
+  else if (opt->json)
     {
-      explain.vm = herd_model_find_vm (scenario->model, explain_vm);
-      if (explain.vm == HERD_ID_NONE)
-        {
-          herd_cli_error ("sim", "--explain: no VM called \"%s\" in %s",
-                          explain_vm, argv[1]);
-          return HERD_EXIT_USAGE;
-        }
-      explain.text = g_string_new (NULL);
-      explain.json = json_builder_new ();
-      json_builder_begin_array (explain.json);
-      options.decision_wants = explain_wants;
-      options.decision_sink = explain_decision;
-      options.decision_data = &explain;
+      if (explain->json != NULL)
+        json_builder_end_array (explain->json);
+      print_json (scenario, summary, explain->json != NULL ? explain : NULL);
     }
-  if (decisions && db_path == NULL)
+  else
     {
-      herd_cli_error ("sim", "--decisions needs --db FILE");
-      return HERD_EXIT_USAGE;
+      print_table (scenario, summary);
+      if (explain->text != NULL)
+        printf ("\ndecisions about %s: %u\n%s", opt->explain_vm,
+                explain->count, explain->text->str);
     }
-  options.record_decisions = decisions;
-  options.check_invariants = check;
+}
 
-  if (seeds_text != NULL)
-    {
-      guint64 first, last;
-      if (!herd_cli_parse_seed_range (seeds_text, &first, &last))
-        {
-          herd_cli_error ("sim", "--seeds: expected A..B with A <= B, got "
-                                 "\"%s\"",
-                          seeds_text);
-          return HERD_EXIT_USAGE;
-        }
-      if (trace_path != NULL || explain_vm != NULL || json || seed != -1)
-        {
-          herd_cli_error ("sim", "--seeds runs many seeds: it goes with "
-                                 "neither --seed, --trace, --explain nor "
-                                 "--json");
-          return HERD_EXIT_USAGE;
-        }
-      return run_seeds (argv[1], first, last, &options,
-                        !quiet && isatty (STDERR_FILENO));
-    }
-
+/* One run of scenario, with its progress bar and --trace file; its
+ * summary printed.  The exit status. */
+static int
+sim_run (const SimOptions *opt, HerdScenario *scenario,
+         HerdRunOptions *options, Explain *explain)
+{
+  g_autoptr (GError) error = NULL;
   /* Opened once every option is known good, so that bad usage leaves no
    * file behind. */
   FILE *trace = NULL;
-  if (trace_path != NULL)
+  if (opt->trace_path != NULL)
     {
-      trace = strcmp (trace_path, "-") == 0 ? stdout
-                                            : fopen (trace_path, "w");
+      trace = strcmp (opt->trace_path, "-") == 0
+                  ? stdout
+                  : fopen (opt->trace_path, "w");
       if (trace == NULL)
         {
-          herd_cli_error ("sim", "--trace: cannot write %s: %s", trace_path,
-                          g_strerror (errno));
+          herd_cli_error ("sim", "--trace: cannot write %s: %s",
+                          opt->trace_path, g_strerror (errno));
           return HERD_EXIT_FAILURE;
         }
-      options.trace = trace;
+      options->trace = trace;
     }
 
   Progress progress = {
-    .until = options.until != HERD_TIME_NEVER ? options.until
-                                              : scenario->duration,
+    .until = options->until != HERD_TIME_NEVER ? options->until
+                                               : scenario->duration,
   };
-  if (!quiet && isatty (STDERR_FILENO))
+  if (!opt->quiet && isatty (STDERR_FILENO))
     {
-      options.progress = progress_draw;
-      options.progress_data = &progress;
+      options->progress = progress_draw;
+      options->progress_data = &progress;
     }
 
   HerdRunSummary summary;
-  gboolean ok = herd_run_simulation (scenario, &options, &summary, &error);
+  gboolean ok = herd_run_simulation (scenario, options, &summary, &error);
   if (progress.drawn)
     fprintf (stderr, "\r%60s\r", "");
   if (trace != NULL && trace != stdout && fclose (trace) != 0)
     {
-      herd_cli_error ("sim", "--trace: writing %s failed", trace_path);
+      herd_cli_error ("sim", "--trace: writing %s failed", opt->trace_path);
       return HERD_EXIT_FAILURE;
     }
   if (!ok)
@@ -603,22 +646,53 @@ herd_cmd_sim (int argc, char **argv)
         herd_cli_error ("sim", "%s", error->message);
       return db_refused (error) ? HERD_EXIT_USAGE : HERD_EXIT_FAILURE;
     }
-  int status = HERD_EXIT_OK;
-  if (trace == stdout)
-    ;
-  else if (json)
+  print_summary (opt, trace, scenario, &summary, explain);
+  return HERD_EXIT_OK;
+}
+
+int
+herd_cmd_sim (int argc, char **argv)
+{
+  g_auto (SimOptions) opt = { .seed = -1 };
+  if (!sim_parse (&argc, &argv, &opt))
+    return HERD_EXIT_USAGE;
+  if (argc != 2)
     {
-      if (explain.json != NULL)
-        json_builder_end_array (explain.json);
-      print_json (scenario, &summary, explain.json != NULL ? &explain : NULL);
+      herd_cli_error ("sim", "expected one SCENARIO file (see 'herd sim "
+                             "--help')");
+      return HERD_EXIT_USAGE;
     }
-  else
+
+  HerdRunOptions options;
+  herd_run_options_init (&options);
+  if (!sim_run_options (&opt, &options))
+    return HERD_EXIT_USAGE;
+
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HerdScenario) scenario = herd_scenario_load (argv[1], &error);
+  if (scenario == NULL)
     {
-      print_table (scenario, &summary);
-      if (explain.text != NULL)
-        printf ("\ndecisions about %s: %u\n%s", explain_vm, explain.count,
-                explain.text->str);
+      fprintf (stderr, "%s\n", error->message);
+      return HERD_EXIT_USAGE;
     }
+
+  Explain explain = { .model = scenario->model };
+  if (opt.explain_vm != NULL
+      && !explain_setup (opt.explain_vm, argv[1], scenario, &explain,
+                         &options))
+    return HERD_EXIT_USAGE;
+  if (opt.decisions && opt.db_path == NULL)
+    {
+      herd_cli_error ("sim", "--decisions needs --db FILE");
+      return HERD_EXIT_USAGE;
+    }
+  options.record_decisions = opt.decisions;
+  options.check_invariants = opt.check;
+
+  if (opt.seeds_text != NULL)
+    return sim_seeds (&opt, argv[1], &options);
+
+  int status = sim_run (&opt, scenario, &options, &explain);
   if (explain.text != NULL)
     {
       g_string_free (explain.text, TRUE);
