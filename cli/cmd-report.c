@@ -307,6 +307,133 @@ first_value (guint n, const double *values, const char *const *texts,
     *(double *) data = values[0];
 }
 
+/* The sweep in db: its configurations and seeds, every run finished.
+ * The exit status, with a message when it is not 0. */
+static int
+read_sweep (HerdResults *db, const char *path, Sweep *sw)
+{
+  g_autoptr (GError) error = NULL;
+  if (!herd_results_bench_init (db, &error)
+      || !herd_results_query (db,
+                              "SELECT config_id, label FROM bench_configs "
+                              "WHERE config_id IN (SELECT config_id FROM "
+                              "bench_runs) ORDER BY config_id",
+                              add_config, sw, &error)
+      || !herd_results_query (db,
+                              "SELECT MIN(seed), MAX(seed) FROM bench_runs",
+                              seed_range, sw, &error))
+    {
+      herd_cli_error ("report", "%s", error->message);
+      return HERD_EXIT_FAILURE;
+    }
+  if (!sw->any_seed)
+    {
+      herd_cli_error ("report", "%s holds no herd bench runs", path);
+      return HERD_EXIT_USAGE;
+    }
+  /* Only finished runs: one a killed herd left running is not a result. */
+  double not_done = 0;
+  if (!herd_results_query (db,
+                           "SELECT COUNT (*) FROM bench_runs AS b LEFT JOIN "
+                           "runs AS r USING (run_id) WHERE r.status IS NOT "
+                           "'done'",
+                           first_value, &not_done, &error))
+    {
+      herd_cli_error ("report", "%s", error->message);
+      return HERD_EXIT_FAILURE;
+    }
+  if (not_done > 0)
+    {
+      herd_cli_error ("report", "%s: %.0f herd bench runs are not marked "
+                                "done (killed, failed or missing): run the "
+                                "sweep again with herd bench (--redo) "
+                                "first",
+                      path, not_done);
+      return HERD_EXIT_FAILURE;
+    }
+  return HERD_EXIT_OK;
+}
+
+/* The report's head: style, title and what the database holds. */
+static GString *
+report_head (const char *path, const Sweep *sw)
+{
+  GString *html = g_string_new (
+      "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+      "<title>herd bench report</title>\n<style>\nbody { font-family: sans-"
+      "serif; margin: 2em; color: #222; }\ntable { border-collapse: "
+      "collapse; margin: 1em 0; }\nth, td { border: 1px solid #bbb; "
+      "padding: 0.3em 0.6em; text-align: right; }\nth { background: #eee; "
+      "}\ntd:first-child { text-align: left; }\ntd.best { background: "
+      "#cfe8cf; font-weight: bold; }\n.note { color: #a33; }\n.chart svg "
+      "{ max-width: 100%; height: auto; }\n</style></head><body>\n");
+  g_string_append (html, "<h1>herd bench report</h1>\n<p>Database ");
+  escape (html, path);
+  g_string_append_printf (html, ": %u configurations, seeds %"
+                                G_GUINT64_FORMAT "..%" G_GUINT64_FORMAT
+                                ".</p>\n",
+                          sw->ids->len, sw->first, sw->last);
+  return html;
+}
+
+/* The charts, drawn by gnuplot in a temporary directory removed after;
+ * FALSE with a message when the directory cannot be made. */
+static gboolean
+charts (HerdResults *db, const Sweep *sw, const HerdBenchStat *stats,
+        const char *gnuplot, GString *html)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("herd-report-XXXXXX", &error);
+  if (dir == NULL)
+    {
+      herd_cli_error ("report", "%s", error->message);
+      return FALSE;
+    }
+  line_chart (db, sw, gnuplot, dir, "Cluster CPU over time",
+              "hours", "mean host CPU (%), mean over seeds",
+              "lines lw 2",
+              "SELECT hs.time_ns / 3.6e12, AVG (hs.cpu_percent) FROM "
+              "host_samples AS hs JOIN bench_runs AS br USING (run_id) "
+              "WHERE br.config_id = %ld GROUP BY hs.time_ns ORDER BY "
+              "hs.time_ns",
+              html);
+  line_chart (db, sw, gnuplot, dir, "Migrations over time", "hour",
+              "migrations started per run", "linespoints lw 2",
+              "SELECT CAST (m.start_ns / 3600000000000 AS INTEGER), "
+              "COUNT (*) * 1.0 / (SELECT COUNT (*) FROM bench_runs "
+              "WHERE config_id = %1$ld) FROM migrations AS m JOIN "
+              "bench_runs AS br USING (run_id) WHERE br.config_id = "
+              "%1$ld AND m.start_ns IS NOT NULL GROUP BY 1 ORDER BY 1",
+              html);
+  energy_chart (sw, stats, gnuplot, dir, html);
+  line_chart (db, sw, gnuplot, dir, "HA recovery after host faults",
+              "hours (time of the fault)",
+              "seconds until every VM was back", "points ps 1.2",
+              "SELECT f.fault_ns / 3.6e12, f.recovery_max_ns / 1e9 FROM "
+              "failovers AS f JOIN bench_runs AS br USING (run_id) "
+              "WHERE br.config_id = %ld AND f.recovery_max_ns IS NOT "
+              "NULL ORDER BY f.fault_ns",
+              html);
+  line_chart (db, sw, gnuplot, dir, "Storage free space", "hours",
+              "GiB free (all domains), mean over seeds", "lines lw 2",
+              "SELECT ss.time_ns / 3.6e12, SUM (ss.capacity_mib - "
+              "ss.used_mib) / 1024.0 / (SELECT COUNT (*) FROM "
+              "bench_runs WHERE config_id = %1$ld) FROM storage_samples "
+              "AS ss JOIN bench_runs AS br USING (run_id) WHERE "
+              "br.config_id = %1$ld GROUP BY ss.time_ns ORDER BY "
+              "ss.time_ns",
+              html);
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *p = g_build_filename (dir, name, NULL);
+      g_unlink (p);
+    }
+  g_rmdir (dir);
+  return TRUE;
+}
+
 int
 herd_cmd_report (int argc, char **argv)
 {
@@ -346,64 +473,15 @@ herd_cmd_report (int argc, char **argv)
     }
   Sweep sw = { g_ptr_array_new_with_free_func (g_free),
                g_array_new (FALSE, FALSE, sizeof (gint64)), 0, 0, FALSE };
-  if (!herd_results_bench_init (db, &error)
-      || !herd_results_query (db,
-                              "SELECT config_id, label FROM bench_configs "
-                              "WHERE config_id IN (SELECT config_id FROM "
-                              "bench_runs) ORDER BY config_id",
-                              add_config, &sw, &error)
-      || !herd_results_query (db,
-                              "SELECT MIN(seed), MAX(seed) FROM bench_runs",
-                              seed_range, &sw, &error))
-    {
-      herd_cli_error ("report", "%s", error->message);
-      return HERD_EXIT_FAILURE;
-    }
-  if (!sw.any_seed)
-    {
-      herd_cli_error ("report", "%s holds no herd bench runs", argv[1]);
-      return HERD_EXIT_USAGE;
-    }
-  /* Only finished runs: one a killed herd left running is not a result. */
-  double not_done = 0;
-  if (!herd_results_query (db,
-                           "SELECT COUNT (*) FROM bench_runs AS b LEFT JOIN "
-                           "runs AS r USING (run_id) WHERE r.status IS NOT "
-                           "'done'",
-                           first_value, &not_done, &error))
-    {
-      herd_cli_error ("report", "%s", error->message);
-      return HERD_EXIT_FAILURE;
-    }
-  if (not_done > 0)
-    {
-      herd_cli_error ("report", "%s: %.0f herd bench runs are not marked "
-                                "done (killed, failed or missing): run the "
-                                "sweep again with herd bench (--redo) "
-                                "first",
-                      argv[1], not_done);
-      return HERD_EXIT_FAILURE;
-    }
+  int status = read_sweep (db, argv[1], &sw);
+  if (status != HERD_EXIT_OK)
+    return status;
   g_autofree HerdBenchStat *stats = g_new0 (
       HerdBenchStat, sw.ids->len * HERD_BENCH_N_METRICS);
   herd_bench_compare (db, (gint64 *) sw.ids->data, sw.ids->len, sw.first,
                       sw.last, 0, stats);
 
-  GString *html = g_string_new (
-      "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
-      "<title>herd bench report</title>\n<style>\nbody { font-family: sans-"
-      "serif; margin: 2em; color: #222; }\ntable { border-collapse: "
-      "collapse; margin: 1em 0; }\nth, td { border: 1px solid #bbb; "
-      "padding: 0.3em 0.6em; text-align: right; }\nth { background: #eee; "
-      "}\ntd:first-child { text-align: left; }\ntd.best { background: "
-      "#cfe8cf; font-weight: bold; }\n.note { color: #a33; }\n.chart svg "
-      "{ max-width: 100%; height: auto; }\n</style></head><body>\n");
-  g_string_append (html, "<h1>herd bench report</h1>\n<p>Database ");
-  escape (html, argv[1]);
-  g_string_append_printf (html, ": %u configurations, seeds %"
-                                G_GUINT64_FORMAT "..%" G_GUINT64_FORMAT
-                                ".</p>\n",
-                          sw.ids->len, sw.first, sw.last);
+  GString *html = report_head (argv[1], &sw);
   comparison_tables (&sw, stats, html);
 
   g_autofree char *why = NULL;
@@ -414,57 +492,8 @@ herd_cmd_report (int argc, char **argv)
       escape (html, why);
       g_string_append (html, ".</p>\n");
     }
-  else
-    {
-      g_autofree char *dir = g_dir_make_tmp ("herd-report-XXXXXX", &error);
-      if (dir == NULL)
-        {
-          herd_cli_error ("report", "%s", error->message);
-          return HERD_EXIT_FAILURE;
-        }
-      line_chart (db, &sw, gnuplot, dir, "Cluster CPU over time",
-                  "hours", "mean host CPU (%), mean over seeds",
-                  "lines lw 2",
-                  "SELECT hs.time_ns / 3.6e12, AVG (hs.cpu_percent) FROM "
-                  "host_samples AS hs JOIN bench_runs AS br USING (run_id) "
-                  "WHERE br.config_id = %ld GROUP BY hs.time_ns ORDER BY "
-                  "hs.time_ns",
-                  html);
-      line_chart (db, &sw, gnuplot, dir, "Migrations over time", "hour",
-                  "migrations started per run", "linespoints lw 2",
-                  "SELECT CAST (m.start_ns / 3600000000000 AS INTEGER), "
-                  "COUNT (*) * 1.0 / (SELECT COUNT (*) FROM bench_runs "
-                  "WHERE config_id = %1$ld) FROM migrations AS m JOIN "
-                  "bench_runs AS br USING (run_id) WHERE br.config_id = "
-                  "%1$ld AND m.start_ns IS NOT NULL GROUP BY 1 ORDER BY 1",
-                  html);
-      energy_chart (&sw, stats, gnuplot, dir, html);
-      line_chart (db, &sw, gnuplot, dir, "HA recovery after host faults",
-                  "hours (time of the fault)",
-                  "seconds until every VM was back", "points ps 1.2",
-                  "SELECT f.fault_ns / 3.6e12, f.recovery_max_ns / 1e9 FROM "
-                  "failovers AS f JOIN bench_runs AS br USING (run_id) "
-                  "WHERE br.config_id = %ld AND f.recovery_max_ns IS NOT "
-                  "NULL ORDER BY f.fault_ns",
-                  html);
-      line_chart (db, &sw, gnuplot, dir, "Storage free space", "hours",
-                  "GiB free (all domains), mean over seeds", "lines lw 2",
-                  "SELECT ss.time_ns / 3.6e12, SUM (ss.capacity_mib - "
-                  "ss.used_mib) / 1024.0 / (SELECT COUNT (*) FROM "
-                  "bench_runs WHERE config_id = %1$ld) FROM storage_samples "
-                  "AS ss JOIN bench_runs AS br USING (run_id) WHERE "
-                  "br.config_id = %1$ld GROUP BY ss.time_ns ORDER BY "
-                  "ss.time_ns",
-                  html);
-      g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
-      const char *name;
-      while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-        {
-          g_autofree char *p = g_build_filename (dir, name, NULL);
-          g_unlink (p);
-        }
-      g_rmdir (dir);
-    }
+  else if (!charts (db, &sw, stats, gnuplot, html))
+    return HERD_EXIT_FAILURE;
   g_string_append (html, "</body></html>\n");
   gboolean ok = g_file_set_contents (out_path, html->str,
                                      (gssize) html->len, &error);
