@@ -440,132 +440,138 @@ emit_jobs (const char *herd, const char *scenario, GPtrArray *configs,
   return HERD_EXIT_OK;
 }
 
-int
-herd_cmd_bench (int argc, char **argv)
+/* herd bench's options, as given and then as parsed. */
+typedef struct
 {
-  g_autofree char *policies_text = NULL, *seeds_text = NULL;
-  g_autofree char *db_path = NULL, *csv_path = NULL;
-  g_auto (GStrv) sets = NULL;
-  gint jobs = (gint) g_get_num_processors (), baseline = 1;
-  gboolean json = FALSE, quiet = FALSE, emit = FALSE, redo = FALSE;
+  char *policies_text, *seeds_text, *db_path, *csv_path;
+  GStrv sets;
+  gint jobs, baseline;
+  gboolean json, quiet, emit, redo;
+  guint64 first, last; /* of seeds_text */
+} BenchOptions;
+
+static void
+bench_options_clear (BenchOptions *opt)
+{
+  g_free (opt->policies_text);
+  g_free (opt->seeds_text);
+  g_free (opt->db_path);
+  g_free (opt->csv_path);
+  g_strfreev (opt->sets);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (BenchOptions, bench_options_clear)
+
+/* The command line into opt; FALSE when it does not parse (or --help). */
+static gboolean
+bench_parse (int *argc, char ***argv, BenchOptions *opt)
+{
   const GOptionEntry entries[] = {
-    { "policies", 0, 0, G_OPTION_ARG_STRING, &policies_text,
+    { "policies", 0, 0, G_OPTION_ARG_STRING, &opt->policies_text,
       "Scheduling policies to compare, set on every cluster (none, "
       "evenly_distributed, power_saving, vm_evenly_distributed, ...)",
       "P1,P2,..." },
-    { "set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &sets,
+    { "set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt->sets,
       "Values of a scenario key to compare, KIND.NAME.KEY (or "
       "scenario.KEY, defaults.KEY); repeat for more keys",
       "KEY=V1,V2,..." },
-    { "seeds", 0, 0, G_OPTION_ARG_STRING, &seeds_text,
+    { "seeds", 0, 0, G_OPTION_ARG_STRING, &opt->seeds_text,
       "Seeds of each configuration (required)", "A..B" },
-    { "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs,
+    { "jobs", 'j', 0, G_OPTION_ARG_INT, &opt->jobs,
       "Runs at once, each in its own process (default: the number of "
       "cores)",
       "J" },
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db_path,
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &opt->db_path,
       "The results database: every run, keyed by run id (required; runs "
       "already in it from the same scenario text and herd version are not "
       "redone; others make the sweep stop, exit 2, unless --redo); the "
       "runs going are worked on in FILE.work/",
       "FILE" },
-    { "redo", 0, 0, G_OPTION_ARG_NONE, &redo,
+    { "redo", 0, 0, G_OPTION_ARG_NONE, &opt->redo,
       "Delete the runs --db holds of these configurations that were made "
       "from another scenario text or by another herd version (or never "
       "finished), and run them again",
       NULL },
-    { "baseline", 0, 0, G_OPTION_ARG_INT, &baseline,
+    { "baseline", 0, 0, G_OPTION_ARG_INT, &opt->baseline,
       "The configuration the others are compared with, by its number in "
       "the sweep (default 1, the first)",
       "N" },
-    { "csv", 0, 0, G_OPTION_ARG_FILENAME, &csv_path,
+    { "csv", 0, 0, G_OPTION_ARG_FILENAME, &opt->csv_path,
       "Also write the comparison to FILE as CSV", "FILE" },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json,
+    { "json", 0, 0, G_OPTION_ARG_NONE, &opt->json,
       "Print the comparison as JSON", NULL },
-    { "emit-jobs", 0, 0, G_OPTION_ARG_NONE, &emit,
+    { "emit-jobs", 0, 0, G_OPTION_ARG_NONE, &opt->emit,
       "Run nothing: print one self-contained command per run, each writing "
       "its own database (FILE-N.db); 'herd merge FILE FILE-*.db' then "
       "gathers them",
       NULL },
-    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "No progress bar", NULL },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &opt->quiet, "No progress bar",
+      NULL },
     { NULL },
   };
-  if (!herd_cli_parse (&argc, &argv, "bench", "SCENARIO",
-                       "Runs SCENARIO for every configuration (policies x "
-                       "--set values) and seed, in parallel, and compares "
-                       "the configurations.",
-                       "Every run goes into the --db database; an "
-                       "interrupted sweep resumes from it.\nA configuration "
-                       "is its settings, the SHA-256 of its scenario text "
-                       "with them applied, and herd's version: runs of it "
-                       "recorded otherwise are refused (see --redo).\nThe "
-                       "comparison gives per configuration the mean and 95% "
-                       "confidence interval of each metric, the paired "
-                       "difference with the baseline over the same seeds, "
-                       "and marks the lowest mean.\nExit status: 0 done, "
-                       "1 a run failed, 2 bad usage, bad scenario, --db "
-                       "holds stale runs (see --redo) or is newer than this "
-                       "herd, or another sweep is using it.",
-                       entries))
-    return HERD_EXIT_USAGE;
-  guint64 first, last;
+  return herd_cli_parse (argc, argv, "bench", "SCENARIO",
+                         "Runs SCENARIO for every configuration (policies x "
+                         "--set values) and seed, in parallel, and compares "
+                         "the configurations.",
+                         "Every run goes into the --db database; an "
+                         "interrupted sweep resumes from it.\nA "
+                         "configuration is its settings, the SHA-256 of its "
+                         "scenario text with them applied, and herd's "
+                         "version: runs of it recorded otherwise are "
+                         "refused (see --redo).\nThe comparison gives per "
+                         "configuration the mean and 95% confidence "
+                         "interval of each metric, the paired difference "
+                         "with the baseline over the same seeds, and marks "
+                         "the lowest mean.\nExit status: 0 done, 1 a run "
+                         "failed, 2 bad usage, bad scenario, --db holds "
+                         "stale runs (see --redo) or is newer than this "
+                         "herd, or another sweep is using it.",
+                         entries);
+}
+
+/* The SCENARIO argument, --seeds (parsed into first and last), --db and
+ * --jobs; FALSE with a message at the first that is wrong. */
+static gboolean
+bench_check (int argc, BenchOptions *opt)
+{
   if (argc != 2)
     {
       herd_cli_error ("bench", "expected one SCENARIO file (see 'herd bench "
                                "--help')");
-      return HERD_EXIT_USAGE;
+      return FALSE;
     }
-  if (seeds_text == NULL
-      || !herd_cli_parse_seed_range (seeds_text, &first, &last)
-      || last - first >= HERD_BENCH_MAX_SEEDS)
+  if (opt->seeds_text == NULL
+      || !herd_cli_parse_seed_range (opt->seeds_text, &opt->first,
+                                     &opt->last)
+      || opt->last - opt->first >= HERD_BENCH_MAX_SEEDS)
     {
       herd_cli_error ("bench", "--seeds: expected A..B with A <= B and at "
                                "most %d seeds, such as 1..10",
                       HERD_BENCH_MAX_SEEDS);
-      return HERD_EXIT_USAGE;
+      return FALSE;
     }
-  if (db_path == NULL)
+  if (opt->db_path == NULL)
     {
       herd_cli_error ("bench", "--db FILE is required: every run goes "
                                "there");
-      return HERD_EXIT_USAGE;
+      return FALSE;
     }
-  if (jobs < 1)
+  if (opt->jobs < 1)
     {
       herd_cli_error ("bench", "--jobs: expected a whole number >= 1");
-      return HERD_EXIT_USAGE;
+      return FALSE;
     }
+  return TRUE;
+}
+
+/* Every configuration must load before any run starts; its identity is
+ * the digest of the text it loads, added to digests.  FALSE with a
+ * message at the first that does not load. */
+static gboolean
+load_configs (const char *path, const char *text, GPtrArray *configs,
+              GPtrArray *digests)
+{
   g_autoptr (GError) error = NULL;
-  g_autofree char *text = NULL;
-  if (!g_file_get_contents (argv[1], &text, NULL, &error))
-    {
-      herd_cli_error ("bench", "%s: %s", argv[1], error->message);
-      return HERD_EXIT_USAGE;
-    }
-  g_auto (GStrv) policies = policies_text != NULL
-                                ? g_strsplit (policies_text, ",", -1)
-                                : NULL;
-  g_autoptr (GPtrArray) configs = NULL;
-  if (!herd_bench_configs (policies, sets, &configs, &error))
-    {
-      herd_cli_error ("bench", "%s", error->message);
-      return HERD_EXIT_USAGE;
-    }
-  if (baseline < 1 || (guint) baseline > configs->len)
-    {
-      herd_cli_error ("bench", "--baseline: expected 1..%u", configs->len);
-      return HERD_EXIT_USAGE;
-    }
-  if (emit)
-    {
-      /* The commands name this very binary, by its absolute path. */
-      g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
-      return emit_jobs (self != NULL ? self : "herd", argv[1], configs,
-                        first, last, db_path);
-    }
-  /* Every configuration must load before any run starts; its identity
-   * is the digest of the text it loads. */
-  g_autoptr (GPtrArray) digests = g_ptr_array_new_with_free_func (g_free);
   for (guint c = 0; c < configs->len; c++)
     {
       const HerdBenchConfig *config = g_ptr_array_index (configs, c);
@@ -574,26 +580,24 @@ herd_cmd_bench (int argc, char **argv)
                                     ? herd_results_digest (applied)
                                     : NULL);
       g_autoptr (HerdScenario) s
-          = applied != NULL ? herd_scenario_load_data (applied, argv[1],
-                                                       &error)
+          = applied != NULL ? herd_scenario_load_data (applied, path, &error)
                             : NULL;
       if (s == NULL)
         {
           fprintf (stderr, "herd bench: %s: %s\n", config->label,
                    error->message);
-          return HERD_EXIT_USAGE;
+          return FALSE;
         }
     }
+  return TRUE;
+}
 
-  g_autoptr (HerdResults) db = herd_results_open (db_path, &error);
-  if (db == NULL)
-    {
-      herd_cli_error ("bench", "%s", error->message);
-      return g_error_matches (error, HERD_RESULTS_ERROR,
-                              HERD_RESULTS_ERROR_SCHEMA)
-                 ? HERD_EXIT_USAGE
-                 : HERD_EXIT_FAILURE;
-    }
+/* The configurations' ids in db's bench_configs (added when new), or
+ * NULL with a message. */
+static gint64 *
+config_ids_of (HerdResults *db, GPtrArray *configs)
+{
+  g_autoptr (GError) error = NULL;
   g_autofree gint64 *config_ids = g_new (gint64, configs->len);
   for (guint c = 0; c < configs->len; c++)
     {
@@ -603,13 +607,19 @@ herd_cmd_bench (int argc, char **argv)
       if (config_ids[c] < 0)
         {
           herd_cli_error ("bench", "%s", error->message);
-          return HERD_EXIT_FAILURE;
+          return NULL;
         }
     }
+  return g_steal_pointer (&config_ids);
+}
 
-  /* Provenance: runs of these labels from another scenario text or herd
-   * version, or not done, are never reused. */
-  g_autoptr (GString) why = g_string_new (NULL);
+/* Provenance: the runs db holds of these configurations from another
+ * scenario text or herd version, or not done, which are never reused;
+ * how many, and why in why. */
+static guint
+find_stale (HerdResults *db, GPtrArray *configs, const gint64 *config_ids,
+            GPtrArray *digests, GString *why)
+{
   g_autoptr (GArray) stale = g_array_new (FALSE, FALSE,
                                           sizeof (HerdBenchStale));
   guint n_stale = 0;
@@ -626,61 +636,77 @@ herd_cmd_bench (int argc, char **argv)
         }
       herd_results_bench_stale_clear (stale);
     }
-  if (n_stale > 0 && !redo)
-    {
-      fprintf (stderr,
-               "herd bench: %s holds %u runs of these configurations that "
-               "were not made from %s as it is now (scenario text with the "
-               "settings applied, herd %s):\n%s"
-               "Their results would be reused as if they were. Run again "
-               "with --redo to delete them and run them again, or use "
-               "another --db.\n",
-               db_path, n_stale, argv[1], HERD_VERSION, why->str);
-      return HERD_EXIT_USAGE;
-    }
+  return n_stale;
+}
 
-  WorkDir work = { NULL, -1 };
-  if (!work_open (db_path, &work))
+/* --redo: deletes the stale runs from db, so that they run again; FALSE
+ * with a message when it cannot. */
+static gboolean
+forget_stale (HerdResults *db, const char *db_path, GPtrArray *configs,
+              const gint64 *config_ids, GPtrArray *digests, const GString *why)
+{
+  g_autoptr (GError) error = NULL;
+  gint64 forgotten = 0;
+  for (guint c = 0; c < configs->len && forgotten >= 0; c++)
     {
-      work_close (&work);
-      return HERD_EXIT_USAGE;
+      gint64 n = herd_results_bench_forget (
+          db, config_ids[c], g_ptr_array_index (digests, c), &error);
+      forgotten = n < 0 ? -1 : forgotten + n;
     }
-  const char *tmpdir = work.dir;
-  if (n_stale > 0)
+  if (forgotten < 0)
     {
-      gint64 forgotten = 0;
-      for (guint c = 0; c < configs->len && forgotten >= 0; c++)
-        {
-          gint64 n = herd_results_bench_forget (
-              db, config_ids[c], g_ptr_array_index (digests, c), &error);
-          forgotten = n < 0 ? -1 : forgotten + n;
-        }
-      if (forgotten < 0)
-        {
-          herd_cli_error ("bench", "--redo: %s", error->message);
-          work_close (&work);
-          return HERD_EXIT_FAILURE;
-        }
-      fprintf (stderr, "herd bench: --redo: deleted %" G_GINT64_FORMAT
-                       " stale runs from %s; they run again\n%s",
-               forgotten, db_path, why->str);
+      herd_cli_error ("bench", "--redo: %s", error->message);
+      return FALSE;
     }
+  fprintf (stderr, "herd bench: --redo: deleted %" G_GINT64_FORMAT
+                   " stale runs from %s; they run again\n%s",
+           forgotten, db_path, why->str);
+  return TRUE;
+}
 
-  guint64 seeds = last - first + 1;
-  guint total = (guint) (configs->len * seeds);
-  /* Runs in sweep order: started in order, merged in order. */
-  g_autofree int *state = g_new0 (int, total); /* 0 to do, 1 running,
-                                                  2 finished, 3 merged */
-  g_autofree char **dbs = g_new0 (char *, total);
-  g_autofree pid_t *pids = g_new0 (pid_t, total);
-  guint done = 0;
-  for (guint i = 0; i < total; i++)
-    if (herd_results_bench_run (db, config_ids[i / seeds], first + i % seeds)
+/* The sweep's runs, in sweep order (configuration, then seed): started
+ * in order, merged in order. */
+typedef struct
+{
+  HerdResults *db;
+  const char *path;          /* the scenario */
+  const char *text;          /* its text */
+  GPtrArray *configs;
+  const gint64 *config_ids;
+  guint64 first, seeds;
+  guint total;
+  int *state;                /* 0 to do, 1 running, 2 finished, 3 merged */
+  char **dbs;                /* the workers' databases */
+  pid_t *pids;
+  guint done, next, merged_upto, running;
+  gboolean tty;              /* the progress bar is drawn */
+  sigset_t unblocked;        /* the signal mask outside the sweep */
+} Runs;
+
+/* The runs of the sweep, those db already has marked merged. */
+static void
+runs_init (Runs *r)
+{
+  r->total = (guint) (r->configs->len * r->seeds);
+  r->state = g_new0 (int, r->total);
+  r->dbs = g_new0 (char *, r->total);
+  r->pids = g_new0 (pid_t, r->total);
+  r->done = 0;
+  for (guint i = 0; i < r->total; i++)
+    if (herd_results_bench_run (r->db, r->config_ids[i / r->seeds],
+                                r->first + i % r->seeds)
         >= 0)
       {
-        state[i] = 3;
-        done++;
+        r->state[i] = 3;
+        r->done++;
       }
+}
+
+/* SIGINT, SIGTERM and SIGHUP stop the sweep, SIGCHLD wakes it; all four
+ * blocked but while waiting.  The mask before, in *unblocked. */
+static void
+catch_signals (sigset_t *unblocked)
+{
   interrupted = 0;
   struct sigaction sa = { .sa_handler = on_signal };
   sigemptyset (&sa.sa_mask);
@@ -690,138 +716,287 @@ herd_cmd_bench (int argc, char **argv)
   struct sigaction child = { .sa_handler = on_child };
   sigemptyset (&child.sa_mask);
   sigaction (SIGCHLD, &child, NULL);
-  sigset_t blocked, unblocked;
+  sigset_t blocked;
   sigemptyset (&blocked);
   sigaddset (&blocked, SIGINT);
   sigaddset (&blocked, SIGTERM);
   sigaddset (&blocked, SIGHUP);
   sigaddset (&blocked, SIGCHLD);
-  sigprocmask (SIG_BLOCK, &blocked, &unblocked);
-  gboolean tty = !quiet && isatty (STDERR_FILENO);
-  progress (done, total, tty);
-  guint next = 0, merged_upto = 0, running = 0;
+  sigprocmask (SIG_BLOCK, &blocked, unblocked);
+}
+
+/* Starts runs while there are free workers, each in a child process
+ * writing into its database in tmpdir. */
+static int
+start_runs (Runs *r, guint jobs, const char *tmpdir)
+{
+  while (r->running < jobs && r->next < r->total)
+    {
+      guint next = r->next;
+      if (r->state[next] == 3)
+        {
+          r->next++;
+          continue;
+        }
+      r->dbs[next] = g_strdup_printf ("%s/run-%u.db", tmpdir, next);
+      fflush (NULL);
+      pid_t pid = fork ();
+      if (pid == 0)
+        {
+          /* The child dies with the parent, whatever kills it. */
+          prctl (PR_SET_PDEATHSIG, SIGTERM);
+          signal (SIGINT, SIG_DFL);
+          signal (SIGTERM, SIG_DFL);
+          signal (SIGHUP, SIG_DFL);
+          signal (SIGCHLD, SIG_DFL);
+          sigprocmask (SIG_SETMASK, &r->unblocked, NULL);
+          _exit (run_child (r->path, r->text,
+                            g_ptr_array_index (r->configs, next / r->seeds),
+                            r->first + next % r->seeds, r->dbs[next]));
+        }
+      if (pid < 0)
+        {
+          herd_cli_error ("bench", "fork: %s", g_strerror (errno));
+          return HERD_EXIT_FAILURE;
+        }
+      r->pids[next] = pid;
+      r->state[next] = 1;
+      r->running++;
+      r->next++;
+    }
+  return HERD_EXIT_OK;
+}
+
+/* Merges what finished into db, in sweep order: each run and its
+ * bench_runs row in one transaction. */
+static int
+merge_finished (Runs *r)
+{
+  g_autoptr (GError) error = NULL;
+  while (r->merged_upto < r->total
+         && (r->state[r->merged_upto] == 3 || r->state[r->merged_upto] == 2))
+    {
+      guint i = r->merged_upto++;
+      if (r->state[i] == 3)
+        continue;
+      HerdBenchTag tag = { r->config_ids[i / r->seeds],
+                           r->first + i % r->seeds };
+      g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+      if (!herd_results_merge (r->db, r->dbs[i], &tag, ids, NULL, &error)
+          || ids->len != 1)
+        {
+          herd_cli_error ("bench", "merging run %u: %s", i,
+                          error != NULL ? error->message : "no run");
+          return HERD_EXIT_FAILURE;
+        }
+      remove_db (r->dbs[i]);
+      r->state[i] = 3;
+      progress (++r->done, r->total, r->tty);
+    }
+  return HERD_EXIT_OK;
+}
+
+/* Waits for a child or a signal: they are blocked but here, so one that
+ * comes while merging or forking is not missed.  The child's run marked
+ * finished; its exit status when it failed, else 0. */
+static int
+wait_child (Runs *r)
+{
+  int wstatus;
+  pid_t pid;
+  while ((pid = waitpid (-1, &wstatus, WNOHANG)) == 0 && !interrupted)
+    sigsuspend (&r->unblocked);
+  if (pid <= 0)
+    return HERD_EXIT_OK;
+  r->running--;
+  for (guint i = 0; i < r->total; i++)
+    if (r->state[i] == 1 && r->pids[i] == pid)
+      r->state[i] = 2;
+  if (!WIFEXITED (wstatus) || WEXITSTATUS (wstatus) != HERD_EXIT_OK)
+    return WIFEXITED (wstatus) ? WEXITSTATUS (wstatus) : HERD_EXIT_FAILURE;
+  return HERD_EXIT_OK;
+}
+
+/* On a failure, the runs still going are stopped (and redone on the
+ * next invocation); the workers' databases not merged are removed. */
+static void
+runs_clear (Runs *r)
+{
+  for (guint i = 0; i < r->total; i++)
+    if (r->state[i] == 1)
+      {
+        kill (r->pids[i], SIGTERM);
+        waitpid (r->pids[i], NULL, 0);
+      }
+  for (guint i = 0; i < r->total; i++)
+    {
+      if (r->dbs[i] != NULL && r->state[i] != 3)
+        remove_db (r->dbs[i]);
+      g_free (r->dbs[i]);
+    }
+  g_free (r->state);
+  g_free (r->dbs);
+  g_free (r->pids);
+}
+
+/* Runs what r has not merged yet, jobs at once, until every run is
+ * merged, one fails or a signal stops the sweep.  The exit status. */
+static int
+run_sweep (Runs *r, guint jobs, const char *tmpdir, const char *db_path,
+           gboolean quiet)
+{
+  catch_signals (&r->unblocked);
+  r->tty = !quiet && isatty (STDERR_FILENO);
+  progress (r->done, r->total, r->tty);
+  r->next = r->merged_upto = r->running = 0;
   int status = HERD_EXIT_OK;
-  while (merged_upto < total && status == HERD_EXIT_OK)
+  while (r->merged_upto < r->total && status == HERD_EXIT_OK)
     {
       if (interrupted)
         {
           fprintf (stderr, "\nherd bench: interrupted; %u of %u runs are in "
                            "%s, the next invocation resumes\n",
-                   done, total, db_path);
+                   r->done, r->total, db_path);
           status = HERD_EXIT_FAILURE;
           break;
         }
-      /* Start runs while there are free workers. */
-      while (running < (guint) jobs && next < total)
-        {
-          if (state[next] == 3)
-            {
-              next++;
-              continue;
-            }
-          dbs[next] = g_strdup_printf ("%s/run-%u.db", tmpdir, next);
-          fflush (NULL);
-          pid_t pid = fork ();
-          if (pid == 0)
-            {
-              /* The child dies with the parent, whatever kills it. */
-              prctl (PR_SET_PDEATHSIG, SIGTERM);
-              signal (SIGINT, SIG_DFL);
-              signal (SIGTERM, SIG_DFL);
-              signal (SIGHUP, SIG_DFL);
-              signal (SIGCHLD, SIG_DFL);
-              sigprocmask (SIG_SETMASK, &unblocked, NULL);
-              _exit (run_child (argv[1], text,
-                              g_ptr_array_index (configs, next / seeds),
-                              first + next % seeds, dbs[next]));
-            }
-          if (pid < 0)
-            {
-              herd_cli_error ("bench", "fork: %s", g_strerror (errno));
-              status = HERD_EXIT_FAILURE;
-              break;
-            }
-          pids[next] = pid;
-          state[next] = 1;
-          running++;
-          next++;
-        }
-      /* Merge what finished, in sweep order. */
-      while (merged_upto < total
-             && (state[merged_upto] == 3 || state[merged_upto] == 2))
-        {
-          guint i = merged_upto++;
-          if (state[i] == 3)
-            continue;
-          /* The run and its bench_runs row in one transaction. */
-          HerdBenchTag tag = { config_ids[i / seeds], first + i % seeds };
-          g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-          if (!herd_results_merge (db, dbs[i], &tag, ids, NULL, &error)
-              || ids->len != 1)
-            {
-              herd_cli_error ("bench", "merging run %u: %s", i,
-                              error != NULL ? error->message : "no run");
-              status = HERD_EXIT_FAILURE;
-              break;
-            }
-          remove_db (dbs[i]);
-          state[i] = 3;
-          progress (++done, total, tty);
-        }
-      if (merged_upto >= total || status != HERD_EXIT_OK || running == 0)
+      status = start_runs (r, jobs, tmpdir);
+      if (merge_finished (r) != HERD_EXIT_OK)
+        status = HERD_EXIT_FAILURE;
+      if (r->merged_upto >= r->total || status != HERD_EXIT_OK
+          || r->running == 0)
         continue;
-      /* Wait for a child or a signal: they are blocked but here, so one
-       * that comes while merging or forking is not missed. */
-      int wstatus;
-      pid_t pid;
-      while ((pid = waitpid (-1, &wstatus, WNOHANG)) == 0 && !interrupted)
-        sigsuspend (&unblocked);
-      if (pid <= 0)
-        continue;
-      running--;
-      for (guint i = 0; i < total; i++)
-        if (state[i] == 1 && pids[i] == pid)
-          state[i] = 2;
-      if (!WIFEXITED (wstatus) || WEXITSTATUS (wstatus) != HERD_EXIT_OK)
-        status = WIFEXITED (wstatus) ? WEXITSTATUS (wstatus)
-                                     : HERD_EXIT_FAILURE;
+      status = wait_child (r);
     }
-  /* On a failure, the runs still going are stopped (and redone on the
-   * next invocation). */
-  for (guint i = 0; i < total; i++)
-    if (state[i] == 1)
-      {
-        kill (pids[i], SIGTERM);
-        waitpid (pids[i], NULL, 0);
-      }
-  for (guint i = 0; i < total; i++)
-    {
-      if (dbs[i] != NULL && state[i] != 3)
-        remove_db (dbs[i]);
-      g_free (dbs[i]);
-    }
-  sigprocmask (SIG_SETMASK, &unblocked, NULL);
-  work_close (&work);
-  if (status != HERD_EXIT_OK)
-    return status;
+  runs_clear (r);
+  sigprocmask (SIG_SETMASK, &r->unblocked, NULL);
+  return status;
+}
 
-  g_autofree HerdBenchStat *stats = g_new0 (HerdBenchStat, configs->len * HERD_BENCH_N_METRICS);
-  herd_bench_compare (db, config_ids, configs->len, first, last,
-                      (guint) baseline - 1, stats);
-  if (json)
-    print_json (configs, stats, (guint) baseline - 1, first, last);
+/* The comparison of the configurations over the seeds: a table or JSON
+ * on stdout, and with --csv a file. */
+static int
+print_comparison (const BenchOptions *opt, const char *path,
+                  HerdResults *db, GPtrArray *configs,
+                  const gint64 *config_ids)
+{
+  g_autoptr (GError) error = NULL;
+  guint64 seeds = opt->last - opt->first + 1;
+  g_autofree HerdBenchStat *stats
+      = g_new0 (HerdBenchStat, configs->len * HERD_BENCH_N_METRICS);
+  herd_bench_compare (db, config_ids, configs->len, opt->first, opt->last,
+                      (guint) opt->baseline - 1, stats);
+  if (opt->json)
+    print_json (configs, stats, (guint) opt->baseline - 1, opt->first,
+                opt->last);
   else
     {
       printf ("herd bench: %s, %u configurations x %" G_GUINT64_FORMAT
               " seeds (%" G_GUINT64_FORMAT "..%" G_GUINT64_FORMAT "), "
               "results in %s\n",
-              argv[1], configs->len, seeds, first, last, db_path);
-      print_table (configs, stats, (guint) baseline - 1);
+              path, configs->len, seeds, opt->first, opt->last,
+              opt->db_path);
+      print_table (configs, stats, (guint) opt->baseline - 1);
     }
-  if (csv_path != NULL && !write_csv (csv_path, configs, stats, &error))
+  if (opt->csv_path != NULL
+      && !write_csv (opt->csv_path, configs, stats, &error))
     {
       herd_cli_error ("bench", "%s", error->message);
       return HERD_EXIT_FAILURE;
     }
   return HERD_EXIT_OK;
+}
+
+int
+herd_cmd_bench (int argc, char **argv)
+{
+  g_auto (BenchOptions) opt = {
+    .jobs = (gint) g_get_num_processors (),
+    .baseline = 1,
+  };
+  if (!bench_parse (&argc, &argv, &opt) || !bench_check (argc, &opt))
+    return HERD_EXIT_USAGE;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *text = NULL;
+  if (!g_file_get_contents (argv[1], &text, NULL, &error))
+    {
+      herd_cli_error ("bench", "%s: %s", argv[1], error->message);
+      return HERD_EXIT_USAGE;
+    }
+  g_auto (GStrv) policies = opt.policies_text != NULL
+                                ? g_strsplit (opt.policies_text, ",", -1)
+                                : NULL;
+  g_autoptr (GPtrArray) configs = NULL;
+  if (!herd_bench_configs (policies, opt.sets, &configs, &error))
+    {
+      herd_cli_error ("bench", "%s", error->message);
+      return HERD_EXIT_USAGE;
+    }
+  if (opt.baseline < 1 || (guint) opt.baseline > configs->len)
+    {
+      herd_cli_error ("bench", "--baseline: expected 1..%u", configs->len);
+      return HERD_EXIT_USAGE;
+    }
+  if (opt.emit)
+    {
+      /* The commands name this very binary, by its absolute path. */
+      g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
+      return emit_jobs (self != NULL ? self : "herd", argv[1], configs,
+                        opt.first, opt.last, opt.db_path);
+    }
+  g_autoptr (GPtrArray) digests = g_ptr_array_new_with_free_func (g_free);
+  if (!load_configs (argv[1], text, configs, digests))
+    return HERD_EXIT_USAGE;
+
+  g_autoptr (HerdResults) db = herd_results_open (opt.db_path, &error);
+  if (db == NULL)
+    {
+      herd_cli_error ("bench", "%s", error->message);
+      return g_error_matches (error, HERD_RESULTS_ERROR,
+                              HERD_RESULTS_ERROR_SCHEMA)
+                 ? HERD_EXIT_USAGE
+                 : HERD_EXIT_FAILURE;
+    }
+  g_autofree gint64 *config_ids = config_ids_of (db, configs);
+  if (config_ids == NULL)
+    return HERD_EXIT_FAILURE;
+
+  g_autoptr (GString) why = g_string_new (NULL);
+  guint n_stale = find_stale (db, configs, config_ids, digests, why);
+  if (n_stale > 0 && !opt.redo)
+    {
+      fprintf (stderr,
+               "herd bench: %s holds %u runs of these configurations that "
+               "were not made from %s as it is now (scenario text with the "
+               "settings applied, herd %s):\n%s"
+               "Their results would be reused as if they were. Run again "
+               "with --redo to delete them and run them again, or use "
+               "another --db.\n",
+               opt.db_path, n_stale, argv[1], HERD_VERSION, why->str);
+      return HERD_EXIT_USAGE;
+    }
+
+  WorkDir work = { NULL, -1 };
+  if (!work_open (opt.db_path, &work))
+    {
+      work_close (&work);
+      return HERD_EXIT_USAGE;
+    }
+  if (n_stale > 0
+      && !forget_stale (db, opt.db_path, configs, config_ids, digests, why))
+    {
+      work_close (&work);
+      return HERD_EXIT_FAILURE;
+    }
+
+  Runs runs = { .db = db, .path = argv[1], .text = text, .configs = configs,
+                .config_ids = config_ids, .first = opt.first,
+                .seeds = opt.last - opt.first + 1 };
+  runs_init (&runs);
+  int status = run_sweep (&runs, (guint) opt.jobs, work.dir, opt.db_path,
+                          opt.quiet);
+  work_close (&work);
+  if (status != HERD_EXIT_OK)
+    return status;
+  return print_comparison (&opt, argv[1], db, configs, config_ids);
 }
