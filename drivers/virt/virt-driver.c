@@ -4,7 +4,13 @@
  * Time is the system's real time in nanoseconds, so that audit events and
  * the state database carry dates; timers are GLib timeouts, rounded up to
  * the millisecond.  The core's random choices (the SPM pick among equals)
- * draw from one GSL mt19937 seeded from the configuration's seed. */
+ * draw from one GSL mt19937 seeded from the configuration's seed.
+ *
+ * Nothing may hold the main loop (the core's timers, the hosts' events and
+ * herd ctl's answers all wait behind it): a watch timer fires every
+ * STALL_TICK_MS and notes how late it is; each new longest stall above
+ * STALL_REPORT_MS is logged ("main loop: longest stall so far N ms", a
+ * warning from 100 ms), and the longest is logged when the driver ends. */
 #include "drivers/virt/virt-private.h"
 
 #include <gsl/gsl_errno.h>
@@ -63,6 +69,31 @@ virt_timer_cancel (HerdDriver *drv, HerdTimerId id)
   return TRUE;
 }
 
+#define STALL_TICK_MS 20
+#define STALL_REPORT_MS 20
+#define STALL_WARN_MS 100
+
+static gboolean
+stall_tick (gpointer data)
+{
+  VirtDriver *v = data;
+  gint64 now = g_get_monotonic_time ();
+  /* The first tick starts the watch: until the main loop runs, herd run
+   * is starting (restoring its state), which is no stall. */
+  gint64 late_ms = v->stall_due_us != 0 ? (now - v->stall_due_us) / 1000 : 0;
+  v->stall_due_us = now + STALL_TICK_MS * 1000;
+  if (late_ms <= v->stall_max_ms)
+    return G_SOURCE_CONTINUE;
+  v->stall_max_ms = late_ms;
+  if (late_ms >= STALL_WARN_MS)
+    g_warning ("main loop: longest stall so far %" G_GINT64_FORMAT " ms",
+               late_ms);
+  else if (late_ms >= STALL_REPORT_MS)
+    g_message ("main loop: longest stall so far %" G_GINT64_FORMAT " ms",
+               late_ms);
+  return G_SOURCE_CONTINUE;
+}
+
 static guint32
 virt_random_uniform (HerdDriver *drv, const char *stream, guint32 n)
 {
@@ -82,6 +113,12 @@ virt_destroy (HerdDriver *drv)
   VirtDriver *v = virt_of (drv);
   if (v == NULL)
     return;
+  if (v->stall_source != 0)
+    {
+      g_source_remove (v->stall_source);
+      g_message ("main loop: longest stall %" G_GINT64_FORMAT " ms",
+                 v->stall_max_ms);
+    }
   herd_virt_migration_clear (v);
   herd_virt_hosts_clear (v);
   herd_virt_volumes_clear (v);
@@ -97,6 +134,7 @@ virt_destroy (HerdDriver *drv)
   g_free (v->vm_cpu_prev_ns);
   g_free (v->vm_cpu_mc);
   g_free (v->vm_pause_reason);
+  g_free (v->spaces);
   g_free (v);
 }
 
@@ -140,7 +178,9 @@ herd_virt_driver_open (HerdModel *model, gpointer config, GError **error)
   v->volumes = g_new0 (VirtVolume, MAX (model->disks->len, 1));
   for (guint i = 0; i < model->disks->len; i++)
     v->volumes[i].v = v;
+  v->spaces = g_new0 (VirtSpace, MAX (model->domains->len, 1));
   if (!herd_virt_leases_init (v, error) || !herd_virt_hosts_init (v, error))
     return NULL;
+  v->stall_source = g_timeout_add (STALL_TICK_MS, stall_tick, v);
   return g_steal_pointer (&drv);
 }

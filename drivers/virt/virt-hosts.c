@@ -7,7 +7,11 @@
  * where the core's events are raised.  Each connection sends keepalives
  * (every second, three unanswered close it): a host whose libvirtd dies or
  * stops answering is reported unreachable, and the driver tries to connect
- * again every reconnect_interval until it answers.
+ * again every reconnect_interval until it answers.  Connecting runs in a
+ * thread (connect_start), never on the main loop: a libvirtd that accepts
+ * and never answers holds only that thread, its host is reported
+ * unreachable after CONNECT_TIMEOUT_MS, and no second attempt starts
+ * before the first ends.
  *
  * Statistics: node CPU (busy share of the counters since the previous
  * poll, times the host's CPUs), node memory (free + buffers + cached), the
@@ -16,6 +20,11 @@
 #include "drivers/virt/virt-private.h"
 
 #include <libvirt/virterror.h>
+#include <string.h>
+
+/* How long a connection attempt may go unanswered before a host that never
+ * answered is reported unreachable. */
+#define CONNECT_TIMEOUT_MS 10000
 
 enum
 {
@@ -211,34 +220,58 @@ on_close (virConnectPtr conn, int reason, void *opaque)
   post (opaque, EV_CLOSED, NULL, reason, 0, NULL, NULL);
 }
 
-static gboolean
-host_open (VirtDriver *v, VirtHost *h, GError **error)
+/* A connection attempt: virConnectOpen and every call that registers the
+ * connection's callbacks wait as long as the host's libvirtd does (one that
+ * accepts and never answers would hold them for ever), so they run in a
+ * thread of GLib's pool, at most one attempt per host at a time, and the
+ * answer comes back to the main context (connect_done). */
+typedef struct
 {
-  const char *uri = v->config->hosts[h->id].uri;
-  virConnectPtr conn = virConnectOpen (uri);
+  VirtHost *h;
+  char *uri;
+  virConnectPtr conn;    /* NULL: failed */
+  int event_ids[3];
+  char *message;         /* why it failed */
+} ConnectAttempt;
+
+static void
+attempt_free (gpointer data)
+{
+  ConnectAttempt *a = data;
+  g_free (a->uri);
+  g_free (a->message);
+  g_free (a);
+}
+
+static void
+connect_thread (GTask *task, gpointer source, gpointer data,
+                GCancellable *cancellable)
+{
+  ConnectAttempt *a = data;
+  VirtHost *h = a->h;
+  virConnectPtr conn = virConnectOpen (a->uri);
   if (conn == NULL)
     {
       const char *message = virGetLastErrorMessage ();
-      g_set_error (error, HERD_DRIVER_ERROR, HERD_DRIVER_ERROR_UNREACHABLE,
-                   "connecting %s: %s", uri,
-                   message != NULL ? message : "unknown libvirt error");
-      return FALSE;
+      a->message = g_strdup_printf ("connecting %s: %s", a->uri,
+                                    message != NULL ? message
+                                                    : "unknown libvirt error");
+      g_task_return_boolean (task, TRUE);
+      return;
     }
   virConnectSetKeepAlive (conn, 1, 3);
   virConnectRegisterCloseCallback (conn, on_close, h, NULL);
-  h->event_ids[0] = virConnectDomainEventRegisterAny (
+  a->event_ids[0] = virConnectDomainEventRegisterAny (
       conn, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
       VIR_DOMAIN_EVENT_CALLBACK (on_lifecycle), h, NULL);
-  h->event_ids[1] = virConnectDomainEventRegisterAny (
+  a->event_ids[1] = virConnectDomainEventRegisterAny (
       conn, NULL, VIR_DOMAIN_EVENT_ID_IO_ERROR_REASON,
       VIR_DOMAIN_EVENT_CALLBACK (on_io_error), h, NULL);
-  h->event_ids[2] = virConnectDomainEventRegisterAny (
+  a->event_ids[2] = virConnectDomainEventRegisterAny (
       conn, NULL, VIR_DOMAIN_EVENT_ID_BLOCK_THRESHOLD,
       VIR_DOMAIN_EVENT_CALLBACK (on_threshold), h, NULL);
-  h->conn = conn;
-  h->cpu_total_prev = h->cpu_idle_prev = 0;
-  h->stats_prev_at = 0;
-  return TRUE;
+  a->conn = conn;
+  g_task_return_boolean (task, TRUE);
 }
 
 static void
@@ -278,61 +311,103 @@ emit_unreachable (VirtDriver *v, HerdId host)
   schedule_reconnect (v, h);
 }
 
+/* A host that has never answered is reported unreachable once (at its
+ * first failed or overdue attempt): the manager watches it as any host
+ * that stopped answering (a restored Up host is then fenced, its HA VMs
+ * restarted). */
+static void
+first_unreachable (VirtHost *h)
+{
+  if (h->connected_once || h->reported_unreachable)
+    return;
+  h->reported_unreachable = TRUE;
+  herd_driver_emit_host_unreachable (h->v->drv, h->id);
+}
+
+static void
+connect_done (GObject *source, GAsyncResult *result, gpointer data)
+{
+  ConnectAttempt *a = g_task_get_task_data (G_TASK (result));
+  VirtHost *h = a->h;
+  VirtDriver *v = h->v;
+  h->connecting = FALSE;
+  if (h->connect_deadline != 0)
+    g_source_remove (h->connect_deadline);
+  h->connect_deadline = 0;
+  if (a->conn != NULL && virConnectIsAlive (a->conn) == 1)
+    {
+      h->conn = a->conn;
+      memcpy (h->event_ids, a->event_ids, sizeof h->event_ids);
+      h->cpu_total_prev = h->cpu_idle_prev = 0;
+      h->stats_prev_at = 0;
+      if (h->retry_source != 0)
+        g_source_remove (h->retry_source);
+      h->retry_source = 0;
+      h->connected_once = TRUE;
+      herd_driver_emit_host_reachable (v->drv, h->id);
+      return;
+    }
+  if (a->conn != NULL)
+    {
+      /* Closed between the attempt and its answer: its close callback
+       * found no connection to report; try again. */
+      a->message = g_strdup_printf ("connecting %s: closed at once", a->uri);
+      h->conn = a->conn;
+      memcpy (h->event_ids, a->event_ids, sizeof h->event_ids);
+      host_close (h);
+    }
+  if (!h->connected_once && !h->reported_unreachable)
+    g_message ("host %s: %s (trying again every %" G_GINT64_FORMAT " ms)",
+               herd_model_host (v->drv->model, h->id)->name, a->message,
+               v->config->reconnect_interval / HERD_MSEC (1));
+  first_unreachable (h);
+  schedule_reconnect (v, h);
+}
+
+/* An attempt that has not answered within CONNECT_TIMEOUT_MS: the host is
+ * reported unreachable if it never answered before (a lost host already
+ * is); the attempt goes on, and no other starts until it ends. */
+static gboolean
+connect_overdue (gpointer data)
+{
+  VirtHost *h = data;
+  h->connect_deadline = 0;
+  if (!h->connected_once && !h->reported_unreachable)
+    g_warning ("host %s: %s does not answer after %d s (still trying)",
+               herd_model_host (h->v->drv->model, h->id)->name,
+               h->v->config->hosts[h->id].uri, CONNECT_TIMEOUT_MS / 1000);
+  first_unreachable (h);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+connect_start (VirtHost *h)
+{
+  if (h->connecting || h->conn != NULL)
+    return;
+  h->connecting = TRUE;
+  ConnectAttempt *a = g_new0 (ConnectAttempt, 1);
+  a->h = h;
+  a->uri = g_strdup (h->v->config->hosts[h->id].uri);
+  for (guint i = 0; i < G_N_ELEMENTS (a->event_ids); i++)
+    a->event_ids[i] = -1;
+  g_autoptr (GTask) task = g_task_new (NULL, NULL, connect_done, NULL);
+  g_task_set_task_data (task, a, attempt_free);
+  g_task_run_in_thread (task, connect_thread);
+  h->connect_deadline = g_timeout_add (CONNECT_TIMEOUT_MS, connect_overdue, h);
+}
+
 static gboolean
 reconnect (gpointer data)
 {
-  VirtHost *h = data;
-  if (!host_open (h->v, h, NULL))
-    return G_SOURCE_CONTINUE;
-  h->retry_source = 0;
-  h->connected_once = TRUE;
-  herd_driver_emit_host_reachable (h->v->drv, h->id);
-  return G_SOURCE_REMOVE;
-}
-
-/* The first answer is raised from the main loop, never inside connect. */
-static gboolean
-first_reachable (gpointer data)
-{
-  VirtHost *h = data;
-  if (h->conn != NULL && !h->connected_once)
-    {
-      h->connected_once = TRUE;
-      herd_driver_emit_host_reachable (h->v->drv, h->id);
-    }
-  return G_SOURCE_REMOVE;
-}
-
-/* A host that does not answer at the first attempt is reported so: the
- * manager watches it as any host that stopped answering (a restored Up
- * host is then fenced, its HA VMs restarted). */
-static gboolean
-first_unreachable (gpointer data)
-{
-  VirtHost *h = data;
-  if (h->conn == NULL && !h->connected_once)
-    herd_driver_emit_host_unreachable (h->v->drv, h->id);
-  return G_SOURCE_REMOVE;
+  connect_start (data);
+  return G_SOURCE_CONTINUE;
 }
 
 static gboolean
 virt_connect (HerdDriver *drv, HerdId host, GError **error)
 {
-  VirtDriver *v = virt_of (drv);
-  VirtHost *h = &v->hosts[host];
-  g_autoptr (GError) local = NULL;
-  if (h->conn != NULL)
-    return TRUE;
-  if (host_open (v, h, &local))
-    g_idle_add (first_reachable, h);
-  else
-    {
-      g_message ("host %s: %s (trying again every %" G_GINT64_FORMAT " ms)",
-                 herd_model_host (drv->model, host)->name, local->message,
-                 v->config->reconnect_interval / HERD_MSEC (1));
-      g_idle_add (first_unreachable, h);
-      schedule_reconnect (v, h);
-    }
+  connect_start (&virt_of (drv)->hosts[host]);
   return TRUE;
 }
 
@@ -744,6 +819,8 @@ herd_virt_hosts_clear (VirtDriver *v)
     {
       if (v->hosts[i].retry_source != 0)
         g_source_remove (v->hosts[i].retry_source);
+      if (v->hosts[i].connect_deadline != 0)
+        g_source_remove (v->hosts[i].connect_deadline);
       host_close (&v->hosts[i]);
     }
   g_atomic_int_set (&v->event_quit, 1);

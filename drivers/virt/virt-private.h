@@ -28,6 +28,17 @@ typedef struct
   guint pending;       /* GLib source of an extension under way, or 0 */
 } VirtVolume;
 
+/* A storage domain's size and free space, measured off the main loop
+ * (virt-storage.c). */
+typedef struct
+{
+  gboolean measuring;   /* a statvfs runs in a thread */
+  gint64 started_us;    /* monotonic time the last one started */
+  gboolean answered;    /* one has answered */
+  int err;              /* its errno, 0: the sizes hold */
+  gint64 capacity_mib, free_mib;
+} VirtSpace;
+
 /* One host's libvirt connection. */
 typedef struct
 {
@@ -35,6 +46,9 @@ typedef struct
   HerdId id;
   virConnectPtr conn;       /* NULL while unreachable */
   gboolean connected_once;  /* reachable was raised at least once */
+  gboolean reported_unreachable; /* before it ever answered */
+  gboolean connecting;      /* an attempt runs in a thread (connect_start) */
+  guint connect_deadline;   /* GLib source: the attempt is overdue */
   guint retry_source;       /* GLib source of the next reconnect attempt */
   int event_ids[3];         /* libvirt callback ids (-1: none) */
   guint64 cpu_total_prev, cpu_idle_prev; /* node CPU counters, ns */
@@ -56,11 +70,15 @@ struct _VirtDriver
   gint event_quit;          /* atomic: the event thread ends */
   int wakeup_timer;         /* libvirt timeout that wakes the event loop */
   guint stats_source;       /* GLib source polling host statistics */
+  guint stall_source;       /* GLib source watching the main loop */
+  gint64 stall_due_us;      /* monotonic time its next tick is due */
+  gint64 stall_max_ms;      /* the longest the main loop was held */
   VirtMigration **migrations;   /* by VM id, NULL when none */
   guint64 *vm_cpu_prev_ns;      /* by VM id: cpu.time at the last poll */
   gint64 *vm_cpu_mc;            /* by VM id: CPU used, -1 unknown */
   HerdPauseReason *vm_pause_reason; /* by VM id: the last I/O error's */
   VirtVolume *volumes;          /* by disk id */
+  VirtSpace *spaces;            /* by storage domain id */
 };
 
 static inline VirtDriver *

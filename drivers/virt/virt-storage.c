@@ -24,7 +24,7 @@
  *
  * Disks are virtio with error_policy stop, so that an I/O error pauses the
  * VM and libvirt says why.  A domain's size and free space are its
- * directory's file system's (statvfs). */
+ * directory's file system's (statvfs, in a thread: virt_domain_stats). */
 #include "drivers/virt/virt-private.h"
 
 #include <errno.h>
@@ -422,22 +422,97 @@ herd_virt_volumes_clear (VirtDriver *v)
   g_free (v->volumes);
 }
 
+/* A domain's size and free space come from statvfs on its directory,
+ * which waits as long as its file system does (a hung NFS server: for
+ * ever).  So it runs in a thread of GLib's pool, at most one per domain,
+ * and the core gets the last answer: none yet, or a measurement that has
+ * not answered for SPACE_TIMEOUT_US, is a failure (the core skips the
+ * domain until it answers). */
+#define SPACE_TIMEOUT_US (10 * G_USEC_PER_SEC)
+
+typedef struct
+{
+  VirtSpace *space;
+  char *path;
+  struct statvfs st;
+  int err; /* errno of statvfs, 0 when it answered */
+} SpaceQuery;
+
+static void
+space_query_free (gpointer data)
+{
+  SpaceQuery *q = data;
+  g_free (q->path);
+  g_free (q);
+}
+
+static void
+space_thread (GTask *task, gpointer source, gpointer data,
+              GCancellable *cancellable)
+{
+  SpaceQuery *q = data;
+  q->err = statvfs (q->path, &q->st) < 0 ? errno : 0;
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+space_done (GObject *source, GAsyncResult *result, gpointer data)
+{
+  SpaceQuery *q = g_task_get_task_data (G_TASK (result));
+  VirtSpace *space = q->space;
+  space->measuring = FALSE;
+  space->answered = TRUE;
+  space->err = q->err;
+  space->capacity_mib = (gint64) ((guint64) q->st.f_blocks * q->st.f_frsize
+                                  >> 20);
+  space->free_mib = (gint64) ((guint64) q->st.f_bavail * q->st.f_frsize
+                              >> 20);
+}
+
 static gboolean
 virt_domain_stats (HerdDriver *drv, HerdId domain, gint64 *capacity_mib,
                    gint64 *free_mib, GError **error)
 {
-  const char *path = virt_of (drv)->config->domains[domain].path;
-  struct statvfs st;
-  if (path == NULL || statvfs (path, &st) < 0)
+  VirtDriver *v = virt_of (drv);
+  const char *path = v->config->domains[domain].path;
+  const char *name = herd_model_domain (drv->model, domain)->name;
+  VirtSpace *space = &v->spaces[domain];
+  if (path == NULL)
     {
       g_set_error (error, HERD_DRIVER_ERROR, HERD_DRIVER_ERROR_FAILED,
-                   "storage domain %s: %s",
-                   herd_model_domain (drv->model, domain)->name,
-                   path == NULL ? "no path" : g_strerror (errno));
+                   "storage domain %s: no path", name);
       return FALSE;
     }
-  *capacity_mib = (gint64) ((guint64) st.f_blocks * st.f_frsize >> 20);
-  *free_mib = (gint64) ((guint64) st.f_bavail * st.f_frsize >> 20);
+  gint64 now = g_get_monotonic_time ();
+  if (!space->measuring)
+    {
+      SpaceQuery *q = g_new0 (SpaceQuery, 1);
+      q->space = space;
+      q->path = g_strdup (path);
+      space->measuring = TRUE;
+      space->started_us = now;
+      g_autoptr (GTask) task = g_task_new (NULL, NULL, space_done, NULL);
+      g_task_set_task_data (task, q, space_query_free);
+      g_task_run_in_thread (task, space_thread);
+    }
+  if (now - space->started_us >= SPACE_TIMEOUT_US)
+    {
+      g_set_error (error, HERD_DRIVER_ERROR, HERD_DRIVER_ERROR_FAILED,
+                   "storage domain %s: %s has not answered for %"
+                   G_GINT64_FORMAT " s", name, path,
+                   (now - space->started_us) / G_USEC_PER_SEC);
+      return FALSE;
+    }
+  if (!space->answered || space->err != 0)
+    {
+      g_set_error (error, HERD_DRIVER_ERROR, HERD_DRIVER_ERROR_FAILED,
+                   "storage domain %s: %s", name,
+                   space->answered ? g_strerror (space->err)
+                                   : "not measured yet");
+      return FALSE;
+    }
+  *capacity_mib = space->capacity_mib;
+  *free_mib = space->free_mib;
   return TRUE;
 }
 

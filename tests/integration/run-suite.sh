@@ -18,6 +18,9 @@
 #   8. kill -9 of herd run, restarted: nothing lost, nothing duplicated
 #   9. a host crashes while herd run is down: once restarted, it fences the
 #      host and the HA VM runs elsewhere
+#  10. all along, a fourth host whose "libvirtd" accepts and never answers
+#      (mute.c) never held the main loop: its longest stall, as herd run
+#      logs it, is printed (and checked under 1 s)
 # Everything started is stopped by PID at the end, also on failure; DIR
 # (a new temporary directory unless given) is removed when all passed.
 # Needs root and the packages of install-deps.sh.  Exit 0 when all pass.
@@ -89,8 +92,10 @@ start_herd () {
 }
 
 BRIDGE=herdbr$$
+MUTE_PID=""
 cleanup () {
   ip link del "$BRIDGE" 2>/dev/null
+  [ -n "$MUTE_PID" ] && kill "$MUTE_PID" 2>/dev/null
   if [ -n "$HERD_PID" ] && kill -0 "$HERD_PID" 2>/dev/null; then
     kill "$HERD_PID"; wait "$HERD_PID" 2>/dev/null
   fi
@@ -119,6 +124,10 @@ ip link add "$BRIDGE" type bridge && ip link set "$BRIDGE" up \
 "$HERE/harness.sh" start "$DIR" 3 > "$DIR/harness.log" 2>&1 \
   || { cat "$DIR/harness.log"; echo "harness start failed"; exit 1; }
 say "3 hosts started"
+gcc -O2 -Wall -o "$DIR/mute" "$HERE/mute.c" || { echo "mute build failed"; exit 1; }
+"$DIR/mute" "$DIR/mute.sock" >> "$DIR/mute.log" 2>&1 &
+echo "mute $!" >> "$DIR/suite.pids"
+MUTE_PID=$!
 check "herd run starts and answers" start_herd
 
 # 1. the SPM
@@ -296,6 +305,19 @@ check "the restarted manager fenced $victim" \
   test "$(grep -c "action=off port=${victim#h-}" "$DIR/fence.log")" -gt "$fences_before"
 check "db-1's VM lease is held where it runs now, and only there" \
   test "$(vm_lease_holders db-1)" = "$(vm_field db-1 3)"
+
+# 10. the mute host never held the main loop (before, herd run froze at
+# its first connection).  The longest stall herd run logs (herd.log,
+# from 20 ms) comes from VM starts, stops and migration ends on the
+# working hosts, whose libvirt and sanlock calls still run on the main
+# loop (a few hundred ms; issue 17's target is 100 ms): checked against
+# 1 s here, printed for the record.
+check "mute-1, whose libvirtd never answers, is not Up" \
+  test "$(host_status mute-1)" != Up
+stall=$(sed -n 's/.*main loop: longest stall\( so far\)\{0,1\} \([0-9]*\) ms.*/\2/p' \
+  "$DIR/herd.log" | sort -n | tail -1)
+say "the main loop's longest stall: ${stall:-under 20} ms"
+check "the main loop never stalled 1 s" test "${stall:-0}" -lt 1000
 
 say "$PASSED passed, $FAILED failed"
 [ "$FAILED" = 0 ]
