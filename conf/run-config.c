@@ -1,8 +1,16 @@
 /* run-config.c: herd run's configuration into the virt driver's
- * (run-config.h). */
+ * (run-config.h), and the fence agents' credentials from the secrets
+ * file. */
 #include "conf/run-config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* A secrets file larger than this is refused. */
+#define MAX_SECRETS_BYTES (1024 * 1024)
 
 static char *
 expand (const char *text, guint n, const char *name)
@@ -89,6 +97,313 @@ fill_host (const HerdScenario *s, const HerdHostGroup *g, guint n,
   return TRUE;
 }
 
+/* ------------------------------------------------------------------ */
+/* The secrets file                                                    */
+
+/* One [hosts GROUP] or [host NAME] group of the secrets file. */
+typedef struct
+{
+  gboolean one_host; /* [host NAME], else [hosts GROUP] */
+  char *name;
+  GPtrArray *lines;  /* "name=value" */
+} SecretGroup;
+
+static void
+secret_group_free (gpointer data)
+{
+  SecretGroup *g = data;
+  g_free (g->name);
+  g_ptr_array_unref (g->lines);
+  g_free (g);
+}
+
+static void G_GNUC_PRINTF (4, 5)
+secrets_failed (GError **error, const char *path, guint line,
+                const char *format, ...)
+{
+  va_list args;
+  va_start (args, format);
+  g_autofree char *what = g_strdup_vprintf (format, args);
+  va_end (args);
+  if (line > 0)
+    g_set_error (error, HERD_SCENARIO_ERROR, HERD_SCENARIO_ERROR_READ,
+                 "secrets file %s:%u: %s", path, line, what);
+  else
+    g_set_error (error, HERD_SCENARIO_ERROR, HERD_SCENARIO_ERROR_READ,
+                 "secrets file %s: %s", path, what);
+}
+
+char *
+herd_run_secrets_path (const HerdScenario *s)
+{
+  if (s->run.secrets != NULL)
+    return g_strdup (s->run.secrets);
+  const char *dir = g_getenv ("CREDENTIALS_DIRECTORY");
+  if (dir == NULL || dir[0] == '\0')
+    return NULL;
+  g_autofree char *path = g_build_filename (dir, "herd-secrets", NULL);
+  return g_file_test (path, G_FILE_TEST_EXISTS) ? g_steal_pointer (&path)
+                                                : NULL;
+}
+
+/* The file's text, if it is a regular file owned by this process's user
+ * that neither group nor others may use; opened once and checked on that
+ * descriptor (no race with a rename). */
+static char *
+read_private_file (const char *path, GError **error)
+{
+  int fd = open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+  struct stat st;
+  if (fd < 0 || fstat (fd, &st) < 0)
+    {
+      int saved = errno;
+      secrets_failed (error, path, 0, "cannot open it ([manager] secrets): %s",
+                      g_strerror (saved));
+      if (fd >= 0)
+        close (fd);
+      return NULL;
+    }
+  char *text = NULL;
+  if (!S_ISREG (st.st_mode))
+    secrets_failed (error, path, 0, "not a regular file: refused");
+  else if (st.st_uid != geteuid ())
+    secrets_failed (error, path, 0,
+                    "owned by uid %u, not by herd run's user (uid %u): "
+                    "refused (chown it to herd run's user)",
+                    (guint) st.st_uid, (guint) geteuid ());
+  else if ((st.st_mode & 077) != 0)
+    secrets_failed (error, path, 0,
+                    "mode %04o lets its group or others at it: refused "
+                    "(only herd run's user may read it: chmod 600 %s)",
+                    (guint) (st.st_mode & 07777), path);
+  else if (st.st_size > MAX_SECRETS_BYTES)
+    secrets_failed (error, path, 0, "larger than %d bytes: refused",
+                    MAX_SECRETS_BYTES);
+  else
+    {
+      GString *buf = g_string_sized_new ((gsize) st.st_size + 1);
+      char chunk[4096];
+      ssize_t n;
+      while ((n = read (fd, chunk, sizeof chunk)) > 0
+             && buf->len <= MAX_SECRETS_BYTES)
+        g_string_append_len (buf, chunk, n);
+      if (n < 0)
+        secrets_failed (error, path, 0, "cannot read it: %s",
+                        g_strerror (errno));
+      else if (buf->len > MAX_SECRETS_BYTES)
+        secrets_failed (error, path, 0, "larger than %d bytes: refused",
+                        MAX_SECRETS_BYTES);
+      else if (memchr (buf->str, '\0', buf->len) != NULL)
+        secrets_failed (error, path, 0, "holds a NUL byte: refused");
+      else
+        text = g_string_free (g_steal_pointer (&buf), FALSE);
+      if (buf != NULL)
+        g_string_free (buf, TRUE);
+    }
+  close (fd);
+  return text;
+}
+
+static gboolean
+is_option_name (const char *text)
+{
+  if (!g_ascii_isalpha (text[0]))
+    return FALSE;
+  for (const char *p = text; *p != '\0'; p++)
+    if (!g_ascii_isalnum (*p) && *p != '_' && *p != '-')
+      return FALSE;
+  return TRUE;
+}
+
+static HerdId
+host_group_named (const HerdScenario *s, const char *name)
+{
+  for (guint i = 0; i < s->host_groups->len; i++)
+    if (g_str_equal (((HerdHostGroup *) g_ptr_array_index (s->host_groups,
+                                                           i))
+                         ->name,
+                     name))
+      return i;
+  return HERD_ID_NONE;
+}
+
+/* A "[hosts GROUP]" or "[host NAME]" header, checked against the
+ * configuration; NULL and error otherwise. */
+static SecretGroup *
+secret_header (const HerdScenario *s, const char *path, guint line,
+               const char *text, GPtrArray *groups, GError **error)
+{
+  gsize n = strlen (text);
+  g_autofree char *inside = text[n - 1] == ']' ? g_strndup (text + 1, n - 2)
+                                               : NULL;
+  g_auto (GStrv) words = inside != NULL ? g_strsplit (g_strstrip (inside),
+                                                      " ", 2)
+                                        : NULL;
+  gboolean one = words != NULL && g_strcmp0 (words[0], "host") == 0;
+  if (words == NULL || words[0] == NULL || words[1] == NULL
+      || (!one && strcmp (words[0], "hosts") != 0))
+    {
+      secrets_failed (error, path, line,
+                      "expected a [hosts GROUP] or [host NAME] header");
+      return NULL;
+    }
+  const char *name = g_strstrip (words[1]);
+  if (one ? herd_model_find_host (s->model, name) == HERD_ID_NONE
+          : host_group_named (s, name) == HERD_ID_NONE)
+    {
+      g_autofree char *quoted = g_strescape (name, NULL);
+      secrets_failed (error, path, line, "%s: no %s \"%s\" in %s",
+                      one ? "[host]" : "[hosts]",
+                      one ? "host" : "host group", quoted, s->path);
+      return NULL;
+    }
+  for (guint i = 0; i < groups->len; i++)
+    {
+      SecretGroup *other = g_ptr_array_index (groups, i);
+      if (other->one_host == one && g_str_equal (other->name, name))
+        {
+          secrets_failed (error, path, line, "[%s %s] given twice",
+                          one ? "host" : "hosts", name);
+          return NULL;
+        }
+    }
+  SecretGroup *g = g_new0 (SecretGroup, 1);
+  g->one_host = one;
+  g->name = g_strdup (name);
+  g->lines = g_ptr_array_new_with_free_func (g_free);
+  return g;
+}
+
+/* A "name = value" line into g's lines.  Messages never show the value. */
+static gboolean
+secret_line (const char *path, guint line, char *text, SecretGroup *g,
+             GError **error)
+{
+  char *eq = strchr (text, '=');
+  if (eq == NULL)
+    {
+      secrets_failed (error, path, line,
+                      "expected name = value (a fence agent option)");
+      return FALSE;
+    }
+  *eq = '\0';
+  const char *name = g_strstrip (text);
+  const char *value = g_strstrip (eq + 1);
+  if (!is_option_name (name))
+    {
+      secrets_failed (error, path, line,
+                      "expected an option name (letters, digits, _ and -) "
+                      "before =");
+      return FALSE;
+    }
+  if (g == NULL)
+    {
+      secrets_failed (error, path, line,
+                      "%s outside a [hosts GROUP] or [host NAME] group",
+                      name);
+      return FALSE;
+    }
+  g_autofree char *prefix = g_strconcat (name, "=", NULL);
+  for (guint i = 0; i < g->lines->len; i++)
+    if (g_str_has_prefix (g_ptr_array_index (g->lines, i), prefix))
+      {
+        secrets_failed (error, path, line, "%s given twice in [%s %s]", name,
+                        g->one_host ? "host" : "hosts", g->name);
+        return FALSE;
+      }
+  g_ptr_array_add (g->lines, g_strconcat (name, "=", value, NULL));
+  return TRUE;
+}
+
+/* Whether lines already set option name (the text before '='). */
+static gboolean
+sets_option (GPtrArray *lines, const char *option)
+{
+  gsize n = strcspn (option, "=");
+  for (guint i = 0; i < lines->len; i++)
+    {
+      const char *line = g_ptr_array_index (lines, i);
+      if (strncmp (line, option, n) == 0 && line[n] == '=')
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Each host's fence_secrets: its own group's lines, then its host
+ * group's that it does not set itself. */
+static void
+apply_secrets (const HerdScenario *s, GPtrArray *groups,
+               HerdVirtConfig *config)
+{
+  for (guint h = 0; h < s->model->hosts->len; h++)
+    {
+      guint32 gi = g_array_index (s->host_group_of, guint32, h);
+      const char *group = ((HerdHostGroup *) g_ptr_array_index (
+                               s->host_groups, gi))
+                              ->name;
+      const char *host = herd_model_host (s->model, h)->name;
+      GPtrArray *own = NULL, *shared = NULL;
+      for (guint i = 0; i < groups->len; i++)
+        {
+          SecretGroup *g = g_ptr_array_index (groups, i);
+          if (g->one_host && g_str_equal (g->name, host))
+            own = g->lines;
+          else if (!g->one_host && g_str_equal (g->name, group))
+            shared = g->lines;
+        }
+      if (own == NULL && shared == NULL)
+        continue;
+      GPtrArray *lines = g_ptr_array_new ();
+      for (guint i = 0; own != NULL && i < own->len; i++)
+        g_ptr_array_add (lines, g_strdup (g_ptr_array_index (own, i)));
+      for (guint i = 0; shared != NULL && i < shared->len; i++)
+        if (own == NULL || !sets_option (own, g_ptr_array_index (shared, i)))
+          g_ptr_array_add (lines, g_strdup (g_ptr_array_index (shared, i)));
+      g_ptr_array_add (lines, NULL);
+      config->hosts[h].fence_secrets = (GStrv) g_ptr_array_free (lines,
+                                                                 FALSE);
+    }
+}
+
+/* Reads the secrets file, if any, into config. */
+static gboolean
+read_secrets (const HerdScenario *s, HerdVirtConfig *config, GError **error)
+{
+  g_autofree char *path = herd_run_secrets_path (s);
+  if (path == NULL)
+    return TRUE;
+  g_autofree char *text = read_private_file (path, error);
+  if (text == NULL)
+    return FALSE;
+  g_autoptr (GPtrArray) groups = g_ptr_array_new_with_free_func (
+      secret_group_free);
+  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+  SecretGroup *current = NULL;
+  gboolean ok = TRUE;
+  for (guint i = 0; ok && lines[i] != NULL; i++)
+    {
+      char *line = g_strstrip (lines[i]);
+      if (line[0] == '\0' || line[0] == '#' || line[0] == ';')
+        continue;
+      if (line[0] == '[')
+        {
+          current = secret_header (s, path, i + 1, line, groups, error);
+          ok = current != NULL;
+          if (ok)
+            g_ptr_array_add (groups, current);
+        }
+      else
+        ok = secret_line (path, i + 1, line, current, error);
+    }
+  if (!ok)
+    return FALSE;
+  apply_secrets (s, groups, config);
+  config->secrets_path = g_steal_pointer (&path);
+  return TRUE;
+}
+
+/* ------------------------------------------------------------------ */
+
 HerdVirtConfig *
 herd_run_config (const HerdScenario *s, GError **error)
 {
@@ -150,6 +465,7 @@ herd_run_config (const HerdScenario *s, GError **error)
           ok = FALSE;
         }
     }
+  ok = ok && read_secrets (s, config, error);
   if (!ok)
     {
       herd_virt_config_free (config, model->hosts->len, model->vms->len,
@@ -191,6 +507,7 @@ herd_virt_config_free (HerdVirtConfig *config, guint n_hosts, guint n_vms,
       g_free (h->migration_uri);
       g_strfreev (h->fence_command);
       g_strfreev (h->fence_options);
+      g_strfreev (h->fence_secrets);
       g_strfreev (h->proxy_command);
     }
   for (guint i = 0; i < n_domains; i++)
@@ -199,5 +516,6 @@ herd_virt_config_free (HerdVirtConfig *config, guint n_hosts, guint n_vms,
   g_free (config->domains);
   g_strfreev (config->bridges);
   g_free (config->domain_type);
+  g_free (config->secrets_path);
   g_free (config);
 }

@@ -3,7 +3,9 @@
  * migration_uri, fence_command, fence_options, proxy_command; [storage]
  * path; [manager]) say how to reach the real hosts.  This turns them into
  * the virt driver's configuration, "{n}" and "{name}" expanded per host
- * (the host's number in its group and its name). */
+ * (the host's number in its group and its name), with the fence agents'
+ * credentials from herd run's secrets file, which only herd run's user may
+ * read. */
 #pragma once
 
 #include "conf/scenario.h"
@@ -18,6 +20,10 @@ typedef struct
                            NULL: libvirt's choice */
   GStrv fence_command;  /* argv of its fence agent; NULL: none */
   GStrv fence_options;  /* name=value lines the agent reads on stdin */
+  GStrv fence_secrets;  /* name=value lines from the secrets file, read on
+                           stdin after fence_options: never logged, never
+                           in an audit event (virt-fence.c blanks them out
+                           of the agent's output) */
   GStrv proxy_command;  /* argv prefix that runs a program on a proxy host
                            ("{proxy}" replaced by its name); NULL: the agent
                            runs where herd runs */
@@ -52,16 +58,34 @@ typedef struct
   char *domain_type;       /* "kvm", "qemu", or NULL: kvm if /dev/kvm */
   HerdTime reconnect_interval; /* between attempts to reach a lost host */
   HerdTime job_poll_interval;  /* migration job statistics */
+  char *secrets_path;          /* the secrets file read, or NULL: none */
 } HerdVirtConfig;
 
 void herd_virt_config_free (HerdVirtConfig *config, guint n_hosts,
                             guint n_vms, guint n_domains);
 
 /* The driver's configuration, or NULL with an error naming the file,
- * group and key (HERD_SCENARIO_ERROR_INVALID). */
+ * group and key (HERD_SCENARIO_ERROR_INVALID).  It reads the secrets file
+ * (herd_run_secrets_path) into each host's fence_secrets:
+ *
+ *   [hosts h]      every host of the configuration's [hosts h] group
+ *   password = ...
+ *   [host h-2]     one host; its names replace its group's
+ *   password = ...
+ *
+ * Whole-line comments (# or ;), name = value lines (the value stripped of
+ * surrounding blanks, taken as it is: no escapes, no inline comments).
+ * The file is refused (HERD_SCENARIO_ERROR_READ) unless it is a regular
+ * file owned by herd run's user that neither group nor others may use;
+ * its errors give the line and never a value. */
 HerdVirtConfig *herd_run_config (const HerdScenario *scenario,
                                  GError **error);
 
 /* Where herd run keeps its state database and its control socket: the
  * [manager] keys, else NAME.db and NAME.sock beside the configuration. */
 char *herd_run_default_path (const char *config_path, const char *suffix);
+
+/* herd run's secrets file: [manager] secrets, else systemd's credential
+ * $CREDENTIALS_DIRECTORY/herd-secrets (LoadCredential=herd-secrets:FILE)
+ * when that file exists, else NULL: no secrets. */
+char *herd_run_secrets_path (const HerdScenario *scenario);

@@ -8,6 +8,8 @@
  * the model with consecutive ids, and keeps a HerdHostGroup of what only
  * the simulator and herd run need. */
 
+#include <string.h>
+
 #include "conf/scenario-private.h"
 
 /* Time a fence agent takes per action (status, on, off). */
@@ -78,6 +80,60 @@ herd_sl_parse_fencing (HerdSlLoader *l, HerdSlGroup *g)
     }
 }
 
+/* Whether a fence agent option's name (before '=', or a long option's
+ * after "--") names a credential: passwords, passphrases, secrets and
+ * SNMP communities.  A *_script option names a program that prints one,
+ * which may stay. */
+static gboolean
+herd_sl_is_credential (const char *word)
+{
+  g_autofree char *name = g_ascii_strdown (word, strcspn (word, "="));
+  if (g_str_has_suffix (name, "_script")
+      || g_str_has_suffix (name, "-script"))
+    return FALSE;
+  return strstr (name, "passw") != NULL
+         || strstr (name, "passphrase") != NULL
+         || strstr (name, "secret") != NULL
+         || strstr (name, "community") != NULL;
+}
+
+/* No credentials in the configuration (which anyone who may read it
+ * reads): fence_options name=value words, and the fence agent's command
+ * line (-p, --password..., which every process may read), point to the
+ * secrets file instead.  The value is never quoted in the message. */
+static void
+herd_sl_check_no_credentials (HerdSlLoader *l, HerdSlGroup *g)
+{
+  static const char *const keys[] = { "fence_options", "fence_command" };
+  for (guint k = 0; k < G_N_ELEMENTS (keys); k++)
+    {
+      g_autofree char *value = herd_sl_value (l, g, keys[k]);
+      g_auto (GStrv) words = NULL;
+      if (value == NULL || !g_shell_parse_argv (value, NULL, &words, NULL))
+        continue; /* a value that does not split is run-config.c's error */
+      for (guint i = 0; words[i] != NULL; i++)
+        {
+          const char *w = words[i];
+          gboolean option = k == 1 && g_str_has_prefix (w, "-");
+          if (option ? (strcmp (w, "-p") == 0
+                        || (g_str_has_prefix (w, "--")
+                            && herd_sl_is_credential (w + 2)))
+                     : (k == 0 && herd_sl_is_credential (w)))
+            {
+              g_autofree char *name = g_strndup (w, strcspn (w, "="));
+              herd_sl_fail_key (
+                  l, g, keys[k],
+                  "%s is a credential: the configuration may not hold one; "
+                  "give it in herd run's secrets file ([manager] secrets, "
+                  "a [hosts %s] group there with a name=value line for "
+                  "the agent; docs/real-hosts.md)",
+                  name, g->name);
+              return;
+            }
+        }
+    }
+}
+
 void
 herd_sl_parse_hosts (HerdSlLoader *l, HerdSlGroup *g)
 {
@@ -125,6 +181,7 @@ herd_sl_parse_hosts (HerdSlLoader *l, HerdSlGroup *g)
   herd_sl_read_duration (l, g, "boot_time", HERD_SL_DEFAULT_HOST_BOOT, FALSE,
                          &g->boot_time);
   herd_sl_parse_fencing (l, g);
+  herd_sl_check_no_credentials (l, g);
   herd_sl_read_names (l, g, "networks", HERD_SL_NETWORK_NAMES,
                       &g->network_names);
   herd_sl_read_percent (l, g, "cpu_load", 0, &g->cpu_load);

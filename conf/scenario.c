@@ -58,6 +58,9 @@
 G_DEFINE_QUARK (herd-scenario-error-quark, herd_scenario_error)
 
 #define HERD_SL_DEFAULT_DURATION HERD_DAY (1)
+/* herd run's control socket: connections at once, by default and at most */
+#define HERD_SL_DEFAULT_MAX_CONNECTIONS 64
+#define HERD_SL_MAX_MAX_CONNECTIONS 4096
 #define HERD_SL_DEFAULT_SEED 1
 #define HERD_SL_DEFAULT_SAMPLE_INTERVAL HERD_MIN (5)
 #define HERD_SL_DEFAULT_STATS_INTERVAL HERD_SEC (15)
@@ -235,6 +238,77 @@ herd_sl_parse_globals (HerdSlLoader *l)
     }
 }
 
+/* A user or group name as useradd and groupadd take them: letters,
+ * digits, '_', '-' and '.', not starting with '-', perhaps ending with
+ * '$'.  Whether it exists is herd run's to check (service/access.c), so
+ * that herd check reads the file the same on any machine. */
+static gboolean
+herd_sl_is_account (const char *text)
+{
+  gsize n = strlen (text);
+  if (n == 0 || n > 256 || text[0] == '-')
+    return FALSE;
+  for (gsize i = 0; i < n; i++)
+    if (!g_ascii_isalnum (text[i]) && text[i] != '_' && text[i] != '-'
+        && text[i] != '.' && !(text[i] == '$' && i == n - 1 && i > 0))
+      return FALSE;
+  return TRUE;
+}
+
+/* KEY = alice, @herd-ops, ...: one of the control socket's role lists. */
+static void
+herd_sl_read_accounts (HerdSlLoader *l, HerdSlGroup *g, const char *key,
+                       GStrv *out)
+{
+  g_autofree char *value = herd_sl_value (l, g, key);
+  *out = NULL;
+  if (value == NULL)
+    return;
+  g_auto (GStrv) items = g_strsplit (value, ",", -1);
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; items[i] != NULL; i++)
+    {
+      const char *item = g_strstrip (items[i]);
+      if (!herd_sl_is_account (item[0] == '@' ? item + 1 : item))
+        {
+          g_autofree char *quoted = g_strescape (item, NULL);
+          herd_sl_fail_key (l, g, key,
+                            "expected a comma-separated list of user names "
+                            "and @group names, such as alice, @herd-ops; "
+                            "name %u \"%s\" is not one",
+                            i + 1, quoted);
+          return;
+        }
+      g_ptr_array_add (names, g_strdup (item));
+    }
+  g_ptr_array_add (names, NULL);
+  *out = (GStrv) g_ptr_array_free (g_steal_pointer (&names), FALSE);
+}
+
+/* [manager]'s control socket and secrets keys. */
+static void
+herd_sl_parse_access (HerdSlLoader *l, HerdSlGroup *g)
+{
+  HerdRunSettings *run = &l->scenario->run;
+  run->socket_group = herd_sl_value (l, g, "socket_group");
+  if (run->socket_group != NULL && !herd_sl_is_account (run->socket_group))
+    herd_sl_fail_expected (l, g, "socket_group",
+                           "a group name such as herd", run->socket_group);
+  herd_sl_read_accounts (l, g, "viewers", &run->viewers);
+  herd_sl_read_accounts (l, g, "operators", &run->operators);
+  herd_sl_read_accounts (l, g, "administrators", &run->administrators);
+  gint64 max = HERD_SL_DEFAULT_MAX_CONNECTIONS;
+  herd_sl_read_integer (l, g, "max_connections", 1,
+                        HERD_SL_MAX_MAX_CONNECTIONS,
+                        HERD_SL_DEFAULT_MAX_CONNECTIONS, &max);
+  run->max_connections = (guint) max;
+  run->secrets = herd_sl_value (l, g, "secrets");
+  if (run->secrets != NULL && run->secrets[0] == '\0')
+    herd_sl_fail_expected (l, g, "secrets",
+                           "the path of herd run's secrets file",
+                           run->secrets);
+}
+
 /* [manager]: what herd run needs besides the cluster (kept as given;
  * durations checked here). */
 static void
@@ -253,6 +327,7 @@ herd_sl_parse_manager (HerdSlLoader *l, HerdSlGroup *g)
                          &run->reconnect_interval);
   herd_sl_read_duration (l, g, "job_poll_interval", HERD_MSEC (500), TRUE,
                          &run->job_poll_interval);
+  herd_sl_parse_access (l, g);
 }
 
 /* ------------------------------------------------------------------ */
@@ -469,6 +544,7 @@ herd_scenario_new (const char *path, const char *text)
   scenario->network_bridges = g_ptr_array_new_with_free_func (g_free);
   scenario->run.reconnect_interval = HERD_SEC (2);
   scenario->run.job_poll_interval = HERD_MSEC (500);
+  scenario->run.max_connections = HERD_SL_DEFAULT_MAX_CONNECTIONS;
   scenario->vm_group_of = g_array_new (FALSE, FALSE, sizeof (guint32));
   return scenario;
 }
@@ -540,6 +616,11 @@ herd_scenario_free (HerdScenario *scenario)
   g_free (scenario->run.socket);
   g_free (scenario->run.log);
   g_free (scenario->run.domain_type);
+  g_free (scenario->run.socket_group);
+  g_strfreev (scenario->run.viewers);
+  g_strfreev (scenario->run.operators);
+  g_strfreev (scenario->run.administrators);
+  g_free (scenario->run.secrets);
   g_free (scenario);
 }
 

@@ -58,6 +58,16 @@ typedef struct
   char *domain_type;    /* kvm, qemu, or NULL: kvm when /dev/kvm exists */
   HerdTime reconnect_interval;
   HerdTime job_poll_interval;
+  /* The control socket's access (docs/real-hosts.md): its group, and who
+   * has which role, as user names and @group names; root and herd run's
+   * own user are administrators whatever these say. */
+  char *socket_group;   /* group of the socket (0660), or NULL: herd run's */
+  GStrv viewers;        /* NULL: nobody listed */
+  GStrv operators;
+  GStrv administrators;
+  guint max_connections; /* control connections at once (64) */
+  char *secrets;        /* secrets file, or NULL: $CREDENTIALS_DIRECTORY/
+                           herd-secrets when that exists, else none */
 } HerdRunSettings;
 
 typedef struct

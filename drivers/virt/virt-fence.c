@@ -8,7 +8,9 @@
  * e.g. ssh root@{proxy}); otherwise where herd runs.  It runs
  * asynchronously (GSubprocess); its answer comes back as fence_done with
  * "on" or "off" for status, else the exit status and the agent's output,
- * which the core puts in its audit events.  An agent that does not answer
+ * which the core puts in its audit events (with the values of the host's
+ * secrets, read from herd run's secrets file and given on standard input
+ * after its fence_options, blanked out).  An agent that does not answer
  * in AGENT_TIMEOUT_S is killed and the action failed.  The process itself
  * is run by fence-agent.c (no libvirt there: tests/test-fence-agent.c). */
 #include "drivers/virt/virt-private.h"
@@ -31,10 +33,29 @@ typedef struct
   char *label;  /* "h1 off through h2", for the log */
 } FenceCall;
 
+/* output with every value of the host's secrets (fence_secrets, from the
+ * secrets file) replaced by "***": an agent that echoes its options (or a
+ * proxy's shell tracing them) must not put a password in the log or the
+ * audit events, which go to the state database. */
+static char *
+without_secrets (const HerdVirtHost *host, const char *output)
+{
+  g_autoptr (GString) text = g_string_new (output);
+  for (char **p = host->fence_secrets; p != NULL && *p != NULL; p++)
+    {
+      const char *value = strchr (*p, '=') + 1;
+      if (*value != '\0')
+        g_string_replace (text, value, "***", 0);
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
 static void
-agent_done (int status, const char *output, gpointer data)
+agent_done (int status, const char *raw_output, gpointer data)
 {
   FenceCall *call = data;
+  g_autofree char *output = without_secrets (
+      &call->v->config->hosts[call->target], raw_output);
   /* One line: control characters escaped; the output is valid UTF-8
    * (fence-agent.c), and its non-ASCII bytes are kept as they are. */
   static char non_ascii[129];
@@ -88,6 +109,8 @@ virt_fence (HerdDriver *drv, HerdId proxy, HerdId target, guint agent,
   g_autoptr (GString) input = g_string_new (NULL);
   g_string_append_printf (input, "action=%s\n", action_names[action]);
   for (char **p = t->fence_options; p != NULL && *p != NULL; p++)
+    g_string_append_printf (input, "%s\n", *p);
+  for (char **p = t->fence_secrets; p != NULL && *p != NULL; p++)
     g_string_append_printf (input, "%s\n", *p);
 
   FenceCall *call = g_new0 (FenceCall, 1);
