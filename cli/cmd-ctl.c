@@ -2,8 +2,9 @@
  *
  * Sends one JSON request line over the control socket (service/ctl.h) and
  * prints the answer as a table (or, with --json, the result as JSON).
- * Exit status: 0 done, 1 the manager refused or failed, 2 bad usage or no
- * manager listening. */
+ * Exit status: 0 done, 1 the manager refused or failed (a user without a
+ * role, or a command above the user's role, included), 2 bad usage or no
+ * manager listening (or the socket's mode keeps the user out). */
 #include <gio/gio.h>
 #include <gio/gunixsocketaddress.h>
 #include <stdio.h>
@@ -161,8 +162,18 @@ herd_cmd_ctl (int argc, char **argv)
   for (guint i = 0; i < G_N_ELEMENTS (ctl_commands); i++)
     g_string_append_printf (help, "  %s %s\n", ctl_commands[i].name,
                             ctl_commands[i].args);
-  g_string_append (help, "\nThe socket comes from --socket, else from "
-                         "--config, else $HERD_SOCKET.");
+  g_string_append (help,
+                   "\nThe socket comes from --socket, else from --config, "
+                   "else $HERD_SOCKET.\n"
+                   "\n"
+                   "Roles ([manager] viewers, operators, administrators in "
+                   "herd run's\nconfiguration; root and herd run's own user "
+                   "are administrators):\n"
+                   "  viewer         hosts, vms, spm, events\n"
+                   "  operator       + start, stop, migrate\n"
+                   "  administrator  + maintenance, activate\n"
+                   "A user without a role, or a command above the user's "
+                   "role, is refused\n(exit status 1).");
   if (!herd_cli_parse (&argc, &argv, "ctl", "COMMAND [ARGS]",
                        "Ask a running herd run: list hosts and VMs, start, "
                        "stop, migrate, maintenance, the SPM, events.",
@@ -208,8 +219,13 @@ herd_cmd_ctl (int argc, char **argv)
       client, G_SOCKET_CONNECTABLE (address), NULL, &error);
   if (conn == NULL)
     {
-      g_printerr ("herd ctl: no herd run answers on %s: %s\n", socket_path,
-                  error->message);
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED))
+        g_printerr ("herd ctl: %s: %s: the control socket is for its group "
+                    "only (herd run's [manager] socket_group)\n",
+                    socket_path, error->message);
+      else
+        g_printerr ("herd ctl: no herd run answers on %s: %s\n",
+                    socket_path, error->message);
       return HERD_EXIT_USAGE;
     }
   g_autofree char *line = g_strconcat (request, "\n", NULL);
@@ -217,14 +233,18 @@ herd_cmd_ctl (int argc, char **argv)
   g_autoptr (GDataInputStream) in = g_data_input_stream_new (
       g_io_stream_get_input_stream (G_IO_STREAM (conn)));
   g_autofree char *answer = NULL;
-  if (!g_output_stream_write_all (out, line, strlen (line), NULL, NULL,
-                                  &error)
-      || (answer = g_data_input_stream_read_line_utf8 (in, NULL, NULL,
-                                                       &error))
-             == NULL)
+  g_autoptr (GError) write_error = NULL;
+  /* A manager that refuses the connection (no role, too many
+   * connections) answers and closes, perhaps before the request is
+   * written: its answer is read all the same. */
+  g_output_stream_write_all (out, line, strlen (line), NULL, NULL,
+                             &write_error);
+  answer = g_data_input_stream_read_line_utf8 (in, NULL, NULL, &error);
+  if (answer == NULL)
     {
+      GError *why = write_error != NULL ? write_error : error;
       g_printerr ("herd ctl: %s: %s\n", socket_path,
-                  error != NULL ? error->message : "no answer");
+                  why != NULL ? why->message : "no answer");
       return HERD_EXIT_FAILURE;
     }
   g_autoptr (JsonParser) parser = json_parser_new ();

@@ -4,10 +4,17 @@
  * virt driver, the state database and the control socket, restores what
  * the database holds from an earlier run (the manager then reconciles it
  * with what the hosts report), and runs the GLib main loop until SIGINT or
- * SIGTERM.  Audit events go to the database and to the log. */
+ * SIGTERM.  Audit events go to the database and to the log.  Its files
+ * are its user's only whatever the umask: the database with its WAL and
+ * -shm (service/state.c) and the log 0600, the control socket 0660 with
+ * [manager] socket_group (service/ctl.c); the fence agents' credentials
+ * come from the secrets file (conf/run-config.c). */
 #include <errno.h>
+#include <fcntl.h>
 #include <glib-unix.h>
 #include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli/commands.h"
 #include "conf/run-config.h"
@@ -56,6 +63,32 @@ audit_to_log_and_db (const HerdAuditEvent *event, gpointer data)
     g_warning ("state database: %s", error->message);
 }
 
+/* The log, appended to: created 0600, or narrowed to 0600 if it is a
+ * regular file more open than that (anyone who may write it could forge
+ * audit lines). */
+static FILE *
+open_log (const char *path)
+{
+  int fd = open (path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY,
+                 0600);
+  struct stat st;
+  if (fd < 0)
+    return NULL;
+  if (fstat (fd, &st) < 0
+      || (S_ISREG (st.st_mode) && (st.st_mode & 077) != 0
+          && fchmod (fd, 0600) < 0))
+    {
+      int saved = errno;
+      close (fd);
+      errno = saved;
+      return NULL;
+    }
+  FILE *file = fdopen (fd, "a");
+  if (file == NULL)
+    close (fd);
+  return file;
+}
+
 static gboolean
 save_tick (gpointer data)
 {
@@ -100,7 +133,18 @@ herd_cmd_run (int argc, char **argv)
           "(docs/real-hosts.md).  The manager keeps its state in a SQLite\n"
           "database: run it again after a crash and it reconciles with the\n"
           "hosts.  herd ctl talks to it.  SIGINT or SIGTERM stop it; the\n"
-          "hosts and their VMs keep running.",
+          "hosts and their VMs keep running.\n"
+          "\n"
+          "The database (with its WAL and -shm) and the log are created\n"
+          "0600, the control socket 0660 with [manager] socket_group\n"
+          "(default: herd run's group), whatever the umask.  Who may use\n"
+          "the socket: root and herd run's own user (administrators), and\n"
+          "the users and @groups of [manager] viewers, operators and\n"
+          "administrators; anyone else is refused.  At most\n"
+          "[manager] max_connections (64) connections at once.  Fence\n"
+          "agents' passwords go in the secrets file ([manager] secrets,\n"
+          "else $CREDENTIALS_DIRECTORY/herd-secrets), owned by herd run's\n"
+          "user and readable by it only, never in CONFIG.",
           entries))
     return HERD_EXIT_USAGE;
   if (argc != 2)
@@ -125,6 +169,15 @@ herd_cmd_run (int argc, char **argv)
       g_printerr ("herd run: %s\n", error->message);
       return HERD_EXIT_USAGE;
     }
+  g_autoptr (HerdAccess) access = herd_access_new (&scenario->run,
+                                                   config_path, &error);
+  if (access == NULL)
+    {
+      g_printerr ("herd run: %s\n", error->message);
+      herd_virt_config_free (config, model->hosts->len, model->vms->len,
+                             model->domains->len);
+      return HERD_EXIT_USAGE;
+    }
   if (db_path == NULL)
     db_path = scenario->run.database != NULL
                   ? g_strdup (scenario->run.database)
@@ -135,7 +188,7 @@ herd_cmd_run (int argc, char **argv)
                       : herd_run_default_path (config_path, ".sock");
   if (log_path == NULL && scenario->run.log != NULL)
     log_path = g_strdup (scenario->run.log);
-  log_file = log_path != NULL ? fopen (log_path, "a") : stderr;
+  log_file = log_path != NULL ? open_log (log_path) : stderr;
   if (log_file == NULL)
     {
       g_printerr ("herd run: %s: cannot open the log %s (--log or "
@@ -166,13 +219,17 @@ herd_cmd_run (int argc, char **argv)
     herd_audit_emit (audit, herd_manager_now (manager),
                      HERD_AUDIT_MANAGER_RESTARTED, "manager", "database=%s",
                      db_path);
-  if (!herd_manager_start (manager, &error)
-      || (ctl = herd_ctl_new (socket_path, manager, model, driver, state,
-                              &error))
-             == NULL)
+  if (!herd_manager_start (manager, &error))
+    goto out;
+  ctl = herd_ctl_new (socket_path, manager, model, driver, state,
+                      g_steal_pointer (&access), &error);
+  if (ctl == NULL)
     goto out;
   g_message ("herd run: %u hosts, %u VMs; state in %s; herd ctl --socket %s",
              model->hosts->len, model->vms->len, db_path, socket_path);
+  if (config->secrets_path != NULL)
+    g_message ("herd run: fence agents' secrets from %s",
+               config->secrets_path);
   guint tick = g_timeout_add_seconds (1, save_tick, state);
   guint sigint = g_unix_signal_add (SIGINT, quit, loop);
   guint sigterm = g_unix_signal_add (SIGTERM, quit, loop);

@@ -1,37 +1,68 @@
 /* ctl.c: herd run's control socket (see ctl.h).
  *
- * Connections are served on the main context, one line at a time: a
- * request is parsed and checked completely (command, argument names and
- * types, the objects named) before the manager is asked to act.  The
- * socket file is replaced only when nobody answers on it. */
+ * Connections are served on the main context.  Who connects is read off
+ * the socket (access.c) before anything else: a peer without a role gets
+ * one error line and is closed, and so is one beyond max_connections.
+ * Requests are read into a buffer of at most MAX_REQUEST bytes plus one
+ * read, so that a line without its newline costs no more than that; each
+ * is parsed strictly and checked completely (json-strict.c, then command,
+ * argument names and types, the caller's role, the objects named) before
+ * the manager is asked to act.  Requests above the viewer's role are
+ * recorded, with who asked and the outcome, in the log and the state
+ * database.  The socket file is created 0660 whatever the umask, and
+ * replaces only a stale socket: any other file at its path is kept. */
 #include "service/ctl.h"
 
+#include <errno.h>
 #include <gio/gio.h>
 #include <gio/gunixsocketaddress.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "service/json-strict.h"
 
 struct _HerdCtl
 {
   GSocketService *service;
-  char *path;
+  char *path;       /* the socket file, or NULL: none of ours */
+  dev_t dev;        /* which file we created there */
+  ino_t ino;
   HerdManager *manager;
   HerdModel *model;
   HerdDriver *driver;
   HerdState *state;
+  HerdAccess *access;
+  GList *clients;   /* Client *, the connections served */
+  guint n_clients;
+  guint over;       /* connections refused as too many (for the log) */
 };
 
 /* Requests longer than this are refused (their answer says so). */
 #define MAX_REQUEST 65536
+/* What one read asks for. */
+#define CHUNK 4096
 
-/* One connection: answers are written asynchronously, one at a time, so
- * that a client that does not read stalls only itself. */
+/* One connection: requests are answered one at a time, each answer
+ * written asynchronously, so that a client that does not read stalls only
+ * itself. */
 typedef struct
 {
-  HerdCtl *ctl;
+  HerdCtl *ctl;       /* NULL once the HerdCtl is gone */
   GSocketConnection *connection;
-  GDataInputStream *in;
-  char *pending; /* the answer being written */
+  GCancellable *cancel;
+  HerdCaller caller;
+  GByteArray *buffer; /* read and not yet answered: at most MAX_REQUEST +
+                         CHUNK bytes */
+  gsize scanned;      /* bytes of buffer known to hold no newline */
+  guint8 chunk[CHUNK];
+  char *pending;      /* the answer being written */
+  gboolean last;      /* close once pending is written */
+  gboolean eof;       /* the client has sent everything */
 } Client;
 
 /* A command: its name, the arguments it takes and which are required. */
@@ -42,6 +73,8 @@ typedef struct
   const char *required[3];
   gboolean (*run) (HerdCtl *ctl, JsonObject *req, JsonBuilder *out,
                    GError **error);
+  HerdRole role;           /* the least role that may ask; HERD_ROLE_NONE
+                              (left out): administrator */
 } Command;
 
 static void
@@ -283,17 +316,28 @@ cmd_events (HerdCtl *ctl, JsonObject *req, JsonBuilder *b, GError **error)
   return ok;
 }
 
+/* The roles (access.h).  A command on hosts, fencing, the SPM or the
+ * configuration is an administrator's; one whose role is left out counts
+ * as an administrator's too (needed_role). */
 static const Command commands[] = {
-  { "hosts", { NULL }, { NULL }, cmd_hosts },
-  { "vms", { NULL }, { NULL }, cmd_vms },
-  { "start", { "vm" }, { "vm" }, cmd_start },
-  { "stop", { "vm" }, { "vm" }, cmd_stop },
-  { "migrate", { "vm", "host" }, { "vm" }, cmd_migrate },
-  { "maintenance", { "host" }, { "host" }, cmd_maintenance },
-  { "activate", { "host" }, { "host" }, cmd_activate },
-  { "spm", { NULL }, { NULL }, cmd_spm },
-  { "events", { "count" }, { NULL }, cmd_events },
+  { "hosts", { NULL }, { NULL }, cmd_hosts, HERD_ROLE_VIEWER },
+  { "vms", { NULL }, { NULL }, cmd_vms, HERD_ROLE_VIEWER },
+  { "start", { "vm" }, { "vm" }, cmd_start, HERD_ROLE_OPERATOR },
+  { "stop", { "vm" }, { "vm" }, cmd_stop, HERD_ROLE_OPERATOR },
+  { "migrate", { "vm", "host" }, { "vm" }, cmd_migrate, HERD_ROLE_OPERATOR },
+  { "maintenance", { "host" }, { "host" }, cmd_maintenance,
+    HERD_ROLE_ADMINISTRATOR },
+  { "activate", { "host" }, { "host" }, cmd_activate,
+    HERD_ROLE_ADMINISTRATOR },
+  { "spm", { NULL }, { NULL }, cmd_spm, HERD_ROLE_VIEWER },
+  { "events", { "count" }, { NULL }, cmd_events, HERD_ROLE_VIEWER },
 };
+
+static HerdRole
+needed_role (const Command *c)
+{
+  return c->role != HERD_ROLE_NONE ? c->role : HERD_ROLE_ADMINISTRATOR;
+}
 
 static gboolean
 in_list (const char *const *list, const char *name)
@@ -390,7 +434,15 @@ herd_ctl_parse (const char *line, gsize length, GError **error)
 {
   if (length > MAX_REQUEST)
     {
-      fail (error, "request too long");
+      fail (error, "request too long: more than %d bytes", MAX_REQUEST);
+      return NULL;
+    }
+  const char *nul = memchr (line, '\0', length);
+  if (nul != NULL)
+    {
+      fail (error, "a NUL byte at byte %" G_GSIZE_FORMAT ": requests are "
+                   "text",
+            (gsize) (nul - line) + 1);
       return NULL;
     }
   if (!g_utf8_validate (line, (gssize) length, NULL))
@@ -398,6 +450,8 @@ herd_ctl_parse (const char *line, gsize length, GError **error)
       fail (error, "expected UTF-8 text");
       return NULL;
     }
+  if (!herd_json_strict_check (line, length, error))
+    return NULL;
   g_autoptr (JsonParser) parser = json_parser_new ();
   if (!json_parser_load_from_data (parser, line, (gssize) length, error))
     {
@@ -415,16 +469,73 @@ herd_ctl_parse (const char *line, gsize length, GError **error)
   return check (req, error) != NULL ? json_object_ref (req) : NULL;
 }
 
-/* The answer line to a request of length bytes. */
+/* text on one log line: control characters escaped (an error message
+ * may quote a name from the request, which may hold a newline), other
+ * UTF-8 kept. */
 static char *
-answer (HerdCtl *ctl, const char *line, gsize length)
+one_line (const char *text)
+{
+  static char non_ascii[129];
+  if (non_ascii[0] == '\0')
+    for (int i = 0; i < 128; i++)
+      non_ascii[i] = (char) (0x80 + i);
+  return g_strescape (text, non_ascii);
+}
+
+/* Records a request above the viewer's role: in the log and the state
+ * database, with who asked and what came of it.  The request is logged
+ * as JSON, which escapes control characters. */
+static void
+record (HerdCtl *ctl, const HerdCaller *caller, JsonObject *req,
+        const char *outcome)
+{
+  g_autoptr (JsonNode) node = json_node_init_object (json_node_alloc (),
+                                                     req);
+  g_autofree char *request = json_to_string (node, FALSE);
+  g_autofree char *logged = one_line (outcome);
+  g_message ("control request: uid=%u user=%s role=%s request=%s "
+             "outcome=%s",
+             (guint) caller->uid, caller->user,
+             herd_role_name (caller->role), request, logged);
+  g_autoptr (GError) error = NULL;
+  if (ctl->state != NULL
+      && !herd_state_add_request (ctl->state, g_get_real_time () * 1000,
+                                  (guint) caller->uid, caller->user,
+                                  herd_role_name (caller->role), request,
+                                  outcome, &error))
+    g_warning ("state database: %s", error->message);
+}
+
+/* The answer line to a request of length bytes from caller. */
+static char *
+answer (HerdCtl *ctl, const HerdCaller *caller, const char *line,
+        gsize length)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (JsonBuilder) result = json_builder_new ();
   g_autoptr (JsonObject) req = herd_ctl_parse (line, length, &error);
-  gboolean ok = req != NULL
-                && lookup (json_object_get_string_member (req, "command"))
-                       ->run (ctl, req, result, &error);
+  if (req == NULL)
+    return answer_line (NULL, error->message);
+  const Command *c = lookup (json_object_get_string_member (req, "command"));
+  HerdRole needed = needed_role (c);
+  gboolean ok;
+  g_autofree char *outcome = NULL;
+  if (caller->role < needed)
+    {
+      fail (&error, "%s needs the %s role; user %s (uid %u) has the %s role",
+            c->name, herd_role_name (needed), caller->user,
+            (guint) caller->uid, herd_role_name (caller->role));
+      ok = FALSE;
+      outcome = g_strconcat ("refused: ", error->message, NULL);
+    }
+  else
+    {
+      ok = c->run (ctl, req, result, &error);
+      outcome = ok ? g_strdup ("done")
+                   : g_strconcat ("failed: ", error->message, NULL);
+    }
+  if (needed > HERD_ROLE_VIEWER)
+    record (ctl, caller, req, outcome);
   return answer_line (ok ? json_builder_get_root (result) : NULL,
                       ok ? NULL : error->message);
 }
@@ -432,16 +543,38 @@ answer (HerdCtl *ctl, const char *line, gsize length)
 char *
 herd_ctl_answer (HerdCtl *ctl, const char *request)
 {
-  return answer (ctl, request, strlen (request));
+  HerdCaller self;
+  herd_access_self (&self);
+  char *text = answer (ctl, &self, request, strlen (request));
+  herd_caller_clear (&self);
+  return text;
 }
 
-static void client_read (Client *client);
+char *
+herd_ctl_answer_as (HerdCtl *ctl, const HerdCaller *caller,
+                    const char *request)
+{
+  return answer (ctl, caller, request, strlen (request));
+}
+
+/* ------------------------------------------------------------------ */
+/* Connections                                                          */
+
+static void client_next (Client *client);
 
 static void
 client_free (Client *client)
 {
+  if (client->ctl != NULL)
+    {
+      client->ctl->clients = g_list_remove (client->ctl->clients, client);
+      client->ctl->n_clients--;
+    }
+  g_io_stream_close (G_IO_STREAM (client->connection), NULL, NULL);
   g_free (client->pending);
-  g_object_unref (client->in);
+  g_byte_array_unref (client->buffer);
+  herd_caller_clear (&client->caller);
+  g_object_unref (client->cancel);
   g_object_unref (client->connection);
   g_free (client);
 }
@@ -451,85 +584,315 @@ answer_written (GObject *source, GAsyncResult *res, gpointer data)
 {
   Client *client = data;
   if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), res, NULL,
-                                         NULL))
+                                         NULL)
+      || client->ctl == NULL || client->last)
     {
       client_free (client);
       return;
     }
   g_clear_pointer (&client->pending, g_free);
-  client_read (client); /* one answer in flight: the next request now */
+  client_next (client); /* one answer in flight: the next request now */
 }
 
+/* Writes text and a newline; last: then closes. */
 static void
-line_read (GObject *source, GAsyncResult *res, gpointer data)
+client_write (Client *client, char *text, gboolean last)
 {
-  Client *client = data;
-  gsize length;
-  g_autofree char *line = g_data_input_stream_read_line_finish (
-      G_DATA_INPUT_STREAM (source), res, &length, NULL);
-  if (line == NULL)
-    {
-      client_free (client); /* end of input, or an error */
-      return;
-    }
-  g_autofree char *text = answer (client->ctl, line, length);
   client->pending = g_strconcat (text, "\n", NULL);
+  client->last = last;
+  g_free (text);
   g_output_stream_write_all_async (
       g_io_stream_get_output_stream (G_IO_STREAM (client->connection)),
-      client->pending, strlen (client->pending), G_PRIORITY_DEFAULT, NULL,
-      answer_written, client);
+      client->pending, strlen (client->pending), G_PRIORITY_DEFAULT,
+      client->cancel, answer_written, client);
 }
 
 static void
-client_read (Client *client)
+chunk_read (GObject *source, GAsyncResult *res, gpointer data)
 {
-  g_data_input_stream_read_line_async (client->in, G_PRIORITY_DEFAULT, NULL,
-                                       line_read, client);
+  Client *client = data;
+  gssize n = g_input_stream_read_finish (G_INPUT_STREAM (source), res, NULL);
+  if (n < 0 || client->ctl == NULL)
+    {
+      client_free (client); /* an error, or herd_ctl_free */
+      return;
+    }
+  if (n == 0)
+    client->eof = TRUE;
+  else
+    g_byte_array_append (client->buffer, client->chunk, (guint) n);
+  client_next (client);
+}
+
+/* Answers the next complete line in the buffer, or refuses a line grown
+ * past MAX_REQUEST, or reads more. */
+static void
+client_next (Client *client)
+{
+  GByteArray *b = client->buffer;
+  const guint8 *newline = b->len > client->scanned
+                              ? memchr (b->data + client->scanned, '\n',
+                                        b->len - client->scanned)
+                              : NULL;
+  if (newline != NULL)
+    {
+      gsize length = (gsize) (newline - b->data);
+      char *text = answer (client->ctl, &client->caller,
+                           (const char *) b->data, length);
+      g_byte_array_remove_range (b, 0, (guint) length + 1);
+      client->scanned = 0;
+      client_write (client, text, FALSE);
+      return;
+    }
+  client->scanned = b->len;
+  if (b->len > MAX_REQUEST)
+    {
+      g_message ("control socket: user %s (uid %u) sent more than %d bytes "
+                 "without a newline: refused and closed",
+                 client->caller.user, (guint) client->caller.uid,
+                 MAX_REQUEST);
+      g_autofree char *message = g_strdup_printf (
+          "request too long: more than %d bytes without a newline "
+          "(one JSON request per line); closing",
+          MAX_REQUEST);
+      client_write (client, answer_line (NULL, message), TRUE);
+      return;
+    }
+  if (client->eof)
+    {
+      if (b->len == 0)
+        {
+          client_free (client);
+          return;
+        }
+      /* the last line, without its newline */
+      char *text = answer (client->ctl, &client->caller,
+                           (const char *) b->data, b->len);
+      g_byte_array_set_size (b, 0);
+      client_write (client, text, TRUE);
+      return;
+    }
+  g_input_stream_read_async (
+      g_io_stream_get_input_stream (G_IO_STREAM (client->connection)),
+      client->chunk, sizeof client->chunk, G_PRIORITY_DEFAULT, client->cancel,
+      chunk_read, client);
+}
+
+/* Answers a connection that is not served with one error line, and closes
+ * it.  The line fits in an empty socket buffer: it is sent at once, and
+ * never waits for the peer. */
+static void
+refuse (GSocketConnection *connection, const char *message)
+{
+  g_autofree char *line = answer_line (NULL, message);
+  g_autofree char *text = g_strconcat (line, "\n", NULL);
+  GSocket *socket = g_socket_connection_get_socket (connection);
+  g_socket_set_blocking (socket, FALSE);
+  g_socket_send (socket, text, strlen (text), NULL, NULL);
+  g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
 }
 
 static gboolean
 incoming (GSocketService *service, GSocketConnection *connection,
           GObject *source, gpointer data)
 {
+  HerdCtl *ctl = data;
+  HerdCaller caller;
+  g_autoptr (GError) error = NULL;
+  if (!herd_access_peer (ctl->access, g_socket_connection_get_socket (
+                                          connection),
+                         &caller, &error))
+    {
+      g_message ("control socket: a connection refused: %s", error->message);
+      refuse (connection, "who you are is not known: refused");
+      return TRUE;
+    }
+  if (caller.role == HERD_ROLE_NONE)
+    {
+      g_autofree char *message = g_strdup_printf (
+          "user %s (uid %u) may not use herd run's control socket: it "
+          "needs the viewer role at least ([manager] viewers, operators or "
+          "administrators)",
+          caller.user, (guint) caller.uid);
+      g_message ("control socket: refused user %s (uid %u, pid %d): no role",
+                 caller.user, (guint) caller.uid, (int) caller.pid);
+      refuse (connection, message);
+      herd_caller_clear (&caller);
+      return TRUE;
+    }
+  guint max = herd_access_max_connections (ctl->access);
+  if (ctl->n_clients >= max)
+    {
+      g_autofree char *message = g_strdup_printf (
+          "too many connections: herd run serves %u at once "
+          "([manager] max_connections); try again later",
+          max);
+      /* the first and every 1000th, not each one */
+      if (ctl->over++ % 1000 == 0)
+        g_message ("control socket: %u connections open: refusing more "
+                   "(user %s, uid %u; %u refused so far)",
+                   max, caller.user, (guint) caller.uid, ctl->over);
+      refuse (connection, message);
+      herd_caller_clear (&caller);
+      return TRUE;
+    }
   Client *client = g_new0 (Client, 1);
-  client->ctl = data;
+  client->ctl = ctl;
   client->connection = g_object_ref (connection);
-  client->in = g_data_input_stream_new (
-      g_io_stream_get_input_stream (G_IO_STREAM (connection)));
-  client_read (client);
+  client->cancel = g_cancellable_new ();
+  client->caller = caller;
+  client->buffer = g_byte_array_sized_new (CHUNK);
+  ctl->clients = g_list_prepend (ctl->clients, client);
+  ctl->n_clients++;
+  client_next (client);
+  return TRUE;
+}
+
+/* ------------------------------------------------------------------ */
+/* The socket file                                                     */
+
+static const char *
+file_kind (mode_t mode)
+{
+  return S_ISREG (mode)    ? "a regular file"
+         : S_ISDIR (mode)  ? "a directory"
+         : S_ISLNK (mode)  ? "a symbolic link"
+         : S_ISFIFO (mode) ? "a FIFO"
+         : S_ISCHR (mode)  ? "a character device"
+         : S_ISBLK (mode)  ? "a block device"
+                           : "a file of an unknown kind";
+}
+
+/* Makes way for the socket at path: nothing there, or a stale socket
+ * (which is removed).  Anything else is kept and refused. */
+static gboolean
+make_way (const char *path, GError **error)
+{
+  struct sockaddr_un sa = { .sun_family = AF_UNIX };
+  if (strlen (path) >= sizeof sa.sun_path)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FILENAME_TOO_LONG,
+                   "control socket %s: longer than %d bytes, the most a "
+                   "UNIX socket's path may have",
+                   path, (int) sizeof sa.sun_path - 1);
+      return FALSE;
+    }
+  struct stat st;
+  if (lstat (path, &st) < 0)
+    {
+      if (errno == ENOENT)
+        return TRUE;
+      int saved = errno;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   "control socket %s: %s", path, g_strerror (saved));
+      return FALSE;
+    }
+  if (!S_ISSOCK (st.st_mode))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
+                   "control socket %s: the path holds %s, not a socket: "
+                   "refused, and the file kept (give another --socket or "
+                   "[manager] socket)",
+                   path, file_kind (st.st_mode));
+      return FALSE;
+    }
+  strcpy (sa.sun_path, path);
+  int fd = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  int rc = fd >= 0 ? connect (fd, (struct sockaddr *) &sa, sizeof sa) : -1;
+  int saved = errno;
+  if (fd >= 0)
+    close (fd);
+  if (rc == 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE,
+                   "control socket %s: another herd run listens there",
+                   path);
+      return FALSE;
+    }
+  if (saved != ECONNREFUSED)
+    {
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   "control socket %s: cannot tell whether a herd run "
+                   "listens there: %s",
+                   path, g_strerror (saved));
+      return FALSE;
+    }
+  if (unlink (path) < 0 && errno != ENOENT) /* a stale socket */
+    {
+      saved = errno;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   "control socket %s: cannot remove the stale socket: %s",
+                   path, g_strerror (saved));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Listens on path: created owner-only (the umask cannot widen it), then
+ * given to the socket group and opened to it (0660). */
+static gboolean
+listen_on (HerdCtl *ctl, const char *path, GError **error)
+{
+  g_autoptr (GSocketAddress) address = g_unix_socket_address_new (path);
+  GSocketListener *listener = G_SOCKET_LISTENER (ctl->service);
+  g_socket_listener_set_backlog (listener, 128);
+  mode_t umask_was = umask (0177);
+  gboolean ok = g_socket_listener_add_address (
+      listener, address, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_DEFAULT,
+      NULL, NULL, error);
+  umask (umask_was);
+  if (!ok)
+    {
+      g_prefix_error (error, "control socket %s: ", path);
+      return FALSE;
+    }
+  struct stat st;
+  gid_t group = herd_access_socket_group (ctl->access);
+  const char *step = "reading it";
+  ok = lstat (path, &st) == 0;
+  if (ok && st.st_gid != group)
+    {
+      step = "giving it to its group";
+      ok = chown (path, (uid_t) -1, group) == 0;
+    }
+  if (ok)
+    {
+      step = "making it 0660";
+      ok = chmod (path, 0660) == 0;
+    }
+  if (!ok)
+    {
+      int saved = errno;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   "control socket %s: %s (group %s): %s", path, step,
+                   herd_access_socket_group_name (ctl->access),
+                   g_strerror (saved));
+      unlink (path);
+      return FALSE;
+    }
+  ctl->path = g_strdup (path);
+  ctl->dev = st.st_dev;
+  ctl->ino = st.st_ino;
   return TRUE;
 }
 
 HerdCtl *
 herd_ctl_new (const char *socket_path, HerdManager *manager,
               HerdModel *model, HerdDriver *driver, HerdState *state,
-              GError **error)
+              HerdAccess *access, GError **error)
 {
   g_autoptr (HerdCtl) ctl = g_new0 (HerdCtl, 1);
-  *ctl = (HerdCtl){ g_socket_service_new (), g_strdup (socket_path), manager,
-                    model, driver, state };
-  g_autoptr (GSocketAddress) address = g_unix_socket_address_new (
-      socket_path);
-  g_autoptr (GSocketClient) probe = g_socket_client_new ();
-  g_autoptr (GSocketConnection) other = g_socket_client_connect (
-      probe, G_SOCKET_CONNECTABLE (address), NULL, NULL);
-  if (other != NULL)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE,
-                   "control socket %s: another herd run answers there",
-                   socket_path);
-      g_clear_pointer (&ctl->path, g_free); /* not ours to remove */
-      return NULL;
-    }
-  g_unlink (socket_path); /* a stale socket nobody answers on */
-  if (!g_socket_listener_add_address (G_SOCKET_LISTENER (ctl->service),
-                                      address, G_SOCKET_TYPE_STREAM,
-                                      G_SOCKET_PROTOCOL_DEFAULT, NULL, NULL,
-                                      error))
-    {
-      g_prefix_error (error, "control socket %s: ", socket_path);
-      return NULL;
-    }
+  ctl->service = g_socket_service_new ();
+  ctl->manager = manager;
+  ctl->model = model;
+  ctl->driver = driver;
+  ctl->state = state;
+  ctl->access = access;
+  if (ctl->access == NULL
+      && (ctl->access = herd_access_new (NULL, NULL, error)) == NULL)
+    return NULL;
+  if (!make_way (socket_path, error) || !listen_on (ctl, socket_path, error))
+    return NULL;
   g_signal_connect (ctl->service, "incoming", G_CALLBACK (incoming), ctl);
   g_socket_service_start (ctl->service);
   return g_steal_pointer (&ctl);
@@ -546,8 +909,21 @@ herd_ctl_free (HerdCtl *ctl)
       g_socket_listener_close (G_SOCKET_LISTENER (ctl->service));
       g_object_unref (ctl->service);
     }
-  if (ctl->path != NULL)
+  /* Connections still open end at their next callback. */
+  for (GList *l = ctl->clients; l != NULL; l = l->next)
+    {
+      Client *client = l->data;
+      client->ctl = NULL;
+      g_cancellable_cancel (client->cancel);
+    }
+  g_list_free (ctl->clients);
+  /* The socket file, if it is still the one we made. */
+  struct stat st;
+  if (ctl->path != NULL && lstat (ctl->path, &st) == 0
+      && S_ISSOCK (st.st_mode) && st.st_dev == ctl->dev
+      && st.st_ino == ctl->ino)
     g_unlink (ctl->path);
   g_free (ctl->path);
+  herd_access_free (ctl->access);
   g_free (ctl);
 }

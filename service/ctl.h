@@ -16,30 +16,50 @@
  *   {"command": "spm"}                        per data center: the SPM and
  *                                             who holds the SPM lease
  *   {"command": "events"[, "count": 20]}      the latest audit events
- */
+ *
+ * Who may ask what is access.h's: hosts, vms, spm and events are a
+ * viewer's, start, stop and migrate an operator's, the rest an
+ * administrator's.  A peer without a role gets one error line and is
+ * closed, as is a connection beyond [manager] max_connections and one
+ * that sends 64 KiB without a newline.  A request above the caller's role
+ * gets an error and changes nothing; every request above the viewer's
+ * role is recorded with who asked and its outcome (the log, and the state
+ * database's requests table). */
 #pragma once
 
 #include <glib.h>
 #include <json-glib/json-glib.h>
 
 #include "core/manager.h"
+#include "service/access.h"
 #include "service/state.h"
 
 typedef struct _HerdCtl HerdCtl;
 
-/* Listens on socket_path (a stale socket file is replaced) on the default
- * main context. */
+/* Listens on socket_path on the default main context, the socket file
+ * 0660 and of access's socket group whatever the umask.  A stale socket
+ * (nobody answers on it) at that path is replaced; a socket where a
+ * herd run answers, or any other file (regular, directory, symbolic link,
+ * ...), is refused and kept.  Takes access (NULL: the defaults: only root
+ * and this process's user, 64 connections), also on failure. */
 HerdCtl *herd_ctl_new (const char *socket_path, HerdManager *manager,
                        HerdModel *model, HerdDriver *driver,
-                       HerdState *state, GError **error);
+                       HerdState *state, HerdAccess *access, GError **error);
 void herd_ctl_free (HerdCtl *ctl);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HerdCtl, herd_ctl_free)
 
 /* Parses and checks one request line of length bytes (without its
- * newline): at most 64 KiB of UTF-8 holding a JSON object whose "command"
- * is known and whose arguments are the command's, of the right types.
- * The request object, or NULL and error; nothing is asked of a manager. */
+ * newline): at most 64 KiB of UTF-8 without NUL bytes holding one strict
+ * JSON object (json-strict.h: no \u0000, integers in range, no repeated
+ * member, nothing after it) whose "command" is known and whose arguments
+ * are the command's, of the right types.  The request object, or NULL
+ * and error; nothing is asked of a manager, and no role is checked. */
 JsonObject *herd_ctl_parse (const char *line, gsize length, GError **error);
 
-/* The answer line (without newline) to one request line. */
+/* The answer line (without newline) to one request line, asked by this
+ * process's user (an administrator). */
 char *herd_ctl_answer (HerdCtl *ctl, const char *request);
+
+/* The same, asked by caller with caller->role. */
+char *herd_ctl_answer_as (HerdCtl *ctl, const HerdCaller *caller,
+                          const char *request);

@@ -2,9 +2,16 @@
  *
  * Tables: hosts (name, status, sanlock_id), vms (name, status, host), spm
  * (datacenter, host), audit (id, time_ns, code, name, severity, object,
- * details).  The last values written are kept in memory, so that a save
- * compares every host and VM (O(hosts + VMs)) but writes only the rows
- * that changed. */
+ * details), requests (id, time_ns, uid, user, role, request, outcome:
+ * the control socket's requests that change something, added when a
+ * database of an earlier herd run lacks it).  The last values written are
+ * kept in memory, so that a save compares every host and VM (O(hosts +
+ * VMs)) but writes only the rows that changed.
+ *
+ * The database, its WAL and shared memory file and its lock are its
+ * user's only (0600) whatever the umask: created so, and an older one
+ * found with more is narrowed (SQLite gives the WAL and -shm files the
+ * database file's mode). */
 #include "service/state.h"
 
 #include <errno.h>
@@ -12,6 +19,7 @@
 #include <sqlite3.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 G_DEFINE_QUARK (herd-state-error-quark, herd_state_error)
@@ -37,7 +45,7 @@ struct _HerdState
   SavedVm *vms;       /* by VM id */
   HerdId *spm;        /* by data center id */
   gboolean had_rows;
-  sqlite3_stmt *put_host, *put_vm, *put_spm, *put_audit;
+  sqlite3_stmt *put_host, *put_vm, *put_spm, *put_audit, *put_request;
 };
 
 static const char schema[] =
@@ -51,7 +59,10 @@ static const char schema[] =
     "TEXT);"
     "CREATE TABLE IF NOT EXISTS audit (id INTEGER PRIMARY KEY, time_ns "
     "INTEGER NOT NULL, code INTEGER NOT NULL, name TEXT NOT NULL, severity "
-    "TEXT NOT NULL, object TEXT NOT NULL, details TEXT NOT NULL);";
+    "TEXT NOT NULL, object TEXT NOT NULL, details TEXT NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS requests (id INTEGER PRIMARY KEY, time_ns "
+    "INTEGER NOT NULL, uid INTEGER NOT NULL, user TEXT NOT NULL, role TEXT "
+    "NOT NULL, request TEXT NOT NULL, outcome TEXT NOT NULL);";
 
 static gboolean
 db_failed (HerdState *state, GError **error, const char *what)
@@ -85,6 +96,7 @@ herd_state_free (HerdState *state)
   sqlite3_finalize (state->put_vm);
   sqlite3_finalize (state->put_spm);
   sqlite3_finalize (state->put_audit);
+  sqlite3_finalize (state->put_request);
   sqlite3_close (state->db);
   if (state->lock_fd >= 0)
     close (state->lock_fd);
@@ -119,6 +131,38 @@ forget_saved (HerdState *state)
   memset (state->spm, 0xfe, sizeof *state->spm * model->datacenters->len);
 }
 
+/* Makes the regular file fd owner-only (0600) if it is more open. */
+static gboolean
+owner_only (int fd)
+{
+  struct stat st;
+  if (fstat (fd, &st) < 0)
+    return FALSE;
+  return !S_ISREG (st.st_mode) || (st.st_mode & 077) == 0
+         || fchmod (fd, 0600) == 0;
+}
+
+/* Creates path 0600 if it is not there, or narrows it to 0600 (with
+ * create FALSE: only if it is there). */
+static gboolean
+private_file (const char *path, gboolean create, GError **error)
+{
+  int fd = open (path, O_RDWR | O_CLOEXEC | O_NOCTTY | O_NONBLOCK
+                           | (create ? O_CREAT : 0),
+                 0600);
+  if (fd < 0 && !create && errno == ENOENT)
+    return TRUE;
+  gboolean ok = fd >= 0 && owner_only (fd);
+  int saved = errno;
+  if (fd >= 0)
+    close (fd);
+  if (!ok)
+    g_set_error (error, HERD_STATE_ERROR, HERD_STATE_ERROR_DB,
+                 "state database %s: cannot make it owner-only (0600): %s",
+                 path, g_strerror (saved));
+  return ok;
+}
+
 HerdState *
 herd_state_open (const char *path, HerdModel *model, GError **error)
 {
@@ -134,6 +178,12 @@ herd_state_open (const char *path, HerdModel *model, GError **error)
                                         : g_strerror (errno));
       return NULL;
     }
+  owner_only (state->lock_fd);
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+  if (!private_file (path, TRUE, error) || !private_file (wal, FALSE, error)
+      || !private_file (shm, FALSE, error))
+    return NULL;
   if (sqlite3_open (path, &state->db) != SQLITE_OK)
     {
       db_failed (state, error, path);
@@ -152,7 +202,11 @@ herd_state_open (const char *path, HerdModel *model, GError **error)
       || !prepare (state,
                    "INSERT INTO audit (time_ns, code, name, severity, "
                    "object, details) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                   &state->put_audit, error))
+                   &state->put_audit, error)
+      || !prepare (state,
+                   "INSERT INTO requests (time_ns, uid, user, role, "
+                   "request, outcome) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                   &state->put_request, error))
     return NULL;
   guint hosts = model->hosts->len, vms = model->vms->len,
         dcs = model->datacenters->len;
@@ -386,4 +440,20 @@ herd_state_events (HerdState *state, guint count, JsonBuilder *builder,
     }
   sqlite3_finalize (st);
   return TRUE;
+}
+
+gboolean
+herd_state_add_request (HerdState *state, gint64 time_ns, guint uid,
+                        const char *user, const char *role,
+                        const char *request, const char *outcome,
+                        GError **error)
+{
+  sqlite3_stmt *st = state->put_request;
+  sqlite3_bind_int64 (st, 1, time_ns);
+  sqlite3_bind_int64 (st, 2, uid);
+  sqlite3_bind_text (st, 3, user, -1, SQLITE_STATIC);
+  sqlite3_bind_text (st, 4, role, -1, SQLITE_STATIC);
+  sqlite3_bind_text (st, 5, request, -1, SQLITE_STATIC);
+  sqlite3_bind_text (st, 6, outcome, -1, SQLITE_STATIC);
+  return step (state, st, error);
 }

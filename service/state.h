@@ -7,7 +7,8 @@
  * second), each time in one transaction, so a `kill -9` loses at most what
  * happened since; at start it restores the rows into the manager
  * (herd_manager_restore_*), which then reconciles them with what the hosts
- * report. */
+ * report.  The control socket's requests that change something are
+ * recorded there too, with who asked.  The files are owner-only (0600). */
 #pragma once
 
 #include <glib.h>
@@ -49,6 +50,15 @@ gboolean herd_state_restore (HerdState *state, HerdManager *manager,
  * transaction. */
 gboolean herd_state_save (HerdState *state, const HerdAuditEvent *event,
                           GError **error);
+
+/* Records a control request that changes something (or would have, had
+ * it been allowed): when (ns since the epoch), who asked (uid, user name,
+ * role), the request as JSON and its outcome ("done", "refused: ...",
+ * "failed: ..."); in its own transaction. */
+gboolean herd_state_add_request (HerdState *state, gint64 time_ns, guint uid,
+                                 const char *user, const char *role,
+                                 const char *request, const char *outcome,
+                                 GError **error);
 
 /* Adds the last count audit events, oldest first, to builder (inside an
  * array it has begun): objects with time (ISO 8601), code, name,

@@ -3,15 +3,26 @@
  * suite's, tests/integration/).
  *
  * The protocol: every malformed or refused request gets an error naming
- * what was wrong and changes nothing; good requests act.  The state
- * database: what one manager saved, a new manager restores (hosts, their
- * sanlock ids, VMs Unknown on their hosts until reported, the SPM). */
+ * what was wrong and changes nothing; good requests act.  Strict JSON (no
+ * \u0000, integers in range, no trailing data or repeated members), the
+ * roles (a request above the caller's role refused and recorded), and on
+ * the socket itself: a line without a newline refused at 64 KiB, and
+ * connections beyond max_connections refused.  The state database: what
+ * one manager saved, a new manager restores (hosts, their sanlock ids,
+ * VMs Unknown on their hosts until reported, the SPM); an older database
+ * gains the requests table; the files are owner-only whatever the
+ * umask. */
 #include <string.h>
+#include <grp.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <gio/gunixsocketaddress.h>
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 
 #include "core/driver.h"
+#include "conf/run-config.h"
 #include "core/manager.h"
 #include "drivers/registry.h"
 #include "run/run.h"
@@ -77,7 +88,7 @@ service_open (Service *s, const char *dir)
   herd_engine_run (s->engine, HERD_MIN (1), NULL, NULL);
   g_autofree char *sock = g_build_filename (s->dir, "ctl.sock", NULL);
   s->ctl = herd_ctl_new (sock, s->manager, s->sc->model, s->driver,
-                         s->state, &error);
+                         s->state, NULL, &error);
   CU_ASSERT_PTR_NOT_NULL_FATAL (s->ctl);
 }
 
@@ -116,6 +127,8 @@ expect (Service *s, const char *request, const char *want)
     g_printerr ("\n%s\n  got: %s\n want: ...%s...\n", request, answer, want);
   CU_ASSERT_PTR_NOT_NULL (strstr (answer, want));
 }
+
+static gint64 count_rows (const char *dir, const char *sql);
 
 static HerdVm *
 vm_named (Service *s, const char *name)
@@ -174,7 +187,7 @@ test_parse (void)
   } cases[] = {
     { "", 0, "expected a JSON object, such as" },
     { " \t ", 3, "expected a JSON object, such as" },
-    { "{\"command\": \"hosts\"}\0x", 22, "expected UTF-8 text" },
+    { "{\"command\": \"hosts\"}\0x", 22, "a NUL byte at byte 21" },
     { "{\"command\": \"\xff\"}", 16, "expected UTF-8 text" },
     { "{\"command\": \"hosts\"", 19, "expected a JSON object on one line" },
   };
@@ -194,7 +207,8 @@ test_parse (void)
   g_autofree char *lng = g_strnfill (65537, ' ');
   g_autoptr (GError) error = NULL;
   CU_ASSERT_PTR_NULL (herd_ctl_parse (lng, 65537, &error));
-  CU_ASSERT_STRING_EQUAL (error->message, "request too long");
+  CU_ASSERT_STRING_EQUAL (error->message,
+                          "request too long: more than 65536 bytes");
   g_clear_error (&error);
   const char *good = "{\"command\": \"migrate\", \"vm\": \"v-1\", "
                      "\"host\": \"h-2\"}";
@@ -202,6 +216,698 @@ test_parse (void)
   CU_ASSERT_PTR_NOT_NULL (ok);
   CU_ASSERT_PTR_NULL (error);
   g_log_set_always_fatal (was);
+}
+
+/* Strict JSON: what json-glib alone would read as another request. */
+static void
+test_parse_strict (void)
+{
+  static const struct
+  {
+    const char *line;
+    const char *want; /* NULL: accepted */
+  } cases[] = {
+    /* json-glib reads "v-1\u0000evil" as "v-1" */
+    { "{\"command\": \"start\", \"vm\": \"v-1\\u0000evil\"}",
+      "\\u0000 (NUL)" },
+    { "{\"command\": \"start\", \"vm\": \"v-1\\u0000\"}", "\\u0000 (NUL)" },
+    { "{\"command\": \"start\\u0000\"}", "\\u0000 (NUL)" },
+    /* ... 1e30 as a double, 2^70 as -1, -2^63-1 as 2^63-1 */
+    { "{\"command\": \"events\", \"count\": 1e30}",
+      "a fraction or an exponent" },
+    { "{\"command\": \"events\", \"count\": 2.0}",
+      "a fraction or an exponent" },
+    { "{\"command\": \"events\", \"count\": 1180591620717411303424}",
+      "an integer out of range" },
+    { "{\"command\": \"events\", \"count\": -9223372036854775809}",
+      "an integer out of range" },
+    { "{\"command\": \"events\", \"count\": 9223372036854775808}",
+      "an integer out of range" },
+    { "{\"command\": \"events\", \"count\": 012}", "a leading zero" },
+    /* ... the first object of two, or of one with more after it */
+    { "{\"command\": \"hosts\"} x", "trailing data after the JSON value" },
+    { "{\"command\": \"hosts\"}{\"command\": \"vms\"}",
+      "trailing data after the JSON value (one request per line) at byte "
+      "21" },
+    { "{\"command\": \"hosts\"} 1", "trailing data" },
+    /* ... the last of repeated members, however they are spelled */
+    { "{\"command\": \"start\", \"vm\": \"v-1\", \"vm\": \"v-2\"}",
+      "the member \"vm\" is given twice" },
+    { "{\"command\": \"start\", \"vm\": \"v-1\", \"\\u0076m\": \"v-2\"}",
+      "the member \"vm\" is given twice" },
+    { "{\"command\": \"hosts\", \"command\": \"stop\"}", "given twice" },
+    /* syntax json-glib might be lenient with, and surrogates */
+    { "{\"command\": \"start\", \"vm\": \"\\udc00\"}", "unpaired surrogate" },
+    { "{\"command\": \"start\", \"vm\": \"\\ud800x\"}", "unpaired surrogate" },
+    { "{\"command\": \"start\", \"vm\": \"a\\qb\"}", "unknown escape" },
+    { "{\"command\": \"start\", \"vm\": \"a\tb\"}", "control character" },
+    { "{\"command\": \"hosts\",}", "expected a JSON object on one line" },
+    { "{'command': 'hosts'}", "expected a JSON object on one line" },
+    { "{\"command\": \"hosts\", \"x\": [[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]}",
+      "nested deeper than 16 levels" },
+    /* accepted: escapes that decode to text, blanks around, big counts
+     * (the command checks the range) */
+    { "{\"command\": \"start\", \"vm\": \"v\\u002d1\"}", NULL },
+    { "{\"command\": \"start\", \"vm\": \"\\ud83d\\ude00\"}", NULL },
+    { " \t{\"command\" : \"events\" , \"count\" : 9223372036854775807 } \r",
+      NULL },
+    { "{\"command\": \"events\", \"count\": -0}", NULL },
+  };
+  GLogLevelFlags was = g_log_set_always_fatal (
+      G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (JsonObject) req = herd_ctl_parse (
+          cases[i].line, strlen (cases[i].line), &error);
+      gboolean ok = cases[i].want == NULL
+                        ? req != NULL && error == NULL
+                        : req == NULL && error != NULL
+                              && strstr (error->message, cases[i].want)
+                                     != NULL;
+      if (!ok)
+        g_printerr ("\ncase %u: %s\n  got: %s\n want: %s\n", i,
+                    cases[i].line, error != NULL ? error->message : "accepted",
+                    cases[i].want != NULL ? cases[i].want : "accepted");
+      CU_ASSERT_TRUE (ok);
+    }
+  g_log_set_always_fatal (was);
+
+  /* Through the manager: the NUL request changes nothing. */
+  Service s;
+  service_open (&s, NULL);
+  expect (&s, "{\"command\": \"start\", \"vm\": \"v-1\\u0000evil\"}",
+          "\"ok\":false");
+  herd_engine_run (s.engine, HERD_MIN (3), NULL, NULL);
+  CU_ASSERT_EQUAL (vm_named (&s, "v-1")->status, HERD_VM_DOWN);
+  service_close (&s, TRUE);
+}
+
+/* A caller with role, as the socket would make one. */
+static HerdCaller
+caller_of (const char *user, HerdRole role)
+{
+  HerdCaller c = { 4242, 4242, 1, (char *) user, role };
+  return c;
+}
+
+static void
+expect_as (Service *s, HerdRole role, const char *request, const char *want)
+{
+  HerdCaller c = caller_of ("alice", role);
+  g_autofree char *answer = herd_ctl_answer_as (s->ctl, &c, request);
+  if (strstr (answer, want) == NULL)
+    g_printerr ("\n%s as %s\n  got: %s\n want: ...%s...\n", request,
+                herd_role_name (role), answer, want);
+  CU_ASSERT_PTR_NOT_NULL (strstr (answer, want));
+}
+
+static GPtrArray *logged; /* messages kept by keep_message */
+
+static void
+keep_message (const char *domain, GLogLevelFlags level, const char *message,
+              gpointer data)
+{
+  g_ptr_array_add (logged, g_strdup (message));
+}
+
+/* Viewers read; operators start, stop and migrate; administrators do the
+ * rest; nobody else does anything.  What is refused changes nothing and
+ * is recorded with who asked. */
+static void
+test_roles (void)
+{
+  Service s;
+  service_open (&s, NULL);
+  const char *start = "{\"command\": \"start\", \"vm\": \"v-1\"}";
+  expect_as (&s, HERD_ROLE_VIEWER, "{\"command\": \"vms\"}", "\"ok\":true");
+  expect_as (&s, HERD_ROLE_VIEWER, "{\"command\": \"hosts\"}", "\"ok\":true");
+  expect_as (&s, HERD_ROLE_VIEWER, "{\"command\": \"spm\"}", "\"ok\":true");
+  expect_as (&s, HERD_ROLE_VIEWER, "{\"command\": \"events\"}",
+             "\"ok\":true");
+  expect_as (&s, HERD_ROLE_VIEWER, start,
+             "start needs the operator role; user alice (uid 4242) has the "
+             "viewer role");
+  expect_as (&s, HERD_ROLE_NONE, "{\"command\": \"vms\"}",
+             "vms needs the viewer role; user alice (uid 4242) has the none "
+             "role");
+  herd_engine_run (s.engine, HERD_MIN (3), NULL, NULL);
+  CU_ASSERT_EQUAL (vm_named (&s, "v-1")->status, HERD_VM_DOWN);
+  expect_as (&s, HERD_ROLE_OPERATOR, "{\"command\": \"maintenance\", "
+                                     "\"host\": \"h-1\"}",
+             "maintenance needs the administrator role");
+  expect_as (&s, HERD_ROLE_OPERATOR, "{\"command\": \"activate\", "
+                                     "\"host\": \"h-1\"}",
+             "activate needs the administrator role");
+  herd_engine_run (s.engine, HERD_MIN (3), NULL, NULL);
+  CU_ASSERT_EQUAL (herd_model_host (s.sc->model, 0)->status, HERD_HOST_UP);
+  expect_as (&s, HERD_ROLE_OPERATOR, start, "\"done\":true");
+  CU_ASSERT_NOT_EQUAL (vm_named (&s, "v-1")->status, HERD_VM_DOWN);
+  expect_as (&s, HERD_ROLE_ADMINISTRATOR, "{\"command\": \"stop\", "
+                                          "\"vm\": \"v-1\"}",
+             "\"done\":true");
+  /* A name that holds a newline stays on its log line. */
+  logged = g_ptr_array_new_with_free_func (g_free);
+  GLogFunc was = g_log_set_default_handler (keep_message, NULL);
+  expect_as (&s, HERD_ROLE_ADMINISTRATOR,
+             "{\"command\": \"stop\", \"vm\": \"x\\n2026 audit FAKE\"}",
+             "no VM called \\\"x\\n2026 audit FAKE\\\"");
+  g_log_set_default_handler (was, NULL);
+  CU_ASSERT_EQUAL_FATAL (logged->len, 1);
+  const char *line = g_ptr_array_index (logged, 0);
+  CU_ASSERT_PTR_NULL (strchr (line, '\n'));
+  CU_ASSERT_PTR_NOT_NULL (strstr (line, "request={\"command\":\"stop\","
+                                        "\"vm\":\"x\\n2026 audit FAKE\"} "
+                                        "outcome=failed: no VM called "
+                                        "\\\"x\\n2026"));
+  g_clear_pointer (&logged, g_ptr_array_unref);
+  /* Recorded: the requests above a viewer's, whatever came of them. */
+  g_autofree char *db = g_build_filename (s.dir, "state.db", NULL);
+  sqlite3 *sql = NULL;
+  CU_ASSERT_EQUAL_FATAL (sqlite3_open (db, &sql), SQLITE_OK);
+  sqlite3_stmt *st = NULL;
+  CU_ASSERT_EQUAL_FATAL (
+      sqlite3_prepare_v2 (sql,
+                          "SELECT uid, user, role, request, outcome FROM "
+                          "requests ORDER BY id",
+                          -1, &st, NULL),
+      SQLITE_OK);
+  static const char *const want[][3] = {
+    { "viewer", "{\"command\":\"start\",\"vm\":\"v-1\"}",
+      "refused: start needs the operator role" },
+    { "operator", "{\"command\":\"maintenance\",\"host\":\"h-1\"}",
+      "refused: maintenance needs the administrator role" },
+    { "operator", "{\"command\":\"activate\",\"host\":\"h-1\"}",
+      "refused: activate" },
+    { "operator", "{\"command\":\"start\",\"vm\":\"v-1\"}", "done" },
+    { "administrator", "{\"command\":\"stop\",\"vm\":\"v-1\"}", "done" },
+  };
+  guint rows = 0;
+  while (sqlite3_step (st) == SQLITE_ROW)
+    {
+      if (rows < G_N_ELEMENTS (want))
+        {
+          CU_ASSERT_EQUAL (sqlite3_column_int64 (st, 0), 4242);
+          CU_ASSERT_STRING_EQUAL (sqlite3_column_text (st, 1), "alice");
+          CU_ASSERT_STRING_EQUAL (sqlite3_column_text (st, 2),
+                                  want[rows][0]);
+          CU_ASSERT_STRING_EQUAL (sqlite3_column_text (st, 3),
+                                  want[rows][1]);
+          CU_ASSERT_TRUE (g_str_has_prefix (
+              (const char *) sqlite3_column_text (st, 4), want[rows][2]));
+        }
+      rows++;
+    }
+  CU_ASSERT_EQUAL (rows, G_N_ELEMENTS (want) + 1); /* reads are not */
+  sqlite3_finalize (st);
+  sqlite3_close (sql);
+  service_close (&s, TRUE);
+}
+
+/* Users and @groups to roles: root and this process's user are
+ * administrators; the highest listed role wins; unknown names are
+ * configuration errors. */
+static void
+test_access_rules (void)
+{
+  g_autoptr (GError) error = NULL;
+  gid_t gid = getegid ();
+  struct group *gr = getgrgid (gid);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (gr);
+  g_autofree char *at_group = g_strconcat ("@", gr->gr_name, NULL);
+  char *viewers[] = { at_group, NULL };
+  char *operators[] = { (char *) "root", NULL };
+  HerdRunSettings run = { 0 };
+  run.viewers = viewers;
+  run.operators = operators;
+  run.max_connections = 3;
+  g_autoptr (HerdAccess) access = herd_access_new (&run, "c.ini", &error);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (access);
+  CU_ASSERT_EQUAL (herd_access_max_connections (access), 3);
+  CU_ASSERT_EQUAL (herd_access_socket_group (access), gid);
+  CU_ASSERT_EQUAL (herd_access_role (access, 0, 12345, NULL, 0),
+                   HERD_ROLE_ADMINISTRATOR);
+  CU_ASSERT_EQUAL (herd_access_role (access, geteuid (), 12345, NULL, 0),
+                   HERD_ROLE_ADMINISTRATOR);
+  uid_t other = geteuid () == 54321 ? 54322 : 54321;
+  gid_t groups[] = { 777777, gid };
+  CU_ASSERT_EQUAL (herd_access_role (access, other, gid, NULL, 0),
+                   HERD_ROLE_VIEWER);
+  CU_ASSERT_EQUAL (herd_access_role (access, other, 12345, groups, 2),
+                   HERD_ROLE_VIEWER);
+  CU_ASSERT_EQUAL (herd_access_role (access, other, 12345, groups, 1),
+                   HERD_ROLE_NONE);
+  CU_ASSERT_EQUAL (herd_access_role (access, other, 12345, NULL, 0),
+                   HERD_ROLE_NONE);
+
+  char *unknown[] = { (char *) "root", (char *) "no-such-user-herd", NULL };
+  run.administrators = unknown;
+  CU_ASSERT_PTR_NULL (herd_access_new (&run, "c.ini", &error));
+  CU_ASSERT_STRING_EQUAL (error != NULL ? error->message : "",
+                          "c.ini: [manager] administrators: no user "
+                          "\"no-such-user-herd\" on this machine");
+  g_clear_error (&error);
+  run.administrators = NULL;
+  run.socket_group = (char *) "no-such-group-herd";
+  CU_ASSERT_PTR_NULL (herd_access_new (&run, "c.ini", &error));
+  CU_ASSERT_STRING_EQUAL (error != NULL ? error->message : "",
+                          "c.ini: [manager] socket_group: no group "
+                          "\"no-such-group-herd\" on this machine");
+}
+
+/* A socket client for the tests below: connects to path, sends data (as
+ * the server takes it) while the main context runs, and gathers what
+ * comes back until a newline (or, with to_end, until the server closes),
+ * for at most 10 s. */
+static char *
+exchange (GSocket *socket, const char *data, gsize length, gboolean to_end,
+          gboolean *closed)
+{
+  g_autoptr (GString) got = g_string_new (NULL);
+  gsize sent = 0;
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  *closed = FALSE;
+  while (g_get_monotonic_time () < deadline)
+    {
+      if (sent < length)
+        {
+          gssize n = g_socket_send (socket, data + sent, length - sent, NULL,
+                                    NULL);
+          if (n > 0)
+            sent += (gsize) n;
+        }
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      char buf[4096];
+      g_autoptr (GError) error = NULL;
+      gssize n = g_socket_receive (socket, buf, sizeof buf, NULL, &error);
+      if (n > 0)
+        g_string_append_len (got, buf, n);
+      else if (n == 0
+               || !g_error_matches (error, G_IO_ERROR,
+                                    G_IO_ERROR_WOULD_BLOCK))
+        {
+          *closed = TRUE;
+          break;
+        }
+      if (!to_end && strchr (got->str, '\n') != NULL)
+        break;
+      g_usleep (1000);
+    }
+  return g_string_free (g_steal_pointer (&got), FALSE);
+}
+
+static GSocket *
+connect_to (const char *path)
+{
+  g_autoptr (GSocketAddress) address = g_unix_socket_address_new (path);
+  GSocket *socket = g_socket_new (G_SOCKET_FAMILY_UNIX, G_SOCKET_TYPE_STREAM,
+                                  G_SOCKET_PROTOCOL_DEFAULT, NULL);
+  CU_ASSERT_TRUE (g_socket_connect (socket, address, NULL, NULL));
+  g_socket_set_blocking (socket, FALSE);
+  return socket;
+}
+
+/* On the socket: requests one per line (two in one write answered in
+ * order), a line that reaches 64 KiB without a newline answered with an
+ * error and closed, and connections beyond max_connections refused. */
+static void
+test_socket_limits (void)
+{
+  Service s;
+  service_open (&s, NULL);
+  g_autofree char *path = g_build_filename (s.dir, "ctl.sock", NULL);
+  gboolean closed;
+
+  g_autoptr (GSocket) a = connect_to (path);
+  const char *two = "{\"command\": \"spm\"}\n{\"command\": \"hosts\"}\n";
+  g_autofree char *first = exchange (a, two, strlen (two), FALSE, &closed);
+  CU_ASSERT_TRUE (g_str_has_prefix (first, "{\"ok\":true,\"result\":[{"
+                                           "\"datacenter\""));
+  g_autofree char *second = strchr (first, '\n')[1] != '\0'
+                                ? g_strdup (strchr (first, '\n') + 1)
+                                : exchange (a, "", 0, FALSE, &closed);
+  CU_ASSERT_TRUE (g_str_has_prefix (second, "{\"ok\":true,\"result\":[{"
+                                            "\"name\":\"h-1\""));
+  CU_ASSERT_FALSE (closed);
+
+  /* 64 KiB and more without a newline: refused, closed */
+  gsize big = 3 * 65536;
+  g_autofree char *junk = g_strnfill (big, 'x');
+  g_autoptr (GSocket) b = connect_to (path);
+  g_autofree char *refused = exchange (b, junk, big, TRUE, &closed);
+  CU_ASSERT_TRUE (closed);
+  CU_ASSERT_TRUE (g_str_has_prefix (
+      refused, "{\"ok\":false,\"error\":\"request too long: more than "
+               "65536 bytes without a newline"));
+  /* a line of exactly 64 KiB is read (and refused as not JSON) */
+  g_autofree char *edge = g_strnfill (65537, ' ');
+  edge[0] = 'x';
+  edge[65536] = '\n';
+  g_autoptr (GSocket) c = connect_to (path);
+  g_autofree char *long_line = exchange (c, edge, 65537, FALSE, &closed);
+  CU_ASSERT_PTR_NOT_NULL (strstr (long_line,
+                                  "expected a JSON object on one line"));
+  CU_ASSERT_FALSE (closed);
+  service_close (&s, TRUE);
+}
+
+/* Connections beyond [manager] max_connections get an error and are
+ * closed; the ones served go on. */
+static void
+test_max_connections (void)
+{
+  Service s;
+  service_open (&s, NULL);
+  herd_ctl_free (s.ctl);
+  g_autoptr (GError) error = NULL;
+  HerdRunSettings run = { 0 };
+  run.max_connections = 2;
+  g_autofree char *path = g_build_filename (s.dir, "ctl.sock", NULL);
+  s.ctl = herd_ctl_new (path, s.manager, s.sc->model, s.driver, s.state,
+                        herd_access_new (&run, "c.ini", NULL), &error);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (s.ctl);
+  gboolean closed;
+  const char *vms = "{\"command\": \"vms\"}\n";
+  GSocket *held[2];
+  for (int i = 0; i < 2; i++)
+    {
+      held[i] = connect_to (path);
+      g_autofree char *ok = exchange (held[i], vms, strlen (vms), FALSE,
+                                      &closed);
+      CU_ASSERT_TRUE (g_str_has_prefix (ok, "{\"ok\":true"));
+    }
+  for (int i = 0; i < 5; i++)
+    {
+      g_autoptr (GSocket) extra = connect_to (path);
+      g_autofree char *no = exchange (extra, vms, strlen (vms), TRUE,
+                                      &closed);
+      CU_ASSERT_TRUE (closed);
+      CU_ASSERT_TRUE (g_str_has_prefix (
+          no, "{\"ok\":false,\"error\":\"too many connections: herd run "
+              "serves 2 at once"));
+    }
+  g_autofree char *still = exchange (held[1], vms, strlen (vms), FALSE,
+                                     &closed);
+  CU_ASSERT_TRUE (g_str_has_prefix (still, "{\"ok\":true"));
+  /* one closes: a new one is served */
+  g_object_unref (held[0]);
+  g_autoptr (GSocket) again = NULL;
+  g_autofree char *after = NULL;
+  for (int tries = 0; tries < 100; tries++)
+    {
+      g_clear_object (&again);
+      g_clear_pointer (&after, g_free);
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      again = connect_to (path);
+      after = exchange (again, vms, strlen (vms), FALSE, &closed);
+      if (g_str_has_prefix (after, "{\"ok\":true"))
+        break;
+    }
+  CU_ASSERT_TRUE (g_str_has_prefix (after, "{\"ok\":true"));
+  g_object_unref (held[1]);
+  service_close (&s, TRUE);
+}
+
+/* The socket's path may hold only a stale socket: anything else is kept
+ * and refused. */
+static void
+test_socket_path (void)
+{
+  Service s;
+  service_open (&s, NULL);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *file = g_build_filename (s.dir, "state.db", NULL);
+  g_autofree char *dir = g_build_filename (s.dir, "a-dir", NULL);
+  g_autofree char *link = g_build_filename (s.dir, "a-link", NULL);
+  g_mkdir (dir, 0700);
+  CU_ASSERT_EQUAL (symlink ("nowhere", link), 0);
+  struct stat before, after;
+  CU_ASSERT_EQUAL (g_stat (file, &before), 0);
+  const char *const paths[] = { file, dir, link };
+  const char *const kinds[] = { "a regular file", "a directory",
+                                "a symbolic link" };
+  for (guint i = 0; i < 3; i++)
+    {
+      HerdCtl *other = herd_ctl_new (paths[i], s.manager, s.sc->model,
+                                     s.driver, s.state, NULL, &error);
+      CU_ASSERT_PTR_NULL (other);
+      g_autofree char *want = g_strdup_printf (
+          "control socket %s: the path holds %s, not a socket: refused",
+          paths[i], kinds[i]);
+      CU_ASSERT_TRUE (error != NULL
+                      && g_str_has_prefix (error->message, want));
+      g_clear_error (&error);
+    }
+  CU_ASSERT_EQUAL (g_stat (file, &after), 0);
+  CU_ASSERT_EQUAL (before.st_ino, after.st_ino);
+  CU_ASSERT_EQUAL (before.st_size, after.st_size);
+  CU_ASSERT_TRUE (g_file_test (dir, G_FILE_TEST_IS_DIR));
+  CU_ASSERT_TRUE (g_file_test (link, G_FILE_TEST_IS_SYMLINK));
+
+  /* A stale socket (nobody listens) is replaced. */
+  g_autofree char *stale = g_build_filename (s.dir, "stale.sock", NULL);
+  {
+    g_autoptr (GSocket) dead = g_socket_new (G_SOCKET_FAMILY_UNIX,
+                                             G_SOCKET_TYPE_STREAM,
+                                             G_SOCKET_PROTOCOL_DEFAULT, NULL);
+    g_autoptr (GSocketAddress) address = g_unix_socket_address_new (stale);
+    CU_ASSERT_TRUE (g_socket_bind (dead, address, FALSE, NULL));
+  }
+  HerdCtl *fresh = herd_ctl_new (stale, s.manager, s.sc->model, s.driver,
+                                 s.state, NULL, &error);
+  CU_ASSERT_PTR_NOT_NULL (fresh);
+  herd_ctl_free (fresh);
+  CU_ASSERT_FALSE (g_file_test (stale, G_FILE_TEST_EXISTS));
+  g_remove (link);
+  g_rmdir (dir);
+  service_close (&s, TRUE);
+}
+
+/* Owner-only files whatever the umask: the database, its WAL and -shm and
+ * its lock 0600, the socket 0660; an older database's files narrowed. */
+static void
+test_file_modes (void)
+{
+  mode_t was = umask (0);
+  g_autofree char *dir = g_dir_make_tmp ("herd-test-modes-XXXXXX", NULL);
+  g_autofree char *db = g_build_filename (dir, "state.db", NULL);
+  g_autofree char *wal = g_strconcat (db, "-wal", NULL);
+  /* An older herd run's database: no requests table, mode 0666. */
+  sqlite3 *old = NULL;
+  CU_ASSERT_EQUAL_FATAL (sqlite3_open (db, &old), SQLITE_OK);
+  CU_ASSERT_EQUAL (
+      sqlite3_exec (old,
+                    "PRAGMA journal_mode=WAL;"
+                    "CREATE TABLE hosts (name TEXT PRIMARY KEY, status TEXT "
+                    "NOT NULL, sanlock_id INTEGER NOT NULL);"
+                    "CREATE TABLE vms (name TEXT PRIMARY KEY, status TEXT "
+                    "NOT NULL, host TEXT);"
+                    "CREATE TABLE spm (datacenter TEXT PRIMARY KEY, host "
+                    "TEXT);"
+                    "CREATE TABLE audit (id INTEGER PRIMARY KEY, time_ns "
+                    "INTEGER NOT NULL, code INTEGER NOT NULL, name TEXT NOT "
+                    "NULL, severity TEXT NOT NULL, object TEXT NOT NULL, "
+                    "details TEXT NOT NULL);"
+                    "INSERT INTO hosts VALUES ('h-1', 'Up', 1);",
+                    NULL, NULL, NULL),
+      SQLITE_OK);
+  sqlite3_close (old);
+  struct stat st;
+  CU_ASSERT_EQUAL (g_stat (db, &st), 0);
+  CU_ASSERT_EQUAL (st.st_mode & 0777, 0644); /* SQLite's default */
+  chmod (db, 0666);
+
+  Service s;
+  service_open (&s, dir);
+  g_autoptr (GError) error = NULL;
+  CU_ASSERT_TRUE (herd_state_save (s.state, NULL, &error));
+  CU_ASSERT_TRUE (herd_state_add_request (s.state, 1, 2, "u", "operator",
+                                          "{}", "done", &error));
+  g_autofree char *lock = g_strconcat (db, ".lock", NULL);
+  g_autofree char *shm = g_strconcat (db, "-shm", NULL);
+  g_autofree char *sock = g_build_filename (dir, "ctl.sock", NULL);
+  const char *const files[] = { db, wal, shm, lock, sock };
+  const guint modes[] = { 0600, 0600, 0600, 0600, 0660 };
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      CU_ASSERT_EQUAL (g_lstat (files[i], &st), 0);
+      if ((st.st_mode & 0777) != modes[i])
+        g_printerr ("\n%s: mode %04o, want %04o\n", files[i],
+                    st.st_mode & 0777, modes[i]);
+      CU_ASSERT_EQUAL (st.st_mode & 0777, modes[i]);
+    }
+  CU_ASSERT_EQUAL (st.st_gid, getegid ());
+  umask (was);
+  service_close (&s, FALSE);
+  CU_ASSERT_EQUAL (count_rows (dir, "SELECT count(*) FROM requests"), 1);
+  CU_ASSERT_EQUAL (count_rows (dir, "SELECT count(*) FROM hosts"), 2);
+  g_remove (lock);
+  g_remove (db);
+  g_remove (wal);
+  g_remove (shm);
+  g_rmdir (dir);
+}
+
+/* herd run's configuration: the [manager] access keys checked with their
+ * line, no credential in fence_options or fence_command, and the secrets
+ * file read into each host's fence_secrets, refused when others may read
+ * it, its errors giving the line and never a value. */
+static const char run_text[]
+    = "[datacenter dc]\n"
+      "[cluster c]\ndatacenter = dc\n"
+      "[hosts h]\ncluster = c\ncount = 2\ncores = 8\nmemory = 32G\n"
+      "uri = test:///default\nfence_agent = ipmilan\n"
+      "fence_command = fence_ipmilan\nfence_options = ip=10.0.0.{n}\n"
+      "[hosts k]\ncluster = c\ncores = 8\nmemory = 32G\n"
+      "uri = test:///default\n"
+      "[storage sd]\ndatacenter = dc\ntype = nfs\ncapacity = 1T\n"
+      "master = true\npath = /srv\n"
+      "[manager]\n";
+
+static HerdVirtConfig *
+run_config_with (const char *manager_keys, const char *secrets,
+                 guint mode, HerdScenario **sc, GError **error)
+{
+  g_autofree char *dir = g_dir_make_tmp ("herd-test-secrets-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "secrets", NULL);
+  CU_ASSERT_TRUE (g_file_set_contents (path, secrets, -1, NULL));
+  chmod (path, mode);
+  g_autofree char *text = g_strdup_printf ("%s%s\nsecrets = %s\n", run_text,
+                                           manager_keys, path);
+  *sc = herd_scenario_load_data (text, "run.ini", error);
+  HerdVirtConfig *config = *sc != NULL ? herd_run_config (*sc, error) : NULL;
+  g_remove (path);
+  g_rmdir (dir);
+  return config;
+}
+
+static void
+test_run_keys_and_secrets (void)
+{
+  static const struct
+  {
+    const char *from, *to, *want;
+  } bad[] = {
+    { "[manager]\n", "[manager]\nviewers = alice, bad name\n",
+      "run.ini:25: [manager] viewers: expected a comma-separated list of "
+      "user names and @group names, such as alice, @herd-ops; name 2 "
+      "\"bad name\" is not one" },
+    { "[manager]\n", "[manager]\noperators = @\n", "name 1 \"@\" is not one" },
+    { "[manager]\n", "[manager]\nmax_connections = 0\n",
+      "run.ini:25: [manager] max_connections: expected a whole number "
+      "between 1 and 4096" },
+    { "[manager]\n", "[manager]\nmax_connections = 1e30\n",
+      "[manager] max_connections: expected a whole number" },
+    { "[manager]\n", "[manager]\nsocket_group = @herd\n",
+      "run.ini:25: [manager] socket_group: expected a group name" },
+    { "[manager]\n", "[manager]\nsockets = x\n",
+      "run.ini:25: [manager] sockets: unknown key" },
+    { "ip=10.0.0.{n}", "ip=10.0.0.{n} passwd=hunter2",
+      "run.ini:12: [hosts h] fence_options: passwd is a credential: the "
+      "configuration may not hold one; give it in herd run's secrets file" },
+    { "ip=10.0.0.{n}", "ip=10.0.0.{n} SNMP_PRIV_PASSWD=hunter2",
+      "fence_options: SNMP_PRIV_PASSWD is a credential" },
+    { "fence_command = fence_ipmilan",
+      "fence_command = fence_ipmilan --password=hunter2",
+      "run.ini:11: [hosts h] fence_command: --password is a credential" },
+    { "fence_command = fence_ipmilan", "fence_command = fence_ipmilan -p x",
+      "fence_command: -p is a credential" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (GString) text = g_string_new (run_text);
+      g_string_replace (text, bad[i].from, bad[i].to, 1);
+      g_autoptr (HerdScenario) sc = herd_scenario_load_data (text->str,
+                                                             "run.ini",
+                                                             &error);
+      gboolean ok = sc == NULL && error != NULL
+                    && strstr (error->message, bad[i].want) != NULL
+                    && strstr (error->message, "hunter2") == NULL;
+      if (!ok)
+        g_printerr ("\ncase %u: got %s\n want %s\n", i,
+                    error != NULL ? error->message : "loaded", bad[i].want);
+      CU_ASSERT_TRUE (ok);
+    }
+  /* A *_script option names a program, not a password: it may stay. */
+  {
+    g_autoptr (GString) text = g_string_new (run_text);
+    g_string_replace (text, "ip=10.0.0.{n}", "ip=1 passwd_script=/bin/pw", 1);
+    g_autoptr (HerdScenario) sc = herd_scenario_load_data (text->str,
+                                                           "run.ini", NULL);
+    CU_ASSERT_PTR_NOT_NULL (sc);
+  }
+
+  /* The secrets file. */
+  HerdScenario *sc = NULL;
+  g_autoptr (GError) error = NULL;
+  HerdVirtConfig *config = run_config_with (
+      "max_connections = 5\nviewers = alice, @ops",
+      "# the fence agents\n[hosts h]\nusername = admin\n"
+      "password = s3cret # with a hash\n\n; host h-2 its own\n"
+      "[host h-2]\npassword = other\n",
+      0600, &sc, &error);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (config);
+  CU_ASSERT_EQUAL (sc->run.max_connections, 5);
+  CU_ASSERT_STRING_EQUAL (sc->run.viewers[1], "@ops");
+  CU_ASSERT_EQUAL (g_strv_length (config->hosts[0].fence_secrets), 2);
+  CU_ASSERT_STRING_EQUAL (config->hosts[0].fence_secrets[0],
+                          "username=admin");
+  CU_ASSERT_STRING_EQUAL (config->hosts[0].fence_secrets[1],
+                          "password=s3cret # with a hash");
+  CU_ASSERT_EQUAL (g_strv_length (config->hosts[1].fence_secrets), 2);
+  CU_ASSERT_STRING_EQUAL (config->hosts[1].fence_secrets[0],
+                          "password=other");
+  CU_ASSERT_STRING_EQUAL (config->hosts[1].fence_secrets[1],
+                          "username=admin");
+  CU_ASSERT_PTR_NULL (config->hosts[2].fence_secrets); /* k-1 */
+  CU_ASSERT_STRING_EQUAL (config->hosts[0].fence_options[0], "ip=10.0.0.1");
+  herd_virt_config_free (config, 3, 0, 1);
+  herd_scenario_free (sc);
+
+  static const struct
+  {
+    const char *text;
+    guint mode;
+    const char *want;
+  } refused[] = {
+    { "[hosts h]\npassword = s3cret\n", 0644,
+      "mode 0644 lets its group or others at it: refused" },
+    { "[hosts h]\npassword = s3cret\n", 0640, "mode 0640" },
+    { "[hosts h]\npassword = s3cret\n", 0604, "mode 0604" },
+    { "password = s3cret\n", 0600,
+      ":1: password outside a [hosts GROUP] or [host NAME] group" },
+    { "[hosts h]\ns3cret\n", 0600, ":2: expected name = value" },
+    { "[hosts h]\n= s3cret\n", 0600, ":2: expected an option name" },
+    { "[hosts nosuch]\npassword = s3cret\n", 0600,
+      ":1: [hosts]: no host group \"nosuch\" in run.ini" },
+    { "[host h-9]\npassword = s3cret\n", 0600,
+      ":1: [host]: no host \"h-9\" in run.ini" },
+    { "[vms v]\npassword = s3cret\n", 0600,
+      ":1: expected a [hosts GROUP] or [host NAME] header" },
+    { "[hosts h]\npassword = s3cret\npassword = s3cret\n", 0600,
+      ":3: password given twice in [hosts h]" },
+    { "[hosts h]\n[hosts h]\n", 0600, ":2: [hosts h] given twice" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_clear_error (&error);
+      sc = NULL;
+      config = run_config_with ("", refused[i].text, refused[i].mode, &sc,
+                                &error);
+      gboolean ok = config == NULL && error != NULL
+                    && g_str_has_prefix (error->message, "secrets file ")
+                    && strstr (error->message, refused[i].want) != NULL
+                    && strstr (error->message, "s3cret") == NULL;
+      if (!ok)
+        g_printerr ("\ncase %u: got %s\n want %s\n", i,
+                    error != NULL ? error->message : "accepted",
+                    refused[i].want);
+      CU_ASSERT_TRUE (ok);
+      herd_scenario_free (sc);
+    }
 }
 
 static void
@@ -335,11 +1041,11 @@ test_one_manager (void)
   g_clear_error (&error);
   g_autofree char *sock = g_build_filename (s.dir, "ctl.sock", NULL);
   HerdCtl *other = herd_ctl_new (sock, s.manager, s.sc->model, s.driver,
-                                 s.state, &error);
+                                 s.state, NULL, &error);
   CU_ASSERT_PTR_NULL (other);
   CU_ASSERT_PTR_NOT_NULL (error != NULL
                               ? strstr (error->message,
-                                        "another herd run answers there")
+                                        "another herd run listens there")
                               : NULL);
   /* The refused one left the live socket in place. */
   CU_ASSERT_TRUE (g_file_test (sock, G_FILE_TEST_EXISTS));
@@ -352,6 +1058,20 @@ static const HerdTestCase service_tests[] = {
   { "the request parser refuses blank and malformed lines", test_parse },
   { "requests act on the manager", test_requests_act },
   { "a new manager restores the saved state", test_state_restored },
+  { "strict JSON: no NUL, integers in range, no trailing data or repeats",
+    test_parse_strict },
+  { "roles: a request above the caller's role is refused and recorded",
+    test_roles },
+  { "users and groups to roles", test_access_rules },
+  { "on the socket: one line at a time, at most 64 KiB",
+    test_socket_limits },
+  { "connections beyond max_connections are refused", test_max_connections },
+  { "the socket replaces only a stale socket", test_socket_path },
+  { "files owner-only whatever the umask; an older database upgraded",
+    test_file_modes },
+  { "[manager] access keys, no credentials in the configuration, the "
+    "secrets file",
+    test_run_keys_and_secrets },
   { NULL, NULL },
 };
 
