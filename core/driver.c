@@ -365,6 +365,13 @@ herd_driver_emit_vm_state (HerdDriver *drv, HerdId vm, HerdId host,
 }
 
 void
+herd_driver_emit_vm_start_failed (HerdDriver *drv, HerdId vm, HerdId host,
+                                  const char *message)
+{
+  EMIT (vm_start_failed, vm, host, message);
+}
+
+void
 herd_driver_emit_migration_progress (HerdDriver *drv, HerdId vm,
                                      const HerdMigrationStats *stats)
 {

@@ -123,8 +123,13 @@ typedef struct
   /* CPU in use by a running VM, millicores (pulled when needed). */
   gboolean (*vm_stats) (HerdDriver *drv, HerdId vm, gint64 *cpu_used_mc,
                         GError **error);
+  /* Starts a VM: FALSE if the host refuses at once; a backend that starts
+   * it later (off its caller's thread, as VDSM's create is asynchronous)
+   * answers TRUE and reports a failure with vm_start_failed, success with
+   * vm_state Up. */
   gboolean (*vm_start) (HerdDriver *drv, HerdId host, HerdId vm,
                         GError **error);
+  /* Stops it; the VM's vm_state Down follows (also when done later). */
   gboolean (*vm_stop) (HerdDriver *drv, HerdId host, HerdId vm,
                        GError **error);
   gboolean (*vm_pause) (HerdDriver *drv, HerdId host, HerdId vm,
@@ -207,6 +212,10 @@ typedef struct
   void (*host_stats) (gpointer core, HerdId host, const HerdHostStats *stats);
   void (*vm_state) (gpointer core, HerdId vm, HerdId host,
                     HerdVmStatus status, HerdPauseReason reason);
+  /* A start that vm_start accepted failed on host before the VM ran (a
+   * backend that starts VMs off its caller's thread). */
+  void (*vm_start_failed) (gpointer core, HerdId vm, HerdId host,
+                           const char *message);
   void (*migration_progress) (gpointer core, HerdId vm,
                               const HerdMigrationStats *stats);
   void (*migration_done) (gpointer core, HerdId vm,
@@ -339,6 +348,8 @@ void herd_driver_emit_host_stats (HerdDriver *drv, HerdId host,
                                   const HerdHostStats *stats);
 void herd_driver_emit_vm_state (HerdDriver *drv, HerdId vm, HerdId host,
                                 HerdVmStatus status, HerdPauseReason reason);
+void herd_driver_emit_vm_start_failed (HerdDriver *drv, HerdId vm,
+                                       HerdId host, const char *message);
 void herd_driver_emit_migration_progress (HerdDriver *drv, HerdId vm,
                                           const HerdMigrationStats *stats);
 void herd_driver_emit_migration_done (HerdDriver *drv, HerdId vm,

@@ -139,6 +139,24 @@ compare_queued (gconstpointer a, gconstpointer b, gpointer user_data)
   return (x > y) - (x < y);
 }
 
+/* A restart of the queued VM failed: HA_VM_RESTART_FAILED, and its next
+ * attempt scheduled.  After HaRestartTries the interval grows; an HA VM is
+ * never given up (oVirt's HaVmToRestart, "Don't stop trying to start HA
+ * VMs"), so there is no EXCEEDED_MAXIMUM_NUM_OF_RESTART_HA_VM_ATTEMPTS. */
+static void
+failed_attempt (HerdManager *m, HerdId id, HerdTime now)
+{
+  const HerdParams *p = &m->model->params;
+  m->ha_attempts[id]++;
+  herd_audit_emit (m->audit, now, HERD_AUDIT_HA_VM_RESTART_FAILED,
+                   herd_model_vm (m->model, id)->name, "attempt=%u",
+                   m->ha_attempts[id]);
+  m->ha_next[id] = now
+                   + (m->ha_attempts[id] < (guint32) p->ha_restart_tries
+                          ? p->ha_restart_interval
+                          : p->ha_restart_long_interval);
+}
+
 static void
 ha_pass (gpointer ctx, guint64 arg)
 {
@@ -187,17 +205,29 @@ ha_pass (gpointer ctx, guint64 arg)
             g_array_append_val (m->ha_starting, id);
           continue;
         }
-      m->ha_attempts[id]++;
-      herd_audit_emit (m->audit, now, HERD_AUDIT_HA_VM_RESTART_FAILED,
-                       vm->name, "attempt=%u", m->ha_attempts[id]);
-      /* After HaRestartTries the interval grows; an HA VM is never given
-       * up (oVirt's HaVmToRestart, "Don't stop trying to start HA VMs"),
-       * so there is no EXCEEDED_MAXIMUM_NUM_OF_RESTART_HA_VM_ATTEMPTS. */
-      m->ha_next[id] = now
-                       + (m->ha_attempts[id] < (guint32) p->ha_restart_tries
-                              ? p->ha_restart_interval
-                              : p->ha_restart_long_interval);
+      failed_attempt (m, id, now);
     }
+  reschedule (m);
+}
+
+gboolean
+herd_ha_restarting (HerdManager *m, HerdId vm_id)
+{
+  for (guint i = 0; i < m->ha_starting->len; i++)
+    if (g_array_index (m->ha_starting, HerdId, i) == vm_id)
+      return TRUE;
+  return FALSE;
+}
+
+void
+herd_ha_restart_failed (HerdManager *m, HerdId vm_id)
+{
+  if (m->ha_next[vm_id] != HERD_TIME_NEVER)
+    return;
+  HerdTime now = herd_manager_now (m);
+  m->ha_since[vm_id] = now;
+  g_array_append_val (m->ha_queue, vm_id);
+  failed_attempt (m, vm_id, now);
   reschedule (m);
 }
 

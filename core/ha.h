@@ -21,3 +21,8 @@ void herd_ha_forget (HerdManager *m, HerdId vm);
 /* A VM's status became Up or Down: a restart no longer blocks lower
  * priorities. */
 void herd_ha_settled (HerdManager *m, HerdId vm);
+/* Whether vm is one of its restarts, not Up yet. */
+gboolean herd_ha_restarting (HerdManager *m, HerdId vm);
+/* A restart the host accepted failed and no other host took the VM
+ * (vm-start.c): queued again, as a failed attempt. */
+void herd_ha_restart_failed (HerdManager *m, HerdId vm);

@@ -97,6 +97,10 @@ struct _HerdManager
   /* snapshot.c, per VM id */
   GPtrArray **snapshots;       /* names, oldest first (NULL: none yet) */
   gint *previewing;            /* index of the one in preview, or -1 */
+  /* vm-start.c: VM id -> the hosts still allowed for its reruns (a
+   * bitmap by host id), for VMs whose start a host failed after accepting
+   * it; NULL until one does */
+  GHashTable *start_reruns;
   /* ha.c, per VM id */
   HerdTime *ha_next;           /* next restart attempt, NEVER: not queued */
   HerdTime *ha_since;          /* queued since */

@@ -42,6 +42,7 @@ static const HerdDriverEvents manager_events = {
   .host_unreachable = on_host_unreachable,
   .host_stats = on_host_stats,
   .vm_state = on_vm_state,
+  .vm_start_failed = herd_vm_start_failed,
   .migration_progress = herd_migration_on_progress,
   .migration_done = herd_migration_on_done,
   .migration_failed = herd_migration_on_failed,
@@ -86,6 +87,7 @@ herd_manager_free (HerdManager *manager)
   herd_storage_clear (manager);
   herd_storage_space_clear (manager);
   herd_snapshot_clear (manager);
+  herd_vm_start_clear (manager);
   g_free (manager->maintenance_retry);
   for (guint i = 0; i < manager->model->hosts->len; i++)
     g_array_unref (manager->host_vms[i]);

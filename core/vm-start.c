@@ -3,6 +3,7 @@
 #include "core/manager-private.h"
 #include "core/vm-start.h"
 
+#include "core/ha.h"
 #include "core/manager-books.h"
 #include "core/manager-place.h"
 #include "core/manager-status.h"
@@ -24,29 +25,39 @@ format_rejections (const guint32 *rejected, GString *out)
     g_string_append (out, "none");
 }
 
-/* Starts a Down VM: an operator's start, or (system) the manager's own
- * restart of an HA VM. */
-gboolean
-herd_start_vm (HerdManager *m, HerdId vm_id, gboolean system,
-               GError **error)
+/* The VM failed to run on host: Down again, its resources released,
+ * USER_INITIATED_RUN_VM_FAILED; host is left out of *allowed (all hosts
+ * allowed when NULL). */
+static void
+start_failed_on (HerdManager *m, HerdVm *vm, HerdId host_id,
+                 const char *message, guint8 **allowed)
 {
-  HerdVm *vm = herd_model_vm (m->model, vm_id);
-  HerdTime now = herd_manager_now (m);
-
-  if (vm->status != HERD_VM_DOWN)
+  herd_manager_release_pending (m, vm);
+  vm->host = HERD_ID_NONE;
+  herd_manager_vm_set_status (m, vm, HERD_VM_DOWN);
+  herd_audit_emit (m->audit, herd_manager_now (m),
+                   HERD_AUDIT_USER_INITIATED_RUN_VM_FAILED, vm->name,
+                   "host=%s error=\"%s\"",
+                   herd_model_host (m->model, host_id)->name, message);
+  if (*allowed == NULL)
     {
-      g_set_error (error, HERD_MANAGER_ERROR, HERD_MANAGER_ERROR_STATE,
-                   "VM %s is %s, not Down", vm->name,
-                   herd_vm_status_name (vm->status));
-      return FALSE;
+      *allowed = g_malloc (MAX (m->model->hosts->len, 1));
+      memset (*allowed, 1, m->model->hosts->len);
     }
-  if (!system)
-    herd_audit_emit (m->audit, now, HERD_AUDIT_USER_INITIATED_RUN_VM,
-                     vm->name, "%s", "");
+  (*allowed)[host_id] = 0;
+}
 
-  /* A host that fails to run the VM is left out and the next one tried,
-   * as the manager's run command reruns (USER_INITIATED_RUN_VM_FAILED). */
-  g_autofree guint8 *allowed = NULL;
+/* Places the Down VM and asks the host to run it; a host that refuses is
+ * left out and the next one tried, as the manager's run command reruns
+ * (USER_INITIATED_RUN_VM_FAILED).  allowed: the hosts still allowed (NULL:
+ * all); owned. */
+static gboolean
+run_on_some_host (HerdManager *m, HerdVm *vm, gboolean system,
+                  guint8 *allowed_hosts, GError **error)
+{
+  HerdId vm_id = vm->id;
+  HerdTime now = herd_manager_now (m);
+  g_autofree guint8 *allowed = allowed_hosts;
   for (;;)
     {
       guint32 rejected[HERD_FILTER_LAST];
@@ -83,22 +94,76 @@ herd_start_vm (HerdManager *m, HerdId vm_id, gboolean system,
       g_autoptr (GError) local = NULL;
       if (herd_driver_vm_start (m->driver, host_id, vm_id, &local))
         break;
-      herd_manager_release_pending (m, vm);
-      vm->host = HERD_ID_NONE;
-      herd_manager_vm_set_status (m, vm, HERD_VM_DOWN);
-      herd_audit_emit (m->audit, now, HERD_AUDIT_USER_INITIATED_RUN_VM_FAILED,
-                       vm->name, "host=%s error=\"%s\"", host->name,
-                       local->message);
-      if (allowed == NULL)
-        {
-          allowed = g_malloc (MAX (m->model->hosts->len, 1));
-          memset (allowed, 1, m->model->hosts->len);
-        }
-      allowed[host_id] = 0;
+      start_failed_on (m, vm, host_id, local->message, &allowed);
     }
   if (!system)
     m->stats.placements++;
   return TRUE;
+}
+
+gboolean
+herd_start_vm (HerdManager *m, HerdId vm_id, gboolean system,
+               GError **error)
+{
+  HerdVm *vm = herd_model_vm (m->model, vm_id);
+  if (vm->status != HERD_VM_DOWN)
+    {
+      g_set_error (error, HERD_MANAGER_ERROR, HERD_MANAGER_ERROR_STATE,
+                   "VM %s is %s, not Down", vm->name,
+                   herd_vm_status_name (vm->status));
+      return FALSE;
+    }
+  if (!system)
+    herd_audit_emit (m->audit, herd_manager_now (m),
+                     HERD_AUDIT_USER_INITIATED_RUN_VM, vm->name, "%s", "");
+  if (m->start_reruns != NULL)
+    g_hash_table_remove (m->start_reruns, GUINT_TO_POINTER (vm_id));
+  return run_on_some_host (m, vm, system, NULL, error);
+}
+
+/* A VM whose start a host failed after accepting it, across its reruns
+ * (a fresh start forgets it): whether it is the manager's own restart,
+ * and the hosts still allowed (1), by host id. */
+typedef struct
+{
+  gboolean system;
+  guint8 allowed[];
+} Rerun;
+
+void
+herd_vm_start_failed (gpointer core, HerdId vm_id, HerdId host_id,
+                      const char *message)
+{
+  HerdManager *m = core;
+  HerdVm *vm = herd_model_vm (m->model, vm_id);
+  if (vm->host != host_id || vm->status != HERD_VM_WAIT_FOR_LAUNCH)
+    return; /* about an earlier start: the VM has moved on */
+  guint n = m->model->hosts->len;
+  if (m->start_reruns == NULL)
+    m->start_reruns = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  Rerun *rerun = g_hash_table_lookup (m->start_reruns,
+                                      GUINT_TO_POINTER (vm_id));
+  if (rerun == NULL)
+    {
+      rerun = g_malloc (sizeof (Rerun) + MAX (n, 1));
+      rerun->system = herd_ha_restarting (m, vm_id);
+      memset (rerun->allowed, 1, n);
+      g_hash_table_insert (m->start_reruns, GUINT_TO_POINTER (vm_id), rerun);
+    }
+  guint8 *allowed = NULL;
+  start_failed_on (m, vm, host_id, message, &allowed);
+  rerun->allowed[host_id] = 0;
+  memcpy (allowed, rerun->allowed, n);
+  g_autoptr (GError) error = NULL;
+  if (!run_on_some_host (m, vm, rerun->system, allowed, &error)
+      && rerun->system)
+    herd_ha_restart_failed (m, vm_id);
+}
+
+void
+herd_vm_start_clear (HerdManager *m)
+{
+  g_clear_pointer (&m->start_reruns, g_hash_table_unref);
 }
 
 gboolean

@@ -20,3 +20,11 @@ gboolean herd_start_vm (HerdManager *m, HerdId vm, gboolean system,
 /* Starts a VM on behalf of the manager (HA restart): like vm_run, logged
  * as VDS_INITIATED_RUN_VM. */
 gboolean herd_manager_vm_restart (HerdManager *m, HerdId vm, GError **error);
+/* The driver's vm_start_failed: a start host accepted failed before the VM
+ * ran.  As oVirt's run command reruns, the VM is Down again
+ * (USER_INITIATED_RUN_VM_FAILED) and started again without the hosts that
+ * failed it since its last fresh start; an HA restart that no other host
+ * takes goes back to the HA queue as a failed attempt. */
+void herd_vm_start_failed (gpointer core, HerdId vm, HerdId host,
+                           const char *message);
+void herd_vm_start_clear (HerdManager *m);

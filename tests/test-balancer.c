@@ -2,7 +2,8 @@
  * step by step on the simulated cluster: hard affinity rules repaired
  * once a group is made enforcing (as after an operator edits it), one
  * migration per cycle; the HA reservation check and its audit events as
- * the cluster loses and regains room. */
+ * the cluster loses and regains room; and a start that a host accepted
+ * and then failed (a real host's vm_start_failed) rerun elsewhere. */
 #include <stdio.h>
 #include <string.h>
 
@@ -172,10 +173,71 @@ test_ha_reservation_check (void)
   sim_close (&s);
 }
 
+
+/* Three hosts; one VM started at 1 s (sim_open), which its host then
+ * fails: rerun on another host, then the third, then no host is left.
+ * The simulated hosts start VMs at once, so each failure is staged: the
+ * world's QEMU is stopped unseen by the manager (events held back), then
+ * the host reports the failure. */
+static const char three[]
+    = "[scenario]\nduration = 1h\n[datacenter dc]\n[cluster c]\n"
+      "[hosts h]\ncount = 3\ncores = 16\nmemory = 64G\n"
+      "[vms v]\ncount = 1\nvcpus = 2\nmemory = 2G\n";
+
+static void
+fail_start (Sim *s, HerdId host, const char *why)
+{
+  const HerdDriverEvents *events = s->driver->events;
+  s->driver->events = NULL;
+  CU_ASSERT_TRUE (herd_world_vm_stop (s->world, host, 0, NULL));
+  herd_engine_run (s->engine, s->engine->now, NULL, NULL);
+  s->driver->events = events;
+  herd_driver_emit_vm_start_failed (s->driver, 0, host, why);
+}
+
+static void
+test_start_failed_rerun (void)
+{
+  Sim s;
+  sim_open (&s, three);
+  HerdVm *vm = herd_model_vm (s.sc->model, 0);
+  HerdId first = vm->host;
+  CU_ASSERT_EQUAL (vm->status, HERD_VM_WAIT_FOR_LAUNCH);
+  /* News about another host is about an earlier start: ignored. */
+  herd_driver_emit_vm_start_failed (s.driver, 0, (first + 1) % 3, "stale");
+  CU_ASSERT_EQUAL (vm->host, first);
+  fail_start (&s, first, "no QEMU");
+  HerdId second = vm->host;
+  CU_ASSERT_EQUAL (vm->status, HERD_VM_WAIT_FOR_LAUNCH);
+  CU_ASSERT_NOT_EQUAL (second, HERD_ID_NONE);
+  CU_ASSERT_NOT_EQUAL (second, first);
+  fail_start (&s, second, "no lease");
+  HerdId third = vm->host;
+  CU_ASSERT_NOT_EQUAL (third, HERD_ID_NONE);
+  CU_ASSERT_NOT_EQUAL (third, first);
+  CU_ASSERT_NOT_EQUAL (third, second);
+  fail_start (&s, third, "no disk");
+  CU_ASSERT_EQUAL (vm->status, HERD_VM_DOWN);
+  CU_ASSERT_EQUAL (vm->host, HERD_ID_NONE);
+  fflush (s.trace_file);
+  g_autofree char *failed = g_strdup_printf (
+      "151 USER_INITIATED_RUN_VM_FAILED v-1 host=%s error=\"no QEMU\"",
+      herd_model_host (s.sc->model, first)->name);
+  CU_ASSERT_PTR_NOT_NULL (strstr (s.trace, failed));
+  CU_ASSERT_PTR_NULL (strstr (s.trace, "stale"));
+  CU_ASSERT_PTR_NOT_NULL (
+      strstr (s.trace, "54 USER_FAILED_RUN_VM v-1 reason=no_host"));
+  /* A fresh start forgets the hosts that failed it. */
+  CU_ASSERT_TRUE (herd_manager_vm_run (s.manager, 0, NULL));
+  CU_ASSERT_EQUAL (vm->status, HERD_VM_WAIT_FOR_LAUNCH);
+  sim_close (&s);
+}
+
 static const HerdTestCase cases[] = {
   { "affinity repair: positive", test_repair_positive },
   { "affinity repair: negative", test_repair_negative },
   { "HA reservation check", test_ha_reservation_check },
+  { "a start failed after it was accepted", test_start_failed_rerun },
   { NULL, NULL },
 };
 

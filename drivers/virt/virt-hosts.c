@@ -88,6 +88,31 @@ event_free (VirtEvent *e)
 
 static void emit_unreachable (VirtDriver *v, HerdId host);
 
+/* Calls that wait on a host's libvirtd or sanlock daemon, or on its
+ * storage (starting a VM: its disks, its lease, its QEMU; stopping one;
+ * releasing a stopped VM's lease) run in the host's worker thread, one at
+ * a time in the order asked, never on the main loop; each answer comes
+ * back to the main context (host_job_done).  A job holds its own
+ * reference to the host's connection. */
+typedef enum
+{
+  JOB_START,
+  JOB_STOP,
+  JOB_DOWN,
+} HostJobKind;
+
+typedef struct
+{
+  VirtHost *h;
+  HostJobKind kind;
+  HerdId vm;
+  virConnectPtr conn; /* a reference (JOB_START, JOB_STOP) */
+  char *error;        /* why it failed */
+} HostJob;
+
+static void host_job (VirtHost *h, HostJobKind kind, HerdId vm,
+                      virConnectPtr conn);
+
 static gboolean
 event_dispatch (gpointer data)
 {
@@ -162,11 +187,10 @@ event_dispatch (gpointer data)
             break;
           /* fall through */
         case VIR_DOMAIN_EVENT_CRASHED:
+          /* Its lease released (in the host's worker), then its LVs and
+           * the news: the core may start it elsewhere once Down. */
           v->vm_cpu_mc[vm] = -1;
-          herd_virt_vm_lease_release (v, e->host, vm);
-          herd_virt_vm_volumes_down (v, vm);
-          herd_driver_emit_vm_state (drv, vm, e->host, HERD_VM_DOWN,
-                                     HERD_PAUSE_NONE);
+          host_job (&v->hosts[e->host], JOB_DOWN, vm, NULL);
           break;
         default:
           break;
@@ -653,25 +677,101 @@ domain_xml (VirtDriver *v, HerdId vm_id, GError **error)
 }
 
 static gboolean
+host_job_done (gpointer data)
+{
+  HostJob *job = data;
+  VirtDriver *v = job->h->v;
+  HerdId host = job->h->id;
+  const char *vm_name = herd_model_vm (v->drv->model, job->vm)->name;
+  switch (job->kind)
+    {
+    case JOB_START:
+      if (job->error != NULL)
+        herd_driver_emit_vm_start_failed (v->drv, job->vm, host, job->error);
+      break;
+    case JOB_STOP:
+      if (job->error != NULL)
+        g_warning ("VM %s on %s: %s", vm_name,
+                   herd_model_host (v->drv->model, host)->name, job->error);
+      break;
+    case JOB_DOWN:
+      herd_virt_vm_volumes_down (v, job->vm);
+      herd_driver_emit_vm_state (v->drv, job->vm, host, HERD_VM_DOWN,
+                                 HERD_PAUSE_NONE);
+      break;
+    }
+  if (job->conn != NULL)
+    virConnectClose (job->conn);
+  g_free (job->error);
+  g_free (job);
+  return G_SOURCE_REMOVE;
+}
+
+/* In the host's worker thread. */
+static void
+host_work (gpointer data, gpointer unused)
+{
+  HostJob *job = data;
+  VirtDriver *v = job->h->v;
+  HerdId host = job->h->id;
+  const char *vm_name = herd_model_vm (v->drv->model, job->vm)->name;
+  g_autoptr (GError) error = NULL;
+  switch (job->kind)
+    {
+    case JOB_START:
+      {
+        g_autofree char *xml = domain_xml (v, job->vm, &error);
+        if (xml == NULL
+            || !herd_virt_vm_lease_acquire (v, host, job->vm, &error))
+          break;
+        virDomainPtr dom = virDomainCreateXML (job->conn, xml, 0);
+        if (dom == NULL)
+          {
+            herd_virt_set_error (&error, "starting the VM");
+            herd_virt_vm_lease_release (v, host, job->vm);
+            break;
+          }
+        virDomainFree (dom);
+        break;
+      }
+    case JOB_STOP:
+      {
+        virDomainPtr dom = virDomainLookupByName (job->conn, vm_name);
+        if (dom == NULL || virDomainDestroy (dom) < 0)
+          herd_virt_set_error (&error, "stopping the VM");
+        if (dom != NULL)
+          virDomainFree (dom);
+        break;
+      }
+    case JOB_DOWN:
+      herd_virt_vm_lease_release (v, host, job->vm);
+      break;
+    }
+  if (error != NULL)
+    job->error = g_strdup (error->message);
+  g_idle_add (host_job_done, job); /* to the main context */
+}
+
+static void
+host_job (VirtHost *h, HostJobKind kind, HerdId vm, virConnectPtr conn)
+{
+  HostJob *job = g_new0 (HostJob, 1);
+  *job = (HostJob){ h, kind, vm, conn, NULL };
+  if (conn != NULL)
+    virConnectRef (conn);
+  g_thread_pool_push (h->worker, job, NULL);
+}
+
+/* Accepted at once: the host's worker starts the VM (its disks, its
+ * lease, its QEMU) and a failure comes back as vm_start_failed. */
+static gboolean
 virt_vm_start (HerdDriver *drv, HerdId host, HerdId vm, GError **error)
 {
   VirtDriver *v = virt_of (drv);
   virConnectPtr conn = herd_virt_conn (v, host, error);
   if (conn == NULL)
     return FALSE;
-  g_autofree char *xml = domain_xml (v, vm, error);
-  if (xml == NULL)
-    return FALSE;
-  if (!herd_virt_vm_lease_acquire (v, host, vm, error))
-    return FALSE;
-  virDomainPtr dom = virDomainCreateXML (conn, xml, 0);
-  if (dom == NULL)
-    {
-      herd_virt_set_error (error, "starting the VM");
-      herd_virt_vm_lease_release (v, host, vm);
-      return FALSE;
-    }
-  virDomainFree (dom);
+  host_job (&v->hosts[host], JOB_START, vm, conn);
   return TRUE;
 }
 
@@ -690,11 +790,17 @@ domain_call (HerdDriver *drv, HerdId host, HerdId vm,
   return ok;
 }
 
+/* Accepted at once: the host's worker destroys the VM's QEMU, whose end
+ * comes back as a lifecycle event (vm_state Down). */
 static gboolean
 virt_vm_stop (HerdDriver *drv, HerdId host, HerdId vm, GError **error)
 {
-  return domain_call (drv, host, vm, virDomainDestroy, "stopping the VM",
-                      error);
+  VirtDriver *v = virt_of (drv);
+  virConnectPtr conn = herd_virt_conn (v, host, error);
+  if (conn == NULL)
+    return FALSE;
+  host_job (&v->hosts[host], JOB_STOP, vm, conn);
+  return TRUE;
 }
 
 static gboolean
@@ -799,6 +905,8 @@ herd_virt_hosts_init (VirtDriver *v, GError **error)
       for (guint k = 0; k < G_N_ELEMENTS (v->hosts[i].event_ids); k++)
         v->hosts[i].event_ids[k] = -1;
       v->hosts[i].v = v;
+      v->hosts[i].worker = g_thread_pool_new (host_work, NULL, 1, FALSE,
+                                              NULL);
     }
   v->wakeup_timer = virEventAddTimeout (200, event_tick, NULL, NULL);
   v->stats_source = g_timeout_add (
@@ -821,6 +929,9 @@ herd_virt_hosts_clear (VirtDriver *v)
         g_source_remove (v->hosts[i].retry_source);
       if (v->hosts[i].connect_deadline != 0)
         g_source_remove (v->hosts[i].connect_deadline);
+      /* Waits for the job under way (libvirt's calls end with the
+       * connection's keepalive, sanlock's children within 10 s). */
+      g_thread_pool_free (v->hosts[i].worker, TRUE, TRUE);
       host_close (&v->hosts[i]);
     }
   g_atomic_int_set (&v->event_quit, 1);

@@ -37,6 +37,11 @@ struct _VirtMigration
   GThread *thread;
   gboolean ok;                 /* filled in by the thread */
   char *error;
+  gboolean completed_read;     /* after success, by the thread: */
+  HerdMigrationStats completed; /* the destination's completed job */
+  char *lease_error;           /* the lease did not follow the VM */
+  gboolean polling;            /* a read of its job statistics runs */
+  gboolean ended;              /* freed when that read answers */
 };
 
 gboolean
@@ -57,6 +62,7 @@ migration_free (VirtMigration *mig)
   g_free (mig->source_uri);
   g_free (mig->dest_uri);
   g_free (mig->error);
+  g_free (mig->lease_error);
   g_free (mig);
 }
 
@@ -116,17 +122,55 @@ read_job (virDomainPtr dom, unsigned int flags, HerdMigrationStats *out)
   return TRUE;
 }
 
-static gboolean
-poll_job (gpointer data)
+/* The job statistics are read in a thread of GLib's pool, one read at a
+ * time: libvirt answers them only between the migration's own steps
+ * (its job lock), which can take a while as the migration ends. */
+typedef struct
 {
-  VirtMigration *mig = data;
-  HerdMigrationStats stats = mig->last;
-  if (mig->aborted || !read_job (mig->dom, 0, &stats))
-    return G_SOURCE_CONTINUE;
-  if (!mig->downtime_set && mig->max_downtime_ms > 0)
-    mig->downtime_set = virDomainMigrateSetMaxDowntime (
-                            mig->dom, mig->max_downtime_ms, 0)
-                        == 0;
+  VirtMigration *mig;     /* touched on the main context only */
+  virDomainPtr dom;       /* a reference of the read's own */
+  guint32 max_downtime_ms;
+  HerdMigrationStats stats;
+  gboolean read;
+  gboolean downtime_set;
+} JobRead;
+
+static void
+job_read_free (gpointer data)
+{
+  JobRead *r = data;
+  virDomainFree (r->dom);
+  g_free (r);
+}
+
+static void
+job_read_thread (GTask *task, gpointer source, gpointer data,
+                 GCancellable *cancellable)
+{
+  JobRead *r = data;
+  r->read = read_job (r->dom, 0, &r->stats);
+  if (r->read && !r->downtime_set && r->max_downtime_ms > 0)
+    r->downtime_set = virDomainMigrateSetMaxDowntime (
+                          r->dom, r->max_downtime_ms, 0)
+                      == 0;
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+job_read_done (GObject *source, GAsyncResult *result, gpointer data)
+{
+  JobRead *r = g_task_get_task_data (G_TASK (result));
+  VirtMigration *mig = r->mig;
+  mig->polling = FALSE;
+  if (mig->ended)
+    {
+      migration_free (mig);
+      return;
+    }
+  if (mig->aborted || !r->read)
+    return;
+  mig->downtime_set = r->downtime_set;
+  HerdMigrationStats stats = r->stats;
   stats.max_downtime_ms = mig->max_downtime_ms;
   stats.post_copy = mig->post_copy;
   mig->last = stats;
@@ -137,6 +181,25 @@ poll_job (gpointer data)
       mig->passes = stats.iteration;
       herd_driver_emit_migration_progress (mig->v->drv, mig->vm, &stats);
     }
+}
+
+static gboolean
+poll_job (gpointer data)
+{
+  VirtMigration *mig = data;
+  if (mig->aborted || mig->polling)
+    return G_SOURCE_CONTINUE;
+  mig->polling = TRUE;
+  JobRead *r = g_new0 (JobRead, 1);
+  r->mig = mig;
+  r->dom = mig->dom;
+  virDomainRef (r->dom);
+  r->max_downtime_ms = mig->max_downtime_ms;
+  r->stats = mig->last;
+  r->downtime_set = mig->downtime_set;
+  g_autoptr (GTask) task = g_task_new (NULL, NULL, job_read_done, NULL);
+  g_task_set_task_data (task, r, job_read_free);
+  g_task_run_in_thread (task, job_read_thread);
   return G_SOURCE_CONTINUE;
 }
 
@@ -160,26 +223,63 @@ migration_ended (gpointer data)
   else
     {
       HerdMigrationStats done = mig->last;
-      virDomainPtr ddom = herd_virt_domain (v, mig->destination, vm, NULL);
-      if (ddom != NULL)
+      if (mig->completed_read)
         {
-          read_job (ddom, VIR_DOMAIN_JOB_STATS_COMPLETED, &done);
-          virDomainFree (ddom);
+          done.elapsed = mig->completed.elapsed;
+          done.iteration = mig->completed.iteration;
+          done.bytes_sent = mig->completed.bytes_sent;
+          done.bytes_remaining = mig->completed.bytes_remaining;
+          done.downtime_ms = mig->completed.downtime_ms;
         }
       done.max_downtime_ms = mig->max_downtime_ms;
       done.post_copy = mig->post_copy;
-      g_autoptr (GError) lease_error = NULL;
-      herd_virt_vm_lease_release (v, mig->source, vm);
-      if (!herd_virt_vm_lease_acquire (v, mig->destination, vm,
-                                       &lease_error))
+      if (mig->lease_error != NULL)
         g_warning ("VM %s migrated without its lease: %s",
-                   herd_model_vm (v->drv->model, vm)->name,
-                   lease_error->message);
+                   herd_model_vm (v->drv->model, vm)->name, mig->lease_error);
       herd_virt_vm_thresholds (v, mig->destination, vm);
       herd_driver_emit_migration_done (v->drv, vm, &done);
     }
-  migration_free (mig);
+  if (mig->polling)
+    {
+      /* the read under way frees it (job_read_done) */
+      if (mig->poll_source != 0)
+        g_source_remove (mig->poll_source);
+      mig->poll_source = 0;
+      mig->ended = TRUE;
+    }
+  else
+    migration_free (mig);
   return G_SOURCE_REMOVE;
+}
+
+/* After a migration that completed, still in its thread (each is a call
+ * that waits on a host): the destination's statistics of the completed
+ * job, through a connection of its own, and the VM's lease moved from the
+ * source to the destination (sanlock, in child processes). */
+static void
+migration_landed (VirtMigration *mig)
+{
+  VirtDriver *v = mig->v;
+  virConnectPtr dconn = virConnectOpen (
+      v->config->hosts[mig->destination].uri);
+  virDomainPtr ddom = dconn != NULL
+                          ? virDomainLookupByName (
+                                dconn, herd_model_vm (v->drv->model,
+                                                      mig->vm)->name)
+                          : NULL;
+  if (ddom != NULL)
+    {
+      mig->completed_read = read_job (ddom, VIR_DOMAIN_JOB_STATS_COMPLETED,
+                                      &mig->completed);
+      virDomainFree (ddom);
+    }
+  if (dconn != NULL)
+    virConnectClose (dconn);
+  g_autoptr (GError) lease_error = NULL;
+  herd_virt_vm_lease_release (v, mig->source, mig->vm);
+  if (!herd_virt_vm_lease_acquire (v, mig->destination, mig->vm,
+                                   &lease_error))
+    mig->lease_error = g_strdup (lease_error->message);
 }
 
 /* The migration holds a connection of its own to the source: calls on
@@ -207,6 +307,8 @@ migration_thread (gpointer data)
     virDomainFree (dom);
   if (conn != NULL)
     virConnectClose (conn);
+  if (mig->ok)
+    migration_landed (mig);
   g_idle_add (migration_ended, mig); /* to the main context */
   return NULL;
 }

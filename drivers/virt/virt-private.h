@@ -50,6 +50,7 @@ typedef struct
   gboolean connecting;      /* an attempt runs in a thread (connect_start) */
   guint connect_deadline;   /* GLib source: the attempt is overdue */
   guint retry_source;       /* GLib source of the next reconnect attempt */
+  GThreadPool *worker;      /* one thread: the calls that wait on it */
   int event_ids[3];         /* libvirt callback ids (-1: none) */
   guint64 cpu_total_prev, cpu_idle_prev; /* node CPU counters, ns */
   gint64 stats_prev_at;     /* monotonic µs of the last domain stats */
