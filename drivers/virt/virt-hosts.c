@@ -99,6 +99,7 @@ typedef enum
   JOB_START,
   JOB_STOP,
   JOB_DOWN,
+  JOB_STATS,
 } HostJobKind;
 
 typedef struct
@@ -106,12 +107,16 @@ typedef struct
   VirtHost *h;
   HostJobKind kind;
   HerdId vm;
-  virConnectPtr conn; /* a reference (JOB_START, JOB_STOP) */
+  virConnectPtr conn; /* a reference (all but JOB_DOWN) */
   char *error;        /* why it failed */
+  HerdHostStats stats; /* JOB_STATS: what it read, */
+  GArray *samples;    /* the VMs' CPU times (VmCpuTime), */
+  gint64 at_us;       /* when */
 } HostJob;
 
 static void host_job (VirtHost *h, HostJobKind kind, HerdId vm,
                       virConnectPtr conn);
+static void stats_read (VirtHost *h);
 
 static gboolean
 event_dispatch (gpointer data)
@@ -364,6 +369,8 @@ connect_done (GObject *source, GAsyncResult *result, gpointer data)
       memcpy (h->event_ids, a->event_ids, sizeof h->event_ids);
       h->cpu_total_prev = h->cpu_idle_prev = 0;
       h->stats_prev_at = 0;
+      h->stats_valid = FALSE;
+      stats_read (h);
       if (h->retry_source != 0)
         g_source_remove (h->retry_source);
       h->retry_source = 0;
@@ -466,15 +473,15 @@ herd_virt_domain (VirtDriver *v, HerdId host, HerdId vm, GError **error)
 
 /* Node CPU in use (millicores) since the previous poll. */
 static gint64
-node_cpu_mc (VirtHost *h, guint cpus)
+node_cpu_mc (virConnectPtr conn, VirtHost *h, guint cpus)
 {
   int n = 0;
-  if (virNodeGetCPUStats (h->conn, VIR_NODE_CPU_STATS_ALL_CPUS, NULL, &n, 0)
+  if (virNodeGetCPUStats (conn, VIR_NODE_CPU_STATS_ALL_CPUS, NULL, &n, 0)
           < 0
       || n <= 0)
     return 0;
   g_autofree virNodeCPUStatsPtr params = g_new0 (virNodeCPUStats, n);
-  if (virNodeGetCPUStats (h->conn, VIR_NODE_CPU_STATS_ALL_CPUS, params, &n, 0)
+  if (virNodeGetCPUStats (conn, VIR_NODE_CPU_STATS_ALL_CPUS, params, &n, 0)
       < 0)
     return 0;
   guint64 total = 0, idle = 0;
@@ -500,16 +507,16 @@ node_cpu_mc (VirtHost *h, guint cpus)
 }
 
 static gint64
-node_free_mib (VirtHost *h)
+node_free_mib (virConnectPtr conn)
 {
   int n = 0;
-  if (virNodeGetMemoryStats (h->conn, VIR_NODE_MEMORY_STATS_ALL_CELLS, NULL,
+  if (virNodeGetMemoryStats (conn, VIR_NODE_MEMORY_STATS_ALL_CELLS, NULL,
                              &n, 0)
           < 0
       || n <= 0)
     return 0;
   g_autofree virNodeMemoryStatsPtr params = g_new0 (virNodeMemoryStats, n);
-  if (virNodeGetMemoryStats (h->conn, VIR_NODE_MEMORY_STATS_ALL_CELLS, params,
+  if (virNodeGetMemoryStats (conn, VIR_NODE_MEMORY_STATS_ALL_CELLS, params,
                              &n, 0)
       < 0)
     return 0;
@@ -522,43 +529,78 @@ node_free_mib (VirtHost *h)
   return (gint64) (kib / 1024);
 }
 
-/* Each running VM's CPU in use since the previous poll; returns how many
- * domains run.  NOWAIT: a VM busy with a job (a migration) is skipped
- * rather than stalling the main loop until the job ends. */
+/* One running VM's CPU time, as a host's statistics read it. */
+typedef struct
+{
+  HerdId vm;
+  unsigned long long cpu_ns;
+} VmCpuTime;
+
+/* In the host's worker: each running VM's CPU time (samples); returns how
+ * many domains run.  NOWAIT: a VM busy with a job (a migration) is
+ * skipped rather than waited for. */
 static guint32
-domain_cpu (VirtDriver *v, VirtHost *h)
+domain_cpu_read (virConnectPtr conn, HerdModel *model, GArray *samples)
 {
   virDomainStatsRecordPtr *records = NULL;
   int n = virConnectGetAllDomainStats (
-      h->conn, VIR_DOMAIN_STATS_CPU_TOTAL, &records,
+      conn, VIR_DOMAIN_STATS_CPU_TOTAL, &records,
       VIR_CONNECT_GET_ALL_DOMAINS_STATS_ACTIVE
           | VIR_CONNECT_GET_ALL_DOMAINS_STATS_NOWAIT);
   if (n < 0)
     return 0;
-  gint64 now = g_get_monotonic_time ();
-  gint64 elapsed_us = h->stats_prev_at != 0 ? now - h->stats_prev_at : 0;
   for (int i = 0; i < n; i++)
     {
-      HerdId vm = herd_model_find_vm (v->drv->model,
-                                      virDomainGetName (records[i]->dom));
-      unsigned long long cpu_ns = 0;
-      if (vm == HERD_ID_NONE
-          || virTypedParamsGetULLong (records[i]->params,
+      VmCpuTime t = { herd_model_find_vm (model,
+                                          virDomainGetName (records[i]->dom)),
+                      0 };
+      if (t.vm != HERD_ID_NONE
+          && virTypedParamsGetULLong (records[i]->params,
                                       records[i]->nparams, "cpu.time",
-                                      &cpu_ns)
-                 <= 0)
-        continue;
-      if (elapsed_us > 0 && v->vm_cpu_prev_ns[vm] != 0
-          && cpu_ns >= v->vm_cpu_prev_ns[vm])
-        v->vm_cpu_mc[vm] = (gint64) ((cpu_ns - v->vm_cpu_prev_ns[vm])
-                                     / (guint64) elapsed_us);
-      v->vm_cpu_prev_ns[vm] = cpu_ns;
+                                      &t.cpu_ns)
+                 > 0)
+        g_array_append_val (samples, t);
     }
-  h->stats_prev_at = now;
   virDomainStatsRecordListFree (records);
   return (guint32) n;
 }
 
+/* On the main context: each VM's CPU in use since the previous poll. */
+static void
+domain_cpu_apply (VirtDriver *v, VirtHost *h, const GArray *samples,
+                  gint64 at_us)
+{
+  gint64 elapsed_us = h->stats_prev_at != 0 ? at_us - h->stats_prev_at : 0;
+  for (guint i = 0; i < samples->len; i++)
+    {
+      const VmCpuTime *t = &g_array_index (samples, VmCpuTime, i);
+      if (elapsed_us > 0 && v->vm_cpu_prev_ns[t->vm] != 0
+          && t->cpu_ns >= v->vm_cpu_prev_ns[t->vm])
+        v->vm_cpu_mc[t->vm] = (gint64) ((t->cpu_ns - v->vm_cpu_prev_ns[t->vm])
+                                        / (guint64) elapsed_us);
+      v->vm_cpu_prev_ns[t->vm] = t->cpu_ns;
+    }
+  h->stats_prev_at = at_us;
+}
+
+/* In the host's worker: the host's statistics (node CPU and memory, the
+ * VMs' CPU time into samples); FALSE if libvirt does not answer. */
+static gboolean
+host_stats_read (VirtHost *h, virConnectPtr conn, HerdHostStats *out,
+                 GArray *samples)
+{
+  virNodeInfo info;
+  if (virNodeGetInfo (conn, &info) < 0)
+    return FALSE;
+  *out = (HerdHostStats){ 0 };
+  out->cpu_used_mc = node_cpu_mc (conn, h, info.cpus);
+  out->mem_free_mib = node_free_mib (conn);
+  out->vm_count = domain_cpu_read (conn, h->v->drv->model, samples);
+  return TRUE;
+}
+
+/* The host's last statistics, read by its worker every VdsRefreshRate
+ * (stats_tick) and when it connects: none yet is a failure. */
 static gboolean
 virt_poll_stats (HerdDriver *drv, HerdId host, HerdHostStats *out,
                  GError **error)
@@ -567,19 +609,17 @@ virt_poll_stats (HerdDriver *drv, HerdId host, HerdHostStats *out,
   VirtHost *h = &v->hosts[host];
   if (herd_virt_conn (v, host, error) == NULL)
     return FALSE;
-  virNodeInfo info;
-  if (virNodeGetInfo (h->conn, &info) < 0)
+  if (!h->stats_valid)
     {
-      herd_virt_set_error (error, "node info");
+      g_set_error (error, HERD_DRIVER_ERROR, HERD_DRIVER_ERROR_FAILED,
+                   "host %s: no statistics yet",
+                   herd_model_host (drv->model, host)->name);
       return FALSE;
     }
-  *out = (HerdHostStats){ 0 };
+  *out = h->stats;
   /* Joined, not checked live: the domain monitor of a later issue reads
    * sanlock's renewal state. */
   out->lockspace_down = !h->lockspace_joined;
-  out->cpu_used_mc = node_cpu_mc (h, info.cpus);
-  out->mem_free_mib = node_free_mib (h);
-  out->vm_count = domain_cpu (v, h);
   return TRUE;
 }
 
@@ -682,7 +722,6 @@ host_job_done (gpointer data)
   HostJob *job = data;
   VirtDriver *v = job->h->v;
   HerdId host = job->h->id;
-  const char *vm_name = herd_model_vm (v->drv->model, job->vm)->name;
   switch (job->kind)
     {
     case JOB_START:
@@ -691,7 +730,8 @@ host_job_done (gpointer data)
       break;
     case JOB_STOP:
       if (job->error != NULL)
-        g_warning ("VM %s on %s: %s", vm_name,
+        g_warning ("VM %s on %s: %s",
+                   herd_model_vm (v->drv->model, job->vm)->name,
                    herd_model_host (v->drv->model, host)->name, job->error);
       break;
     case JOB_DOWN:
@@ -699,9 +739,24 @@ host_job_done (gpointer data)
       herd_driver_emit_vm_state (v->drv, job->vm, host, HERD_VM_DOWN,
                                  HERD_PAUSE_NONE);
       break;
+    case JOB_STATS:
+      job->h->stats_pending = FALSE;
+      /* Read on a connection that has gone since: stale. */
+      if (job->error != NULL || job->h->conn != job->conn)
+        break;
+      domain_cpu_apply (v, job->h, job->samples, job->at_us);
+      job->h->stats = job->stats;
+      job->h->stats_valid = TRUE;
+      HerdHostStats stats;
+      if (job->h->connected_once
+          && virt_poll_stats (v->drv, host, &stats, NULL))
+        herd_driver_emit_host_stats (v->drv, host, &stats);
+      break;
     }
   if (job->conn != NULL)
     virConnectClose (job->conn);
+  if (job->samples != NULL)
+    g_array_unref (job->samples);
   g_free (job->error);
   g_free (job);
   return G_SOURCE_REMOVE;
@@ -714,7 +769,6 @@ host_work (gpointer data, gpointer unused)
   HostJob *job = data;
   VirtDriver *v = job->h->v;
   HerdId host = job->h->id;
-  const char *vm_name = herd_model_vm (v->drv->model, job->vm)->name;
   g_autoptr (GError) error = NULL;
   switch (job->kind)
     {
@@ -736,7 +790,8 @@ host_work (gpointer data, gpointer unused)
       }
     case JOB_STOP:
       {
-        virDomainPtr dom = virDomainLookupByName (job->conn, vm_name);
+        virDomainPtr dom = virDomainLookupByName (
+            job->conn, herd_model_vm (v->drv->model, job->vm)->name);
         if (dom == NULL || virDomainDestroy (dom) < 0)
           herd_virt_set_error (&error, "stopping the VM");
         if (dom != NULL)
@@ -745,6 +800,12 @@ host_work (gpointer data, gpointer unused)
       }
     case JOB_DOWN:
       herd_virt_vm_lease_release (v, host, job->vm);
+      break;
+    case JOB_STATS:
+      job->samples = g_array_new (FALSE, FALSE, sizeof (VmCpuTime));
+      if (!host_stats_read (job->h, job->conn, &job->stats, job->samples))
+        herd_virt_set_error (&error, "host statistics");
+      job->at_us = g_get_monotonic_time ();
       break;
     }
   if (error != NULL)
@@ -756,7 +817,10 @@ static void
 host_job (VirtHost *h, HostJobKind kind, HerdId vm, virConnectPtr conn)
 {
   HostJob *job = g_new0 (HostJob, 1);
-  *job = (HostJob){ h, kind, vm, conn, NULL };
+  job->h = h;
+  job->kind = kind;
+  job->vm = vm;
+  job->conn = conn;
   if (conn != NULL)
     virConnectRef (conn);
   g_thread_pool_push (h->worker, job, NULL);
@@ -856,17 +920,24 @@ virt_vm_list (HerdDriver *drv, HerdId host, GError **error)
 
 /* Every VdsRefreshRate the hosts that answer report their statistics, as
  * the host agent's getStats answers the manager's polls. */
+static void
+stats_read (VirtHost *h)
+{
+  if (h->conn == NULL || h->stats_pending)
+    return;
+  h->stats_pending = TRUE;
+  host_job (h, JOB_STATS, HERD_ID_NONE, h->conn);
+}
+
+/* Every VdsRefreshRate: each host's worker reads its statistics, which
+ * come back as host_stats. */
 static gboolean
 stats_tick (gpointer data)
 {
   VirtDriver *v = data;
   for (guint i = 0; i < v->drv->model->hosts->len; i++)
-    {
-      HerdHostStats stats;
-      if (v->hosts[i].conn != NULL && v->hosts[i].connected_once
-          && virt_poll_stats (v->drv, i, &stats, NULL))
-        herd_driver_emit_host_stats (v->drv, i, &stats);
-    }
+    if (v->hosts[i].connected_once)
+      stats_read (&v->hosts[i]);
   return G_SOURCE_CONTINUE;
 }
 

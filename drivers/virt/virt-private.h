@@ -51,6 +51,9 @@ typedef struct
   guint connect_deadline;   /* GLib source: the attempt is overdue */
   guint retry_source;       /* GLib source of the next reconnect attempt */
   GThreadPool *worker;      /* one thread: the calls that wait on it */
+  HerdHostStats stats;      /* its last statistics (virt_poll_stats) */
+  gboolean stats_valid;     /* read on its current connection */
+  gboolean stats_pending;   /* a read is queued or under way */
   int event_ids[3];         /* libvirt callback ids (-1: none) */
   guint64 cpu_total_prev, cpu_idle_prev; /* node CPU counters, ns */
   gint64 stats_prev_at;     /* monotonic µs of the last domain stats */

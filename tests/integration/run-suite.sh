@@ -20,7 +20,7 @@
 #      host and the HA VM runs elsewhere
 #  10. all along, a fourth host whose "libvirtd" accepts and never answers
 #      (mute.c) never held the main loop: its longest stall, as herd run
-#      logs it, is printed (and checked under 1 s)
+#      logs it, stays under 100 ms
 # Everything started is stopped by PID at the end, also on failure; DIR
 # (a new temporary directory unless given) is removed when all passed.
 # Needs root and the packages of install-deps.sh.  Exit 0 when all pass.
@@ -307,17 +307,14 @@ check "db-1's VM lease is held where it runs now, and only there" \
   test "$(vm_lease_holders db-1)" = "$(vm_field db-1 3)"
 
 # 10. the mute host never held the main loop (before, herd run froze at
-# its first connection).  The longest stall herd run logs (herd.log,
-# from 20 ms) comes from VM starts, stops and migration ends on the
-# working hosts, whose libvirt and sanlock calls still run on the main
-# loop (a few hundred ms; issue 17's target is 100 ms): checked against
-# 1 s here, printed for the record.
+# its first connection), and nothing else did: herd run logs each new
+# longest stall from 20 ms (herd.log); issue 17's target is 100 ms.
 check "mute-1, whose libvirtd never answers, is not Up" \
   test "$(host_status mute-1)" != Up
 stall=$(sed -n 's/.*main loop: longest stall\( so far\)\{0,1\} \([0-9]*\) ms.*/\2/p' \
   "$DIR/herd.log" | sort -n | tail -1)
 say "the main loop's longest stall: ${stall:-under 20} ms"
-check "the main loop never stalled 1 s" test "${stall:-0}" -lt 1000
+check "the main loop never stalled 100 ms" test "${stall:-0}" -lt 100
 
 say "$PASSED passed, $FAILED failed"
 [ "$FAILED" = 0 ]
