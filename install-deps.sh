@@ -9,7 +9,7 @@
 set -eu
 packages="build-essential cmake pkg-config
   libglib2.0-dev libjson-glib-dev libsqlite3-dev libgsl-dev libcunit1-dev
-  libvirt-dev libsanlock-dev sqlite3 ganeti-htools gnuplot-nox bc
+  libvirt-dev libsanlock-dev libfuse3-dev sqlite3 ganeti-htools gnuplot-nox bc
   clang libclang-rt-dev python3"
 # With their recommended packages, as tests/integration/README.md used them.
 hosts="libvirt-daemon-system libvirt-daemon-driver-qemu libvirt-clients

@@ -18,6 +18,9 @@
 #   8. kill -9 of herd run, restarted: nothing lost, nothing duplicated
 #   9. a host crashes while herd run is down: once restarted, it fences the
 #      host and the HA VM runs elsewhere
+#   5-6 (migrations, maintenance) run while the storage domain "slow" is a
+#      file system that never answers statfs (hangfs.c): herd run's
+#      free-space check on it waits in a thread
 #  10. all along, a fourth host whose "libvirtd" accepts and never answers
 #      (mute.c) never held the main loop: its longest stall, as herd run
 #      logs it, stays under 100 ms
@@ -93,9 +96,19 @@ start_herd () {
 
 BRIDGE=herdbr$$
 MUTE_PID=""
+HANG_PID=""
+# Ends the hung file system: pending calls on it return (ENOTCONN).
+unhang () {
+  if [ -n "$HANG_PID" ]; then
+    umount -l "$DIR/slow" 2>/dev/null
+    kill -9 "$HANG_PID" 2>/dev/null; wait "$HANG_PID" 2>/dev/null
+    HANG_PID=""
+  fi
+}
 cleanup () {
   ip link del "$BRIDGE" 2>/dev/null
   [ -n "$MUTE_PID" ] && kill "$MUTE_PID" 2>/dev/null
+  unhang
   if [ -n "$HERD_PID" ] && kill -0 "$HERD_PID" 2>/dev/null; then
     kill "$HERD_PID"; wait "$HERD_PID" 2>/dev/null
   fi
@@ -125,6 +138,9 @@ ip link add "$BRIDGE" type bridge && ip link set "$BRIDGE" up \
   || { cat "$DIR/harness.log"; echo "harness start failed"; exit 1; }
 say "3 hosts started"
 gcc -O2 -Wall -o "$DIR/mute" "$HERE/mute.c" || { echo "mute build failed"; exit 1; }
+# shellcheck disable=SC2046
+gcc -O2 -Wall -o "$DIR/hangfs" "$HERE/hangfs.c" $(pkg-config --cflags --libs fuse3) \
+  || { echo "hangfs build failed"; exit 1; }
 "$DIR/mute" "$DIR/mute.sock" >> "$DIR/mute.log" 2>&1 &
 echo "mute $!" >> "$DIR/suite.pids"
 MUTE_PID=$!
@@ -209,6 +225,22 @@ check "migrating to an unknown host is refused" \
   bash -c "! '$HERD' ctl --config '$CONFIG' migrate db-1 h-9 2>/dev/null"
 check "refused requests changed nothing" test "$before" = "$(ctl vms)"
 
+# The storage domain "slow" hangs (until step 7): statfs never answers.
+"$DIR/hangfs" "$DIR/slow" >> "$DIR/hangfs.log" 2>&1 &
+HANG_PID=$!
+# A thread of herd run's waits in the file system's statfs (its statvfs),
+# and not the main thread (whose task id is herd run's PID).
+in_fuse () {
+  local t
+  for t in /proc/"$HERD_PID"/task/*; do
+    [ "${t##*/}" != "$HERD_PID" ] && grep -q fuse_statfs "$t/stack" 2>/dev/null \
+      && return 0
+  done
+  return 1
+}
+check "herd run's statvfs of the hung domain waits in a thread" \
+  wait_until in_fuse 30
+
 # 5. migration of a BIOS guest under the cap (8 MiB/s)
 src=$(vm_field web-1 3)
 dst=h-1; [ "$src" = h-1 ] && dst=h-2
@@ -237,6 +269,9 @@ check "db-1's VM lease moved with it to $(vm_field db-1 3)" \
   test "$(vm_lease_holders db-1)" = "$(vm_field db-1 3)"
 ctl activate "$busy" > /dev/null
 check "$busy is Up again" wait_until '[ "$(host_status '"$busy"')" = Up ]' 30
+
+check "herd ctl answers while the domain hangs" ctl hosts
+unhang
 
 # 7. crash the SPM host, which runs the HA VM
 spm=$(spm_pair); spm=${spm% *}
@@ -308,13 +343,15 @@ check "db-1's VM lease is held where it runs now, and only there" \
 
 # 10. the mute host never held the main loop (before, herd run froze at
 # its first connection), and nothing else did: herd run logs each new
-# longest stall from 20 ms (herd.log); issue 17's target is 100 ms.
+# longest stall from 20 ms (herd.log); issue 17's target is 100 ms
+# (HERD_STALL_LIMIT_MS: tests/CMakeLists.txt allows 300 under sanitizers).
 check "mute-1, whose libvirtd never answers, is not Up" \
   test "$(host_status mute-1)" != Up
 stall=$(sed -n 's/.*main loop: longest stall\( so far\)\{0,1\} \([0-9]*\) ms.*/\2/p' \
   "$DIR/herd.log" | sort -n | tail -1)
 say "the main loop's longest stall: ${stall:-under 20} ms"
-check "the main loop never stalled 100 ms" test "${stall:-0}" -lt 100
+LIMIT=${HERD_STALL_LIMIT_MS:-100}
+check "the main loop never stalled $LIMIT ms" test "${stall:-0}" -lt "$LIMIT"
 
 say "$PASSED passed, $FAILED failed"
 [ "$FAILED" = 0 ]
