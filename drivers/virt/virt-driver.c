@@ -94,6 +94,52 @@ stall_tick (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+/* herd_virt_in_thread's errand. */
+typedef struct
+{
+  void (*work) (gpointer data);
+  void (*done) (gpointer data);
+  gpointer data;
+  GDestroyNotify free;
+} Errand;
+
+static void
+errand_free (gpointer p)
+{
+  Errand *e = p;
+  if (e->free != NULL)
+    e->free (e->data);
+  g_free (e);
+}
+
+static void
+errand_work (GTask *task, gpointer source, gpointer p,
+             GCancellable *cancellable)
+{
+  Errand *e = p;
+  e->work (e->data);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+errand_done (GObject *source, GAsyncResult *result, gpointer unused)
+{
+  Errand *e = g_task_get_task_data (G_TASK (result));
+  e->done (e->data);
+}
+
+void
+herd_virt_in_thread (void (*work) (gpointer data),
+                     void (*done) (gpointer data), gpointer data,
+                     GDestroyNotify free)
+{
+  Errand *e = g_new (Errand, 1);
+  *e = (Errand){ work, done, data, free };
+  g_autoptr (GTask) task = g_task_new (NULL, NULL, errand_done, NULL);
+  g_task_set_task_data (task, e, errand_free);
+  g_task_run_in_thread (task, errand_work);
+}
+
 static guint32
 virt_random_uniform (HerdDriver *drv, const char *stream, guint32 n)
 {

@@ -273,8 +273,7 @@ attempt_free (gpointer data)
 }
 
 static void
-connect_thread (GTask *task, gpointer source, gpointer data,
-                GCancellable *cancellable)
+connect_thread (gpointer data)
 {
   ConnectAttempt *a = data;
   VirtHost *h = a->h;
@@ -285,7 +284,6 @@ connect_thread (GTask *task, gpointer source, gpointer data,
       a->message = g_strdup_printf ("connecting %s: %s", a->uri,
                                     message != NULL ? message
                                                     : "unknown libvirt error");
-      g_task_return_boolean (task, TRUE);
       return;
     }
   virConnectSetKeepAlive (conn, 1, 3);
@@ -300,7 +298,6 @@ connect_thread (GTask *task, gpointer source, gpointer data,
       conn, NULL, VIR_DOMAIN_EVENT_ID_BLOCK_THRESHOLD,
       VIR_DOMAIN_EVENT_CALLBACK (on_threshold), h, NULL);
   a->conn = conn;
-  g_task_return_boolean (task, TRUE);
 }
 
 static void
@@ -354,9 +351,9 @@ first_unreachable (VirtHost *h)
 }
 
 static void
-connect_done (GObject *source, GAsyncResult *result, gpointer data)
+connect_done (gpointer data)
 {
-  ConnectAttempt *a = g_task_get_task_data (G_TASK (result));
+  ConnectAttempt *a = data;
   VirtHost *h = a->h;
   VirtDriver *v = h->v;
   h->connecting = FALSE;
@@ -422,9 +419,7 @@ connect_start (VirtHost *h)
   a->uri = g_strdup (h->v->config->hosts[h->id].uri);
   for (guint i = 0; i < G_N_ELEMENTS (a->event_ids); i++)
     a->event_ids[i] = -1;
-  g_autoptr (GTask) task = g_task_new (NULL, NULL, connect_done, NULL);
-  g_task_set_task_data (task, a, attempt_free);
-  g_task_run_in_thread (task, connect_thread);
+  herd_virt_in_thread (connect_thread, connect_done, a, attempt_free);
   h->connect_deadline = g_timeout_add (CONNECT_TIMEOUT_MS, connect_overdue, h);
 }
 

@@ -144,8 +144,7 @@ job_read_free (gpointer data)
 }
 
 static void
-job_read_thread (GTask *task, gpointer source, gpointer data,
-                 GCancellable *cancellable)
+job_read_thread (gpointer data)
 {
   JobRead *r = data;
   r->read = read_job (r->dom, 0, &r->stats);
@@ -153,13 +152,12 @@ job_read_thread (GTask *task, gpointer source, gpointer data,
     r->downtime_set = virDomainMigrateSetMaxDowntime (
                           r->dom, r->max_downtime_ms, 0)
                       == 0;
-  g_task_return_boolean (task, TRUE);
 }
 
 static void
-job_read_done (GObject *source, GAsyncResult *result, gpointer data)
+job_read_done (gpointer data)
 {
-  JobRead *r = g_task_get_task_data (G_TASK (result));
+  JobRead *r = data;
   VirtMigration *mig = r->mig;
   mig->polling = FALSE;
   if (mig->ended)
@@ -197,9 +195,7 @@ poll_job (gpointer data)
   r->max_downtime_ms = mig->max_downtime_ms;
   r->stats = mig->last;
   r->downtime_set = mig->downtime_set;
-  g_autoptr (GTask) task = g_task_new (NULL, NULL, job_read_done, NULL);
-  g_task_set_task_data (task, r, job_read_free);
-  g_task_run_in_thread (task, job_read_thread);
+  herd_virt_in_thread (job_read_thread, job_read_done, r, job_read_free);
   return G_SOURCE_CONTINUE;
 }
 

@@ -91,6 +91,13 @@ virt_of (HerdDriver *drv)
   return drv->priv;
 }
 
+/* virt-driver.c: runs work (data) in a thread of GLib's pool, then done
+ * (data) on the main context, then free (data).  For calls that may wait
+ * on a host or a disk, which must never hold the main loop. */
+void herd_virt_in_thread (void (*work) (gpointer data),
+                          void (*done) (gpointer data), gpointer data,
+                          GDestroyNotify free);
+
 /* virt-hosts.c */
 extern const HerdHostOps herd_virt_hosts;
 gboolean herd_virt_hosts_init (VirtDriver *v, GError **error);

@@ -447,18 +447,16 @@ space_query_free (gpointer data)
 }
 
 static void
-space_thread (GTask *task, gpointer source, gpointer data,
-              GCancellable *cancellable)
+space_thread (gpointer data)
 {
   SpaceQuery *q = data;
   q->err = statvfs (q->path, &q->st) < 0 ? errno : 0;
-  g_task_return_boolean (task, TRUE);
 }
 
 static void
-space_done (GObject *source, GAsyncResult *result, gpointer data)
+space_done (gpointer data)
 {
-  SpaceQuery *q = g_task_get_task_data (G_TASK (result));
+  SpaceQuery *q = data;
   VirtSpace *space = q->space;
   space->measuring = FALSE;
   space->answered = TRUE;
@@ -491,9 +489,7 @@ virt_domain_stats (HerdDriver *drv, HerdId domain, gint64 *capacity_mib,
       q->path = g_strdup (path);
       space->measuring = TRUE;
       space->started_us = now;
-      g_autoptr (GTask) task = g_task_new (NULL, NULL, space_done, NULL);
-      g_task_set_task_data (task, q, space_query_free);
-      g_task_run_in_thread (task, space_thread);
+      herd_virt_in_thread (space_thread, space_done, q, space_query_free);
     }
   if (now - space->started_us >= SPACE_TIMEOUT_US)
     {
