@@ -106,6 +106,69 @@ quit (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+/* The manager on the real hosts until SIGINT or SIGTERM: its state
+ * database (restored when it holds rows), the virt driver, the manager
+ * and the control socket (access is taken); herd run's exit status. */
+static int
+serve (HerdModel *model, HerdVirtConfig *config, HerdAccess *access_taken,
+       const char *db_path, const char *socket_path)
+{
+  g_autoptr (HerdAccess) access = access_taken;
+  g_autoptr (GError) error = NULL;
+  int status = HERD_EXIT_FAILURE;
+  g_autoptr (HerdState) state = herd_state_open (db_path, model, &error);
+  g_autoptr (HerdAudit) audit = herd_audit_new ();
+  g_autoptr (HerdDriver) driver = NULL;
+  g_autoptr (HerdManager) manager = NULL;
+  g_autoptr (HerdCtl) ctl = NULL;
+  g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  if (state == NULL
+      || (driver = herd_driver_open ("virt", model, config, &error)) == NULL)
+    goto out;
+  manager = herd_manager_new (model, driver, audit);
+  gboolean restored = herd_state_has_rows (state);
+  if (restored && !herd_state_restore (state, manager, &error))
+    goto out;
+  herd_audit_add_sink (audit, audit_to_log_and_db, state);
+  if (restored)
+    herd_audit_emit (audit, herd_manager_now (manager),
+                     HERD_AUDIT_MANAGER_RESTARTED, "manager", "database=%s",
+                     db_path);
+  if (!herd_manager_start (manager, &error))
+    goto out;
+  ctl = herd_ctl_new (socket_path, manager, model, driver, state,
+                      g_steal_pointer (&access), &error);
+  if (ctl == NULL)
+    goto out;
+  g_message ("herd run: %u hosts, %u VMs; state in %s; herd ctl --socket %s",
+             model->hosts->len, model->vms->len, db_path, socket_path);
+  if (config->secrets_path != NULL)
+    g_message ("herd run: fence agents' secrets from %s",
+               config->secrets_path);
+  guint tick = g_timeout_add_seconds (1, save_tick, state);
+  guint sigint = g_unix_signal_add (SIGINT, quit, loop);
+  guint sigterm = g_unix_signal_add (SIGTERM, quit, loop);
+  g_main_loop_run (loop);
+  g_source_remove (tick);
+  g_source_remove (sigint);
+  g_source_remove (sigterm);
+  herd_manager_finish (manager);
+  if (!herd_state_save (state, NULL, &error))
+    goto out;
+  status = HERD_EXIT_OK;
+out:
+  if (error != NULL)
+    {
+      g_printerr ("herd run: %s\n", error->message);
+      if (log_file != stderr)
+        log_line ("error", error->message);
+    }
+  g_clear_pointer (&ctl, herd_ctl_free);
+  g_clear_pointer (&manager, herd_manager_free);
+  g_clear_pointer (&driver, herd_driver_free);
+  return status;
+}
+
 int
 herd_cmd_run (int argc, char **argv)
 {
@@ -200,57 +263,8 @@ herd_cmd_run (int argc, char **argv)
     }
   g_log_set_default_handler (log_handler, NULL);
 
-  int status = HERD_EXIT_FAILURE;
-  g_autoptr (HerdState) state = herd_state_open (db_path, model, &error);
-  g_autoptr (HerdAudit) audit = herd_audit_new ();
-  g_autoptr (HerdDriver) driver = NULL;
-  g_autoptr (HerdManager) manager = NULL;
-  g_autoptr (HerdCtl) ctl = NULL;
-  g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
-  if (state == NULL
-      || (driver = herd_driver_open ("virt", model, config, &error)) == NULL)
-    goto out;
-  manager = herd_manager_new (model, driver, audit);
-  gboolean restored = herd_state_has_rows (state);
-  if (restored && !herd_state_restore (state, manager, &error))
-    goto out;
-  herd_audit_add_sink (audit, audit_to_log_and_db, state);
-  if (restored)
-    herd_audit_emit (audit, herd_manager_now (manager),
-                     HERD_AUDIT_MANAGER_RESTARTED, "manager", "database=%s",
-                     db_path);
-  if (!herd_manager_start (manager, &error))
-    goto out;
-  ctl = herd_ctl_new (socket_path, manager, model, driver, state,
-                      g_steal_pointer (&access), &error);
-  if (ctl == NULL)
-    goto out;
-  g_message ("herd run: %u hosts, %u VMs; state in %s; herd ctl --socket %s",
-             model->hosts->len, model->vms->len, db_path, socket_path);
-  if (config->secrets_path != NULL)
-    g_message ("herd run: fence agents' secrets from %s",
-               config->secrets_path);
-  guint tick = g_timeout_add_seconds (1, save_tick, state);
-  guint sigint = g_unix_signal_add (SIGINT, quit, loop);
-  guint sigterm = g_unix_signal_add (SIGTERM, quit, loop);
-  g_main_loop_run (loop);
-  g_source_remove (tick);
-  g_source_remove (sigint);
-  g_source_remove (sigterm);
-  herd_manager_finish (manager);
-  if (!herd_state_save (state, NULL, &error))
-    goto out;
-  status = HERD_EXIT_OK;
-out:
-  if (error != NULL)
-    {
-      g_printerr ("herd run: %s\n", error->message);
-      if (log_file != stderr)
-        log_line ("error", error->message);
-    }
-  g_clear_pointer (&ctl, herd_ctl_free);
-  g_clear_pointer (&manager, herd_manager_free);
-  g_clear_pointer (&driver, herd_driver_free);
+  int status = serve (model, config, g_steal_pointer (&access), db_path,
+                      socket_path);
   herd_virt_config_free (config, model->hosts->len, model->vms->len,
                          model->domains->len);
   g_log_set_default_handler (g_log_default_handler, NULL);
