@@ -100,6 +100,7 @@ typedef enum
   JOB_STOP,
   JOB_DOWN,
   JOB_STATS,
+  JOB_LAND,
 } HostJobKind;
 
 typedef struct
@@ -111,7 +112,11 @@ typedef struct
   char *error;        /* why it failed */
   HerdHostStats stats; /* JOB_STATS: what it read, */
   GArray *samples;    /* the VMs' CPU times (VmCpuTime), */
-  gint64 at_us;       /* when */
+  gint64 at_us;       /* when, */
+  gboolean reset;     /* its CPU counters start again (a new connection) */
+  gboolean gone;      /* JOB_STOP: the domain was not there */
+  HerdId source;      /* JOB_LAND: where the VM came from, */
+  HerdMigrationStats done; /* the migration's statistics */
 } HostJob;
 
 static void host_job (VirtHost *h, HostJobKind kind, HerdId vm,
@@ -364,7 +369,6 @@ connect_done (gpointer data)
     {
       h->conn = a->conn;
       memcpy (h->event_ids, a->event_ids, sizeof h->event_ids);
-      h->cpu_total_prev = h->cpu_idle_prev = 0;
       h->stats_prev_at = 0;
       h->stats_valid = FALSE;
       stats_read (h);
@@ -720,14 +724,31 @@ host_job_done (gpointer data)
   switch (job->kind)
     {
     case JOB_START:
-      if (job->error != NULL)
-        herd_driver_emit_vm_start_failed (v->drv, job->vm, host, job->error);
+      if (job->error == NULL)
+        break;
+      herd_virt_vm_volumes_down (v, job->vm);
+      herd_driver_emit_vm_start_failed (v->drv, job->vm, host, job->error);
       break;
     case JOB_STOP:
-      if (job->error != NULL)
+      /* No such domain: it never started, or has ended; either way it is
+       * Down here (a start that failed meanwhile was a stopped VM's). */
+      if (job->gone)
+        {
+          herd_virt_vm_volumes_down (v, job->vm);
+          herd_driver_emit_vm_state (v->drv, job->vm, host, HERD_VM_DOWN,
+                                     HERD_PAUSE_NONE);
+        }
+      else if (job->error != NULL)
         g_warning ("VM %s on %s: %s",
                    herd_model_vm (v->drv->model, job->vm)->name,
                    herd_model_host (v->drv->model, host)->name, job->error);
+      break;
+    case JOB_LAND:
+      if (job->error != NULL)
+        g_warning ("VM %s migrated without its lease: %s",
+                   herd_model_vm (v->drv->model, job->vm)->name, job->error);
+      herd_virt_vm_thresholds (v, host, job->vm);
+      herd_driver_emit_migration_done (v->drv, job->vm, &job->done);
       break;
     case JOB_DOWN:
       herd_virt_vm_volumes_down (v, job->vm);
@@ -787,6 +808,8 @@ host_work (gpointer data, gpointer unused)
       {
         virDomainPtr dom = virDomainLookupByName (
             job->conn, herd_model_vm (v->drv->model, job->vm)->name);
+        if (dom == NULL)
+          job->gone = virGetLastErrorCode () == VIR_ERR_NO_DOMAIN;
         if (dom == NULL || virDomainDestroy (dom) < 0)
           herd_virt_set_error (&error, "stopping the VM");
         if (dom != NULL)
@@ -796,7 +819,31 @@ host_work (gpointer data, gpointer unused)
     case JOB_DOWN:
       herd_virt_vm_lease_release (v, host, job->vm);
       break;
+    case JOB_LAND:
+      {
+        virDomainPtr dom = virDomainLookupByName (
+            job->conn, herd_model_vm (v->drv->model, job->vm)->name);
+        if (dom != NULL)
+          {
+            HerdMigrationStats completed = job->done;
+            if (herd_virt_read_job (dom, VIR_DOMAIN_JOB_STATS_COMPLETED,
+                                    &completed))
+              {
+                job->done.elapsed = completed.elapsed;
+                job->done.iteration = completed.iteration;
+                job->done.bytes_sent = completed.bytes_sent;
+                job->done.bytes_remaining = completed.bytes_remaining;
+                job->done.downtime_ms = completed.downtime_ms;
+              }
+            virDomainFree (dom);
+          }
+        herd_virt_vm_lease_release (v, job->source, job->vm);
+        herd_virt_vm_lease_acquire (v, host, job->vm, &error);
+        break;
+      }
     case JOB_STATS:
+      if (job->reset)
+        job->h->cpu_total_prev = job->h->cpu_idle_prev = 0;
       job->samples = g_array_new (FALSE, FALSE, sizeof (VmCpuTime));
       if (!host_stats_read (job->h, job->conn, &job->stats, job->samples))
         herd_virt_set_error (&error, "host statistics");
@@ -808,8 +855,8 @@ host_work (gpointer data, gpointer unused)
   g_idle_add (host_job_done, job); /* to the main context */
 }
 
-static void
-host_job (VirtHost *h, HostJobKind kind, HerdId vm, virConnectPtr conn)
+static HostJob *
+host_job_new (VirtHost *h, HostJobKind kind, HerdId vm, virConnectPtr conn)
 {
   HostJob *job = g_new0 (HostJob, 1);
   job->h = h;
@@ -818,9 +865,14 @@ host_job (VirtHost *h, HostJobKind kind, HerdId vm, virConnectPtr conn)
   job->conn = conn;
   if (conn != NULL)
     virConnectRef (conn);
-  g_thread_pool_push (h->worker, job, NULL);
+  return job;
 }
 
+static void
+host_job (VirtHost *h, HostJobKind kind, HerdId vm, virConnectPtr conn)
+{
+  g_thread_pool_push (h->worker, host_job_new (h, kind, vm, conn), NULL);
+}
 /* Accepted at once: the host's worker starts the VM (its disks, its
  * lease, its QEMU) and a failure comes back as vm_start_failed. */
 static gboolean
@@ -921,7 +973,20 @@ stats_read (VirtHost *h)
   if (h->conn == NULL || h->stats_pending)
     return;
   h->stats_pending = TRUE;
-  host_job (h, JOB_STATS, HERD_ID_NONE, h->conn);
+  HostJob *job = host_job_new (h, JOB_STATS, HERD_ID_NONE, h->conn);
+  job->reset = !h->stats_valid;
+  g_thread_pool_push (h->worker, job, NULL);
+}
+
+void
+herd_virt_migration_landed (VirtDriver *v, HerdId vm, HerdId source,
+                            HerdId destination, const HerdMigrationStats *done)
+{
+  VirtHost *h = &v->hosts[destination];
+  HostJob *job = host_job_new (h, JOB_LAND, vm, h->conn);
+  job->source = source;
+  job->done = *done;
+  g_thread_pool_push (h->worker, job, NULL);
 }
 
 /* Every VdsRefreshRate: each host's worker reads its statistics, which
@@ -995,9 +1060,10 @@ herd_virt_hosts_clear (VirtDriver *v)
         g_source_remove (v->hosts[i].retry_source);
       if (v->hosts[i].connect_deadline != 0)
         g_source_remove (v->hosts[i].connect_deadline);
-      /* Waits for the job under way (libvirt's calls end with the
-       * connection's keepalive, sanlock's children within 10 s). */
-      g_thread_pool_free (v->hosts[i].worker, TRUE, TRUE);
+      /* Runs the jobs queued (a stop asked for, a stopped VM's lease to
+       * release) and waits for them: libvirt's calls end with the
+       * connection's keepalive, sanlock's children within 10 s. */
+      g_thread_pool_free (v->hosts[i].worker, FALSE, TRUE);
       host_close (&v->hosts[i]);
     }
   g_atomic_int_set (&v->event_quit, 1);

@@ -2,7 +2,9 @@
  * virDomainMigrateToURI3 (peer to peer: the source's libvirtd talks to the
  * destination's), which blocks until the migration ends, so each one runs
  * in a thread of its own, on a connection of its own; everything else
- * happens on the main context.
+ * happens on the main context, except the job statistics' reads (a
+ * thread of GLib's pool, one at a time) and what follows a completed
+ * migration (the destination's worker, virt-hosts.c).
  *
  * While it runs, a timer reads the job's statistics every
  * job_poll_interval (virDomainGetJobStats on the source): the first time
@@ -10,8 +12,9 @@
  * (virDomainMigrateSetMaxDowntime), and each time QEMU's memory iteration
  * count goes up a pre-copy pass has ended and migration_progress is
  * raised, so that the core's convergence schedule can raise the downtime
- * or switch to post-copy.  At the end the destination's completed job
- * statistics give the time, bytes and downtime of migration_done.  An
+ * or switch to post-copy.  At the end the destination's worker moves the
+ * VM's lease and reads the completed job's statistics, which give the
+ * time, bytes and downtime of migration_done.  An
  * abort (virDomainAbortJob) raises nothing: the core records it itself. */
 #include "drivers/virt/virt-private.h"
 
@@ -37,9 +40,6 @@ struct _VirtMigration
   GThread *thread;
   gboolean ok;                 /* filled in by the thread */
   char *error;
-  gboolean completed_read;     /* after success, by the thread: */
-  HerdMigrationStats completed; /* the destination's completed job */
-  char *lease_error;           /* the lease did not follow the VM */
   gboolean polling;            /* a read of its job statistics runs */
   gboolean ended;              /* freed when that read answers */
 };
@@ -62,7 +62,6 @@ migration_free (VirtMigration *mig)
   g_free (mig->source_uri);
   g_free (mig->dest_uri);
   g_free (mig->error);
-  g_free (mig->lease_error);
   g_free (mig);
 }
 
@@ -90,9 +89,9 @@ migration_of (HerdDriver *drv, HerdId vm, GError **error)
   return mig;
 }
 
-/* Reads libvirt's job statistics into out; FALSE when no job runs. */
-static gboolean
-read_job (virDomainPtr dom, unsigned int flags, HerdMigrationStats *out)
+gboolean
+herd_virt_read_job (virDomainPtr dom, unsigned int flags,
+                    HerdMigrationStats *out)
 {
   int type = VIR_DOMAIN_JOB_NONE, n = 0;
   virTypedParameterPtr params = NULL;
@@ -147,7 +146,7 @@ static void
 job_read_thread (gpointer data)
 {
   JobRead *r = data;
-  r->read = read_job (r->dom, 0, &r->stats);
+  r->read = herd_virt_read_job (r->dom, 0, &r->stats);
   if (r->read && !r->downtime_set && r->max_downtime_ms > 0)
     r->downtime_set = virDomainMigrateSetMaxDowntime (
                           r->dom, r->max_downtime_ms, 0)
@@ -219,21 +218,10 @@ migration_ended (gpointer data)
   else
     {
       HerdMigrationStats done = mig->last;
-      if (mig->completed_read)
-        {
-          done.elapsed = mig->completed.elapsed;
-          done.iteration = mig->completed.iteration;
-          done.bytes_sent = mig->completed.bytes_sent;
-          done.bytes_remaining = mig->completed.bytes_remaining;
-          done.downtime_ms = mig->completed.downtime_ms;
-        }
       done.max_downtime_ms = mig->max_downtime_ms;
       done.post_copy = mig->post_copy;
-      if (mig->lease_error != NULL)
-        g_warning ("VM %s migrated without its lease: %s",
-                   herd_model_vm (v->drv->model, vm)->name, mig->lease_error);
-      herd_virt_vm_thresholds (v, mig->destination, vm);
-      herd_driver_emit_migration_done (v->drv, vm, &done);
+      herd_virt_migration_landed (v, vm, mig->source, mig->destination,
+                                  &done);
     }
   if (mig->polling)
     {
@@ -246,36 +234,6 @@ migration_ended (gpointer data)
   else
     migration_free (mig);
   return G_SOURCE_REMOVE;
-}
-
-/* After a migration that completed, still in its thread (each is a call
- * that waits on a host): the destination's statistics of the completed
- * job, through a connection of its own, and the VM's lease moved from the
- * source to the destination (sanlock, in child processes). */
-static void
-migration_landed (VirtMigration *mig)
-{
-  VirtDriver *v = mig->v;
-  virConnectPtr dconn = virConnectOpen (
-      v->config->hosts[mig->destination].uri);
-  virDomainPtr ddom = dconn != NULL
-                          ? virDomainLookupByName (
-                                dconn, herd_model_vm (v->drv->model,
-                                                      mig->vm)->name)
-                          : NULL;
-  if (ddom != NULL)
-    {
-      mig->completed_read = read_job (ddom, VIR_DOMAIN_JOB_STATS_COMPLETED,
-                                      &mig->completed);
-      virDomainFree (ddom);
-    }
-  if (dconn != NULL)
-    virConnectClose (dconn);
-  g_autoptr (GError) lease_error = NULL;
-  herd_virt_vm_lease_release (v, mig->source, mig->vm);
-  if (!herd_virt_vm_lease_acquire (v, mig->destination, mig->vm,
-                                   &lease_error))
-    mig->lease_error = g_strdup (lease_error->message);
 }
 
 /* The migration holds a connection of its own to the source: calls on
@@ -303,8 +261,6 @@ migration_thread (gpointer data)
     virDomainFree (dom);
   if (conn != NULL)
     virConnectClose (conn);
-  if (mig->ok)
-    migration_landed (mig);
   g_idle_add (migration_ended, mig); /* to the main context */
   return NULL;
 }
@@ -431,7 +387,7 @@ virt_migration_job_stats (HerdDriver *drv, HerdId vm,
   if (mig == NULL)
     return FALSE;
   *out = mig->last;
-  if (read_job (mig->dom, 0, out))
+  if (herd_virt_read_job (mig->dom, 0, out))
     {
       out->max_downtime_ms = mig->max_downtime_ms;
       out->post_copy = mig->post_copy;

@@ -104,6 +104,12 @@ gboolean herd_virt_hosts_init (VirtDriver *v, GError **error);
 void herd_virt_hosts_clear (VirtDriver *v);
 /* The host's connection, or NULL with HERD_DRIVER_ERROR_UNREACHABLE. */
 virConnectPtr herd_virt_conn (VirtDriver *v, HerdId host, GError **error);
+/* vm's migration from source completed: the destination's worker moves
+ * its lease and reads the completed job's statistics into done, then
+ * migration_done is raised (ordered with the VM's other news there). */
+void herd_virt_migration_landed (VirtDriver *v, HerdId vm, HerdId source,
+                                 HerdId destination,
+                                 const HerdMigrationStats *done);
 /* The running domain of vm on host, or NULL with an error. */
 virDomainPtr herd_virt_domain (VirtDriver *v, HerdId host, HerdId vm,
                                GError **error);
@@ -112,6 +118,9 @@ void herd_virt_set_error (GError **error, const char *what);
 
 /* virt-migration.c */
 extern const HerdMigrationOps herd_virt_migration;
+/* libvirt's job statistics into out; FALSE when no job runs. */
+gboolean herd_virt_read_job (virDomainPtr dom, unsigned int flags,
+                             HerdMigrationStats *out);
 /* Whether a lifecycle event of vm belongs to its migration (ignored). */
 gboolean herd_virt_migrating (VirtDriver *v, HerdId vm);
 void herd_virt_migration_clear (VirtDriver *v);
