@@ -440,6 +440,7 @@ herd_run_config (const HerdScenario *s, GError **error)
   config->domain_type = g_strdup (s->run.domain_type);
   config->reconnect_interval = s->run.reconnect_interval;
   config->job_poll_interval = s->run.job_poll_interval;
+  config->sanlock_wait = s->run.sanlock_wait;
   gboolean ok = TRUE;
   for (guint gi = 0; gi < s->host_groups->len && ok; gi++)
     {

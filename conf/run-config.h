@@ -58,6 +58,8 @@ typedef struct
   char *domain_type;       /* "kvm", "qemu", or NULL: kvm if /dev/kvm */
   HerdTime reconnect_interval; /* between attempts to reach a lost host */
   HerdTime job_poll_interval;  /* migration job statistics */
+  HerdTime sanlock_wait;       /* the longest the main loop waits for a
+                                  sanlock answer the core needs */
   char *secrets_path;          /* the secrets file read, or NULL: none */
 } HerdVirtConfig;
 

@@ -327,6 +327,8 @@ herd_sl_parse_manager (HerdSlLoader *l, HerdSlGroup *g)
                          &run->reconnect_interval);
   herd_sl_read_duration (l, g, "job_poll_interval", HERD_MSEC (500), TRUE,
                          &run->job_poll_interval);
+  herd_sl_read_duration (l, g, "sanlock_wait", HERD_MSEC (50), TRUE,
+                         &run->sanlock_wait);
   herd_sl_parse_access (l, g);
 }
 
@@ -544,6 +546,7 @@ herd_scenario_new (const char *path, const char *text)
   scenario->network_bridges = g_ptr_array_new_with_free_func (g_free);
   scenario->run.reconnect_interval = HERD_SEC (2);
   scenario->run.job_poll_interval = HERD_MSEC (500);
+  scenario->run.sanlock_wait = HERD_MSEC (50);
   scenario->run.max_connections = HERD_SL_DEFAULT_MAX_CONNECTIONS;
   scenario->vm_group_of = g_array_new (FALSE, FALSE, sizeof (guint32));
   return scenario;

@@ -58,6 +58,7 @@ typedef struct
   char *domain_type;    /* kvm, qemu, or NULL: kvm when /dev/kvm exists */
   HerdTime reconnect_interval;
   HerdTime job_poll_interval;
+  HerdTime sanlock_wait; /* the longest the main loop waits for sanlock */
   /* The control socket's access (docs/real-hosts.md): its group, and who
    * has which role, as user names and @group names; root and herd run's
    * own user are administrators whatever these say. */

@@ -288,7 +288,7 @@ check "--version" sh -c "'$herd' --version | grep -q '^herd '"
 # herd run and herd ctl without hosts: the integration suite's config with
 # @DIR@ a directory that does not exist, so that a config herd run wrongly
 # accepted would stop at opening [manager] log, before reaching any host.
-sed -e "s|@DIR@|$tmp/absent|g" -e "s|@HERE@|$src/tests/integration|g" \
+sed -e "s|@DIR@|$tmp/absent|g" -e "s|@HERE@|$src/tests/integration|g" -e "s|@SANLOCK_WAIT@|50ms|g" \
   tests/integration/cluster.ini.in > "$tmp/cluster.ini"
 edit() { # edit NAME SED-SCRIPT: $tmp/cluster.ini edited into $tmp/NAME.ini
   sed -e "$2" "$tmp/cluster.ini" > "$tmp/$1.ini"

@@ -802,6 +802,8 @@ test_run_keys_and_secrets (void)
       "[manager] max_connections: expected a whole number" },
     { "[manager]\n", "[manager]\nsocket_group = @herd\n",
       "run.ini:25: [manager] socket_group: expected a group name" },
+    { "[manager]\n", "[manager]\nsanlock_wait = 0s\n",
+      "run.ini:25: [manager] sanlock_wait: expected a duration more than 0" },
     { "[manager]\n", "[manager]\nsockets = x\n",
       "run.ini:25: [manager] sockets: unknown key" },
     { "ip=10.0.0.{n}", "ip=10.0.0.{n} passwd=hunter2",

@@ -166,6 +166,7 @@ virt_destroy (HerdDriver *drv)
                  v->stall_max_ms);
     }
   herd_virt_migration_clear (v);
+  herd_virt_leases_clear (v);
   herd_virt_hosts_clear (v);
   herd_virt_volumes_clear (v);
   GHashTableIter it;

@@ -101,6 +101,7 @@ typedef enum
   JOB_DOWN,
   JOB_STATS,
   JOB_LAND,
+  JOB_ERRAND, /* herd_virt_host_errand */
 } HostJobKind;
 
 typedef struct
@@ -117,10 +118,14 @@ typedef struct
   gboolean gone;      /* JOB_STOP: the domain was not there */
   HerdId source;      /* JOB_LAND: where the VM came from, */
   HerdMigrationStats done; /* the migration's statistics */
+  GStrv devices;      /* JOB_DOWN: the LVs' loop devices to detach */
+  void (*work) (gpointer data); /* JOB_ERRAND: in the worker, */
+  gpointer data;
+  GDestroyNotify free;          /* then this, on the main context */
 } HostJob;
 
-static void host_job (VirtHost *h, HostJobKind kind, HerdId vm,
-                      virConnectPtr conn);
+static HostJob *host_job_new (VirtHost *h, HostJobKind kind, HerdId vm,
+                              virConnectPtr conn);
 static void stats_read (VirtHost *h);
 
 static gboolean
@@ -200,7 +205,12 @@ event_dispatch (gpointer data)
           /* Its lease released (in the host's worker), then its LVs and
            * the news: the core may start it elsewhere once Down. */
           v->vm_cpu_mc[vm] = -1;
-          host_job (&v->hosts[e->host], JOB_DOWN, vm, NULL);
+          {
+            HostJob *job = host_job_new (&v->hosts[e->host], JOB_DOWN, vm,
+                                         NULL);
+            job->devices = herd_virt_vm_volumes_take (v, vm);
+            g_thread_pool_push (v->hosts[e->host].worker, job, NULL);
+          }
           break;
         default:
           break;
@@ -750,8 +760,10 @@ host_job_done (gpointer data)
       herd_virt_vm_thresholds (v, host, job->vm);
       herd_driver_emit_migration_done (v->drv, job->vm, &job->done);
       break;
+    case JOB_ERRAND:
+      job->free (job->data);
+      break;
     case JOB_DOWN:
-      herd_virt_vm_volumes_down (v, job->vm);
       herd_driver_emit_vm_state (v->drv, job->vm, host, HERD_VM_DOWN,
                                  HERD_PAUSE_NONE);
       break;
@@ -773,6 +785,7 @@ host_job_done (gpointer data)
     virConnectClose (job->conn);
   if (job->samples != NULL)
     g_array_unref (job->samples);
+  g_strfreev (job->devices);
   g_free (job->error);
   g_free (job);
   return G_SOURCE_REMOVE;
@@ -818,6 +831,7 @@ host_work (gpointer data, gpointer unused)
       }
     case JOB_DOWN:
       herd_virt_vm_lease_release (v, host, job->vm);
+      herd_virt_detach (job->devices);
       break;
     case JOB_LAND:
       {
@@ -841,6 +855,9 @@ host_work (gpointer data, gpointer unused)
         herd_virt_vm_lease_acquire (v, host, job->vm, &error);
         break;
       }
+    case JOB_ERRAND:
+      job->work (job->data);
+      break;
     case JOB_STATS:
       if (job->reset)
         job->h->cpu_total_prev = job->h->cpu_idle_prev = 0;
@@ -873,6 +890,20 @@ host_job (VirtHost *h, HostJobKind kind, HerdId vm, virConnectPtr conn)
 {
   g_thread_pool_push (h->worker, host_job_new (h, kind, vm, conn), NULL);
 }
+
+void
+herd_virt_host_errand (VirtDriver *v, HerdId host,
+                       void (*work) (gpointer data), gpointer data,
+                       GDestroyNotify free)
+{
+  HostJob *job = host_job_new (&v->hosts[host], JOB_ERRAND, HERD_ID_NONE,
+                               NULL);
+  job->work = work;
+  job->data = data;
+  job->free = free;
+  g_thread_pool_push (v->hosts[host].worker, job, NULL);
+}
+
 /* Accepted at once: the host's worker starts the VM (its disks, its
  * lease, its QEMU) and a failure comes back as vm_start_failed. */
 static gboolean

@@ -21,7 +21,12 @@
  *
  * Who holds a lease is read from disk (sanlock_read_resource_owners)
  * through any daemon that answers; an owner whose host id is dead or free,
- * or who joined again since (a newer generation), holds nothing. */
+ * or who joined again since (a newer generation), holds nothing.
+ *
+ * None of these calls runs on the main loop: the core's run in threads
+ * and the main loop waits for an answer at most [manager] sanlock_wait
+ * (see LeaseCall below); VM leases are taken and given back in their
+ * host's worker (virt-hosts.c). */
 #include "drivers/virt/virt-private.h"
 
 #include <errno.h>
@@ -59,14 +64,13 @@ typedef void (*ChildCall) (gpointer data, Answer *out);
 
 #define CHILD_TIMEOUT_MS 10000
 
-/* Runs call(data) in a child process talking to host's sanlock daemon;
+/* Runs call(data) in a child process talking to the sanlock daemon of run
+ * directory dir ("": the default one);
  * returns the call's rv (-ETIMEDOUT or -EIO when the child does not
  * answer). */
 static int
-in_child (VirtDriver *v, HerdId host, ChildCall call, gpointer data,
-          Answer *out)
+in_child (const char *dir, ChildCall call, gpointer data, Answer *out)
 {
-  const char *dir = v->config->hosts[host].sanlock_dir;
   int fds[2];
   memset (out, 0, sizeof *out);
   if (pipe2 (fds, O_CLOEXEC) < 0)
@@ -82,7 +86,7 @@ in_child (VirtDriver *v, HerdId host, ChildCall call, gpointer data,
     {
       /* The child: only sanlock's library, then _exit. */
       close (fds[0]);
-      if (dir != NULL)
+      if (dir[0] != '\0')
         setenv ("SANLOCK_RUN_DIR", dir, 1);
       else
         unsetenv ("SANLOCK_RUN_DIR");
@@ -122,6 +126,13 @@ in_child (VirtDriver *v, HerdId host, ChildCall call, gpointer data,
   while (waitpid (pid, NULL, 0) < 0 && errno == EINTR)
     ;
   return out->rv;
+}
+
+static const char *
+sanlock_dir (VirtDriver *v, HerdId host)
+{
+  const char *dir = v->config->hosts[host].sanlock_dir;
+  return dir != NULL ? dir : "";
 }
 
 static const char *
@@ -338,15 +349,6 @@ init_domain (VirtDriver *v, HerdId domain, GError **error)
   return TRUE;
 }
 
-gboolean
-herd_virt_leases_init (VirtDriver *v, GError **error)
-{
-  for (guint d = 0; d < v->drv->model->domains->len; d++)
-    if (domain_path (v, d) != NULL && !init_domain (v, d, error))
-      return FALSE;
-  return TRUE;
-}
-
 /* The children's calls. */
 typedef struct
 {
@@ -433,6 +435,332 @@ call_read_owners (gpointer data, Answer *out)
   free (hss);
 }
 
+/* Runs a lease call (call_acquire, call_release) through the daemon in
+ * dir for host host_name. */
+static gboolean
+lease_call (const char *dir, const char *host_name, Resource *r,
+            ChildCall call, GError **error)
+{
+  Answer a;
+  int rv = in_child (dir, call, r, &a);
+  /* Releasing what the host does not hold (-ENOENT) changes nothing. */
+  if (rv >= 0 || (call == call_release && rv == -ENOENT))
+    return TRUE;
+  set_sanlock_error (error, rv, "host %s %s lease %s", host_name,
+                     call == call_release ? "releasing" : "acquiring",
+                     r->res.name);
+  return FALSE;
+}
+
+/* sanlock's view of host_id in lockspace, from the first daemon of dirs
+ * that has joined it. */
+static gboolean
+host_state (GStrv dirs, const char *lockspace, guint64 host_id,
+            struct sanlk_host *out, GError **error)
+{
+  HostQuery q = { lockspace, host_id };
+  int rv = -ECONNREFUSED;
+  for (guint i = 0; dirs[i] != NULL; i++)
+    {
+      Answer a;
+      rv = in_child (dirs[i], call_get_hosts, &q, &a);
+      if (rv == 0 && a.n_hosts > 0)
+        {
+          *out = a.hosts[0];
+          return TRUE;
+        }
+    }
+  set_sanlock_error (error, rv, "host id %" G_GUINT64_FORMAT " in %s",
+                     host_id, lockspace);
+  return FALSE;
+}
+
+/* Who holds r, from the first daemon of dirs that answers. */
+static gboolean
+read_lease (GStrv dirs, Resource *r, HerdLeaseState *out, GError **error)
+{
+  int rv = -ECONNREFUSED;
+  memset (out, 0, sizeof *out);
+  for (guint i = 0; dirs[i] != NULL; i++)
+    {
+      Answer a;
+      if ((rv = in_child (dirs[i], call_read_owners, r, &a)) < 0)
+        continue;
+      out->version = a.lver;
+      if (a.n_hosts > 0 && a.hosts[0].timestamp != 0)
+        {
+          struct sanlk_host state;
+          guint32 flags;
+          out->recorded_host_id = (guint32) a.hosts[0].host_id;
+          if (!host_state (dirs, r->res.lockspace_name, a.hosts[0].host_id,
+                           &state, NULL))
+            out->owner_host_id = out->recorded_host_id; /* nobody can tell */
+          else if ((flags = state.flags & SANLK_HOST_MASK) != SANLK_HOST_DEAD
+                   && flags != SANLK_HOST_FREE
+                   && state.generation <= a.hosts[0].generation)
+            out->owner_host_id = out->recorded_host_id;
+        }
+      return TRUE;
+    }
+  set_sanlock_error (error, rv, "reading lease %s", r->res.name);
+  return FALSE;
+}
+
+static HerdLiveness
+liveness_of (const struct sanlk_host *state)
+{
+  switch (state->flags & SANLK_HOST_MASK)
+    {
+    case SANLK_HOST_FAIL:
+      return HERD_LIVENESS_FAIL;
+    case SANLK_HOST_DEAD:
+      return HERD_LIVENESS_DEAD;
+    case SANLK_HOST_FREE:
+      return HERD_LIVENESS_FREE;
+    default:
+      /* LIVE, or UNKNOWN (not watched long enough yet): taken as alive,
+       * the safe side for fencing and restarts. */
+      return HERD_LIVENESS_LIVE;
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* The core's calls, off the main loop                                 */
+
+/* A call of the core's (HerdLeaseOps) runs in a thread with what it
+ * needs copied, as a call whose daemon hangs may outlive the driver.
+ * Joins, acquisitions and releases run in their host's lease worker, in
+ * the order asked; queries (inquire, host_liveness) in GLib's pool.  The
+ * main loop does not wait for a join or a release.  It waits for an
+ * answer the core needs now (acquire, inquire, host_liveness) at most
+ * [manager] sanlock_wait: a call still running then goes on, the core
+ * hears "no answer yet" and asks again on its own schedule, and the same
+ * question asked again waits for the call under way rather than starting
+ * another.  A late answer to an acquisition is kept for that next ask
+ * (the host may hold the lease: the core must learn it); a late answer
+ * to a query is dropped (it is old news by the next ask). */
+typedef enum
+{
+  CALL_JOIN,
+  CALL_ACQUIRE,
+  CALL_RELEASE,
+  CALL_INQUIRE,
+  CALL_LIVENESS,
+} CallKind;
+
+typedef struct
+{
+  gint refs;
+  CallKind kind;
+  VirtDriver *v;      /* main context only */
+  HerdId host;        /* join, acquire, release: whose daemon */
+  char *host_name;
+  GStrv dirs;         /* the daemons to ask, in order (one for a host's) */
+  char *key;          /* what it asks, for v->lease_calls */
+  gboolean listed;    /* main context: in v->lease_calls */
+  Join join;          /* join */
+  char lockspace[SANLK_NAME_LEN]; /* host_liveness */
+  Resource r;         /* acquire, release, inquire */
+  guint64 host_id;    /* host_liveness */
+  GMutex lock;
+  GCond cond;
+  gboolean done;      /* under lock: the answer below is set */
+  GError *error;      /* NULL when it succeeded */
+  HerdLeaseState lease;
+  HerdLiveness liveness;
+} LeaseCall;
+
+static LeaseCall *
+call_ref (LeaseCall *c)
+{
+  g_atomic_int_inc (&c->refs);
+  return c;
+}
+
+static void
+call_unref (gpointer p)
+{
+  LeaseCall *c = p;
+  if (!g_atomic_int_dec_and_test (&c->refs))
+    return;
+  g_free (c->host_name);
+  g_strfreev (c->dirs);
+  g_free (c->key);
+  g_clear_error (&c->error);
+  g_mutex_clear (&c->lock);
+  g_cond_clear (&c->cond);
+  g_free (c);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LeaseCall, call_unref)
+
+/* A call through host's daemon (host NONE: through every daemon worth
+ * asking, those of the hosts libvirt reaches, as a host that is off
+ * answers neither). */
+static LeaseCall *
+call_new (VirtDriver *v, CallKind kind, HerdId host)
+{
+  LeaseCall *c = g_new0 (LeaseCall, 1);
+  c->refs = 1;
+  c->kind = kind;
+  c->v = v;
+  c->host = host;
+  g_mutex_init (&c->lock);
+  g_cond_init (&c->cond);
+  g_autoptr (GStrvBuilder) dirs = g_strv_builder_new ();
+  for (guint h = 0; h < v->drv->model->hosts->len; h++)
+    if (host == HERD_ID_NONE ? v->hosts[h].conn != NULL : h == host)
+      g_strv_builder_add (dirs, v->config->hosts[h].sanlock_dir != NULL
+                                    ? v->config->hosts[h].sanlock_dir
+                                    : "");
+  c->dirs = g_strv_builder_end (dirs);
+  if (host != HERD_ID_NONE)
+    c->host_name = g_strdup (herd_model_host (v->drv->model, host)->name);
+  return c;
+}
+
+/* In a thread. */
+static void
+call_work (gpointer data)
+{
+  LeaseCall *c = data;
+  GError *error = NULL;
+  struct sanlk_host state;
+  switch (c->kind)
+    {
+    case CALL_JOIN:
+      {
+        Answer a;
+        int rv = in_child (c->dirs[0], call_add_lockspace, &c->join, &a);
+        if (rv < 0 && rv != -EEXIST)
+          set_sanlock_error (&error, rv, "host %s joining lockspace %s",
+                             c->host_name, c->join.ls.name);
+        break;
+      }
+    case CALL_ACQUIRE:
+      lease_call (c->dirs[0], c->host_name, &c->r, call_acquire, &error);
+      break;
+    case CALL_RELEASE:
+      lease_call (c->dirs[0], c->host_name, &c->r, call_release, &error);
+      break;
+    case CALL_INQUIRE:
+      read_lease (c->dirs, &c->r, &c->lease, &error);
+      break;
+    case CALL_LIVENESS:
+      if (host_state (c->dirs, c->lockspace, c->host_id, &state, &error))
+        c->liveness = liveness_of (&state);
+      break;
+    }
+  g_mutex_lock (&c->lock);
+  c->error = error;
+  c->done = TRUE;
+  g_cond_broadcast (&c->cond);
+  g_mutex_unlock (&c->lock);
+}
+
+static void
+unlist (LeaseCall *c)
+{
+  if (!c->listed)
+    return;
+  c->listed = FALSE;
+  g_hash_table_remove (c->v->lease_calls, c->key);
+}
+
+/* On the main context, once the call has ended. */
+static void
+call_ended (gpointer data)
+{
+  LeaseCall *c = data;
+  switch (c->kind)
+    {
+    case CALL_JOIN:
+      c->v->hosts[c->host].lockspace_joined = c->error == NULL;
+      /* fall through */
+    case CALL_RELEASE:
+      if (c->error != NULL)
+        g_warning ("%s", c->error->message);
+      break;
+    case CALL_ACQUIRE:
+      break; /* kept for the next ask */
+    case CALL_INQUIRE:
+    case CALL_LIVENESS:
+      unlist (c); /* a late answer nobody took */
+      break;
+    }
+}
+
+static gboolean
+ended_idle (gpointer data)
+{
+  call_ended (data);
+  return G_SOURCE_REMOVE;
+}
+
+/* A lease worker's job. */
+static void
+worker_run (gpointer data, gpointer unused)
+{
+  call_work (data);
+  g_idle_add_full (G_PRIORITY_DEFAULT, ended_idle, data, call_unref);
+}
+
+/* Starts c in its thread. */
+static void
+call_start (LeaseCall *c)
+{
+  if (c->host == HERD_ID_NONE)
+    herd_virt_in_thread (call_work, call_ended, call_ref (c), call_unref);
+  else
+    g_thread_pool_push (c->v->lease_workers[c->host], call_ref (c), NULL);
+}
+
+/* The answer to fresh (or to the same question asked before and not
+ * answered yet), when it comes within [manager] sanlock_wait: NULL with
+ * an error when the call failed or has not answered yet. */
+static LeaseCall *
+ask (VirtDriver *v, LeaseCall *fresh, GError **error)
+{
+  g_autoptr (LeaseCall) asked = fresh;
+  LeaseCall *c = g_hash_table_lookup (v->lease_calls, asked->key);
+  gboolean started = c == NULL;
+  if (started)
+    {
+      c = asked;
+      c->listed = TRUE;
+      g_hash_table_insert (v->lease_calls, c->key, call_ref (c));
+      call_start (c);
+    }
+  gint64 wait_us = v->config->sanlock_wait / HERD_USEC (1);
+  gint64 deadline = g_get_monotonic_time () + wait_us;
+  g_mutex_lock (&c->lock);
+  while (!c->done && g_cond_wait_until (&c->cond, &c->lock, deadline))
+    ;
+  gboolean done = c->done;
+  g_mutex_unlock (&c->lock);
+  if (!done)
+    {
+      if (started)
+        g_message ("%s: no answer from sanlock within %" G_GINT64_FORMAT
+                   " ms: the main loop goes on, the call in its thread",
+                   c->key, wait_us / 1000);
+      g_set_error (error, HERD_DRIVER_ERROR, HERD_DRIVER_ERROR_FAILED,
+                   "%s: no answer from sanlock within %" G_GINT64_FORMAT
+                   " ms (the call goes on)",
+                   c->key, wait_us / 1000);
+      return NULL;
+    }
+  LeaseCall *answer = call_ref (c);
+  unlist (c);
+  if (answer->error != NULL)
+    {
+      g_propagate_error (error, g_error_copy (answer->error));
+      call_unref (answer);
+      return NULL;
+    }
+  return answer;
+}
+
 static gboolean
 virt_add_lockspace (HerdDriver *drv, HerdId host, HerdId domain,
                     guint32 host_id, GError **error)
@@ -440,47 +768,19 @@ virt_add_lockspace (HerdDriver *drv, HerdId host, HerdId domain,
   VirtDriver *v = virt_of (drv);
   if (!has_path (v, domain, error))
     return FALSE;
-  Join join = { .io_timeout_s = v->config->io_timeout_s };
-  lockspace_of (v, domain, host_id, &join.ls);
-  Answer a;
-  int rv = in_child (v, host, call_add_lockspace, &join, &a);
-  v->hosts[host].lockspace_joined = rv >= 0 || rv == -EEXIST;
-  if (rv < 0 && rv != -EEXIST)
-    {
-      set_sanlock_error (error, rv, "host %s joining lockspace %s",
-                         herd_model_host (drv->model, host)->name,
-                         join.ls.name);
-      return FALSE;
-    }
+  g_autoptr (LeaseCall) c = call_new (v, CALL_JOIN, host);
+  c->join.io_timeout_s = v->config->io_timeout_s;
+  lockspace_of (v, domain, host_id, &c->join.ls);
+  call_start (c);
   return TRUE;
 }
 
-/* Runs a lease call (call_acquire, call_release) for host. */
-static gboolean
-lease_call (VirtDriver *v, HerdId host, Resource *r, ChildCall call,
-            const char *verb, GError **error)
+static char *
+acquire_key (VirtDriver *v, HerdId host, const Resource *r)
 {
-  Answer a;
-  int rv = in_child (v, host, call, r, &a);
-  /* Releasing what the host does not hold (-ENOENT) changes nothing. */
-  if (rv >= 0 || (call == call_release && rv == -ENOENT))
-    return TRUE;
-  set_sanlock_error (error, rv, "host %s %s lease %s",
-                     herd_model_host (v->drv->model, host)->name, verb,
-                     r->res.name);
-  return FALSE;
-}
-
-static gboolean
-acquire (VirtDriver *v, HerdId host, Resource *r, GError **error)
-{
-  return lease_call (v, host, r, call_acquire, "acquiring", error);
-}
-
-static gboolean
-release (VirtDriver *v, HerdId host, Resource *r, GError **error)
-{
-  return lease_call (v, host, r, call_release, "releasing", error);
+  return g_strdup_printf ("host %s acquiring lease %s in %s",
+                          herd_model_host (v->drv->model, host)->name,
+                          r->res.name, r->res.lockspace_name);
 }
 
 static gboolean
@@ -489,51 +789,33 @@ virt_acquire (HerdDriver *drv, HerdId host, HerdId domain,
 {
   VirtDriver *v = virt_of (drv);
   Resource r;
-  return resource_of (v, domain, resource, &r, error)
-         && acquire (v, host, &r, error);
+  if (!resource_of (v, domain, resource, &r, error))
+    return FALSE;
+  LeaseCall *c = call_new (v, CALL_ACQUIRE, host);
+  c->r = r;
+  c->key = acquire_key (v, host, &r);
+  g_autoptr (LeaseCall) answer = ask (v, c, error);
+  return answer != NULL;
 }
 
+/* Accepted at once; a failure is logged.  An acquisition's answer not
+ * taken yet is dropped: the release runs after it. */
 static gboolean
 virt_release (HerdDriver *drv, HerdId host, HerdId domain,
               const char *resource, GError **error)
 {
   VirtDriver *v = virt_of (drv);
   Resource r;
-  return resource_of (v, domain, resource, &r, error)
-         && release (v, host, &r, error);
-}
-
-/* Hosts whose sanlock daemon is worth asking: those libvirt reaches
- * (a host that is off answers neither). */
-static gboolean
-worth_asking (VirtDriver *v, HerdId host)
-{
-  return v->hosts[host].conn != NULL;
-}
-
-/* sanlock's view of host_id in domain's lockspace, from the first daemon
- * that has joined it. */
-static gboolean
-host_state (VirtDriver *v, HerdId domain, guint64 host_id,
-            struct sanlk_host *out, GError **error)
-{
-  HostQuery q = { herd_model_domain (v->drv->model, domain)->name, host_id };
-  int rv = -ECONNREFUSED;
-  for (guint h = 0; h < v->drv->model->hosts->len; h++)
-    {
-      Answer a;
-      if (!worth_asking (v, h))
-        continue;
-      rv = in_child (v, h, call_get_hosts, &q, &a);
-      if (rv == 0 && a.n_hosts > 0)
-        {
-          *out = a.hosts[0];
-          return TRUE;
-        }
-    }
-  set_sanlock_error (error, rv, "host id %" G_GUINT64_FORMAT " in %s",
-                     host_id, q.lockspace);
-  return FALSE;
+  if (!resource_of (v, domain, resource, &r, error))
+    return FALSE;
+  g_autofree char *key = acquire_key (v, host, &r);
+  LeaseCall *kept = g_hash_table_lookup (v->lease_calls, key);
+  if (kept != NULL)
+    unlist (kept);
+  g_autoptr (LeaseCall) c = call_new (v, CALL_RELEASE, host);
+  c->r = r;
+  call_start (c);
+  return TRUE;
 }
 
 static gboolean
@@ -544,30 +826,14 @@ virt_inquire (HerdDriver *drv, HerdId domain, const char *resource,
   Resource r;
   if (!resource_of (v, domain, resource, &r, error))
     return FALSE;
-  int rv = -ECONNREFUSED;
-  for (guint h = 0; h < drv->model->hosts->len; h++)
-    {
-      Answer a;
-      if (!worth_asking (v, h)
-          || (rv = in_child (v, h, call_read_owners, &r, &a)) < 0)
-        continue;
-      out->version = a.lver;
-      if (a.n_hosts > 0 && a.hosts[0].timestamp != 0)
-        {
-          struct sanlk_host state;
-          guint32 flags;
-          out->recorded_host_id = (guint32) a.hosts[0].host_id;
-          if (!host_state (v, domain, a.hosts[0].host_id, &state, NULL))
-            out->owner_host_id = out->recorded_host_id; /* nobody can tell */
-          else if ((flags = state.flags & SANLK_HOST_MASK) != SANLK_HOST_DEAD
-                   && flags != SANLK_HOST_FREE
-                   && state.generation <= a.hosts[0].generation)
-            out->owner_host_id = out->recorded_host_id;
-        }
-      return TRUE;
-    }
-  set_sanlock_error (error, rv, "reading lease %s", resource);
-  return FALSE;
+  LeaseCall *c = call_new (v, CALL_INQUIRE, HERD_ID_NONE);
+  c->r = r;
+  c->key = g_strdup_printf ("reading lease %s in %s", r.res.name,
+                            r.res.lockspace_name);
+  g_autoptr (LeaseCall) answer = ask (v, c, error);
+  if (answer != NULL)
+    *out = answer->lease;
+  return answer != NULL;
 }
 
 static gboolean
@@ -575,28 +841,17 @@ virt_host_liveness (HerdDriver *drv, HerdId domain, guint32 host_id,
                     HerdLiveness *out, GError **error)
 {
   VirtDriver *v = virt_of (drv);
-  struct sanlk_host state;
-  if (!has_path (v, domain, error)
-      || !host_state (v, domain, host_id, &state, error))
+  if (!has_path (v, domain, error))
     return FALSE;
-  switch (state.flags & SANLK_HOST_MASK)
-    {
-    case SANLK_HOST_FAIL:
-      *out = HERD_LIVENESS_FAIL;
-      break;
-    case SANLK_HOST_DEAD:
-      *out = HERD_LIVENESS_DEAD;
-      break;
-    case SANLK_HOST_FREE:
-      *out = HERD_LIVENESS_FREE;
-      break;
-    default:
-      /* LIVE, or UNKNOWN (not watched long enough yet): taken as alive,
-       * the safe side for fencing and restarts. */
-      *out = HERD_LIVENESS_LIVE;
-      break;
-    }
-  return TRUE;
+  LeaseCall *c = call_new (v, CALL_LIVENESS, HERD_ID_NONE);
+  copy_name (c->lockspace, herd_model_domain (drv->model, domain)->name);
+  c->host_id = host_id;
+  c->key = g_strdup_printf ("host id %u in lockspace %s", host_id,
+                            c->lockspace);
+  g_autoptr (LeaseCall) answer = ask (v, c, error);
+  if (answer != NULL)
+    *out = answer->liveness;
+  return answer != NULL;
 }
 
 const HerdLeaseOps herd_virt_leases = {
@@ -606,6 +861,42 @@ const HerdLeaseOps herd_virt_leases = {
   .inquire = virt_inquire,
   .host_liveness = virt_host_liveness,
 };
+
+gboolean
+herd_virt_leases_init (VirtDriver *v, GError **error)
+{
+  guint n = v->drv->model->hosts->len;
+  v->lease_calls = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                          call_unref);
+  v->lease_workers = g_new0 (GThreadPool *, MAX (n, 1));
+  for (guint h = 0; h < n; h++)
+    v->lease_workers[h] = g_thread_pool_new (worker_run, NULL, 1, FALSE,
+                                             NULL);
+  for (guint d = 0; d < v->drv->model->domains->len; d++)
+    if (domain_path (v, d) != NULL && !init_domain (v, d, error))
+      return FALSE;
+  return TRUE;
+}
+
+void
+herd_virt_leases_clear (VirtDriver *v)
+{
+  /* The joins and releases asked for run (each within its child's 10 s);
+   * queries still running end on their own, with nobody to answer. */
+  for (guint h = 0; v->lease_workers != NULL && h < v->drv->model->hosts->len;
+       h++)
+    g_thread_pool_free (v->lease_workers[h], FALSE, TRUE);
+  g_clear_pointer (&v->lease_workers, g_free);
+  if (v->lease_calls != NULL)
+    {
+      GHashTableIter it;
+      gpointer c;
+      g_hash_table_iter_init (&it, v->lease_calls);
+      while (g_hash_table_iter_next (&it, NULL, &c))
+        ((LeaseCall *) c)->listed = FALSE;
+      g_clear_pointer (&v->lease_calls, g_hash_table_destroy);
+    }
+}
 
 /* VM leases live on the VM's first disk's domain, else its data
  * center's master domain. */
@@ -648,7 +939,10 @@ herd_virt_vm_lease_acquire (VirtDriver *v, HerdId host, HerdId vm,
 {
   Resource r;
   return !herd_model_vm (v->drv->model, vm)->lease
-         || (vm_resource (v, vm, &r, error) && acquire (v, host, &r, error));
+         || (vm_resource (v, vm, &r, error)
+             && lease_call (sanlock_dir (v, host),
+                            herd_model_host (v->drv->model, host)->name, &r,
+                            call_acquire, error));
 }
 
 void
@@ -657,6 +951,9 @@ herd_virt_vm_lease_release (VirtDriver *v, HerdId host, HerdId vm)
   Resource r;
   g_autoptr (GError) error = NULL;
   if (herd_model_vm (v->drv->model, vm)->lease
-      && (!vm_resource (v, vm, &r, &error) || !release (v, host, &r, &error)))
+      && (!vm_resource (v, vm, &r, &error)
+          || !lease_call (sanlock_dir (v, host),
+                          herd_model_host (v->drv->model, host)->name, &r,
+                          call_release, &error)))
     g_message ("%s", error->message);
 }

@@ -1,21 +1,24 @@
 /* virt-migration.c: live migration between hosts with
  * virDomainMigrateToURI3 (peer to peer: the source's libvirtd talks to the
  * destination's), which blocks until the migration ends, so each one runs
- * in a thread of its own, on a connection of its own; everything else
- * happens on the main context, except the job statistics' reads (a
- * thread of GLib's pool, one at a time) and what follows a completed
- * migration (the destination's worker, virt-hosts.c).
+ * in a thread of its own, on a connection of its own; the job statistics'
+ * reads (a thread of GLib's pool, one at a time) and what follows a
+ * completed migration (the destination's worker, virt-hosts.c) run off
+ * the main context too.
  *
  * While it runs, a timer reads the job's statistics every
- * job_poll_interval (virDomainGetJobStats on the source): the first time
- * the job is seen it applies the downtime budget the core asked for
- * (virDomainMigrateSetMaxDowntime), and each time QEMU's memory iteration
- * count goes up a pre-copy pass has ended and migration_progress is
- * raised, so that the core's convergence schedule can raise the downtime
- * or switch to post-copy.  At the end the destination's worker moves the
- * VM's lease and reads the completed job's statistics, which give the
- * time, bytes and downtime of migration_done.  An
- * abort (virDomainAbortJob) raises nothing: the core records it itself. */
+ * job_poll_interval (virDomainGetJobStats on the source): each read first
+ * applies what the core asked for since, a downtime budget
+ * (virDomainMigrateSetMaxDowntime) or the switch to post-copy, and each
+ * time QEMU's memory iteration count goes up a pre-copy pass has ended
+ * and migration_progress is raised, so that the core's convergence
+ * schedule can raise the downtime or switch to post-copy.  At the end the
+ * destination's worker moves the VM's lease and reads the completed job's
+ * statistics, which give the time, bytes and downtime of migration_done.
+ * An abort (virDomainAbortJob) raises nothing: the core records it
+ * itself.  It is the one call made on the main context: the core must
+ * know at once whether the VM stays on its source (bounded by the
+ * connection's keepalive, about 4 s, if the source's libvirtd hangs). */
 #include "drivers/virt/virt-private.h"
 
 #include <libvirt/virterror.h>
@@ -31,7 +34,8 @@ struct _VirtMigration
   int nparams;
   unsigned int flags;
   guint32 max_downtime_ms;
-  gboolean downtime_set;       /* the first budget was applied */
+  gboolean downtime_set;       /* that budget was applied */
+  gboolean post_copy_asked;    /* the switch to post-copy is to be made */
   gboolean aborted;            /* by the core: raise nothing */
   gboolean post_copy;
   guint32 passes;              /* pre-copy passes completed, as reported */
@@ -123,15 +127,21 @@ herd_virt_read_job (virDomainPtr dom, unsigned int flags,
 
 /* The job statistics are read in a thread of GLib's pool, one read at a
  * time: libvirt answers them only between the migration's own steps
- * (its job lock), which can take a while as the migration ends. */
+ * (its job lock), which can take a while as the migration ends.  The
+ * same thread first applies what the core asked for since (a downtime
+ * budget, the switch to post-copy), so that no call on the source waits
+ * on the main loop. */
 typedef struct
 {
   VirtMigration *mig;     /* touched on the main context only */
   virDomainPtr dom;       /* a reference of the read's own */
-  guint32 max_downtime_ms;
+  char *vm_name;
+  guint32 max_downtime_ms; /* a budget to apply (0: none), */
+  gboolean applied;        /* applied */
+  gboolean post_copy;      /* the switch to post-copy to make, */
+  gboolean switched;       /* made */
   HerdMigrationStats stats;
   gboolean read;
-  gboolean downtime_set;
 } JobRead;
 
 static void
@@ -139,6 +149,7 @@ job_read_free (gpointer data)
 {
   JobRead *r = data;
   virDomainFree (r->dom);
+  g_free (r->vm_name);
   g_free (r);
 }
 
@@ -146,11 +157,23 @@ static void
 job_read_thread (gpointer data)
 {
   JobRead *r = data;
+  if (r->max_downtime_ms > 0)
+    {
+      r->applied
+          = virDomainMigrateSetMaxDowntime (r->dom, r->max_downtime_ms, 0)
+            == 0;
+      if (!r->applied)
+        g_message ("VM %s: setting the migration downtime: %s", r->vm_name,
+                   virGetLastErrorMessage ());
+    }
+  if (r->post_copy)
+    {
+      r->switched = virDomainMigrateStartPostCopy (r->dom, 0) == 0;
+      if (!r->switched)
+        g_message ("VM %s: switching to post-copy: %s", r->vm_name,
+                   virGetLastErrorMessage ());
+    }
   r->read = herd_virt_read_job (r->dom, 0, &r->stats);
-  if (r->read && !r->downtime_set && r->max_downtime_ms > 0)
-    r->downtime_set = virDomainMigrateSetMaxDowntime (
-                          r->dom, r->max_downtime_ms, 0)
-                      == 0;
 }
 
 static void
@@ -164,9 +187,19 @@ job_read_done (gpointer data)
       migration_free (mig);
       return;
     }
-  if (mig->aborted || !r->read)
+  if (mig->aborted)
     return;
-  mig->downtime_set = r->downtime_set;
+  /* What the core asked for meanwhile is applied at the next read. */
+  if (r->applied && r->max_downtime_ms == mig->max_downtime_ms)
+    {
+      mig->downtime_set = TRUE;
+      g_message ("VM %s: migration downtime budget %u ms (after pass %u)",
+                 r->vm_name, r->max_downtime_ms, mig->passes);
+    }
+  if (r->switched)
+    mig->post_copy = TRUE;
+  if (!r->read)
+    return;
   HerdMigrationStats stats = r->stats;
   stats.max_downtime_ms = mig->max_downtime_ms;
   stats.post_copy = mig->post_copy;
@@ -191,9 +224,10 @@ poll_job (gpointer data)
   r->mig = mig;
   r->dom = mig->dom;
   virDomainRef (r->dom);
-  r->max_downtime_ms = mig->max_downtime_ms;
+  r->vm_name = g_strdup (herd_model_vm (mig->v->drv->model, mig->vm)->name);
+  r->max_downtime_ms = mig->downtime_set ? 0 : mig->max_downtime_ms;
+  r->post_copy = mig->post_copy_asked && !mig->post_copy;
   r->stats = mig->last;
-  r->downtime_set = mig->downtime_set;
   herd_virt_in_thread (job_read_thread, job_read_done, r, job_read_free);
   return G_SOURCE_CONTINUE;
 }
@@ -326,6 +360,8 @@ virt_migration_start (HerdDriver *drv, HerdId vm, HerdId source,
   return TRUE;
 }
 
+/* Accepted at once: the next read of the job statistics applies it
+ * (within job_poll_interval), in its thread. */
 static gboolean
 virt_migration_set_downtime (HerdDriver *drv, HerdId vm, guint32 ms,
                              GError **error)
@@ -334,33 +370,18 @@ virt_migration_set_downtime (HerdDriver *drv, HerdId vm, guint32 ms,
   if (mig == NULL)
     return FALSE;
   mig->max_downtime_ms = ms;
-  if (virDomainMigrateSetMaxDowntime (mig->dom, ms, 0) < 0)
-    {
-      g_autoptr (GError) local = NULL;
-      herd_virt_set_error (&local, "setting the migration downtime");
-      g_message ("VM %s: %s", herd_model_vm (drv->model, vm)->name,
-                 local->message);
-      g_propagate_error (error, g_steal_pointer (&local));
-      return FALSE;
-    }
-  g_message ("VM %s: migration downtime budget %u ms (after pass %u)",
-             herd_model_vm (drv->model, vm)->name, ms, mig->passes);
-  mig->downtime_set = TRUE;
+  mig->downtime_set = FALSE;
   return TRUE;
 }
 
+/* Accepted at once, as set_downtime. */
 static gboolean
 virt_migration_post_copy (HerdDriver *drv, HerdId vm, GError **error)
 {
   VirtMigration *mig = migration_of (drv, vm, error);
   if (mig == NULL)
     return FALSE;
-  if (virDomainMigrateStartPostCopy (mig->dom, 0) < 0)
-    {
-      herd_virt_set_error (error, "switching to post-copy");
-      return FALSE;
-    }
-  mig->post_copy = TRUE;
+  mig->post_copy_asked = TRUE;
   return TRUE;
 }
 
@@ -386,12 +407,10 @@ virt_migration_job_stats (HerdDriver *drv, HerdId vm,
   VirtMigration *mig = migration_of (drv, vm, error);
   if (mig == NULL)
     return FALSE;
+  /* The last reading (every job_poll_interval, in a thread). */
   *out = mig->last;
-  if (herd_virt_read_job (mig->dom, 0, out))
-    {
-      out->max_downtime_ms = mig->max_downtime_ms;
-      out->post_copy = mig->post_copy;
-    }
+  out->max_downtime_ms = mig->max_downtime_ms;
+  out->post_copy = mig->post_copy;
   return TRUE;
 }
 

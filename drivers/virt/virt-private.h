@@ -25,7 +25,8 @@ typedef struct
   gboolean block, thin;
   char *device;        /* block: the loop device presenting the LV */
   gint64 lv_mib;       /* block: the LV's size */
-  guint pending;       /* GLib source of an extension under way, or 0 */
+  guint pending;       /* GLib source of an extension asked for, or 0 */
+  gboolean extending;  /* the SPM's extension runs in a thread */
 } VirtVolume;
 
 /* A storage domain's size and free space, measured off the main loop
@@ -83,6 +84,10 @@ struct _VirtDriver
   HerdPauseReason *vm_pause_reason; /* by VM id: the last I/O error's */
   VirtVolume *volumes;          /* by disk id */
   VirtSpace *spaces;            /* by storage domain id */
+  GThreadPool **lease_workers;  /* by host id: one thread for its joins,
+                                   SPM lease acquisitions and releases */
+  GHashTable *lease_calls;      /* what the core asked sanlock and has not
+                                   had answered: key -> LeaseCall */
 };
 
 static inline VirtDriver *
@@ -110,6 +115,12 @@ virConnectPtr herd_virt_conn (VirtDriver *v, HerdId host, GError **error);
 void herd_virt_migration_landed (VirtDriver *v, HerdId vm, HerdId source,
                                  HerdId destination,
                                  const HerdMigrationStats *done);
+/* Runs work (data) in host's worker thread, after the host's calls queued
+ * before it (VM starts and stops, lease moves), then free (data) on the
+ * main context. */
+void herd_virt_host_errand (VirtDriver *v, HerdId host,
+                            void (*work) (gpointer data), gpointer data,
+                            GDestroyNotify free);
 /* The running domain of vm on host, or NULL with an error. */
 virDomainPtr herd_virt_domain (VirtDriver *v, HerdId host, HerdId vm,
                                GError **error);
@@ -128,6 +139,7 @@ void herd_virt_migration_clear (VirtDriver *v);
 /* virt-leases.c */
 extern const HerdLeaseOps herd_virt_leases;
 gboolean herd_virt_leases_init (VirtDriver *v, GError **error);
+void herd_virt_leases_clear (VirtDriver *v);
 /* VM leases: taken on host before its QEMU starts, given back when it
  * stops or has moved. */
 gboolean herd_virt_vm_lease_acquire (VirtDriver *v, HerdId host, HerdId vm,
@@ -153,6 +165,10 @@ void herd_virt_volume_needs_space (VirtDriver *v, HerdId vm,
  * manager that restarted): its volumes' state, thresholds, and the
  * extension a full LV waits for. */
 void herd_virt_vm_found (VirtDriver *v, HerdId host, HerdId vm);
-/* vm is down: its LVs are deactivated. */
+/* vm is down: its LVs are deactivated (now: herd_virt_vm_volumes_down;
+ * elsewhere: the loop devices taken from its volumes, and detached in a
+ * worker). */
 void herd_virt_vm_volumes_down (VirtDriver *v, HerdId vm);
+GStrv herd_virt_vm_volumes_take (VirtDriver *v, HerdId vm);
+void herd_virt_detach (GStrv devices);
 void herd_virt_volumes_clear (VirtDriver *v);

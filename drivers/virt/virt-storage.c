@@ -254,31 +254,87 @@ herd_virt_vm_found (VirtDriver *v, HerdId host, HerdId vm_id)
     virDomainFree (dom);
 }
 
-/* Arms the block threshold of each of vm's thin block volumes on host:
- * the LV's size minus VolumeExtendWatermark. */
-void
-herd_virt_vm_thresholds (VirtDriver *v, HerdId host, HerdId vm_id)
+/* What a host's worker does to a VM's thin block volumes: arms their
+ * thresholds, and resumes the VM after an extension. */
+typedef struct
+{
+  virConnectPtr conn; /* a reference */
+  char *vm_name;
+  GStrv targets;      /* its volumes' devices, */
+  guint64 *at;        /* and their thresholds, bytes */
+  gboolean resume;
+} VolumeErrand;
+
+static void
+volume_errand_free (gpointer data)
+{
+  VolumeErrand *e = data;
+  virConnectClose (e->conn);
+  g_free (e->vm_name);
+  g_strfreev (e->targets);
+  g_free (e->at);
+  g_free (e);
+}
+
+/* In the host's worker. */
+static void
+volume_errand_work (gpointer data)
+{
+  VolumeErrand *e = data;
+  virDomainPtr dom = virDomainLookupByName (e->conn, e->vm_name);
+  if (dom == NULL)
+    return; /* gone meanwhile: nothing to arm */
+  for (guint i = 0; e->targets[i] != NULL; i++)
+    if (virDomainSetBlockThreshold (dom, e->targets[i], e->at[i], 0) < 0)
+      g_message ("VM %s disk %s: no block threshold: %s", e->vm_name,
+                 e->targets[i], virGetLastErrorMessage ());
+  if (e->resume && virDomainResume (dom) < 0)
+    g_message ("VM %s: not resumed after extension: %s", e->vm_name,
+               virGetLastErrorMessage ());
+  virDomainFree (dom);
+}
+
+/* Arms the block threshold of each of vm's thin block volumes on host
+ * (the LV's size minus VolumeExtendWatermark), then resumes the VM if
+ * resume, in the host's worker. */
+static void
+arm (VirtDriver *v, HerdId host, HerdId vm_id, gboolean resume)
 {
   const HerdVm *vm = herd_model_vm (v->drv->model, vm_id);
-  virDomainPtr dom = NULL;
+  virConnectPtr conn = herd_virt_conn (v, host, NULL);
+  if (conn == NULL)
+    return;
+  g_autoptr (GStrvBuilder) targets = g_strv_builder_new ();
+  GArray *at = g_array_new (FALSE, FALSE, sizeof (guint64));
   for (guint i = 0; i < vm->n_disks; i++)
     {
       VirtVolume *vol = &v->volumes[vm->first_disk + i];
       if (!vol->block || !vol->thin || vol->target == NULL)
         continue;
-      if (dom == NULL
-          && (dom = herd_virt_domain (v, host, vm_id, NULL)) == NULL)
-        return;
-      gint64 at = vol->lv_mib - v->drv->model->params.extend_watermark_mib;
-      if (virDomainSetBlockThreshold (dom, vol->target,
-                                      (unsigned long long) MAX (at, 1) << 20,
-                                      0)
-          < 0)
-        g_message ("VM %s disk %s: no block threshold: %s", vm->name,
-                   vol->target, virGetLastErrorMessage ());
+      gint64 mib = vol->lv_mib - v->drv->model->params.extend_watermark_mib;
+      guint64 bytes = (guint64) MAX (mib, 1) << 20;
+      g_strv_builder_add (targets, vol->target);
+      g_array_append_val (at, bytes);
     }
-  if (dom != NULL)
-    virDomainFree (dom);
+  if (at->len == 0 && !resume)
+    {
+      g_array_free (at, TRUE);
+      return;
+    }
+  VolumeErrand *e = g_new0 (VolumeErrand, 1);
+  e->conn = conn;
+  virConnectRef (conn);
+  e->vm_name = g_strdup (vm->name);
+  e->targets = g_strv_builder_end (targets);
+  e->at = (guint64 *) g_array_free (at, FALSE);
+  e->resume = resume;
+  herd_virt_host_errand (v, host, volume_errand_work, e, volume_errand_free);
+}
+
+void
+herd_virt_vm_thresholds (VirtDriver *v, HerdId host, HerdId vm_id)
+{
+  arm (v, host, vm_id, FALSE);
 }
 
 static gboolean extend_now (gpointer data);
@@ -288,7 +344,7 @@ static gboolean extend_now (gpointer data);
 static void
 request_extension (VirtDriver *v, VirtVolume *vol)
 {
-  if (!vol->block || !vol->thin || vol->pending != 0)
+  if (!vol->block || !vol->thin || vol->pending != 0 || vol->extending)
     return;
   vol->pending = g_timeout_add (
       (guint) (v->drv->model->params.mailbox_read_interval / HERD_MSEC (1)),
@@ -326,19 +382,71 @@ refreshed (gpointer data)
   VirtDriver *v = vol->v;
   const HerdVm *vm = herd_model_vm (v->drv->model, vol->vm);
   vol->pending = 0;
-  if (vm->host == HERD_ID_NONE)
-    return G_SOURCE_REMOVE;
-  herd_virt_vm_thresholds (v, vm->host, vol->vm);
-  if (v->vm_pause_reason[vol->vm] == HERD_PAUSE_ENOSPC)
-    {
-      virDomainPtr dom = herd_virt_domain (v, vm->host, vol->vm, NULL);
-      if (dom != NULL && virDomainResume (dom) < 0)
-        g_message ("VM %s: not resumed after extension: %s", vm->name,
-                   virGetLastErrorMessage ());
-      if (dom != NULL)
-        virDomainFree (dom);
-    }
+  if (vm->host != HERD_ID_NONE)
+    arm (v, vm->host, vol->vm,
+         v->vm_pause_reason[vol->vm] == HERD_PAUSE_ENOSPC);
   return G_SOURCE_REMOVE;
+}
+
+/* An LV's extension, in a thread: the file grows, the loop device takes
+ * the new capacity. */
+typedef struct
+{
+  VirtVolume *vol;
+  char *path, *device;
+  char *spm;            /* the SPM host's name */
+  gint64 to;            /* MiB */
+  int err;              /* errno, 0 when it worked */
+} Extension;
+
+static void
+extension_free (gpointer data)
+{
+  Extension *x = data;
+  g_free (x->path);
+  g_free (x->device);
+  g_free (x->spm);
+  g_free (x);
+}
+
+static void
+extension_work (gpointer data)
+{
+  Extension *x = data;
+  int fd = -1;
+  if (truncate (x->path, x->to << 20) < 0
+      || (fd = open (x->device, O_RDONLY | O_CLOEXEC)) < 0
+      || ioctl (fd, LOOP_SET_CAPACITY, 0) < 0)
+    x->err = errno;
+  if (fd >= 0)
+    close (fd);
+}
+
+static void
+extension_done (gpointer data)
+{
+  Extension *x = data;
+  VirtVolume *vol = x->vol;
+  VirtDriver *v = vol->v;
+  HerdModel *model = v->drv->model;
+  const HerdVm *vm = herd_model_vm (model, vol->vm);
+  vol->extending = FALSE;
+  if (g_strcmp0 (vol->device, x->device) != 0)
+    return; /* the VM went down meanwhile */
+  if (x->err != 0)
+    {
+      g_message ("SPM %s: extending %s to %" G_GINT64_FORMAT " MiB: %s",
+                 x->spm, vol->path, x->to, g_strerror (x->err));
+      request_extension (v, vol); /* retried at the next mailbox read */
+      return;
+    }
+  g_message ("SPM %s extended VM %s disk %s from %" G_GINT64_FORMAT
+             " to %" G_GINT64_FORMAT " MiB",
+             x->spm, vm->name, vol->target, vol->lv_mib, x->to);
+  vol->lv_mib = x->to;
+  vol->pending = g_timeout_add (
+      (guint) MAX (model->params.lv_extend_time / HERD_MSEC (1), 1),
+      refreshed, vol);
 }
 
 /* The SPM extends the volume's LV by VolumeExtendChunk. */
@@ -362,48 +470,58 @@ extend_now (gpointer data)
       vol->pending = 0;
       return G_SOURCE_REMOVE; /* at its largest */
     }
-  int fd = -1;
-  if (truncate (vol->path, to << 20) < 0
-      || (fd = open (vol->device, O_RDONLY | O_CLOEXEC)) < 0
-      || ioctl (fd, LOOP_SET_CAPACITY, 0) < 0)
+  if (vol->device == NULL)
     {
-      g_message ("SPM %s: extending %s to %" G_GINT64_FORMAT " MiB: %s",
-                 herd_model_host (model, spm)->name, vol->path, to,
-                 g_strerror (errno));
-      if (fd >= 0)
-        close (fd);
-      return G_SOURCE_CONTINUE; /* retried at the next mailbox read */
+      vol->pending = 0;
+      return G_SOURCE_REMOVE; /* no longer active */
     }
-  close (fd);
-  g_message ("SPM %s extended VM %s disk %s from %" G_GINT64_FORMAT
-             " to %" G_GINT64_FORMAT " MiB",
-             herd_model_host (model, spm)->name, vm->name, vol->target,
-             vol->lv_mib, to);
-  vol->lv_mib = to;
-  vol->pending = g_timeout_add (
-      (guint) MAX (p->lv_extend_time / HERD_MSEC (1), 1), refreshed, vol);
+  vol->pending = 0;
+  vol->extending = TRUE;
+  Extension *x = g_new0 (Extension, 1);
+  x->vol = vol;
+  x->path = g_strdup (vol->path);
+  x->device = g_strdup (vol->device);
+  x->to = to;
+  x->spm = g_strdup (herd_model_host (model, spm)->name);
+  herd_virt_in_thread (extension_work, extension_done, x, extension_free);
   return G_SOURCE_REMOVE;
 }
 
-/* A VM is down everywhere: its LVs' loop devices go. */
-void
-herd_virt_vm_volumes_down (VirtDriver *v, HerdId vm_id)
+GStrv
+herd_virt_vm_volumes_take (VirtDriver *v, HerdId vm_id)
 {
   const HerdVm *vm = herd_model_vm (v->drv->model, vm_id);
+  g_autoptr (GStrvBuilder) devices = g_strv_builder_new ();
   for (guint i = 0; i < vm->n_disks; i++)
     {
       VirtVolume *vol = &v->volumes[vm->first_disk + i];
       if (vol->pending != 0)
         g_source_remove (vol->pending);
       vol->pending = 0;
-      if (vol->device == NULL)
-        continue;
-      const char *detach[] = { "losetup", "-d", vol->device, NULL };
+      if (vol->device != NULL)
+        g_strv_builder_add (devices, vol->device);
+      g_clear_pointer (&vol->device, g_free);
+    }
+  return g_strv_builder_end (devices);
+}
+
+void
+herd_virt_detach (GStrv devices)
+{
+  for (guint i = 0; devices != NULL && devices[i] != NULL; i++)
+    {
+      const char *detach[] = { "losetup", "-d", devices[i], NULL };
       g_autoptr (GError) error = NULL;
       if (!run_tool (detach, NULL, &error))
         g_message ("%s", error->message);
-      g_clear_pointer (&vol->device, g_free);
     }
+}
+
+void
+herd_virt_vm_volumes_down (VirtDriver *v, HerdId vm_id)
+{
+  g_auto (GStrv) devices = herd_virt_vm_volumes_take (v, vm_id);
+  herd_virt_detach (devices);
 }
 
 void

@@ -7,7 +7,8 @@
 #   2. VMs started through herd run in libvirt where herd says
 #   3. a Linux guest writes to its thin disk on a block domain: its LV
 #      fills, the VM pauses on ENOSPC, the SPM extends it, the VM resumes
-#   4. bad requests are refused and change nothing
+#   4. bad requests are refused and change nothing; h-1's sanlock daemon
+#      hangs for 5 s and herd run goes on without its answers
 #   5. live migrations capped at 8 MiB/s (the Linux guest's, dirtying
 #      memory, in several passes with the downtime schedule): the
 #      destination's job statistics show the cap held
@@ -128,6 +129,7 @@ trap 'exit 1' INT TERM
 
 say "suite in $DIR"
 sed -e "s|@DIR@|$DIR|g" -e "s|@HERE@|$HERE|g" -e "s|@BRIDGE@|$BRIDGE|g" \
+  -e "s|@SANLOCK_WAIT@|${HERD_SANLOCK_WAIT:-50ms}|g" \
   "$HERE/cluster.ini.in" > "$CONFIG"
 # The VMs' network: a bridge with no uplink, so nothing leaves it.
 ip link add "$BRIDGE" type bridge && ip link set "$BRIDGE" up \
@@ -224,6 +226,19 @@ check "starting a running VM is refused" \
 check "migrating to an unknown host is refused" \
   bash -c "! '$HERD' ctl --config '$CONFIG' migrate db-1 h-9 2>/dev/null"
 check "refused requests changed nothing" test "$before" = "$(ctl vms)"
+
+# h-1's sanlock daemon hangs (SIGSTOP) for 5 s, less than its host-id
+# lease may go unrenewed (8 x io_timeout): every read of a lease or host
+# id asks h-1's daemon first, and the SPM's checks (every 2 s) go on
+# without waiting for it.
+sanlock1=$(tr -dc 0-9 < "$DIR/h1/sanlock/sanlock.pid")
+kill -STOP "$sanlock1"
+sleep 5
+check "herd ctl answers while h-1's sanlock hangs" ctl hosts
+kill -CONT "$sanlock1"
+check "herd run asked h-1's hung sanlock and went on without its answer" \
+  grep -q "no answer from sanlock within" "$DIR/herd.log"
+check "h-1 is still Up" test "$(host_status h-1)" = Up
 
 # The storage domain "slow" hangs (until step 7): statfs never answers.
 "$DIR/hangfs" "$DIR/slow" >> "$DIR/hangfs.log" 2>&1 &
