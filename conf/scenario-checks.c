@@ -291,6 +291,10 @@ herd_sl_check_references (HerdSlLoader *l)
           break;
         case HERD_SL_HOSTS:
         case HERD_SL_VMS:
+          if (g->single)
+            herd_sl_check_single_names (l, g);
+          herd_sl_resolve (l, g, "cluster", HERD_SL_CLUSTER);
+          break;
         case HERD_SL_AFFINITY:
           herd_sl_resolve (l, g, "cluster", HERD_SL_CLUSTER);
           break;

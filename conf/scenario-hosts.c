@@ -137,6 +137,12 @@ herd_sl_check_no_credentials (HerdSlLoader *l, HerdSlGroup *g)
 void
 herd_sl_parse_hosts (HerdSlLoader *l, HerdSlGroup *g)
 {
+  g_autofree char *count = g->single ? herd_sl_value (l, g, "count") : NULL;
+  if (count != NULL)
+    herd_sl_fail_key (l, g, "count",
+                      "expected no count: this group is the one host %s "
+                      "(%s-1 .. %s-N are [hosts %s] with count = N)",
+                      g->name, g->name, g->name, g->name);
   herd_sl_read_integer (l, g, "count", 1, HERD_SL_MAX_HOSTS_PER_GROUP, 1,
                         &g->count);
   gboolean cores_ok = herd_sl_read_integer (l, g, "cores", 1,
@@ -232,8 +238,10 @@ herd_sl_build_hosts (HerdSlLoader *l, HerdSlGroup *g)
   g_ptr_array_add (l->scenario->host_groups, group);
   for (gint64 i = 1; i <= g->count; i++)
     {
-      g_autofree char *name = g_strdup_printf ("%s-%" G_GINT64_FORMAT,
-                                               g->name, i);
+      g_autofree char *name = g->single ? g_strdup (g->name)
+                                        : g_strdup_printf (
+                                            "%s-%" G_GINT64_FORMAT, g->name,
+                                            i);
       HerdHost *host = herd_model_add_host (model, name, g->ref);
       host->cores = (guint32) g->cores;
       host->threads = (guint32) g->threads;

@@ -90,6 +90,8 @@ typedef struct
   HerdSlKind kind;
   char *name;            /* NULL for [scenario] and [defaults] */
   char *label;           /* "hosts h": the GKeyFile group and in messages */
+  gboolean single;       /* [host NAME], [vm NAME]: one host or VM called
+                            NAME (kind HOSTS, VMS), not NAME-1 .. */
   guint line;            /* of the header */
   guint index;           /* among the groups of its kind, file order */
   GHashTable *key_lines; /* key -> line, lookups only */
@@ -255,6 +257,9 @@ gboolean herd_sl_read_names (HerdSlLoader *l, HerdSlGroup *g, const char *key,
 void herd_sl_resolve (HerdSlLoader *l, HerdSlGroup *g, const char *key,
                       HerdSlKind kind);
 HerdSlGroup *herd_sl_group_of (HerdSlLoader *l, HerdSlKind kind, guint index);
+/* A [host NAME] or [vm NAME] group fails when another group's numbered
+ * member has its name. */
+void herd_sl_check_single_names (HerdSlLoader *l, HerdSlGroup *g);
 char *herd_sl_list_members_in (HerdSlLoader *l, HerdSlKind kind,
                                HerdId cluster, HerdId dc);
 char *herd_sl_list_members (HerdSlLoader *l, HerdSlKind kind, HerdId cluster);

@@ -303,8 +303,8 @@ herd_sl_group_of (HerdSlLoader *l, HerdSlKind kind, guint index)
  * NAME-I, with I in 1..count, or NULL.  *skip says that the group exists
  * but its own values failed, so that no error should be added. */
 static HerdSlGroup *
-herd_sl_find_member (HerdSlLoader *l, HerdSlKind kind, const char *name,
-                     gboolean *skip)
+herd_sl_find_numbered (HerdSlLoader *l, HerdSlKind kind, const char *name,
+                       gboolean *skip)
 {
   const char *dash = strrchr (name, '-');
   *skip = FALSE;
@@ -325,6 +325,50 @@ herd_sl_find_member (HerdSlLoader *l, HerdSlKind kind, const char *name,
   if (!herd_units_parse_integer (dash + 1, 1, g->count, &number, NULL))
     return NULL;
   return g;
+}
+
+/* The [host NAME] or [vm NAME] group of the one host or VM name (kind
+ * HOSTS or VMS), or NULL; skip as herd_sl_find_numbered's. */
+static HerdSlGroup *
+herd_sl_find_single (HerdSlLoader *l, HerdSlKind kind, const char *name,
+                     gboolean *skip)
+{
+  *skip = FALSE;
+  if (kind != HERD_SL_HOSTS && kind != HERD_SL_VMS)
+    return NULL;
+  g_autofree char *label = g_strdup_printf (
+      "%s %s", kind == HERD_SL_HOSTS ? "host" : "vm", name);
+  HerdSlGroup *g = g_hash_table_lookup (l->by_label, label);
+  if (g != NULL && !g->ok)
+    {
+      *skip = TRUE;
+      return NULL;
+    }
+  return g;
+}
+
+/* The group of the host or VM name: a [host NAME] or [vm NAME] group, or
+ * the [hosts]/[vms] group whose member it is. */
+static HerdSlGroup *
+herd_sl_find_member (HerdSlLoader *l, HerdSlKind kind, const char *name,
+                     gboolean *skip)
+{
+  HerdSlGroup *g = herd_sl_find_single (l, kind, name, skip);
+  return g != NULL || *skip ? g : herd_sl_find_numbered (l, kind, name, skip);
+}
+
+void
+herd_sl_check_single_names (HerdSlLoader *l, HerdSlGroup *g)
+{
+  gboolean skip;
+  HerdSlGroup *other = herd_sl_find_numbered (l, g->kind, g->name, &skip);
+  if (other == NULL)
+    return;
+  herd_sl_fail_group (l, g,
+                      "%s is also a %s of [%s] (line %u): rename one of the "
+                      "groups",
+                      g->name, g->kind == HERD_SL_HOSTS ? "host" : "VM",
+                      other->label, other->line);
 }
 
 /* What exists, for messages: "web-1 .. web-12, db-1 .. db-8" for the
@@ -352,7 +396,11 @@ herd_sl_list_members_in (HerdSlLoader *l, HerdSlKind kind, HerdId cluster,
           g_string_append (names, ", ...");
           break;
         }
-      g_string_append_printf (names, "%s%s-1", n > 0 ? ", " : "", g->name);
+      if (g->single)
+        g_string_append_printf (names, "%s%s", n > 0 ? ", " : "", g->name);
+      else
+        g_string_append_printf (names, "%s%s-1", n > 0 ? ", " : "",
+                                g->name);
       if (g->count > 1)
         g_string_append_printf (names, " .. %s-%" G_GINT64_FORMAT, g->name,
                                 g->count);
@@ -486,12 +534,17 @@ herd_sl_resolve_members (HerdSlLoader *l, HerdSlGroup *g, const char *key,
       HerdSlGroup *whole = g_hash_table_lookup (l->by_label, label);
       if ((member != NULL || skip) && whole != NULL)
         {
-          g_autofree char *prefix = g_strndup (name,
-                                               strrchr (name, '-') - name);
+          g_autofree char *prefix = member != NULL && member->single
+                                        ? g_strdup (member->label)
+                                        : g_strdup_printf (
+                                            "%s %.*s", kind_name,
+                                            (int) (strrchr (name, '-')
+                                                   - name),
+                                            name);
           herd_sl_fail_key (l, g, key,
-                            "\"%s\" names both a %s of [%s %s] and the "
+                            "\"%s\" names both a %s of [%s] and the "
                             "group [%s] (rename one of the groups)",
-                            name, what, kind_name, prefix, label);
+                            name, what, prefix, label);
           return NULL;
         }
       if (skip || (whole != NULL && !whole->ok))
@@ -504,10 +557,11 @@ herd_sl_resolve_members (HerdSlLoader *l, HerdSlGroup *g, const char *key,
         }
       if (member != NULL)
         {
-          HerdId id = herd_sl_first_id (l, of)
-                      + (HerdId) g_ascii_strtoull (strrchr (name, '-') + 1,
-                                                   NULL, 10)
-                      - 1;
+          HerdId id = herd_sl_first_id (l, of);
+          if (!member->single)
+            id += (HerdId) g_ascii_strtoull (strrchr (name, '-') + 1, NULL,
+                                             10)
+                  - 1;
           g_array_append_val (ids, id);
         }
       else

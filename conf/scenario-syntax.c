@@ -336,16 +336,27 @@ herd_sl_scan_header (HerdSlLoader *l, guint line, char *s)
       return NULL;
     }
 
-  HerdSlKind kind = herd_sl_kind_from_string (word[0]);
+  /* [host NAME] and [vm NAME]: one host or VM, named as the group. */
+  gboolean single = strcmp (word[0], "host") == 0
+                    || strcmp (word[0], "vm") == 0;
+  HerdSlKind kind = single ? (word[0][0] == 'h' ? HERD_SL_HOSTS : HERD_SL_VMS)
+                           : herd_sl_kind_from_string (word[0]);
   g_autofree char *label = n == 1 ? g_strdup (word[0])
                                   : g_strdup_printf ("%s %s", word[0],
                                                      word[1]);
   if (kind == HERD_SL_KIND_LAST)
     {
-      const char *names[HERD_SL_KIND_LAST];
+      const char *names[HERD_SL_KIND_LAST + 2];
+      guint n_names = 0;
       for (int k = 0; k < HERD_SL_KIND_LAST; k++)
-        names[k] = herd_sl_kinds[k].name;
-      g_autofree char *known = herd_sl_join_or (names, HERD_SL_KIND_LAST);
+        {
+          names[n_names++] = herd_sl_kinds[k].name;
+          if (k == HERD_SL_HOSTS)
+            names[n_names++] = "host";
+          if (k == HERD_SL_VMS)
+            names[n_names++] = "vm";
+        }
+      g_autofree char *known = herd_sl_join_or (names, n_names);
       g_autofree char *qkind = g_strescape (word[0], NULL);
       herd_sl_fail_line (l, line,
                          "[%s]: expected a group kind of %s, got \"%s\"",
@@ -392,6 +403,7 @@ herd_sl_scan_header (HerdSlLoader *l, guint line, char *s)
 
   HerdSlGroup *g = g_new0 (HerdSlGroup, 1);
   g->kind = kind;
+  g->single = single;
   g->name = n == 2 ? g_strdup (word[1]) : NULL;
   g->label = g_steal_pointer (&label);
   g->line = line;

@@ -243,6 +243,12 @@ herd_sl_parse_vm_placement (HerdSlLoader *l, HerdSlGroup *g,
 void
 herd_sl_parse_vms (HerdSlLoader *l, HerdSlGroup *g)
 {
+  g_autofree char *count = g->single ? herd_sl_value (l, g, "count") : NULL;
+  if (count != NULL)
+    herd_sl_fail_key (l, g, "count",
+                      "expected no count: this group is the one VM %s "
+                      "(%s-1 .. %s-N are [vms %s] with count = N)",
+                      g->name, g->name, g->name, g->name);
   herd_sl_read_integer (l, g, "count", 1, HERD_SL_MAX_VMS_PER_GROUP, 1,
                         &g->count);
   herd_sl_read_integer (l, g, "vcpus", 1, HERD_SL_MAX_CORES, 1, &g->vcpus);
@@ -539,8 +545,10 @@ herd_sl_build_vms (HerdSlLoader *l, HerdSlGroup *g)
                                 : 0;
   for (gint64 i = 1; i <= g->count; i++)
     {
-      g_autofree char *name = g_strdup_printf ("%s-%" G_GINT64_FORMAT,
-                                               g->name, i);
+      g_autofree char *name = g->single ? g_strdup (g->name)
+                                        : g_strdup_printf (
+                                            "%s-%" G_GINT64_FORMAT, g->name,
+                                            i);
       HerdVm *vm = herd_model_add_vm (model, name, g->ref);
       vm->vcpus = (guint32) g->vcpus;
       vm->memory_mib = g->memory_mib;

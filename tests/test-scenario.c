@@ -1824,6 +1824,72 @@ test_inline_errors (void)
   CU_ASSERT_TRUE (g_str_has_prefix (error->message, "no/such/file.ini: "));
 }
 
+/* [host NAME] and [vm NAME]: one host or VM named exactly NAME (as an
+ * imported cluster's are), referred to by that name, placed by host. */
+static void
+test_singles (void)
+{
+  static const char text[]
+      = "[datacenter dc]\n[cluster c]\n"
+        "[host big01]\ncores = 32\nmemory = 256G\n"
+        "[hosts small]\ncount = 2\ncores = 8\nmemory = 64G\n"
+        "[vm db01]\nvcpus = 8\nmemory = 64G\nhost = big01\nha = true\n"
+        "[vm web.prod-1]\nvcpus = 2\nmemory = 4G\n"
+        "pinned_to = small-2, big01\nhost = small-2\n"
+        "[vms batch]\ncount = 3\nvcpus = 1\nmemory = 1G\n"
+        "[affinity apart]\nvms = db01, web.prod-1\nvm_rule = negative\n"
+        "[action a]\nat = 1h\nkind = migrate\ntarget = web.prod-1\n"
+        "host = big01\n";
+  g_autoptr (HerdScenario) s = load_text (text);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (s);
+  HerdModel *m = s->model;
+  CU_ASSERT_EQUAL (m->hosts->len, 3);
+  CU_ASSERT_STRING_EQUAL (herd_model_host (m, 0)->name, "big01");
+  CU_ASSERT_STRING_EQUAL (herd_model_host (m, 2)->name, "small-2");
+  CU_ASSERT_EQUAL (m->vms->len, 5);
+  HerdId db = herd_model_find_vm (m, "db01");
+  HerdId web = herd_model_find_vm (m, "web.prod-1");
+  CU_ASSERT_EQUAL (db, 0);
+  CU_ASSERT_EQUAL (web, 1);
+  CU_ASSERT_EQUAL (herd_model_find_vm (m, "batch-3"), 4);
+  CU_ASSERT_TRUE (herd_model_vm (m, db)->ha);
+  const HerdVmGroup *placed = g_ptr_array_index (s->vm_groups, 1);
+  CU_ASSERT_EQUAL (placed->host, 2);
+  const HerdVm *w = herd_model_vm (m, web);
+  CU_ASSERT_EQUAL (w->pinned_to.n, 2);
+
+  static const struct
+  {
+    const char *from, *to, *message;
+  } bad[] = {
+    { "[vm web.prod-1]", "[vm batch-2]",
+      "t.ini:15: [vm batch-2]: batch-2 is also a VM of [vms batch] (line "
+      "20): rename one of the groups" },
+    { "[host big01]\n", "[host small-1]\n",
+      "t.ini:3: [host small-1]: small-1 is also a host of [hosts small] "
+      "(line 6): rename one of the groups" },
+    { "[vm db01]\n", "[vm db01]\ncount = 2\n",
+      "t.ini:11: [vm db01] count: expected no count: this group is the one "
+      "VM db01 (db01-1 .. db01-N are [vms db01] with count = N)" },
+    { "[hosts small]", "[hosts big01]",
+      "t.ini:13: [vm db01] host: \"big01\" names both a host of [host "
+      "big01] and the group [hosts big01] (rename one of the groups)" },
+    { "target = web.prod-1", "target = web.prod",
+      "t.ini:30: [action a] target: expected the name of a VM of a [vms "
+      "NAME] group (db01, web.prod-1, batch-1 .. batch-3), got "
+      "\"web.prod\"" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr (GString) t = g_string_new (text);
+      CU_ASSERT_TRUE (g_string_replace (t, bad[i].from, bad[i].to, 1) == 1);
+      g_autofree char *message = load_error (t->str);
+      CU_ASSERT_STRING_EQUAL (message, bad[i].message);
+      if (strcmp (message, bad[i].message) != 0)
+        g_printerr ("\n got: %s\nwant: %s\n", message, bad[i].message);
+    }
+}
+
 #define GOLDEN_MIN_CASES 20
 
 static gint
@@ -1903,6 +1969,7 @@ static const HerdTestCase load_cases[] = {
   { "random faults", test_random_faults },
   { "networks, pinning and affinity", test_placement },
   { "networks per datacenter", test_network_limit },
+  { "single hosts and VMs", test_singles },
   { "oVirt's scheduler fixtures", test_ovirt_fixtures },
   { "scheduling parameters", test_scheduling_params },
   { NULL, NULL },
