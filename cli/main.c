@@ -21,6 +21,7 @@ static const Command commands[] = {
   { "run", herd_cmd_run, "the manager on real hosts (libvirt, sanlock)" },
   { "ctl", herd_cmd_ctl, "ask a running herd run (hosts, VMs, migrate...)" },
   { "check", herd_cmd_check, "validate a scenario without running it" },
+  { "import", herd_cmd_import, "a scenario from a real estate's inventory" },
   { "swarm", herd_cmd_swarm, "run generated scenarios, invariants checked" },
   { "generate", herd_cmd_generate, "print a generated scenario (herd swarm)" },
   { "params", herd_cmd_params, "list the manager's parameters and defaults" },

@@ -285,6 +285,36 @@ check "params lists every parameter, and docs/parameters.md is its output" sh -c
   '$herd' params --markdown | cmp -s - docs/parameters.md"
 check "--version" sh -c "'$herd' --version | grep -q '^herd '"
 
+# herd import: a CSV inventory into a scenario that loads, the notes on
+# stderr, -o kept unless --force, bad input with file, line and column.
+check "import: a CSV inventory into a scenario herd check accepts" sh -c "
+  '$herd' import tests/import/inventory.csv -o '$tmp/inv.ini' 2> '$tmp/inv.err' &&
+  '$herd' check '$tmp/inv.ini' | grep -q '4 hosts, 6 VMs' &&
+  grep -q '^herd import: note: vm \"old01\": down: not imported' '$tmp/inv.err' &&
+  grep -q '^herd import: wrote .*inv.ini: 4 hosts, 6 VMs (5 where they run)' '$tmp/inv.err'"
+check "import: -o does not replace a file without --force, and keeps it" sh -c "
+  echo keep > '$tmp/kept.ini' &&
+  ! '$herd' import tests/import/inventory.csv -o '$tmp/kept.ini' 2> '$tmp/e' &&
+  grep -q 'kept.ini exists (--force replaces it)' '$tmp/e' &&
+  test \"\$(cat '$tmp/kept.ini')\" = keep &&
+  '$herd' import tests/import/inventory.csv -o '$tmp/kept.ini' --force 2>/dev/null &&
+  grep -q '^\[vm db01\]' '$tmp/kept.ini'"
+check "import --json: counts and notes, and the scenario without -o" sh -c "
+  '$herd' import tests/import/inventory.csv --json > '$tmp/inv.json' &&
+  grep -q '\"vms_placed\" : 5' '$tmp/inv.json' &&
+  grep -q 'not a column herd reads' '$tmp/inv.json' &&
+  grep -q '\"scenario\" : \"; inventory: written by herd import' '$tmp/inv.json'"
+printf 'kind,name,cores\nhost,h,many\n' > "$tmp/bad.csv"
+check "import: a bad CSV value exits 2 naming file, line and column" \
+  status_says 2 "bad.csv:2: cores: expected a whole number from 1 to 4096, got \"many\"" \
+  "$herd" import "$tmp/bad.csv"
+check "import: an unknown --from exits 2" \
+  status_says 2 "--from: expected ovirt or csv" "$herd" import --from vmware tests/import/inventory.csv
+check "import: --from ovirt wants a directory" \
+  status_says 2 "reads a directory of saved API responses" "$herd" import --from ovirt tests/import/inventory.csv
+check "import: a directory without the API's collections exits 2" \
+  status_says 2 "no datacenters.json or datacenters.xml" "$herd" import "$tmp"
+
 # herd run and herd ctl without hosts: the integration suite's config with
 # @DIR@ a directory that does not exist, so that a config herd run wrongly
 # accepted would stop at opening [manager] log, before reaching any host.

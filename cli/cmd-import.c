@@ -1,0 +1,198 @@
+/* cmd-import.c: `herd import SOURCE`: a real estate's inventory (oVirt's
+ * REST API responses saved in a directory, or a CSV inventory) as a
+ * scenario, with a note for everything changed or left out on the way
+ * (docs/import.md). */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/commands.h"
+#include "conf/import.h"
+#include "conf/scenario.h"
+
+/* The scenario's name from the source's path: its base name without
+ * extension, as a scenario name. */
+static char *
+name_of (const char *source)
+{
+  g_autofree char *base = g_path_get_basename (source);
+  char *dot = strrchr (base, '.');
+  if (dot != NULL && dot != base)
+    *dot = '\0';
+  for (char *p = base; *p != '\0'; p++)
+    if (!g_ascii_isalnum (*p) && *p != '-' && *p != '_' && *p != '.')
+      *p = '_';
+  return g_strdup (base);
+}
+
+/* Writes text to path through a temporary file renamed into place, so
+ * that a failure leaves nothing half written. */
+static gboolean
+write_file (const char *path, const char *text, GError **error)
+{
+  return g_file_set_contents_full (path, text, -1,
+                                   G_FILE_SET_CONTENTS_CONSISTENT, 0644,
+                                   error);
+}
+
+int
+herd_cmd_import (int argc, char **argv)
+{
+  g_autofree char *from = NULL, *output = NULL, *name = NULL;
+  gboolean force = FALSE, json = FALSE;
+  const GOptionEntry entries[] = {
+    { "from", 0, 0, G_OPTION_ARG_STRING, &from,
+      "what SOURCE is: ovirt (a directory of saved REST API responses) or "
+      "csv (default: ovirt for a directory, csv for a file)",
+      "FORMAT" },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
+      "write the scenario to FILE (default: standard output)", "FILE" },
+    { "force", 0, 0, G_OPTION_ARG_NONE, &force,
+      "replace FILE if it exists", NULL },
+    { "name", 0, 0, G_OPTION_ARG_STRING, &name,
+      "the scenario's name (default: SOURCE's base name)", "NAME" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json,
+      "print a JSON summary (counts, notes; the scenario too without -o)",
+      NULL },
+    { NULL }
+  };
+  if (!herd_cli_parse (
+          &argc, &argv, "import", "SOURCE",
+          "Writes a scenario from a real estate's inventory.",
+          "SOURCE is a directory of oVirt REST API v4 responses (datacenters,\n"
+          "clusters, hosts, vms, disks, storagedomains, networks as .json or\n"
+          ".xml, saved as docs/import.md shows) or a CSV inventory (columns in\n"
+          "docs/import.md).  Hosts and VMs keep their names ([host NAME],\n"
+          "[vm NAME]); running VMs are placed where they run (host =).  Every\n"
+          "field or object that is changed or left out is printed as a note\n"
+          "on standard error (in the JSON summary with --json).  The scenario\n"
+          "written always passes herd check.\n\n"
+          "Exit status: 0 written, 1 the scenario could not be written, 2 bad\n"
+          "usage or a source that cannot be read (file, line and field named).",
+          entries))
+    return HERD_EXIT_USAGE;
+  if (argc != 2)
+    {
+      herd_cli_error ("import", "expected one SOURCE (see 'herd import "
+                                "--help')");
+      return HERD_EXIT_USAGE;
+    }
+  const char *source = argv[1];
+  gboolean is_dir = g_file_test (source, G_FILE_TEST_IS_DIR);
+  if (from == NULL)
+    from = g_strdup (is_dir ? "ovirt" : "csv");
+  if (strcmp (from, "ovirt") != 0 && strcmp (from, "csv") != 0)
+    {
+      herd_cli_error ("import", "--from: expected ovirt or csv, got \"%s\"",
+                      from);
+      return HERD_EXIT_USAGE;
+    }
+  if (!g_file_test (source, G_FILE_TEST_EXISTS))
+    {
+      herd_cli_error ("import", "%s: no such file or directory", source);
+      return HERD_EXIT_USAGE;
+    }
+  if (strcmp (from, "ovirt") == 0 && !is_dir)
+    {
+      herd_cli_error ("import", "%s: --from ovirt reads a directory of saved "
+                      "API responses (docs/import.md)", source);
+      return HERD_EXIT_USAGE;
+    }
+  if (output != NULL && !force && g_file_test (output, G_FILE_TEST_EXISTS))
+    {
+      herd_cli_error ("import", "%s exists (--force replaces it)", output);
+      return HERD_EXIT_USAGE;
+    }
+  if (name == NULL)
+    name = name_of (source);
+  else if (!g_ascii_isalnum (*name)
+           || strspn (name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUV"
+                            "WXYZ0123456789-_.")
+                  != strlen (name))
+    {
+      herd_cli_error ("import", "--name: expected letters, digits, '-', '_' "
+                      "and '.', got \"%s\"", name);
+      return HERD_EXIT_USAGE;
+    }
+
+  g_autofree char *what = g_strdup_printf ("%s %s", strcmp (from, "ovirt") == 0
+                                                        ? "oVirt REST API "
+                                                          "responses in"
+                                                        : "CSV inventory",
+                                           source);
+  g_autoptr (HerdEstate) estate = herd_estate_new (what);
+  g_autoptr (GError) error = NULL;
+  gboolean read = strcmp (from, "ovirt") == 0
+                      ? herd_import_ovirt (source, estate, &error)
+                      : herd_import_csv (source, estate, &error);
+  if (!read)
+    {
+      herd_cli_error ("import", "%s", error->message);
+      return HERD_EXIT_USAGE;
+    }
+  g_autofree char *text = herd_estate_write_scenario (estate, name);
+
+  /* What was written must load: anything else is herd import's defect. */
+  g_autoptr (HerdScenario) check = herd_scenario_load_data (
+      text, output ? output : "(scenario)", &error);
+  if (check == NULL)
+    {
+      herd_cli_error ("import", "the scenario written does not load (a "
+                      "defect of herd import): %s", error->message);
+      return HERD_EXIT_FAILURE;
+    }
+  if (output != NULL && !write_file (output, text, &error))
+    {
+      herd_cli_error ("import", "%s", error->message);
+      return HERD_EXIT_FAILURE;
+    }
+  guint placed = 0;
+  for (guint i = 0; i < check->vm_groups->len; i++)
+    placed += ((HerdVmGroup *) g_ptr_array_index (check->vm_groups, i))->host
+              != HERD_ID_NONE;
+  if (json)
+    {
+      g_autoptr (JsonBuilder) b = json_builder_new ();
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "source");
+      json_builder_add_string_value (b, source);
+      json_builder_set_member_name (b, "format");
+      json_builder_add_string_value (b, from);
+      json_builder_set_member_name (b, "output");
+      if (output != NULL)
+        json_builder_add_string_value (b, output);
+      else
+        json_builder_add_null_value (b);
+      json_builder_set_member_name (b, "hosts");
+      json_builder_add_int_value (b, check->model->hosts->len);
+      json_builder_set_member_name (b, "vms");
+      json_builder_add_int_value (b, check->model->vms->len);
+      json_builder_set_member_name (b, "vms_placed");
+      json_builder_add_int_value (b, placed);
+      json_builder_set_member_name (b, "notes");
+      json_builder_begin_array (b);
+      for (guint i = 0; i < estate->notes->len; i++)
+        json_builder_add_string_value (b, g_ptr_array_index (estate->notes,
+                                                             i));
+      json_builder_end_array (b);
+      if (output == NULL)
+        {
+          json_builder_set_member_name (b, "scenario");
+          json_builder_add_string_value (b, text);
+        }
+      json_builder_end_object (b);
+      herd_cli_print_json (b);
+      return HERD_EXIT_OK;
+    }
+  for (guint i = 0; i < estate->notes->len; i++)
+    fprintf (stderr, "herd import: note: %s\n",
+             (const char *) g_ptr_array_index (estate->notes, i));
+  if (output == NULL)
+    fputs (text, stdout);
+  fprintf (stderr,
+           "herd import: %s%s: %u hosts, %u VMs (%u where they run), %u "
+           "notes\n",
+           output ? "wrote " : "", output ? output : "scenario",
+           check->model->hosts->len, check->model->vms->len, placed,
+           estate->notes->len);
+  return HERD_EXIT_OK;
+}

@@ -1,0 +1,133 @@
+/* estate.h: a real cluster's inventory as `herd import` reads it (from
+ * oVirt's REST API, a CSV inventory, ...), and the scenario it becomes.
+ *
+ * The readers (conf/import-ovirt.c, conf/import-csv.c) fill a HerdEstate
+ * with what they understood, in the source's order, and a note for every
+ * field or object they did not carry over (unknown, unsupported, or
+ * changed on the way); herd_estate_write_scenario turns it into scenario
+ * text (docs/scenarios.md) that `herd check` accepts: one [host NAME] and
+ * [vm NAME] per host and VM, running VMs placed where they run (host =),
+ * and a header saying where it came from.  docs/import.md describes the
+ * mapping field by field. */
+#pragma once
+
+#include <glib.h>
+
+/* Sizes in MiB, rates in bytes per second; -1 (or NULL) where the source
+ * did not say, and the scenario's default then applies. */
+typedef struct
+{
+  char *name;
+} HerdEstateDatacenter;
+
+typedef struct
+{
+  char *name;
+  char *datacenter;
+  char *policy;            /* none, evenly_distributed, power_saving, ... */
+  GPtrArray *policy_params; /* "Name=value" of the policy's properties */
+  gint memory_overcommit;  /* percent */
+  gint64 migration_bandwidth; /* bytes/s */
+  char *migration_policy;  /* legacy, minimal_downtime, ... */
+  gint ha_reservation;     /* 0, 1, -1 unknown */
+  gint fencing;            /* 0, 1, -1 unknown */
+  gint skip_if_connectivity_broken;
+  gint connectivity_threshold; /* percent */
+  gint skip_if_lease_live;
+} HerdEstateCluster;
+
+typedef struct
+{
+  char *name;
+  char *cluster;
+  gint64 cores;            /* sockets x cores per socket */
+  gint64 threads;          /* x threads per core */
+  gint64 memory_mib;
+  gint spm_priority;       /* G_MININT unknown */
+  char *fence_agents;      /* "ipmilan, drac5", NULL none */
+  char *status;            /* as the source says: up, maintenance, ... */
+} HerdEstateHost;
+
+typedef struct
+{
+  char *name;
+  char *cluster;
+  char *host;              /* where it runs now, NULL when down */
+  char *status;
+  gint64 vcpus;
+  gint64 memory_mib;
+  gint64 guaranteed_mib;
+  gboolean ha;
+  char *priority;          /* low, medium, high, NULL */
+  gboolean lease;
+  char *pinned_to;         /* "h1, h2", NULL */
+  gint migratable;         /* 0, 1, -1 unknown */
+  gboolean stateless;
+  GPtrArray *disks;        /* "SIZE thin|preallocated raw|qcow2 DOMAIN" */
+} HerdEstateVm;
+
+typedef struct
+{
+  char *name;
+  char *datacenter;
+  char *type;              /* nfs, iscsi, fcp, glusterfs, posixfs, ... */
+  char *role;              /* data, iso, export */
+  gint64 capacity_mib;
+  gint64 used_mib;
+  gboolean master;
+} HerdEstateDomain;
+
+typedef struct
+{
+  char *name;
+  char *datacenter;
+  gboolean required;
+  gboolean vm_network;
+} HerdEstateNetwork;
+
+typedef struct
+{
+  char *name;
+  char *cluster;
+  char *vms;               /* "a, b", NULL */
+  char *hosts;
+  char *vm_rule;           /* positive, negative, NULL: none */
+  gint vm_enforcing;
+  char *host_rule;
+  gint host_enforcing;
+} HerdEstateAffinity;
+
+typedef struct
+{
+  char *source;            /* what was read, for the header */
+  char *profile;           /* the scenario's profile (rhv-4.1, ...), NULL:
+                              the default */
+  GPtrArray *datacenters, *clusters, *hosts, *vms, *domains, *networks,
+      *affinity;
+  GPtrArray *notes;        /* char *: "object: field: what happened" */
+} HerdEstate;
+
+HerdEstate *herd_estate_new (const char *source);
+void herd_estate_free (HerdEstate *estate);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HerdEstate, herd_estate_free)
+
+HerdEstateDatacenter *herd_estate_add_datacenter (HerdEstate *e,
+                                                  const char *name);
+HerdEstateCluster *herd_estate_add_cluster (HerdEstate *e, const char *name);
+HerdEstateHost *herd_estate_add_host (HerdEstate *e, const char *name);
+HerdEstateVm *herd_estate_add_vm (HerdEstate *e, const char *name);
+HerdEstateDomain *herd_estate_add_domain (HerdEstate *e, const char *name);
+HerdEstateNetwork *herd_estate_add_network (HerdEstate *e,
+                                            const char *name);
+HerdEstateAffinity *herd_estate_add_affinity (HerdEstate *e,
+                                              const char *name);
+
+/* Records what happened to a field or object on the way in. */
+void herd_estate_note (HerdEstate *e, const char *format, ...)
+    G_GNUC_PRINTF (2, 3);
+
+/* The scenario, named name: datacenters, clusters, storage, networks,
+ * hosts, VMs (running ones with host =), affinity groups.  Names that
+ * are not scenario names (letters, digits, '-', '_', '.', starting with
+ * a letter or digit) are changed, with a note. */
+char *herd_estate_write_scenario (HerdEstate *e, const char *name);
