@@ -8,6 +8,8 @@
 #include "cli/commands.h"
 #include "conf/import.h"
 #include "conf/scenario.h"
+#include "core/units.h"
+#include "drivers/virt/virt-import.h"
 
 /* The scenario's name from the source's path: its base name without
  * extension, as a scenario name. */
@@ -37,13 +39,18 @@ write_file (const char *path, const char *text, GError **error)
 int
 herd_cmd_import (int argc, char **argv)
 {
-  g_autofree char *from = NULL, *output = NULL, *name = NULL;
+  g_autofree char *from = NULL, *output = NULL, *name = NULL,
+                 *sample_text = NULL;
   gboolean force = FALSE, json = FALSE;
   const GOptionEntry entries[] = {
     { "from", 0, 0, G_OPTION_ARG_STRING, &from,
-      "what SOURCE is: ovirt (a directory of saved REST API responses) or "
-      "csv (default: ovirt for a directory, csv for a file)",
+      "what SOURCE is: ovirt (a directory of saved REST API responses), "
+      "csv, or libvirt (NAME=URI of live hosts; default: ovirt for a "
+      "directory, csv for a file)",
       "FORMAT" },
+    { "sample", 0, 0, G_OPTION_ARG_STRING, &sample_text,
+      "--from libvirt: measure the VMs' CPU over DURATION (default 2s)",
+      "DURATION" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
       "write the scenario to FILE (default: standard output)", "FILE" },
     { "force", 0, 0, G_OPTION_ARG_NONE, &force,
@@ -56,12 +63,14 @@ herd_cmd_import (int argc, char **argv)
     { NULL }
   };
   if (!herd_cli_parse (
-          &argc, &argv, "import", "SOURCE",
+          &argc, &argv, "import", "SOURCE...",
           "Writes a scenario from a real estate's inventory.",
           "SOURCE is a directory of oVirt REST API v4 responses (datacenters,\n"
           "clusters, hosts, vms, disks, storagedomains, networks as .json or\n"
           ".xml, saved as docs/import.md shows) or a CSV inventory (columns in\n"
-          "docs/import.md).  Hosts and VMs keep their names ([host NAME],\n"
+          "docs/import.md), or, with --from libvirt, live hosts as NAME=URI\n"
+          "(their node, running domains and CPU use now).  Hosts and VMs\n"
+          "keep their names ([host NAME],\n"
           "[vm NAME]); running VMs are placed where they run (host =).  Every\n"
           "field or object that is changed or left out is printed as a note\n"
           "on standard error (in the JSON summary with --json).  The scenario\n"
@@ -70,23 +79,38 @@ herd_cmd_import (int argc, char **argv)
           "usage or a source that cannot be read (file, line and field named).",
           entries))
     return HERD_EXIT_USAGE;
-  if (argc != 2)
-    {
-      herd_cli_error ("import", "expected one SOURCE (see 'herd import "
-                                "--help')");
-      return HERD_EXIT_USAGE;
-    }
-  const char *source = argv[1];
-  gboolean is_dir = g_file_test (source, G_FILE_TEST_IS_DIR);
+  const char *source = argc >= 2 ? argv[1] : NULL;
+  gboolean is_dir = source != NULL && g_file_test (source, G_FILE_TEST_IS_DIR);
   if (from == NULL)
     from = g_strdup (is_dir ? "ovirt" : "csv");
-  if (strcmp (from, "ovirt") != 0 && strcmp (from, "csv") != 0)
+  if (strcmp (from, "ovirt") != 0 && strcmp (from, "csv") != 0
+      && strcmp (from, "libvirt") != 0)
     {
-      herd_cli_error ("import", "--from: expected ovirt or csv, got \"%s\"",
-                      from);
+      herd_cli_error ("import", "--from: expected ovirt, csv or libvirt, got "
+                      "\"%s\"", from);
       return HERD_EXIT_USAGE;
     }
-  if (!g_file_test (source, G_FILE_TEST_EXISTS))
+  gboolean live = strcmp (from, "libvirt") == 0;
+  if (argc < 2 || (argc > 2 && !live))
+    {
+      herd_cli_error ("import", "expected %s (see 'herd import --help')",
+                      live ? "one or more NAME=URI" : "one SOURCE");
+      return HERD_EXIT_USAGE;
+    }
+  HerdTime sample = HERD_SEC (2);
+  g_autoptr (GError) error = NULL;
+  if (sample_text != NULL
+      && (!live || !herd_units_parse_duration (sample_text, &sample, &error)
+          || sample <= 0))
+    {
+      herd_cli_error ("import", "--sample: %s",
+                      !live ? "only with --from libvirt"
+                      : error != NULL
+                          ? error->message
+                          : "expected a duration more than 0 such as 2s");
+      return HERD_EXIT_USAGE;
+    }
+  if (!live && !g_file_test (source, G_FILE_TEST_EXISTS))
     {
       herd_cli_error ("import", "%s: no such file or directory", source);
       return HERD_EXIT_USAGE;
@@ -103,7 +127,7 @@ herd_cmd_import (int argc, char **argv)
       return HERD_EXIT_USAGE;
     }
   if (name == NULL)
-    name = name_of (source);
+    name = live ? g_strdup ("libvirt") : name_of (source);
   else if (!g_ascii_isalnum (*name)
            || strspn (name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUV"
                             "WXYZ0123456789-_.")
@@ -114,20 +138,27 @@ herd_cmd_import (int argc, char **argv)
       return HERD_EXIT_USAGE;
     }
 
-  g_autofree char *what = g_strdup_printf ("%s %s", strcmp (from, "ovirt") == 0
-                                                        ? "oVirt REST API "
-                                                          "responses in"
-                                                        : "CSV inventory",
-                                           source);
+  g_autofree char *what
+      = live ? g_strdup_printf ("libvirt hosts (%d), CPU over %s", argc - 1,
+                                sample_text ? sample_text : "2s")
+             : g_strdup_printf ("%s %s",
+                                strcmp (from, "ovirt") == 0
+                                    ? "oVirt REST API responses in"
+                                    : "CSV inventory",
+                                source);
   g_autoptr (HerdEstate) estate = herd_estate_new (what);
-  g_autoptr (GError) error = NULL;
-  gboolean read = strcmp (from, "ovirt") == 0
+  gboolean read = live ? herd_virt_import (argv + 1, sample, estate, &error)
+                  : strcmp (from, "ovirt") == 0
                       ? herd_import_ovirt (source, estate, &error)
                       : herd_import_csv (source, estate, &error);
   if (!read)
     {
       herd_cli_error ("import", "%s", error->message);
-      return HERD_EXIT_USAGE;
+      /* a live host that failed is not bad input */
+      return live && g_error_matches (error, HERD_IMPORT_ERROR,
+                                      HERD_IMPORT_ERROR_READ)
+                 ? HERD_EXIT_FAILURE
+                 : HERD_EXIT_USAGE;
     }
   g_autofree char *text = herd_estate_write_scenario (estate, name);
 

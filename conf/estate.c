@@ -156,7 +156,8 @@ herd_estate_add_vm (HerdEstate *e, const char *name)
 {
   HerdEstateVm *v = g_new0 (HerdEstateVm, 1);
   v->name = g_strdup (name);
-  v->vcpus = v->memory_mib = v->guaranteed_mib = -1;
+  v->vcpus = v->memory_mib = v->guaranteed_mib = v->memory_used_mib = -1;
+  v->cpu_percent = -1;
   v->migratable = -1;
   v->disks = g_ptr_array_new_with_free_func (g_free);
   g_ptr_array_add (e->vms, v);
@@ -385,9 +386,13 @@ check_vm (HerdEstate *e, HerdEstateVm *v, Names *clusters, Names *hosts,
   else
     {
       gint64 *on = g_hash_table_lookup (used, h->name);
-      if (*on + v->memory_mib + overhead <= h->memory_mib)
+      gint64 takes = (v->memory_used_mib >= 0
+                          ? MIN (v->memory_used_mib, v->memory_mib)
+                          : v->memory_mib)
+                     + overhead;
+      if (*on + takes <= h->memory_mib)
         {
-          *on += v->memory_mib + overhead;
+          *on += takes;
           *keep = TRUE;
           return names_of (hosts, h->name);
         }
@@ -481,6 +486,11 @@ write_vm (GString *out, HerdEstateVm *v, const char *host, Names *clusters,
   size_value (out, "memory", v->memory_mib);
   if (v->guaranteed_mib >= 0 && v->guaranteed_mib < v->memory_mib)
     size_value (out, "guaranteed_memory", v->guaranteed_mib);
+  if (v->memory_used_mib >= 0 && v->memory_used_mib < v->memory_mib)
+    size_value (out, "memory_used", v->memory_used_mib);
+  if (v->cpu_percent >= 0)
+    g_string_append_printf (out, "cpu = constant(%.1f%%)\n",
+                            MIN (v->cpu_percent, 100.0));
   if (v->ha)
     g_string_append (out, "ha = true\n");
   if (v->priority != NULL && strcmp (v->priority, "low") != 0)

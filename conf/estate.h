@@ -57,6 +57,8 @@ typedef struct
   gint64 vcpus;
   gint64 memory_mib;
   gint64 guaranteed_mib;
+  gint64 memory_used_mib;  /* what the guest has touched */
+  double cpu_percent;      /* its vCPUs' busy share now, < 0 unknown */
   gboolean ha;
   char *priority;          /* low, medium, high, NULL */
   gboolean lease;

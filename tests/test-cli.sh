@@ -304,12 +304,23 @@ check "import --json: counts and notes, and the scenario without -o" sh -c "
   grep -q '\"vms_placed\" : 5' '$tmp/inv.json' &&
   grep -q 'not a column herd reads' '$tmp/inv.json' &&
   grep -q '\"scenario\" : \"; inventory: written by herd import' '$tmp/inv.json'"
+check "import --from libvirt: a live host (libvirt's test driver) and its running domains" sh -c "
+  '$herd' import --from libvirt --sample 100ms -o '$tmp/lv.ini' \"h1=test://\$PWD/tests/import/libvirt-node.xml\" 2>/dev/null &&
+  '$herd' check '$tmp/lv.ini' | grep -q '1 hosts, 2 VMs' &&
+  grep -q '^cores = 16\$' '$tmp/lv.ini' && grep -q '^threads = 32\$' '$tmp/lv.ini' &&
+  grep -q '^memory = 64G\$' '$tmp/lv.ini' &&
+  test \"\$(grep -c '^host = h1\$' '$tmp/lv.ini')\" = 2"
+check "import --from libvirt: a host that cannot be reached exits 1" \
+  status_says 1 "host h9 (qemu+unix:///system?socket=$tmp/none)" \
+  "$herd" import --from libvirt "h9=qemu+unix:///system?socket=$tmp/none"
+check "import --from libvirt: NAME=URI expected" \
+  status_says 2 "expected NAME=URI" "$herd" import --from libvirt h9
 printf 'kind,name,cores\nhost,h,many\n' > "$tmp/bad.csv"
 check "import: a bad CSV value exits 2 naming file, line and column" \
   status_says 2 "bad.csv:2: cores: expected a whole number from 1 to 4096, got \"many\"" \
   "$herd" import "$tmp/bad.csv"
 check "import: an unknown --from exits 2" \
-  status_says 2 "--from: expected ovirt or csv" "$herd" import --from vmware tests/import/inventory.csv
+  status_says 2 "--from: expected ovirt, csv or libvirt" "$herd" import --from vmware tests/import/inventory.csv
 check "import: --from ovirt wants a directory" \
   status_says 2 "reads a directory of saved API responses" "$herd" import --from ovirt tests/import/inventory.csv
 check "import: a directory without the API's collections exits 2" \

@@ -22,6 +22,8 @@
 #   5-6 (migrations, maintenance) run while the storage domain "slow" is a
 #      file system that never answers statfs (hangfs.c): herd run's
 #      free-space check on it waits in a thread
+#   6b. herd import --from libvirt: the scenario of what the hosts run
+#      puts every running VM where herd ctl says it runs
 #  10. all along, a fourth host whose "libvirtd" accepts and never answers
 #      (mute.c) never held the main loop: its longest stall, as herd run
 #      logs it, stays under 100 ms
@@ -287,6 +289,21 @@ check "$busy is Up again" wait_until '[ "$(host_status '"$busy"')" = Up ]' 30
 
 check "herd ctl answers while the domain hangs" ctl hosts
 unhang
+
+# herd import from the live hosts: the scenario of what they run now
+# loads, and puts each running VM on the host herd ctl says it runs on.
+"$HERD" import --from libvirt --sample 1s -o "$DIR/imported.ini" \
+  "h-1=qemu+unix:///system?socket=$DIR/h1/run/libvirt-sock" \
+  "h-2=qemu+unix:///system?socket=$DIR/h2/run/libvirt-sock" \
+  "h-3=qemu+unix:///system?socket=$DIR/h3/run/libvirt-sock" 2> "$DIR/import.err"
+check "herd import --from libvirt writes a scenario herd check accepts" \
+  "$HERD" check "$DIR/imported.ini"
+imported_where () { awk -v n="[vm $1]" '$0==n {f=1; next} /^\[/ {f=0} f && $1=="host" {print $3}' "$DIR/imported.ini"; }
+same=1
+for vm in $(ctl vms | awk '$2=="Up" {print $1}'); do
+  [ "$(imported_where "$vm")" = "$(vm_field "$vm" 3)" ] || { same=0; say "$vm: imported on '$(imported_where "$vm")', runs on $(vm_field "$vm" 3)"; }
+done
+check "every running VM is imported on the host it runs on" test "$same" = 1
 
 # 7. crash the SPM host, which runs the HA VM
 spm=$(spm_pair); spm=${spm% *}
