@@ -569,10 +569,19 @@ herd_estate_write_scenario (HerdEstate *e, const char *name)
                             d->name);
           continue;
         }
+      /* oVirt's POSIX-compliant and local file domains are herd's posix */
+      const char *type = d->type;
+      if (strcmp (type, "posixfs") == 0 || strcmp (type, "localfs") == 0)
+        {
+          if (strcmp (type, "localfs") == 0)
+            herd_estate_note (e, "storage domain \"%s\": localfs is "
+                              "imported as a posix file domain", d->name);
+          type = "posix";
+        }
       g_string_append_printf (body, "\n[storage %s]\ndatacenter = %s\n"
                               "type = %s\n",
                               names_of (&domains, d->name),
-                              names_of (&dcs, d->datacenter), d->type);
+                              names_of (&dcs, d->datacenter), type);
       if (d->role != NULL && strcmp (d->role, "data") != 0)
         g_string_append_printf (body, "role = %s\n", d->role);
       size_value (body, "capacity", d->capacity_mib);

@@ -390,13 +390,14 @@ read_line (Csv *c)
   else if (strcmp (kind, "storage") == 0)
     {
       static const char *const types[]
-          = { "nfs", "iscsi", "fcp", "glusterfs", "posixfs", "localfs",
-              NULL };
+          = { "nfs", "iscsi", "fcp", "glusterfs", "posix", "posixfs",
+              "localfs", NULL };
       static const char *const roles[] = { "data", "iso", "export", NULL };
       HerdEstateDomain *d = herd_estate_add_domain (e, name);
       d->datacenter = text (c, "datacenter");
       d->type = one_of (c, "type", types,
-                        "nfs, iscsi, fcp, glusterfs, posixfs or localfs");
+                        "nfs, iscsi, fcp, glusterfs, posix, posixfs or "
+                        "localfs");
       d->role = one_of (c, "role", roles, "data, iso or export");
       d->capacity_mib = size (c, "capacity");
       d->used_mib = size (c, "used");

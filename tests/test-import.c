@@ -71,7 +71,8 @@ test_csv_inventory (void)
   HerdModel *m = s->model;
   CU_ASSERT_EQUAL (m->hosts->len, 4);
   CU_ASSERT_EQUAL (m->clusters->len, 3);
-  CU_ASSERT_EQUAL (m->domains->len, 2);
+  CU_ASSERT_EQUAL (m->domains->len, 3);
+  CU_ASSERT_EQUAL (herd_model_domain (m, 2)->type, HERD_STORAGE_POSIX);
   CU_ASSERT_EQUAL (m->networks->len, 2);
   HerdId esx01 = herd_model_find_host (m, "esx01");
   HerdId esx02 = herd_model_find_host (m, "esx02");
@@ -120,6 +121,8 @@ test_csv_inventory (void)
                                "host of cluster \"dev\" could run it"));
   CU_ASSERT_TRUE (has_note (e, "vm \"lab01\": cluster \"lab\" has no host"));
   CU_ASSERT_TRUE (has_note (e, "cluster \"lab\": no cluster line"));
+  CU_ASSERT_TRUE (has_note (e, "storage domain \"scratch\": localfs is "
+                               "imported as a posix file domain"));
   CU_ASSERT_TRUE (has_note (e, "storage domain \"nfs-data\": 1048576 MiB "
                                "used"));
 }
