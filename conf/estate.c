@@ -73,6 +73,7 @@ herd_estate_free (HerdEstate *e)
       g_free (v->status);
       g_free (v->priority);
       g_free (v->pinned_to);
+      g_free (v->resume);
       g_ptr_array_unref (v->disks);
       g_free (v);
     }
@@ -439,9 +440,13 @@ write_cluster (GString *out, HerdEstateCluster *c, Names *dcs, Names *clusters)
   if (c->ha_reservation >= 0)
     g_string_append_printf (out, "ha_reservation = %s\n",
                             c->ha_reservation ? "true" : "false");
-  if (c->migration_bandwidth > 0)
+  if (c->migration_bandwidth > 0 && c->migration_bandwidth % 125000 == 0)
     g_string_append_printf (out, "migration_bandwidth = %" G_GINT64_FORMAT
-                            "B/s\n", c->migration_bandwidth);
+                            "Mbit/s\n", c->migration_bandwidth / 125000);
+  else if (c->migration_bandwidth > 0)
+    g_string_append_printf (out, "migration_bandwidth = %" G_GINT64_FORMAT
+                            "KiB/s\n",
+                            MAX ((c->migration_bandwidth + 512) / 1024, 1));
   if (c->fencing >= 0)
     g_string_append_printf (out, "fencing = %s\n",
                             c->fencing ? "true" : "false");
@@ -499,6 +504,8 @@ write_vm (GString *out, HerdEstateVm *v, const char *host, Names *clusters,
     g_string_append (out, "lease = true\n");
   if (v->stateless)
     g_string_append (out, "stateless = true\n");
+  if (v->resume != NULL && strcmp (v->resume, "auto_resume") != 0)
+    g_string_append_printf (out, "resume = %s\n", v->resume);
   g_autofree char *what = g_strdup_printf ("vm \"%s\": pinned hosts",
                                            v->name);
   g_autofree char *pinned = names_list (hosts, v->pinned_to, what);

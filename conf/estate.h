@@ -65,6 +65,8 @@ typedef struct
   char *pinned_to;         /* "h1, h2", NULL */
   gint migratable;         /* 0, 1, -1 unknown */
   gboolean stateless;
+  char *resume;            /* after an I/O error pause: auto_resume,
+                              leave_paused, kill; NULL: the default */
   GPtrArray *disks;        /* "SIZE thin|preallocated raw|qcow2 DOMAIN" */
 } HerdEstateVm;
 

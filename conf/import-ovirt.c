@@ -570,22 +570,36 @@ read_cluster (Reader *r, JsonObject *obj, GHashTable *policies,
                                        : "negative");
           a->host_enforcing = flag (g, "hosts_rule.enforcing");
         }
-      if (at (g, "host_labels") != NULL || at (g, "vm_labels") != NULL)
+      g_autoptr (GPtrArray) host_labels = list_at (
+          g, "host_labels.affinity_label");
+      g_autoptr (GPtrArray) vm_labels = list_at (g,
+                                                 "vm_labels.affinity_label");
+      if (host_labels->len > 0 || vm_labels->len > 0)
         herd_estate_note (r->e, "affinity group \"%s\": its labels are not "
                           "imported (only its VMs and hosts)", a->name);
     }
 }
 
-/* oVirt's power management agent types as herd's fence_agent kinds. */
-static char *
-fence_agents (JsonObject *obj)
+/* Fence agents in their "order" (1 first). */
+static gint
+compare_order (gconstpointer a, gconstpointer b)
 {
-  g_autoptr (GPtrArray) agents = list_at (obj, "power_management.agents.agent");
-  if (agents->len == 0)
-    {
-      g_ptr_array_unref (agents);
-      agents = list_at (obj, "agents.agent");
-    }
+  gint64 x = num (*(JsonObject *const *) a, "order", 0);
+  gint64 y = num (*(JsonObject *const *) b, "order", 0);
+  return (x > y) - (x < y);
+}
+
+/* A host's power management agents' types as herd's fence_agent kinds,
+ * in their order: /hosts/{id}/fenceagents saved as fenceagents-NAME (the
+ * host list never holds them), else ipmilan with a note. */
+static char *
+fence_agents (Reader *r, const char *host, GError **error)
+{
+  g_autofree char *file = g_strdup_printf ("fenceagents-%s", host);
+  g_autoptr (GPtrArray) agents = collection (r, file, "agent", FALSE, error);
+  if (agents == NULL)
+    return NULL;
+  g_ptr_array_sort (agents, compare_order);
   GString *out = g_string_new (NULL);
   for (guint i = 0; i < agents->len; i++)
     {
@@ -594,12 +608,17 @@ fence_agents (JsonObject *obj)
         g_string_append_printf (out, "%s%s", out->len ? ", " : "", type);
     }
   if (out->len == 0)
-    g_string_append (out, "ipmilan");
+    {
+      herd_estate_note (r->e, "host \"%s\": power management is enabled but "
+                        "%s.json (or .xml) lists no agent: fence_agent = "
+                        "ipmilan", host, file);
+      g_string_append (out, "ipmilan");
+    }
   return g_string_free (out, FALSE);
 }
 
-static void
-read_host (Reader *r, JsonObject *obj, GHashTable *unknown)
+static gboolean
+read_host (Reader *r, JsonObject *obj, GHashTable *unknown, GError **error)
 {
   static const char *const used[]
       = { "name", "cluster", "cpu", "memory", "spm", "power_management",
@@ -620,9 +639,11 @@ read_host (Reader *r, JsonObject *obj, GHashTable *unknown)
   gint64 priority = num (obj, "spm.priority", G_MININT64);
   if (priority != G_MININT64)
     h->spm_priority = (gint) CLAMP (priority, -1, 10);
-  if (flag (obj, "power_management.enabled") == 1)
-    h->fence_agents = fence_agents (obj);
+  if (flag (obj, "power_management.enabled") == 1
+      && (h->fence_agents = fence_agents (r, h->name, error)) == NULL)
+    return FALSE;
   h->status = str (obj, "status");
+  return TRUE;
 }
 
 /* oVirt's HA priority (1 low, 50 medium, 100 high; any integer) as herd's
@@ -639,7 +660,8 @@ read_vm (Reader *r, JsonObject *obj, GHashTable *disks, GHashTable *unknown)
   static const char *const used[]
       = { "name", "cluster", "host", "status", "cpu", "memory",
           "memory_policy", "high_availability", "lease", "placement_policy",
-          "stateless", "disk_attachments", NULL };
+          "stateless", "disk_attachments", "storage_error_resume_behaviour",
+          NULL };
   tally (unknown, obj, used);
   g_autofree char *name = str (obj, "name");
   HerdEstateVm *v = herd_estate_add_vm (r->e, name ? name : "?");
@@ -659,6 +681,11 @@ read_vm (Reader *r, JsonObject *obj, GHashTable *disks, GHashTable *unknown)
                                               1)));
   v->lease = at (obj, "lease.storage_domain") != NULL;
   v->stateless = flag (obj, "stateless") == 1;
+  g_autofree char *resume = str (obj, "storage_error_resume_behaviour");
+  static const char *const resumes[] = { "auto_resume", "leave_paused", "kill",
+                                         NULL };
+  if (resume != NULL && g_strv_contains (resumes, resume))
+    v->resume = g_steal_pointer (&resume);
   g_autofree char *affinity = str (obj, "placement_policy.affinity");
   g_autofree char *hosts = refs (r, "host", obj, "placement_policy.hosts",
                                  "host");
@@ -800,6 +827,55 @@ read_domain (Reader *r, JsonObject *obj, GHashTable *unknown)
   d->master = flag (obj, "master") == 1;
 }
 
+/* Whether network name is required: oVirt says it per cluster
+ * (/clusters/{id}/networks saved as cluster-networks-CLUSTER), herd per
+ * data center: required where every cluster that lists it requires it. */
+static gboolean
+network_required (Reader *r, const char *name, GPtrArray *clusters,
+                  GError **error, gboolean *ok)
+{
+  guint listed = 0, required = 0, files = 0;
+  GString *where = g_string_new (NULL);
+  for (guint i = 0; i < clusters->len; i++)
+    {
+      g_autofree char *cluster = str (g_ptr_array_index (clusters, i),
+                                      "name");
+      g_autofree char *file = g_strdup_printf ("cluster-networks-%s",
+                                               cluster ? cluster : "");
+      g_autoptr (GPtrArray) nets = collection (r, file, "network", FALSE,
+                                               error);
+      if (nets == NULL)
+        {
+          *ok = FALSE;
+          g_string_free (where, TRUE);
+          return FALSE;
+        }
+      files += nets->len > 0;
+      for (guint k = 0; k < nets->len; k++)
+        {
+          g_autofree char *net = str (g_ptr_array_index (nets, k), "name");
+          if (g_strcmp0 (net, name) != 0)
+            continue;
+          listed++;
+          if (flag (g_ptr_array_index (nets, k), "required") == 1)
+            {
+              required++;
+              g_string_append_printf (where, "%s%s", where->len ? ", " : "",
+                                      cluster);
+            }
+        }
+    }
+  if (files == 0)
+    herd_estate_note (r->e, "network \"%s\": required (herd's default: no "
+                      "cluster-networks-CLUSTER file says)", name);
+  else if (required > 0 && required < listed)
+    herd_estate_note (r->e, "network \"%s\": required in %s only: not "
+                      "required (herd's required networks are per data "
+                      "center)", name, where->str);
+  g_string_free (where, TRUE);
+  return files == 0 || (listed > 0 && required == listed);
+}
+
 static void
 read_network (Reader *r, JsonObject *obj, GHashTable *unknown)
 {
@@ -809,7 +885,7 @@ read_network (Reader *r, JsonObject *obj, GHashTable *unknown)
   g_autofree char *name = str (obj, "name");
   HerdEstateNetwork *n = herd_estate_add_network (r->e, name ? name : "?");
   n->datacenter = ref (r, "datacenter", obj, "data_center");
-  n->required = flag (obj, "required") != 0;
+  n->required = TRUE; /* set from the clusters' lists (read_all) */
   JsonNode *usages = at (obj, "usages.usage");
   n->vm_network = FALSE;
   if (usages != NULL && JSON_NODE_HOLDS_ARRAY (usages))
@@ -900,15 +976,47 @@ read_all (Reader *r, GError **error)
   report_unknown (e, "storagedomains", unknown);
   g_hash_table_remove_all (unknown);
   for (guint i = 0; i < networks->len; i++)
-    read_network (r, g_ptr_array_index (networks, i), unknown);
+    {
+      read_network (r, g_ptr_array_index (networks, i), unknown);
+      HerdEstateNetwork *n = g_ptr_array_index (e->networks,
+                                                e->networks->len - 1);
+      gboolean ok = TRUE;
+      n->required = network_required (r, n->name, clusters, error, &ok);
+      if (!ok)
+        return FALSE;
+    }
   report_unknown (e, "networks", unknown);
+  /* Each domain's status in its data center (/datacenters/{id}/
+   * storagedomains): herd's domains start active. */
+  for (guint i = 0; i < dcs->len; i++)
+    {
+      g_autofree char *dc = str (g_ptr_array_index (dcs, i), "name");
+      g_autofree char *file = g_strdup_printf ("datacenter-storagedomains%s%s",
+                                               dcs->len > 1 ? "-" : "",
+                                               dcs->len > 1 ? dc : "");
+      g_autoptr (GPtrArray) attached = collection (r, file, "storage_domain",
+                                                   FALSE, error);
+      if (attached == NULL)
+        return FALSE;
+      for (guint k = 0; k < attached->len; k++)
+        {
+          JsonObject *d = g_ptr_array_index (attached, k);
+          g_autofree char *name = str (d, "name");
+          g_autofree char *status = str (d, "status");
+          if (status != NULL && strcmp (status, "active") != 0)
+            herd_estate_note (e, "storage domain \"%s\": %s in data center "
+                              "%s: active in the scenario",
+                              name ? name : "?", status, dc ? dc : "?");
+        }
+    }
   g_hash_table_remove_all (unknown);
   for (guint i = 0; i < clusters->len; i++)
     read_cluster (r, g_ptr_array_index (clusters, i), policies, unknown);
   report_unknown (e, "clusters", unknown);
   g_hash_table_remove_all (unknown);
   for (guint i = 0; i < hosts->len; i++)
-    read_host (r, g_ptr_array_index (hosts, i), unknown);
+    if (!read_host (r, g_ptr_array_index (hosts, i), unknown, error))
+      return FALSE;
   report_unknown (e, "hosts", unknown);
   g_hash_table_remove_all (unknown);
   for (guint i = 0; i < disk_list->len; i++)

@@ -315,6 +315,22 @@ check "import --from libvirt: a host that cannot be reached exits 1" \
   "$herd" import --from libvirt "h9=qemu+unix:///system?socket=$tmp/none"
 check "import --from libvirt: NAME=URI expected" \
   status_says 2 "expected NAME=URI" "$herd" import --from libvirt h9
+# An imported oVirt estate (tests/import/ovirt-estate) and herd plan on it,
+# checked by hand: edge-h01 has 64 GiB at 100% overcommit less 1024 MiB
+# reserved = 64512 MiB; its VMs take 4096+64 and 8192+64 MiB, leaving
+# 52096 MiB: 12 more VMs of 4096+64 MiB (49920 MiB), the 13th fails on
+# memory.  prod's new disks go to the master domain data-nfs, 4096 GiB
+# (available + used) with only thin disks on it: 40 disks of 100 GiB, the
+# 41st would need 4100 GiB.
+check "import: the oVirt fixtures (JSON) into a scenario herd check accepts" sh -c "
+  '$herd' import tests/import/ovirt-estate/json -o '$tmp/ov.ini' 2>/dev/null &&
+  '$herd' check '$tmp/ov.ini' | grep -q '8 hosts, 21 VMs, 4 storage domains, 3 networks, 1 actions'"
+check "plan on the imported estate: edge takes 12 VMs of 4 GiB, then memory" sh -c "
+  '$herd' plan '$tmp/ov.ini' --cluster edge --standard-alloc 10240,4096,2 --no-n1 |
+  grep -q '12 VMs placed; most likely failure reason: FailMem'"
+check "plan on the imported estate: prod takes 40 disks of 100 GiB, then disk" sh -c "
+  '$herd' plan '$tmp/ov.ini' --cluster prod --standard-alloc 102400,16384,4 |
+  grep -q '40 VMs placed; most likely failure reason: FailDisk'"
 printf 'kind,name,cores\nhost,h,many\n' > "$tmp/bad.csv"
 check "import: a bad CSV value exits 2 naming file, line and column" \
   status_says 2 "bad.csv:2: cores: expected a whole number from 1 to 4096, got \"many\"" \

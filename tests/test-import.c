@@ -220,6 +220,232 @@ test_csv_errors (void)
   g_rmdir (dir);
 }
 
+/* The estate of tests/import/ovirt-estate/DIR and the scenario it
+ * writes. */
+static HerdScenario *
+ovirt (const char *dir, HerdEstate **estate, char **text)
+{
+  g_autofree char *rel = g_strdup_printf ("tests/import/ovirt-estate/%s", dir);
+  g_autofree char *path = herd_test_source_path (rel);
+  *estate = herd_estate_new ("fixture");
+  g_autoptr (GError) error = NULL;
+  if (!herd_import_ovirt (path, *estate, &error))
+    {
+      g_printerr ("\n%s\n", error->message);
+      return NULL;
+    }
+  return written (*estate, text);
+}
+
+static gint64
+cluster_sum (HerdModel *m, const char *cluster, gsize offset)
+{
+  gint64 sum = 0;
+  HerdId c = herd_model_find_cluster (m, cluster);
+  for (guint i = 0; i < m->hosts->len; i++)
+    {
+      const HerdHost *h = herd_model_host (m, i);
+      if (h->cluster != c)
+        continue;
+      if (offset == G_STRUCT_OFFSET (HerdHost, memory_mib))
+        sum += h->memory_mib;
+      else if (offset == G_STRUCT_OFFSET (HerdHost, cores))
+        sum += h->cores;
+      else
+        sum += h->threads;
+    }
+  return sum;
+}
+
+/* The facts of tests/import/ovirt-estate/expected.md, from the JSON
+ * responses. */
+static void
+test_ovirt_estate (void)
+{
+  HerdEstate *raw = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr (HerdScenario) s = ovirt ("json", &raw, &text);
+  g_autoptr (HerdEstate) e = raw;
+  CU_ASSERT_PTR_NOT_NULL_FATAL (s);
+  HerdModel *m = s->model;
+  CU_ASSERT_EQUAL (s->profile, HERD_PROFILE_OVIRT_4_5); /* version 4.7 */
+  CU_ASSERT_EQUAL (m->datacenters->len, 1);
+  CU_ASSERT_EQUAL (m->clusters->len, 3);
+  CU_ASSERT_EQUAL (m->hosts->len, 8);
+  /* 24 VMs less the 3 down ones */
+  CU_ASSERT_EQUAL (m->vms->len, 21);
+  CU_ASSERT_EQUAL (cluster_sum (m, "prod", G_STRUCT_OFFSET (HerdHost, cores)),
+                   112);
+  CU_ASSERT_EQUAL (cluster_sum (m, "prod", G_STRUCT_OFFSET (HerdHost,
+                                                           threads)),
+                   224);
+  CU_ASSERT_EQUAL (cluster_sum (m, "prod", G_STRUCT_OFFSET (HerdHost,
+                                                           memory_mib)),
+                   1792 * 1024);
+  CU_ASSERT_EQUAL (cluster_sum (m, "dev", G_STRUCT_OFFSET (HerdHost, cores)),
+                   48);
+  CU_ASSERT_EQUAL (cluster_sum (m, "edge", G_STRUCT_OFFSET (HerdHost,
+                                                           memory_mib)),
+                   64 * 1024);
+  static const struct
+  {
+    const char *vm, *host;
+  } where[] = {
+    { "db-01", "prod-h01" },      { "app-01", "prod-h01" },
+    { "app-05", "prod-h01" },     { "web-01", "prod-h01" },
+    { "db-02", "prod-h02" },      { "app-02", "prod-h02" },
+    { "web-02", "prod-h02" },     { "app-03", "prod-h03" },
+    { "web-03", "prod-h03" },     { "app-04", "prod-h04" },
+    { "web-04", "prod-h04" },     { "dev-db-01", "dev-h01" },
+    { "dev-app-01", "dev-h01" },  { "dev-app-02", "dev-h01" },
+    { "dev-build-01", "dev-h01" }, { "dev-desk-01", "dev-h01" },
+    { "dev-app-03", "dev-h02" },  { "dev-build-02", "dev-h02" },
+    { "dev-desk-02", "dev-h02" }, { "edge-gw-01", "edge-h01" },
+    { "edge-cam-01", "edge-h01" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (where); i++)
+    {
+      HerdId host = host_of_vm (s, where[i].vm);
+      CU_ASSERT_EQUAL (host, herd_model_find_host (m, where[i].host));
+      if (host != herd_model_find_host (m, where[i].host))
+        g_printerr ("\n%s is not on %s\n", where[i].vm, where[i].host);
+    }
+  const HerdVm *db01 = herd_model_vm (m, herd_model_find_vm (m, "db-01"));
+  CU_ASSERT_EQUAL (db01->vcpus, 16);
+  CU_ASSERT_EQUAL (db01->memory_mib, 64 * 1024);
+  CU_ASSERT_TRUE (db01->ha && db01->lease);
+  CU_ASSERT_EQUAL (db01->priority, HERD_PRIORITY_HIGH);
+  CU_ASSERT_EQUAL (db01->n_disks, 2);
+  CU_ASSERT_EQUAL (db01->resume_policy, HERD_RESUME_KILL);
+  const HerdVm *app01 = herd_model_vm (m, herd_model_find_vm (m, "app-01"));
+  CU_ASSERT_EQUAL (app01->priority, HERD_PRIORITY_MEDIUM);
+  CU_ASSERT_EQUAL (app01->guaranteed_mib, 10922);
+  const HerdVm *gw = herd_model_vm (m, herd_model_find_vm (m, "edge-gw-01"));
+  CU_ASSERT_TRUE (gw->ha);
+  CU_ASSERT_EQUAL (gw->priority, HERD_PRIORITY_LOW);
+  CU_ASSERT_FALSE (gw->migratable);
+  CU_ASSERT_EQUAL (gw->pinned_to.n, 1);
+  CU_ASSERT_EQUAL (herd_model_host (m, herd_model_find_host (m, "prod-h01"))
+                       ->spm_priority,
+                   10);
+  CU_ASSERT_TRUE (herd_model_host (m, herd_model_find_host (m, "prod-h01"))
+                      ->power_management);
+  CU_ASSERT_FALSE (herd_model_host (m, herd_model_find_host (m, "dev-h01"))
+                       ->power_management);
+  /* clusters */
+  const HerdCluster *prod = herd_model_cluster (m, herd_model_find_cluster (
+                                                       m, "prod"));
+  CU_ASSERT_EQUAL (prod->policy, HERD_POLICY_EVENLY_DISTRIBUTED);
+  CU_ASSERT_EQUAL (prod->memory_overcommit_percent, 150);
+  CU_ASSERT_EQUAL (prod->migration_bandwidth, 125000000); /* 1000 Mbit/s */
+  CU_ASSERT_TRUE (prod->fencing && prod->skip_fencing_if_lease_live
+                  && prod->skip_fencing_if_connectivity_broken);
+  CU_ASSERT_EQUAL (prod->policy_params.cpu_overcommit_duration,
+                   HERD_SEC (120));
+  const HerdCluster *dev = herd_model_cluster (m, herd_model_find_cluster (
+                                                      m, "dev"));
+  CU_ASSERT_EQUAL (dev->policy, HERD_POLICY_POWER_SAVING);
+  CU_ASSERT_EQUAL (dev->memory_overcommit_percent, 200);
+  CU_ASSERT_FALSE (dev->fencing);
+  /* storage, networks, affinity */
+  CU_ASSERT_EQUAL (m->domains->len, 4);
+  const HerdStorageDomain *nfs = herd_model_domain (
+      m, herd_model_find_domain (m, "data-nfs"));
+  CU_ASSERT_TRUE (nfs->master);
+  CU_ASSERT_EQUAL (nfs->capacity_mib, 4 * 1024 * 1024);
+  CU_ASSERT_EQUAL (herd_model_domain (m, herd_model_find_domain (m, "iso"))
+                       ->role,
+                   HERD_DOMAIN_ISO);
+  CU_ASSERT_EQUAL (m->networks->len, 3);
+  CU_ASSERT_EQUAL (m->affinity_groups->len, 3);
+  CU_ASSERT_PTR_NOT_NULL (strstr (text, "[affinity db-anti-affinity]\n"
+                                        "cluster = prod\n"
+                                        "vms = db-01, db-02\n"
+                                        "vm_rule = negative\n"
+                                        "vm_enforcing = true\n"));
+  CU_ASSERT_PTR_NOT_NULL (strstr (text, "[affinity cam-on-edge-h01]\n"
+                                        "cluster = edge\n"
+                                        "vms = edge-cam-01\n"
+                                        "hosts = edge-h01\n"
+                                        "host_rule = positive\n"
+                                        "host_enforcing = true\n"));
+  CU_ASSERT_PTR_NOT_NULL (strstr (text, "[network storage]\ndatacenter = "
+                                        "dc1\nrequired = false\n"
+                                        "vm_network = false\n"));
+  /* dev-h03 is in maintenance */
+  CU_ASSERT_PTR_NOT_NULL (strstr (text, "kind = maintenance\n"
+                                        "target = dev-h03\n"));
+  /* notes */
+  CU_ASSERT_TRUE (has_note (e, "vm \"app-06\": down: not imported"));
+  CU_ASSERT_TRUE (has_note (e, "vm \"edge-cam-02\": down: not imported"));
+  CU_ASSERT_TRUE (has_note (e, "network \"storage\": required in prod "
+                               "only"));
+  CU_ASSERT_TRUE (has_note (e, "vms: field \"bios\" (24 objects): not "
+                               "used"));
+  CU_ASSERT_TRUE (has_note (e, "vm \"app-05\": placement user_migratable"));
+  CU_ASSERT_TRUE (has_note (e, "cluster \"dev\": migration bandwidth auto"));
+}
+
+/* The XML responses import to the same scenario, with the same notes. */
+static void
+test_ovirt_xml (void)
+{
+  HerdEstate *j = NULL, *x = NULL;
+  g_autofree char *json_text = NULL, *xml_text = NULL;
+  g_autoptr (HerdScenario) sj = ovirt ("json", &j, &json_text);
+  g_autoptr (HerdScenario) sx = ovirt ("xml", &x, &xml_text);
+  g_autoptr (HerdEstate) ej = j;
+  g_autoptr (HerdEstate) ex = x;
+  CU_ASSERT_PTR_NOT_NULL_FATAL (sx);
+  CU_ASSERT_STRING_EQUAL (json_text, xml_text);
+  CU_ASSERT_EQUAL (ej->notes->len, ex->notes->len);
+  for (guint i = 0; i < MIN (ej->notes->len, ex->notes->len); i++)
+    CU_ASSERT_STRING_EQUAL (g_ptr_array_index (ej->notes, i),
+                            g_ptr_array_index (ex->notes, i));
+}
+
+/* A directory without the required collections, and a broken file. */
+static void
+test_ovirt_errors (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("herd-import-XXXXXX", NULL);
+  g_autoptr (HerdEstate) e = herd_estate_new ("t");
+  g_autoptr (GError) error = NULL;
+  CU_ASSERT_FALSE (herd_import_ovirt (dir, e, &error));
+  CU_ASSERT_PTR_NOT_NULL (error && strstr (error->message,
+                                           "no datacenters.json or "
+                                           "datacenters.xml"));
+  g_clear_error (&error);
+  g_autofree char *dcs = g_build_filename (dir, "datacenters.json", NULL);
+  CU_ASSERT_TRUE (g_file_set_contents (dcs, "{\"data_center\": [", -1,
+                                       NULL));
+  CU_ASSERT_FALSE (herd_import_ovirt (dir, e, &error));
+  CU_ASSERT_PTR_NOT_NULL (error && strstr (error->message, "not JSON"));
+  g_clear_error (&error);
+  CU_ASSERT_TRUE (g_file_set_contents (dcs, "[1, 2]", -1, NULL));
+  CU_ASSERT_FALSE (herd_import_ovirt (dir, e, &error));
+  CU_ASSERT_PTR_NOT_NULL (error && strstr (error->message,
+                                           "expected an object such as "
+                                           "{\"data_center\": [...]}"));
+  g_clear_error (&error);
+  g_unlink (dcs);
+  g_autofree char *xml = g_build_filename (dir, "datacenters.xml", NULL);
+  CU_ASSERT_TRUE (g_file_set_contents (xml, "<data_centers><data_center>",
+                                       -1, NULL));
+  CU_ASSERT_FALSE (herd_import_ovirt (dir, e, &error));
+  CU_ASSERT_PTR_NOT_NULL (error && strstr (error->message,
+                                           "datacenters.xml"));
+  g_unlink (xml);
+  g_rmdir (dir);
+}
+
+static const HerdTestCase ovirt_cases[] = {
+  { "estate (JSON)", test_ovirt_estate },
+  { "XML as JSON", test_ovirt_xml },
+  { "errors", test_ovirt_errors },
+  { NULL, NULL },
+};
+
 static const HerdTestCase csv_cases[] = {
   { "inventory", test_csv_inventory },
   { "host memory", test_overcommitted_host },
@@ -232,6 +458,7 @@ main (void)
 {
   static const HerdTestSuite suites[] = {
     { "csv", csv_cases },
+    { "ovirt", ovirt_cases },
     { NULL, NULL },
   };
   return herd_test_main (suites);
