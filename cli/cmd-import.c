@@ -160,7 +160,12 @@ herd_cmd_import (int argc, char **argv)
                  ? HERD_EXIT_FAILURE
                  : HERD_EXIT_USAGE;
     }
-  g_autofree char *text = herd_estate_write_scenario (estate, name);
+  g_autofree char *text = herd_estate_write_scenario (estate, name, &error);
+  if (text == NULL)
+    {
+      herd_cli_error ("import", "%s", error->message);
+      return HERD_EXIT_USAGE;
+    }
 
   /* What was written must load: anything else is herd import's defect. */
   g_autoptr (HerdScenario) check = herd_scenario_load_data (

@@ -11,6 +11,7 @@
 #include "conf/estate.h"
 #include "conf/import.h"
 
+#include "core/model.h"
 #include "core/params.h"
 
 #include <stdarg.h>
@@ -266,10 +267,12 @@ names_of (Names *n, const char *name)
   return name != NULL ? g_hash_table_lookup (n->to, name) : NULL;
 }
 
-/* "a, b" of a list of source names, each mapped; the names not known are
- * noted (what: "affinity group x: vms") and left out; NULL if none is. */
+/* "a, b" of a list of source names, each mapped; the names not known, or
+ * (cluster_of not NULL) not in cluster, are noted (what: "affinity group
+ * x") and left out; NULL if none is left. */
 static char *
-names_list (Names *n, const char *list, const char *what)
+names_list (Names *n, const char *list, const char *what,
+            GHashTable *cluster_of, const char *cluster)
 {
   if (list == NULL)
     return NULL;
@@ -287,6 +290,17 @@ names_list (Names *n, const char *list, const char *what)
                             what, n->kind, item);
           continue;
         }
+      if (cluster_of != NULL
+          && g_strcmp0 (g_hash_table_lookup (cluster_of, item), cluster) != 0)
+        {
+          herd_estate_note (n->e, "%s: %s \"%s\" is not in cluster \"%s\": "
+                            "left out", what, n->kind, item, cluster);
+          continue;
+        }
+      /* the same name twice is written once */
+      g_auto (GStrv) have = g_strsplit (out->str, ", ", -1);
+      if (out->len > 0 && g_strv_contains ((const char *const *) have, to))
+        continue;
       g_string_append_printf (out, "%s%s", out->len > 0 ? ", " : "", to);
     }
   if (out->len == 0)
@@ -299,6 +313,74 @@ names_list (Names *n, const char *list, const char *what)
 
 /* ------------------------------------------------------------------ */
 /* The scenario                                                        */
+
+/* Whether text is a scenario name: letters, digits, '-', '_', '.',
+ * starting with a letter or digit. */
+static gboolean
+is_name (const char *text)
+{
+  if (!g_ascii_isalnum (*text))
+    return FALSE;
+  for (const char *p = text; *p != '\0'; p++)
+    if (!g_ascii_isalnum (*p) && *p != '-' && *p != '_' && *p != '.')
+      return FALSE;
+  return TRUE;
+}
+
+/* The fence agent kinds of list ("a, b") that are scenario words, "none"
+ * never among several; the others noted and left out.  NULL if none. */
+static char *
+agent_kinds (HerdEstate *e, const char *host, const char *list)
+{
+  g_auto (GStrv) kinds = g_strsplit (list, ",", -1);
+  GString *out = g_string_new (NULL);
+  for (guint i = 0; kinds[i] != NULL; i++)
+    {
+      const char *kind = g_strstrip (kinds[i]);
+      if (*kind == '\0')
+        continue;
+      if (!is_name (kind) || strcmp (kind, "none") == 0)
+        {
+          herd_estate_note (e, "host \"%s\": fence agent \"%s\" is not an "
+                            "agent kind: left out", host, kind);
+          continue;
+        }
+      g_string_append_printf (out, "%s%s", out->len ? ", " : "", kind);
+    }
+  if (out->len == 0)
+    {
+      g_string_free (out, TRUE);
+      return NULL;
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* The largest size a scenario takes (1024P), and its CPU limits. */
+#define MAX_MIB (G_GINT64_CONSTANT (1) << 40)
+#define MAX_CORES 4096
+#define MAX_THREADS 65536
+
+/* A storage domain as the writer keeps track of it: what the disks
+ * written so far take at once, as herd check counts it. */
+typedef struct
+{
+  const char *datacenter; /* source name */
+  gboolean data, block;
+  gint64 capacity_mib, allocated_mib, volumes;
+} Domain;
+
+/* What the writer knows besides the estate. */
+typedef struct
+{
+  HerdEstate *e;
+  HerdParams params;
+  Names dcs, clusters, hosts, vms, domains, networks, groups;
+  GHashTable *dc_of;       /* source cluster -> source data center */
+  GHashTable *cluster_of_host, *cluster_of_vm; /* source names */
+  GHashTable *domain;      /* source domain name -> Domain (owned) */
+  GHashTable *has_data;    /* source data centers with a data domain */
+  GHashTable *has_master;  /* source data centers with a master */
+} Writer;
 
 /* mib as a scenario size: in G when whole, else in M. */
 static char *
@@ -326,15 +408,18 @@ running (const HerdEstateVm *v)
 /* Where each imported VM's group of the scenario runs, after the capacity
  * checks herd check makes: the host's scenario name or NULL. */
 static const char *
-check_vm (HerdEstate *e, HerdEstateVm *v, Names *clusters, Names *hosts,
-          GHashTable *host_of, GHashTable *used, gint64 overhead,
+check_vm (Writer *w, HerdEstateVm *v, GHashTable *host_of, GHashTable *used,
           gboolean *keep)
 {
+  HerdEstate *e = w->e;
+  Names *clusters = &w->clusters, *hosts = &w->hosts;
+  gint64 overhead = w->params.vm_memory_overhead_mib;
   *keep = FALSE;
-  if (v->vcpus <= 0 || v->memory_mib <= 0)
+  if (v->vcpus <= 0 || v->memory_mib <= 0 || v->vcpus > MAX_CORES
+      || v->memory_mib > MAX_MIB)
     {
-      herd_estate_note (e, "vm \"%s\": no vCPUs or memory: not imported",
-                        v->name);
+      herd_estate_note (e, "vm \"%s\": no vCPUs or memory known, or more "
+                        "than a scenario holds: not imported", v->name);
       return NULL;
     }
   if (names_of (clusters, v->cluster) == NULL)
@@ -356,7 +441,7 @@ check_vm (HerdEstate *e, HerdEstateVm *v, Names *clusters, Names *hosts,
     {
       HerdEstateHost *h = g_ptr_array_index (e->hosts, i);
       if (g_strcmp0 (h->cluster, v->cluster) == 0
-          && names_of (hosts, h->name) != NULL)
+          && g_hash_table_lookup (host_of, h->name) == h)
         {
           max_cores = MAX (max_cores, h->cores);
           max_memory = MAX (max_memory, h->memory_mib);
@@ -431,7 +516,7 @@ write_cluster (GString *out, HerdEstateCluster *c, Names *dcs, Names *clusters)
       g_string_append_printf (out, "policy.%.*s = %s\n", (int) (eq - p), p,
                               eq + 1);
     }
-  if (c->memory_overcommit > 0)
+  if (c->memory_overcommit >= 1 && c->memory_overcommit <= 1000)
     g_string_append_printf (out, "memory_overcommit = %d%%\n",
                             c->memory_overcommit);
   if (c->migration_policy != NULL)
@@ -463,7 +548,8 @@ write_cluster (GString *out, HerdEstateCluster *c, Names *dcs, Names *clusters)
 }
 
 static void
-write_host (GString *out, HerdEstateHost *h, Names *clusters, Names *hosts)
+write_host (GString *out, HerdEstateHost *h, Names *clusters, Names *hosts,
+            HerdEstate *e)
 {
   g_string_append_printf (out, "\n[host %s]\ncluster = %s\n",
                           names_of (hosts, h->name),
@@ -476,17 +562,75 @@ write_host (GString *out, HerdEstateHost *h, Names *clusters, Names *hosts)
   if (h->spm_priority != G_MININT)
     g_string_append_printf (out, "spm_priority = %d\n",
                             CLAMP (h->spm_priority, -1, 10));
-  if (h->fence_agents != NULL)
-    g_string_append_printf (out, "fence_agent = %s\n", h->fence_agents);
+  g_autofree char *agents = h->fence_agents != NULL
+                               ? agent_kinds (e, h->name, h->fence_agents)
+                               : NULL;
+  if (agents != NULL)
+    g_string_append_printf (out, "fence_agent = %s\n", agents);
+}
+
+/* vm's disks as the scenario's disk key: those on a data domain of its
+ * data center that the domain can hold (noted otherwise); NULL if none. */
+static char *
+vm_disks (Writer *w, HerdEstateVm *v, const char *dc)
+{
+  GString *disks = g_string_new (NULL);
+  for (guint k = 0; k < v->disks->len; k++)
+    {
+      /* SIZE KIND FORMAT DOMAIN (source names) */
+      g_auto (GStrv) word = g_strsplit (g_ptr_array_index (v->disks, k), " ",
+                                        4);
+      if (g_strv_length (word) < 4)
+        continue;
+      gint64 size = g_ascii_strtoll (word[0], NULL, 10);
+      Domain *d = g_hash_table_lookup (w->domain, word[3]);
+      if (d == NULL || !d->data || g_strcmp0 (d->datacenter, dc) != 0)
+        {
+          herd_estate_note (w->e, "vm \"%s\": disk %u is on \"%s\", not an "
+                            "imported data domain of its data center: left "
+                            "out", v->name, k + 1, word[3]);
+          continue;
+        }
+      gboolean thin = strcmp (word[1], "thin") == 0;
+      gint64 first = size <= MAX_MIB
+                         ? herd_volume_first_mib (thin, d->block, size, 0,
+                                                  w->params.thin_initial_mib)
+                         : 0;
+      if (size <= 0 || size > MAX_MIB
+          || d->allocated_mib + first > d->capacity_mib
+          || (d->block && d->volumes + 1 > w->params.max_block_volumes))
+        {
+          herd_estate_note (w->e, "vm \"%s\": disk %u (%" G_GINT64_FORMAT
+                            " MiB) does not fit what storage domain \"%s\" "
+                            "holds: left out", v->name, k + 1, size,
+                            word[3]);
+          continue;
+        }
+      d->allocated_mib += first;
+      d->volumes++;
+      g_autofree char *text = size_text (size);
+      g_string_append_printf (disks, "%s%s %s %s %s", disks->len ? ", " : "",
+                              text, thin ? "thin" : "preallocated",
+                              thin && d->block ? "qcow2"
+                              : strcmp (word[2], "qcow2") == 0 ? "qcow2"
+                                                              : "raw",
+                              names_of (&w->domains, word[3]));
+    }
+  if (disks->len == 0)
+    {
+      g_string_free (disks, TRUE);
+      return NULL;
+    }
+  return g_string_free (disks, FALSE);
 }
 
 static void
-write_vm (GString *out, HerdEstateVm *v, const char *host, Names *clusters,
-          Names *hosts, Names *vms, Names *domains, HerdEstate *e)
+write_vm (GString *out, Writer *w, HerdEstateVm *v, const char *host)
 {
+  const char *dc = g_hash_table_lookup (w->dc_of, v->cluster);
   g_string_append_printf (out, "\n[vm %s]\ncluster = %s\n",
-                          names_of (vms, v->name),
-                          names_of (clusters, v->cluster));
+                          names_of (&w->vms, v->name),
+                          names_of (&w->clusters, v->cluster));
   g_string_append_printf (out, "vcpus = %" G_GINT64_FORMAT "\n", v->vcpus);
   size_value (out, "memory", v->memory_mib);
   if (v->guaranteed_mib >= 0 && v->guaranteed_mib < v->memory_mib)
@@ -500,82 +644,91 @@ write_vm (GString *out, HerdEstateVm *v, const char *host, Names *clusters,
     g_string_append (out, "ha = true\n");
   if (v->priority != NULL && strcmp (v->priority, "low") != 0)
     g_string_append_printf (out, "priority = %s\n", v->priority);
-  if (v->lease)
+  if (v->lease && g_hash_table_contains (w->has_data, dc))
     g_string_append (out, "lease = true\n");
+  else if (v->lease)
+    herd_estate_note (w->e, "vm \"%s\": its lease is left out (no data "
+                      "domain of its data center is imported)", v->name);
   if (v->stateless)
     g_string_append (out, "stateless = true\n");
   if (v->resume != NULL && strcmp (v->resume, "auto_resume") != 0)
     g_string_append_printf (out, "resume = %s\n", v->resume);
   g_autofree char *what = g_strdup_printf ("vm \"%s\": pinned hosts",
                                            v->name);
-  g_autofree char *pinned = names_list (hosts, v->pinned_to, what);
+  g_autofree char *pinned = names_list (&w->hosts, v->pinned_to, what,
+                                        w->cluster_of_host, v->cluster);
   if (pinned != NULL)
     g_string_append_printf (out, "pinned_to = %s\n", pinned);
   if (v->migratable == 0)
     g_string_append (out, "migratable = false\n");
-  GString *disks = g_string_new (NULL);
-  for (guint k = 0; k < v->disks->len; k++)
-    {
-      /* SIZE KIND FORMAT DOMAIN, the domain by its scenario name */
-      g_auto (GStrv) w = g_strsplit (g_ptr_array_index (v->disks, k), " ",
-                                     4);
-      const char *domain = w[3] != NULL ? names_of (domains, w[3]) : NULL;
-      if (w[3] != NULL && domain == NULL)
-        {
-          herd_estate_note (e, "vm \"%s\": disk %u is on storage domain "
-                            "\"%s\", which is not imported: left out",
-                            v->name, k + 1, w[3]);
-          continue;
-        }
-      g_autofree char *size = size_text (g_ascii_strtoll (w[0], NULL, 10));
-      g_string_append_printf (disks, "%s%s %s %s%s%s", disks->len ? ", " : "",
-                              size, w[1], w[2], domain ? " " : "",
-                              domain ? domain : "");
-    }
-  if (disks->len > 0)
-    g_string_append_printf (out, "disk = %s\n", disks->str);
-  g_string_free (disks, TRUE);
+  g_autofree char *disks = vm_disks (w, v, dc);
+  if (disks != NULL)
+    g_string_append_printf (out, "disk = %s\n", disks);
   if (host != NULL)
     g_string_append_printf (out, "host = %s\n", host);
 }
 
 char *
-herd_estate_write_scenario (HerdEstate *e, const char *name)
+herd_estate_write_scenario (HerdEstate *e, const char *name, GError **error)
 {
-  Names dcs, clusters, hosts, vms, domains, networks, groups;
-  names_init (&dcs, e, "datacenter");
-  names_init (&clusters, e, "cluster");
-  names_init (&hosts, e, "host");
-  names_init (&vms, e, "vm");
-  names_init (&domains, e, "storage domain");
-  names_init (&networks, e, "network");
-  names_init (&groups, e, "affinity group");
-  GString *body = g_string_new (NULL);
-  HerdParams params;
+  Writer w = { .e = e };
+  names_init (&w.dcs, e, "datacenter");
+  names_init (&w.clusters, e, "cluster");
+  names_init (&w.hosts, e, "host");
+  names_init (&w.vms, e, "vm");
+  names_init (&w.domains, e, "storage domain");
+  names_init (&w.networks, e, "network");
+  names_init (&w.groups, e, "affinity group");
+  w.dc_of = g_hash_table_new (g_str_hash, g_str_equal);
+  w.cluster_of_host = g_hash_table_new (g_str_hash, g_str_equal);
+  w.cluster_of_vm = g_hash_table_new (g_str_hash, g_str_equal);
+  w.domain = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+  w.has_data = g_hash_table_new (g_str_hash, g_str_equal);
+  w.has_master = g_hash_table_new (g_str_hash, g_str_equal);
   HerdProfile profile = HERD_PROFILE_RHV_4_1;
   if (e->profile != NULL)
     g_assert (herd_profile_from_string (e->profile, &profile));
-  herd_params_init (&params, profile);
-  gint64 overhead = params.vm_memory_overhead_mib;
+  herd_params_init (&w.params, profile);
+  GString *body = g_string_new (NULL);
 
   for (guint i = 0; i < e->datacenters->len; i++)
     {
       HerdEstateDatacenter *d = g_ptr_array_index (e->datacenters, i);
-      if (names_give (&dcs, d->name))
+      if (names_give (&w.dcs, d->name))
         g_string_append_printf (body, "\n[datacenter %s]\n",
-                                names_of (&dcs, d->name));
+                                names_of (&w.dcs, d->name));
     }
   for (guint i = 0; i < e->domains->len; i++)
     {
       HerdEstateDomain *d = g_ptr_array_index (e->domains, i);
-      if (names_of (&dcs, d->datacenter) == NULL || d->capacity_mib <= 0
-          || d->type == NULL || !names_give (&domains, d->name))
+      static const char *const types[]
+          = { "nfs", "posix", "posixfs", "localfs", "glusterfs", "iscsi",
+              "fcp", NULL };
+      static const char *const roles[] = { "data", "iso", "export", NULL };
+      gboolean block = g_strcmp0 (d->type, "iscsi") == 0
+                       || g_strcmp0 (d->type, "fcp") == 0;
+      if (names_of (&w.dcs, d->datacenter) == NULL || d->capacity_mib <= 0
+          || d->capacity_mib > MAX_MIB || d->type == NULL
+          || !g_strv_contains (types, d->type)
+          || (d->role != NULL && !g_strv_contains (roles, d->role))
+          || (block && d->capacity_mib < w.params.block_internal_mib)
+          || !names_give (&w.domains, d->name))
         {
           herd_estate_note (e, "storage domain \"%s\": no data center, type "
-                            "or size known, or named twice: not imported",
-                            d->name);
+                            "or size a scenario takes, or named twice: not "
+                            "imported", d->name);
           continue;
         }
+      gboolean data = d->role == NULL || strcmp (d->role, "data") == 0;
+      Domain *info = g_new0 (Domain, 1);
+      info->datacenter = d->datacenter;
+      info->data = data;
+      info->block = block;
+      info->capacity_mib = d->capacity_mib;
+      info->allocated_mib = block ? w.params.block_internal_mib : 0;
+      g_hash_table_insert (w.domain, d->name, info);
+      if (data)
+        g_hash_table_add (w.has_data, d->datacenter);
       /* oVirt's POSIX-compliant and local file domains are herd's posix */
       const char *type = d->type;
       if (strcmp (type, "posixfs") == 0 || strcmp (type, "localfs") == 0)
@@ -587,13 +740,21 @@ herd_estate_write_scenario (HerdEstate *e, const char *name)
         }
       g_string_append_printf (body, "\n[storage %s]\ndatacenter = %s\n"
                               "type = %s\n",
-                              names_of (&domains, d->name),
-                              names_of (&dcs, d->datacenter), type);
-      if (d->role != NULL && strcmp (d->role, "data") != 0)
+                              names_of (&w.domains, d->name),
+                              names_of (&w.dcs, d->datacenter), type);
+      if (!data)
         g_string_append_printf (body, "role = %s\n", d->role);
       size_value (body, "capacity", d->capacity_mib);
-      if (d->master)
-        g_string_append (body, "master = true\n");
+      if (d->master && data
+          && !g_hash_table_contains (w.has_master, d->datacenter))
+        {
+          g_hash_table_add (w.has_master, d->datacenter);
+          g_string_append (body, "master = true\n");
+        }
+      else if (d->master)
+        herd_estate_note (e, "storage domain \"%s\": master in the source, "
+                          "not in the scenario (only one data domain per "
+                          "data center is)", d->name);
       if (d->used_mib > 0)
         herd_estate_note (e, "storage domain \"%s\": %" G_GINT64_FORMAT
                           " MiB used in the source: the simulation starts "
@@ -603,16 +764,16 @@ herd_estate_write_scenario (HerdEstate *e, const char *name)
   for (guint i = 0; i < e->networks->len; i++)
     {
       HerdEstateNetwork *n = g_ptr_array_index (e->networks, i);
-      if (names_of (&dcs, n->datacenter) == NULL
-          || !names_give (&networks, n->name))
+      if (names_of (&w.dcs, n->datacenter) == NULL
+          || !names_give (&w.networks, n->name))
         {
           herd_estate_note (e, "network \"%s\": no data center known, or "
                             "named twice: not imported", n->name);
           continue;
         }
       g_string_append_printf (body, "\n[network %s]\ndatacenter = %s\n",
-                              names_of (&networks, n->name),
-                              names_of (&dcs, n->datacenter));
+                              names_of (&w.networks, n->name),
+                              names_of (&w.dcs, n->datacenter));
       if (!n->required)
         g_string_append (body, "required = false\n");
       if (!n->vm_network)
@@ -621,14 +782,15 @@ herd_estate_write_scenario (HerdEstate *e, const char *name)
   for (guint i = 0; i < e->clusters->len; i++)
     {
       HerdEstateCluster *c = g_ptr_array_index (e->clusters, i);
-      if (names_of (&dcs, c->datacenter) == NULL
-          || !names_give (&clusters, c->name))
+      if (names_of (&w.dcs, c->datacenter) == NULL
+          || !names_give (&w.clusters, c->name))
         {
           herd_estate_note (e, "cluster \"%s\": no data center known, or "
                             "named twice: not imported", c->name);
           continue;
         }
-      write_cluster (body, c, &dcs, &clusters);
+      g_hash_table_insert (w.dc_of, c->name, c->datacenter);
+      write_cluster (body, c, &w.dcs, &w.clusters);
     }
 
   g_autoptr (GHashTable) host_of = g_hash_table_new (g_str_hash,
@@ -640,14 +802,16 @@ herd_estate_write_scenario (HerdEstate *e, const char *name)
   for (guint i = 0; i < e->hosts->len; i++)
     {
       HerdEstateHost *h = g_ptr_array_index (e->hosts, i);
-      if (h->cores <= 0 || h->memory_mib <= 0)
+      if (h->cores <= 0 || h->memory_mib <= 0 || h->cores > MAX_CORES
+          || h->threads > MAX_THREADS || h->memory_mib > MAX_MIB)
         {
-          herd_estate_note (e, "host \"%s\": no cores or memory known: not "
-                            "imported", h->name);
+          herd_estate_note (e, "host \"%s\": no cores or memory known, or "
+                            "more than a scenario holds: not imported",
+                            h->name);
           continue;
         }
-      if (names_of (&clusters, h->cluster) == NULL
-          || !names_give (&hosts, h->name))
+      if (names_of (&w.clusters, h->cluster) == NULL
+          || !names_give (&w.hosts, h->name))
         {
           herd_estate_note (e, "host \"%s\": its cluster is not imported, "
                             "or it is named twice: not imported", h->name);
@@ -659,25 +823,26 @@ herd_estate_write_scenario (HerdEstate *e, const char *name)
         herd_estate_note (e, "host \"%s\": %s in the source: up in the "
                           "scenario", h->name, h->status);
       g_hash_table_insert (host_of, h->name, h);
+      g_hash_table_insert (w.cluster_of_host, h->name, h->cluster);
       g_hash_table_insert (used, h->name, g_new0 (gint64, 1));
-      write_host (body, h, &clusters, &hosts);
+      write_host (body, h, &w.clusters, &w.hosts, e);
     }
   guint placed = 0, unplaced = 0;
   for (guint i = 0; i < e->vms->len; i++)
     {
       HerdEstateVm *v = g_ptr_array_index (e->vms, i);
       gboolean keep;
-      const char *host = check_vm (e, v, &clusters, &hosts, host_of, used,
-                                   overhead, &keep);
+      const char *host = check_vm (&w, v, host_of, used, &keep);
       if (!keep)
         continue;
-      if (!names_give (&vms, v->name))
+      if (!names_give (&w.vms, v->name))
         {
           herd_estate_note (e, "vm \"%s\": named twice: the second is not "
                             "imported", v->name);
           continue;
         }
-      write_vm (body, v, host, &clusters, &hosts, &vms, &domains, e);
+      g_hash_table_insert (w.cluster_of_vm, v->name, v->cluster);
+      write_vm (body, &w, v, host);
       if (host != NULL)
         placed++;
       else
@@ -688,13 +853,23 @@ herd_estate_write_scenario (HerdEstate *e, const char *name)
       HerdEstateAffinity *a = g_ptr_array_index (e->affinity, i);
       g_autofree char *what = g_strdup_printf ("affinity group \"%s\"",
                                                a->name);
-      g_autofree char *members = names_list (&vms, a->vms, what);
-      g_autofree char *on = names_list (&hosts, a->hosts, what);
-      gboolean vm_rule = a->vm_rule != NULL && members != NULL;
-      gboolean host_rule = a->host_rule != NULL && members != NULL
-                           && on != NULL;
-      if (names_of (&clusters, a->cluster) == NULL
-          || (!vm_rule && !host_rule) || !names_give (&groups, a->name))
+      gboolean known = names_of (&w.clusters, a->cluster) != NULL;
+      g_autofree char *members
+          = known ? names_list (&w.vms, a->vms, what, w.cluster_of_vm,
+                                a->cluster)
+                  : NULL;
+      g_autofree char *on
+          = known ? names_list (&w.hosts, a->hosts, what, w.cluster_of_host,
+                                a->cluster)
+                  : NULL;
+      static const char *const rules[] = { "positive", "negative", NULL };
+      gboolean vm_rule = members != NULL && a->vm_rule != NULL
+                         && g_strv_contains (rules, a->vm_rule);
+      gboolean host_rule = members != NULL && on != NULL
+                           && a->host_rule != NULL
+                           && g_strv_contains (rules, a->host_rule);
+      if (!known || (!vm_rule && !host_rule)
+          || !names_give (&w.groups, a->name))
         {
           herd_estate_note (e, "affinity group \"%s\": no rule with members "
                             "that are imported: not imported", a->name);
@@ -702,8 +877,8 @@ herd_estate_write_scenario (HerdEstate *e, const char *name)
         }
       g_string_append_printf (body, "\n[affinity %s]\ncluster = %s\n"
                               "vms = %s\n",
-                              names_of (&groups, a->name),
-                              names_of (&clusters, a->cluster), members);
+                              names_of (&w.groups, a->name),
+                              names_of (&w.clusters, a->cluster), members);
       if (vm_rule)
         g_string_append_printf (body, "vm_rule = %s\n", a->vm_rule);
       if (vm_rule && a->vm_enforcing >= 0)
@@ -716,33 +891,47 @@ herd_estate_write_scenario (HerdEstate *e, const char *name)
         g_string_append_printf (body, "host_enforcing = %s\n",
                                 a->host_enforcing ? "true" : "false");
     }
-
   for (guint i = 0; i < maintenance->len; i++)
     g_string_append_printf (body, "\n[action maintenance-%u]\n"
                             "at = 0s\nkind = maintenance\ntarget = %s\n",
-                            i + 1, names_of (&hosts,
+                            i + 1, names_of (&w.hosts,
                                              g_ptr_array_index (maintenance,
                                                                 i)));
-  GString *out = g_string_new (NULL);
-  g_string_append_printf (out,
-                          "; %s: written by herd import from %s.\n"
-                          "; %u hosts; %u VMs running where they run "
-                          "(host =), %u placed by the scheduler at time 0;\n"
-                          "; %u notes on what was changed or left out "
-                          "(herd import prints them).\n"
-                          "[scenario]\nname = %s\n",
-                          name, e->source, g_hash_table_size (host_of),
-                          placed, unplaced, e->notes->len, name);
-  if (e->profile != NULL)
-    g_string_append_printf (out, "profile = %s\n", e->profile);
-  g_string_append (out, body->str);
+  GString *out = NULL;
+  if (g_hash_table_size (w.clusters.to) == 0)
+    g_set_error (error, HERD_IMPORT_ERROR, HERD_IMPORT_ERROR_INVALID,
+                 "%s: nothing to import: no cluster with its data center "
+                 "(a scenario needs one)", e->source);
+  else
+    {
+      out = g_string_new (NULL);
+      g_string_append_printf (out,
+                              "; %s: written by herd import from %s.\n"
+                              "; %u hosts; %u VMs running where they run "
+                              "(host =), %u placed by the scheduler at time "
+                              "0;\n"
+                              "; %u notes on what was changed or left out "
+                              "(herd import prints them).\n"
+                              "[scenario]\nname = %s\n",
+                              name, e->source, g_hash_table_size (host_of),
+                              placed, unplaced, e->notes->len, name);
+      if (e->profile != NULL)
+        g_string_append_printf (out, "profile = %s\n", e->profile);
+      g_string_append (out, body->str);
+    }
   g_string_free (body, TRUE);
-  names_clear (&dcs);
-  names_clear (&clusters);
-  names_clear (&hosts);
-  names_clear (&vms);
-  names_clear (&domains);
-  names_clear (&networks);
-  names_clear (&groups);
-  return g_string_free (out, FALSE);
+  names_clear (&w.dcs);
+  names_clear (&w.clusters);
+  names_clear (&w.hosts);
+  names_clear (&w.vms);
+  names_clear (&w.domains);
+  names_clear (&w.networks);
+  names_clear (&w.groups);
+  g_hash_table_unref (w.dc_of);
+  g_hash_table_unref (w.cluster_of_host);
+  g_hash_table_unref (w.cluster_of_vm);
+  g_hash_table_unref (w.domain);
+  g_hash_table_unref (w.has_data);
+  g_hash_table_unref (w.has_master);
+  return out != NULL ? g_string_free (out, FALSE) : NULL;
 }

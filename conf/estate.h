@@ -133,5 +133,8 @@ void herd_estate_note (HerdEstate *e, const char *format, ...)
 /* The scenario, named name: datacenters, clusters, storage, networks,
  * hosts, VMs (running ones with host =), affinity groups.  Names that
  * are not scenario names (letters, digits, '-', '_', '.', starting with
- * a letter or digit) are changed, with a note. */
-char *herd_estate_write_scenario (HerdEstate *e, const char *name);
+ * a letter or digit) are changed, with a note.  NULL with an error
+ * (HERD_IMPORT_ERROR_INVALID) when no cluster with its data center is
+ * left: a scenario needs one. */
+char *herd_estate_write_scenario (HerdEstate *e, const char *name,
+                                  GError **error);

@@ -423,6 +423,13 @@ herd_import_csv (const char *path, HerdEstate *e, GError **error)
                    local->message);
       return FALSE;
     }
+  return herd_import_csv_data (contents, path, e, error);
+}
+
+gboolean
+herd_import_csv_data (const char *contents, const char *path, HerdEstate *e,
+                      GError **error)
+{
   const char *bad;
   if (!g_utf8_validate (contents, -1, &bad))
     {

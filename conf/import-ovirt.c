@@ -750,7 +750,7 @@ read_disk (Reader *r, JsonObject *obj, GHashTable *disks, GHashTable *unknown)
   g_autofree char *type = str (obj, "storage_type");
   gint64 size = mib_of_bytes (num (obj, "provisioned_size", -1));
   g_autoptr (GPtrArray) domains = list_at (obj, "storage_domains.storage_domain");
-  char *domain = NULL;
+  g_autofree char *domain = NULL;
   if (domains->len > 0)
     {
       JsonObject *wrap = json_object_new ();
@@ -759,7 +759,6 @@ read_disk (Reader *r, JsonObject *obj, GHashTable *disks, GHashTable *unknown)
       domain = ref (r, "storagedomain", wrap, "x");
       json_object_unref (wrap);
     }
-  g_autofree char *owned_domain = domain;
   if ((type != NULL && strcmp (type, "image") != 0) || size <= 0
       || domain == NULL)
     {

@@ -24,3 +24,6 @@ gboolean herd_import_ovirt (const char *dir, HerdEstate *estate,
  * name the file, line and column. */
 gboolean herd_import_csv (const char *path, HerdEstate *estate,
                           GError **error);
+/* The same from text already read (messages name path). */
+gboolean herd_import_csv_data (const char *text, const char *path,
+                               HerdEstate *estate, GError **error);

@@ -22,8 +22,13 @@
 static HerdScenario *
 written (HerdEstate *e, char **text_out)
 {
-  g_autofree char *text = herd_estate_write_scenario (e, "t");
   g_autoptr (GError) error = NULL;
+  g_autofree char *text = herd_estate_write_scenario (e, "t", &error);
+  if (text == NULL)
+    {
+      g_printerr ("\nnothing written: %s\n", error->message);
+      return NULL;
+    }
   HerdScenario *s = herd_scenario_load_data (text, "t.ini", &error);
   if (s == NULL)
     g_printerr ("\nthe scenario written does not load: %s\n%s\n",
@@ -446,7 +451,60 @@ static const HerdTestCase ovirt_cases[] = {
   { NULL, NULL },
 };
 
+/* What fuzz-import-csv found: each inventory once wrote a scenario that
+ * did not load.  Each must now load (or say there is nothing to import). */
+static void
+test_fuzz_findings (void)
+{
+  static const char *const inventories[] = {
+    /* a fence agent kind that is not a word */
+    "kind,name,cluster,cores,memory,fence_agent\n"
+    "host,h,c,4,8G,ipm;ialn drac5\n",
+    /* a VM lease with no data domain in its data center */
+    "kind,name,cluster,host,cores,memory,vcpus,lease\n"
+    "host,h,c,,4,8G,,\nvm,v,c,h,,1G,1,true\n",
+    /* the same host name in two clusters: the second is not imported,
+     * and cluster c2 has no host for v */
+    "kind,name,cluster,host,cores,memory,vcpus\n"
+    "host,h,c1,,4,8G,\nhost,h,c2,,4,8G,\nvm,v,c2,h,,1G,1\n"
+    "vm,w,c1,h,,1G,1\n",
+    /* disks on a domain of another data center, on an iso domain, and
+     * beyond a domain's capacity; a second master */
+    "kind,name,datacenter,cluster,host,cores,memory,vcpus,disks,type,role,"
+    "capacity,master\n"
+    "datacenter,d1,,,,,,,,,,,\ndatacenter,d2,,,,,,,,,,,\n"
+    "cluster,c,d1,,,,,,,,,,\n"
+    "storage,s1,d1,,,,,,,nfs,data,100G,true\n"
+    "storage,s2,d1,,,,,,,iscsi,data,100G,true\n"
+    "storage,iso,d1,,,,,,,nfs,iso,10G,\n"
+    "storage,far,d2,,,,,,,nfs,data,1T,\n"
+    "host,h,,c,,4,8G,,,,,,\n"
+    "vm,v,,c,h,,1G,1,60G s1; 60G s1; 1G thin raw s2; 1G iso; 1G far,,,,\n",
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (inventories); i++)
+    {
+      g_autoptr (HerdEstate) e = herd_estate_new ("t.csv");
+      g_autoptr (GError) error = NULL;
+      CU_ASSERT_TRUE_FATAL (herd_import_csv_data (inventories[i], "t.csv", e,
+                                                  &error));
+      g_autofree char *text = NULL;
+      g_autoptr (HerdScenario) s = written (e, &text);
+      CU_ASSERT_PTR_NOT_NULL (s);
+      if (s == NULL)
+        g_printerr ("(inventory %u)\n", i);
+    }
+  /* nothing left: an error, not a scenario */
+  g_autoptr (HerdEstate) e = herd_estate_new ("t.csv");
+  g_autoptr (GError) error = NULL;
+  CU_ASSERT_TRUE (herd_import_csv_data ("kind,name\n", "t.csv", e, &error));
+  g_autofree char *text = herd_estate_write_scenario (e, "t", &error);
+  CU_ASSERT_PTR_NULL (text);
+  CU_ASSERT_TRUE (g_error_matches (error, HERD_IMPORT_ERROR,
+                                   HERD_IMPORT_ERROR_INVALID));
+}
+
 static const HerdTestCase csv_cases[] = {
+  { "fuzz findings", test_fuzz_findings },
   { "inventory", test_csv_inventory },
   { "host memory", test_overcommitted_host },
   { "errors", test_csv_errors },

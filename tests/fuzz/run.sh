@@ -15,7 +15,7 @@ set -euo pipefail
 seconds=${1:?usage: tests/fuzz/run.sh SECONDS [BUILD_DIR]}
 src=$(cd "$(dirname "$0")/../.." && pwd)
 build=$(cd "${2:-$src/build-fuzz}" && pwd)
-names=${HERD_FUZZ_ONLY:-scenario ganeti trace-bitbrains trace-azure ctl}
+names=${HERD_FUZZ_ONLY:-scenario ganeti trace-bitbrains trace-azure ctl import-csv}
 
 if [ -n "${HERD_FUZZ_WORK:-}" ]; then
   work=$HERD_FUZZ_WORK
@@ -58,6 +58,9 @@ seeds() {
         head -n 8 "$az"/vm_cpu_readings-*.csv; printf '\f'
         sed -n 9,16p "$az"/vm_cpu_readings-*.csv; } > "$dir/two"
       ;;
+    import-csv)
+      cp "$src"/tests/import/*.csv "$dir"/
+      printf 'kind,name,cluster,cores,memory,vcpus,host\nhost,h,c,4,8G,,\nvm,v,c,,2G,2,h\n' > "$dir/small.csv" ;;
     ctl)
       i=0
       while IFS= read -r line; do
@@ -75,6 +78,7 @@ dict() {
     scenario)
       sources="conf/scenario*.c conf/workload-spec.c core/params.c core/units.c" ;;
     ctl) sources="service/ctl.c" ;;
+    import-csv) sources="conf/import-csv.c" ;;
     *) return 1 ;;
   esac
   (cd "$src" && grep -oh '"[a-z_][a-z0-9_:-]\{1,23\}"' $sources) | sort -u > "$out"
