@@ -128,10 +128,7 @@ herd_cmd_import (int argc, char **argv)
     }
   if (name == NULL)
     name = live ? g_strdup ("libvirt") : name_of (source);
-  else if (!g_ascii_isalnum (*name)
-           || strspn (name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUV"
-                            "WXYZ0123456789-_.")
-                  != strlen (name))
+  else if (!herd_scenario_is_name (name))
     {
       herd_cli_error ("import", "--name: expected letters, digits, '-', '_' "
                       "and '.', got \"%s\"", name);

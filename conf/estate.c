@@ -10,6 +10,7 @@
  * and swap hold (those start where the scheduler puts them). */
 #include "conf/estate.h"
 #include "conf/import.h"
+#include "conf/scenario.h"
 
 #include "core/model.h"
 #include "core/params.h"
@@ -314,18 +315,6 @@ names_list (Names *n, const char *list, const char *what,
 /* ------------------------------------------------------------------ */
 /* The scenario                                                        */
 
-/* Whether text is a scenario name: letters, digits, '-', '_', '.',
- * starting with a letter or digit. */
-static gboolean
-is_name (const char *text)
-{
-  if (!g_ascii_isalnum (*text))
-    return FALSE;
-  for (const char *p = text; *p != '\0'; p++)
-    if (!g_ascii_isalnum (*p) && *p != '-' && *p != '_' && *p != '.')
-      return FALSE;
-  return TRUE;
-}
 
 /* The fence agent kinds of list ("a, b") that are scenario words, "none"
  * never among several; the others noted and left out.  NULL if none. */
@@ -339,7 +328,7 @@ agent_kinds (HerdEstate *e, const char *host, const char *list)
       const char *kind = g_strstrip (kinds[i]);
       if (*kind == '\0')
         continue;
-      if (!is_name (kind) || strcmp (kind, "none") == 0)
+      if (!herd_scenario_is_name (kind) || strcmp (kind, "none") == 0)
         {
           herd_estate_note (e, "host \"%s\": fence agent \"%s\" is not an "
                             "agent kind: left out", host, kind);

@@ -137,14 +137,7 @@ herd_sl_check_no_credentials (HerdSlLoader *l, HerdSlGroup *g)
 void
 herd_sl_parse_hosts (HerdSlLoader *l, HerdSlGroup *g)
 {
-  g_autofree char *count = g->single ? herd_sl_value (l, g, "count") : NULL;
-  if (count != NULL)
-    herd_sl_fail_key (l, g, "count",
-                      "expected no count: this group is the one host %s "
-                      "(%s-1 .. %s-N are [hosts %s] with count = N)",
-                      g->name, g->name, g->name, g->name);
-  herd_sl_read_integer (l, g, "count", 1, HERD_SL_MAX_HOSTS_PER_GROUP, 1,
-                        &g->count);
+  herd_sl_read_count (l, g, "host", HERD_SL_MAX_HOSTS_PER_GROUP);
   gboolean cores_ok = herd_sl_read_integer (l, g, "cores", 1,
                                             HERD_SL_MAX_CORES, 1, &g->cores);
   if (herd_sl_read_integer (l, g, "threads", 1, HERD_SL_MAX_THREADS, -1,

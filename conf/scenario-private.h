@@ -222,7 +222,10 @@ void herd_sl_fail_expected (HerdSlLoader *l, HerdSlGroup *g, const char *key,
 char *herd_sl_join_or (const char *const *names, gsize n);
 char *herd_sl_list_names (HerdSlLoader *l, HerdSlKind kind);
 char *herd_sl_format_size (gint64 mib);
-gboolean herd_sl_is_name (const char *text);
+/* A [hosts]/[vms] group's count (1..max, default 1), which [host NAME]
+ * and [vm NAME] (one what) may not give. */
+void herd_sl_read_count (HerdSlLoader *l, HerdSlGroup *g, const char *what,
+                         gint64 max);
 gboolean herd_sl_scan (HerdSlLoader *l, const char *text, GString *clean);
 gboolean herd_sl_in_list (const char *const *list, const char *text);
 gboolean herd_sl_check_structure (HerdSlLoader *l);

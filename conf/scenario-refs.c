@@ -18,6 +18,20 @@
 /* ------------------------------------------------------------------ */
 /* Phase 3: values                                                     */
 
+void
+herd_sl_read_count (HerdSlLoader *l, HerdSlGroup *g, const char *what,
+                    gint64 max)
+{
+  g_autofree char *count = g->single ? herd_sl_value (l, g, "count") : NULL;
+  if (count != NULL)
+    herd_sl_fail_key (l, g, "count",
+                      "expected no count: this group is the one %s %s "
+                      "(%s-1 .. %s-N are [%s %s] with count = N)",
+                      what, g->name, g->name, g->name,
+                      herd_sl_kinds[g->kind].name, g->name);
+  herd_sl_read_integer (l, g, "count", 1, max, 1, &g->count);
+}
+
 /* The value of key in g (newly allocated), or NULL when it is absent. */
 char *
 herd_sl_value (HerdSlLoader *l, HerdSlGroup *g, const char *key)
@@ -235,7 +249,7 @@ herd_sl_read_names (HerdSlLoader *l, HerdSlGroup *g, const char *key,
       g_autofree char *why = NULL;
       if (*item == '\0')
         why = g_strdup_printf ("name %u is empty", i + 1);
-      else if (!herd_sl_is_name (item))
+      else if (!herd_scenario_is_name (item))
         {
           g_autofree char *qitem = g_strescape (item, NULL);
           why = g_strdup_printf ("\"%s\" is not a name", qitem);

@@ -260,7 +260,7 @@ herd_sl_format_size (gint64 mib)
 
 /* Letters, digits, '-', '_' and '.', starting with a letter or digit. */
 gboolean
-herd_sl_is_name (const char *text)
+herd_scenario_is_name (const char *text)
 {
   if (!g_ascii_isalnum (*text))
     return FALSE;
@@ -384,7 +384,7 @@ herd_sl_scan_header (HerdSlLoader *l, guint line, char *s)
                          label, word[0], quoted);
       return NULL;
     }
-  if (n == 2 && !herd_sl_is_name (word[1]))
+  if (n == 2 && !herd_scenario_is_name (word[1]))
     {
       g_autofree char *qname = g_strescape (word[1], NULL);
       herd_sl_fail_line (l, line,
@@ -466,7 +466,7 @@ herd_sl_scan (HerdSlLoader *l, const char *text, GString *clean)
       *eq = '\0';
       char *key = g_strstrip (s);
       char *value = herd_sl_strip_comment (eq + 1);
-      if (!herd_sl_is_name (key))
+      if (!herd_scenario_is_name (key))
         {
           g_autofree char *qkey = g_strescape (key, NULL);
           herd_sl_fail_line (l, line,

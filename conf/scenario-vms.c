@@ -100,7 +100,7 @@ herd_sl_parse_disks (HerdSlLoader *l, HerdSlGroup *g)
                                    "preallocated, raw and qcow2, and is not "
                                    "last",
                                    i + 1, word[next]);
-          else if (n == next + 1 && !herd_sl_is_name (word[next]))
+          else if (n == next + 1 && !herd_scenario_is_name (word[next]))
             why = g_strdup_printf ("disk %u: \"%s\" is not a storage "
                                    "domain name", i + 1, word[next]);
           else if (n == next + 1)
@@ -243,14 +243,7 @@ herd_sl_parse_vm_placement (HerdSlLoader *l, HerdSlGroup *g,
 void
 herd_sl_parse_vms (HerdSlLoader *l, HerdSlGroup *g)
 {
-  g_autofree char *count = g->single ? herd_sl_value (l, g, "count") : NULL;
-  if (count != NULL)
-    herd_sl_fail_key (l, g, "count",
-                      "expected no count: this group is the one VM %s "
-                      "(%s-1 .. %s-N are [vms %s] with count = N)",
-                      g->name, g->name, g->name, g->name);
-  herd_sl_read_integer (l, g, "count", 1, HERD_SL_MAX_VMS_PER_GROUP, 1,
-                        &g->count);
+  herd_sl_read_count (l, g, "VM", HERD_SL_MAX_VMS_PER_GROUP);
   herd_sl_read_integer (l, g, "vcpus", 1, HERD_SL_MAX_CORES, 1, &g->vcpus);
   herd_sl_parse_vm_memory (l, g);
   herd_sl_read_rate (l, g, "dirty_rate", "0M/s", FALSE, &g->dirty_rate);

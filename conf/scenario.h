@@ -229,6 +229,10 @@ typedef struct
 } HerdScenario;
 
 HerdScenario *herd_scenario_load (const char *path, GError **error);
+/* Whether text is a scenario name (of a group, host, VM, ...): letters,
+ * digits, '-', '_' and '.', starting with a letter or digit. */
+gboolean herd_scenario_is_name (const char *text);
+
 HerdScenario *herd_scenario_load_data (const char *text, const char *path,
                                        GError **error);
 void herd_scenario_free (HerdScenario *scenario);
