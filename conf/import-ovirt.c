@@ -89,10 +89,14 @@ xml_end (GMarkupParseContext *context, const char *element, gpointer data,
   if (t->objects->len > 0)
     add_member (g_ptr_array_index (t->objects, t->objects->len - 1), element,
                 value);
-  else if (JSON_NODE_HOLDS_OBJECT (value))
-    t->root = json_object_ref (json_node_get_object (value));
   else
-    t->root = json_object_new (); /* an empty collection: <vms/> */
+    {
+      if (t->root != NULL) /* a second top element: the last one counts */
+        json_object_unref (t->root);
+      t->root = JSON_NODE_HOLDS_OBJECT (value)
+                    ? json_object_ref (json_node_get_object (value))
+                    : json_object_new (); /* an empty collection: <vms/> */
+    }
   if (t->objects->len == 0)
     json_node_unref (value);
 }
@@ -114,9 +118,7 @@ parse_xml (const char *text, gsize len, GError **error)
                                         NULL };
   XmlTree t = { g_ptr_array_new_with_free_func (
                     (GDestroyNotify) json_object_unref),
-                g_ptr_array_new_with_free_func (
-                    (GDestroyNotify) (void (*) (void)) g_string_free),
-                NULL };
+                g_ptr_array_new (), NULL };
   GMarkupParseContext *context = g_markup_parse_context_new (
       &parser, G_MARKUP_PREFIX_ERROR_POSITION, &t, NULL);
   gboolean ok = g_markup_parse_context_parse (context, text, (gssize) len,
