@@ -6,10 +6,13 @@
 #include <string.h>
 
 #include "cli/commands.h"
+#include "conf/estate-scenario.h"
 #include "conf/import.h"
+#include "conf/run-config.h"
 #include "conf/scenario.h"
 #include "core/units.h"
 #include "drivers/virt/virt-import.h"
+#include "service/state.h"
 
 /* The scenario's name from the source's path: its base name without
  * extension, as a scenario name. */
@@ -24,6 +27,55 @@ name_of (const char *source)
     if (!g_ascii_isalnum (*p) && *p != '-' && *p != '_' && *p != '.')
       *p = '_';
   return g_strdup (base);
+}
+
+/* herd run's configuration at path, with each VM where its state database
+ * says it runs (--from run). */
+static gboolean
+import_run (const char *path, HerdEstate *estate, GError **error)
+{
+  g_autoptr (HerdScenario) config = herd_scenario_load (path, error);
+  if (config == NULL)
+    return FALSE;
+  g_autofree char *db = config->run.database != NULL
+                            ? g_strdup (config->run.database)
+                            : herd_run_default_path (path, ".db");
+  g_autoptr (GHashTable) hosts = g_hash_table_new_full (g_str_hash,
+                                                        g_str_equal, g_free,
+                                                        g_free);
+  g_autoptr (GHashTable) vm_status = g_hash_table_new_full (
+      g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr (GHashTable) vm_host = g_hash_table_new_full (
+      g_str_hash, g_str_equal, g_free, g_free);
+  if (!herd_state_read (db, hosts, vm_status, vm_host, error))
+    return FALSE;
+  herd_estate_add_scenario (estate, config);
+  for (guint i = 0; i < estate->hosts->len; i++)
+    {
+      HerdEstateHost *h = g_ptr_array_index (estate->hosts, i);
+      const char *status = g_hash_table_lookup (hosts, h->name);
+      if (status != NULL)
+        {
+          g_free (h->status);
+          h->status = g_ascii_strdown (status, -1);
+        }
+    }
+  for (guint i = 0; i < estate->vms->len; i++)
+    {
+      HerdEstateVm *v = g_ptr_array_index (estate->vms, i);
+      const char *status = g_hash_table_lookup (vm_status, v->name);
+      if (status == NULL)
+        {
+          herd_estate_note (estate, "vm \"%s\": not in the state database "
+                            "(%s): down", v->name, db);
+          continue;
+        }
+      g_free (v->status);
+      v->status = g_ascii_strdown (status, -1);
+      g_free (v->host);
+      v->host = g_strdup (g_hash_table_lookup (vm_host, v->name));
+    }
+  return TRUE;
 }
 
 /* Writes text to path through a temporary file renamed into place, so
@@ -45,8 +97,9 @@ herd_cmd_import (int argc, char **argv)
   const GOptionEntry entries[] = {
     { "from", 0, 0, G_OPTION_ARG_STRING, &from,
       "what SOURCE is: ovirt (a directory of saved REST API responses), "
-      "csv, or libvirt (NAME=URI of live hosts; default: ovirt for a "
-      "directory, csv for a file)",
+      "csv, run (herd run's configuration, with its state database), or "
+      "libvirt (NAME=URI of live hosts; default: ovirt for a directory, csv "
+      "for a file)",
       "FORMAT" },
     { "sample", 0, 0, G_OPTION_ARG_STRING, &sample_text,
       "--from libvirt: measure the VMs' CPU over DURATION (default 2s)",
@@ -68,7 +121,9 @@ herd_cmd_import (int argc, char **argv)
           "SOURCE is a directory of oVirt REST API v4 responses (datacenters,\n"
           "clusters, hosts, vms, disks, storagedomains, networks as .json or\n"
           ".xml, saved as docs/import.md shows) or a CSV inventory (columns in\n"
-          "docs/import.md), or, with --from libvirt, live hosts as NAME=URI\n"
+          "docs/import.md), herd run's configuration (--from run: each VM\n"
+          "where herd run's state database says it runs), or, with --from\n"
+          "libvirt, live hosts as NAME=URI\n"
           "(their node, running domains and CPU use now).  Hosts and VMs\n"
           "keep their names ([host NAME],\n"
           "[vm NAME]); running VMs are placed where they run (host =).  Every\n"
@@ -84,10 +139,10 @@ herd_cmd_import (int argc, char **argv)
   if (from == NULL)
     from = g_strdup (is_dir ? "ovirt" : "csv");
   if (strcmp (from, "ovirt") != 0 && strcmp (from, "csv") != 0
-      && strcmp (from, "libvirt") != 0)
+      && strcmp (from, "run") != 0 && strcmp (from, "libvirt") != 0)
     {
-      herd_cli_error ("import", "--from: expected ovirt, csv or libvirt, got "
-                      "\"%s\"", from);
+      herd_cli_error ("import", "--from: expected ovirt, csv, run or libvirt, "
+                      "got \"%s\"", from);
       return HERD_EXIT_USAGE;
     }
   gboolean live = strcmp (from, "libvirt") == 0;
@@ -141,12 +196,16 @@ herd_cmd_import (int argc, char **argv)
              : g_strdup_printf ("%s %s",
                                 strcmp (from, "ovirt") == 0
                                     ? "oVirt REST API responses in"
+                                : strcmp (from, "run") == 0
+                                    ? "herd run's configuration and state,"
                                     : "CSV inventory",
                                 source);
   g_autoptr (HerdEstate) estate = herd_estate_new (what);
   gboolean read = live ? herd_virt_import (argv + 1, sample, estate, &error)
                   : strcmp (from, "ovirt") == 0
                       ? herd_import_ovirt (source, estate, &error)
+                  : strcmp (from, "run") == 0
+                      ? import_run (source, estate, &error)
                       : herd_import_csv (source, estate, &error);
   if (!read)
     {

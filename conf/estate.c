@@ -33,6 +33,7 @@ herd_estate_new (const char *source)
   e->networks = g_ptr_array_new ();
   e->affinity = g_ptr_array_new ();
   e->notes = g_ptr_array_new_with_free_func (g_free);
+  e->defaults = g_ptr_array_new_with_free_func (g_free);
   return e;
 }
 
@@ -114,6 +115,7 @@ herd_estate_free (HerdEstate *e)
   g_ptr_array_unref (e->networks);
   g_ptr_array_unref (e->affinity);
   g_ptr_array_unref (e->notes);
+  g_ptr_array_unref (e->defaults);
   g_free (e->source);
   g_free (e->profile);
   g_free (e);
@@ -678,6 +680,15 @@ herd_estate_write_scenario (HerdEstate *e, const char *name, GError **error)
   if (e->profile != NULL)
     g_assert (herd_profile_from_string (e->profile, &profile));
   herd_params_init (&w.params, profile);
+  /* The [defaults] written count in herd check's sums (a thin LV's first
+   * size, a block domain's internal volumes). */
+  for (guint i = 0; i < e->defaults->len; i++)
+    {
+      g_autofree char *p = g_strdup (g_ptr_array_index (e->defaults, i));
+      char *eq = strchr (p, '=');
+      *eq = '\0';
+      herd_params_set (&w.params, p, eq + 1, NULL);
+    }
   GString *body = g_string_new (NULL);
 
   for (guint i = 0; i < e->datacenters->len; i++)
@@ -906,6 +917,15 @@ herd_estate_write_scenario (HerdEstate *e, const char *name, GError **error)
                               placed, unplaced, e->notes->len, name);
       if (e->profile != NULL)
         g_string_append_printf (out, "profile = %s\n", e->profile);
+      if (e->defaults->len > 0)
+        g_string_append (out, "\n[defaults]\n");
+      for (guint i = 0; i < e->defaults->len; i++)
+        {
+          const char *p = g_ptr_array_index (e->defaults, i);
+          const char *eq = strchr (p, '=');
+          g_string_append_printf (out, "%.*s = %s\n", (int) (eq - p), p,
+                                  eq + 1);
+        }
       g_string_append (out, body->str);
     }
   g_string_free (body, TRUE);

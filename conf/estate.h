@@ -106,6 +106,7 @@ typedef struct
   char *source;            /* what was read, for the header */
   char *profile;           /* the scenario's profile (rhv-4.1, ...), NULL:
                               the default */
+  GPtrArray *defaults;     /* "Name=value" of [defaults] parameters */
   GPtrArray *datacenters, *clusters, *hosts, *vms, *domains, *networks,
       *affinity;
   GPtrArray *notes;        /* char *: "object: field: what happened" */

@@ -248,6 +248,58 @@ text_at (sqlite3_stmt *st, int column)
 }
 
 gboolean
+herd_state_read (const char *path, GHashTable *hosts, GHashTable *vm_status,
+                 GHashTable *vm_host, GError **error)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *st = NULL;
+  gboolean ok = FALSE;
+  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    {
+      g_set_error (error, HERD_STATE_ERROR, HERD_STATE_ERROR_DB,
+                   "state database %s: no such file", path);
+      return FALSE;
+    }
+  if (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+    goto out;
+  sqlite3_busy_timeout (db, 5000);
+  if (sqlite3_prepare_v2 (db, "SELECT name, status FROM hosts", -1, &st,
+                          NULL)
+      != SQLITE_OK)
+    goto out;
+  while (sqlite3_step (st) == SQLITE_ROW)
+    g_hash_table_insert (hosts,
+                         g_strdup ((const char *) sqlite3_column_text (st, 0)),
+                         g_strdup ((const char *) sqlite3_column_text (st, 1)));
+  sqlite3_finalize (st);
+  st = NULL;
+  if (sqlite3_prepare_v2 (db, "SELECT name, status, host FROM vms", -1, &st,
+                          NULL)
+      != SQLITE_OK)
+    goto out;
+  while (sqlite3_step (st) == SQLITE_ROW)
+    {
+      const char *name = (const char *) sqlite3_column_text (st, 0);
+      g_hash_table_insert (vm_status, g_strdup (name),
+                           g_strdup ((const char *) sqlite3_column_text (st,
+                                                                       1)));
+      if (sqlite3_column_text (st, 2) != NULL)
+        g_hash_table_insert (
+            vm_host, g_strdup (name),
+            g_strdup ((const char *) sqlite3_column_text (st, 2)));
+    }
+  ok = TRUE;
+out:
+  if (!ok)
+    g_set_error (error, HERD_STATE_ERROR, HERD_STATE_ERROR_DB,
+                 "state database %s: %s", path,
+                 db != NULL ? sqlite3_errmsg (db) : "cannot open it");
+  sqlite3_finalize (st);
+  sqlite3_close (db);
+  return ok;
+}
+
+gboolean
 herd_state_restore (HerdState *state, HerdManager *manager, GError **error)
 {
   HerdModel *model = state->model;

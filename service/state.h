@@ -40,6 +40,15 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (HerdState, herd_state_free)
 /* Whether the database held state from an earlier run. */
 gboolean herd_state_has_rows (HerdState *state);
 
+/* Reads the database at path without opening it for herd run (read-only,
+ * no lock: a herd run may be using it): each host's status (host name ->
+ * status name, as herd ctl shows it) into hosts, each VM's status into
+ * vm_status and its host, when it has one, into vm_host (copies: the
+ * tables free keys and values with g_free). */
+gboolean herd_state_read (const char *path, GHashTable *hosts,
+                          GHashTable *vm_status, GHashTable *vm_host,
+                          GError **error);
+
 /* Restores hosts, VMs and SPMs into manager (before herd_manager_start);
  * rows naming objects the configuration lacks are skipped with a
  * warning. */

@@ -336,7 +336,7 @@ check "import: a bad CSV value exits 2 naming file, line and column" \
   status_says 2 "bad.csv:2: cores: expected a whole number from 1 to 4096, got \"many\"" \
   "$herd" import "$tmp/bad.csv"
 check "import: an unknown --from exits 2" \
-  status_says 2 "--from: expected ovirt, csv or libvirt" "$herd" import --from vmware tests/import/inventory.csv
+  status_says 2 "--from: expected ovirt, csv, run or libvirt" "$herd" import --from vmware tests/import/inventory.csv
 check "import: --from ovirt wants a directory" \
   status_says 2 "reads a directory of saved API responses" "$herd" import --from ovirt tests/import/inventory.csv
 check "import: a directory without the API's collections exits 2" \
@@ -364,6 +364,25 @@ check "check accepts the integration config: its connection keys are known" \
   sh -c "'$herd' check '$tmp/cluster.ini' | grep -q ': ok: integration, .* 4 hosts, 4 VMs'"
 check "sim runs the integration config" \
   sh -c "'$herd' sim '$tmp/cluster.ini' --until 1h --quiet | grep -q 'VMs placed  *4'"
+# herd import --from run: the configuration's groups as single hosts and
+# VMs, each VM where a (hand-made) state database says it runs.
+sqlite3 "$tmp/state.db" "CREATE TABLE hosts (name TEXT PRIMARY KEY, status TEXT NOT NULL, sanlock_id INTEGER NOT NULL);
+  CREATE TABLE vms (name TEXT PRIMARY KEY, status TEXT NOT NULL, host TEXT);
+  INSERT INTO hosts VALUES ('h-1', 'Up', 1), ('h-2', 'Up', 2), ('h-3', 'Maintenance', 3);
+  INSERT INTO vms VALUES ('db-1', 'Up', 'h-2'), ('web-1', 'Down', NULL), ('web-2', 'Paused', 'h-1');"
+edit from-run "s|^database = .*|database = $tmp/state.db|"
+check "import --from run: each VM where the state database says, a host in maintenance" sh -c "
+  '$herd' import --from run '$tmp/from-run.ini' -o '$tmp/run-import.ini' 2> '$tmp/run-import.err' &&
+  '$herd' check '$tmp/run-import.ini' >/dev/null &&
+  grep -A12 '^\[vm db-1\]' '$tmp/run-import.ini' | grep -q '^host = h-2\$' &&
+  grep -A12 '^\[vm web-2\]' '$tmp/run-import.ini' | grep -q '^host = h-1\$' &&
+  ! grep -q '^\[vm web-1\]' '$tmp/run-import.ini' &&
+  grep -q '^\[host h-3\]' '$tmp/run-import.ini' &&
+  grep -q '^target = h-3\$' '$tmp/run-import.ini' &&
+  grep -q 'vm \"writer-1\": not in the state database' '$tmp/run-import.err'"
+check "import --from run: a missing state database exits 2" \
+  status_says 2 "no such file" "$herd" import --from run "$tmp/cluster.ini"
+
 check "run: hosts without uri exit 2, naming file, group, key" \
   status_says 2 "herd run: $tmp/no-uri.ini: [hosts h] uri: herd run needs each host's libvirt URI" \
   "$herd" run "$tmp/no-uri.ini"

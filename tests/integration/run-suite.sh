@@ -22,8 +22,9 @@
 #   5-6 (migrations, maintenance) run while the storage domain "slow" is a
 #      file system that never answers statfs (hangfs.c): herd run's
 #      free-space check on it waits in a thread
-#   6b. herd import --from libvirt: the scenario of what the hosts run
-#      puts every running VM where herd ctl says it runs
+#   6b. herd import --from libvirt and --from run: the scenario of what
+#      the hosts run, and of herd run's state, put every running VM where
+#      herd ctl says it runs
 #  10. all along, a fourth host whose "libvirtd" accepts and never answers
 #      (mute.c) never held the main loop: its longest stall, as herd run
 #      logs it, stays under 100 ms
@@ -304,6 +305,17 @@ for vm in $(ctl vms | awk '$2=="Up" {print $1}'); do
   [ "$(imported_where "$vm")" = "$(vm_field "$vm" 3)" ] || { same=0; say "$vm: imported on '$(imported_where "$vm")', runs on $(vm_field "$vm" 3)"; }
 done
 check "every running VM is imported on the host it runs on" test "$same" = 1
+# the same from herd run's configuration and state database (read while
+# herd run writes it)
+"$HERD" import --from run -o "$DIR/from-run.ini" "$CONFIG" 2>> "$DIR/import.err"
+check "herd import --from run writes a scenario herd check accepts" \
+  "$HERD" check "$DIR/from-run.ini"
+same=1
+for vm in $(ctl vms | awk '$2=="Up" {print $1}'); do
+  where=$(awk -v n="[vm $vm]" '$0==n {f=1; next} /^\[/ {f=0} f && $1=="host" {print $3}' "$DIR/from-run.ini")
+  [ "$where" = "$(vm_field "$vm" 3)" ] || { same=0; say "$vm: from-run on '$where', runs on $(vm_field "$vm" 3)"; }
+done
+check "from the state database too, every running VM is where it runs" test "$same" = 1
 
 # 7. crash the SPM host, which runs the HA VM
 spm=$(spm_pair); spm=${spm% *}
