@@ -120,18 +120,18 @@ herd_cmd_import (int argc, char **argv)
           "Writes a scenario from a real estate's inventory.",
           "SOURCE is a directory of oVirt REST API v4 responses (datacenters,\n"
           "clusters, hosts, vms, disks, storagedomains, networks as .json or\n"
-          ".xml, saved as docs/import.md shows) or a CSV inventory (columns in\n"
+          ".xml, saved as docs/import.md shows), a CSV inventory (columns in\n"
           "docs/import.md), herd run's configuration (--from run: each VM\n"
           "where herd run's state database says it runs), or, with --from\n"
-          "libvirt, live hosts as NAME=URI\n"
-          "(their node, running domains and CPU use now).  Hosts and VMs\n"
-          "keep their names ([host NAME],\n"
+          "libvirt, live hosts as NAME=URI (their node, running domains and\n"
+          "CPU use now).  Hosts and VMs keep their names ([host NAME],\n"
           "[vm NAME]); running VMs are placed where they run (host =).  Every\n"
           "field or object that is changed or left out is printed as a note\n"
           "on standard error (in the JSON summary with --json).  The scenario\n"
           "written always passes herd check.\n\n"
-          "Exit status: 0 written, 1 the scenario could not be written, 2 bad\n"
-          "usage or a source that cannot be read (file, line and field named).",
+          "Exit status: 0 written; 1 the scenario could not be written, or a\n"
+          "live host did not answer; 2 bad usage, or a source that cannot be\n"
+          "read (file, line and field named) or leaves nothing to import.",
           entries))
     return HERD_EXIT_USAGE;
   const char *source = argc >= 2 ? argv[1] : NULL;
