@@ -863,7 +863,9 @@ herd_estate_write_scenario (HerdEstate *e, const char *name, GError **error)
                                 a->cluster)
                   : NULL;
       static const char *const rules[] = { "positive", "negative", NULL };
-      gboolean vm_rule = members != NULL && a->vm_rule != NULL
+      /* a VM-to-VM rule takes two VMs at least (herd check) */
+      gboolean vm_rule = members != NULL && strchr (members, ',') != NULL
+                         && a->vm_rule != NULL
                          && g_strv_contains (rules, a->vm_rule);
       gboolean host_rule = members != NULL && on != NULL
                            && a->host_rule != NULL

@@ -481,6 +481,26 @@ test_fuzz_findings (void)
     "host,h,,c,,4,8G,,,,,,\n"
     "vm,v,,c,h,,1G,1,60G s1; 60G s1; 1G thin raw s2; 1G iso; 1G far,,,,\n",
   };
+  /* (fuzz-import-ovirt) a VM-to-VM rule left with one VM imported */
+  g_autoptr (HerdEstate) apart = herd_estate_new ("t");
+  herd_estate_add_datacenter (apart, "d");
+  herd_estate_add_cluster (apart, "c")->datacenter = g_strdup ("d");
+  HerdEstateHost *h = herd_estate_add_host (apart, "h");
+  h->cluster = g_strdup ("c");
+  h->cores = 4;
+  h->memory_mib = 8192;
+  HerdEstateVm *one = herd_estate_add_vm (apart, "one");
+  one->cluster = g_strdup ("c");
+  one->host = g_strdup ("h");
+  one->vcpus = 1;
+  one->memory_mib = 1024;
+  HerdEstateAffinity *a = herd_estate_add_affinity (apart, "apart");
+  a->cluster = g_strdup ("c");
+  a->vms = g_strdup ("one, gone");
+  a->vm_rule = g_strdup ("negative");
+  g_autoptr (HerdScenario) apart_s = written (apart, NULL);
+  CU_ASSERT_PTR_NOT_NULL (apart_s);
+  CU_ASSERT_TRUE (has_note (apart, "affinity group \"apart\": no rule"));
   for (guint i = 0; i < G_N_ELEMENTS (inventories); i++)
     {
       g_autoptr (HerdEstate) e = herd_estate_new ("t.csv");

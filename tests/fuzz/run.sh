@@ -15,7 +15,7 @@ set -euo pipefail
 seconds=${1:?usage: tests/fuzz/run.sh SECONDS [BUILD_DIR]}
 src=$(cd "$(dirname "$0")/../.." && pwd)
 build=$(cd "${2:-$src/build-fuzz}" && pwd)
-names=${HERD_FUZZ_ONLY:-scenario ganeti trace-bitbrains trace-azure ctl import-csv}
+names=${HERD_FUZZ_ONLY:-scenario ganeti trace-bitbrains trace-azure ctl import-csv import-ovirt}
 
 if [ -n "${HERD_FUZZ_WORK:-}" ]; then
   work=$HERD_FUZZ_WORK
@@ -61,6 +61,20 @@ seeds() {
     import-csv)
       cp "$src"/tests/import/*.csv "$dir"/
       printf 'kind,name,cluster,cores,memory,vcpus,host\nhost,h,c,4,8G,,\nvm,v,c,,2G,2,h\n' > "$dir/small.csv" ;;
+    import-ovirt)
+      # The fixtures' seven collections joined by form feeds, as JSON and
+      # as XML, and the four required ones alone.
+      local fx=$src/tests/import/ovirt-estate f ext
+      for ext in json xml; do
+        for f in datacenters clusters hosts vms disks storagedomains; do
+          cat "$fx/$ext/$f.$ext"; printf '\f'
+        done > "$dir/estate-$ext"
+        cat "$fx/$ext/networks.$ext" >> "$dir/estate-$ext"
+        for f in datacenters clusters hosts; do
+          cat "$fx/$ext/$f.$ext"; printf '\f'
+        done > "$dir/required-$ext"
+        cat "$fx/$ext/vms.$ext" >> "$dir/required-$ext"
+      done ;;
     ctl)
       i=0
       while IFS= read -r line; do
@@ -79,6 +93,7 @@ dict() {
       sources="conf/scenario*.c conf/workload-spec.c core/params.c core/units.c" ;;
     ctl) sources="service/ctl.c" ;;
     import-csv) sources="conf/import-csv.c" ;;
+    import-ovirt) sources="conf/import-ovirt.c" ;;
     *) return 1 ;;
   esac
   (cd "$src" && grep -oh '"[a-z_][a-z0-9_:-]\{1,23\}"' $sources) | sort -u > "$out"
@@ -105,6 +120,7 @@ for name in $names; do
   case $name in
     trace-*) max_len=16384 ;;   # small files find what large ones do
     ctl) max_len=70000 ;;       # past the 64 KiB request limit
+    import-ovirt) max_len=400000 ;; # the fixture estate whole (300 KB)
     *) max_len=65536 ;;
   esac
   echo "== fuzz-$name: ${seconds}s"
