@@ -6,12 +6,7 @@
  * scenario must load (herd import promises that what it writes always
  * passes herd check: names made scenario names, VMs that cannot be held
  * left out or left to the scheduler).  Seeds: the CSV files of tests/import. */
-#include "tests/fuzz/fuzz-util.h"
-
-#include "conf/import.h"
-#include "conf/scenario.h"
-
-#include <stdio.h>
+#include "tests/fuzz/fuzz-import.h"
 
 int
 LLVMFuzzerInitialize (int *argc, char ***argv)
@@ -31,20 +26,6 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     abort ();
   if (!ok)
     return 0;
-  g_autofree char *scenario = herd_estate_write_scenario (estate, "fuzz",
-                                                          &error);
-  if ((scenario == NULL) != (error != NULL))
-    abort ();
-  if (scenario == NULL)
-    return 0;
-  g_autoptr (HerdScenario) loaded = herd_scenario_load_data (scenario,
-                                                             "fuzz.ini",
-                                                             &error);
-  if (loaded == NULL)
-    {
-      fprintf (stderr, "the scenario written does not load: %s\n%s\n",
-               error->message, scenario);
-      abort ();
-    }
+  herd_fuzz_import_check (estate);
   return 0;
 }

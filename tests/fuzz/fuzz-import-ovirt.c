@@ -9,12 +9,7 @@
  * written as a scenario, which must load, or be refused as leaving
  * nothing to import.  Seeds: the fixtures of tests/import/ovirt-estate,
  * JSON and XML. */
-#include "tests/fuzz/fuzz-util.h"
-
-#include "conf/import.h"
-#include "conf/scenario.h"
-
-#include <stdio.h>
+#include "tests/fuzz/fuzz-import.h"
 
 static const char *const names[] = { "datacenters", "clusters", "hosts",
                                      "vms", "disks", "storagedomains",
@@ -63,20 +58,6 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     abort ();
   if (!ok)
     return 0;
-  g_autofree char *scenario = herd_estate_write_scenario (estate, "fuzz",
-                                                          &error);
-  if ((scenario == NULL) != (error != NULL))
-    abort ();
-  if (scenario == NULL)
-    return 0;
-  g_autoptr (HerdScenario) loaded = herd_scenario_load_data (scenario,
-                                                             "fuzz.ini",
-                                                             &error);
-  if (loaded == NULL)
-    {
-      fprintf (stderr, "the scenario written does not load: %s\n%s\n",
-               error->message, scenario);
-      abort ();
-    }
+  herd_fuzz_import_check (estate);
   return 0;
 }
