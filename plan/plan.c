@@ -1021,6 +1021,13 @@ herd_plan_grow (HerdPlan *p, const HerdScenario *scenario, guint max_days,
     vm_growth |= ((const HerdGrowth *) g_ptr_array_index (growth, g))->vms
                  > 0;
   out->growing = vm_growth || thin->len > 0 || growth->len > 0;
+  /* N+K can only break where it holds at the start: a cluster of one
+   * host with VMs never keeps N+1, and must not make another cluster's
+   * growth break it on day 1. */
+  guint n_clusters = model->clusters->len;
+  g_autofree gboolean *kept = g_new0 (gboolean, MAX (n_clusters, 1));
+  for (HerdId c = 0; c < n_clusters && vm_growth; c++)
+    kept[c] = herd_plan_n1_ok (p, c);
   g_autofree double *slope = g_new (double, n_domains);
   g_autoptr (GArray) steps = g_array_new (FALSE, FALSE, sizeof (Step));
   for (guint day = 1; day <= max_days && out->growing; day++)
@@ -1039,10 +1046,13 @@ herd_plan_grow (HerdPlan *p, const HerdScenario *scenario, guint max_days,
             growth_place_vms (p, gr, due, day, &added[g], used, out);
         }
       /* N+K after the day's placements (also on the day one failed). */
-      if (vm_growth && out->n1_break_day < 0 && p->failures > 0
-          && (out->first_fail_day < 0 || out->first_fail_day == (gint) day)
-          && !herd_plan_n1_ok (p, HERD_ID_NONE))
-        out->n1_break_day = (gint) day;
+      for (HerdId c = 0; c < n_clusters && vm_growth
+                         && out->n1_break_day < 0 && p->failures > 0
+                         && (out->first_fail_day < 0
+                             || out->first_fail_day == (gint) day);
+           c++)
+        if (kept[c] && !herd_plan_n1_ok (p, c))
+          out->n1_break_day = (gint) day;
       g_array_sort (steps, by_time);
       memset (slope, 0, sizeof (double) * n_domains);
       g_autofree double *u0 = g_memdup2 (used, sizeof (double) * n_domains);

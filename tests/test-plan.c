@@ -319,6 +319,43 @@ test_growth_half_days (void)
   herd_plan_growth_clear (&g);
 }
 
+/* N+1 breaks only where it held at the start: a one-host cluster with a
+ * VM never keeps it, and must not make another cluster's growth "break"
+ * it on day 1 (an imported oVirt estate with an edge cluster did). */
+static void
+test_growth_n1_per_cluster (void)
+{
+  static const char *text
+      = "[scenario]\nduration = 1d\n[datacenter dc]\n"
+        "[cluster edge]\n[cluster main]\n"
+        "[host e1]\ncluster = edge\ncores = 8\nmemory = 32G\n"
+        "[hosts m]\ncluster = main\ncount = 3\ncores = 16\nmemory = 64G\n"
+        "[vm cam]\ncluster = edge\nvcpus = 2\nmemory = 4G\nhost = e1\n"
+        "[growth apps]\ncluster = main\nvms = 1\nvcpus = 1\n"
+        "memory = 1G\nevery = 1d\n";
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HerdScenario) sc = herd_scenario_load_data (text, "t.ini",
+                                                         &error);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (sc);
+  /* as herd plan prepares a scenario: free memory as reported, a pool */
+  for (guint i = 0; i < sc->model->hosts->len; i++)
+    {
+      HerdHost *h = herd_model_host (sc->model, i);
+      h->mem_free_mib = h->memory_mib - h->reserved_mib;
+    }
+  g_autoptr (HerdPlan) plan = herd_plan_new (sc->model, NULL,
+                                             G_GINT64_CONSTANT (1) << 20);
+  herd_plan_commit (plan, herd_model_find_vm (sc->model, "cam"),
+                    herd_model_find_host (sc->model, "e1"), 0);
+  CU_ASSERT_FALSE (herd_plan_n1_ok (plan, herd_model_find_cluster (sc->model,
+                                                                   "edge")));
+  HerdPlanGrowth g;
+  herd_plan_grow (plan, sc, 10, &g);
+  CU_ASSERT_EQUAL (g.vms_added, 9); /* at 1d .. 9d */
+  CU_ASSERT_EQUAL (g.n1_break_day, -1); /* main keeps N+1 throughout */
+  herd_plan_growth_clear (&g);
+}
+
 /* Bad htools files: the message names the file, the line and the field. */
 static void
 test_ganeti_errors (void)
@@ -398,6 +435,7 @@ main (void)
     { "htools file errors", test_ganeti_errors },
     { "shared storage pool", test_shared_pool },
     { "growth in half days", test_growth_half_days },
+    { "N+1 breaks per cluster", test_growth_n1_per_cluster },
     { NULL, NULL },
   };
   static const HerdTestSuite suites[] = {
