@@ -259,6 +259,19 @@ test_worst_failure (void)
  * domain's free space (1000G of NFS: 10 disks of 100G), and restarting a
  * failed host's VMs needs no new disk space: the closed form and the
  * placement loop agree on 10 (N+1 would allow 12 of 4 x 4). */
+/* A plan of a scenario's cluster as herd plan prepares one: the hosts'
+ * memory free but their reserve, pool_mib of shared storage. */
+static HerdPlan *
+scenario_plan (HerdScenario *sc, gint64 pool_mib)
+{
+  for (guint i = 0; i < sc->model->hosts->len; i++)
+    {
+      HerdHost *h = herd_model_host (sc->model, i);
+      h->mem_free_mib = h->memory_mib - h->reserved_mib;
+    }
+  return herd_plan_new (sc->model, NULL, pool_mib);
+}
+
 static void
 test_shared_pool (void)
 {
@@ -272,13 +285,7 @@ test_shared_pool (void)
       g_autoptr (HerdScenario) sc = herd_scenario_load_data (text, "t.ini",
                                                              &error);
       CU_ASSERT_PTR_NOT_NULL_FATAL (sc);
-      for (guint i = 0; i < sc->model->hosts->len; i++)
-        {
-          HerdHost *h = herd_model_host (sc->model, i);
-          h->mem_free_mib = h->memory_mib - h->reserved_mib;
-        }
-      g_autoptr (HerdPlan) plan = herd_plan_new (sc->model, NULL,
-                                                 1000 * 1024);
+      g_autoptr (HerdPlan) plan = scenario_plan (sc, 1000 * 1024);
       herd_plan_set_closed_form (plan, loop == 0);
       HerdPlanResult r;
       herd_plan_allocate (plan, 0, (HerdPlanSpec) { 102400, 8192, 2 }, FALSE,
@@ -337,14 +344,7 @@ test_growth_n1_per_cluster (void)
   g_autoptr (HerdScenario) sc = herd_scenario_load_data (text, "t.ini",
                                                          &error);
   CU_ASSERT_PTR_NOT_NULL_FATAL (sc);
-  /* as herd plan prepares a scenario: free memory as reported, a pool */
-  for (guint i = 0; i < sc->model->hosts->len; i++)
-    {
-      HerdHost *h = herd_model_host (sc->model, i);
-      h->mem_free_mib = h->memory_mib - h->reserved_mib;
-    }
-  g_autoptr (HerdPlan) plan = herd_plan_new (sc->model, NULL,
-                                             G_GINT64_CONSTANT (1) << 20);
+  g_autoptr (HerdPlan) plan = scenario_plan (sc, G_GINT64_CONSTANT (1) << 20);
   herd_plan_commit (plan, herd_model_find_vm (sc->model, "cam"),
                     herd_model_find_host (sc->model, "e1"), 0);
   CU_ASSERT_FALSE (herd_plan_n1_ok (plan, herd_model_find_cluster (sc->model,
