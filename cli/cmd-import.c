@@ -219,6 +219,10 @@ herd_cmd_import (int argc, char **argv)
   g_autofree char *text = herd_estate_write_scenario (estate, name, &error);
   if (text == NULL)
     {
+      /* the notes say why nothing was left */
+      for (guint i = 0; i < estate->notes->len; i++)
+        fprintf (stderr, "herd import: note: %s\n",
+                 (const char *) g_ptr_array_index (estate->notes, i));
       herd_cli_error ("import", "%s", error->message);
       return HERD_EXIT_USAGE;
     }

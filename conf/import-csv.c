@@ -431,6 +431,9 @@ herd_import_csv_data (const char *contents, const char *path, HerdEstate *e,
                       GError **error)
 {
   const char *bad;
+  /* A spreadsheet's UTF-8 export starts with a byte order mark. */
+  if (g_str_has_prefix (contents, "\xef\xbb\xbf"))
+    contents += 3;
   if (!g_utf8_validate (contents, -1, &bad))
     {
       g_set_error (error, HERD_IMPORT_ERROR, HERD_IMPORT_ERROR_INVALID,
@@ -467,9 +470,17 @@ herd_import_csv_data (const char *contents, const char *path, HerdEstate *e,
     }
   if (!has_kind || !has_name)
     {
+      /* A spreadsheet set to another locale separates with ';'. */
+      gboolean semicolons = c.header->len == 1
+                            && strchr (g_ptr_array_index (c.header, 0), ';')
+                                   != NULL;
       g_set_error (error, HERD_IMPORT_ERROR, HERD_IMPORT_ERROR_INVALID,
                    "%s:1: expected a header line with the columns kind and "
-                   "name (and others of docs/import.md)", path);
+                   "name (and others of docs/import.md)%s",
+                   path,
+                   semicolons ? "; its fields are separated by ';': herd "
+                                "reads ',' (RFC 4180)"
+                              : "");
       return FALSE;
     }
   for (guint r = 1; r < records->len && !c.failed; r++)

@@ -193,6 +193,10 @@ test_csv_errors (void)
       "[raw|qcow2] DOMAIN, separated by ';', got \"10G thin\"" },
     { "kind,name,cores\nvm,v,1\nhost,h,0\n",
       "t.csv:3: cores: expected a whole number from 1 to 4096, got \"0\"" },
+    { "kind;name;cores\nhost;h;4\n",
+      "t.csv:1: expected a header line with the columns kind and name (and "
+      "others of docs/import.md); its fields are separated by ';': herd "
+      "reads ',' (RFC 4180)" },
   };
   g_autofree char *dir = g_dir_make_tmp ("herd-import-XXXXXX", NULL);
   g_autofree char *path = g_build_filename (dir, "t.csv", NULL);
@@ -513,6 +517,15 @@ test_fuzz_findings (void)
       if (s == NULL)
         g_printerr ("(inventory %u)\n", i);
     }
+  /* a spreadsheet's byte order mark before the header */
+  {
+    g_autoptr (HerdEstate) bom = herd_estate_new ("t.csv");
+    g_autoptr (GError) bom_error = NULL;
+    CU_ASSERT_TRUE (herd_import_csv_data (
+        "\xef\xbb\xbfkind,name,cluster,cores,memory\nhost,h,c,4,8G\n",
+        "t.csv", bom, &bom_error));
+    CU_ASSERT_EQUAL (bom->hosts->len, 1);
+  }
   /* nothing left: an error, not a scenario */
   g_autoptr (HerdEstate) e = herd_estate_new ("t.csv");
   g_autoptr (GError) error = NULL;
