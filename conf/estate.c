@@ -371,7 +371,15 @@ typedef struct
   GHashTable *domain;      /* source domain name -> Domain (owned) */
   GHashTable *has_data;    /* source data centers with a data domain */
   GHashTable *has_master;  /* source data centers with a master */
+  GHashTable *largest;     /* source cluster -> Largest of its imported
+                              hosts (owned) */
 } Writer;
+
+/* A cluster's most cores and memory of one imported host. */
+typedef struct
+{
+  gint64 cores, memory_mib;
+} Largest;
 
 /* mib as a scenario size: in G when whole, else in M. */
 static char *
@@ -427,17 +435,9 @@ check_vm (Writer *w, HerdEstateVm *v, GHashTable *host_of, GHashTable *used,
       return NULL;
     }
   /* The cluster's largest host, for a VM the scheduler places. */
-  gint64 max_cores = 0, max_memory = 0;
-  for (guint i = 0; i < e->hosts->len; i++)
-    {
-      HerdEstateHost *h = g_ptr_array_index (e->hosts, i);
-      if (g_strcmp0 (h->cluster, v->cluster) == 0
-          && g_hash_table_lookup (host_of, h->name) == h)
-        {
-          max_cores = MAX (max_cores, h->cores);
-          max_memory = MAX (max_memory, h->memory_mib);
-        }
-    }
+  const Largest *largest = g_hash_table_lookup (w->largest, v->cluster);
+  gint64 max_cores = largest ? largest->cores : 0;
+  gint64 max_memory = largest ? largest->memory_mib : 0;
   if (max_cores == 0)
     {
       herd_estate_note (e, "vm \"%s\": cluster \"%s\" has no host imported: "
@@ -676,6 +676,7 @@ herd_estate_write_scenario (HerdEstate *e, const char *name, GError **error)
   w.domain = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
   w.has_data = g_hash_table_new (g_str_hash, g_str_equal);
   w.has_master = g_hash_table_new (g_str_hash, g_str_equal);
+  w.largest = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
   HerdProfile profile = HERD_PROFILE_RHV_4_1;
   if (e->profile != NULL)
     g_assert (herd_profile_from_string (e->profile, &profile));
@@ -824,6 +825,12 @@ herd_estate_write_scenario (HerdEstate *e, const char *name, GError **error)
                           "scenario", h->name, h->status);
       g_hash_table_insert (host_of, h->name, h);
       g_hash_table_insert (w.cluster_of_host, h->name, h->cluster);
+      Largest *largest = g_hash_table_lookup (w.largest, h->cluster);
+      if (largest == NULL)
+        g_hash_table_insert (w.largest, h->cluster,
+                             largest = g_new0 (Largest, 1));
+      largest->cores = MAX (largest->cores, h->cores);
+      largest->memory_mib = MAX (largest->memory_mib, h->memory_mib);
       g_hash_table_insert (used, h->name, g_new0 (gint64, 1));
       write_host (body, h, &w.clusters, &w.hosts, e);
     }
@@ -944,5 +951,6 @@ herd_estate_write_scenario (HerdEstate *e, const char *name, GError **error)
   g_hash_table_unref (w.domain);
   g_hash_table_unref (w.has_data);
   g_hash_table_unref (w.has_master);
+  g_hash_table_unref (w.largest);
   return out != NULL ? g_string_free (out, FALSE) : NULL;
 }

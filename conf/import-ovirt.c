@@ -317,15 +317,11 @@ name_id (Reader *r, const char *kind, JsonObject *obj)
                          str (obj, "name"));
 }
 
-/* The name of the kind object obj's member path refers to (by id, or by
- * an embedded name). */
+/* The name of the kind object a reference (target: {"id": ...}, or one
+ * with an embedded name) points to. */
 static char *
-ref (Reader *r, const char *kind, JsonObject *obj, const char *path)
+ref_name (Reader *r, const char *kind, JsonObject *target)
 {
-  JsonNode *node = at (obj, path);
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    return NULL;
-  JsonObject *target = json_node_get_object (node);
   char buffer[64];
   const char *id = text_at (target, "id", buffer);
   if (id != NULL)
@@ -338,6 +334,16 @@ ref (Reader *r, const char *kind, JsonObject *obj, const char *path)
   return str (target, "name");
 }
 
+/* The name of the kind object obj's member path refers to. */
+static char *
+ref (Reader *r, const char *kind, JsonObject *obj, const char *path)
+{
+  JsonNode *node = at (obj, path);
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return NULL;
+  return ref_name (r, kind, json_node_get_object (node));
+}
+
 /* The names of a list of references ("a, b"), NULL if none. */
 static char *
 refs (Reader *r, const char *kind, JsonObject *obj, const char *path,
@@ -348,11 +354,8 @@ refs (Reader *r, const char *kind, JsonObject *obj, const char *path,
   GString *out = g_string_new (NULL);
   for (guint i = 0; i < items->len; i++)
     {
-      JsonObject *wrap = json_object_new ();
-      json_object_set_object_member (
-          wrap, "x", json_object_ref (g_ptr_array_index (items, i)));
-      g_autofree char *name = ref (r, kind, wrap, "x");
-      json_object_unref (wrap);
+      g_autofree char *name = ref_name (r, kind,
+                                        g_ptr_array_index (items, i));
       if (name != NULL)
         g_string_append_printf (out, "%s%s", out->len ? ", " : "", name);
     }
@@ -754,13 +757,7 @@ read_disk (Reader *r, JsonObject *obj, GHashTable *disks, GHashTable *unknown)
   g_autoptr (GPtrArray) domains = list_at (obj, "storage_domains.storage_domain");
   g_autofree char *domain = NULL;
   if (domains->len > 0)
-    {
-      JsonObject *wrap = json_object_new ();
-      json_object_set_object_member (
-          wrap, "x", json_object_ref (g_ptr_array_index (domains, 0)));
-      domain = ref (r, "storagedomain", wrap, "x");
-      json_object_unref (wrap);
-    }
+    domain = ref_name (r, "storagedomain", g_ptr_array_index (domains, 0));
   if ((type != NULL && strcmp (type, "image") != 0) || size <= 0
       || domain == NULL)
     {
