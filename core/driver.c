@@ -136,6 +136,14 @@ herd_driver_vm_stats (HerdDriver *drv, HerdId vm, gint64 *cpu_used_mc,
 }
 
 gboolean
+herd_driver_vm_usage (HerdDriver *drv, HerdId vm, HerdVmUsage *out,
+                      GError **error)
+{
+  return VM_OK (vm) && ENTER (hosts, vm_usage)
+         && drv->klass->hosts->vm_usage (drv, vm, out, error);
+}
+
+gboolean
 herd_driver_vm_start (HerdDriver *drv, HerdId host, HerdId vm, GError **error)
 {
   return HOST_OK (host) && VM_OK (vm) && ENTER (hosts, vm_start)

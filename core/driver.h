@@ -52,6 +52,18 @@ typedef struct
                                    "acquired" false) */
 } HerdHostStats;
 
+/* What a running VM used over the backend's last measuring interval, for
+ * herd run's recorded history (service/history.h); a value not measured
+ * (yet) is negative. */
+typedef struct
+{
+  gint64 cpu_mc;           /* CPU in use, millicores */
+  gint64 mem_used_mib;     /* memory the guest uses: as it reports it,
+                              else as its host sees it */
+  double disk_write_bps;   /* bytes written per second, all its disks */
+  double net_bps;          /* bytes received and sent per second */
+} HerdVmUsage;
+
 /* A resource lease as read from its storage: who holds it (0 when free),
  * who is written in it, held or not (0 when released or never taken: a
  * holder whose host-id lease died, or who joined again since, stays
@@ -122,6 +134,10 @@ typedef struct
                           GError **error);
   /* CPU in use by a running VM, millicores (pulled when needed). */
   gboolean (*vm_stats) (HerdDriver *drv, HerdId vm, gint64 *cpu_used_mc,
+                        GError **error);
+  /* Its last measured usage (optional: herd run's history); FALSE when
+   * the VM has not been measured since it last started. */
+  gboolean (*vm_usage) (HerdDriver *drv, HerdId vm, HerdVmUsage *out,
                         GError **error);
   /* Starts a VM: FALSE if the host refuses at once; a backend that starts
    * it later (off its caller's thread, as VDSM's create is asynchronous)
@@ -280,6 +296,8 @@ gboolean herd_driver_host_poll_stats (HerdDriver *drv, HerdId host,
                                       HerdHostStats *out, GError **error);
 gboolean herd_driver_vm_stats (HerdDriver *drv, HerdId vm,
                                gint64 *cpu_used_mc, GError **error);
+gboolean herd_driver_vm_usage (HerdDriver *drv, HerdId vm, HerdVmUsage *out,
+                               GError **error);
 gboolean herd_driver_vm_start (HerdDriver *drv, HerdId host, HerdId vm,
                                GError **error);
 gboolean herd_driver_vm_stop (HerdDriver *drv, HerdId host, HerdId vm,

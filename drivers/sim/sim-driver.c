@@ -71,6 +71,25 @@ sim_vm_stats (HerdDriver *drv, HerdId vm, gint64 *cpu_used_mc, GError **error)
   return TRUE;
 }
 
+/* CPU and memory as the simulated host sees them (the guest's memory
+ * with its overhead); disk and network rates are not modelled per VM. */
+static gboolean
+sim_vm_usage (HerdDriver *drv, HerdId vm, HerdVmUsage *out, GError **error)
+{
+  const HerdSimVm *v = herd_world_vm (world_of (drv), vm);
+  if (v->host == HERD_ID_NONE)
+    {
+      g_set_error (error, HERD_DRIVER_ERROR, HERD_DRIVER_ERROR_FAILED,
+                   "VM %s does not run", herd_model_vm (drv->model, vm)->name);
+      return FALSE;
+    }
+  *out = (HerdVmUsage){ .cpu_mc = herd_world_vm_cpu_used (world_of (drv), vm),
+                        .mem_used_mib = v->mem_mib,
+                        .disk_write_bps = -1,
+                        .net_bps = -1 };
+  return TRUE;
+}
+
 static gboolean
 sim_vm_start (HerdDriver *drv, HerdId host, HerdId vm, GError **error)
 {
@@ -110,6 +129,7 @@ static const HerdHostOps sim_hosts = {
   .connect = sim_connect,
   .poll_stats = sim_poll_stats,
   .vm_stats = sim_vm_stats,
+  .vm_usage = sim_vm_usage,
   .vm_start = sim_vm_start,
   .vm_stop = sim_vm_stop,
   .vm_list = sim_vm_list,

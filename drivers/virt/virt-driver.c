@@ -178,8 +178,7 @@ virt_destroy (HerdDriver *drv)
   gsl_rng_free (v->rng);
   g_free (v->domain_type);
   g_free (v->migrations);
-  g_free (v->vm_cpu_prev_ns);
-  g_free (v->vm_cpu_mc);
+  g_free (v->vm_meters);
   g_free (v->vm_pause_reason);
   g_free (v->spaces);
   g_free (v);
@@ -217,11 +216,10 @@ herd_virt_driver_open (HerdModel *model, gpointer config, GError **error)
                                  ? "kvm"
                                  : "qemu");
   v->migrations = g_new0 (VirtMigration *, MAX (n_vms, 1));
-  v->vm_cpu_prev_ns = g_new0 (guint64, MAX (n_vms, 1));
-  v->vm_cpu_mc = g_new (gint64, MAX (n_vms, 1));
+  v->vm_meters = g_new0 (VirtVmMeter, MAX (n_vms, 1));
   v->vm_pause_reason = g_new0 (HerdPauseReason, MAX (n_vms, 1));
   for (guint i = 0; i < n_vms; i++)
-    v->vm_cpu_mc[i] = -1;
+    herd_virt_vm_meter_reset (v, i);
   v->volumes = g_new0 (VirtVolume, MAX (model->disks->len, 1));
   for (guint i = 0; i < model->disks->len; i++)
     v->volumes[i].v = v;

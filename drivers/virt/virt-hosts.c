@@ -112,7 +112,7 @@ typedef struct
   virConnectPtr conn; /* a reference (all but JOB_DOWN) */
   char *error;        /* why it failed */
   HerdHostStats stats; /* JOB_STATS: what it read, */
-  GArray *samples;    /* the VMs' CPU times (VmCpuTime), */
+  GArray *samples;    /* the VMs' counters (VmCounters), */
   gint64 at_us;       /* when, */
   gboolean reset;     /* its CPU counters start again (a new connection) */
   gboolean gone;      /* JOB_STOP: the domain was not there */
@@ -204,7 +204,7 @@ event_dispatch (gpointer data)
         case VIR_DOMAIN_EVENT_CRASHED:
           /* Its lease released (in the host's worker), then its LVs and
            * the news: the core may start it elsewhere once Down. */
-          v->vm_cpu_mc[vm] = -1;
+          herd_virt_vm_meter_reset (v, vm);
           {
             HostJob *job = host_job_new (&v->hosts[e->host], JOB_DOWN, vm,
                                          NULL);
@@ -538,56 +538,138 @@ node_free_mib (virConnectPtr conn)
   return (gint64) (kib / 1024);
 }
 
-/* One running VM's CPU time, as a host's statistics read it. */
+/* One running VM's counters, as a host's statistics read them. */
 typedef struct
 {
   HerdId vm;
-  unsigned long long cpu_ns;
-} VmCpuTime;
+  unsigned long long cpu_ns, written, transferred;
+  gint64 mem_used_mib; /* -1: not reported */
+} VmCounters;
 
-/* In the host's worker: each running VM's CPU time (samples); returns how
+/* The sum of the "PREFIX.N.SUFFIX" counters of a stats record
+ * (block.0.wr.bytes, net.1.rx.bytes, ...). */
+static unsigned long long
+counters_sum (const virDomainStatsRecord *r, const char *prefix,
+              const char *suffix)
+{
+  unsigned int count = 0;
+  g_autofree char *count_name = g_strdup_printf ("%s.count", prefix);
+  virTypedParamsGetUInt (r->params, r->nparams, count_name, &count);
+  unsigned long long sum = 0;
+  for (unsigned int i = 0; i < count; i++)
+    {
+      unsigned long long value = 0;
+      g_autofree char *name = g_strdup_printf ("%s.%u.%s", prefix, i,
+                                               suffix);
+      if (virTypedParamsGetULLong (r->params, r->nparams, name, &value) > 0)
+        sum += value;
+    }
+  return sum;
+}
+
+/* Memory in use: what the guest's balloon driver reports (available less
+ * unused, as oVirt's memory usage), else the QEMU process's resident
+ * memory; -1 when neither is there. */
+static gint64
+memory_used_mib (const virDomainStatsRecord *r)
+{
+  unsigned long long available = 0, unused = 0, rss = 0;
+  if (virTypedParamsGetULLong (r->params, r->nparams, "balloon.available",
+                               &available)
+          > 0
+      && virTypedParamsGetULLong (r->params, r->nparams, "balloon.unused",
+                                  &unused)
+             > 0
+      && available >= unused)
+    return (gint64) ((available - unused) / 1024);
+  if (virTypedParamsGetULLong (r->params, r->nparams, "balloon.rss", &rss)
+      > 0)
+    return (gint64) (rss / 1024);
+  return -1;
+}
+
+/* In the host's worker: each running VM's counters (samples); returns how
  * many domains run.  NOWAIT: a VM busy with a job (a migration) is
  * skipped rather than waited for. */
 static guint32
-domain_cpu_read (virConnectPtr conn, HerdModel *model, GArray *samples)
+domain_counters_read (virConnectPtr conn, HerdModel *model, GArray *samples)
 {
   virDomainStatsRecordPtr *records = NULL;
   int n = virConnectGetAllDomainStats (
-      conn, VIR_DOMAIN_STATS_CPU_TOTAL, &records,
+      conn,
+      VIR_DOMAIN_STATS_CPU_TOTAL | VIR_DOMAIN_STATS_BALLOON
+          | VIR_DOMAIN_STATS_BLOCK | VIR_DOMAIN_STATS_INTERFACE,
+      &records,
       VIR_CONNECT_GET_ALL_DOMAINS_STATS_ACTIVE
           | VIR_CONNECT_GET_ALL_DOMAINS_STATS_NOWAIT);
   if (n < 0)
     return 0;
   for (int i = 0; i < n; i++)
     {
-      VmCpuTime t = { herd_model_find_vm (model,
-                                          virDomainGetName (records[i]->dom)),
-                      0 };
-      if (t.vm != HERD_ID_NONE
-          && virTypedParamsGetULLong (records[i]->params,
-                                      records[i]->nparams, "cpu.time",
-                                      &t.cpu_ns)
+      const virDomainStatsRecord *r = records[i];
+      VmCounters c = {
+        .vm = herd_model_find_vm (model, virDomainGetName (r->dom)),
+        .written = counters_sum (r, "block", "wr.bytes"),
+        .transferred = counters_sum (r, "net", "rx.bytes")
+                       + counters_sum (r, "net", "tx.bytes"),
+        .mem_used_mib = memory_used_mib (r),
+      };
+      if (c.vm != HERD_ID_NONE
+          && virTypedParamsGetULLong (r->params, r->nparams, "cpu.time",
+                                      &c.cpu_ns)
                  > 0)
-        g_array_append_val (samples, t);
+        g_array_append_val (samples, c);
     }
   virDomainStatsRecordListFree (records);
   return (guint32) n;
 }
 
-/* On the main context: each VM's CPU in use since the previous poll. */
+void
+herd_virt_vm_meter_reset (VirtDriver *v, HerdId vm)
+{
+  v->vm_meters[vm] = (VirtVmMeter){
+    .usage = { .cpu_mc = -1, .mem_used_mib = -1, .disk_write_bps = -1,
+               .net_bps = -1 },
+  };
+}
+
+/* A counter's rate per second over elapsed_us, or -1 if it went back (the
+ * VM started again) or there is no earlier reading. */
+static double
+rate_per_s (guint64 now, guint64 before, gboolean counted, gint64 elapsed_us)
+{
+  if (!counted || elapsed_us <= 0 || now < before)
+    return -1;
+  return (double) (now - before) * 1e6 / (double) elapsed_us;
+}
+
+/* On the main context: what each VM used since the previous poll. */
 static void
-domain_cpu_apply (VirtDriver *v, VirtHost *h, const GArray *samples,
-                  gint64 at_us)
+domain_usage_apply (VirtDriver *v, VirtHost *h, const GArray *samples,
+                    gint64 at_us)
 {
   gint64 elapsed_us = h->stats_prev_at != 0 ? at_us - h->stats_prev_at : 0;
   for (guint i = 0; i < samples->len; i++)
     {
-      const VmCpuTime *t = &g_array_index (samples, VmCpuTime, i);
-      if (elapsed_us > 0 && v->vm_cpu_prev_ns[t->vm] != 0
-          && t->cpu_ns >= v->vm_cpu_prev_ns[t->vm])
-        v->vm_cpu_mc[t->vm] = (gint64) ((t->cpu_ns - v->vm_cpu_prev_ns[t->vm])
-                                        / (guint64) elapsed_us);
-      v->vm_cpu_prev_ns[t->vm] = t->cpu_ns;
+      const VmCounters *c = &g_array_index (samples, VmCounters, i);
+      VirtVmMeter *m = &v->vm_meters[c->vm];
+      double cpu_ns_per_s = rate_per_s (c->cpu_ns, m->cpu_ns, m->counted,
+                                        elapsed_us);
+      if (cpu_ns_per_s >= 0)
+        m->usage.cpu_mc = (gint64) (cpu_ns_per_s / 1e6);
+      double written = rate_per_s (c->written, m->written, m->counted,
+                                   elapsed_us);
+      double transferred = rate_per_s (c->transferred, m->transferred,
+                                       m->counted, elapsed_us);
+      if (written >= 0)
+        m->usage.disk_write_bps = written;
+      if (transferred >= 0)
+        m->usage.net_bps = transferred;
+      m->usage.mem_used_mib = c->mem_used_mib;
+      m->cpu_ns = c->cpu_ns;
+      m->written = c->written;
+      m->transferred = c->transferred;
+      m->counted = TRUE;
     }
   h->stats_prev_at = at_us;
 }
@@ -604,7 +686,7 @@ host_stats_read (VirtHost *h, virConnectPtr conn, HerdHostStats *out,
   *out = (HerdHostStats){ 0 };
   out->cpu_used_mc = node_cpu_mc (conn, h, info.cpus);
   out->mem_free_mib = node_free_mib (conn);
-  out->vm_count = domain_cpu_read (conn, h->v->drv->model, samples);
+  out->vm_count = domain_counters_read (conn, h->v->drv->model, samples);
   return TRUE;
 }
 
@@ -636,7 +718,7 @@ static gboolean
 virt_vm_stats (HerdDriver *drv, HerdId vm, gint64 *cpu_used_mc,
                GError **error)
 {
-  gint64 mc = virt_of (drv)->vm_cpu_mc[vm];
+  gint64 mc = virt_of (drv)->vm_meters[vm].usage.cpu_mc;
   if (mc < 0)
     {
       g_set_error (error, HERD_DRIVER_ERROR, HERD_DRIVER_ERROR_FAILED,
@@ -645,6 +727,21 @@ virt_vm_stats (HerdDriver *drv, HerdId vm, gint64 *cpu_used_mc,
       return FALSE;
     }
   *cpu_used_mc = mc;
+  return TRUE;
+}
+
+static gboolean
+virt_vm_usage (HerdDriver *drv, HerdId vm, HerdVmUsage *out, GError **error)
+{
+  const VirtVmMeter *m = &virt_of (drv)->vm_meters[vm];
+  if (m->usage.cpu_mc < 0)
+    {
+      g_set_error (error, HERD_DRIVER_ERROR, HERD_DRIVER_ERROR_FAILED,
+                   "VM %s: not measured yet",
+                   herd_model_vm (drv->model, vm)->name);
+      return FALSE;
+    }
+  *out = m->usage;
   return TRUE;
 }
 
@@ -772,7 +869,7 @@ host_job_done (gpointer data)
       /* Read on a connection that has gone since: stale. */
       if (job->error != NULL || job->h->conn != job->conn)
         break;
-      domain_cpu_apply (v, job->h, job->samples, job->at_us);
+      domain_usage_apply (v, job->h, job->samples, job->at_us);
       job->h->stats = job->stats;
       job->h->stats_valid = TRUE;
       HerdHostStats stats;
@@ -861,7 +958,7 @@ host_work (gpointer data, gpointer unused)
     case JOB_STATS:
       if (job->reset)
         job->h->cpu_total_prev = job->h->cpu_idle_prev = 0;
-      job->samples = g_array_new (FALSE, FALSE, sizeof (VmCpuTime));
+      job->samples = g_array_new (FALSE, FALSE, sizeof (VmCounters));
       if (!host_stats_read (job->h, job->conn, &job->stats, job->samples))
         herd_virt_set_error (&error, "host statistics");
       job->at_us = g_get_monotonic_time ();
@@ -1036,6 +1133,7 @@ const HerdHostOps herd_virt_hosts = {
   .connect = virt_connect,
   .poll_stats = virt_poll_stats,
   .vm_stats = virt_vm_stats,
+  .vm_usage = virt_vm_usage,
   .vm_start = virt_vm_start,
   .vm_stop = virt_vm_stop,
   .vm_pause = virt_vm_pause,

@@ -40,6 +40,17 @@ typedef struct
   gint64 capacity_mib, free_mib;
 } VirtSpace;
 
+/* One VM's counters as its host's statistics last read them, and what it
+ * used between the two reads before. */
+typedef struct
+{
+  guint64 cpu_ns, written, transferred; /* cpu.time, disk bytes written,
+                                           network bytes in and out */
+  gboolean counted;                     /* those were read since it last
+                                           started */
+  HerdVmUsage usage;                    /* cpu_mc -1: not measured */
+} VirtVmMeter;
+
 /* One host's libvirt connection. */
 typedef struct
 {
@@ -79,8 +90,7 @@ struct _VirtDriver
   gint64 stall_due_us;      /* monotonic time its next tick is due */
   gint64 stall_max_ms;      /* the longest the main loop was held */
   VirtMigration **migrations;   /* by VM id, NULL when none */
-  guint64 *vm_cpu_prev_ns;      /* by VM id: cpu.time at the last poll */
-  gint64 *vm_cpu_mc;            /* by VM id: CPU used, -1 unknown */
+  VirtVmMeter *vm_meters;       /* by VM id */
   HerdPauseReason *vm_pause_reason; /* by VM id: the last I/O error's */
   VirtVolume *volumes;          /* by disk id */
   VirtSpace *spaces;            /* by storage domain id */
@@ -112,6 +122,8 @@ virConnectPtr herd_virt_conn (VirtDriver *v, HerdId host, GError **error);
 /* vm's migration from source completed: the destination's worker moves
  * its lease and reads the completed job's statistics into done, then
  * migration_done is raised (ordered with the VM's other news there). */
+/* Forgets a VM's counters and usage (it stopped, or the driver starts). */
+void herd_virt_vm_meter_reset (VirtDriver *v, HerdId vm);
 void herd_virt_migration_landed (VirtDriver *v, HerdId vm, HerdId source,
                                  HerdId destination,
                                  const HerdMigrationStats *done);
