@@ -21,6 +21,7 @@
 #include "core/manager.h"
 #include "drivers/registry.h"
 #include "service/ctl.h"
+#include "service/history.h"
 #include "service/state.h"
 
 static FILE *log_file;
@@ -98,6 +99,22 @@ save_tick (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+/* Every [manager] sample_interval: one sample of every host and VM into
+ * the recorded history. */
+typedef struct
+{
+  HerdHistory *history;
+  HerdDriver *driver;
+} Sampler;
+
+static gboolean
+sample_tick (gpointer data)
+{
+  Sampler *s = data;
+  herd_history_sample (s->history, s->driver, g_get_real_time () / 1000000);
+  return G_SOURCE_CONTINUE;
+}
+
 static gboolean
 quit (gpointer data)
 {
@@ -110,7 +127,8 @@ quit (gpointer data)
  * database (restored when it holds rows), the virt driver, the manager
  * and the control socket (access is taken); herd run's exit status. */
 static int
-serve (HerdModel *model, HerdVirtConfig *config, HerdAccess *access_taken,
+serve (HerdModel *model, HerdVirtConfig *config,
+       const HerdRunSettings *run, HerdAccess *access_taken,
        const char *db_path, const char *socket_path)
 {
   g_autoptr (HerdAccess) access = access_taken;
@@ -121,6 +139,9 @@ serve (HerdModel *model, HerdVirtConfig *config, HerdAccess *access_taken,
   g_autoptr (HerdDriver) driver = NULL;
   g_autoptr (HerdManager) manager = NULL;
   g_autoptr (HerdCtl) ctl = NULL;
+  g_autoptr (HerdHistory) history = NULL;
+  Sampler sampler = { 0 };
+  guint sample_source = 0;
   g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   if (state == NULL
       || (driver = herd_driver_open ("virt", model, config, &error)) == NULL)
@@ -145,6 +166,19 @@ serve (HerdModel *model, HerdVirtConfig *config, HerdAccess *access_taken,
   if (config->secrets_path != NULL)
     g_message ("herd run: fence agents' secrets from %s",
                config->secrets_path);
+  if (run->sample_interval > 0)
+    {
+      HerdHistorySettings settings = { run->sample_interval,
+                                       run->sample_retention,
+                                       run->hourly_retention };
+      history = herd_history_open (db_path, model, &settings, &error);
+      if (history == NULL)
+        goto out;
+      sampler = (Sampler){ history, driver };
+      sample_source = g_timeout_add_seconds (
+          (guint) (run->sample_interval / HERD_SEC (1)), sample_tick,
+          &sampler);
+    }
   guint tick = g_timeout_add_seconds (1, save_tick, state);
   guint sigint = g_unix_signal_add (SIGINT, quit, loop);
   guint sigterm = g_unix_signal_add (SIGTERM, quit, loop);
@@ -157,6 +191,9 @@ serve (HerdModel *model, HerdVirtConfig *config, HerdAccess *access_taken,
     goto out;
   status = HERD_EXIT_OK;
 out:
+  if (sample_source != 0)
+    g_source_remove (sample_source);
+  g_clear_pointer (&history, herd_history_free);
   if (error != NULL)
     {
       g_printerr ("herd run: %s\n", error->message);
@@ -263,8 +300,8 @@ herd_cmd_run (int argc, char **argv)
     }
   g_log_set_default_handler (log_handler, NULL);
 
-  int status = serve (model, config, g_steal_pointer (&access), db_path,
-                      socket_path);
+  int status = serve (model, config, &scenario->run,
+                      g_steal_pointer (&access), db_path, socket_path);
   herd_virt_config_free (config, model->hosts->len, model->vms->len,
                          model->domains->len);
   g_log_set_default_handler (g_log_default_handler, NULL);

@@ -85,7 +85,8 @@ static const char *const herd_sl_faults_required[] = { "mtbf", "mttr",
                                                        NULL };
 static const char *const herd_sl_manager_keys[] = {
   "database", "socket", "log", "domain_type", "reconnect_interval",
-  "job_poll_interval", "sanlock_wait",
+  "job_poll_interval", "sanlock_wait", "sample_interval",
+  "sample_retention", "hourly_retention",
   /* the control socket's access and the secrets (docs/real-hosts.md) */
   "socket_group", "viewers", "operators", "administrators",
   "max_connections", "secrets", NULL

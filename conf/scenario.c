@@ -329,6 +329,19 @@ herd_sl_parse_manager (HerdSlLoader *l, HerdSlGroup *g)
                          &run->job_poll_interval);
   herd_sl_read_duration (l, g, "sanlock_wait", HERD_MSEC (50), TRUE,
                          &run->sanlock_wait);
+  if (herd_sl_read_duration (l, g, "sample_interval", HERD_MIN (1), FALSE,
+                             &run->sample_interval)
+      && run->sample_interval % HERD_SEC (1) != 0)
+    {
+      g_autofree char *value = herd_sl_value (l, g, "sample_interval");
+      herd_sl_fail_expected (l, g, "sample_interval",
+                             "whole seconds such as 60s or 1m (0: none)",
+                             value);
+    }
+  herd_sl_read_duration (l, g, "sample_retention", HERD_HOUR (24), TRUE,
+                         &run->sample_retention);
+  herd_sl_read_duration (l, g, "hourly_retention", HERD_DAY (60), TRUE,
+                         &run->hourly_retention);
   herd_sl_parse_access (l, g);
 }
 
@@ -547,6 +560,9 @@ herd_scenario_new (const char *path, const char *text)
   scenario->run.reconnect_interval = HERD_SEC (2);
   scenario->run.job_poll_interval = HERD_MSEC (500);
   scenario->run.sanlock_wait = HERD_MSEC (50);
+  scenario->run.sample_interval = HERD_MIN (1);
+  scenario->run.sample_retention = HERD_HOUR (24);
+  scenario->run.hourly_retention = HERD_DAY (60);
   scenario->run.max_connections = HERD_SL_DEFAULT_MAX_CONNECTIONS;
   scenario->vm_group_of = g_array_new (FALSE, FALSE, sizeof (guint32));
   return scenario;

@@ -59,6 +59,10 @@ typedef struct
   HerdTime reconnect_interval;
   HerdTime job_poll_interval;
   HerdTime sanlock_wait; /* the longest the main loop waits for sanlock */
+  /* Recorded history (service/history.h): 0 interval, none. */
+  HerdTime sample_interval;
+  HerdTime sample_retention;
+  HerdTime hourly_retention;
   /* The control socket's access (docs/real-hosts.md): its group, and who
    * has which role, as user names and @group names; root and herd run's
    * own user are administrators whatever these say. */

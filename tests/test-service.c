@@ -27,6 +27,7 @@
 #include "drivers/registry.h"
 #include "run/run.h"
 #include "service/ctl.h"
+#include "service/history.h"
 #include "service/state.h"
 #include "sim/world.h"
 #include "tests/test-util.h"
@@ -685,6 +686,129 @@ test_socket_path (void)
   service_close (&s, TRUE);
 }
 
+/* One integer from the database at path. */
+static gint64
+query_int (const char *path, const char *sql)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *st = NULL;
+  gint64 value = G_MININT64;
+  if (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK
+      && sqlite3_prepare_v2 (db, sql, -1, &st, NULL) == SQLITE_OK
+      && sqlite3_step (st) == SQLITE_ROW)
+    value = sqlite3_column_int64 (st, 0);
+  if (value == G_MININT64)
+    g_printerr ("%s: %s\n", sql, sqlite3_errmsg (db));
+  sqlite3_finalize (st);
+  sqlite3_close (db);
+  return value;
+}
+
+/* The recorded history: a row per host and running VM per sample, with
+ * what the driver measured; each ended hour aggregated (count, mean,
+ * maximum); samples past their retention deleted, hourly rows past
+ * theirs too; and at most HERD_HISTORY_QUEUE batches waiting for the
+ * writer: while the database is locked the rest are dropped, not
+ * queued. */
+static void
+test_history (void)
+{
+  Service s;
+  service_open (&s, NULL);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *db = g_build_filename (s.dir, "state.db", NULL);
+  HerdHistorySettings settings = { HERD_MIN (1), HERD_HOUR (2),
+                                   HERD_HOUR (25) };
+  HerdHistory *history = herd_history_open (db, s.sc->model, &settings,
+                                            &error);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (history);
+  /* Both VMs started (the even-distribution weights put them together:
+   * the first one's CPU is not yet reported when the second is placed). */
+  expect (&s, "{\"command\": \"start\", \"vm\": \"v-1\"}", "\"ok\":true");
+  herd_engine_run (s.engine, HERD_MIN (3), NULL, NULL);
+  expect (&s, "{\"command\": \"start\", \"vm\": \"v-2\"}", "\"ok\":true");
+  herd_engine_run (s.engine, HERD_MIN (6), NULL, NULL);
+  HerdVmUsage usage;
+  CU_ASSERT_TRUE_FATAL (herd_driver_vm_usage (s.driver, 0, &usage, NULL));
+  const gint64 base = G_GINT64_CONSTANT (3600) * 480000; /* an hour */
+  /* Three hours and one sample, a minute apart, then 30 hours later. */
+  for (gint64 t = base; t <= base + 3 * 3600; t += 60)
+    {
+      CU_ASSERT_TRUE (herd_history_sample (history, s.driver, t));
+      herd_history_flush (history); /* as a minute apart */
+    }
+  /* Hours base, base+1h, base+2h aggregated; samples before base+1h
+   * (2 h retention from base+3h) deleted. */
+  CU_ASSERT_EQUAL (query_int (db, "SELECT count(*) FROM host_samples"),
+                   2 * 121);
+  CU_ASSERT_EQUAL (query_int (db, "SELECT count(*) FROM vm_samples"),
+                   2 * 121);
+  g_autofree char *oldest = g_strdup_printf (
+      "SELECT min(time) = %" G_GINT64_FORMAT " FROM vm_samples",
+      base + 3600);
+  CU_ASSERT_EQUAL (query_int (db, oldest), 1);
+  CU_ASSERT_EQUAL (query_int (db, "SELECT count(*) FROM host_hourly"), 6);
+  CU_ASSERT_EQUAL (query_int (db, "SELECT count(*) FROM vm_hourly"), 6);
+  CU_ASSERT_EQUAL (
+      query_int (db, "SELECT min(samples) FROM host_hourly"), 60);
+  /* What the driver measured, in the samples and the hourly means. */
+  g_autofree char *cpu = g_strdup_printf (
+      "SELECT count(*) FROM vm_samples WHERE vm = 'v-1' AND cpu_mc = "
+      "%" G_GINT64_FORMAT " AND memory_used_mib = %" G_GINT64_FORMAT
+      " AND disk_write_bytes_per_second IS NULL AND status = 'Up'",
+      usage.cpu_mc, usage.mem_used_mib);
+  CU_ASSERT_EQUAL (query_int (db, cpu), 121);
+  g_autofree char *mean = g_strdup_printf (
+      "SELECT count(*) FROM vm_hourly WHERE vm = 'v-1' AND cpu_mc = "
+      "%" G_GINT64_FORMAT " AND max_memory_used_mib = %" G_GINT64_FORMAT,
+      usage.cpu_mc, usage.mem_used_mib);
+  CU_ASSERT_EQUAL (query_int (db, mean), 3);
+  const HerdHost *busy = herd_model_host (
+      s.sc->model, herd_model_vm (s.sc->model, 0)->host);
+  CU_ASSERT_TRUE (busy->cpu_used_mc > 0);
+  g_autofree char *host_cpu = g_strdup_printf (
+      "SELECT count(*) FROM host_samples WHERE host = '%s' AND cpu_mc = "
+      "%" G_GINT64_FORMAT " AND abs(cpu_usage_percent - %f) < 1e-9 AND "
+      "vms = %u AND memory_mib = 32768 AND status = 'Up'",
+      busy->name, busy->cpu_used_mc, busy->cpu_used_mc / 80.0,
+      busy->vm_count);
+  CU_ASSERT_EQUAL (query_int (db, host_cpu), 121);
+
+  /* 24 hours on: the hours since aggregated (only those with samples
+   * have rows: base+3h), hourly rows older than 25 h deleted (base and
+   * base+1h), samples older than 2 h too. */
+  CU_ASSERT_TRUE (herd_history_sample (history, s.driver,
+                                       base + 27 * 3600));
+  herd_history_flush (history);
+  CU_ASSERT_EQUAL (query_int (db, "SELECT count(*) FROM host_hourly"), 4);
+  CU_ASSERT_EQUAL (query_int (db, "SELECT min(hour) - max(hour) FROM "
+                                  "vm_hourly"),
+                   -3600);
+  CU_ASSERT_EQUAL (query_int (db, "SELECT count(*) FROM host_samples"), 2);
+
+  /* Bounded: with the database locked, HERD_HISTORY_QUEUE batches wait
+   * and the rest are dropped; unlocked, the waiting ones are written. */
+  sqlite3 *locker = NULL;
+  CU_ASSERT_EQUAL_FATAL (sqlite3_open (db, &locker), SQLITE_OK);
+  CU_ASSERT_EQUAL (sqlite3_exec (locker, "BEGIN IMMEDIATE", NULL, NULL,
+                                 NULL),
+                   SQLITE_OK);
+  guint handed = 0;
+  for (gint64 i = 1; i <= HERD_HISTORY_QUEUE + 3; i++)
+    handed += herd_history_sample (history, s.driver,
+                                   base + 27 * 3600 + 60 * i);
+  CU_ASSERT_EQUAL (handed, HERD_HISTORY_QUEUE);
+  CU_ASSERT_EQUAL (sqlite3_exec (locker, "COMMIT", NULL, NULL, NULL),
+                   SQLITE_OK);
+  sqlite3_close (locker);
+  herd_history_flush (history);
+  CU_ASSERT_EQUAL (query_int (db, "SELECT count(DISTINCT time) FROM "
+                                  "host_samples"),
+                   1 + HERD_HISTORY_QUEUE);
+  herd_history_free (history);
+  service_close (&s, TRUE);
+}
+
 /* Owner-only files whatever the umask: the database, its WAL and -shm and
  * its lock 0600, the socket 0660; an older database's files narrowed. */
 static void
@@ -804,6 +928,14 @@ test_run_keys_and_secrets (void)
       "run.ini:25: [manager] socket_group: expected a group name" },
     { "[manager]\n", "[manager]\nsanlock_wait = 0s\n",
       "run.ini:25: [manager] sanlock_wait: expected a duration more than 0" },
+    { "[manager]\n", "[manager]\nsample_interval = 1500ms\n",
+      "run.ini:25: [manager] sample_interval: expected whole seconds such "
+      "as 60s or 1m (0: none), got \"1500ms\"" },
+    { "[manager]\n", "[manager]\nsample_retention = 0\n",
+      "run.ini:25: [manager] sample_retention: expected a duration more "
+      "than 0" },
+    { "[manager]\n", "[manager]\nhourly_retention = -1h\n",
+      "run.ini:25: [manager] hourly_retention:" },
     { "[manager]\n", "[manager]\nsockets = x\n",
       "run.ini:25: [manager] sockets: unknown key" },
     { "ip=10.0.0.{n}", "ip=10.0.0.{n} passwd=hunter2",
@@ -1068,6 +1200,8 @@ static const HerdTestCase service_tests[] = {
   { "on the socket: one line at a time, at most 64 KiB",
     test_socket_limits },
   { "connections beyond max_connections are refused", test_max_connections },
+  { "recorded history: samples, hourly aggregates, retention, bounded",
+    test_history },
   { "the socket replaces only a stale socket", test_socket_path },
   { "files owner-only whatever the umask; an older database upgraded",
     test_file_modes },

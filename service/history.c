@@ -1,0 +1,554 @@
+/* history.c: herd run's recorded history (see history.h).
+ *
+ * The main loop fills a Batch (names and statuses point into the model,
+ * which outlives the history) and pushes it on the writer's queue; the
+ * writer inserts it in one transaction, then, once per hour that has
+ * ended, aggregates that hour and deletes what is past its retention.
+ * The aggregation is read first and written after, and deletions go
+ * 10,000 rows per transaction, so the writer never holds the database's
+ * write lock for long: the main loop's own writes (service/state.c) wait
+ * for it at most a few milliseconds. */
+#include "service/history.h"
+
+#include <sqlite3.h>
+#include <string.h>
+
+#include "service/state.h"
+
+typedef struct
+{
+  const char *host, *status;
+  gboolean up;             /* measured: CPU and memory known */
+  double cpu_percent;
+  gint64 cpu_mc, mem_used_mib, memory_mib;
+  guint32 vms;
+} HostRow;
+
+typedef struct
+{
+  const char *vm, *host, *status;
+  gboolean measured;       /* usage known */
+  HerdVmUsage usage;
+  double cpu_percent;      /* of its vCPUs */
+} VmRow;
+
+typedef struct
+{
+  gint64 time;             /* unix seconds; G_MININT64: the writer ends */
+  GArray *hosts, *vms;
+} Batch;
+
+struct _HerdHistory
+{
+  HerdModel *model;
+  HerdHistorySettings settings;
+  sqlite3 *db;             /* the writer's connection */
+  sqlite3_stmt *put_host, *put_vm;
+  gint64 aggregated_until; /* hours before this are in the hourly tables
+                              (0: none yet) */
+  GThread *writer;
+  GAsyncQueue *queue;      /* Batch * */
+  GMutex lock;
+  GCond written_cond;
+  guint64 handed, written; /* batches handed over and written (lock) */
+  gboolean dropping;       /* a drop was warned about (main loop) */
+};
+
+static const char schema[] =
+    "CREATE TABLE IF NOT EXISTS host_samples (time INTEGER NOT NULL, host "
+    "TEXT NOT NULL, status TEXT NOT NULL, cpu_usage_percent REAL, cpu_mc "
+    "INTEGER, memory_used_mib INTEGER, memory_mib INTEGER NOT NULL, vms "
+    "INTEGER NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS host_samples_time ON host_samples (time);"
+    "CREATE TABLE IF NOT EXISTS vm_samples (time INTEGER NOT NULL, vm TEXT "
+    "NOT NULL, host TEXT NOT NULL, status TEXT NOT NULL, cpu_usage_percent "
+    "REAL, cpu_mc INTEGER, memory_used_mib INTEGER, "
+    "disk_write_bytes_per_second REAL, network_bytes_per_second REAL);"
+    "CREATE INDEX IF NOT EXISTS vm_samples_time ON vm_samples (time);"
+    "CREATE TABLE IF NOT EXISTS host_hourly (hour INTEGER NOT NULL, host "
+    "TEXT NOT NULL, samples INTEGER NOT NULL, cpu_usage_percent REAL, "
+    "max_cpu_usage_percent REAL, memory_used_mib REAL, max_memory_used_mib "
+    "INTEGER, PRIMARY KEY (hour, host));"
+    "CREATE TABLE IF NOT EXISTS vm_hourly (hour INTEGER NOT NULL, vm TEXT "
+    "NOT NULL, samples INTEGER NOT NULL, cpu_usage_percent REAL, "
+    "max_cpu_usage_percent REAL, cpu_mc REAL, max_cpu_mc INTEGER, "
+    "memory_used_mib REAL, max_memory_used_mib INTEGER, "
+    "disk_write_bytes_per_second REAL, max_disk_write_bytes_per_second "
+    "REAL, network_bytes_per_second REAL, max_network_bytes_per_second "
+    "REAL, PRIMARY KEY (hour, vm));"
+    "CREATE TABLE IF NOT EXISTS history_meta (key TEXT PRIMARY KEY, value "
+    "INTEGER NOT NULL);";
+
+/* Each ended hour of samples, as its hourly rows (?1 <= time < ?2). */
+static const char host_hours[] =
+    "SELECT time / 3600 * 3600, host, count(*), avg(cpu_usage_percent), "
+    "max(cpu_usage_percent), avg(memory_used_mib), max(memory_used_mib) "
+    "FROM host_samples WHERE time >= ?1 AND time < ?2 GROUP BY 1, 2";
+static const char vm_hours[] =
+    "SELECT time / 3600 * 3600, vm, count(*), avg(cpu_usage_percent), "
+    "max(cpu_usage_percent), avg(cpu_mc), max(cpu_mc), avg(memory_used_mib), "
+    "max(memory_used_mib), avg(disk_write_bytes_per_second), "
+    "max(disk_write_bytes_per_second), avg(network_bytes_per_second), "
+    "max(network_bytes_per_second) FROM vm_samples WHERE time >= ?1 AND "
+    "time < ?2 GROUP BY 1, 2";
+
+#define DELETE_CHUNK 10000
+
+static gboolean
+db_failed (sqlite3 *db, GError **error, const char *what)
+{
+  g_set_error (error, HERD_STATE_ERROR, HERD_STATE_ERROR_DB,
+               "history: %s: %s", what, sqlite3_errmsg (db));
+  return FALSE;
+}
+
+static gboolean
+exec (sqlite3 *db, const char *sql, GError **error)
+{
+  return sqlite3_exec (db, sql, NULL, NULL, NULL) == SQLITE_OK
+         || db_failed (db, error, sql);
+}
+
+static void
+batch_free (Batch *b)
+{
+  g_array_unref (b->hosts);
+  g_array_unref (b->vms);
+  g_free (b);
+}
+
+/* Binds a double, or NULL when it is negative (not measured). */
+static void
+bind_measure (sqlite3_stmt *st, int i, gboolean known, double value)
+{
+  if (known && value >= 0)
+    sqlite3_bind_double (st, i, value);
+  else
+    sqlite3_bind_null (st, i);
+}
+
+static void
+bind_count (sqlite3_stmt *st, int i, gboolean known, gint64 value)
+{
+  if (known && value >= 0)
+    sqlite3_bind_int64 (st, i, value);
+  else
+    sqlite3_bind_null (st, i);
+}
+
+static gboolean
+step_reset (sqlite3 *db, sqlite3_stmt *st, GError **error)
+{
+  gboolean ok = sqlite3_step (st) == SQLITE_DONE
+                || db_failed (db, error, "insert");
+  sqlite3_reset (st);
+  return ok;
+}
+
+static gboolean
+insert_batch (HerdHistory *h, const Batch *b, GError **error)
+{
+  if (!exec (h->db, "BEGIN IMMEDIATE", error))
+    return FALSE;
+  gboolean ok = TRUE;
+  for (guint i = 0; ok && i < b->hosts->len; i++)
+    {
+      const HostRow *r = &g_array_index (b->hosts, HostRow, i);
+      sqlite3_stmt *st = h->put_host;
+      sqlite3_bind_int64 (st, 1, b->time);
+      sqlite3_bind_text (st, 2, r->host, -1, SQLITE_STATIC);
+      sqlite3_bind_text (st, 3, r->status, -1, SQLITE_STATIC);
+      bind_measure (st, 4, r->up, r->cpu_percent);
+      bind_count (st, 5, r->up, r->cpu_mc);
+      bind_count (st, 6, r->up, r->mem_used_mib);
+      sqlite3_bind_int64 (st, 7, r->memory_mib);
+      sqlite3_bind_int64 (st, 8, r->vms);
+      ok = step_reset (h->db, st, error);
+    }
+  for (guint i = 0; ok && i < b->vms->len; i++)
+    {
+      const VmRow *r = &g_array_index (b->vms, VmRow, i);
+      sqlite3_stmt *st = h->put_vm;
+      sqlite3_bind_int64 (st, 1, b->time);
+      sqlite3_bind_text (st, 2, r->vm, -1, SQLITE_STATIC);
+      sqlite3_bind_text (st, 3, r->host, -1, SQLITE_STATIC);
+      sqlite3_bind_text (st, 4, r->status, -1, SQLITE_STATIC);
+      bind_measure (st, 5, r->measured, r->cpu_percent);
+      bind_count (st, 6, r->measured, r->usage.cpu_mc);
+      bind_count (st, 7, r->measured, r->usage.mem_used_mib);
+      bind_measure (st, 8, r->measured, r->usage.disk_write_bps);
+      bind_measure (st, 9, r->measured, r->usage.net_bps);
+      ok = step_reset (h->db, st, error);
+    }
+  if (!ok)
+    {
+      exec (h->db, "ROLLBACK", NULL);
+      return FALSE;
+    }
+  return exec (h->db, "COMMIT", error);
+}
+
+/* Runs select (bound to [from, to)) and writes each of its rows with
+ * "INSERT OR REPLACE INTO table": read completely first, so the write
+ * lock is held only while writing. */
+static gboolean
+copy_rows (HerdHistory *h, const char *select, const char *table,
+           gint64 from, gint64 to, GError **error)
+{
+  sqlite3_stmt *st = NULL;
+  if (sqlite3_prepare_v2 (h->db, select, -1, &st, NULL) != SQLITE_OK)
+    return db_failed (h->db, error, select);
+  sqlite3_bind_int64 (st, 1, from);
+  sqlite3_bind_int64 (st, 2, to);
+  int columns = sqlite3_column_count (st);
+  g_autoptr (GPtrArray) values
+      = g_ptr_array_new_with_free_func ((GDestroyNotify) sqlite3_value_free);
+  int rc;
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    for (int c = 0; c < columns; c++)
+      g_ptr_array_add (values, sqlite3_value_dup (sqlite3_column_value (st,
+                                                                        c)));
+  sqlite3_finalize (st);
+  if (rc != SQLITE_DONE)
+    return db_failed (h->db, error, select);
+  if (values->len == 0)
+    return TRUE;
+  GString *insert = g_string_new ("INSERT OR REPLACE INTO ");
+  g_string_append_printf (insert, "%s VALUES (?", table);
+  for (int c = 1; c < columns; c++)
+    g_string_append (insert, ", ?");
+  g_string_append (insert, ")");
+  g_autofree char *sql = g_string_free (insert, FALSE);
+  if (sqlite3_prepare_v2 (h->db, sql, -1, &st, NULL) != SQLITE_OK)
+    return db_failed (h->db, error, sql);
+  gboolean ok = exec (h->db, "BEGIN IMMEDIATE", error);
+  for (guint i = 0; ok && i < values->len; i += (guint) columns)
+    {
+      for (int c = 0; c < columns; c++)
+        sqlite3_bind_value (st, c + 1, g_ptr_array_index (values, i + c));
+      ok = step_reset (h->db, st, error);
+    }
+  sqlite3_finalize (st);
+  if (!ok)
+    {
+      exec (h->db, "ROLLBACK", NULL);
+      return FALSE;
+    }
+  return exec (h->db, "COMMIT", error);
+}
+
+/* Deletes table's rows with column < before, DELETE_CHUNK rows per
+ * transaction. */
+static gboolean
+delete_before (HerdHistory *h, const char *table, const char *column,
+               gint64 before, GError **error)
+{
+  g_autofree char *sql = g_strdup_printf (
+      "DELETE FROM %s WHERE rowid IN (SELECT rowid FROM %s WHERE %s < ?1 "
+      "LIMIT %d)",
+      table, table, column, DELETE_CHUNK);
+  sqlite3_stmt *st = NULL;
+  if (sqlite3_prepare_v2 (h->db, sql, -1, &st, NULL) != SQLITE_OK)
+    return db_failed (h->db, error, sql);
+  sqlite3_bind_int64 (st, 1, before);
+  gboolean ok;
+  do
+    ok = step_reset (h->db, st, error);
+  while (ok && sqlite3_changes (h->db) == DELETE_CHUNK);
+  sqlite3_finalize (st);
+  return ok;
+}
+
+static gboolean
+remember_aggregated (HerdHistory *h, gint64 until, GError **error)
+{
+  g_autofree char *sql = g_strdup_printf (
+      "INSERT OR REPLACE INTO history_meta VALUES ('aggregated_until', "
+      "%" G_GINT64_FORMAT ")",
+      until);
+  if (!exec (h->db, sql, error))
+    return FALSE;
+  h->aggregated_until = until;
+  return TRUE;
+}
+
+/* After a batch at time: the hours that ended since the last pass into
+ * the hourly tables, then what is past its retention deleted. */
+static gboolean
+hourly_pass (HerdHistory *h, gint64 time, GError **error)
+{
+  gint64 hour = time - time % 3600;
+  if (h->aggregated_until == 0)
+    return remember_aggregated (h, hour, error);
+  if (hour <= h->aggregated_until)
+    return TRUE;
+  gint64 from = h->aggregated_until;
+  return copy_rows (h, host_hours, "host_hourly", from, hour, error)
+         && copy_rows (h, vm_hours, "vm_hourly", from, hour, error)
+         && remember_aggregated (h, hour, error)
+         && delete_before (h, "host_samples", "time",
+                           time - herd_time_to_seconds (
+                               h->settings.retention),
+                           error)
+         && delete_before (h, "vm_samples", "time",
+                           time - herd_time_to_seconds (
+                               h->settings.retention),
+                           error)
+         && delete_before (h, "host_hourly", "hour",
+                           time - herd_time_to_seconds (
+                               h->settings.hourly_retention),
+                           error)
+         && delete_before (h, "vm_hourly", "hour",
+                           time - herd_time_to_seconds (
+                               h->settings.hourly_retention),
+                           error);
+}
+
+static gpointer
+writer_thread (gpointer data)
+{
+  HerdHistory *h = data;
+  for (;;)
+    {
+      Batch *b = g_async_queue_pop (h->queue);
+      gboolean quit = b->time == G_MININT64;
+      g_autoptr (GError) error = NULL;
+      if (!quit
+          && (!insert_batch (h, b, &error)
+              || !hourly_pass (h, b->time, &error)))
+        g_warning ("%s", error->message);
+      batch_free (b);
+      g_mutex_lock (&h->lock);
+      h->written++;
+      g_cond_broadcast (&h->written_cond);
+      g_mutex_unlock (&h->lock);
+      if (quit)
+        return NULL;
+    }
+}
+
+static Batch *
+batch_new (gint64 time)
+{
+  Batch *b = g_new0 (Batch, 1);
+  b->time = time;
+  b->hosts = g_array_new (FALSE, FALSE, sizeof (HostRow));
+  b->vms = g_array_new (FALSE, FALSE, sizeof (VmRow));
+  return b;
+}
+
+/* Hands b to the writer unless HERD_HISTORY_QUEUE batches wait already
+ * (always when force). */
+static gboolean
+hand_over (HerdHistory *h, Batch *b, gboolean force)
+{
+  g_mutex_lock (&h->lock);
+  gboolean room = force || h->handed - h->written < HERD_HISTORY_QUEUE;
+  if (room)
+    h->handed++;
+  g_mutex_unlock (&h->lock);
+  if (room)
+    g_async_queue_push (h->queue, b);
+  else
+    batch_free (b);
+  return room;
+}
+
+void
+herd_history_flush (HerdHistory *h)
+{
+  g_mutex_lock (&h->lock);
+  while (h->written < h->handed)
+    g_cond_wait (&h->written_cond, &h->lock);
+  g_mutex_unlock (&h->lock);
+}
+
+void
+herd_history_free (HerdHistory *h)
+{
+  if (h == NULL)
+    return;
+  if (h->writer != NULL)
+    {
+      hand_over (h, batch_new (G_MININT64), TRUE);
+      g_thread_join (h->writer);
+    }
+  if (h->queue != NULL)
+    g_async_queue_unref (h->queue);
+  sqlite3_finalize (h->put_host);
+  sqlite3_finalize (h->put_vm);
+  sqlite3_close (h->db);
+  g_mutex_clear (&h->lock);
+  g_cond_clear (&h->written_cond);
+  g_free (h);
+}
+
+static gboolean
+prepare (HerdHistory *h, const char *sql, sqlite3_stmt **out, GError **error)
+{
+  return sqlite3_prepare_v2 (h->db, sql, -1, out, NULL) == SQLITE_OK
+         || db_failed (h->db, error, sql);
+}
+
+static gboolean
+read_aggregated (HerdHistory *h, GError **error)
+{
+  sqlite3_stmt *st = NULL;
+  if (!prepare (h,
+                "SELECT value FROM history_meta WHERE key = "
+                "'aggregated_until'",
+                &st, error))
+    return FALSE;
+  int rc = sqlite3_step (st);
+  if (rc == SQLITE_ROW)
+    h->aggregated_until = sqlite3_column_int64 (st, 0);
+  sqlite3_finalize (st);
+  return rc == SQLITE_ROW || rc == SQLITE_DONE
+         || db_failed (h->db, error, "history_meta");
+}
+
+HerdHistory *
+herd_history_open (const char *path, HerdModel *model,
+                   const HerdHistorySettings *settings, GError **error)
+{
+  g_return_val_if_fail (settings->interval > 0, NULL);
+  g_autoptr (HerdHistory) h = g_new0 (HerdHistory, 1);
+  h->model = model;
+  h->settings = *settings;
+  g_mutex_init (&h->lock);
+  g_cond_init (&h->written_cond);
+  if (sqlite3_open_v2 (path, &h->db, SQLITE_OPEN_READWRITE, NULL)
+      != SQLITE_OK)
+    {
+      db_failed (h->db, error, path);
+      return NULL;
+    }
+  sqlite3_busy_timeout (h->db, 10000);
+  /* WAL with NORMAL: a power loss may cost the last samples, never the
+   * database (the state's own rows stay FULL). */
+  if (!exec (h->db, "PRAGMA synchronous=NORMAL", error)
+      || !exec (h->db, schema, error) || !read_aggregated (h, error)
+      || !prepare (h,
+                   "INSERT INTO host_samples VALUES (?1, ?2, ?3, ?4, ?5, "
+                   "?6, ?7, ?8)",
+                   &h->put_host, error)
+      || !prepare (h,
+                   "INSERT INTO vm_samples VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+                   "?7, ?8, ?9)",
+                   &h->put_vm, error))
+    return NULL;
+  h->queue = g_async_queue_new ();
+  h->writer = g_thread_new ("herd-history", writer_thread, h);
+  return g_steal_pointer (&h);
+}
+
+static gboolean
+host_measured (const HerdHost *host)
+{
+  return host->status == HERD_HOST_UP || host->status == HERD_HOST_MAINTENANCE
+         || host->status == HERD_HOST_PREPARING_FOR_MAINTENANCE
+         || host->status == HERD_HOST_NON_OPERATIONAL;
+}
+
+gboolean
+herd_history_sample (HerdHistory *h, HerdDriver *driver, gint64 unix_time)
+{
+  HerdModel *model = h->model;
+  Batch *b = batch_new (unix_time);
+  for (guint i = 0; i < model->hosts->len; i++)
+    {
+      const HerdHost *host = herd_model_host (model, i);
+      HostRow r = {
+        .host = host->name,
+        .status = herd_host_status_name (host->status),
+        .up = host_measured (host),
+        .cpu_mc = host->cpu_used_mc,
+        .cpu_percent = host->cores > 0 ? (double) host->cpu_used_mc
+                                             / (host->cores * 10.0)
+                                       : 0,
+        .mem_used_mib = MAX (host->memory_mib - host->mem_free_mib, 0),
+        .memory_mib = host->memory_mib,
+        .vms = host->vm_count,
+      };
+      g_array_append_val (b->hosts, r);
+    }
+  for (guint i = 0; i < model->vms->len; i++)
+    {
+      const HerdVm *vm = herd_model_vm (model, i);
+      if (vm->host == HERD_ID_NONE || vm->status == HERD_VM_DOWN)
+        continue;
+      VmRow r = {
+        .vm = vm->name,
+        .host = herd_model_host (model, vm->host)->name,
+        .status = herd_vm_status_name (vm->status),
+      };
+      r.measured = herd_driver_vm_usage (driver, i, &r.usage, NULL);
+      r.cpu_percent = vm->vcpus > 0 ? (double) r.usage.cpu_mc
+                                          / (vm->vcpus * 10.0)
+                                    : 0;
+      g_array_append_val (b->vms, r);
+    }
+  gboolean handed = hand_over (h, b, FALSE);
+  if (!handed && !h->dropping)
+    g_warning ("history: the writer is %d samples behind: samples are "
+               "dropped until it catches up",
+               HERD_HISTORY_QUEUE);
+  h->dropping = !handed;
+  return handed;
+}
+
+/* One table's rows for herd_history_read: -1 when it is not there. */
+static gint64
+read_rows (sqlite3 *db, const char *sql, HerdHistoryFunc fn, gpointer data,
+           GError **error)
+{
+  sqlite3_stmt *st = NULL;
+  if (sqlite3_prepare_v2 (db, sql, -1, &st, NULL) != SQLITE_OK)
+    {
+      if (strstr (sqlite3_errmsg (db), "no such table") != NULL)
+        return 0;
+      db_failed (db, error, sql);
+      return -1;
+    }
+  gint64 rows = 0;
+  int rc;
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    {
+      fn ((const char *) sqlite3_column_text (st, 0),
+          sqlite3_column_int64 (st, 1), sqlite3_column_double (st, 2), data);
+      rows++;
+    }
+  sqlite3_finalize (st);
+  if (rc != SQLITE_DONE)
+    {
+      db_failed (db, error, sql);
+      return -1;
+    }
+  return rows;
+}
+
+gboolean
+herd_history_read (const char *path, HerdHistoryFunc fn, gpointer data,
+                   GError **error)
+{
+  sqlite3 *db = NULL;
+  if (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+    {
+      db_failed (db, error, path);
+      sqlite3_close (db);
+      return FALSE;
+    }
+  sqlite3_busy_timeout (db, 5000);
+  gint64 rows = read_rows (db,
+                           "SELECT vm, time, cpu_usage_percent FROM "
+                           "vm_samples WHERE cpu_usage_percent IS NOT NULL "
+                           "ORDER BY time, vm",
+                           fn, data, error);
+  if (rows == 0)
+    rows = read_rows (db,
+                      "SELECT vm, hour, cpu_usage_percent FROM vm_hourly "
+                      "WHERE cpu_usage_percent IS NOT NULL ORDER BY hour, vm",
+                      fn, data, error);
+  sqlite3_close (db);
+  return rows >= 0;
+}

@@ -1,0 +1,61 @@
+/* history.h: herd run's recorded history, as oVirt's data warehouse keeps
+ * it: every sample interval (a minute by default) one row per host and per
+ * running VM (CPU, memory used, and for VMs disk write and network rates)
+ * in the state database's host_samples and vm_samples tables; each hour
+ * that has ended is aggregated into host_hourly and vm_hourly (mean and
+ * maximum); samples older than their retention (24 h) and hourly rows
+ * older than theirs (60 days) are deleted.  docs/history.md has the
+ * tables and example queries.
+ *
+ * The main loop only copies what the manager and driver already know
+ * into a batch (O(hosts + VMs), no I/O) and hands it to a writer thread
+ * with its own connection to the database, which inserts, aggregates and
+ * deletes.  At most HERD_HISTORY_QUEUE batches wait: when the writer
+ * falls that far behind, the newest batch is dropped and a warning says
+ * so, so neither memory nor the main loop grow with a slow disk. */
+#pragma once
+
+#include <glib.h>
+
+#include "core/driver.h"
+#include "core/herd-time.h"
+#include "core/model.h"
+
+#define HERD_HISTORY_QUEUE 8
+
+typedef struct
+{
+  HerdTime interval;         /* between samples; 0: no history */
+  HerdTime retention;        /* samples kept this long */
+  HerdTime hourly_retention; /* hourly aggregates kept this long */
+} HerdHistorySettings;
+
+typedef struct _HerdHistory HerdHistory;
+
+/* Opens the history tables of the state database at path (herd run has
+ * opened it: it exists, owner-only) and starts the writer thread. */
+HerdHistory *herd_history_open (const char *path, HerdModel *model,
+                                const HerdHistorySettings *settings,
+                                GError **error);
+/* Waits for the batches already handed over, then closes. */
+void herd_history_free (HerdHistory *history);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HerdHistory, herd_history_free)
+
+/* Takes one sample at unix_time (seconds) of every host and every VM with
+ * a host, from the model (host statistics, statuses) and the driver's
+ * vm_usage; returns FALSE if the batch was dropped (writer behind). */
+gboolean herd_history_sample (HerdHistory *history, HerdDriver *driver,
+                              gint64 unix_time);
+
+/* Waits until the writer has written every batch handed over so far. */
+void herd_history_flush (HerdHistory *history);
+
+/* Reads the recorded VM CPU history of the state database at path
+ * (read-only, while a herd run may use it): fn (vm, time, cpu percent)
+ * for each vm_samples row with a CPU measurement, or, when the samples
+ * have all passed their retention, each vm_hourly row (its hour's mean).
+ * A database without history tables has none (TRUE, fn never called). */
+typedef void (*HerdHistoryFunc) (const char *vm, gint64 time,
+                                 double cpu_percent, gpointer data);
+gboolean herd_history_read (const char *path, HerdHistoryFunc fn,
+                            gpointer data, GError **error);
