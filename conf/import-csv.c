@@ -13,6 +13,7 @@
  * file, line and column. */
 #include "conf/import.h"
 
+#include "conf/csv.h"
 #include "core/units.h"
 
 #include <string.h>
@@ -23,79 +24,6 @@ static const char *const columns[]
         "lease", "pinned_to", "migratable", "disks", "type", "role",
         "capacity", "used", "master", "policy", "memory_overcommit",
         "required", "vm_network", "spm_priority", "fence_agent", NULL };
-
-/* Splits text into records of fields (GPtrArray of GPtrArray of char *),
- * each with the line it starts on (lines); FALSE at an unclosed quote. */
-static gboolean
-parse_csv (const char *text, GPtrArray *records, GArray *lines,
-           guint *bad_line)
-{
-  GPtrArray *record = g_ptr_array_new_with_free_func (g_free);
-  GString *field = g_string_new (NULL);
-  guint line = 1, start = 1;
-  gboolean quoted = FALSE, any = FALSE;
-  for (const char *p = text;; p++)
-    {
-      if (quoted)
-        {
-          if (*p == '\0')
-            {
-              *bad_line = start;
-              g_ptr_array_unref (record);
-              g_string_free (field, TRUE);
-              return FALSE;
-            }
-          if (*p == '"' && p[1] == '"')
-            {
-              g_string_append_c (field, '"');
-              p++;
-            }
-          else if (*p == '"')
-            quoted = FALSE;
-          else
-            {
-              line += *p == '\n';
-              g_string_append_c (field, *p);
-            }
-          continue;
-        }
-      if (*p == '"' && field->len == 0)
-        {
-          quoted = any = TRUE;
-          continue;
-        }
-      if (*p == ',')
-        {
-          g_ptr_array_add (record, g_strdup (field->str));
-          g_string_truncate (field, 0);
-          any = TRUE;
-          continue;
-        }
-      if (*p == '\r' && p[1] == '\n')
-        continue;
-      if (*p == '\n' || *p == '\0')
-        {
-          if (any || field->len > 0)
-            {
-              g_ptr_array_add (record, g_strdup (field->str));
-              g_ptr_array_add (records, record);
-              g_array_append_val (lines, start);
-              record = g_ptr_array_new_with_free_func (g_free);
-            }
-          g_string_truncate (field, 0);
-          any = FALSE;
-          if (*p == '\0')
-            break;
-          start = ++line;
-          continue;
-        }
-      g_string_append_c (field, *p);
-      any = TRUE;
-    }
-  g_ptr_array_unref (record);
-  g_string_free (field, TRUE);
-  return TRUE;
-}
 
 typedef struct
 {
@@ -444,7 +372,7 @@ herd_import_csv_data (const char *contents, const char *path, HerdEstate *e,
       (GDestroyNotify) g_ptr_array_unref);
   g_autoptr (GArray) lines = g_array_new (FALSE, FALSE, sizeof (guint));
   guint bad_line;
-  if (!parse_csv (contents, records, lines, &bad_line))
+  if (!herd_csv_parse (contents, records, lines, &bad_line))
     {
       g_set_error (error, HERD_IMPORT_ERROR, HERD_IMPORT_ERROR_INVALID,
                    "%s:%u: a quoted field is not closed", path, bad_line);

@@ -1,11 +1,12 @@
-/* trace.c: the readers of recorded CPU traces, Bitbrains and Azure (see
- * trace.h); the simulator plays the series (sim/workload.c). */
+/* trace.c: the readers of recorded CPU traces, Bitbrains, Azure and
+ * samples (see trace.h); the simulator plays the series (sim/workload.c). */
 #include "conf/trace.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "conf/csv.h"
 #include "core/units.h"
 
 #define TRACE_ERROR (g_quark_from_static_string ("herd-trace-error"))
@@ -87,6 +88,7 @@ series_finish (HerdTraceSeries *s, const char *path, GError **error)
       return FALSE;
     }
   HerdTime t0 = g_array_index (p, HerdTracePoint, 0).at;
+  s->start = (double) t0 / 1e9;
   for (guint i = 0; i < p->len; i++)
     g_array_index (p, HerdTracePoint, i).at -= t0;
   HerdTime last = g_array_index (p, HerdTracePoint, p->len - 1).at;
@@ -290,18 +292,144 @@ load_azure (const char *dir, HerdTraceSet *set, GError **error)
   return TRUE;
 }
 
+gboolean
+herd_trace_parse_time (const char *text, double *seconds)
+{
+  if (number (text, seconds))
+    return TRUE;
+  g_autofree char *t = g_strstrip (g_strdup (text));
+  /* PostgreSQL writes a space between date and time, and zones as +HH. */
+  if (strlen (t) > 10 && t[10] == ' ')
+    t[10] = 'T';
+  gsize len = strlen (t);
+  g_autofree char *zoned = len >= 3 && (t[len - 3] == '+' || t[len - 3] == '-')
+                                   && strchr (t, 'T') != NULL
+                                   && strchr (t, 'T') < t + len - 3
+                               ? g_strconcat (t, ":00", NULL)
+                               : g_strdup (t);
+  g_autoptr (GTimeZone) utc = g_time_zone_new_utc ();
+  g_autoptr (GDateTime) dt = g_date_time_new_from_iso8601 (zoned, utc);
+  if (dt == NULL)
+    return FALSE;
+  *seconds = (double) g_date_time_to_unix (dt)
+             + g_date_time_get_microsecond (dt) / 1e6;
+  return TRUE;
+}
+
+/* The index of the first of names in header, or -1. */
+static int
+column_of (GPtrArray *header, const char *const *names)
+{
+  for (guint n = 0; names[n] != NULL; n++)
+    for (guint i = 0; i < header->len; i++)
+      if (strcmp (g_strstrip ((char *) g_ptr_array_index (header, i)),
+                  names[n])
+          == 0)
+        return (int) i;
+  return -1;
+}
+
+/* Samples: a CSV with a header, one row per VM and time, as herd run's
+ * history and oVirt's data warehouse export them. */
+static gboolean
+load_samples (const char *path, HerdTraceSet *set, GError **error)
+{
+  g_autofree char *text = NULL;
+  if (!g_file_get_contents (path, &text, NULL, error))
+    return FALSE;
+  const char *body = g_str_has_prefix (text, "\xef\xbb\xbf") ? text + 3 : text;
+  g_autoptr (GPtrArray) records = g_ptr_array_new_with_free_func (
+      (GDestroyNotify) g_ptr_array_unref);
+  g_autoptr (GArray) lines = g_array_new (FALSE, FALSE, sizeof (guint));
+  guint bad_line = 0;
+  if (!herd_csv_parse (body, records, lines, &bad_line))
+    {
+      g_set_error (error, TRACE_ERROR, 0,
+                   "%s:%u: a quoted field is not closed", path, bad_line);
+      return FALSE;
+    }
+  static const char *const time_names[] = { "time", "history_datetime",
+                                            NULL };
+  static const char *const vm_names[] = { "vm", "vm_name", "vm_id", NULL };
+  static const char *const cpu_names[] = { "cpu_usage_percent", NULL };
+  GPtrArray *header = records->len > 0 ? g_ptr_array_index (records, 0)
+                                       : NULL;
+  int tc = header ? column_of (header, time_names) : -1;
+  int vc = header ? column_of (header, vm_names) : -1;
+  int cc = header ? column_of (header, cpu_names) : -1;
+  if (tc < 0 || vc < 0 || cc < 0)
+    {
+      g_set_error (error, TRACE_ERROR, 0,
+                   "%s:1: expected a header line naming the columns time "
+                   "(or history_datetime), vm (or vm_name, vm_id) and "
+                   "cpu_usage_percent",
+                   path);
+      return FALSE;
+    }
+  g_autoptr (GHashTable) by_vm = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint r = 1; r < records->len; r++)
+    {
+      GPtrArray *f = g_ptr_array_index (records, r);
+      guint line = g_array_index (lines, guint, r);
+      if (f->len != header->len)
+        {
+          g_set_error (error, TRACE_ERROR, 0,
+                       "%s:%u: expected %u fields as the header has, got %u",
+                       path, line, header->len, f->len);
+          return FALSE;
+        }
+      const char *when = g_ptr_array_index (f, tc);
+      const char *vm = g_ptr_array_index (f, vc);
+      const char *cpu = g_ptr_array_index (f, cc);
+      double ts, pct;
+      if (*g_strstrip ((char *) cpu) == '\0')
+        continue; /* not measured */
+      if (*vm == '\0' || !number (cpu, &pct)
+          || !herd_trace_parse_time (when, &ts))
+        {
+          g_set_error (error, TRACE_ERROR, 0,
+                       "%s:%u: expected a time (seconds, or a date and time "
+                       "such as 2024-05-01 10:01:00+00), a VM and a "
+                       "cpu_usage_percent number, got \"%s\", \"%s\", "
+                       "\"%s\"",
+                       path, line, when, vm, cpu);
+          return FALSE;
+        }
+      HerdTraceSeries *s = g_hash_table_lookup (by_vm, vm);
+      if (s == NULL)
+        {
+          s = series_new (vm);
+          g_ptr_array_add (set->series, s);
+          g_hash_table_insert (by_vm, s->name, s);
+        }
+      if (!check_timestamp (ts, when, path, line, error)
+          || !add_point (s, ts, pct, path, line, error))
+        return FALSE;
+    }
+  for (guint i = 0; i < set->series->len; i++)
+    if (!series_finish (g_ptr_array_index (set->series, i), path, error))
+      return FALSE;
+  if (set->series->len == 0)
+    {
+      g_set_error (error, TRACE_ERROR, 0, "%s: no samples", path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 HerdTraceSet *
 herd_trace_load (const char *text, const char *base_dir, GError **error)
 {
   g_auto (GStrv) parts = g_strsplit (text, ":", 3);
   if (g_strv_length (parts) != 3 || strcmp (parts[0], "trace") != 0
       || (strcmp (parts[1], "bitbrains") != 0
-          && strcmp (parts[1], "azure") != 0)
+          && strcmp (parts[1], "azure") != 0
+          && strcmp (parts[1], "samples") != 0)
       || *parts[2] == '\0')
     {
       g_set_error (error, TRACE_ERROR, 0,
-                   "expected trace:bitbrains:DIR or trace:azure:DIR, got "
-                   "\"%s\"",
+                   "expected trace:bitbrains:DIR, trace:azure:DIR or "
+                   "trace:samples:FILE, got \"%s\"",
                    text);
       return NULL;
     }
@@ -311,8 +439,10 @@ herd_trace_load (const char *text, const char *base_dir, GError **error)
   g_autoptr (HerdTraceSet) set = g_new0 (HerdTraceSet, 1);
   set->format = g_strdup (parts[1]);
   set->series = g_ptr_array_new_with_free_func (series_free);
-  gboolean ok = strcmp (parts[1], "bitbrains") == 0
-                    ? load_bitbrains (dir, set, error)
-                    : load_azure (dir, set, error);
+  gboolean ok = strcmp (parts[1], "bitbrains") == 0 ? load_bitbrains (dir, set,
+                                                                    error)
+                : strcmp (parts[1], "azure") == 0 ? load_azure (dir, set, error)
+                                                  : load_samples (dir, set,
+                                                                  error);
   return ok ? g_steal_pointer (&set) : NULL;
 }

@@ -3,7 +3,7 @@
  * reading of each file), values looked up through the day and after it
  * (the series repeats), and malformed rows named by file and line;
  * timestamps whose nanoseconds would overflow (issue 14) are errors, not
- * a period of 0 or less. */
+ * a period of 0 or less; samples files (history) read by column name. */
 #include <string.h>
 
 #include <glib/gstdio.h>
@@ -130,6 +130,75 @@ expect_error (const char *dir, const char *sub, const char *name,
   g_remove (f);
 }
 
+/* Samples (herd run's history, oVirt's data warehouse): columns found by
+ * name, a series per VM in order of first appearance from its first
+ * reading (start kept), empty CPU skipped, PostgreSQL's date and time
+ * read with its zone; a missing column, a bad time and time going back
+ * named by file and line. */
+static void
+test_samples (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("herd-trace-XXXXXX", NULL);
+  g_autofree char *f = g_build_filename (dir, "s.csv", NULL);
+  g_file_set_contents (
+      f,
+      "history_id,history_datetime,vm_id,cpu_usage_percent,other\r\n"
+      "1,2024-05-01 10:00:00+00,b,10,x\r\n"
+      "2,2024-05-01 12:00:30+02,a,20,\"y,z\"\r\n"
+      "3,2024-05-01 10:01:00+00,b,,x\r\n"
+      "4,2024-05-01T10:02:00Z,b,130,x\r\n",
+      -1, NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HerdTraceSet) set = herd_trace_load ("trace:samples:s.csv", dir,
+                                                  &error);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (set);
+  CU_ASSERT_EQUAL_FATAL (set->series->len, 2);
+  const HerdTraceSeries *b = g_ptr_array_index (set->series, 0);
+  const HerdTraceSeries *a = g_ptr_array_index (set->series, 1);
+  CU_ASSERT_STRING_EQUAL (b->name, "b");
+  CU_ASSERT_STRING_EQUAL (a->name, "a");
+  CU_ASSERT_DOUBLE_EQUAL (b->start, 1714557600, 1e-6);
+  CU_ASSERT_DOUBLE_EQUAL (a->start, 1714557630, 1e-6);
+  CU_ASSERT_EQUAL (b->points->len, 2);
+  CU_ASSERT_EQUAL (b->period, HERD_MIN (4));
+  guint cursor = 0;
+  CU_ASSERT_DOUBLE_EQUAL (herd_trace_value (b, HERD_MIN (1), &cursor), 10,
+                          1e-9);
+  CU_ASSERT_DOUBLE_EQUAL (herd_trace_value (b, HERD_MIN (2), &cursor), 100,
+                          1e-9);
+  static const struct
+  {
+    const char *text, *want;
+  } bad[] = {
+    { "time,vm\n1,a\n", "s.csv:1: expected a header line naming the "
+                         "columns time (or history_datetime), vm (or "
+                         "vm_name, vm_id) and cpu_usage_percent" },
+    { "time,vm,cpu_usage_percent\n1,a,2\nyesterday,a,3\n",
+      "s.csv:3: expected a time (seconds, or a date and time such as "
+      "2024-05-01 10:01:00+00), a VM and a cpu_usage_percent number, got "
+      "\"yesterday\", \"a\", \"3\"" },
+    { "time,vm,cpu_usage_percent\n60,a,2\n\n0,a,3\n",
+      "s.csv:4: timestamps must increase" },
+    { "time,vm,cpu_usage_percent\n60,a\n", "s.csv:2: expected 3 fields" },
+    { "time,vm,cpu_usage_percent\n60,a,\n", "s.csv: no samples" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_clear_error (&error);
+      g_file_set_contents (f, bad[i].text, -1, NULL);
+      g_autoptr (HerdTraceSet) no = herd_trace_load ("trace:samples:s.csv",
+                                                     dir, &error);
+      CU_ASSERT_PTR_NULL (no);
+      if (error == NULL || strstr (error->message, bad[i].want) == NULL)
+        g_printerr ("\n%s: %s\n", bad[i].want,
+                    error ? error->message : "loaded");
+      CU_ASSERT_TRUE (error != NULL
+                      && strstr (error->message, bad[i].want) != NULL);
+    }
+  g_remove (f);
+  g_rmdir (dir);
+}
+
 static void
 test_timestamp_range (void)
 {
@@ -187,6 +256,8 @@ main (void)
     { "Azure 2019", test_azure },
     { "malformed rows", test_errors },
     { "timestamps out of range", test_timestamp_range },
+    { "samples: herd run's history and oVirt's data warehouse",
+      test_samples },
     { NULL, NULL },
   };
   static const HerdTestSuite suites[] = {
