@@ -2,6 +2,7 @@
  * REST API responses saved in a directory, or a CSV inventory) as a
  * scenario, with a note for everything changed or left out on the way
  * (docs/import.md). */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -12,6 +13,7 @@
 #include "conf/scenario.h"
 #include "core/units.h"
 #include "drivers/virt/virt-import.h"
+#include "service/history.h"
 #include "service/state.h"
 
 /* The scenario's name from the source's path: its base name without
@@ -29,8 +31,14 @@ name_of (const char *source)
   return g_strdup (base);
 }
 
+static void
+add_sample (const char *vm, gint64 time, double cpu_percent, gpointer data)
+{
+  herd_estate_add_sample (data, vm, time, cpu_percent);
+}
+
 /* herd run's configuration at path, with each VM where its state database
- * says it runs (--from run). */
+ * says it runs and its recorded history (--from run). */
 static gboolean
 import_run (const char *path, HerdEstate *estate, GError **error)
 {
@@ -47,7 +55,8 @@ import_run (const char *path, HerdEstate *estate, GError **error)
       g_str_hash, g_str_equal, g_free, g_free);
   g_autoptr (GHashTable) vm_host = g_hash_table_new_full (
       g_str_hash, g_str_equal, g_free, g_free);
-  if (!herd_state_read (db, hosts, vm_status, vm_host, error))
+  if (!herd_state_read (db, hosts, vm_status, vm_host, error)
+      || !herd_history_read (db, add_sample, estate, error))
     return FALSE;
   herd_estate_add_scenario (estate, config);
   for (guint i = 0; i < estate->hosts->len; i++)
@@ -86,6 +95,41 @@ write_file (const char *path, const char *text, GError **error)
   return g_file_set_contents_full (path, text, -1,
                                    G_FILE_SET_CONTENTS_CONSISTENT, 0644,
                                    error);
+}
+
+/* Where the VMs' recorded series go beside output (a scenario file):
+ * OUTPUT's base name without extension, with "-history". */
+static char *
+history_dir_of (const char *output)
+{
+  g_autofree char *base = g_path_get_basename (output);
+  char *dot = strrchr (base, '.');
+  if (dot != NULL && dot != base)
+    *dot = '\0';
+  return g_strconcat (base, "-history", NULL);
+}
+
+/* The files the estate's writer made (the VMs' series), in output's
+ * directory. */
+static gboolean
+write_files (const HerdEstate *estate, const char *output, GError **error)
+{
+  g_autofree char *dir = g_path_get_dirname (output);
+  for (guint i = 0; i < estate->files->len; i++)
+    {
+      const HerdEstateFile *f = g_ptr_array_index (estate->files, i);
+      g_autofree char *path = g_build_filename (dir, f->path, NULL);
+      g_autofree char *parent = g_path_get_dirname (path);
+      if (g_mkdir_with_parents (parent, 0755) < 0)
+        {
+          g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errno),
+                       "%s: %s", parent, g_strerror (errno));
+          return FALSE;
+        }
+      if (!write_file (path, f->text, error))
+        return FALSE;
+    }
+  return TRUE;
 }
 
 int
@@ -216,6 +260,8 @@ herd_cmd_import (int argc, char **argv)
                  ? HERD_EXIT_FAILURE
                  : HERD_EXIT_USAGE;
     }
+  if (output != NULL)
+    estate->history_dir = history_dir_of (output);
   g_autofree char *text = herd_estate_write_scenario (estate, name, &error);
   if (text == NULL)
     {
@@ -227,6 +273,12 @@ herd_cmd_import (int argc, char **argv)
       return HERD_EXIT_USAGE;
     }
 
+  /* The VMs' series first: the scenario refers to them. */
+  if (output != NULL && !write_files (estate, output, &error))
+    {
+      herd_cli_error ("import", "%s", error->message);
+      return HERD_EXIT_FAILURE;
+    }
   /* What was written must load: anything else is herd import's defect. */
   g_autoptr (HerdScenario) check = herd_scenario_load_data (
       text, output ? output : "(scenario)", &error);
@@ -264,6 +316,8 @@ herd_cmd_import (int argc, char **argv)
       json_builder_add_int_value (b, check->model->vms->len);
       json_builder_set_member_name (b, "vms_placed");
       json_builder_add_int_value (b, placed);
+      json_builder_set_member_name (b, "history_files");
+      json_builder_add_int_value (b, estate->files->len);
       json_builder_set_member_name (b, "notes");
       json_builder_begin_array (b);
       for (guint i = 0; i < estate->notes->len; i++)
@@ -290,5 +344,8 @@ herd_cmd_import (int argc, char **argv)
            output ? "wrote " : "", output ? output : "scenario",
            check->model->hosts->len, check->model->vms->len, placed,
            estate->notes->len);
+  if (estate->files->len > 0)
+    fprintf (stderr, "herd import: %u VMs replay their recorded CPU (%s/)\n",
+             estate->files->len, estate->history_dir);
   return HERD_EXIT_OK;
 }

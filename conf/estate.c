@@ -20,6 +20,15 @@
 
 G_DEFINE_QUARK (herd-import-error-quark, herd_import_error)
 
+static void
+file_free (gpointer p)
+{
+  HerdEstateFile *f = p;
+  g_free (f->path);
+  g_free (f->text);
+  g_free (f);
+}
+
 HerdEstate *
 herd_estate_new (const char *source)
 {
@@ -34,6 +43,9 @@ herd_estate_new (const char *source)
   e->affinity = g_ptr_array_new ();
   e->notes = g_ptr_array_new_with_free_func (g_free);
   e->defaults = g_ptr_array_new_with_free_func (g_free);
+  e->history = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                      (GDestroyNotify) g_array_unref);
+  e->files = g_ptr_array_new_with_free_func (file_free);
   return e;
 }
 
@@ -116,9 +128,26 @@ herd_estate_free (HerdEstate *e)
   g_ptr_array_unref (e->affinity);
   g_ptr_array_unref (e->notes);
   g_ptr_array_unref (e->defaults);
+  g_hash_table_unref (e->history);
+  g_free (e->history_dir);
+  g_ptr_array_unref (e->files);
   g_free (e->source);
   g_free (e->profile);
   g_free (e);
+}
+
+void
+herd_estate_add_sample (HerdEstate *e, const char *vm, gint64 time,
+                        double cpu_percent)
+{
+  GArray *samples = g_hash_table_lookup (e->history, vm);
+  if (samples == NULL)
+    {
+      samples = g_array_new (FALSE, FALSE, sizeof (HerdEstateSample));
+      g_hash_table_insert (e->history, g_strdup (vm), samples);
+    }
+  HerdEstateSample s = { time, cpu_percent };
+  g_array_append_val (samples, s);
 }
 
 HerdEstateDatacenter *
@@ -373,6 +402,10 @@ typedef struct
   GHashTable *has_master;  /* source data centers with a master */
   GHashTable *largest;     /* source cluster -> Largest of its imported
                               hosts (owned) */
+  gint64 start, end, interval; /* the history replayed: its first and last
+                                  sample (seconds since 1970) and its
+                                  interval; interval 0: none */
+  guint replayed;          /* VMs written with their history */
 } Writer;
 
 /* A cluster's most cores and memory of one imported host. */
@@ -615,6 +648,102 @@ vm_disks (Writer *w, HerdEstateVm *v, const char *dc)
   return g_string_free (disks, FALSE);
 }
 
+static gint
+by_time (gconstpointer a, gconstpointer b)
+{
+  const HerdEstateSample *x = a, *y = b;
+  if (x->time != y->time)
+    return x->time < y->time ? -1 : 1;
+  return x->cpu_percent < y->cpu_percent ? -1
+                                         : x->cpu_percent > y->cpu_percent;
+}
+
+/* The history's span and its interval (the most frequent step between
+ * a VM's samples; the shorter of equals), or none (interval 0) when there
+ * is none to replay. */
+static void
+history_span (Writer *w)
+{
+  HerdEstate *e = w->e;
+  if (g_hash_table_size (e->history) == 0)
+    return;
+  if (e->history_dir == NULL)
+    {
+      herd_estate_note (e, "history: the samples of %u VMs are not "
+                        "replayed: herd import writes them only beside a "
+                        "scenario written to a file (-o FILE)",
+                        g_hash_table_size (e->history));
+      return;
+    }
+  g_autoptr (GHashTable) steps = g_hash_table_new_full (
+      g_int64_hash, g_int64_equal, g_free, NULL);
+  GHashTableIter it;
+  gpointer value;
+  w->start = G_MAXINT64;
+  w->end = G_MININT64;
+  g_hash_table_iter_init (&it, e->history);
+  while (g_hash_table_iter_next (&it, NULL, &value))
+    {
+      GArray *a = value;
+      g_array_sort (a, by_time);
+      w->start = MIN (w->start, g_array_index (a, HerdEstateSample, 0).time);
+      w->end = MAX (w->end,
+                    g_array_index (a, HerdEstateSample, a->len - 1).time);
+      for (guint i = 1; i < a->len; i++)
+        {
+          gint64 step = g_array_index (a, HerdEstateSample, i).time
+                        - g_array_index (a, HerdEstateSample, i - 1).time;
+          if (step <= 0)
+            continue;
+          gpointer key = g_memdup2 (&step, sizeof step);
+          guint count = GPOINTER_TO_UINT (g_hash_table_lookup (steps, key));
+          g_hash_table_replace (steps, key, GUINT_TO_POINTER (count + 1));
+        }
+    }
+  guint best = 0;
+  gpointer key;
+  g_hash_table_iter_init (&it, steps);
+  while (g_hash_table_iter_next (&it, &key, &value))
+    {
+      gint64 step = *(gint64 *) key;
+      guint count = GPOINTER_TO_UINT (value);
+      if (count > best || (count == best && step < w->interval))
+        {
+          best = count;
+          w->interval = step;
+        }
+    }
+  if (w->interval == 0)
+    w->interval = 60; /* one sample per VM: a minute, as oVirt's DWH */
+}
+
+/* VM v's samples as a samples trace file (conf/trace.h) from the
+ * history's start (its first value held back to there); its path. */
+static char *
+history_file (Writer *w, HerdEstateVm *v, GArray *a)
+{
+  const char *name = names_of (&w->vms, v->name);
+  HerdEstateFile *f = g_new0 (HerdEstateFile, 1);
+  f->path = g_strdup_printf ("%s/%s.csv", w->e->history_dir, name);
+  GString *text = g_string_new ("time,vm,cpu_usage_percent\n");
+  const HerdEstateSample *first = &g_array_index (a, HerdEstateSample, 0);
+  if (first->time > w->start)
+    g_string_append_printf (text, "%" G_GINT64_FORMAT ",%s,%.3f\n",
+                            w->start, name, first->cpu_percent);
+  for (guint i = 0; i < a->len; i++)
+    {
+      const HerdEstateSample *x = &g_array_index (a, HerdEstateSample, i);
+      if (i > 0 && x->time == x[-1].time)
+        continue; /* a repeated reading: the lowest is kept */
+      g_string_append_printf (text, "%" G_GINT64_FORMAT ",%s,%.3f\n",
+                              x->time, name, x->cpu_percent);
+    }
+  f->text = g_string_free (text, FALSE);
+  g_ptr_array_add (w->e->files, f);
+  w->replayed++;
+  return g_strdup (f->path);
+}
+
 static void
 write_vm (GString *out, Writer *w, HerdEstateVm *v, const char *host)
 {
@@ -628,7 +757,15 @@ write_vm (GString *out, Writer *w, HerdEstateVm *v, const char *host)
     size_value (out, "guaranteed_memory", v->guaranteed_mib);
   if (v->memory_used_mib >= 0 && v->memory_used_mib < v->memory_mib)
     size_value (out, "memory_used", v->memory_used_mib);
-  if (v->cpu_percent >= 0)
+  GArray *history = w->interval > 0 ? g_hash_table_lookup (w->e->history,
+                                                           v->name)
+                                     : NULL;
+  if (history != NULL)
+    {
+      g_autofree char *path = history_file (w, v, history);
+      g_string_append_printf (out, "cpu = trace:samples:%s\n", path);
+    }
+  else if (v->cpu_percent >= 0)
     g_string_append_printf (out, "cpu = constant(%.1f%%)\n",
                             MIN (v->cpu_percent, 100.0));
   if (v->ha)
@@ -690,6 +827,7 @@ herd_estate_write_scenario (HerdEstate *e, const char *name, GError **error)
       *eq = '\0';
       herd_params_set (&w.params, p, eq + 1, NULL);
     }
+  history_span (&w);
   GString *body = g_string_new (NULL);
 
   for (guint i = 0; i < e->datacenters->len; i++)
@@ -906,6 +1044,10 @@ herd_estate_write_scenario (HerdEstate *e, const char *name, GError **error)
                             i + 1, names_of (&w.hosts,
                                              g_ptr_array_index (maintenance,
                                                                 i)));
+  if (w.interval > 0 && w.replayed < g_hash_table_size (e->history))
+    herd_estate_note (e, "history: the samples of %u VMs that are not "
+                      "imported are left out",
+                      g_hash_table_size (e->history) - w.replayed);
   GString *out = NULL;
   if (g_hash_table_size (w.clusters.to) == 0)
     g_set_error (error, HERD_IMPORT_ERROR, HERD_IMPORT_ERROR_INVALID,
@@ -926,6 +1068,14 @@ herd_estate_write_scenario (HerdEstate *e, const char *name, GError **error)
                               placed, unplaced, e->notes->len, name);
       if (e->profile != NULL)
         g_string_append_printf (out, "profile = %s\n", e->profile);
+      if (w.replayed > 0)
+        g_string_append_printf (
+            out,
+            "; the recorded history, replayed (%u VMs; %s)\n"
+            "duration = %" G_GINT64_FORMAT "s\nstats_interval = %"
+            G_GINT64_FORMAT "s\nsample_interval = %" G_GINT64_FORMAT "s\n",
+            w.replayed, e->history_dir, w.end - w.start + w.interval,
+            w.interval, w.interval);
       if (e->defaults->len > 0)
         g_string_append (out, "\n[defaults]\n");
       for (guint i = 0; i < e->defaults->len; i++)

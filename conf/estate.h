@@ -101,6 +101,20 @@ typedef struct
   gint host_enforcing;
 } HerdEstateAffinity;
 
+/* One recorded sample of a VM's CPU (its vCPUs' busy share). */
+typedef struct
+{
+  gint64 time;             /* seconds since 1970 */
+  double cpu_percent;
+} HerdEstateSample;
+
+/* A file the writer makes beside the scenario (a VM's recorded series). */
+typedef struct
+{
+  char *path;              /* relative to the scenario's directory */
+  char *text;
+} HerdEstateFile;
+
 typedef struct
 {
   char *source;            /* what was read, for the header */
@@ -110,6 +124,12 @@ typedef struct
   GPtrArray *datacenters, *clusters, *hosts, *vms, *domains, *networks,
       *affinity;
   GPtrArray *notes;        /* char *: "object: field: what happened" */
+  GHashTable *history;     /* VM name (the source's) -> GArray of
+                              HerdEstateSample */
+  char *history_dir;       /* where the writer puts each VM's history
+                              (relative to the scenario); NULL: none is
+                              written (a note says so) */
+  GPtrArray *files;        /* HerdEstateFile * the writer made */
 } HerdEstate;
 
 HerdEstate *herd_estate_new (const char *source);
@@ -127,12 +147,21 @@ HerdEstateNetwork *herd_estate_add_network (HerdEstate *e,
 HerdEstateAffinity *herd_estate_add_affinity (HerdEstate *e,
                                               const char *name);
 
+/* Adds a recorded CPU sample of VM vm (in any order: the writer sorts
+ * them; of samples at the same time it keeps the lowest). */
+void herd_estate_add_sample (HerdEstate *e, const char *vm, gint64 time,
+                             double cpu_percent);
+
 /* Records what happened to a field or object on the way in. */
 void herd_estate_note (HerdEstate *e, const char *format, ...)
     G_GNUC_PRINTF (2, 3);
 
 /* The scenario, named name: datacenters, clusters, storage, networks,
- * hosts, VMs (running ones with host =), affinity groups.  Names that
+ * hosts, VMs (running ones with host =), affinity groups.  With a
+ * history and a history_dir, each VM with samples plays them (cpu =
+ * trace:samples:HISTORY_DIR/VM.csv, the files added to e->files, every
+ * series starting at the history's first sample) and the scenario lasts
+ * as long as the history, stepping and sampling at its interval.  Names that
  * are not scenario names (letters, digits, '-', '_', '.', starting with
  * a letter or digit) are changed, with a note.  NULL with an error
  * (HERD_IMPORT_ERROR_INVALID) when no cluster with its data center is

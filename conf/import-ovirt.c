@@ -18,9 +18,11 @@
  * collection and reported as a note: nothing is dropped silently. */
 #include "conf/import.h"
 
+#include "conf/trace.h"
 #include "core/params.h"
 
 #include <json-glib/json-glib.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -900,6 +902,80 @@ read_network (Reader *r, JsonObject *obj, GHashTable *unknown)
 
 /* ------------------------------------------------------------------ */
 
+/* The file of dir whose name ends with suffix (its first in name order),
+ * or NULL. */
+static char *
+file_ending (const char *dir, const char *suffix)
+{
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  char *found = NULL;
+  const char *name;
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    if (g_str_has_suffix (name, suffix)
+        && (found == NULL || strcmp (name, found) < 0))
+      {
+        g_free (found);
+        found = g_strdup (name);
+      }
+  return found;
+}
+
+/* oVirt's data warehouse VM history exported as CSV, when the directory
+ * has it: the view v4_N_statistics_vms_resources_usage_samples (a sample
+ * a minute, kept 24 h), or else ..._hourly (hourly means, kept 60 days),
+ * as "\copy (SELECT * FROM VIEW) TO 'VIEW.csv' CSV HEADER" saves it; each
+ * VM's CPU (vm_id: its id in vms) becomes the estate's samples. */
+static gboolean
+read_history (Reader *r, GError **error)
+{
+  g_autofree char *file
+      = file_ending (r->dir, "statistics_vms_resources_usage_samples.csv");
+  g_autofree char *hourly
+      = file_ending (r->dir, "statistics_vms_resources_usage_hourly.csv");
+  if (file != NULL && hourly != NULL)
+    herd_estate_note (r->e, "%s: not read: the samples of %s are", hourly,
+                      file);
+  if (file == NULL)
+    file = g_steal_pointer (&hourly);
+  if (file == NULL)
+    return TRUE;
+  g_autofree char *path = g_build_filename (r->dir, file, NULL);
+  g_autofree char *spec = g_strconcat ("trace:samples:", path, NULL);
+  g_autoptr (GError) local = NULL;
+  g_autoptr (HerdTraceSet) set = herd_trace_load (spec, r->dir, &local);
+  if (set == NULL)
+    {
+      g_set_error (error, HERD_IMPORT_ERROR, HERD_IMPORT_ERROR_INVALID, "%s",
+                   local->message);
+      return FALSE;
+    }
+  guint unknown = 0;
+  for (guint i = 0; i < set->series->len; i++)
+    {
+      const HerdTraceSeries *series = g_ptr_array_index (set->series, i);
+      g_autofree char *key = g_strdup_printf ("vm:%s", series->name);
+      const char *vm = g_hash_table_lookup (r->names, key);
+      if (vm == NULL)
+        {
+          unknown++;
+          continue;
+        }
+      for (guint k = 0; k < series->points->len; k++)
+        {
+          const HerdTracePoint *p = &g_array_index (series->points,
+                                                    HerdTracePoint, k);
+          herd_estate_add_sample (r->e, vm,
+                                  (gint64) llround (series->start
+                                                    + (double) p->at / 1e9),
+                                  p->percent);
+        }
+    }
+  if (unknown > 0)
+    herd_estate_note (r->e, "%s: %u VMs whose vm_id is not in vms: left out",
+                      file, unknown);
+  return TRUE;
+}
+
 /* Reads every collection of r->dir into r->e. */
 static gboolean
 read_all (Reader *r, GError **error)
@@ -1024,7 +1100,7 @@ read_all (Reader *r, GError **error)
   for (guint i = 0; i < vms->len; i++)
     read_vm (r, g_ptr_array_index (vms, i), disks, unknown);
   report_unknown (e, "vms", unknown);
-  return TRUE;
+  return read_history (r, error);
 }
 
 gboolean

@@ -331,6 +331,24 @@ check "plan on the imported estate: edge takes 12 VMs of 4 GiB, then memory" sh 
 check "plan on the imported estate: prod takes 40 disks of 100 GiB, then disk" sh -c "
   '$herd' plan '$tmp/ov.ini' --cluster prod --standard-alloc 102400,16384,4 |
   grep -q '40 VMs placed; most likely failure reason: FailDisk'"
+# The same estate with its data warehouse history (tests/import/ovirt-dwh:
+# a minute's samples of db-01, app-01 and a VM not in vms): each imported
+# VM replays its CPU (a samples trace beside the scenario) and the scenario
+# lasts as long as the history; herd sim's samples of db-01 are the
+# warehouse's, minute by minute.
+mkdir -p "$tmp/dwh" "$tmp/dwh-out"
+cp tests/import/ovirt-estate/json/* tests/import/ovirt-dwh/*.csv "$tmp/dwh/"
+check "import: oVirt's data warehouse history replayed as CPU traces" sh -c "
+  '$herd' import '$tmp/dwh' -o '$tmp/dwh-out/ov.ini' 2> '$tmp/dwh.err' &&
+  grep -q '^cpu = trace:samples:ov-history/db-01.csv\$' '$tmp/dwh-out/ov.ini' &&
+  grep -q '^cpu = trace:samples:ov-history/app-01.csv\$' '$tmp/dwh-out/ov.ini' &&
+  grep -q '^duration = 360s\$' '$tmp/dwh-out/ov.ini' &&
+  grep -q '^stats_interval = 60s\$' '$tmp/dwh-out/ov.ini' &&
+  grep -q '1 VMs whose vm_id is not in vms: left out' '$tmp/dwh.err' &&
+  grep -q '^herd import: 2 VMs replay their recorded CPU (ov-history/)' '$tmp/dwh.err' &&
+  test \"\$(sed -n 2p '$tmp/dwh-out/ov-history/db-01.csv')\" = '1714557600,db-01,20.000' &&
+  '$herd' sim '$tmp/dwh-out/ov.ini' --quiet --db '$tmp/dwh.db' >/dev/null &&
+  test \"\$(sqlite3 '$tmp/dwh.db' \"select group_concat(c, ' ') from (select cast(s.cpu_percent as int) c from vm_samples s join vms v using (run_id, vm_id) where v.name = 'db-01' and s.time_ns < 360e9 order by s.time_ns)\")\" = '20 40 60 40 20 20'"
 printf 'kind,name,cores\nhost,h,many\n' > "$tmp/bad.csv"
 check "import: a bad CSV value exits 2 naming file, line and column" \
   status_says 2 "bad.csv:2: cores: expected a whole number from 1 to 4096, got \"many\"" \
