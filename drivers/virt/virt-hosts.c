@@ -379,7 +379,7 @@ connect_done (gpointer data)
     {
       h->conn = a->conn;
       memcpy (h->event_ids, a->event_ids, sizeof h->event_ids);
-      h->stats_prev_at = 0;
+      h->stats_reset = TRUE;
       h->stats_valid = FALSE;
       stats_read (h);
       if (h->retry_source != 0)
@@ -643,16 +643,23 @@ rate_per_s (guint64 now, guint64 before, gboolean counted, gint64 elapsed_us)
   return (double) (now - before) * 1e6 / (double) elapsed_us;
 }
 
-/* On the main context: what each VM used since the previous poll. */
+/* On the main context: what each VM used since the previous poll.  Only
+ * the host the VM runs on counts (during a migration the destination
+ * lists it too, with counters of its own), and counters read on another
+ * host start again. */
 static void
 domain_usage_apply (VirtDriver *v, VirtHost *h, const GArray *samples,
                     gint64 at_us)
 {
-  gint64 elapsed_us = h->stats_prev_at != 0 ? at_us - h->stats_prev_at : 0;
   for (guint i = 0; i < samples->len; i++)
     {
       const VmCounters *c = &g_array_index (samples, VmCounters, i);
       VirtVmMeter *m = &v->vm_meters[c->vm];
+      if (herd_model_vm (v->drv->model, c->vm)->host != h->id)
+        continue;
+      if (m->counted_on != h->id || h->stats_reset)
+        m->counted = FALSE;
+      gint64 elapsed_us = at_us - m->read_at;
       double cpu_ns_per_s = rate_per_s (c->cpu_ns, m->cpu_ns, m->counted,
                                         elapsed_us);
       if (cpu_ns_per_s >= 0)
@@ -670,8 +677,10 @@ domain_usage_apply (VirtDriver *v, VirtHost *h, const GArray *samples,
       m->written = c->written;
       m->transferred = c->transferred;
       m->counted = TRUE;
+      m->counted_on = h->id;
+      m->read_at = at_us;
     }
-  h->stats_prev_at = at_us;
+  h->stats_reset = FALSE;
 }
 
 /* In the host's worker: the host's statistics (node CPU and memory, the

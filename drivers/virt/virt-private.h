@@ -47,7 +47,9 @@ typedef struct
   guint64 cpu_ns, written, transferred; /* cpu.time, disk bytes written,
                                            network bytes in and out */
   gboolean counted;                     /* those were read since it last
-                                           started */
+                                           started, */
+  HerdId counted_on;                    /* on this host, */
+  gint64 read_at;                       /* at this monotonic µs */
   HerdVmUsage usage;                    /* cpu_mc -1: not measured */
 } VirtVmMeter;
 
@@ -68,7 +70,8 @@ typedef struct
   gboolean stats_pending;   /* a read is queued or under way */
   int event_ids[3];         /* libvirt callback ids (-1: none) */
   guint64 cpu_total_prev, cpu_idle_prev; /* node CPU counters, ns */
-  gint64 stats_prev_at;     /* monotonic µs of the last domain stats */
+  gboolean stats_reset;     /* a new connection: its VMs' counters start
+                               again */
   gboolean lockspace_joined; /* its sanlock joined the lockspace since it
                                 was last reachable */
 } VirtHost;
