@@ -111,7 +111,7 @@ static gboolean
 sample_tick (gpointer data)
 {
   Sampler *s = data;
-  herd_history_sample (s->history, s->driver, g_get_real_time () / 1000000);
+  herd_history_sample (s->history, s->driver, g_get_real_time ());
   return G_SOURCE_CONTINUE;
 }
 

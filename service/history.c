@@ -451,10 +451,12 @@ host_measured (const HerdHost *host)
 }
 
 gboolean
-herd_history_sample (HerdHistory *h, HerdDriver *driver, gint64 unix_time)
+herd_history_sample (HerdHistory *h, HerdDriver *driver, gint64 now_us)
 {
   HerdModel *model = h->model;
-  Batch *b = batch_new (unix_time);
+  gint64 interval_us = h->settings.interval / 1000;
+  Batch *b = batch_new ((now_us + interval_us / 2) / interval_us * interval_us
+                        / G_USEC_PER_SEC);
   for (guint i = 0; i < model->hosts->len; i++)
     {
       const HerdHost *host = herd_model_host (model, i);

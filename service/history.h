@@ -41,11 +41,14 @@ HerdHistory *herd_history_open (const char *path, HerdModel *model,
 void herd_history_free (HerdHistory *history);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HerdHistory, herd_history_free)
 
-/* Takes one sample at unix_time (seconds) of every host and every VM with
- * a host, from the model (host statistics, statuses) and the driver's
- * vm_usage; returns FALSE if the batch was dropped (writer behind). */
+/* Takes one sample, at real time now_us (µs since 1970) rounded to the
+ * nearest whole interval as the data warehouse rounds to the minute (a
+ * late or early tick keeps its place in the series), of every host and
+ * every VM with a host, from the model (host statistics, statuses) and
+ * the driver's vm_usage; returns FALSE if the batch was dropped (the
+ * writer is behind). */
 gboolean herd_history_sample (HerdHistory *history, HerdDriver *driver,
-                              gint64 unix_time);
+                              gint64 now_us);
 
 /* Waits until the writer has written every batch handed over so far. */
 void herd_history_flush (HerdHistory *history);
