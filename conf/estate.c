@@ -717,8 +717,17 @@ history_span (Writer *w)
     w->interval = 60; /* one sample per VM: a minute, as oVirt's DWH */
 }
 
-/* VM v's samples as a samples trace file (conf/trace.h) from the
- * history's start (its first value held back to there); its path. */
+static void
+history_row (GString *text, gint64 time, const char *vm, double cpu_percent)
+{
+  g_string_append_printf (text, "%" G_GINT64_FORMAT ",%s,%.3f\n", time, vm,
+                          cpu_percent);
+}
+
+/* VM v's samples as a samples trace file (conf/trace.h) over the whole
+ * history: where it has no sample (it did not run, or was not measured:
+ * before its first, after its last, and in a gap of more than one and a
+ * half intervals) it is idle, 0%.  Its path. */
 static char *
 history_file (Writer *w, HerdEstateVm *v, GArray *a)
 {
@@ -726,18 +735,20 @@ history_file (Writer *w, HerdEstateVm *v, GArray *a)
   HerdEstateFile *f = g_new0 (HerdEstateFile, 1);
   f->path = g_strdup_printf ("%s/%s.csv", w->e->history_dir, name);
   GString *text = g_string_new ("time,vm,cpu_usage_percent\n");
-  const HerdEstateSample *first = &g_array_index (a, HerdEstateSample, 0);
-  if (first->time > w->start)
-    g_string_append_printf (text, "%" G_GINT64_FORMAT ",%s,%.3f\n",
-                            w->start, name, first->cpu_percent);
+  gint64 gap = w->interval + w->interval / 2;
+  gint64 last = w->start - w->interval; /* the row before, as if idle */
   for (guint i = 0; i < a->len; i++)
     {
       const HerdEstateSample *x = &g_array_index (a, HerdEstateSample, i);
       if (i > 0 && x->time == x[-1].time)
         continue; /* a repeated reading: the lowest is kept */
-      g_string_append_printf (text, "%" G_GINT64_FORMAT ",%s,%.3f\n",
-                              x->time, name, x->cpu_percent);
+      if (x->time - last > gap)
+        history_row (text, MAX (last + w->interval, w->start), name, 0);
+      history_row (text, x->time, name, x->cpu_percent);
+      last = x->time;
     }
+  if (w->end - last >= w->interval)
+    history_row (text, last + w->interval, name, 0);
   f->text = g_string_free (text, FALSE);
   g_ptr_array_add (w->e->files, f);
   w->replayed++;

@@ -160,7 +160,7 @@ void herd_estate_note (HerdEstate *e, const char *format, ...)
  * hosts, VMs (running ones with host =), affinity groups.  With a
  * history and a history_dir, each VM with samples plays them (cpu =
  * trace:samples:HISTORY_DIR/VM.csv, the files added to e->files, every
- * series starting at the history's first sample) and the scenario lasts
+ * series over the whole history, idle where the VM has no sample) and the scenario lasts
  * as long as the history, stepping and sampling at its interval.  Names that
  * are not scenario names (letters, digits, '-', '_', '.', starting with
  * a letter or digit) are changed, with a note.  NULL with an error
