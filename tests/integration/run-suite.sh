@@ -25,6 +25,8 @@
 #   6b. herd import --from libvirt and --from run: the scenario of what
 #      the hosts run, and of herd run's state, put every running VM where
 #      herd ctl says it runs
+#   6c. the round trip: herd run's recorded history imported, herd sim
+#      starts each VM where it runs and reproduces each host's VM CPU
 #  10. all along, a fourth host whose "libvirtd" accepts and never answers
 #      (mute.c) never held the main loop: its longest stall, as herd run
 #      logs it, stays under 100 ms
@@ -316,6 +318,44 @@ for vm in $(ctl vms | awk '$2=="Up" {print $1}'); do
   [ "$where" = "$(vm_field "$vm" 3)" ] || { same=0; say "$vm: from-run on '$where', runs on $(vm_field "$vm" 3)"; }
 done
 check "from the state database too, every running VM is where it runs" test "$same" = 1
+
+# 6c. The round trip: herd run's recorded history (a sample a second)
+# imported, and herd sim on it.  The simulation starts from the real
+# placement, and each host's CPU taken by its VMs, second by second since
+# the last VM moved, is what the hosts reported: within ROUNDTRIP_MC
+# millicores on average (the replayed trace is clamped to 100% of the VM's
+# vCPUs; QEMU's own threads can take more).
+ROUNDTRIP_MC=25
+# writer-1 again, for a varied load: its guest boots, rewrites its disk,
+# then dirties memory slowly
+ctl start writer-1 > /dev/null
+check "writer-1 runs again" wait_until '[ "$(vm_field writer-1 2)" = Up ]' 60
+sleep 15   # a stable stretch: nothing moves
+mkdir -p "$DIR/roundtrip"
+"$HERD" import --from run -o "$DIR/roundtrip/rt.ini" "$CONFIG" 2>> "$DIR/import.err"
+check "the recorded history is replayed (a CPU trace per running VM)" \
+  test "$(grep -c '^cpu = trace:samples:rt-history/' "$DIR/roundtrip/rt.ini")" \
+  -ge "$(ctl vms | awk '$2=="Up"' | wc -l)"
+"$HERD" sim "$DIR/roundtrip/rt.ini" --quiet --db "$DIR/roundtrip/sim.db" > /dev/null
+placed_as_real=1
+for vm in $(ctl vms | awk '$2=="Up" {print $1}'); do
+  at0=$(sqlite3 "$DIR/roundtrip/sim.db" "select h.name from vm_samples s join vms v using (run_id, vm_id) join hosts h on h.run_id = s.run_id and h.host_id = s.host_id where v.name = '$vm' and s.time_ns = 0")
+  [ "$at0" = "$(vm_field "$vm" 3)" ] || { placed_as_real=0; say "$vm: simulated on '$at0' at time 0, runs on $(vm_field "$vm" 3)"; }
+done
+check "herd sim starts every VM where it runs" test "$placed_as_real" = 1
+read -r pairs mean_err max_err mean_mc <<< "$(sqlite3 -separator ' ' "$DIR/roundtrip/sim.db" "
+  ATTACH '$DIR/herd.db' AS rec;
+  CREATE TEMP TABLE final AS SELECT name AS vm, host FROM rec.vms WHERE status = 'Up';
+  CREATE TEMP TABLE t0 AS SELECT min(time) AS t FROM rec.vm_samples WHERE cpu_mc IS NOT NULL;
+  CREATE TEMP TABLE since AS SELECT coalesce(max(s.time), 0) + 1 AS t FROM rec.vm_samples s JOIN final f ON f.vm = s.vm WHERE s.host != f.host;
+  CREATE TEMP TABLE recorded AS SELECT s.time - (SELECT t FROM t0) AS t, s.host, sum(s.cpu_mc) AS mc FROM rec.vm_samples s WHERE s.cpu_mc IS NOT NULL AND s.time >= (SELECT t FROM since) GROUP BY s.time, s.host;
+  CREATE TEMP TABLE simulated AS SELECT hs.time_ns / 1000000000 AS t, h.name AS host, hs.cpu_percent * h.cores * 10 AS mc FROM host_samples hs JOIN hosts h ON h.run_id = hs.run_id AND h.host_id = hs.host_id;
+  SELECT count(*), round(avg(abs(r.mc - s.mc))), round(max(abs(r.mc - s.mc))), round(avg(r.mc)) FROM recorded r JOIN simulated s ON s.t = r.t AND s.host = r.host;")"
+say "round trip: $pairs host-seconds compared; recorded VM CPU $mean_mc mc a host on average; simulated off by $mean_err mc on average, $max_err at most"
+check "herd sim reproduces each host's recorded VM CPU (within $ROUNDTRIP_MC mc on average)" \
+  test "${pairs:-0}" -ge 10 -a "${mean_err%.*}" -le "$ROUNDTRIP_MC"
+ctl stop writer-1 > /dev/null
+check "writer-1 stops" wait_until '[ "$(vm_field writer-1 2)" = Down ]' 60
 
 # 7. crash the SPM host, which runs the HA VM
 spm=$(spm_pair); spm=${spm% *}
