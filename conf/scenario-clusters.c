@@ -78,6 +78,16 @@ herd_sl_parse_cluster (HerdSlLoader *l, HerdSlGroup *g)
   herd_sl_read_fraction (l, g, "fencing_connectivity_threshold",
                          HERD_SL_DEFAULT_CONNECTIVITY_THRESHOLD,
                          &g->connectivity_threshold);
+  /* The memory optimisations: oVirt refuses overcommit without one
+   * (ClusterValidator.memoryOptimizationConfiguration). */
+  herd_sl_read_boolean (l, g, "ksm", TRUE, &g->ksm);
+  herd_sl_read_fraction (l, g, "ksm_sharing", 0, &g->ksm_sharing);
+  herd_sl_read_boolean (l, g, "ballooning", FALSE, &g->ballooning);
+  if (g->overcommit > 100 && !g->ksm && !g->ballooning)
+    herd_sl_fail_key (l, g, "memory_overcommit",
+                      "overcommit (%u%%) needs ksm or ballooning (oVirt "
+                      "refuses it without either)",
+                      g->overcommit);
 }
 
 /* ------------------------------------------------------------------ */
@@ -109,5 +119,8 @@ herd_sl_build_clusters (HerdSlLoader *l)
       c->skip_fencing_if_lease_live = g->skip_if_lease_live;
       c->skip_fencing_if_connectivity_broken = g->skip_if_connectivity_broken;
       c->connectivity_threshold = g->connectivity_threshold;
+      c->ksm = g->ksm;
+      c->ksm_sharing = g->ksm_sharing;
+      c->ballooning = g->ballooning;
     }
 }

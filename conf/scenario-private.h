@@ -107,6 +107,8 @@ typedef struct
   HerdMigrationPolicy migration_policy;
   gint64 migration_bandwidth;  /* bytes/s */
   gboolean ha_reservation, fencing;
+  gboolean ksm, ballooning;       /* [cluster] memory optimisations */
+  double ksm_sharing;             /* 0..1 */
   gboolean skip_if_lease_live, skip_if_connectivity_broken;
   double connectivity_threshold;  /* 0..1 */
   /* [hosts]: sizes in MiB, nic in bytes/s, power in watts */
@@ -143,6 +145,10 @@ typedef struct
   gint64 memory_used_mib, dirty_rate, working_set_mib;
   HerdRateModel write_rate;  /* [vms] */
   HerdTraceSet *cpu_trace;   /* [vms] cpu = trace:... */
+  HerdWorkloadSpec memory_model; /* [vms] memory_used as a model (percent
+                                    of memory), when memory_varies */
+  gboolean memory_varies;
+  HerdTraceSet *memory_trace; /* memory_used = trace:samples:... */
   double new_writes;     /* [vms]: share of writes to new blocks */
   gboolean stateless;    /* [vms]: pool VMs, their writes dropped at stop */
   char *template_name;   /* [vms]: template = (NULL when absent) */

@@ -23,7 +23,8 @@ static const char *const herd_sl_cluster_keys[] = {
   "datacenter", "policy", "memory_overcommit", "migration_policy",
   "migration_bandwidth", "ha_reservation", "fencing",
   "fencing_skip_if_lease_live", "fencing_skip_if_connectivity_broken",
-  "fencing_connectivity_threshold", NULL
+  "fencing_connectivity_threshold", "ksm", "ksm_sharing", "ballooning",
+  NULL
 };
 static const char *const herd_sl_hosts_keys[] = {
   "cluster", "count", "cores", "threads", "memory", "swap",

@@ -141,11 +141,37 @@ herd_sl_parse_template (HerdSlLoader *l, HerdSlGroup *g)
     }
 }
 
+/* memory_used as a model: constant, diurnal or walk in percent of the
+ * VM's memory, or trace:samples:FILE (memory_usage_percent). */
+static gboolean
+herd_sl_parse_vm_memory_model (HerdSlLoader *l, HerdSlGroup *g,
+                               const char *text, const char *base_dir)
+{
+  g_autoptr (GError) local = NULL;
+  g->memory_varies = TRUE;
+  if (g_str_has_prefix (text, "trace:"))
+    {
+      g->memory_model = (HerdWorkloadSpec){ .kind = HERD_WORKLOAD_TRACE };
+      g->memory_trace = herd_trace_load_memory (text, base_dir, &local);
+      if (g->memory_trace != NULL)
+        return TRUE;
+    }
+  else if (herd_workload_parse (text, &g->memory_model, &local))
+    return TRUE;
+  herd_sl_fail_key (l, g, "memory_used",
+                    "%s (or a size such as 6G: the memory_used of the "
+                    "guest, always)",
+                    local->message);
+  g->memory_varies = FALSE;
+  return FALSE;
+}
+
 /* [vms] memory sizes: memory, then guaranteed_memory and memory_used (at
- * most memory) and working_set (at most memory_used), each defaulting to
- * the size it is bounded by. */
+ * most memory; or a model of it over time) and working_set (at most
+ * memory_used), each defaulting to the size it is bounded by. */
 static void
-herd_sl_parse_vm_memory (HerdSlLoader *l, HerdSlGroup *g)
+herd_sl_parse_vm_memory (HerdSlLoader *l, HerdSlGroup *g,
+                         const char *base_dir)
 {
   gboolean memory_ok = herd_sl_read_size (l, g, "memory", 0, TRUE,
                                           &g->memory_mib);
@@ -166,9 +192,29 @@ herd_sl_parse_vm_memory (HerdSlLoader *l, HerdSlGroup *g)
           herd_sl_fail_expected (l, g, "guaranteed_memory", expected, value);
         }
     }
-  gboolean used_ok = herd_sl_read_size (l, g, "memory_used", -1, FALSE,
-                                        &g->memory_used_mib);
-  if (used_ok && memory_ok)
+  g_autofree char *used_text = herd_sl_value (l, g, "memory_used");
+  gboolean used_ok;
+  if (used_text != NULL
+      && (g_str_has_prefix (used_text, "trace:") || strchr (used_text, '(')))
+    used_ok = herd_sl_parse_vm_memory_model (l, g, used_text, base_dir)
+              && memory_ok;
+  else
+    used_ok = herd_sl_read_size (l, g, "memory_used", -1, FALSE,
+                                 &g->memory_used_mib);
+  if (g->memory_varies && used_ok)
+    {
+      /* its value at time 0: what placement and migrations start from */
+      const HerdTraceSeries *first
+          = g->memory_trace != NULL
+                ? g_ptr_array_index (g->memory_trace->series, 0)
+                : NULL;
+      double percent = first != NULL
+                           ? g_array_index (first->points, HerdTracePoint, 0)
+                                 .percent
+                           : herd_workload_spec_at_start (&g->memory_model);
+      g->memory_used_mib = MAX ((gint64) (g->memory_mib * percent / 100.0), 1);
+    }
+  else if (used_ok && memory_ok)
     {
       if (g->memory_used_mib < 0)
         g->memory_used_mib = g->memory_mib;
@@ -245,10 +291,10 @@ herd_sl_parse_vms (HerdSlLoader *l, HerdSlGroup *g)
 {
   herd_sl_read_count (l, g, "VM", HERD_SL_MAX_VMS_PER_GROUP);
   herd_sl_read_integer (l, g, "vcpus", 1, HERD_SL_MAX_CORES, 1, &g->vcpus);
-  herd_sl_parse_vm_memory (l, g);
+  g_autofree char *base_dir = g_path_get_dirname (l->path);
+  herd_sl_parse_vm_memory (l, g, base_dir);
   herd_sl_read_rate (l, g, "dirty_rate", "0M/s", FALSE, &g->dirty_rate);
   g_autofree char *write_rate = herd_sl_value (l, g, "write_rate");
-  g_autofree char *base_dir = g_path_get_dirname (l->path);
   g_autoptr (GError) rate_error = NULL;
   if (write_rate != NULL
       && !herd_rate_model_parse (write_rate, base_dir, &g->write_rate,
@@ -520,6 +566,9 @@ herd_sl_build_vms (HerdSlLoader *l, HerdSlGroup *g)
   group->count = (guint32) g->count;
   group->cpu = g->cpu;
   group->memory_used_mib = g->memory_used_mib;
+  group->memory_varies = g->memory_varies;
+  group->memory = g->memory_model;
+  group->memory_trace = g_steal_pointer (&g->memory_trace);
   group->dirty_rate = g->dirty_rate;
   group->working_set_mib = g->working_set_mib;
   group->write_rate = g->write_rate;

@@ -105,7 +105,11 @@ typedef struct
   HerdWorkloadSpec cpu;
   HerdTraceSet *cpu_trace;  /* cpu = trace:FORMAT:DIR: the series, else
                                NULL */
-  gint64 memory_used_mib;   /* memory the guest touched */
+  gint64 memory_used_mib;   /* memory the guest touched (at time 0 when
+                               it varies) */
+  gboolean memory_varies;   /* memory_used is a model: */
+  HerdWorkloadSpec memory;  /* percent of memory over time, or TRACE: */
+  HerdTraceSet *memory_trace; /* its series (VM k plays k modulo) */
   gint64 dirty_rate;        /* bytes/s */
   gint64 working_set_mib;
   HerdRateModel write_rate; /* what the guest writes to each disk */
@@ -236,6 +240,10 @@ HerdScenario *herd_scenario_load (const char *path, GError **error);
 /* Whether text is a scenario name (of a group, host, VM, ...): letters,
  * digits, '-', '_' and '.', starting with a letter or digit. */
 gboolean herd_scenario_is_name (const char *text);
+/* The most memory VM vm's guest uses (MiB): memory_used, or its model's
+ * peak (constant: its value; diurnal: peak; walk: high; trace: the
+ * highest reading of the VM's series). */
+gint64 herd_scenario_vm_memory_peak (const HerdScenario *scenario, HerdId vm);
 
 HerdScenario *herd_scenario_load_data (const char *text, const char *path,
                                        GError **error);

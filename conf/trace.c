@@ -332,7 +332,8 @@ column_of (GPtrArray *header, const char *const *names)
 /* Samples: a CSV with a header, one row per VM and time, as herd run's
  * history and oVirt's data warehouse export them. */
 static gboolean
-load_samples (const char *path, HerdTraceSet *set, GError **error)
+load_samples (const char *path, const char *column, HerdTraceSet *set,
+              GError **error)
 {
   g_autofree char *text = NULL;
   if (!g_file_get_contents (path, &text, NULL, error))
@@ -351,19 +352,18 @@ load_samples (const char *path, HerdTraceSet *set, GError **error)
   static const char *const time_names[] = { "time", "history_datetime",
                                             NULL };
   static const char *const vm_names[] = { "vm", "vm_name", "vm_id", NULL };
-  static const char *const cpu_names[] = { "cpu_usage_percent", NULL };
+  const char *const value_names[] = { column, NULL };
   GPtrArray *header = records->len > 0 ? g_ptr_array_index (records, 0)
                                        : NULL;
   int tc = header ? column_of (header, time_names) : -1;
   int vc = header ? column_of (header, vm_names) : -1;
-  int cc = header ? column_of (header, cpu_names) : -1;
+  int cc = header ? column_of (header, value_names) : -1;
   if (tc < 0 || vc < 0 || cc < 0)
     {
       g_set_error (error, TRACE_ERROR, 0,
                    "%s:1: expected a header line naming the columns time "
-                   "(or history_datetime), vm (or vm_name, vm_id) and "
-                   "cpu_usage_percent",
-                   path);
+                   "(or history_datetime), vm (or vm_name, vm_id) and %s",
+                   path, column);
       return FALSE;
     }
   g_autoptr (GHashTable) by_vm = g_hash_table_new (g_str_hash, g_str_equal);
@@ -380,19 +380,18 @@ load_samples (const char *path, HerdTraceSet *set, GError **error)
         }
       const char *when = g_ptr_array_index (f, tc);
       const char *vm = g_ptr_array_index (f, vc);
-      const char *cpu = g_ptr_array_index (f, cc);
+      const char *value = g_ptr_array_index (f, cc);
       double ts, pct;
-      if (*g_strstrip ((char *) cpu) == '\0')
+      if (*g_strstrip ((char *) value) == '\0')
         continue; /* not measured */
-      if (*vm == '\0' || !number (cpu, &pct)
+      if (*vm == '\0' || !number (value, &pct)
           || !herd_trace_parse_time (when, &ts))
         {
           g_set_error (error, TRACE_ERROR, 0,
                        "%s:%u: expected a time (seconds, or a date and time "
-                       "such as 2024-05-01 10:01:00+00), a VM and a "
-                       "cpu_usage_percent number, got \"%s\", \"%s\", "
-                       "\"%s\"",
-                       path, line, when, vm, cpu);
+                       "such as 2024-05-01 10:01:00+00), a VM and a %s "
+                       "number, got \"%s\", \"%s\", \"%s\"",
+                       path, line, column, when, vm, value);
           return FALSE;
         }
       HerdTraceSeries *s = g_hash_table_lookup (by_vm, vm);
@@ -417,19 +416,25 @@ load_samples (const char *path, HerdTraceSet *set, GError **error)
   return TRUE;
 }
 
-HerdTraceSet *
-herd_trace_load (const char *text, const char *base_dir, GError **error)
+/* "trace:FORMAT:PATH" loaded, the samples format reading column (the
+ * other formats only with memory FALSE: they hold CPU). */
+static HerdTraceSet *
+trace_load (const char *text, const char *base_dir, const char *column,
+            GError **error)
 {
   g_auto (GStrv) parts = g_strsplit (text, ":", 3);
+  gboolean memory = strcmp (column, "cpu_usage_percent") != 0;
   if (g_strv_length (parts) != 3 || strcmp (parts[0], "trace") != 0
-      || (strcmp (parts[1], "bitbrains") != 0
-          && strcmp (parts[1], "azure") != 0
-          && strcmp (parts[1], "samples") != 0)
+      || (strcmp (parts[1], "samples") != 0
+          && (memory
+              || (strcmp (parts[1], "bitbrains") != 0
+                  && strcmp (parts[1], "azure") != 0)))
       || *parts[2] == '\0')
     {
       g_set_error (error, TRACE_ERROR, 0,
-                   "expected trace:bitbrains:DIR, trace:azure:DIR or "
-                   "trace:samples:FILE, got \"%s\"",
+                   memory ? "expected trace:samples:FILE, got \"%s\""
+                          : "expected trace:bitbrains:DIR, trace:azure:DIR "
+                            "or trace:samples:FILE, got \"%s\"",
                    text);
       return NULL;
     }
@@ -442,7 +447,20 @@ herd_trace_load (const char *text, const char *base_dir, GError **error)
   gboolean ok = strcmp (parts[1], "bitbrains") == 0 ? load_bitbrains (dir, set,
                                                                     error)
                 : strcmp (parts[1], "azure") == 0 ? load_azure (dir, set, error)
-                                                  : load_samples (dir, set,
-                                                                  error);
+                                                  : load_samples (dir, column,
+                                                                  set, error);
   return ok ? g_steal_pointer (&set) : NULL;
+}
+
+HerdTraceSet *
+herd_trace_load (const char *text, const char *base_dir, GError **error)
+{
+  return trace_load (text, base_dir, "cpu_usage_percent", error);
+}
+
+HerdTraceSet *
+herd_trace_load_memory (const char *text, const char *base_dir,
+                        GError **error)
+{
+  return trace_load (text, base_dir, "memory_usage_percent", error);
 }

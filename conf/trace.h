@@ -23,7 +23,8 @@
  *              and time such as "2024-05-01 10:01:00+00", UTC when no zone
  *              is given), a VM ("vm", "vm_name" or "vm_id": each VM one
  *              series, in order of first appearance) and
- *              "cpu_usage_percent" (empty: not measured, skipped); other
+ *              "cpu_usage_percent" (or, for memory, "memory_usage_percent";
+ *              empty: not measured, skipped); other
  *              columns are ignored.  herd run's recorded history as
  *              `herd import` writes it, and oVirt data warehouse's
  *              v4_vm_samples_history and v4_vm_hourly_history exported as
@@ -62,6 +63,11 @@ typedef struct
 /* text is "trace:FORMAT:PATH" (PATH relative to base_dir). */
 HerdTraceSet *herd_trace_load (const char *text, const char *base_dir,
                                GError **error);
+/* Memory used in percent of the VM's memory, for `memory_used =
+ * trace:samples:FILE`: the samples format's memory_usage_percent column
+ * (as oVirt's data warehouse names it). */
+HerdTraceSet *herd_trace_load_memory (const char *text, const char *base_dir,
+                                      GError **error);
 void herd_trace_set_free (HerdTraceSet *set);
 
 /* A time as the samples format writes it: seconds since 1970, or an ISO

@@ -403,6 +403,20 @@ herd_append_percent (GString *out, const char *name, double v)
   g_string_append_c (out, '%');
 }
 
+double
+herd_workload_spec_at_start (const HerdWorkloadSpec *spec)
+{
+  if (spec->kind != HERD_WORKLOAD_DIURNAL)
+    return spec->mean;
+  HerdTime phase = (-spec->peak_at) % HERD_DAY (1);
+  if (phase < 0)
+    phase += HERD_DAY (1);
+  double v = spec->mean
+             + (spec->peak - spec->mean)
+                   * cos (2 * G_PI * ((double) phase / (double) HERD_DAY (1)));
+  return CLAMP (v, 0.0, 100.0);
+}
+
 char *
 herd_workload_to_string (const HerdWorkloadSpec *spec)
 {

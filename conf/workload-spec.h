@@ -104,6 +104,10 @@ typedef struct
 
 gboolean herd_workload_parse (const char *text, HerdWorkloadSpec *out,
                               GError **error);
+/* A CPU (or memory) model's value at time 0, percent: its mean, or for a
+ * diurnal model mean + (peak - mean) cos(2 pi (0 - peak_at) / 1 day)
+ * (sim/workload.c computes the same over time). */
+double herd_workload_spec_at_start (const HerdWorkloadSpec *spec);
 /* Canonical text of a spec ("diurnal(mean=30%, peak=80%, peak_at=14h)"). */
 char *herd_workload_to_string (const HerdWorkloadSpec *spec);
 

@@ -196,6 +196,10 @@ typedef struct
   HerdPolicyKind policy;
   HerdPolicyParams policy_params;
   guint memory_overcommit_percent; /* 100 none, 150 server, 200 desktop */
+  gboolean ksm;                    /* MoM may run KSM on its hosts */
+  double ksm_sharing;              /* share (0..1) of its VMs' memory that
+                                      KSM finds identical and merges */
+  gboolean ballooning;             /* MoM may shrink guests' balloons */
   HerdMigrationPolicy migration_policy;
   gint64 migration_bandwidth;      /* cap per migration, bytes/s */
   gboolean ha_reservation;

@@ -158,6 +158,26 @@ static const HerdParamInfo params_table[] = {
     { "10M", "10M" }, 0, 0,
     "the volume beside a snapshot's memory that holds the VM's "
     "configuration" },
+  { "KsmFreePercent", HERD_PARAM_PERCENT, P (ksm_free_percent),
+    { "20", "20" }, 0, 100,
+    "MoM runs KSM on a host whose free memory is below this share of its "
+    "memory (VDSM's mom.d/03-ksm.policy ksm_free_percent)" },
+  { "BalloonPressureThreshold", HERD_PARAM_PERCENT,
+    P (balloon_pressure_threshold), { "20", "20" }, 0, 100,
+    "with ballooning, MoM shrinks guests while their host's free memory is "
+    "below this share (02-balloon.policy pressure_threshold)" },
+  { "BalloonPressureCritical", HERD_PARAM_PERCENT,
+    P (balloon_pressure_critical), { "5", "5" }, 0, 100,
+    "below this share of free memory the pressure is critical: guests are "
+    "shrunk until they swap (pressure_critical)" },
+  { "BalloonMinGuestFreePercent", HERD_PARAM_PERCENT,
+    P (balloon_min_guest_free), { "20", "20" }, 0, 100,
+    "the free memory an unconstrained guest keeps, scaled down with the "
+    "host's pressure (min_guest_free_percent)" },
+  { "BalloonMaxChangePercent", HERD_PARAM_PERCENT,
+    P (balloon_max_change), { "5", "5" }, 0, 100,
+    "a balloon changes by at most this share of the guest's memory per "
+    "workload step (max_balloon_change_percent, per MoM cycle)" },
   { NULL }
 };
 

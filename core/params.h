@@ -104,6 +104,12 @@ typedef struct
   gint64 video_ram_mib;                /* VideoRam */
   gint64 memory_volume_extra_mib;      /* SnapshotMemoryExtra */
   gint64 memory_config_mib;            /* SnapshotConfigVolumeSize */
+  /* The host's memory optimisations (VDSM's MoM policies). */
+  double ksm_free_percent;             /* KsmFreePercent */
+  double balloon_pressure_threshold;   /* BalloonPressureThreshold */
+  double balloon_pressure_critical;    /* BalloonPressureCritical */
+  double balloon_min_guest_free;       /* BalloonMinGuestFreePercent */
+  double balloon_max_change;           /* BalloonMaxChangePercent */
 } HerdParams;
 
 /* Per-cluster scheduling policy parameters. */
