@@ -157,6 +157,10 @@ print_table (const HerdScenario *sc, const HerdRunSummary *s)
   printf ("  %-22s %.2f core-hours (%.3f %% of demand)\n", "unserved CPU",
           s->unserved_core_hours, unserved_pct);
   printf ("  %-22s %.2f kWh\n", "energy", s->energy_kwh);
+  printf ("  %-22s %.2f host-hours over physical memory, %.2f GiB-hours "
+          "held back by balloons, %.2f GiB-hours saved by KSM\n",
+          "memory", s->memory_over_host_hours, s->memory_squeezed_gib_hours,
+          s->ksm_saved_gib_hours);
   printf ("  %-22s %" G_GUINT64_FORMAT " (done %" G_GUINT64_FORMAT
           ", aborted %" G_GUINT64_FORMAT ", failed %" G_GUINT64_FORMAT ")\n",
           "migrations", s->migrations, s->migrations_done,
@@ -261,6 +265,9 @@ print_json (const HerdScenario *sc, const HerdRunSummary *s,
   DBL ("cpu_demand_core_hours", s->cpu_demand_core_hours);
   DBL ("unserved_cpu_core_hours", s->unserved_core_hours);
   DBL ("energy_kwh", s->energy_kwh);
+  DBL ("memory_over_host_hours", s->memory_over_host_hours);
+  DBL ("memory_squeezed_gib_hours", s->memory_squeezed_gib_hours);
+  DBL ("ksm_saved_gib_hours", s->ksm_saved_gib_hours);
   INT ("migrations", s->migrations);
   INT ("migrations_done", s->migrations_done);
   INT ("migrations_aborted", s->migrations_aborted);

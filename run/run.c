@@ -477,6 +477,10 @@ summarise (Run *run, HerdRunSummary *sum)
       unserved += h->unserved_mc_s;
       energy += h->energy_j;
       max_load = MAX (max_load, h->load_max);
+      sum->memory_over_host_hours += herd_time_to_seconds (h->mem_over_ns)
+                                     / 3600.0;
+      sum->memory_squeezed_gib_hours += h->squeezed_mib_s / 1024.0 / 3600.0;
+      sum->ksm_saved_gib_hours += h->ksm_saved_mib_s / 1024.0 / 3600.0;
     }
   const HerdManagerStats *stats = herd_manager_stats (run->manager);
   sum->sim_time = run->engine->now;
@@ -590,6 +594,12 @@ write_summary (HerdResults *r, const HerdRunSummary *sum, HerdAudit *audit)
   herd_results_add_summary (r, "unserved_cpu_core_hours",
                             sum->unserved_core_hours);
   herd_results_add_summary (r, "energy_kwh", sum->energy_kwh);
+  herd_results_add_summary (r, "memory_over_host_hours",
+                            sum->memory_over_host_hours);
+  herd_results_add_summary (r, "memory_squeezed_gib_hours",
+                            sum->memory_squeezed_gib_hours);
+  herd_results_add_summary (r, "ksm_saved_gib_hours",
+                            sum->ksm_saved_gib_hours);
   herd_results_add_summary (r, "migrations", (double) sum->migrations);
   herd_results_add_summary (r, "migrations_done",
                             (double) sum->migrations_done);

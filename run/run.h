@@ -65,6 +65,10 @@ typedef struct
   double cpu_demand_core_hours;
   double unserved_core_hours;  /* demand above capacity, not served */
   double energy_kwh;
+  /* Memory that moves (sim/memory.c). */
+  double memory_over_host_hours; /* hosts over their physical memory */
+  double memory_squeezed_gib_hours; /* guest memory balloons held back */
+  double ksm_saved_gib_hours;       /* memory KSM merged away */
   guint64 migrations;          /* migrations that ended */
   guint64 migrations_done;
   guint64 migrations_aborted;  /* by the manager */

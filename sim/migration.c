@@ -56,6 +56,12 @@ struct _HerdSimMigration
 
 static const double MIB = 1024.0 * 1024.0;
 
+HerdId
+herd_world_migration_destination (const HerdSimMigration *m)
+{
+  return m->destination;
+}
+
 static double
 share_of (HerdWorld *w, const HerdSimMigration *m)
 {
@@ -241,11 +247,10 @@ phase_ends (gpointer ctx, guint64 arg)
   switch (m->phase)
     {
     case PHASE_SETUP:
-      {
-        const HerdVmGroup *g
-            = g_ptr_array_index (w->scenario->vm_groups, v->group);
-        begin_transfer (w, m, PHASE_PRE_COPY, (double) g->memory_used_mib * MIB);
-      }
+      /* The first pass copies what the guest uses now (memory_used, or
+       * its model's value: memory.c). */
+      begin_transfer (w, m, PHASE_PRE_COPY,
+                      (double) MIN (v->guest_mib, v->balloon_mib) * MIB);
       return;
     case PHASE_STOP_AND_COPY:
       /* The paused VM resumes on the destination. */

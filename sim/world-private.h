@@ -45,6 +45,11 @@ struct _HerdWorld
   guint64 *spm_version;  /* per data center */
   HerdId *lockspace_domain; /* per data center: where its lockspace is */
   struct _HerdThin *thin;   /* thin.c: volumes and their domains */
+  gint64 overhead_mib;      /* what a VM costs its host besides its
+                               guest's memory */
+  guint *memory_cursor;     /* per VM: where its memory trace was read */
+  gboolean memory_moves;    /* some VM's memory varies, or a cluster
+                               balloons or shares pages (memory.c) */
 };
 
 HerdSimHost *herd_world_host_at (HerdWorld *w, HerdId id);
@@ -86,6 +91,17 @@ void herd_world_resume_vm (HerdWorld *w, HerdId vm);
 
 /* thin.c: thin provisioning (see there). */
 typedef struct _HerdThin HerdThin;
+/* memory.c: memory that moves; init at creation, a step per workload
+ * step (dt since the last). */
+void herd_memory_init (HerdWorld *w);
+void herd_memory_step (HerdWorld *w, HerdTime now, HerdTime dt);
+/* The end of the run: the last step's integrals (dt since it). */
+void herd_memory_finish (HerdWorld *w, HerdTime dt);
+/* A new QEMU for vm: a full balloon, its guest's memory as last asked. */
+void herd_memory_vm_starts (HerdWorld *w, HerdId vm);
+/* migration.c: where a running migration goes. */
+HerdId herd_world_migration_destination (const HerdSimMigration *m);
+
 void herd_thin_init (HerdWorld *w);
 void herd_thin_free (HerdWorld *w);
 /* The VM's state changed: its disks grow, or stop growing, from now. */

@@ -101,6 +101,15 @@ typedef struct
   HerdId datacenter;
   guint32 migrations_out;   /* migrations sending from here */
   guint32 migrations_in;    /* migrations receiving here */
+  /* Memory that moves (memory.c), as of the last workload step. */
+  double free_share;        /* free physical memory / physical memory */
+  gint64 guest_mib;         /* its guests' memory held (no overhead) */
+  gint64 defined_mib;       /* its VMs' defined memory */
+  gint64 squeezed_mib;      /* guest memory their balloons hold back */
+  gint64 ksm_saved_mib;     /* memory KSM merged away */
+  HerdTime mem_over_ns;     /* time over its physical memory (swapping) */
+  double squeezed_mib_s;    /* integral of squeezed_mib */
+  double ksm_saved_mib_s;   /* integral of ksm_saved_mib */
 } HerdSimHost;
 
 typedef struct
@@ -109,7 +118,10 @@ typedef struct
   HerdVmStatus state;       /* Down, PoweringUp, Up, PoweringDown */
   guint32 group;            /* index in scenario->vm_groups */
   guint32 vcpus;
-  gint64 mem_mib;           /* memory_used + overhead, MiB */
+  gint64 mem_mib;           /* what its host holds: min(guest_mib,
+                               balloon_mib) + overhead, MiB */
+  gint64 guest_mib;         /* memory its guest uses now */
+  gint64 balloon_mib;       /* its balloon: what the guest may use */
   double util;              /* current utilisation, percent */
   gint64 demand_mc;
   HerdEventId boot_event;   /* pending Up, or 0 */

@@ -262,6 +262,8 @@ const HerdBenchMetric herd_bench_metrics[HERD_BENCH_N_METRICS] = {
   { "spm_unavailable_seconds", "no SPM (s)", FALSE },
   { "enospc_paused_vm_minutes", "ENOSPC paused (VM-min)", FALSE },
   { "placement_failures", "failed placements", FALSE },
+  { "memory_over_host_hours", "over memory (host-h)", FALSE },
+  { "memory_squeezed_gib_hours", "ballooned (GiB-h)", FALSE },
 };
 
 void

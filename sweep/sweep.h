@@ -48,7 +48,7 @@ typedef struct
   gboolean higher_better; /* else a cost: lower is better */
 } HerdBenchMetric;
 
-#define HERD_BENCH_N_METRICS 11
+#define HERD_BENCH_N_METRICS 13
 extern const HerdBenchMetric herd_bench_metrics[HERD_BENCH_N_METRICS];
 
 /* Per configuration and metric: the values over the seeds, and the

@@ -508,6 +508,156 @@ test_placed_vms_and_host_load (void)
                                         "host=h-1\n"));
 }
 
+/* Memory that moves (sim/memory.c, docs/scenarios.md "Memory"): four VMs
+ * of 6G using 50% on one 16G host.  KSM merges ksm_sharing of what the
+ * guests hold once MoM runs it (their defined memory, 24G, with the 20%
+ * threshold is over 16G): 25% of 4 x 3072 MiB = 3072 MiB, an hour long:
+ * 3 GiB-hours, and the manager sees 16384 - (4 x (3072 + 64) - 3072) =
+ * 6912 MiB free.  Without sharing, 16384 - 4 x 3136 = 3840. */
+static const char ksm_text[]
+    = "[scenario]\nduration = 1h\n[datacenter dc]\n[cluster c]\n"
+      "memory_overcommit = 200\nksm_sharing = 25%\n"
+      "[hosts h]\ncount = 1\ncores = 8\nmemory = 16G\n"
+      "[vms v]\ncount = 4\nvcpus = 1\nmemory = 6G\nmemory_used = constant(50%)\n"
+      "host = h-1\n";
+
+static HerdScenario *
+load_text (const char *text)
+{
+  g_autoptr (GError) error = NULL;
+  HerdScenario *sc = herd_scenario_load_data (text, "m.ini", &error);
+  if (sc == NULL)
+    g_printerr ("%s\n", error->message);
+  return sc;
+}
+
+static void
+test_memory_ksm (void)
+{
+  g_autoptr (HerdScenario) sc = load_text (ksm_text);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (sc);
+  HerdRunSummary s;
+  g_autofree char *trace = run_loaded (sc, FALSE, 0, HERD_TIME_NEVER, &s);
+  CU_ASSERT_DOUBLE_EQUAL (s.ksm_saved_gib_hours, 3.0, 1e-9);
+  CU_ASSERT_DOUBLE_EQUAL (s.memory_over_host_hours, 0, 1e-12);
+  CU_ASSERT_EQUAL (herd_model_host (sc->model, 0)->mem_free_mib, 6912);
+
+  g_autofree char *plain = g_strdup (ksm_text);
+  g_autoptr (GString) no_sharing = g_string_new (ksm_text);
+  g_string_replace (no_sharing, "ksm_sharing = 25%", "ksm_sharing = 0%", 1);
+  g_autoptr (HerdScenario) sc0 = load_text (no_sharing->str);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (sc0);
+  g_autofree char *trace0 = run_loaded (sc0, FALSE, 0, HERD_TIME_NEVER, &s);
+  CU_ASSERT_DOUBLE_EQUAL (s.ksm_saved_gib_hours, 0, 1e-12);
+  CU_ASSERT_EQUAL (herd_model_host (sc0->model, 0)->mem_free_mib, 3840);
+}
+
+/* A diurnal memory model: 8G at its peak (time 0), half of it six hours
+ * later; the manager's free memory follows. */
+static void
+test_memory_diurnal (void)
+{
+  g_autoptr (HerdScenario) sc = load_text (
+      "[scenario]\nduration = 1d\n[datacenter dc]\n[cluster c]\n"
+      "[hosts h]\ncount = 1\ncores = 8\nmemory = 16G\n"
+      "[vms v]\nvcpus = 1\nmemory = 8G\n"
+      "memory_used = diurnal(mean=50%, peak=100%, peak_at=0h)\n"
+      "host = h-1\n");
+  CU_ASSERT_PTR_NOT_NULL_FATAL (sc);
+  CU_ASSERT_EQUAL (((HerdVmGroup *) g_ptr_array_index (sc->vm_groups, 0))
+                       ->memory_used_mib,
+                   8192);
+  g_autofree char *t0 = run_loaded (sc, FALSE, 0, HERD_SEC (1), NULL);
+  CU_ASSERT_EQUAL (herd_model_host (sc->model, 0)->mem_free_mib,
+                   16384 - 8192 - 64);
+  g_autoptr (HerdScenario) sc6 = load_text (
+      "[scenario]\nduration = 1d\n[datacenter dc]\n[cluster c]\n"
+      "[hosts h]\ncount = 1\ncores = 8\nmemory = 16G\n"
+      "[vms v]\nvcpus = 1\nmemory = 8G\n"
+      "memory_used = diurnal(mean=50%, peak=100%, peak_at=0h)\n"
+      "host = h-1\n");
+  g_autofree char *t6 = run_loaded (sc6, FALSE, 0,
+                                    HERD_HOUR (6) + HERD_SEC (10), NULL);
+  CU_ASSERT_EQUAL (herd_model_host (sc6->model, 0)->mem_free_mib,
+                   16384 - 4096 - 64);
+}
+
+/* Ballooning: four VMs of 8G using 75% (6G) with 3G guaranteed on a 16G
+ * host with 16G of swap: 24.25G held, over its memory.  Without
+ * ballooning the host swaps the whole hour and nothing is held back;
+ * with it, under critical pressure MoM shrinks each balloon 5% a step,
+ * from the first step at time 0: after step n the balloon is 8192 x
+ * 0.95^(n+1), and 4 x (balloon + 64) is under 16384 from n = 13
+ * (0.95^14 x 8192 = 3997): over its memory for 13 steps of 15 s, guest
+ * memory held back from then on. */
+static void
+test_memory_ballooning (void)
+{
+  static const char text[]
+      = "[scenario]\nduration = 1h\n[datacenter dc]\n[cluster c]\n"
+        "memory_overcommit = 200\nBALLOON\n"
+        "[hosts h]\ncount = 1\ncores = 8\nmemory = 16G\nswap = 16G\n"
+        "[vms v]\ncount = 4\nvcpus = 1\nmemory = 8G\nguaranteed_memory = 3G\n"
+        "memory_used = constant(75%)\nhost = h-1\n";
+  g_autoptr (GString) off = g_string_new (text);
+  g_string_replace (off, "BALLOON", "ballooning = false", 1);
+  g_autoptr (GString) on = g_string_new (text);
+  g_string_replace (on, "BALLOON", "ksm = false\nballooning = true", 1);
+  g_autoptr (HerdScenario) sc_off = load_text (off->str);
+  g_autoptr (HerdScenario) sc_on = load_text (on->str);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (sc_off);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (sc_on);
+  HerdRunSummary a, b;
+  g_autofree char *ta = run_loaded (sc_off, FALSE, 0, HERD_TIME_NEVER, &a);
+  g_autofree char *tb = run_loaded (sc_on, FALSE, 0, HERD_TIME_NEVER, &b);
+  CU_ASSERT_DOUBLE_EQUAL (a.memory_over_host_hours, 1.0, 1e-9);
+  CU_ASSERT_DOUBLE_EQUAL (a.memory_squeezed_gib_hours, 0, 1e-12);
+  CU_ASSERT_DOUBLE_EQUAL (b.memory_over_host_hours, 13 * 15 / 3600.0, 1e-9);
+  CU_ASSERT_TRUE (b.memory_squeezed_gib_hours > 4);
+  /* At the end (the manager's free memory counts the 16G of swap) the
+   * host is under its physical memory, with less than 20% of it free, and
+   * no guest under its guaranteed 3G. */
+  gint64 used = 32768 - herd_model_host (sc_on->model, 0)->mem_free_mib;
+  CU_ASSERT_TRUE (used < 16384 && used > 0.8 * 16384);
+  CU_ASSERT_TRUE (used >= 4 * (3072 + 64));
+}
+
+/* What memory_used takes, and oVirt's refusal of overcommit with neither
+ * KSM nor ballooning. */
+static void
+test_memory_errors (void)
+{
+  static const struct
+  {
+    const char *from, *to, *want;
+  } bad[] = {
+    { "memory_used = constant(50%)", "memory_used = diurnal(mean=50%)",
+      "[vms v] memory_used: expected" },
+    { "memory_used = constant(50%)",
+      "memory_used = trace:bitbrains:traces/bitbrains",
+      "expected trace:samples:FILE, got \"trace:bitbrains:traces/" },
+    { "memory_used = constant(50%)", "memory_used = 7G",
+      "[vms v] memory_used: expected a size of at most memory (6G)" },
+    { "ksm_sharing = 25%", "ksm = false", "[cluster c] memory_overcommit: "
+      "overcommit (200%) needs ksm or ballooning" },
+    { "ksm_sharing = 25%", "ksm_sharing = 120%", "[cluster c] ksm_sharing" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr (GString) text = g_string_new (ksm_text);
+      g_string_replace (text, bad[i].from, bad[i].to, 1);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (HerdScenario) sc = herd_scenario_load_data (text->str,
+                                                             "m.ini", &error);
+      CU_ASSERT_PTR_NULL (sc);
+      if (error == NULL || strstr (error->message, bad[i].want) == NULL)
+        g_printerr ("\nwant %s, got %s\n", bad[i].want,
+                    error ? error->message : "loaded");
+      CU_ASSERT_TRUE (error != NULL
+                      && strstr (error->message, bad[i].want) != NULL);
+    }
+}
+
 static const HerdTestCase determinism_cases[] = {
   { "same seed, same bytes", test_same_seed_same_bytes },
   { "other seed, other trace", test_other_seed_other_trace },
@@ -528,6 +678,13 @@ static const HerdTestCase run_cases[] = {
   { "an unnoticed fault does not swallow the next",
     test_unnoticed_fault_closes },
   { "golden traces", test_golden_traces },
+  { "memory: KSM merges ksm_sharing under pressure", test_memory_ksm },
+  { "memory: a diurnal model, the manager's view follows",
+    test_memory_diurnal },
+  { "memory: MoM's ballooning relieves an overcommitted host",
+    test_memory_ballooning },
+  { "memory: what memory_used takes, overcommit needs KSM or ballooning",
+    test_memory_errors },
   { "VMs placed at time 0, hosts' own load and memory",
     test_placed_vms_and_host_load },
   { NULL, NULL },
