@@ -127,6 +127,9 @@ input_load (const Source *src, Input *in, GError **error)
               in->scenario->vm_groups,
               g_array_index (in->scenario->vm_group_of, guint32, v));
           gboolean placed = TRUE;
+          herd_plan_set_vm_memory (in->plan, v, group->memory_used_mib,
+                                   herd_scenario_vm_memory_peak (in->scenario,
+                                                                 v));
           if (group->host != HERD_ID_NONE)
             herd_plan_commit (in->plan, v, group->host, 0);
           else
@@ -435,6 +438,45 @@ list_hosts (const Input *in, gboolean show_hosts, Out *o)
     }
 }
 
+/* The cluster with every VM at its peak memory use (herd_plan_memory_peak):
+ * keys with prefix, a line of the table after indent. */
+static void
+output_memory_peak (const Input *in, const char *prefix, Out *o)
+{
+  HerdPlanMemory mem;
+  herd_plan_memory_peak (in->plan, in->cluster, &mem);
+  if (mem.worst == HERD_ID_NONE)
+    return;
+  const char *worst = herd_model_host (in->model, mem.worst)->name;
+  const char *const keys[] = { "MEM_PEAK_WORST_HOST", "MEM_PEAK_WORST_PERCENT",
+                               "MEM_PEAK_HOSTS_OVER",
+                               "MEM_PEAK_HOSTS_SWAPPING",
+                               "MEM_PEAK_BALLOON_MIB", "MEM_PEAK_KSM_MIB" };
+  g_autofree char *k0 = g_strconcat (prefix, keys[0], NULL);
+  out_str (o, k0, worst);
+  const gint64 values[] = { (gint64) llround (mem.worst_percent), mem.over,
+                            mem.swapping, mem.balloon_mib, mem.ksm_mib };
+  for (guint i = 1; i < G_N_ELEMENTS (keys); i++)
+    {
+      g_autofree char *key = g_strconcat (prefix, keys[i], NULL);
+      out_int (o, key, values[i - 1]);
+    }
+  if (o->machine || o->json)
+    return;
+  printf ("  memory at peak (every guest at its most at once): the fullest "
+          "host %s at %.1f%% of its memory",
+          worst, mem.worst_percent);
+  if (mem.ksm_mib > 0)
+    printf (" (KSM merging %.1f GiB on the cluster)", mem.ksm_mib / 1024.0);
+  if (mem.over == 0)
+    printf ("; no host over its memory\n");
+  else
+    printf ("; %u of %u hosts over: %u swap, %u relieved by ballooning "
+            "(holding back %.1f GiB of guest memory)\n",
+            mem.over, mem.hosts, mem.swapping, mem.over - mem.swapping,
+            mem.balloon_mib / 1024.0);
+}
+
 /* One allocation (standard or tiered) from a fresh input, reported. */
 static int
 allocate (const Source *src, HerdPlanSpec spec, gboolean tiered,
@@ -462,6 +504,7 @@ allocate (const Source *src, HerdPlanSpec spec, gboolean tiered,
     }
   if (!o->machine && !o->json)
     print_allocation (&in, spec, tiered, &r, res, show_hosts);
+  output_memory_peak (&in, tiered ? "TIERED_ALLOC_" : "ALLOC_", o);
   list_hosts (&in, show_hosts, o);
   if (o->json)
     {
@@ -550,6 +593,7 @@ report_state (const Source *src, Out *o)
           printf ("%s\n", ha.lost->len > 10 ? ", ..." : "");
         }
     }
+  output_memory_peak (&in, "", o);
   herd_plan_ha_clear (&ha);
   input_clear (&in);
   return HERD_EXIT_OK;

@@ -18,6 +18,8 @@
  * clusters in O(hosts + VMs placed). */
 #include "plan/plan.h"
 
+#include <math.h>
+
 #include <string.h>
 
 #include "core/scheduler.h"
@@ -36,7 +38,14 @@ struct _HerdPlan
   guint failures;
   gboolean closed_form_allowed, used_closed_form;
   guint32 serial;        /* names of the VMs the plan adds */
+  GArray *vm_memory;     /* VmMemory per VM id (herd_plan_set_vm_memory);
+                            zero: its defined memory, held and at peak */
 };
+
+typedef struct
+{
+  gint64 held, peak;     /* guest memory it holds at the start, at most */
+} VmMemory;
 
 static const char *const fail_names[HERD_PLAN_FAIL_LAST] = {
   [HERD_PLAN_FAIL_MEM] = "FailMem",
@@ -63,6 +72,7 @@ herd_plan_new (HerdModel *model, const gint64 *disk_mib, gint64 pool_mib)
     p->disk = g_memdup2 (disk_mib, hosts * sizeof (gint64));
   p->pool = pool_mib;
   p->vm_disk = g_array_new (FALSE, TRUE, sizeof (gint64));
+  p->vm_memory = g_array_new (FALSE, TRUE, sizeof (VmMemory));
   p->host_vms = g_new (GArray *, hosts);
   for (guint i = 0; i < hosts; i++)
     p->host_vms[i] = g_array_new (FALSE, FALSE, sizeof (HerdId));
@@ -91,6 +101,7 @@ herd_plan_free (HerdPlan *p)
   g_free (p->host_vms);
   g_free (p->disk);
   g_array_unref (p->vm_disk);
+  g_array_unref (p->vm_memory);
   g_free (p->allowed);
   g_free (p->why);
   g_free (p);
@@ -136,15 +147,40 @@ disk_fits (const HerdPlan *p, HerdId host, gint64 disk_mib)
   return p->pool - disk_mib >= 0;
 }
 
+void
+herd_plan_set_vm_memory (HerdPlan *p, HerdId vm, gint64 held_mib,
+                         gint64 peak_mib)
+{
+  if (p->vm_memory->len <= vm)
+    g_array_set_size (p->vm_memory, vm + 1);
+  g_array_index (p->vm_memory, VmMemory, vm) = (VmMemory){ held_mib,
+                                                           peak_mib };
+}
+
+/* vm's guest memory held at the start (peak FALSE) or at its peak. */
+static gint64
+vm_memory (const HerdPlan *p, const HerdVm *vm, gboolean peak)
+{
+  if (vm->id < p->vm_memory->len)
+    {
+      const VmMemory *m = &g_array_index (p->vm_memory, VmMemory, vm->id);
+      if (m->held > 0 || m->peak > 0)
+        return peak ? m->peak : m->held;
+    }
+  return vm->memory_mib;
+}
+
 /* Books (sign 1) or gives back (-1) what vm takes on host, as the manager
- * commits a running VM. */
+ * commits a running VM: its memory and overhead committed; its host's
+ * free memory, as the host reports it, less what the guest holds. */
 static void
 book (HerdPlan *p, const HerdVm *vm, HerdId host, gint64 disk_mib, int sign)
 {
   HerdHost *h = herd_model_host (p->model, host);
   gint64 need = herd_scheduler_vm_memory_need (p->model, vm);
   h->committed_mem_mib += sign * need;
-  h->mem_free_mib -= sign * need;
+  h->mem_free_mib -= sign * (need - vm->memory_mib + vm_memory (p, vm,
+                                                                FALSE));
   h->vm_count += sign;
   h->ha_vm_count += sign * vm->ha;
   h->pending_cpu_mc += sign * herd_scheduler_vm_cpu_estimate (p->model, vm);
@@ -1075,4 +1111,57 @@ herd_plan_growth_clear (HerdPlanGrowth *g)
   if (g->domains != NULL)
     g_array_unref (g->domains);
   g->domains = NULL;
+}
+
+void
+herd_plan_memory_peak (HerdPlan *p, HerdId cluster, HerdPlanMemory *out)
+{
+  const HerdModel *m = p->model;
+  const HerdCluster *c = herd_model_cluster (m, cluster);
+  const HerdParams *params = &m->params;
+  gint64 overhead = params->vm_memory_overhead_mib;
+  *out = (HerdPlanMemory){ .worst = HERD_ID_NONE };
+  for (guint i = 0; i < c->hosts->len; i++)
+    {
+      HerdId id = g_array_index (c->hosts, HerdId, i);
+      const HerdHost *h = herd_model_host (m, id);
+      const GArray *vms = p->host_vms[id];
+      gint64 own = h->committed_mem_mib, peak = 0, floor = 0, defined = 0,
+             guests = 0, guest_floor = 0;
+      for (guint k = 0; k < vms->len; k++)
+        {
+          const HerdVm *vm = herd_model_vm (m, g_array_index (vms, HerdId, k));
+          gint64 top = vm_memory (p, vm, TRUE);
+          own -= herd_scheduler_vm_memory_need (m, vm);
+          guests += top;
+          guest_floor += MIN (top, vm->guaranteed_mib);
+          defined += vm->memory_mib;
+        }
+      peak = own + guests + (gint64) vms->len * overhead;
+      floor = own + guest_floor + (gint64) vms->len * overhead;
+      /* KSM (MoM) runs under pressure, or when the guests' memory with
+       * the threshold is over the host's: it merges ksm_sharing. */
+      double threshold = params->ksm_free_percent / 100.0 * h->memory_mib;
+      gboolean ksm = c->ksm && c->ksm_sharing > 0
+                     && (h->memory_mib - peak < threshold
+                         || defined + threshold > h->memory_mib);
+      gint64 saved = ksm ? (gint64) llround (c->ksm_sharing * guests) : 0;
+      peak -= saved;
+      floor -= ksm ? (gint64) llround (c->ksm_sharing * guest_floor) : 0;
+      out->hosts++;
+      out->ksm_mib += saved;
+      double percent = h->memory_mib > 0 ? 100.0 * peak / h->memory_mib : 0;
+      if (out->worst == HERD_ID_NONE || percent > out->worst_percent)
+        {
+          out->worst = id;
+          out->worst_percent = percent;
+        }
+      if (peak <= h->memory_mib)
+        continue;
+      out->over++;
+      if (c->ballooning && floor <= h->memory_mib)
+        out->balloon_mib += peak - h->memory_mib;
+      else
+        out->swapping++;
+    }
 }

@@ -163,3 +163,27 @@ void herd_plan_grow (HerdPlan *plan, const HerdScenario *scenario,
 void herd_plan_growth_clear (HerdPlanGrowth *growth);
 
 const char *herd_plan_fail_name (HerdPlanFail reason);
+
+/* What vm's guest holds at the start and at most (MiB, its memory_used
+ * and that model's peak: docs/plan.md "Memory at peak"); before it is
+ * committed.  Unset: its defined memory, both. */
+void herd_plan_set_vm_memory (HerdPlan *plan, HerdId vm, gint64 held_mib,
+                              gint64 peak_mib);
+
+/* The cluster's hosts with every VM at its peak memory use at once:
+ * its own memory, the guests' peaks and their overhead, less what KSM
+ * merges where MoM would run it; over its physical memory, a host either
+ * swaps or, with ballooning and every guest held to its guaranteed
+ * memory fitting, has its guests squeezed by the balloons. */
+typedef struct
+{
+  guint32 hosts;
+  HerdId worst;               /* the fullest host at peak */
+  double worst_percent;       /* its peak, percent of its memory */
+  guint32 over;               /* hosts over their memory at peak */
+  guint32 swapping;           /* of those, not relieved by ballooning */
+  gint64 balloon_mib;         /* guest memory balloons hold back at peak */
+  gint64 ksm_mib;             /* memory KSM merges at peak */
+} HerdPlanMemory;
+void herd_plan_memory_peak (HerdPlan *plan, HerdId cluster,
+                            HerdPlanMemory *out);

@@ -349,6 +349,25 @@ check "import: oVirt's data warehouse history replayed as CPU traces" sh -c "
   test \"\$(sed -n 2p '$tmp/dwh-out/ov-history/db-01.csv')\" = '1714557600,db-01,20.000' &&
   '$herd' sim '$tmp/dwh-out/ov.ini' --quiet --db '$tmp/dwh.db' >/dev/null &&
   test \"\$(sqlite3 '$tmp/dwh.db' \"select group_concat(c, ' ') from (select cast(s.cpu_percent as int) c from vm_samples s join vms v using (run_id, vm_id) where v.name = 'db-01' and s.time_ns < 360e9 order by s.time_ns)\")\" = '20 40 60 40 20 20'"
+# herd plan with memory that moves (tests/plan/memory.ini works it out):
+# the host's free memory is what the guests hold now, and at peak the
+# host is over its memory, relieved by ballooning, or by KSM's sharing.
+check "plan: memory models fill hosts by what guests hold; at peak ballooning relieves" sh -c "
+  '$herd' plan tests/plan/memory.ini --no-n1 --standard-alloc 0,2048,1 --machine-readable > '$tmp/mem.out' &&
+  grep -qx 'HERD_ALLOC_COUNT=1' '$tmp/mem.out' &&
+  grep -qx \"HERD_FAIL_REASON='FailMem'\" '$tmp/mem.out' &&
+  grep -qx 'HERD_MEM_PEAK_WORST_PERCENT=114' '$tmp/mem.out' &&
+  grep -qx 'HERD_MEM_PEAK_HOSTS_OVER=1' '$tmp/mem.out' &&
+  grep -qx 'HERD_MEM_PEAK_HOSTS_SWAPPING=0' '$tmp/mem.out' &&
+  grep -qx 'HERD_MEM_PEAK_BALLOON_MIB=2304' '$tmp/mem.out'"
+sed 's/^ballooning = true$/ballooning = false/' tests/plan/memory.ini > "$tmp/mem-noballoon.ini"
+sed 's/^ballooning = true$/ksm_sharing = 25%/' tests/plan/memory.ini > "$tmp/mem-ksm.ini"
+check "plan: without ballooning the host swaps at peak; KSM's sharing keeps it under" sh -c "
+  '$herd' plan '$tmp/mem-noballoon.ini' --no-n1 --machine-readable | grep -qx 'HERD_MEM_PEAK_HOSTS_SWAPPING=1' &&
+  '$herd' plan '$tmp/mem-ksm.ini' --no-n1 --machine-readable > '$tmp/mem-ksm.out' &&
+  grep -qx 'HERD_MEM_PEAK_HOSTS_OVER=0' '$tmp/mem-ksm.out' &&
+  grep -qx 'HERD_MEM_PEAK_KSM_MIB=4608' '$tmp/mem-ksm.out' &&
+  grep -qx 'HERD_MEM_PEAK_WORST_PERCENT=86' '$tmp/mem-ksm.out'"
 printf 'kind,name,cores\nhost,h,many\n' > "$tmp/bad.csv"
 check "import: a bad CSV value exits 2 naming file, line and column" \
   status_says 2 "bad.csv:2: cores: expected a whole number from 1 to 4096, got \"many\"" \
