@@ -51,6 +51,7 @@
  *   scenario-checks.c    caps, capacity checks across kinds, phase 3's order
  */
 
+#include <math.h>
 #include <string.h>
 
 #include "conf/scenario-private.h"
@@ -82,6 +83,7 @@ herd_sl_group_free (gpointer p)
     g_array_unref (g->disks);
   herd_rate_model_clear (&g->write_rate);
   herd_trace_set_free (g->cpu_trace);
+  herd_trace_set_free (g->memory_trace);
   g_free (g->template_name);
   g_free (g->storage_name);
   g_free (g->snapshot);
@@ -487,6 +489,7 @@ herd_vm_group_free (gpointer p)
   g_free (group->cmdline);
   herd_rate_model_clear (&group->write_rate);
   herd_trace_set_free (group->cpu_trace);
+  herd_trace_set_free (group->memory_trace);
   g_free (group);
 }
 
@@ -652,4 +655,29 @@ herd_connect_key_name (HerdConnectKey key)
   };
   g_return_val_if_fail (key < HERD_CONNECT_KEY_LAST, "?");
   return names[key];
+}
+
+gint64
+herd_scenario_vm_memory_peak (const HerdScenario *sc, HerdId vm)
+{
+  const HerdVmGroup *g = g_ptr_array_index (
+      sc->vm_groups, g_array_index (sc->vm_group_of, guint32, vm));
+  if (!g->memory_varies)
+    return g->memory_used_mib;
+  double percent = 0;
+  if (g->memory_trace != NULL)
+    {
+      const GPtrArray *series = g->memory_trace->series;
+      const HerdTraceSeries *s = g_ptr_array_index (
+          series, (vm - g->first) % series->len);
+      for (guint i = 0; i < s->points->len; i++)
+        percent = MAX (percent,
+                       g_array_index (s->points, HerdTracePoint, i).percent);
+    }
+  else
+    percent = g->memory.kind == HERD_WORKLOAD_DIURNAL ? g->memory.peak
+              : g->memory.kind == HERD_WORKLOAD_WALK  ? g->memory.high
+                                                      : g->memory.mean;
+  gint64 memory = herd_model_vm (sc->model, vm)->memory_mib;
+  return MIN ((gint64) llround (memory * percent / 100.0), memory);
 }
