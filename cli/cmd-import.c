@@ -31,10 +31,24 @@ name_of (const char *source)
   return g_strdup (base);
 }
 
-static void
-add_sample (const char *vm, gint64 time, double cpu_percent, gpointer data)
+typedef struct
 {
-  herd_estate_add_sample (data, vm, time, cpu_percent);
+  HerdEstate *estate;
+  GHashTable *vms;     /* name -> HerdEstateVm * */
+} History;
+
+/* A recorded sample into the estate: memory as a share of the VM's. */
+static void
+add_sample (const char *vm, gint64 time, double cpu_percent,
+            gint64 memory_mib, gpointer data)
+{
+  History *h = data;
+  const HerdEstateVm *v = g_hash_table_lookup (h->vms, vm);
+  double memory_percent
+      = v != NULL && v->memory_mib > 0 && memory_mib >= 0
+            ? MIN (100.0 * (double) memory_mib / (double) v->memory_mib, 100.0)
+            : -1;
+  herd_estate_add_sample (h->estate, vm, time, cpu_percent, memory_percent);
 }
 
 /* herd run's configuration at path, with each VM where its state database
@@ -55,10 +69,18 @@ import_run (const char *path, HerdEstate *estate, GError **error)
       g_str_hash, g_str_equal, g_free, g_free);
   g_autoptr (GHashTable) vm_host = g_hash_table_new_full (
       g_str_hash, g_str_equal, g_free, g_free);
-  if (!herd_state_read (db, hosts, vm_status, vm_host, error)
-      || !herd_history_read (db, add_sample, estate, error))
+  if (!herd_state_read (db, hosts, vm_status, vm_host, error))
     return FALSE;
   herd_estate_add_scenario (estate, config);
+  g_autoptr (GHashTable) vms = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; i < estate->vms->len; i++)
+    {
+      HerdEstateVm *v = g_ptr_array_index (estate->vms, i);
+      g_hash_table_insert (vms, v->name, v);
+    }
+  History history = { estate, vms };
+  if (!herd_history_read (db, add_sample, &history, error))
+    return FALSE;
   for (guint i = 0; i < estate->hosts->len; i++)
     {
       HerdEstateHost *h = g_ptr_array_index (estate->hosts, i);
@@ -345,7 +367,8 @@ herd_cmd_import (int argc, char **argv)
            check->model->hosts->len, check->model->vms->len, placed,
            estate->notes->len);
   if (estate->files->len > 0)
-    fprintf (stderr, "herd import: %u VMs replay their recorded CPU (%s/)\n",
+    fprintf (stderr, "herd import: %u VMs replay their recorded history "
+             "(%s/)\n",
              estate->files->len, estate->history_dir);
   return HERD_EXIT_OK;
 }

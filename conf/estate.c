@@ -138,7 +138,7 @@ herd_estate_free (HerdEstate *e)
 
 void
 herd_estate_add_sample (HerdEstate *e, const char *vm, gint64 time,
-                        double cpu_percent)
+                        double cpu_percent, double memory_percent)
 {
   GArray *samples = g_hash_table_lookup (e->history, vm);
   if (samples == NULL)
@@ -146,7 +146,7 @@ herd_estate_add_sample (HerdEstate *e, const char *vm, gint64 time,
       samples = g_array_new (FALSE, FALSE, sizeof (HerdEstateSample));
       g_hash_table_insert (e->history, g_strdup (vm), samples);
     }
-  HerdEstateSample s = { time, cpu_percent };
+  HerdEstateSample s = { time, cpu_percent, memory_percent };
   g_array_append_val (samples, s);
 }
 
@@ -717,38 +717,48 @@ history_span (Writer *w)
     w->interval = 60; /* one sample per VM: a minute, as oVirt's DWH */
 }
 
+/* A row of a VM's history file: its memory column empty when unknown
+ * (memory < 0). */
 static void
-history_row (GString *text, gint64 time, const char *vm, double cpu_percent)
+history_row (GString *text, gint64 time, const char *vm, double cpu_percent,
+             double memory_percent)
 {
-  g_string_append_printf (text, "%" G_GINT64_FORMAT ",%s,%.3f\n", time, vm,
+  g_string_append_printf (text, "%" G_GINT64_FORMAT ",%s,%.3f,", time, vm,
                           cpu_percent);
+  if (memory_percent >= 0)
+    g_string_append_printf (text, "%.3f", memory_percent);
+  g_string_append_c (text, '\n');
 }
 
 /* VM v's samples as a samples trace file (conf/trace.h) over the whole
- * history: where it has no sample (it did not run, or was not measured:
- * before its first, after its last, and in a gap of more than one and a
- * half intervals) it is idle, 0%.  Its path. */
+ * history, CPU and (where known) memory: where it has no sample (it did
+ * not run, or was not measured: before its first, after its last, and in
+ * a gap of more than one and a half intervals) it is idle and holds no
+ * memory, 0%.  Its path; *memory whether any memory was known. */
 static char *
-history_file (Writer *w, HerdEstateVm *v, GArray *a)
+history_file (Writer *w, HerdEstateVm *v, GArray *a, gboolean *memory)
 {
   const char *name = names_of (&w->vms, v->name);
   HerdEstateFile *f = g_new0 (HerdEstateFile, 1);
   f->path = g_strdup_printf ("%s/%s.csv", w->e->history_dir, name);
-  GString *text = g_string_new ("time,vm,cpu_usage_percent\n");
+  GString *text = g_string_new ("time,vm,cpu_usage_percent,"
+                                "memory_usage_percent\n");
   gint64 gap = w->interval + w->interval / 2;
   gint64 last = w->start - w->interval; /* the row before, as if idle */
+  *memory = FALSE;
   for (guint i = 0; i < a->len; i++)
     {
       const HerdEstateSample *x = &g_array_index (a, HerdEstateSample, i);
       if (i > 0 && x->time == x[-1].time)
         continue; /* a repeated reading: the lowest is kept */
       if (x->time - last > gap)
-        history_row (text, MAX (last + w->interval, w->start), name, 0);
-      history_row (text, x->time, name, x->cpu_percent);
+        history_row (text, MAX (last + w->interval, w->start), name, 0, 0);
+      history_row (text, x->time, name, x->cpu_percent, x->memory_percent);
+      *memory |= x->memory_percent >= 0;
       last = x->time;
     }
   if (w->end - last >= w->interval)
-    history_row (text, last + w->interval, name, 0);
+    history_row (text, last + w->interval, name, 0, 0);
   f->text = g_string_free (text, FALSE);
   g_ptr_array_add (w->e->files, f);
   w->replayed++;
@@ -766,15 +776,20 @@ write_vm (GString *out, Writer *w, HerdEstateVm *v, const char *host)
   size_value (out, "memory", v->memory_mib);
   if (v->guaranteed_mib >= 0 && v->guaranteed_mib < v->memory_mib)
     size_value (out, "guaranteed_memory", v->guaranteed_mib);
-  if (v->memory_used_mib >= 0 && v->memory_used_mib < v->memory_mib)
-    size_value (out, "memory_used", v->memory_used_mib);
   GArray *history = w->interval > 0 ? g_hash_table_lookup (w->e->history,
                                                            v->name)
                                      : NULL;
+  if (v->memory_used_mib >= 0 && v->memory_used_mib < v->memory_mib
+      && history == NULL)
+    size_value (out, "memory_used", v->memory_used_mib);
   if (history != NULL)
     {
-      g_autofree char *path = history_file (w, v, history);
+      gboolean memory;
+      g_autofree char *path = history_file (w, v, history, &memory);
       g_string_append_printf (out, "cpu = trace:samples:%s\n", path);
+      if (memory)
+        g_string_append_printf (out, "memory_used = trace:samples:%s\n",
+                                path);
     }
   else if (v->cpu_percent >= 0)
     g_string_append_printf (out, "cpu = constant(%.1f%%)\n",

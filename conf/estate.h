@@ -101,11 +101,13 @@ typedef struct
   gint host_enforcing;
 } HerdEstateAffinity;
 
-/* One recorded sample of a VM's CPU (its vCPUs' busy share). */
+/* One recorded sample of a VM: its vCPUs' busy share and the share of
+ * its memory its guest uses (< 0: not known). */
 typedef struct
 {
   gint64 time;             /* seconds since 1970 */
   double cpu_percent;
+  double memory_percent;
 } HerdEstateSample;
 
 /* A file the writer makes beside the scenario (a VM's recorded series). */
@@ -147,10 +149,10 @@ HerdEstateNetwork *herd_estate_add_network (HerdEstate *e,
 HerdEstateAffinity *herd_estate_add_affinity (HerdEstate *e,
                                               const char *name);
 
-/* Adds a recorded CPU sample of VM vm (in any order: the writer sorts
+/* Adds a recorded sample of VM vm (in any order: the writer sorts
  * them; of samples at the same time it keeps the lowest). */
 void herd_estate_add_sample (HerdEstate *e, const char *vm, gint64 time,
-                             double cpu_percent);
+                             double cpu_percent, double memory_percent);
 
 /* Records what happened to a field or object on the way in. */
 void herd_estate_note (HerdEstate *e, const char *format, ...)
@@ -159,8 +161,9 @@ void herd_estate_note (HerdEstate *e, const char *format, ...)
 /* The scenario, named name: datacenters, clusters, storage, networks,
  * hosts, VMs (running ones with host =), affinity groups.  With a
  * history and a history_dir, each VM with samples plays them (cpu =
- * trace:samples:HISTORY_DIR/VM.csv, the files added to e->files, every
- * series over the whole history, idle where the VM has no sample) and the scenario lasts
+ * trace:samples:HISTORY_DIR/VM.csv, and memory_used the same where its
+ * memory is known; the files added to e->files, every series over the
+ * whole history, idle where the VM has no sample) and the scenario lasts
  * as long as the history, stepping and sampling at its interval.  Names that
  * are not scenario names (letters, digits, '-', '_', '.', starting with
  * a letter or digit) are changed, with a note.  NULL with an error

@@ -920,6 +920,15 @@ file_ending (const char *dir, const char *suffix)
   return found;
 }
 
+/* Reading k of series, in seconds since 1970. */
+static gint64
+point_time (const HerdTraceSeries *series, guint k)
+{
+  return (gint64) llround (
+      series->start
+      + (double) g_array_index (series->points, HerdTracePoint, k).at / 1e9);
+}
+
 /* oVirt's data warehouse VM history exported as CSV, when the directory
  * has it: the view v4_N_statistics_vms_resources_usage_samples (a sample
  * a minute, kept 24 h), or else ..._hourly (hourly means, kept 60 days),
@@ -939,8 +948,7 @@ read_history (Reader *r, GError **error)
     file = g_steal_pointer (&hourly);
   if (file == NULL)
     return TRUE;
-  g_autofree char *path = g_build_filename (r->dir, file, NULL);
-  g_autofree char *spec = g_strconcat ("trace:samples:", path, NULL);
+  g_autofree char *spec = g_strconcat ("trace:samples:", file, NULL);
   g_autoptr (GError) local = NULL;
   g_autoptr (HerdTraceSet) set = herd_trace_load (spec, r->dir, &local);
   if (set == NULL)
@@ -948,6 +956,16 @@ read_history (Reader *r, GError **error)
       g_set_error (error, HERD_IMPORT_ERROR, HERD_IMPORT_ERROR_INVALID, "%s",
                    local->message);
       return FALSE;
+    }
+  /* memory_usage_percent beside it, where the export has it */
+  g_autoptr (HerdTraceSet) memory = herd_trace_load_memory (spec, r->dir,
+                                                            NULL);
+  g_autoptr (GHashTable) memory_of = g_hash_table_new (g_str_hash,
+                                                       g_str_equal);
+  for (guint i = 0; memory != NULL && i < memory->series->len; i++)
+    {
+      HerdTraceSeries *series = g_ptr_array_index (memory->series, i);
+      g_hash_table_insert (memory_of, series->name, series);
     }
   guint unknown = 0;
   for (guint i = 0; i < set->series->len; i++)
@@ -960,14 +978,25 @@ read_history (Reader *r, GError **error)
           unknown++;
           continue;
         }
+      const HerdTraceSeries *mem = g_hash_table_lookup (memory_of,
+                                                        series->name);
+      guint m = 0;
       for (guint k = 0; k < series->points->len; k++)
         {
-          const HerdTracePoint *p = &g_array_index (series->points,
-                                                    HerdTracePoint, k);
-          herd_estate_add_sample (r->e, vm,
-                                  (gint64) llround (series->start
-                                                    + (double) p->at / 1e9),
-                                  p->percent);
+          gint64 at = point_time (series, k);
+          /* the memory reading of the same row, if any (both in time
+           * order) */
+          while (mem != NULL && m < mem->points->len
+                 && point_time (mem, m) < at)
+            m++;
+          double memory_percent
+              = mem != NULL && m < mem->points->len && point_time (mem, m) == at
+                    ? g_array_index (mem->points, HerdTracePoint, m).percent
+                    : -1;
+          herd_estate_add_sample (
+              r->e, vm, at,
+              g_array_index (series->points, HerdTracePoint, k).percent,
+              memory_percent);
         }
     }
   if (unknown > 0)

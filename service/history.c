@@ -10,6 +10,7 @@
  * for it at most a few milliseconds. */
 #include "service/history.h"
 
+#include <math.h>
 #include <sqlite3.h>
 #include <string.h>
 
@@ -517,7 +518,11 @@ read_rows (sqlite3 *db, const char *sql, HerdHistoryFunc fn, gpointer data,
   while ((rc = sqlite3_step (st)) == SQLITE_ROW)
     {
       fn ((const char *) sqlite3_column_text (st, 0),
-          sqlite3_column_int64 (st, 1), sqlite3_column_double (st, 2), data);
+          sqlite3_column_int64 (st, 1), sqlite3_column_double (st, 2),
+          sqlite3_column_type (st, 3) == SQLITE_NULL
+              ? -1
+              : (gint64) llround (sqlite3_column_double (st, 3)),
+          data);
       rows++;
     }
   sqlite3_finalize (st);
@@ -542,14 +547,15 @@ herd_history_read (const char *path, HerdHistoryFunc fn, gpointer data,
     }
   sqlite3_busy_timeout (db, 5000);
   gint64 rows = read_rows (db,
-                           "SELECT vm, time, cpu_usage_percent FROM "
-                           "vm_samples WHERE cpu_usage_percent IS NOT NULL "
-                           "ORDER BY time, vm",
+                           "SELECT vm, time, cpu_usage_percent, "
+                           "memory_used_mib FROM vm_samples WHERE "
+                           "cpu_usage_percent IS NOT NULL ORDER BY time, vm",
                            fn, data, error);
   if (rows == 0)
     rows = read_rows (db,
-                      "SELECT vm, hour, cpu_usage_percent FROM vm_hourly "
-                      "WHERE cpu_usage_percent IS NOT NULL ORDER BY hour, vm",
+                      "SELECT vm, hour, cpu_usage_percent, memory_used_mib "
+                      "FROM vm_hourly WHERE cpu_usage_percent IS NOT NULL "
+                      "ORDER BY hour, vm",
                       fn, data, error);
   sqlite3_close (db);
   return rows >= 0;

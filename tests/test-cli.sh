@@ -274,7 +274,7 @@ check "bad scenario message names file, line, group, key" \
   sh -c "'$herd' check tests/golden/err-bad-size-unit.ini 2>&1 >/dev/null |
          cmp -s - tests/golden/err-bad-size-unit.err"
 check "check accepts every shipped scenario" "$herd" check scenarios/small.ini \
-  scenarios/medium.ini scenarios/large.ini
+  scenarios/medium.ini scenarios/large.ini scenarios/overcommit.ini
 check "unknown option exits 2" status_is 2 "$herd" sim --no-such-option x.ini
 check "bad --until exits 2" status_is 2 "$herd" sim scenarios/small.ini --until 5x
 check "missing file exits 2" status_is 2 "$herd" sim "$tmp/none.ini"
@@ -332,21 +332,23 @@ check "plan on the imported estate: prod takes 40 disks of 100 GiB, then disk" s
   '$herd' plan '$tmp/ov.ini' --cluster prod --standard-alloc 102400,16384,4 |
   grep -q '40 VMs placed; most likely failure reason: FailDisk'"
 # The same estate with its data warehouse history (tests/import/ovirt-dwh:
-# a minute's samples of db-01, app-01 and a VM not in vms): each imported
-# VM replays its CPU (a samples trace beside the scenario) and the scenario
+# a minute's samples of db-01, app-01 and a VM not in vms), read from a
+# relative path: each imported VM replays its CPU and memory (a samples
+# trace beside the scenario) and the scenario
 # lasts as long as the history; herd sim's samples of db-01 are the
 # warehouse's, minute by minute.
 mkdir -p "$tmp/dwh" "$tmp/dwh-out"
 cp tests/import/ovirt-estate/json/* tests/import/ovirt-dwh/*.csv "$tmp/dwh/"
-check "import: oVirt's data warehouse history replayed as CPU traces" sh -c "
-  '$herd' import '$tmp/dwh' -o '$tmp/dwh-out/ov.ini' 2> '$tmp/dwh.err' &&
+check "import: oVirt's data warehouse history replayed as CPU and memory traces" sh -c "
+  cd '$tmp' && '$herd' import dwh -o dwh-out/ov.ini 2> '$tmp/dwh.err' &&
   grep -q '^cpu = trace:samples:ov-history/db-01.csv\$' '$tmp/dwh-out/ov.ini' &&
+  grep -q '^memory_used = trace:samples:ov-history/db-01.csv\$' '$tmp/dwh-out/ov.ini' &&
   grep -q '^cpu = trace:samples:ov-history/app-01.csv\$' '$tmp/dwh-out/ov.ini' &&
   grep -q '^duration = 360s\$' '$tmp/dwh-out/ov.ini' &&
   grep -q '^stats_interval = 60s\$' '$tmp/dwh-out/ov.ini' &&
   grep -q '1 VMs whose vm_id is not in vms: left out' '$tmp/dwh.err' &&
-  grep -q '^herd import: 2 VMs replay their recorded CPU (ov-history/)' '$tmp/dwh.err' &&
-  test \"\$(sed -n 2p '$tmp/dwh-out/ov-history/db-01.csv')\" = '1714557600,db-01,20.000' &&
+  grep -q '^herd import: 2 VMs replay their recorded history (ov-history/)' '$tmp/dwh.err' &&
+  test \"\$(sed -n 2p '$tmp/dwh-out/ov-history/db-01.csv')\" = '1714557600,db-01,20.000,35.000' &&
   '$herd' sim '$tmp/dwh-out/ov.ini' --quiet --db '$tmp/dwh.db' >/dev/null &&
   test \"\$(sqlite3 '$tmp/dwh.db' \"select group_concat(c, ' ') from (select cast(s.cpu_percent as int) c from vm_samples s join vms v using (run_id, vm_id) where v.name = 'db-01' and s.time_ns < 360e9 order by s.time_ns)\")\" = '20 40 60 40 20 20'"
 # herd plan with memory that moves (tests/plan/memory.ini works it out):
