@@ -15,7 +15,7 @@ set -euo pipefail
 seconds=${1:?usage: tests/fuzz/run.sh SECONDS [BUILD_DIR]}
 src=$(cd "$(dirname "$0")/../.." && pwd)
 build=$(cd "${2:-$src/build-fuzz}" && pwd)
-names=${HERD_FUZZ_ONLY:-scenario ganeti trace-bitbrains trace-azure ctl import-csv import-ovirt}
+names=${HERD_FUZZ_ONLY:-scenario ganeti trace-bitbrains trace-azure trace-samples ctl import-csv import-ovirt}
 
 if [ -n "${HERD_FUZZ_WORK:-}" ]; then
   work=$HERD_FUZZ_WORK
@@ -58,6 +58,12 @@ seeds() {
         head -n 8 "$az"/vm_cpu_readings-*.csv; printf '\f'
         sed -n 9,16p "$az"/vm_cpu_readings-*.csv; } > "$dir/two"
       ;;
+    trace-samples)
+      # The warehouse export, and a history file as herd import writes
+      # it (both columns, an idle row, an empty memory reading).
+      cp "$src"/tests/import/ovirt-dwh/*.csv "$dir"/
+      printf 'time,vm,cpu_usage_percent,memory_usage_percent\n1000,v,0.000,0.000\n1060,v,20.500,35.000\n1120,v,100.000,\n1180,w,3.000,99.900\n' > "$dir/history.csv"
+      ;;
     import-csv)
       cp "$src"/tests/import/*.csv "$dir"/
       printf 'kind,name,cluster,cores,memory,vcpus,host\nhost,h,c,4,8G,,\nvm,v,c,,2G,2,h\n' > "$dir/small.csv" ;;
@@ -93,6 +99,7 @@ dict() {
       sources="conf/scenario*.c conf/workload-spec.c core/params.c core/units.c" ;;
     ctl) sources="service/ctl.c" ;;
     import-csv) sources="conf/import-csv.c" ;;
+    trace-samples) sources="conf/trace.c" ;;
     import-ovirt) sources="conf/import-ovirt.c" ;;
     *) return 1 ;;
   esac
