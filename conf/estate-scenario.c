@@ -156,7 +156,8 @@ add_vms (HerdEstate *e, const HerdScenario *s)
     }
   if (m->vms->len > 0)
     herd_estate_note (e, "the VMs' workload models (cpu, memory_used, "
-                      "write rates) are not carried over: the scenario's "
+                      "write rates) are not carried over: their recorded "
+                      "history where there is one, else the scenario's "
                       "defaults");
 }
 
