@@ -146,6 +146,16 @@ step_reset (sqlite3 *db, sqlite3_stmt *st, GError **error)
   return ok;
 }
 
+/* Ends the transaction begun: COMMIT when ok, else ROLLBACK (FALSE). */
+static gboolean
+end_transaction (HerdHistory *h, gboolean ok, GError **error)
+{
+  if (ok)
+    return exec (h->db, "COMMIT", error);
+  exec (h->db, "ROLLBACK", NULL);
+  return FALSE;
+}
+
 static gboolean
 insert_batch (HerdHistory *h, const Batch *b, GError **error)
 {
@@ -181,12 +191,7 @@ insert_batch (HerdHistory *h, const Batch *b, GError **error)
       bind_measure (st, 9, r->measured, r->usage.net_bps);
       ok = step_reset (h->db, st, error);
     }
-  if (!ok)
-    {
-      exec (h->db, "ROLLBACK", NULL);
-      return FALSE;
-    }
-  return exec (h->db, "COMMIT", error);
+  return end_transaction (h, ok, error);
 }
 
 /* Runs select (bound to [from, to)) and writes each of its rows with
@@ -230,12 +235,7 @@ copy_rows (HerdHistory *h, const char *select, const char *table,
       ok = step_reset (h->db, st, error);
     }
   sqlite3_finalize (st);
-  if (!ok)
-    {
-      exec (h->db, "ROLLBACK", NULL);
-      return FALSE;
-    }
-  return exec (h->db, "COMMIT", error);
+  return end_transaction (h, ok, error);
 }
 
 /* Deletes table's rows with column < before, DELETE_CHUNK rows per

@@ -686,24 +686,6 @@ test_socket_path (void)
   service_close (&s, TRUE);
 }
 
-/* One integer from the database at path. */
-static gint64
-query_int (const char *path, const char *sql)
-{
-  sqlite3 *db = NULL;
-  sqlite3_stmt *st = NULL;
-  gint64 value = G_MININT64;
-  if (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK
-      && sqlite3_prepare_v2 (db, sql, -1, &st, NULL) == SQLITE_OK
-      && sqlite3_step (st) == SQLITE_ROW)
-    value = sqlite3_column_int64 (st, 0);
-  if (value == G_MININT64)
-    g_printerr ("%s: %s\n", sql, sqlite3_errmsg (db));
-  sqlite3_finalize (st);
-  sqlite3_close (db);
-  return value;
-}
-
 /* The recorded history: a row per host and running VM per sample, with
  * what the driver measured; each ended hour aggregated (count, mean,
  * maximum); samples past their retention deleted, hourly rows past
@@ -742,30 +724,30 @@ test_history (void)
     }
   /* Hours base, base+1h, base+2h aggregated; samples before base+1h
    * (2 h retention from base+3h) deleted. */
-  CU_ASSERT_EQUAL (query_int (db, "SELECT count(*) FROM host_samples"),
+  CU_ASSERT_EQUAL (count_rows (s.dir, "SELECT count(*) FROM host_samples"),
                    2 * 121);
-  CU_ASSERT_EQUAL (query_int (db, "SELECT count(*) FROM vm_samples"),
+  CU_ASSERT_EQUAL (count_rows (s.dir, "SELECT count(*) FROM vm_samples"),
                    2 * 121);
   g_autofree char *oldest = g_strdup_printf (
       "SELECT min(time) = %" G_GINT64_FORMAT " FROM vm_samples",
       base + 3600);
-  CU_ASSERT_EQUAL (query_int (db, oldest), 1);
-  CU_ASSERT_EQUAL (query_int (db, "SELECT count(*) FROM host_hourly"), 6);
-  CU_ASSERT_EQUAL (query_int (db, "SELECT count(*) FROM vm_hourly"), 6);
+  CU_ASSERT_EQUAL (count_rows (s.dir, oldest), 1);
+  CU_ASSERT_EQUAL (count_rows (s.dir, "SELECT count(*) FROM host_hourly"), 6);
+  CU_ASSERT_EQUAL (count_rows (s.dir, "SELECT count(*) FROM vm_hourly"), 6);
   CU_ASSERT_EQUAL (
-      query_int (db, "SELECT min(samples) FROM host_hourly"), 60);
+      count_rows (s.dir, "SELECT min(samples) FROM host_hourly"), 60);
   /* What the driver measured, in the samples and the hourly means. */
   g_autofree char *cpu = g_strdup_printf (
       "SELECT count(*) FROM vm_samples WHERE vm = 'v-1' AND cpu_mc = "
       "%" G_GINT64_FORMAT " AND memory_used_mib = %" G_GINT64_FORMAT
       " AND disk_write_bytes_per_second IS NULL AND status = 'Up'",
       usage.cpu_mc, usage.mem_used_mib);
-  CU_ASSERT_EQUAL (query_int (db, cpu), 121);
+  CU_ASSERT_EQUAL (count_rows (s.dir, cpu), 121);
   g_autofree char *mean = g_strdup_printf (
       "SELECT count(*) FROM vm_hourly WHERE vm = 'v-1' AND cpu_mc = "
       "%" G_GINT64_FORMAT " AND max_memory_used_mib = %" G_GINT64_FORMAT,
       usage.cpu_mc, usage.mem_used_mib);
-  CU_ASSERT_EQUAL (query_int (db, mean), 3);
+  CU_ASSERT_EQUAL (count_rows (s.dir, mean), 3);
   const HerdHost *busy = herd_model_host (
       s.sc->model, herd_model_vm (s.sc->model, 0)->host);
   CU_ASSERT_TRUE (busy->cpu_used_mc > 0);
@@ -775,7 +757,7 @@ test_history (void)
       "vms = %u AND memory_mib = 32768 AND status = 'Up'",
       busy->name, busy->cpu_used_mc, busy->cpu_used_mc / 80.0,
       busy->vm_count);
-  CU_ASSERT_EQUAL (query_int (db, host_cpu), 121);
+  CU_ASSERT_EQUAL (count_rows (s.dir, host_cpu), 121);
 
   /* 24 hours on: the hours since aggregated (only those with samples
    * have rows: base+3h), hourly rows older than 25 h deleted (base and
@@ -783,11 +765,11 @@ test_history (void)
   CU_ASSERT_TRUE (herd_history_sample (history, s.driver,
                                        (base + 27 * 3600) * G_USEC_PER_SEC));
   herd_history_flush (history);
-  CU_ASSERT_EQUAL (query_int (db, "SELECT count(*) FROM host_hourly"), 4);
-  CU_ASSERT_EQUAL (query_int (db, "SELECT min(hour) - max(hour) FROM "
+  CU_ASSERT_EQUAL (count_rows (s.dir, "SELECT count(*) FROM host_hourly"), 4);
+  CU_ASSERT_EQUAL (count_rows (s.dir, "SELECT min(hour) - max(hour) FROM "
                                   "vm_hourly"),
                    -3600);
-  CU_ASSERT_EQUAL (query_int (db, "SELECT count(*) FROM host_samples"), 2);
+  CU_ASSERT_EQUAL (count_rows (s.dir, "SELECT count(*) FROM host_samples"), 2);
 
   /* Bounded: with the database locked, HERD_HISTORY_QUEUE batches wait
    * and the rest are dropped; unlocked, the waiting ones are written. */
@@ -805,7 +787,7 @@ test_history (void)
                    SQLITE_OK);
   sqlite3_close (locker);
   herd_history_flush (history);
-  CU_ASSERT_EQUAL (query_int (db, "SELECT count(DISTINCT time) FROM "
+  CU_ASSERT_EQUAL (count_rows (s.dir, "SELECT count(DISTINCT time) FROM "
                                   "host_samples"),
                    1 + HERD_HISTORY_QUEUE);
   herd_history_free (history);
