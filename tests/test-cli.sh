@@ -274,7 +274,7 @@ check "bad scenario message names file, line, group, key" \
   sh -c "'$herd' check tests/golden/err-bad-size-unit.ini 2>&1 >/dev/null |
          cmp -s - tests/golden/err-bad-size-unit.err"
 check "check accepts every shipped scenario" "$herd" check scenarios/small.ini \
-  scenarios/medium.ini scenarios/large.ini scenarios/overcommit.ini
+  scenarios/medium.ini scenarios/large.ini scenarios/memory-overcommit.ini
 check "unknown option exits 2" status_is 2 "$herd" sim --no-such-option x.ini
 check "bad --until exits 2" status_is 2 "$herd" sim scenarios/small.ini --until 5x
 check "missing file exits 2" status_is 2 "$herd" sim "$tmp/none.ini"
