@@ -4,10 +4,10 @@
  * which outlives the history) and pushes it on the writer's queue; the
  * writer inserts it in one transaction, then, once per hour that has
  * ended, aggregates that hour and deletes what is past its retention.
- * The aggregation is read first and written after, and deletions go
- * 10,000 rows per transaction, so the writer never holds the database's
- * write lock for long: the main loop's own writes (service/state.c) wait
- * for it at most a few milliseconds. */
+ * The aggregation is read first and written after, rows are written
+ * 2,000 per transaction and deleted 10,000 per transaction, so the writer
+ * never holds the database's write lock for long: the main loop's own
+ * writes (service/state.c) wait for it at most a few milliseconds. */
 #include "service/history.h"
 
 #include <math.h>
@@ -94,6 +94,9 @@ static const char vm_hours[] =
     "time < ?2 GROUP BY 1, 2";
 
 #define DELETE_CHUNK 10000
+/* Rows written per transaction (about 4 ms: bench/bench-history.c), so
+ * that the manager's own writes never wait long for the lock. */
+#define WRITE_CHUNK 2000
 
 static gboolean
 db_failed (sqlite3 *db, GError **error, const char *what)
@@ -156,12 +159,24 @@ end_transaction (HerdHistory *h, gboolean ok, GError **error)
   return FALSE;
 }
 
+/* After a row written in a transaction: every WRITE_CHUNK rows, the
+ * transaction is committed and a new one begun. */
+static gboolean
+row_written (HerdHistory *h, guint *rows, GError **error)
+{
+  if (++*rows % WRITE_CHUNK != 0)
+    return TRUE;
+  return exec (h->db, "COMMIT", error)
+         && exec (h->db, "BEGIN IMMEDIATE", error);
+}
+
 static gboolean
 insert_batch (HerdHistory *h, const Batch *b, GError **error)
 {
   if (!exec (h->db, "BEGIN IMMEDIATE", error))
     return FALSE;
   gboolean ok = TRUE;
+  guint rows = 0;
   for (guint i = 0; ok && i < b->hosts->len; i++)
     {
       const HostRow *r = &g_array_index (b->hosts, HostRow, i);
@@ -174,7 +189,7 @@ insert_batch (HerdHistory *h, const Batch *b, GError **error)
       bind_count (st, 6, r->up, r->mem_used_mib);
       sqlite3_bind_int64 (st, 7, r->memory_mib);
       sqlite3_bind_int64 (st, 8, r->vms);
-      ok = step_reset (h->db, st, error);
+      ok = step_reset (h->db, st, error) && row_written (h, &rows, error);
     }
   for (guint i = 0; ok && i < b->vms->len; i++)
     {
@@ -189,14 +204,14 @@ insert_batch (HerdHistory *h, const Batch *b, GError **error)
       bind_count (st, 7, r->measured, r->usage.mem_used_mib);
       bind_measure (st, 8, r->measured, r->usage.disk_write_bps);
       bind_measure (st, 9, r->measured, r->usage.net_bps);
-      ok = step_reset (h->db, st, error);
+      ok = step_reset (h->db, st, error) && row_written (h, &rows, error);
     }
   return end_transaction (h, ok, error);
 }
 
 /* Runs select (bound to [from, to)) and writes each of its rows with
  * "INSERT OR REPLACE INTO table": read completely first, so the write
- * lock is held only while writing. */
+ * lock is held only while writing (WRITE_CHUNK rows at a time). */
 static gboolean
 copy_rows (HerdHistory *h, const char *select, const char *table,
            gint64 from, gint64 to, GError **error)
@@ -228,11 +243,12 @@ copy_rows (HerdHistory *h, const char *select, const char *table,
   if (sqlite3_prepare_v2 (h->db, sql, -1, &st, NULL) != SQLITE_OK)
     return db_failed (h->db, error, sql);
   gboolean ok = exec (h->db, "BEGIN IMMEDIATE", error);
+  guint rows = 0;
   for (guint i = 0; ok && i < values->len; i += (guint) columns)
     {
       for (int c = 0; c < columns; c++)
         sqlite3_bind_value (st, c + 1, g_ptr_array_index (values, i + c));
-      ok = step_reset (h->db, st, error);
+      ok = step_reset (h->db, st, error) && row_written (h, &rows, error);
     }
   sqlite3_finalize (st);
   return end_transaction (h, ok, error);
