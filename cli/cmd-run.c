@@ -172,7 +172,7 @@ serve (HerdModel *model, HerdVirtConfig *config,
                                        run->sample_retention,
                                        run->hourly_retention };
       history = herd_history_open (db_path, model, &settings, &error);
-      if (history == NULL)
+      if (history == NULL || !herd_state_leave_checkpoints (state, &error))
         goto out;
       sampler = (Sampler){ history, driver };
       sample_source = g_timeout_add_seconds (

@@ -10,9 +10,10 @@
  * The main loop only copies what the manager and driver already know
  * into a batch (O(hosts + VMs), no I/O) and hands it to a writer thread
  * with its own connection to the database, which inserts, aggregates and
- * deletes.  At most HERD_HISTORY_QUEUE batches wait: when the writer
- * falls that far behind, the newest batch is dropped and a warning says
- * so, so neither memory nor the main loop grow with a slow disk. */
+ * deletes, and (herd_state_leave_checkpoints) checkpoints the WAL.  At
+ * most HERD_HISTORY_QUEUE batches wait: when the writer falls that far
+ * behind, the newest batch is dropped and a warning says so, so neither
+ * memory nor the main loop grow with a slow disk. */
 #pragma once
 
 #include <glib.h>

@@ -218,6 +218,12 @@ herd_state_open (const char *path, HerdModel *model, GError **error)
 }
 
 gboolean
+herd_state_leave_checkpoints (HerdState *state, GError **error)
+{
+  return exec (state, "PRAGMA wal_autocheckpoint=0", error);
+}
+
+gboolean
 herd_state_has_rows (HerdState *state)
 {
   return state->had_rows;

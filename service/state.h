@@ -40,6 +40,12 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (HerdState, herd_state_free)
 /* Whether the database held state from an earlier run. */
 gboolean herd_state_has_rows (HerdState *state);
 
+/* Leaves the WAL's checkpoints to another connection (the recorded
+ * history's writer thread, which commits every sample): this one, on the
+ * main loop, then never copies the WAL into the database and syncs it
+ * while committing. */
+gboolean herd_state_leave_checkpoints (HerdState *state, GError **error);
+
 /* Reads the database at path without opening it for herd run (read-only,
  * no lock: a herd run may be using it): each host's status (host name ->
  * status name, as herd ctl shows it) into hosts, each VM's status into
