@@ -3,10 +3,12 @@
  * scenario, with a note for everything changed or left out on the way
  * (docs/import.md). */
 #include <errno.h>
+#include <glib/gstdio.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/commands.h"
+#include "cli/ovirt-api.h"
 #include "conf/estate-scenario.h"
 #include "conf/import.h"
 #include "conf/run-config.h"
@@ -154,12 +156,76 @@ write_files (const HerdEstate *estate, const char *output, GError **error)
   return TRUE;
 }
 
+/* The password in path: its first line.  The file must be its owner's
+ * only (like an SSH key), since it holds a credential. */
+static char *
+read_password (const char *path, GError **error)
+{
+  GStatBuf st;
+  if (g_stat (path, &st) == 0 && (st.st_mode & 077) != 0)
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_PERM,
+                   "%s: others may read it (mode %03o): make it its owner's "
+                   "only (chmod 600)",
+                   path, (unsigned) (st.st_mode & 0777));
+      return NULL;
+    }
+  char *text = NULL;
+  if (!g_file_get_contents (path, &text, NULL, error))
+    return NULL;
+  text[strcspn (text, "\r\n")] = '\0';
+  return text;
+}
+
+/* Removes dir and the files herd_ovirt_api_fetch wrote into it (dir is
+ * herd import's own temporary directory). */
+static void
+remove_fetched (const char *dir)
+{
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    if (g_str_has_suffix (name, ".json"))
+      {
+        g_autofree char *path = g_build_filename (dir, name, NULL);
+        g_remove (path);
+      }
+  g_rmdir (dir);
+}
+
+/* oVirt's REST API at url (--from ovirt with a URL): its collections
+ * fetched into a temporary directory and read from there. */
+static gboolean
+import_ovirt_live (const HerdOvirtApi *api, HerdEstate *estate,
+                   GError **error)
+{
+  g_autofree char *dir = g_dir_make_tmp ("herd-import-ovirt-XXXXXX", error);
+  if (dir == NULL)
+    return FALSE;
+  guint requests = 0;
+  g_autoptr (GError) local = NULL;
+  gboolean ok = herd_ovirt_api_fetch (api, dir, &requests, &local);
+  if (!ok) /* the engine did not answer as it should: not bad input */
+    g_set_error (error, HERD_IMPORT_ERROR, HERD_IMPORT_ERROR_READ, "%s",
+                 local->message);
+  else
+    {
+      herd_estate_note (estate, "%s: %u requests (listings in pages of %u)",
+                        api->url, requests, api->page_size);
+      ok = herd_import_ovirt (dir, estate, error);
+    }
+  remove_fetched (dir);
+  return ok;
+}
+
 int
 herd_cmd_import (int argc, char **argv)
 {
   g_autofree char *from = NULL, *output = NULL, *name = NULL,
-                 *sample_text = NULL;
+                 *sample_text = NULL, *user = NULL, *password_file = NULL,
+                 *ca_file = NULL;
   gboolean force = FALSE, json = FALSE;
+  gint page_size = 100;
   const GOptionEntry entries[] = {
     { "from", 0, 0, G_OPTION_ARG_STRING, &from,
       "what SOURCE is: ovirt (a directory of saved REST API responses), "
@@ -170,6 +236,19 @@ herd_cmd_import (int argc, char **argv)
     { "sample", 0, 0, G_OPTION_ARG_STRING, &sample_text,
       "--from libvirt: measure the VMs' CPU over DURATION (default 2s)",
       "DURATION" },
+    { "user", 0, 0, G_OPTION_ARG_STRING, &user,
+      "an oVirt engine's URL: the user (admin@internal)", "USER" },
+    { "password-file", 0, 0, G_OPTION_ARG_FILENAME, &password_file,
+      "an oVirt engine's URL: the file whose first line is the password "
+      "(its owner's only)",
+      "FILE" },
+    { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, &ca_file,
+      "an oVirt engine's URL: the engine's CA certificate (PEM; default: "
+      "the system's CAs)",
+      "FILE" },
+    { "page-size", 0, 0, G_OPTION_ARG_INT, &page_size,
+      "an oVirt engine's URL: objects per page of a listing (default 100)",
+      "N" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
       "write the scenario to FILE (default: standard output)", "FILE" },
     { "force", 0, 0, G_OPTION_ARG_NONE, &force,
@@ -186,7 +265,9 @@ herd_cmd_import (int argc, char **argv)
           "Writes a scenario from a real estate's inventory.",
           "SOURCE is a directory of oVirt REST API v4 responses (datacenters,\n"
           "clusters, hosts, vms, disks, storagedomains, networks as .json or\n"
-          ".xml, saved as docs/import.md shows), a CSV inventory (columns in\n"
+          ".xml, saved as docs/import.md shows), a running oVirt engine's API\n"
+          "(https://ENGINE/ovirt-engine/api, with --user and --password-file;\n"
+          "listings read in pages), a CSV inventory (columns in\n"
           "docs/import.md), herd run's configuration (--from run: each VM\n"
           "where herd run's state database says it runs), or, with --from\n"
           "libvirt, live hosts as NAME=URI (their node, running domains and\n"
@@ -196,14 +277,18 @@ herd_cmd_import (int argc, char **argv)
           "on standard error (in the JSON summary with --json).  The scenario\n"
           "written always passes herd check.\n\n"
           "Exit status: 0 written; 1 the scenario could not be written, or a\n"
-          "live host did not answer; 2 bad usage, or a source that cannot be\n"
+          "live host or the engine did not answer as it should; 2 bad usage,\n"
+          "or a source that cannot be\n"
           "read (file, line and field named) or leaves nothing to import.",
           entries))
     return HERD_EXIT_USAGE;
   const char *source = argc >= 2 ? argv[1] : NULL;
   gboolean is_dir = source != NULL && g_file_test (source, G_FILE_TEST_IS_DIR);
+  gboolean engine = source != NULL
+                    && (g_str_has_prefix (source, "https://")
+                        || g_str_has_prefix (source, "http://"));
   if (from == NULL)
-    from = g_strdup (is_dir ? "ovirt" : "csv");
+    from = g_strdup (is_dir || engine ? "ovirt" : "csv");
   if (strcmp (from, "ovirt") != 0 && strcmp (from, "csv") != 0
       && strcmp (from, "run") != 0 && strcmp (from, "libvirt") != 0)
     {
@@ -231,12 +316,34 @@ herd_cmd_import (int argc, char **argv)
                           : "expected a duration more than 0 such as 2s");
       return HERD_EXIT_USAGE;
     }
-  if (!live && !g_file_test (source, G_FILE_TEST_EXISTS))
+  if (!engine && (user != NULL || password_file != NULL || ca_file != NULL))
+    {
+      herd_cli_error ("import", "--user, --password-file and --ca-file are "
+                      "for an oVirt engine's URL (https://...)");
+      return HERD_EXIT_USAGE;
+    }
+  g_autofree char *password = NULL;
+  if (engine
+      && (strcmp (from, "ovirt") != 0 || user == NULL || password_file == NULL
+          || page_size < 1 || page_size > 10000
+          || (password = read_password (password_file, &error)) == NULL))
+    {
+      herd_cli_error ("import", "%s: %s", source,
+                      strcmp (from, "ovirt") != 0
+                          ? "a URL is an oVirt engine's API (--from ovirt)"
+                      : user == NULL || password_file == NULL
+                          ? "an oVirt engine needs --user and --password-file"
+                      : page_size < 1 || page_size > 10000
+                          ? "--page-size: expected 1 to 10000"
+                          : error->message);
+      return HERD_EXIT_USAGE;
+    }
+  if (!live && !engine && !g_file_test (source, G_FILE_TEST_EXISTS))
     {
       herd_cli_error ("import", "%s: no such file or directory", source);
       return HERD_EXIT_USAGE;
     }
-  if (strcmp (from, "ovirt") == 0 && !is_dir)
+  if (strcmp (from, "ovirt") == 0 && !is_dir && !engine)
     {
       herd_cli_error ("import", "%s: --from ovirt reads a directory of saved "
                       "API responses (docs/import.md)", source);
@@ -248,7 +355,8 @@ herd_cmd_import (int argc, char **argv)
       return HERD_EXIT_USAGE;
     }
   if (name == NULL)
-    name = live ? g_strdup ("libvirt") : name_of (source);
+    name = live ? g_strdup ("libvirt") : engine ? g_strdup ("ovirt")
+                                                : name_of (source);
   else if (!herd_scenario_is_name (name))
     {
       herd_cli_error ("import", "--name: expected letters, digits, '-', '_' "
@@ -257,9 +365,10 @@ herd_cmd_import (int argc, char **argv)
     }
 
   g_autofree char *what
-      = live ? g_strdup_printf ("libvirt hosts (%d), CPU over %s", argc - 1,
-                                sample_text ? sample_text : "2s")
-             : g_strdup_printf ("%s %s",
+      = live     ? g_strdup_printf ("libvirt hosts (%d), CPU over %s",
+                                    argc - 1, sample_text ? sample_text : "2s")
+        : engine ? g_strdup_printf ("oVirt's REST API at %s", source)
+                 : g_strdup_printf ("%s %s",
                                 strcmp (from, "ovirt") == 0
                                     ? "oVirt REST API responses in"
                                 : strcmp (from, "run") == 0
@@ -267,18 +376,23 @@ herd_cmd_import (int argc, char **argv)
                                     : "CSV inventory",
                                 source);
   g_autoptr (HerdEstate) estate = herd_estate_new (what);
-  gboolean read = live ? herd_virt_import (argv + 1, sample, estate, &error)
+  HerdOvirtApi api = { source, user, password, ca_file, (guint) page_size };
+  gboolean read = live     ? herd_virt_import (argv + 1, sample, estate, &error)
+                  : engine ? import_ovirt_live (&api, estate, &error)
                   : strcmp (from, "ovirt") == 0
                       ? herd_import_ovirt (source, estate, &error)
                   : strcmp (from, "run") == 0
                       ? import_run (source, estate, &error)
                       : herd_import_csv (source, estate, &error);
+  if (password != NULL)
+    memset (password, 0, strlen (password));
   if (!read)
     {
       herd_cli_error ("import", "%s", error->message);
-      /* a live host that failed is not bad input */
-      return live && g_error_matches (error, HERD_IMPORT_ERROR,
-                                      HERD_IMPORT_ERROR_READ)
+      /* a live host or engine that failed is not bad input */
+      return (live || engine)
+                     && g_error_matches (error, HERD_IMPORT_ERROR,
+                                         HERD_IMPORT_ERROR_READ)
                  ? HERD_EXIT_FAILURE
                  : HERD_EXIT_USAGE;
     }

@@ -166,6 +166,7 @@ herd_estate_add_cluster (HerdEstate *e, const char *name)
   c->name = g_strdup (name);
   c->policy_params = g_ptr_array_new_with_free_func (g_free);
   c->memory_overcommit = -1;
+  c->ksm = c->ballooning = -1;
   c->migration_bandwidth = -1;
   c->fencing = c->skip_if_connectivity_broken = c->skip_if_lease_live = -1;
   c->ha_reservation = -1;
@@ -525,7 +526,8 @@ check_vm (Writer *w, HerdEstateVm *v, GHashTable *host_of, GHashTable *used,
 }
 
 static void
-write_cluster (GString *out, HerdEstateCluster *c, Names *dcs, Names *clusters)
+write_cluster (GString *out, HerdEstate *e, HerdEstateCluster *c, Names *dcs,
+               Names *clusters)
 {
   g_string_append_printf (out, "\n[cluster %s]\n", names_of (clusters, c->name));
   if (names_of (dcs, c->datacenter) != NULL)
@@ -543,6 +545,15 @@ write_cluster (GString *out, HerdEstateCluster *c, Names *dcs, Names *clusters)
   if (c->memory_overcommit >= 1 && c->memory_overcommit <= 1000)
     g_string_append_printf (out, "memory_overcommit = %d%%\n",
                             c->memory_overcommit);
+  /* oVirt refuses overcommit with neither: KSM stays on then. */
+  if (c->ksm == 0 && c->ballooning != 1 && c->memory_overcommit > 100)
+    herd_estate_note (e, "cluster \"%s\": overcommit %d%% with neither "
+                      "KSM nor ballooning: KSM kept on", c->name,
+                      c->memory_overcommit);
+  else if (c->ksm == 0)
+    g_string_append (out, "ksm = false\n");
+  if (c->ballooning == 1)
+    g_string_append (out, "ballooning = true\n");
   if (c->migration_policy != NULL)
     g_string_append_printf (out, "migration_policy = %s\n",
                             c->migration_policy);
@@ -955,7 +966,7 @@ herd_estate_write_scenario (HerdEstate *e, const char *name, GError **error)
           continue;
         }
       g_hash_table_insert (w.dc_of, c->name, c->datacenter);
-      write_cluster (body, c, &w.dcs, &w.clusters);
+      write_cluster (body, e, c, &w.dcs, &w.clusters);
     }
 
   g_autoptr (GHashTable) host_of = g_hash_table_new (g_str_hash,

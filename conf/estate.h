@@ -34,6 +34,8 @@ typedef struct
   gint skip_if_connectivity_broken;
   gint connectivity_threshold; /* percent */
   gint skip_if_lease_live;
+  gint ksm;                /* 0, 1, -1 unknown */
+  gint ballooning;         /* 0, 1, -1 unknown */
 } HerdEstateCluster;
 
 typedef struct

@@ -507,10 +507,12 @@ read_cluster (Reader *r, JsonObject *obj, GHashTable *policies,
       = { "name", "data_center", "scheduling_policy",
           "custom_scheduling_policy_properties", "memory_policy",
           "migration", "fencing_policy", "ha_reservation", "affinity_groups",
-          NULL };
+          "ksm", "ballooning_enabled", NULL };
   tally (unknown, obj, used);
   g_autofree char *name = str (obj, "name");
   HerdEstateCluster *c = herd_estate_add_cluster (r->e, name ? name : "?");
+  c->ksm = flag (obj, "ksm.enabled");
+  c->ballooning = flag (obj, "ballooning_enabled");
   c->datacenter = ref (r, "datacenter", obj, "data_center");
   read_policy (r, c, obj, policies);
   gint64 over = num (obj, "memory_policy.over_commit.percent", -1);

@@ -370,6 +370,37 @@ check "plan: without ballooning the host swaps at peak; KSM's sharing keeps it u
   grep -qx 'HERD_MEM_PEAK_HOSTS_OVER=0' '$tmp/mem-ksm.out' &&
   grep -qx 'HERD_MEM_PEAK_KSM_MIB=4608' '$tmp/mem-ksm.out' &&
   grep -qx 'HERD_MEM_PEAK_WORST_PERCENT=86' '$tmp/mem-ksm.out'"
+# A running oVirt engine (tests/import/fake-ovirt.py serves the same
+# fixtures as the engine's REST API does, with its paging and Basic
+# authentication): the scenario is the saved directory's, the listings
+# read in pages of 10 (24 VMs: pages 1 to 3); a wrong password exits 1
+# naming HTTP 401; a password file others may read, or no --user, exits 2.
+python3 tests/import/fake-ovirt.py tests/import/ovirt-estate/json "$tmp/engine.port" \
+  "$tmp/engine.log" admin@internal:secret &
+engine_pid=$!
+for i in 1 2 3 4 5 6 7 8 9 10; do [ -s "$tmp/engine.port" ] && break; sleep 0.5; done
+api="http://127.0.0.1:$(cat "$tmp/engine.port" 2>/dev/null)/ovirt-engine/api"
+printf 'secret\n' > "$tmp/engine.pw"; chmod 600 "$tmp/engine.pw"
+printf 'wrong\n' > "$tmp/wrong.pw"; chmod 600 "$tmp/wrong.pw"
+printf 'secret\n' > "$tmp/open.pw"; chmod 644 "$tmp/open.pw"
+check "import: a running oVirt engine, read in pages, gives the saved directory's scenario" sh -c "
+  '$herd' import '$api' --user admin@internal --password-file '$tmp/engine.pw' --page-size 10 --name json -o '$tmp/engine.ini' 2>/dev/null &&
+  '$herd' import tests/import/ovirt-estate/json -o '$tmp/saved.ini' 2>/dev/null &&
+  grep -v '^;' '$tmp/engine.ini' > '$tmp/engine.body' && grep -v '^;' '$tmp/saved.ini' > '$tmp/saved.body' &&
+  cmp -s '$tmp/engine.body' '$tmp/saved.body' &&
+  grep -qx '/ovirt-engine/api/vms?follow=disk_attachments&search=page 3&max=10' '$tmp/engine.log' &&
+  ! grep -q 'vms?.*page 4' '$tmp/engine.log' &&
+  grep -q '^/ovirt-engine/api/hosts/.*/fenceagents' '$tmp/engine.log'"
+check "import: an engine refusing the password exits 1 naming HTTP 401" \
+  status_says 1 "HTTP 401 Unauthorized (the engine refused the user and password)" \
+  "$herd" import "$api" --user admin@internal --password-file "$tmp/wrong.pw" -o "$tmp/no.ini"
+check "import: a password file others may read exits 2" \
+  status_says 2 "others may read it (mode 644)" \
+  "$herd" import "$api" --user admin@internal --password-file "$tmp/open.pw" -o "$tmp/no.ini"
+check "import: an engine without --user exits 2" \
+  status_says 2 "an oVirt engine needs --user and --password-file" \
+  "$herd" import "$api" -o "$tmp/no.ini"
+kill "$engine_pid" 2>/dev/null; wait "$engine_pid" 2>/dev/null
 printf 'kind,name,cores\nhost,h,many\n' > "$tmp/bad.csv"
 check "import: a bad CSV value exits 2 naming file, line and column" \
   status_says 2 "bad.csv:2: cores: expected a whole number from 1 to 4096, got \"many\"" \
