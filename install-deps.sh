@@ -1,7 +1,8 @@
 #!/bin/sh
 # install-deps.sh: installs the Debian packages herd builds and tests with
 # (libsoup-3.0-dev and glib-networking, GIO's TLS: herd import's client of
-# a running oVirt engine; ganeti-htools: hspace, which
+# a running oVirt engine, which tests/test-cli.sh tries over HTTPS with a
+# certificate openssl makes; ganeti-htools: hspace, which
 # tests/test-plan-hspace.sh compares with;
 # gnuplot-nox: the charts of herd report; clang with its compiler-rt,
 # libclang-rt-dev: the fuzz harnesses of docs/fuzzing.md; python3: the
@@ -12,7 +13,7 @@ set -eu
 packages="build-essential cmake pkg-config
   libglib2.0-dev libjson-glib-dev libsqlite3-dev libgsl-dev libcunit1-dev
   libvirt-dev libsanlock-dev libfuse3-dev libsoup-3.0-dev glib-networking
-  sqlite3 ganeti-htools gnuplot-nox bc
+  sqlite3 ganeti-htools gnuplot-nox bc openssl
   clang libclang-rt-dev python3"
 # With their recommended packages, as tests/integration/README.md used them.
 hosts="libvirt-daemon-system libvirt-daemon-driver-qemu libvirt-clients

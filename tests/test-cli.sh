@@ -401,6 +401,23 @@ check "import: an engine without --user exits 2" \
   status_says 2 "an oVirt engine needs --user and --password-file" \
   "$herd" import "$api" -o "$tmp/no.ini"
 kill "$engine_pid" 2>/dev/null; wait "$engine_pid" 2>/dev/null
+# Over HTTPS (a certificate made here for 127.0.0.1): trusted through
+# --ca-file it is read; without it verification fails and nothing is read.
+openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 \
+  -addext subjectAltName=IP:127.0.0.1 -keyout "$tmp/engine.key" \
+  -out "$tmp/engine.crt" 2>/dev/null
+python3 tests/import/fake-ovirt.py tests/import/ovirt-estate/json "$tmp/tls.port" \
+  "$tmp/tls.log" admin@internal:secret "$tmp/engine.crt" "$tmp/engine.key" &
+engine_pid=$!
+for i in 1 2 3 4 5 6 7 8 9 10; do [ -s "$tmp/tls.port" ] && break; sleep 0.5; done
+api="https://127.0.0.1:$(cat "$tmp/tls.port" 2>/dev/null)/ovirt-engine/api"
+check "import: an engine over HTTPS, its CA given" sh -c "
+  '$herd' import '$api' --user admin@internal --password-file '$tmp/engine.pw' --ca-file '$tmp/engine.crt' -o '$tmp/tls.ini' 2>/dev/null &&
+  '$herd' check '$tmp/tls.ini' >/dev/null"
+check "import: an engine over HTTPS whose certificate is not trusted exits 1" \
+  status_says 1 "GET $api/datacenters" \
+  "$herd" import "$api" --user admin@internal --password-file "$tmp/engine.pw" -o "$tmp/no.ini"
+kill "$engine_pid" 2>/dev/null; wait "$engine_pid" 2>/dev/null
 printf 'kind,name,cores\nhost,h,many\n' > "$tmp/bad.csv"
 check "import: a bad CSV value exits 2 naming file, line and column" \
   status_says 2 "bad.csv:2: cores: expected a whole number from 1 to 4096, got \"many\"" \

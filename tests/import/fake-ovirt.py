@@ -2,7 +2,7 @@
 """fake-ovirt.py: an oVirt engine's REST API as far as herd import reads
 it, served from saved responses, for tests/test-cli.sh.
 
-Usage: fake-ovirt.py DIR PORT_FILE LOG USER:PASSWORD
+Usage: fake-ovirt.py DIR PORT_FILE LOG USER:PASSWORD [CERT KEY]
 
 Serves DIR's JSON files (tests/import/ovirt-estate/json) under
 /ovirt-engine/api on 127.0.0.1, on a free port written to PORT_FILE:
@@ -14,11 +14,13 @@ engine does with "search=page N" and "max=M" (the API guide's
 and fenceagents-NAME.  A request without "Accept: application/json",
 "Version: 4" and HTTP Basic credentials USER:PASSWORD is refused (406,
 400, 401) as the engine refuses it; a path it does not know is 404.
-Every request's path and query is appended to LOG.  Runs until killed.
+Every request's path and query is appended to LOG.  With CERT and KEY
+(PEM) it speaks HTTPS.  Runs until killed.
 """
 import base64
 import json
 import os
+import ssl
 import sys
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, HTTPServer
@@ -100,6 +102,10 @@ class Engine(BaseHTTPRequestHandler):
 
 
 server = HTTPServer(("127.0.0.1", 0), Engine)
+if len(sys.argv) > 6:
+    tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    tls.load_cert_chain(sys.argv[5], sys.argv[6])
+    server.socket = tls.wrap_socket(server.socket, server_side=True)
 with open(PORT_FILE + ".tmp", "w") as f:
     f.write(str(server.server_address[1]))
 os.rename(PORT_FILE + ".tmp", PORT_FILE)
