@@ -9,12 +9,14 @@
  * cluster could ever hold, and placed VMs beyond what their host's memory
  * and swap hold (those start where the scheduler puts them). */
 #include "conf/estate.h"
+
 #include "conf/import.h"
 #include "conf/scenario.h"
 
 #include "core/model.h"
 #include "core/params.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <string.h>
 
@@ -776,6 +778,72 @@ history_file (Writer *w, HerdEstateVm *v, GArray *a, gboolean *memory)
   return g_strdup (f->path);
 }
 
+static gint
+by_int64 (gconstpointer a, gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+  return x < y ? -1 : x > y;
+}
+
+/* The median of values (sorted here). */
+static gint64
+median (GArray *values)
+{
+  g_array_sort (values, by_int64);
+  return g_array_index (values, gint64, values->len / 2);
+}
+
+/* The growth the history shows, for herd plan: in each cluster, the VMs
+ * whose first sample comes a day or more after the history's start are
+ * new; with D days from then to the history's end, one VM of their median
+ * size arrives every D / (new VMs) (in whole hours).  Only a history of
+ * two days or more says anything. */
+static void
+write_growth (GString *out, Writer *w)
+{
+  HerdEstate *e = w->e;
+  if (w->replayed == 0 || w->end - w->start < 2 * 86400)
+    return;
+  double days = (double) (w->end - w->start - 86400) / 86400.0;
+  for (guint c = 0; c < e->clusters->len; c++)
+    {
+      const HerdEstateCluster *cluster = g_ptr_array_index (e->clusters, c);
+      const char *cname = names_of (&w->clusters, cluster->name);
+      if (cname == NULL)
+        continue;
+      g_autoptr (GArray) memory = g_array_new (FALSE, FALSE, sizeof (gint64));
+      g_autoptr (GArray) vcpus = g_array_new (FALSE, FALSE, sizeof (gint64));
+      for (guint i = 0; i < e->vms->len; i++)
+        {
+          const HerdEstateVm *v = g_ptr_array_index (e->vms, i);
+          GArray *a = g_hash_table_lookup (e->history, v->name);
+          if (a == NULL || g_strcmp0 (v->cluster, cluster->name) != 0
+              || names_of (&w->vms, v->name) == NULL
+              || g_array_index (a, HerdEstateSample, 0).time
+                     < w->start + 86400)
+            continue;
+          g_array_append_val (memory, v->memory_mib);
+          g_array_append_val (vcpus, v->vcpus);
+        }
+      if (memory->len == 0)
+        continue;
+      gint64 hours = MAX ((gint64) llround (days * 24 / memory->len), 1);
+      g_autofree char *size = size_text (median (memory));
+      g_string_append_printf (out,
+                              "\n; %u VMs appeared over the %.1f days after "
+                              "the history's first: herd plan adds one of "
+                              "their median size every %" G_GINT64_FORMAT
+                              "h\n[growth history-%s]\ncluster = %s\n"
+                              "every = %" G_GINT64_FORMAT "h\nvms = 1\n"
+                              "vcpus = %" G_GINT64_FORMAT "\nmemory = %s\n",
+                              memory->len, days, hours, cname, cname, hours,
+                              median (vcpus), size);
+      herd_estate_note (e, "history: cluster \"%s\": %u new VMs in %.1f "
+                        "days: [growth history-%s] for herd plan", cname,
+                        memory->len, days, cname);
+    }
+}
+
 static void
 write_vm (GString *out, Writer *w, HerdEstateVm *v, const char *host)
 {
@@ -1075,6 +1143,7 @@ herd_estate_write_scenario (HerdEstate *e, const char *name, GError **error)
         g_string_append_printf (body, "host_enforcing = %s\n",
                                 a->host_enforcing ? "true" : "false");
     }
+  write_growth (body, &w);
   for (guint i = 0; i < maintenance->len; i++)
     g_string_append_printf (body, "\n[action maintenance-%u]\n"
                             "at = 0s\nkind = maintenance\ntarget = %s\n",

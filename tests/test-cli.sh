@@ -370,6 +370,21 @@ check "plan: without ballooning the host swaps at peak; KSM's sharing keeps it u
   grep -qx 'HERD_MEM_PEAK_HOSTS_OVER=0' '$tmp/mem-ksm.out' &&
   grep -qx 'HERD_MEM_PEAK_KSM_MIB=4608' '$tmp/mem-ksm.out' &&
   grep -qx 'HERD_MEM_PEAK_WORST_PERCENT=86' '$tmp/mem-ksm.out'"
+# Eight days of the warehouse's hourly statistics (tests/import/
+# ovirt-dwh-growth: web-02, web-03 and web-04 appear on days 3, 5 and 7):
+# the growth they show becomes a [growth] group, 3 VMs in the 6.96 days
+# after the first (191 h less 24): one every 56 h of their median size (4
+# vCPUs, 8G), which herd plan runs forward until prod is full.
+mkdir -p "$tmp/growth" "$tmp/growth-out"
+cp tests/import/ovirt-estate/json/* tests/import/ovirt-dwh-growth/*.csv "$tmp/growth/"
+check "import: the growth a long history shows becomes a [growth] group for herd plan" sh -c "
+  '$herd' import '$tmp/growth' -o '$tmp/growth-out/ov.ini' 2>/dev/null &&
+  grep -A5 '^\[growth history-prod\]' '$tmp/growth-out/ov.ini' | tr '\n' ' ' |
+    grep -q 'cluster = prod every = 56h vms = 1 vcpus = 4 memory = 8G' &&
+  grep -q '^stats_interval = 3600s\$' '$tmp/growth-out/ov.ini' &&
+  '$herd' plan '$tmp/growth-out/ov.ini' --cluster prod --machine-readable > '$tmp/growth.out' &&
+  grep -q \"^HERD_FIRST_FAIL_GROUP='history-prod'\" '$tmp/growth.out' &&
+  grep -q '^HERD_GROWTH_VMS_ADDED=[1-9]' '$tmp/growth.out'"
 # A running oVirt engine (tests/import/fake-ovirt.py serves the same
 # fixtures as the engine's REST API does, with its paging and Basic
 # authentication): the scenario is the saved directory's, the listings
