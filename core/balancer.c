@@ -682,7 +682,13 @@ ha_safe (HerdManager *m, const HerdCluster *c, GString *bad)
         continue;
       if (needs[vm->host] == NULL)
         needs[vm->host] = g_array_new (FALSE, FALSE, sizeof (gint64));
-      gint64 need = herd_scheduler_vm_memory_need (m->model, vm);
+      /* As oVirt's HaReservationHandling: what the guest uses, at least
+       * its guaranteed memory (the guaranteed memory alone when its use
+       * is not known). */
+      HerdVmUsage usage;
+      gint64 need = herd_driver_vm_usage (m->driver, vm->id, &usage, NULL)
+                        ? MAX (usage.mem_used_mib, vm->guaranteed_mib)
+                        : vm->guaranteed_mib;
       g_array_append_val (needs[vm->host], need);
     }
 

@@ -173,6 +173,34 @@ test_ha_reservation_check (void)
   sim_close (&s);
 }
 
+/* The same cluster with guests that use a quarter of their memory: oVirt's
+ * HA reservation counts what a guest uses, at least its guaranteed memory
+ * (HaReservationHandling).  With 2G guaranteed each failed host's two VMs
+ * need 2 x 2 GiB of the other's 14.9 GiB: HA-safe.  With the default
+ * guaranteed memory (all 8G) they need 16 GiB: not. */
+static void
+test_ha_reservation_guaranteed (void)
+{
+  g_autoptr (GString) light = g_string_new (tight);
+  g_string_append (light, "memory_used = constant(25%)\n"
+                          "guaranteed_memory = 2G\n");
+  Sim s;
+  sim_open (&s, light->str);
+  sim_run_until (&s, HERD_MIN (2));
+  const HerdManagerStats *st = herd_manager_stats (s.manager);
+  CU_ASSERT_EQUAL (st->ha_checks, 2);
+  CU_ASSERT_EQUAL (st->ha_checks_failed, 0);
+  CU_ASSERT_PTR_NULL (strstr (s.trace, "CLUSTER_ALERT_HA_RESERVATION"));
+  sim_close (&s);
+
+  g_autoptr (GString) all = g_string_new (tight);
+  g_string_append (all, "memory_used = constant(25%)\n");
+  sim_open (&s, all->str);
+  sim_run_until (&s, HERD_MIN (2));
+  st = herd_manager_stats (s.manager);
+  CU_ASSERT_EQUAL (st->ha_checks_failed, 2);
+  sim_close (&s);
+}
 
 /* Three hosts; one VM started at 1 s (sim_open), which its host then
  * fails: rerun on another host, then the third, then no host is left.
@@ -237,6 +265,8 @@ static const HerdTestCase cases[] = {
   { "affinity repair: positive", test_repair_positive },
   { "affinity repair: negative", test_repair_negative },
   { "HA reservation check", test_ha_reservation_check },
+  { "HA reservation counts guest use, at least guaranteed memory",
+    test_ha_reservation_guaranteed },
   { "a start failed after it was accepted", test_start_failed_rerun },
   { NULL, NULL },
 };

@@ -71,8 +71,8 @@ sim_vm_stats (HerdDriver *drv, HerdId vm, gint64 *cpu_used_mc, GError **error)
   return TRUE;
 }
 
-/* CPU and memory as the simulated host sees them (the guest's memory
- * with its overhead); disk and network rates are not modelled per VM. */
+/* CPU, and the memory the guest holds (its use, within its balloon);
+ * disk and network rates are not modelled per VM. */
 static gboolean
 sim_vm_usage (HerdDriver *drv, HerdId vm, HerdVmUsage *out, GError **error)
 {
@@ -84,7 +84,7 @@ sim_vm_usage (HerdDriver *drv, HerdId vm, HerdVmUsage *out, GError **error)
       return FALSE;
     }
   *out = (HerdVmUsage){ .cpu_mc = herd_world_vm_cpu_used (world_of (drv), vm),
-                        .mem_used_mib = v->mem_mib,
+                        .mem_used_mib = MIN (v->guest_mib, v->balloon_mib),
                         .disk_write_bps = -1,
                         .net_bps = -1 };
   return TRUE;
