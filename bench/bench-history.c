@@ -72,7 +72,7 @@ main (int argc, char **argv)
   if (state == NULL)
     g_error ("%s", error->message);
   HerdHistorySettings settings = { HERD_MIN (1), HERD_HOUR (24),
-                                   HERD_DAY (60) };
+                                   HERD_DAY (60), HERD_DAY (1826) };
   HerdHistory *history = herd_history_open (db, model, &settings, &error);
   if (history == NULL)
     g_error ("%s", error->message);

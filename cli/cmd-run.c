@@ -170,7 +170,8 @@ serve (HerdModel *model, HerdVirtConfig *config,
     {
       HerdHistorySettings settings = { run->sample_interval,
                                        run->sample_retention,
-                                       run->hourly_retention };
+                                       run->hourly_retention,
+                                       run->daily_retention };
       history = herd_history_open (db_path, model, &settings, &error);
       if (history == NULL || !herd_state_leave_checkpoints (state, &error))
         goto out;

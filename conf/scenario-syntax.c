@@ -87,7 +87,7 @@ static const char *const herd_sl_faults_required[] = { "mtbf", "mttr",
 static const char *const herd_sl_manager_keys[] = {
   "database", "socket", "log", "domain_type", "reconnect_interval",
   "job_poll_interval", "sanlock_wait", "sample_interval",
-  "sample_retention", "hourly_retention",
+  "sample_retention", "hourly_retention", "daily_retention",
   /* the control socket's access and the secrets (docs/real-hosts.md) */
   "socket_group", "viewers", "operators", "administrators",
   "max_connections", "secrets", NULL

@@ -344,6 +344,8 @@ herd_sl_parse_manager (HerdSlLoader *l, HerdSlGroup *g)
                          &run->sample_retention);
   herd_sl_read_duration (l, g, "hourly_retention", HERD_DAY (60), TRUE,
                          &run->hourly_retention);
+  herd_sl_read_duration (l, g, "daily_retention", HERD_DAY (1826), TRUE,
+                         &run->daily_retention);
   herd_sl_parse_access (l, g);
 }
 
@@ -566,6 +568,7 @@ herd_scenario_new (const char *path, const char *text)
   scenario->run.sample_interval = HERD_MIN (1);
   scenario->run.sample_retention = HERD_HOUR (24);
   scenario->run.hourly_retention = HERD_DAY (60);
+  scenario->run.daily_retention = HERD_DAY (1826);
   scenario->run.max_connections = HERD_SL_DEFAULT_MAX_CONNECTIONS;
   scenario->vm_group_of = g_array_new (FALSE, FALSE, sizeof (guint32));
   return scenario;

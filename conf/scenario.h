@@ -63,6 +63,7 @@ typedef struct
   HerdTime sample_interval;
   HerdTime sample_retention;
   HerdTime hourly_retention;
+  HerdTime daily_retention;
   /* The control socket's access (docs/real-hosts.md): its group, and who
    * has which role, as user names and @group names; root and herd run's
    * own user are administrators whatever these say. */

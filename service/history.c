@@ -77,6 +77,17 @@ static const char schema[] =
     "disk_write_bytes_per_second REAL, max_disk_write_bytes_per_second "
     "REAL, network_bytes_per_second REAL, max_network_bytes_per_second "
     "REAL, PRIMARY KEY (hour, vm));"
+    "CREATE TABLE IF NOT EXISTS host_daily (day INTEGER NOT NULL, host TEXT "
+    "NOT NULL, samples INTEGER NOT NULL, cpu_usage_percent REAL, "
+    "max_cpu_usage_percent REAL, memory_used_mib REAL, max_memory_used_mib "
+    "INTEGER, PRIMARY KEY (day, host));"
+    "CREATE TABLE IF NOT EXISTS vm_daily (day INTEGER NOT NULL, vm TEXT NOT "
+    "NULL, samples INTEGER NOT NULL, cpu_usage_percent REAL, "
+    "max_cpu_usage_percent REAL, cpu_mc REAL, max_cpu_mc INTEGER, "
+    "memory_used_mib REAL, max_memory_used_mib INTEGER, "
+    "disk_write_bytes_per_second REAL, max_disk_write_bytes_per_second "
+    "REAL, network_bytes_per_second REAL, max_network_bytes_per_second "
+    "REAL, PRIMARY KEY (day, vm));"
     "CREATE TABLE IF NOT EXISTS history_meta (key TEXT PRIMARY KEY, value "
     "INTEGER NOT NULL);";
 
@@ -92,6 +103,25 @@ static const char vm_hours[] =
     "max(disk_write_bytes_per_second), avg(network_bytes_per_second), "
     "max(network_bytes_per_second) FROM vm_samples WHERE time >= ?1 AND "
     "time < ?2 GROUP BY 1, 2";
+
+/* Each ended day of hourly rows, as its daily rows (?1 <= hour < ?2):
+ * means weighted by each hour's samples, maxima of the maxima. */
+#define WEIGHTED(x) \
+  "sum(" x " * samples) / sum(CASE WHEN " x " IS NOT NULL THEN samples END)"
+static const char host_days[]
+    = "SELECT hour / 86400 * 86400, host, sum(samples), "
+      WEIGHTED ("cpu_usage_percent") ", max(max_cpu_usage_percent), "
+      WEIGHTED ("memory_used_mib") ", max(max_memory_used_mib) FROM "
+      "host_hourly WHERE hour >= ?1 AND hour < ?2 GROUP BY 1, 2";
+static const char vm_days[]
+    = "SELECT hour / 86400 * 86400, vm, sum(samples), "
+      WEIGHTED ("cpu_usage_percent") ", max(max_cpu_usage_percent), "
+      WEIGHTED ("cpu_mc") ", max(max_cpu_mc), " WEIGHTED ("memory_used_mib")
+      ", max(max_memory_used_mib), " WEIGHTED ("disk_write_bytes_per_second")
+      ", max(max_disk_write_bytes_per_second), "
+      WEIGHTED ("network_bytes_per_second")
+      ", max(max_network_bytes_per_second) FROM vm_hourly WHERE hour >= ?1 "
+      "AND hour < ?2 GROUP BY 1, 2";
 
 #define DELETE_CHUNK 10000
 /* Rows written per transaction (about 4 ms: bench/bench-history.c), so
@@ -300,9 +330,19 @@ hourly_pass (HerdHistory *h, gint64 time, GError **error)
   if (hour <= h->aggregated_until)
     return TRUE;
   gint64 from = h->aggregated_until;
+  /* The days that ended too, from their hours (once the hours are in). */
+  gint64 from_day = from - from % 86400, to_day = hour - hour % 86400;
+  gint64 keep_days = herd_time_to_seconds (h->settings.daily_retention);
   return copy_rows (h, host_hours, "host_hourly", from, hour, error)
          && copy_rows (h, vm_hours, "vm_hourly", from, hour, error)
+         && (to_day <= from_day
+             || (copy_rows (h, host_days, "host_daily", from_day, to_day,
+                            error)
+                 && copy_rows (h, vm_days, "vm_daily", from_day, to_day,
+                               error)))
          && remember_aggregated (h, hour, error)
+         && delete_before (h, "host_daily", "day", time - keep_days, error)
+         && delete_before (h, "vm_daily", "day", time - keep_days, error)
          && delete_before (h, "host_samples", "time",
                            time - herd_time_to_seconds (
                                h->settings.retention),

@@ -3,8 +3,9 @@
  * running VM (CPU, memory used, and for VMs disk write and network rates)
  * in the state database's host_samples and vm_samples tables; each hour
  * that has ended is aggregated into host_hourly and vm_hourly (mean and
- * maximum); samples older than their retention (24 h) and hourly rows
- * older than theirs (60 days) are deleted.  docs/history.md has the
+ * maximum), each day into host_daily and vm_daily; samples older than
+ * their retention (24 h), hourly rows older than theirs (60 days) and
+ * daily rows older than theirs (5 years) are deleted.  docs/history.md has the
  * tables and example queries.
  *
  * The main loop only copies what the manager and driver already know
@@ -29,6 +30,7 @@ typedef struct
   HerdTime interval;         /* between samples; 0: no history */
   HerdTime retention;        /* samples kept this long */
   HerdTime hourly_retention; /* hourly aggregates kept this long */
+  HerdTime daily_retention;  /* daily aggregates kept this long */
 } HerdHistorySettings;
 
 typedef struct _HerdHistory HerdHistory;

@@ -700,7 +700,7 @@ test_history (void)
   g_autoptr (GError) error = NULL;
   g_autofree char *db = g_build_filename (s.dir, "state.db", NULL);
   HerdHistorySettings settings = { HERD_MIN (1), HERD_HOUR (2),
-                                   HERD_HOUR (25) };
+                                   HERD_HOUR (25), HERD_DAY (3) };
   HerdHistory *history = herd_history_open (db, s.sc->model, &settings,
                                             &error);
   CU_ASSERT_PTR_NOT_NULL_FATAL (history);
@@ -770,6 +770,17 @@ test_history (void)
                                   "vm_hourly"),
                    -3600);
   CU_ASSERT_EQUAL (count_rows (s.dir, "SELECT count(*) FROM host_samples"), 2);
+  /* The first day ended: its samples (three hours and one) as daily
+   * rows, from its hours before they were deleted. */
+  CU_ASSERT_EQUAL (count_rows (s.dir, "SELECT count(*) FROM host_daily"), 2);
+  CU_ASSERT_EQUAL (count_rows (s.dir, "SELECT min(samples) FROM vm_daily"),
+                   181);
+  g_autofree char *daily = g_strdup_printf (
+      "SELECT count(*) FROM vm_daily WHERE vm = 'v-1' AND day = %"
+      G_GINT64_FORMAT " AND cpu_mc = %" G_GINT64_FORMAT
+      " AND max_memory_used_mib = %" G_GINT64_FORMAT,
+      base, usage.cpu_mc, usage.mem_used_mib);
+  CU_ASSERT_EQUAL (count_rows (s.dir, daily), 1);
 
   /* Bounded: with the database locked, HERD_HISTORY_QUEUE batches wait
    * and the rest are dropped; unlocked, the waiting ones are written. */
