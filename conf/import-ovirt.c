@@ -998,7 +998,7 @@ read_history (Reader *r, GError **error)
           herd_estate_add_sample (
               r->e, vm, at,
               g_array_index (series->points, HerdTracePoint, k).percent,
-              memory_percent);
+              memory_percent, -1);
         }
     }
   if (unknown > 0)

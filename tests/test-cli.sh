@@ -482,6 +482,20 @@ check "import --from run: each VM where the state database says, a host in maint
   grep -q '^\[host h-3\]' '$tmp/run-import.ini' &&
   grep -q '^target = h-3\$' '$tmp/run-import.ini' &&
   grep -q 'vm \"writer-1\": not in the state database' '$tmp/run-import.err'"
+# ... and the history recorded in it: web-2's CPU, memory (32 of its 64
+# MiB: 50%) and disk writes (2 KiB/s on its one disk) replayed from the
+# history's start, ten seconds apart.
+sqlite3 "$tmp/state.db" "CREATE TABLE vm_samples (time INTEGER NOT NULL, vm TEXT NOT NULL, host TEXT NOT NULL, status TEXT NOT NULL, cpu_usage_percent REAL, cpu_mc INTEGER, memory_used_mib INTEGER, disk_write_bytes_per_second REAL, network_bytes_per_second REAL);
+  INSERT INTO vm_samples VALUES (1000, 'web-2', 'h-1', 'Up', 10, 100, 32, 2048, 0), (1010, 'web-2', 'h-1', 'Up', 20, 200, 32, 2048, 0),
+    (1020, 'web-2', 'h-1', 'Up', 30, 300, 32, 2048, 0), (1000, 'db-1', 'h-2', 'Up', 5, 50, NULL, NULL, NULL);"
+check "import --from run: the recorded CPU, memory and disk writes replayed" sh -c "
+  '$herd' import --from run '$tmp/from-run.ini' -o '$tmp/replay.ini' 2>/dev/null &&
+  grep -A14 '^\[vm web-2\]' '$tmp/replay.ini' | grep -q '^write_rate = trace:replay-history/web-2-writes.csv\$' &&
+  grep -A14 '^\[vm web-2\]' '$tmp/replay.ini' | grep -q '^memory_used = trace:samples:replay-history/web-2.csv\$' &&
+  ! grep -A14 '^\[vm db-1\]' '$tmp/replay.ini' | grep -q '^memory_used' &&
+  test \"\$(tr '\n' ' ' < '$tmp/replay-history/web-2-writes.csv')\" = '0s,2.000KiB/s 10s,2.000KiB/s 20s,2.000KiB/s ' &&
+  test \"\$(sed -n 3p '$tmp/replay-history/web-2.csv')\" = '1010,web-2,20.000,50.000' &&
+  '$herd' sim '$tmp/replay.ini' --quiet >/dev/null"
 check "import --from run: a missing state database exits 2" \
   status_says 2 "no such file" "$herd" import --from run "$tmp/cluster.ini"
 
