@@ -332,9 +332,11 @@ check "plan on the imported estate: prod takes 40 disks of 100 GiB, then disk" s
   '$herd' plan '$tmp/ov.ini' --cluster prod --standard-alloc 102400,16384,4 |
   grep -q '40 VMs placed; most likely failure reason: FailDisk'"
 # The same estate with its data warehouse history (tests/import/ovirt-dwh:
-# a minute's samples of db-01, app-01 and a VM not in vms), read from a
-# relative path: each imported VM replays its CPU and memory (a samples
-# trace beside the scenario) and the scenario
+# a minute's samples of db-01, app-01 and a VM not in vms, and of db-01's
+# two disks' writes), read from a relative path: each imported VM replays
+# its CPU and memory (a samples trace beside the scenario), db-01 its disk
+# writes spread over its two disks ((1 MiB/s + 512 KiB/s) / 2 = 768 KiB/s
+# each at first), and the scenario
 # lasts as long as the history; herd sim's samples of db-01 are the
 # warehouse's, minute by minute.
 mkdir -p "$tmp/dwh" "$tmp/dwh-out"
@@ -343,6 +345,9 @@ check "import: oVirt's data warehouse history replayed as CPU and memory traces"
   cd '$tmp' && '$herd' import dwh -o dwh-out/ov.ini 2> '$tmp/dwh.err' &&
   grep -q '^cpu = trace:samples:ov-history/db-01.csv\$' '$tmp/dwh-out/ov.ini' &&
   grep -q '^memory_used = trace:samples:ov-history/db-01.csv\$' '$tmp/dwh-out/ov.ini' &&
+  grep -q '^write_rate = trace:ov-history/db-01-writes.csv\$' '$tmp/dwh-out/ov.ini' &&
+  test \"\$(tr '\n' ' ' < '$tmp/dwh-out/ov-history/db-01-writes.csv')\" = '0s,768.000KiB/s 60s,768.000KiB/s 120s,1280.000KiB/s 180s,1280.000KiB/s 240s,256.000KiB/s 300s,256.000KiB/s ' &&
+  grep -q '6 readings of disks no VM of vms has attached: left out' '$tmp/dwh.err' &&
   grep -q '^cpu = trace:samples:ov-history/app-01.csv\$' '$tmp/dwh-out/ov.ini' &&
   grep -q '^duration = 360s\$' '$tmp/dwh-out/ov.ini' &&
   grep -q '^stats_interval = 60s\$' '$tmp/dwh-out/ov.ini' &&
