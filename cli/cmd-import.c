@@ -42,7 +42,7 @@ typedef struct
 /* A recorded sample into the estate: memory as a share of the VM's. */
 static void
 add_sample (const char *vm, gint64 time, double cpu_percent,
-            gint64 memory_mib, double write_bps, gpointer data)
+            gint64 memory_mib, gpointer data)
 {
   History *h = data;
   const HerdEstateVm *v = g_hash_table_lookup (h->vms, vm);
@@ -50,8 +50,7 @@ add_sample (const char *vm, gint64 time, double cpu_percent,
       = v != NULL && v->memory_mib > 0 && memory_mib >= 0
             ? MIN (100.0 * (double) memory_mib / (double) v->memory_mib, 100.0)
             : -1;
-  herd_estate_add_sample (h->estate, vm, time, cpu_percent, memory_percent,
-                          write_bps);
+  herd_estate_add_sample (h->estate, vm, time, cpu_percent, memory_percent);
 }
 
 /* herd run's configuration at path, with each VM where its state database
@@ -453,8 +452,8 @@ herd_cmd_import (int argc, char **argv)
       json_builder_add_int_value (b, check->model->vms->len);
       json_builder_set_member_name (b, "vms_placed");
       json_builder_add_int_value (b, placed);
-      json_builder_set_member_name (b, "vms_replayed");
-      json_builder_add_int_value (b, estate->replayed);
+      json_builder_set_member_name (b, "history_files");
+      json_builder_add_int_value (b, estate->files->len);
       json_builder_set_member_name (b, "notes");
       json_builder_begin_array (b);
       for (guint i = 0; i < estate->notes->len; i++)
@@ -481,9 +480,9 @@ herd_cmd_import (int argc, char **argv)
            output ? "wrote " : "", output ? output : "scenario",
            check->model->hosts->len, check->model->vms->len, placed,
            estate->notes->len);
-  if (estate->replayed > 0)
+  if (estate->files->len > 0)
     fprintf (stderr, "herd import: %u VMs replay their recorded history "
              "(%s/)\n",
-             estate->replayed, estate->history_dir);
+             estate->files->len, estate->history_dir);
   return HERD_EXIT_OK;
 }

@@ -140,8 +140,7 @@ herd_estate_free (HerdEstate *e)
 
 void
 herd_estate_add_sample (HerdEstate *e, const char *vm, gint64 time,
-                        double cpu_percent, double memory_percent,
-                        double write_bps)
+                        double cpu_percent, double memory_percent)
 {
   GArray *samples = g_hash_table_lookup (e->history, vm);
   if (samples == NULL)
@@ -149,7 +148,7 @@ herd_estate_add_sample (HerdEstate *e, const char *vm, gint64 time,
       samples = g_array_new (FALSE, FALSE, sizeof (HerdEstateSample));
       g_hash_table_insert (e->history, g_strdup (vm), samples);
     }
-  HerdEstateSample s = { time, cpu_percent, memory_percent, write_bps };
+  HerdEstateSample s = { time, cpu_percent, memory_percent };
   g_array_append_val (samples, s);
 }
 
@@ -845,46 +844,6 @@ write_growth (GString *out, Writer *w)
     }
 }
 
-/* VM v's disk writes as a write-rate trace (conf/workload-spec.h,
- * "TIME,RATE" from the history's start) per disk of its disks (the
- * guest's rate spread over them), idle where it has no reading; its path,
- * or NULL when no write was recorded. */
-static char *
-writes_file (Writer *w, HerdEstateVm *v, GArray *a, guint disks)
-{
-  gboolean any = FALSE;
-  for (guint i = 0; i < a->len && !any; i++)
-    any = g_array_index (a, HerdEstateSample, i).write_bps >= 0;
-  if (!any || disks == 0)
-    return NULL;
-  const char *name = names_of (&w->vms, v->name);
-  HerdEstateFile *f = g_new0 (HerdEstateFile, 1);
-  f->path = g_strdup_printf ("%s/%s-writes.csv", w->e->history_dir, name);
-  GString *text = g_string_new (NULL);
-  gint64 gap = w->interval + w->interval / 2;
-  gint64 last = w->start - w->interval;
-  for (guint i = 0; i < a->len; i++)
-    {
-      const HerdEstateSample *x = &g_array_index (a, HerdEstateSample, i);
-      if (i > 0 && x->time == x[-1].time)
-        continue;
-      if (x->time - last > gap)
-        g_string_append_printf (text, "%" G_GINT64_FORMAT "s,0KiB/s\n",
-                                MAX (last + w->interval, w->start)
-                                    - w->start);
-      g_string_append_printf (text, "%" G_GINT64_FORMAT "s,%.3fKiB/s\n",
-                              x->time - w->start,
-                              MAX (x->write_bps, 0) / 1024.0 / disks);
-      last = x->time;
-    }
-  if (w->end - last >= w->interval)
-    g_string_append_printf (text, "%" G_GINT64_FORMAT "s,0KiB/s\n",
-                            last + w->interval - w->start);
-  f->text = g_string_free (text, FALSE);
-  g_ptr_array_add (w->e->files, f);
-  return g_strdup (f->path);
-}
-
 static void
 write_vm (GString *out, Writer *w, HerdEstateVm *v, const char *host)
 {
@@ -937,16 +896,7 @@ write_vm (GString *out, Writer *w, HerdEstateVm *v, const char *host)
     g_string_append (out, "migratable = false\n");
   g_autofree char *disks = vm_disks (w, v, dc);
   if (disks != NULL)
-    {
-      g_string_append_printf (out, "disk = %s\n", disks);
-      guint n = 1;
-      for (const char *c = disks; *c != '\0'; c++)
-        n += *c == ',';
-      g_autofree char *writes
-          = history != NULL ? writes_file (w, v, history, n) : NULL;
-      if (writes != NULL)
-        g_string_append_printf (out, "write_rate = trace:%s\n", writes);
-    }
+    g_string_append_printf (out, "disk = %s\n", disks);
   if (host != NULL)
     g_string_append_printf (out, "host = %s\n", host);
 }
@@ -1204,7 +1154,6 @@ herd_estate_write_scenario (HerdEstate *e, const char *name, GError **error)
     herd_estate_note (e, "history: the samples of %u VMs that are not "
                       "imported are left out",
                       g_hash_table_size (e->history) - w.replayed);
-  e->replayed = w.replayed;
   GString *out = NULL;
   if (g_hash_table_size (w.clusters.to) == 0)
     g_set_error (error, HERD_IMPORT_ERROR, HERD_IMPORT_ERROR_INVALID,

@@ -110,7 +110,6 @@ typedef struct
   gint64 time;             /* seconds since 1970 */
   double cpu_percent;
   double memory_percent;
-  double write_bps;        /* bytes written per second, all its disks */
 } HerdEstateSample;
 
 /* A file the writer makes beside the scenario (a VM's recorded series). */
@@ -135,7 +134,6 @@ typedef struct
                               (relative to the scenario); NULL: none is
                               written (a note says so) */
   GPtrArray *files;        /* HerdEstateFile * the writer made */
-  guint replayed;          /* VMs the writer gave their history */
 } HerdEstate;
 
 HerdEstate *herd_estate_new (const char *source);
@@ -156,8 +154,7 @@ HerdEstateAffinity *herd_estate_add_affinity (HerdEstate *e,
 /* Adds a recorded sample of VM vm (in any order: the writer sorts
  * them; of samples at the same time it keeps the lowest). */
 void herd_estate_add_sample (HerdEstate *e, const char *vm, gint64 time,
-                             double cpu_percent, double memory_percent,
-                             double write_bps);
+                             double cpu_percent, double memory_percent);
 
 /* Records what happened to a field or object on the way in. */
 void herd_estate_note (HerdEstate *e, const char *format, ...)
@@ -167,10 +164,8 @@ void herd_estate_note (HerdEstate *e, const char *format, ...)
  * hosts, VMs (running ones with host =), affinity groups.  With a
  * history and a history_dir, each VM with samples plays them (cpu =
  * trace:samples:HISTORY_DIR/VM.csv, and memory_used the same where its
- * memory is known, and write_rate = trace:HISTORY_DIR/VM-writes.csv
- * where its disk writes are (spread over its disks); the files added to
- * e->files, every series over the whole history, idle where the VM has
- * no sample) and the scenario lasts
+ * memory is known; the files added to e->files, every series over the
+ * whole history, idle where the VM has no sample) and the scenario lasts
  * as long as the history, stepping and sampling at its interval.  Names that
  * are not scenario names (letters, digits, '-', '_', '.', starting with
  * a letter or digit) are changed, with a note.  NULL with an error

@@ -18,7 +18,6 @@
  * collection and reported as a note: nothing is dropped silently. */
 #include "conf/import.h"
 
-#include "conf/csv.h"
 #include "conf/trace.h"
 #include "core/params.h"
 
@@ -735,9 +734,6 @@ read_vm (Reader *r, JsonObject *obj, GHashTable *disks, GHashTable *unknown)
         }
       if (*disk != '\0')
         g_ptr_array_add (v->disks, g_strdup (disk));
-      /* whose disk it is, for the warehouse's disk statistics */
-      g_hash_table_insert (r->names, g_strdup_printf ("diskvm:%s", id),
-                           g_strdup (v->name));
     }
   if (at (obj, "disk_attachments") == NULL)
     herd_estate_note (r->e, "vm \"%s\": no disk attachments (save vms with "
@@ -1002,134 +998,12 @@ read_history (Reader *r, GError **error)
           herd_estate_add_sample (
               r->e, vm, at,
               g_array_index (series->points, HerdTracePoint, k).percent,
-              memory_percent, -1);
+              memory_percent);
         }
     }
   if (unknown > 0)
     herd_estate_note (r->e, "%s: %u VMs whose vm_id is not in vms: left out",
                       file, unknown);
-  return TRUE;
-}
-
-/* The warehouse's disk statistics exported as CSV, when the directory has
- * them (v4_N_statistics_vms_disks_resources_usage_samples, else
- * ..._hourly): each VM's disks' write_rate_bytes_per_second summed at
- * each time becomes the disk writes of its sample of that time. */
-static gboolean
-read_disk_history (Reader *r, GError **error)
-{
-  g_autofree char *file = file_ending (
-      r->dir, "statistics_vms_disks_resources_usage_samples.csv");
-  if (file == NULL)
-    file = file_ending (r->dir,
-                        "statistics_vms_disks_resources_usage_hourly.csv");
-  if (file == NULL)
-    return TRUE;
-  g_autofree char *path = g_build_filename (r->dir, file, NULL);
-  g_autofree char *text = NULL;
-  if (!g_file_get_contents (path, &text, NULL, NULL))
-    {
-      g_set_error (error, HERD_IMPORT_ERROR, HERD_IMPORT_ERROR_READ,
-                   "%s: cannot read it", path);
-      return FALSE;
-    }
-  g_autoptr (GPtrArray) records = g_ptr_array_new_with_free_func (
-      (GDestroyNotify) g_ptr_array_unref);
-  g_autoptr (GArray) lines = g_array_new (FALSE, FALSE, sizeof (guint));
-  guint bad = 0;
-  if (!herd_csv_parse (text, records, lines, &bad))
-    {
-      g_set_error (error, HERD_IMPORT_ERROR, HERD_IMPORT_ERROR_INVALID,
-                   "%s:%u: a quoted field is not closed", path, bad);
-      return FALSE;
-    }
-  int tc = -1, dc = -1, wc = -1;
-  GPtrArray *header = records->len > 0 ? g_ptr_array_index (records, 0)
-                                       : NULL;
-  for (guint i = 0; header != NULL && i < header->len; i++)
-    {
-      const char *c = g_ptr_array_index (header, i);
-      tc = strcmp (c, "history_datetime") == 0 ? (int) i : tc;
-      dc = strcmp (c, "vm_disk_id") == 0 ? (int) i : dc;
-      wc = strcmp (c, "write_rate_bytes_per_second") == 0 ? (int) i : wc;
-    }
-  if (tc < 0 || dc < 0 || wc < 0)
-    {
-      g_set_error (error, HERD_IMPORT_ERROR, HERD_IMPORT_ERROR_INVALID,
-                   "%s:1: expected a header naming history_datetime, "
-                   "vm_disk_id and write_rate_bytes_per_second", path);
-      return FALSE;
-    }
-  /* "VM\ttime" -> bytes/s, summed over the VM's disks */
-  g_autoptr (GHashTable) writes = g_hash_table_new_full (
-      g_str_hash, g_str_equal, g_free, g_free);
-  guint unknown = 0;
-  for (guint k = 1; k < records->len; k++)
-    {
-      GPtrArray *f = g_ptr_array_index (records, k);
-      guint line = g_array_index (lines, guint, k);
-      double seconds, rate;
-      char *end = NULL;
-      const char *rate_text = f->len == header->len
-                                  ? g_ptr_array_index (f, wc)
-                                  : "";
-      if (f->len != header->len
-          || !herd_trace_parse_time (g_ptr_array_index (f, tc), &seconds))
-        {
-          g_set_error (error, HERD_IMPORT_ERROR, HERD_IMPORT_ERROR_INVALID,
-                       "%s:%u: expected %u fields with a history_datetime",
-                       path, line, header->len);
-          return FALSE;
-        }
-      if (*rate_text == '\0')
-        continue; /* not measured */
-      rate = g_ascii_strtod (rate_text, &end);
-      if (*end != '\0' || !isfinite (rate) || rate < 0)
-        {
-          g_set_error (error, HERD_IMPORT_ERROR, HERD_IMPORT_ERROR_INVALID,
-                       "%s:%u: write_rate_bytes_per_second: expected a "
-                       "number of 0 or more, got \"%s\"",
-                       path, line, rate_text);
-          return FALSE;
-        }
-      g_autofree char *key = g_strdup_printf (
-          "diskvm:%s", (const char *) g_ptr_array_index (f, dc));
-      const char *vm = g_hash_table_lookup (r->names, key);
-      if (vm == NULL)
-        {
-          unknown++;
-          continue;
-        }
-      char *at = g_strdup_printf ("%s\t%" G_GINT64_FORMAT, vm,
-                                  (gint64) llround (seconds));
-      double *sum = g_hash_table_lookup (writes, at);
-      if (sum == NULL)
-        g_hash_table_insert (writes, at, sum = g_new0 (double, 1));
-      else
-        g_free (at);
-      *sum += rate;
-    }
-  /* onto the VMs' samples of the same times */
-  GHashTableIter it;
-  gpointer name, value;
-  g_hash_table_iter_init (&it, r->e->history);
-  while (g_hash_table_iter_next (&it, &name, &value))
-    {
-      GArray *samples = value;
-      for (guint i = 0; i < samples->len; i++)
-        {
-          HerdEstateSample *x = &g_array_index (samples, HerdEstateSample, i);
-          g_autofree char *at = g_strdup_printf ("%s\t%" G_GINT64_FORMAT,
-                                                 (const char *) name,
-                                                 x->time);
-          const double *sum = g_hash_table_lookup (writes, at);
-          if (sum != NULL)
-            x->write_bps = *sum;
-        }
-    }
-  if (unknown > 0)
-    herd_estate_note (r->e, "%s: %u readings of disks no VM of vms has "
-                      "attached: left out", file, unknown);
   return TRUE;
 }
 
@@ -1257,7 +1131,7 @@ read_all (Reader *r, GError **error)
   for (guint i = 0; i < vms->len; i++)
     read_vm (r, g_ptr_array_index (vms, i), disks, unknown);
   report_unknown (e, "vms", unknown);
-  return read_history (r, error) && read_disk_history (r, error);
+  return read_history (r, error);
 }
 
 gboolean

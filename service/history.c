@@ -578,9 +578,6 @@ read_rows (sqlite3 *db, const char *sql, HerdHistoryFunc fn, gpointer data,
           sqlite3_column_type (st, 3) == SQLITE_NULL
               ? -1
               : (gint64) llround (sqlite3_column_double (st, 3)),
-          sqlite3_column_type (st, 4) == SQLITE_NULL
-              ? -1
-              : sqlite3_column_double (st, 4),
           data);
       rows++;
     }
@@ -607,14 +604,13 @@ herd_history_read (const char *path, HerdHistoryFunc fn, gpointer data,
   sqlite3_busy_timeout (db, 5000);
   gint64 rows = read_rows (db,
                            "SELECT vm, time, cpu_usage_percent, "
-                           "memory_used_mib, disk_write_bytes_per_second "
-                           "FROM vm_samples WHERE "
+                           "memory_used_mib FROM vm_samples WHERE "
                            "cpu_usage_percent IS NOT NULL ORDER BY time, vm",
                            fn, data, error);
   if (rows == 0)
     rows = read_rows (db,
-                      "SELECT vm, hour, cpu_usage_percent, memory_used_mib, "
-                      "disk_write_bytes_per_second FROM vm_hourly WHERE cpu_usage_percent IS NOT NULL "
+                      "SELECT vm, hour, cpu_usage_percent, memory_used_mib "
+                      "FROM vm_hourly WHERE cpu_usage_percent IS NOT NULL "
                       "ORDER BY hour, vm",
                       fn, data, error);
   sqlite3_close (db);

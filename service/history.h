@@ -58,13 +58,12 @@ void herd_history_flush (HerdHistory *history);
 
 /* Reads the recorded VM history of the state database at path
  * (read-only, while a herd run may use it): fn (vm, time, CPU percent,
- * memory used in MiB or -1, disk writes in bytes/s or -1) for each
- * vm_samples row with a CPU
+ * memory used in MiB or -1) for each vm_samples row with a CPU
  * measurement, or, when the samples have all passed their retention,
  * each vm_hourly row (its hour's means).  A database without history
  * tables has none (TRUE, fn never called). */
 typedef void (*HerdHistoryFunc) (const char *vm, gint64 time,
                                  double cpu_percent, gint64 memory_mib,
-                                 double write_bps, gpointer data);
+                                 gpointer data);
 gboolean herd_history_read (const char *path, HerdHistoryFunc fn,
                             gpointer data, GError **error);
