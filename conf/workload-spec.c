@@ -403,17 +403,24 @@ herd_append_percent (GString *out, const char *name, double v)
   g_string_append_c (out, '%');
 }
 
+/* The phase in [0, 1 day) is found in integers, so only the one cos()
+ * sees a double. */
+double
+herd_workload_diurnal_cos (HerdTime t, HerdTime peak_at)
+{
+  HerdTime phase = (t - peak_at) % HERD_DAY (1);
+  if (phase < 0)
+    phase += HERD_DAY (1);
+  return cos (2 * G_PI * ((double) phase / (double) HERD_DAY (1)));
+}
+
 double
 herd_workload_spec_at_start (const HerdWorkloadSpec *spec)
 {
   if (spec->kind != HERD_WORKLOAD_DIURNAL)
     return spec->mean;
-  HerdTime phase = (-spec->peak_at) % HERD_DAY (1);
-  if (phase < 0)
-    phase += HERD_DAY (1);
-  double v = spec->mean
-             + (spec->peak - spec->mean)
-                   * cos (2 * G_PI * ((double) phase / (double) HERD_DAY (1)));
+  double v = spec->mean + (spec->peak - spec->mean)
+                              * herd_workload_diurnal_cos (0, spec->peak_at);
   return CLAMP (v, 0.0, 100.0);
 }
 

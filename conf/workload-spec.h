@@ -104,6 +104,8 @@ typedef struct
 
 gboolean herd_workload_parse (const char *text, HerdWorkloadSpec *out,
                               GError **error);
+/* cos (2 pi (t - peak_at) / 1 day), the diurnal models' swing. */
+double herd_workload_diurnal_cos (HerdTime t, HerdTime peak_at);
 /* A CPU (or memory) model's value at time 0, percent: its mean, or for a
  * diurnal model mean + (peak - mean) cos(2 pi (0 - peak_at) / 1 day)
  * (sim/workload.c computes the same over time). */

@@ -14,17 +14,6 @@
 
 #include <gsl/gsl_randist.h>
 
-/* cos (2 pi (t - peak_at) / 1 day): the phase in [0, 1 day) is found in
- * integers, so only the one cos() sees a double. */
-static double
-diurnal_cos (HerdTime t, HerdTime peak_at)
-{
-  HerdTime phase = (t - peak_at) % HERD_DAY (1);
-  if (phase < 0)
-    phase += HERD_DAY (1);
-  return cos (2 * G_PI * ((double) phase / (double) HERD_DAY (1)));
-}
-
 static double
 herd_clamp_percent (double v)
 {
@@ -44,9 +33,10 @@ herd_workload_value (const HerdWorkloadSpec *spec, HerdTime t)
     case HERD_WORKLOAD_TRACE: /* per VM: herd_trace_value */
       return herd_clamp_percent (spec->mean);
     case HERD_WORKLOAD_DIURNAL:
-      return herd_clamp_percent (spec->mean
-                                 + (spec->peak - spec->mean)
-                                       * diurnal_cos (t, spec->peak_at));
+      return herd_clamp_percent (
+          spec->mean
+          + (spec->peak - spec->mean)
+                * herd_workload_diurnal_cos (t, spec->peak_at));
     case HERD_WORKLOAD_KIND_LAST:
     default:
       g_assert_not_reached ();
@@ -91,7 +81,7 @@ herd_rate_model_value (const HerdRateModel *model, HerdTime t)
     case HERD_RATE_DIURNAL:
       return MAX (0, model->mean
                          + (model->peak - model->mean)
-                               * diurnal_cos (t, model->peak_at));
+                               * herd_workload_diurnal_cos (t, model->peak_at));
     case HERD_RATE_BURSTS:
       return t >= model->start
                      && (t - model->start) % model->every < model->length
