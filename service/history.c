@@ -556,16 +556,35 @@ herd_history_sample (HerdHistory *h, HerdDriver *driver, gint64 now_us)
   return handed;
 }
 
-/* One table's rows for herd_history_read: -1 when it is not there. */
-static gint64
-read_rows (sqlite3 *db, const char *sql, HerdHistoryFunc fn, gpointer data,
-           GError **error)
+/* Whether the database has table (an older one, or one without history,
+ * has none). */
+static gboolean
+has_table (sqlite3 *db, const char *table)
 {
   sqlite3_stmt *st = NULL;
+  gboolean found
+      = sqlite3_prepare_v2 (db,
+                            "SELECT 1 FROM sqlite_master WHERE type = "
+                            "'table' AND name = ?1",
+                            -1, &st, NULL)
+            == SQLITE_OK
+        && sqlite3_bind_text (st, 1, table, -1, SQLITE_STATIC) == SQLITE_OK
+        && sqlite3_step (st) == SQLITE_ROW;
+  sqlite3_finalize (st);
+  return found;
+}
+
+/* The rows of sql on table for herd_history_read: how many (0 when the
+ * table is not there), -1 on an error. */
+static gint64
+read_rows (sqlite3 *db, const char *table, const char *sql,
+           HerdHistoryFunc fn, gpointer data, GError **error)
+{
+  sqlite3_stmt *st = NULL;
+  if (!has_table (db, table))
+    return 0;
   if (sqlite3_prepare_v2 (db, sql, -1, &st, NULL) != SQLITE_OK)
     {
-      if (strstr (sqlite3_errmsg (db), "no such table") != NULL)
-        return 0;
       db_failed (db, error, sql);
       return -1;
     }
@@ -602,13 +621,13 @@ herd_history_read (const char *path, HerdHistoryFunc fn, gpointer data,
       return FALSE;
     }
   sqlite3_busy_timeout (db, 5000);
-  gint64 rows = read_rows (db,
+  gint64 rows = read_rows (db, "vm_samples",
                            "SELECT vm, time, cpu_usage_percent, "
                            "memory_used_mib FROM vm_samples WHERE "
                            "cpu_usage_percent IS NOT NULL ORDER BY time, vm",
                            fn, data, error);
   if (rows == 0)
-    rows = read_rows (db,
+    rows = read_rows (db, "vm_hourly",
                       "SELECT vm, hour, cpu_usage_percent, memory_used_mib "
                       "FROM vm_hourly WHERE cpu_usage_percent IS NOT NULL "
                       "ORDER BY hour, vm",
