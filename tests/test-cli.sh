@@ -412,6 +412,12 @@ check "import: an engine refusing the password exits 1 naming HTTP 401" \
 check "import: a password file others may read exits 2" \
   status_says 2 "others may read it (mode 644)" \
   "$herd" import "$api" --user admin@internal --password-file "$tmp/open.pw" -o "$tmp/no.ini"
+check "import: --user without an engine's URL exits 2" \
+  status_says 2 "--user, --password-file and --ca-file are for an oVirt engine's URL" \
+  "$herd" import tests/import/ovirt-estate/json --user admin@internal -o "$tmp/no.ini"
+check "import: --page-size 0 exits 2" \
+  status_says 2 "--page-size: expected 1 to 10000" \
+  "$herd" import "$api" --user admin@internal --password-file "$tmp/engine.pw" --page-size 0 -o "$tmp/no.ini"
 check "import: an engine without --user exits 2" \
   status_says 2 "an oVirt engine needs --user and --password-file" \
   "$herd" import "$api" -o "$tmp/no.ini"
