@@ -80,7 +80,7 @@ typedef struct
   gboolean thin;
   char *domain; /* NULL: the data center's master domain */
   HerdId domain_id;
-  gint64 base_mib; /* data it holds when created: a clone's copy */
+  gint64 base_mib; /* data it holds when created: a clone's copy, data= */
   HerdDiskFormat format; /* HERD_DISK_FORMAT_DEFAULT: by allocation */
 } HerdSlDisk;
 

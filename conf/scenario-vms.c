@@ -30,11 +30,85 @@ herd_sl_disk_clear (gpointer p)
 }
 
 #define HERD_SL_DISK_FORMS                                                  \
-  "a comma-separated list of SIZE [thin|preallocated] [raw|qcow2] [DOMAIN] " \
-  "such as 100G thin, 20G preallocated sd1"
+  "a comma-separated list of SIZE [thin|preallocated] [raw|qcow2] "         \
+  "[data=SIZE] [DOMAIN] such as 100G thin data=30G, 20G preallocated sd1"
 
-/* disk = SIZE [thin|preallocated] [raw|qcow2] [DOMAIN], ... into
- * g->disks. */
+/* One disk of disk = ...: its words into *disk (domain and base_mib
+ * included: a thin disk's data=, else left -1); NULL, or why it is not a
+ * disk (i counts from 0). */
+static char *
+herd_sl_parse_disk (char **words, guint i, HerdSlDisk *disk)
+{
+  const char *word[6] = { NULL };
+  guint n = 0;
+  for (guint w = 0; words[w] != NULL; w++)
+    if (*words[w] != '\0')
+      {
+        if (n < G_N_ELEMENTS (word))
+          word[n] = words[w];
+        n++;
+      }
+  g_autoptr (GError) local = NULL;
+  if (n == 0)
+    return g_strdup_printf ("disk %u is empty", i + 1);
+  if (n > 5)
+    return g_strdup_printf ("disk %u has more than five words", i + 1);
+  if (!herd_units_parse_size_mib (word[0], &disk->size_mib, &local))
+    return g_strdup_printf ("disk %u: %s", i + 1, local->message);
+  if (disk->size_mib <= 0)
+    return g_strdup_printf ("disk %u: its size must be more than 0", i + 1);
+  if (disk->size_mib > HERD_SL_MAX_SIZE_MIB)
+    return g_strdup_printf ("disk %u: its size must be at most "
+                            HERD_SL_MAX_SIZE_TEXT, i + 1);
+  /* The allocation and format words, in either order, then data=. */
+  guint next = 1;
+  gboolean alloc_seen = FALSE;
+  for (; next < n && next < 3; next++)
+    {
+      gboolean alloc = strcmp (word[next], "thin") == 0
+                       || strcmp (word[next], "preallocated") == 0;
+      gboolean format = strcmp (word[next], "raw") == 0
+                        || strcmp (word[next], "qcow2") == 0;
+      if (alloc && !alloc_seen)
+        {
+          disk->thin = strcmp (word[next], "thin") == 0;
+          alloc_seen = TRUE;
+        }
+      else if (format && disk->format == HERD_DISK_FORMAT_DEFAULT)
+        disk->format = strcmp (word[next], "raw") == 0 ? HERD_DISK_RAW
+                                                       : HERD_DISK_QCOW2;
+      else
+        break;
+    }
+  if (next < n && g_str_has_prefix (word[next], "data="))
+    {
+      if (!herd_units_parse_size_mib (word[next] + 5, &disk->base_mib,
+                                      &local))
+        return g_strdup_printf ("disk %u: data=: %s", i + 1, local->message);
+      if (!disk->thin)
+        return g_strdup_printf ("disk %u: data= is for a thin disk (a "
+                                "preallocated one takes its whole size)",
+                                i + 1);
+      if (disk->base_mib < 0 || disk->base_mib > disk->size_mib)
+        return g_strdup_printf ("disk %u: data= must lie in 0..its size",
+                                i + 1);
+      next++;
+    }
+  if (n > next + 1)
+    return g_strdup_printf ("disk %u: \"%s\" is none of thin, "
+                            "preallocated, raw, qcow2 and data=SIZE, and is "
+                            "not last",
+                            i + 1, word[next]);
+  if (n == next + 1 && !herd_scenario_is_name (word[next]))
+    return g_strdup_printf ("disk %u: \"%s\" is not a storage domain name",
+                            i + 1, word[next]);
+  if (n == next + 1)
+    disk->domain = g_strdup (word[next]);
+  return NULL;
+}
+
+/* disk = SIZE [thin|preallocated] [raw|qcow2] [data=SIZE] [DOMAIN], ...
+ * into g->disks. */
 static void
 herd_sl_parse_disks (HerdSlLoader *l, HerdSlGroup *g)
 {
@@ -48,66 +122,12 @@ herd_sl_parse_disks (HerdSlLoader *l, HerdSlGroup *g)
     {
       g_auto (GStrv) words = g_strsplit_set (g_strstrip (items[i]), " \t",
                                              -1);
-      const char *word[4] = { NULL, NULL, NULL, NULL };
-      guint n = 0;
-      for (guint w = 0; words[w] != NULL; w++)
-        if (*words[w] != '\0')
-          {
-            if (n < 4)
-              word[n] = words[w];
-            n++;
-          }
-      g_autofree char *why = NULL;
-      HerdSlDisk disk = { .thin = FALSE, .domain_id = HERD_ID_NONE };
-      g_autoptr (GError) local = NULL;
-      if (n == 0)
-        why = g_strdup_printf ("disk %u is empty", i + 1);
-      else if (n > 4)
-        why = g_strdup_printf ("disk %u has more than four words", i + 1);
-      else if (!herd_units_parse_size_mib (word[0], &disk.size_mib, &local))
-        why = g_strdup_printf ("disk %u: %s", i + 1, local->message);
-      else if (disk.size_mib <= 0)
-        why = g_strdup_printf ("disk %u: its size must be more than 0",
-                               i + 1);
-      else if (disk.size_mib > HERD_SL_MAX_SIZE_MIB)
-        why = g_strdup_printf ("disk %u: its size must be at most "
-                               HERD_SL_MAX_SIZE_TEXT, i + 1);
-      else
-        {
-          /* The allocation and format words, in either order. */
-          guint next = 1;
-          gboolean alloc_seen = FALSE;
-          for (; next < n && next < 3; next++)
-            {
-              gboolean alloc = strcmp (word[next], "thin") == 0
-                               || strcmp (word[next], "preallocated") == 0;
-              gboolean format = strcmp (word[next], "raw") == 0
-                                || strcmp (word[next], "qcow2") == 0;
-              if (alloc && !alloc_seen)
-                {
-                  disk.thin = strcmp (word[next], "thin") == 0;
-                  alloc_seen = TRUE;
-                }
-              else if (format && disk.format == HERD_DISK_FORMAT_DEFAULT)
-                disk.format = strcmp (word[next], "raw") == 0
-                                  ? HERD_DISK_RAW
-                                  : HERD_DISK_QCOW2;
-              else
-                break;
-            }
-          if (n > next + 1)
-            why = g_strdup_printf ("disk %u: \"%s\" is none of thin, "
-                                   "preallocated, raw and qcow2, and is not "
-                                   "last",
-                                   i + 1, word[next]);
-          else if (n == next + 1 && !herd_scenario_is_name (word[next]))
-            why = g_strdup_printf ("disk %u: \"%s\" is not a storage "
-                                   "domain name", i + 1, word[next]);
-          else if (n == next + 1)
-            disk.domain = g_strdup (word[next]);
-        }
+      HerdSlDisk disk
+          = { .thin = FALSE, .domain_id = HERD_ID_NONE, .base_mib = -1 };
+      g_autofree char *why = herd_sl_parse_disk (words, i, &disk);
       if (why != NULL)
         {
+          g_free (disk.domain);
           g_autofree char *quoted = g_strescape (value, NULL);
           herd_sl_fail_key (l, g, "disk", "expected %s, got \"%s\" (%s)",
                             HERD_SL_DISK_FORMS, quoted, why);
@@ -137,7 +157,11 @@ herd_sl_parse_template (HerdSlLoader *l, HerdSlGroup *g)
           herd_sl_fail_expected (l, g, "data", expected, value);
           return;
         }
-      disk->base_mib = g->data_mib < 0 ? disk->size_mib : g->data_mib;
+      /* the data key for every disk, else a disk's own data=, else all */
+      if (g->data_mib >= 0)
+        disk->base_mib = g->data_mib;
+      else if (disk->base_mib < 0)
+        disk->base_mib = disk->size_mib;
     }
 }
 
@@ -303,6 +327,11 @@ herd_sl_parse_vms (HerdSlLoader *l, HerdSlGroup *g)
   herd_sl_read_fraction (l, g, "new_writes", 1.0, &g->new_writes);
   herd_sl_read_boolean (l, g, "stateless", FALSE, &g->stateless);
   herd_sl_parse_disks (l, g);
+  for (guint i = 0; i < g->disks->len; i++)
+    {
+      HerdSlDisk *disk = &g_array_index (g->disks, HerdSlDisk, i);
+      disk->base_mib = MAX (disk->base_mib, 0); /* a new disk: empty */
+    }
   g->template_name = herd_sl_value (l, g, "template");
   herd_sl_read_boolean (l, g, "clone", FALSE, &g->clone);
   if (g->template_name != NULL && g->disks->len > 0)

@@ -427,5 +427,6 @@ herd_volume_first_mib (gboolean thin, gboolean block, gint64 virtual_mib,
     return virtual_mib;
   if (!block)
     return base_mib;
-  return MIN (MAX (initial_mib, base_mib), herd_volume_max_lv_mib (virtual_mib));
+  return base_mib > 0 ? (gint64) ceil (1.1 * (double) base_mib)
+                      : initial_mib;
 }

@@ -433,8 +433,10 @@ gboolean herd_migration_policy_from_string (const char *text,
 gboolean herd_storage_type_is_block (HerdStorageType type);
 /* What a new volume takes from its domain: a preallocated one its whole
  * virtual size; a thin one on file storage the data it holds (base); a
- * thin one on block storage an LV of its data, at least initial_mib
- * (ThinVolumeInitialSize) and at most herd_volume_max_lv_mib. */
+ * thin one on block storage an LV of initial_mib (ThinVolumeInitialSize)
+ * when it is empty, else, as VDSM creates a qcow2 volume with an initial
+ * size (a copy's data), 1.1 x its data (QCOW_OVERHEAD_FACTOR), rounded up
+ * to the MiB. */
 gint64 herd_volume_first_mib (gboolean thin, gboolean block,
                               gint64 virtual_mib, gint64 base_mib,
                               gint64 initial_mib);

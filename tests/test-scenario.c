@@ -1556,9 +1556,33 @@ test_inline_errors (void)
     { "[datacenter dc1]\n[cluster c1]\n[hosts h]\ncores = 4\nmemory = 8G\n"
       "[vms v]\nvcpus = 1\nmemory = 1G\ndisk = 10G thin sd1 extra\n",
       "t.ini:9: [vms v] disk: expected a comma-separated list of SIZE "
-      "[thin|preallocated] [raw|qcow2] [DOMAIN] such as 100G thin, 20G "
-      "preallocated sd1, got \"10G thin sd1 extra\" (disk 1: \"sd1\" is "
-      "none of thin, preallocated, raw and qcow2, and is not last)" },
+      "[thin|preallocated] [raw|qcow2] [data=SIZE] [DOMAIN] such as 100G "
+      "thin data=30G, 20G preallocated sd1, got \"10G thin sd1 extra\" (disk 1: \"sd1\" is "
+      "none of thin, preallocated, raw, qcow2 and data=SIZE, and is not "
+      "last)" },
+    { "[datacenter dc1]\n[cluster c1]\n[hosts h]\ncores = 4\nmemory = 8G\n"
+      "[vms v]\nvcpus = 1\nmemory = 1G\ndisk = 10G preallocated data=2G\n",
+      "t.ini:9: [vms v] disk: expected a comma-separated list of SIZE "
+      "[thin|preallocated] [raw|qcow2] [data=SIZE] [DOMAIN] such as 100G "
+      "thin data=30G, 20G preallocated sd1, got \"10G preallocated data=2G\" (disk 1: data= is for a thin disk (a "
+      "preallocated one takes its whole size))" },
+    { "[datacenter dc1]\n[cluster c1]\n[hosts h]\ncores = 4\nmemory = 8G\n"
+      "[vms v]\nvcpus = 1\nmemory = 1G\ndisk = 10G thin data=11G\n",
+      "t.ini:9: [vms v] disk: expected a comma-separated list of SIZE "
+      "[thin|preallocated] [raw|qcow2] [data=SIZE] [DOMAIN] such as 100G "
+      "thin data=30G, 20G preallocated sd1, got \"10G thin data=11G\" (disk 1: data= must lie in 0..its size)" },
+    { "[datacenter dc1]\n[cluster c1]\n[hosts h]\ncores = 4\nmemory = 8G\n"
+      "[vms v]\nvcpus = 1\nmemory = 1G\ndisk = 10G thin data=lots\n",
+      "t.ini:9: [vms v] disk: expected a comma-separated list of SIZE "
+      "[thin|preallocated] [raw|qcow2] [data=SIZE] [DOMAIN] such as 100G "
+      "thin data=30G, 20G preallocated sd1, got \"10G thin data=lots\" (disk 1: data=: expected a size such as "
+      "16G, 512M or 2T, got \"lots\")" },
+    { "[datacenter dc1]\n[cluster c1]\n[hosts h]\ncores = 4\nmemory = 8G\n"
+      "[vms v]\nvcpus = 1\nmemory = 1G\ndisk = 10G thin sd1 data=1G\n",
+      "t.ini:9: [vms v] disk: expected a comma-separated list of SIZE "
+      "[thin|preallocated] [raw|qcow2] [data=SIZE] [DOMAIN] such as 100G "
+      "thin data=30G, 20G preallocated sd1, got \"10G thin sd1 data=1G\" (disk 1: \"sd1\" is none of thin, "
+      "preallocated, raw, qcow2 and data=SIZE, and is not last)" },
     { "[datacenter dc1]\n[storage sd1]\ntype = iscsi\ncapacity = 1T\n"
       "[cluster c1]\n[hosts h]\ncores = 4\nmemory = 8G\n"
       "[vms v]\nvcpus = 1\nmemory = 1G\ndisk = 10G thin raw\n",

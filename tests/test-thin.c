@@ -251,14 +251,15 @@ test_space_taken (void)
 /* A template with a 40G thin disk holding 10G: three VMs made thin on
  * it take only their COW layers (nothing on NFS until they write, a
  * 1 GiB LV each on iSCSI), two clones copy its 10G each; the template
- * holds its 10G once; an iSCSI domain also holds its 4992 MiB of
- * internal volumes. */
+ * holds its 10G once; on iSCSI each volume holding 10G is an LV of 11G
+ * (VDSM's QCOW_OVERHEAD_FACTOR on a volume's initial size), and the
+ * domain also holds its 4992 MiB of internal volumes. */
 static void
 test_template_costs (void)
 {
   static const char *const types[] = { "nfs", "iscsi" };
   static const double expected_used[] = { 10 + 2 * 10,
-                                          4.875 + 10 + 3 * 1 + 2 * 10 };
+                                          4.875 + 11 + 3 * 1 + 2 * 11 };
   for (guint i = 0; i < G_N_ELEMENTS (types); i++)
     {
       Outcome o;
@@ -277,6 +278,47 @@ test_template_costs (void)
                               1024 - expected_used[i], 1e-9);
       g_free (o.trace);
     }
+}
+
+/* Thin disks that hold data at time 0 (data=, as an import writes a
+ * disk's actual size): on NFS a 30G disk holding 10G takes 10G at once
+ * and grows from there by its new writes (a quarter of 40 MiB/s) up to
+ * its 30G; on iSCSI one holding 3G starts on an LV of 1.1 x 3G (3380
+ * MiB), under the 512 MiB watermark from the start: its request goes out
+ * with its first write and lands before the 308 MiB left run out. */
+static void
+test_data_at_start (void)
+{
+  Outcome o;
+  run_text ("[scenario]\nduration = 10m\n[datacenter dc]\n"
+            "[storage sd1]\ntype = nfs\ncapacity = 1T\n"
+            "[cluster c]\n[hosts h]\ncores = 8\nmemory = 32G\n"
+            "[vms thin]\nvcpus = 1\nmemory = 1G\n"
+            "disk = 30G thin data=10G\n"
+            "write_rate = 40MiB/s\nnew_writes = 25%\n",
+            &o);
+  double up = event_time (&o, "USER_RUN_VM", "thin-1", 0);
+  double written_mib = 10 * 1024 + (600 - up) * 10;
+  CU_ASSERT_DOUBLE_EQUAL (o.summary.storage_min_free_gib,
+                          1024 - ceil (written_mib) / 1024, 1e-9);
+  g_free (o.trace);
+
+  g_autofree char *text = scenario ("20MiB/s", "", "1T", "");
+  char *disk = strstr (text, "disk = 40G thin\n");
+  CU_ASSERT_PTR_NOT_NULL_FATAL (disk);
+  g_autofree char *with_data = g_strdup_printf (
+      "%.*sdisk = 40G thin data=3G\n%s", (int) (disk - text), text,
+      disk + strlen ("disk = 40G thin\n"));
+  run_text (with_data, &o);
+  up = event_time (&o, "USER_RUN_VM", "db-1", 0);
+  CU_ASSERT_EQUAL (o.summary.enospc_pauses, 0);
+  /* 10 min at 20 MiB/s from 3G: 3072 + 20 x (600 - up) MiB of data, so
+   * the LV (3380 MiB, then 1 GiB chunks) was extended to stay 512 MiB
+   * ahead. */
+  double data = 3072 + 20 * (600 - up);
+  CU_ASSERT_EQUAL (o.summary.volume_extensions,
+                   (int) ceil ((data + 512 - 3380) / 1024));
+  g_free (o.trace);
 }
 
 /* Pool VMs made thin on a template give back their COW layer when they
@@ -677,6 +719,7 @@ main (void)
           { "undo brings back a full LV", test_undo_restores_full_lv },
           { "full file domain until it grows", test_file_domain_full },
           { "templates: thin VMs and clones", test_template_costs },
+          { "thin disks holding data at time 0", test_data_at_start },
           { "pool on a template", test_pool_on_template },
           { "snapshots: capacity", test_snapshot_capacity },
           { "snapshots: a thin top grows", test_snapshot_grows },
