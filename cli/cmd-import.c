@@ -42,7 +42,7 @@ typedef struct
 /* A recorded sample into the estate: memory as a share of the VM's. */
 static void
 add_sample (const char *vm, gint64 time, double cpu_percent,
-            gint64 memory_mib, gpointer data)
+            gint64 memory_mib, double write_bps, gpointer data)
 {
   History *h = data;
   const HerdEstateVm *v = g_hash_table_lookup (h->vms, vm);
@@ -50,7 +50,19 @@ add_sample (const char *vm, gint64 time, double cpu_percent,
       = v != NULL && v->memory_mib > 0 && memory_mib >= 0
             ? MIN (100.0 * (double) memory_mib / (double) v->memory_mib, 100.0)
             : -1;
-  herd_estate_add_sample (h->estate, vm, time, cpu_percent, memory_percent);
+  herd_estate_add_sample (h->estate, vm, time, cpu_percent, memory_percent,
+                          write_bps);
+}
+
+/* What a VM's disk held at a recorded time, onto the estate's disk. */
+static void
+add_disk_sample (const char *vm, guint disk, gint64 time, gint64 mib,
+                 gpointer data)
+{
+  History *h = data;
+  const HerdEstateVm *v = g_hash_table_lookup (h->vms, vm);
+  if (v != NULL && disk < v->disks->len)
+    herd_estate_disk_held (g_ptr_array_index (v->disks, disk), time, mib);
 }
 
 /* herd run's configuration at path, with each VM where its state database
@@ -81,7 +93,7 @@ import_run (const char *path, HerdEstate *estate, GError **error)
       g_hash_table_insert (vms, v->name, v);
     }
   History history = { estate, vms };
-  if (!herd_history_read (db, add_sample, &history, error))
+  if (!herd_history_read (db, add_sample, add_disk_sample, &history, error))
     return FALSE;
   for (guint i = 0; i < estate->hosts->len; i++)
     {
@@ -452,8 +464,8 @@ herd_cmd_import (int argc, char **argv)
       json_builder_add_int_value (b, check->model->vms->len);
       json_builder_set_member_name (b, "vms_placed");
       json_builder_add_int_value (b, placed);
-      json_builder_set_member_name (b, "history_files");
-      json_builder_add_int_value (b, estate->files->len);
+      json_builder_set_member_name (b, "vms_replayed");
+      json_builder_add_int_value (b, estate->replayed);
       json_builder_set_member_name (b, "notes");
       json_builder_begin_array (b);
       for (guint i = 0; i < estate->notes->len; i++)
@@ -480,9 +492,9 @@ herd_cmd_import (int argc, char **argv)
            output ? "wrote " : "", output ? output : "scenario",
            check->model->hosts->len, check->model->vms->len, placed,
            estate->notes->len);
-  if (estate->files->len > 0)
+  if (estate->replayed > 0)
     fprintf (stderr, "herd import: %u VMs replay their recorded history "
              "(%s/)\n",
-             estate->files->len, estate->history_dir);
+             estate->replayed, estate->history_dir);
   return HERD_EXIT_OK;
 }

@@ -145,13 +145,10 @@ add_vms (HerdEstate *e, const HerdScenario *s)
                               : herd_model_datacenter (m, dc)->master_domain;
           if (domain == HERD_ID_NONE)
             continue;
-          g_ptr_array_add (
-              v->disks,
-              g_strdup_printf ("%" G_GINT64_FORMAT "M %s %s %s",
-                               d->virtual_mib,
-                               d->thin ? "thin" : "preallocated",
-                               d->format == HERD_DISK_QCOW2 ? "qcow2" : "raw",
-                               herd_model_domain (m, domain)->name));
+          HerdEstateDisk *disk = herd_estate_add_disk (
+              v, d->virtual_mib, d->thin, d->format == HERD_DISK_QCOW2,
+              herd_model_domain (m, domain)->name);
+          disk->data_mib = d->thin ? d->base_mib : -1;
         }
     }
   if (m->vms->len > 0)

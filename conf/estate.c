@@ -140,7 +140,8 @@ herd_estate_free (HerdEstate *e)
 
 void
 herd_estate_add_sample (HerdEstate *e, const char *vm, gint64 time,
-                        double cpu_percent, double memory_percent)
+                        double cpu_percent, double memory_percent,
+                        double write_bps)
 {
   GArray *samples = g_hash_table_lookup (e->history, vm);
   if (samples == NULL)
@@ -148,7 +149,7 @@ herd_estate_add_sample (HerdEstate *e, const char *vm, gint64 time,
       samples = g_array_new (FALSE, FALSE, sizeof (HerdEstateSample));
       g_hash_table_insert (e->history, g_strdup (vm), samples);
     }
-  HerdEstateSample s = { time, cpu_percent, memory_percent };
+  HerdEstateSample s = { time, cpu_percent, memory_percent, write_bps };
   g_array_append_val (samples, s);
 }
 
@@ -188,6 +189,16 @@ herd_estate_add_host (HerdEstate *e, const char *name)
   return h;
 }
 
+static void
+disk_free (gpointer p)
+{
+  HerdEstateDisk *d = p;
+  g_free (d->domain);
+  if (d->held != NULL)
+    g_array_unref (d->held);
+  g_free (d);
+}
+
 HerdEstateVm *
 herd_estate_add_vm (HerdEstate *e, const char *name)
 {
@@ -196,9 +207,32 @@ herd_estate_add_vm (HerdEstate *e, const char *name)
   v->vcpus = v->memory_mib = v->guaranteed_mib = v->memory_used_mib = -1;
   v->cpu_percent = -1;
   v->migratable = -1;
-  v->disks = g_ptr_array_new_with_free_func (g_free);
+  v->disks = g_ptr_array_new_with_free_func (disk_free);
   g_ptr_array_add (e->vms, v);
   return v;
+}
+
+HerdEstateDisk *
+herd_estate_add_disk (HerdEstateVm *v, gint64 size_mib, gboolean thin,
+                      gboolean qcow2, const char *domain)
+{
+  HerdEstateDisk *d = g_new0 (HerdEstateDisk, 1);
+  d->size_mib = size_mib;
+  d->thin = thin;
+  d->qcow2 = qcow2;
+  d->domain = g_strdup (domain);
+  d->data_mib = -1;
+  g_ptr_array_add (v->disks, d);
+  return d;
+}
+
+void
+herd_estate_disk_held (HerdEstateDisk *d, gint64 time, gint64 mib)
+{
+  if (d->held == NULL)
+    d->held = g_array_new (FALSE, FALSE, sizeof (HerdEstateHeld));
+  HerdEstateHeld h = { time, mib };
+  g_array_append_val (d->held, h);
 }
 
 HerdEstateDomain *
@@ -606,31 +640,61 @@ write_host (GString *out, HerdEstateHost *h, Names *clusters, Names *hosts,
     g_string_append_printf (out, "fence_agent = %s\n", agents);
 }
 
+/* What d held first and last in the history (*first_time, *last_time;
+ * FALSE if nothing was recorded). */
+static gboolean
+held_span (const HerdEstateDisk *d, HerdEstateHeld *first,
+           HerdEstateHeld *last)
+{
+  if (d->held == NULL || d->held->len == 0)
+    return FALSE;
+  *first = *last = g_array_index (d->held, HerdEstateHeld, 0);
+  for (guint i = 1; i < d->held->len; i++)
+    {
+      const HerdEstateHeld *h = &g_array_index (d->held, HerdEstateHeld, i);
+      if (h->time < first->time)
+        *first = *h;
+      if (h->time > last->time)
+        *last = *h;
+    }
+  return TRUE;
+}
+
+/* What thin disk d holds at time 0: what it held at the start of the
+ * history replayed, else the source's actual size, else nothing (at most
+ * its size). */
+static gint64
+data_at_start (const Writer *w, const HerdEstateDisk *d)
+{
+  HerdEstateHeld first, last;
+  gint64 data = w->interval > 0 && held_span (d, &first, &last) ? first.mib
+                                                               : d->data_mib;
+  return d->thin ? CLAMP (data, 0, d->size_mib) : 0;
+}
+
 /* vm's disks as the scenario's disk key: those on a data domain of its
- * data center that the domain can hold (noted otherwise); NULL if none. */
+ * data center that the domain can hold (noted otherwise), each added to
+ * kept; NULL if none. */
 static char *
-vm_disks (Writer *w, HerdEstateVm *v, const char *dc)
+vm_disks (Writer *w, HerdEstateVm *v, const char *dc, GPtrArray *kept)
 {
   GString *disks = g_string_new (NULL);
   for (guint k = 0; k < v->disks->len; k++)
     {
-      /* SIZE KIND FORMAT DOMAIN (source names) */
-      g_auto (GStrv) word = g_strsplit (g_ptr_array_index (v->disks, k), " ",
-                                        4);
-      if (g_strv_length (word) < 4)
-        continue;
-      gint64 size = g_ascii_strtoll (word[0], NULL, 10);
-      Domain *d = g_hash_table_lookup (w->domain, word[3]);
+      HerdEstateDisk *disk = g_ptr_array_index (v->disks, k);
+      gint64 size = disk->size_mib;
+      Domain *d = g_hash_table_lookup (w->domain, disk->domain);
       if (d == NULL || !d->data || g_strcmp0 (d->datacenter, dc) != 0)
         {
           herd_estate_note (w->e, "vm \"%s\": disk %u is on \"%s\", not an "
                             "imported data domain of its data center: left "
-                            "out", v->name, k + 1, word[3]);
+                            "out", v->name, k + 1, disk->domain);
           continue;
         }
-      gboolean thin = strcmp (word[1], "thin") == 0;
+      gint64 data = data_at_start (w, disk);
       gint64 first = size <= MAX_MIB
-                         ? herd_volume_first_mib (thin, d->block, size, 0,
+                         ? herd_volume_first_mib (disk->thin, d->block, size,
+                                                  data,
                                                   w->params.thin_initial_mib)
                          : 0;
       if (size <= 0 || size > MAX_MIB
@@ -640,18 +704,25 @@ vm_disks (Writer *w, HerdEstateVm *v, const char *dc)
           herd_estate_note (w->e, "vm \"%s\": disk %u (%" G_GINT64_FORMAT
                             " MiB) does not fit what storage domain \"%s\" "
                             "holds: left out", v->name, k + 1, size,
-                            word[3]);
+                            disk->domain);
           continue;
         }
       d->allocated_mib += first;
       d->volumes++;
       g_autofree char *text = size_text (size);
-      g_string_append_printf (disks, "%s%s %s %s %s", disks->len ? ", " : "",
-                              text, thin ? "thin" : "preallocated",
-                              thin && d->block ? "qcow2"
-                              : strcmp (word[2], "qcow2") == 0 ? "qcow2"
-                                                              : "raw",
-                              names_of (&w->domains, word[3]));
+      g_string_append_printf (disks, "%s%s %s %s", disks->len ? ", " : "",
+                              text, disk->thin ? "thin" : "preallocated",
+                              (disk->thin && d->block) || disk->qcow2
+                                  ? "qcow2"
+                                  : "raw");
+      if (data > 0)
+        {
+          g_autofree char *held = size_text (data);
+          g_string_append_printf (disks, " data=%s", held);
+        }
+      g_string_append_printf (disks, " %s",
+                              names_of (&w->domains, disk->domain));
+      g_ptr_array_add (kept, disk);
     }
   if (disks->len == 0)
     {
@@ -659,6 +730,36 @@ vm_disks (Writer *w, HerdEstateVm *v, const char *dc)
       return NULL;
     }
   return g_string_free (disks, FALSE);
+}
+
+/* The share of a VM's recorded writes that went to new blocks: what its
+ * thin disks of kept grew by over the history, over what it wrote to
+ * them then (its samples' rates, spread over the kept disks, times the
+ * time since the sample before); -1 when nothing tells. */
+static double
+new_writes (const Writer *w, GArray *samples, GPtrArray *kept)
+{
+  double grown = 0, written = 0;
+  for (guint k = 0; k < kept->len; k++)
+    {
+      const HerdEstateDisk *d = g_ptr_array_index (kept, k);
+      HerdEstateHeld first, last;
+      if (!d->thin || !held_span (d, &first, &last)
+          || last.time <= first.time)
+        continue;
+      grown += (double) MAX (last.mib - first.mib, 0);
+      for (guint i = 1; i < samples->len; i++)
+        {
+          const HerdEstateSample *x
+              = &g_array_index (samples, HerdEstateSample, i);
+          if (x->time > first.time && x->time <= last.time
+              && x->write_bps > 0)
+            written += x->write_bps / kept->len
+                       * (double) MIN (x->time - x[-1].time, w->interval)
+                       / (1024.0 * 1024.0);
+        }
+    }
+  return written > 0 ? MIN (grown / written, 1.0) : -1;
 }
 
 static gint
@@ -844,6 +945,46 @@ write_growth (GString *out, Writer *w)
     }
 }
 
+/* VM v's disk writes as a write-rate trace (conf/workload-spec.h,
+ * "TIME,RATE" from the history's start) per disk of its disks (the
+ * guest's rate spread over them), idle where it has no reading; its path,
+ * or NULL when no write was recorded. */
+static char *
+writes_file (Writer *w, HerdEstateVm *v, GArray *a, guint disks)
+{
+  gboolean any = FALSE;
+  for (guint i = 0; i < a->len && !any; i++)
+    any = g_array_index (a, HerdEstateSample, i).write_bps >= 0;
+  if (!any || disks == 0)
+    return NULL;
+  const char *name = names_of (&w->vms, v->name);
+  HerdEstateFile *f = g_new0 (HerdEstateFile, 1);
+  f->path = g_strdup_printf ("%s/%s-writes.csv", w->e->history_dir, name);
+  GString *text = g_string_new (NULL);
+  gint64 gap = w->interval + w->interval / 2;
+  gint64 last = w->start - w->interval;
+  for (guint i = 0; i < a->len; i++)
+    {
+      const HerdEstateSample *x = &g_array_index (a, HerdEstateSample, i);
+      if (i > 0 && x->time == x[-1].time)
+        continue;
+      if (x->time - last > gap)
+        g_string_append_printf (text, "%" G_GINT64_FORMAT "s,0KiB/s\n",
+                                MAX (last + w->interval, w->start)
+                                    - w->start);
+      g_string_append_printf (text, "%" G_GINT64_FORMAT "s,%.3fKiB/s\n",
+                              x->time - w->start,
+                              MAX (x->write_bps, 0) / 1024.0 / disks);
+      last = x->time;
+    }
+  if (w->end - last >= w->interval)
+    g_string_append_printf (text, "%" G_GINT64_FORMAT "s,0KiB/s\n",
+                            last + w->interval - w->start);
+  f->text = g_string_free (text, FALSE);
+  g_ptr_array_add (w->e->files, f);
+  return g_strdup (f->path);
+}
+
 static void
 write_vm (GString *out, Writer *w, HerdEstateVm *v, const char *host)
 {
@@ -894,9 +1035,20 @@ write_vm (GString *out, Writer *w, HerdEstateVm *v, const char *host)
     g_string_append_printf (out, "pinned_to = %s\n", pinned);
   if (v->migratable == 0)
     g_string_append (out, "migratable = false\n");
-  g_autofree char *disks = vm_disks (w, v, dc);
+  g_autoptr (GPtrArray) kept = g_ptr_array_new ();
+  g_autofree char *disks = vm_disks (w, v, dc, kept);
   if (disks != NULL)
-    g_string_append_printf (out, "disk = %s\n", disks);
+    {
+      g_string_append_printf (out, "disk = %s\n", disks);
+      g_autofree char *writes
+          = history != NULL ? writes_file (w, v, history, kept->len) : NULL;
+      double share = writes != NULL ? new_writes (w, history, kept) : -1;
+      if (writes != NULL)
+        g_string_append_printf (out, "write_rate = trace:%s\n", writes);
+      if (share >= 0)
+        g_string_append_printf (out, "new_writes = %.1f%%\n",
+                                100.0 * share);
+    }
   if (host != NULL)
     g_string_append_printf (out, "host = %s\n", host);
 }
@@ -1002,8 +1154,9 @@ herd_estate_write_scenario (HerdEstate *e, const char *name, GError **error)
       if (d->used_mib > 0)
         herd_estate_note (e, "storage domain \"%s\": %" G_GINT64_FORMAT
                           " MiB used in the source: the simulation starts "
-                          "with what the imported disks take (thin disks "
-                          "empty)", d->name, d->used_mib);
+                          "with what the imported disks take (thin ones "
+                          "what they hold where the source says, else "
+                          "nothing)", d->name, d->used_mib);
     }
   for (guint i = 0; i < e->networks->len; i++)
     {
@@ -1154,6 +1307,7 @@ herd_estate_write_scenario (HerdEstate *e, const char *name, GError **error)
     herd_estate_note (e, "history: the samples of %u VMs that are not "
                       "imported are left out",
                       g_hash_table_size (e->history) - w.replayed);
+  e->replayed = w.replayed;
   GString *out = NULL;
   if (g_hash_table_size (w.clusters.to) == 0)
     g_set_error (error, HERD_IMPORT_ERROR, HERD_IMPORT_ERROR_INVALID,

@@ -69,8 +69,28 @@ typedef struct
   gboolean stateless;
   char *resume;            /* after an I/O error pause: auto_resume,
                               leave_paused, kill; NULL: the default */
-  GPtrArray *disks;        /* "SIZE thin|preallocated raw|qcow2 DOMAIN" */
+  GPtrArray *disks;        /* HerdEstateDisk *, in the VM's order */
 } HerdEstateVm;
+
+/* What a disk held at a recorded time. */
+typedef struct
+{
+  gint64 time;             /* seconds since 1970 */
+  gint64 mib;
+} HerdEstateHeld;
+
+/* One disk of a VM. */
+typedef struct
+{
+  gint64 size_mib;         /* virtual size */
+  gboolean thin;
+  gboolean qcow2;
+  char *domain;            /* the storage domain's source name */
+  gint64 data_mib;         /* what its volume holds now (the source's
+                              actual size), -1 unknown */
+  GArray *held;            /* HerdEstateHeld, recorded (any order), or
+                              NULL */
+} HerdEstateDisk;
 
 typedef struct
 {
@@ -110,6 +130,7 @@ typedef struct
   gint64 time;             /* seconds since 1970 */
   double cpu_percent;
   double memory_percent;
+  double write_bps;        /* bytes written per second, all its disks */
 } HerdEstateSample;
 
 /* A file the writer makes beside the scenario (a VM's recorded series). */
@@ -134,6 +155,7 @@ typedef struct
                               (relative to the scenario); NULL: none is
                               written (a note says so) */
   GPtrArray *files;        /* HerdEstateFile * the writer made */
+  guint replayed;          /* VMs the writer gave their history */
 } HerdEstate;
 
 HerdEstate *herd_estate_new (const char *source);
@@ -145,6 +167,12 @@ HerdEstateDatacenter *herd_estate_add_datacenter (HerdEstate *e,
 HerdEstateCluster *herd_estate_add_cluster (HerdEstate *e, const char *name);
 HerdEstateHost *herd_estate_add_host (HerdEstate *e, const char *name);
 HerdEstateVm *herd_estate_add_vm (HerdEstate *e, const char *name);
+/* Adds a disk to v (data unknown, nothing held). */
+HerdEstateDisk *herd_estate_add_disk (HerdEstateVm *v, gint64 size_mib,
+                                      gboolean thin, gboolean qcow2,
+                                      const char *domain);
+/* Records that d held mib at time. */
+void herd_estate_disk_held (HerdEstateDisk *d, gint64 time, gint64 mib);
 HerdEstateDomain *herd_estate_add_domain (HerdEstate *e, const char *name);
 HerdEstateNetwork *herd_estate_add_network (HerdEstate *e,
                                             const char *name);
@@ -154,7 +182,8 @@ HerdEstateAffinity *herd_estate_add_affinity (HerdEstate *e,
 /* Adds a recorded sample of VM vm (in any order: the writer sorts
  * them; of samples at the same time it keeps the lowest). */
 void herd_estate_add_sample (HerdEstate *e, const char *vm, gint64 time,
-                             double cpu_percent, double memory_percent);
+                             double cpu_percent, double memory_percent,
+                             double write_bps);
 
 /* Records what happened to a field or object on the way in. */
 void herd_estate_note (HerdEstate *e, const char *format, ...)
@@ -164,9 +193,13 @@ void herd_estate_note (HerdEstate *e, const char *format, ...)
  * hosts, VMs (running ones with host =), affinity groups.  With a
  * history and a history_dir, each VM with samples plays them (cpu =
  * trace:samples:HISTORY_DIR/VM.csv, and memory_used the same where its
- * memory is known; the files added to e->files, every series over the
- * whole history, idle where the VM has no sample) and the scenario lasts
- * as long as the history, stepping and sampling at its interval.  Names that
+ * memory is known, and write_rate = trace:HISTORY_DIR/VM-writes.csv
+ * where its disk writes are (spread over its disks), with new_writes the
+ * share of them that grew its thin disks; the files added to e->files,
+ * every series over the whole history, idle where the VM has no sample)
+ * and the scenario lasts as long as the history, stepping and sampling at
+ * its interval.  A thin disk holds (data=) what it held at the history's
+ * start, else its data_mib.  Names that
  * are not scenario names (letters, digits, '-', '_', '.', starting with
  * a letter or digit) are changed, with a note.  NULL with an error
  * (HERD_IMPORT_ERROR_INVALID) when no cluster with its data center is

@@ -143,6 +143,10 @@ list (Csv *c, const char *name)
   return g_strjoinv (", ", items);
 }
 
+#define CSV_DISK_FORMS                                                     \
+  "disks as SIZE [thin|preallocated] [raw|qcow2] [data=SIZE] DOMAIN, "      \
+  "separated by ';'"
+
 static void
 read_vm_disks (Csv *c, HerdEstateVm *v)
 {
@@ -153,8 +157,9 @@ read_vm_disks (Csv *c, HerdEstateVm *v)
   for (guint i = 0; disks[i] != NULL; i++)
     {
       g_auto (GStrv) w = g_strsplit_set (g_strstrip (disks[i]), " \t", -1);
-      const char *size_text = NULL, *kind = "preallocated", *format = NULL,
-                 *domain = NULL;
+      const char *size_text = NULL, *format = NULL, *domain = NULL,
+                 *data_text = NULL;
+      gboolean thin = FALSE;
       for (guint k = 0; w[k] != NULL; k++)
         {
           if (*w[k] == '\0')
@@ -163,36 +168,36 @@ read_vm_disks (Csv *c, HerdEstateVm *v)
             size_text = w[k];
           else if (strcmp (w[k], "thin") == 0
                    || strcmp (w[k], "preallocated") == 0)
-            kind = w[k];
+            thin = strcmp (w[k], "thin") == 0;
           else if (strcmp (w[k], "raw") == 0 || strcmp (w[k], "qcow2") == 0)
             format = w[k];
+          else if (g_str_has_prefix (w[k], "data=") && data_text == NULL)
+            data_text = w[k] + 5;
           else if (domain == NULL)
             domain = w[k];
           else
             {
-              fail (c, "disks", value, "disks as SIZE [thin|preallocated] "
-                    "[raw|qcow2] DOMAIN, separated by ';'");
+              fail (c, "disks", value, CSV_DISK_FORMS);
               return;
             }
         }
-      gint64 mib;
+      gint64 mib, data = -1;
       if (size_text == NULL)
         continue;
       if (!herd_units_parse_size_mib (size_text, &mib, NULL) || mib <= 0
-          || domain == NULL)
+          || domain == NULL
+          || (data_text != NULL
+              && (!thin
+                  || !herd_units_parse_size_mib (data_text, &data, NULL)
+                  || data < 0)))
         {
-          fail (c, "disks", value, "disks as SIZE [thin|preallocated] "
-                "[raw|qcow2] DOMAIN, separated by ';'");
+          fail (c, "disks", value, CSV_DISK_FORMS);
           return;
         }
-      g_ptr_array_add (v->disks,
-                       g_strdup_printf ("%" G_GINT64_FORMAT "M %s %s %s", mib,
-                                        kind,
-                                        format ? format
-                                        : strcmp (kind, "thin") == 0
-                                            ? "qcow2"
-                                            : "raw",
-                                        domain));
+      HerdEstateDisk *d = herd_estate_add_disk (
+          v, mib, thin, format ? strcmp (format, "qcow2") == 0 : thin,
+          domain);
+      d->data_mib = data;
     }
 }
 

@@ -18,6 +18,7 @@
  * collection and reported as a note: nothing is dropped silently. */
 #include "conf/import.h"
 
+#include "conf/csv.h"
 #include "conf/trace.h"
 #include "core/params.h"
 
@@ -250,7 +251,25 @@ typedef struct
   const char *dir;
   GPtrArray *roots;        /* JsonObject *: the files' trees */
   GHashTable *names;       /* "kind:id" -> name (owned) */
+  GHashTable *disk_of;     /* disk id -> HerdEstateDisk * of the VM that
+                              has it attached */
 } Reader;
+
+/* A disk of disks.json, until a VM attaches it; size_mib 0: left out. */
+typedef struct
+{
+  gint64 size_mib, actual_mib;
+  gboolean thin, qcow2;
+  char *domain;
+} SourceDisk;
+
+static void
+source_disk_free (gpointer p)
+{
+  SourceDisk *d = p;
+  g_free (d->domain);
+  g_free (d);
+}
 
 /* The objects of collection file (datacenters, ...) listed under
  * singular; an absent file is an error when required, else empty. */
@@ -725,23 +744,33 @@ read_vm (Reader *r, JsonObject *obj, GHashTable *disks, GHashTable *unknown)
       JsonObject *a = g_ptr_array_index (attachments, i);
       char buffer[64];
       const char *id = text_at (a, "disk.id", buffer);
-      const char *disk = id != NULL ? g_hash_table_lookup (disks, id) : NULL;
+      const SourceDisk *disk = id != NULL ? g_hash_table_lookup (disks, id)
+                                          : NULL;
       if (disk == NULL)
         {
           herd_estate_note (r->e, "vm \"%s\": disk attachment %u: its disk "
                             "is not in disks: left out", v->name, i + 1);
           continue;
         }
-      if (*disk != '\0')
-        g_ptr_array_add (v->disks, g_strdup (disk));
+      /* whose disk it is, for the warehouse's disk statistics */
+      g_hash_table_insert (r->names, g_strdup_printf ("diskvm:%s", id),
+                           g_strdup (v->name));
+      if (disk->size_mib <= 0)
+        continue;
+      HerdEstateDisk *d = herd_estate_add_disk (v, disk->size_mib,
+                                                disk->thin, disk->qcow2,
+                                                disk->domain);
+      d->data_mib = disk->actual_mib;
+      g_hash_table_insert (r->disk_of, g_strdup (id), d);
     }
   if (at (obj, "disk_attachments") == NULL)
     herd_estate_note (r->e, "vm \"%s\": no disk attachments (save vms with "
                       "?follow=disk_attachments): no disks", v->name);
 }
 
-/* disk id -> "SIZE thin|preallocated raw|qcow2 DOMAIN", or "" for a disk
- * that is left out (noted). */
+/* disk id -> its SourceDisk (size 0: left out, noted).  actual_size is
+ * what its volume takes: on a block domain a thin disk's LV, a little
+ * more than its data. */
 static void
 read_disk (Reader *r, JsonObject *obj, GHashTable *disks, GHashTable *unknown)
 {
@@ -769,17 +798,19 @@ read_disk (Reader *r, JsonObject *obj, GHashTable *disks, GHashTable *unknown)
                         type != NULL && strcmp (type, "image") != 0
                             ? "not an image disk (a LUN or managed block)"
                             : "no size or storage domain known");
-      g_hash_table_insert (disks, g_steal_pointer (&id_copy), g_strdup (""));
+      g_hash_table_insert (disks, g_steal_pointer (&id_copy),
+                           g_new0 (SourceDisk, 1));
       return;
     }
-  gboolean thin = flag (obj, "sparse") == 1;
   g_autofree char *format = str (obj, "format");
-  g_hash_table_insert (
-      disks, g_steal_pointer (&id_copy),
-      g_strdup_printf ("%" G_GINT64_FORMAT "M %s %s %s", MAX (size, 1),
-                       thin ? "thin" : "preallocated",
-                       g_strcmp0 (format, "cow") == 0 ? "qcow2" : "raw",
-                       domain));
+  SourceDisk *d = g_new0 (SourceDisk, 1);
+  d->size_mib = MAX (size, 1);
+  d->thin = flag (obj, "sparse") == 1;
+  d->qcow2 = g_strcmp0 (format, "cow") == 0;
+  d->domain = g_steal_pointer (&domain);
+  gint64 actual = num (obj, "actual_size", -1);
+  d->actual_mib = actual >= 0 ? mib_of_bytes (actual) : -1;
+  g_hash_table_insert (disks, g_steal_pointer (&id_copy), d);
 }
 
 static void
@@ -998,12 +1029,153 @@ read_history (Reader *r, GError **error)
           herd_estate_add_sample (
               r->e, vm, at,
               g_array_index (series->points, HerdTracePoint, k).percent,
-              memory_percent);
+              memory_percent, -1);
         }
     }
   if (unknown > 0)
     herd_estate_note (r->e, "%s: %u VMs whose vm_id is not in vms: left out",
                       file, unknown);
+  return TRUE;
+}
+
+/* The warehouse's disk statistics exported as CSV, when the directory has
+ * them (v4_N_statistics_vms_disks_resources_usage_samples, else
+ * ..._hourly): each VM's disks' write_rate_bytes_per_second summed at
+ * each time becomes the disk writes of its sample of that time, and each
+ * disk's vm_disk_actual_size_mb (when the export has it) what it held
+ * then. */
+static gboolean
+read_disk_history (Reader *r, GError **error)
+{
+  g_autofree char *file = file_ending (
+      r->dir, "statistics_vms_disks_resources_usage_samples.csv");
+  if (file == NULL)
+    file = file_ending (r->dir,
+                        "statistics_vms_disks_resources_usage_hourly.csv");
+  if (file == NULL)
+    return TRUE;
+  g_autofree char *path = g_build_filename (r->dir, file, NULL);
+  g_autofree char *text = NULL;
+  if (!g_file_get_contents (path, &text, NULL, NULL))
+    {
+      g_set_error (error, HERD_IMPORT_ERROR, HERD_IMPORT_ERROR_READ,
+                   "%s: cannot read it", path);
+      return FALSE;
+    }
+  g_autoptr (GPtrArray) records = g_ptr_array_new_with_free_func (
+      (GDestroyNotify) g_ptr_array_unref);
+  g_autoptr (GArray) lines = g_array_new (FALSE, FALSE, sizeof (guint));
+  guint bad = 0;
+  if (!herd_csv_parse (text, records, lines, &bad))
+    {
+      g_set_error (error, HERD_IMPORT_ERROR, HERD_IMPORT_ERROR_INVALID,
+                   "%s:%u: a quoted field is not closed", path, bad);
+      return FALSE;
+    }
+  int tc = -1, dc = -1, wc = -1, ac = -1;
+  GPtrArray *header = records->len > 0 ? g_ptr_array_index (records, 0)
+                                       : NULL;
+  for (guint i = 0; header != NULL && i < header->len; i++)
+    {
+      const char *c = g_ptr_array_index (header, i);
+      tc = strcmp (c, "history_datetime") == 0 ? (int) i : tc;
+      dc = strcmp (c, "vm_disk_id") == 0 ? (int) i : dc;
+      wc = strcmp (c, "write_rate_bytes_per_second") == 0 ? (int) i : wc;
+      ac = strcmp (c, "vm_disk_actual_size_mb") == 0 ? (int) i : ac;
+    }
+  if (tc < 0 || dc < 0 || wc < 0)
+    {
+      g_set_error (error, HERD_IMPORT_ERROR, HERD_IMPORT_ERROR_INVALID,
+                   "%s:1: expected a header naming history_datetime, "
+                   "vm_disk_id and write_rate_bytes_per_second", path);
+      return FALSE;
+    }
+  /* "VM\ttime" -> bytes/s, summed over the VM's disks */
+  g_autoptr (GHashTable) writes = g_hash_table_new_full (
+      g_str_hash, g_str_equal, g_free, g_free);
+  guint unknown = 0;
+  for (guint k = 1; k < records->len; k++)
+    {
+      GPtrArray *f = g_ptr_array_index (records, k);
+      guint line = g_array_index (lines, guint, k);
+      double seconds, rate;
+      char *end = NULL;
+      const char *rate_text = f->len == header->len
+                                  ? g_ptr_array_index (f, wc)
+                                  : "";
+      if (f->len != header->len
+          || !herd_trace_parse_time (g_ptr_array_index (f, tc), &seconds))
+        {
+          g_set_error (error, HERD_IMPORT_ERROR, HERD_IMPORT_ERROR_INVALID,
+                       "%s:%u: expected %u fields with a history_datetime",
+                       path, line, header->len);
+          return FALSE;
+        }
+      const char *disk_id = g_ptr_array_index (f, dc);
+      const char *actual = ac >= 0 ? g_ptr_array_index (f, ac) : "";
+      HerdEstateDisk *disk = g_hash_table_lookup (r->disk_of, disk_id);
+      if (*actual != '\0' && disk != NULL)
+        {
+          gint64 mib = g_ascii_strtoll (actual, &end, 10);
+          if (*end != '\0' || mib < 0)
+            {
+              g_set_error (error, HERD_IMPORT_ERROR,
+                           HERD_IMPORT_ERROR_INVALID,
+                           "%s:%u: vm_disk_actual_size_mb: expected a "
+                           "whole number of 0 or more, got \"%s\"",
+                           path, line, actual);
+              return FALSE;
+            }
+          herd_estate_disk_held (disk, (gint64) llround (seconds), mib);
+        }
+      if (*rate_text == '\0')
+        continue; /* not measured */
+      rate = g_ascii_strtod (rate_text, &end);
+      if (*end != '\0' || !isfinite (rate) || rate < 0)
+        {
+          g_set_error (error, HERD_IMPORT_ERROR, HERD_IMPORT_ERROR_INVALID,
+                       "%s:%u: write_rate_bytes_per_second: expected a "
+                       "number of 0 or more, got \"%s\"",
+                       path, line, rate_text);
+          return FALSE;
+        }
+      g_autofree char *key = g_strdup_printf ("diskvm:%s", disk_id);
+      const char *vm = g_hash_table_lookup (r->names, key);
+      if (vm == NULL)
+        {
+          unknown++;
+          continue;
+        }
+      char *at = g_strdup_printf ("%s\t%" G_GINT64_FORMAT, vm,
+                                  (gint64) llround (seconds));
+      double *sum = g_hash_table_lookup (writes, at);
+      if (sum == NULL)
+        g_hash_table_insert (writes, at, sum = g_new0 (double, 1));
+      else
+        g_free (at);
+      *sum += rate;
+    }
+  /* onto the VMs' samples of the same times */
+  GHashTableIter it;
+  gpointer name, value;
+  g_hash_table_iter_init (&it, r->e->history);
+  while (g_hash_table_iter_next (&it, &name, &value))
+    {
+      GArray *samples = value;
+      for (guint i = 0; i < samples->len; i++)
+        {
+          HerdEstateSample *x = &g_array_index (samples, HerdEstateSample, i);
+          g_autofree char *at = g_strdup_printf ("%s\t%" G_GINT64_FORMAT,
+                                                 (const char *) name,
+                                                 x->time);
+          const double *sum = g_hash_table_lookup (writes, at);
+          if (sum != NULL)
+            x->write_bps = *sum;
+        }
+    }
+  if (unknown > 0)
+    herd_estate_note (r->e, "%s: %u readings of disks no VM of vms has "
+                      "attached: left out", file, unknown);
   return TRUE;
 }
 
@@ -1014,9 +1186,8 @@ read_all (Reader *r, GError **error)
   HerdEstate *e = r->e;
   g_autoptr (GHashTable) policies = g_hash_table_new_full (
       g_str_hash, g_str_equal, g_free, g_free);
-  g_autoptr (GHashTable) disks = g_hash_table_new_full (g_str_hash,
-                                                        g_str_equal, g_free,
-                                                        g_free);
+  g_autoptr (GHashTable) disks = g_hash_table_new_full (
+      g_str_hash, g_str_equal, g_free, source_disk_free);
   g_autoptr (GPtrArray) dcs = NULL, clusters = NULL, hosts = NULL,
                         vms = NULL, disk_list = NULL, domains = NULL,
                         networks = NULL, scheduling = NULL;
@@ -1131,7 +1302,7 @@ read_all (Reader *r, GError **error)
   for (guint i = 0; i < vms->len; i++)
     read_vm (r, g_ptr_array_index (vms, i), disks, unknown);
   report_unknown (e, "vms", unknown);
-  return read_history (r, error);
+  return read_history (r, error) && read_disk_history (r, error);
 }
 
 gboolean
@@ -1141,9 +1312,12 @@ herd_import_ovirt (const char *dir, HerdEstate *e, GError **error)
                g_ptr_array_new_with_free_func (
                    (GDestroyNotify) json_object_unref),
                g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                      g_free) };
+                                      g_free),
+               g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                      NULL) };
   gboolean ok = read_all (&r, error);
   g_ptr_array_unref (r.roots);
   g_hash_table_unref (r.names);
+  g_hash_table_unref (r.disk_of);
   return ok;
 }

@@ -52,6 +52,8 @@ typedef struct
                                    "acquired" false) */
 } HerdHostStats;
 
+#define HERD_VM_USAGE_DISKS 16
+
 /* What a running VM used over the backend's last measuring interval, for
  * herd run's recorded history (service/history.h); a value not measured
  * (yet) is negative. */
@@ -62,6 +64,12 @@ typedef struct
                               else as its host sees it */
   double disk_write_bps;   /* bytes written per second, all its disks */
   double net_bps;          /* bytes received and sent per second */
+  /* What each of its first n_disks disks holds (in the order of its
+   * disks): the guest data in its volume, libvirt's allocation (a file's
+   * blocks, the highest offset written on a block volume); -1 unknown.
+   * A VM's disks past HERD_VM_USAGE_DISKS are not measured. */
+  guint n_disks;
+  gint64 disk_mib[HERD_VM_USAGE_DISKS];
 } HerdVmUsage;
 
 /* A resource lease as read from its storage: who holds it (0 when free),

@@ -44,7 +44,7 @@ struct _HerdHistory
   HerdModel *model;
   HerdHistorySettings settings;
   sqlite3 *db;             /* the writer's connection */
-  sqlite3_stmt *put_host, *put_vm;
+  sqlite3_stmt *put_host, *put_vm, *put_disk;
   gint64 aggregated_until; /* hours before this are in the hourly tables
                               (0: none yet) */
   GThread *writer;
@@ -88,6 +88,19 @@ static const char schema[] =
     "disk_write_bytes_per_second REAL, max_disk_write_bytes_per_second "
     "REAL, network_bytes_per_second REAL, max_network_bytes_per_second "
     "REAL, PRIMARY KEY (day, vm));"
+    "CREATE TABLE IF NOT EXISTS vm_disk_samples (time INTEGER NOT NULL, vm "
+    "TEXT NOT NULL, disk INTEGER NOT NULL, actual_size_mib INTEGER NOT "
+    "NULL);"
+    "CREATE INDEX IF NOT EXISTS vm_disk_samples_time ON vm_disk_samples "
+    "(time);"
+    "CREATE TABLE IF NOT EXISTS vm_disk_hourly (hour INTEGER NOT NULL, vm "
+    "TEXT NOT NULL, disk INTEGER NOT NULL, samples INTEGER NOT NULL, "
+    "actual_size_mib REAL, max_actual_size_mib INTEGER, PRIMARY KEY (hour, "
+    "vm, disk));"
+    "CREATE TABLE IF NOT EXISTS vm_disk_daily (day INTEGER NOT NULL, vm "
+    "TEXT NOT NULL, disk INTEGER NOT NULL, samples INTEGER NOT NULL, "
+    "actual_size_mib REAL, max_actual_size_mib INTEGER, PRIMARY KEY (day, "
+    "vm, disk));"
     "CREATE TABLE IF NOT EXISTS history_meta (key TEXT PRIMARY KEY, value "
     "INTEGER NOT NULL);";
 
@@ -103,6 +116,10 @@ static const char vm_hours[] =
     "max(disk_write_bytes_per_second), avg(network_bytes_per_second), "
     "max(network_bytes_per_second) FROM vm_samples WHERE time >= ?1 AND "
     "time < ?2 GROUP BY 1, 2";
+static const char disk_hours[] =
+    "SELECT time / 3600 * 3600, vm, disk, count(*), avg(actual_size_mib), "
+    "max(actual_size_mib) FROM vm_disk_samples WHERE time >= ?1 AND time < "
+    "?2 GROUP BY 1, 2, 3";
 
 /* Each ended day of hourly rows, as its daily rows (?1 <= hour < ?2):
  * means weighted by each hour's samples, maxima of the maxima. */
@@ -122,6 +139,10 @@ static const char vm_days[]
       WEIGHTED ("network_bytes_per_second")
       ", max(max_network_bytes_per_second) FROM vm_hourly WHERE hour >= ?1 "
       "AND hour < ?2 GROUP BY 1, 2";
+static const char disk_days[]
+    = "SELECT hour / 86400 * 86400, vm, disk, sum(samples), "
+      WEIGHTED ("actual_size_mib") ", max(max_actual_size_mib) FROM "
+      "vm_disk_hourly WHERE hour >= ?1 AND hour < ?2 GROUP BY 1, 2, 3";
 
 #define DELETE_CHUNK 10000
 /* Rows written per transaction (about 4 ms: bench/bench-history.c), so
@@ -235,6 +256,17 @@ insert_batch (HerdHistory *h, const Batch *b, GError **error)
       bind_measure (st, 8, r->measured, r->usage.disk_write_bps);
       bind_measure (st, 9, r->measured, r->usage.net_bps);
       ok = step_reset (h->db, st, error) && row_written (h, &rows, error);
+      for (guint k = 0; ok && r->measured && k < r->usage.n_disks; k++)
+        if (r->usage.disk_mib[k] >= 0)
+          {
+            st = h->put_disk;
+            sqlite3_bind_int64 (st, 1, b->time);
+            sqlite3_bind_text (st, 2, r->vm, -1, SQLITE_STATIC);
+            sqlite3_bind_int64 (st, 3, k);
+            sqlite3_bind_int64 (st, 4, r->usage.disk_mib[k]);
+            ok = step_reset (h->db, st, error)
+                 && row_written (h, &rows, error);
+          }
     }
   return end_transaction (h, ok, error);
 }
@@ -306,6 +338,22 @@ delete_before (HerdHistory *h, const char *table, const char *column,
   return ok;
 }
 
+/* Deletes the rows before before of the host_, vm_ and vm_disk_ tables
+ * of kind (samples, hourly, daily; column: their time). */
+static gboolean
+delete_kind (HerdHistory *h, const char *kind, const char *column,
+             gint64 before, GError **error)
+{
+  static const char *const prefixes[] = { "host_", "vm_", "vm_disk_" };
+  for (guint i = 0; i < G_N_ELEMENTS (prefixes); i++)
+    {
+      g_autofree char *table = g_strconcat (prefixes[i], kind, NULL);
+      if (!delete_before (h, table, column, before, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 remember_aggregated (HerdHistory *h, gint64 until, GError **error)
 {
@@ -335,30 +383,23 @@ hourly_pass (HerdHistory *h, gint64 time, GError **error)
   gint64 keep_days = herd_time_to_seconds (h->settings.daily_retention);
   return copy_rows (h, host_hours, "host_hourly", from, hour, error)
          && copy_rows (h, vm_hours, "vm_hourly", from, hour, error)
+         && copy_rows (h, disk_hours, "vm_disk_hourly", from, hour, error)
          && (to_day <= from_day
              || (copy_rows (h, host_days, "host_daily", from_day, to_day,
                             error)
                  && copy_rows (h, vm_days, "vm_daily", from_day, to_day,
-                               error)))
+                               error)
+                 && copy_rows (h, disk_days, "vm_disk_daily", from_day,
+                               to_day, error)))
          && remember_aggregated (h, hour, error)
-         && delete_before (h, "host_daily", "day", time - keep_days, error)
-         && delete_before (h, "vm_daily", "day", time - keep_days, error)
-         && delete_before (h, "host_samples", "time",
-                           time - herd_time_to_seconds (
-                               h->settings.retention),
-                           error)
-         && delete_before (h, "vm_samples", "time",
-                           time - herd_time_to_seconds (
-                               h->settings.retention),
-                           error)
-         && delete_before (h, "host_hourly", "hour",
-                           time - herd_time_to_seconds (
-                               h->settings.hourly_retention),
-                           error)
-         && delete_before (h, "vm_hourly", "hour",
-                           time - herd_time_to_seconds (
-                               h->settings.hourly_retention),
-                           error);
+         && delete_kind (h, "daily", "day", time - keep_days, error)
+         && delete_kind (h, "samples", "time",
+                         time - herd_time_to_seconds (h->settings.retention),
+                         error)
+         && delete_kind (h, "hourly", "hour",
+                         time - herd_time_to_seconds (
+                             h->settings.hourly_retention),
+                         error);
 }
 
 static gpointer
@@ -434,6 +475,7 @@ herd_history_free (HerdHistory *h)
     g_async_queue_unref (h->queue);
   sqlite3_finalize (h->put_host);
   sqlite3_finalize (h->put_vm);
+  sqlite3_finalize (h->put_disk);
   sqlite3_close (h->db);
   g_mutex_clear (&h->lock);
   g_cond_clear (&h->written_cond);
@@ -492,7 +534,9 @@ herd_history_open (const char *path, HerdModel *model,
       || !prepare (h,
                    "INSERT INTO vm_samples VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
                    "?7, ?8, ?9)",
-                   &h->put_vm, error))
+                   &h->put_vm, error)
+      || !prepare (h, "INSERT INTO vm_disk_samples VALUES (?1, ?2, ?3, ?4)",
+                   &h->put_disk, error))
     return NULL;
   h->queue = g_async_queue_new ();
   h->writer = g_thread_new ("herd-history", writer_thread, h);
@@ -574,11 +618,44 @@ has_table (sqlite3 *db, const char *table)
   return found;
 }
 
-/* The rows of sql on table for herd_history_read: how many (0 when the
- * table is not there), -1 on an error. */
+typedef struct
+{
+  HerdHistoryFunc vm_fn;
+  HerdHistoryDiskFunc disk_fn;
+  gpointer data;
+} Reading;
+
+/* A row of vm_samples or vm_hourly to its callback. */
+static void
+vm_row (sqlite3_stmt *st, const Reading *r)
+{
+  r->vm_fn ((const char *) sqlite3_column_text (st, 0),
+            sqlite3_column_int64 (st, 1), sqlite3_column_double (st, 2),
+            sqlite3_column_type (st, 3) == SQLITE_NULL
+                ? -1
+                : (gint64) llround (sqlite3_column_double (st, 3)),
+            sqlite3_column_type (st, 4) == SQLITE_NULL
+                ? -1
+                : sqlite3_column_double (st, 4),
+            r->data);
+}
+
+/* A row of vm_disk_samples or vm_disk_hourly to its callback. */
+static void
+disk_row (sqlite3_stmt *st, const Reading *r)
+{
+  r->disk_fn ((const char *) sqlite3_column_text (st, 0),
+              (guint) sqlite3_column_int64 (st, 1),
+              sqlite3_column_int64 (st, 2),
+              (gint64) llround (sqlite3_column_double (st, 3)), r->data);
+}
+
+/* Each row of sql on table to row: how many (0 when the table is not
+ * there), -1 on an error. */
 static gint64
 read_rows (sqlite3 *db, const char *table, const char *sql,
-           HerdHistoryFunc fn, gpointer data, GError **error)
+           void (*row) (sqlite3_stmt *st, const Reading *r),
+           const Reading *r, GError **error)
 {
   sqlite3_stmt *st = NULL;
   if (!has_table (db, table))
@@ -592,12 +669,7 @@ read_rows (sqlite3 *db, const char *table, const char *sql,
   int rc;
   while ((rc = sqlite3_step (st)) == SQLITE_ROW)
     {
-      fn ((const char *) sqlite3_column_text (st, 0),
-          sqlite3_column_int64 (st, 1), sqlite3_column_double (st, 2),
-          sqlite3_column_type (st, 3) == SQLITE_NULL
-              ? -1
-              : (gint64) llround (sqlite3_column_double (st, 3)),
-          data);
+      row (st, r);
       rows++;
     }
   sqlite3_finalize (st);
@@ -610,7 +682,8 @@ read_rows (sqlite3 *db, const char *table, const char *sql,
 }
 
 gboolean
-herd_history_read (const char *path, HerdHistoryFunc fn, gpointer data,
+herd_history_read (const char *path, HerdHistoryFunc vm_fn,
+                   HerdHistoryDiskFunc disk_fn, gpointer data,
                    GError **error)
 {
   sqlite3 *db = NULL;
@@ -621,17 +694,31 @@ herd_history_read (const char *path, HerdHistoryFunc fn, gpointer data,
       return FALSE;
     }
   sqlite3_busy_timeout (db, 5000);
+  Reading r = { vm_fn, disk_fn, data };
   gint64 rows = read_rows (db, "vm_samples",
                            "SELECT vm, time, cpu_usage_percent, "
-                           "memory_used_mib FROM vm_samples WHERE "
+                           "memory_used_mib, disk_write_bytes_per_second "
+                           "FROM vm_samples WHERE "
                            "cpu_usage_percent IS NOT NULL ORDER BY time, vm",
-                           fn, data, error);
-  if (rows == 0)
+                           vm_row, &r, error);
+  gboolean hourly = rows == 0;
+  if (hourly)
     rows = read_rows (db, "vm_hourly",
-                      "SELECT vm, hour, cpu_usage_percent, memory_used_mib "
-                      "FROM vm_hourly WHERE cpu_usage_percent IS NOT NULL "
+                      "SELECT vm, hour, cpu_usage_percent, memory_used_mib, "
+                      "disk_write_bytes_per_second FROM vm_hourly "
+                      "WHERE cpu_usage_percent IS NOT NULL "
                       "ORDER BY hour, vm",
-                      fn, data, error);
+                      vm_row, &r, error);
+  if (rows >= 0 && !hourly)
+    rows = read_rows (db, "vm_disk_samples",
+                      "SELECT vm, disk, time, actual_size_mib FROM "
+                      "vm_disk_samples ORDER BY time, vm, disk",
+                      disk_row, &r, error);
+  else if (rows >= 0)
+    rows = read_rows (db, "vm_disk_hourly",
+                      "SELECT vm, disk, hour, actual_size_mib FROM "
+                      "vm_disk_hourly ORDER BY hour, vm, disk",
+                      disk_row, &r, error);
   sqlite3_close (db);
   return rows >= 0;
 }

@@ -1,9 +1,11 @@
 /* history.h: herd run's recorded history, as oVirt's data warehouse keeps
  * it: every sample interval (a minute by default) one row per host and per
  * running VM (CPU, memory used, and for VMs disk write and network rates)
- * in the state database's host_samples and vm_samples tables; each hour
- * that has ended is aggregated into host_hourly and vm_hourly (mean and
- * maximum), each day into host_daily and vm_daily; samples older than
+ * in the state database's host_samples and vm_samples tables, and one per
+ * disk of a running VM (what its volume holds) in vm_disk_samples; each
+ * hour that has ended is aggregated into host_hourly, vm_hourly and
+ * vm_disk_hourly (mean and maximum), each day into the _daily tables;
+ * samples older than
  * their retention (24 h), hourly rows older than theirs (60 days) and
  * daily rows older than theirs (5 years) are deleted.  docs/history.md has the
  * tables and example queries.
@@ -57,13 +59,19 @@ gboolean herd_history_sample (HerdHistory *history, HerdDriver *driver,
 void herd_history_flush (HerdHistory *history);
 
 /* Reads the recorded VM history of the state database at path
- * (read-only, while a herd run may use it): fn (vm, time, CPU percent,
- * memory used in MiB or -1) for each vm_samples row with a CPU
- * measurement, or, when the samples have all passed their retention,
- * each vm_hourly row (its hour's means).  A database without history
- * tables has none (TRUE, fn never called). */
+ * (read-only, while a herd run may use it): vm_fn (vm, time, CPU percent,
+ * memory used in MiB or -1, disk writes in bytes/s or -1) for each
+ * vm_samples row with a CPU measurement, then disk_fn (vm, disk index
+ * from 0, time, MiB its volume holds) for each vm_disk_samples row; or,
+ * when the samples have all passed their retention, each vm_hourly and
+ * vm_disk_hourly row (its hour's means).  A database without history
+ * tables has none (TRUE, no callback called). */
 typedef void (*HerdHistoryFunc) (const char *vm, gint64 time,
                                  double cpu_percent, gint64 memory_mib,
-                                 gpointer data);
-gboolean herd_history_read (const char *path, HerdHistoryFunc fn,
-                            gpointer data, GError **error);
+                                 double write_bps, gpointer data);
+typedef void (*HerdHistoryDiskFunc) (const char *vm, guint disk,
+                                     gint64 time, gint64 actual_mib,
+                                     gpointer data);
+gboolean herd_history_read (const char *path, HerdHistoryFunc vm_fn,
+                            HerdHistoryDiskFunc disk_fn, gpointer data,
+                            GError **error);

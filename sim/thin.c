@@ -221,6 +221,12 @@ written_now (HerdWorld *w, HerdId id)
                   + d->rate_mib * (double) (w->engine->now - d->since) / 1e9);
 }
 
+gint64
+herd_world_disk_data_mib (HerdWorld *w, HerdId disk)
+{
+  return (gint64) ceil (written_now (w, disk));
+}
+
 /* Brings a disk's written data up to now. */
 static void
 integrate (HerdWorld *w, HerdId id)
@@ -734,6 +740,13 @@ herd_thin_step (HerdWorld *w)
       for (guint32 i = 0; i < group->count; i++)
         set_rates (w, group->first + i);
     }
+}
+
+double
+herd_world_vm_write_rate (HerdWorld *w, HerdId vm)
+{
+  HerdSimVm *v = herd_world_vm_at (w, vm);
+  return vm_writing (v) ? w->thin->group_write[v->group] : 0;
 }
 
 gboolean

@@ -340,6 +340,10 @@ gboolean herd_world_migration_stats (HerdWorld *world, HerdId vm,
 
 /* CPU the VM is served now (its demand, scaled down under contention). */
 gint64 herd_world_vm_cpu_used (HerdWorld *world, HerdId vm);
+/* The guest data disk's volume holds now, MiB rounded up. */
+gint64 herd_world_disk_data_mib (HerdWorld *world, HerdId disk);
+/* What the VM writes to each of its disks now, bytes/s (0 unless Up). */
+double herd_world_vm_write_rate (HerdWorld *world, HerdId vm);
 /* What a host would report if polled now. */
 void herd_world_host_report (HerdWorld *world, HerdId host,
                              gint64 *cpu_used_mc, gint64 *mem_free_mib,

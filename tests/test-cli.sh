@@ -320,21 +320,28 @@ check "import --from libvirt: NAME=URI expected" \
 # reserved = 64512 MiB; its VMs take 4096+64 and 8192+64 MiB, leaving
 # 52096 MiB: 12 more VMs of 4096+64 MiB (49920 MiB), the 13th fails on
 # memory.  prod's new disks go to the master domain data-nfs, 4096 GiB
-# (available + used) with only thin disks on it: 40 disks of 100 GiB, the
-# 41st would need 4100 GiB.
+# (available + used) with only thin disks on it, which hold their
+# actual_size (disks.json): 466355 MiB together, leaving 3727949 MiB, 36
+# disks of 100 GiB (3686400 MiB); the 37th does not fit.
 check "import: the oVirt fixtures (JSON) into a scenario herd check accepts" sh -c "
   '$herd' import tests/import/ovirt-estate/json -o '$tmp/ov.ini' 2>/dev/null &&
   '$herd' check '$tmp/ov.ini' | grep -q '8 hosts, 21 VMs, 4 storage domains, 3 networks, 1 actions'"
 check "plan on the imported estate: edge takes 12 VMs of 4 GiB, then memory" sh -c "
   '$herd' plan '$tmp/ov.ini' --cluster edge --standard-alloc 10240,4096,2 --no-n1 |
   grep -q '12 VMs placed; most likely failure reason: FailMem'"
-check "plan on the imported estate: prod takes 40 disks of 100 GiB, then disk" sh -c "
+check "plan on the imported estate: prod takes 36 disks of 100 GiB, then disk" sh -c "
   '$herd' plan '$tmp/ov.ini' --cluster prod --standard-alloc 102400,16384,4 |
-  grep -q '40 VMs placed; most likely failure reason: FailDisk'"
+  grep -q '36 VMs placed; most likely failure reason: FailDisk'"
 # The same estate with its data warehouse history (tests/import/ovirt-dwh:
-# a minute's samples of db-01, app-01 and a VM not in vms), read from a
-# relative path: each imported VM replays its CPU and memory (a samples
-# trace beside the scenario) and the scenario
+# a minute's samples of db-01, app-01 and a VM not in vms, and of db-01's
+# two disks' writes and app-01's thin disk), read from a relative path:
+# each imported VM replays its CPU and memory (a samples trace beside the
+# scenario), db-01 its disk writes spread over its two disks ((1 MiB/s +
+# 512 KiB/s) / 2 = 768 KiB/s each at first); app-01's thin disk starts
+# with the 9650 MiB it held at the first sample (not the 9731 MiB of
+# disks.json, saved later) and, having grown 75 MiB
+# for the 300 MiB written after it, takes a quarter of its writes as new
+# blocks; and the scenario
 # lasts as long as the history; herd sim's samples of db-01 are the
 # warehouse's, minute by minute.
 mkdir -p "$tmp/dwh" "$tmp/dwh-out"
@@ -343,6 +350,12 @@ check "import: oVirt's data warehouse history replayed as CPU and memory traces"
   cd '$tmp' && '$herd' import dwh -o dwh-out/ov.ini 2> '$tmp/dwh.err' &&
   grep -q '^cpu = trace:samples:ov-history/db-01.csv\$' '$tmp/dwh-out/ov.ini' &&
   grep -q '^memory_used = trace:samples:ov-history/db-01.csv\$' '$tmp/dwh-out/ov.ini' &&
+  grep -q '^write_rate = trace:ov-history/db-01-writes.csv\$' '$tmp/dwh-out/ov.ini' &&
+  test \"\$(tr '\n' ' ' < '$tmp/dwh-out/ov-history/db-01-writes.csv')\" = '0s,768.000KiB/s 60s,768.000KiB/s 120s,1280.000KiB/s 180s,1280.000KiB/s 240s,256.000KiB/s 300s,256.000KiB/s ' &&
+  grep -q '6 readings of disks no VM of vms has attached: left out' '$tmp/dwh.err' &&
+  grep -q '^disk = 40G thin qcow2 data=9650M data-nfs\$' '$tmp/dwh-out/ov.ini' &&
+  grep -q '^new_writes = 25.0%\$' '$tmp/dwh-out/ov.ini' &&
+  grep -q '^write_rate = trace:ov-history/app-01-writes.csv\$' '$tmp/dwh-out/ov.ini' &&
   grep -q '^cpu = trace:samples:ov-history/app-01.csv\$' '$tmp/dwh-out/ov.ini' &&
   grep -q '^duration = 360s\$' '$tmp/dwh-out/ov.ini' &&
   grep -q '^stats_interval = 60s\$' '$tmp/dwh-out/ov.ini' &&
@@ -488,6 +501,20 @@ check "import --from run: each VM where the state database says, a host in maint
   grep -q '^\[host h-3\]' '$tmp/run-import.ini' &&
   grep -q '^target = h-3\$' '$tmp/run-import.ini' &&
   grep -q 'vm \"writer-1\": not in the state database' '$tmp/run-import.err'"
+# ... and the history recorded in it: web-2's CPU, memory (32 of its 64
+# MiB: 50%) and disk writes (2 KiB/s on its one disk) replayed from the
+# history's start, ten seconds apart.
+sqlite3 "$tmp/state.db" "CREATE TABLE vm_samples (time INTEGER NOT NULL, vm TEXT NOT NULL, host TEXT NOT NULL, status TEXT NOT NULL, cpu_usage_percent REAL, cpu_mc INTEGER, memory_used_mib INTEGER, disk_write_bytes_per_second REAL, network_bytes_per_second REAL);
+  INSERT INTO vm_samples VALUES (1000, 'web-2', 'h-1', 'Up', 10, 100, 32, 2048, 0), (1010, 'web-2', 'h-1', 'Up', 20, 200, 32, 2048, 0),
+    (1020, 'web-2', 'h-1', 'Up', 30, 300, 32, 2048, 0), (1000, 'db-1', 'h-2', 'Up', 5, 50, NULL, NULL, NULL);"
+check "import --from run: the recorded CPU, memory and disk writes replayed" sh -c "
+  '$herd' import --from run '$tmp/from-run.ini' -o '$tmp/replay.ini' 2>/dev/null &&
+  grep -A14 '^\[vm web-2\]' '$tmp/replay.ini' | grep -q '^write_rate = trace:replay-history/web-2-writes.csv\$' &&
+  grep -A14 '^\[vm web-2\]' '$tmp/replay.ini' | grep -q '^memory_used = trace:samples:replay-history/web-2.csv\$' &&
+  ! grep -A14 '^\[vm db-1\]' '$tmp/replay.ini' | grep -q '^memory_used' &&
+  test \"\$(tr '\n' ' ' < '$tmp/replay-history/web-2-writes.csv')\" = '0s,2.000KiB/s 10s,2.000KiB/s 20s,2.000KiB/s ' &&
+  test \"\$(sed -n 3p '$tmp/replay-history/web-2.csv')\" = '1010,web-2,20.000,50.000' &&
+  '$herd' sim '$tmp/replay.ini' --quiet >/dev/null"
 check "import --from run: a missing state database exits 2" \
   status_says 2 "no such file" "$herd" import --from run "$tmp/cluster.ini"
 

@@ -105,6 +105,11 @@ test_csv_inventory (void)
   CU_ASSERT_TRUE (db01->ha);
   CU_ASSERT_TRUE (db01->lease);
   CU_ASSERT_EQUAL (db01->n_disks, 2);
+  /* its thin disk holds the inventory's data=40G at time 0 */
+  const HerdDisk *thin = g_ptr_array_index (m->disks, db01->first_disk);
+  CU_ASSERT_TRUE (thin->thin);
+  CU_ASSERT_EQUAL (thin->virtual_mib, 100 * 1024);
+  CU_ASSERT_EQUAL (thin->base_mib, 40 * 1024);
   const HerdVm *pinned = herd_model_vm (m, herd_model_find_vm (m,
                                                                "pinned01"));
   CU_ASSERT_EQUAL (pinned->pinned_to.n, 2);
@@ -190,7 +195,7 @@ test_csv_errors (void)
       "t.csv:2: 3 fields, but the header has 2 columns" },
     { "kind,name,disks\n\"vm\",\"v\nw\",10G thin\nhost,h,x\n",
       "t.csv:2: disks: expected disks as SIZE [thin|preallocated] "
-      "[raw|qcow2] DOMAIN, separated by ';', got \"10G thin\"" },
+      "[raw|qcow2] [data=SIZE] DOMAIN, separated by ';', got \"10G thin\"" },
     { "kind,name,cores\nvm,v,1\nhost,h,0\n",
       "t.csv:3: cores: expected a whole number from 1 to 4096, got \"0\"" },
     { "kind;name;cores\nhost;h;4\n",

@@ -39,7 +39,8 @@ static const char scenario_text[]
       "[hosts h]\ncluster = c\ncount = 2\ncores = 8\nmemory = 32G\n"
       "[storage sd]\ndatacenter = dc\ntype = nfs\ncapacity = 1T\n"
       "master = true\n"
-      "[vms v]\ncluster = c\ncount = 2\nvcpus = 1\nmemory = 1G\nha = true\n";
+      "[vms v]\ncluster = c\ncount = 2\nvcpus = 1\nmemory = 1G\nha = true\n"
+      "disk = 20G thin data=2G\nwrite_rate = 1MiB/s\n";
 
 typedef struct
 {
@@ -740,9 +741,24 @@ test_history (void)
   g_autofree char *cpu = g_strdup_printf (
       "SELECT count(*) FROM vm_samples WHERE vm = 'v-1' AND cpu_mc = "
       "%" G_GINT64_FORMAT " AND memory_used_mib = %" G_GINT64_FORMAT
-      " AND disk_write_bytes_per_second IS NULL AND status = 'Up'",
+      " AND disk_write_bytes_per_second = 1048576 AND status = 'Up'",
       usage.cpu_mc, usage.mem_used_mib);
   CU_ASSERT_EQUAL (count_rows (s.dir, cpu), 121);
+  /* Its disk: the 2G it held at the start and what it wrote since it
+   * started (at most 6 minutes of 1 MiB/s), a row per sample. */
+  CU_ASSERT_EQUAL (usage.n_disks, 1);
+  CU_ASSERT (usage.disk_mib[0] > 2048 && usage.disk_mib[0] <= 2048 + 360);
+  g_autofree char *held = g_strdup_printf (
+      "SELECT count(*) FROM vm_disk_samples WHERE vm = 'v-1' AND disk = 0 "
+      "AND actual_size_mib = %" G_GINT64_FORMAT,
+      usage.disk_mib[0]);
+  CU_ASSERT_EQUAL (count_rows (s.dir, held), 121);
+  g_autofree char *held_hourly = g_strdup_printf (
+      "SELECT count(*) FROM vm_disk_hourly WHERE vm = 'v-1' AND disk = 0 "
+      "AND samples = 60 AND actual_size_mib = %" G_GINT64_FORMAT
+      " AND max_actual_size_mib = %" G_GINT64_FORMAT,
+      usage.disk_mib[0], usage.disk_mib[0]);
+  CU_ASSERT_EQUAL (count_rows (s.dir, held_hourly), 3);
   g_autofree char *mean = g_strdup_printf (
       "SELECT count(*) FROM vm_hourly WHERE vm = 'v-1' AND cpu_mc = "
       "%" G_GINT64_FORMAT " AND max_memory_used_mib = %" G_GINT64_FORMAT,
@@ -770,6 +786,10 @@ test_history (void)
                                   "vm_hourly"),
                    -3600);
   CU_ASSERT_EQUAL (count_rows (s.dir, "SELECT count(*) FROM host_samples"), 2);
+  CU_ASSERT_EQUAL (
+      count_rows (s.dir, "SELECT count(*) FROM vm_disk_samples"), 2);
+  CU_ASSERT_EQUAL (count_rows (s.dir, "SELECT count(*) FROM vm_disk_hourly"),
+                   2 * 2);
   /* The first day ended: its samples (three hours and one) as daily
    * rows, from its hours before they were deleted. */
   CU_ASSERT_EQUAL (count_rows (s.dir, "SELECT count(*) FROM host_daily"), 2);
@@ -781,6 +801,9 @@ test_history (void)
       " AND max_memory_used_mib = %" G_GINT64_FORMAT,
       base, usage.cpu_mc, usage.mem_used_mib);
   CU_ASSERT_EQUAL (count_rows (s.dir, daily), 1);
+  CU_ASSERT_EQUAL (count_rows (s.dir, "SELECT min(samples) FROM "
+                                      "vm_disk_daily"),
+                   181);
 
   /* Bounded: with the database locked, HERD_HISTORY_QUEUE batches wait
    * and the rest are dropped; unlocked, the waiting ones are written. */

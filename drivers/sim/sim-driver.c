@@ -71,8 +71,9 @@ sim_vm_stats (HerdDriver *drv, HerdId vm, gint64 *cpu_used_mc, GError **error)
   return TRUE;
 }
 
-/* CPU, and the memory the guest holds (its use, within its balloon);
- * disk and network rates are not modelled per VM. */
+/* CPU, the memory the guest holds (its use, within its balloon), its
+ * disk writes and what its disks hold; network rates are not modelled
+ * per VM. */
 static gboolean
 sim_vm_usage (HerdDriver *drv, HerdId vm, HerdVmUsage *out, GError **error)
 {
@@ -85,8 +86,14 @@ sim_vm_usage (HerdDriver *drv, HerdId vm, HerdVmUsage *out, GError **error)
     }
   *out = (HerdVmUsage){ .cpu_mc = herd_world_vm_cpu_used (world_of (drv), vm),
                         .mem_used_mib = MIN (v->guest_mib, v->balloon_mib),
-                        .disk_write_bps = -1,
                         .net_bps = -1 };
+  const HerdVm *def = herd_model_vm (drv->model, vm);
+  out->disk_write_bps = herd_world_vm_write_rate (world_of (drv), vm)
+                        * def->n_disks;
+  out->n_disks = MIN (def->n_disks, HERD_VM_USAGE_DISKS);
+  for (guint k = 0; k < out->n_disks; k++)
+    out->disk_mib[k] = herd_world_disk_data_mib (world_of (drv),
+                                                 def->first_disk + k);
   return TRUE;
 }
 

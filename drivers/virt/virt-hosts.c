@@ -544,6 +544,8 @@ typedef struct
   HerdId vm;
   unsigned long long cpu_ns, written, transferred;
   gint64 mem_used_mib; /* -1: not reported */
+  guint n_disks;
+  gint64 disk_mib[HERD_VM_USAGE_DISKS]; /* -1: not reported */
 } VmCounters;
 
 /* The sum of the "PREFIX.N.SUFFIX" counters of a stats record
@@ -565,6 +567,38 @@ counters_sum (const virDomainStatsRecord *r, const char *prefix,
         sum += value;
     }
   return sum;
+}
+
+/* Each disk's allocation from a stats record into c: block.N.name is
+ * the disk's target, vda for its first disk (virt-storage.c), and
+ * block.N.allocation what its volume holds. */
+static void
+disks_read (const virDomainStatsRecord *r, VmCounters *c)
+{
+  unsigned int count = 0;
+  virTypedParamsGetUInt (r->params, r->nparams, "block.count", &count);
+  for (guint k = 0; k < HERD_VM_USAGE_DISKS; k++)
+    c->disk_mib[k] = -1;
+  for (unsigned int i = 0; i < count; i++)
+    {
+      const char *target = NULL;
+      unsigned long long bytes = 0;
+      g_autofree char *name = g_strdup_printf ("block.%u.name", i);
+      g_autofree char *allocation = g_strdup_printf ("block.%u.allocation",
+                                                     i);
+      if (virTypedParamsGetString (r->params, r->nparams, name, &target) <= 0
+          || target == NULL || !g_str_has_prefix (target, "vd")
+          || target[2] < 'a' || target[3] != '\0'
+          || virTypedParamsGetULLong (r->params, r->nparams, allocation,
+                                      &bytes)
+                 <= 0)
+        continue;
+      guint k = (guint) (target[2] - 'a');
+      if (k >= HERD_VM_USAGE_DISKS)
+        continue;
+      c->disk_mib[k] = (gint64) ((bytes + (1 << 20) - 1) >> 20);
+      c->n_disks = MAX (c->n_disks, k + 1);
+    }
 }
 
 /* Memory in use: what the guest's balloon driver reports (available less
@@ -614,6 +648,7 @@ domain_counters_read (virConnectPtr conn, HerdModel *model, GArray *samples)
                        + counters_sum (r, "net", "tx.bytes"),
         .mem_used_mib = memory_used_mib (r),
       };
+      disks_read (r, &c);
       if (c.vm != HERD_ID_NONE
           && virTypedParamsGetULLong (r->params, r->nparams, "cpu.time",
                                       &c.cpu_ns)
@@ -673,6 +708,8 @@ domain_usage_apply (VirtDriver *v, VirtHost *h, const GArray *samples,
       if (transferred >= 0)
         m->usage.net_bps = transferred;
       m->usage.mem_used_mib = c->mem_used_mib;
+      m->usage.n_disks = c->n_disks;
+      memcpy (m->usage.disk_mib, c->disk_mib, sizeof c->disk_mib);
       m->cpu_ns = c->cpu_ns;
       m->written = c->written;
       m->transferred = c->transferred;
