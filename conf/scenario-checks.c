@@ -243,7 +243,8 @@ herd_sl_check_storage_limits (HerdSlLoader *l)
                     "storage %s (%s) cannot hold the disks created so far: "
                     "they take %s at once (a preallocated disk its whole "
                     "size, a thin one on block storage its first %s LV, a "
-                    "template or a clone its data%s)",
+                    "thin one holding data (data=, a template's, a "
+                    "clone's) that data, on block storage 1.1 x it%s)",
                     sd->name, cap, need, lv,
                     block ? ", and the domain's internal volumes" : "");
               }

@@ -705,8 +705,9 @@ host_refs (Gen *g, GString *o, int c, int max)
 static gint64
 thin_lv_mib (gint64 data_mib)
 {
-  /* An LV of the data, at least 1 GiB, with a GiB of slack for rounding. */
-  return MAX (data_mib, 1024) + 1024;
+  /* An LV of 1.1 x the data (VDSM's QCOW_OVERHEAD_FACTOR, core/model.h
+   * herd_volume_first_mib), at least 1 GiB, with a GiB of slack. */
+  return MAX ((data_mib * 11 + 9) / 10, 1024) + 1024;
 }
 
 static void
