@@ -25,6 +25,41 @@ format_rejections (const guint32 *rejected, GString *out)
     g_string_append (out, "none");
 }
 
+/* Says in words why the filters removed every host, for the operator
+ * who asked: "2 hosts not Up (Status); 1 host with too little free
+ * memory for it ... (Memory)". */
+static char *
+explain_rejections (const guint32 *rejected)
+{
+  static const char *const why[HERD_FILTER_LAST] = {
+    [HERD_FILTER_STATUS] = "not Up",
+    [HERD_FILTER_CPU] = "with too few cores for its vCPUs",
+    [HERD_FILTER_CPU_OVERLOADED] = "with its CPU over HighUtilization",
+    [HERD_FILTER_MEMORY] = "with too little free memory for it (or "
+                           "no room under the cluster's overcommit)",
+    [HERD_FILTER_PIN_TO_HOST] = "not among the hosts it is pinned to",
+    [HERD_FILTER_VM_LEASES_READY] = "without a live lockspace for its VM lease",
+    [HERD_FILTER_VM_AFFINITY] = "against a hard VM affinity rule",
+    [HERD_FILTER_HOST_AFFINITY] = "against a hard host affinity rule",
+    [HERD_FILTER_NETWORK] = "with a required network or one of its "
+                            "vNICs' down or missing",
+    [HERD_FILTER_MIGRATION] = "that it runs on already",
+    [HERD_FILTER_CLUSTER_MAINTENANCE] = "in a cluster in maintenance, "
+                                        "where only HA VMs start",
+    [HERD_FILTER_ALLOWED] = "already tried, or left out by the caller",
+  };
+  GString *out = g_string_new (NULL);
+  for (guint f = 0; f < HERD_FILTER_LAST; f++)
+    if (rejected[f] > 0)
+      g_string_append_printf (out, "%s%u host%s %s (%s)",
+                              out->len > 0 ? "; " : "", rejected[f],
+                              rejected[f] == 1 ? "" : "s", why[f],
+                              herd_filter_name ((HerdFilterKind) f));
+  if (out->len == 0)
+    g_string_append (out, "the cluster has no host");
+  return g_string_free (out, FALSE);
+}
+
 /* The VM failed to run on host: Down again, its resources released,
  * USER_INITIATED_RUN_VM_FAILED; host is left out of *allowed (all hosts
  * allowed when NULL). */
@@ -77,9 +112,9 @@ run_on_some_host (HerdManager *m, HerdVm *vm, gboolean system,
                                vm->name, "reason=no_host filtered=%s",
                                why->str);
             }
+          g_autofree char *words = explain_rejections (rejected);
           g_set_error (error, HERD_MANAGER_ERROR, HERD_MANAGER_ERROR_NO_HOST,
-                       "no host can run VM %s (filtered: %s)", vm->name,
-                       why->str);
+                       "no host can run VM %s: %s", vm->name, words);
           return FALSE;
         }
 
