@@ -20,6 +20,7 @@
 #include "conf/run-config.h"
 #include "core/manager.h"
 #include "drivers/registry.h"
+#include "service/api.h"
 #include "service/ctl.h"
 #include "service/history.h"
 #include "service/state.h"
@@ -129,7 +130,8 @@ quit (gpointer data)
 static int
 serve (HerdModel *model, HerdVirtConfig *config,
        const HerdRunSettings *run, HerdAccess *access_taken,
-       const char *db_path, const char *socket_path)
+       const char *db_path, const char *socket_path,
+       const HerdApiSettings *api_settings)
 {
   g_autoptr (HerdAccess) access = access_taken;
   g_autoptr (GError) error = NULL;
@@ -139,6 +141,7 @@ serve (HerdModel *model, HerdVirtConfig *config,
   g_autoptr (HerdDriver) driver = NULL;
   g_autoptr (HerdManager) manager = NULL;
   g_autoptr (HerdCtl) ctl = NULL;
+  g_autoptr (HerdApi) api = NULL;
   g_autoptr (HerdHistory) history = NULL;
   Sampler sampler = { 0 };
   guint sample_source = 0;
@@ -161,6 +164,21 @@ serve (HerdModel *model, HerdVirtConfig *config,
                       g_steal_pointer (&access), &error);
   if (ctl == NULL)
     goto out;
+  if (api_settings != NULL)
+    {
+      HerdUsers *users = herd_users_load (run->api_users, &error);
+      if (users == NULL
+          || !herd_api_make_certificate (api_settings->certificate,
+                                         api_settings->key, &error)
+          || (api = herd_api_new (api_settings, ctl, model, state, users,
+                                  &error))
+                 == NULL)
+        goto out;
+      g_message ("herd run: the REST API on https://%s/ovirt-engine/api "
+                 "(%u users of %s; certificate %s)",
+                 api_settings->listen, herd_users_count (users),
+                 run->api_users, api_settings->certificate);
+    }
   g_message ("herd run: %u hosts, %u VMs; state in %s; herd ctl --socket %s",
              model->hosts->len, model->vms->len, db_path, socket_path);
   if (config->secrets_path != NULL)
@@ -201,6 +219,7 @@ out:
       if (log_file != stderr)
         log_line ("error", error->message);
     }
+  g_clear_pointer (&api, herd_api_free);
   g_clear_pointer (&ctl, herd_ctl_free);
   g_clear_pointer (&manager, herd_manager_free);
   g_clear_pointer (&driver, herd_driver_free);
@@ -299,10 +318,22 @@ herd_cmd_run (int argc, char **argv)
                          model->domains->len);
       return HERD_EXIT_USAGE;
     }
+  /* The API's certificate and key: the configured files, else a pair
+   * made beside CONFIG at first start. */
+  g_autofree char *certificate
+      = scenario->run.api_certificate != NULL
+            ? g_strdup (scenario->run.api_certificate)
+            : herd_run_default_path (config_path, "-api.crt");
+  g_autofree char *key = scenario->run.api_key != NULL
+                             ? g_strdup (scenario->run.api_key)
+                             : herd_run_default_path (config_path,
+                                                      "-api.key");
+  HerdApiSettings api = { scenario->run.api_listen, certificate, key,
+                          scenario->run.api_token_lifetime };
   g_log_set_default_handler (log_handler, NULL);
-
   int status = serve (model, config, &scenario->run,
-                      g_steal_pointer (&access), db_path, socket_path);
+                      g_steal_pointer (&access), db_path, socket_path,
+                      scenario->run.api_listen != NULL ? &api : NULL);
   herd_virt_config_free (config, model->hosts->len, model->vms->len,
                          model->domains->len);
   g_log_set_default_handler (g_log_default_handler, NULL);

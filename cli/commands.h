@@ -28,6 +28,7 @@ int herd_cmd_ctl (int argc, char **argv);
 int herd_cmd_swarm (int argc, char **argv);
 int herd_cmd_generate (int argc, char **argv);
 int herd_cmd_import (int argc, char **argv);
+int herd_cmd_passwd (int argc, char **argv);
 
 /* Parses argv with entries; on failure prints the error and a pointer to
  * --help and returns FALSE.  summary is the one-line description shown by

@@ -20,6 +20,8 @@ static const Command commands[] = {
   { "report", herd_cmd_report, "an HTML report of a bench database" },
   { "run", herd_cmd_run, "the manager on real hosts (libvirt, sanlock)" },
   { "ctl", herd_cmd_ctl, "ask a running herd run (hosts, VMs, migrate...)" },
+  { "passwd", herd_cmd_passwd,
+    "add, change or delete a user of herd run's REST API" },
   { "check", herd_cmd_check, "validate a scenario without running it" },
   { "import", herd_cmd_import, "a scenario from a real estate's inventory" },
   { "swarm", herd_cmd_swarm, "run generated scenarios, invariants checked" },

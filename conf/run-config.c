@@ -146,61 +146,75 @@ herd_run_secrets_path (const HerdScenario *s)
                                                 : NULL;
 }
 
-/* The file's text, if it is a regular file owned by this process's user
- * that neither group nor others may use; opened once and checked on that
- * descriptor (no race with a rename). */
-static char *
-read_private_file (const char *path, GError **error)
+char *
+herd_run_read_private_file (const char *path, gsize max_bytes,
+                            gboolean no_follow, GError **error)
 {
-  int fd = open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+  int flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
+  int fd = open (path, no_follow ? flags | O_NOFOLLOW : flags);
   struct stat st;
   if (fd < 0 || fstat (fd, &st) < 0)
     {
       int saved = errno;
-      secrets_failed (error, path, 0, "cannot open it ([manager] secrets): %s",
-                      g_strerror (saved));
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
+                   "%s: %s%s", path,
+                   no_follow && saved == ELOOP ? "" : "cannot open it: ",
+                   no_follow && saved == ELOOP
+                       ? "a symbolic link: refused (name the file itself)"
+                       : g_strerror (saved));
       if (fd >= 0)
         close (fd);
       return NULL;
     }
-  char *text = NULL;
+  const char *why = NULL;
+  g_autofree char *detail = NULL;
   if (!S_ISREG (st.st_mode))
-    secrets_failed (error, path, 0, "not a regular file: refused");
+    why = "not a regular file: refused";
   else if (st.st_uid != geteuid ())
-    secrets_failed (error, path, 0,
-                    "owned by uid %u, not by herd run's user (uid %u): "
-                    "refused (chown it to herd run's user)",
-                    (guint) st.st_uid, (guint) geteuid ());
+    why = detail = g_strdup_printf (
+        "owned by uid %u, not by herd run's user (uid %u): refused (chown "
+        "it to herd run's user)",
+        (guint) st.st_uid, (guint) geteuid ());
   else if ((st.st_mode & 077) != 0)
-    secrets_failed (error, path, 0,
-                    "mode %04o lets its group or others at it: refused "
-                    "(only herd run's user may read it: chmod 600 %s)",
-                    (guint) (st.st_mode & 07777), path);
-  else if (st.st_size > MAX_SECRETS_BYTES)
-    secrets_failed (error, path, 0, "larger than %d bytes: refused",
-                    MAX_SECRETS_BYTES);
-  else
+    why = detail = g_strdup_printf (
+        "mode %04o lets its group or others at it: refused (only herd "
+        "run's user may read it: chmod 600 %s)",
+        (guint) (st.st_mode & 07777), path);
+  char *text = NULL;
+  if (why == NULL)
     {
-      GString *buf = g_string_sized_new ((gsize) st.st_size + 1);
+      /* Read to the end, not to st_size: the file may have grown. */
+      GString *buf = g_string_sized_new (MIN ((gsize) st.st_size, max_bytes)
+                                         + 1);
       char chunk[4096];
-      ssize_t n;
-      while ((n = read (fd, chunk, sizeof chunk)) > 0
-             && buf->len <= MAX_SECRETS_BYTES)
-        g_string_append_len (buf, chunk, n);
+      ssize_t n = 0;
+      while (buf->len <= max_bytes)
+        {
+          n = read (fd, chunk, sizeof chunk);
+          if (n < 0 && errno == EINTR)
+            continue;
+          if (n <= 0)
+            break;
+          g_string_append_len (buf, chunk, n);
+        }
       if (n < 0)
-        secrets_failed (error, path, 0, "cannot read it: %s",
-                        g_strerror (errno));
-      else if (buf->len > MAX_SECRETS_BYTES)
-        secrets_failed (error, path, 0, "larger than %d bytes: refused",
-                        MAX_SECRETS_BYTES);
+        why = detail = g_strdup_printf ("cannot read it: %s",
+                                        g_strerror (errno));
+      else if (buf->len > max_bytes)
+        why = detail = g_strdup_printf ("larger than %" G_GSIZE_FORMAT
+                                        " bytes: refused",
+                                        max_bytes);
       else if (memchr (buf->str, '\0', buf->len) != NULL)
-        secrets_failed (error, path, 0, "holds a NUL byte: refused");
+        why = "holds a NUL byte: refused";
       else
         text = g_string_free (g_steal_pointer (&buf), FALSE);
       if (buf != NULL)
         g_string_free (buf, TRUE);
     }
   close (fd);
+  if (why != NULL)
+    g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_PERM, "%s: %s", path,
+                 why);
   return text;
 }
 
@@ -372,9 +386,17 @@ read_secrets (const HerdScenario *s, HerdVirtConfig *config, GError **error)
   g_autofree char *path = herd_run_secrets_path (s);
   if (path == NULL)
     return TRUE;
-  g_autofree char *text = read_private_file (path, error);
+  g_autoptr (GError) local = NULL;
+  g_autofree char *text = herd_run_read_private_file (path, MAX_SECRETS_BYTES,
+                                                      FALSE, &local);
   if (text == NULL)
-    return FALSE;
+    {
+      g_set_error (error, HERD_SCENARIO_ERROR, HERD_SCENARIO_ERROR_READ,
+                   "secrets file %s%s", local->message,
+                   local->code != G_FILE_ERROR_PERM ? " ([manager] secrets)"
+                                                    : "");
+      return FALSE;
+    }
   g_autoptr (GPtrArray) groups = g_ptr_array_new_with_free_func (
       secret_group_free);
   g_auto (GStrv) lines = g_strsplit (text, "\n", -1);

@@ -83,6 +83,18 @@ void herd_virt_config_free (HerdVirtConfig *config, guint n_hosts,
 HerdVirtConfig *herd_run_config (const HerdScenario *scenario,
                                  GError **error);
 
+/* The text of the file at path if it is a regular file of this process's
+ * user that neither its group nor others may use, of at most max_bytes,
+ * without a NUL byte; opened once (not through a final symbolic link with
+ * no_follow) and checked on that descriptor, so that no rename in between
+ * fools the checks.  Else NULL and "PATH: why" in G_FILE_ERROR: the
+ * open's errno (G_FILE_ERROR_NOENT, G_FILE_ERROR_LOOP for a symbolic link
+ * with no_follow, ...), or G_FILE_ERROR_PERM for a refusal (the owner,
+ * the mode, the size, a NUL byte).  Secrets and passwords live in such
+ * files. */
+char *herd_run_read_private_file (const char *path, gsize max_bytes,
+                                  gboolean no_follow, GError **error);
+
 /* Where herd run keeps its state database and its control socket: the
  * [manager] keys, else NAME.db and NAME.sock beside the configuration. */
 char *herd_run_default_path (const char *config_path, const char *suffix);

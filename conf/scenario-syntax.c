@@ -90,7 +90,10 @@ static const char *const herd_sl_manager_keys[] = {
   "sample_retention", "hourly_retention", "daily_retention",
   /* the control socket's access and the secrets (docs/real-hosts.md) */
   "socket_group", "viewers", "operators", "administrators",
-  "max_connections", "secrets", NULL
+  "max_connections", "secrets",
+  /* the REST API (docs/api.md) */
+  "api_listen", "api_certificate", "api_key", "api_users",
+  "api_token_lifetime", NULL
 };
 
 /* What each group kind is called and takes. */

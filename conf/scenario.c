@@ -311,6 +311,40 @@ herd_sl_parse_access (HerdSlLoader *l, HerdSlGroup *g)
                            run->secrets);
 }
 
+/* [manager]'s REST API keys: a listening address, certificate and key
+ * both or neither, and the password file it needs. */
+static void
+herd_sl_parse_api (HerdSlLoader *l, HerdSlGroup *g)
+{
+  HerdRunSettings *run = &l->scenario->run;
+  run->api_listen = herd_sl_value (l, g, "api_listen");
+  run->api_certificate = herd_sl_value (l, g, "api_certificate");
+  run->api_key = herd_sl_value (l, g, "api_key");
+  run->api_users = herd_sl_value (l, g, "api_users");
+  herd_sl_read_duration (l, g, "api_token_lifetime", HERD_HOUR (1), TRUE,
+                         &run->api_token_lifetime);
+  const char *colon = run->api_listen != NULL
+                          ? strrchr (run->api_listen, ':')
+                          : NULL;
+  gint64 port = colon != NULL ? g_ascii_strtoll (colon + 1, NULL, 10) : 0;
+  if (run->api_listen != NULL
+      && (colon == NULL || colon == run->api_listen || port < 1
+          || port > 65535))
+    herd_sl_fail_expected (l, g, "api_listen",
+                           "ADDRESS:PORT such as 127.0.0.1:8443 or "
+                           "[::]:443",
+                           run->api_listen);
+  if ((run->api_certificate == NULL) != (run->api_key == NULL))
+    herd_sl_fail_key (l, g, run->api_key == NULL ? "api_certificate"
+                                                 : "api_key",
+                      "api_certificate and api_key go together (neither: "
+                      "a self-signed pair is made at first start)");
+  if (run->api_listen != NULL && run->api_users == NULL)
+    herd_sl_fail_key (l, g, "api_listen",
+                      "the API needs api_users, the password file of its "
+                      "users (herd passwd makes it)");
+}
+
 /* [manager]: what herd run needs besides the cluster (kept as given;
  * durations checked here). */
 static void
@@ -347,6 +381,7 @@ herd_sl_parse_manager (HerdSlLoader *l, HerdSlGroup *g)
   herd_sl_read_duration (l, g, "daily_retention", HERD_DAY (1826), TRUE,
                          &run->daily_retention);
   herd_sl_parse_access (l, g);
+  herd_sl_parse_api (l, g);
 }
 
 /* ------------------------------------------------------------------ */
@@ -646,6 +681,10 @@ herd_scenario_free (HerdScenario *scenario)
   g_strfreev (scenario->run.operators);
   g_strfreev (scenario->run.administrators);
   g_free (scenario->run.secrets);
+  g_free (scenario->run.api_listen);
+  g_free (scenario->run.api_certificate);
+  g_free (scenario->run.api_key);
+  g_free (scenario->run.api_users);
   g_free (scenario);
 }
 

@@ -74,6 +74,12 @@ typedef struct
   guint max_connections; /* control connections at once (64) */
   char *secrets;        /* secrets file, or NULL: $CREDENTIALS_DIRECTORY/
                            herd-secrets when that exists, else none */
+  /* The REST API (service/api.h), off when api_listen is NULL. */
+  char *api_listen;      /* ADDRESS:PORT */
+  char *api_certificate; /* PEM files, or NULL: a self-signed pair made */
+  char *api_key;         /* beside the database at first start */
+  char *api_users;       /* the password file (service/users.h) */
+  HerdTime api_token_lifetime;
 } HerdRunSettings;
 
 typedef struct

@@ -176,8 +176,9 @@ find (HerdCtl *ctl, JsonObject *req, const char *key, GError **error)
                                       : herd_model_find_host (ctl->model,
                                                               name);
   if (id == HERD_ID_NONE)
-    fail (error, "no %s called \"%s\"", g_str_equal (key, "vm") ? "VM" : "host",
-          name);
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                 "no %s called \"%s\"", g_str_equal (key, "vm") ? "VM" : "host",
+                 name);
   return id;
 }
 
@@ -409,7 +410,8 @@ check (JsonObject *req, GError **error)
   return c;
 }
 
-/* {"ok": true, "result": result} or {"ok": false, "error": message}. */
+/* {"ok": true, "result": result} or {"ok": false, "error": message};
+ * takes result. */
 static char *
 answer_line (JsonNode *result, const char *message)
 {
@@ -493,10 +495,13 @@ record (HerdCtl *ctl, const HerdCaller *caller, JsonObject *req,
                                                      req);
   g_autofree char *request = json_to_string (node, FALSE);
   g_autofree char *logged = one_line (outcome);
-  g_message ("control request: uid=%u user=%s role=%s request=%s "
+  g_autofree char *uid = caller->uid != (uid_t) -1
+                             ? g_strdup_printf ("%u", (guint) caller->uid)
+                             : g_strdup ("none");
+  g_message ("control request: uid=%s user=%s role=%s request=%s "
              "outcome=%s",
-             (guint) caller->uid, caller->user,
-             herd_role_name (caller->role), request, logged);
+             uid, caller->user, herd_role_name (caller->role), request,
+             logged);
   g_autoptr (GError) error = NULL;
   if (ctl->state != NULL
       && !herd_state_add_request (ctl->state, g_get_real_time () * 1000,
@@ -506,38 +511,53 @@ record (HerdCtl *ctl, const HerdCaller *caller, JsonObject *req,
     g_warning ("state database: %s", error->message);
 }
 
+JsonNode *
+herd_ctl_run_as (HerdCtl *ctl, const HerdCaller *caller, JsonObject *req,
+                 GError **error)
+{
+  g_autoptr (JsonBuilder) result = json_builder_new ();
+  const Command *c = check (req, error);
+  if (c == NULL)
+    return NULL;
+  HerdRole needed = needed_role (c);
+  gboolean ok;
+  g_autofree char *outcome = NULL;
+  if (caller->role < needed)
+    {
+      /* the API's users are no UNIX user: no uid */
+      g_autofree char *uid = caller->uid != (uid_t) -1
+                                 ? g_strdup_printf (" (uid %u)",
+                                                    (guint) caller->uid)
+                                 : g_strdup ("");
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                   "%s needs the %s role; user %s%s has the %s role",
+                   c->name, herd_role_name (needed), caller->user, uid,
+                   herd_role_name (caller->role));
+      ok = FALSE;
+      outcome = g_strconcat ("refused: ", (*error)->message, NULL);
+    }
+  else
+    {
+      ok = c->run (ctl, req, result, error);
+      outcome = ok ? g_strdup ("done")
+                   : g_strconcat ("failed: ", (*error)->message, NULL);
+    }
+  if (needed > HERD_ROLE_VIEWER)
+    record (ctl, caller, req, outcome);
+  return ok ? json_builder_get_root (result) : NULL;
+}
+
 /* The answer line to a request of length bytes from caller. */
 static char *
 answer (HerdCtl *ctl, const HerdCaller *caller, const char *line,
         gsize length)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (JsonBuilder) result = json_builder_new ();
   g_autoptr (JsonObject) req = herd_ctl_parse (line, length, &error);
-  if (req == NULL)
-    return answer_line (NULL, error->message);
-  const Command *c = lookup (json_object_get_string_member (req, "command"));
-  HerdRole needed = needed_role (c);
-  gboolean ok;
-  g_autofree char *outcome = NULL;
-  if (caller->role < needed)
-    {
-      fail (&error, "%s needs the %s role; user %s (uid %u) has the %s role",
-            c->name, herd_role_name (needed), caller->user,
-            (guint) caller->uid, herd_role_name (caller->role));
-      ok = FALSE;
-      outcome = g_strconcat ("refused: ", error->message, NULL);
-    }
-  else
-    {
-      ok = c->run (ctl, req, result, &error);
-      outcome = ok ? g_strdup ("done")
-                   : g_strconcat ("failed: ", error->message, NULL);
-    }
-  if (needed > HERD_ROLE_VIEWER)
-    record (ctl, caller, req, outcome);
-  return answer_line (ok ? json_builder_get_root (result) : NULL,
-                      ok ? NULL : error->message);
+  JsonNode *result = req != NULL ? herd_ctl_run_as (ctl, caller, req, &error)
+                                 : NULL;
+  /* answer_line takes result */
+  return answer_line (result, result != NULL ? NULL : error->message);
 }
 
 char *

@@ -63,3 +63,11 @@ char *herd_ctl_answer (HerdCtl *ctl, const char *request);
 /* The same, asked by caller with caller->role. */
 char *herd_ctl_answer_as (HerdCtl *ctl, const HerdCaller *caller,
                           const char *request);
+
+/* Runs a parsed request (herd_ctl_parse's checks are made again) for
+ * caller: its result, or NULL and error: G_IO_ERROR_PERMISSION_DENIED
+ * when the caller's role is too low, G_IO_ERROR_NOT_FOUND when it names
+ * a VM or host that does not exist, another code when it is malformed or
+ * the manager refuses.  Recorded as herd_ctl_answer_as records. */
+JsonNode *herd_ctl_run_as (HerdCtl *ctl, const HerdCaller *caller,
+                           JsonObject *req, GError **error);

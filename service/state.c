@@ -501,6 +501,27 @@ herd_state_events (HerdState *state, guint count, JsonBuilder *builder,
 }
 
 gboolean
+herd_state_events_after (HerdState *state, gint64 after, guint max,
+                         HerdStateEventFunc fn, gpointer data,
+                         GError **error)
+{
+  sqlite3_stmt *st = NULL;
+  if (!prepare (state,
+                "SELECT id, time_ns, code, name, severity, object, details "
+                "FROM audit WHERE id > ?1 ORDER BY id DESC LIMIT ?2",
+                &st, error))
+    return FALSE;
+  sqlite3_bind_int64 (st, 1, after);
+  sqlite3_bind_int64 (st, 2, max);
+  while (sqlite3_step (st) == SQLITE_ROW)
+    fn (sqlite3_column_int64 (st, 0), sqlite3_column_int64 (st, 1),
+        sqlite3_column_int (st, 2), text_at (st, 3), text_at (st, 4),
+        text_at (st, 5), text_at (st, 6), data);
+  sqlite3_finalize (st);
+  return TRUE;
+}
+
+gboolean
 herd_state_add_request (HerdState *state, gint64 time_ns, guint uid,
                         const char *user, const char *role,
                         const char *request, const char *outcome,

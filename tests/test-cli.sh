@@ -466,7 +466,7 @@ check "import: a directory without the API's collections exits 2" \
 # herd run and herd ctl without hosts: the integration suite's config with
 # @DIR@ a directory that does not exist, so that a config herd run wrongly
 # accepted would stop at opening [manager] log, before reaching any host.
-sed -e "s|@DIR@|$tmp/absent|g" -e "s|@HERE@|$src/tests/integration|g" -e "s|@SANLOCK_WAIT@|50ms|g" \
+sed -e "s|@DIR@|$tmp/absent|g" -e "s|@HERE@|$src/tests/integration|g" -e "s|@SANLOCK_WAIT@|50ms|g" -e "s|@API_PORT@|8443|g" \
   tests/integration/cluster.ini.in > "$tmp/cluster.ini"
 edit() { # edit NAME SED-SCRIPT: $tmp/cluster.ini edited into $tmp/NAME.ini
   sed -e "$2" "$tmp/cluster.ini" > "$tmp/$1.ini"
@@ -560,6 +560,50 @@ check "ctl --help lists every command and exits 0" sh -c "
     grep -qE \"^  \$c( |\\\$)\" '$tmp/ctl-help' || exit 1
   done"
 
+# herd passwd: the REST API's password file (docs/real-hosts.md)
+check "passwd: a piped password makes a 0600 file with a yescrypt line" sh -c "
+  echo 'open sesame' | '$herd' passwd --file '$tmp/api-users' --role operator alice 2> '$tmp/pw.err' &&
+  grep -qx 'herd passwd: alice is an operator in $tmp/api-users' '$tmp/pw.err' &&
+  grep -q '^alice:\\\$y\\\$[^:]*:operator\$' '$tmp/api-users' &&
+  test \"\$(stat -c %a '$tmp/api-users')\" = 600"
+check "passwd: another user is added, then deleted, alice's line kept" sh -c "
+  cp '$tmp/api-users' '$tmp/api-users.alice' &&
+  printf 'b\\n' | '$herd' passwd -f '$tmp/api-users' -r viewer bob 2>/dev/null &&
+  grep -q '^bob:\\\$y\\\$[^:]*:viewer\$' '$tmp/api-users' &&
+  '$herd' passwd -f '$tmp/api-users' --delete bob 2>/dev/null &&
+  cmp '$tmp/api-users' '$tmp/api-users.alice'"
+check "passwd: a bad role exits 2 and says what it takes" \
+  status_says 2 'herd passwd: --role: expected viewer, operator or administrator, got "root"' \
+  sh -c "echo x | '$herd' passwd --file '$tmp/api-users' --role root bob"
+check "passwd: neither --role nor --delete exits 2" \
+  status_says 2 "herd passwd: expected --role viewer, operator or administrator, or --delete" \
+  sh -c "echo x | '$herd' passwd --file '$tmp/api-users' bob"
+check "passwd: both --role and --delete exit 2" \
+  status_says 2 "herd passwd: expected --role or --delete, not both" \
+  "$herd" passwd --file "$tmp/api-users" --role viewer --delete alice
+check "passwd: no --file exits 2" \
+  status_says 2 "herd passwd: expected --file FILE and one USER" \
+  sh -c "echo x | '$herd' passwd --role viewer bob"
+check "passwd: a bad user name exits 2" \
+  status_says 2 "herd passwd: expected a user name of letters, digits, '-', '_' and '.', starting with a letter or digit, got \"b:ob\"" \
+  sh -c "echo x | '$herd' passwd --file '$tmp/api-users' --role viewer b:ob"
+check "passwd: an empty password exits 2" \
+  status_says 2 "herd passwd: expected a password of 1 to 511 bytes without a NUL byte, got none" \
+  sh -c "echo | '$herd' passwd --file '$tmp/api-users' --role viewer bob"
+check "passwd: deleting a user the file lacks exits 1" \
+  status_says 1 "herd passwd: $tmp/api-users: no user carol to delete" \
+  "$herd" passwd --file "$tmp/api-users" --delete carol
+chmod 640 "$tmp/api-users"
+check "passwd: a file its group may read is refused (exit 1)" \
+  status_says 1 "herd passwd: $tmp/api-users: mode 0640 lets its group or others at it: refused (only herd run's user may read it: chmod 600 $tmp/api-users)" \
+  sh -c "echo x | '$herd' passwd --file '$tmp/api-users' --role viewer bob"
+chmod 600 "$tmp/api-users"
+check "passwd: ... and left as it was" cmp "$tmp/api-users" "$tmp/api-users.alice"
+check "passwd --help describes the file and names api_users" sh -c "
+  '$herd' passwd --help > '$tmp/pw.help' &&
+  grep -q '^  NAME:HASH:ROLE\$' '$tmp/pw.help' && grep -q 'api_users' '$tmp/pw.help' &&
+  grep -q 'yescrypt' '$tmp/pw.help' && grep -q 'chmod 600' '$tmp/pw.help'"
+check "herd --help lists passwd" sh -c "'$herd' --help | grep -q '^  passwd '"
 check "generate: the same seed gives the same scenario, which loads" sh -c "
   '$herd' generate --seed 5 > '$tmp/g5a.ini' &&
   '$herd' generate --seed 5 > '$tmp/g5b.ini' &&

@@ -30,95 +30,8 @@
 #include "service/history.h"
 #include "service/state.h"
 #include "sim/world.h"
+#include "tests/service-fixture.h"
 #include "tests/test-util.h"
-
-static const char scenario_text[]
-    = "[scenario]\nduration = 1h\n"
-      "[datacenter dc]\n"
-      "[cluster c]\ndatacenter = dc\n"
-      "[hosts h]\ncluster = c\ncount = 2\ncores = 8\nmemory = 32G\n"
-      "[storage sd]\ndatacenter = dc\ntype = nfs\ncapacity = 1T\n"
-      "master = true\n"
-      "[vms v]\ncluster = c\ncount = 2\nvcpus = 1\nmemory = 1G\nha = true\n"
-      "disk = 20G thin data=2G\nwrite_rate = 1MiB/s\n";
-
-typedef struct
-{
-  HerdScenario *sc;
-  HerdEngine *engine;
-  HerdAudit *audit;
-  HerdWorld *world;
-  HerdDriver *driver;
-  HerdManager *manager;
-  HerdState *state;
-  HerdCtl *ctl;
-  char *dir;
-} Service;
-
-static void
-save_sink (const HerdAuditEvent *event, gpointer data)
-{
-  g_autoptr (GError) error = NULL;
-  CU_ASSERT_TRUE (herd_state_save (data, event, &error));
-}
-
-/* A manager on the simulated cluster with a state database and a control
- * socket in a new directory (or dir, to open an existing database). */
-static void
-service_open (Service *s, const char *dir)
-{
-  g_autoptr (GError) error = NULL;
-  memset (s, 0, sizeof *s);
-  s->dir = dir != NULL ? g_strdup (dir)
-                       : g_dir_make_tmp ("herd-test-service-XXXXXX", NULL);
-  s->sc = herd_scenario_load_data (scenario_text, "service.ini", &error);
-  CU_ASSERT_PTR_NOT_NULL_FATAL (s->sc);
-  s->engine = herd_engine_new (1);
-  s->audit = herd_audit_new ();
-  s->world = herd_world_new (s->sc, s->engine,
-                             s->sc->model->params.vm_memory_overhead_mib);
-  s->driver = herd_driver_open ("sim", s->sc->model, s->world, &error);
-  s->manager = herd_manager_new (s->sc->model, s->driver, s->audit);
-  g_autofree char *db = g_build_filename (s->dir, "state.db", NULL);
-  s->state = herd_state_open (db, s->sc->model, &error);
-  CU_ASSERT_PTR_NOT_NULL_FATAL (s->state);
-  if (herd_state_has_rows (s->state))
-    CU_ASSERT_TRUE (herd_state_restore (s->state, s->manager, &error));
-  herd_audit_add_sink (s->audit, save_sink, s->state);
-  CU_ASSERT_TRUE_FATAL (herd_manager_start (s->manager, &error));
-  herd_world_start (s->world);
-  herd_engine_run (s->engine, HERD_MIN (1), NULL, NULL);
-  g_autofree char *sock = g_build_filename (s->dir, "ctl.sock", NULL);
-  s->ctl = herd_ctl_new (sock, s->manager, s->sc->model, s->driver,
-                         s->state, NULL, &error);
-  CU_ASSERT_PTR_NOT_NULL_FATAL (s->ctl);
-}
-
-static void
-service_close (Service *s, gboolean delete_files)
-{
-  herd_ctl_free (s->ctl);
-  herd_state_free (s->state);
-  herd_manager_free (s->manager);
-  herd_driver_free (s->driver);
-  herd_world_free (s->world);
-  herd_audit_free (s->audit);
-  herd_engine_free (s->engine);
-  herd_scenario_free (s->sc);
-  if (delete_files)
-    {
-      g_autofree char *db = g_build_filename (s->dir, "state.db", NULL);
-      g_autofree char *wal = g_strconcat (db, "-wal", NULL);
-      g_autofree char *shm = g_strconcat (db, "-shm", NULL);
-      g_autofree char *lock = g_strconcat (db, ".lock", NULL);
-      g_remove (lock);
-      g_remove (db);
-      g_remove (wal);
-      g_remove (shm);
-      g_rmdir (s->dir);
-    }
-  g_free (s->dir);
-}
 
 /* The answer to request must contain want. */
 static void
@@ -136,6 +49,23 @@ static HerdVm *
 vm_named (Service *s, const char *name)
 {
   return herd_model_vm (s->sc->model, herd_model_find_vm (s->sc->model, name));
+}
+
+/* A start no host can take says why in words, filter by filter. */
+static void
+test_start_refused_in_words (void)
+{
+  Service s;
+  service_open (&s, NULL);
+  expect (&s, "{\"command\": \"maintenance\", \"host\": \"h-1\"}",
+          "\"ok\":true");
+  expect (&s, "{\"command\": \"maintenance\", \"host\": \"h-2\"}",
+          "\"ok\":true");
+  herd_engine_run (s.engine, HERD_MIN (3), NULL, NULL);
+  expect (&s, "{\"command\": \"start\", \"vm\": \"v-1\"}",
+          "\"ok\":false,\"error\":\"no host can run VM v-1: 2 hosts not "
+          "Up (Status)\"");
+  service_close (&s, TRUE);
 }
 
 static void
@@ -1144,7 +1074,8 @@ test_state_restored (void)
   /* A new manager on the same database: restored before it starts. */
   Service t;
   memset (&t, 0, sizeof t);
-  t.sc = herd_scenario_load_data (scenario_text, "service.ini", &error);
+  t.sc = herd_scenario_load_data (herd_service_scenario_text, "service.ini",
+                                  &error);
   t.engine = herd_engine_new (1);
   t.audit = herd_audit_new ();
   t.world = herd_world_new (t.sc, t.engine,
@@ -1208,6 +1139,8 @@ test_one_manager (void)
 static const HerdTestCase service_tests[] = {
   { "one manager per database and socket", test_one_manager },
   { "bad requests are refused and change nothing", test_bad_requests },
+  { "a start no host can take says why in words",
+    test_start_refused_in_words },
   { "the request parser refuses blank and malformed lines", test_parse },
   { "requests act on the manager", test_requests_act },
   { "a new manager restores the saved state", test_state_restored },

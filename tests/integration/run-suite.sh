@@ -27,6 +27,10 @@
 #      herd ctl says it runs
 #   6c. the round trip: herd run's recorded history imported, herd sim
 #      starts each VM where it runs and reproduces each host's VM CPU
+#   6d. the REST API (docs/api.md) over HTTPS: a token and Basic users;
+#      a viewer and an operator refused what is above their role, nothing
+#      changed; the operator stops, starts and migrates a VM, which libvirt
+#      confirms; bad requests change nothing
 #  10. all along, a fourth host whose "libvirtd" accepts and never answers
 #      (mute.c) never held the main loop: its longest stall, as herd run
 #      logs it, stays under 100 ms
@@ -133,8 +137,10 @@ trap cleanup EXIT
 trap 'exit 1' INT TERM
 
 say "suite in $DIR"
+# A port for the REST API, free now.
+API_PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 sed -e "s|@DIR@|$DIR|g" -e "s|@HERE@|$HERE|g" -e "s|@BRIDGE@|$BRIDGE|g" \
-  -e "s|@SANLOCK_WAIT@|${HERD_SANLOCK_WAIT:-50ms}|g" \
+  -e "s|@SANLOCK_WAIT@|${HERD_SANLOCK_WAIT:-50ms}|g" -e "s|@API_PORT@|$API_PORT|g" \
   "$HERE/cluster.ini.in" > "$CONFIG"
 # The VMs' network: a bridge with no uplink, so nothing leaves it.
 ip link add "$BRIDGE" type bridge && ip link set "$BRIDGE" up \
@@ -151,6 +157,11 @@ gcc -O2 -Wall -o "$DIR/hangfs" "$HERE/hangfs.c" $(pkg-config --cflags --libs fus
 "$DIR/mute" "$DIR/mute.sock" >> "$DIR/mute.log" 2>&1 &
 echo "mute $!" >> "$DIR/suite.pids"
 MUTE_PID=$!
+# The REST API's users: a viewer, an operator and an administrator.
+for u in viewer:viewer operator:operator admin:administrator; do
+  echo "${u%%:*} secret" | "$HERD" passwd --file "$DIR/api-users" --role "${u#*:}" "${u%%:*}" \
+    || { echo "herd passwd failed"; exit 1; }
+done
 check "herd run starts and answers" start_herd
 
 # 1. the SPM
@@ -376,6 +387,46 @@ check "herd sim reproduces each host's recorded VM CPU (within $ROUNDTRIP_MC mc 
   test "${pairs:-0}" -ge 10 -a "${mean_err%.*}" -le "$ROUNDTRIP_MC"
 ctl stop writer-1 > /dev/null
 check "writer-1 stops" wait_until '[ "$(vm_field writer-1 2)" = Down ]' 60
+
+# 6d. The REST API (docs/api.md): HTTPS on the certificate herd run made,
+# a token for the operator, Basic for the others; each role does what it
+# may; a refusal or a bad request changes nothing.
+API="https://127.0.0.1:$API_PORT/ovirt-engine/api"
+api () { curl -sS --cacert "$DIR/cluster-api.crt" "$@"; }
+api_code () { api -o /dev/null -w '%{http_code}' "$@"; }
+json_names () { python3 -c 'import json, sys; print(" ".join(sorted(o["name"] for o in json.load(sys.stdin)[sys.argv[1]])))' "$1"; }
+token=$(api -d grant_type=password -d scope=ovirt-app-api -d username=operator@internal \
+  -d "password=operator secret" "https://127.0.0.1:$API_PORT/ovirt-engine/sso/oauth/token" \
+  | python3 -c 'import json, sys; print(json.load(sys.stdin)["access_token"])')
+check "the API hands out a bearer token over TLS" test -n "$token"
+bearer=(-H "Authorization: Bearer $token")
+check "the API lists the hosts and VMs herd ctl lists" \
+  test "$(api "${bearer[@]}" "$API/hosts" | json_names host) $(api "${bearer[@]}" "$API/vms" | json_names vm)" \
+  = "$(ctl hosts | awk 'NR>1 {print $1}' | LC_ALL=C sort | tr '\n' ' ')$(ctl vms | awk 'NR>1 {print $1}' | LC_ALL=C sort | tr '\n' ' ' | sed 's/ $//')"
+check "without credentials: 401" test "$(api_code "$API/vms")" = 401
+check "a viewer's stop of web-1 is refused (403), and web-1 stays Up" \
+  test "$(api_code -u "viewer:viewer secret" -X POST "$API/vms/web-1/stop")/$(vm_field web-1 2)" = 403/Up
+check "an operator may not deactivate a host (403)" \
+  test "$(api_code "${bearer[@]}" -X POST "$API/hosts/h-1/deactivate")" = 403
+check "a bad action body is refused (400), nothing changes" \
+  test "$(api_code "${bearer[@]}" -X POST -d '{"host":' "$API/vms/web-1/migrate")/$(vm_field web-1 2)" = 400/Up
+check "the operator stops web-1 through the API" \
+  test "$(api_code "${bearer[@]}" -X POST "$API/vms/web-1/stop")" = 200
+check "web-1 is Down, in herd and in libvirt" \
+  wait_until '[ "$(vm_field web-1 2)" = Down ] && [ -z "$(libvirt_hosts web-1)" ]' 60
+check "the operator starts web-1 again through the API" \
+  test "$(api_code "${bearer[@]}" -X POST -H 'Content-Type: application/json' -d '{}' "$API/vms/web-1/start")" = 200
+check "web-1 is Up again" wait_until '[ "$(vm_field web-1 2)" = Up ]' 60
+from=$(vm_field web-1 3)
+to=h-1; [ "$from" = h-1 ] && to=h-2
+check "the operator migrates web-1 to $to through the API" \
+  test "$(api_code "${bearer[@]}" -X POST -d "{\"host\": {\"name\": \"$to\"}}" "$API/vms/web-1/migrate")" = 200
+check "web-1 runs on $to, in herd and in libvirt" \
+  wait_until '[ "$(vm_field web-1 2) $(vm_field web-1 3)" = "Up '"$to"'" ] && [ "$(libvirt_hosts web-1)" = '"$to"' ]' 90
+check "the API's events name the migration" \
+  bash -c "curl -sS --cacert '$DIR/cluster-api.crt' -u 'viewer:viewer secret' '$API/events?max=200' | grep -q 'VM_MIGRATION_DONE'"
+check "the API's actions are recorded with their user" \
+  test "$(sqlite3 "$DIR/herd.db" "select count(*) from requests where user = 'operator (api)' and outcome = 'done'")" = 3
 
 # 7. crash the SPM host, which runs the HA VM
 spm=$(spm_pair); spm=${spm% *}

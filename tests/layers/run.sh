@@ -58,6 +58,7 @@ only() {
 only "libvirt and sanlock" 'libvirt/|sanlock' drivers/virt
 only "SQLite" 'sqlite3' results service
 only "GSL" 'gsl/' sim drivers/virt run sweep swarm
-only "libsoup" 'libsoup/' cli
+only "libsoup" 'libsoup/' cli service
+only "libcrypt" 'crypt\.h' service
 [ $failed -eq 0 ] && echo "layers: all $# build cases and the header checks passed" || echo "layers: $failed failed"
 [ $failed -eq 0 ]

@@ -1,0 +1,1267 @@
+/* api.c: herd run's REST API (see api.h, docs/api.md).
+ *
+ * One SoupServer on the default main context.  An early handler refuses,
+ * before the body is read, a request whose body would exceed
+ * HERD_API_MAX_BODY.  The handler then authenticates: a bearer token is
+ * looked up (by its SHA-256, so that comparing never depends on how much
+ * of a guessed token is right); HTTP Basic credentials are checked by a
+ * worker thread while the message is paused, and the request is served
+ * when the answer comes back to the main loop.  Reads are answered from
+ * the model and the state database; actions become control requests
+ * (herd_ctl_run_as) run with the user's role. */
+#include "service/api.h"
+
+#include <errno.h>
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/units.h"
+
+#define API_PREFIX "/ovirt-engine/api"
+#define SHORT_PREFIX "/api"
+#define TOKEN_PATH "/ovirt-engine/sso/oauth/token"
+
+typedef struct
+{
+  char *user;
+  HerdRole role;
+  gint64 expires_us;   /* monotonic time */
+} Token;
+
+/* A Basic or password-grant check waiting for, or done by, a worker. */
+typedef struct
+{
+  HerdApi *api;
+  SoupServerMessage *msg;  /* a reference, paused */
+  char *path;
+  GHashTable *query;       /* a reference, or NULL */
+  char *user, *password;
+  gboolean grant;          /* the token endpoint: answer with a token */
+  HerdRole role;           /* the worker's answer */
+  guint idle;              /* the source that takes the answer back */
+} Check;
+
+struct _HerdApi
+{
+  SoupServer *server;
+  HerdCtl *ctl;
+  HerdModel *model;
+  HerdState *state;
+  HerdUsers *users;
+  HerdTime token_lifetime;
+  GHashTable *tokens;      /* SHA-256 hex of the token -> Token */
+  GThreadPool *workers;
+  GMutex lock;             /* checks, and each Check's idle */
+  GHashTable *checks;      /* Check * in flight (set) */
+};
+
+static void
+token_free (gpointer p)
+{
+  Token *t = p;
+  g_free (t->user);
+  g_free (t);
+}
+
+static void
+check_free (Check *c)
+{
+  g_object_unref (c->msg);
+  if (c->query != NULL)
+    g_hash_table_unref (c->query);
+  g_free (c->path);
+  g_free (c->user);
+  if (c->password != NULL)
+    {
+      explicit_bzero (c->password, strlen (c->password));
+      g_free (c->password);
+    }
+  g_free (c);
+}
+
+/* ------------------------------------------------------------------ */
+/* Answers                                                             */
+
+static void
+respond (SoupServerMessage *msg, guint status, JsonNode *root)
+{
+  g_autofree char *text = json_to_string (root, TRUE);
+  gsize length = strlen (text);
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, "application/json",
+                                    SOUP_MEMORY_TAKE,
+                                    g_steal_pointer (&text), length);
+}
+
+/* oVirt's fault: {"reason": ..., "detail": ...}. */
+static void
+fault (SoupServerMessage *msg, guint status, const char *detail)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "reason");
+  json_builder_add_string_value (b, soup_status_get_phrase (status));
+  json_builder_set_member_name (b, "detail");
+  json_builder_add_string_value (b, detail);
+  json_builder_end_object (b);
+  g_autoptr (JsonNode) root = json_builder_get_root (b);
+  respond (msg, status, root);
+}
+
+static void
+unauthorized (SoupServerMessage *msg, const char *detail)
+{
+  soup_message_headers_replace (
+      soup_server_message_get_response_headers (msg), "WWW-Authenticate",
+      "Basic realm=\"herd\"");
+  fault (msg, SOUP_STATUS_UNAUTHORIZED, detail);
+}
+
+/* ------------------------------------------------------------------ */
+/* Objects, with oVirt's member names                                  */
+
+char *
+herd_api_object_id (const char *kind, const char *name)
+{
+  /* RFC 4122 version 5 in a namespace of herd's own */
+  static const guint8 space[16] = { 0x5f, 0x0c, 0x2a, 0x9e, 0x41, 0x7b,
+                                    0x4d, 0x3a, 0x9b, 0x62, 0x0e, 0x15,
+                                    0x8c, 0x47, 0xd1, 0x23 };
+  g_autoptr (GChecksum) sha1 = g_checksum_new (G_CHECKSUM_SHA1);
+  g_checksum_update (sha1, space, sizeof space);
+  g_checksum_update (sha1, (const guint8 *) kind, -1);
+  g_checksum_update (sha1, (const guint8 *) ":", 1);
+  g_checksum_update (sha1, (const guint8 *) name, -1);
+  guint8 d[20];
+  gsize n = sizeof d;
+  g_checksum_get_digest (sha1, d, &n);
+  d[6] = (guint8) ((d[6] & 0x0f) | 0x50);
+  d[8] = (guint8) ((d[8] & 0x3f) | 0x80);
+  return g_strdup_printf ("%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
+                          "%02x%02x%02x%02x%02x%02x",
+                          d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7],
+                          d[8], d[9], d[10], d[11], d[12], d[13], d[14],
+                          d[15]);
+}
+
+/* The collections: path name, the JSON member of a list, the kind of an
+ * object (its href's and id's). */
+typedef enum
+{
+  KIND_DATACENTER,
+  KIND_CLUSTER,
+  KIND_HOST,
+  KIND_VM,
+  KIND_DOMAIN,
+  KIND_NETWORK,
+  KIND_LAST
+} Kind;
+
+static const struct
+{
+  const char *collection, *member;
+} kinds[KIND_LAST] = {
+  [KIND_DATACENTER] = { "datacenters", "data_center" },
+  [KIND_CLUSTER] = { "clusters", "cluster" },
+  [KIND_HOST] = { "hosts", "host" },
+  [KIND_VM] = { "vms", "vm" },
+  [KIND_DOMAIN] = { "storagedomains", "storage_domain" },
+  [KIND_NETWORK] = { "networks", "network" },
+};
+
+static guint
+kind_count (const HerdModel *m, Kind kind)
+{
+  switch (kind)
+    {
+    case KIND_DATACENTER:
+      return m->datacenters->len;
+    case KIND_CLUSTER:
+      return m->clusters->len;
+    case KIND_HOST:
+      return m->hosts->len;
+    case KIND_VM:
+      return m->vms->len;
+    case KIND_DOMAIN:
+      return m->domains->len;
+    case KIND_NETWORK:
+      return m->networks->len;
+    default:
+      return 0;
+    }
+}
+
+static const char *
+kind_name (const HerdModel *m, Kind kind, HerdId id)
+{
+  switch (kind)
+    {
+    case KIND_DATACENTER:
+      return herd_model_datacenter (m, id)->name;
+    case KIND_CLUSTER:
+      return herd_model_cluster (m, id)->name;
+    case KIND_HOST:
+      return herd_model_host (m, id)->name;
+    case KIND_VM:
+      return herd_model_vm (m, id)->name;
+    case KIND_DOMAIN:
+      return herd_model_domain (m, id)->name;
+    case KIND_NETWORK:
+      return ((const HerdNetwork *) g_ptr_array_index (m->networks, id))
+          ->name;
+    default:
+      return NULL;
+    }
+}
+
+static void
+member_string (JsonBuilder *b, const char *name, const char *value)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_add_string_value (b, value);
+}
+
+static void
+member_int (JsonBuilder *b, const char *name, gint64 value)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_add_int_value (b, value);
+}
+
+static void
+member_bool (JsonBuilder *b, const char *name, gboolean value)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_add_boolean_value (b, value);
+}
+
+/* id, name and href of an object (inside its JSON object). */
+static void
+identity (JsonBuilder *b, Kind kind, const char *name)
+{
+  g_autofree char *id = herd_api_object_id (kinds[kind].member, name);
+  g_autofree char *href = g_strdup_printf (API_PREFIX "/%s/%s",
+                                           kinds[kind].collection, id);
+  member_string (b, "href", href);
+  member_string (b, "id", id);
+  member_string (b, "name", name);
+}
+
+/* member: {"href": ..., "id": ...} of another object. */
+static void
+ref_to (JsonBuilder *b, const char *member, const HerdModel *m, Kind kind,
+        HerdId id)
+{
+  const char *name = kind_name (m, kind, id);
+  g_autofree char *oid = herd_api_object_id (kinds[kind].member, name);
+  g_autofree char *href = g_strdup_printf (API_PREFIX "/%s/%s",
+                                           kinds[kind].collection, oid);
+  json_builder_set_member_name (b, member);
+  json_builder_begin_object (b);
+  member_string (b, "href", href);
+  member_string (b, "id", oid);
+  json_builder_end_object (b);
+}
+
+/* A status as oVirt's API spells it: UpperCamel words in snake case. */
+static char *
+snake (const char *camel)
+{
+  GString *s = g_string_new (NULL);
+  for (const char *c = camel; *c != '\0'; c++)
+    {
+      if (g_ascii_isupper (*c) && c != camel)
+        g_string_append_c (s, '_');
+      g_string_append_c (s, g_ascii_tolower (*c));
+    }
+  return g_string_free (s, FALSE);
+}
+
+static void
+topology (JsonBuilder *b, gint64 cores, gint64 threads)
+{
+  json_builder_set_member_name (b, "cpu");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "topology");
+  json_builder_begin_object (b);
+  member_int (b, "cores", cores);
+  member_int (b, "sockets", 1);
+  member_int (b, "threads", threads);
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+}
+
+static void
+write_host (JsonBuilder *b, const HerdModel *m, HerdId id)
+{
+  const HerdHost *h = herd_model_host (m, id);
+  const HerdCluster *c = herd_model_cluster (m, h->cluster);
+  g_autofree char *status = snake (herd_host_status_name (h->status));
+  json_builder_begin_object (b);
+  identity (b, KIND_HOST, h->name);
+  ref_to (b, "cluster", m, KIND_CLUSTER, h->cluster);
+  topology (b, h->cores, h->cores > 0 ? MAX (h->threads / h->cores, 1) : 1);
+  member_int (b, "memory", h->memory_mib * 1024 * 1024);
+  member_string (b, "status", status);
+  json_builder_set_member_name (b, "spm");
+  json_builder_begin_object (b);
+  member_int (b, "priority", h->spm_priority);
+  member_string (b, "status",
+                 herd_model_datacenter (m, c->datacenter)->spm_host == id
+                     ? "spm"
+                     : "none");
+  json_builder_end_object (b);
+  json_builder_set_member_name (b, "power_management");
+  json_builder_begin_object (b);
+  member_bool (b, "enabled", h->power_management);
+  json_builder_end_object (b);
+  json_builder_set_member_name (b, "summary");
+  json_builder_begin_object (b);
+  member_int (b, "active", h->vm_count);
+  member_int (b, "total", h->vm_count);
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+}
+
+/* oVirt shows both ends of a migration as migrating. */
+static char *
+vm_status (HerdVmStatus status)
+{
+  if (status == HERD_VM_MIGRATING_FROM || status == HERD_VM_MIGRATING_TO)
+    return g_strdup ("migrating");
+  return snake (herd_vm_status_name (status));
+}
+
+static void
+write_vm (JsonBuilder *b, const HerdModel *m, HerdId id)
+{
+  const HerdVm *vm = herd_model_vm (m, id);
+  g_autofree char *status = vm_status (vm->status);
+  json_builder_begin_object (b);
+  identity (b, KIND_VM, vm->name);
+  ref_to (b, "cluster", m, KIND_CLUSTER, vm->cluster);
+  if (vm->status != HERD_VM_DOWN && vm->host != HERD_ID_NONE)
+    ref_to (b, "host", m, KIND_HOST, vm->host);
+  topology (b, vm->vcpus, 1);
+  member_int (b, "memory", vm->memory_mib * 1024 * 1024);
+  json_builder_set_member_name (b, "memory_policy");
+  json_builder_begin_object (b);
+  member_int (b, "guaranteed", vm->guaranteed_mib * 1024 * 1024);
+  json_builder_end_object (b);
+  json_builder_set_member_name (b, "high_availability");
+  json_builder_begin_object (b);
+  member_bool (b, "enabled", vm->ha);
+  /* oVirt's priorities: low 1, medium 50, high 100 */
+  static const gint64 priorities[] = { 1, 50, 100 };
+  member_int (b, "priority",
+              priorities[MIN ((guint) vm->priority, G_N_ELEMENTS (priorities)
+                                                        - 1)]);
+  json_builder_end_object (b);
+  json_builder_set_member_name (b, "placement_policy");
+  json_builder_begin_object (b);
+  member_string (b, "affinity", vm->migratable ? "migratable" : "pinned");
+  if (vm->pinned_to.n > 0)
+    {
+      json_builder_set_member_name (b, "hosts");
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "host");
+      json_builder_begin_array (b);
+      for (guint i = 0; i < vm->pinned_to.n; i++)
+        {
+          json_builder_begin_object (b);
+          g_autofree char *hid = herd_api_object_id (
+              "host", herd_model_host (m, vm->pinned_to.ids[i])->name);
+          member_string (b, "id", hid);
+          json_builder_end_object (b);
+        }
+      json_builder_end_array (b);
+      json_builder_end_object (b);
+    }
+  json_builder_end_object (b);
+  member_string (b, "status", status);
+  json_builder_end_object (b);
+}
+
+static void
+write_datacenter (JsonBuilder *b, const HerdModel *m, HerdId id)
+{
+  json_builder_begin_object (b);
+  identity (b, KIND_DATACENTER, herd_model_datacenter (m, id)->name);
+  member_string (b, "status", "up");
+  json_builder_end_object (b);
+}
+
+static void
+write_cluster (JsonBuilder *b, const HerdModel *m, HerdId id)
+{
+  const HerdCluster *c = herd_model_cluster (m, id);
+  json_builder_begin_object (b);
+  identity (b, KIND_CLUSTER, c->name);
+  ref_to (b, "data_center", m, KIND_DATACENTER, c->datacenter);
+  json_builder_set_member_name (b, "scheduling_policy");
+  json_builder_begin_object (b);
+  member_string (b, "name", herd_policy_name (c->policy));
+  json_builder_end_object (b);
+  json_builder_set_member_name (b, "memory_policy");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "over_commit");
+  json_builder_begin_object (b);
+  member_int (b, "percent", c->memory_overcommit_percent);
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+}
+
+static void
+write_domain (JsonBuilder *b, const HerdModel *m, HerdId id)
+{
+  const HerdStorageDomain *d = herd_model_domain (m, id);
+  json_builder_begin_object (b);
+  identity (b, KIND_DOMAIN, d->name);
+  json_builder_set_member_name (b, "data_centers");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "data_center");
+  json_builder_begin_array (b);
+  json_builder_begin_object (b);
+  g_autofree char *dc = herd_api_object_id (
+      "data_center", herd_model_datacenter (m, d->datacenter)->name);
+  member_string (b, "id", dc);
+  json_builder_end_object (b);
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  member_bool (b, "master", d->master);
+  json_builder_set_member_name (b, "storage");
+  json_builder_begin_object (b);
+  g_autofree char *type = g_ascii_strdown (herd_storage_type_name (d->type),
+                                           -1);
+  member_string (b, "type", type);
+  json_builder_end_object (b);
+  member_int (b, "available", (d->capacity_mib - d->used_mib) * 1024 * 1024);
+  json_builder_end_object (b);
+}
+
+static void
+write_network (JsonBuilder *b, const HerdModel *m, HerdId id)
+{
+  const HerdNetwork *n = g_ptr_array_index (m->networks, id);
+  json_builder_begin_object (b);
+  identity (b, KIND_NETWORK, n->name);
+  ref_to (b, "data_center", m, KIND_DATACENTER, n->datacenter);
+  member_bool (b, "required", n->required);
+  json_builder_set_member_name (b, "usages");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "usage");
+  json_builder_begin_array (b);
+  if (n->vm_network)
+    json_builder_add_string_value (b, "vm");
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+}
+
+static void (*const writers[KIND_LAST]) (JsonBuilder *b, const HerdModel *m,
+                                          HerdId id) = {
+  [KIND_DATACENTER] = write_datacenter, [KIND_CLUSTER] = write_cluster,
+  [KIND_HOST] = write_host,             [KIND_VM] = write_vm,
+  [KIND_DOMAIN] = write_domain,         [KIND_NETWORK] = write_network,
+};
+
+/* The object of kind whose id or name is key, or HERD_ID_NONE. */
+static HerdId
+find (const HerdModel *m, Kind kind, const char *key)
+{
+  for (guint i = 0; i < kind_count (m, kind); i++)
+    {
+      const char *name = kind_name (m, kind, i);
+      g_autofree char *id = herd_api_object_id (kinds[kind].member, name);
+      if (strcmp (name, key) == 0 || strcmp (id, key) == 0)
+        return i;
+    }
+  return HERD_ID_NONE;
+}
+
+/* ------------------------------------------------------------------ */
+/* Events                                                              */
+
+typedef struct
+{
+  JsonBuilder *b;
+  HerdModel *model;
+} EventWriter;
+
+static void
+write_event (gint64 id, gint64 time_ns, int code, const char *name,
+             const char *severity, const char *object, const char *details,
+             gpointer data)
+{
+  EventWriter *w = data;
+  JsonBuilder *b = w->b;
+  g_autofree char *sid = g_strdup_printf ("%" G_GINT64_FORMAT, id);
+  g_autofree char *description = g_strdup_printf ("%s %s %s", name, object,
+                                                  details);
+  json_builder_begin_object (b);
+  g_autofree char *href = g_strdup_printf (API_PREFIX "/events/%s", sid);
+  member_string (b, "href", href);
+  member_string (b, "id", sid);
+  member_int (b, "code", code);
+  member_string (b, "description", g_strstrip (description));
+  member_string (b, "name", name);
+  member_string (b, "origin", "herd");
+  member_string (b, "severity", severity);
+  member_int (b, "time", time_ns / 1000000); /* ms, as oVirt's JSON */
+  HerdId vm = herd_model_find_vm (w->model, object);
+  HerdId host = herd_model_find_host (w->model, object);
+  if (vm != HERD_ID_NONE)
+    ref_to (b, "vm", w->model, KIND_VM, vm);
+  else if (host != HERD_ID_NONE)
+    ref_to (b, "host", w->model, KIND_HOST, host);
+  json_builder_end_object (b);
+}
+
+/* GET events[?from=ID][&max=N]: the events after ID, newest first. */
+static void
+get_events (HerdApi *api, SoupServerMessage *msg, GHashTable *query)
+{
+  const char *from = query != NULL ? g_hash_table_lookup (query, "from")
+                                   : NULL;
+  const char *max = query != NULL ? g_hash_table_lookup (query, "max")
+                                  : NULL;
+  guint64 after = 0, limit = 100;
+  if ((from != NULL
+       && !g_ascii_string_to_unsigned (from, 10, 0, G_MAXINT64, &after, NULL))
+      || (max != NULL
+          && !g_ascii_string_to_unsigned (max, 10, 1, 10000, &limit, NULL)))
+    {
+      fault (msg, SOUP_STATUS_BAD_REQUEST,
+             "from: expected an event id (a whole number); max: expected 1 "
+             "to 10000");
+      return;
+    }
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "event");
+  json_builder_begin_array (b);
+  EventWriter w = { b, api->model };
+  g_autoptr (GError) error = NULL;
+  gboolean ok = herd_state_events_after (api->state, (gint64) after,
+                                         (guint) limit, write_event, &w,
+                                         &error);
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  if (!ok)
+    {
+      fault (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, error->message);
+      return;
+    }
+  g_autoptr (JsonNode) root = json_builder_get_root (b);
+  respond (msg, SOUP_STATUS_OK, root);
+}
+
+/* ------------------------------------------------------------------ */
+/* Actions                                                             */
+
+/* The action's parameters: the body's object (oVirt's {"action": {...}}
+ * unwrapped), or an empty object for an empty body; NULL with a fault
+ * answered otherwise. */
+static JsonObject *
+action_body (SoupServerMessage *msg)
+{
+  SoupMessageBody *body = soup_server_message_get_request_body (msg);
+  g_autoptr (GBytes) bytes = soup_message_body_flatten (body);
+  gsize length;
+  const char *data = g_bytes_get_data (bytes, &length);
+  if (length == 0)
+    return json_object_new ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  if (!g_utf8_validate (data, (gssize) length, NULL)
+      || !json_parser_load_from_data (parser, data, (gssize) length, &error)
+      || json_parser_get_root (parser) == NULL
+      || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      g_autofree char *detail = g_strdup_printf (
+          "expected a JSON object as the action's body%s%s",
+          error != NULL ? ": " : "", error != NULL ? error->message : "");
+      fault (msg, SOUP_STATUS_BAD_REQUEST, detail);
+      return NULL;
+    }
+  JsonObject *obj = json_node_get_object (json_parser_get_root (parser));
+  if (json_object_get_size (obj) == 1 && json_object_has_member (obj, "action")
+      && JSON_NODE_HOLDS_OBJECT (json_object_get_member (obj, "action")))
+    obj = json_object_get_object_member (obj, "action");
+  return json_object_ref (obj);
+}
+
+/* The host an action's body names ({"host": {"id": ...}} or
+ * {"host": {"name": ...}}): its name, "" when it names none, NULL (a
+ * fault answered) when it names one that does not exist or is malformed. */
+static const char *
+action_host (HerdApi *api, SoupServerMessage *msg, JsonObject *body)
+{
+  if (!json_object_has_member (body, "host"))
+    return "";
+  JsonNode *node = json_object_get_member (body, "host");
+  JsonObject *ref = JSON_NODE_HOLDS_OBJECT (node)
+                        ? json_object_get_object_member (body, "host")
+                        : NULL;
+  const char *key = NULL;
+  const char *const members[] = { "id", "name" };
+  for (guint i = 0; ref != NULL && key == NULL && i < 2; i++)
+    if (json_object_has_member (ref, members[i])
+        && JSON_NODE_HOLDS_VALUE (json_object_get_member (ref, members[i]))
+        && json_node_get_value_type (json_object_get_member (ref, members[i]))
+               == G_TYPE_STRING)
+      key = json_object_get_string_member (ref, members[i]);
+  if (key == NULL)
+    {
+      fault (msg, SOUP_STATUS_BAD_REQUEST,
+             "host: expected {\"id\": ...} or {\"name\": ...}");
+      return NULL;
+    }
+  HerdId host = find (api->model, KIND_HOST, key);
+  if (host == HERD_ID_NONE)
+    {
+      g_autofree char *detail = g_strdup_printf ("no host with id or name "
+                                                 "\"%s\"", key);
+      fault (msg, SOUP_STATUS_NOT_FOUND, detail);
+      return NULL;
+    }
+  return herd_model_host (api->model, host)->name;
+}
+
+/* POST COLLECTION/ID/ACTION as a control request run for caller. */
+static void
+post_action (HerdApi *api, SoupServerMessage *msg, const HerdCaller *caller,
+             Kind kind, HerdId id, const char *action)
+{
+  static const struct
+  {
+    Kind kind;
+    const char *action, *command;
+  } actions[] = {
+    { KIND_VM, "start", "start" },
+    { KIND_VM, "stop", "stop" },
+    { KIND_VM, "shutdown", "stop" },
+    { KIND_VM, "migrate", "migrate" },
+    { KIND_HOST, "deactivate", "maintenance" },
+    { KIND_HOST, "activate", "activate" },
+  };
+  const char *command = NULL;
+  for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
+    if (actions[i].kind == kind && strcmp (actions[i].action, action) == 0)
+      command = actions[i].command;
+  if (command == NULL)
+    {
+      g_autofree char *detail = g_strdup_printf (
+          "%s has no action \"%s\" (vms: start, stop, shutdown, migrate; "
+          "hosts: deactivate, activate)",
+          kinds[kind].collection, action);
+      fault (msg, SOUP_STATUS_NOT_FOUND, detail);
+      return;
+    }
+  g_autoptr (JsonObject) body = action_body (msg);
+  if (body == NULL)
+    return;
+  const char *target = kind == KIND_VM && strcmp (command, "migrate") == 0
+                           ? action_host (api, msg, body)
+                           : "";
+  if (target == NULL)
+    return;
+  g_autoptr (JsonObject) req = json_object_new ();
+  json_object_set_string_member (req, "command", command);
+  json_object_set_string_member (req, kind == KIND_VM ? "vm" : "host",
+                                 kind_name (api->model, kind, id));
+  if (*target != '\0')
+    json_object_set_string_member (req, "host", target);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) result = herd_ctl_run_as (api->ctl, caller, req,
+                                                 &error);
+  if (result == NULL)
+    {
+      guint status
+          = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED)
+                ? SOUP_STATUS_FORBIDDEN
+            : g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND)
+                ? SOUP_STATUS_NOT_FOUND
+                : SOUP_STATUS_CONFLICT;
+      fault (msg, status, error->message);
+      return;
+    }
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  json_builder_begin_object (b);
+  member_string (b, "status", "complete");
+  json_builder_set_member_name (b, kinds[kind].member);
+  writers[kind](b, api->model, id);
+  json_builder_end_object (b);
+  g_autoptr (JsonNode) root = json_builder_get_root (b);
+  respond (msg, SOUP_STATUS_OK, root);
+}
+
+/* ------------------------------------------------------------------ */
+/* Routing                                                             */
+
+static void
+get_root (SoupServerMessage *msg)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "product_info");
+  json_builder_begin_object (b);
+  member_string (b, "name", "herd");
+  member_string (b, "vendor", "herd");
+  json_builder_end_object (b);
+  json_builder_set_member_name (b, "link");
+  json_builder_begin_array (b);
+  for (guint k = 0; k < KIND_LAST; k++)
+    {
+      json_builder_begin_object (b);
+      g_autofree char *href = g_strdup_printf (API_PREFIX "/%s",
+                                               kinds[k].collection);
+      member_string (b, "href", href);
+      member_string (b, "rel", kinds[k].collection);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  g_autoptr (JsonNode) root = json_builder_get_root (b);
+  respond (msg, SOUP_STATUS_OK, root);
+}
+
+/* A request of caller, authenticated: path below the prefix. */
+static void
+serve (HerdApi *api, SoupServerMessage *msg, const char *path,
+       GHashTable *query, const HerdCaller *caller)
+{
+  const char *method = soup_server_message_get_method (msg);
+  gboolean get = strcmp (method, "GET") == 0;
+  gboolean post = strcmp (method, "POST") == 0;
+  g_auto (GStrv) parts = g_strsplit (path, "/", -1);
+  /* parts[0] is "" (the path starts with '/'); a trailing '/' adds "" */
+  guint n = g_strv_length (parts);
+  while (n > 1 && *parts[n - 1] == '\0')
+    n--;
+  if (n <= 1)
+    {
+      if (!get)
+        fault (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "the API root is GET");
+      else
+        get_root (msg);
+      return;
+    }
+  if (strcmp (parts[1], "events") == 0 && n == 2)
+    {
+      if (!get)
+        fault (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "events are GET");
+      else
+        get_events (api, msg, query);
+      return;
+    }
+  Kind kind = KIND_LAST;
+  for (guint k = 0; k < KIND_LAST; k++)
+    if (strcmp (parts[1], kinds[k].collection) == 0)
+      kind = k;
+  if (kind == KIND_LAST || n > 4)
+    {
+      g_autofree char *detail = g_strdup_printf (
+          "no such resource: %s (collections: datacenters, clusters, hosts, "
+          "vms, storagedomains, networks, events)",
+          path);
+      fault (msg, SOUP_STATUS_NOT_FOUND, detail);
+      return;
+    }
+  HerdId id = n >= 3 ? find (api->model, kind, parts[2]) : HERD_ID_NONE;
+  if (n >= 3 && id == HERD_ID_NONE)
+    {
+      g_autofree char *detail = g_strdup_printf (
+          "no %s with id or name \"%s\"", kinds[kind].member, parts[2]);
+      fault (msg, SOUP_STATUS_NOT_FOUND, detail);
+      return;
+    }
+  if (n == 4)
+    {
+      if (!post)
+        fault (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "actions are POST");
+      else
+        post_action (api, msg, caller, kind, id, parts[3]);
+      return;
+    }
+  if (!get)
+    {
+      fault (msg, SOUP_STATUS_METHOD_NOT_ALLOWED,
+             "collections and objects are GET (actions are POST to "
+             "OBJECT/ACTION)");
+      return;
+    }
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  if (n == 3)
+    writers[kind](b, api->model, id);
+  else
+    {
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, kinds[kind].member);
+      json_builder_begin_array (b);
+      for (guint i = 0; i < kind_count (api->model, kind); i++)
+        writers[kind](b, api->model, i);
+      json_builder_end_array (b);
+      json_builder_end_object (b);
+    }
+  g_autoptr (JsonNode) root = json_builder_get_root (b);
+  respond (msg, SOUP_STATUS_OK, root);
+}
+
+/* The API's path of a request path ("" for the root), or NULL. */
+static const char *
+below_prefix (const char *path)
+{
+  const char *const prefixes[] = { API_PREFIX, SHORT_PREFIX };
+  for (guint i = 0; i < G_N_ELEMENTS (prefixes); i++)
+    {
+      gsize n = strlen (prefixes[i]);
+      if (strncmp (path, prefixes[i], n) == 0
+          && (path[n] == '\0' || path[n] == '/'))
+        return path + n;
+    }
+  return NULL;
+}
+
+static void
+caller_init (HerdCaller *caller, const char *user, HerdRole role)
+{
+  *caller = (HerdCaller){ .uid = (uid_t) -1, .gid = (gid_t) -1, .pid = 0,
+                          .user = g_strdup_printf ("%s (api)", user),
+                          .role = role };
+}
+
+/* ------------------------------------------------------------------ */
+/* Tokens                                                              */
+
+static char *
+token_key (const char *token)
+{
+  return g_compute_checksum_for_string (G_CHECKSUM_SHA256, token, -1);
+}
+
+/* A new token for user: 32 random bytes, URL-safe base64. */
+static void
+grant_token (HerdApi *api, SoupServerMessage *msg, const char *user,
+             HerdRole role)
+{
+  guint8 raw[32];
+  if (getrandom (raw, sizeof raw, 0) != (ssize_t) sizeof raw)
+    {
+      fault (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR,
+             "no random bytes for a token");
+      return;
+    }
+  g_autofree char *token = g_base64_encode (raw, sizeof raw);
+  for (char *c = token; *c != '\0'; c++)
+    *c = *c == '+' ? '-' : *c == '/' ? '_' : *c;
+  char *eq = strchr (token, '=');
+  if (eq != NULL)
+    *eq = '\0';
+  Token *t = g_new0 (Token, 1);
+  t->user = g_strdup (user);
+  t->role = role;
+  t->expires_us = g_get_monotonic_time ()
+                  + api->token_lifetime / HERD_USEC (1);
+  g_hash_table_insert (api->tokens, token_key (token), t);
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  json_builder_begin_object (b);
+  member_string (b, "access_token", token);
+  member_string (b, "scope", "ovirt-app-api");
+  member_string (b, "token_type", "bearer");
+  g_autofree char *exp = g_strdup_printf (
+      "%" G_GINT64_FORMAT,
+      g_get_real_time () / 1000 + api->token_lifetime / HERD_MSEC (1));
+  member_string (b, "exp", exp);
+  json_builder_end_object (b);
+  g_autoptr (JsonNode) root = json_builder_get_root (b);
+  respond (msg, SOUP_STATUS_OK, root);
+}
+
+/* The token's user and role, or NULL (unknown or expired: dropped). */
+static const Token *
+token_lookup (HerdApi *api, const char *token)
+{
+  g_autofree char *key = token_key (token);
+  Token *t = g_hash_table_lookup (api->tokens, key);
+  if (t != NULL && t->expires_us <= g_get_monotonic_time ())
+    {
+      g_hash_table_remove (api->tokens, key);
+      t = NULL;
+    }
+  return t;
+}
+
+/* ------------------------------------------------------------------ */
+/* Password checks, off the main loop                                  */
+
+/* On the main loop: a worker's answer. */
+static gboolean
+check_done (gpointer data)
+{
+  Check *c = data;
+  HerdApi *api = c->api;
+  g_mutex_lock (&api->lock);
+  g_hash_table_remove (api->checks, c);
+  g_mutex_unlock (&api->lock);
+  if (c->role == HERD_ROLE_NONE)
+    {
+      if (c->grant)
+        fault (c->msg, SOUP_STATUS_UNAUTHORIZED,
+               "Cannot authenticate user: wrong user name or password");
+      else
+        unauthorized (c->msg, "wrong user name or password");
+    }
+  else if (c->grant)
+    grant_token (api, c->msg, c->user, c->role);
+  else
+    {
+      HerdCaller caller;
+      caller_init (&caller, c->user, c->role);
+      serve (api, c->msg, c->path, c->query, &caller);
+      herd_caller_clear (&caller);
+    }
+  soup_server_message_unpause (c->msg);
+  check_free (c);
+  return G_SOURCE_REMOVE;
+}
+
+/* In a worker: the hash check, then the answer to the main loop. */
+static void
+check_run (gpointer data, gpointer user_data)
+{
+  Check *c = data;
+  HerdApi *api = user_data;
+  c->role = herd_users_check (api->users, c->user, c->password);
+  g_mutex_lock (&api->lock);
+  c->idle = g_idle_add (check_done, c);
+  g_mutex_unlock (&api->lock);
+}
+
+/* "NAME@internal" (oVirt's internal profile, as its SDKs send it) is
+ * NAME. */
+static char *
+user_name (const char *login)
+{
+  const char *at = strrchr (login, '@');
+  if (at != NULL && strcmp (at, "@internal") == 0)
+    return g_strndup (login, (gsize) (at - login));
+  return g_strdup (login);
+}
+
+/* Hands the check of user's password to a worker, msg paused. */
+static void
+check_later (HerdApi *api, SoupServerMessage *msg, const char *path,
+             GHashTable *query, const char *user, const char *password,
+             gboolean grant)
+{
+  g_mutex_lock (&api->lock);
+  guint waiting = g_hash_table_size (api->checks);
+  g_mutex_unlock (&api->lock);
+  if (waiting >= HERD_API_MAX_CHECKS)
+    {
+      fault (msg, SOUP_STATUS_SERVICE_UNAVAILABLE,
+             "too many password checks at once: try again, or use a token");
+      return;
+    }
+  Check *c = g_new0 (Check, 1);
+  c->api = api;
+  c->msg = g_object_ref (msg);
+  c->path = g_strdup (path);
+  c->query = query != NULL ? g_hash_table_ref (query) : NULL;
+  c->user = user_name (user);
+  c->password = g_strdup (password);
+  c->grant = grant;
+  g_mutex_lock (&api->lock);
+  g_hash_table_add (api->checks, c);
+  g_mutex_unlock (&api->lock);
+  soup_server_message_pause (msg);
+  g_thread_pool_push (api->workers, c, NULL);
+}
+
+/* POST /ovirt-engine/sso/oauth/token: grant_type=password, username,
+ * password (a form, or the query). */
+static void
+token_request (HerdApi *api, SoupServerMessage *msg, GHashTable *query)
+{
+  if (strcmp (soup_server_message_get_method (msg), "POST") != 0)
+    {
+      fault (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "the token endpoint is "
+                                                  "POST");
+      return;
+    }
+  SoupMessageBody *body = soup_server_message_get_request_body (msg);
+  g_autoptr (GBytes) bytes = soup_message_body_flatten (body);
+  g_autofree char *text = g_strndup (g_bytes_get_data (bytes, NULL),
+                                     g_bytes_get_size (bytes));
+  g_autoptr (GHashTable) form = *text != '\0' ? soup_form_decode (text)
+                                              : NULL;
+  GHashTable *fields = form != NULL ? form : query;
+  const char *grant = fields ? g_hash_table_lookup (fields, "grant_type")
+                             : NULL;
+  const char *user = fields ? g_hash_table_lookup (fields, "username")
+                            : NULL;
+  const char *password = fields ? g_hash_table_lookup (fields, "password")
+                                : NULL;
+  if (g_strcmp0 (grant, "password") != 0 || user == NULL
+      || password == NULL)
+    {
+      fault (msg, SOUP_STATUS_BAD_REQUEST,
+             "expected grant_type=password, username and password");
+      return;
+    }
+  check_later (api, msg, "", NULL, user, password, TRUE);
+}
+
+/* ------------------------------------------------------------------ */
+/* The server                                                          */
+
+/* Before the body is read: its size. */
+static void
+early (SoupServer *server, SoupServerMessage *msg, const char *path,
+       GHashTable *query, gpointer data)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  goffset length = soup_message_headers_get_content_length (headers);
+  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CHUNKED)
+    fault (msg, SOUP_STATUS_LENGTH_REQUIRED,
+           "a request body needs its Content-Length");
+  else if (length > HERD_API_MAX_BODY)
+    {
+      g_autofree char *detail = g_strdup_printf (
+          "a request body may hold at most %d bytes, not %" G_GOFFSET_FORMAT,
+          HERD_API_MAX_BODY, length);
+      fault (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, detail);
+    }
+}
+
+static void
+handler (SoupServer *server, SoupServerMessage *msg, const char *path,
+         GHashTable *query, gpointer data)
+{
+  HerdApi *api = data;
+  if (strcmp (path, TOKEN_PATH) == 0)
+    {
+      token_request (api, msg, query);
+      return;
+    }
+  const char *below = below_prefix (path);
+  if (below == NULL)
+    {
+      fault (msg, SOUP_STATUS_NOT_FOUND,
+             "the API is under " API_PREFIX " (or " SHORT_PREFIX ")");
+      return;
+    }
+  const char *auth = soup_message_headers_get_one (
+      soup_server_message_get_request_headers (msg), "Authorization");
+  if (auth != NULL && g_ascii_strncasecmp (auth, "Bearer ", 7) == 0)
+    {
+      const Token *t = token_lookup (api, auth + 7);
+      if (t == NULL)
+        {
+          unauthorized (msg, "the bearer token is not known or has "
+                             "expired");
+          return;
+        }
+      HerdCaller caller;
+      caller_init (&caller, t->user, t->role);
+      serve (api, msg, below, query, &caller);
+      herd_caller_clear (&caller);
+      return;
+    }
+  if (auth != NULL && g_ascii_strncasecmp (auth, "Basic ", 6) == 0)
+    {
+      gsize n = 0;
+      g_autofree guchar *raw = g_base64_decode (auth + 6, &n);
+      g_autofree char *text = g_strndup ((const char *) raw, n);
+      char *colon = strchr (text, ':');
+      if (colon != NULL && strlen (text) == n)
+        {
+          *colon = '\0';
+          check_later (api, msg, below, query, text, colon + 1, FALSE);
+          explicit_bzero (text, n);
+          return;
+        }
+      explicit_bzero (text, n);
+    }
+  unauthorized (msg, "authenticate with HTTP Basic (a user of the API's "
+                     "password file) or a bearer token from " TOKEN_PATH);
+}
+
+/* ADDRESS:PORT (ADDRESS may be [IPv6]) as a socket address. */
+static GSocketAddress *
+parse_listen (const char *listen, GError **error)
+{
+  const char *colon = strrchr (listen, ':');
+  guint64 port = 0;
+  g_autofree char *host = colon != NULL
+                              ? g_strndup (listen, (gsize) (colon - listen))
+                              : NULL;
+  if (host != NULL && host[0] == '[' && host[strlen (host) - 1] == ']')
+    {
+      memmove (host, host + 1, strlen (host));
+      host[strlen (host) - 1] = '\0';
+    }
+  GSocketAddress *address
+      = colon != NULL
+                && g_ascii_string_to_unsigned (colon + 1, 10, 0, 65535, &port,
+                                               NULL)
+            ? g_inet_socket_address_new_from_string (host, (guint) port)
+            : NULL;
+  if (address == NULL)
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                 "api_listen: expected ADDRESS:PORT with a numeric address "
+                 "such as 127.0.0.1:8443 or [::]:443, got \"%s\"",
+                 listen);
+  return address;
+}
+
+HerdApi *
+herd_api_new (const HerdApiSettings *settings, HerdCtl *ctl,
+              HerdModel *model, HerdState *state, HerdUsers *users,
+              GError **error)
+{
+  g_autoptr (HerdApi) api = g_new0 (HerdApi, 1);
+  api->users = users;
+  api->ctl = ctl;
+  api->model = model;
+  api->state = state;
+  api->token_lifetime = settings->token_lifetime;
+  api->tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                       token_free);
+  api->checks = g_hash_table_new (g_direct_hash, g_direct_equal);
+  g_mutex_init (&api->lock);
+  g_autoptr (GTlsCertificate) certificate = g_tls_certificate_new_from_files (
+      settings->certificate, settings->key, error);
+  if (certificate == NULL)
+    {
+      g_prefix_error (error, "the API's certificate %s and key %s: ",
+                      settings->certificate, settings->key);
+      return NULL;
+    }
+  g_autoptr (GSocketAddress) address = parse_listen (settings->listen,
+                                                     error);
+  if (address == NULL)
+    return NULL;
+  api->workers = g_thread_pool_new (check_run, api, 2, FALSE, error);
+  if (api->workers == NULL)
+    return NULL;
+  api->server = soup_server_new ("tls-certificate", certificate,
+                                 "server-header", "herd", NULL);
+  soup_server_add_early_handler (api->server, NULL, early, api, NULL);
+  soup_server_add_handler (api->server, NULL, handler, api, NULL);
+  if (!soup_server_listen (api->server, address, SOUP_SERVER_LISTEN_HTTPS,
+                           error))
+    {
+      g_prefix_error (error, "the API cannot listen on %s: ",
+                      settings->listen);
+      return NULL;
+    }
+  return g_steal_pointer (&api);
+}
+
+guint
+herd_api_port (HerdApi *api)
+{
+  GSList *uris = soup_server_get_uris (api->server);
+  guint port = uris != NULL ? (guint) g_uri_get_port (uris->data) : 0;
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  return port;
+}
+
+void
+herd_api_free (HerdApi *api)
+{
+  if (api == NULL)
+    return;
+  if (api->server != NULL)
+    soup_server_disconnect (api->server);
+  /* Checks still queued are dropped; running ones finish first. */
+  if (api->workers != NULL)
+    g_thread_pool_free (api->workers, TRUE, TRUE);
+  GHashTableIter it;
+  gpointer c;
+  g_hash_table_iter_init (&it, api->checks);
+  while (g_hash_table_iter_next (&it, &c, NULL))
+    {
+      if (((Check *) c)->idle != 0)
+        g_source_remove (((Check *) c)->idle);
+      check_free (c);
+    }
+  g_hash_table_unref (api->checks);
+  g_clear_object (&api->server);
+  g_hash_table_unref (api->tokens);
+  herd_users_free (api->users);
+  g_mutex_clear (&api->lock);
+  g_free (api);
+}
+
+/* ------------------------------------------------------------------ */
+/* A self-signed certificate                                           */
+
+gboolean
+herd_api_make_certificate (const char *certificate, const char *key,
+                           GError **error)
+{
+  gboolean have_cert = g_file_test (certificate, G_FILE_TEST_EXISTS);
+  gboolean have_key = g_file_test (key, G_FILE_TEST_EXISTS);
+  if (have_cert && have_key)
+    return TRUE;
+  if (have_cert || have_key)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
+                   "the API's %s exists without its %s: remove it, or give "
+                   "both as api_certificate and api_key",
+                   have_cert ? certificate : key,
+                   have_cert ? "key" : "certificate");
+      return FALSE;
+    }
+  g_autofree char *dir_of = g_path_get_dirname (certificate);
+  g_autofree char *tmp = g_build_filename (dir_of, ".herd-api-XXXXXX", NULL);
+  if (g_mkdtemp_full (tmp, 0700) == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno),
+                   "%s: %s", tmp, g_strerror (errno));
+      return FALSE;
+    }
+  g_autofree char *new_key = g_build_filename (tmp, "key.pem", NULL);
+  g_autofree char *new_cert = g_build_filename (tmp, "cert.pem", NULL);
+  g_autofree char *san = g_strdup_printf (
+      "subjectAltName=DNS:localhost,DNS:%s,IP:127.0.0.1,IP:::1",
+      g_get_host_name ());
+  const char *argv[] = { "openssl", "req", "-x509", "-newkey", "ec",
+                         "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                         "-nodes", "-days", "3650", "-subj", "/CN=herd",
+                         "-addext", san, "-keyout", new_key, "-out",
+                         new_cert, NULL };
+  g_autofree char *err = NULL;
+  int wait = 0;
+  gboolean ok = g_spawn_sync (NULL, (char **) argv, NULL,
+                              G_SPAWN_SEARCH_PATH
+                                  | G_SPAWN_STDOUT_TO_DEV_NULL,
+                              NULL, NULL, NULL, &err, &wait, error)
+                && g_spawn_check_wait_status (wait, error);
+  if (!ok)
+    g_prefix_error (error, "openssl could not make the API's certificate "
+                           "(%s): ", err != NULL ? g_strstrip (err) : "");
+  else if (g_chmod (new_key, 0600) < 0 || g_chmod (new_cert, 0644) < 0
+           || g_rename (new_key, key) < 0
+           || g_rename (new_cert, certificate) < 0)
+    {
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno),
+                   "the API's certificate %s and key %s: %s", certificate,
+                   key, g_strerror (errno));
+      ok = FALSE;
+    }
+  g_remove (new_key);
+  g_remove (new_cert);
+  g_rmdir (tmp);
+  return ok;
+}

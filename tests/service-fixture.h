@@ -1,0 +1,34 @@
+/* service-fixture.h: herd run's service pieces (manager, state database,
+ * control socket) on the simulated cluster, for the unit tests of the
+ * control socket (test-service.c) and the REST API (test-api.c): two
+ * hosts, two HA VMs v-1 and v-2 with a thin disk each. */
+#pragma once
+
+#include "core/audit.h"
+#include "core/manager.h"
+#include "service/ctl.h"
+#include "service/state.h"
+#include "sim/engine.h"
+#include "sim/world.h"
+
+extern const char herd_service_scenario_text[];
+
+typedef struct
+{
+  HerdScenario *sc;
+  HerdEngine *engine;
+  HerdAudit *audit;
+  HerdWorld *world;
+  HerdDriver *driver;
+  HerdManager *manager;
+  HerdState *state;
+  HerdCtl *ctl;
+  char *dir;
+} Service;
+
+/* A manager on the simulated cluster with a state database and a control
+ * socket in a new directory (or dir, to open an existing database), run
+ * for a simulated minute. */
+void service_open (Service *s, const char *dir);
+/* Frees it all; with delete_files, the database and the directory too. */
+void service_close (Service *s, gboolean delete_files);
