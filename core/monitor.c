@@ -64,6 +64,8 @@ struct _HostWatch
 {
   WatchState state;
   gboolean reachable;    /* as the driver last said */
+  gboolean known;        /* answered, or restored from the state
+                            database, since the manager started */
   gboolean fenced;       /* confirmed off since it became NonResponsive */
   HerdHostStatus before; /* its status when it stopped answering */
   HerdTime phase;        /* polls at phase + k x VdsRefreshRate */
@@ -125,16 +127,21 @@ herd_monitor_host_connected (HerdManager *m, HerdId host)
 {
   HostWatch *w = &m->watch[host];
   w->reachable = TRUE;
+  w->known = TRUE;
   w->phase = herd_manager_now (m);
 }
 
-/* Hosts the manager watches for failures. */
+/* Hosts the manager watches for failures: those that work, and one of
+ * the configuration that has not answered since the manager started
+ * (still Down, as every host is until it first answers), which oVirt
+ * shows Connecting, then NonResponsive, rather than Down. */
 static gboolean
-monitored (const HerdHost *h)
+monitored (const HostWatch *w, const HerdHost *h)
 {
   return h->status == HERD_HOST_UP
          || h->status == HERD_HOST_PREPARING_FOR_MAINTENANCE
-         || h->status == HERD_HOST_NON_OPERATIONAL;
+         || h->status == HERD_HOST_NON_OPERATIONAL
+         || (!w->known && h->status == HERD_HOST_DOWN);
 }
 
 void
@@ -143,7 +150,7 @@ herd_monitor_on_unreachable (HerdManager *m, HerdId host)
   HostWatch *w = &m->watch[host];
   HerdTime now = herd_manager_now (m);
   w->reachable = FALSE;
-  if (w->state != WATCH_OK || !monitored (host_at (m, host)))
+  if (w->state != WATCH_OK || !monitored (w, host_at (m, host)))
     return;
   /* The first poll at or after now fails. */
   HerdTime rate = m->model->params.vds_refresh_rate;
@@ -216,7 +223,7 @@ poll_fails (gpointer ctx, guint64 arg)
   w->timer = 0;
   /* Back, or no longer watched (switched to maintenance meanwhile, such as
    * a host power saving is switching off). */
-  if (w->reachable || !monitored (h))
+  if (w->reachable || !monitored (w, h))
     {
       w->state = WATCH_OK;
       return;
@@ -660,6 +667,7 @@ herd_monitor_on_reachable (HerdManager *m, HerdId host)
   HostWatch *w = &m->watch[host];
   HerdHost *h = host_at (m, host);
   w->reachable = TRUE;
+  w->known = TRUE;
   switch (w->state)
     {
     case WATCH_OK:
@@ -705,6 +713,7 @@ void
 herd_monitor_restore (HerdManager *m, HerdId host, HerdHostStatus status)
 {
   m->watch[host].before = status;
+  m->watch[host].known = TRUE;
 }
 
 void

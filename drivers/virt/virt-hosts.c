@@ -399,7 +399,7 @@ connect_done (gpointer data)
       host_close (h);
     }
   if (!h->connected_once && !h->reported_unreachable)
-    g_message ("host %s: %s (trying again every %" G_GINT64_FORMAT " ms)",
+    g_warning ("host %s: %s (trying again every %" G_GINT64_FORMAT " ms)",
                herd_model_host (v->drv->model, h->id)->name, a->message,
                v->config->reconnect_interval / HERD_MSEC (1));
   first_unreachable (h);
