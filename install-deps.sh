@@ -8,7 +8,8 @@
 # gnuplot-nox: the charts of herd report; clang with its compiler-rt,
 # libclang-rt-dev: the fuzz harnesses of docs/fuzzing.md; python3: the
 # socket clients of tests/test-run-access.sh; curl: the integration
-# suite's client of herd run's REST API), and the real hosts the
+# suite's client of herd run's REST API; systemd: systemd-analyze, which
+# tests/test-cli.sh verifies herd run's unit with), and the real hosts the
 # integration suite starts (libvirtd, QEMU/KVM, sanlock: tests/integration).
 # Run as root (or through sudo) on Debian 12.  Safe to run again.
 set -eu
@@ -17,7 +18,7 @@ packages="build-essential cmake pkg-config
   libvirt-dev libsanlock-dev libfuse3-dev libsoup-3.0-dev glib-networking
   libcrypt-dev
   sqlite3 ganeti-htools gnuplot-nox bc openssl
-  clang libclang-rt-dev python3 curl"
+  clang libclang-rt-dev python3 curl systemd"
 # With their recommended packages, as tests/integration/README.md used them.
 hosts="libvirt-daemon-system libvirt-daemon-driver-qemu libvirt-clients
   qemu-system-x86 qemu-utils sanlock iproute2 cpio linux-image-cloud-amd64"

@@ -23,6 +23,7 @@
 #include "service/api.h"
 #include "service/ctl.h"
 #include "service/history.h"
+#include "service/notify.h"
 #include "service/state.h"
 
 static FILE *log_file;
@@ -116,10 +117,21 @@ sample_tick (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+/* Tells systemd (Type=notify), if it started herd run; a failure is
+ * logged, never fatal. */
+static void
+notify (const char *state)
+{
+  g_autoptr (GError) error = NULL;
+  if (!herd_notify (state, &error))
+    g_warning ("%s", error->message);
+}
+
 static gboolean
 quit (gpointer data)
 {
   g_message ("signal received: stopping (the hosts and VMs keep running)");
+  notify ("STOPPING=1\nSTATUS=stopping (the hosts and VMs keep running)");
   g_main_loop_quit (data);
   return G_SOURCE_CONTINUE;
 }
@@ -143,6 +155,7 @@ serve (HerdModel *model, HerdVirtConfig *config,
   g_autoptr (HerdCtl) ctl = NULL;
   g_autoptr (HerdApi) api = NULL;
   g_autoptr (HerdHistory) history = NULL;
+  g_autofree char *ready = NULL; /* what systemd is told once ready */
   Sampler sampler = { 0 };
   guint sample_source = 0;
   g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
@@ -199,6 +212,11 @@ serve (HerdModel *model, HerdVirtConfig *config,
           &sampler);
     }
   guint tick = g_timeout_add_seconds (1, save_tick, state);
+  ready = g_strdup_printf (
+      "READY=1\nSTATUS=managing %u hosts and %u VMs; herd ctl --socket %s%s%s",
+      model->hosts->len, model->vms->len, socket_path,
+      api != NULL ? "; API on " : "", api != NULL ? api_settings->listen : "");
+  notify (ready);
   guint sigint = g_unix_signal_add (SIGINT, quit, loop);
   guint sigterm = g_unix_signal_add (SIGTERM, quit, loop);
   g_main_loop_run (loop);

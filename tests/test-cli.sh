@@ -604,6 +604,12 @@ check "passwd --help describes the file and names api_users" sh -c "
   grep -q '^  NAME:HASH:ROLE\$' '$tmp/pw.help' && grep -q 'api_users' '$tmp/pw.help' &&
   grep -q 'yescrypt' '$tmp/pw.help' && grep -q 'chmod 600' '$tmp/pw.help'"
 check "herd --help lists passwd" sh -c "'$herd' --help | grep -q '^  passwd '"
+# The shipped systemd unit, as systemd reads it (with this herd for the
+# installed one).
+sed "s|/usr/local/bin/herd|$herd|" service/systemd/herd-run@.service > "$tmp/herd-run@.service"
+check "the systemd unit passes systemd-analyze verify, without a word" sh -c "
+  systemd-analyze verify '$tmp/herd-run@.service' > '$tmp/unit.out' 2>&1 &&
+  test ! -s '$tmp/unit.out' || { cat '$tmp/unit.out'; exit 1; }"
 check "generate: the same seed gives the same scenario, which loads" sh -c "
   '$herd' generate --seed 5 > '$tmp/g5a.ini' &&
   '$herd' generate --seed 5 > '$tmp/g5b.ini' &&

@@ -46,10 +46,12 @@ GROUP=herdt-ctl-$TAG          # the socket's group
 VIEWER=herdt-v-$TAG           # in the group, a viewer
 STRANGER=herdt-s-$TAG         # in the group, no role
 PID=
+NOTIFY_PID=
 failures=0
 checks=0
 
 cleanup () {
+  [ -n "$NOTIFY_PID" ] && kill "$NOTIFY_PID" 2>/dev/null
   if [ -n "$PID" ] && kill -0 "$PID" 2>/dev/null; then
     kill "$PID" 2>/dev/null
     sleep 1
@@ -178,8 +180,20 @@ CREATE TABLE audit (id INTEGER PRIMARY KEY, time_ns INTEGER NOT NULL,
 INSERT INTO hosts VALUES ('h-1', 'Up', 2);" >/dev/null) || exit 1
 chmod 666 "$DIR/c.db"
 
-(umask 000 && cd "$DIR" && G_MESSAGES_DEBUG=all exec ./herd run c.ini \
-  >"$DIR/stdout" 2>"$DIR/stderr") &
+# systemd's readiness protocol: a datagram socket standing in for
+# systemd's, each message it receives appended to notify.log.
+"$PY" -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+while True:
+    with open(sys.argv[2], "ab") as log:
+        log.write(s.recv(4096) + b"\n--\n")
+' "$DIR/notify.sock" "$DIR/notify.log" &
+NOTIFY_PID=$!
+for _ in $(seq 50); do [ -S "$DIR/notify.sock" ] && break; sleep 0.1; done
+(umask 000 && cd "$DIR" && G_MESSAGES_DEBUG=all NOTIFY_SOCKET=$DIR/notify.sock \
+  exec ./herd run c.ini >"$DIR/stdout" 2>"$DIR/stderr") &
 PID=$!
 SOCK=$DIR/c.sock
 for _ in $(seq 100); do
@@ -361,6 +375,11 @@ wait "$PID"
 rc=$?
 PID=
 check "herd run stopped by SIGTERM: exit 0" test $rc -eq 0
+check "systemd was told READY=1 with a status, then STOPPING=1" sh -c "
+  grep -q '^READY=1\$' '$DIR/notify.log' &&
+  grep -q '^STATUS=managing 2 hosts and 2 VMs; herd ctl --socket' '$DIR/notify.log' &&
+  sed -n '/^READY=1/,\$p' '$DIR/notify.log' | grep -q '^STOPPING=1\$'"
+kill "$NOTIFY_PID" 2>/dev/null; wait "$NOTIFY_PID" 2>/dev/null; NOTIFY_PID=
 check "... its socket removed" test ! -e "$SOCK"
 sqlite3 "$DIR/c.db" .dump >"$DIR/dump"
 check "the dump holds the fence audit events" contains "$DIR/dump" "FENCE"
