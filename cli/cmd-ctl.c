@@ -30,6 +30,8 @@ static const CtlCommand ctl_commands[] = {
   { "migrate", "VM [HOST]", 1, 2 },
   { "maintenance", "HOST", 1, 1 },
   { "activate", "HOST", 1, 1 },
+  { "confirm_reboot", "HOST", 1, 1 },
+  { "select_spm", "HOST", 1, 1 },
 };
 
 /* The request for command and its words, or NULL (usage printed). */
@@ -171,7 +173,11 @@ herd_cmd_ctl (int argc, char **argv)
                    "are administrators):\n"
                    "  viewer         hosts, vms, spm, events\n"
                    "  operator       + start, stop, migrate\n"
-                   "  administrator  + maintenance, activate\n"
+                   "  administrator  + maintenance, activate, "
+                   "confirm_reboot (the host was\n"
+                   "                 restarted by hand: its VMs are down, "
+                   "HA ones restart),\n"
+                   "                 select_spm\n"
                    "A user without a role, or a command above the user's "
                    "role, is refused\n(exit status 1).");
   if (!herd_cli_parse (&argc, &argv, "ctl", "COMMAND [ARGS]",

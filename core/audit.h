@@ -86,6 +86,10 @@ typedef enum
   HERD_AUDIT_USER_FAILED_RESTORE_FROM_SNAPSHOT,
   HERD_AUDIT_USER_REMOVE_SNAPSHOT_FINISHED_SUCCESS,
   HERD_AUDIT_USER_FAILED_REMOVE_SNAPSHOT,
+  HERD_AUDIT_USER_FORCE_SELECTED_SPM,    /* an operator chose the SPM */
+  HERD_AUDIT_VDS_MANUAL_FENCE_STATUS,    /* "confirm host has been
+                                            rebooted" */
+  HERD_AUDIT_VM_SET_DOWN_MANUAL_FENCE,   /* VM down with that host */
   HERD_AUDIT_LAST
 } HerdAuditType;
 

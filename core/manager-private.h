@@ -89,6 +89,8 @@ struct _HerdManager
   guint32 *next_sanlock_id;
   HerdTime *spm_lost_since;    /* NEVER while it has an SPM */
   gboolean *spm_waiting_said;  /* SPM_WAITS_FOR_FENCING logged */
+  HerdId *spm_preferred;       /* chosen by an operator for the next
+                                  election (force select), or NONE */
   /* storage.c, per storage domain id */
   HerdTime *domain_trouble_since; /* NEVER: no host reports trouble */
   HerdTimerId *domain_timer;

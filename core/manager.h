@@ -135,6 +135,23 @@ gboolean herd_manager_host_maintenance (HerdManager *manager, HerdId host,
 /* Maintenance (or preparing for it) -> Up. */
 gboolean herd_manager_host_activate (HerdManager *manager, HerdId host,
                                      GError **error);
+/* "Confirm host has been rebooted" (oVirt's FenceVdsManualyCommand), for
+ * a host without working power management that an operator restarted by
+ * hand: treated as fenced (VDS_MANUAL_FENCE_STATUS).  Its VMs are Down
+ * (VM_WAS_SET_DOWN_DUE_TO_HOST_REBOOT_OR_MANUAL_FENCE; HA ones restart
+ * elsewhere), it is no longer its data center's SPM (a new one may be
+ * elected), and monitoring stops fencing it; it rejoins when it answers.
+ * Refused (HERD_MANAGER_ERROR_STATE) for a host that is Up, preparing for
+ * maintenance or initializing (monitor.c). */
+gboolean herd_manager_host_confirm_rebooted (HerdManager *manager,
+                                             HerdId host, GError **error);
+/* "Select as SPM" (oVirt's ForceSelectSPMCommand): host must be Up, not
+ * the SPM, of SPM priority >= 0, joined to the lockspace, in a data
+ * center that has an SPM; that SPM stops (its lease released) and a
+ * selection runs at once, trying host first (USER_FORCE_SELECTED_SPM).
+ * Refused with HERD_MANAGER_ERROR_STATE saying why (spm.c). */
+gboolean herd_manager_host_select_spm (HerdManager *manager, HerdId host,
+                                       GError **error);
 
 /* Acts on the VM's snapshot called name (behaviour.md §9; core/snapshot.c
  * says what is checked): commit and undo act on the one in preview, and

@@ -556,6 +556,50 @@ fenced (HerdManager *m, HerdHost *h)
   fence_send (m, h, HERD_FENCE_ON);
 }
 
+gboolean
+herd_manager_host_confirm_rebooted (HerdManager *m, HerdId host,
+                                    GError **error)
+{
+  HostWatch *w = &m->watch[host];
+  HerdHost *h = host_at (m, host);
+  /* FenceVdsManualyCommand's legal statuses: not Up, not on its way to
+   * maintenance (herd has no Installing, Kdumping or InstallFailed
+   * host). */
+  if (h->status == HERD_HOST_UP
+      || h->status == HERD_HOST_PREPARING_FOR_MAINTENANCE
+      || h->status == HERD_HOST_INITIALIZING)
+    {
+      g_set_error (error, HERD_MANAGER_ERROR, HERD_MANAGER_ERROR_STATE,
+                   "host %s is %s: a reboot is confirmed only for a host "
+                   "that is not Up (NonResponsive, Connecting, Down, "
+                   "NonOperational, Maintenance, Reboot)",
+                   h->name, herd_host_status_name (h->status));
+      return FALSE;
+    }
+  herd_audit_emit (m->audit, herd_manager_now (m),
+                   HERD_AUDIT_VDS_MANUAL_FENCE_STATUS, h->name, "status=%s",
+                   herd_host_status_name (h->status));
+  /* Nothing of what monitoring was doing goes on: the host is off. */
+  if (w->state != WATCH_OK)
+    {
+      cancel (m, &w->timer);
+      cancel (m, &w->lease_timer);
+      w->state = WATCH_REBOOTING;
+      w->fenced = TRUE;
+    }
+  herd_spm_host_gone (m, h->id);
+  for (guint i = 0; i < m->model->vms->len; i++)
+    {
+      HerdVm *vm = herd_model_vm (m->model, i);
+      if (vm->migrating_to == h->id)
+        herd_migration_abort (m, vm->id, "the destination host was fenced");
+      if ((vm->host == h->id || vm->pending_host == h->id)
+          && vm->status != HERD_VM_DOWN)
+        herd_manager_vm_lost (m, vm, HERD_AUDIT_VM_SET_DOWN_MANUAL_FENCE);
+    }
+  return TRUE;
+}
+
 static void
 fence_status_poll (gpointer ctx, guint64 arg)
 {

@@ -28,9 +28,13 @@ herd_spm_init (HerdManager *m)
   guint dcs = MAX (m->model->datacenters->len, 1);
   m->spm_lost_since = g_new (HerdTime, dcs);
   m->spm_waiting_said = g_new0 (gboolean, dcs);
+  m->spm_preferred = g_new (HerdId, dcs);
   m->next_sanlock_id = g_new (guint32, dcs);
   for (guint d = 0; d < dcs; d++)
-    m->next_sanlock_id[d] = 1;
+    {
+      m->next_sanlock_id[d] = 1;
+      m->spm_preferred[d] = HERD_ID_NONE;
+    }
 }
 
 void
@@ -38,6 +42,7 @@ herd_spm_clear (HerdManager *m)
 {
   g_free (m->spm_lost_since);
   g_free (m->spm_waiting_said);
+  g_free (m->spm_preferred);
   g_free (m->next_sanlock_id);
 }
 
@@ -144,11 +149,46 @@ herd_spm_host_gone (HerdManager *m, HerdId host)
 }
 
 /* Chooses and starts an SPM for dc; FALSE when no host could take it. */
+/* host acquires dc's SPM lease: the SPM then (TRUE), or on the failed
+ * list. */
+static gboolean
+try_spm (HerdManager *m, HerdDatacenter *dc, HerdId chosen, GArray *failed)
+{
+  HerdTime now = herd_manager_now (m);
+  HerdHost *h = herd_model_host (m->model, chosen);
+  g_autoptr (GError) error = NULL;
+  if (herd_driver_lease_acquire (m->driver, chosen, dc->master_domain, "SDM",
+                                 &error))
+    {
+      HerdLeaseState lease;
+      herd_driver_lease_inquire (m->driver, dc->master_domain, "SDM", &lease,
+                                 NULL);
+      dc->spm_host = chosen;
+      m->stats.spm_elections++;
+      m->stats.spm_unavailable_time += now - m->spm_lost_since[dc->id];
+      m->spm_lost_since[dc->id] = HERD_TIME_NEVER;
+      herd_audit_emit (m->audit, now, HERD_AUDIT_IRS_HOSTED_ON_VDS, h->name,
+                       "datacenter=%s lease_version=%" G_GUINT64_FORMAT,
+                       dc->name, lease.version);
+      return TRUE;
+    }
+  herd_audit_emit (m->audit, now, HERD_AUDIT_SPM_START_FAILED, h->name,
+                   "datacenter=%s error=\"%s\"", dc->name, error->message);
+  g_array_append_val (failed, chosen);
+  return FALSE;
+}
+
 static gboolean
 elect (HerdManager *m, HerdDatacenter *dc)
 {
   g_autoptr (GArray) failed = g_array_new (FALSE, FALSE, sizeof (HerdId));
-  HerdTime now = herd_manager_now (m);
+  /* The host an operator chose first, if it can still take the role. */
+  HerdId preferred = m->spm_preferred[dc->id];
+  m->spm_preferred[dc->id] = HERD_ID_NONE;
+  if (preferred != HERD_ID_NONE
+      && herd_model_host (m->model, preferred)->status == HERD_HOST_UP
+      && try_spm (m, dc, preferred, failed))
+    return TRUE;
   for (;;)
     {
       /* Up hosts of the DC, priority >= 0, not failed: the best priority
@@ -187,28 +227,8 @@ elect (HerdManager *m, HerdDatacenter *dc)
           if (!skip && pick-- == 0)
             chosen = h->id;
         }
-      HerdHost *h = herd_model_host (m->model, chosen);
-      g_autoptr (GError) error = NULL;
-      if (herd_driver_lease_acquire (m->driver, chosen, dc->master_domain,
-                                     "SDM", &error))
-        {
-          HerdLeaseState lease;
-          herd_driver_lease_inquire (m->driver, dc->master_domain, "SDM",
-                                     &lease, NULL);
-          dc->spm_host = chosen;
-          m->stats.spm_elections++;
-          m->stats.spm_unavailable_time += now - m->spm_lost_since[dc->id];
-          m->spm_lost_since[dc->id] = HERD_TIME_NEVER;
-          herd_audit_emit (m->audit, now, HERD_AUDIT_IRS_HOSTED_ON_VDS,
-                           h->name, "datacenter=%s lease_version=%"
-                           G_GUINT64_FORMAT,
-                           dc->name, lease.version);
-          return TRUE;
-        }
-      herd_audit_emit (m->audit, now, HERD_AUDIT_SPM_START_FAILED, h->name,
-                       "datacenter=%s error=\"%s\"", dc->name,
-                       error->message);
-      g_array_append_val (failed, chosen);
+      if (try_spm (m, dc, chosen, failed))
+        return TRUE;
     }
 }
 
@@ -274,6 +294,44 @@ check_dc (HerdManager *m, HerdDatacenter *dc)
         }
     }
   elect (m, dc);
+}
+
+gboolean
+herd_manager_host_select_spm (HerdManager *m, HerdId host, GError **error)
+{
+  const HerdHost *h = herd_model_host (m->model, host);
+  HerdDatacenter *dc = herd_model_datacenter (m->model, dc_of (m, host));
+  const char *why = NULL;
+  /* ForceSelectSPMCommand's checks, in its order */
+  if (h->status != HERD_HOST_UP)
+    why = "it is not Up";
+  else if (dc->spm_host == host)
+    why = "it is the SPM already";
+  else if (h->spm_priority < 0)
+    why = "its SPM priority is -1 (never SPM)";
+  else if (dc->spm_host == HERD_ID_NONE || dc->master_domain == HERD_ID_NONE)
+    why = "its data center has no SPM now (one is being elected)";
+  else if (h->sanlock_id == 0)
+    why = "it has not joined its data center's lockspace yet";
+  if (why != NULL)
+    {
+      g_set_error (error, HERD_MANAGER_ERROR, HERD_MANAGER_ERROR_STATE,
+                   "cannot select %s as SPM of %s: %s", h->name, dc->name,
+                   why);
+      return FALSE;
+    }
+  /* The SPM stops (SpmStopOnIrs), and the next selection, now, starts
+   * with the chosen host. */
+  HerdHost *old = herd_model_host (m->model, dc->spm_host);
+  herd_driver_lease_release (m->driver, old->id, dc->master_domain, "SDM",
+                             NULL);
+  lose (m, dc);
+  herd_audit_emit (m->audit, herd_manager_now (m),
+                   HERD_AUDIT_USER_FORCE_SELECTED_SPM, h->name,
+                   "datacenter=%s previous=%s", dc->name, old->name);
+  m->spm_preferred[dc->id] = host;
+  elect (m, dc);
+  return TRUE;
 }
 
 static void

@@ -635,6 +635,26 @@ action_host (HerdApi *api, SoupServerMessage *msg, JsonObject *body)
   return herd_model_host (api->model, host)->name;
 }
 
+/* A fence action's fence_type: "manual" ("confirm host has been
+ * rebooted") is herd's; FALSE (a fault answered) for any other. */
+static gboolean
+fence_type_manual (SoupServerMessage *msg, const char *command,
+                   JsonObject *body)
+{
+  if (strcmp (command, "confirm_reboot") != 0)
+    return TRUE;
+  JsonNode *type = json_object_get_member (body, "fence_type");
+  if (type != NULL && JSON_NODE_HOLDS_VALUE (type)
+      && json_node_get_value_type (type) == G_TYPE_STRING
+      && strcmp (json_node_get_string (type), "manual") == 0)
+    return TRUE;
+  fault (msg, SOUP_STATUS_BAD_REQUEST,
+         "fence_type: expected \"manual\" (confirm host has been "
+         "rebooted); restart, start, stop and status through the API are "
+         "not there yet");
+  return FALSE;
+}
+
 /* POST COLLECTION/ID/ACTION as a control request run for caller. */
 static void
 post_action (HerdApi *api, SoupServerMessage *msg, const HerdCaller *caller,
@@ -651,6 +671,8 @@ post_action (HerdApi *api, SoupServerMessage *msg, const HerdCaller *caller,
     { KIND_VM, "migrate", "migrate" },
     { KIND_HOST, "deactivate", "maintenance" },
     { KIND_HOST, "activate", "activate" },
+    { KIND_HOST, "fence", "confirm_reboot" },
+    { KIND_HOST, "forceselectspm", "select_spm" },
   };
   const char *command = NULL;
   for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
@@ -660,7 +682,7 @@ post_action (HerdApi *api, SoupServerMessage *msg, const HerdCaller *caller,
     {
       g_autofree char *detail = g_strdup_printf (
           "%s has no action \"%s\" (vms: start, stop, shutdown, migrate; "
-          "hosts: deactivate, activate)",
+          "hosts: deactivate, activate, fence, forceselectspm)",
           kinds[kind].collection, action);
       fault (msg, SOUP_STATUS_NOT_FOUND, detail);
       return;
@@ -671,7 +693,7 @@ post_action (HerdApi *api, SoupServerMessage *msg, const HerdCaller *caller,
   const char *target = kind == KIND_VM && strcmp (command, "migrate") == 0
                            ? action_host (api, msg, body)
                            : "";
-  if (target == NULL)
+  if (target == NULL || !fence_type_manual (msg, command, body))
     return;
   g_autoptr (JsonObject) req = json_object_new ();
   json_object_set_string_member (req, "command", command);

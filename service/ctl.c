@@ -262,6 +262,26 @@ cmd_activate (HerdCtl *ctl, JsonObject *req, JsonBuilder *b, GError **error)
          && done (b, herd_manager_host_activate (ctl->manager, host, error));
 }
 
+static gboolean
+cmd_confirm_reboot (HerdCtl *ctl, JsonObject *req, JsonBuilder *b,
+                    GError **error)
+{
+  HerdId host = find (ctl, req, "host", error);
+  return host != HERD_ID_NONE
+         && done (b, herd_manager_host_confirm_rebooted (ctl->manager, host,
+                                                         error));
+}
+
+static gboolean
+cmd_select_spm (HerdCtl *ctl, JsonObject *req, JsonBuilder *b,
+                GError **error)
+{
+  HerdId host = find (ctl, req, "host", error);
+  return host != HERD_ID_NONE
+         && done (b, herd_manager_host_select_spm (ctl->manager, host,
+                                                   error));
+}
+
 /* The manager's SPM, and the SPM lease's holder as sanlock reports it. */
 static gboolean
 cmd_spm (HerdCtl *ctl, JsonObject *req, JsonBuilder *b, GError **error)
@@ -329,6 +349,10 @@ static const Command commands[] = {
   { "maintenance", { "host" }, { "host" }, cmd_maintenance,
     HERD_ROLE_ADMINISTRATOR },
   { "activate", { "host" }, { "host" }, cmd_activate,
+    HERD_ROLE_ADMINISTRATOR },
+  { "confirm_reboot", { "host" }, { "host" }, cmd_confirm_reboot,
+    HERD_ROLE_ADMINISTRATOR },
+  { "select_spm", { "host" }, { "host" }, cmd_select_spm,
     HERD_ROLE_ADMINISTRATOR },
   { "spm", { NULL }, { NULL }, cmd_spm, HERD_ROLE_VIEWER },
   { "events", { "count" }, { NULL }, cmd_events, HERD_ROLE_VIEWER },

@@ -13,6 +13,9 @@
  *   {"command": "migrate", "vm": "web-1"[, "host": "h-2"]}
  *   {"command": "maintenance", "host": "h-1"}
  *   {"command": "activate", "host": "h-1"}
+ *   {"command": "confirm_reboot", "host": "h-1"}  "confirm host has been
+ *                                             rebooted" (manual fencing)
+ *   {"command": "select_spm", "host": "h-2"}  make h-2 the SPM
  *   {"command": "spm"}                        per data center: the SPM and
  *                                             who holds the SPM lease
  *   {"command": "events"[, "count": 20]}      the latest audit events

@@ -364,6 +364,33 @@ test_actions (void)
   herd_engine_run (f.s.engine, HERD_MIN (6), NULL, NULL);
   CU_ASSERT_EQUAL (herd_model_host (m, vm_named (&f, "v-1")->host)->name,
                    to);
+  /* fencing: only the manual confirmation, never of an Up host */
+  g_autoptr (JsonNode) no_type = request (&f, "POST", "/api/hosts/h-1/fence",
+                                          "ada", "ada's secret", "{}",
+                                          &status);
+  CU_ASSERT_EQUAL (status, 400);
+  g_autoptr (JsonNode) manual = request (
+      &f, "POST", "/api/hosts/h-1/fence", "ada", "ada's secret",
+      "{\"fence_type\": \"manual\"}", &status);
+  CU_ASSERT_EQUAL (status, 409);
+  CU_ASSERT_PTR_NOT_NULL (strstr (string_at (manual, "$.detail"),
+                                  "host h-1 is Up"));
+  /* select as SPM: the host that is not the SPM takes the role */
+  HerdId spm = herd_model_datacenter (m, 0)->spm_host;
+  CU_ASSERT_NOT_EQUAL_FATAL (spm, HERD_ID_NONE);
+  g_autofree char *select = g_strdup_printf (
+      "/api/hosts/%s/forceselectspm",
+      herd_model_host (m, spm == 0 ? 1 : 0)->name);
+  g_autoptr (JsonNode) operator_spm = request (&f, "POST", select, "olga",
+                                               "olga's secret", NULL,
+                                               &status);
+  CU_ASSERT_EQUAL (status, 403);
+  CU_ASSERT_EQUAL (herd_model_datacenter (m, 0)->spm_host, spm);
+  g_autoptr (JsonNode) admin_spm = request (&f, "POST", select, "ada",
+                                            "ada's secret", NULL, &status);
+  CU_ASSERT_EQUAL (status, 200);
+  CU_ASSERT_EQUAL (herd_model_datacenter (m, 0)->spm_host, spm == 0 ? 1 : 0);
+  CU_ASSERT_STRING_EQUAL (string_at (admin_spm, "$.host.spm.status"), "spm");
   /* hosts are an administrator's */
   g_autoptr (JsonNode) operator = request (&f, "POST",
                                            "/api/hosts/h-1/deactivate",

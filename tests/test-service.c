@@ -68,6 +68,104 @@ test_start_refused_in_words (void)
   service_close (&s, TRUE);
 }
 
+/* The SPM of the fixture's data center, or NULL. */
+static const char *
+spm_name (Service *s)
+{
+  HerdId h = herd_model_datacenter (s->sc->model, 0)->spm_host;
+  return h != HERD_ID_NONE ? herd_model_host (s->sc->model, h)->name : NULL;
+}
+
+/* "Select as SPM": refused for the SPM itself and for a host that is not
+ * Up; another Up host takes the role at once. */
+static void
+test_select_spm (void)
+{
+  Service s;
+  service_open (&s, NULL);
+  herd_engine_run (s.engine, HERD_MIN (2), NULL, NULL);
+  const char *spm = spm_name (&s);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (spm);
+  const char *other = strcmp (spm, "h-1") == 0 ? "h-2" : "h-1";
+  g_autofree char *same = g_strdup_printf (
+      "{\"command\": \"select_spm\", \"host\": \"%s\"}", spm);
+  g_autofree char *refused = g_strdup_printf (
+      "cannot select %s as SPM of dc: it is the SPM already", spm);
+  expect (&s, same, refused);
+  g_autofree char *select = g_strdup_printf (
+      "{\"command\": \"select_spm\", \"host\": \"%s\"}", other);
+  expect (&s, select, "\"ok\":true");
+  CU_ASSERT_STRING_EQUAL (spm_name (&s), other);
+  g_autofree char *back = g_strdup_printf (
+      "{\"command\": \"maintenance\", \"host\": \"%s\"}", spm);
+  expect (&s, back, "\"ok\":true");
+  herd_engine_run (s.engine, HERD_MIN (5), NULL, NULL);
+  g_autofree char *down = g_strdup_printf (
+      "{\"command\": \"select_spm\", \"host\": \"%s\"}", spm);
+  g_autofree char *not_up = g_strdup_printf (
+      "cannot select %s as SPM of dc: it is not Up", spm);
+  expect (&s, down, not_up);
+  CU_ASSERT_STRING_EQUAL (spm_name (&s), other);
+  g_autofree char *events = herd_ctl_answer (
+      s.ctl, "{\"command\": \"events\", \"count\": 200}");
+  CU_ASSERT_PTR_NOT_NULL (strstr (events, "USER_FORCE_SELECTED_SPM"));
+  service_close (&s, TRUE);
+}
+
+/* "Confirm host has been rebooted": refused for an Up host; for a
+ * crashed host without power management (NonResponsive for good, its HA
+ * VM Unknown, the SPM role held), its VMs go Down and the HA VM restarts
+ * on the other host, and a new SPM is elected. */
+static void
+test_confirm_rebooted (void)
+{
+  Service s;
+  service_open (&s, NULL);
+  expect (&s, "{\"command\": \"start\", \"vm\": \"v-1\"}",
+          "\"ok\":true");
+  herd_engine_run (s.engine, HERD_MIN (3), NULL, NULL);
+  HerdModel *m = s.sc->model;
+  HerdVm *v1 = herd_model_vm (m, herd_model_find_vm (m, "v-1"));
+  CU_ASSERT_EQUAL_FATAL (v1->status, HERD_VM_UP);
+  HerdId victim = v1->host;
+  const char *name = herd_model_host (m, victim)->name;
+  g_autofree char *confirm = g_strdup_printf (
+      "{\"command\": \"confirm_reboot\", \"host\": \"%s\"}", name);
+  g_autofree char *up = g_strdup_printf (
+      "host %s is Up: a reboot is confirmed only for a host that is not Up",
+      name);
+  expect (&s, confirm, up);
+  CU_ASSERT_EQUAL (v1->status, HERD_VM_UP);
+  /* its SPM role too, to see it handed over */
+  if (g_strcmp0 (spm_name (&s), name) != 0)
+    {
+      g_autofree char *select = g_strdup_printf (
+          "{\"command\": \"select_spm\", \"host\": \"%s\"}", name);
+      expect (&s, select, "\"ok\":true");
+    }
+  CU_ASSERT_STRING_EQUAL (spm_name (&s), name);
+  herd_world_host_crash (s.world, victim);
+  herd_engine_run (s.engine, HERD_MIN (20), NULL, NULL); /* (times are
+                                                            absolute) */
+  /* the fixture's hosts have no fence agent: nothing more happens */
+  CU_ASSERT_EQUAL (herd_model_host (m, victim)->status,
+                   HERD_HOST_NON_RESPONSIVE);
+  CU_ASSERT_EQUAL (v1->status, HERD_VM_UNKNOWN);
+  CU_ASSERT_STRING_EQUAL (spm_name (&s), name);
+  expect (&s, confirm, "\"ok\":true");
+  herd_engine_run (s.engine, HERD_MIN (25), NULL, NULL);
+  CU_ASSERT_EQUAL (v1->status, HERD_VM_UP);
+  CU_ASSERT_NOT_EQUAL (v1->host, victim);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (spm_name (&s));
+  CU_ASSERT_STRING_NOT_EQUAL (spm_name (&s), name);
+  g_autofree char *events = herd_ctl_answer (
+      s.ctl, "{\"command\": \"events\", \"count\": 500}");
+  CU_ASSERT_PTR_NOT_NULL (strstr (events, "VDS_MANUAL_FENCE_STATUS"));
+  CU_ASSERT_PTR_NOT_NULL (
+      strstr (events, "VM_WAS_SET_DOWN_DUE_TO_HOST_REBOOT_OR_MANUAL_FENCE"));
+  service_close (&s, TRUE);
+}
+
 static void
 test_bad_requests (void)
 {
@@ -78,8 +176,8 @@ test_bad_requests (void)
                           "on one line");
   expect (&s, "[1, 2]", "expected a JSON object, such as");
   expect (&s, "{}", "expected a \\\"command\\\" string (one of hosts, vms, "
-                    "start, stop, migrate, maintenance, activate, spm, "
-                    "events)");
+                    "start, stop, migrate, maintenance, activate, "
+                    "confirm_reboot, select_spm, spm, events)");
   expect (&s, "{\"command\": 3}", "expected a \\\"command\\\" string");
   expect (&s, "{\"command\": \"reboot\"}", "unknown command \\\"reboot\\\"");
   expect (&s, "{\"command\": \"start\"}", "start: missing argument "
@@ -1141,6 +1239,8 @@ static const HerdTestCase service_tests[] = {
   { "bad requests are refused and change nothing", test_bad_requests },
   { "a start no host can take says why in words",
     test_start_refused_in_words },
+  { "select as SPM", test_select_spm },
+  { "confirm host has been rebooted", test_confirm_rebooted },
   { "the request parser refuses blank and malformed lines", test_parse },
   { "requests act on the manager", test_requests_act },
   { "a new manager restores the saved state", test_state_restored },
