@@ -59,7 +59,22 @@ struct _HerdApi
   GThreadPool *workers;
   GMutex lock;             /* checks, and each Check's idle */
   GHashTable *checks;      /* Check * in flight (set) */
+  GList *streams;          /* Stream *: events as Server-Sent Events */
+  guint stream_source;     /* the poll for new events while there are */
 };
+
+/* A client of the event stream. */
+typedef struct
+{
+  HerdApi *api;
+  SoupServerMessage *msg;  /* a reference */
+  gint64 last_id;          /* the last event sent */
+  gint64 unsent;           /* bytes appended and not yet written */
+} Stream;
+
+#define HERD_API_MAX_STREAMS 64
+/* A client this far behind is dropped rather than held in memory. */
+#define HERD_API_MAX_UNSENT (1024 * 1024)
 
 static void
 token_free (gpointer p)
@@ -524,7 +539,155 @@ write_event (gint64 id, gint64 time_ns, int code, const char *name,
   json_builder_end_object (b);
 }
 
-/* GET events[?from=ID][&max=N]: the events after ID, newest first. */
+/* ------------------------------------------------------------------ */
+/* Events as a live stream (Server-Sent Events)                        */
+
+typedef struct
+{
+  Stream *stream;
+  HerdModel *model;
+  GString *out;
+} StreamWriter;
+
+/* One event as an SSE message: "id: N", "event: event", "data: JSON". */
+static void
+stream_event (gint64 id, gint64 time_ns, int code, const char *name,
+              const char *severity, const char *object, const char *details,
+              gpointer data)
+{
+  StreamWriter *sw = data;
+  if (id <= sw->stream->last_id)
+    return;
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  EventWriter w = { b, sw->model };
+  write_event (id, time_ns, code, name, severity, object, details, &w);
+  g_autoptr (JsonNode) root = json_builder_get_root (b);
+  g_autofree char *json = json_to_string (root, FALSE);
+  g_string_append_printf (sw->out,
+                          "id: %" G_GINT64_FORMAT "\nevent: event\ndata: "
+                          "%s\n\n",
+                          id, json);
+  sw->stream->last_id = id;
+}
+
+/* Ends the stream: its response completes, it is forgotten. */
+static void
+stream_end (Stream *st)
+{
+  HerdApi *api = st->api;
+  api->streams = g_list_remove (api->streams, st);
+  g_signal_handlers_disconnect_by_data (st->msg, st);
+  soup_message_body_complete (soup_server_message_get_response_body (st->msg));
+  soup_server_message_unpause (st->msg);
+  g_object_unref (st->msg);
+  g_free (st);
+  if (api->streams == NULL && api->stream_source != 0)
+    {
+      g_source_remove (api->stream_source);
+      api->stream_source = 0;
+    }
+}
+
+/* Sends the stream its events after its last one, oldest first (at most
+ * 1000 at a time); a client too far behind is dropped. */
+static void
+stream_flush (Stream *st)
+{
+  StreamWriter sw = { st, st->api->model, g_string_new (NULL) };
+  herd_state_events_after (st->api->state, st->last_id, 1000, TRUE,
+                           stream_event, &sw, NULL);
+  gsize length = sw.out->len;
+  if (length == 0)
+    {
+      g_string_free (sw.out, TRUE);
+      return;
+    }
+  st->unsent += (gint64) length;
+  soup_message_body_append (soup_server_message_get_response_body (st->msg),
+                            SOUP_MEMORY_TAKE, g_string_free (sw.out, FALSE),
+                            length);
+  if (st->unsent > HERD_API_MAX_UNSENT)
+    {
+      g_warning ("API: an event stream's client is %" G_GINT64_FORMAT
+                 " bytes behind: its stream is closed",
+                 st->unsent);
+      stream_end (st);
+      return;
+    }
+  soup_server_message_unpause (st->msg);
+}
+
+static gboolean
+streams_poll (gpointer data)
+{
+  HerdApi *api = data;
+  g_autoptr (GList) streams = g_list_copy (api->streams);
+  for (GList *l = streams; l != NULL; l = l->next)
+    stream_flush (l->data);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+stream_wrote (SoupServerMessage *msg, guint size, gpointer data)
+{
+  Stream *st = data;
+  st->unsent -= size;
+}
+
+/* The client went (or the stream ended): forgotten. */
+static void
+stream_finished (SoupServerMessage *msg, gpointer data)
+{
+  Stream *st = data;
+  HerdApi *api = st->api;
+  api->streams = g_list_remove (api->streams, st);
+  g_signal_handlers_disconnect_by_data (msg, st);
+  g_object_unref (st->msg);
+  g_free (st);
+  if (api->streams == NULL && api->stream_source != 0)
+    {
+      g_source_remove (api->stream_source);
+      api->stream_source = 0;
+    }
+}
+
+/* GET events with Accept: text/event-stream: the events after from (or
+ * Last-Event-ID) at once, then each new one within a second, until the
+ * client goes. */
+static void
+stream_start (HerdApi *api, SoupServerMessage *msg, gint64 from)
+{
+  if (g_list_length (api->streams) >= HERD_API_MAX_STREAMS)
+    {
+      fault (msg, SOUP_STATUS_SERVICE_UNAVAILABLE,
+             "too many event streams open");
+      return;
+    }
+  SoupMessageHeaders *headers
+      = soup_server_message_get_response_headers (msg);
+  soup_message_headers_set_encoding (headers, SOUP_ENCODING_CHUNKED);
+  soup_message_headers_replace (headers, "Content-Type",
+                                "text/event-stream");
+  soup_message_headers_replace (headers, "Cache-Control", "no-cache");
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  Stream *st = g_new0 (Stream, 1);
+  st->api = api;
+  st->msg = g_object_ref (msg);
+  st->last_id = from;
+  api->streams = g_list_prepend (api->streams, st);
+  g_signal_connect (msg, "wrote-body-data", G_CALLBACK (stream_wrote), st);
+  g_signal_connect (msg, "finished", G_CALLBACK (stream_finished), st);
+  static const char hello[] = ": herd events\n\n";
+  soup_message_body_append (soup_server_message_get_response_body (msg),
+                            SOUP_MEMORY_STATIC, hello, strlen (hello));
+  st->unsent += (gint64) strlen (hello);
+  stream_flush (st);
+  if (api->stream_source == 0)
+    api->stream_source = g_timeout_add_seconds (1, streams_poll, api);
+}
+
+/* GET events[?from=ID][&max=N]: the events after ID, newest first; with
+ * Accept: text/event-stream, a live stream (stream_start). */
 static void
 get_events (HerdApi *api, SoupServerMessage *msg, GHashTable *query)
 {
@@ -543,6 +706,20 @@ get_events (HerdApi *api, SoupServerMessage *msg, GHashTable *query)
              "to 10000");
       return;
     }
+  const char *accept = soup_message_headers_get_one (
+      soup_server_message_get_request_headers (msg), "Accept");
+  if (accept != NULL && strstr (accept, "text/event-stream") != NULL)
+    {
+      const char *last = soup_message_headers_get_one (
+          soup_server_message_get_request_headers (msg), "Last-Event-ID");
+      guint64 resume = 0;
+      if (last != NULL
+          && g_ascii_string_to_unsigned (last, 10, 0, G_MAXINT64, &resume,
+                                         NULL))
+        after = resume;
+      stream_start (api, msg, (gint64) after);
+      return;
+    }
   g_autoptr (JsonBuilder) b = json_builder_new ();
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "event");
@@ -550,8 +727,8 @@ get_events (HerdApi *api, SoupServerMessage *msg, GHashTable *query)
   EventWriter w = { b, api->model };
   g_autoptr (GError) error = NULL;
   gboolean ok = herd_state_events_after (api->state, (gint64) after,
-                                         (guint) limit, write_event, &w,
-                                         &error);
+                                         (guint) limit, FALSE, write_event,
+                                         &w, &error);
   json_builder_end_array (b);
   json_builder_end_object (b);
   if (!ok)
@@ -1203,6 +1380,8 @@ herd_api_free (HerdApi *api)
 {
   if (api == NULL)
     return;
+  while (api->streams != NULL)
+    stream_end (api->streams->data);
   if (api->server != NULL)
     soup_server_disconnect (api->server);
   /* Checks still queued are dropped; running ones finish first. */

@@ -3,10 +3,11 @@
  *
  * HTTPS only (libsoup 3's server, TLS through GIO), under
  * /ovirt-engine/api (and /api): the collections datacenters, clusters,
- * hosts, vms, storagedomains, networks and events (?from=ID&max=N), each
- * object by its id or its name, as JSON with oVirt's member names; actions
- * as POSTs (vms/ID/start|stop|shutdown|migrate, hosts/ID/deactivate|
- * activate).  A token for scripts from /ovirt-engine/sso/oauth/token
+ * hosts, vms, storagedomains, networks and events (?from=ID&max=N, or a
+ * live stream of Server-Sent Events), each object by its id or its name,
+ * as JSON with oVirt's member names; actions as POSTs
+ * (vms/ID/start|stop|shutdown|migrate, hosts/ID/deactivate|activate|
+ * fence|forceselectspm).  A token for scripts from /ovirt-engine/sso/oauth/token
  * (grant_type=password), as oVirt's SSO gives one.
  *
  * Every request is authenticated, by HTTP Basic against the password file

@@ -502,13 +502,17 @@ herd_state_events (HerdState *state, guint count, JsonBuilder *builder,
 
 gboolean
 herd_state_events_after (HerdState *state, gint64 after, guint max,
-                         HerdStateEventFunc fn, gpointer data,
-                         GError **error)
+                         gboolean oldest_first, HerdStateEventFunc fn,
+                         gpointer data, GError **error)
 {
   sqlite3_stmt *st = NULL;
   if (!prepare (state,
-                "SELECT id, time_ns, code, name, severity, object, details "
-                "FROM audit WHERE id > ?1 ORDER BY id DESC LIMIT ?2",
+                oldest_first
+                    ? "SELECT id, time_ns, code, name, severity, object, "
+                      "details FROM audit WHERE id > ?1 ORDER BY id LIMIT ?2"
+                    : "SELECT id, time_ns, code, name, severity, object, "
+                      "details FROM audit WHERE id > ?1 ORDER BY id DESC "
+                      "LIMIT ?2",
                 &st, error))
     return FALSE;
   sqlite3_bind_int64 (st, 1, after);

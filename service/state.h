@@ -81,7 +81,8 @@ gboolean herd_state_add_request (HerdState *state, gint64 time_ns, guint uid,
 gboolean herd_state_events (HerdState *state, guint count,
                             JsonBuilder *builder, GError **error);
 
-/* Each audit event with an id above after, newest first, at most max:
+/* Each audit event with an id above after, at most max, newest first
+ * (or oldest first):
  * fn (id, time in ns since the epoch, code, name, severity, object,
  * details, data). */
 typedef void (*HerdStateEventFunc) (gint64 id, gint64 time_ns, int code,
@@ -89,5 +90,6 @@ typedef void (*HerdStateEventFunc) (gint64 id, gint64 time_ns, int code,
                                     const char *object, const char *details,
                                     gpointer data);
 gboolean herd_state_events_after (HerdState *state, gint64 after, guint max,
+                                  gboolean oldest_first,
                                   HerdStateEventFunc fn, gpointer data,
                                   GError **error);

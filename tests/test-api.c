@@ -466,6 +466,95 @@ test_events_and_faults (void)
   fixture_close (&f);
 }
 
+typedef struct
+{
+  GInputStream *in;
+  GString *got;
+  char buffer[4096];
+  gboolean reading, failed;
+} StreamReader;
+
+static void
+stream_read (GObject *source, GAsyncResult *res, gpointer data)
+{
+  StreamReader *r = data;
+  gssize n = g_input_stream_read_finish (G_INPUT_STREAM (source), res, NULL);
+  r->reading = FALSE;
+  if (n <= 0)
+    r->failed = TRUE;
+  else
+    g_string_append_len (r->got, r->buffer, n);
+}
+
+static void
+stream_sent (GObject *source, GAsyncResult *res, gpointer data)
+{
+  StreamReader *r = data;
+  r->in = soup_session_send_finish (SOUP_SESSION (source), res, NULL);
+  r->failed = r->in == NULL;
+}
+
+/* Reads the stream until it holds want, at most seconds. */
+static gboolean
+stream_until (StreamReader *r, const char *want, int seconds)
+{
+  gint64 end = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
+  while (strstr (r->got->str, want) == NULL && !r->failed
+         && g_get_monotonic_time () < end)
+    {
+      if (r->in != NULL && !r->reading)
+        {
+          r->reading = TRUE;
+          g_input_stream_read_async (r->in, r->buffer, sizeof r->buffer,
+                                     G_PRIORITY_DEFAULT, NULL, stream_read,
+                                     r);
+        }
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  return strstr (r->got->str, want) != NULL;
+}
+
+/* Events as a live stream: what came after from at once, then a new event
+ * within the second. */
+static void
+test_event_stream (void)
+{
+  Fixture f;
+  fixture_open (&f);
+  g_autofree char *uri = g_strconcat (f.base, "/ovirt-engine/api/events?from=1",
+                                      NULL);
+  g_autoptr (SoupMessage) msg = soup_message_new ("GET", uri);
+  g_signal_connect (msg, "accept-certificate", G_CALLBACK (accept_any), NULL);
+  g_autofree char *auth = basic ("vic", "vic's secret");
+  SoupMessageHeaders *h = soup_message_get_request_headers (msg);
+  soup_message_headers_replace (h, "Authorization", auth);
+  soup_message_headers_replace (h, "Accept", "text/event-stream");
+  StreamReader r = { NULL, g_string_new (NULL), { 0 }, FALSE, FALSE };
+  soup_session_send_async (f.session, msg, G_PRIORITY_DEFAULT, NULL,
+                           stream_sent, &r);
+  while (r.in == NULL && !r.failed)
+    g_main_context_iteration (NULL, TRUE);
+  CU_ASSERT_EQUAL (soup_message_get_status (msg), 200);
+  CU_ASSERT_STRING_EQUAL (
+      soup_message_headers_get_content_type (
+          soup_message_get_response_headers (msg), NULL),
+      "text/event-stream");
+  /* the events after id 1: the fixture's start (hosts detected, SPM) */
+  CU_ASSERT_TRUE (stream_until (&r, "id: 2\nevent: event\ndata: {", 5));
+  CU_ASSERT_PTR_NULL (strstr (r.got->str, "id: 1\n"));
+  guint status;
+  g_autoptr (JsonNode) start = request (&f, "POST", "/api/vms/v-1/start",
+                                        "olga", "olga's secret", NULL,
+                                        &status);
+  CU_ASSERT_EQUAL (status, 200);
+  CU_ASSERT_TRUE (stream_until (&r, "USER_INITIATED_RUN_VM", 5));
+  if (r.in != NULL)
+    g_object_unref (r.in);
+  g_string_free (r.got, TRUE);
+  fixture_close (&f);
+}
+
 int
 main (void)
 {
@@ -475,6 +564,7 @@ main (void)
           { "actions: each role, refusals change nothing", test_actions },
           { "events paged; faults for bad requests",
             test_events_and_faults },
+          { "events as a live stream", test_event_stream },
           { NULL, NULL } };
   static const HerdTestSuite suites[] = { { "api", cases }, { NULL, NULL } };
   return herd_test_main (suites);

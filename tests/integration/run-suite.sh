@@ -410,6 +410,12 @@ check "an operator may not deactivate a host (403)" \
   test "$(api_code "${bearer[@]}" -X POST "$API/hosts/h-1/deactivate")" = 403
 check "a bad action body is refused (400), nothing changes" \
   test "$(api_code "${bearer[@]}" -X POST -d '{"host":' "$API/vms/web-1/migrate")/$(vm_field web-1 2)" = 400/Up
+# the live event stream (Server-Sent Events) while the operator acts
+last=$(api -u "viewer:viewer secret" "$API/events?max=1" | python3 -c 'import json, sys; print(json.load(sys.stdin)["event"][0]["id"])')
+curl -sS -N --cacert "$DIR/cluster-api.crt" -u "viewer:viewer secret" -H 'Accept: text/event-stream' \
+  "$API/events?from=$last" > "$DIR/api-stream.txt" 2>&1 &
+STREAM_PID=$!
+echo "curl $STREAM_PID" >> "$DIR/suite.pids"
 check "the operator stops web-1 through the API" \
   test "$(api_code "${bearer[@]}" -X POST "$API/vms/web-1/stop")" = 200
 check "web-1 is Down, in herd and in libvirt" \
@@ -423,6 +429,9 @@ check "the operator migrates web-1 to $to through the API" \
   test "$(api_code "${bearer[@]}" -X POST -d "{\"host\": {\"name\": \"$to\"}}" "$API/vms/web-1/migrate")" = 200
 check "web-1 runs on $to, in herd and in libvirt" \
   wait_until '[ "$(vm_field web-1 2) $(vm_field web-1 3)" = "Up '"$to"'" ] && [ "$(libvirt_hosts web-1)" = '"$to"' ]' 90
+check "the live event stream brought the stop, the start and the migration" \
+  wait_until "grep -q USER_STOP_VM '$DIR/api-stream.txt' && grep -q USER_INITIATED_RUN_VM '$DIR/api-stream.txt' && grep -q VM_MIGRATION_DONE '$DIR/api-stream.txt'" 10
+kill "$STREAM_PID" 2>/dev/null; wait "$STREAM_PID" 2>/dev/null
 check "the API's events name the migration" \
   bash -c "curl -sS --cacert '$DIR/cluster-api.crt' -u 'viewer:viewer secret' '$API/events?max=200' | grep -q 'VM_MIGRATION_DONE'"
 check "the API's actions are recorded with their user" \
