@@ -223,11 +223,14 @@ on_host_reachable (gpointer core, HerdId host_id)
 {
   HerdManager *m = core;
   HerdHost *host = herd_model_host (m->model, host_id);
+  gboolean first = !herd_monitor_known (m, host_id);
   if (herd_monitor_on_reachable (m, host_id))
     return;
   /* After a restore, every host's first answer is reconciled (the monitor
-   * reconciles hosts that come back from a failure). */
-  if (m->restored)
+   * reconciles hosts that come back from a failure); at a first start,
+   * what the host already runs is taken as it is (oVirt's VmAnalyzer
+   * takes a VM reported running where the engine had it down). */
+  if (m->restored || first)
     herd_manager_reconcile_vms (m, host_id);
   HerdHostStats stats;
   if (herd_driver_host_poll_stats (m->driver, host_id, &stats, NULL))

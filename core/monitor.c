@@ -196,6 +196,12 @@ herd_monitor_host_ok (HerdManager *m, HerdId host)
 }
 
 gboolean
+herd_monitor_known (HerdManager *m, HerdId host)
+{
+  return m->watch[host].known;
+}
+
+gboolean
 herd_monitor_reachable (HerdManager *m, HerdId host)
 {
   return m->watch[host].reachable;

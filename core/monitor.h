@@ -24,6 +24,9 @@ void herd_monitor_host_activated (HerdManager *m, HerdId host);
  * NonOperational (a blip does not cancel a maintenance request or cure a
  * cause), else Up. */
 HerdHostStatus herd_monitor_status_back (HerdManager *m, HerdId host);
+/* Whether the host has answered, or been restored, since the manager
+ * started. */
+gboolean herd_monitor_known (HerdManager *m, HerdId host);
 /* Whether the driver last said the host answers. */
 gboolean herd_monitor_reachable (HerdManager *m, HerdId host);
 /* Whether the host answers its polls (no failure being handled). */

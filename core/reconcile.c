@@ -79,9 +79,10 @@ herd_manager_reconcile_vms (HerdManager *m, HerdId host)
       herd_audit_emit (m->audit, now, HERD_AUDIT_VM_BACK_WITH_HOST, vm->name,
                        "host=%s", herd_model_host (m->model, found)->name);
     }
-  /* After a restore, VMs it runs that the manager believes down (a start
-   * it never heard the end of): adopted. */
-  for (guint k = 0; m->restored && k < running->len; k++)
+  /* VMs it runs that the manager believes down (after a restore, a start
+   * it never heard the end of; at a first start, VMs someone else
+   * started): adopted. */
+  for (guint k = 0; k < running->len; k++)
     {
       HerdVm *vm = herd_model_vm (m->model, g_array_index (running, HerdId, k));
       if (vm->status != HERD_VM_DOWN || vm->pending_host != HERD_ID_NONE)

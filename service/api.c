@@ -47,11 +47,50 @@ typedef struct
   guint idle;              /* the source that takes the answer back */
 } Check;
 
+/* The collections: path name, the JSON member of a list, the kind of an
+ * object (its href's and id's). */
+typedef enum
+{
+  KIND_DATACENTER,
+  KIND_CLUSTER,
+  KIND_HOST,
+  KIND_VM,
+  KIND_DOMAIN,
+  KIND_NETWORK,
+  KIND_LAST
+} Kind;
+
+static const struct
+{
+  const char *collection, *member;
+} kinds[KIND_LAST] = {
+  [KIND_DATACENTER] = { "datacenters", "data_center" },
+  [KIND_CLUSTER] = { "clusters", "cluster" },
+  [KIND_HOST] = { "hosts", "host" },
+  [KIND_VM] = { "vms", "vm" },
+  [KIND_DOMAIN] = { "storagedomains", "storage_domain" },
+  [KIND_NETWORK] = { "networks", "network" },
+};
+
+/* The model's objects as the API names them: each one's id computed once
+ * (herd run's objects do not change while it runs), and every id and name
+ * looked up in O(1). */
+typedef struct
+{
+  HerdModel *model;
+  char **ids[KIND_LAST];      /* by kind, by object id */
+  GHashTable *keys[KIND_LAST]; /* id or name -> object id + 1 */
+} Objects;
+
+static guint kind_count (const HerdModel *m, Kind kind);
+static const char *kind_name (const HerdModel *m, Kind kind, HerdId id);
+
 struct _HerdApi
 {
   SoupServer *server;
   HerdCtl *ctl;
   HerdModel *model;
+  Objects objects;
   HerdState *state;
   HerdUsers *users;
   HerdTime token_lifetime;
@@ -165,30 +204,37 @@ herd_api_object_id (const char *kind, const char *name)
                           d[15]);
 }
 
-/* The collections: path name, the JSON member of a list, the kind of an
- * object (its href's and id's). */
-typedef enum
+static void
+objects_init (Objects *o, HerdModel *model)
 {
-  KIND_DATACENTER,
-  KIND_CLUSTER,
-  KIND_HOST,
-  KIND_VM,
-  KIND_DOMAIN,
-  KIND_NETWORK,
-  KIND_LAST
-} Kind;
+  o->model = model;
+  for (guint k = 0; k < KIND_LAST; k++)
+    {
+      guint n = kind_count (model, k);
+      o->ids[k] = g_new0 (char *, n + 1);
+      o->keys[k] = g_hash_table_new (g_str_hash, g_str_equal);
+      for (guint i = 0; i < n; i++)
+        {
+          const char *name = kind_name (model, k, i);
+          o->ids[k][i] = herd_api_object_id (kinds[k].member, name);
+          g_hash_table_insert (o->keys[k], (gpointer) name,
+                               GUINT_TO_POINTER (i + 1));
+          g_hash_table_insert (o->keys[k], o->ids[k][i],
+                               GUINT_TO_POINTER (i + 1));
+        }
+    }
+}
 
-static const struct
+static void
+objects_clear (Objects *o)
 {
-  const char *collection, *member;
-} kinds[KIND_LAST] = {
-  [KIND_DATACENTER] = { "datacenters", "data_center" },
-  [KIND_CLUSTER] = { "clusters", "cluster" },
-  [KIND_HOST] = { "hosts", "host" },
-  [KIND_VM] = { "vms", "vm" },
-  [KIND_DOMAIN] = { "storagedomains", "storage_domain" },
-  [KIND_NETWORK] = { "networks", "network" },
-};
+  for (guint k = 0; k < KIND_LAST; k++)
+    {
+      if (o->keys[k] != NULL)
+        g_hash_table_unref (o->keys[k]);
+      g_strfreev (o->ids[k]);
+    }
+}
 
 static guint
 kind_count (const HerdModel *m, Kind kind)
@@ -258,9 +304,10 @@ member_bool (JsonBuilder *b, const char *name, gboolean value)
 
 /* id, name and href of an object (inside its JSON object). */
 static void
-identity (JsonBuilder *b, Kind kind, const char *name)
+identity (JsonBuilder *b, const Objects *o, Kind kind, HerdId oid)
 {
-  g_autofree char *id = herd_api_object_id (kinds[kind].member, name);
+  const char *name = kind_name (o->model, kind, oid);
+  const char *id = o->ids[kind][oid];
   g_autofree char *href = g_strdup_printf (API_PREFIX "/%s/%s",
                                            kinds[kind].collection, id);
   member_string (b, "href", href);
@@ -270,11 +317,10 @@ identity (JsonBuilder *b, Kind kind, const char *name)
 
 /* member: {"href": ..., "id": ...} of another object. */
 static void
-ref_to (JsonBuilder *b, const char *member, const HerdModel *m, Kind kind,
+ref_to (JsonBuilder *b, const char *member, const Objects *o, Kind kind,
         HerdId id)
 {
-  const char *name = kind_name (m, kind, id);
-  g_autofree char *oid = herd_api_object_id (kinds[kind].member, name);
+  const char *oid = o->ids[kind][id];
   g_autofree char *href = g_strdup_printf (API_PREFIX "/%s/%s",
                                            kinds[kind].collection, oid);
   json_builder_set_member_name (b, member);
@@ -313,14 +359,15 @@ topology (JsonBuilder *b, gint64 cores, gint64 threads)
 }
 
 static void
-write_host (JsonBuilder *b, const HerdModel *m, HerdId id)
+write_host (JsonBuilder *b, const Objects *o, HerdId id)
 {
+  const HerdModel *m = o->model;
   const HerdHost *h = herd_model_host (m, id);
   const HerdCluster *c = herd_model_cluster (m, h->cluster);
   g_autofree char *status = snake (herd_host_status_name (h->status));
   json_builder_begin_object (b);
-  identity (b, KIND_HOST, h->name);
-  ref_to (b, "cluster", m, KIND_CLUSTER, h->cluster);
+  identity (b, o, KIND_HOST, id);
+  ref_to (b, "cluster", o, KIND_CLUSTER, h->cluster);
   topology (b, h->cores, h->cores > 0 ? MAX (h->threads / h->cores, 1) : 1);
   member_int (b, "memory", h->memory_mib * 1024 * 1024);
   member_string (b, "status", status);
@@ -354,15 +401,16 @@ vm_status (HerdVmStatus status)
 }
 
 static void
-write_vm (JsonBuilder *b, const HerdModel *m, HerdId id)
+write_vm (JsonBuilder *b, const Objects *o, HerdId id)
 {
+  const HerdModel *m = o->model;
   const HerdVm *vm = herd_model_vm (m, id);
   g_autofree char *status = vm_status (vm->status);
   json_builder_begin_object (b);
-  identity (b, KIND_VM, vm->name);
-  ref_to (b, "cluster", m, KIND_CLUSTER, vm->cluster);
+  identity (b, o, KIND_VM, id);
+  ref_to (b, "cluster", o, KIND_CLUSTER, vm->cluster);
   if (vm->status != HERD_VM_DOWN && vm->host != HERD_ID_NONE)
-    ref_to (b, "host", m, KIND_HOST, vm->host);
+    ref_to (b, "host", o, KIND_HOST, vm->host);
   topology (b, vm->vcpus, 1);
   member_int (b, "memory", vm->memory_mib * 1024 * 1024);
   json_builder_set_member_name (b, "memory_policy");
@@ -390,9 +438,7 @@ write_vm (JsonBuilder *b, const HerdModel *m, HerdId id)
       for (guint i = 0; i < vm->pinned_to.n; i++)
         {
           json_builder_begin_object (b);
-          g_autofree char *hid = herd_api_object_id (
-              "host", herd_model_host (m, vm->pinned_to.ids[i])->name);
-          member_string (b, "id", hid);
+          member_string (b, "id", o->ids[KIND_HOST][vm->pinned_to.ids[i]]);
           json_builder_end_object (b);
         }
       json_builder_end_array (b);
@@ -404,21 +450,22 @@ write_vm (JsonBuilder *b, const HerdModel *m, HerdId id)
 }
 
 static void
-write_datacenter (JsonBuilder *b, const HerdModel *m, HerdId id)
+write_datacenter (JsonBuilder *b, const Objects *o, HerdId id)
 {
   json_builder_begin_object (b);
-  identity (b, KIND_DATACENTER, herd_model_datacenter (m, id)->name);
+  identity (b, o, KIND_DATACENTER, id);
   member_string (b, "status", "up");
   json_builder_end_object (b);
 }
 
 static void
-write_cluster (JsonBuilder *b, const HerdModel *m, HerdId id)
+write_cluster (JsonBuilder *b, const Objects *o, HerdId id)
 {
+  const HerdModel *m = o->model;
   const HerdCluster *c = herd_model_cluster (m, id);
   json_builder_begin_object (b);
-  identity (b, KIND_CLUSTER, c->name);
-  ref_to (b, "data_center", m, KIND_DATACENTER, c->datacenter);
+  identity (b, o, KIND_CLUSTER, id);
+  ref_to (b, "data_center", o, KIND_DATACENTER, c->datacenter);
   json_builder_set_member_name (b, "scheduling_policy");
   json_builder_begin_object (b);
   member_string (b, "name", herd_policy_name (c->policy));
@@ -434,19 +481,18 @@ write_cluster (JsonBuilder *b, const HerdModel *m, HerdId id)
 }
 
 static void
-write_domain (JsonBuilder *b, const HerdModel *m, HerdId id)
+write_domain (JsonBuilder *b, const Objects *o, HerdId id)
 {
+  const HerdModel *m = o->model;
   const HerdStorageDomain *d = herd_model_domain (m, id);
   json_builder_begin_object (b);
-  identity (b, KIND_DOMAIN, d->name);
+  identity (b, o, KIND_DOMAIN, id);
   json_builder_set_member_name (b, "data_centers");
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "data_center");
   json_builder_begin_array (b);
   json_builder_begin_object (b);
-  g_autofree char *dc = herd_api_object_id (
-      "data_center", herd_model_datacenter (m, d->datacenter)->name);
-  member_string (b, "id", dc);
+  member_string (b, "id", o->ids[KIND_DATACENTER][d->datacenter]);
   json_builder_end_object (b);
   json_builder_end_array (b);
   json_builder_end_object (b);
@@ -462,12 +508,13 @@ write_domain (JsonBuilder *b, const HerdModel *m, HerdId id)
 }
 
 static void
-write_network (JsonBuilder *b, const HerdModel *m, HerdId id)
+write_network (JsonBuilder *b, const Objects *o, HerdId id)
 {
+  const HerdModel *m = o->model;
   const HerdNetwork *n = g_ptr_array_index (m->networks, id);
   json_builder_begin_object (b);
-  identity (b, KIND_NETWORK, n->name);
-  ref_to (b, "data_center", m, KIND_DATACENTER, n->datacenter);
+  identity (b, o, KIND_NETWORK, id);
+  ref_to (b, "data_center", o, KIND_DATACENTER, n->datacenter);
   member_bool (b, "required", n->required);
   json_builder_set_member_name (b, "usages");
   json_builder_begin_object (b);
@@ -480,7 +527,7 @@ write_network (JsonBuilder *b, const HerdModel *m, HerdId id)
   json_builder_end_object (b);
 }
 
-static void (*const writers[KIND_LAST]) (JsonBuilder *b, const HerdModel *m,
+static void (*const writers[KIND_LAST]) (JsonBuilder *b, const Objects *o,
                                           HerdId id) = {
   [KIND_DATACENTER] = write_datacenter, [KIND_CLUSTER] = write_cluster,
   [KIND_HOST] = write_host,             [KIND_VM] = write_vm,
@@ -489,16 +536,10 @@ static void (*const writers[KIND_LAST]) (JsonBuilder *b, const HerdModel *m,
 
 /* The object of kind whose id or name is key, or HERD_ID_NONE. */
 static HerdId
-find (const HerdModel *m, Kind kind, const char *key)
+find (const Objects *o, Kind kind, const char *key)
 {
-  for (guint i = 0; i < kind_count (m, kind); i++)
-    {
-      const char *name = kind_name (m, kind, i);
-      g_autofree char *id = herd_api_object_id (kinds[kind].member, name);
-      if (strcmp (name, key) == 0 || strcmp (id, key) == 0)
-        return i;
-    }
-  return HERD_ID_NONE;
+  guint found = GPOINTER_TO_UINT (g_hash_table_lookup (o->keys[kind], key));
+  return found > 0 ? found - 1 : HERD_ID_NONE;
 }
 
 /* ------------------------------------------------------------------ */
@@ -507,7 +548,7 @@ find (const HerdModel *m, Kind kind, const char *key)
 typedef struct
 {
   JsonBuilder *b;
-  HerdModel *model;
+  const Objects *objects;
 } EventWriter;
 
 static void
@@ -530,12 +571,12 @@ write_event (gint64 id, gint64 time_ns, int code, const char *name,
   member_string (b, "origin", "herd");
   member_string (b, "severity", severity);
   member_int (b, "time", time_ns / 1000000); /* ms, as oVirt's JSON */
-  HerdId vm = herd_model_find_vm (w->model, object);
-  HerdId host = herd_model_find_host (w->model, object);
+  HerdId vm = find (w->objects, KIND_VM, object);
+  HerdId host = find (w->objects, KIND_HOST, object);
   if (vm != HERD_ID_NONE)
-    ref_to (b, "vm", w->model, KIND_VM, vm);
+    ref_to (b, "vm", w->objects, KIND_VM, vm);
   else if (host != HERD_ID_NONE)
-    ref_to (b, "host", w->model, KIND_HOST, host);
+    ref_to (b, "host", w->objects, KIND_HOST, host);
   json_builder_end_object (b);
 }
 
@@ -545,7 +586,7 @@ write_event (gint64 id, gint64 time_ns, int code, const char *name,
 typedef struct
 {
   Stream *stream;
-  HerdModel *model;
+  const Objects *objects;
   GString *out;
 } StreamWriter;
 
@@ -559,7 +600,7 @@ stream_event (gint64 id, gint64 time_ns, int code, const char *name,
   if (id <= sw->stream->last_id)
     return;
   g_autoptr (JsonBuilder) b = json_builder_new ();
-  EventWriter w = { b, sw->model };
+  EventWriter w = { b, sw->objects };
   write_event (id, time_ns, code, name, severity, object, details, &w);
   g_autoptr (JsonNode) root = json_builder_get_root (b);
   g_autofree char *json = json_to_string (root, FALSE);
@@ -593,7 +634,7 @@ stream_end (Stream *st)
 static void
 stream_flush (Stream *st)
 {
-  StreamWriter sw = { st, st->api->model, g_string_new (NULL) };
+  StreamWriter sw = { st, &st->api->objects, g_string_new (NULL) };
   herd_state_events_after (st->api->state, st->last_id, 1000, TRUE,
                            stream_event, &sw, NULL);
   gsize length = sw.out->len;
@@ -724,7 +765,7 @@ get_events (HerdApi *api, SoupServerMessage *msg, GHashTable *query)
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "event");
   json_builder_begin_array (b);
-  EventWriter w = { b, api->model };
+  EventWriter w = { b, &api->objects };
   g_autoptr (GError) error = NULL;
   gboolean ok = herd_state_events_after (api->state, (gint64) after,
                                          (guint) limit, FALSE, write_event,
@@ -801,7 +842,7 @@ action_host (HerdApi *api, SoupServerMessage *msg, JsonObject *body)
              "host: expected {\"id\": ...} or {\"name\": ...}");
       return NULL;
     }
-  HerdId host = find (api->model, KIND_HOST, key);
+  HerdId host = find (&api->objects, KIND_HOST, key);
   if (host == HERD_ID_NONE)
     {
       g_autofree char *detail = g_strdup_printf ("no host with id or name "
@@ -896,7 +937,7 @@ post_action (HerdApi *api, SoupServerMessage *msg, const HerdCaller *caller,
   json_builder_begin_object (b);
   member_string (b, "status", "complete");
   json_builder_set_member_name (b, kinds[kind].member);
-  writers[kind](b, api->model, id);
+  writers[kind](b, &api->objects, id);
   json_builder_end_object (b);
   g_autoptr (JsonNode) root = json_builder_get_root (b);
   respond (msg, SOUP_STATUS_OK, root);
@@ -974,7 +1015,7 @@ serve (HerdApi *api, SoupServerMessage *msg, const char *path,
       fault (msg, SOUP_STATUS_NOT_FOUND, detail);
       return;
     }
-  HerdId id = n >= 3 ? find (api->model, kind, parts[2]) : HERD_ID_NONE;
+  HerdId id = n >= 3 ? find (&api->objects, kind, parts[2]) : HERD_ID_NONE;
   if (n >= 3 && id == HERD_ID_NONE)
     {
       g_autofree char *detail = g_strdup_printf (
@@ -999,14 +1040,14 @@ serve (HerdApi *api, SoupServerMessage *msg, const char *path,
     }
   g_autoptr (JsonBuilder) b = json_builder_new ();
   if (n == 3)
-    writers[kind](b, api->model, id);
+    writers[kind](b, &api->objects, id);
   else
     {
       json_builder_begin_object (b);
       json_builder_set_member_name (b, kinds[kind].member);
       json_builder_begin_array (b);
       for (guint i = 0; i < kind_count (api->model, kind); i++)
-        writers[kind](b, api->model, i);
+        writers[kind](b, &api->objects, i);
       json_builder_end_array (b);
       json_builder_end_object (b);
     }
@@ -1331,6 +1372,7 @@ herd_api_new (const HerdApiSettings *settings, HerdCtl *ctl,
   api->users = users;
   api->ctl = ctl;
   api->model = model;
+  objects_init (&api->objects, model);
   api->state = state;
   api->token_lifetime = settings->token_lifetime;
   api->tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
@@ -1400,6 +1442,7 @@ herd_api_free (HerdApi *api)
   g_clear_object (&api->server);
   g_hash_table_unref (api->tokens);
   herd_users_free (api->users);
+  objects_clear (&api->objects);
   g_mutex_clear (&api->lock);
   g_free (api);
 }

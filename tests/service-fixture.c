@@ -28,6 +28,12 @@ save_sink (const HerdAuditEvent *event, gpointer data)
 void
 service_open (Service *s, const char *dir)
 {
+  service_open_with (s, dir, NULL);
+}
+
+void
+service_open_with (Service *s, const char *dir, void (*started) (Service *s))
+{
   g_autoptr (GError) error = NULL;
   memset (s, 0, sizeof *s);
   s->dir = dir != NULL ? g_strdup (dir)
@@ -47,6 +53,8 @@ service_open (Service *s, const char *dir)
     CU_ASSERT_TRUE (herd_state_restore (s->state, s->manager, &error));
   herd_audit_add_sink (s->audit, save_sink, s->state);
   CU_ASSERT_TRUE_FATAL (herd_manager_start (s->manager, &error));
+  if (started != NULL)
+    started (s);
   herd_world_start (s->world);
   herd_engine_run (s->engine, HERD_MIN (1), NULL, NULL);
   g_autofree char *sock = g_build_filename (s->dir, "ctl.sock", NULL);

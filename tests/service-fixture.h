@@ -30,5 +30,10 @@ typedef struct
  * socket in a new directory (or dir, to open an existing database), run
  * for a simulated minute. */
 void service_open (Service *s, const char *dir);
+/* The same, calling started (s) once the manager has connected the hosts
+ * and before anything is simulated (what the hosts run before the manager
+ * first hears from them). */
+void service_open_with (Service *s, const char *dir,
+                        void (*started) (Service *s));
 /* Frees it all; with delete_files, the database and the directory too. */
 void service_close (Service *s, gboolean delete_files);

@@ -68,6 +68,36 @@ test_start_refused_in_words (void)
   service_close (&s, TRUE);
 }
 
+/* v-1 runs on h-1 before the manager first hears from h-1 (started by
+ * someone else). */
+static void
+start_v1_behind_its_back (Service *s)
+{
+  CU_ASSERT_TRUE (herd_world_vm_start (s->world, 0, 0, NULL));
+}
+
+/* A first start without a database on hosts that already run VMs of the
+ * configuration: they are taken where they run (VM_BACK_WITH_HOST
+ * adopted=yes), not left Down to be started a second time. */
+static void
+test_first_start_adopts (void)
+{
+  Service s;
+  service_open_with (&s, NULL, start_v1_behind_its_back);
+  herd_engine_run (s.engine, HERD_MIN (2), NULL, NULL);
+  HerdModel *m = s.sc->model;
+  const HerdVm *v1 = herd_model_vm (m, 0);
+  CU_ASSERT_EQUAL (v1->status, HERD_VM_UP);
+  CU_ASSERT_EQUAL (v1->host, 0);
+  expect (&s, "{\"command\": \"start\", \"vm\": \"v-1\"}",
+          "VM v-1 is Up, not Down");
+  g_autofree char *events = herd_ctl_answer (
+      s.ctl, "{\"command\": \"events\", \"count\": 50}");
+  CU_ASSERT_PTR_NOT_NULL (strstr (events, "VM_BACK_WITH_HOST"));
+  CU_ASSERT_PTR_NOT_NULL (strstr (events, "adopted=yes"));
+  service_close (&s, TRUE);
+}
+
 /* The SPM of the fixture's data center, or NULL. */
 static const char *
 spm_name (Service *s)
@@ -1240,6 +1270,7 @@ static const HerdTestCase service_tests[] = {
   { "a start no host can take says why in words",
     test_start_refused_in_words },
   { "select as SPM", test_select_spm },
+  { "a first start adopts what the hosts run", test_first_start_adopts },
   { "confirm host has been rebooted", test_confirm_rebooted },
   { "the request parser refuses blank and malformed lines", test_parse },
   { "requests act on the manager", test_requests_act },
