@@ -732,36 +732,6 @@ vm_disks (Writer *w, HerdEstateVm *v, const char *dc, GPtrArray *kept)
   return g_string_free (disks, FALSE);
 }
 
-/* The share of a VM's recorded writes that went to new blocks: what its
- * thin disks of kept grew by over the history, over what it wrote to
- * them then (its samples' rates, spread over the kept disks, times the
- * time since the sample before); -1 when nothing tells. */
-static double
-new_writes (const Writer *w, GArray *samples, GPtrArray *kept)
-{
-  double grown = 0, written = 0;
-  for (guint k = 0; k < kept->len; k++)
-    {
-      const HerdEstateDisk *d = g_ptr_array_index (kept, k);
-      HerdEstateHeld first, last;
-      if (!d->thin || !held_span (d, &first, &last)
-          || last.time <= first.time)
-        continue;
-      grown += (double) MAX (last.mib - first.mib, 0);
-      for (guint i = 1; i < samples->len; i++)
-        {
-          const HerdEstateSample *x
-              = &g_array_index (samples, HerdEstateSample, i);
-          if (x->time > first.time && x->time <= last.time
-              && x->write_bps > 0)
-            written += x->write_bps / kept->len
-                       * (double) MIN (x->time - x[-1].time, w->interval)
-                       / (1024.0 * 1024.0);
-        }
-    }
-  return written > 0 ? MIN (grown / written, 1.0) : -1;
-}
-
 static gint
 by_time (gconstpointer a, gconstpointer b)
 {
@@ -985,6 +955,101 @@ writes_file (Writer *w, HerdEstateVm *v, GArray *a, guint disks)
   return g_strdup (f->path);
 }
 
+/* The rate at time t of a disk's recorded growth (held only grows:
+ * growth_file): between two samples, what it grew by over the time
+ * between them; 0 outside its samples. */
+static double
+growth_at (const GArray *held, gint64 t)
+{
+  for (guint i = 1; i < held->len; i++)
+    {
+      const HerdEstateHeld *a = &g_array_index (held, HerdEstateHeld, i - 1);
+      const HerdEstateHeld *b = &g_array_index (held, HerdEstateHeld, i);
+      if (a->time <= t && t < b->time)
+        return (double) (b->mib - a->mib) / (double) (b->time - a->time);
+    }
+  return 0;
+}
+
+static gint
+by_held_time (gconstpointer a, gconstpointer b)
+{
+  const HerdEstateHeld *x = a, *y = b;
+  return x->time < y->time ? -1 : x->time > y->time;
+}
+
+static gint
+by_value (gconstpointer a, gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+  return x < y ? -1 : x > y;
+}
+
+/* VM v's thin disks' recorded growth (what they held, sample by sample)
+ * as its write rate (conf/workload-spec.h, "TIME,RATE" from the history's
+ * start): the growth of all its thin disks of kept, spread over them, so
+ * that the simulated disks grow as the real ones did (new_writes stays
+ * 100%: rewrites of blocks already there are not in it).  NULL when no
+ * thin disk has two samples. */
+static char *
+growth_file (Writer *w, HerdEstateVm *v, GPtrArray *kept)
+{
+  g_autoptr (GArray) times = g_array_new (FALSE, FALSE, sizeof (gint64));
+  guint thin = 0;
+  for (guint k = 0; k < kept->len; k++)
+    {
+      HerdEstateDisk *d = g_ptr_array_index (kept, k);
+      if (!d->thin || d->held == NULL || d->held->len < 2)
+        continue;
+      thin++;
+      g_array_sort (d->held, by_held_time);
+      /* What a disk held only grows: a reading below the one before is
+       * its QEMU's restart (libvirt's allocation of a qcow2 volume on a
+       * block device is the highest offset written since QEMU started),
+       * not data gone; only a new high is growth. */
+      for (guint i = 1; i < d->held->len; i++)
+        {
+          HerdEstateHeld *x = &g_array_index (d->held, HerdEstateHeld, i);
+          x->mib = MAX (x->mib, x[-1].mib);
+        }
+      for (guint i = 0; i < d->held->len; i++)
+        g_array_append_val (times, g_array_index (d->held, HerdEstateHeld,
+                                                  i).time);
+    }
+  if (thin == 0)
+    return NULL;
+  g_array_sort (times, by_value);
+  const char *name = names_of (&w->vms, v->name);
+  HerdEstateFile *f = g_new0 (HerdEstateFile, 1);
+  f->path = g_strdup_printf ("%s/%s-growth.csv", w->e->history_dir, name);
+  GString *text = g_string_new (NULL);
+  double last = -1;
+  for (guint i = 0; i < times->len; i++)
+    {
+      gint64 t = g_array_index (times, gint64, i);
+      if (t < w->start || (i > 0 && t == g_array_index (times, gint64, i - 1)))
+        continue;
+      double rate = 0;
+      for (guint k = 0; k < kept->len; k++)
+        {
+          const HerdEstateDisk *d = g_ptr_array_index (kept, k);
+          if (d->thin && d->held != NULL && d->held->len >= 2)
+            rate += growth_at (d->held, t);
+        }
+      rate /= thin;
+      if (rate == last)
+        continue;
+      if (last < 0 && t > w->start)
+        g_string_append (text, "0s,0KiB/s\n");
+      g_string_append_printf (text, "%" G_GINT64_FORMAT "s,%.3fKiB/s\n",
+                              t - w->start, rate * 1024.0);
+      last = rate;
+    }
+  f->text = g_string_free (text, FALSE);
+  g_ptr_array_add (w->e->files, f);
+  return g_strdup (f->path);
+}
+
 static void
 write_vm (GString *out, Writer *w, HerdEstateVm *v, const char *host)
 {
@@ -1040,14 +1105,14 @@ write_vm (GString *out, Writer *w, HerdEstateVm *v, const char *host)
   if (disks != NULL)
     {
       g_string_append_printf (out, "disk = %s\n", disks);
+      /* what its thin disks grew by where that was recorded, else what
+       * it wrote */
       g_autofree char *writes
-          = history != NULL ? writes_file (w, v, history, kept->len) : NULL;
-      double share = writes != NULL ? new_writes (w, history, kept) : -1;
+          = history == NULL ? NULL : growth_file (w, v, kept);
+      if (writes == NULL && history != NULL)
+        writes = writes_file (w, v, history, kept->len);
       if (writes != NULL)
         g_string_append_printf (out, "write_rate = trace:%s\n", writes);
-      if (share >= 0)
-        g_string_append_printf (out, "new_writes = %.1f%%\n",
-                                100.0 * share);
     }
   if (host != NULL)
     g_string_append_printf (out, "host = %s\n", host);

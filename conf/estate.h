@@ -194,8 +194,8 @@ void herd_estate_note (HerdEstate *e, const char *format, ...)
  * history and a history_dir, each VM with samples plays them (cpu =
  * trace:samples:HISTORY_DIR/VM.csv, and memory_used the same where its
  * memory is known, and write_rate = trace:HISTORY_DIR/VM-writes.csv
- * where its disk writes are (spread over its disks), with new_writes the
- * share of them that grew its thin disks; the files added to e->files,
+ * (VM-growth.csv: its thin disks' recorded growth, where it was recorded;
+ * else its disk writes, spread over its disks); the files added to e->files,
  * every series over the whole history, idle where the VM has no sample)
  * and the scenario lasts as long as the history, stepping and sampling at
  * its interval.  A thin disk holds (data=) what it held at the history's

@@ -530,6 +530,23 @@ try_fence (gpointer ctx, guint64 arg)
   fence_send (m, h, HERD_FENCE_OFF);
 }
 
+/* The host is off (fenced, or its reboot confirmed): a VM migrating to it
+ * runs on its source, and only the migration ends (unless in post-copy:
+ * it ran on the host); VMs on it, or starting on it, are down (why). */
+static void
+vms_down_with (HerdManager *m, HerdId host, HerdAuditType why)
+{
+  for (guint i = 0; i < m->model->vms->len; i++)
+    {
+      HerdVm *vm = herd_model_vm (m->model, i);
+      if (vm->migrating_to == host)
+        herd_migration_abort (m, vm->id, "the destination host was fenced");
+      if ((vm->host == host || vm->pending_host == host)
+          && vm->status != HERD_VM_DOWN)
+        herd_manager_vm_lost (m, vm, why);
+    }
+}
+
 /* Off is confirmed: the host's VMs are down, HA VMs restart elsewhere,
  * the SPM role is free; then the host is started again. */
 static void
@@ -543,18 +560,7 @@ fenced (HerdManager *m, HerdHost *h)
                    HERD_AUDIT_FENCE_OPERATION_SUCCEEDED, h->name,
                    "action=off output=\"%s\"",
                    w->agent_output != NULL ? w->agent_output : "");
-  for (guint i = 0; i < m->model->vms->len; i++)
-    {
-      HerdVm *vm = herd_model_vm (m->model, i);
-      /* A VM migrating to the host runs on its source: only the
-       * migration ends (unless in post-copy: it ran on the host).  VMs
-       * on it, or starting on it, are down. */
-      if (vm->migrating_to == h->id)
-        herd_migration_abort (m, vm->id, "the destination host was fenced");
-      if ((vm->host == h->id || vm->pending_host == h->id)
-          && vm->status != HERD_VM_DOWN)
-        herd_manager_vm_lost (m, vm, HERD_AUDIT_VM_SET_DOWN_HOST_FENCED);
-    }
+  vms_down_with (m, h->id, HERD_AUDIT_VM_SET_DOWN_HOST_FENCED);
   herd_spm_host_gone (m, h->id);
   herd_manager_host_set_status (m, h, HERD_HOST_DOWN);
   w->step = FENCE_START;
@@ -594,15 +600,7 @@ herd_manager_host_confirm_rebooted (HerdManager *m, HerdId host,
       w->fenced = TRUE;
     }
   herd_spm_host_gone (m, h->id);
-  for (guint i = 0; i < m->model->vms->len; i++)
-    {
-      HerdVm *vm = herd_model_vm (m->model, i);
-      if (vm->migrating_to == h->id)
-        herd_migration_abort (m, vm->id, "the destination host was fenced");
-      if ((vm->host == h->id || vm->pending_host == h->id)
-          && vm->status != HERD_VM_DOWN)
-        herd_manager_vm_lost (m, vm, HERD_AUDIT_VM_SET_DOWN_MANUAL_FENCE);
-    }
+  vms_down_with (m, h->id, HERD_AUDIT_VM_SET_DOWN_MANUAL_FENCE);
   return TRUE;
 }
 

@@ -611,15 +611,13 @@ stream_event (gint64 id, gint64 time_ns, int code, const char *name,
   sw->stream->last_id = id;
 }
 
-/* Ends the stream: its response completes, it is forgotten. */
+/* The stream is no longer served (the poll stops with the last one). */
 static void
-stream_end (Stream *st)
+stream_forget (Stream *st)
 {
   HerdApi *api = st->api;
   api->streams = g_list_remove (api->streams, st);
   g_signal_handlers_disconnect_by_data (st->msg, st);
-  soup_message_body_complete (soup_server_message_get_response_body (st->msg));
-  soup_server_message_unpause (st->msg);
   g_object_unref (st->msg);
   g_free (st);
   if (api->streams == NULL && api->stream_source != 0)
@@ -627,6 +625,15 @@ stream_end (Stream *st)
       g_source_remove (api->stream_source);
       api->stream_source = 0;
     }
+}
+
+/* Ends the stream: its response completes, it is forgotten. */
+static void
+stream_end (Stream *st)
+{
+  soup_message_body_complete (soup_server_message_get_response_body (st->msg));
+  soup_server_message_unpause (st->msg);
+  stream_forget (st);
 }
 
 /* Sends the stream its events after its last one, oldest first (at most
@@ -679,17 +686,7 @@ stream_wrote (SoupServerMessage *msg, guint size, gpointer data)
 static void
 stream_finished (SoupServerMessage *msg, gpointer data)
 {
-  Stream *st = data;
-  HerdApi *api = st->api;
-  api->streams = g_list_remove (api->streams, st);
-  g_signal_handlers_disconnect_by_data (msg, st);
-  g_object_unref (st->msg);
-  g_free (st);
-  if (api->streams == NULL && api->stream_source != 0)
-    {
-      g_source_remove (api->stream_source);
-      api->stream_source = 0;
-    }
+  stream_forget (data);
 }
 
 /* GET events with Accept: text/event-stream: the events after from (or

@@ -339,9 +339,8 @@ check "plan on the imported estate: prod takes 36 disks of 100 GiB, then disk" s
 # scenario), db-01 its disk writes spread over its two disks ((1 MiB/s +
 # 512 KiB/s) / 2 = 768 KiB/s each at first); app-01's thin disk starts
 # with the 9650 MiB it held at the first sample (not the 9731 MiB of
-# disks.json, saved later) and, having grown 75 MiB
-# for the 300 MiB written after it, takes a quarter of its writes as new
-# blocks; and the scenario
+# disks.json, saved later) and grows as it grew (15 MiB a minute, 256
+# KiB/s, for the five minutes between its samples); and the scenario
 # lasts as long as the history; herd sim's samples of db-01 are the
 # warehouse's, minute by minute.
 mkdir -p "$tmp/dwh" "$tmp/dwh-out"
@@ -354,8 +353,9 @@ check "import: oVirt's data warehouse history replayed as CPU and memory traces"
   test \"\$(tr '\n' ' ' < '$tmp/dwh-out/ov-history/db-01-writes.csv')\" = '0s,768.000KiB/s 60s,768.000KiB/s 120s,1280.000KiB/s 180s,1280.000KiB/s 240s,256.000KiB/s 300s,256.000KiB/s ' &&
   grep -q '6 readings of disks no VM of vms has attached: left out' '$tmp/dwh.err' &&
   grep -q '^disk = 40G thin qcow2 data=9650M data-nfs\$' '$tmp/dwh-out/ov.ini' &&
-  grep -q '^new_writes = 25.0%\$' '$tmp/dwh-out/ov.ini' &&
-  grep -q '^write_rate = trace:ov-history/app-01-writes.csv\$' '$tmp/dwh-out/ov.ini' &&
+  grep -q '^write_rate = trace:ov-history/app-01-growth.csv\$' '$tmp/dwh-out/ov.ini' &&
+  test \"\$(tr '\n' ' ' < '$tmp/dwh-out/ov-history/app-01-growth.csv')\" = '0s,256.000KiB/s 300s,0.000KiB/s ' &&
+  ! grep -q '^new_writes' '$tmp/dwh-out/ov.ini' &&
   grep -q '^cpu = trace:samples:ov-history/app-01.csv\$' '$tmp/dwh-out/ov.ini' &&
   grep -q '^duration = 360s\$' '$tmp/dwh-out/ov.ini' &&
   grep -q '^stats_interval = 60s\$' '$tmp/dwh-out/ov.ini' &&
