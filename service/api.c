@@ -1084,7 +1084,15 @@ token_key (const char *token)
   return g_compute_checksum_for_string (G_CHECKSUM_SHA256, token, -1);
 }
 
-/* A new token for user: 32 random bytes, URL-safe base64. */
+static gboolean
+token_expired (gpointer key, gpointer value, gpointer now)
+{
+  return ((Token *) value)->expires_us <= *(gint64 *) now;
+}
+
+/* A new token for user: 32 random bytes, URL-safe base64.  Tokens that
+ * expired are dropped first, so the table holds only live ones (each
+ * cost a password check). */
 static void
 grant_token (HerdApi *api, SoupServerMessage *msg, const char *user,
              HerdRole role)
@@ -1096,6 +1104,8 @@ grant_token (HerdApi *api, SoupServerMessage *msg, const char *user,
              "no random bytes for a token");
       return;
     }
+  gint64 now = g_get_monotonic_time ();
+  g_hash_table_foreach_remove (api->tokens, token_expired, &now);
   g_autofree char *token = g_base64_encode (raw, sizeof raw);
   for (char *c = token; *c != '\0'; c++)
     *c = *c == '+' ? '-' : *c == '/' ? '_' : *c;

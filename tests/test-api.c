@@ -26,8 +26,17 @@ typedef struct
   char *users;         /* the password file */
 } Fixture;
 
+static void fixture_open_for (Fixture *f, HerdTime token_lifetime);
+
 static void
 fixture_open (Fixture *f)
+{
+  fixture_open_for (f, HERD_HOUR (1));
+}
+
+/* The fixture with bearer tokens that last token_lifetime. */
+static void
+fixture_open_for (Fixture *f, HerdTime token_lifetime)
 {
   g_autoptr (GError) error = NULL;
   memset (f, 0, sizeof *f);
@@ -47,7 +56,7 @@ fixture_open (Fixture *f)
   CU_ASSERT_EQUAL (st.st_mode & 0777, 0600);
   HerdUsers *users = herd_users_load (f->users, &error);
   CU_ASSERT_PTR_NOT_NULL_FATAL (users);
-  HerdApiSettings settings = { "127.0.0.1:0", cert, key, HERD_HOUR (1) };
+  HerdApiSettings settings = { "127.0.0.1:0", cert, key, token_lifetime };
   f->api = herd_api_new (&settings, f->s.ctl, f->s.sc->model, f->s.state,
                          users, &error);
   if (f->api == NULL)
@@ -555,6 +564,43 @@ test_event_stream (void)
   fixture_close (&f);
 }
 
+/* A token from the SSO endpoint, as an Authorization header value. */
+static char *
+bearer_for (Fixture *f, const char *form)
+{
+  guint status;
+  g_autoptr (JsonNode) token = request_full (
+      f, "POST", "/ovirt-engine/sso/oauth/token", NULL,
+      "application/x-www-form-urlencoded", form, strlen (form), &status);
+  CU_ASSERT_EQUAL (status, 200);
+  return g_strconcat ("Bearer ", string_at (token, "$.access_token"), NULL);
+}
+
+/* A token stops working once its lifetime is over. */
+static void
+test_token_expires (void)
+{
+  Fixture f;
+  fixture_open_for (&f, HERD_MSEC (300));
+  const char form[] = "grant_type=password&username=vic&"
+                      "password=vic%27s+secret";
+  g_autofree char *bearer = bearer_for (&f, form);
+  guint status;
+  g_autoptr (JsonNode) fresh = request_full (&f, "GET", "/api/hosts", bearer,
+                                             NULL, NULL, 0, &status);
+  CU_ASSERT_EQUAL (status, 200);
+  g_usleep (400 * 1000);
+  g_autoptr (JsonNode) stale = request_full (&f, "GET", "/api/hosts", bearer,
+                                             NULL, NULL, 0, &status);
+  CU_ASSERT_EQUAL (status, 401);
+  /* a new grant sweeps the expired ones; the new token works */
+  g_autofree char *again = bearer_for (&f, form);
+  g_autoptr (JsonNode) renewed = request_full (&f, "GET", "/api/hosts",
+                                               again, NULL, NULL, 0, &status);
+  CU_ASSERT_EQUAL (status, 200);
+  fixture_close (&f);
+}
+
 int
 main (void)
 {
@@ -565,6 +611,7 @@ main (void)
           { "events paged; faults for bad requests",
             test_events_and_faults },
           { "events as a live stream", test_event_stream },
+          { "a bearer token expires", test_token_expires },
           { NULL, NULL } };
   static const HerdTestSuite suites[] = { { "api", cases }, { NULL, NULL } };
   return herd_test_main (suites);
