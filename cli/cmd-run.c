@@ -61,9 +61,7 @@ audit_to_log_and_db (const HerdAuditEvent *event, gpointer data)
                                            info->name, event->object,
                                            event->details);
   log_line ("audit", line);
-  g_autoptr (GError) error = NULL;
-  if (!herd_state_save (state, event, &error))
-    g_warning ("state database: %s", error->message);
+  herd_state_add_event (state, event);
 }
 
 /* The log, appended to: created 0600, or narrowed to 0600 if it is a
@@ -96,7 +94,7 @@ static gboolean
 save_tick (gpointer data)
 {
   g_autoptr (GError) error = NULL;
-  if (!herd_state_save (data, NULL, &error))
+  if (!herd_state_save (data, &error))
     g_warning ("state database: %s", error->message);
   return G_SOURCE_CONTINUE;
 }
@@ -224,7 +222,7 @@ serve (HerdModel *model, HerdVirtConfig *config,
   g_source_remove (sigint);
   g_source_remove (sigterm);
   herd_manager_finish (manager);
-  if (!herd_state_save (state, NULL, &error))
+  if (!herd_state_save (state, &error))
     goto out;
   status = HERD_EXIT_OK;
 out:

@@ -36,6 +36,23 @@ typedef struct
   HerdId host;
 } SavedVm;
 
+/* An audit event waiting for its batch's commit (copied: the emitter's
+ * strings live only during the emission). */
+typedef struct
+{
+  HerdTime time;
+  HerdAuditType type;
+  char *object, *details;
+} PendingEvent;
+
+static void
+pending_event_clear (gpointer data)
+{
+  PendingEvent *e = data;
+  g_free (e->object);
+  g_free (e->details);
+}
+
 struct _HerdState
 {
   sqlite3 *db;
@@ -45,6 +62,8 @@ struct _HerdState
   SavedVm *vms;       /* by VM id */
   HerdId *spm;        /* by data center id */
   gboolean had_rows;
+  GArray *batch;       /* PendingEvent: events not written yet */
+  guint commit_source; /* writes the batch HERD_STATE_BATCH_MS later */
   sqlite3_stmt *put_host, *put_vm, *put_spm, *put_audit, *put_request;
 };
 
@@ -92,6 +111,12 @@ herd_state_free (HerdState *state)
 {
   if (state == NULL)
     return;
+  if (state->commit_source != 0)
+    g_source_remove (state->commit_source);
+  if (state->batch != NULL && state->batch->len > 0)
+    g_warning ("state database: %u audit events not written",
+               state->batch->len);
+  g_clear_pointer (&state->batch, g_array_unref);
   sqlite3_finalize (state->put_host);
   sqlite3_finalize (state->put_vm);
   sqlite3_finalize (state->put_spm);
@@ -168,6 +193,8 @@ herd_state_open (const char *path, HerdModel *model, GError **error)
 {
   g_autoptr (HerdState) state = g_new0 (HerdState, 1);
   state->model = model;
+  state->batch = g_array_new (FALSE, FALSE, sizeof (PendingEvent));
+  g_array_set_clear_func (state->batch, pending_event_clear);
   g_autofree char *lock_path = g_strconcat (path, ".lock", NULL);
   state->lock_fd = open (lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (state->lock_fd < 0 || flock (state->lock_fd, LOCK_EX | LOCK_NB) < 0)
@@ -434,39 +461,85 @@ save_rows (HerdState *state, GError **error)
   return TRUE;
 }
 
-gboolean
-herd_state_save (HerdState *state, const HerdAuditEvent *event,
-                 GError **error)
+static gboolean
+put_event (HerdState *state, const PendingEvent *event, GError **error)
 {
+  const HerdAuditInfo *info = herd_audit_info (event->type);
+  sqlite3_stmt *st = state->put_audit;
+  sqlite3_bind_int64 (st, 1, event->time);
+  sqlite3_bind_int (st, 2, info->code);
+  sqlite3_bind_text (st, 3, info->name, -1, SQLITE_STATIC);
+  sqlite3_bind_text (st, 4, herd_severity_name (info->severity), -1,
+                     SQLITE_STATIC);
+  sqlite3_bind_text (st, 5, event->object, -1, SQLITE_STATIC);
+  sqlite3_bind_text (st, 6, event->details, -1, SQLITE_STATIC);
+  return step (state, st, error);
+}
+
+/* One transaction: the batch's events, then request (when not NULL: a
+ * prepared statement with its values bound) and the rows that changed. */
+static gboolean
+commit (HerdState *state, sqlite3_stmt *request, GError **error)
+{
+  if (state->commit_source != 0)
+    {
+      g_source_remove (state->commit_source);
+      state->commit_source = 0;
+    }
   if (!exec (state, "BEGIN", error))
     return FALSE;
   gboolean ok = TRUE;
-  if (event != NULL)
-    {
-      const HerdAuditInfo *info = herd_audit_info (event->type);
-      sqlite3_stmt *st = state->put_audit;
-      sqlite3_bind_int64 (st, 1, event->time);
-      sqlite3_bind_int (st, 2, info->code);
-      sqlite3_bind_text (st, 3, info->name, -1, SQLITE_STATIC);
-      sqlite3_bind_text (st, 4, herd_severity_name (info->severity), -1,
-                         SQLITE_STATIC);
-      sqlite3_bind_text (st, 5, event->object, -1, SQLITE_STATIC);
-      sqlite3_bind_text (st, 6, event->details, -1, SQLITE_STATIC);
-      ok = step (state, st, error);
-    }
-  ok = ok && save_rows (state, error) && exec (state, "COMMIT", error);
+  for (guint i = 0; i < state->batch->len && ok; i++)
+    ok = put_event (state, &g_array_index (state->batch, PendingEvent, i),
+                    error);
+  ok = ok && (request == NULL || step (state, request, error))
+       && save_rows (state, error) && exec (state, "COMMIT", error);
+  guint events = state->batch->len;
+  g_array_set_size (state->batch, 0);
   if (!ok)
     {
       exec (state, "ROLLBACK", NULL);
       forget_saved (state); /* nothing was written: every row next time */
+      if (events > 0)
+        g_prefix_error (error, "%u audit events lost: ", events);
     }
   return ok;
+}
+
+gboolean
+herd_state_save (HerdState *state, GError **error)
+{
+  return commit (state, NULL, error);
+}
+
+static gboolean
+commit_batch (gpointer data)
+{
+  HerdState *state = data;
+  state->commit_source = 0;
+  g_autoptr (GError) error = NULL;
+  if (!herd_state_save (state, &error))
+    g_warning ("state database: %s", error->message);
+  return G_SOURCE_REMOVE;
+}
+
+void
+herd_state_add_event (HerdState *state, const HerdAuditEvent *event)
+{
+  PendingEvent e = { event->time, event->type, g_strdup (event->object),
+                     g_strdup (event->details) };
+  g_array_append_val (state->batch, e);
+  if (state->commit_source == 0)
+    state->commit_source = g_timeout_add (HERD_STATE_BATCH_MS, commit_batch,
+                                          state);
 }
 
 gboolean
 herd_state_events (HerdState *state, guint count, JsonBuilder *builder,
                    GError **error)
 {
+  if (state->batch->len > 0 && !herd_state_save (state, error))
+    return FALSE;
   sqlite3_stmt *st = NULL;
   if (!prepare (state,
                 "SELECT time_ns, code, name, severity, object, details FROM "
@@ -505,6 +578,8 @@ herd_state_events_after (HerdState *state, gint64 after, guint max,
                          gboolean oldest_first, HerdStateEventFunc fn,
                          gpointer data, GError **error)
 {
+  if (state->batch->len > 0 && !herd_state_save (state, error))
+    return FALSE;
   sqlite3_stmt *st = NULL;
   if (!prepare (state,
                 oldest_first
@@ -538,5 +613,8 @@ herd_state_add_request (HerdState *state, gint64 time_ns, guint uid,
   sqlite3_bind_text (st, 4, role, -1, SQLITE_STATIC);
   sqlite3_bind_text (st, 5, request, -1, SQLITE_STATIC);
   sqlite3_bind_text (st, 6, outcome, -1, SQLITE_STATIC);
-  return step (state, st, error);
+  gboolean ok = commit (state, st, error);
+  sqlite3_reset (st);
+  sqlite3_clear_bindings (st);
+  return ok;
 }

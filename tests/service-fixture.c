@@ -21,8 +21,7 @@ const char herd_service_scenario_text[]
 static void
 save_sink (const HerdAuditEvent *event, gpointer data)
 {
-  g_autoptr (GError) error = NULL;
-  CU_ASSERT_TRUE (herd_state_save (data, event, &error));
+  herd_state_add_event (data, event);
 }
 
 void

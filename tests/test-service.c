@@ -923,7 +923,7 @@ test_file_modes (void)
   Service s;
   service_open (&s, dir);
   g_autoptr (GError) error = NULL;
-  CU_ASSERT_TRUE (herd_state_save (s.state, NULL, &error));
+  CU_ASSERT_TRUE (herd_state_save (s.state, &error));
   CU_ASSERT_TRUE (herd_state_add_request (s.state, 1, 2, "u", "operator",
                                           "{}", "done", &error));
   g_autofree char *lock = g_strconcat (db, ".lock", NULL);
@@ -1187,7 +1187,7 @@ test_state_restored (void)
     CU_ASSERT_TRUE (herd_manager_vm_run (s.manager, vm, NULL));
   herd_engine_run (s.engine, HERD_MIN (5), NULL, NULL);
   g_autoptr (GError) error = NULL;
-  CU_ASSERT_TRUE (herd_state_save (s.state, NULL, &error));
+  CU_ASSERT_TRUE (herd_state_save (s.state, &error));
   HerdId spm = herd_model_datacenter (s.sc->model, 0)->spm_host;
   CU_ASSERT_NOT_EQUAL (spm, HERD_ID_NONE);
   HerdId hosts_of[2] = { vm_named (&s, "v-1")->host,
@@ -1227,13 +1227,65 @@ test_state_restored (void)
     }
   /* The restored VMs are Unknown until their hosts report them: saved so,
    * they are restored so again if this manager dies too. */
-  CU_ASSERT_TRUE (herd_state_save (t.state, NULL, &error));
+  CU_ASSERT_TRUE (herd_state_save (t.state, &error));
   CU_ASSERT_EQUAL (count_rows (dir, "SELECT count(*) FROM vms WHERE "
                                     "status = 'Unknown'"),
                    2);
   CU_ASSERT_EQUAL (count_rows (dir, "SELECT count(*) FROM audit"),
                    audit_rows);
   service_close (&t, TRUE);
+}
+
+/* Audit events are written in batches: none until a commit, which comes
+ * HERD_STATE_BATCH_MS after the batch's first event on the main context,
+ * or at once with a request's record (events first, then the request),
+ * or when events are read; every event once, in order. */
+static void
+test_audit_batches (void)
+{
+  Service s;
+  service_open (&s, NULL);
+  g_autoptr (GError) error = NULL;
+  CU_ASSERT_TRUE (herd_state_save (s.state, &error));
+  gint64 before = count_rows (s.dir, "SELECT count(*) FROM audit");
+  CU_ASSERT_TRUE (before > 0);
+  for (guint i = 0; i < 1000; i++)
+    herd_audit_emit (s.audit, HERD_SEC (100 + i), HERD_AUDIT_VM_DOWN, "v-1",
+                     "n=%u", i);
+  CU_ASSERT_EQUAL (count_rows (s.dir, "SELECT count(*) FROM audit"), before);
+  gint64 deadline = g_get_monotonic_time () + G_USEC_PER_SEC;
+  while (count_rows (s.dir, "SELECT count(*) FROM audit") == before
+         && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE);
+  CU_ASSERT_EQUAL (count_rows (s.dir, "SELECT count(*) FROM audit"),
+                   before + 1000);
+  CU_ASSERT_EQUAL (count_rows (s.dir, "SELECT count(*) FROM audit WHERE "
+                                      "details = 'n=' || (id - (SELECT "
+                                      "min(id) FROM audit WHERE details = "
+                                      "'n=0'))"),
+                   1000);
+  /* a request's record commits the events before it */
+  herd_audit_emit (s.audit, HERD_SEC (2000), HERD_AUDIT_VM_DOWN, "v-2",
+                   "last");
+  CU_ASSERT_TRUE (herd_state_add_request (s.state, 1, 2, "u", "operator",
+                                          "{}", "done", &error));
+  CU_ASSERT_EQUAL (count_rows (s.dir, "SELECT count(*) FROM audit WHERE "
+                                      "details = 'last'"),
+                   1);
+  CU_ASSERT_EQUAL (count_rows (s.dir, "SELECT count(*) FROM requests"), 1);
+  /* reading the events reads the batch too */
+  herd_audit_emit (s.audit, HERD_SEC (2001), HERD_AUDIT_VM_DOWN, "v-2",
+                   "unread");
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  json_builder_begin_array (b);
+  CU_ASSERT_TRUE (herd_state_events (s.state, 1, b, &error));
+  json_builder_end_array (b);
+  g_autoptr (JsonNode) events = json_builder_get_root (b);
+  JsonObject *last = json_array_get_object_element (
+      json_node_get_array (events), 0);
+  CU_ASSERT_STRING_EQUAL (json_object_get_string_member (last, "details"),
+                          "unread");
+  service_close (&s, TRUE);
 }
 
 /* One manager per database and per control socket. */
@@ -1275,6 +1327,7 @@ static const HerdTestCase service_tests[] = {
   { "the request parser refuses blank and malformed lines", test_parse },
   { "requests act on the manager", test_requests_act },
   { "a new manager restores the saved state", test_state_restored },
+  { "audit events written in batches", test_audit_batches },
   { "strict JSON: no NUL, integers in range, no trailing data or repeats",
     test_parse_strict },
   { "roles: a request above the caller's role is refused and recorded",
