@@ -148,11 +148,10 @@ herd_spm_host_gone (HerdManager *m, HerdId host)
     lose (m, dc);
 }
 
-/* Chooses and starts an SPM for dc; FALSE when no host could take it. */
-/* host acquires dc's SPM lease: the SPM then (TRUE), or on the failed
- * list. */
+/* host acquires dc's SPM lease: the SPM then (TRUE), or marked in failed
+ * (by host id). */
 static gboolean
-try_spm (HerdManager *m, HerdDatacenter *dc, HerdId chosen, GArray *failed)
+try_spm (HerdManager *m, HerdDatacenter *dc, HerdId chosen, guint8 *failed)
 {
   HerdTime now = herd_manager_now (m);
   HerdHost *h = herd_model_host (m->model, chosen);
@@ -174,14 +173,16 @@ try_spm (HerdManager *m, HerdDatacenter *dc, HerdId chosen, GArray *failed)
     }
   herd_audit_emit (m->audit, now, HERD_AUDIT_SPM_START_FAILED, h->name,
                    "datacenter=%s error=\"%s\"", dc->name, error->message);
-  g_array_append_val (failed, chosen);
+  failed[chosen] = TRUE;
   return FALSE;
 }
 
+/* Chooses and starts an SPM for dc; FALSE when no host could take it. */
 static gboolean
 elect (HerdManager *m, HerdDatacenter *dc)
 {
-  g_autoptr (GArray) failed = g_array_new (FALSE, FALSE, sizeof (HerdId));
+  /* by host id: O(hosts) a try even when every host fails */
+  g_autofree guint8 *failed = g_new0 (guint8, m->model->hosts->len);
   /* The host an operator chose first, if it can still take the role. */
   HerdId preferred = m->spm_preferred[dc->id];
   m->spm_preferred[dc->id] = HERD_ID_NONE;
@@ -199,9 +200,8 @@ elect (HerdManager *m, HerdDatacenter *dc)
         {
           const HerdHost *h = herd_model_host (m->model, i);
           gboolean skip = h->status != HERD_HOST_UP || h->spm_priority < 0
-                          || h->sanlock_id == 0 || dc_of (m, i) != dc->id;
-          for (guint f = 0; f < failed->len && !skip; f++)
-            skip = g_array_index (failed, HerdId, f) == h->id;
+                          || h->sanlock_id == 0 || dc_of (m, i) != dc->id
+                          || failed[h->id];
           if (skip)
             continue;
           if (h->spm_priority > best)
@@ -221,9 +221,7 @@ elect (HerdManager *m, HerdDatacenter *dc)
           const HerdHost *h = herd_model_host (m->model, i);
           gboolean skip = h->status != HERD_HOST_UP
                           || h->spm_priority != best || h->sanlock_id == 0
-                          || dc_of (m, i) != dc->id;
-          for (guint f = 0; f < failed->len && !skip; f++)
-            skip = g_array_index (failed, HerdId, f) == h->id;
+                          || dc_of (m, i) != dc->id || failed[h->id];
           if (!skip && pick-- == 0)
             chosen = h->id;
         }
