@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "core/units.h"
+#include "service/json-out.h"
 
 #define API_PREFIX "/ovirt-engine/api"
 #define SHORT_PREFIX "/api"
@@ -143,29 +144,28 @@ check_free (Check *c)
 /* Answers                                                             */
 
 static void
-respond (SoupServerMessage *msg, guint status, JsonNode *root)
+respond (SoupServerMessage *msg, guint status, HerdJsonOut *out)
 {
-  g_autofree char *text = json_to_string (root, TRUE);
-  gsize length = strlen (text);
+  gsize length;
+  char *text = herd_json_out_finish (out, &length);
   soup_server_message_set_status (msg, status, NULL);
   soup_server_message_set_response (msg, "application/json",
-                                    SOUP_MEMORY_TAKE,
-                                    g_steal_pointer (&text), length);
+                                    SOUP_MEMORY_TAKE, text, length);
 }
 
 /* oVirt's fault: {"reason": ..., "detail": ...}. */
 static void
 fault (SoupServerMessage *msg, guint status, const char *detail)
 {
-  g_autoptr (JsonBuilder) b = json_builder_new ();
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "reason");
-  json_builder_add_string_value (b, soup_status_get_phrase (status));
-  json_builder_set_member_name (b, "detail");
-  json_builder_add_string_value (b, detail);
-  json_builder_end_object (b);
-  g_autoptr (JsonNode) root = json_builder_get_root (b);
-  respond (msg, status, root);
+  g_auto (HerdJsonOut) b_out = herd_json_out_new ();
+  HerdJsonOut *b = &b_out;
+  herd_json_begin_object (b);
+  herd_json_member (b, "reason");
+  herd_json_string (b, soup_status_get_phrase (status));
+  herd_json_member (b, "detail");
+  herd_json_string (b, detail);
+  herd_json_end_object (b);
+  respond (msg, status, b);
 }
 
 static void
@@ -282,29 +282,29 @@ kind_name (const HerdModel *m, Kind kind, HerdId id)
 }
 
 static void
-member_string (JsonBuilder *b, const char *name, const char *value)
+member_string (HerdJsonOut *b, const char *name, const char *value)
 {
-  json_builder_set_member_name (b, name);
-  json_builder_add_string_value (b, value);
+  herd_json_member (b, name);
+  herd_json_string (b, value);
 }
 
 static void
-member_int (JsonBuilder *b, const char *name, gint64 value)
+member_int (HerdJsonOut *b, const char *name, gint64 value)
 {
-  json_builder_set_member_name (b, name);
-  json_builder_add_int_value (b, value);
+  herd_json_member (b, name);
+  herd_json_int (b, value);
 }
 
 static void
-member_bool (JsonBuilder *b, const char *name, gboolean value)
+member_bool (HerdJsonOut *b, const char *name, gboolean value)
 {
-  json_builder_set_member_name (b, name);
-  json_builder_add_boolean_value (b, value);
+  herd_json_member (b, name);
+  herd_json_bool (b, value);
 }
 
 /* id, name and href of an object (inside its JSON object). */
 static void
-identity (JsonBuilder *b, const Objects *o, Kind kind, HerdId oid)
+identity (HerdJsonOut *b, const Objects *o, Kind kind, HerdId oid)
 {
   const char *name = kind_name (o->model, kind, oid);
   const char *id = o->ids[kind][oid];
@@ -317,17 +317,17 @@ identity (JsonBuilder *b, const Objects *o, Kind kind, HerdId oid)
 
 /* member: {"href": ..., "id": ...} of another object. */
 static void
-ref_to (JsonBuilder *b, const char *member, const Objects *o, Kind kind,
+ref_to (HerdJsonOut *b, const char *member, const Objects *o, Kind kind,
         HerdId id)
 {
   const char *oid = o->ids[kind][id];
   g_autofree char *href = g_strdup_printf (API_PREFIX "/%s/%s",
                                            kinds[kind].collection, oid);
-  json_builder_set_member_name (b, member);
-  json_builder_begin_object (b);
+  herd_json_member (b, member);
+  herd_json_begin_object (b);
   member_string (b, "href", href);
   member_string (b, "id", oid);
-  json_builder_end_object (b);
+  herd_json_end_object (b);
 }
 
 /* A status as oVirt's API spells it: UpperCamel words in snake case. */
@@ -345,50 +345,50 @@ snake (const char *camel)
 }
 
 static void
-topology (JsonBuilder *b, gint64 cores, gint64 threads)
+topology (HerdJsonOut *b, gint64 cores, gint64 threads)
 {
-  json_builder_set_member_name (b, "cpu");
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "topology");
-  json_builder_begin_object (b);
+  herd_json_member (b, "cpu");
+  herd_json_begin_object (b);
+  herd_json_member (b, "topology");
+  herd_json_begin_object (b);
   member_int (b, "cores", cores);
   member_int (b, "sockets", 1);
   member_int (b, "threads", threads);
-  json_builder_end_object (b);
-  json_builder_end_object (b);
+  herd_json_end_object (b);
+  herd_json_end_object (b);
 }
 
 static void
-write_host (JsonBuilder *b, const Objects *o, HerdId id)
+write_host (HerdJsonOut *b, const Objects *o, HerdId id)
 {
   const HerdModel *m = o->model;
   const HerdHost *h = herd_model_host (m, id);
   const HerdCluster *c = herd_model_cluster (m, h->cluster);
   g_autofree char *status = snake (herd_host_status_name (h->status));
-  json_builder_begin_object (b);
+  herd_json_begin_object (b);
   identity (b, o, KIND_HOST, id);
   ref_to (b, "cluster", o, KIND_CLUSTER, h->cluster);
   topology (b, h->cores, h->cores > 0 ? MAX (h->threads / h->cores, 1) : 1);
   member_int (b, "memory", h->memory_mib * 1024 * 1024);
   member_string (b, "status", status);
-  json_builder_set_member_name (b, "spm");
-  json_builder_begin_object (b);
+  herd_json_member (b, "spm");
+  herd_json_begin_object (b);
   member_int (b, "priority", h->spm_priority);
   member_string (b, "status",
                  herd_model_datacenter (m, c->datacenter)->spm_host == id
                      ? "spm"
                      : "none");
-  json_builder_end_object (b);
-  json_builder_set_member_name (b, "power_management");
-  json_builder_begin_object (b);
+  herd_json_end_object (b);
+  herd_json_member (b, "power_management");
+  herd_json_begin_object (b);
   member_bool (b, "enabled", h->power_management);
-  json_builder_end_object (b);
-  json_builder_set_member_name (b, "summary");
-  json_builder_begin_object (b);
+  herd_json_end_object (b);
+  herd_json_member (b, "summary");
+  herd_json_begin_object (b);
   member_int (b, "active", h->vm_count);
   member_int (b, "total", h->vm_count);
-  json_builder_end_object (b);
-  json_builder_end_object (b);
+  herd_json_end_object (b);
+  herd_json_end_object (b);
 }
 
 /* oVirt shows both ends of a migration as migrating. */
@@ -401,133 +401,133 @@ vm_status (HerdVmStatus status)
 }
 
 static void
-write_vm (JsonBuilder *b, const Objects *o, HerdId id)
+write_vm (HerdJsonOut *b, const Objects *o, HerdId id)
 {
   const HerdModel *m = o->model;
   const HerdVm *vm = herd_model_vm (m, id);
   g_autofree char *status = vm_status (vm->status);
-  json_builder_begin_object (b);
+  herd_json_begin_object (b);
   identity (b, o, KIND_VM, id);
   ref_to (b, "cluster", o, KIND_CLUSTER, vm->cluster);
   if (vm->status != HERD_VM_DOWN && vm->host != HERD_ID_NONE)
     ref_to (b, "host", o, KIND_HOST, vm->host);
   topology (b, vm->vcpus, 1);
   member_int (b, "memory", vm->memory_mib * 1024 * 1024);
-  json_builder_set_member_name (b, "memory_policy");
-  json_builder_begin_object (b);
+  herd_json_member (b, "memory_policy");
+  herd_json_begin_object (b);
   member_int (b, "guaranteed", vm->guaranteed_mib * 1024 * 1024);
-  json_builder_end_object (b);
-  json_builder_set_member_name (b, "high_availability");
-  json_builder_begin_object (b);
+  herd_json_end_object (b);
+  herd_json_member (b, "high_availability");
+  herd_json_begin_object (b);
   member_bool (b, "enabled", vm->ha);
   /* oVirt's priorities: low 1, medium 50, high 100 */
   static const gint64 priorities[] = { 1, 50, 100 };
   member_int (b, "priority",
               priorities[MIN ((guint) vm->priority, G_N_ELEMENTS (priorities)
                                                         - 1)]);
-  json_builder_end_object (b);
-  json_builder_set_member_name (b, "placement_policy");
-  json_builder_begin_object (b);
+  herd_json_end_object (b);
+  herd_json_member (b, "placement_policy");
+  herd_json_begin_object (b);
   member_string (b, "affinity", vm->migratable ? "migratable" : "pinned");
   if (vm->pinned_to.n > 0)
     {
-      json_builder_set_member_name (b, "hosts");
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "host");
-      json_builder_begin_array (b);
+      herd_json_member (b, "hosts");
+      herd_json_begin_object (b);
+      herd_json_member (b, "host");
+      herd_json_begin_array (b);
       for (guint i = 0; i < vm->pinned_to.n; i++)
         {
-          json_builder_begin_object (b);
+          herd_json_begin_object (b);
           member_string (b, "id", o->ids[KIND_HOST][vm->pinned_to.ids[i]]);
-          json_builder_end_object (b);
+          herd_json_end_object (b);
         }
-      json_builder_end_array (b);
-      json_builder_end_object (b);
+      herd_json_end_array (b);
+      herd_json_end_object (b);
     }
-  json_builder_end_object (b);
+  herd_json_end_object (b);
   member_string (b, "status", status);
-  json_builder_end_object (b);
+  herd_json_end_object (b);
 }
 
 static void
-write_datacenter (JsonBuilder *b, const Objects *o, HerdId id)
+write_datacenter (HerdJsonOut *b, const Objects *o, HerdId id)
 {
-  json_builder_begin_object (b);
+  herd_json_begin_object (b);
   identity (b, o, KIND_DATACENTER, id);
   member_string (b, "status", "up");
-  json_builder_end_object (b);
+  herd_json_end_object (b);
 }
 
 static void
-write_cluster (JsonBuilder *b, const Objects *o, HerdId id)
+write_cluster (HerdJsonOut *b, const Objects *o, HerdId id)
 {
   const HerdModel *m = o->model;
   const HerdCluster *c = herd_model_cluster (m, id);
-  json_builder_begin_object (b);
+  herd_json_begin_object (b);
   identity (b, o, KIND_CLUSTER, id);
   ref_to (b, "data_center", o, KIND_DATACENTER, c->datacenter);
-  json_builder_set_member_name (b, "scheduling_policy");
-  json_builder_begin_object (b);
+  herd_json_member (b, "scheduling_policy");
+  herd_json_begin_object (b);
   member_string (b, "name", herd_policy_name (c->policy));
-  json_builder_end_object (b);
-  json_builder_set_member_name (b, "memory_policy");
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "over_commit");
-  json_builder_begin_object (b);
+  herd_json_end_object (b);
+  herd_json_member (b, "memory_policy");
+  herd_json_begin_object (b);
+  herd_json_member (b, "over_commit");
+  herd_json_begin_object (b);
   member_int (b, "percent", c->memory_overcommit_percent);
-  json_builder_end_object (b);
-  json_builder_end_object (b);
-  json_builder_end_object (b);
+  herd_json_end_object (b);
+  herd_json_end_object (b);
+  herd_json_end_object (b);
 }
 
 static void
-write_domain (JsonBuilder *b, const Objects *o, HerdId id)
+write_domain (HerdJsonOut *b, const Objects *o, HerdId id)
 {
   const HerdModel *m = o->model;
   const HerdStorageDomain *d = herd_model_domain (m, id);
-  json_builder_begin_object (b);
+  herd_json_begin_object (b);
   identity (b, o, KIND_DOMAIN, id);
-  json_builder_set_member_name (b, "data_centers");
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "data_center");
-  json_builder_begin_array (b);
-  json_builder_begin_object (b);
+  herd_json_member (b, "data_centers");
+  herd_json_begin_object (b);
+  herd_json_member (b, "data_center");
+  herd_json_begin_array (b);
+  herd_json_begin_object (b);
   member_string (b, "id", o->ids[KIND_DATACENTER][d->datacenter]);
-  json_builder_end_object (b);
-  json_builder_end_array (b);
-  json_builder_end_object (b);
+  herd_json_end_object (b);
+  herd_json_end_array (b);
+  herd_json_end_object (b);
   member_bool (b, "master", d->master);
-  json_builder_set_member_name (b, "storage");
-  json_builder_begin_object (b);
+  herd_json_member (b, "storage");
+  herd_json_begin_object (b);
   g_autofree char *type = g_ascii_strdown (herd_storage_type_name (d->type),
                                            -1);
   member_string (b, "type", type);
-  json_builder_end_object (b);
+  herd_json_end_object (b);
   member_int (b, "available", (d->capacity_mib - d->used_mib) * 1024 * 1024);
-  json_builder_end_object (b);
+  herd_json_end_object (b);
 }
 
 static void
-write_network (JsonBuilder *b, const Objects *o, HerdId id)
+write_network (HerdJsonOut *b, const Objects *o, HerdId id)
 {
   const HerdModel *m = o->model;
   const HerdNetwork *n = g_ptr_array_index (m->networks, id);
-  json_builder_begin_object (b);
+  herd_json_begin_object (b);
   identity (b, o, KIND_NETWORK, id);
   ref_to (b, "data_center", o, KIND_DATACENTER, n->datacenter);
   member_bool (b, "required", n->required);
-  json_builder_set_member_name (b, "usages");
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "usage");
-  json_builder_begin_array (b);
+  herd_json_member (b, "usages");
+  herd_json_begin_object (b);
+  herd_json_member (b, "usage");
+  herd_json_begin_array (b);
   if (n->vm_network)
-    json_builder_add_string_value (b, "vm");
-  json_builder_end_array (b);
-  json_builder_end_object (b);
-  json_builder_end_object (b);
+    herd_json_string (b, "vm");
+  herd_json_end_array (b);
+  herd_json_end_object (b);
+  herd_json_end_object (b);
 }
 
-static void (*const writers[KIND_LAST]) (JsonBuilder *b, const Objects *o,
+static void (*const writers[KIND_LAST]) (HerdJsonOut *b, const Objects *o,
                                           HerdId id) = {
   [KIND_DATACENTER] = write_datacenter, [KIND_CLUSTER] = write_cluster,
   [KIND_HOST] = write_host,             [KIND_VM] = write_vm,
@@ -547,7 +547,7 @@ find (const Objects *o, Kind kind, const char *key)
 
 typedef struct
 {
-  JsonBuilder *b;
+  HerdJsonOut *b;
   const Objects *objects;
 } EventWriter;
 
@@ -557,11 +557,11 @@ write_event (gint64 id, gint64 time_ns, int code, const char *name,
              gpointer data)
 {
   EventWriter *w = data;
-  JsonBuilder *b = w->b;
+  HerdJsonOut *b = w->b;
   g_autofree char *sid = g_strdup_printf ("%" G_GINT64_FORMAT, id);
   g_autofree char *description = g_strdup_printf ("%s %s %s", name, object,
                                                   details);
-  json_builder_begin_object (b);
+  herd_json_begin_object (b);
   g_autofree char *href = g_strdup_printf (API_PREFIX "/events/%s", sid);
   member_string (b, "href", href);
   member_string (b, "id", sid);
@@ -577,7 +577,7 @@ write_event (gint64 id, gint64 time_ns, int code, const char *name,
     ref_to (b, "vm", w->objects, KIND_VM, vm);
   else if (host != HERD_ID_NONE)
     ref_to (b, "host", w->objects, KIND_HOST, host);
-  json_builder_end_object (b);
+  herd_json_end_object (b);
 }
 
 /* ------------------------------------------------------------------ */
@@ -599,11 +599,12 @@ stream_event (gint64 id, gint64 time_ns, int code, const char *name,
   StreamWriter *sw = data;
   if (id <= sw->stream->last_id)
     return;
-  g_autoptr (JsonBuilder) b = json_builder_new ();
+  g_auto (HerdJsonOut) b_out = herd_json_out_new ();
+  HerdJsonOut *b = &b_out;
   EventWriter w = { b, sw->objects };
   write_event (id, time_ns, code, name, severity, object, details, &w);
-  g_autoptr (JsonNode) root = json_builder_get_root (b);
-  g_autofree char *json = json_to_string (root, FALSE);
+  gsize length;
+  g_autofree char *json = herd_json_out_finish (b, &length);
   g_string_append_printf (sw->out,
                           "id: %" G_GINT64_FORMAT "\nevent: event\ndata: "
                           "%s\n\n",
@@ -758,24 +759,24 @@ get_events (HerdApi *api, SoupServerMessage *msg, GHashTable *query)
       stream_start (api, msg, (gint64) after);
       return;
     }
-  g_autoptr (JsonBuilder) b = json_builder_new ();
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "event");
-  json_builder_begin_array (b);
+  g_auto (HerdJsonOut) b_out = herd_json_out_new ();
+  HerdJsonOut *b = &b_out;
+  herd_json_begin_object (b);
+  herd_json_member (b, "event");
+  herd_json_begin_array (b);
   EventWriter w = { b, &api->objects };
   g_autoptr (GError) error = NULL;
   gboolean ok = herd_state_events_after (api->state, (gint64) after,
                                          (guint) limit, FALSE, write_event,
                                          &w, &error);
-  json_builder_end_array (b);
-  json_builder_end_object (b);
+  herd_json_end_array (b);
+  herd_json_end_object (b);
   if (!ok)
     {
       fault (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, error->message);
       return;
     }
-  g_autoptr (JsonNode) root = json_builder_get_root (b);
-  respond (msg, SOUP_STATUS_OK, root);
+  respond (msg, SOUP_STATUS_OK, b);
 }
 
 /* ------------------------------------------------------------------ */
@@ -930,14 +931,14 @@ post_action (HerdApi *api, SoupServerMessage *msg, const HerdCaller *caller,
       fault (msg, status, error->message);
       return;
     }
-  g_autoptr (JsonBuilder) b = json_builder_new ();
-  json_builder_begin_object (b);
+  g_auto (HerdJsonOut) b_out = herd_json_out_new ();
+  HerdJsonOut *b = &b_out;
+  herd_json_begin_object (b);
   member_string (b, "status", "complete");
-  json_builder_set_member_name (b, kinds[kind].member);
+  herd_json_member (b, kinds[kind].member);
   writers[kind](b, &api->objects, id);
-  json_builder_end_object (b);
-  g_autoptr (JsonNode) root = json_builder_get_root (b);
-  respond (msg, SOUP_STATUS_OK, root);
+  herd_json_end_object (b);
+  respond (msg, SOUP_STATUS_OK, b);
 }
 
 /* ------------------------------------------------------------------ */
@@ -946,28 +947,28 @@ post_action (HerdApi *api, SoupServerMessage *msg, const HerdCaller *caller,
 static void
 get_root (SoupServerMessage *msg)
 {
-  g_autoptr (JsonBuilder) b = json_builder_new ();
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "product_info");
-  json_builder_begin_object (b);
+  g_auto (HerdJsonOut) b_out = herd_json_out_new ();
+  HerdJsonOut *b = &b_out;
+  herd_json_begin_object (b);
+  herd_json_member (b, "product_info");
+  herd_json_begin_object (b);
   member_string (b, "name", "herd");
   member_string (b, "vendor", "herd");
-  json_builder_end_object (b);
-  json_builder_set_member_name (b, "link");
-  json_builder_begin_array (b);
+  herd_json_end_object (b);
+  herd_json_member (b, "link");
+  herd_json_begin_array (b);
   for (guint k = 0; k < KIND_LAST; k++)
     {
-      json_builder_begin_object (b);
+      herd_json_begin_object (b);
       g_autofree char *href = g_strdup_printf (API_PREFIX "/%s",
                                                kinds[k].collection);
       member_string (b, "href", href);
       member_string (b, "rel", kinds[k].collection);
-      json_builder_end_object (b);
+      herd_json_end_object (b);
     }
-  json_builder_end_array (b);
-  json_builder_end_object (b);
-  g_autoptr (JsonNode) root = json_builder_get_root (b);
-  respond (msg, SOUP_STATUS_OK, root);
+  herd_json_end_array (b);
+  herd_json_end_object (b);
+  respond (msg, SOUP_STATUS_OK, b);
 }
 
 /* A request of caller, authenticated: path below the prefix. */
@@ -1035,21 +1036,21 @@ serve (HerdApi *api, SoupServerMessage *msg, const char *path,
              "OBJECT/ACTION)");
       return;
     }
-  g_autoptr (JsonBuilder) b = json_builder_new ();
+  g_auto (HerdJsonOut) b_out = herd_json_out_new ();
+  HerdJsonOut *b = &b_out;
   if (n == 3)
     writers[kind](b, &api->objects, id);
   else
     {
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, kinds[kind].member);
-      json_builder_begin_array (b);
+      herd_json_begin_object (b);
+      herd_json_member (b, kinds[kind].member);
+      herd_json_begin_array (b);
       for (guint i = 0; i < kind_count (api->model, kind); i++)
         writers[kind](b, &api->objects, i);
-      json_builder_end_array (b);
-      json_builder_end_object (b);
+      herd_json_end_array (b);
+      herd_json_end_object (b);
     }
-  g_autoptr (JsonNode) root = json_builder_get_root (b);
-  respond (msg, SOUP_STATUS_OK, root);
+  respond (msg, SOUP_STATUS_OK, b);
 }
 
 /* The API's path of a request path ("" for the root), or NULL. */
@@ -1118,8 +1119,9 @@ grant_token (HerdApi *api, SoupServerMessage *msg, const char *user,
   t->expires_us = g_get_monotonic_time ()
                   + api->token_lifetime / HERD_USEC (1);
   g_hash_table_insert (api->tokens, token_key (token), t);
-  g_autoptr (JsonBuilder) b = json_builder_new ();
-  json_builder_begin_object (b);
+  g_auto (HerdJsonOut) b_out = herd_json_out_new ();
+  HerdJsonOut *b = &b_out;
+  herd_json_begin_object (b);
   member_string (b, "access_token", token);
   member_string (b, "scope", "ovirt-app-api");
   member_string (b, "token_type", "bearer");
@@ -1127,9 +1129,8 @@ grant_token (HerdApi *api, SoupServerMessage *msg, const char *user,
       "%" G_GINT64_FORMAT,
       g_get_real_time () / 1000 + api->token_lifetime / HERD_MSEC (1));
   member_string (b, "exp", exp);
-  json_builder_end_object (b);
-  g_autoptr (JsonNode) root = json_builder_get_root (b);
-  respond (msg, SOUP_STATUS_OK, root);
+  herd_json_end_object (b);
+  respond (msg, SOUP_STATUS_OK, b);
 }
 
 /* The token's user and role, or NULL (unknown or expired: dropped). */

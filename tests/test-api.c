@@ -13,6 +13,7 @@
 #include <libsoup/soup.h>
 
 #include "service/api.h"
+#include "service/json-out.h"
 #include "service/users.h"
 #include "tests/service-fixture.h"
 #include "tests/test-util.h"
@@ -601,6 +602,48 @@ test_token_expires (void)
   fixture_close (&f);
 }
 
+/* The answers' JSON writer: what it writes, json-glib reads back as
+ * written (nesting, commas, escapes of quotes, backslashes, control
+ * characters and UTF-8 kept). */
+static void
+test_json_out (void)
+{
+  const char *odd = "q\"b\\n\nt\tc\001 \xc3\xa9\x7f";
+  g_auto (HerdJsonOut) out = herd_json_out_new ();
+  herd_json_begin_object (&out);
+  herd_json_member (&out, "empty");
+  herd_json_begin_array (&out);
+  herd_json_end_array (&out);
+  herd_json_member (&out, odd);
+  herd_json_string (&out, odd);
+  herd_json_member (&out, "list");
+  herd_json_begin_array (&out);
+  herd_json_int (&out, G_MININT64);
+  herd_json_bool (&out, TRUE);
+  herd_json_begin_object (&out);
+  herd_json_end_object (&out);
+  herd_json_bool (&out, FALSE);
+  herd_json_end_array (&out);
+  herd_json_end_object (&out);
+  gsize length;
+  g_autofree char *text = herd_json_out_finish (&out, &length);
+  CU_ASSERT_EQUAL (length, strlen (text));
+  CU_ASSERT_STRING_EQUAL (
+      text, "{\"empty\":[],\"q\\\"b\\\\n\\nt\\tc\\u0001 \xc3\xa9\x7f\":"
+            "\"q\\\"b\\\\n\\nt\\tc\\u0001 \xc3\xa9\x7f\",\"list\":"
+            "[-9223372036854775808,true,{},false]}");
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  CU_ASSERT_TRUE_FATAL (json_parser_load_from_data (parser, text, -1, NULL));
+  JsonObject *root = json_node_get_object (json_parser_get_root (parser));
+  CU_ASSERT_STRING_EQUAL (json_object_get_string_member (root, odd), odd);
+  JsonArray *list = json_object_get_array_member (root, "list");
+  CU_ASSERT_EQUAL (json_array_get_length (list), 4);
+  CU_ASSERT_EQUAL (json_array_get_int_element (list, 0), G_MININT64);
+  CU_ASSERT_EQUAL (json_array_get_length (
+                       json_object_get_array_member (root, "empty")),
+                   0);
+}
+
 int
 main (void)
 {
@@ -612,6 +655,7 @@ main (void)
             test_events_and_faults },
           { "events as a live stream", test_event_stream },
           { "a bearer token expires", test_token_expires },
+          { "the answers' JSON writer", test_json_out },
           { NULL, NULL } };
   static const HerdTestSuite suites[] = { { "api", cases }, { NULL, NULL } };
   return herd_test_main (suites);
