@@ -32,6 +32,7 @@ static const CtlCommand ctl_commands[] = {
   { "activate", "HOST", 1, 1 },
   { "confirm_reboot", "HOST", 1, 1 },
   { "select_spm", "HOST", 1, 1 },
+  { "power", "HOST stop|start|restart", 2, 2 },
 };
 
 /* The request for command and its words, or NULL (usage printed). */
@@ -65,7 +66,8 @@ build_request (const CtlCommand *c, char **words, guint n)
           json_builder_add_string_value (b, words[0]);
           if (n > 1)
             {
-              json_builder_set_member_name (b, "host");
+              /* migrate VM HOST; power HOST ACTION */
+              json_builder_set_member_name (b, vm ? "host" : "action");
               json_builder_add_string_value (b, words[1]);
             }
         }
@@ -177,7 +179,10 @@ herd_cmd_ctl (int argc, char **argv)
                    "confirm_reboot (the host was\n"
                    "                 restarted by hand: its VMs are down, "
                    "HA ones restart),\n"
-                   "                 select_spm\n"
+                   "                 select_spm, power (stop, start or "
+                   "restart a host\n"
+                   "                 through its fence agents; stop: "
+                   "from Maintenance)\n"
                    "A user without a role, or a command above the user's "
                    "role, is refused\n(exit status 1).");
   if (!herd_cli_parse (&argc, &argv, "ctl", "COMMAND [ARGS]",

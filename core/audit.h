@@ -90,6 +90,9 @@ typedef enum
   HERD_AUDIT_VDS_MANUAL_FENCE_STATUS,    /* "confirm host has been
                                             rebooted" */
   HERD_AUDIT_VM_SET_DOWN_MANUAL_FENCE,   /* VM down with that host */
+  HERD_AUDIT_USER_VDS_STOP,              /* a user's power actions */
+  HERD_AUDIT_USER_VDS_START,
+  HERD_AUDIT_USER_VDS_RESTART,
   HERD_AUDIT_LAST
 } HerdAuditType;
 

@@ -145,6 +145,32 @@ gboolean herd_manager_host_activate (HerdManager *manager, HerdId host,
  * maintenance or initializing (monitor.c). */
 gboolean herd_manager_host_confirm_rebooted (HerdManager *manager,
                                              HerdId host, GError **error);
+/* A user's power management action on a host (oVirt's StopVdsCommand,
+ * StartVdsCommand, RestartVdsCommand), through its fence agents and a
+ * proxy host as fencing does (monitor.c): stop (the host must be in
+ * Maintenance; it is Down once off is confirmed, and stays so), start
+ * (Down, NonResponsive, rebooting or in Maintenance; it is Reboot once on
+ * is confirmed, until it answers) and restart (any status: stop, its VMs
+ * Down and HA ones restarted elsewhere, its SPM role free, then start).
+ * A host restarted from Maintenance comes back in Maintenance (oVirt's
+ * ChangeHostToMaintenanceOnStart); one started while in Maintenance (on
+ * already) stays there; one stopped, then started, comes back Up.
+ * Refused (HERD_MANAGER_ERROR_STATE, saying why) for a host
+ * without power management, in the DisableFenceAtStartup quiet time after
+ * the manager starts, within FenceQuietTimeBetweenOperations of the same
+ * action on it, with no proxy host, or being fenced.  USER_VDS_STOP,
+ * USER_VDS_START or USER_VDS_RESTART, then the FENCE_OPERATION_* events;
+ * a failure raises VDS_ALERT_FENCE_OPERATION_FAILED and ends there. */
+typedef enum
+{
+  HERD_POWER_STOP,
+  HERD_POWER_START,
+  HERD_POWER_RESTART,
+  HERD_POWER_LAST
+} HerdPowerAction;
+gboolean herd_manager_host_power (HerdManager *manager, HerdId host,
+                                  HerdPowerAction action, GError **error);
+const char *herd_power_action_name (HerdPowerAction action);
 /* "Select as SPM" (oVirt's ForceSelectSPMCommand): host must be Up, not
  * the SPM, of SPM priority >= 0, joined to the lockspace, in a data
  * center that has an SPM; that SPM stops (its lease released) and a

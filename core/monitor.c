@@ -78,6 +78,9 @@ struct _HostWatch
   guint32 polls;
   guint32 proxy_tries;
   char *agent_output;    /* what the agent said to the last stop or start */
+  int user_power;        /* -1, or the HerdPowerAction a user asked for */
+  gboolean to_maintenance; /* after that restart or start: Maintenance */
+  HerdTime user_power_at[HERD_POWER_LAST]; /* each action's last request */
 };
 
 static void poll_fails (gpointer ctx, guint64 arg);
@@ -91,6 +94,12 @@ void
 herd_monitor_init (HerdManager *m)
 {
   m->watch = g_new0 (HostWatch, MAX (m->model->hosts->len, 1));
+  for (guint i = 0; i < m->model->hosts->len; i++)
+    {
+      m->watch[i].user_power = -1;
+      for (guint a = 0; a < HERD_POWER_LAST; a++)
+        m->watch[i].user_power_at[a] = HERD_TIME_NEVER;
+    }
 }
 
 void
@@ -466,6 +475,17 @@ fencing_failed (HerdManager *m, HerdHost *h, const char *why)
   HerdTime now = herd_manager_now (m);
   herd_audit_emit (m->audit, now, HERD_AUDIT_VDS_ALERT_FENCE_OPERATION_FAILED,
                    h->name, "reason=%s", why);
+  if (w->user_power >= 0)
+    {
+      /* A user's stop, start or restart that failed ends there: a host
+       * stopped and not started again waits for its boot, any other
+       * goes back to being monitored as it is. */
+      w->user_power = -1;
+      w->state = w->fenced ? WATCH_REBOOTING : WATCH_OK;
+      if (!w->reachable && w->state == WATCH_OK)
+        herd_monitor_on_unreachable (m, h->id);
+      return;
+    }
   w->state = w->fenced ? WATCH_REBOOTING : WATCH_NON_RESPONSIVE;
   if (!w->fenced && m->model->params.fence_retry_interval > 0)
     set_timer (m, &w->timer, now + m->model->params.fence_retry_interval,
@@ -563,6 +583,15 @@ fenced (HerdManager *m, HerdHost *h)
   vms_down_with (m, h->id, HERD_AUDIT_VM_SET_DOWN_HOST_FENCED);
   herd_spm_host_gone (m, h->id);
   herd_manager_host_set_status (m, h, HERD_HOST_DOWN);
+  if (w->user_power == HERD_POWER_STOP)
+    {
+      /* Down it stays (unmonitored) until someone starts it. */
+      w->user_power = -1;
+      w->to_maintenance = FALSE;
+      w->state = WATCH_OK;
+      w->fenced = FALSE;
+      return;
+    }
   w->step = FENCE_START;
   w->agent = 0;
   fence_send (m, h, HERD_FENCE_ON);
@@ -601,6 +630,114 @@ herd_manager_host_confirm_rebooted (HerdManager *m, HerdId host,
     }
   herd_spm_host_gone (m, h->id);
   vms_down_with (m, h->id, HERD_AUDIT_VM_SET_DOWN_MANUAL_FENCE);
+  return TRUE;
+}
+
+static const char *const power_names[HERD_POWER_LAST] = {
+  "stop", "start", "restart",
+};
+
+const char *
+herd_power_action_name (HerdPowerAction action)
+{
+  return action < HERD_POWER_LAST ? power_names[action] : "?";
+}
+
+/* Refuses a user's power action: FALSE with error. */
+static gboolean
+refuse (GError **error, const HerdHost *h, HerdPowerAction action,
+        const char *why)
+{
+  g_set_error (error, HERD_MANAGER_ERROR, HERD_MANAGER_ERROR_STATE,
+               "cannot %s host %s: %s", power_names[action], h->name, why);
+  return FALSE;
+}
+
+gboolean
+herd_manager_host_power (HerdManager *m, HerdId host, HerdPowerAction action,
+                         GError **error)
+{
+  static const HerdAuditType audits[HERD_POWER_LAST] = {
+    HERD_AUDIT_USER_VDS_STOP, HERD_AUDIT_USER_VDS_START,
+    HERD_AUDIT_USER_VDS_RESTART,
+  };
+  HostWatch *w = &m->watch[host];
+  HerdHost *h = host_at (m, host);
+  const HerdParams *p = &m->model->params;
+  HerdTime now = herd_manager_now (m);
+  g_return_val_if_fail (action < HERD_POWER_LAST, FALSE);
+  /* FenceVdsBaseCommand's and its subclasses' checks, in their order. */
+  if (!h->power_management)
+    return refuse (error, h, action, "it has no power management");
+  if (now < m->started_at + p->fence_quiet_after_start
+      && w->state != WATCH_FENCING)
+    {
+      g_autofree char *why = g_strdup_printf (
+          "no power management action in the first %" G_GINT64_FORMAT
+          " s after the manager starts (DisableFenceAtStartup; %" G_GINT64_FORMAT
+          " s left)",
+          p->fence_quiet_after_start / HERD_SEC (1),
+          (m->started_at + p->fence_quiet_after_start - now + HERD_SEC (1)
+           - 1)
+              / HERD_SEC (1));
+      return refuse (error, h, action, why);
+    }
+  HerdTime last = w->user_power_at[action];
+  if (last != HERD_TIME_NEVER && now < last + p->fence_quiet_between_ops)
+    {
+      g_autofree char *why = g_strdup_printf (
+          "the last %s was %" G_GINT64_FORMAT " s ago; wait %" G_GINT64_FORMAT
+          " s more (FenceQuietTimeBetweenOperations)",
+          power_names[action], (now - last) / HERD_SEC (1),
+          (last + p->fence_quiet_between_ops - now + HERD_SEC (1) - 1)
+              / HERD_SEC (1));
+      return refuse (error, h, action, why);
+    }
+  if (herd_monitor_fence_proxy (m, h) == HERD_ID_NONE)
+    return refuse (error, h, action,
+                   "no host can act as its fence proxy (an Up or "
+                   "NonOperational host of its cluster or data center)");
+  if (action == HERD_POWER_STOP && h->status != HERD_HOST_MAINTENANCE)
+    {
+      g_autofree char *why = g_strdup_printf (
+          "it is %s: only a host in Maintenance is stopped",
+          herd_host_status_name (h->status));
+      return refuse (error, h, action, why);
+    }
+  if (action == HERD_POWER_START && h->status != HERD_HOST_DOWN
+      && h->status != HERD_HOST_NON_RESPONSIVE
+      && h->status != HERD_HOST_REBOOT
+      && h->status != HERD_HOST_MAINTENANCE)
+    {
+      g_autofree char *why = g_strdup_printf (
+          "it is %s: only a host that is Down, NonResponsive, rebooting or "
+          "in Maintenance is started",
+          herd_host_status_name (h->status));
+      return refuse (error, h, action, why);
+    }
+  if (w->state == WATCH_FENCING)
+    return refuse (error, h, action, "it is being fenced");
+  w->user_power_at[action] = now;
+  herd_audit_emit (m->audit, now, audits[action], h->name, "status=%s",
+                   herd_host_status_name (h->status));
+  /* What monitoring was doing stops: the user's action decides. */
+  cancel (m, &w->timer);
+  w->to_maintenance = h->status == HERD_HOST_MAINTENANCE;
+  w->user_power = (int) action;
+  w->state = WATCH_FENCING;
+  w->proxy_tries = 0;
+  w->agent = 0;
+  if (action == HERD_POWER_START)
+    {
+      w->fenced = TRUE; /* off already, as far as anyone will know */
+      w->step = FENCE_START;
+      fence_send (m, h, HERD_FENCE_ON);
+      return TRUE;
+    }
+  w->fenced = FALSE;
+  w->step = FENCE_STOP;
+  m->stats.fences++;
+  fence_send (m, h, HERD_FENCE_OFF);
   return TRUE;
 }
 
@@ -684,12 +821,22 @@ herd_monitor_on_fence_done (HerdManager *m, HerdId host,
           {
             if (w->step == FENCE_CONFIRM_OFF)
               fenced (m, h);
+            else if (w->user_power == HERD_POWER_START && w->reachable)
+              {
+                /* It was on and answering (a Maintenance host): nothing
+                 * to wait for. */
+                w->user_power = -1;
+                w->state = WATCH_OK;
+                w->fenced = FALSE;
+                w->to_maintenance = FALSE;
+              }
             else
               {
                 herd_audit_emit (m->audit, now, HERD_AUDIT_SYSTEM_VDS_RESTART,
                                  h->name, "%s", "");
                 herd_manager_host_set_status (m, h, HERD_HOST_REBOOT);
                 w->state = WATCH_REBOOTING;
+                w->user_power = -1;
               }
             return TRUE;
           }
@@ -749,7 +896,13 @@ herd_monitor_on_reachable (HerdManager *m, HerdId host)
   cancel (m, &w->timer);
   cancel (m, &w->lease_timer);
   if (w->fenced || w->state == WATCH_REBOOTING)
-    w->before = HERD_HOST_UP; /* a restarted host starts afresh */
+    {
+      /* A restarted host starts afresh; one a user restarted or started
+       * from Maintenance stays there (oVirt's
+       * ChangeHostToMaintenanceOnStart). */
+      w->before = w->to_maintenance ? HERD_HOST_MAINTENANCE : HERD_HOST_UP;
+      w->to_maintenance = FALSE;
+    }
   w->state = WATCH_OK;
   w->fenced = FALSE;
   w->phase = herd_manager_now (m);

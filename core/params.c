@@ -97,6 +97,10 @@ static const HerdParamInfo params_table[] = {
   { "DisableFenceAtStartup", HERD_PARAM_DURATION,
     P (fence_quiet_after_start), { "300s", "300s" }, 0, 0,
     "no fencing this long after the manager starts" },
+  { "FenceQuietTimeBetweenOperations", HERD_PARAM_DURATION,
+    P (fence_quiet_between_ops), { "180s", "180s" }, 0, 0,
+    "a user's stop, start or restart of a host is refused this long after "
+    "the same action on it" },
   { "SpmStatusInterval", HERD_PARAM_DURATION, P (spm_status_interval),
     { "10s", "10s" }, 0, 0, "the SPM's status is checked this often" },
   { "HaRestartTries", HERD_PARAM_INTEGER, P (ha_restart_tries),

@@ -81,6 +81,7 @@ typedef struct
   HerdTime fence_proxy_retry_interval; /* FenceProxyRetryInterval */
   HerdTime fence_retry_interval; /* FenceRetryInterval (herd's; 0: never) */
   HerdTime fence_quiet_after_start;    /* DisableFenceAtStartup */
+  HerdTime fence_quiet_between_ops;    /* FenceQuietTimeBetweenOperations */
   /* SPM (behaviour.md §7). */
   HerdTime spm_status_interval;        /* SpmStatusInterval */
   /* HA restart (behaviour.md §6). */

@@ -851,24 +851,32 @@ action_host (HerdApi *api, SoupServerMessage *msg, JsonObject *body)
   return herd_model_host (api->model, host)->name;
 }
 
-/* A fence action's fence_type: "manual" ("confirm host has been
- * rebooted") is herd's; FALSE (a fault answered) for any other. */
-static gboolean
-fence_type_manual (SoupServerMessage *msg, const char *command,
-                   JsonObject *body)
+/* A fence action's fence_type: "manual" (confirm host has been
+ * rebooted), or "restart", "start" or "stop" through the host's agents
+ * (*power set to it); NULL with a fault answered otherwise. */
+static const char *
+fence_type (SoupServerMessage *msg, JsonObject *body, const char **power)
 {
-  if (strcmp (command, "confirm_reboot") != 0)
-    return TRUE;
   JsonNode *type = json_object_get_member (body, "fence_type");
-  if (type != NULL && JSON_NODE_HOLDS_VALUE (type)
-      && json_node_get_value_type (type) == G_TYPE_STRING
-      && strcmp (json_node_get_string (type), "manual") == 0)
-    return TRUE;
+  const char *name = type != NULL && JSON_NODE_HOLDS_VALUE (type)
+                             && json_node_get_value_type (type)
+                                    == G_TYPE_STRING
+                         ? json_node_get_string (type)
+                         : "";
+  *power = NULL;
+  if (strcmp (name, "manual") == 0)
+    return "confirm_reboot";
+  for (guint a = 0; a < HERD_POWER_LAST; a++)
+    if (strcmp (name, herd_power_action_name (a)) == 0)
+      {
+        *power = herd_power_action_name (a);
+        return "power";
+      }
   fault (msg, SOUP_STATUS_BAD_REQUEST,
          "fence_type: expected \"manual\" (confirm host has been "
-         "rebooted); restart, start, stop and status through the API are "
-         "not there yet");
-  return FALSE;
+         "rebooted), \"restart\", \"start\" or \"stop\" (through the "
+         "host's fence agents); \"status\" is not there");
+  return NULL;
 }
 
 /* POST COLLECTION/ID/ACTION as a control request run for caller. */
@@ -887,7 +895,7 @@ post_action (HerdApi *api, SoupServerMessage *msg, const HerdCaller *caller,
     { KIND_VM, "migrate", "migrate" },
     { KIND_HOST, "deactivate", "maintenance" },
     { KIND_HOST, "activate", "activate" },
-    { KIND_HOST, "fence", "confirm_reboot" },
+    { KIND_HOST, "fence", "confirm_reboot" }, /* or power: fence_type */
     { KIND_HOST, "forceselectspm", "select_spm" },
   };
   const char *command = NULL;
@@ -909,7 +917,10 @@ post_action (HerdApi *api, SoupServerMessage *msg, const HerdCaller *caller,
   const char *target = kind == KIND_VM && strcmp (command, "migrate") == 0
                            ? action_host (api, msg, body)
                            : "";
-  if (target == NULL || !fence_type_manual (msg, command, body))
+  const char *power = NULL;
+  if (target == NULL
+      || (strcmp (action, "fence") == 0
+          && (command = fence_type (msg, body, &power)) == NULL))
     return;
   g_autoptr (JsonObject) req = json_object_new ();
   json_object_set_string_member (req, "command", command);
@@ -917,6 +928,8 @@ post_action (HerdApi *api, SoupServerMessage *msg, const HerdCaller *caller,
                                  kind_name (api->model, kind, id));
   if (*target != '\0')
     json_object_set_string_member (req, "host", target);
+  if (power != NULL)
+    json_object_set_string_member (req, "action", power);
   g_autoptr (GError) error = NULL;
   g_autoptr (JsonNode) result = herd_ctl_run_as (api->ctl, caller, req,
                                                  &error);

@@ -282,6 +282,22 @@ cmd_select_spm (HerdCtl *ctl, JsonObject *req, JsonBuilder *b,
                                                    error));
 }
 
+/* A power management action through the host's fence agents: "stop",
+ * "start" or "restart". */
+static gboolean
+cmd_power (HerdCtl *ctl, JsonObject *req, JsonBuilder *b, GError **error)
+{
+  HerdId host = find (ctl, req, "host", error);
+  if (host == HERD_ID_NONE)
+    return FALSE;
+  const char *name = json_object_get_string_member (req, "action");
+  for (guint a = 0; a < HERD_POWER_LAST; a++)
+    if (g_str_equal (name, herd_power_action_name (a)))
+      return done (b, herd_manager_host_power (ctl->manager, host, a, error));
+  fail (error, "action \"%s\": expected stop, start or restart", name);
+  return FALSE;
+}
+
 /* The manager's SPM, and the SPM lease's holder as sanlock reports it. */
 static gboolean
 cmd_spm (HerdCtl *ctl, JsonObject *req, JsonBuilder *b, GError **error)
@@ -353,6 +369,8 @@ static const Command commands[] = {
   { "confirm_reboot", { "host" }, { "host" }, cmd_confirm_reboot,
     HERD_ROLE_ADMINISTRATOR },
   { "select_spm", { "host" }, { "host" }, cmd_select_spm,
+    HERD_ROLE_ADMINISTRATOR },
+  { "power", { "host", "action" }, { "host", "action" }, cmd_power,
     HERD_ROLE_ADMINISTRATOR },
   { "spm", { NULL }, { NULL }, cmd_spm, HERD_ROLE_VIEWER },
   { "events", { "count" }, { NULL }, cmd_events, HERD_ROLE_VIEWER },

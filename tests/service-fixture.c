@@ -33,11 +33,18 @@ service_open (Service *s, const char *dir)
 void
 service_open_with (Service *s, const char *dir, void (*started) (Service *s))
 {
+  service_open_scenario (s, dir, herd_service_scenario_text, started);
+}
+
+void
+service_open_scenario (Service *s, const char *dir, const char *text,
+                       void (*started) (Service *s))
+{
   g_autoptr (GError) error = NULL;
   memset (s, 0, sizeof *s);
   s->dir = dir != NULL ? g_strdup (dir)
                        : g_dir_make_tmp ("herd-test-service-XXXXXX", NULL);
-  s->sc = herd_scenario_load_data (herd_service_scenario_text, "service.ini", &error);
+  s->sc = herd_scenario_load_data (text, "service.ini", &error);
   CU_ASSERT_PTR_NOT_NULL_FATAL (s->sc);
   s->engine = herd_engine_new (1);
   s->audit = herd_audit_new ();
@@ -66,6 +73,7 @@ void
 service_close (Service *s, gboolean delete_files)
 {
   herd_ctl_free (s->ctl);
+  herd_state_save (s->state, NULL);
   herd_state_free (s->state);
   herd_manager_free (s->manager);
   herd_driver_free (s->driver);

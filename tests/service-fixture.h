@@ -35,5 +35,8 @@ void service_open (Service *s, const char *dir);
  * first hears from them). */
 void service_open_with (Service *s, const char *dir,
                         void (*started) (Service *s));
+/* The same on the cluster the scenario text describes. */
+void service_open_scenario (Service *s, const char *dir, const char *text,
+                            void (*started) (Service *s));
 /* Frees it all; with delete_files, the database and the directory too. */
 void service_close (Service *s, gboolean delete_files);

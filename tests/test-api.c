@@ -374,7 +374,7 @@ test_actions (void)
   herd_engine_run (f.s.engine, HERD_MIN (6), NULL, NULL);
   CU_ASSERT_EQUAL (herd_model_host (m, vm_named (&f, "v-1")->host)->name,
                    to);
-  /* fencing: only the manual confirmation, never of an Up host */
+  /* fencing: the manual confirmation, never of an Up host */
   g_autoptr (JsonNode) no_type = request (&f, "POST", "/api/hosts/h-1/fence",
                                           "ada", "ada's secret", "{}",
                                           &status);
@@ -385,6 +385,23 @@ test_actions (void)
   CU_ASSERT_EQUAL (status, 409);
   CU_ASSERT_PTR_NOT_NULL (strstr (string_at (manual, "$.detail"),
                                   "host h-1 is Up"));
+  /* through the agents: the fixture's hosts have none; status is not
+   * there; an operator may not */
+  g_autoptr (JsonNode) restart = request (
+      &f, "POST", "/api/hosts/h-1/fence", "ada", "ada's secret",
+      "{\"fence_type\": \"restart\"}", &status);
+  CU_ASSERT_EQUAL (status, 409);
+  CU_ASSERT_PTR_NOT_NULL (strstr (string_at (restart, "$.detail"),
+                                  "cannot restart host h-1: it has no power "
+                                  "management"));
+  g_autoptr (JsonNode) power_status = request (
+      &f, "POST", "/api/hosts/h-1/fence", "ada", "ada's secret",
+      "{\"fence_type\": \"status\"}", &status);
+  CU_ASSERT_EQUAL (status, 400);
+  g_autoptr (JsonNode) operator_stop = request (
+      &f, "POST", "/api/hosts/h-1/fence", "olga", "olga's secret",
+      "{\"fence_type\": \"stop\"}", &status);
+  CU_ASSERT_EQUAL (status, 403);
   /* select as SPM: the host that is not the SPM takes the role */
   HerdId spm = herd_model_datacenter (m, 0)->spm_host;
   CU_ASSERT_NOT_EQUAL_FATAL (spm, HERD_ID_NONE);

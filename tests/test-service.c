@@ -207,7 +207,7 @@ test_bad_requests (void)
   expect (&s, "[1, 2]", "expected a JSON object, such as");
   expect (&s, "{}", "expected a \\\"command\\\" string (one of hosts, vms, "
                     "start, stop, migrate, maintenance, activate, "
-                    "confirm_reboot, select_spm, spm, events)");
+                    "confirm_reboot, select_spm, power, spm, events)");
   expect (&s, "{\"command\": 3}", "expected a \\\"command\\\" string");
   expect (&s, "{\"command\": \"reboot\"}", "unknown command \\\"reboot\\\"");
   expect (&s, "{\"command\": \"start\"}", "start: missing argument "
@@ -1288,6 +1288,97 @@ test_audit_batches (void)
   service_close (&s, TRUE);
 }
 
+/* A user's stop, start and restart through the fence agents (oVirt's
+ * StopVds, StartVds, RestartVds): refused in the quiet time after the
+ * manager starts, for a stop of a host not in Maintenance, a start of an
+ * Up host, the same action again within FenceQuietTimeBetweenOperations
+ * and an unknown action; a restart kills the host's VMs (HA ones start
+ * elsewhere) and brings it back Up; a host stopped from Maintenance stays
+ * Down, not fenced as NonResponsive, until a start brings it back Up. */
+static const char power_text[]
+    = "[datacenter dc]\n[cluster c]\n"
+      "[hosts h]\ncluster = c\ncount = 3\ncores = 8\nmemory = 32G\n"
+      "fence_agent = ipmilan\n"
+      "[storage sd]\ndatacenter = dc\ntype = nfs\ncapacity = 1T\n"
+      "master = true\n"
+      "[vms v]\ncluster = c\ncount = 2\nvcpus = 1\nmemory = 1G\nha = true\n";
+
+static void
+power (Service *s, const char *host, const char *action, const char *want)
+{
+  g_autofree char *request = g_strdup_printf (
+      "{\"command\": \"power\", \"host\": \"%s\", \"action\": \"%s\"}", host,
+      action);
+  expect (s, request, want);
+}
+
+static HerdHostStatus
+host_status (Service *s, const char *name)
+{
+  HerdModel *m = s->sc->model;
+  return herd_model_host (m, herd_model_find_host (m, name))->status;
+}
+
+static void
+test_power_actions (void)
+{
+  Service s;
+  service_open_scenario (&s, NULL, power_text, NULL);
+  HerdModel *m = s.sc->model;
+  expect (&s, "{\"command\": \"start\", \"vm\": \"v-1\"}", "\"ok\":true");
+  power (&s, "h-1", "restart", "in the first 300 s after the manager starts");
+  herd_engine_run (s.engine, HERD_MIN (6), NULL, NULL);
+  HerdVm *v1 = herd_model_vm (m, herd_model_find_vm (m, "v-1"));
+  CU_ASSERT_EQUAL_FATAL (v1->status, HERD_VM_UP);
+  const char *victim = herd_model_host (m, v1->host)->name;
+  power (&s, victim, "stop", "it is Up: only a host in Maintenance");
+  power (&s, victim, "start", "it is Up: only a host that is Down");
+  power (&s, victim, "reboot", "expected stop, start or restart");
+  power (&s, victim, "restart", "\"ok\":true");
+  power (&s, victim, "restart", "the last restart was 0 s ago; wait 180 s");
+  herd_engine_run (s.engine, HERD_MIN (16), NULL, NULL);
+  CU_ASSERT_EQUAL (v1->status, HERD_VM_UP);
+  CU_ASSERT_STRING_NOT_EQUAL (herd_model_host (m, v1->host)->name, victim);
+  CU_ASSERT_EQUAL (host_status (&s, victim), HERD_HOST_UP);
+  g_autofree char *events = herd_ctl_answer (
+      s.ctl, "{\"command\": \"events\", \"count\": 500}");
+  CU_ASSERT_PTR_NOT_NULL (strstr (events, "USER_VDS_RESTART"));
+  CU_ASSERT_PTR_NOT_NULL (strstr (events, "action=off"));
+  CU_ASSERT_PTR_NOT_NULL (strstr (events, "action=on"));
+  CU_ASSERT_PTR_NOT_NULL (strstr (events, "VM_WAS_SET_DOWN_DUE_TO_HOST"));
+
+  /* stopped from Maintenance: Down for good, then started: Up */
+  const char *other = g_strcmp0 (victim, "h-3") == 0 ? "h-2" : "h-3";
+  g_autofree char *maintenance = g_strdup_printf (
+      "{\"command\": \"maintenance\", \"host\": \"%s\"}", other);
+  expect (&s, maintenance, "\"ok\":true");
+  herd_engine_run (s.engine, HERD_MIN (20), NULL, NULL);
+  CU_ASSERT_EQUAL_FATAL (host_status (&s, other), HERD_HOST_MAINTENANCE);
+  power (&s, other, "stop", "\"ok\":true");
+  herd_engine_run (s.engine, HERD_MIN (25), NULL, NULL);
+  CU_ASSERT_EQUAL (host_status (&s, other), HERD_HOST_DOWN);
+  herd_engine_run (s.engine, HERD_MIN (45), NULL, NULL);
+  CU_ASSERT_EQUAL (host_status (&s, other), HERD_HOST_DOWN);
+  power (&s, other, "start", "\"ok\":true");
+  herd_engine_run (s.engine, HERD_MIN (55), NULL, NULL);
+  CU_ASSERT_EQUAL (host_status (&s, other), HERD_HOST_UP);
+  /* restarted from Maintenance: back in Maintenance */
+  expect (&s, maintenance, "\"ok\":true");
+  herd_engine_run (s.engine, HERD_MIN (60), NULL, NULL);
+  CU_ASSERT_EQUAL_FATAL (host_status (&s, other), HERD_HOST_MAINTENANCE);
+  power (&s, other, "restart", "\"ok\":true");
+  herd_engine_run (s.engine, HERD_MIN (62), NULL, NULL);
+  CU_ASSERT_NOT_EQUAL (host_status (&s, other), HERD_HOST_MAINTENANCE);
+  herd_engine_run (s.engine, HERD_MIN (75), NULL, NULL);
+  CU_ASSERT_EQUAL (host_status (&s, other), HERD_HOST_MAINTENANCE);
+  g_autofree char *later = herd_ctl_answer (
+      s.ctl, "{\"command\": \"events\", \"count\": 500}");
+  CU_ASSERT_PTR_NOT_NULL (strstr (later, "USER_VDS_STOP"));
+  CU_ASSERT_PTR_NOT_NULL (strstr (later, "USER_VDS_START"));
+  CU_ASSERT_PTR_NULL (strstr (later, "VDS_HOST_NOT_RESPONDING_CONNECTING"));
+  service_close (&s, TRUE);
+}
+
 /* One manager per database and per control socket. */
 static void
 test_one_manager (void)
@@ -1324,6 +1415,8 @@ static const HerdTestCase service_tests[] = {
   { "select as SPM", test_select_spm },
   { "a first start adopts what the hosts run", test_first_start_adopts },
   { "confirm host has been rebooted", test_confirm_rebooted },
+  { "stop, start and restart through the fence agents",
+    test_power_actions },
   { "the request parser refuses blank and malformed lines", test_parse },
   { "requests act on the manager", test_requests_act },
   { "a new manager restores the saved state", test_state_restored },

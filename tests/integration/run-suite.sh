@@ -505,6 +505,23 @@ check "the restarted manager fenced $victim" \
 check "db-1's VM lease is held where it runs now, and only there" \
   test "$(vm_lease_holders db-1)" = "$(vm_field db-1 3)"
 
+# 9b. The administrator restarts db-1's host through the API (fence_type
+# restart: its agent powers it off and on through a proxy host); db-1, HA,
+# starts elsewhere; the host comes back Up; an operator may not.
+victim=$(vm_field db-1 3)
+offs_before=$(grep -c "action=off port=${victim#h-}" "$DIR/fence.log")
+ons_before=$(grep -c "action=on port=${victim#h-}" "$DIR/fence.log")
+check "an operator may not restart $victim through the API (403)" \
+  test "$(api_code -u "operator:operator secret" -X POST -d '{"fence_type": "restart"}' "$API/hosts/$victim/fence")" = 403
+check "the administrator restarts $victim through the API" \
+  test "$(api_code -u "admin:admin secret" -X POST -d '{"fence_type": "restart"}' "$API/hosts/$victim/fence")" = 200
+check "its agent powered $victim off and on" \
+  wait_until '[ "$(grep -c "action=off port=${victim#h-}" "$DIR/fence.log")" -gt '"$offs_before"' ] && [ "$(grep -c "action=on port=${victim#h-}" "$DIR/fence.log")" -gt '"$ons_before"' ]' 120
+check "db-1 runs on another host than $victim" wait_until back 120
+check "$victim is Up again" wait_until '[ "$(host_status '"$victim"')" = Up ]' 120
+check "the restart is an audit event with its user's request" \
+  bash -c "'$HERD' ctl --config '$CONFIG' events 300 | grep -q 'USER_VDS_RESTART *normal *$victim' && [ \"\$(sqlite3 '$DIR/herd.db' \"select count(*) from requests where user = 'admin (api)' and request like '%power%restart%' and outcome = 'done'\")\" = 1 ]"
+
 # 10. the mute host never held the main loop (before, herd run froze at
 # its first connection), and nothing else did: herd run logs each new
 # longest stall from 20 ms (herd.log); issue 17's target is 100 ms
