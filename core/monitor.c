@@ -914,7 +914,12 @@ void
 herd_monitor_restore (HerdManager *m, HerdId host, HerdHostStatus status)
 {
   m->watch[host].before = status;
-  m->watch[host].known = TRUE;
+  /* Down with no sanlock host id: it never answered (a host gets its id
+   * when it first comes Up), so it is watched as an unknown host is
+   * (Connecting, then NonResponsive).  One Down after it ran (fenced,
+   * stopped by a user) is left alone. */
+  m->watch[host].known = status != HERD_HOST_DOWN
+                         || host_at (m, host)->sanlock_id != 0;
 }
 
 void

@@ -45,6 +45,8 @@ gboolean herd_monitor_on_fence_done (HerdManager *m, HerdId host,
                                      const char *output);
 /* A manager restart: monitoring and fencing in progress are forgotten. */
 void herd_monitor_restart (HerdManager *m);
-/* A restored host comes back (when it answers) in status (herd run). */
+/* A restored host comes back (when it answers) in status (herd run); one
+ * restored Down without a sanlock host id never answered: it is watched
+ * as a host not heard from yet (Connecting, then NonResponsive). */
 void herd_monitor_restore (HerdManager *m, HerdId host,
                            HerdHostStatus status);
