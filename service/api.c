@@ -160,10 +160,8 @@ fault (SoupServerMessage *msg, guint status, const char *detail)
   g_auto (HerdJsonOut) b_out = herd_json_out_new ();
   HerdJsonOut *b = &b_out;
   herd_json_begin_object (b);
-  herd_json_member (b, "reason");
-  herd_json_string (b, soup_status_get_phrase (status));
-  herd_json_member (b, "detail");
-  herd_json_string (b, detail);
+  herd_json_member_string (b, "reason", soup_status_get_phrase (status));
+  herd_json_member_string (b, "detail", detail);
   herd_json_end_object (b);
   respond (msg, status, b);
 }
@@ -281,27 +279,6 @@ kind_name (const HerdModel *m, Kind kind, HerdId id)
     }
 }
 
-static void
-member_string (HerdJsonOut *b, const char *name, const char *value)
-{
-  herd_json_member (b, name);
-  herd_json_string (b, value);
-}
-
-static void
-member_int (HerdJsonOut *b, const char *name, gint64 value)
-{
-  herd_json_member (b, name);
-  herd_json_int (b, value);
-}
-
-static void
-member_bool (HerdJsonOut *b, const char *name, gboolean value)
-{
-  herd_json_member (b, name);
-  herd_json_bool (b, value);
-}
-
 /* id, name and href of an object (inside its JSON object). */
 static void
 identity (HerdJsonOut *b, const Objects *o, Kind kind, HerdId oid)
@@ -310,9 +287,9 @@ identity (HerdJsonOut *b, const Objects *o, Kind kind, HerdId oid)
   const char *id = o->ids[kind][oid];
   g_autofree char *href = g_strdup_printf (API_PREFIX "/%s/%s",
                                            kinds[kind].collection, id);
-  member_string (b, "href", href);
-  member_string (b, "id", id);
-  member_string (b, "name", name);
+  herd_json_member_string (b, "href", href);
+  herd_json_member_string (b, "id", id);
+  herd_json_member_string (b, "name", name);
 }
 
 /* member: {"href": ..., "id": ...} of another object. */
@@ -323,10 +300,9 @@ ref_to (HerdJsonOut *b, const char *member, const Objects *o, Kind kind,
   const char *oid = o->ids[kind][id];
   g_autofree char *href = g_strdup_printf (API_PREFIX "/%s/%s",
                                            kinds[kind].collection, oid);
-  herd_json_member (b, member);
-  herd_json_begin_object (b);
-  member_string (b, "href", href);
-  member_string (b, "id", oid);
+  herd_json_member_object (b, member);
+  herd_json_member_string (b, "href", href);
+  herd_json_member_string (b, "id", oid);
   herd_json_end_object (b);
 }
 
@@ -347,13 +323,11 @@ snake (const char *camel)
 static void
 topology (HerdJsonOut *b, gint64 cores, gint64 threads)
 {
-  herd_json_member (b, "cpu");
-  herd_json_begin_object (b);
-  herd_json_member (b, "topology");
-  herd_json_begin_object (b);
-  member_int (b, "cores", cores);
-  member_int (b, "sockets", 1);
-  member_int (b, "threads", threads);
+  herd_json_member_object (b, "cpu");
+  herd_json_member_object (b, "topology");
+  herd_json_member_int (b, "cores", cores);
+  herd_json_member_int (b, "sockets", 1);
+  herd_json_member_int (b, "threads", threads);
   herd_json_end_object (b);
   herd_json_end_object (b);
 }
@@ -369,24 +343,21 @@ write_host (HerdJsonOut *b, const Objects *o, HerdId id)
   identity (b, o, KIND_HOST, id);
   ref_to (b, "cluster", o, KIND_CLUSTER, h->cluster);
   topology (b, h->cores, h->cores > 0 ? MAX (h->threads / h->cores, 1) : 1);
-  member_int (b, "memory", h->memory_mib * 1024 * 1024);
-  member_string (b, "status", status);
-  herd_json_member (b, "spm");
-  herd_json_begin_object (b);
-  member_int (b, "priority", h->spm_priority);
-  member_string (b, "status",
+  herd_json_member_int (b, "memory", h->memory_mib * 1024 * 1024);
+  herd_json_member_string (b, "status", status);
+  herd_json_member_object (b, "spm");
+  herd_json_member_int (b, "priority", h->spm_priority);
+  herd_json_member_string (b, "status",
                  herd_model_datacenter (m, c->datacenter)->spm_host == id
                      ? "spm"
                      : "none");
   herd_json_end_object (b);
-  herd_json_member (b, "power_management");
-  herd_json_begin_object (b);
-  member_bool (b, "enabled", h->power_management);
+  herd_json_member_object (b, "power_management");
+  herd_json_member_bool (b, "enabled", h->power_management);
   herd_json_end_object (b);
-  herd_json_member (b, "summary");
-  herd_json_begin_object (b);
-  member_int (b, "active", h->vm_count);
-  member_int (b, "total", h->vm_count);
+  herd_json_member_object (b, "summary");
+  herd_json_member_int (b, "active", h->vm_count);
+  herd_json_member_int (b, "total", h->vm_count);
   herd_json_end_object (b);
   herd_json_end_object (b);
 }
@@ -412,40 +383,35 @@ write_vm (HerdJsonOut *b, const Objects *o, HerdId id)
   if (vm->status != HERD_VM_DOWN && vm->host != HERD_ID_NONE)
     ref_to (b, "host", o, KIND_HOST, vm->host);
   topology (b, vm->vcpus, 1);
-  member_int (b, "memory", vm->memory_mib * 1024 * 1024);
-  herd_json_member (b, "memory_policy");
-  herd_json_begin_object (b);
-  member_int (b, "guaranteed", vm->guaranteed_mib * 1024 * 1024);
+  herd_json_member_int (b, "memory", vm->memory_mib * 1024 * 1024);
+  herd_json_member_object (b, "memory_policy");
+  herd_json_member_int (b, "guaranteed", vm->guaranteed_mib * 1024 * 1024);
   herd_json_end_object (b);
-  herd_json_member (b, "high_availability");
-  herd_json_begin_object (b);
-  member_bool (b, "enabled", vm->ha);
+  herd_json_member_object (b, "high_availability");
+  herd_json_member_bool (b, "enabled", vm->ha);
   /* oVirt's priorities: low 1, medium 50, high 100 */
   static const gint64 priorities[] = { 1, 50, 100 };
-  member_int (b, "priority",
+  herd_json_member_int (b, "priority",
               priorities[MIN ((guint) vm->priority, G_N_ELEMENTS (priorities)
                                                         - 1)]);
   herd_json_end_object (b);
-  herd_json_member (b, "placement_policy");
-  herd_json_begin_object (b);
-  member_string (b, "affinity", vm->migratable ? "migratable" : "pinned");
+  herd_json_member_object (b, "placement_policy");
+  herd_json_member_string (b, "affinity", vm->migratable ? "migratable" : "pinned");
   if (vm->pinned_to.n > 0)
     {
-      herd_json_member (b, "hosts");
-      herd_json_begin_object (b);
-      herd_json_member (b, "host");
-      herd_json_begin_array (b);
+      herd_json_member_object (b, "hosts");
+      herd_json_member_array (b, "host");
       for (guint i = 0; i < vm->pinned_to.n; i++)
         {
           herd_json_begin_object (b);
-          member_string (b, "id", o->ids[KIND_HOST][vm->pinned_to.ids[i]]);
+          herd_json_member_string (b, "id", o->ids[KIND_HOST][vm->pinned_to.ids[i]]);
           herd_json_end_object (b);
         }
       herd_json_end_array (b);
       herd_json_end_object (b);
     }
   herd_json_end_object (b);
-  member_string (b, "status", status);
+  herd_json_member_string (b, "status", status);
   herd_json_end_object (b);
 }
 
@@ -454,7 +420,7 @@ write_datacenter (HerdJsonOut *b, const Objects *o, HerdId id)
 {
   herd_json_begin_object (b);
   identity (b, o, KIND_DATACENTER, id);
-  member_string (b, "status", "up");
+  herd_json_member_string (b, "status", "up");
   herd_json_end_object (b);
 }
 
@@ -466,15 +432,12 @@ write_cluster (HerdJsonOut *b, const Objects *o, HerdId id)
   herd_json_begin_object (b);
   identity (b, o, KIND_CLUSTER, id);
   ref_to (b, "data_center", o, KIND_DATACENTER, c->datacenter);
-  herd_json_member (b, "scheduling_policy");
-  herd_json_begin_object (b);
-  member_string (b, "name", herd_policy_name (c->policy));
+  herd_json_member_object (b, "scheduling_policy");
+  herd_json_member_string (b, "name", herd_policy_name (c->policy));
   herd_json_end_object (b);
-  herd_json_member (b, "memory_policy");
-  herd_json_begin_object (b);
-  herd_json_member (b, "over_commit");
-  herd_json_begin_object (b);
-  member_int (b, "percent", c->memory_overcommit_percent);
+  herd_json_member_object (b, "memory_policy");
+  herd_json_member_object (b, "over_commit");
+  herd_json_member_int (b, "percent", c->memory_overcommit_percent);
   herd_json_end_object (b);
   herd_json_end_object (b);
   herd_json_end_object (b);
@@ -487,23 +450,20 @@ write_domain (HerdJsonOut *b, const Objects *o, HerdId id)
   const HerdStorageDomain *d = herd_model_domain (m, id);
   herd_json_begin_object (b);
   identity (b, o, KIND_DOMAIN, id);
-  herd_json_member (b, "data_centers");
+  herd_json_member_object (b, "data_centers");
+  herd_json_member_array (b, "data_center");
   herd_json_begin_object (b);
-  herd_json_member (b, "data_center");
-  herd_json_begin_array (b);
-  herd_json_begin_object (b);
-  member_string (b, "id", o->ids[KIND_DATACENTER][d->datacenter]);
+  herd_json_member_string (b, "id", o->ids[KIND_DATACENTER][d->datacenter]);
   herd_json_end_object (b);
   herd_json_end_array (b);
   herd_json_end_object (b);
-  member_bool (b, "master", d->master);
-  herd_json_member (b, "storage");
-  herd_json_begin_object (b);
+  herd_json_member_bool (b, "master", d->master);
+  herd_json_member_object (b, "storage");
   g_autofree char *type = g_ascii_strdown (herd_storage_type_name (d->type),
                                            -1);
-  member_string (b, "type", type);
+  herd_json_member_string (b, "type", type);
   herd_json_end_object (b);
-  member_int (b, "available", (d->capacity_mib - d->used_mib) * 1024 * 1024);
+  herd_json_member_int (b, "available", (d->capacity_mib - d->used_mib) * 1024 * 1024);
   herd_json_end_object (b);
 }
 
@@ -515,11 +475,9 @@ write_network (HerdJsonOut *b, const Objects *o, HerdId id)
   herd_json_begin_object (b);
   identity (b, o, KIND_NETWORK, id);
   ref_to (b, "data_center", o, KIND_DATACENTER, n->datacenter);
-  member_bool (b, "required", n->required);
-  herd_json_member (b, "usages");
-  herd_json_begin_object (b);
-  herd_json_member (b, "usage");
-  herd_json_begin_array (b);
+  herd_json_member_bool (b, "required", n->required);
+  herd_json_member_object (b, "usages");
+  herd_json_member_array (b, "usage");
   if (n->vm_network)
     herd_json_string (b, "vm");
   herd_json_end_array (b);
@@ -563,14 +521,14 @@ write_event (gint64 id, gint64 time_ns, int code, const char *name,
                                                   details);
   herd_json_begin_object (b);
   g_autofree char *href = g_strdup_printf (API_PREFIX "/events/%s", sid);
-  member_string (b, "href", href);
-  member_string (b, "id", sid);
-  member_int (b, "code", code);
-  member_string (b, "description", g_strstrip (description));
-  member_string (b, "name", name);
-  member_string (b, "origin", "herd");
-  member_string (b, "severity", severity);
-  member_int (b, "time", time_ns / 1000000); /* ms, as oVirt's JSON */
+  herd_json_member_string (b, "href", href);
+  herd_json_member_string (b, "id", sid);
+  herd_json_member_int (b, "code", code);
+  herd_json_member_string (b, "description", g_strstrip (description));
+  herd_json_member_string (b, "name", name);
+  herd_json_member_string (b, "origin", "herd");
+  herd_json_member_string (b, "severity", severity);
+  herd_json_member_int (b, "time", time_ns / 1000000); /* ms, as oVirt's JSON */
   HerdId vm = find (w->objects, KIND_VM, object);
   HerdId host = find (w->objects, KIND_HOST, object);
   if (vm != HERD_ID_NONE)
@@ -762,8 +720,7 @@ get_events (HerdApi *api, SoupServerMessage *msg, GHashTable *query)
   g_auto (HerdJsonOut) b_out = herd_json_out_new ();
   HerdJsonOut *b = &b_out;
   herd_json_begin_object (b);
-  herd_json_member (b, "event");
-  herd_json_begin_array (b);
+  herd_json_member_array (b, "event");
   EventWriter w = { b, &api->objects };
   g_autoptr (GError) error = NULL;
   gboolean ok = herd_state_events_after (api->state, (gint64) after,
@@ -947,7 +904,7 @@ post_action (HerdApi *api, SoupServerMessage *msg, const HerdCaller *caller,
   g_auto (HerdJsonOut) b_out = herd_json_out_new ();
   HerdJsonOut *b = &b_out;
   herd_json_begin_object (b);
-  member_string (b, "status", "complete");
+  herd_json_member_string (b, "status", "complete");
   herd_json_member (b, kinds[kind].member);
   writers[kind](b, &api->objects, id);
   herd_json_end_object (b);
@@ -963,20 +920,18 @@ get_root (SoupServerMessage *msg)
   g_auto (HerdJsonOut) b_out = herd_json_out_new ();
   HerdJsonOut *b = &b_out;
   herd_json_begin_object (b);
-  herd_json_member (b, "product_info");
-  herd_json_begin_object (b);
-  member_string (b, "name", "herd");
-  member_string (b, "vendor", "herd");
+  herd_json_member_object (b, "product_info");
+  herd_json_member_string (b, "name", "herd");
+  herd_json_member_string (b, "vendor", "herd");
   herd_json_end_object (b);
-  herd_json_member (b, "link");
-  herd_json_begin_array (b);
+  herd_json_member_array (b, "link");
   for (guint k = 0; k < KIND_LAST; k++)
     {
       herd_json_begin_object (b);
       g_autofree char *href = g_strdup_printf (API_PREFIX "/%s",
                                                kinds[k].collection);
-      member_string (b, "href", href);
-      member_string (b, "rel", kinds[k].collection);
+      herd_json_member_string (b, "href", href);
+      herd_json_member_string (b, "rel", kinds[k].collection);
       herd_json_end_object (b);
     }
   herd_json_end_array (b);
@@ -1056,8 +1011,7 @@ serve (HerdApi *api, SoupServerMessage *msg, const char *path,
   else
     {
       herd_json_begin_object (b);
-      herd_json_member (b, kinds[kind].member);
-      herd_json_begin_array (b);
+      herd_json_member_array (b, kinds[kind].member);
       for (guint i = 0; i < kind_count (api->model, kind); i++)
         writers[kind](b, &api->objects, i);
       herd_json_end_array (b);
@@ -1135,13 +1089,13 @@ grant_token (HerdApi *api, SoupServerMessage *msg, const char *user,
   g_auto (HerdJsonOut) b_out = herd_json_out_new ();
   HerdJsonOut *b = &b_out;
   herd_json_begin_object (b);
-  member_string (b, "access_token", token);
-  member_string (b, "scope", "ovirt-app-api");
-  member_string (b, "token_type", "bearer");
+  herd_json_member_string (b, "access_token", token);
+  herd_json_member_string (b, "scope", "ovirt-app-api");
+  herd_json_member_string (b, "token_type", "bearer");
   g_autofree char *exp = g_strdup_printf (
       "%" G_GINT64_FORMAT,
       g_get_real_time () / 1000 + api->token_lifetime / HERD_MSEC (1));
-  member_string (b, "exp", exp);
+  herd_json_member_string (b, "exp", exp);
   herd_json_end_object (b);
   respond (msg, SOUP_STATUS_OK, b);
 }

@@ -154,3 +154,39 @@ herd_json_bool (HerdJsonOut *out, gboolean value)
   separate (out);
   g_string_append (out->text, value ? "true" : "false");
 }
+
+void
+herd_json_member_string (HerdJsonOut *out, const char *name,
+                         const char *value)
+{
+  herd_json_member (out, name);
+  herd_json_string (out, value);
+}
+
+void
+herd_json_member_int (HerdJsonOut *out, const char *name, gint64 value)
+{
+  herd_json_member (out, name);
+  herd_json_int (out, value);
+}
+
+void
+herd_json_member_bool (HerdJsonOut *out, const char *name, gboolean value)
+{
+  herd_json_member (out, name);
+  herd_json_bool (out, value);
+}
+
+void
+herd_json_member_object (HerdJsonOut *out, const char *name)
+{
+  herd_json_member (out, name);
+  herd_json_begin_object (out);
+}
+
+void
+herd_json_member_array (HerdJsonOut *out, const char *name)
+{
+  herd_json_member (out, name);
+  herd_json_begin_array (out);
+}

@@ -35,3 +35,12 @@ void herd_json_member (HerdJsonOut *out, const char *name);
 void herd_json_string (HerdJsonOut *out, const char *value);
 void herd_json_int (HerdJsonOut *out, gint64 value);
 void herd_json_bool (HerdJsonOut *out, gboolean value);
+/* A member and its value in one call; an object's or an array's member
+ * named and opened (closed with herd_json_end_object or _array). */
+void herd_json_member_string (HerdJsonOut *out, const char *name,
+                              const char *value);
+void herd_json_member_int (HerdJsonOut *out, const char *name, gint64 value);
+void herd_json_member_bool (HerdJsonOut *out, const char *name,
+                            gboolean value);
+void herd_json_member_object (HerdJsonOut *out, const char *name);
+void herd_json_member_array (HerdJsonOut *out, const char *name);
