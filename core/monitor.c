@@ -669,8 +669,7 @@ herd_manager_host_power (HerdManager *m, HerdId host, HerdPowerAction action,
   /* FenceVdsBaseCommand's and its subclasses' checks, in their order. */
   if (!h->power_management)
     return refuse (error, h, action, "it has no power management");
-  if (now < m->started_at + p->fence_quiet_after_start
-      && w->state != WATCH_FENCING)
+  if (now < m->started_at + p->fence_quiet_after_start)
     {
       g_autofree char *why = g_strdup_printf (
           "no power management action in the first %" G_GINT64_FORMAT

@@ -1371,11 +1371,51 @@ test_power_actions (void)
   CU_ASSERT_NOT_EQUAL (host_status (&s, other), HERD_HOST_MAINTENANCE);
   herd_engine_run (s.engine, HERD_MIN (75), NULL, NULL);
   CU_ASSERT_EQUAL (host_status (&s, other), HERD_HOST_MAINTENANCE);
+  /* started while in Maintenance (on, answering): it stays there */
+  herd_engine_run (s.engine, HERD_MIN (79), NULL, NULL);
+  power (&s, other, "start", "\"ok\":true");
+  herd_engine_run (s.engine, HERD_MIN (85), NULL, NULL);
+  CU_ASSERT_EQUAL (host_status (&s, other), HERD_HOST_MAINTENANCE);
   g_autofree char *later = herd_ctl_answer (
       s.ctl, "{\"command\": \"events\", \"count\": 500}");
   CU_ASSERT_PTR_NOT_NULL (strstr (later, "USER_VDS_STOP"));
   CU_ASSERT_PTR_NOT_NULL (strstr (later, "USER_VDS_START"));
   CU_ASSERT_PTR_NULL (strstr (later, "VDS_HOST_NOT_RESPONDING_CONNECTING"));
+  service_close (&s, TRUE);
+}
+
+/* A user's restart whose agent fails: the alert, and nothing else
+ * changes (the host stays Up with its VM, monitored as before). */
+static void
+test_power_action_fails (void)
+{
+  Service s;
+  service_open_scenario (&s, NULL, power_text, NULL);
+  HerdModel *m = s.sc->model;
+  expect (&s, "{\"command\": \"start\", \"vm\": \"v-1\"}", "\"ok\":true");
+  herd_engine_run (s.engine, HERD_MIN (6), NULL, NULL);
+  HerdVm *v1 = herd_model_vm (m, herd_model_find_vm (m, "v-1"));
+  CU_ASSERT_EQUAL_FATAL (v1->status, HERD_VM_UP);
+  if (g_strcmp0 (herd_model_host (m, v1->host)->name, "h-1") != 0)
+    expect (&s, "{\"command\": \"migrate\", \"vm\": \"v-1\", \"host\": "
+                "\"h-1\"}",
+            "\"ok\":true");
+  herd_engine_run (s.engine, HERD_MIN (8), NULL, NULL);
+  CU_ASSERT_STRING_EQUAL_FATAL (herd_model_host (m, v1->host)->name, "h-1");
+  herd_world_fence_broken (s.world, herd_model_find_host (m, "h-1"), TRUE);
+  power (&s, "h-1", "restart", "\"ok\":true");
+  herd_engine_run (s.engine, HERD_MIN (20), NULL, NULL);
+  CU_ASSERT_EQUAL (host_status (&s, "h-1"), HERD_HOST_UP);
+  CU_ASSERT_EQUAL (v1->status, HERD_VM_UP);
+  CU_ASSERT_STRING_EQUAL (herd_model_host (m, v1->host)->name, "h-1");
+  g_autofree char *events = herd_ctl_answer (
+      s.ctl, "{\"command\": \"events\", \"count\": 500}");
+  CU_ASSERT_PTR_NOT_NULL (strstr (events, "VDS_ALERT_FENCE_OPERATION_FAILED"));
+  CU_ASSERT_PTR_NULL (strstr (events, "VM_WAS_SET_DOWN"));
+  /* monitored as before: a crash is still noticed */
+  herd_world_host_crash (s.world, herd_model_find_host (m, "h-1"));
+  herd_engine_run (s.engine, HERD_MIN (25), NULL, NULL);
+  CU_ASSERT_EQUAL (host_status (&s, "h-1"), HERD_HOST_NON_RESPONSIVE);
   service_close (&s, TRUE);
 }
 
@@ -1417,6 +1457,7 @@ static const HerdTestCase service_tests[] = {
   { "confirm host has been rebooted", test_confirm_rebooted },
   { "stop, start and restart through the fence agents",
     test_power_actions },
+  { "a restart whose agent fails changes nothing", test_power_action_fails },
   { "the request parser refuses blank and malformed lines", test_parse },
   { "requests act on the manager", test_requests_act },
   { "a new manager restores the saved state", test_state_restored },
