@@ -345,7 +345,8 @@ herd_cmd_run (int argc, char **argv)
                              : herd_run_default_path (config_path,
                                                       "-api.key");
   HerdApiSettings api = { scenario->run.api_listen, certificate, key,
-                          scenario->run.api_token_lifetime };
+                          scenario->run.api_token_lifetime,
+                          scenario->run.api_max_connections };
   g_log_set_default_handler (log_handler, NULL);
   int status = serve (model, config, &scenario->run,
                       g_steal_pointer (&access), db_path, socket_path,

@@ -93,7 +93,7 @@ static const char *const herd_sl_manager_keys[] = {
   "max_connections", "secrets",
   /* the REST API (docs/api.md) */
   "api_listen", "api_certificate", "api_key", "api_users",
-  "api_token_lifetime", NULL
+  "api_token_lifetime", "api_max_connections", NULL
 };
 
 /* What each group kind is called and takes. */

@@ -62,6 +62,7 @@ G_DEFINE_QUARK (herd-scenario-error-quark, herd_scenario_error)
 /* herd run's control socket: connections at once, by default and at most */
 #define HERD_SL_DEFAULT_MAX_CONNECTIONS 64
 #define HERD_SL_MAX_MAX_CONNECTIONS 4096
+#define HERD_SL_DEFAULT_API_MAX_CONNECTIONS 256
 #define HERD_SL_DEFAULT_SEED 1
 #define HERD_SL_DEFAULT_SAMPLE_INTERVAL HERD_MIN (5)
 #define HERD_SL_DEFAULT_STATS_INTERVAL HERD_SEC (15)
@@ -323,6 +324,11 @@ herd_sl_parse_api (HerdSlLoader *l, HerdSlGroup *g)
   run->api_users = herd_sl_value (l, g, "api_users");
   herd_sl_read_duration (l, g, "api_token_lifetime", HERD_HOUR (1), TRUE,
                          &run->api_token_lifetime);
+  gint64 max = HERD_SL_DEFAULT_API_MAX_CONNECTIONS;
+  herd_sl_read_integer (l, g, "api_max_connections", 1,
+                        HERD_SL_MAX_MAX_CONNECTIONS,
+                        HERD_SL_DEFAULT_API_MAX_CONNECTIONS, &max);
+  run->api_max_connections = (guint) max;
   const char *colon = run->api_listen != NULL
                           ? strrchr (run->api_listen, ':')
                           : NULL;
@@ -605,6 +611,7 @@ herd_scenario_new (const char *path, const char *text)
   scenario->run.hourly_retention = HERD_DAY (60);
   scenario->run.daily_retention = HERD_DAY (1826);
   scenario->run.max_connections = HERD_SL_DEFAULT_MAX_CONNECTIONS;
+  scenario->run.api_max_connections = HERD_SL_DEFAULT_API_MAX_CONNECTIONS;
   scenario->vm_group_of = g_array_new (FALSE, FALSE, sizeof (guint32));
   return scenario;
 }

@@ -80,6 +80,7 @@ typedef struct
   char *api_key;         /* beside the database at first start */
   char *api_users;       /* the password file (service/users.h) */
   HerdTime api_token_lifetime;
+  guint api_max_connections; /* the API's connections at once (256) */
 } HerdRunSettings;
 
 typedef struct

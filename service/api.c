@@ -12,6 +12,7 @@
 #include "service/api.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
@@ -101,6 +102,11 @@ struct _HerdApi
   GHashTable *checks;      /* Check * in flight (set) */
   GList *streams;          /* Stream *: events as Server-Sent Events */
   guint stream_source;     /* the poll for new events while there are */
+  guint max_connections;
+  GHashTable *connections; /* GSocket * that made requests (set; each
+                              leaves when its socket is finalized) */
+  guint connections_refused;
+  guint sweep_source;      /* sweep_tick, while there are connections */
 };
 
 /* A client of the event stream. */
@@ -113,6 +119,8 @@ typedef struct
 } Stream;
 
 #define HERD_API_MAX_STREAMS 64
+/* How often connections closed by their clients are looked for (s). */
+#define HERD_API_SWEEP_S 2
 /* A client this far behind is dropped rather than held in memory. */
 #define HERD_API_MAX_UNSENT (1024 * 1024)
 
@@ -1239,10 +1247,94 @@ token_request (HerdApi *api, SoupServerMessage *msg, GHashTable *query)
 /* The server                                                          */
 
 /* Before the body is read: its size. */
+/* A connection's socket was finalized: the connection is gone. */
+static void
+connection_gone (gpointer data, GObject *socket)
+{
+  HerdApi *api = data;
+  g_hash_table_remove (api->connections, socket);
+}
+
+/* Drops the connections that are over: closed, or closed by their client
+ * (POLLRDHUP).  The second are closed here: libsoup 3.2 does not close a
+ * TLS connection its client closed while idle (fixed in 3.3, commit
+ * d20c6601), so each would keep its descriptor in CLOSE_WAIT for good. */
+static void
+sweep_connections (HerdApi *api)
+{
+  GHashTableIter it;
+  gpointer s;
+  g_hash_table_iter_init (&it, api->connections);
+  while (g_hash_table_iter_next (&it, &s, NULL))
+    {
+      if (!g_socket_is_closed (s))
+        {
+          struct pollfd p = { g_socket_get_fd (s), POLLRDHUP, 0 };
+          if (poll (&p, 1, 0) != 1
+              || !(p.revents & (POLLRDHUP | POLLHUP | POLLERR | POLLNVAL)))
+            continue;
+          g_socket_close (s, NULL);
+        }
+      g_object_weak_unref (s, connection_gone, api);
+      g_hash_table_iter_remove (&it);
+    }
+}
+
+static gboolean
+sweep_tick (gpointer data)
+{
+  HerdApi *api = data;
+  sweep_connections (api);
+  if (g_hash_table_size (api->connections) > 0)
+    return G_SOURCE_CONTINUE;
+  api->sweep_source = 0;
+  return G_SOURCE_REMOVE;
+}
+
+/* A request on a connection not seen yet counts it, or, with
+ * max_connections open already, is refused (503) and its connection
+ * closed.  (libsoup's server has no hook at accept: a connection that
+ * never makes a request is not counted.)  The connections are swept
+ * every HERD_API_SWEEP_S while there are some, and before a refusal. */
+static gboolean
+connection_allowed (HerdApi *api, SoupServerMessage *msg)
+{
+  GSocket *socket = soup_server_message_get_socket (msg);
+  if (socket == NULL || g_hash_table_contains (api->connections, socket))
+    return TRUE;
+  if (g_hash_table_size (api->connections) >= api->max_connections)
+    sweep_connections (api);
+  guint open = g_hash_table_size (api->connections);
+  if (open >= api->max_connections)
+    {
+      if (api->connections_refused++ % 1000 == 0)
+        g_warning ("API: %u connections open: refusing more "
+                   "([manager] api_max_connections; %u refused so far)",
+                   open, api->connections_refused);
+      soup_message_headers_replace (
+          soup_server_message_get_response_headers (msg), "Connection",
+          "close");
+      g_autofree char *detail = g_strdup_printf (
+          "%u connections are open, the most the API takes ([manager] "
+          "api_max_connections); try again later",
+          open);
+      fault (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, detail);
+      return FALSE;
+    }
+  g_hash_table_add (api->connections, socket);
+  g_object_weak_ref (G_OBJECT (socket), connection_gone, api);
+  if (api->sweep_source == 0)
+    api->sweep_source = g_timeout_add_seconds (HERD_API_SWEEP_S, sweep_tick,
+                                               api);
+  return TRUE;
+}
+
 static void
 early (SoupServer *server, SoupServerMessage *msg, const char *path,
        GHashTable *query, gpointer data)
 {
+  if (!connection_allowed (data, msg))
+    return;
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   goffset length = soup_message_headers_get_content_length (headers);
   if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CHUNKED)
@@ -1353,6 +1445,8 @@ herd_api_new (const HerdApiSettings *settings, HerdCtl *ctl,
   api->tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                        token_free);
   api->checks = g_hash_table_new (g_direct_hash, g_direct_equal);
+  api->max_connections = MAX (settings->max_connections, 1);
+  api->connections = g_hash_table_new (g_direct_hash, g_direct_equal);
   g_mutex_init (&api->lock);
   g_autoptr (GTlsCertificate) certificate = g_tls_certificate_new_from_files (
       settings->certificate, settings->key, error);
@@ -1415,6 +1509,12 @@ herd_api_free (HerdApi *api)
     }
   g_hash_table_unref (api->checks);
   g_clear_object (&api->server);
+  if (api->sweep_source != 0)
+    g_source_remove (api->sweep_source);
+  g_hash_table_iter_init (&it, api->connections);
+  while (g_hash_table_iter_next (&it, &c, NULL))
+    g_object_weak_unref (c, connection_gone, api);
+  g_hash_table_unref (api->connections);
   g_hash_table_unref (api->tokens);
   herd_users_free (api->users);
   objects_clear (&api->objects);

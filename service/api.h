@@ -40,6 +40,7 @@ typedef struct
   const char *certificate;  /* PEM certificate and key files */
   const char *key;
   HerdTime token_lifetime;
+  guint max_connections; /* connections making requests at once */
 } HerdApiSettings;
 
 /* Listens on settings->listen on the default main context.  Takes users

@@ -27,17 +27,20 @@ typedef struct
   char *users;         /* the password file */
 } Fixture;
 
-static void fixture_open_for (Fixture *f, HerdTime token_lifetime);
+static void fixture_open_with (Fixture *f, HerdTime token_lifetime,
+                               guint max_connections);
 
 static void
 fixture_open (Fixture *f)
 {
-  fixture_open_for (f, HERD_HOUR (1));
+  fixture_open_with (f, HERD_HOUR (1), 256);
 }
 
-/* The fixture with bearer tokens that last token_lifetime. */
+/* The fixture with bearer tokens that last token_lifetime, taking
+ * max_connections at once. */
 static void
-fixture_open_for (Fixture *f, HerdTime token_lifetime)
+fixture_open_with (Fixture *f, HerdTime token_lifetime,
+                   guint max_connections)
 {
   g_autoptr (GError) error = NULL;
   memset (f, 0, sizeof *f);
@@ -57,7 +60,8 @@ fixture_open_for (Fixture *f, HerdTime token_lifetime)
   CU_ASSERT_EQUAL (st.st_mode & 0777, 0600);
   HerdUsers *users = herd_users_load (f->users, &error);
   CU_ASSERT_PTR_NOT_NULL_FATAL (users);
-  HerdApiSettings settings = { "127.0.0.1:0", cert, key, token_lifetime };
+  HerdApiSettings settings = { "127.0.0.1:0", cert, key, token_lifetime,
+                               max_connections };
   f->api = herd_api_new (&settings, f->s.ctl, f->s.sc->model, f->s.state,
                          users, &error);
   if (f->api == NULL)
@@ -599,7 +603,7 @@ static void
 test_token_expires (void)
 {
   Fixture f;
-  fixture_open_for (&f, HERD_MSEC (300));
+  fixture_open_with (&f, HERD_MSEC (300), 256);
   const char form[] = "grant_type=password&username=vic&"
                       "password=vic%27s+secret";
   g_autofree char *bearer = bearer_for (&f, form);
@@ -616,6 +620,82 @@ test_token_expires (void)
   g_autoptr (JsonNode) renewed = request_full (&f, "GET", "/api/hosts",
                                                again, NULL, NULL, 0, &status);
   CU_ASSERT_EQUAL (status, 200);
+  fixture_close (&f);
+}
+
+static guint
+open_descriptors (void)
+{
+  g_autoptr (GDir) dir = g_dir_open ("/proc/self/fd", 0, NULL);
+  guint n = 0;
+  while (dir != NULL && g_dir_read_name (dir) != NULL)
+    n++;
+  return n;
+}
+
+/* At most api_max_connections connections make requests at once: a
+ * request on one more is answered 503 and its connection closed; once a
+ * client goes, a new one is served. */
+static void
+test_connection_limit (void)
+{
+  Fixture f;
+  fixture_open_with (&f, HERD_HOUR (1), 2);
+  guint status;
+  SoupSession *first = f.session;
+  SoupSession *second = soup_session_new ();
+  SoupSession *third = soup_session_new ();
+  g_autoptr (JsonNode) a = request (&f, "GET", "/api/hosts", "vic",
+                                    "vic's secret", NULL, &status);
+  CU_ASSERT_EQUAL (status, 200);
+  f.session = second;
+  g_autoptr (JsonNode) b = request (&f, "GET", "/api/hosts", "vic",
+                                    "vic's secret", NULL, &status);
+  CU_ASSERT_EQUAL (status, 200);
+  f.session = third;
+  g_autoptr (JsonNode) c = request (&f, "GET", "/api/hosts", "vic",
+                                    "vic's secret", NULL, &status);
+  CU_ASSERT_EQUAL (status, 503);
+  CU_ASSERT_PTR_NOT_NULL (strstr (string_at (c, "$.detail"),
+                                  "2 connections are open"));
+  /* the first two keep theirs */
+  f.session = first;
+  g_autoptr (JsonNode) again = request (&f, "GET", "/api/vms", "vic",
+                                        "vic's secret", NULL, &status);
+  CU_ASSERT_EQUAL (status, 200);
+  /* the second client goes: the third is served */
+  soup_session_abort (second);
+  g_object_unref (second);
+  f.session = third;
+  gint64 end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  do
+    {
+      g_autoptr (JsonNode) d = request (&f, "GET", "/api/hosts", "vic",
+                                        "vic's secret", NULL, &status);
+      for (int i = 0; i < 10; i++)
+        g_main_context_iteration (NULL, FALSE);
+    }
+  while (status != 200 && g_get_monotonic_time () < end);
+  CU_ASSERT_EQUAL (status, 200);
+  /* and no descriptor stays behind: the server closes its end of a
+   * connection its client closed (libsoup 3.2 kept it in CLOSE_WAIT) */
+  soup_session_abort (third);
+  g_object_unref (third);
+  soup_session_abort (first);
+  guint before = open_descriptors ();
+  f.session = soup_session_new ();
+  g_autoptr (JsonNode) last = request (&f, "GET", "/api/hosts", "vic",
+                                       "vic's secret", NULL, &status);
+  CU_ASSERT_EQUAL (status, 200);
+  soup_session_abort (f.session);
+  end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  while (open_descriptors () > before && g_get_monotonic_time () < end)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (10000);
+    }
+  CU_ASSERT (open_descriptors () <= before);
+  g_object_unref (first);
   fixture_close (&f);
 }
 
@@ -673,6 +753,8 @@ main (void)
           { "events as a live stream", test_event_stream },
           { "a bearer token expires", test_token_expires },
           { "the answers' JSON writer", test_json_out },
+          { "at most api_max_connections connections",
+            test_connection_limit },
           { NULL, NULL } };
   static const HerdTestSuite suites[] = { { "api", cases }, { NULL, NULL } };
   return herd_test_main (suites);

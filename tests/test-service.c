@@ -1001,6 +1001,9 @@ test_run_keys_and_secrets (void)
       "between 1 and 4096" },
     { "[manager]\n", "[manager]\nmax_connections = 1e30\n",
       "[manager] max_connections: expected a whole number" },
+    { "[manager]\n", "[manager]\napi_max_connections = 5000\n",
+      "run.ini:25: [manager] api_max_connections: expected a whole number "
+      "between 1 and 4096" },
     { "[manager]\n", "[manager]\nsocket_group = @herd\n",
       "run.ini:25: [manager] socket_group: expected a group name" },
     { "[manager]\n", "[manager]\nsanlock_wait = 0s\n",
