@@ -1,14 +1,19 @@
 /* virt-hosts.c: one libvirt connection per host, its events, its VMs and
  * its statistics.
  *
- * libvirt delivers domain events and connection loss through its own event
- * loop (virEventRunDefaultImpl), which a thread of the driver runs; the
- * callbacks there only copy what happened and hand it to the main context,
- * where the core's events are raised.  Each connection sends keepalives
- * (every second, three unanswered close it): a host whose libvirtd dies or
- * stops answering is reported unreachable, and the driver tries to connect
- * again every reconnect_interval until it answers.  Connecting runs in a
- * thread (connect_start), never on the main loop: a libvirtd that accepts
+ * libvirt delivers domain events and connection loss through its event
+ * loop: its default implementation (virEventRegisterDefaultImpl) is
+ * GLib's default main context, so the main loop runs it; no thread of
+ * ours iterates it (one that did took turns owning the context with the
+ * main loop, and herd's callbacks ran on either thread).  The callbacks
+ * copy what happened and hand it on (an idle source), where the core's
+ * events are raised.  Calls that wait on a host run in worker threads,
+ * which do their own I/O and keepalive while they wait.  Each connection
+ * sends keepalives (every second, three unanswered close it): a host
+ * whose libvirtd dies or stops answering is reported unreachable, and the
+ * driver tries to connect again every reconnect_interval until it
+ * answers.  Connecting runs in a thread (connect_start), never on the
+ * main loop: a libvirtd that accepts
  * and never answers holds only that thread, its host is reported
  * unreachable after CONNECT_TIMEOUT_MS, and no second attempt starts
  * before the first ends.
@@ -52,22 +57,6 @@ herd_virt_set_error (GError **error, const char *what)
   const char *message = virGetLastErrorMessage ();
   g_set_error (error, HERD_DRIVER_ERROR, HERD_DRIVER_ERROR_FAILED, "%s: %s",
                what, message != NULL ? message : "unknown libvirt error");
-}
-
-static gpointer
-event_loop (gpointer data)
-{
-  VirtDriver *v = data;
-  while (!g_atomic_int_get (&v->event_quit))
-    if (virEventRunDefaultImpl () < 0)
-      break;
-  return NULL;
-}
-
-/* A periodic libvirt timeout, so the event loop notices event_quit. */
-static void
-event_tick (int timer, void *opaque)
-{
 }
 
 static void
@@ -1214,11 +1203,9 @@ herd_virt_hosts_init (VirtDriver *v, GError **error)
       v->hosts[i].worker = g_thread_pool_new (host_work, NULL, 1, FALSE,
                                               NULL);
     }
-  v->wakeup_timer = virEventAddTimeout (200, event_tick, NULL, NULL);
   v->stats_source = g_timeout_add (
       (guint) MAX (v->drv->model->params.vds_refresh_rate / HERD_MSEC (1), 100),
       stats_tick, v);
-  v->event_thread = g_thread_new ("libvirt-events", event_loop, v);
   return TRUE;
 }
 
@@ -1241,11 +1228,6 @@ herd_virt_hosts_clear (VirtDriver *v)
       g_thread_pool_free (v->hosts[i].worker, FALSE, TRUE);
       host_close (&v->hosts[i]);
     }
-  g_atomic_int_set (&v->event_quit, 1);
-  if (v->event_thread != NULL)
-    g_thread_join (v->event_thread);
-  if (v->wakeup_timer > 0)
-    virEventRemoveTimeout (v->wakeup_timer);
   g_free (v->hosts);
   v->hosts = NULL;
 }

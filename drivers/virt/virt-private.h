@@ -85,9 +85,6 @@ struct _VirtDriver
   HerdTimerId next_timer;
   gsl_rng *rng;
   char *domain_type;        /* kvm or qemu */
-  GThread *event_thread;    /* runs libvirt's event loop */
-  gint event_quit;          /* atomic: the event thread ends */
-  int wakeup_timer;         /* libvirt timeout that wakes the event loop */
   guint stats_source;       /* GLib source polling host statistics */
   guint stall_source;       /* GLib source watching the main loop */
   gint64 stall_due_us;      /* monotonic time its next tick is due */
