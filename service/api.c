@@ -119,6 +119,8 @@ typedef struct
 } Stream;
 
 #define HERD_API_MAX_STREAMS 64
+/* Connections the kernel queues before herd run accepts them. */
+#define HERD_API_BACKLOG 1024
 /* How often connections closed by their clients are looked for (s). */
 #define HERD_API_SWEEP_S 2
 /* A client this far behind is dropped rather than held in memory. */
@@ -1467,8 +1469,19 @@ herd_api_new (const HerdApiSettings *settings, HerdCtl *ctl,
                                  "server-header", "herd", NULL);
   soup_server_add_early_handler (api->server, NULL, early, api, NULL);
   soup_server_add_handler (api->server, NULL, handler, api, NULL);
-  if (!soup_server_listen (api->server, address, SOUP_SERVER_LISTEN_HTTPS,
-                           error))
+  /* Its own listening socket, for the backlog: libsoup's is GLib's
+   * default, 10, and 50 clients connecting at once had their SYNs
+   * dropped, each such request then a second late (the kernel's SYN
+   * retry). */
+  g_autoptr (GSocket) listener = g_socket_new (
+      g_socket_address_get_family (address), G_SOCKET_TYPE_STREAM,
+      G_SOCKET_PROTOCOL_TCP, error);
+  if (listener != NULL)
+    g_socket_set_listen_backlog (listener, HERD_API_BACKLOG);
+  if (listener == NULL || !g_socket_bind (listener, address, TRUE, error)
+      || !g_socket_listen (listener, error)
+      || !soup_server_listen_socket (api->server, listener,
+                                     SOUP_SERVER_LISTEN_HTTPS, error))
     {
       g_prefix_error (error, "the API cannot listen on %s: ",
                       settings->listen);
