@@ -86,6 +86,7 @@ struct _VirtDriver
   gsl_rng *rng;
   char *domain_type;        /* kvm or qemu */
   guint stats_source;       /* GLib source polling host statistics */
+  guint stats_slice;        /* the hosts it polls next (virt-hosts.c) */
   guint stall_source;       /* GLib source watching the main loop */
   gint64 stall_due_us;      /* monotonic time its next tick is due */
   gint64 stall_max_ms;      /* the longest the main loop was held */
