@@ -33,7 +33,39 @@ static const CtlCommand ctl_commands[] = {
   { "confirm_reboot", "HOST", 1, 1 },
   { "select_spm", "HOST", 1, 1 },
   { "power", "HOST stop|start|restart", 2, 2 },
+  { "add_host", "NAME KEY=VALUE...", 2, G_MAXUINT },
+  { "add_vm", "NAME KEY=VALUE...", 2, G_MAXUINT },
+  { "edit_vm", "VM KEY=VALUE...", 2, G_MAXUINT },
+  { "remove_host", "HOST", 1, 1 },
+  { "remove_vm", "VM", 1, 1 },
+  { "reinstall", "HOST", 1, 1 },
 };
+
+/* A run-time change's words: NAME (or VM), then KEY=VALUE settings. */
+static gboolean
+build_change (JsonBuilder *b, const CtlCommand *c, char **words, guint n)
+{
+  json_builder_set_member_name (b, g_str_equal (c->name, "edit_vm") ? "vm"
+                                                                    : "name");
+  json_builder_add_string_value (b, words[0]);
+  json_builder_set_member_name (b, "settings");
+  json_builder_begin_object (b);
+  for (guint i = 1; i < n; i++)
+    {
+      const char *eq = strchr (words[i], '=');
+      if (eq == NULL || eq == words[i])
+        {
+          g_printerr ("herd ctl: %s: expected KEY=VALUE, got \"%s\"\n",
+                      c->name, words[i]);
+          return FALSE;
+        }
+      g_autofree char *key = g_strndup (words[i], (gsize) (eq - words[i]));
+      json_builder_set_member_name (b, key);
+      json_builder_add_string_value (b, eq + 1);
+    }
+  json_builder_end_object (b);
+  return TRUE;
+}
 
 /* The request for command and its words, or NULL (usage printed). */
 static char *
@@ -43,7 +75,12 @@ build_request (const CtlCommand *c, char **words, guint n)
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "command");
   json_builder_add_string_value (b, c->name);
-  if (n > 0)
+  if (strstr (c->args, "KEY=VALUE") != NULL)
+    {
+      if (!build_change (b, c, words, n))
+        return NULL;
+    }
+  else if (n > 0)
     {
       if (g_str_equal (c->name, "events"))
         {
@@ -182,7 +219,15 @@ herd_cmd_ctl (int argc, char **argv)
                    "                 select_spm, power (stop, start or "
                    "restart a host\n"
                    "                 through its fence agents; stop: "
-                   "from Maintenance)\n"
+                   "from Maintenance),\n"
+                   "                 add_host, add_vm, edit_vm, remove_host, "
+                   "remove_vm,\n"
+                   "                 reinstall (run-time changes, kept in "
+                   "herd run's database;\n"
+                   "                 KEY=VALUE are the configuration's "
+                   "[host] and [vm] keys:\n"
+                   "                 add_host h-9 cores=4 memory=16G "
+                   "uri=qemu+ssh://h-9/system)\n"
                    "A user without a role, or a command above the user's "
                    "role, is refused\n(exit status 1).");
   if (!herd_cli_parse (&argc, &argv, "ctl", "COMMAND [ARGS]",

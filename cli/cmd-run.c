@@ -138,7 +138,7 @@ quit (gpointer data)
  * database (restored when it holds rows), the virt driver, the manager
  * and the control socket (access is taken); herd run's exit status. */
 static int
-serve (HerdModel *model, HerdVirtConfig *config,
+serve (HerdModel *model, HerdVirtConfig *config, HerdChanges *changes,
        const HerdRunSettings *run, HerdAccess *access_taken,
        const char *db_path, const char *socket_path,
        const HerdApiSettings *api_settings)
@@ -175,6 +175,8 @@ serve (HerdModel *model, HerdVirtConfig *config,
                       g_steal_pointer (&access), &error);
   if (ctl == NULL)
     goto out;
+  herd_changes_attach (changes, config, manager, state);
+  herd_ctl_set_changes (ctl, changes);
   if (api_settings != NULL)
     {
       HerdUsers *users = herd_users_load (run->api_users, &error);
@@ -291,9 +293,23 @@ herd_cmd_run (int argc, char **argv)
     }
   const char *config_path = argv[1];
   g_autoptr (GError) error = NULL;
+  /* The database's path first: the hosts and VMs added at run time are
+   * recorded there. */
   g_autoptr (HerdScenario) scenario = herd_scenario_load (config_path,
                                                           &error);
   if (scenario == NULL)
+    {
+      g_printerr ("herd run: %s\n", error->message);
+      return HERD_EXIT_USAGE;
+    }
+  if (db_path == NULL)
+    db_path = scenario->run.database != NULL
+                  ? g_strdup (scenario->run.database)
+                  : herd_run_default_path (config_path, ".db");
+  g_clear_pointer (&scenario, herd_scenario_free);
+  g_autoptr (HerdChanges) changes = herd_changes_load (config_path, db_path,
+                                                       &scenario, &error);
+  if (changes == NULL)
     {
       g_printerr ("herd run: %s\n", error->message);
       return HERD_EXIT_USAGE;
@@ -310,14 +326,9 @@ herd_cmd_run (int argc, char **argv)
   if (access == NULL)
     {
       g_printerr ("herd run: %s\n", error->message);
-      herd_virt_config_free (config, model->hosts->len, model->vms->len,
-                             model->domains->len);
+      herd_virt_config_free (config, model);
       return HERD_EXIT_USAGE;
     }
-  if (db_path == NULL)
-    db_path = scenario->run.database != NULL
-                  ? g_strdup (scenario->run.database)
-                  : herd_run_default_path (config_path, ".db");
   if (socket_path == NULL)
     socket_path = scenario->run.socket != NULL
                       ? g_strdup (scenario->run.socket)
@@ -330,8 +341,7 @@ herd_cmd_run (int argc, char **argv)
       g_printerr ("herd run: %s: cannot open the log %s (--log or "
                   "[manager] log): %s\n",
                   config_path, log_path, g_strerror (errno));
-      herd_virt_config_free (config, model->hosts->len, model->vms->len,
-                         model->domains->len);
+      herd_virt_config_free (config, model);
       return HERD_EXIT_USAGE;
     }
   /* The API's certificate and key: the configured files, else a pair
@@ -348,11 +358,10 @@ herd_cmd_run (int argc, char **argv)
                           scenario->run.api_token_lifetime,
                           scenario->run.api_max_connections };
   g_log_set_default_handler (log_handler, NULL);
-  int status = serve (model, config, &scenario->run,
+  int status = serve (model, config, changes, &scenario->run,
                       g_steal_pointer (&access), db_path, socket_path,
                       scenario->run.api_listen != NULL ? &api : NULL);
-  herd_virt_config_free (config, model->hosts->len, model->vms->len,
-                         model->domains->len);
+  herd_virt_config_free (config, model);
   g_log_set_default_handler (g_log_default_handler, NULL);
   if (log_file != stderr)
     fclose (log_file);

@@ -431,9 +431,9 @@ herd_run_config (const HerdScenario *s, GError **error)
 {
   HerdModel *model = s->model;
   HerdVirtConfig *config = g_new0 (HerdVirtConfig, 1);
-  config->hosts = g_new0 (HerdVirtHost, MAX (model->hosts->len, 1));
+  config->hosts = g_new0 (HerdVirtHost, herd_model_host_slots (model));
   config->domains = g_new0 (HerdVirtDomain, MAX (model->domains->len, 1));
-  config->vms = g_new0 (HerdVirtVm, MAX (model->vms->len, 1));
+  config->vms = g_new0 (HerdVirtVm, herd_model_vm_slots (model));
   for (guint gi = 0; gi < s->vm_groups->len; gi++)
     {
       const HerdVmGroup *g = g_ptr_array_index (s->vm_groups, gi);
@@ -491,8 +491,7 @@ herd_run_config (const HerdScenario *s, GError **error)
   ok = ok && read_secrets (s, config, error);
   if (!ok)
     {
-      herd_virt_config_free (config, model->hosts->len, model->vms->len,
-                         model->domains->len);
+      herd_virt_config_free (config, model);
       return NULL;
     }
   return config;
@@ -510,19 +509,19 @@ herd_run_default_path (const char *config_path, const char *suffix)
 }
 
 void
-herd_virt_config_free (HerdVirtConfig *config, guint n_hosts, guint n_vms,
-                       guint n_domains)
+herd_virt_config_free (HerdVirtConfig *config, const HerdModel *model)
 {
   if (config == NULL)
     return;
-  for (guint i = 0; config->vms != NULL && i < n_vms; i++)
+  for (guint i = 0; config->vms != NULL && i < herd_model_vm_slots (model);
+       i++)
     {
       g_free (config->vms[i].kernel);
       g_free (config->vms[i].initrd);
       g_free (config->vms[i].cmdline);
     }
   g_free (config->vms);
-  for (guint i = 0; i < n_hosts; i++)
+  for (guint i = 0; i < herd_model_host_slots (model); i++)
     {
       HerdVirtHost *h = &config->hosts[i];
       g_free (h->uri);
@@ -533,7 +532,7 @@ herd_virt_config_free (HerdVirtConfig *config, guint n_hosts, guint n_vms,
       g_strfreev (h->fence_secrets);
       g_strfreev (h->proxy_command);
     }
-  for (guint i = 0; i < n_domains; i++)
+  for (guint i = 0; i < model->domains->len; i++)
     g_free (config->domains[i].path);
   g_free (config->hosts);
   g_free (config->domains);

@@ -63,8 +63,8 @@ typedef struct
   char *secrets_path;          /* the secrets file read, or NULL: none */
 } HerdVirtConfig;
 
-void herd_virt_config_free (HerdVirtConfig *config, guint n_hosts,
-                            guint n_vms, guint n_domains);
+/* Frees config, made for model (its entries per host and VM slot). */
+void herd_virt_config_free (HerdVirtConfig *config, const HerdModel *model);
 
 /* The driver's configuration, or NULL with an error naming the file,
  * group and key (HERD_SCENARIO_ERROR_INVALID).  It reads the secrets file

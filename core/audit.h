@@ -93,6 +93,12 @@ typedef enum
   HERD_AUDIT_USER_VDS_STOP,              /* a user's power actions */
   HERD_AUDIT_USER_VDS_START,
   HERD_AUDIT_USER_VDS_RESTART,
+  HERD_AUDIT_USER_ADD_VDS,               /* run-time changes (herd run) */
+  HERD_AUDIT_USER_REMOVE_VDS,
+  HERD_AUDIT_VDS_INSTALL_IN_PROGRESS,    /* a host reinstalled */
+  HERD_AUDIT_USER_ADD_VM,
+  HERD_AUDIT_USER_UPDATE_VM,
+  HERD_AUDIT_USER_REMOVE_VM_FINISHED,
   HERD_AUDIT_LAST
 } HerdAuditType;
 

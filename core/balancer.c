@@ -63,7 +63,7 @@ void
 herd_balancer_init (HerdManager *m)
 {
   guint clusters = MAX (m->model->clusters->len, 1);
-  guint hosts = MAX (m->model->hosts->len, 1);
+  guint hosts = herd_model_host_slots (m->model);
   m->ha_unsafe_since = g_new (HerdTime, clusters);
   for (guint i = 0; i < clusters; i++)
     m->ha_unsafe_since[i] = HERD_TIME_NEVER;

@@ -120,6 +120,27 @@ herd_driver_host_connect (HerdDriver *drv, HerdId host, GError **error)
 }
 
 gboolean
+herd_driver_host_disconnect (HerdDriver *drv, HerdId host, GError **error)
+{
+  return HOST_OK (host) && ENTER (hosts, disconnect)
+         && drv->klass->hosts->disconnect (drv, host, error);
+}
+
+gboolean
+herd_driver_vm_remove (HerdDriver *drv, HerdId vm, GError **error)
+{
+  return VM_OK (vm) && ENTER (hosts, vm_remove)
+         && drv->klass->hosts->vm_remove (drv, vm, error);
+}
+
+gboolean
+herd_driver_takes_changes (HerdDriver *drv)
+{
+  return drv->klass->hosts != NULL && drv->klass->hosts->disconnect != NULL
+         && drv->klass->hosts->vm_remove != NULL;
+}
+
+gboolean
 herd_driver_host_poll_stats (HerdDriver *drv, HerdId host, HerdHostStats *out,
                              GError **error)
 {

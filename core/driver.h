@@ -166,6 +166,12 @@ typedef struct
    * not reach the host; on success host_reachable follows if the agent
    * comes back. */
   gboolean (*soft_fence) (HerdDriver *drv, HerdId host, GError **error);
+  /* Run-time changes (herd run; both NULL: the backend does not take
+   * them).  Stops watching a host that was removed or is reinstalled: no
+   * event about it follows until the next connect, which starts afresh.
+   * Deletes what the backend made for a removed VM (its volumes). */
+  gboolean (*disconnect) (HerdDriver *drv, HerdId host, GError **error);
+  gboolean (*vm_remove) (HerdDriver *drv, HerdId vm, GError **error);
 } HerdHostOps;
 
 typedef struct
@@ -300,6 +306,11 @@ guint32 herd_driver_random_uniform (HerdDriver *drv, const char *stream,
 
 gboolean herd_driver_host_connect (HerdDriver *drv, HerdId host,
                                    GError **error);
+gboolean herd_driver_host_disconnect (HerdDriver *drv, HerdId host,
+                                      GError **error);
+gboolean herd_driver_vm_remove (HerdDriver *drv, HerdId vm, GError **error);
+/* Whether the backend takes hosts and VMs added or removed at run time. */
+gboolean herd_driver_takes_changes (HerdDriver *drv);
 gboolean herd_driver_host_poll_stats (HerdDriver *drv, HerdId host,
                                       HerdHostStats *out, GError **error);
 gboolean herd_driver_vm_stats (HerdDriver *drv, HerdId vm,

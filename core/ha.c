@@ -22,7 +22,7 @@ static void ha_pass (gpointer ctx, guint64 arg);
 void
 herd_ha_init (HerdManager *m)
 {
-  guint vms = MAX (m->model->vms->len, 1);
+  guint vms = herd_model_vm_slots (m->model);
   m->ha_next = g_new (HerdTime, vms);
   for (guint i = 0; i < vms; i++)
     m->ha_next[i] = HERD_TIME_NEVER;

@@ -57,9 +57,10 @@ herd_manager_new (HerdModel *model, HerdDriver *driver, HerdAudit *audit)
   m->driver = driver;
   m->audit = audit;
   m->scheduler = herd_scheduler_new (model);
-  m->maintenance_retry = g_new0 (HerdTimerId, MAX (model->hosts->len, 1));
-  m->host_vms = g_new (GArray *, MAX (model->hosts->len, 1));
-  for (guint i = 0; i < model->hosts->len; i++)
+  guint hosts = herd_model_host_slots (model);
+  m->maintenance_retry = g_new0 (HerdTimerId, hosts);
+  m->host_vms = g_new (GArray *, hosts);
+  for (guint i = 0; i < hosts; i++)
     m->host_vms[i] = g_array_new (FALSE, FALSE, sizeof (HerdId));
   herd_migration_init (m);
   herd_balancer_init (m);
@@ -89,7 +90,7 @@ herd_manager_free (HerdManager *manager)
   herd_snapshot_clear (manager);
   herd_vm_start_clear (manager);
   g_free (manager->maintenance_retry);
-  for (guint i = 0; i < manager->model->hosts->len; i++)
+  for (guint i = 0; i < herd_model_host_slots (manager->model); i++)
     g_array_unref (manager->host_vms[i]);
   g_free (manager->host_vms);
   herd_scheduler_free (manager->scheduler);
@@ -124,6 +125,8 @@ herd_manager_start (HerdManager *manager, GError **error)
   for (guint i = 0; i < manager->model->hosts->len; i++)
     {
       HerdHost *host = herd_model_host (manager->model, i);
+      if (host->removed)
+        continue;
       if (!herd_driver_host_connect (manager->driver, host->id, error))
         {
           g_prefix_error (error, "connecting host %s: ", host->name);
@@ -223,6 +226,8 @@ on_host_reachable (gpointer core, HerdId host_id)
 {
   HerdManager *m = core;
   HerdHost *host = herd_model_host (m->model, host_id);
+  if (host->removed)
+    return; /* an answer that crossed its removal */
   gboolean first = !herd_monitor_known (m, host_id);
   if (herd_monitor_on_reachable (m, host_id))
     return;
@@ -248,13 +253,17 @@ on_host_reachable (gpointer core, HerdId host_id)
 static void
 on_host_unreachable (gpointer core, HerdId host_id)
 {
-  herd_monitor_on_unreachable (core, host_id);
+  HerdManager *m = core;
+  if (!herd_model_host (m->model, host_id)->removed)
+    herd_monitor_on_unreachable (m, host_id);
 }
 
 static void
 on_fence_done (gpointer core, HerdId host, HerdFenceAction action,
                gboolean ok, const char *output)
 {
+  if (herd_model_host (((HerdManager *) core)->model, host)->removed)
+    return;
   if (!herd_monitor_on_fence_done (core, host, action, ok, output))
     herd_balancer_on_fence_done (core, host, action, ok, output);
 }
@@ -317,6 +326,8 @@ on_host_stats (gpointer core, HerdId host_id, const HerdHostStats *stats)
 {
   HerdManager *m = core;
   HerdHost *host = herd_model_host (m->model, host_id);
+  if (host->removed)
+    return;
   host->cpu_used_mc = stats->cpu_used_mc;
   host->mem_free_mib = stats->mem_free_mib;
   host->lockspace_down = stats->lockspace_down;
@@ -393,6 +404,10 @@ on_vm_state (gpointer core, HerdId vm_id, HerdId host_id, HerdVmStatus status,
   HerdManager *m = core;
   HerdVm *vm = herd_model_vm (m->model, vm_id);
   HerdTime now = herd_manager_now (m);
+  if (vm->removed
+      || (host_id != HERD_ID_NONE
+          && herd_model_host (m->model, host_id)->removed))
+    return;
 
   if ((status == HERD_VM_POWERING_UP || status == HERD_VM_UP)
       && !vm->committed)

@@ -179,6 +179,44 @@ const char *herd_power_action_name (HerdPowerAction action);
 gboolean herd_manager_host_select_spm (HerdManager *manager, HerdId host,
                                        GError **error);
 
+/* Run-time changes (herd run; core/manager-changes.c).  The caller adds
+ * the object to the model (within its room, herd_model_reserve) and tells
+ * the manager; who asked is named in the audit event (by).
+ *
+ * A host added: Installing, then watched from its first connection (Up
+ * when it answers; Connecting, then NonResponsive if it does not).
+ * USER_ADD_VDS. */
+void herd_manager_host_added (HerdManager *manager, HerdId host,
+                              const char *by);
+/* Removes a host (oVirt's RemoveVdsCommand): in Maintenance, Down,
+ * NonResponsive, NonOperational or InstallFailed, with no VM on it and
+ * not its data center's SPM; the manager stops watching it and the model
+ * marks it removed (herd_model_remove_host).  USER_REMOVE_VDS.  Refused
+ * with HERD_MANAGER_ERROR_STATE saying why. */
+gboolean herd_manager_host_remove (HerdManager *manager, HerdId host,
+                                   const char *by, GError **error);
+/* Reinstalls a host (oVirt's InstallVdsCommand): in Maintenance,
+ * NonOperational or InstallFailed; its connection is dropped and it is
+ * Installing until it answers again (then Up), as a host just added.
+ * VDS_INSTALL_IN_PROGRESS. */
+gboolean herd_manager_host_reinstall (HerdManager *manager, HerdId host,
+                                      const char *by, GError **error);
+/* A VM added (Down).  USER_ADD_VM. */
+void herd_manager_vm_added (HerdManager *manager, HerdId vm, const char *by);
+/* Whether the VM may be changed: what it runs with (vCPUs, memory, its
+ * lease) only while it is Down (herd has no next-run configuration).
+ * HERD_MANAGER_ERROR_STATE otherwise. */
+gboolean herd_manager_vm_may_change (HerdManager *manager, HerdId vm,
+                                     gboolean running_config, GError **error);
+/* The VM was changed (USER_UPDATE_VM, details say what). */
+void herd_manager_vm_updated (HerdManager *manager, HerdId vm,
+                              const char *by, const char *what);
+/* Removes a VM (oVirt's RemoveVmCommand): Down; it leaves the HA queue,
+ * the backend deletes its volumes and the model marks it removed.
+ * USER_REMOVE_VM_FINISHED. */
+gboolean herd_manager_vm_remove (HerdManager *manager, HerdId vm,
+                                 const char *by, GError **error);
+
 /* Acts on the VM's snapshot called name (behaviour.md §9; core/snapshot.c
  * says what is checked): commit and undo act on the one in preview, and
  * take NULL; memory: a create saves a running VM's memory.

@@ -118,11 +118,11 @@ herd_migration_outcome_name (HerdMigrationOutcome outcome)
 void
 herd_migration_init (HerdManager *m)
 {
-  guint hosts = m->model->hosts->len;
-  m->migrations = g_new0 (Migration *, MAX (m->model->vms->len, 1));
-  m->outgoing = g_new0 (guint32, MAX (hosts, 1));
-  m->incoming = g_new0 (guint32, MAX (hosts, 1));
-  m->queued = g_new0 (GQueue *, MAX (hosts, 1));
+  guint hosts = herd_model_host_slots (m->model);
+  m->migrations = g_new0 (Migration *, herd_model_vm_slots (m->model));
+  m->outgoing = g_new0 (guint32, hosts);
+  m->incoming = g_new0 (guint32, hosts);
+  m->queued = g_new0 (GQueue *, hosts);
 }
 
 void

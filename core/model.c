@@ -9,6 +9,8 @@
 static void
 named_free (gpointer p)
 {
+  if (p == NULL)
+    return;
   /* Every model object starts with HerdId id; char *name (or no name). */
   struct
   {
@@ -23,6 +25,8 @@ static void
 vm_free (gpointer p)
 {
   HerdVm *vm = p;
+  if (vm == NULL)
+    return;
   herd_id_list_clear (&vm->pinned_to);
   herd_id_list_clear (&vm->preferred_hosts);
   herd_id_list_clear (&vm->affinity_groups);
@@ -81,6 +85,29 @@ herd_model_free (HerdModel *model)
   g_free (model);
 }
 
+/* Allocates array for n pointers without changing its length. */
+static void
+reserve (GPtrArray *array, guint n)
+{
+  guint len = array->len;
+  if (n <= len)
+    return;
+  g_ptr_array_set_size (array, n);
+  g_ptr_array_set_size (array, len); /* keeps the allocation */
+}
+
+void
+herd_model_reserve (HerdModel *model, guint32 hosts, guint32 vms,
+                    guint32 disks)
+{
+  model->host_room = MAX (hosts, model->hosts->len);
+  model->vm_room = MAX (vms, model->vms->len);
+  model->disk_room = MAX (disks, model->disks->len);
+  reserve (model->hosts, model->host_room);
+  reserve (model->vms, model->vm_room);
+  reserve (model->disks, model->disk_room);
+}
+
 static HerdId
 lookup (HerdModel *model, char kind, const char *name)
 {
@@ -113,6 +140,45 @@ add_named (HerdModel *model, GPtrArray *array, char kind, gsize size,
   g_hash_table_insert (model->names, g_strdup_printf ("%c:%s", kind, name),
                        GUINT_TO_POINTER (obj->id + 1));
   return obj;
+}
+
+static void
+forget_name (HerdModel *model, char kind, const char *name)
+{
+  g_autofree char *key = g_strdup_printf ("%c:%s", kind, name);
+  g_hash_table_remove (model->names, key);
+}
+
+void
+herd_model_remove_host (HerdModel *model, HerdId id)
+{
+  HerdHost *host = herd_model_host (model, id);
+  GArray *hosts = herd_model_cluster (model, host->cluster)->hosts;
+  for (guint i = 0; i < hosts->len; i++)
+    if (g_array_index (hosts, HerdId, i) == id)
+      g_array_remove_index (hosts, i);
+  forget_name (model, 'h', host->name);
+  host->removed = TRUE;
+}
+
+void
+herd_model_remove_vm (HerdModel *model, HerdId id)
+{
+  HerdVm *vm = herd_model_vm (model, id);
+  for (guint k = 0; k < vm->affinity_groups.n; k++)
+    {
+      HerdIdList *vms
+          = &herd_model_affinity_group (model, vm->affinity_groups.ids[k])
+                 ->vms;
+      guint32 n = 0;
+      for (guint32 i = 0; i < vms->n; i++)
+        if (vms->ids[i] != id)
+          vms->ids[n++] = vms->ids[i];
+      vms->n = n;
+    }
+  herd_id_list_clear (&vm->affinity_groups);
+  forget_name (model, 'v', vm->name);
+  vm->removed = TRUE;
 }
 
 HerdDatacenter *

@@ -255,6 +255,9 @@ typedef struct
   guint32 fence_agents;     /* number of fence agents */
   gboolean fence_concurrent; /* agents act together (else in turn) */
   guint32 sanlock_id;       /* host id in its DC's lockspace, 0: none */
+  gboolean removed;         /* removed at run time (herd run): its id stays
+                               taken, it is in no cluster's hosts, its
+                               name is free (herd_model_remove_host) */
 } HerdHost;
 
 typedef struct
@@ -286,6 +289,8 @@ typedef struct
   gboolean lease;           /* has a VM lease (restarts without fencing
                                once the lease is free) */
   HerdResumePolicy resume_policy; /* after an I/O-error pause */
+  gboolean removed;         /* removed at run time (herd run): Down, in no
+                               affinity group, its name free */
 } HerdVm;
 
 typedef struct
@@ -350,6 +355,11 @@ typedef struct
   GPtrArray *disks;
   GPtrArray *affinity_groups;
   GHashTable *names;        /* "kind:name" -> id + 1, lookups only */
+  /* Room reserved for hosts, VMs and disks added at run time (herd run):
+   * the parts of the manager and the drivers size their per-object
+   * arrays for this many (herd_model_*_slots), so that an object added
+   * moves nothing another thread may hold.  0: only what is defined. */
+  guint32 host_room, vm_room, disk_room;
 } HerdModel;
 
 HerdModel *herd_model_new (void);
@@ -381,6 +391,36 @@ HerdAffinityGroup *herd_model_add_affinity_group (HerdModel *model,
                                                   guint32 n_vms,
                                                   const HerdId *hosts,
                                                   guint32 n_hosts);
+
+/* Reserves room for hosts, VMs and disks to be added at run time (at
+ * least the objects already defined): the object arrays themselves are
+ * allocated for as many, so that adding within the room moves nothing. */
+void herd_model_reserve (HerdModel *model, guint32 hosts, guint32 vms,
+                         guint32 disks);
+/* How many hosts, VMs and disks the per-object arrays of the manager and
+ * the drivers are sized for: the room reserved, or what is defined, and
+ * at least 1. */
+static inline guint
+herd_model_host_slots (const HerdModel *model)
+{
+  return MAX (MAX (model->hosts->len, model->host_room), 1);
+}
+static inline guint
+herd_model_vm_slots (const HerdModel *model)
+{
+  return MAX (MAX (model->vms->len, model->vm_room), 1);
+}
+static inline guint
+herd_model_disk_slots (const HerdModel *model)
+{
+  return MAX (MAX (model->disks->len, model->disk_room), 1);
+}
+
+/* Removal at run time: the object stays (ids are indexes) but is marked
+ * removed and its name is freed for a new object.  A host leaves its
+ * cluster's hosts; a VM leaves its affinity groups. */
+void herd_model_remove_host (HerdModel *model, HerdId host);
+void herd_model_remove_vm (HerdModel *model, HerdId vm);
 
 /* Id lists: copies of ids (sorted ascending, duplicates dropped), and the
  * test for membership (binary search). */

@@ -93,8 +93,8 @@ static void lease_watch (gpointer ctx, guint64 arg);
 void
 herd_monitor_init (HerdManager *m)
 {
-  m->watch = g_new0 (HostWatch, MAX (m->model->hosts->len, 1));
-  for (guint i = 0; i < m->model->hosts->len; i++)
+  m->watch = g_new0 (HostWatch, herd_model_host_slots (m->model));
+  for (guint i = 0; i < herd_model_host_slots (m->model); i++)
     {
       m->watch[i].user_power = -1;
       for (guint a = 0; a < HERD_POWER_LAST; a++)
@@ -919,6 +919,18 @@ herd_monitor_restore (HerdManager *m, HerdId host, HerdHostStatus status)
    * stopped by a user) is left alone. */
   m->watch[host].known = status != HERD_HOST_DOWN
                          || host_at (m, host)->sanlock_id != 0;
+}
+
+void
+herd_monitor_forget (HerdManager *m, HerdId host)
+{
+  HostWatch *w = &m->watch[host];
+  cancel (m, &w->timer);
+  cancel (m, &w->lease_timer);
+  g_free (w->agent_output);
+  HostWatch fresh = { .user_power = -1 };
+  memcpy (fresh.user_power_at, w->user_power_at, sizeof w->user_power_at);
+  *w = fresh;
 }
 
 void

@@ -45,6 +45,9 @@ gboolean herd_monitor_on_fence_done (HerdManager *m, HerdId host,
                                      const char *output);
 /* A manager restart: monitoring and fencing in progress are forgotten. */
 void herd_monitor_restart (HerdManager *m);
+/* Stops watching host (removed or reinstalled): its timers end and it is
+ * watched afresh from its next connection, as a host never heard from. */
+void herd_monitor_forget (HerdManager *m, HerdId host);
 /* A restored host comes back (when it answers) in status (herd run); one
  * restored Down without a sanlock host id never answered: it is watched
  * as a host not heard from yet (Connecting, then NonResponsive). */

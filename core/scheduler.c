@@ -817,7 +817,7 @@ HerdScheduler *
 herd_scheduler_new (HerdModel *model)
 {
   HerdScheduler *s = g_new0 (HerdScheduler, 1);
-  guint hosts = MAX (model->hosts->len, 1);
+  guint hosts = herd_model_host_slots (model);
   s->model = model;
   s->pos_members = g_new0 (guint32, hosts);
   s->neg_members = g_new0 (guint32, hosts);

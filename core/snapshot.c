@@ -40,7 +40,7 @@ static const struct
 void
 herd_snapshot_init (HerdManager *m)
 {
-  guint n = MAX (m->model->vms->len, 1);
+  guint n = herd_model_vm_slots (m->model);
   m->snapshots = g_new0 (GPtrArray *, n);
   m->previewing = g_new (gint, n);
   for (guint i = 0; i < n; i++)

@@ -76,8 +76,8 @@ start_failed_on (HerdManager *m, HerdVm *vm, HerdId host_id,
                    herd_model_host (m->model, host_id)->name, message);
   if (*allowed == NULL)
     {
-      *allowed = g_malloc (MAX (m->model->hosts->len, 1));
-      memset (*allowed, 1, m->model->hosts->len);
+      *allowed = g_malloc (herd_model_host_slots (m->model));
+      memset (*allowed, 1, herd_model_host_slots (m->model));
     }
   (*allowed)[host_id] = 0;
 }
@@ -173,14 +173,14 @@ herd_vm_start_failed (gpointer core, HerdId vm_id, HerdId host_id,
   HerdVm *vm = herd_model_vm (m->model, vm_id);
   if (vm->host != host_id || vm->status != HERD_VM_WAIT_FOR_LAUNCH)
     return; /* about an earlier start: the VM has moved on */
-  guint n = m->model->hosts->len;
+  guint n = herd_model_host_slots (m->model);
   if (m->start_reruns == NULL)
     m->start_reruns = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   Rerun *rerun = g_hash_table_lookup (m->start_reruns,
                                       GUINT_TO_POINTER (vm_id));
   if (rerun == NULL)
     {
-      rerun = g_malloc (sizeof (Rerun) + MAX (n, 1));
+      rerun = g_malloc (sizeof (Rerun) + n);
       rerun->system = herd_ha_restarting (m, vm_id);
       memset (rerun->allowed, 1, n);
       g_hash_table_insert (m->start_reruns, GUINT_TO_POINTER (vm_id), rerun);

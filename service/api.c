@@ -75,12 +75,13 @@ static const struct
 };
 
 /* The model's objects as the API names them: each one's id computed once
- * (herd run's objects do not change while it runs), and every id and name
- * looked up in O(1). */
+ * (objects_sync takes the hosts and VMs added at run time), and every id
+ * and name looked up in O(1). */
 typedef struct
 {
   HerdModel *model;
   char **ids[KIND_LAST];      /* by kind, by object id */
+  guint count[KIND_LAST];     /* how many have ids */
   GHashTable *keys[KIND_LAST]; /* id or name -> object id + 1 */
 } Objects;
 
@@ -212,25 +213,47 @@ herd_api_object_id (const char *kind, const char *name)
                           d[15]);
 }
 
+/* Ids for the objects the model has and o has not (all at first; then
+ * those added at run time, whose names may be those of objects removed:
+ * the name and id lead to the new one). */
 static void
-objects_init (Objects *o, HerdModel *model)
+objects_sync (Objects *o)
 {
-  o->model = model;
   for (guint k = 0; k < KIND_LAST; k++)
     {
-      guint n = kind_count (model, k);
-      o->ids[k] = g_new0 (char *, n + 1);
-      o->keys[k] = g_hash_table_new (g_str_hash, g_str_equal);
-      for (guint i = 0; i < n; i++)
+      guint n = kind_count (o->model, k);
+      if (n == o->count[k])
+        continue;
+      o->ids[k] = g_renew (char *, o->ids[k], n + 1);
+      for (guint i = o->count[k]; i < n; i++)
         {
-          const char *name = kind_name (model, k, i);
+          const char *name = kind_name (o->model, k, i);
           o->ids[k][i] = herd_api_object_id (kinds[k].member, name);
           g_hash_table_insert (o->keys[k], (gpointer) name,
                                GUINT_TO_POINTER (i + 1));
           g_hash_table_insert (o->keys[k], o->ids[k][i],
                                GUINT_TO_POINTER (i + 1));
         }
+      o->ids[k][n] = NULL;
+      o->count[k] = n;
     }
+}
+
+static void
+objects_init (Objects *o, HerdModel *model)
+{
+  o->model = model;
+  for (guint k = 0; k < KIND_LAST; k++)
+    o->keys[k] = g_hash_table_new (g_str_hash, g_str_equal);
+  objects_sync (o);
+}
+
+/* Whether an object was removed at run time. */
+static gboolean
+removed (const HerdModel *m, Kind kind, HerdId id)
+{
+  return (kind == KIND_HOST && herd_model_host (m, id)->removed)
+         || (kind == KIND_VM && herd_model_vm (m, id)->removed);
 }
 
 static void
@@ -507,7 +530,8 @@ static HerdId
 find (const Objects *o, Kind kind, const char *key)
 {
   guint found = GPOINTER_TO_UINT (g_hash_table_lookup (o->keys[kind], key));
-  return found > 0 ? found - 1 : HERD_ID_NONE;
+  return found > 0 && !removed (o->model, kind, found - 1) ? found - 1
+                                                           : HERD_ID_NONE;
 }
 
 /* ------------------------------------------------------------------ */
@@ -846,6 +870,362 @@ fence_type (SoupServerMessage *msg, JsonObject *body, const char **power)
   return NULL;
 }
 
+/* Runs control request req for caller: TRUE, or FALSE with a fault
+ * answered (403 above the caller's role, 404 for an object that is not
+ * there, 400 for a run-time change's bad key or value, else 409). */
+static gboolean
+run_command (HerdApi *api, SoupServerMessage *msg, const HerdCaller *caller,
+             JsonObject *req)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) result = herd_ctl_run_as (api->ctl, caller, req,
+                                                 &error);
+  if (result != NULL)
+    return TRUE;
+  guint status
+      = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED)
+            ? SOUP_STATUS_FORBIDDEN
+        : g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND)
+            ? SOUP_STATUS_NOT_FOUND
+        : g_error_matches (error, HERD_CHANGES_ERROR,
+                           HERD_CHANGES_ERROR_INVALID)
+            ? SOUP_STATUS_BAD_REQUEST
+            : SOUP_STATUS_CONFLICT;
+  fault (msg, status, error->message);
+  return FALSE;
+}
+
+/* The object answered: {"status": "complete", MEMBER: {...}} for an
+ * action, the object itself otherwise. */
+static void
+respond_object (HerdApi *api, SoupServerMessage *msg, guint status,
+                Kind kind, HerdId id, gboolean action)
+{
+  objects_sync (&api->objects);
+  g_auto (HerdJsonOut) b_out = herd_json_out_new ();
+  HerdJsonOut *b = &b_out;
+  if (action)
+    {
+      herd_json_begin_object (b);
+      herd_json_member_string (b, "status", "complete");
+      herd_json_member (b, kinds[kind].member);
+    }
+  writers[kind](b, &api->objects, id);
+  if (action)
+    herd_json_end_object (b);
+  respond (msg, status, b);
+}
+
+/* ------------------------------------------------------------------ */
+/* Run-time changes: POST to hosts or vms, PUT to a VM, DELETE          */
+
+/* body's member at a path of object members ("cpu", "topology",
+ * "cores"), or NULL. */
+static JsonNode *
+member_at (JsonObject *body, const char *const *path)
+{
+  JsonNode *node = NULL;
+  for (guint i = 0; path[i] != NULL; i++)
+    {
+      if (body == NULL || !json_object_has_member (body, path[i]))
+        return NULL;
+      node = json_object_get_member (body, path[i]);
+      body = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node)
+                                           : NULL;
+    }
+  return node;
+}
+
+/* A whole number, as JSON or as oVirt's JSON writes it (a string of
+ * digits); FALSE when node is not one. */
+static gboolean
+whole_number (JsonNode *node, gint64 *out)
+{
+  if (!JSON_NODE_HOLDS_VALUE (node))
+    return FALSE;
+  if (json_node_get_value_type (node) == G_TYPE_INT64)
+    {
+      *out = json_node_get_int (node);
+      return TRUE;
+    }
+  if (json_node_get_value_type (node) != G_TYPE_STRING)
+    return FALSE;
+  const char *text = json_node_get_string (node);
+  char *end = NULL;
+  *out = g_ascii_strtoll (text, &end, 10);
+  return *text != '\0' && *end == '\0';
+}
+
+/* A scenario key set from an oVirt member: a size in bytes (memory), a
+ * count, or a boolean.  FALSE with a fault answered when it is
+ * malformed. */
+typedef enum
+{
+  OVIRT_BYTES,
+  OVIRT_COUNT,
+  OVIRT_BOOLEAN,
+  OVIRT_PRIORITY,
+} OvirtForm;
+
+static gboolean
+take_member (SoupServerMessage *msg, JsonObject *body, JsonObject *settings,
+             const char *const *path, const char *key, OvirtForm form)
+{
+  JsonNode *node = member_at (body, path);
+  if (node == NULL)
+    return TRUE;
+  g_autofree char *where = g_strjoinv (".", (char **) path);
+  gint64 n = 0;
+  if (form == OVIRT_BOOLEAN)
+    {
+      if (!JSON_NODE_HOLDS_VALUE (node)
+          || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+        {
+          g_autofree char *detail = g_strdup_printf ("%s: expected true or "
+                                                     "false", where);
+          fault (msg, SOUP_STATUS_BAD_REQUEST, detail);
+          return FALSE;
+        }
+      json_object_set_string_member (settings, key,
+                                     json_node_get_boolean (node) ? "true"
+                                                                  : "false");
+      return TRUE;
+    }
+  if (!whole_number (node, &n) || n < (form == OVIRT_BYTES ? 1 << 20 : 0))
+    {
+      g_autofree char *detail = g_strdup_printf (
+          "%s: expected %s", where,
+          form == OVIRT_BYTES ? "a size in bytes, at least 1 MiB"
+                              : "a whole number, at least 0");
+      fault (msg, SOUP_STATUS_BAD_REQUEST, detail);
+      return FALSE;
+    }
+  /* oVirt's priorities: low 1, medium 50, high 100 */
+  g_autofree char *value
+      = form == OVIRT_BYTES    ? g_strdup_printf ("%" G_GINT64_FORMAT "M",
+                                                  n >> 20)
+        : form == OVIRT_PRIORITY ? g_strdup (n < 50    ? "low"
+                                             : n < 100 ? "medium"
+                                                       : "high")
+                                 : g_strdup_printf ("%" G_GINT64_FORMAT, n);
+  json_object_set_string_member (settings, key, value);
+  return TRUE;
+}
+
+/* A run-time change's settings from an oVirt-shaped body: name (into
+ * *name when name is not NULL), cluster, memory, cpu.topology and, for a
+ * host, address (its libvirt URI) and spm.priority, for a VM
+ * memory_policy.guaranteed and high_availability; then every member of
+ * "herd" (scenario keys, strings).  NULL with a fault answered. */
+static JsonObject *
+change_settings (HerdApi *api, SoupServerMessage *msg, Kind kind,
+                 JsonObject *body, const char **name)
+{
+  g_autoptr (JsonObject) settings = json_object_new ();
+  if (name != NULL)
+    {
+      JsonNode *n = json_object_get_member (body, "name");
+      *name = n != NULL && JSON_NODE_HOLDS_VALUE (n)
+                      && json_node_get_value_type (n) == G_TYPE_STRING
+                  ? json_node_get_string (n)
+                  : NULL;
+      if (*name == NULL)
+        {
+          fault (msg, SOUP_STATUS_BAD_REQUEST, "name: expected a string");
+          return NULL;
+        }
+    }
+  if (json_object_has_member (body, "cluster"))
+    {
+      JsonObject *ref = JSON_NODE_HOLDS_OBJECT (
+                            json_object_get_member (body, "cluster"))
+                            ? json_object_get_object_member (body, "cluster")
+                            : NULL;
+      const char *key = NULL;
+      const char *const members[] = { "id", "name" };
+      for (guint i = 0; ref != NULL && key == NULL && i < 2; i++)
+        if (json_object_has_member (ref, members[i])
+            && JSON_NODE_HOLDS_VALUE (json_object_get_member (ref, members[i]))
+            && json_node_get_value_type (
+                   json_object_get_member (ref, members[i]))
+                   == G_TYPE_STRING)
+          key = json_object_get_string_member (ref, members[i]);
+      HerdId c = key != NULL ? find (&api->objects, KIND_CLUSTER, key)
+                             : HERD_ID_NONE;
+      if (c == HERD_ID_NONE)
+        {
+          fault (msg, SOUP_STATUS_BAD_REQUEST,
+                 "cluster: expected {\"id\": ...} or {\"name\": ...} of "
+                 "a cluster");
+          return NULL;
+        }
+      json_object_set_string_member (settings, "cluster",
+                                     herd_model_cluster (api->model, c)->name);
+    }
+  static const char *const memory[] = { "memory", NULL };
+  static const char *const sockets[] = { "cpu", "topology", "sockets", NULL };
+  static const char *const cores[] = { "cpu", "topology", "cores", NULL };
+  static const char *const threads[] = { "cpu", "topology", "threads", NULL };
+  static const char *const spm[] = { "spm", "priority", NULL };
+  static const char *const guaranteed[] = { "memory_policy", "guaranteed",
+                                            NULL };
+  static const char *const ha[] = { "high_availability", "enabled", NULL };
+  static const char *const priority[] = { "high_availability", "priority",
+                                          NULL };
+  if (!take_member (msg, body, settings, memory, "memory", OVIRT_BYTES))
+    return NULL;
+  /* vCPUs, or a host's cores, are sockets x cores (x threads for a VM);
+   * a host's threads are all of them */
+  gint64 topology[3] = { 1, 1, 1 };
+  const char *const *parts[3] = { sockets, cores, threads };
+  gboolean any = FALSE;
+  for (guint i = 0; i < 3; i++)
+    {
+      JsonNode *node = member_at (body, parts[i]);
+      if (node == NULL)
+        continue;
+      any = TRUE;
+      if (!whole_number (node, &topology[i]) || topology[i] < 1
+          || topology[i] > 65536)
+        {
+          g_autofree char *where = g_strjoinv (".", (char **) parts[i]);
+          g_autofree char *detail = g_strdup_printf (
+              "%s: expected a whole number from 1 to 65536", where);
+          fault (msg, SOUP_STATUS_BAD_REQUEST, detail);
+          return NULL;
+        }
+    }
+  if (any)
+    {
+      g_autofree char *count = g_strdup_printf (
+          "%" G_GINT64_FORMAT,
+          topology[0] * topology[1] * (kind == KIND_VM ? topology[2] : 1));
+      json_object_set_string_member (settings,
+                                     kind == KIND_VM ? "vcpus" : "cores",
+                                     count);
+      if (kind == KIND_HOST && topology[2] > 1)
+        {
+          g_autofree char *all = g_strdup_printf (
+              "%" G_GINT64_FORMAT, topology[0] * topology[1] * topology[2]);
+          json_object_set_string_member (settings, "threads", all);
+        }
+    }
+  if (kind == KIND_HOST)
+    {
+      JsonNode *address = json_object_get_member (body, "address");
+      if (address != NULL)
+        {
+          if (!JSON_NODE_HOLDS_VALUE (address)
+              || json_node_get_value_type (address) != G_TYPE_STRING
+              || strstr (json_node_get_string (address), "://") == NULL)
+            {
+              fault (msg, SOUP_STATUS_BAD_REQUEST,
+                     "address: expected the host's libvirt URI "
+                     "(qemu+ssh://HOST/system, ...): herd reaches a host "
+                     "through its libvirtd");
+              return NULL;
+            }
+          json_object_set_string_member (settings, "uri",
+                                         json_node_get_string (address));
+        }
+      if (!take_member (msg, body, settings, spm, "spm_priority",
+                        OVIRT_COUNT))
+        return NULL;
+    }
+  else if (!take_member (msg, body, settings, guaranteed, "guaranteed_memory",
+                         OVIRT_BYTES)
+           || !take_member (msg, body, settings, ha, "ha", OVIRT_BOOLEAN)
+           || !take_member (msg, body, settings, priority, "priority",
+                            OVIRT_PRIORITY))
+    return NULL;
+  JsonNode *extra = json_object_get_member (body, "herd");
+  if (extra != NULL)
+    {
+      if (!JSON_NODE_HOLDS_OBJECT (extra))
+        {
+          fault (msg, SOUP_STATUS_BAD_REQUEST,
+                 "herd: expected an object of scenario keys");
+          return NULL;
+        }
+      JsonObject *keys = json_node_get_object (extra);
+      g_autoptr (GList) members = json_object_get_members (keys);
+      for (GList *m = members; m != NULL; m = m->next)
+        json_object_set_member (settings, m->data,
+                                json_node_copy (json_object_get_member (
+                                    keys, m->data)));
+    }
+  return g_steal_pointer (&settings);
+}
+
+/* POST hosts or vms: adds one (201 and the object). */
+static void
+post_create (HerdApi *api, SoupServerMessage *msg, const HerdCaller *caller,
+             Kind kind)
+{
+  g_autoptr (JsonObject) body = action_body (msg);
+  const char *name = NULL;
+  g_autoptr (JsonObject) settings
+      = body != NULL ? change_settings (api, msg, kind, body, &name) : NULL;
+  if (settings == NULL)
+    return;
+  g_autoptr (JsonObject) req = json_object_new ();
+  json_object_set_string_member (req, "command",
+                                 kind == KIND_HOST ? "add_host" : "add_vm");
+  json_object_set_string_member (req, "name", name);
+  json_object_set_object_member (req, "settings",
+                                 json_object_ref (settings));
+  if (!run_command (api, msg, caller, req))
+    return;
+  HerdId id = kind == KIND_HOST ? herd_model_find_host (api->model, name)
+                                : herd_model_find_vm (api->model, name);
+  respond_object (api, msg, SOUP_STATUS_CREATED, kind, id, FALSE);
+}
+
+/* PUT vms/ID: changes a VM (200 and the VM). */
+static void
+put_vm (HerdApi *api, SoupServerMessage *msg, const HerdCaller *caller,
+        HerdId vm)
+{
+  g_autoptr (JsonObject) body = action_body (msg);
+  g_autoptr (JsonObject) settings
+      = body != NULL ? change_settings (api, msg, KIND_VM, body, NULL) : NULL;
+  if (settings == NULL)
+    return;
+  if (json_object_has_member (settings, "cluster"))
+    {
+      fault (msg, SOUP_STATUS_BAD_REQUEST,
+             "cluster: a VM does not change clusters");
+      return;
+    }
+  g_autoptr (JsonObject) req = json_object_new ();
+  json_object_set_string_member (req, "command", "edit_vm");
+  json_object_set_string_member (req, "vm",
+                                 herd_model_vm (api->model, vm)->name);
+  json_object_set_object_member (req, "settings",
+                                 json_object_ref (settings));
+  if (run_command (api, msg, caller, req))
+    respond_object (api, msg, SOUP_STATUS_OK, KIND_VM, vm, FALSE);
+}
+
+/* DELETE hosts/ID or vms/ID. */
+static void
+delete_object (HerdApi *api, SoupServerMessage *msg,
+               const HerdCaller *caller, Kind kind, HerdId id)
+{
+  g_autoptr (JsonObject) req = json_object_new ();
+  json_object_set_string_member (req, "command", kind == KIND_HOST
+                                                     ? "remove_host"
+                                                     : "remove_vm");
+  json_object_set_string_member (req, kind == KIND_HOST ? "host" : "vm",
+                                 kind_name (api->model, kind, id));
+  if (!run_command (api, msg, caller, req))
+    return;
+  g_auto (HerdJsonOut) b_out = herd_json_out_new ();
+  herd_json_begin_object (&b_out);
+  herd_json_end_object (&b_out);
+  respond (msg, SOUP_STATUS_OK, &b_out);
+}
+
 /* POST COLLECTION/ID/ACTION as a control request run for caller. */
 static void
 post_action (HerdApi *api, SoupServerMessage *msg, const HerdCaller *caller,
@@ -864,6 +1244,7 @@ post_action (HerdApi *api, SoupServerMessage *msg, const HerdCaller *caller,
     { KIND_HOST, "activate", "activate" },
     { KIND_HOST, "fence", "confirm_reboot" }, /* or power: fence_type */
     { KIND_HOST, "forceselectspm", "select_spm" },
+    { KIND_HOST, "install", "reinstall" },
   };
   const char *command = NULL;
   for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
@@ -873,7 +1254,7 @@ post_action (HerdApi *api, SoupServerMessage *msg, const HerdCaller *caller,
     {
       g_autofree char *detail = g_strdup_printf (
           "%s has no action \"%s\" (vms: start, stop, shutdown, migrate; "
-          "hosts: deactivate, activate, fence, forceselectspm)",
+          "hosts: deactivate, activate, fence, forceselectspm, install)",
           kinds[kind].collection, action);
       fault (msg, SOUP_STATUS_NOT_FOUND, detail);
       return;
@@ -897,28 +1278,8 @@ post_action (HerdApi *api, SoupServerMessage *msg, const HerdCaller *caller,
     json_object_set_string_member (req, "host", target);
   if (power != NULL)
     json_object_set_string_member (req, "action", power);
-  g_autoptr (GError) error = NULL;
-  g_autoptr (JsonNode) result = herd_ctl_run_as (api->ctl, caller, req,
-                                                 &error);
-  if (result == NULL)
-    {
-      guint status
-          = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED)
-                ? SOUP_STATUS_FORBIDDEN
-            : g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND)
-                ? SOUP_STATUS_NOT_FOUND
-                : SOUP_STATUS_CONFLICT;
-      fault (msg, status, error->message);
-      return;
-    }
-  g_auto (HerdJsonOut) b_out = herd_json_out_new ();
-  HerdJsonOut *b = &b_out;
-  herd_json_begin_object (b);
-  herd_json_member_string (b, "status", "complete");
-  herd_json_member (b, kinds[kind].member);
-  writers[kind](b, &api->objects, id);
-  herd_json_end_object (b);
-  respond (msg, SOUP_STATUS_OK, b);
+  if (run_command (api, msg, caller, req))
+    respond_object (api, msg, SOUP_STATUS_OK, kind, id, TRUE);
 }
 
 /* ------------------------------------------------------------------ */
@@ -957,6 +1318,7 @@ serve (HerdApi *api, SoupServerMessage *msg, const char *path,
   const char *method = soup_server_message_get_method (msg);
   gboolean get = strcmp (method, "GET") == 0;
   gboolean post = strcmp (method, "POST") == 0;
+  objects_sync (&api->objects);
   g_auto (GStrv) parts = g_strsplit (path, "/", -1);
   /* parts[0] is "" (the path starts with '/'); a trailing '/' adds "" */
   guint n = g_strv_length (parts);
@@ -1007,11 +1369,28 @@ serve (HerdApi *api, SoupServerMessage *msg, const char *path,
         post_action (api, msg, caller, kind, id, parts[3]);
       return;
     }
+  gboolean changes = kind == KIND_HOST || kind == KIND_VM;
+  if (changes && n == 2 && post)
+    {
+      post_create (api, msg, caller, kind);
+      return;
+    }
+  if (changes && n == 3 && strcmp (method, "DELETE") == 0)
+    {
+      delete_object (api, msg, caller, kind, id);
+      return;
+    }
+  if (kind == KIND_VM && n == 3 && strcmp (method, "PUT") == 0)
+    {
+      put_vm (api, msg, caller, id);
+      return;
+    }
   if (!get)
     {
       fault (msg, SOUP_STATUS_METHOD_NOT_ALLOWED,
              "collections and objects are GET (actions are POST to "
-             "OBJECT/ACTION)");
+             "OBJECT/ACTION; hosts and vms also take POST to the "
+             "collection, DELETE, and PUT for a VM)");
       return;
     }
   g_auto (HerdJsonOut) b_out = herd_json_out_new ();
@@ -1023,7 +1402,8 @@ serve (HerdApi *api, SoupServerMessage *msg, const char *path,
       herd_json_begin_object (b);
       herd_json_member_array (b, kinds[kind].member);
       for (guint i = 0; i < kind_count (api->model, kind); i++)
-        writers[kind](b, &api->objects, i);
+        if (!removed (api->model, kind, i))
+          writers[kind](b, &api->objects, i);
       herd_json_end_array (b);
       herd_json_end_object (b);
     }

@@ -37,6 +37,8 @@ struct _HerdCtl
   HerdDriver *driver;
   HerdState *state;
   HerdAccess *access;
+  HerdChanges *changes;      /* NULL: run-time changes are refused */
+  const HerdCaller *caller;  /* who asks, while a command runs */
   GList *clients;   /* Client *, the connections served */
   guint n_clients;
   guint over;       /* connections refused as too many (for the log) */
@@ -71,6 +73,8 @@ typedef struct
   const char *name;
   const char *args[3];     /* allowed arguments besides "command" */
   const char *required[3];
+  /* "count" is an integer, "settings" an object of strings, the rest
+   * strings */
   gboolean (*run) (HerdCtl *ctl, JsonObject *req, JsonBuilder *out,
                    GError **error);
   HerdRole role;           /* the least role that may ask; HERD_ROLE_NONE
@@ -131,6 +135,8 @@ cmd_hosts (HerdCtl *ctl, JsonObject *req, JsonBuilder *b, GError **error)
   for (guint i = 0; i < ctl->model->hosts->len; i++)
     {
       const HerdHost *h = herd_model_host (ctl->model, i);
+      if (h->removed)
+        continue;
       json_builder_begin_object (b);
       member (b, "name", h->name);
       member (b, "status", herd_host_status_name (h->status));
@@ -153,6 +159,8 @@ cmd_vms (HerdCtl *ctl, JsonObject *req, JsonBuilder *b, GError **error)
   for (guint i = 0; i < ctl->model->vms->len; i++)
     {
       const HerdVm *vm = herd_model_vm (ctl->model, i);
+      if (vm->removed)
+        continue;
       json_builder_begin_object (b);
       member (b, "name", vm->name);
       member (b, "status", herd_vm_status_name (vm->status));
@@ -353,6 +361,87 @@ cmd_events (HerdCtl *ctl, JsonObject *req, JsonBuilder *b, GError **error)
   return ok;
 }
 
+/* Run-time changes (changes.h): only herd run takes them. */
+static gboolean
+changes_taken (HerdCtl *ctl, GError **error)
+{
+  if (herd_changes_attached (ctl->changes))
+    return TRUE;
+  fail (error, "this manager takes no run-time changes (herd run does)");
+  return FALSE;
+}
+
+static gboolean
+cmd_add (HerdCtl *ctl, JsonObject *req, JsonBuilder *b, HerdChangeKind kind,
+         GError **error)
+{
+  return changes_taken (ctl, error)
+         && done (b, herd_changes_add (
+                         ctl->changes, kind,
+                         json_object_get_string_member (req, "name"),
+                         json_object_get_object_member (req, "settings"),
+                         ctl->caller->user, error));
+}
+
+static gboolean
+cmd_add_host (HerdCtl *ctl, JsonObject *req, JsonBuilder *b, GError **error)
+{
+  return cmd_add (ctl, req, b, HERD_CHANGE_HOST, error);
+}
+
+static gboolean
+cmd_add_vm (HerdCtl *ctl, JsonObject *req, JsonBuilder *b, GError **error)
+{
+  return cmd_add (ctl, req, b, HERD_CHANGE_VM, error);
+}
+
+static gboolean
+cmd_edit_vm (HerdCtl *ctl, JsonObject *req, JsonBuilder *b, GError **error)
+{
+  if (!changes_taken (ctl, error))
+    return FALSE;
+  HerdId vm = find (ctl, req, "vm", error);
+  return vm != HERD_ID_NONE
+         && done (b, herd_changes_edit_vm (
+                         ctl->changes, vm,
+                         json_object_get_object_member (req, "settings"),
+                         ctl->caller->user, error));
+}
+
+static gboolean
+cmd_remove_host (HerdCtl *ctl, JsonObject *req, JsonBuilder *b,
+                 GError **error)
+{
+  if (!changes_taken (ctl, error))
+    return FALSE;
+  HerdId host = find (ctl, req, "host", error);
+  return host != HERD_ID_NONE
+         && done (b, herd_changes_remove (ctl->changes, HERD_CHANGE_HOST,
+                                          host, ctl->caller->user, error));
+}
+
+static gboolean
+cmd_remove_vm (HerdCtl *ctl, JsonObject *req, JsonBuilder *b, GError **error)
+{
+  if (!changes_taken (ctl, error))
+    return FALSE;
+  HerdId vm = find (ctl, req, "vm", error);
+  return vm != HERD_ID_NONE
+         && done (b, herd_changes_remove (ctl->changes, HERD_CHANGE_VM, vm,
+                                          ctl->caller->user, error));
+}
+
+static gboolean
+cmd_reinstall (HerdCtl *ctl, JsonObject *req, JsonBuilder *b, GError **error)
+{
+  if (!changes_taken (ctl, error))
+    return FALSE;
+  HerdId host = find (ctl, req, "host", error);
+  return host != HERD_ID_NONE
+         && done (b, herd_changes_reinstall (ctl->changes, host,
+                                             ctl->caller->user, error));
+}
+
 /* The roles (access.h).  A command on hosts, fencing, the SPM or the
  * configuration is an administrator's; one whose role is left out counts
  * as an administrator's too (needed_role). */
@@ -374,6 +463,17 @@ static const Command commands[] = {
     HERD_ROLE_ADMINISTRATOR },
   { "spm", { NULL }, { NULL }, cmd_spm, HERD_ROLE_VIEWER },
   { "events", { "count" }, { NULL }, cmd_events, HERD_ROLE_VIEWER },
+  { "add_host", { "name", "settings" }, { "name", "settings" }, cmd_add_host,
+    HERD_ROLE_ADMINISTRATOR },
+  { "add_vm", { "name", "settings" }, { "name", "settings" }, cmd_add_vm,
+    HERD_ROLE_ADMINISTRATOR },
+  { "edit_vm", { "vm", "settings" }, { "vm", "settings" }, cmd_edit_vm,
+    HERD_ROLE_ADMINISTRATOR },
+  { "remove_host", { "host" }, { "host" }, cmd_remove_host,
+    HERD_ROLE_ADMINISTRATOR },
+  { "remove_vm", { "vm" }, { "vm" }, cmd_remove_vm, HERD_ROLE_ADMINISTRATOR },
+  { "reinstall", { "host" }, { "host" }, cmd_reinstall,
+    HERD_ROLE_ADMINISTRATOR },
 };
 
 static HerdRole
@@ -434,6 +534,16 @@ check (JsonObject *req, GError **error)
           return NULL;
         }
       JsonNode *node = json_object_get_member (req, arg);
+      if (g_str_equal (arg, "settings"))
+        {
+          if (!JSON_NODE_HOLDS_OBJECT (node))
+            {
+              fail (error, "%s: argument \"settings\" must be an object of "
+                    "scenario keys", name);
+              return NULL;
+            }
+          continue;
+        }
       GType want = g_str_equal (arg, "count") ? G_TYPE_INT64 : G_TYPE_STRING;
       if (!JSON_NODE_HOLDS_VALUE (node)
           || json_node_get_value_type (node) != want)
@@ -580,7 +690,9 @@ herd_ctl_run_as (HerdCtl *ctl, const HerdCaller *caller, JsonObject *req,
     }
   else
     {
+      ctl->caller = caller;
       ok = c->run (ctl, req, result, error);
+      ctl->caller = NULL;
       outcome = ok ? g_strdup ("done")
                    : g_strconcat ("failed: ", (*error)->message, NULL);
     }
@@ -958,6 +1070,12 @@ herd_ctl_new (const char *socket_path, HerdManager *manager,
   g_signal_connect (ctl->service, "incoming", G_CALLBACK (incoming), ctl);
   g_socket_service_start (ctl->service);
   return g_steal_pointer (&ctl);
+}
+
+void
+herd_ctl_set_changes (HerdCtl *ctl, HerdChanges *changes)
+{
+  ctl->changes = changes;
 }
 
 void

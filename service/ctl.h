@@ -19,6 +19,13 @@
  *   {"command": "spm"}                        per data center: the SPM and
  *                                             who holds the SPM lease
  *   {"command": "events"[, "count": 20]}      the latest audit events
+ *   {"command": "add_host", "name": "h-9", "settings": {"cores": "4", ...}}
+ *   {"command": "add_vm", "name": "db-2", "settings": {"vcpus": "2", ...}}
+ *   {"command": "edit_vm", "vm": "db-2", "settings": {"memory": "4G"}}
+ *   {"command": "remove_host", "host": "h-9"}
+ *   {"command": "remove_vm", "vm": "db-2"}
+ *   {"command": "reinstall", "host": "h-9"}   run-time changes
+ *                                             (changes.h; herd run only)
  *
  * Who may ask what is access.h's: hosts, vms, spm and events are a
  * viewer's, start, stop and migrate an operator's, the rest an
@@ -35,6 +42,7 @@
 
 #include "core/manager.h"
 #include "service/access.h"
+#include "service/changes.h"
 #include "service/state.h"
 
 typedef struct _HerdCtl HerdCtl;
@@ -49,6 +57,8 @@ HerdCtl *herd_ctl_new (const char *socket_path, HerdManager *manager,
                        HerdModel *model, HerdDriver *driver,
                        HerdState *state, HerdAccess *access, GError **error);
 void herd_ctl_free (HerdCtl *ctl);
+/* Where run-time changes go (herd run); without it, they are refused. */
+void herd_ctl_set_changes (HerdCtl *ctl, HerdChanges *changes);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HerdCtl, herd_ctl_free)
 
 /* Parses and checks one request line of length bytes (without its

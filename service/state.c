@@ -4,7 +4,10 @@
  * (datacenter, host), audit (id, time_ns, code, name, severity, object,
  * details), requests (id, time_ns, uid, user, role, request, outcome:
  * the control socket's requests that change something, added when a
- * database of an earlier herd run lacks it).  The last values written are
+ * database of an earlier herd run lacks it), changes (kind, name, op,
+ * text: the run-time changes to the cluster's definition, one row per
+ * object, service/changes.c).  A host or VM removed at run time loses its
+ * row.  The last values written are
  * kept in memory, so that a save compares every host and VM (O(hosts +
  * VMs)) but writes only the rows that changed.
  *
@@ -65,6 +68,7 @@ struct _HerdState
   GArray *batch;       /* PendingEvent: events not written yet */
   guint commit_source; /* writes the batch HERD_STATE_BATCH_MS later */
   sqlite3_stmt *put_host, *put_vm, *put_spm, *put_audit, *put_request;
+  sqlite3_stmt *put_change, *drop_change, *drop_host, *drop_vm;
 };
 
 static const char schema[] =
@@ -81,7 +85,10 @@ static const char schema[] =
     "TEXT NOT NULL, object TEXT NOT NULL, details TEXT NOT NULL);"
     "CREATE TABLE IF NOT EXISTS requests (id INTEGER PRIMARY KEY, time_ns "
     "INTEGER NOT NULL, uid INTEGER NOT NULL, user TEXT NOT NULL, role TEXT "
-    "NOT NULL, request TEXT NOT NULL, outcome TEXT NOT NULL);";
+    "NOT NULL, request TEXT NOT NULL, outcome TEXT NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS changes (id INTEGER PRIMARY KEY, kind TEXT "
+    "NOT NULL, name TEXT NOT NULL, op TEXT NOT NULL, text TEXT NOT NULL, "
+    "UNIQUE (kind, name));";
 
 static gboolean
 db_failed (HerdState *state, GError **error, const char *what)
@@ -122,6 +129,10 @@ herd_state_free (HerdState *state)
   sqlite3_finalize (state->put_spm);
   sqlite3_finalize (state->put_audit);
   sqlite3_finalize (state->put_request);
+  sqlite3_finalize (state->put_change);
+  sqlite3_finalize (state->drop_change);
+  sqlite3_finalize (state->drop_host);
+  sqlite3_finalize (state->drop_vm);
   sqlite3_close (state->db);
   if (state->lock_fd >= 0)
     close (state->lock_fd);
@@ -151,8 +162,9 @@ static void
 forget_saved (HerdState *state)
 {
   HerdModel *model = state->model;
-  memset (state->hosts, 0xff, sizeof *state->hosts * model->hosts->len);
-  memset (state->vms, 0xff, sizeof *state->vms * model->vms->len);
+  memset (state->hosts, 0xff,
+          sizeof *state->hosts * herd_model_host_slots (model));
+  memset (state->vms, 0xff, sizeof *state->vms * herd_model_vm_slots (model));
   memset (state->spm, 0xfe, sizeof *state->spm * model->datacenters->len);
 }
 
@@ -233,13 +245,22 @@ herd_state_open (const char *path, HerdModel *model, GError **error)
       || !prepare (state,
                    "INSERT INTO requests (time_ns, uid, user, role, "
                    "request, outcome) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                   &state->put_request, error))
+                   &state->put_request, error)
+      || !prepare (state,
+                   "INSERT INTO changes (kind, name, op, text) VALUES (?1, "
+                   "?2, ?3, ?4) ON CONFLICT (kind, name) DO UPDATE SET "
+                   "op = excluded.op, text = excluded.text",
+                   &state->put_change, error)
+      || !prepare (state, "DELETE FROM changes WHERE kind = ?1 AND name = ?2",
+                   &state->drop_change, error)
+      || !prepare (state, "DELETE FROM hosts WHERE name = ?1",
+                   &state->drop_host, error)
+      || !prepare (state, "DELETE FROM vms WHERE name = ?1", &state->drop_vm,
+                   error))
     return NULL;
-  guint hosts = model->hosts->len, vms = model->vms->len,
-        dcs = model->datacenters->len;
-  state->hosts = g_new (SavedHost, MAX (hosts, 1));
-  state->vms = g_new (SavedVm, MAX (vms, 1));
-  state->spm = g_new (HerdId, MAX (dcs, 1));
+  state->hosts = g_new (SavedHost, herd_model_host_slots (model));
+  state->vms = g_new (SavedVm, herd_model_vm_slots (model));
+  state->spm = g_new (HerdId, MAX (model->datacenters->len, 1));
   forget_saved (state);
   return g_steal_pointer (&state);
 }
@@ -416,9 +437,18 @@ save_rows (HerdState *state, GError **error)
   for (guint i = 0; i < model->hosts->len; i++)
     {
       const HerdHost *h = herd_model_host (model, i);
-      SavedHost now = { h->status, h->sanlock_id };
+      SavedHost now = { h->removed ? HERD_HOST_STATUS_LAST : h->status,
+                        h->sanlock_id };
       if (memcmp (&now, &state->hosts[i], sizeof now) == 0)
         continue;
+      if (h->removed)
+        {
+          sqlite3_bind_text (state->drop_host, 1, h->name, -1, SQLITE_STATIC);
+          if (!step (state, state->drop_host, error))
+            return FALSE;
+          state->hosts[i] = now;
+          continue;
+        }
       sqlite3_bind_text (state->put_host, 1, h->name, -1, SQLITE_STATIC);
       sqlite3_bind_text (state->put_host, 2, herd_host_status_name (h->status),
                          -1, SQLITE_STATIC);
@@ -430,9 +460,18 @@ save_rows (HerdState *state, GError **error)
   for (guint i = 0; i < model->vms->len; i++)
     {
       const HerdVm *vm = herd_model_vm (model, i);
-      SavedVm now = { vm->status, vm->host };
+      SavedVm now = { vm->removed ? HERD_VM_STATUS_LAST : vm->status,
+                      vm->host };
       if (memcmp (&now, &state->vms[i], sizeof now) == 0)
         continue;
+      if (vm->removed)
+        {
+          sqlite3_bind_text (state->drop_vm, 1, vm->name, -1, SQLITE_STATIC);
+          if (!step (state, state->drop_vm, error))
+            return FALSE;
+          state->vms[i] = now;
+          continue;
+        }
       sqlite3_bind_text (state->put_vm, 1, vm->name, -1, SQLITE_STATIC);
       sqlite3_bind_text (state->put_vm, 2, herd_vm_status_name (vm->status),
                          -1, SQLITE_STATIC);
@@ -504,6 +543,83 @@ commit (HerdState *state, sqlite3_stmt *request, GError **error)
         g_prefix_error (error, "%u audit events lost: ", events);
     }
   return ok;
+}
+
+gboolean
+herd_state_put_change (HerdState *state, const char *kind, const char *name,
+                       const char *op, const char *text, GError **error)
+{
+  sqlite3_stmt *st = op != NULL ? state->put_change : state->drop_change;
+  sqlite3_bind_text (st, 1, kind, -1, SQLITE_STATIC);
+  sqlite3_bind_text (st, 2, name, -1, SQLITE_STATIC);
+  if (op != NULL)
+    {
+      sqlite3_bind_text (st, 3, op, -1, SQLITE_STATIC);
+      sqlite3_bind_text (st, 4, text, -1, SQLITE_STATIC);
+    }
+  /* The rows changed so far go with it: a host removed loses its row in
+   * the same transaction. */
+  if (!exec (state, "BEGIN", error))
+    return FALSE;
+  if (!step (state, st, error) || !save_rows (state, error)
+      || !exec (state, "COMMIT", error))
+    {
+      exec (state, "ROLLBACK", NULL);
+      forget_saved (state);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+change_free (gpointer p)
+{
+  HerdStateChange *c = p;
+  g_free (c->kind);
+  g_free (c->name);
+  g_free (c->op);
+  g_free (c->text);
+  g_free (c);
+}
+
+GPtrArray *
+herd_state_read_changes (const char *path, GError **error)
+{
+  GPtrArray *changes = g_ptr_array_new_with_free_func (change_free);
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    return changes;
+  sqlite3 *db = NULL;
+  sqlite3_stmt *st = NULL;
+  int rc = sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_busy_timeout (db, 5000);
+      rc = sqlite3_prepare_v2 (db,
+                               "SELECT kind, name, op, text FROM changes "
+                               "ORDER BY id",
+                               -1, &st, NULL);
+      if (rc != SQLITE_OK && strstr (sqlite3_errmsg (db), "no such table"))
+        rc = SQLITE_DONE; /* a database of an earlier herd run */
+    }
+  while (st != NULL && (rc = sqlite3_step (st)) == SQLITE_ROW)
+    {
+      HerdStateChange *c = g_new (HerdStateChange, 1);
+      c->kind = g_strdup (text_at (st, 0));
+      c->name = g_strdup (text_at (st, 1));
+      c->op = g_strdup (text_at (st, 2));
+      c->text = g_strdup (text_at (st, 3));
+      g_ptr_array_add (changes, c);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      g_set_error (error, HERD_STATE_ERROR, HERD_STATE_ERROR_DB,
+                   "state database %s: reading its run-time changes: %s",
+                   path, db != NULL ? sqlite3_errmsg (db) : "cannot open it");
+      g_clear_pointer (&changes, g_ptr_array_unref);
+    }
+  sqlite3_finalize (st);
+  sqlite3_close (db);
+  return changes;
 }
 
 gboolean

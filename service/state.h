@@ -57,6 +57,24 @@ gboolean herd_state_read (const char *path, GHashTable *hosts,
                           GHashTable *vm_status, GHashTable *vm_host,
                           GError **error);
 
+/* Run-time changes to the cluster's definition (service/changes.c), one
+ * row per object: kind ("host", "vm"), its name, op ("add": text is its
+ * definition; "edit": text is what changed of an object of the
+ * configuration; "remove": an object of the configuration removed).
+ * herd_state_put_change writes or replaces the object's row (op NULL:
+ * deletes it) in one transaction with the rows changed so far. */
+typedef struct
+{
+  char *kind, *name, *op, *text;
+} HerdStateChange;
+gboolean herd_state_put_change (HerdState *state, const char *kind,
+                                const char *name, const char *op,
+                                const char *text, GError **error);
+/* The changes recorded in the database at path (HerdStateChange, in the
+ * order they were first made), read before herd run opens it; empty when
+ * there is no database or it has none. */
+GPtrArray *herd_state_read_changes (const char *path, GError **error);
+
 /* Restores hosts, VMs and SPMs into manager (before herd_manager_start);
  * rows naming objects the configuration lacks are skipped with a
  * warning. */

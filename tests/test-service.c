@@ -207,7 +207,9 @@ test_bad_requests (void)
   expect (&s, "[1, 2]", "expected a JSON object, such as");
   expect (&s, "{}", "expected a \\\"command\\\" string (one of hosts, vms, "
                     "start, stop, migrate, maintenance, activate, "
-                    "confirm_reboot, select_spm, power, spm, events)");
+                    "confirm_reboot, select_spm, power, spm, events, "
+                    "add_host, add_vm, edit_vm, remove_host, remove_vm, "
+                    "reinstall)");
   expect (&s, "{\"command\": 3}", "expected a \\\"command\\\" string");
   expect (&s, "{\"command\": \"reboot\"}", "unknown command \\\"reboot\\\"");
   expect (&s, "{\"command\": \"start\"}", "start: missing argument "
@@ -1078,7 +1080,7 @@ test_run_keys_and_secrets (void)
                           "username=admin");
   CU_ASSERT_PTR_NULL (config->hosts[2].fence_secrets); /* k-1 */
   CU_ASSERT_STRING_EQUAL (config->hosts[0].fence_options[0], "ip=10.0.0.1");
-  herd_virt_config_free (config, 3, 0, 1);
+  herd_virt_config_free (config, sc->model);
   herd_scenario_free (sc);
 
   static const struct

@@ -202,7 +202,7 @@ herd_virt_driver_open (HerdModel *model, gpointer config, GError **error)
   g_assert (config != NULL);
   VirtDriver *v = g_new0 (VirtDriver, 1);
   g_autoptr (HerdDriver) drv = herd_driver_new (&virt_driver_class, model, v);
-  guint n_vms = model->vms->len;
+  guint n_vms = herd_model_vm_slots (model);
   v->drv = drv;
   v->config = config;
   v->timers = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
@@ -215,13 +215,13 @@ herd_virt_driver_open (HerdModel *model, gpointer config, GError **error)
                              : g_file_test ("/dev/kvm", G_FILE_TEST_EXISTS)
                                  ? "kvm"
                                  : "qemu");
-  v->migrations = g_new0 (VirtMigration *, MAX (n_vms, 1));
-  v->vm_meters = g_new0 (VirtVmMeter, MAX (n_vms, 1));
-  v->vm_pause_reason = g_new0 (HerdPauseReason, MAX (n_vms, 1));
+  v->migrations = g_new0 (VirtMigration *, n_vms);
+  v->vm_meters = g_new0 (VirtVmMeter, n_vms);
+  v->vm_pause_reason = g_new0 (HerdPauseReason, n_vms);
   for (guint i = 0; i < n_vms; i++)
     herd_virt_vm_meter_reset (v, i);
-  v->volumes = g_new0 (VirtVolume, MAX (model->disks->len, 1));
-  for (guint i = 0; i < model->disks->len; i++)
+  v->volumes = g_new0 (VirtVolume, herd_model_disk_slots (model));
+  for (guint i = 0; i < herd_model_disk_slots (model); i++)
     v->volumes[i].v = v;
   v->spaces = g_new0 (VirtSpace, MAX (model->domains->len, 1));
   if (!herd_virt_leases_init (v, error) || !herd_virt_hosts_init (v, error))

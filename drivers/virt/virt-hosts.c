@@ -364,6 +364,13 @@ connect_done (gpointer data)
   if (h->connect_deadline != 0)
     g_source_remove (h->connect_deadline);
   h->connect_deadline = 0;
+  if (h->dropped)
+    {
+      h->conn = a->conn;
+      memcpy (h->event_ids, a->event_ids, sizeof h->event_ids);
+      host_close (h);
+      return;
+    }
   if (a->conn != NULL && virConnectIsAlive (a->conn) == 1)
     {
       h->conn = a->conn;
@@ -436,8 +443,35 @@ reconnect (gpointer data)
 static gboolean
 virt_connect (HerdDriver *drv, HerdId host, GError **error)
 {
-  connect_start (&virt_of (drv)->hosts[host]);
+  VirtHost *h = &virt_of (drv)->hosts[host];
+  h->dropped = FALSE;
+  connect_start (h);
   return TRUE;
+}
+
+/* A host removed, or about to be reinstalled: its connection closes, no
+ * attempt is retried, an attempt under way is closed when it answers, and
+ * a later connect starts as at a first start. */
+static gboolean
+virt_disconnect (HerdDriver *drv, HerdId host, GError **error)
+{
+  VirtHost *h = &virt_of (drv)->hosts[host];
+  h->dropped = TRUE;
+  if (h->retry_source != 0)
+    g_source_remove (h->retry_source);
+  if (h->connect_deadline != 0)
+    g_source_remove (h->connect_deadline);
+  h->retry_source = h->connect_deadline = 0;
+  host_close (h);
+  h->connected_once = h->reported_unreachable = FALSE;
+  h->stats_valid = FALSE;
+  return TRUE;
+}
+
+static gboolean
+virt_vm_remove (HerdDriver *drv, HerdId vm, GError **error)
+{
+  return herd_virt_vm_volumes_remove (virt_of (drv), vm, error);
 }
 
 virConnectPtr
@@ -1194,6 +1228,8 @@ const HerdHostOps herd_virt_hosts = {
   .vm_pause = virt_vm_pause,
   .vm_resume = virt_vm_resume,
   .vm_list = virt_vm_list,
+  .disconnect = virt_disconnect,
+  .vm_remove = virt_vm_remove,
   /* soft_fence: no SSH to the hosts; the core goes on to fencing. */
 };
 
@@ -1212,8 +1248,8 @@ herd_virt_hosts_init (VirtDriver *v, GError **error)
       herd_virt_set_error (error, "registering libvirt's event loop");
       return FALSE;
     }
-  guint n = v->drv->model->hosts->len;
-  v->hosts = g_new0 (VirtHost, MAX (n, 1));
+  guint n = herd_model_host_slots (v->drv->model);
+  v->hosts = g_new0 (VirtHost, n);
   for (guint i = 0; i < n; i++)
     {
       v->hosts[i].id = i;
@@ -1237,7 +1273,7 @@ herd_virt_hosts_clear (VirtDriver *v)
     return;
   if (v->stats_source != 0)
     g_source_remove (v->stats_source);
-  for (guint i = 0; i < v->drv->model->hosts->len; i++)
+  for (guint i = 0; i < herd_model_host_slots (v->drv->model); i++)
     {
       if (v->hosts[i].retry_source != 0)
         g_source_remove (v->hosts[i].retry_source);

@@ -865,10 +865,10 @@ const HerdLeaseOps herd_virt_leases = {
 gboolean
 herd_virt_leases_init (VirtDriver *v, GError **error)
 {
-  guint n = v->drv->model->hosts->len;
+  guint n = herd_model_host_slots (v->drv->model);
   v->lease_calls = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                           call_unref);
-  v->lease_workers = g_new0 (GThreadPool *, MAX (n, 1));
+  v->lease_workers = g_new0 (GThreadPool *, n);
   for (guint h = 0; h < n; h++)
     v->lease_workers[h] = g_thread_pool_new (worker_run, NULL, 1, FALSE,
                                              NULL);
@@ -883,7 +883,8 @@ herd_virt_leases_clear (VirtDriver *v)
 {
   /* The joins and releases asked for run (each within its child's 10 s);
    * queries still running end on their own, with nobody to answer. */
-  for (guint h = 0; v->lease_workers != NULL && h < v->drv->model->hosts->len;
+  for (guint h = 0;
+       v->lease_workers != NULL && h < herd_model_host_slots (v->drv->model);
        h++)
     g_thread_pool_free (v->lease_workers[h], FALSE, TRUE);
   g_clear_pointer (&v->lease_workers, g_free);

@@ -74,6 +74,8 @@ typedef struct
                                again */
   gboolean lockspace_joined; /* its sanlock joined the lockspace since it
                                 was last reachable */
+  gboolean dropped;         /* disconnected (removed or reinstalled): an
+                               attempt under way is closed when it answers */
 } VirtHost;
 
 struct _VirtDriver
@@ -185,3 +187,5 @@ void herd_virt_vm_volumes_down (VirtDriver *v, HerdId vm);
 GStrv herd_virt_vm_volumes_take (VirtDriver *v, HerdId vm);
 void herd_virt_detach (GStrv devices);
 void herd_virt_volumes_clear (VirtDriver *v);
+gboolean herd_virt_vm_volumes_remove (VirtDriver *v, HerdId vm,
+                                      GError **error);

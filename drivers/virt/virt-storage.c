@@ -131,6 +131,34 @@ activate_lv (VirtDriver *v, const HerdDisk *disk, VirtVolume *vol,
   return run_tool (attach, &vol->device, error);
 }
 
+/* Where disk i of VM vm lives: DOMAIN/images/VM-i.EXT (.lv on a block
+ * domain, else .qcow2 or .raw), whether its domain is block storage, and
+ * its format; NULL when its domain has no directory. */
+static char *
+volume_file (VirtDriver *v, const HerdVm *vm, guint i, gboolean *block,
+             const char **format, GError **error)
+{
+  HerdModel *model = v->drv->model;
+  const HerdDisk *disk = g_ptr_array_index (model->disks, vm->first_disk + i);
+  HerdId domain = disk_domain (v, disk, vm);
+  const char *dir = domain != HERD_ID_NONE ? v->config->domains[domain].path
+                                           : NULL;
+  if (dir == NULL)
+    {
+      g_set_error (error, HERD_DRIVER_ERROR, HERD_DRIVER_ERROR_INVALID,
+                   "disk %u of VM %s: its storage domain has no path", i,
+                   vm->name);
+      return NULL;
+    }
+  *block = herd_storage_type_is_block (herd_model_domain (model, domain)->type);
+  *format = disk->format == HERD_DISK_QCOW2 || (*block && disk->thin)
+                ? "qcow2"
+                : "raw";
+  g_autofree char *file = g_strdup_printf ("%s-%u.%s", vm->name, i,
+                                           *block ? "lv" : *format);
+  return g_build_filename (dir, "images", file, NULL);
+}
+
 gboolean
 herd_virt_vm_disks (VirtDriver *v, HerdId vm_id, GString *xml,
                     GError **error)
@@ -141,28 +169,15 @@ herd_virt_vm_disks (VirtDriver *v, HerdId vm_id, GString *xml,
     {
       HerdId disk_id = vm->first_disk + i;
       const HerdDisk *disk = g_ptr_array_index (model->disks, disk_id);
-      HerdId domain = disk_domain (v, disk, vm);
-      const char *dir = domain != HERD_ID_NONE
-                            ? v->config->domains[domain].path
-                            : NULL;
-      if (dir == NULL)
-        {
-          g_set_error (error, HERD_DRIVER_ERROR, HERD_DRIVER_ERROR_INVALID,
-                       "disk %u of VM %s: its storage domain has no path", i,
-                       vm->name);
-          return FALSE;
-        }
-      gboolean block = herd_storage_type_is_block (
-          herd_model_domain (model, domain)->type);
       VirtVolume *vol = &v->volumes[disk_id];
-      vol->format = disk->format == HERD_DISK_QCOW2 || (block && disk->thin)
-                        ? "qcow2"
-                        : "raw";
-      g_autofree char *images = g_build_filename (dir, "images", NULL);
-      g_autofree char *file = g_strdup_printf ("%s-%u.%s", vm->name, i,
-                                               block ? "lv" : vol->format);
+      gboolean block;
+      g_autofree char *path = volume_file (v, vm, i, &block, &vol->format,
+                                           error);
+      if (path == NULL)
+        return FALSE;
+      g_autofree char *images = g_path_get_dirname (path);
       g_free (vol->path);
-      vol->path = g_build_filename (images, file, NULL);
+      vol->path = g_steal_pointer (&path);
       vol->block = block;
       vol->thin = disk->thin;
       vol->vm = vm_id;
@@ -522,6 +537,63 @@ herd_virt_vm_volumes_down (VirtDriver *v, HerdId vm_id)
 {
   g_auto (GStrv) devices = herd_virt_vm_volumes_take (v, vm_id);
   herd_virt_detach (devices);
+}
+
+/* herd_virt_vm_volumes_remove's work, off the main loop. */
+typedef struct
+{
+  GStrv devices; /* loop devices to detach */
+  GStrv files;   /* then the volumes' files to delete */
+} VolumesRemoval;
+
+static void
+removal_work (gpointer data)
+{
+  VolumesRemoval *r = data;
+  herd_virt_detach (r->devices);
+  for (guint i = 0; r->files[i] != NULL; i++)
+    if (unlink (r->files[i]) < 0 && errno != ENOENT)
+      g_warning ("deleting %s: %s", r->files[i], g_strerror (errno));
+    else
+      g_message ("deleted %s (its VM was removed)", r->files[i]);
+}
+
+static void
+removal_done (gpointer data)
+{
+}
+
+static void
+removal_free (gpointer data)
+{
+  VolumesRemoval *r = data;
+  g_strfreev (r->devices);
+  g_strfreev (r->files);
+  g_free (r);
+}
+
+/* A VM removed at run time (Down): its volumes' loop devices are
+ * detached and their files deleted, in a thread (herd made them: the
+ * names are herd's own, DOMAIN/images/VM-N.EXT). */
+gboolean
+herd_virt_vm_volumes_remove (VirtDriver *v, HerdId vm_id, GError **error)
+{
+  const HerdVm *vm = herd_model_vm (v->drv->model, vm_id);
+  g_autoptr (GStrvBuilder) files = g_strv_builder_new ();
+  for (guint i = 0; i < vm->n_disks; i++)
+    {
+      gboolean block;
+      const char *format;
+      g_autofree char *path = volume_file (v, vm, i, &block, &format, error);
+      if (path == NULL)
+        return FALSE;
+      g_strv_builder_add (files, path);
+    }
+  VolumesRemoval *r = g_new (VolumesRemoval, 1);
+  r->devices = herd_virt_vm_volumes_take (v, vm_id);
+  r->files = g_strv_builder_end (files);
+  herd_virt_in_thread (removal_work, removal_done, r, removal_free);
+  return TRUE;
 }
 
 void

@@ -1,0 +1,628 @@
+/* changes.c: run-time changes to the cluster's definition (see changes.h).
+ *
+ * Every change is checked by loading a scenario: the configuration's text,
+ * then each object added at run time as [host NAME] / [vm NAME] with its
+ * keys, then the new object (or, for a VM's edit, a probe VM with the
+ * VM's settings after the edit).  The loaded copy's object is then copied
+ * into the live model by name (ids differ: the live model keeps removed
+ * objects, the text does not).  Loading takes milliseconds for a few
+ * hundred objects and tens of milliseconds for thousands, on the main
+ * loop, once per change. */
+#include "service/changes.h"
+
+#include <string.h>
+
+G_DEFINE_QUARK (herd-changes-error-quark, herd_changes_error)
+
+struct _HerdChanges
+{
+  char *config_path;
+  char *config_text;
+  guint config_lines;
+  GPtrArray *records;      /* HerdStateChange: as in the database */
+  HerdScenario *scenario;  /* the live one (its model is the manager's) */
+  HerdVirtConfig *config;  /* the virt driver's configuration */
+  HerdManager *manager;
+  HerdState *state;
+};
+
+static const char *const kind_names[HERD_CHANGE_KIND_LAST] = { "host", "vm" };
+
+const char *
+herd_change_kind_name (HerdChangeKind kind)
+{
+  return kind_names[kind];
+}
+
+/* The keys a run-time definition may give (docs/real-hosts.md): those of
+ * the configuration's [host] and [vm] groups that mean something on real
+ * hosts, without count, placement at time 0 and simulation-only keys. */
+static const char *const host_keys[] = {
+  "cluster", "cores", "threads", "memory", "swap", "reserved_memory", "nic",
+  "spm_priority", "fence_agent", "fence_concurrent", "networks", "uri",
+  "sanlock_dir", "migration_uri", "fence_command", "fence_options",
+  "proxy_command", NULL,
+};
+static const char *const vm_keys[] = {
+  "cluster", "vcpus", "memory", "guaranteed_memory", "disk", "ha",
+  "priority", "networks", "pinned_to", "migratable", "preferred_hosts",
+  "lease", "resume", "template", "clone", "kernel", "initrd", "cmdline",
+  NULL,
+};
+/* What an edit may change; the first four only while the VM is Down. */
+static const char *const edit_keys[] = {
+  "vcpus", "memory", "guaranteed_memory", "lease", "ha", "priority",
+  "resume", "migratable", NULL,
+};
+#define RUNNING_CONFIG_KEYS 4
+
+static gboolean
+invalid (GError **error, const char *format, ...) G_GNUC_PRINTF (2, 3);
+
+static gboolean
+invalid (GError **error, const char *format, ...)
+{
+  va_list args;
+  va_start (args, format);
+  g_autofree char *message = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_set_error_literal (error, HERD_CHANGES_ERROR, HERD_CHANGES_ERROR_INVALID,
+                       message);
+  return FALSE;
+}
+
+/* ------------------------------------------------------------------ */
+/* Scenario text                                                        */
+
+static HerdStateChange *
+find_record (HerdChanges *c, const char *kind, const char *name)
+{
+  for (guint i = 0; i < c->records->len; i++)
+    {
+      HerdStateChange *r = g_ptr_array_index (c->records, i);
+      if (strcmp (r->kind, kind) == 0 && strcmp (r->name, name) == 0)
+        return r;
+    }
+  return NULL;
+}
+
+/* The configuration, each object added, then extra (a group, or NULL). */
+static char *
+scenario_text (HerdChanges *c, const char *skip_kind, const char *skip_name,
+               const char *extra)
+{
+  GString *text = g_string_new (c->config_text);
+  if (text->len > 0 && text->str[text->len - 1] != '\n')
+    g_string_append_c (text, '\n');
+  for (guint i = 0; i < c->records->len; i++)
+    {
+      HerdStateChange *r = g_ptr_array_index (c->records, i);
+      if (strcmp (r->op, "add") != 0
+          || (skip_kind != NULL && strcmp (r->kind, skip_kind) == 0
+              && strcmp (r->name, skip_name) == 0))
+        continue;
+      g_string_append_printf (text, "[%s %s]\n%s", r->kind, r->name,
+                              r->text);
+    }
+  if (extra != NULL)
+    g_string_append (text, extra);
+  return g_string_free (text, FALSE);
+}
+
+/* Loads text; an error on a line past the configuration's is about the
+ * run-time definitions: its "CONFIG:LINE: " goes. */
+static HerdScenario *
+load_text (HerdChanges *c, const char *text, GError **error)
+{
+  g_autoptr (GError) local = NULL;
+  HerdScenario *s = herd_scenario_load_data (text, c->config_path, &local);
+  if (s != NULL)
+    return s;
+  const char *message = local->message;
+  gsize n = strlen (c->config_path);
+  if (strncmp (message, c->config_path, n) == 0 && message[n] == ':')
+    {
+      char *end = NULL;
+      guint64 line = g_ascii_strtoull (message + n + 1, &end, 10);
+      if (line > c->config_lines && end != NULL && strncmp (end, ": ", 2) == 0)
+        message = end + 2;
+    }
+  g_set_error_literal (error, HERD_CHANGES_ERROR, HERD_CHANGES_ERROR_INVALID,
+                       message);
+  return NULL;
+}
+
+/* The key = value lines of settings, each key one of allowed (NULL: any
+ * of edit_keys); *running set when a running-configuration key is
+ * among them. */
+static char *
+settings_lines (JsonObject *settings, const char *const *allowed,
+                const char *what, gboolean *running, GError **error)
+{
+  g_autoptr (GString) lines = g_string_new (NULL);
+  g_autoptr (GList) members = json_object_get_members (settings);
+  if (running != NULL)
+    *running = FALSE;
+  for (GList *m = members; m != NULL; m = m->next)
+    {
+      const char *key = m->data;
+      JsonNode *node = json_object_get_member (settings, key);
+      gboolean known = FALSE;
+      for (guint i = 0; allowed[i] != NULL && !known; i++)
+        {
+          known = strcmp (allowed[i], key) == 0;
+          if (known && running != NULL && allowed == edit_keys)
+            *running |= i < RUNNING_CONFIG_KEYS;
+        }
+      if (!known)
+        {
+          g_autofree char *list = g_strjoinv (", ", (char **) allowed);
+          invalid (error, "%s: key \"%s\" cannot be given here (expected "
+                   "one of %s)", what, key, list);
+          return NULL;
+        }
+      const char *value = JSON_NODE_HOLDS_VALUE (node)
+                                  && json_node_get_value_type (node)
+                                         == G_TYPE_STRING
+                              ? json_node_get_string (node)
+                              : NULL;
+      if (value == NULL || strpbrk (value, "\n\r") != NULL
+          || !g_utf8_validate (value, -1, NULL))
+        {
+          invalid (error, "%s: %s: expected a one-line string", what, key);
+          return NULL;
+        }
+      g_string_append_printf (lines, "%s = %s\n", key, value);
+    }
+  return g_string_free (g_steal_pointer (&lines), FALSE);
+}
+
+/* lines with the keys of update replaced or appended (both "key = value"
+ * lines). */
+static char *
+merge_lines (const char *lines, const char *update)
+{
+  g_auto (GStrv) old = g_strsplit (lines, "\n", -1);
+  g_auto (GStrv) new = g_strsplit (update, "\n", -1);
+  GString *out = g_string_new (NULL);
+  for (guint i = 0; old[i] != NULL; i++)
+    {
+      if (*old[i] == '\0')
+        continue;
+      gsize key = strcspn (old[i], " =");
+      gboolean replaced = FALSE;
+      for (guint k = 0; new[k] != NULL && !replaced; k++)
+        replaced = strncmp (new[k], old[i], key) == 0
+                   && strchr (" =", new[k][key]) != NULL && new[k][key] != 0;
+      if (!replaced)
+        g_string_append_printf (out, "%s\n", old[i]);
+    }
+  g_string_append (out, update);
+  return g_string_free (out, FALSE);
+}
+
+/* ------------------------------------------------------------------ */
+/* Copies from a loaded scenario into the live model                    */
+
+/* The host of fresh's id in live (by name), HERD_ID_NONE if gone. */
+static HerdId
+live_host (HerdModel *live, HerdModel *fresh, HerdId id)
+{
+  return herd_model_find_host (live, herd_model_host (fresh, id)->name);
+}
+
+static void
+remap_hosts (HerdIdList *list, HerdModel *live, HerdModel *fresh)
+{
+  g_autofree HerdId *ids = g_new (HerdId, MAX (list->n, 1));
+  guint32 n = 0;
+  for (guint32 i = 0; i < list->n; i++)
+    if ((ids[n] = live_host (live, fresh, list->ids[i])) != HERD_ID_NONE)
+      n++;
+  herd_id_list_set (list, ids, n);
+}
+
+static HerdId
+copy_host (HerdModel *live, HerdModel *fresh, HerdId fid)
+{
+  const HerdHost *src = herd_model_host (fresh, fid);
+  HerdHost *dst = herd_model_add_host (live, src->name, src->cluster);
+  HerdId id = dst->id;
+  char *name = dst->name;
+  *dst = *src;
+  dst->id = id;
+  dst->name = name;
+  return id;
+}
+
+/* The editable settings of VM src copied to dst. */
+static void
+copy_vm_settings (HerdVm *dst, const HerdVm *src)
+{
+  dst->vcpus = src->vcpus;
+  dst->memory_mib = src->memory_mib;
+  dst->guaranteed_mib = src->guaranteed_mib;
+  dst->ha = src->ha;
+  dst->priority = src->priority;
+  dst->lease = src->lease;
+  dst->resume_policy = src->resume_policy;
+  dst->migratable = src->migratable;
+}
+
+static HerdId
+copy_vm (HerdModel *live, HerdModel *fresh, HerdId fid)
+{
+  const HerdVm *src = herd_model_vm (fresh, fid);
+  HerdVm *dst = herd_model_add_vm (live, src->name, src->cluster);
+  copy_vm_settings (dst, src);
+  dst->networks = src->networks;
+  herd_id_list_set (&dst->pinned_to, src->pinned_to.ids, src->pinned_to.n);
+  remap_hosts (&dst->pinned_to, live, fresh);
+  herd_id_list_set (&dst->preferred_hosts, src->preferred_hosts.ids,
+                    src->preferred_hosts.n);
+  remap_hosts (&dst->preferred_hosts, live, fresh);
+  for (guint i = 0; i < src->n_disks; i++)
+    {
+      const HerdDisk *from = g_ptr_array_index (fresh->disks,
+                                                src->first_disk + i);
+      HerdDisk *to = herd_model_add_disk (live, dst->id);
+      HerdId id = to->id;
+      *to = *from;
+      to->id = id;
+      to->vm = dst->id;
+    }
+  return dst->id;
+}
+
+/* The settings an edit may change, as the VM has them now. */
+static char *
+vm_settings (const HerdVm *vm)
+{
+  return g_strdup_printf (
+      "vcpus = %u\nmemory = %" G_GINT64_FORMAT "M\nguaranteed_memory = "
+      "%" G_GINT64_FORMAT "M\nlease = %s\nha = %s\npriority = %s\nresume = "
+      "%s\nmigratable = %s\n",
+      vm->vcpus, vm->memory_mib, vm->guaranteed_mib,
+      vm->lease ? "true" : "false", vm->ha ? "true" : "false",
+      herd_priority_name (vm->priority),
+      herd_resume_policy_name (vm->resume_policy),
+      vm->migratable ? "true" : "false");
+}
+
+/* Checks settings (merged over the VM's own) by loading them as a probe
+ * VM of the VM's cluster, and sets them on vm. */
+static gboolean
+apply_vm_settings (HerdChanges *c, HerdModel *model, HerdVm *vm,
+                   const char *settings, GError **error)
+{
+  g_autofree char *probe = NULL;
+  for (guint i = 1; probe == NULL || herd_model_find_vm (model, probe)
+                                         != HERD_ID_NONE;
+       i++)
+    {
+      g_free (probe);
+      probe = g_strdup_printf ("%s-edit-%u", vm->name, i);
+    }
+  g_autofree char *now = vm_settings (vm);
+  g_autofree char *merged = merge_lines (now, settings);
+  g_autofree char *group = g_strdup_printf (
+      "[vm %s]\ncluster = %s\n%s", probe,
+      herd_model_cluster (model, vm->cluster)->name, merged);
+  g_autofree char *text = scenario_text (c, NULL, NULL, group);
+  g_autoptr (GError) local = NULL;
+  g_autoptr (HerdScenario) fresh = load_text (c, text, &local);
+  if (fresh == NULL)
+    {
+      /* Its errors are the VM's. */
+      g_autofree char *from = g_strdup_printf ("[vm %s]", probe);
+      g_autofree char *to = g_strdup_printf ("[vm %s]", vm->name);
+      g_auto (GStrv) parts = g_strsplit (local->message, from, -1);
+      g_autofree char *message = g_strjoinv (to, parts);
+      return invalid (error, "%s", message);
+    }
+  copy_vm_settings (vm, herd_model_vm (fresh->model,
+                                       herd_model_find_vm (fresh->model,
+                                                           probe)));
+  return TRUE;
+}
+
+/* ------------------------------------------------------------------ */
+/* At start                                                             */
+
+static void
+change_free (gpointer p)
+{
+  HerdStateChange *r = p;
+  g_free (r->kind);
+  g_free (r->name);
+  g_free (r->op);
+  g_free (r->text);
+  g_free (r);
+}
+
+static HerdStateChange *
+change_new (const char *kind, const char *name, const char *op,
+            const char *text)
+{
+  HerdStateChange *r = g_new (HerdStateChange, 1);
+  *r = (HerdStateChange){ g_strdup (kind), g_strdup (name), g_strdup (op),
+                          g_strdup (text) };
+  return r;
+}
+
+void
+herd_changes_free (HerdChanges *c)
+{
+  if (c == NULL)
+    return;
+  g_free (c->config_path);
+  g_free (c->config_text);
+  g_ptr_array_unref (c->records);
+  g_free (c);
+}
+
+/* The edits and removals of objects of the configuration, recorded. */
+static gboolean
+apply_recorded (HerdChanges *c, HerdModel *model, GError **error)
+{
+  for (guint i = 0; i < c->records->len; i++)
+    {
+      HerdStateChange *r = g_ptr_array_index (c->records, i);
+      gboolean host = strcmp (r->kind, "host") == 0;
+      HerdId id = host ? herd_model_find_host (model, r->name)
+                       : herd_model_find_vm (model, r->name);
+      if (strcmp (r->op, "add") == 0)
+        continue;
+      if (id == HERD_ID_NONE)
+        {
+          g_message ("state database: %s %s, %s at run time, is no longer "
+                     "in the configuration",
+                     r->kind, r->name,
+                     strcmp (r->op, "edit") == 0 ? "edited" : "removed");
+          continue;
+        }
+      if (strcmp (r->op, "remove") == 0 && host)
+        herd_model_remove_host (model, id);
+      else if (strcmp (r->op, "remove") == 0)
+        herd_model_remove_vm (model, id);
+      else if (!host && strcmp (r->op, "edit") == 0
+               && !apply_vm_settings (c, model, herd_model_vm (model, id),
+                                      r->text, error))
+        {
+          g_prefix_error (error, "the edit of VM %s recorded in the state "
+                          "database: ", r->name);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+HerdChanges *
+herd_changes_load (const char *config_path, const char *db_path,
+                   HerdScenario **scenario, GError **error)
+{
+  *scenario = NULL;
+  g_autoptr (HerdChanges) c = g_new0 (HerdChanges, 1);
+  c->config_path = g_strdup (config_path);
+  g_autoptr (GError) local = NULL;
+  if (!g_file_get_contents (config_path, &c->config_text, NULL, &local))
+    {
+      g_set_error (error, HERD_SCENARIO_ERROR, HERD_SCENARIO_ERROR_READ,
+                   "%s", local->message);
+      return NULL;
+    }
+  /* its last line's number (scenario_text ends it with a newline) */
+  for (const char *p = c->config_text; *p != '\0'; p++)
+    c->config_lines += *p == '\n';
+  if (*c->config_text != '\0' && !g_str_has_suffix (c->config_text, "\n"))
+    c->config_lines++;
+  c->records = herd_state_read_changes (db_path, error);
+  if (c->records == NULL)
+    return NULL;
+  g_ptr_array_set_free_func (c->records, change_free);
+  g_autofree char *text = scenario_text (c, NULL, NULL, NULL);
+  g_autoptr (HerdScenario) s = NULL;
+  if (c->records->len == 0)
+    s = herd_scenario_load_data (text, config_path, error);
+  else if ((s = load_text (c, text, &local)) == NULL)
+    g_set_error (error, HERD_SCENARIO_ERROR, HERD_SCENARIO_ERROR_INVALID,
+                 "%s with the hosts and VMs added at run time (state "
+                 "database %s): %s",
+                 config_path, db_path, local->message);
+  if (s == NULL || !apply_recorded (c, s->model, error))
+    return NULL;
+  HerdModel *m = s->model;
+  guint32 vm_room = 2 * m->vms->len + 64;
+  herd_model_reserve (m, 2 * m->hosts->len + 16, vm_room,
+                      2 * m->disks->len + 8 * (vm_room - m->vms->len));
+  c->scenario = s;
+  *scenario = g_steal_pointer (&s);
+  return g_steal_pointer (&c);
+}
+
+void
+herd_changes_attach (HerdChanges *c, HerdVirtConfig *config,
+                     HerdManager *manager, HerdState *state)
+{
+  c->config = config;
+  c->manager = manager;
+  c->state = state;
+}
+
+gboolean
+herd_changes_attached (const HerdChanges *c)
+{
+  return c != NULL && c->manager != NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* Changes                                                              */
+
+static gboolean
+has_room (HerdModel *m, HerdChangeKind kind, guint disks, GError **error)
+{
+  gboolean ok = kind == HERD_CHANGE_HOST
+                    ? m->hosts->len < m->host_room
+                    : m->vms->len < m->vm_room
+                          && m->disks->len + disks <= m->disk_room;
+  if (!ok)
+    g_set_error (error, HERD_CHANGES_ERROR, HERD_CHANGES_ERROR_ROOM,
+                 "no room for another %s: herd run took room for %u hosts, "
+                 "%u VMs and %u disks at start (twice what it had, and "
+                 "more); restart it to take more",
+                 kind_names[kind], m->host_room, m->vm_room, m->disk_room);
+  return ok;
+}
+
+gboolean
+herd_changes_add (HerdChanges *c, HerdChangeKind kind, const char *name,
+                  JsonObject *settings, const char *by, GError **error)
+{
+  HerdModel *live = c->scenario->model;
+  const char *what = kind_names[kind];
+  if (!herd_scenario_is_name (name))
+    return invalid (error, "%s name \"%s\": expected letters, digits, '-', "
+                    "'_' and '.', starting with a letter or digit",
+                    what, name);
+  HerdId existing = kind == HERD_CHANGE_HOST ? herd_model_find_host (live, name)
+                                             : herd_model_find_vm (live, name);
+  HerdStateChange *removed = find_record (c, what, name);
+  if (existing != HERD_ID_NONE || removed != NULL)
+    {
+      g_set_error (error, HERD_CHANGES_ERROR, HERD_CHANGES_ERROR_EXISTS,
+                   existing != HERD_ID_NONE
+                       ? "a %s called %s exists"
+                       : "the %s %s of the configuration was removed at run "
+                         "time: its name stays taken while the "
+                         "configuration defines it",
+                   what, name);
+      return FALSE;
+    }
+  g_autofree char *label = g_strdup_printf ("[%s %s]", what, name);
+  g_autofree char *lines = settings_lines (
+      settings, kind == HERD_CHANGE_HOST ? host_keys : vm_keys, label, NULL,
+      error);
+  if (lines == NULL || !has_room (live, kind, 0, error))
+    return FALSE;
+  g_autofree char *group = g_strdup_printf ("%s\n%s", label, lines);
+  g_autofree char *text = scenario_text (c, NULL, NULL, group);
+  g_autoptr (HerdScenario) fresh = load_text (c, text, error);
+  if (fresh == NULL)
+    return FALSE;
+  HerdId fid = kind == HERD_CHANGE_HOST
+                   ? herd_model_find_host (fresh->model, name)
+                   : herd_model_find_vm (fresh->model, name);
+  if (kind == HERD_CHANGE_VM
+      && !has_room (live, kind, herd_model_vm (fresh->model, fid)->n_disks,
+                    error))
+    return FALSE;
+  /* The driver's settings for it (a host's connection and agent secrets,
+   * a VM's kernel), as herd run reads them at start. */
+  HerdVirtConfig *vc = herd_run_config (fresh, error);
+  if (vc == NULL
+      || !herd_state_put_change (c->state, what, name, "add", lines, error))
+    {
+      herd_virt_config_free (vc, fresh->model);
+      return FALSE;
+    }
+  g_ptr_array_add (c->records, change_new (what, name, "add", lines));
+  if (kind == HERD_CHANGE_HOST)
+    {
+      HerdId id = copy_host (live, fresh->model, fid);
+      c->config->hosts[id] = vc->hosts[fid];
+      memset (&vc->hosts[fid], 0, sizeof vc->hosts[fid]);
+      herd_virt_config_free (vc, fresh->model);
+      herd_manager_host_added (c->manager, id, by);
+    }
+  else
+    {
+      HerdId id = copy_vm (live, fresh->model, fid);
+      c->config->vms[id] = vc->vms[fid];
+      memset (&vc->vms[fid], 0, sizeof vc->vms[fid]);
+      herd_virt_config_free (vc, fresh->model);
+      herd_manager_vm_added (c->manager, id, by);
+    }
+  return TRUE;
+}
+
+gboolean
+herd_changes_edit_vm (HerdChanges *c, HerdId id, JsonObject *settings,
+                      const char *by, GError **error)
+{
+  HerdModel *live = c->scenario->model;
+  HerdVm *vm = herd_model_vm (live, id);
+  g_autofree char *label = g_strdup_printf ("[vm %s]", vm->name);
+  gboolean running = FALSE;
+  g_autofree char *lines = settings_lines (settings, edit_keys, label,
+                                           &running, error);
+  if (lines == NULL
+      || !herd_manager_vm_may_change (c->manager, id, running, error))
+    return FALSE;
+  /* Checked on a copy first: the live VM changes once it is recorded. */
+  HerdVm checked = *vm;
+  if (!apply_vm_settings (c, live, &checked, lines, error))
+    return FALSE;
+  HerdStateChange *added = find_record (c, "vm", vm->name);
+  g_autofree char *record = NULL;
+  const char *op = "edit";
+  if (added != NULL && strcmp (added->op, "add") == 0)
+    {
+      record = merge_lines (added->text, lines);
+      op = "add";
+    }
+  else
+    record = vm_settings (&checked);
+  if (!herd_state_put_change (c->state, "vm", vm->name, op, record, error))
+    return FALSE;
+  if (added != NULL)
+    {
+      g_free (added->text);
+      added->text = g_steal_pointer (&record);
+    }
+  else
+    g_ptr_array_add (c->records, change_new ("vm", vm->name, op, record));
+  copy_vm_settings (vm, &checked);
+  g_autofree char *what = g_strdelimit (g_strstrip (g_strdup (lines)), "\n",
+                                        ' ');
+  herd_manager_vm_updated (c->manager, id, by, what);
+  return TRUE;
+}
+
+gboolean
+herd_changes_remove (HerdChanges *c, HerdChangeKind kind, HerdId id,
+                     const char *by, GError **error)
+{
+  HerdModel *live = c->scenario->model;
+  g_autofree char *name = g_strdup (
+      kind == HERD_CHANGE_HOST ? herd_model_host (live, id)->name
+                               : herd_model_vm (live, id)->name);
+  const char *what = kind_names[kind];
+  if (!(kind == HERD_CHANGE_HOST
+            ? herd_manager_host_remove (c->manager, id, by, error)
+            : herd_manager_vm_remove (c->manager, id, by, error)))
+    return FALSE;
+  /* An object added at run time loses its record; one of the
+   * configuration is recorded removed. */
+  HerdStateChange *r = find_record (c, what, name);
+  gboolean added = r != NULL && strcmp (r->op, "add") == 0;
+  if (r != NULL)
+    g_ptr_array_remove (c->records, r);
+  if (!added)
+    g_ptr_array_add (c->records, change_new (what, name, "remove", ""));
+  if (!herd_state_put_change (c->state, what, name, added ? NULL : "remove",
+                              "", error))
+    {
+      g_prefix_error (error, "%s %s is removed, but the state database did "
+                      "not record it (it comes back at the next start): ",
+                      what, name);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+herd_changes_reinstall (HerdChanges *c, HerdId host, const char *by,
+                        GError **error)
+{
+  return herd_manager_host_reinstall (c->manager, host, by, error);
+}
