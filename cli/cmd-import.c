@@ -15,6 +15,7 @@
 #include "conf/scenario.h"
 #include "core/units.h"
 #include "drivers/virt/virt-import.h"
+#include "service/changes.h"
 #include "service/history.h"
 #include "service/state.h"
 
@@ -65,8 +66,9 @@ add_disk_sample (const char *vm, guint disk, gint64 time, gint64 mib,
     herd_estate_disk_held (g_ptr_array_index (v->disks, disk), time, mib);
 }
 
-/* herd run's configuration at path, with each VM where its state database
- * says it runs and its recorded history (--from run). */
+/* herd run's configuration at path with its run-time changes, with each
+ * VM where its state database says it runs and its recorded history
+ * (--from run). */
 static gboolean
 import_run (const char *path, HerdEstate *estate, GError **error)
 {
@@ -76,6 +78,11 @@ import_run (const char *path, HerdEstate *estate, GError **error)
   g_autofree char *db = config->run.database != NULL
                             ? g_strdup (config->run.database)
                             : herd_run_default_path (path, ".db");
+  g_clear_pointer (&config, herd_scenario_free);
+  g_autoptr (HerdChanges) changes = herd_changes_load (path, db, &config,
+                                                       error);
+  if (changes == NULL)
+    return FALSE;
   g_autoptr (GHashTable) hosts = g_hash_table_new_full (g_str_hash,
                                                         g_str_equal, g_free,
                                                         g_free);

@@ -19,10 +19,15 @@ id_names (HerdModel *m, const HerdIdList *ids, gboolean hosts)
     return NULL;
   GString *out = g_string_new (NULL);
   for (guint32 i = 0; i < ids->n; i++)
-    g_string_append_printf (out, "%s%s", i ? ", " : "",
-                            hosts ? herd_model_host (m, ids->ids[i])->name
-                                  : herd_model_vm (m, ids->ids[i])->name);
-  return g_string_free (out, FALSE);
+    {
+      /* hosts removed at run time are gone (herd run) */
+      if (hosts && herd_model_host (m, ids->ids[i])->removed)
+        continue;
+      g_string_append_printf (out, "%s%s", out->len ? ", " : "",
+                              hosts ? herd_model_host (m, ids->ids[i])->name
+                                    : herd_model_vm (m, ids->ids[i])->name);
+    }
+  return g_string_free (out, out->len == 0);
 }
 
 static const char *
@@ -100,6 +105,8 @@ add_hosts (HerdEstate *e, const HerdScenario *s)
   for (guint i = 0; i < m->hosts->len; i++)
     {
       const HerdHost *mh = herd_model_host (m, i);
+      if (mh->removed)
+        continue; /* removed at run time (herd run) */
       const HerdHostGroup *group = g_ptr_array_index (
           s->host_groups, g_array_index (s->host_group_of, guint32, i));
       HerdEstateHost *h = herd_estate_add_host (e, mh->name);
@@ -121,6 +128,8 @@ add_vms (HerdEstate *e, const HerdScenario *s)
   for (guint i = 0; i < m->vms->len; i++)
     {
       const HerdVm *mv = herd_model_vm (m, i);
+      if (mv->removed)
+        continue;
       HerdEstateVm *v = herd_estate_add_vm (e, mv->name);
       v->cluster = g_strdup (herd_model_cluster (m, mv->cluster)->name);
       v->status = g_strdup ("down"); /* until the state says otherwise */

@@ -137,6 +137,8 @@ void
 herd_manager_vm_updated (HerdManager *manager, HerdId vm, const char *by,
                          const char *what)
 {
+  if (!herd_model_vm (manager->model, vm)->ha)
+    herd_ha_forget (manager, vm); /* no longer restarted */
   herd_audit_emit (manager->audit, herd_manager_now (manager),
                    HERD_AUDIT_USER_UPDATE_VM,
                    herd_model_vm (manager->model, vm)->name, "by=%s %s", by,

@@ -10,7 +10,8 @@
  * reads):
  *
  *   manager.c                  the manager's life, the driver's events,
- *      |                       an operator's run and stop of a VM
+ *   manager-changes.c          an operator's run and stop of a VM; hosts
+ *      |                       and VMs added and removed (herd run)
  *   balancer.c                 the periodic cycle (affinity.c's timer)
  *      |
  *   affinity.c  activate.c  storage.c  snapshot.c  adopt.c

@@ -208,7 +208,8 @@ void herd_manager_vm_added (HerdManager *manager, HerdId vm, const char *by);
  * HERD_MANAGER_ERROR_STATE otherwise. */
 gboolean herd_manager_vm_may_change (HerdManager *manager, HerdId vm,
                                      gboolean running_config, GError **error);
-/* The VM was changed (USER_UPDATE_VM, details say what). */
+/* The VM was changed (USER_UPDATE_VM, details say what); one no longer
+ * highly available leaves the HA queue. */
 void herd_manager_vm_updated (HerdManager *manager, HerdId vm,
                               const char *by, const char *what);
 /* Removes a VM (oVirt's RemoveVmCommand): Down; it leaves the HA queue,

@@ -962,7 +962,7 @@ whole_number (JsonNode *node, gint64 *out)
 typedef enum
 {
   OVIRT_BYTES,
-  OVIRT_COUNT,
+  OVIRT_INTEGER,  /* any: the loader checks the range */
   OVIRT_BOOLEAN,
   OVIRT_PRIORITY,
 } OvirtForm;
@@ -991,12 +991,14 @@ take_member (SoupServerMessage *msg, JsonObject *body, JsonObject *settings,
                                                                   : "false");
       return TRUE;
     }
-  if (!whole_number (node, &n) || n < (form == OVIRT_BYTES ? 1 << 20 : 0))
+  if (!whole_number (node, &n)
+      || (form != OVIRT_INTEGER && n < (form == OVIRT_BYTES ? 1 << 20 : 0)))
     {
       g_autofree char *detail = g_strdup_printf (
           "%s: expected %s", where,
-          form == OVIRT_BYTES ? "a size in bytes, at least 1 MiB"
-                              : "a whole number, at least 0");
+          form == OVIRT_BYTES      ? "a size in bytes, at least 1 MiB"
+          : form == OVIRT_INTEGER ? "a whole number"
+                                  : "a whole number, at least 0");
       fault (msg, SOUP_STATUS_BAD_REQUEST, detail);
       return FALSE;
     }
@@ -1129,7 +1131,7 @@ change_settings (HerdApi *api, SoupServerMessage *msg, Kind kind,
                                          json_node_get_string (address));
         }
       if (!take_member (msg, body, settings, spm, "spm_priority",
-                        OVIRT_COUNT))
+                        OVIRT_INTEGER))
         return NULL;
     }
   else if (!take_member (msg, body, settings, guaranteed, "guaranteed_memory",
@@ -1157,11 +1159,33 @@ change_settings (HerdApi *api, SoupServerMessage *msg, Kind kind,
   return g_steal_pointer (&settings);
 }
 
+/* An addition or an edit (command, with member naming the object) asked
+ * by a user below the administrator's role: refused (403) and recorded by
+ * the control request, before its body is read. */
+static gboolean
+refused_below_administrator (HerdApi *api, SoupServerMessage *msg,
+                             const HerdCaller *caller, const char *command,
+                             const char *member, const char *name)
+{
+  if (caller->role >= HERD_ROLE_ADMINISTRATOR)
+    return FALSE;
+  g_autoptr (JsonObject) req = json_object_new ();
+  json_object_set_string_member (req, "command", command);
+  json_object_set_string_member (req, member, name != NULL ? name : "");
+  json_object_set_object_member (req, "settings", json_object_new ());
+  run_command (api, msg, caller, req);
+  return TRUE;
+}
+
 /* POST hosts or vms: adds one (201 and the object). */
 static void
 post_create (HerdApi *api, SoupServerMessage *msg, const HerdCaller *caller,
              Kind kind)
 {
+  if (refused_below_administrator (api, msg, caller,
+                                   kind == KIND_HOST ? "add_host" : "add_vm",
+                                   "name", NULL))
+    return;
   g_autoptr (JsonObject) body = action_body (msg);
   const char *name = NULL;
   g_autoptr (JsonObject) settings
@@ -1186,6 +1210,9 @@ static void
 put_vm (HerdApi *api, SoupServerMessage *msg, const HerdCaller *caller,
         HerdId vm)
 {
+  if (refused_below_administrator (api, msg, caller, "edit_vm", "vm",
+                                   herd_model_vm (api->model, vm)->name))
+    return;
   g_autoptr (JsonObject) body = action_body (msg);
   g_autoptr (JsonObject) settings
       = body != NULL ? change_settings (api, msg, KIND_VM, body, NULL) : NULL;

@@ -561,6 +561,8 @@ herd_history_sample (HerdHistory *h, HerdDriver *driver, gint64 now_us)
   for (guint i = 0; i < model->hosts->len; i++)
     {
       const HerdHost *host = herd_model_host (model, i);
+      if (host->removed)
+        continue;
       HostRow r = {
         .host = host->name,
         .status = herd_host_status_name (host->status),

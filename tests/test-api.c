@@ -484,9 +484,17 @@ test_events_and_faults (void)
   g_autoptr (JsonNode) outside = request (&f, "GET", "/etc/passwd", "vic",
                                           "vic's secret", NULL, &status);
   CU_ASSERT_EQUAL (status, 404);
-  g_autoptr (JsonNode) put = request (&f, "PUT", "/api/vms/v-1", "ada",
+  g_autoptr (JsonNode) put = request (&f, "PUT", "/api/clusters/c", "ada",
                                       "ada's secret", "{}", &status);
   CU_ASSERT_EQUAL (status, 405);
+  /* run-time changes need herd run's changes (not on this fixture) */
+  g_autoptr (JsonNode) edit = request (&f, "PUT", "/api/vms/v-1", "ada",
+                                       "ada's secret", "{\"memory\": 2147483648}",
+                                       &status);
+  CU_ASSERT_EQUAL (status, 409);
+  CU_ASSERT_PTR_NOT_NULL (strstr (string_at (edit, "$.detail"),
+                                  "takes no run-time changes"));
+  CU_ASSERT_EQUAL (vm_named (&f, "v-1")->memory_mib, 1024);
   /* a body over the bound is refused before it is read */
   g_autofree char *big = g_strnfill (HERD_API_MAX_BODY + 1, ' ');
   g_autoptr (JsonNode) too_big = request (&f, "POST", "/api/vms/v-2/start",

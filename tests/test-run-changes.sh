@@ -13,7 +13,8 @@
 # Maintenance and a VM only when Down, hosts and VMs of the configuration
 # included, and stay removed after a restart; that a removed
 # configuration host's name is not taken again while the configuration
-# defines it; that the room reserved at start is enforced with an error
+# defines it; that herd import --from run takes the changes; that the
+# room reserved at start is enforced with an error
 # that says so; and that a configuration which now clashes with a host
 # added at run time stops herd run with exit 2, naming the database.
 # herd run is stopped by its PID, also on failure.
@@ -222,6 +223,8 @@ api_refused "API: an operator may not add" 403 \
   "add_vm needs the administrator role" \
   op:op-pw POST /vms '{"name": "x", "cluster": {"name": "c"},
   "memory": 1073741824, "cpu": {"topology": {"cores": 1}}}'
+api_refused "API: an operator's request is refused for its role first" 403 \
+  "add_host needs the administrator role" op:op-pw POST /hosts 'not json'
 api_refused "API: an operator may not remove" 403 \
   "remove_vm needs the administrator role" op:op-pw DELETE /vms/w
 api_refused "API: a VM does not change clusters" 400 \
@@ -298,6 +301,13 @@ check "removed VMs stay removed; api-1 is the new one" sh -c \
    grep -q '^api-1 ' '$DIR/vms.txt'"
 check "the state database has no row of a removed object" test \
   "$(sqlite3 "$DIR/c.db" "SELECT count(*) FROM hosts WHERE name IN ('h-2', 'h-3')")" = 0
+
+# (its VMs are all Down here: herd import leaves Down VMs out)
+check "herd import --from run takes the hosts added and removed" sh -c \
+  "'$HERD' import --from run '$DIR/c.ini' -o '$DIR/now.ini' >/dev/null 2>&1 &&
+   grep -q '^\[host h-4\]' '$DIR/now.ini' &&
+   ! grep -q '^\[host h-2\]' '$DIR/now.ini' &&
+   '$HERD' check '$DIR/now.ini' >/dev/null 2>&1"
 
 # --- the room reserved at start ---------------------------------------------
 # 3 hosts at this start (h-1, h-2 removed, h-4; h-3, added and removed at

@@ -26,6 +26,7 @@
 #include "core/manager.h"
 #include "drivers/registry.h"
 #include "run/run.h"
+#include "service/changes.h"
 #include "service/ctl.h"
 #include "service/history.h"
 #include "service/state.h"
@@ -1425,6 +1426,185 @@ test_power_action_fails (void)
 }
 
 /* One manager per database and per control socket. */
+/* The room reserved for run-time additions: adding within it moves none
+ * of the model's arrays; removal keeps the id, frees the name and takes
+ * the object out of its cluster and its affinity groups. */
+static void
+test_model_room (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HerdScenario) sc = herd_scenario_load_data (
+      "[datacenter dc]\n[cluster c]\n[hosts h]\ncount = 2\ncores = 4\n"
+      "memory = 8G\n[vms v]\ncount = 2\nvcpus = 1\nmemory = 1G\n"
+      "[affinity g]\nvms = v\nvm_rule = positive\n",
+      "room.ini", &error);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (sc);
+  HerdModel *m = sc->model;
+  CU_ASSERT_EQUAL (herd_model_host_slots (m), 2);
+  herd_model_reserve (m, 10, 12, 20);
+  CU_ASSERT_EQUAL (herd_model_host_slots (m), 10);
+  CU_ASSERT_EQUAL (herd_model_vm_slots (m), 12);
+  CU_ASSERT_EQUAL (herd_model_disk_slots (m), 20);
+  gpointer hosts = m->hosts->pdata, vms = m->vms->pdata;
+  for (guint i = 0; i < 8; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("x-%u", i);
+      herd_model_add_host (m, name, 0);
+    }
+  for (guint i = 0; i < 10; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("w-%u", i);
+      herd_model_add_vm (m, name, 0);
+    }
+  CU_ASSERT_PTR_EQUAL (m->hosts->pdata, hosts);
+  CU_ASSERT_PTR_EQUAL (m->vms->pdata, vms);
+  /* a removed host: out of its cluster, its name free, its id kept */
+  herd_model_remove_host (m, 1);
+  CU_ASSERT_TRUE (herd_model_host (m, 1)->removed);
+  CU_ASSERT_EQUAL (herd_model_find_host (m, "h-2"), HERD_ID_NONE);
+  GArray *members = herd_model_cluster (m, 0)->hosts;
+  CU_ASSERT_EQUAL (members->len, 9);
+  for (guint i = 0; i < members->len; i++)
+    CU_ASSERT_NOT_EQUAL (g_array_index (members, HerdId, i), 1);
+  CU_ASSERT_EQUAL (herd_model_add_host (m, "h-2", 0)->id, 10);
+  /* a removed VM leaves its affinity group */
+  CU_ASSERT_EQUAL (herd_model_affinity_group (m, 0)->vms.n, 2);
+  herd_model_remove_vm (m, 0);
+  CU_ASSERT_EQUAL (herd_model_affinity_group (m, 0)->vms.n, 1);
+  CU_ASSERT_EQUAL (herd_model_affinity_group (m, 0)->vms.ids[0], 1);
+  CU_ASSERT_EQUAL (herd_model_vm (m, 0)->affinity_groups.n, 0);
+  CU_ASSERT_EQUAL (herd_model_find_vm (m, "v-1"), HERD_ID_NONE);
+}
+
+static const char changes_config[]
+    = "[datacenter dc]\n[storage sd]\ntype = nfs\ncapacity = 1T\n"
+      "master = true\npath = /nonexistent/sd\n[cluster c]\n[hosts h]\n"
+      "count = 2\ncores = 4\nmemory = 8G\nuri = test:///default\n"
+      "[vms v]\ncount = 2\nvcpus = 1\nmemory = 1G\n";
+
+/* A state database with changes recorded (kind, name, op, text: NULL-ended
+ * quadruples) for changes_config, written in dir; its path. */
+static char *
+record_changes (const char *dir, const char *const *rows)
+{
+  g_autofree char *config = g_build_filename (dir, "c.ini", NULL);
+  g_autofree char *db = g_build_filename (dir, "c.db", NULL);
+  g_unlink (db);
+  CU_ASSERT_TRUE (g_file_set_contents (config, changes_config, -1, NULL));
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HerdScenario) sc = herd_scenario_load (config, &error);
+  g_autoptr (HerdState) state = herd_state_open (db, sc->model, &error);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (state);
+  CU_ASSERT_TRUE (herd_state_save (state, &error)); /* every row */
+  for (guint i = 0; rows[i] != NULL; i += 4)
+    CU_ASSERT_TRUE (herd_state_put_change (state, rows[i], rows[i + 1],
+                                           rows[i + 2], rows[i + 3],
+                                           &error));
+  return g_steal_pointer (&config);
+}
+
+/* herd run's start with run-time changes recorded: the objects added are
+ * there, edits and removals applied, room reserved; a configuration that
+ * now clashes with them, or an edit it now refuses, is an error naming
+ * the database. */
+static void
+test_changes_loaded (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("herd-changes-XXXXXX", NULL);
+  static const char *const rows[] = {
+    "host", "h-9", "add", "cluster = c\ncores = 4\nmemory = 8G\n"
+    "uri = test:///default\n",
+    "vm", "w", "add", "cluster = c\nvcpus = 2\nmemory = 2G\n"
+    "disk = 1G thin, 2G\npinned_to = h-9\n",
+    "vm", "v-1", "edit", "vcpus = 3\nmemory = 3G\nha = true\n",
+    "host", "h-2", "remove", "",
+    "vm", "v-2", "remove", "",
+    NULL,
+  };
+  g_autofree char *config = record_changes (dir, rows);
+  g_autofree char *db = g_build_filename (dir, "c.db", NULL);
+  g_autoptr (GError) error = NULL;
+  HerdScenario *sc = NULL;
+  g_autoptr (HerdChanges) changes = herd_changes_load (config, db, &sc,
+                                                       &error);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (changes);
+  g_autoptr (HerdScenario) owned = sc;
+  HerdModel *m = sc->model;
+  HerdId h9 = herd_model_find_host (m, "h-9");
+  CU_ASSERT_EQUAL (h9, 2);
+  HerdId w = herd_model_find_vm (m, "w");
+  CU_ASSERT_NOT_EQUAL_FATAL (w, HERD_ID_NONE);
+  CU_ASSERT_EQUAL (herd_model_vm (m, w)->n_disks, 2);
+  CU_ASSERT_EQUAL (herd_model_vm (m, w)->pinned_to.n, 1);
+  CU_ASSERT_EQUAL (herd_model_vm (m, w)->pinned_to.ids[0], h9);
+  const HerdVm *v1 = herd_model_vm (m, herd_model_find_vm (m, "v-1"));
+  CU_ASSERT_EQUAL (v1->vcpus, 3);
+  CU_ASSERT_EQUAL (v1->memory_mib, 3072);
+  CU_ASSERT_TRUE (v1->ha);
+  CU_ASSERT_TRUE (herd_model_host (m, 1)->removed);
+  CU_ASSERT_EQUAL (herd_model_find_host (m, "h-2"), HERD_ID_NONE);
+  CU_ASSERT_EQUAL (herd_model_find_vm (m, "v-2"), HERD_ID_NONE);
+  CU_ASSERT_EQUAL (herd_model_cluster (m, 0)->hosts->len, 2);
+  /* twice the hosts and VMs, and more */
+  CU_ASSERT_EQUAL (herd_model_host_slots (m), 2 * 3 + 16);
+  CU_ASSERT_EQUAL (herd_model_vm_slots (m), 2 * 3 + 64);
+  /* the state database forgets the removed host's row at its next save */
+  g_autoptr (HerdState) state = herd_state_open (db, m, &error);
+  CU_ASSERT_TRUE (herd_state_save (state, &error));
+  sqlite3 *raw = NULL;
+  sqlite3_stmt *st = NULL;
+  sqlite3_open (db, &raw);
+  sqlite3_prepare_v2 (raw,
+                      "SELECT group_concat(name) FROM (SELECT name FROM hosts "
+                      "ORDER BY name)",
+                      -1, &st, NULL);
+  CU_ASSERT_EQUAL (sqlite3_step (st), SQLITE_ROW);
+  CU_ASSERT_STRING_EQUAL (sqlite3_column_text (st, 0), "h-1,h-9");
+  sqlite3_finalize (st);
+  sqlite3_close (raw);
+  g_clear_pointer (&state, herd_state_free);
+
+  /* a configuration that defines a host added at run time */
+  static const char *const clash[] = {
+    "host", "h-1", "add", "cluster = c\ncores = 4\nmemory = 8G\n", NULL,
+  };
+  g_free (record_changes (dir, clash));
+  HerdScenario *none = NULL;
+  g_clear_error (&error);
+  CU_ASSERT_PTR_NULL (herd_changes_load (config, db, &none, &error));
+  CU_ASSERT_PTR_NULL (none);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (error);
+  CU_ASSERT_PTR_NOT_NULL (strstr (error->message, "with the hosts and VMs "
+                                                  "added at run time"));
+  CU_ASSERT_PTR_NOT_NULL (strstr (error->message, "[host h-1]"));
+  CU_ASSERT_PTR_NOT_NULL (strstr (error->message, db));
+  /* an edit the configuration now refuses (its hosts have 4 cores) */
+  static const char *const edit[] = { "vm", "v-1", "edit", "vcpus = 8\n",
+                                      NULL };
+  g_free (record_changes (dir, edit));
+  g_clear_error (&error);
+  CU_ASSERT_PTR_NULL (herd_changes_load (config, db, &none, &error));
+  CU_ASSERT_PTR_NOT_NULL_FATAL (error);
+  CU_ASSERT_PTR_NOT_NULL (strstr (error->message, "the edit of VM v-1 "
+                                                  "recorded in the state "
+                                                  "database: [vm v-1] vcpus"));
+  /* no database: the configuration alone */
+  g_autofree char *nowhere = g_build_filename (dir, "none.db", NULL);
+  g_clear_error (&error);
+  g_autoptr (HerdChanges) plain = herd_changes_load (config, nowhere, &none,
+                                                     &error);
+  CU_ASSERT_PTR_NOT_NULL (plain);
+  CU_ASSERT_EQUAL (none->model->hosts->len, 2);
+  herd_scenario_free (none);
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  for (const char *f; (f = g_dir_read_name (d)) != NULL;)
+    {
+      g_autofree char *path = g_build_filename (dir, f, NULL);
+      g_remove (path);
+    }
+  g_rmdir (dir);
+}
+
 static void
 test_one_manager (void)
 {
@@ -1454,6 +1634,9 @@ test_one_manager (void)
 
 static const HerdTestCase service_tests[] = {
   { "one manager per database and socket", test_one_manager },
+  { "the model's room for run-time additions; removal", test_model_room },
+  { "run-time changes recorded are made again at start",
+    test_changes_loaded },
   { "bad requests are refused and change nothing", test_bad_requests },
   { "a start no host can take says why in words",
     test_start_refused_in_words },

@@ -3,6 +3,8 @@
 #
 #   harness.sh start DIR N     start N hosts h1..hN (N = 1..3), state in DIR;
 #                              prints "hI URI SANLOCK_RUN_DIR=... holder=PID"
+#   harness.sh add DIR I       start one more host hI (I = 2..4) after start
+#                              (a host added to the cluster while it runs)
 #   harness.sh stop DIR        stop everything start recorded, by PID only,
 #                              unmount, end the namespaces
 #   harness.sh off DIR I       "power off" host I: kill its QEMUs, libvirtd,
@@ -121,7 +123,7 @@ prepare_host () {
   # canonical name of its own hostname (with "127.0.0.1 h1 h2 h3" all three
   # called themselves h1), and a migration without --migrateuri connects to
   # the destination's name.
-  { cat /etc/hosts; printf '127.0.1.%d h%d\n' 1 1 2 2 3 3; } > "$H/hosts"
+  { cat /etc/hosts; printf '127.0.1.%d h%d\n' 1 1 2 2 3 3 4 4; } > "$H/hosts"
 }
 
 # Holder, namespaces and mounts of host I.
@@ -213,6 +215,19 @@ cmd_start () {
   for i in $(seq 1 "$n"); do
     echo "h$i $(uri_of "$i") SANLOCK_RUN_DIR=$DIR/h$i/sanlock holder=$(pid_of "h$i" holder)"
   done
+}
+
+cmd_add () {
+  local i=$1
+  [ "$i" -ge 2 ] 2>/dev/null && [ "$i" -le 4 ] || die "I must be 2..4"
+  [ -d "$DIR/caps-cache" ] || die "start the first hosts first"
+  [ -n "$(pid_of "h$i" holder)" ] && alive "$(pid_of "h$i" holder)" \
+    && die "h$i runs already"
+  prepare_host "$i"
+  start_namespace "$i"
+  start_daemons "$i"
+  wait_libvirtd "$i"
+  echo "h$i $(uri_of "$i") SANLOCK_RUN_DIR=$DIR/h$i/sanlock holder=$(pid_of "h$i" holder)"
 }
 
 # TERM (or $3) a PID, wait up to $2 s, then KILL.
@@ -317,6 +332,7 @@ chmod a+rx "$2" || die "cannot open $2 to the sanlock user"
 DIR=$(cd "$2" && pwd)
 case "$CMD" in
   start) [ $# -eq 3 ] || die "usage: $0 start DIR N"; cmd_start "$3" ;;
+  add)   [ $# -eq 3 ] || die "usage: $0 add DIR I"; build_tools; cmd_add "$3" ;;
   stop)  cmd_stop ;;
   off)   [ $# -eq 3 ] || die "usage: $0 off DIR I"; stop_daemons "$3" hard; echo "h$3 off" ;;
   on)    [ $# -eq 3 ] || die "usage: $0 on DIR I"

@@ -31,7 +31,12 @@
 #      a viewer and an operator refused what is above their role, nothing
 #      changed; the operator stops, starts and migrates a VM, which libvirt
 #      confirms; bad requests change nothing
-#  10. all along, a fourth host whose "libvirtd" accepts and never answers
+#   9c. run-time changes: a fourth host, started now, added through the
+#      API without power management gets a VM defined through the API;
+#      kill -9 and restart lose neither; its crash leaves its HA VM down
+#      until "confirm host has been rebooted", which restarts it elsewhere;
+#      the VM removed, its volume is deleted
+#  10. all along, a host whose "libvirtd" accepts and never answers
 #      (mute.c) never held the main loop: its longest stall, as herd run
 #      logs it, stays under 100 ms
 # Everything started is stopped by PID at the end, also on failure; DIR
@@ -78,7 +83,8 @@ vm_lease_holders () {
 }
 # Hosts where libvirt runs domain $1.
 libvirt_hosts () {
-  for i in 1 2 3; do
+  for i in 1 2 3 4; do
+    [ -S "$DIR/h$i/run/libvirt-sock" ] || continue
     virsh_on "$i" list --name 2>/dev/null | grep -qx "$1" && echo "h-$i"
   done
 }
@@ -521,6 +527,83 @@ check "db-1 runs on another host than $victim" wait_until back 120
 check "$victim is Up again" wait_until '[ "$(host_status '"$victim"')" = Up ]' 120
 check "the restart is an audit event with its user's request" \
   bash -c "'$HERD' ctl --config '$CONFIG' events 300 | grep -q 'USER_VDS_RESTART *normal *$victim' && [ \"\$(sqlite3 '$DIR/herd.db' \"select count(*) from requests where user = 'admin (api)' and request like '%power%restart%' and outcome = 'done'\")\" = 1 ]"
+
+# 9c. Run-time changes on the real hosts (docs/real-hosts.md, "Run-time
+# changes").  A fourth host, started now, is added through the API, with
+# no fence agent (no power management) and never the SPM; a VM defined
+# through the API, pinned to it, runs there, and an HA VM without a lease
+# is migrated there.  kill -9 and a restart lose neither.  The host
+# crashes: nothing can fence it, so its HA VM stays down until the
+# administrator confirms the host was rebooted; then it restarts on
+# another host.  The pinned VM, Down, is removed and its volume deleted.
+ADMIN=(-u "admin:admin secret")
+OPERATOR=(-u "operator:operator secret")
+check "harness: a fourth host, h4, starts" \
+  bash -c "'$HERE/harness.sh' add '$DIR' 4 > /dev/null"
+h4='{"name": "h-4", "cluster": {"name": "c1"}, "memory": 4294967296,
+  "address": "qemu+unix:///system?socket='"$DIR"'/h4/run/libvirt-sock",
+  "cpu": {"topology": {"cores": 2}}, "spm": {"priority": -1},
+  "herd": {"sanlock_dir": "'"$DIR"'/h4/sanlock",
+           "migration_uri": "tcp://127.0.0.1"}}'
+check "an operator may not add a host (403)" \
+  test "$(api_code "${OPERATOR[@]}" -X POST -d "$h4" "$API/hosts")" = 403
+check "the administrator adds h-4 through the API (201)" \
+  test "$(api_code "${ADMIN[@]}" -X POST -d "$h4" "$API/hosts")" = 201
+check "h-4 comes Up" wait_until '[ "$(host_status h-4)" = Up ]' 60
+check "the administrator defines api-1 through the API, pinned to h-4" \
+  test "$(api_code "${ADMIN[@]}" -X POST -d '{"name": "api-1",
+    "cluster": {"name": "c1"}, "memory": 67108864,
+    "cpu": {"topology": {"cores": 1}}, "herd": {"disk": "64M thin",
+    "pinned_to": "h-4", "networks": "ovirtmgmt"}}' "$API/vms")" = 201
+check "a bad definition is refused (400) and adds nothing" \
+  bash -c "[ \"\$(curl -sS --cacert '$DIR/cluster-api.crt' -u 'admin:admin secret' -o /dev/null -w '%{http_code}' -X POST -d '{\"name\": \"bad\", \"cluster\": {\"name\": \"c1\"}, \"memory\": 67108864, \"herd\": {\"vcpus\": \"9\"}}' '$API/vms')\" = 400 ] && ! '$HERD' ctl --config '$CONFIG' vms | grep -q '^bad '"
+check "the administrator defines ha-1 (HA, no lease) through the API" \
+  test "$(api_code "${ADMIN[@]}" -X POST -d '{"name": "ha-1",
+    "cluster": {"name": "c1"}, "memory": 67108864,
+    "cpu": {"topology": {"cores": 1}},
+    "high_availability": {"enabled": true, "priority": 100}}' "$API/vms")" = 201
+for vm in api-1 ha-1; do
+  check "the operator starts $vm through the API" \
+    test "$(api_code "${OPERATOR[@]}" -X POST -d '{}' "$API/vms/$vm/start")" = 200
+done
+check "api-1 runs on h-4, in herd and in libvirt" \
+  wait_until '[ "$(vm_field api-1 2) $(vm_field api-1 3)" = "Up h-4" ] && [ "$(libvirt_hosts api-1)" = h-4 ]' 90
+check "ha-1 is Up" wait_until '[ "$(vm_field ha-1 2)" = Up ]' 90
+if [ "$(vm_field ha-1 3)" != h-4 ]; then
+  check "the operator migrates ha-1 to h-4" \
+    test "$(api_code "${OPERATOR[@]}" -X POST -d '{"host": {"name": "h-4"}}' "$API/vms/ha-1/migrate")" = 200
+fi
+check "ha-1 runs on h-4, in herd and in libvirt" \
+  wait_until '[ "$(vm_field ha-1 2) $(vm_field ha-1 3)" = "Up h-4" ] && [ "$(libvirt_hosts ha-1)" = h-4 ]' 90
+before=$(snapshot)
+kill -9 "$HERD_PID"; wait "$HERD_PID" 2>/dev/null
+check "herd run starts again after kill -9" start_herd
+check "h-4, api-1 and ha-1 are as before" \
+  wait_until '[ "$before" = "$(snapshot)" ]' 30
+"$HERE/harness.sh" off "$DIR" 4 > /dev/null
+say "h-4 crashed (processes killed)"
+check "h-4 is NonResponsive" \
+  wait_until '[ "$(host_status h-4)" = NonResponsive ]' 60
+sleep 10
+check "with no agent to fence h-4, ha-1 is not restarted (10 s later)" \
+  test "$(vm_field ha-1 3)" = h-4 -a -z "$(libvirt_hosts ha-1)"
+check "an operator may not confirm the reboot (403)" \
+  test "$(api_code "${OPERATOR[@]}" -X POST -d '{"fence_type": "manual"}' "$API/hosts/h-4/fence")" = 403
+check "the administrator confirms h-4 was rebooted (fence_type manual)" \
+  test "$(api_code "${ADMIN[@]}" -X POST -d '{"fence_type": "manual"}' "$API/hosts/h-4/fence")" = 200
+check "ha-1 restarts on another host, in herd and in libvirt" \
+  wait_until '[ "$(vm_field ha-1 2)" = Up ] && [ "$(vm_field ha-1 3)" != h-4 ] && [ "$(libvirt_hosts ha-1)" = "$(vm_field ha-1 3)" ]' 90
+check "api-1, pinned to h-4, is Down" test "$(vm_field api-1 2)" = Down
+check "the confirmation and the VMs set down are audit events" \
+  bash -c "'$HERD' ctl --config '$CONFIG' events 300 | grep -q 'VDS_MANUAL_FENCE_STATUS.*h-4' && '$HERD' ctl --config '$CONFIG' events 300 | grep -q 'VM_WAS_SET_DOWN_DUE_TO_HOST_REBOOT_OR_MANUAL_FENCE.*ha-1'"
+"$HERE/harness.sh" on "$DIR" 4 > /dev/null
+check "h-4 comes back Up" wait_until '[ "$(host_status h-4)" = Up ]' 90
+volume=$(ls "$DIR"/sd1/images/api-1-0.* 2>/dev/null)
+check "api-1's volume was made on sd1 (${volume##*/})" test -f "$volume"
+check "the administrator removes api-1 through the API" \
+  test "$(api_code "${ADMIN[@]}" -X DELETE "$API/vms/api-1")" = 200
+check "api-1 is gone, and its volume deleted" \
+  wait_until '! ctl vms | grep -q "^api-1 " && [ ! -e "$volume" ]' 10
 
 # 10. the mute host never held the main loop (before, herd run froze at
 # its first connection), and nothing else did: herd run logs each new
