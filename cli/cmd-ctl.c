@@ -35,6 +35,7 @@ static const CtlCommand ctl_commands[] = {
   { "power", "HOST stop|start|restart", 2, 2 },
   { "add_host", "NAME KEY=VALUE...", 2, G_MAXUINT },
   { "add_vm", "NAME KEY=VALUE...", 2, G_MAXUINT },
+  { "add_storage", "NAME KEY=VALUE...", 2, G_MAXUINT },
   { "edit_vm", "VM KEY=VALUE...", 2, G_MAXUINT },
   { "remove_host", "HOST", 1, 1 },
   { "remove_vm", "VM", 1, 1 },
@@ -220,12 +221,13 @@ herd_cmd_ctl (int argc, char **argv)
                    "restart a host\n"
                    "                 through its fence agents; stop: "
                    "from Maintenance),\n"
-                   "                 add_host, add_vm, edit_vm, remove_host, "
-                   "remove_vm,\n"
-                   "                 reinstall (run-time changes, kept in "
-                   "herd run's database;\n"
-                   "                 KEY=VALUE are the configuration's "
-                   "[host] and [vm] keys:\n"
+                   "                 add_host, add_vm, add_storage, edit_vm, "
+                   "remove_host,\n"
+                   "                 remove_vm, reinstall (run-time changes, "
+                   "kept in herd run's\n"
+                   "                 database; KEY=VALUE are the "
+                   "configuration's [host], [vm]\n"
+                   "                 and [storage] keys:\n"
                    "                 add_host h-9 cores=4 memory=16G "
                    "uri=qemu+ssh://h-9/system)\n"
                    "A user without a role, or a command above the user's "

@@ -432,7 +432,7 @@ herd_run_config (const HerdScenario *s, GError **error)
   HerdModel *model = s->model;
   HerdVirtConfig *config = g_new0 (HerdVirtConfig, 1);
   config->hosts = g_new0 (HerdVirtHost, herd_model_host_slots (model));
-  config->domains = g_new0 (HerdVirtDomain, MAX (model->domains->len, 1));
+  config->domains = g_new0 (HerdVirtDomain, herd_model_domain_slots (model));
   config->vms = g_new0 (HerdVirtVm, herd_model_vm_slots (model));
   for (guint gi = 0; gi < s->vm_groups->len; gi++)
     {

@@ -134,10 +134,10 @@ herd_driver_vm_remove (HerdDriver *drv, HerdId vm, GError **error)
 }
 
 gboolean
-herd_driver_takes_changes (HerdDriver *drv)
+herd_driver_domain_added (HerdDriver *drv, HerdId domain, GError **error)
 {
-  return drv->klass->hosts != NULL && drv->klass->hosts->disconnect != NULL
-         && drv->klass->hosts->vm_remove != NULL;
+  return DOMAIN_OK (domain) && ENTER (hosts, domain_added)
+         && drv->klass->hosts->domain_added (drv, domain, error);
 }
 
 gboolean

@@ -166,12 +166,13 @@ typedef struct
    * not reach the host; on success host_reachable follows if the agent
    * comes back. */
   gboolean (*soft_fence) (HerdDriver *drv, HerdId host, GError **error);
-  /* Run-time changes (herd run; both NULL: the backend does not take
-   * them).  Stops watching a host that was removed or is reinstalled: no
+  /* Run-time changes (herd run; NULL: the backend does not take them).  Stops watching a host that was removed or is reinstalled: no
    * event about it follows until the next connect, which starts afresh.
    * Deletes what the backend made for a removed VM (its volumes). */
   gboolean (*disconnect) (HerdDriver *drv, HerdId host, GError **error);
   gboolean (*vm_remove) (HerdDriver *drv, HerdId vm, GError **error);
+  /* A storage domain added: the backend prepares it (its lease files). */
+  gboolean (*domain_added) (HerdDriver *drv, HerdId domain, GError **error);
 } HerdHostOps;
 
 typedef struct
@@ -309,8 +310,8 @@ gboolean herd_driver_host_connect (HerdDriver *drv, HerdId host,
 gboolean herd_driver_host_disconnect (HerdDriver *drv, HerdId host,
                                       GError **error);
 gboolean herd_driver_vm_remove (HerdDriver *drv, HerdId vm, GError **error);
-/* Whether the backend takes hosts and VMs added or removed at run time. */
-gboolean herd_driver_takes_changes (HerdDriver *drv);
+gboolean herd_driver_domain_added (HerdDriver *drv, HerdId domain,
+                                   GError **error);
 gboolean herd_driver_host_poll_stats (HerdDriver *drv, HerdId host,
                                       HerdHostStats *out, GError **error);
 gboolean herd_driver_vm_stats (HerdDriver *drv, HerdId vm,

@@ -1,10 +1,11 @@
-/* manager-changes.c: hosts and VMs added, removed, reinstalled or changed
- * while the manager runs (herd run's run-time changes, see manager.h).
+/* manager-changes.c: hosts and VMs added, removed, reinstalled or changed,
+ * and storage domains added, while the manager runs (herd run's run-time
+ * changes, see manager.h).
  * The service layer (service/changes.c) validates and records a change
  * and grows the model; this file holds oVirt's rules on when a change is
  * allowed (RemoveVdsCommand, InstallVdsCommand, RemoveVmCommand) and what
  * the manager does about it: watch a new host, stop watching a removed
- * one, forget a removed VM. */
+ * one, forget a removed VM, have a new domain prepared. */
 #include "core/manager-private.h"
 
 #include "core/ha.h"
@@ -78,10 +79,13 @@ herd_manager_host_remove (HerdManager *manager, HerdId host, const char *by,
   for (guint i = 0; i < manager->model->vms->len; i++)
     {
       const HerdVm *vm = herd_model_vm (manager->model, i);
-      if (!vm->removed && herd_id_list_contains (&vm->pinned_to, host)
-          && vm->pinned_to.n == 1)
-        return refuse (error, "host %s: VM %s is pinned to it", h->name,
-                       vm->name);
+      if (!vm->removed
+          && (herd_id_list_contains (&vm->pinned_to, host)
+              || herd_id_list_contains (&vm->preferred_hosts, host)))
+        return refuse (error,
+                       "host %s: VM %s names it (pinned_to or "
+                       "preferred_hosts): change the VM first",
+                       h->name, vm->name);
     }
   herd_driver_host_disconnect (manager->driver, host, NULL);
   herd_monitor_forget (manager, host);
@@ -110,6 +114,25 @@ herd_manager_host_reinstall (HerdManager *manager, HerdId host,
                    HERD_AUDIT_VDS_INSTALL_IN_PROGRESS, h->name, "by=%s", by);
   watch_afresh (manager, h);
   return TRUE;
+}
+
+void
+herd_manager_domain_added (HerdManager *manager, HerdId domain,
+                           const char *by)
+{
+  const HerdStorageDomain *sd = herd_model_domain (manager->model, domain);
+  HerdTime now = herd_manager_now (manager);
+  herd_audit_emit (manager->audit, now, HERD_AUDIT_USER_ADD_STORAGE_DOMAIN,
+                   sd->name, "by=%s type=%s", by,
+                   herd_storage_type_name (sd->type));
+  herd_audit_emit (manager->audit, now,
+                   HERD_AUDIT_USER_ATTACH_STORAGE_DOMAIN_TO_POOL, sd->name,
+                   "datacenter=%s",
+                   herd_model_datacenter (manager->model, sd->datacenter)
+                       ->name);
+  g_autoptr (GError) error = NULL;
+  if (!herd_driver_domain_added (manager->driver, domain, &error))
+    g_warning ("storage domain %s: %s", sd->name, error->message);
 }
 
 void

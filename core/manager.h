@@ -189,8 +189,8 @@ gboolean herd_manager_host_select_spm (HerdManager *manager, HerdId host,
 void herd_manager_host_added (HerdManager *manager, HerdId host,
                               const char *by);
 /* Removes a host (oVirt's RemoveVdsCommand): in Maintenance, Down,
- * NonResponsive, NonOperational or InstallFailed, with no VM on it and
- * not its data center's SPM; the manager stops watching it and the model
+ * NonResponsive, NonOperational or InstallFailed, with no VM on it, not
+ * its data center's SPM, and no VM pinned to it or preferring it; the manager stops watching it and the model
  * marks it removed (herd_model_remove_host).  USER_REMOVE_VDS.  Refused
  * with HERD_MANAGER_ERROR_STATE saying why. */
 gboolean herd_manager_host_remove (HerdManager *manager, HerdId host,
@@ -201,6 +201,11 @@ gboolean herd_manager_host_remove (HerdManager *manager, HerdId host,
  * VDS_INSTALL_IN_PROGRESS. */
 gboolean herd_manager_host_reinstall (HerdManager *manager, HerdId host,
                                       const char *by, GError **error);
+/* A storage domain added to its data center, Active at once (oVirt adds,
+ * attaches and activates it in three steps): the backend prepares it.
+ * USER_ADD_STORAGE_DOMAIN, USER_ATTACH_STORAGE_DOMAIN_TO_POOL. */
+void herd_manager_domain_added (HerdManager *manager, HerdId domain,
+                                const char *by);
 /* A VM added (Down).  USER_ADD_VM. */
 void herd_manager_vm_added (HerdManager *manager, HerdId vm, const char *by);
 /* Whether the VM may be changed: what it runs with (vCPUs, memory, its

@@ -98,14 +98,16 @@ reserve (GPtrArray *array, guint n)
 
 void
 herd_model_reserve (HerdModel *model, guint32 hosts, guint32 vms,
-                    guint32 disks)
+                    guint32 disks, guint32 domains)
 {
   model->host_room = MAX (hosts, model->hosts->len);
   model->vm_room = MAX (vms, model->vms->len);
   model->disk_room = MAX (disks, model->disks->len);
+  model->domain_room = MAX (domains, model->domains->len);
   reserve (model->hosts, model->host_room);
   reserve (model->vms, model->vm_room);
   reserve (model->disks, model->disk_room);
+  reserve (model->domains, model->domain_room);
 }
 
 static HerdId

@@ -355,11 +355,12 @@ typedef struct
   GPtrArray *disks;
   GPtrArray *affinity_groups;
   GHashTable *names;        /* "kind:name" -> id + 1, lookups only */
-  /* Room reserved for hosts, VMs and disks added at run time (herd run):
-   * the parts of the manager and the drivers size their per-object
-   * arrays for this many (herd_model_*_slots), so that an object added
-   * moves nothing another thread may hold.  0: only what is defined. */
-  guint32 host_room, vm_room, disk_room;
+  /* Room reserved for hosts, VMs, disks and storage domains added at run
+   * time (herd run): the parts of the manager and the drivers size their
+   * per-object arrays for this many (herd_model_*_slots), so that an
+   * object added moves nothing another thread may hold.  0: only what is
+   * defined. */
+  guint32 host_room, vm_room, disk_room, domain_room;
 } HerdModel;
 
 HerdModel *herd_model_new (void);
@@ -392,11 +393,12 @@ HerdAffinityGroup *herd_model_add_affinity_group (HerdModel *model,
                                                   const HerdId *hosts,
                                                   guint32 n_hosts);
 
-/* Reserves room for hosts, VMs and disks to be added at run time (at
- * least the objects already defined): the object arrays themselves are
- * allocated for as many, so that adding within the room moves nothing. */
+/* Reserves room for hosts, VMs, disks and storage domains to be added at
+ * run time (at least the objects already defined): the object arrays
+ * themselves are allocated for as many, so that adding within the room
+ * moves nothing. */
 void herd_model_reserve (HerdModel *model, guint32 hosts, guint32 vms,
-                         guint32 disks);
+                         guint32 disks, guint32 domains);
 /* How many hosts, VMs and disks the per-object arrays of the manager and
  * the drivers are sized for: the room reserved, or what is defined, and
  * at least 1. */
@@ -414,6 +416,11 @@ static inline guint
 herd_model_disk_slots (const HerdModel *model)
 {
   return MAX (MAX (model->disks->len, model->disk_room), 1);
+}
+static inline guint
+herd_model_domain_slots (const HerdModel *model)
+{
+  return MAX (MAX (model->domains->len, model->domain_room), 1);
 }
 
 /* Removal at run time: the object stays (ids are indexes) but is marked

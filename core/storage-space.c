@@ -8,7 +8,7 @@
 void
 herd_storage_space_init (HerdManager *m)
 {
-  m->domain_space = g_new0 (guint8, MAX (m->model->domains->len, 1));
+  m->domain_space = g_new0 (guint8, herd_model_domain_slots (m->model));
 }
 
 void

@@ -22,7 +22,7 @@ static void evaluate (gpointer ctx, guint64 arg);
 void
 herd_storage_init (HerdManager *m)
 {
-  guint n = MAX (m->model->domains->len, 1);
+  guint n = herd_model_domain_slots (m->model);
   m->domain_trouble_since = g_new (HerdTime, n);
   for (guint i = 0; i < n; i++)
     m->domain_trouble_since[i] = HERD_TIME_NEVER;

@@ -805,6 +805,26 @@ action_body (SoupServerMessage *msg)
   return json_object_ref (obj);
 }
 
+/* The id or name that body's member gives as oVirt does ({"id": ...} or
+ * {"name": ...}), or NULL. */
+static const char *
+ref_key (JsonObject *body, const char *member)
+{
+  JsonNode *node = json_object_get_member (body, member);
+  JsonObject *ref = node != NULL && JSON_NODE_HOLDS_OBJECT (node)
+                        ? json_node_get_object (node)
+                        : NULL;
+  const char *const members[] = { "id", "name" };
+  for (guint i = 0; ref != NULL && i < 2; i++)
+    {
+      JsonNode *v = json_object_get_member (ref, members[i]);
+      if (v != NULL && JSON_NODE_HOLDS_VALUE (v)
+          && json_node_get_value_type (v) == G_TYPE_STRING)
+        return json_node_get_string (v);
+    }
+  return NULL;
+}
+
 /* The host an action's body names ({"host": {"id": ...}} or
  * {"host": {"name": ...}}): its name, "" when it names none, NULL (a
  * fault answered) when it names one that does not exist or is malformed. */
@@ -813,18 +833,7 @@ action_host (HerdApi *api, SoupServerMessage *msg, JsonObject *body)
 {
   if (!json_object_has_member (body, "host"))
     return "";
-  JsonNode *node = json_object_get_member (body, "host");
-  JsonObject *ref = JSON_NODE_HOLDS_OBJECT (node)
-                        ? json_object_get_object_member (body, "host")
-                        : NULL;
-  const char *key = NULL;
-  const char *const members[] = { "id", "name" };
-  for (guint i = 0; ref != NULL && key == NULL && i < 2; i++)
-    if (json_object_has_member (ref, members[i])
-        && JSON_NODE_HOLDS_VALUE (json_object_get_member (ref, members[i]))
-        && json_node_get_value_type (json_object_get_member (ref, members[i]))
-               == G_TYPE_STRING)
-      key = json_object_get_string_member (ref, members[i]);
+  const char *key = ref_key (body, "host");
   if (key == NULL)
     {
       fault (msg, SOUP_STATUS_BAD_REQUEST,
@@ -965,6 +974,7 @@ typedef enum
   OVIRT_INTEGER,  /* any: the loader checks the range */
   OVIRT_BOOLEAN,
   OVIRT_PRIORITY,
+  OVIRT_STRING,
 } OvirtForm;
 
 static gboolean
@@ -976,6 +986,20 @@ take_member (SoupServerMessage *msg, JsonObject *body, JsonObject *settings,
     return TRUE;
   g_autofree char *where = g_strjoinv (".", (char **) path);
   gint64 n = 0;
+  if (form == OVIRT_STRING)
+    {
+      if (!JSON_NODE_HOLDS_VALUE (node)
+          || json_node_get_value_type (node) != G_TYPE_STRING)
+        {
+          g_autofree char *detail = g_strdup_printf ("%s: expected a string",
+                                                     where);
+          fault (msg, SOUP_STATUS_BAD_REQUEST, detail);
+          return FALSE;
+        }
+      json_object_set_string_member (settings, key,
+                                     json_node_get_string (node));
+      return TRUE;
+    }
   if (form == OVIRT_BOOLEAN)
     {
       if (!JSON_NODE_HOLDS_VALUE (node)
@@ -1014,11 +1038,38 @@ take_member (SoupServerMessage *msg, JsonObject *body, JsonObject *settings,
   return TRUE;
 }
 
+/* settings with every member of body's "herd" object (scenario keys, as
+ * strings) added; NULL with a fault answered (settings freed). */
+static JsonObject *
+extra_settings (SoupServerMessage *msg, JsonObject *body,
+                JsonObject *settings_taken)
+{
+  g_autoptr (JsonObject) settings = settings_taken;
+  JsonNode *extra = json_object_get_member (body, "herd");
+  if (extra == NULL)
+    return g_steal_pointer (&settings);
+  if (!JSON_NODE_HOLDS_OBJECT (extra))
+    {
+      fault (msg, SOUP_STATUS_BAD_REQUEST,
+             "herd: expected an object of scenario keys");
+      return NULL;
+    }
+  JsonObject *keys = json_node_get_object (extra);
+  g_autoptr (GList) members = json_object_get_members (keys);
+  for (GList *m = members; m != NULL; m = m->next)
+    json_object_set_member (settings, m->data,
+                            json_node_copy (json_object_get_member (keys,
+                                                                    m->data)));
+  return g_steal_pointer (&settings);
+}
+
 /* A run-time change's settings from an oVirt-shaped body: name (into
- * *name when name is not NULL), cluster, memory, cpu.topology and, for a
- * host, address (its libvirt URI) and spm.priority, for a VM
- * memory_policy.guaranteed and high_availability; then every member of
- * "herd" (scenario keys, strings).  NULL with a fault answered. */
+ * *name when name is not NULL); for a storage domain data_center, type
+ * (its role) and storage.type and .path; for a host or a VM cluster,
+ * memory, cpu.topology and, for a host, address (its libvirt URI) and
+ * spm.priority, for a VM memory_policy.guaranteed and high_availability;
+ * then every member of "herd" (scenario keys, strings).  NULL with a
+ * fault answered. */
 static JsonObject *
 change_settings (HerdApi *api, SoupServerMessage *msg, Kind kind,
                  JsonObject *body, const char **name)
@@ -1037,32 +1088,46 @@ change_settings (HerdApi *api, SoupServerMessage *msg, Kind kind,
           return NULL;
         }
     }
-  if (json_object_has_member (body, "cluster"))
+  /* references: a host's or VM's cluster, a storage domain's data center */
+  static const struct
+  {
+    const char *member;
+    Kind kind;
+    const char *key;
+  } refs[] = {
+    { "cluster", KIND_CLUSTER, "cluster" },
+    { "data_center", KIND_DATACENTER, "datacenter" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (refs); i++)
     {
-      JsonObject *ref = JSON_NODE_HOLDS_OBJECT (
-                            json_object_get_member (body, "cluster"))
-                            ? json_object_get_object_member (body, "cluster")
-                            : NULL;
-      const char *key = NULL;
-      const char *const members[] = { "id", "name" };
-      for (guint i = 0; ref != NULL && key == NULL && i < 2; i++)
-        if (json_object_has_member (ref, members[i])
-            && JSON_NODE_HOLDS_VALUE (json_object_get_member (ref, members[i]))
-            && json_node_get_value_type (
-                   json_object_get_member (ref, members[i]))
-                   == G_TYPE_STRING)
-          key = json_object_get_string_member (ref, members[i]);
-      HerdId c = key != NULL ? find (&api->objects, KIND_CLUSTER, key)
-                             : HERD_ID_NONE;
-      if (c == HERD_ID_NONE)
+      if (!json_object_has_member (body, refs[i].member))
+        continue;
+      const char *key = ref_key (body, refs[i].member);
+      HerdId id = key != NULL ? find (&api->objects, refs[i].kind, key)
+                              : HERD_ID_NONE;
+      if (id == HERD_ID_NONE)
         {
-          fault (msg, SOUP_STATUS_BAD_REQUEST,
-                 "cluster: expected {\"id\": ...} or {\"name\": ...} of "
-                 "a cluster");
+          g_autofree char *detail = g_strdup_printf (
+              "%s: expected {\"id\": ...} or {\"name\": ...} of a %s",
+              refs[i].member, kinds[refs[i].kind].member);
+          fault (msg, SOUP_STATUS_BAD_REQUEST, detail);
           return NULL;
         }
-      json_object_set_string_member (settings, "cluster",
-                                     herd_model_cluster (api->model, c)->name);
+      json_object_set_string_member (settings, refs[i].key,
+                                     kind_name (api->model, refs[i].kind,
+                                                id));
+    }
+  if (kind == KIND_DOMAIN)
+    {
+      /* oVirt's type is the domain's role; storage.type its type */
+      static const char *const role[] = { "type", NULL };
+      static const char *const type[] = { "storage", "type", NULL };
+      static const char *const path[] = { "storage", "path", NULL };
+      if (!take_member (msg, body, settings, role, "role", OVIRT_STRING)
+          || !take_member (msg, body, settings, type, "type", OVIRT_STRING)
+          || !take_member (msg, body, settings, path, "path", OVIRT_STRING))
+        return NULL;
+      return extra_settings (msg, body, g_steal_pointer (&settings));
     }
   static const char *const memory[] = { "memory", NULL };
   static const char *const sockets[] = { "cpu", "topology", "sockets", NULL };
@@ -1140,23 +1205,7 @@ change_settings (HerdApi *api, SoupServerMessage *msg, Kind kind,
            || !take_member (msg, body, settings, priority, "priority",
                             OVIRT_PRIORITY))
     return NULL;
-  JsonNode *extra = json_object_get_member (body, "herd");
-  if (extra != NULL)
-    {
-      if (!JSON_NODE_HOLDS_OBJECT (extra))
-        {
-          fault (msg, SOUP_STATUS_BAD_REQUEST,
-                 "herd: expected an object of scenario keys");
-          return NULL;
-        }
-      JsonObject *keys = json_node_get_object (extra);
-      g_autoptr (GList) members = json_object_get_members (keys);
-      for (GList *m = members; m != NULL; m = m->next)
-        json_object_set_member (settings, m->data,
-                                json_node_copy (json_object_get_member (
-                                    keys, m->data)));
-    }
-  return g_steal_pointer (&settings);
+  return extra_settings (msg, body, g_steal_pointer (&settings));
 }
 
 /* An addition or an edit (command, with member naming the object) asked
@@ -1177,14 +1226,15 @@ refused_below_administrator (HerdApi *api, SoupServerMessage *msg,
   return TRUE;
 }
 
-/* POST hosts or vms: adds one (201 and the object). */
+/* POST hosts, vms or storagedomains: adds one (201 and the object). */
 static void
 post_create (HerdApi *api, SoupServerMessage *msg, const HerdCaller *caller,
              Kind kind)
 {
-  if (refused_below_administrator (api, msg, caller,
-                                   kind == KIND_HOST ? "add_host" : "add_vm",
-                                   "name", NULL))
+  const char *command = kind == KIND_HOST ? "add_host"
+                        : kind == KIND_VM ? "add_vm"
+                                          : "add_storage";
+  if (refused_below_administrator (api, msg, caller, command, "name", NULL))
     return;
   g_autoptr (JsonObject) body = action_body (msg);
   const char *name = NULL;
@@ -1193,16 +1243,15 @@ post_create (HerdApi *api, SoupServerMessage *msg, const HerdCaller *caller,
   if (settings == NULL)
     return;
   g_autoptr (JsonObject) req = json_object_new ();
-  json_object_set_string_member (req, "command",
-                                 kind == KIND_HOST ? "add_host" : "add_vm");
+  json_object_set_string_member (req, "command", command);
   json_object_set_string_member (req, "name", name);
   json_object_set_object_member (req, "settings",
                                  json_object_ref (settings));
   if (!run_command (api, msg, caller, req))
     return;
-  HerdId id = kind == KIND_HOST ? herd_model_find_host (api->model, name)
-                                : herd_model_find_vm (api->model, name);
-  respond_object (api, msg, SOUP_STATUS_CREATED, kind, id, FALSE);
+  objects_sync (&api->objects);
+  respond_object (api, msg, SOUP_STATUS_CREATED, kind,
+                  find (&api->objects, kind, name), FALSE);
 }
 
 /* PUT vms/ID: changes a VM (200 and the VM). */
@@ -1397,7 +1446,7 @@ serve (HerdApi *api, SoupServerMessage *msg, const char *path,
       return;
     }
   gboolean changes = kind == KIND_HOST || kind == KIND_VM;
-  if (changes && n == 2 && post)
+  if ((changes || kind == KIND_DOMAIN) && n == 2 && post)
     {
       post_create (api, msg, caller, kind);
       return;
@@ -1416,8 +1465,8 @@ serve (HerdApi *api, SoupServerMessage *msg, const char *path,
     {
       fault (msg, SOUP_STATUS_METHOD_NOT_ALLOWED,
              "collections and objects are GET (actions are POST to "
-             "OBJECT/ACTION; hosts and vms also take POST to the "
-             "collection, DELETE, and PUT for a VM)");
+             "OBJECT/ACTION; hosts, vms and storagedomains also take POST "
+             "to the collection, hosts and vms DELETE, a VM PUT)");
       return;
     }
   g_auto (HerdJsonOut) b_out = herd_json_out_new ();

@@ -4,8 +4,8 @@
  * then each object added at run time as [host NAME] / [vm NAME] with its
  * keys, then the new object (or, for a VM's edit, a probe VM with the
  * VM's settings after the edit).  The loaded copy's object is then copied
- * into the live model by name (ids differ: the live model keeps removed
- * objects, the text does not).  Loading takes milliseconds for a few
+ * into the live model by name (ids may differ: the live model keeps the
+ * hosts removed, the text does not).  Loading takes milliseconds for a few
  * hundred objects and tens of milliseconds for thousands, on the main
  * loop, once per change. */
 #include "service/changes.h"
@@ -26,13 +26,9 @@ struct _HerdChanges
   HerdState *state;
 };
 
-static const char *const kind_names[HERD_CHANGE_KIND_LAST] = { "host", "vm" };
-
-const char *
-herd_change_kind_name (HerdChangeKind kind)
-{
-  return kind_names[kind];
-}
+/* As the scenario's groups and the changes table name them. */
+static const char *const kind_names[HERD_CHANGE_KIND_LAST] = { "host", "vm",
+                                                               "storage" };
 
 /* The keys a run-time definition may give (docs/real-hosts.md): those of
  * the configuration's [host] and [vm] groups that mean something on real
@@ -49,10 +45,22 @@ static const char *const vm_keys[] = {
   "lease", "resume", "template", "clone", "kernel", "initrd", "cmdline",
   NULL,
 };
+/* A domain is not added as master: its data center has one. */
+static const char *const storage_keys[] = {
+  "datacenter", "type", "role", "capacity", "warning_low_space",
+  "critical_space", "path", NULL,
+};
+static const char *const *const kind_keys[HERD_CHANGE_KIND_LAST]
+    = { host_keys, vm_keys, storage_keys };
+/* A VM added at run time and removed stays in the scenario under this
+ * prefix (its record "gone"), so that the VMs added after it keep their
+ * ids at the next start: a VM's sanlock lease slot is at its id. */
+#define TOMB_PREFIX "herd.removed."
+
 /* What an edit may change; the first four only while the VM is Down. */
 static const char *const edit_keys[] = {
   "vcpus", "memory", "guaranteed_memory", "lease", "ha", "priority",
-  "resume", "migratable", NULL,
+  "resume", "migratable", "pinned_to", "preferred_hosts", NULL,
 };
 #define RUNNING_CONFIG_KEYS 4
 
@@ -86,10 +94,10 @@ find_record (HerdChanges *c, const char *kind, const char *name)
   return NULL;
 }
 
-/* The configuration, each object added, then extra (a group, or NULL). */
+/* The configuration, each object added (and each tomb), then extra (a
+ * group, or NULL). */
 static char *
-scenario_text (HerdChanges *c, const char *skip_kind, const char *skip_name,
-               const char *extra)
+scenario_text (HerdChanges *c, const char *extra)
 {
   GString *text = g_string_new (c->config_text);
   if (text->len > 0 && text->str[text->len - 1] != '\n')
@@ -97,9 +105,7 @@ scenario_text (HerdChanges *c, const char *skip_kind, const char *skip_name,
   for (guint i = 0; i < c->records->len; i++)
     {
       HerdStateChange *r = g_ptr_array_index (c->records, i);
-      if (strcmp (r->op, "add") != 0
-          || (skip_kind != NULL && strcmp (r->kind, skip_kind) == 0
-              && strcmp (r->name, skip_name) == 0))
+      if (strcmp (r->op, "add") != 0 && strcmp (r->op, "gone") != 0)
         continue;
       g_string_append_printf (text, "[%s %s]\n%s", r->kind, r->name,
                               r->text);
@@ -235,9 +241,11 @@ copy_host (HerdModel *live, HerdModel *fresh, HerdId fid)
   return id;
 }
 
-/* The editable settings of VM src copied to dst. */
+/* The editable settings of VM src (of model from) set on dst (of model
+ * to): the host lists by name. */
 static void
-copy_vm_settings (HerdVm *dst, const HerdVm *src)
+copy_vm_settings (HerdModel *to, HerdVm *dst, HerdModel *from,
+                  const HerdVm *src)
 {
   dst->vcpus = src->vcpus;
   dst->memory_mib = src->memory_mib;
@@ -247,6 +255,11 @@ copy_vm_settings (HerdVm *dst, const HerdVm *src)
   dst->lease = src->lease;
   dst->resume_policy = src->resume_policy;
   dst->migratable = src->migratable;
+  herd_id_list_set (&dst->pinned_to, src->pinned_to.ids, src->pinned_to.n);
+  remap_hosts (&dst->pinned_to, to, from);
+  herd_id_list_set (&dst->preferred_hosts, src->preferred_hosts.ids,
+                    src->preferred_hosts.n);
+  remap_hosts (&dst->preferred_hosts, to, from);
 }
 
 static HerdId
@@ -254,13 +267,8 @@ copy_vm (HerdModel *live, HerdModel *fresh, HerdId fid)
 {
   const HerdVm *src = herd_model_vm (fresh, fid);
   HerdVm *dst = herd_model_add_vm (live, src->name, src->cluster);
-  copy_vm_settings (dst, src);
+  copy_vm_settings (live, dst, fresh, src);
   dst->networks = src->networks;
-  herd_id_list_set (&dst->pinned_to, src->pinned_to.ids, src->pinned_to.n);
-  remap_hosts (&dst->pinned_to, live, fresh);
-  herd_id_list_set (&dst->preferred_hosts, src->preferred_hosts.ids,
-                    src->preferred_hosts.n);
-  remap_hosts (&dst->preferred_hosts, live, fresh);
   for (guint i = 0; i < src->n_disks; i++)
     {
       const HerdDisk *from = g_ptr_array_index (fresh->disks,
@@ -274,26 +282,54 @@ copy_vm (HerdModel *live, HerdModel *fresh, HerdId fid)
   return dst->id;
 }
 
+/* "KEY = h-1, h-2\n" for the hosts of list that are not removed; "" when
+ * there are none. */
+static char *
+host_list_line (HerdModel *model, const char *key, const HerdIdList *list)
+{
+  GString *out = g_string_new (NULL);
+  for (guint32 i = 0; i < list->n; i++)
+    {
+      const HerdHost *h = herd_model_host (model, list->ids[i]);
+      if (!h->removed)
+        g_string_append_printf (out, "%s%s", out->len ? ", " : "", h->name);
+    }
+  if (out->len > 0)
+    {
+      g_string_prepend (out, " = ");
+      g_string_prepend (out, key);
+      g_string_append_c (out, '\n');
+    }
+  return g_string_free (out, FALSE);
+}
+
 /* The settings an edit may change, as the VM has them now. */
 static char *
-vm_settings (const HerdVm *vm)
+vm_settings (HerdModel *model, const HerdVm *vm)
 {
+  g_autofree char *pinned = host_list_line (model, "pinned_to",
+                                            &vm->pinned_to);
+  g_autofree char *preferred = host_list_line (model, "preferred_hosts",
+                                               &vm->preferred_hosts);
   return g_strdup_printf (
       "vcpus = %u\nmemory = %" G_GINT64_FORMAT "M\nguaranteed_memory = "
       "%" G_GINT64_FORMAT "M\nlease = %s\nha = %s\npriority = %s\nresume = "
-      "%s\nmigratable = %s\n",
+      "%s\nmigratable = %s\n%s%s",
       vm->vcpus, vm->memory_mib, vm->guaranteed_mib,
       vm->lease ? "true" : "false", vm->ha ? "true" : "false",
       herd_priority_name (vm->priority),
       herd_resume_policy_name (vm->resume_policy),
-      vm->migratable ? "true" : "false");
+      vm->migratable ? "true" : "false", pinned, preferred);
 }
 
-/* Checks settings (merged over the VM's own) by loading them as a probe
- * VM of the VM's cluster, and sets them on vm. */
-static gboolean
-apply_vm_settings (HerdChanges *c, HerdModel *model, HerdVm *vm,
-                   const char *settings, GError **error)
+/* Checks settings merged over the VM's own by loading them as a probe VM
+ * of its cluster: the scenario loaded, with the probe's id in *probe_id,
+ * or NULL with the loader's error, as the VM's.  *merged: the VM's
+ * settings after the change. */
+static HerdScenario *
+check_vm_settings (HerdChanges *c, HerdModel *model, const HerdVm *vm,
+                   const char *settings, HerdId *probe_id, char **merged,
+                   GError **error)
 {
   g_autofree char *probe = NULL;
   for (guint i = 1; probe == NULL || herd_model_find_vm (model, probe)
@@ -303,14 +339,14 @@ apply_vm_settings (HerdChanges *c, HerdModel *model, HerdVm *vm,
       g_free (probe);
       probe = g_strdup_printf ("%s-edit-%u", vm->name, i);
     }
-  g_autofree char *now = vm_settings (vm);
-  g_autofree char *merged = merge_lines (now, settings);
+  g_autofree char *now = vm_settings (model, vm);
+  *merged = merge_lines (now, settings);
   g_autofree char *group = g_strdup_printf (
       "[vm %s]\ncluster = %s\n%s", probe,
-      herd_model_cluster (model, vm->cluster)->name, merged);
-  g_autofree char *text = scenario_text (c, NULL, NULL, group);
+      herd_model_cluster (model, vm->cluster)->name, *merged);
+  g_autofree char *text = scenario_text (c, group);
   g_autoptr (GError) local = NULL;
-  g_autoptr (HerdScenario) fresh = load_text (c, text, &local);
+  HerdScenario *fresh = load_text (c, text, &local);
   if (fresh == NULL)
     {
       /* Its errors are the VM's. */
@@ -318,11 +354,27 @@ apply_vm_settings (HerdChanges *c, HerdModel *model, HerdVm *vm,
       g_autofree char *to = g_strdup_printf ("[vm %s]", vm->name);
       g_auto (GStrv) parts = g_strsplit (local->message, from, -1);
       g_autofree char *message = g_strjoinv (to, parts);
-      return invalid (error, "%s", message);
+      g_clear_pointer (merged, g_free);
+      invalid (error, "%s", message);
+      return NULL;
     }
-  copy_vm_settings (vm, herd_model_vm (fresh->model,
-                                       herd_model_find_vm (fresh->model,
-                                                           probe)));
+  *probe_id = herd_model_find_vm (fresh->model, probe);
+  return fresh;
+}
+
+/* check_vm_settings, then the settings set on vm. */
+static gboolean
+apply_vm_settings (HerdChanges *c, HerdModel *model, HerdVm *vm,
+                   const char *settings, GError **error)
+{
+  HerdId probe;
+  g_autofree char *merged = NULL;
+  g_autoptr (HerdScenario) fresh = check_vm_settings (c, model, vm, settings,
+                                                      &probe, &merged, error);
+  if (fresh == NULL)
+    return FALSE;
+  copy_vm_settings (model, vm, fresh->model,
+                    herd_model_vm (fresh->model, probe));
   return TRUE;
 }
 
@@ -373,6 +425,11 @@ apply_recorded (HerdChanges *c, HerdModel *model, GError **error)
                        : herd_model_find_vm (model, r->name);
       if (strcmp (r->op, "add") == 0)
         continue;
+      if (strcmp (r->op, "gone") == 0 && id != HERD_ID_NONE)
+        {
+          herd_model_remove_vm (model, id);
+          continue;
+        }
       if (id == HERD_ID_NONE)
         {
           g_message ("state database: %s %s, %s at run time, is no longer "
@@ -420,7 +477,7 @@ herd_changes_load (const char *config_path, const char *db_path,
   if (c->records == NULL)
     return NULL;
   g_ptr_array_set_free_func (c->records, change_free);
-  g_autofree char *text = scenario_text (c, NULL, NULL, NULL);
+  g_autofree char *text = scenario_text (c, NULL);
   g_autoptr (HerdScenario) s = NULL;
   if (c->records->len == 0)
     s = herd_scenario_load_data (text, config_path, error);
@@ -433,8 +490,10 @@ herd_changes_load (const char *config_path, const char *db_path,
     return NULL;
   HerdModel *m = s->model;
   guint32 vm_room = 2 * m->vms->len + 64;
+  /* (a host reports trouble with at most 64 domains: HerdHost) */
   herd_model_reserve (m, 2 * m->hosts->len + 16, vm_room,
-                      2 * m->disks->len + 8 * (vm_room - m->vms->len));
+                      2 * m->disks->len + 8 * (vm_room - m->vms->len),
+                      MAX (m->domains->len, MIN (m->domains->len + 8, 64)));
   c->scenario = s;
   *scenario = g_steal_pointer (&s);
   return g_steal_pointer (&c);
@@ -461,17 +520,27 @@ herd_changes_attached (const HerdChanges *c)
 static gboolean
 has_room (HerdModel *m, HerdChangeKind kind, guint disks, GError **error)
 {
-  gboolean ok = kind == HERD_CHANGE_HOST
-                    ? m->hosts->len < m->host_room
-                    : m->vms->len < m->vm_room
-                          && m->disks->len + disks <= m->disk_room;
+  gboolean ok = kind == HERD_CHANGE_HOST ? m->hosts->len < m->host_room
+                : kind == HERD_CHANGE_VM
+                    ? m->vms->len < m->vm_room
+                          && m->disks->len + disks <= m->disk_room
+                    : m->domains->len < m->domain_room;
   if (!ok)
     g_set_error (error, HERD_CHANGES_ERROR, HERD_CHANGES_ERROR_ROOM,
                  "no room for another %s: herd run took room for %u hosts, "
-                 "%u VMs and %u disks at start (twice what it had, and "
-                 "more); restart it to take more",
-                 kind_names[kind], m->host_room, m->vm_room, m->disk_room);
+                 "%u VMs, %u disks and %u storage domains at start (twice "
+                 "what it had, and more); restart it to take more",
+                 kind_names[kind], m->host_room, m->vm_room, m->disk_room,
+                 m->domain_room);
   return ok;
+}
+
+static HerdId
+find_object (HerdModel *m, HerdChangeKind kind, const char *name)
+{
+  return kind == HERD_CHANGE_HOST ? herd_model_find_host (m, name)
+         : kind == HERD_CHANGE_VM ? herd_model_find_vm (m, name)
+                                  : herd_model_find_domain (m, name);
 }
 
 gboolean
@@ -480,12 +549,12 @@ herd_changes_add (HerdChanges *c, HerdChangeKind kind, const char *name,
 {
   HerdModel *live = c->scenario->model;
   const char *what = kind_names[kind];
-  if (!herd_scenario_is_name (name))
+  if (!herd_scenario_is_name (name) || g_str_has_prefix (name, TOMB_PREFIX))
     return invalid (error, "%s name \"%s\": expected letters, digits, '-', "
-                    "'_' and '.', starting with a letter or digit",
+                    "'_' and '.', starting with a letter or digit (and not "
+                    "with " TOMB_PREFIX ")",
                     what, name);
-  HerdId existing = kind == HERD_CHANGE_HOST ? herd_model_find_host (live, name)
-                                             : herd_model_find_vm (live, name);
+  HerdId existing = find_object (live, kind, name);
   HerdStateChange *removed = find_record (c, what, name);
   if (existing != HERD_ID_NONE || removed != NULL)
     {
@@ -499,23 +568,23 @@ herd_changes_add (HerdChanges *c, HerdChangeKind kind, const char *name,
       return FALSE;
     }
   g_autofree char *label = g_strdup_printf ("[%s %s]", what, name);
-  g_autofree char *lines = settings_lines (
-      settings, kind == HERD_CHANGE_HOST ? host_keys : vm_keys, label, NULL,
-      error);
+  g_autofree char *lines = settings_lines (settings, kind_keys[kind], label,
+                                           NULL, error);
   if (lines == NULL || !has_room (live, kind, 0, error))
     return FALSE;
   g_autofree char *group = g_strdup_printf ("%s\n%s", label, lines);
-  g_autofree char *text = scenario_text (c, NULL, NULL, group);
+  g_autofree char *text = scenario_text (c, group);
   g_autoptr (HerdScenario) fresh = load_text (c, text, error);
   if (fresh == NULL)
     return FALSE;
-  HerdId fid = kind == HERD_CHANGE_HOST
-                   ? herd_model_find_host (fresh->model, name)
-                   : herd_model_find_vm (fresh->model, name);
+  HerdId fid = find_object (fresh->model, kind, name);
   if (kind == HERD_CHANGE_VM
       && !has_room (live, kind, herd_model_vm (fresh->model, fid)->n_disks,
                     error))
     return FALSE;
+  if (kind == HERD_CHANGE_DOMAIN && herd_model_domain (fresh->model, fid)->master)
+    return invalid (error, "%s: its data center has no master domain: the "
+                    "first one comes from the configuration", label);
   /* The driver's settings for it (a host's connection and agent secrets,
    * a VM's kernel), as herd run reads them at start. */
   HerdVirtConfig *vc = herd_run_config (fresh, error);
@@ -534,13 +603,28 @@ herd_changes_add (HerdChanges *c, HerdChangeKind kind, const char *name,
       herd_virt_config_free (vc, fresh->model);
       herd_manager_host_added (c->manager, id, by);
     }
-  else
+  else if (kind == HERD_CHANGE_VM)
     {
       HerdId id = copy_vm (live, fresh->model, fid);
       c->config->vms[id] = vc->vms[fid];
       memset (&vc->vms[fid], 0, sizeof vc->vms[fid]);
       herd_virt_config_free (vc, fresh->model);
       herd_manager_vm_added (c->manager, id, by);
+    }
+  else
+    {
+      const HerdStorageDomain *src = herd_model_domain (fresh->model, fid);
+      HerdStorageDomain *dst = herd_model_add_domain (live, name,
+                                                      src->datacenter);
+      HerdId id = dst->id;
+      char *own_name = dst->name;
+      *dst = *src;
+      dst->id = id;
+      dst->name = own_name;
+      c->config->domains[id] = vc->domains[fid];
+      memset (&vc->domains[fid], 0, sizeof vc->domains[fid]);
+      herd_virt_config_free (vc, fresh->model);
+      herd_manager_domain_added (c->manager, id, by);
     }
   return TRUE;
 }
@@ -558,9 +642,12 @@ herd_changes_edit_vm (HerdChanges *c, HerdId id, JsonObject *settings,
   if (lines == NULL
       || !herd_manager_vm_may_change (c->manager, id, running, error))
     return FALSE;
-  /* Checked on a copy first: the live VM changes once it is recorded. */
-  HerdVm checked = *vm;
-  if (!apply_vm_settings (c, live, &checked, lines, error))
+  /* Checked first: the live VM changes once it is recorded. */
+  HerdId probe;
+  g_autofree char *merged = NULL;
+  g_autoptr (HerdScenario) fresh = check_vm_settings (c, live, vm, lines,
+                                                      &probe, &merged, error);
+  if (fresh == NULL)
     return FALSE;
   HerdStateChange *added = find_record (c, "vm", vm->name);
   g_autofree char *record = NULL;
@@ -571,7 +658,7 @@ herd_changes_edit_vm (HerdChanges *c, HerdId id, JsonObject *settings,
       op = "add";
     }
   else
-    record = vm_settings (&checked);
+    record = g_steal_pointer (&merged);
   if (!herd_state_put_change (c->state, "vm", vm->name, op, record, error))
     return FALSE;
   if (added != NULL)
@@ -581,11 +668,40 @@ herd_changes_edit_vm (HerdChanges *c, HerdId id, JsonObject *settings,
     }
   else
     g_ptr_array_add (c->records, change_new ("vm", vm->name, op, record));
-  copy_vm_settings (vm, &checked);
+  copy_vm_settings (live, vm, fresh->model,
+                    herd_model_vm (fresh->model, probe));
   g_autofree char *what = g_strdelimit (g_strstrip (g_strdup (lines)), "\n",
                                         ' ');
   herd_manager_vm_updated (c->manager, id, by, what);
   return TRUE;
+}
+
+/* A tomb's name: TOMB_PREFIX and a number no record has. */
+static char *
+tomb_name (HerdChanges *c)
+{
+  guint64 last = 0;
+  for (guint i = 0; i < c->records->len; i++)
+    {
+      HerdStateChange *r = g_ptr_array_index (c->records, i);
+      if (g_str_has_prefix (r->name, TOMB_PREFIX))
+        last = MAX (last, g_ascii_strtoull (r->name + strlen (TOMB_PREFIX),
+                                            NULL, 10));
+    }
+  return g_strdup_printf (TOMB_PREFIX "%" G_GUINT64_FORMAT, last + 1);
+}
+
+/* A tomb's keys: without the hosts it named (they may go). */
+static char *
+without_references (const char *lines)
+{
+  g_auto (GStrv) split = g_strsplit (lines, "\n", -1);
+  GString *out = g_string_new (NULL);
+  for (guint i = 0; split[i] != NULL; i++)
+    if (*split[i] != '\0' && !g_str_has_prefix (split[i], "pinned_to ")
+        && !g_str_has_prefix (split[i], "preferred_hosts "))
+      g_string_append_printf (out, "%s\n", split[i]);
+  return g_string_free (out, FALSE);
 }
 
 gboolean
@@ -601,16 +717,33 @@ herd_changes_remove (HerdChanges *c, HerdChangeKind kind, HerdId id,
             ? herd_manager_host_remove (c->manager, id, by, error)
             : herd_manager_vm_remove (c->manager, id, by, error)))
     return FALSE;
-  /* An object added at run time loses its record; one of the
-   * configuration is recorded removed. */
+  /* A host added at run time loses its record, a VM's is kept as a
+   * tomb; an object of the configuration is recorded removed. */
   HerdStateChange *r = find_record (c, what, name);
   gboolean added = r != NULL && strcmp (r->op, "add") == 0;
-  if (r != NULL)
-    g_ptr_array_remove (c->records, r);
-  if (!added)
-    g_ptr_array_add (c->records, change_new (what, name, "remove", ""));
-  if (!herd_state_put_change (c->state, what, name, added ? NULL : "remove",
-                              "", error))
+  gboolean ok;
+  if (added && kind == HERD_CHANGE_VM)
+    {
+      g_autofree char *tomb = tomb_name (c);
+      g_autofree char *text = without_references (r->text);
+      ok = herd_state_retire_change (c->state, what, name, tomb, text, error);
+      g_free (r->name);
+      g_free (r->op);
+      g_free (r->text);
+      r->name = g_steal_pointer (&tomb);
+      r->op = g_strdup ("gone");
+      r->text = g_steal_pointer (&text);
+    }
+  else
+    {
+      if (r != NULL)
+        g_ptr_array_remove (c->records, r);
+      if (!added)
+        g_ptr_array_add (c->records, change_new (what, name, "remove", ""));
+      ok = herd_state_put_change (c->state, what, name,
+                                  added ? NULL : "remove", "", error);
+    }
+  if (!ok)
     {
       g_prefix_error (error, "%s %s is removed, but the state database did "
                       "not record it (it comes back at the next start): ",

@@ -40,6 +40,7 @@ typedef enum
 {
   HERD_CHANGE_HOST,
   HERD_CHANGE_VM,
+  HERD_CHANGE_DOMAIN, /* a storage domain: added only */
   HERD_CHANGE_KIND_LAST
 } HerdChangeKind;
 
@@ -48,7 +49,8 @@ typedef struct _HerdChanges HerdChanges;
 /* Loads the configuration at config_path with the changes recorded in
  * the state database at db_path (if there is one) into *scenario, and
  * reserves the model's room for objects added later: twice what is
- * defined, plus 16 hosts, 64 VMs and 8 disks per VM of room.  The changes'
+ * defined, plus 16 hosts, 64 VMs and 8 disks per VM of room, and 8 more
+ * storage domains (64 at most).  The changes'
  * errors name the object they concern.  NULL (with *scenario NULL) on
  * error. */
 HerdChanges *herd_changes_load (const char *config_path, const char *db_path,
@@ -61,7 +63,7 @@ void herd_changes_attach (HerdChanges *changes, HerdVirtConfig *config,
                           HerdManager *manager, HerdState *state);
 gboolean herd_changes_attached (const HerdChanges *changes);
 
-/* Adds a host or a VM called name with settings (a JSON object of
+/* Adds a host, a VM or a storage domain called name with settings (a JSON object of
  * scenario keys, each value a string: {"cluster": "c1", "cores": "4"}).
  * by names who asked (audit). */
 gboolean herd_changes_add (HerdChanges *changes, HerdChangeKind kind,
@@ -76,5 +78,3 @@ gboolean herd_changes_remove (HerdChanges *changes, HerdChangeKind kind,
                               HerdId id, const char *by, GError **error);
 gboolean herd_changes_reinstall (HerdChanges *changes, HerdId host,
                                  const char *by, GError **error);
-
-const char *herd_change_kind_name (HerdChangeKind kind);

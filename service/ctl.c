@@ -396,6 +396,13 @@ cmd_add_vm (HerdCtl *ctl, JsonObject *req, JsonBuilder *b, GError **error)
 }
 
 static gboolean
+cmd_add_storage (HerdCtl *ctl, JsonObject *req, JsonBuilder *b,
+                 GError **error)
+{
+  return cmd_add (ctl, req, b, HERD_CHANGE_DOMAIN, error);
+}
+
+static gboolean
 cmd_edit_vm (HerdCtl *ctl, JsonObject *req, JsonBuilder *b, GError **error)
 {
   if (!changes_taken (ctl, error))
@@ -467,6 +474,8 @@ static const Command commands[] = {
     HERD_ROLE_ADMINISTRATOR },
   { "add_vm", { "name", "settings" }, { "name", "settings" }, cmd_add_vm,
     HERD_ROLE_ADMINISTRATOR },
+  { "add_storage", { "name", "settings" }, { "name", "settings" },
+    cmd_add_storage, HERD_ROLE_ADMINISTRATOR },
   { "edit_vm", { "vm", "settings" }, { "vm", "settings" }, cmd_edit_vm,
     HERD_ROLE_ADMINISTRATOR },
   { "remove_host", { "host" }, { "host" }, cmd_remove_host,

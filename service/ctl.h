@@ -21,6 +21,7 @@
  *   {"command": "events"[, "count": 20]}      the latest audit events
  *   {"command": "add_host", "name": "h-9", "settings": {"cores": "4", ...}}
  *   {"command": "add_vm", "name": "db-2", "settings": {"vcpus": "2", ...}}
+ *   {"command": "add_storage", "name": "sd9", "settings": {"type": "nfs"}}
  *   {"command": "edit_vm", "vm": "db-2", "settings": {"memory": "4G"}}
  *   {"command": "remove_host", "host": "h-9"}
  *   {"command": "remove_vm", "vm": "db-2"}

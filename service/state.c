@@ -68,7 +68,8 @@ struct _HerdState
   GArray *batch;       /* PendingEvent: events not written yet */
   guint commit_source; /* writes the batch HERD_STATE_BATCH_MS later */
   sqlite3_stmt *put_host, *put_vm, *put_spm, *put_audit, *put_request;
-  sqlite3_stmt *put_change, *drop_change, *drop_host, *drop_vm;
+  sqlite3_stmt *put_change, *drop_change, *retire_change, *drop_host,
+      *drop_vm;
 };
 
 static const char schema[] =
@@ -131,6 +132,7 @@ herd_state_free (HerdState *state)
   sqlite3_finalize (state->put_request);
   sqlite3_finalize (state->put_change);
   sqlite3_finalize (state->drop_change);
+  sqlite3_finalize (state->retire_change);
   sqlite3_finalize (state->drop_host);
   sqlite3_finalize (state->drop_vm);
   sqlite3_close (state->db);
@@ -253,6 +255,10 @@ herd_state_open (const char *path, HerdModel *model, GError **error)
                    &state->put_change, error)
       || !prepare (state, "DELETE FROM changes WHERE kind = ?1 AND name = ?2",
                    &state->drop_change, error)
+      || !prepare (state,
+                   "UPDATE changes SET name = ?3, op = 'gone', text = ?4 "
+                   "WHERE kind = ?1 AND name = ?2",
+                   &state->retire_change, error)
       || !prepare (state, "DELETE FROM hosts WHERE name = ?1",
                    &state->drop_host, error)
       || !prepare (state, "DELETE FROM vms WHERE name = ?1", &state->drop_vm,
@@ -545,6 +551,23 @@ commit (HerdState *state, sqlite3_stmt *request, GError **error)
   return ok;
 }
 
+/* Runs the bound statement st in one transaction with the rows changed so
+ * far (a host removed loses its row with its change). */
+static gboolean
+change_step (HerdState *state, sqlite3_stmt *st, GError **error)
+{
+  if (!exec (state, "BEGIN", error))
+    return FALSE;
+  if (!step (state, st, error) || !save_rows (state, error)
+      || !exec (state, "COMMIT", error))
+    {
+      exec (state, "ROLLBACK", NULL);
+      forget_saved (state);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 herd_state_put_change (HerdState *state, const char *kind, const char *name,
                        const char *op, const char *text, GError **error)
@@ -557,18 +580,20 @@ herd_state_put_change (HerdState *state, const char *kind, const char *name,
       sqlite3_bind_text (st, 3, op, -1, SQLITE_STATIC);
       sqlite3_bind_text (st, 4, text, -1, SQLITE_STATIC);
     }
-  /* The rows changed so far go with it: a host removed loses its row in
-   * the same transaction. */
-  if (!exec (state, "BEGIN", error))
-    return FALSE;
-  if (!step (state, st, error) || !save_rows (state, error)
-      || !exec (state, "COMMIT", error))
-    {
-      exec (state, "ROLLBACK", NULL);
-      forget_saved (state);
-      return FALSE;
-    }
-  return TRUE;
+  return change_step (state, st, error);
+}
+
+gboolean
+herd_state_retire_change (HerdState *state, const char *kind,
+                          const char *name, const char *tomb,
+                          const char *text, GError **error)
+{
+  sqlite3_stmt *st = state->retire_change;
+  sqlite3_bind_text (st, 1, kind, -1, SQLITE_STATIC);
+  sqlite3_bind_text (st, 2, name, -1, SQLITE_STATIC);
+  sqlite3_bind_text (st, 3, tomb, -1, SQLITE_STATIC);
+  sqlite3_bind_text (st, 4, text, -1, SQLITE_STATIC);
+  return change_step (state, st, error);
 }
 
 static void

@@ -60,9 +60,12 @@ gboolean herd_state_read (const char *path, GHashTable *hosts,
 /* Run-time changes to the cluster's definition (service/changes.c), one
  * row per object: kind ("host", "vm"), its name, op ("add": text is its
  * definition; "edit": text is what changed of an object of the
- * configuration; "remove": an object of the configuration removed).
+ * configuration; "remove": an object of the configuration removed;
+ * "gone": a VM added at run time and removed, kept under another name
+ * (tomb) so that the VMs added after it keep their ids).
  * herd_state_put_change writes or replaces the object's row (op NULL:
- * deletes it) in one transaction with the rows changed so far. */
+ * deletes it), herd_state_retire_change makes it "gone", in its place,
+ * each in one transaction with the rows changed so far. */
 typedef struct
 {
   char *kind, *name, *op, *text;
@@ -74,6 +77,9 @@ gboolean herd_state_put_change (HerdState *state, const char *kind,
  * order they were first made), read before herd run opens it; empty when
  * there is no database or it has none. */
 GPtrArray *herd_state_read_changes (const char *path, GError **error);
+gboolean herd_state_retire_change (HerdState *state, const char *kind,
+                                   const char *name, const char *tomb,
+                                   const char *text, GError **error);
 
 /* Restores hosts, VMs and SPMs into manager (before herd_manager_start);
  * rows naming objects the configuration lacks are skipped with a

@@ -158,6 +158,21 @@ api admin:admin-pw POST /vms '{"name": "api-1", "cluster": {"name": "c"},
 check "API POST vms: 201" contains "$DIR/vm.out" ' 201'
 check "API POST vms: HA high" contains "$DIR/vm.out" \
   '"high_availability":{"enabled":true,"priority":100}'
+mkdir "$DIR/sd2"
+check "ctl add_storage (a data domain)" ctl add_storage sd2 datacenter=dc \
+  type=nfs capacity=500G "path=$DIR/sd2"
+check "the new domain gets its lease files" sh -c \
+  "for _ in \$(seq 50); do [ -e '$DIR/sd2/xleases' ] && exit 0; sleep 0.1; done; exit 1"
+check "a VM defined with a disk on it" ctl add_vm on-sd2 cluster=c vcpus=1 \
+  memory=1G "disk=2G thin sd2"
+api admin:admin-pw POST /storagedomains '{"name": "iso1", "type": "iso",
+  "storage": {"type": "nfs", "path": "'"$DIR"'/iso1"},
+  "data_center": {"name": "dc"}, "herd": {"capacity": "100G"}}' >"$DIR/sd.out"
+check "API POST storagedomains: 201, an ISO domain" contains "$DIR/sd.out" \
+  '"name":"iso1"'
+check "audit: USER_ADD_STORAGE_DOMAIN, USER_ATTACH_STORAGE_DOMAIN_TO_POOL" \
+  sh -c "'$HERD' ctl --config '$DIR/c.ini' events 50 | grep -q 'USER_ADD_STORAGE_DOMAIN .*sd2' &&
+   '$HERD' ctl --config '$DIR/c.ini' events 50 | grep -q 'USER_ATTACH_STORAGE_DOMAIN_TO_POOL .*iso1'"
 check "audit: USER_ADD_VDS and USER_ADD_VM" sh -c \
   "'$HERD' ctl --config '$DIR/c.ini' events 50 | grep -q USER_ADD_VDS &&
    '$HERD' ctl --config '$DIR/c.ini' events 50 | grep -q 'USER_ADD_VM .*api-1'"
@@ -206,6 +221,10 @@ refused "a VM name taken (configuration)" "a vm called v-1 exists" \
   ctl add_vm v-1 cluster=c vcpus=1 memory=1G
 refused "not a name" "expected letters, digits" \
   ctl add_vm "a b" cluster=c vcpus=1 memory=1G
+refused "no master at run time" "key \"master\" cannot be given here" \
+  ctl add_storage sd3 datacenter=dc type=nfs capacity=1T master=true
+refused "a block domain under its internal volumes" "[storage sd3] capacity" \
+  ctl add_storage sd3 datacenter=dc type=iscsi capacity=1G
 refused "an edit above the hosts" "[vm w] memory" \
   ctl edit_vm w memory=1T
 refused "an edit of a key not editable" 'key "disk" cannot be given here' \
@@ -257,6 +276,10 @@ check "VM w is back, with its edit" contains "$DIR/w.json" \
 check "VM w is back with its disk" sqlite3 "$DIR/c.db" \
   "SELECT 1 FROM changes WHERE name = 'w' AND text LIKE '%disk = 4G thin%'"
 check "VM api-1 is back" contains "$DIR/vms.json" '"api-1"'
+check "the domains added are back" sh -c \
+  "curl -sk -u admin:admin-pw https://127.0.0.1:$PORT/ovirt-engine/api/storagedomains |
+   grep -q '\"name\":\"sd2\"' &&
+   '$HERD' ctl --config '$DIR/c.ini' vms | grep -q '^on-sd2 '"
 check "VM v-1 keeps its edit" contains "$DIR/v1.json" '"memory":2147483648'
 
 # --- removals -----------------------------------------------------------------
@@ -280,8 +303,12 @@ check "remove_vm v-1 (configuration)" ctl remove_vm v-1
 refused "a removed configuration host's name stays taken" \
   "removed at run time: its name stays taken" \
   ctl add_host h-2 cluster=c cores=8 memory=16G "uri=test://$DIR/nodes/n2.xml"
+check "a removed run-time VM's definition is kept as a tomb (ids stay)" \
+  test "$(sqlite3 "$DIR/c.db" "SELECT name || ' ' || op FROM changes WHERE name LIKE 'herd.removed.%'")" = "herd.removed.1 gone"
 check "a removed run-time VM's name is free again" ctl add_vm api-1 \
   cluster=c vcpus=1 memory=1G
+refused "the tombs' names are not for users" "not with herd.removed." \
+  ctl add_vm herd.removed.7 cluster=c vcpus=1 memory=1G
 check "audit: USER_REMOVE_VDS, USER_REMOVE_VM_FINISHED" sh -c \
   "'$HERD' ctl --config '$DIR/c.ini' events 80 | grep -q USER_REMOVE_VDS &&
    '$HERD' ctl --config '$DIR/c.ini' events 80 |

@@ -209,8 +209,8 @@ test_bad_requests (void)
   expect (&s, "{}", "expected a \\\"command\\\" string (one of hosts, vms, "
                     "start, stop, migrate, maintenance, activate, "
                     "confirm_reboot, select_spm, power, spm, events, "
-                    "add_host, add_vm, edit_vm, remove_host, remove_vm, "
-                    "reinstall)");
+                    "add_host, add_vm, add_storage, edit_vm, remove_host, "
+                    "remove_vm, reinstall)");
   expect (&s, "{\"command\": 3}", "expected a \\\"command\\\" string");
   expect (&s, "{\"command\": \"reboot\"}", "unknown command \\\"reboot\\\"");
   expect (&s, "{\"command\": \"start\"}", "start: missing argument "
@@ -1441,7 +1441,7 @@ test_model_room (void)
   CU_ASSERT_PTR_NOT_NULL_FATAL (sc);
   HerdModel *m = sc->model;
   CU_ASSERT_EQUAL (herd_model_host_slots (m), 2);
-  herd_model_reserve (m, 10, 12, 20);
+  herd_model_reserve (m, 10, 12, 20, 0);
   CU_ASSERT_EQUAL (herd_model_host_slots (m), 10);
   CU_ASSERT_EQUAL (herd_model_vm_slots (m), 12);
   CU_ASSERT_EQUAL (herd_model_disk_slots (m), 20);
@@ -1514,9 +1514,13 @@ test_changes_loaded (void)
   static const char *const rows[] = {
     "host", "h-9", "add", "cluster = c\ncores = 4\nmemory = 8G\n"
     "uri = test:///default\n",
+    /* a VM added, then removed: kept so that w keeps its id */
+    "vm", "herd.removed.1", "gone", "cluster = c\nvcpus = 1\nmemory = 1G\n",
     "vm", "w", "add", "cluster = c\nvcpus = 2\nmemory = 2G\n"
     "disk = 1G thin, 2G\npinned_to = h-9\n",
     "vm", "v-1", "edit", "vcpus = 3\nmemory = 3G\nha = true\n",
+    "storage", "sd2", "add", "type = nfs\ncapacity = 1T\n"
+    "path = /nonexistent/sd2\n",
     "host", "h-2", "remove", "",
     "vm", "v-2", "remove", "",
     NULL,
@@ -1533,7 +1537,9 @@ test_changes_loaded (void)
   HerdId h9 = herd_model_find_host (m, "h-9");
   CU_ASSERT_EQUAL (h9, 2);
   HerdId w = herd_model_find_vm (m, "w");
-  CU_ASSERT_NOT_EQUAL_FATAL (w, HERD_ID_NONE);
+  CU_ASSERT_EQUAL_FATAL (w, 3);
+  CU_ASSERT_TRUE (herd_model_vm (m, 2)->removed);
+  CU_ASSERT_EQUAL (herd_model_find_vm (m, "herd.removed.1"), HERD_ID_NONE);
   CU_ASSERT_EQUAL (herd_model_vm (m, w)->n_disks, 2);
   CU_ASSERT_EQUAL (herd_model_vm (m, w)->pinned_to.n, 1);
   CU_ASSERT_EQUAL (herd_model_vm (m, w)->pinned_to.ids[0], h9);
@@ -1545,9 +1551,13 @@ test_changes_loaded (void)
   CU_ASSERT_EQUAL (herd_model_find_host (m, "h-2"), HERD_ID_NONE);
   CU_ASSERT_EQUAL (herd_model_find_vm (m, "v-2"), HERD_ID_NONE);
   CU_ASSERT_EQUAL (herd_model_cluster (m, 0)->hosts->len, 2);
-  /* twice the hosts and VMs, and more */
+  HerdId sd2 = herd_model_find_domain (m, "sd2");
+  CU_ASSERT_EQUAL (sd2, 1);
+  CU_ASSERT_FALSE (herd_model_domain (m, sd2)->master);
+  /* twice the hosts and VMs, and more; 8 more domains */
+  CU_ASSERT_EQUAL (herd_model_domain_slots (m), 2 + 8);
   CU_ASSERT_EQUAL (herd_model_host_slots (m), 2 * 3 + 16);
-  CU_ASSERT_EQUAL (herd_model_vm_slots (m), 2 * 3 + 64);
+  CU_ASSERT_EQUAL (herd_model_vm_slots (m), 2 * 4 + 64);
   /* the state database forgets the removed host's row at its next save */
   g_autoptr (HerdState) state = herd_state_open (db, m, &error);
   CU_ASSERT_TRUE (herd_state_save (state, &error));

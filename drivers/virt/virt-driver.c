@@ -223,7 +223,7 @@ herd_virt_driver_open (HerdModel *model, gpointer config, GError **error)
   v->volumes = g_new0 (VirtVolume, herd_model_disk_slots (model));
   for (guint i = 0; i < herd_model_disk_slots (model); i++)
     v->volumes[i].v = v;
-  v->spaces = g_new0 (VirtSpace, MAX (model->domains->len, 1));
+  v->spaces = g_new0 (VirtSpace, herd_model_domain_slots (model));
   if (!herd_virt_leases_init (v, error) || !herd_virt_hosts_init (v, error))
     return NULL;
   v->stall_source = g_timeout_add (STALL_TICK_MS, stall_tick, v);

@@ -474,6 +474,12 @@ virt_vm_remove (HerdDriver *drv, HerdId vm, GError **error)
   return herd_virt_vm_volumes_remove (virt_of (drv), vm, error);
 }
 
+static gboolean
+virt_domain_added (HerdDriver *drv, HerdId domain, GError **error)
+{
+  return herd_virt_domain_added (virt_of (drv), domain, error);
+}
+
 virConnectPtr
 herd_virt_conn (VirtDriver *v, HerdId host, GError **error)
 {
@@ -1230,6 +1236,7 @@ const HerdHostOps herd_virt_hosts = {
   .vm_list = virt_vm_list,
   .disconnect = virt_disconnect,
   .vm_remove = virt_vm_remove,
+  .domain_added = virt_domain_added,
   /* soft_fence: no SSH to the hosts; the core goes on to fencing. */
 };
 

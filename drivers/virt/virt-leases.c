@@ -862,6 +862,52 @@ const HerdLeaseOps herd_virt_leases = {
   .host_liveness = virt_host_liveness,
 };
 
+/* herd_virt_domain_added's errand: the domain's lease files written in a
+ * thread (its storage may be slow), a failure logged. */
+typedef struct
+{
+  VirtDriver *v;
+  HerdId domain;
+  GError *error;
+} DomainInit;
+
+static void
+domain_init_work (gpointer data)
+{
+  DomainInit *d = data;
+  init_domain (d->v, d->domain, &d->error);
+}
+
+static void
+domain_init_done (gpointer data)
+{
+  DomainInit *d = data;
+  if (d->error != NULL)
+    g_warning ("storage domain %s: %s",
+               herd_model_domain (d->v->drv->model, d->domain)->name,
+               d->error->message);
+}
+
+static void
+domain_init_free (gpointer data)
+{
+  DomainInit *d = data;
+  g_clear_error (&d->error);
+  g_free (d);
+}
+
+gboolean
+herd_virt_domain_added (VirtDriver *v, HerdId domain, GError **error)
+{
+  if (domain_path (v, domain) == NULL)
+    return TRUE; /* no directory: nothing of herd's there */
+  DomainInit *d = g_new0 (DomainInit, 1);
+  *d = (DomainInit){ v, domain, NULL };
+  herd_virt_in_thread (domain_init_work, domain_init_done, d,
+                       domain_init_free);
+  return TRUE;
+}
+
 gboolean
 herd_virt_leases_init (VirtDriver *v, GError **error)
 {
@@ -934,16 +980,38 @@ vm_resource (VirtDriver *v, HerdId vm_id, Resource *r, GError **error)
   return resource_of (v, domain, name, r, error);
 }
 
+/* Whether the VM's slot was never written: past the end of xleases (a
+ * VM added at run time), or blank there (sanlock finds no leader: a VM
+ * that had no lease when the file was written).  Nobody holds such a
+ * slot, so writing it is safe. */
+static gboolean
+slot_blank (const char *dir, Resource *r)
+{
+  struct stat st;
+  if (stat (r->disk.path, &st) == 0
+      && (guint64) st.st_size < r->disk.offset + MIB)
+    return TRUE;
+  Answer a;
+  return in_child (dir, call_read_owners, r, &a) == SANLK_LEADER_MAGIC;
+}
+
+/* In the host's worker thread (a start): the VM's lease, its slot written
+ * first if it never was (run-time changes: a VM added, or given a lease,
+ * since the lease file was written). */
 gboolean
 herd_virt_vm_lease_acquire (VirtDriver *v, HerdId host, HerdId vm,
                             GError **error)
 {
   Resource r;
-  return !herd_model_vm (v->drv->model, vm)->lease
-         || (vm_resource (v, vm, &r, error)
-             && lease_call (sanlock_dir (v, host),
-                            herd_model_host (v->drv->model, host)->name, &r,
-                            call_acquire, error));
+  if (!herd_model_vm (v->drv->model, vm)->lease)
+    return TRUE;
+  if (!vm_resource (v, vm, &r, error))
+    return FALSE;
+  if (slot_blank (sanlock_dir (v, host), &r) && !write_resource (&r, error))
+    return FALSE;
+  return lease_call (sanlock_dir (v, host),
+                     herd_model_host (v->drv->model, host)->name, &r,
+                     call_acquire, error);
 }
 
 void

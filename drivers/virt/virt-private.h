@@ -154,6 +154,8 @@ void herd_virt_migration_clear (VirtDriver *v);
 /* virt-leases.c */
 extern const HerdLeaseOps herd_virt_leases;
 gboolean herd_virt_leases_init (VirtDriver *v, GError **error);
+gboolean herd_virt_domain_added (VirtDriver *v, HerdId domain,
+                                 GError **error);
 void herd_virt_leases_clear (VirtDriver *v);
 /* VM leases: taken on host before its QEMU starts, given back when it
  * stops or has moved. */

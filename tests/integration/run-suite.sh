@@ -76,7 +76,8 @@ sdm_holders () {
 }
 # Hosts whose sanlock daemon holds the lease of VM $1.
 vm_lease_holders () {
-  for i in 1 2 3; do
+  for i in 1 2 3 4; do
+    [ -d "$DIR/h$i/sanlock" ] || continue
     SANLOCK_RUN_DIR=$DIR/h$i/sanlock sanlock client status 2>/dev/null \
       | grep -q ":vm-$1:" && echo "h-$i"
   done
@@ -531,7 +532,8 @@ check "the restart is an audit event with its user's request" \
 # 9c. Run-time changes on the real hosts (docs/real-hosts.md, "Run-time
 # changes").  A fourth host, started now, is added through the API, with
 # no fence agent (no power management) and never the SPM; a VM defined
-# through the API, pinned to it, runs there, and an HA VM without a lease
+# through the API, pinned to it, with a VM lease, runs there, and an HA VM
+# without a lease
 # is migrated there.  kill -9 and a restart lose neither.  The host
 # crashes: nothing can fence it, so its HA VM stays down until the
 # administrator confirms the host was rebooted; then it restarts on
@@ -550,11 +552,14 @@ check "an operator may not add a host (403)" \
 check "the administrator adds h-4 through the API (201)" \
   test "$(api_code "${ADMIN[@]}" -X POST -d "$h4" "$API/hosts")" = 201
 check "h-4 comes Up" wait_until '[ "$(host_status h-4)" = Up ]' 60
+# (a VM lease needs the host in the lockspace: its join takes seconds)
+check "h-4's sanlock joins the lockspace on sd1" wait_until \
+  "SANLOCK_RUN_DIR='$DIR/h4/sanlock' sanlock client status 2>/dev/null | grep '^s sd1:' | grep -qv ADD" 60
 check "the administrator defines api-1 through the API, pinned to h-4" \
   test "$(api_code "${ADMIN[@]}" -X POST -d '{"name": "api-1",
     "cluster": {"name": "c1"}, "memory": 67108864,
     "cpu": {"topology": {"cores": 1}}, "herd": {"disk": "64M thin",
-    "pinned_to": "h-4", "networks": "ovirtmgmt"}}' "$API/vms")" = 201
+    "pinned_to": "h-4", "networks": "ovirtmgmt", "lease": "true"}}' "$API/vms")" = 201
 check "a bad definition is refused (400) and adds nothing" \
   bash -c "[ \"\$(curl -sS --cacert '$DIR/cluster-api.crt' -u 'admin:admin secret' -o /dev/null -w '%{http_code}' -X POST -d '{\"name\": \"bad\", \"cluster\": {\"name\": \"c1\"}, \"memory\": 67108864, \"herd\": {\"vcpus\": \"9\"}}' '$API/vms')\" = 400 ] && ! '$HERD' ctl --config '$CONFIG' vms | grep -q '^bad '"
 check "the administrator defines ha-1 (HA, no lease) through the API" \
@@ -568,6 +573,8 @@ for vm in api-1 ha-1; do
 done
 check "api-1 runs on h-4, in herd and in libvirt" \
   wait_until '[ "$(vm_field api-1 2) $(vm_field api-1 3)" = "Up h-4" ] && [ "$(libvirt_hosts api-1)" = h-4 ]' 90
+check "api-1's VM lease, its slot written when it first started, is held by h-4 only" \
+  test "$(vm_lease_holders api-1)" = h-4
 check "ha-1 is Up" wait_until '[ "$(vm_field ha-1 2)" = Up ]' 90
 if [ "$(vm_field ha-1 3)" != h-4 ]; then
   check "the operator migrates ha-1 to h-4" \
