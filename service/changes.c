@@ -381,27 +381,6 @@ apply_vm_settings (HerdChanges *c, HerdModel *model, HerdVm *vm,
 /* ------------------------------------------------------------------ */
 /* At start                                                             */
 
-static void
-change_free (gpointer p)
-{
-  HerdStateChange *r = p;
-  g_free (r->kind);
-  g_free (r->name);
-  g_free (r->op);
-  g_free (r->text);
-  g_free (r);
-}
-
-static HerdStateChange *
-change_new (const char *kind, const char *name, const char *op,
-            const char *text)
-{
-  HerdStateChange *r = g_new (HerdStateChange, 1);
-  *r = (HerdStateChange){ g_strdup (kind), g_strdup (name), g_strdup (op),
-                          g_strdup (text) };
-  return r;
-}
-
 void
 herd_changes_free (HerdChanges *c)
 {
@@ -476,7 +455,6 @@ herd_changes_load (const char *config_path, const char *db_path,
   c->records = herd_state_read_changes (db_path, error);
   if (c->records == NULL)
     return NULL;
-  g_ptr_array_set_free_func (c->records, change_free);
   g_autofree char *text = scenario_text (c, NULL);
   g_autoptr (HerdScenario) s = NULL;
   if (c->records->len == 0)
@@ -582,7 +560,8 @@ herd_changes_add (HerdChanges *c, HerdChangeKind kind, const char *name,
       && !has_room (live, kind, herd_model_vm (fresh->model, fid)->n_disks,
                     error))
     return FALSE;
-  if (kind == HERD_CHANGE_DOMAIN && herd_model_domain (fresh->model, fid)->master)
+  if (kind == HERD_CHANGE_DOMAIN
+      && herd_model_domain (fresh->model, fid)->master)
     return invalid (error, "%s: its data center has no master domain: the "
                     "first one comes from the configuration", label);
   /* The driver's settings for it (a host's connection and agent secrets,
@@ -594,7 +573,8 @@ herd_changes_add (HerdChanges *c, HerdChangeKind kind, const char *name,
       herd_virt_config_free (vc, fresh->model);
       return FALSE;
     }
-  g_ptr_array_add (c->records, change_new (what, name, "add", lines));
+  g_ptr_array_add (c->records,
+                   herd_state_change_new (what, name, "add", lines));
   if (kind == HERD_CHANGE_HOST)
     {
       HerdId id = copy_host (live, fresh->model, fid);
@@ -667,7 +647,8 @@ herd_changes_edit_vm (HerdChanges *c, HerdId id, JsonObject *settings,
       added->text = g_steal_pointer (&record);
     }
   else
-    g_ptr_array_add (c->records, change_new ("vm", vm->name, op, record));
+    g_ptr_array_add (c->records,
+                     herd_state_change_new ("vm", vm->name, op, record));
   copy_vm_settings (live, vm, fresh->model,
                     herd_model_vm (fresh->model, probe));
   g_autofree char *what = g_strdelimit (g_strstrip (g_strdup (lines)), "\n",
@@ -739,7 +720,8 @@ herd_changes_remove (HerdChanges *c, HerdChangeKind kind, HerdId id,
       if (r != NULL)
         g_ptr_array_remove (c->records, r);
       if (!added)
-        g_ptr_array_add (c->records, change_new (what, name, "remove", ""));
+        g_ptr_array_add (c->records,
+                         herd_state_change_new (what, name, "remove", ""));
       ok = herd_state_put_change (c->state, what, name,
                                   added ? NULL : "remove", "", error);
     }

@@ -596,8 +596,18 @@ herd_state_retire_change (HerdState *state, const char *kind,
   return change_step (state, st, error);
 }
 
-static void
-change_free (gpointer p)
+HerdStateChange *
+herd_state_change_new (const char *kind, const char *name, const char *op,
+                       const char *text)
+{
+  HerdStateChange *c = g_new (HerdStateChange, 1);
+  *c = (HerdStateChange){ g_strdup (kind), g_strdup (name), g_strdup (op),
+                          g_strdup (text) };
+  return c;
+}
+
+void
+herd_state_change_free (gpointer p)
 {
   HerdStateChange *c = p;
   g_free (c->kind);
@@ -610,7 +620,8 @@ change_free (gpointer p)
 GPtrArray *
 herd_state_read_changes (const char *path, GError **error)
 {
-  GPtrArray *changes = g_ptr_array_new_with_free_func (change_free);
+  GPtrArray *changes = g_ptr_array_new_with_free_func (
+      herd_state_change_free);
   if (!g_file_test (path, G_FILE_TEST_EXISTS))
     return changes;
   sqlite3 *db = NULL;
@@ -628,12 +639,11 @@ herd_state_read_changes (const char *path, GError **error)
     }
   while (st != NULL && (rc = sqlite3_step (st)) == SQLITE_ROW)
     {
-      HerdStateChange *c = g_new (HerdStateChange, 1);
-      c->kind = g_strdup (text_at (st, 0));
-      c->name = g_strdup (text_at (st, 1));
-      c->op = g_strdup (text_at (st, 2));
-      c->text = g_strdup (text_at (st, 3));
-      g_ptr_array_add (changes, c);
+      g_ptr_array_add (changes,
+                       herd_state_change_new (text_at (st, 0),
+                                              text_at (st, 1),
+                                              text_at (st, 2),
+                                              text_at (st, 3)));
     }
   if (rc != SQLITE_DONE)
     {

@@ -70,6 +70,9 @@ typedef struct
 {
   char *kind, *name, *op, *text;
 } HerdStateChange;
+HerdStateChange *herd_state_change_new (const char *kind, const char *name,
+                                        const char *op, const char *text);
+void herd_state_change_free (gpointer change);
 gboolean herd_state_put_change (HerdState *state, const char *kind,
                                 const char *name, const char *op,
                                 const char *text, GError **error);

@@ -47,8 +47,6 @@ VIEWER=herdt-v-$TAG           # in the group, a viewer
 STRANGER=herdt-s-$TAG         # in the group, no role
 PID=
 NOTIFY_PID=
-failures=0
-checks=0
 
 cleanup () {
   [ -n "$NOTIFY_PID" ] && kill "$NOTIFY_PID" 2>/dev/null
@@ -69,21 +67,10 @@ cleanup () {
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-check () { # NAME COMMAND...: COMMAND must succeed
-  name=$1
-  shift
-  checks=$((checks + 1))
-  if "$@"; then
-    echo "ok   $name"
-  else
-    echo "FAIL $name"
-    failures=$((failures + 1))
-  fi
-}
+. "$(dirname "$0")/checks.sh"
 
 quiet () { "$@" >/dev/null 2>&1; }
 mode_is () { [ "$(stat -c %a "$1")" = "$2" ]; }
-contains () { grep -qF -- "$2" "$1"; }
 lacks () { ! grep -qaF -- "$2" "$1"; }
 status_kb () { awk -v k="$1:" '$1 == k { print $2 }' "/proc/$PID/status"; }
 
@@ -411,5 +398,4 @@ check "... pointing to the secrets file" contains "$DIR/err" \
   "fence_options: passwd is a credential"
 check "... without repeating it" lacks "$DIR/err" "$SECRET"
 
-echo "test-run-access: $checks checks, $failures failed"
-[ "$failures" -eq 0 ]
+checks_done test-run-access

@@ -32,8 +32,6 @@ done
 
 DIR=$(mktemp -d /tmp/herd-changes.XXXXXX)
 PID=
-failures=0
-checks=0
 cleanup () {
   if [ -n "$PID" ] && kill -0 "$PID" 2>/dev/null; then
     kill "$PID" 2>/dev/null
@@ -49,18 +47,7 @@ cleanup () {
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-check () { # NAME COMMAND...: COMMAND must succeed
-  name=$1
-  shift
-  checks=$((checks + 1))
-  if "$@"; then
-    echo "ok   $name"
-  else
-    echo "FAIL $name"
-    failures=$((failures + 1))
-  fi
-}
-contains () { grep -qF -- "$2" "$1"; }
+. "$(dirname "$0")/checks.sh"
 
 mkdir "$DIR/nodes" "$DIR/sd"
 for n in 1 2 3 4 5 6 7 8 9; do
@@ -369,5 +356,4 @@ check "a clash with a run-time host: exit 2" test $? -eq 2
 check "... naming the state database" contains "$DIR/clash.out" \
   "with the hosts and VMs added at run time (state database $DIR/c.db)"
 
-echo "test-run-changes: $checks checks, $failures failed"
-[ "$failures" -eq 0 ]
+checks_done test-run-changes

@@ -1425,7 +1425,6 @@ test_power_action_fails (void)
   service_close (&s, TRUE);
 }
 
-/* One manager per database and per control socket. */
 /* The room reserved for run-time additions: adding within it moves none
  * of the model's arrays; removal keeps the id, frees the name and takes
  * the object out of its cluster and its affinity groups. */
@@ -1615,6 +1614,7 @@ test_changes_loaded (void)
   g_rmdir (dir);
 }
 
+/* One manager per database and per control socket. */
 static void
 test_one_manager (void)
 {
