@@ -57,12 +57,12 @@ static const char *const *const kind_keys[HERD_CHANGE_KIND_LAST]
  * ids at the next start: a VM's sanlock lease slot is at its id. */
 #define TOMB_PREFIX "herd.removed."
 
-/* What an edit may change; the first four only while the VM is Down. */
+/* What an edit may change; the first six only while the VM is Down. */
 static const char *const edit_keys[] = {
-  "vcpus", "memory", "guaranteed_memory", "lease", "ha", "priority",
-  "resume", "migratable", "pinned_to", "preferred_hosts", NULL,
+  "vcpus", "memory", "guaranteed_memory", "lease", "disk", "networks", "ha",
+  "priority", "resume", "migratable", "pinned_to", "preferred_hosts", NULL,
 };
-#define RUNNING_CONFIG_KEYS 4
+#define RUNNING_CONFIG_KEYS 6
 
 static gboolean
 invalid (GError **error, const char *format, ...) G_GNUC_PRINTF (2, 3);
@@ -241,12 +241,37 @@ copy_host (HerdModel *live, HerdModel *fresh, HerdId fid)
   return id;
 }
 
+/* The disk of model m's VM vm numbered i (from 0). */
+static const HerdDisk *
+vm_disk (HerdModel *m, const HerdVm *vm, guint i)
+{
+  return g_ptr_array_index (m->disks, vm->first_disk + i);
+}
+
 /* The editable settings of VM src (of model from) set on dst (of model
- * to): the host lists by name. */
+ * to): the host lists by name; the disks src has beyond dst's are added
+ * (dst's disks, theirs first, take new ids at the end: a VM's disks have
+ * consecutive ids). */
 static void
 copy_vm_settings (HerdModel *to, HerdVm *dst, HerdModel *from,
                   const HerdVm *src)
 {
+  if (src->n_disks > dst->n_disks)
+    {
+      HerdVm kept = *dst;
+      dst->n_disks = 0;
+      for (guint i = 0; i < src->n_disks; i++)
+        {
+          const HerdDisk *d = i < kept.n_disks ? vm_disk (to, &kept, i)
+                                               : vm_disk (from, src, i);
+          HerdDisk *disk = herd_model_add_disk (to, dst->id);
+          HerdId id = disk->id;
+          *disk = *d;
+          disk->id = id;
+          disk->vm = dst->id;
+        }
+    }
+  dst->networks = src->networks;
   dst->vcpus = src->vcpus;
   dst->memory_mib = src->memory_mib;
   dst->guaranteed_mib = src->guaranteed_mib;
@@ -268,17 +293,6 @@ copy_vm (HerdModel *live, HerdModel *fresh, HerdId fid)
   const HerdVm *src = herd_model_vm (fresh, fid);
   HerdVm *dst = herd_model_add_vm (live, src->name, src->cluster);
   copy_vm_settings (live, dst, fresh, src);
-  dst->networks = src->networks;
-  for (guint i = 0; i < src->n_disks; i++)
-    {
-      const HerdDisk *from = g_ptr_array_index (fresh->disks,
-                                                src->first_disk + i);
-      HerdDisk *to = herd_model_add_disk (live, dst->id);
-      HerdId id = to->id;
-      *to = *from;
-      to->id = id;
-      to->vm = dst->id;
-    }
   return dst->id;
 }
 
@@ -303,6 +317,48 @@ host_list_line (HerdModel *model, const char *key, const HerdIdList *list)
   return g_string_free (out, FALSE);
 }
 
+/* "disk = ...\n" for the VM's disks as the configuration writes them
+ * ("" without disks), and "networks = ...\n" for its networks. */
+static char *
+disk_line (HerdModel *model, const HerdVm *vm)
+{
+  GString *out = g_string_new (NULL);
+  for (guint i = 0; i < vm->n_disks; i++)
+    {
+      const HerdDisk *d = vm_disk (model, vm, i);
+      g_string_append_printf (out, "%s%" G_GINT64_FORMAT "M %s %s",
+                              i > 0 ? ", " : "disk = ", d->virtual_mib,
+                              d->thin ? "thin" : "preallocated",
+                              d->format == HERD_DISK_QCOW2 ? "qcow2" : "raw");
+      if (d->thin && d->base_mib > 0)
+        g_string_append_printf (out, " data=%" G_GINT64_FORMAT "M",
+                                d->base_mib);
+      if (d->domain != HERD_ID_NONE)
+        g_string_append_printf (out, " %s",
+                                herd_model_domain (model, d->domain)->name);
+    }
+  if (out->len > 0)
+    g_string_append_c (out, '\n');
+  return g_string_free (out, FALSE);
+}
+
+static char *
+networks_line (HerdModel *model, const HerdVm *vm)
+{
+  HerdId dc = herd_model_cluster (model, vm->cluster)->datacenter;
+  GString *out = g_string_new (NULL);
+  for (guint i = 0; i < model->networks->len; i++)
+    {
+      const HerdNetwork *n = herd_model_network (model, i);
+      if (n->datacenter == dc && (vm->networks >> n->bit) & 1)
+        g_string_append_printf (out, "%s%s", out->len ? ", " : "networks = ",
+                                n->name);
+    }
+  if (out->len > 0)
+    g_string_append_c (out, '\n');
+  return g_string_free (out, FALSE);
+}
+
 /* The settings an edit may change, as the VM has them now. */
 static char *
 vm_settings (HerdModel *model, const HerdVm *vm)
@@ -311,15 +367,37 @@ vm_settings (HerdModel *model, const HerdVm *vm)
                                             &vm->pinned_to);
   g_autofree char *preferred = host_list_line (model, "preferred_hosts",
                                                &vm->preferred_hosts);
+  g_autofree char *disks = disk_line (model, vm);
+  g_autofree char *networks = networks_line (model, vm);
   return g_strdup_printf (
       "vcpus = %u\nmemory = %" G_GINT64_FORMAT "M\nguaranteed_memory = "
       "%" G_GINT64_FORMAT "M\nlease = %s\nha = %s\npriority = %s\nresume = "
-      "%s\nmigratable = %s\n%s%s",
+      "%s\nmigratable = %s\n%s%s%s%s",
       vm->vcpus, vm->memory_mib, vm->guaranteed_mib,
       vm->lease ? "true" : "false", vm->ha ? "true" : "false",
       herd_priority_name (vm->priority),
       herd_resume_policy_name (vm->resume_policy),
-      vm->migratable ? "true" : "false", pinned, preferred);
+      vm->migratable ? "true" : "false", pinned, preferred, disks, networks);
+}
+
+/* Whether the VM's disks are the first of the probe's: an edit adds
+ * disks after those it has, and changes none. */
+static gboolean
+disks_kept (HerdModel *model, const HerdVm *vm, HerdModel *fresh,
+            const HerdVm *probe)
+{
+  if (probe->n_disks < vm->n_disks)
+    return FALSE;
+  for (guint i = 0; i < vm->n_disks; i++)
+    {
+      const HerdDisk *a = vm_disk (model, vm, i);
+      const HerdDisk *b = vm_disk (fresh, probe, i);
+      if (a->virtual_mib != b->virtual_mib || a->thin != b->thin
+          || a->format != b->format || a->base_mib != b->base_mib
+          || a->domain != b->domain)
+        return FALSE;
+    }
+  return TRUE;
 }
 
 /* Checks settings merged over the VM's own by loading them as a probe VM
@@ -359,6 +437,17 @@ check_vm_settings (HerdChanges *c, HerdModel *model, const HerdVm *vm,
       return NULL;
     }
   *probe_id = herd_model_find_vm (fresh->model, probe);
+  if (!disks_kept (model, vm, fresh->model,
+                   herd_model_vm (fresh->model, *probe_id)))
+    {
+      g_autofree char *disks = disk_line (model, vm);
+      invalid (error, "[vm %s] disk: the %u disks it has stay as they are, "
+               "first (%s); an edit adds disks after them",
+               vm->name, vm->n_disks, g_strstrip (disks));
+      g_clear_pointer (merged, g_free);
+      herd_scenario_free (fresh);
+      return NULL;
+    }
   return fresh;
 }
 
@@ -629,6 +718,16 @@ herd_changes_edit_vm (HerdChanges *c, HerdId id, JsonObject *settings,
                                                       &probe, &merged, error);
   if (fresh == NULL)
     return FALSE;
+  /* disks added: the VM's disks all take new ids */
+  guint disks = herd_model_vm (fresh->model, probe)->n_disks;
+  if (disks > vm->n_disks && live->disks->len + disks > live->disk_room)
+    {
+      g_set_error (error, HERD_CHANGES_ERROR, HERD_CHANGES_ERROR_ROOM,
+                   "no room for %u more disks: herd run took room for %u "
+                   "disks at start; restart it to take more",
+                   disks, live->disk_room);
+      return FALSE;
+    }
   HerdStateChange *added = find_record (c, "vm", vm->name);
   g_autofree char *record = NULL;
   const char *op = "edit";

@@ -214,8 +214,8 @@ refused "a block domain under its internal volumes" "[storage sd3] capacity" \
   ctl add_storage sd3 datacenter=dc type=iscsi capacity=1G
 refused "an edit above the hosts" "[vm w] memory" \
   ctl edit_vm w memory=1T
-refused "an edit of a key not editable" 'key "disk" cannot be given here' \
-  ctl edit_vm w "disk=1G"
+refused "an edit of a key not editable" 'key "template" cannot be given here' \
+  ctl edit_vm w "template=t"
 api_refused "API: a value of two lines" 400 "expected a one-line string" \
   admin:admin-pw POST /vms '{"name": "nl", "cluster": {"name": "c"},
   "memory": 1073741824, "herd": {"vcpus": "1\n[host evil]"}}'
@@ -245,6 +245,13 @@ api admin:admin-pw PUT /vms/v-1 '{"memory": 2147483648,
   "high_availability": {"enabled": true, "priority": 100}}' >"$DIR/put.out"
 check "API PUT a VM of the configuration" contains "$DIR/put.out" \
   '"memory":2147483648'
+check "ctl edit_vm adds a disk to a Down VM, and drops its network" \
+  ctl edit_vm w "disk=4G thin, 1G sd2" networks=
+refused "an edit changes no disk it has" \
+  "[vm w] disk: the 2 disks it has stay as they are, first (disk = 4096M thin raw sd, 1024M preallocated raw sd2)" \
+  ctl edit_vm w "disk=8G"
+check "the edit is recorded in w's definition" test \
+  "$(sqlite3 "$DIR/c.db" "SELECT text LIKE '%disk = 4G thin, 1G sd2%' AND text LIKE '%networks = %' FROM changes WHERE name = 'w'")" = 1
 check "audit: USER_UPDATE_VM says what changed" sh -c \
   "'$HERD' ctl --config '$DIR/c.ini' events 50 |
    grep -q 'USER_UPDATE_VM .*w .*memory = 3G'"

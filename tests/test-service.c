@@ -1517,7 +1517,8 @@ test_changes_loaded (void)
     "vm", "herd.removed.1", "gone", "cluster = c\nvcpus = 1\nmemory = 1G\n",
     "vm", "w", "add", "cluster = c\nvcpus = 2\nmemory = 2G\n"
     "disk = 1G thin, 2G\npinned_to = h-9\n",
-    "vm", "v-1", "edit", "vcpus = 3\nmemory = 3G\nha = true\n",
+    "vm", "v-1", "edit", "vcpus = 3\nmemory = 3G\nha = true\n"
+    "disk = 2G thin\n",
     "storage", "sd2", "add", "type = nfs\ncapacity = 1T\n"
     "path = /nonexistent/sd2\n",
     "host", "h-2", "remove", "",
@@ -1546,6 +1547,11 @@ test_changes_loaded (void)
   CU_ASSERT_EQUAL (v1->vcpus, 3);
   CU_ASSERT_EQUAL (v1->memory_mib, 3072);
   CU_ASSERT_TRUE (v1->ha);
+  CU_ASSERT_EQUAL_FATAL (v1->n_disks, 1);
+  const HerdDisk *d1 = g_ptr_array_index (m->disks, v1->first_disk);
+  CU_ASSERT_EQUAL (d1->vm, v1->id);
+  CU_ASSERT_EQUAL (d1->virtual_mib, 2048);
+  CU_ASSERT_TRUE (d1->thin);
   CU_ASSERT_TRUE (herd_model_host (m, 1)->removed);
   CU_ASSERT_EQUAL (herd_model_find_host (m, "h-2"), HERD_ID_NONE);
   CU_ASSERT_EQUAL (herd_model_find_vm (m, "v-2"), HERD_ID_NONE);
