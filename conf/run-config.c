@@ -75,7 +75,9 @@ fill_host (const HerdScenario *s, const HerdHostGroup *g, guint n,
       || !parse_words (s, g, HERD_CONNECT_FENCE_OPTIONS, n, name,
                        &h->fence_options, error)
       || !parse_words (s, g, HERD_CONNECT_PROXY_COMMAND, n, name,
-                       &h->proxy_command, error))
+                       &h->proxy_command, error)
+      || !parse_words (s, g, HERD_CONNECT_SSH_COMMAND, n, name,
+                       &h->ssh_command, error))
     return FALSE;
   gboolean power_management = g->fence_agents != NULL
                               && g->fence_agents[0] != NULL;
@@ -463,6 +465,20 @@ herd_run_config (const HerdScenario *s, GError **error)
   config->reconnect_interval = s->run.reconnect_interval;
   config->job_poll_interval = s->run.job_poll_interval;
   config->sanlock_wait = s->run.sanlock_wait;
+  g_autoptr (GError) words = NULL;
+  if (!g_shell_parse_argv (s->run.soft_fencing_command != NULL
+                               ? s->run.soft_fencing_command
+                               : HERD_RUN_SOFT_FENCING_COMMAND,
+                           NULL, &config->soft_fencing_command, &words))
+    {
+      g_autofree char *expected = g_strdup_printf (
+          "expected words as a shell would split them: %s", words->message);
+      g_set_error (error, HERD_SCENARIO_ERROR, HERD_SCENARIO_ERROR_INVALID,
+                   "%s: [manager] soft_fencing_command: %s", s->path,
+                   expected);
+      herd_virt_config_free (config, model);
+      return NULL;
+    }
   gboolean ok = TRUE;
   for (guint gi = 0; gi < s->host_groups->len && ok; gi++)
     {
@@ -531,6 +547,7 @@ herd_virt_config_free (HerdVirtConfig *config, const HerdModel *model)
       g_strfreev (h->fence_options);
       g_strfreev (h->fence_secrets);
       g_strfreev (h->proxy_command);
+      g_strfreev (h->ssh_command);
     }
   for (guint i = 0; i < model->domains->len; i++)
     g_free (config->domains[i].path);
@@ -538,6 +555,7 @@ herd_virt_config_free (HerdVirtConfig *config, const HerdModel *model)
   g_free (config->domains);
   g_strfreev (config->bridges);
   g_free (config->domain_type);
+  g_strfreev (config->soft_fencing_command);
   g_free (config->secrets_path);
   g_free (config);
 }

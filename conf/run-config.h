@@ -27,6 +27,9 @@ typedef struct
   GStrv proxy_command;  /* argv prefix that runs a program on a proxy host
                            ("{proxy}" replaced by its name); NULL: the agent
                            runs where herd runs */
+  GStrv ssh_command;    /* argv prefix that runs a command on the host
+                           (ssh -o BatchMode=yes root@{name}): soft fencing
+                           restarts its agent through it; NULL: none */
 } HerdVirtHost;
 
 /* Where a storage domain lives: a directory that holds the lockspace
@@ -60,11 +63,19 @@ typedef struct
   HerdTime job_poll_interval;  /* migration job statistics */
   HerdTime sanlock_wait;       /* the longest the main loop waits for a
                                   sanlock answer the core needs */
+  GStrv soft_fencing_command;  /* what soft fencing runs through a host's
+                                  ssh_command (oVirt's SshSoftFencingCommand
+                                  restarts VDSM; herd's agent is libvirtd) */
   char *secrets_path;          /* the secrets file read, or NULL: none */
 } HerdVirtConfig;
 
 /* Frees config, made for model (its entries per host and VM slot). */
 void herd_virt_config_free (HerdVirtConfig *config, const HerdModel *model);
+
+/* What soft fencing runs on a host by default: its agent restarted. */
+#define HERD_RUN_SOFT_FENCING_COMMAND "systemctl restart libvirtd"
+
+
 
 /* The driver's configuration, or NULL with an error naming the file,
  * group and key (HERD_SCENARIO_ERROR_INVALID).  It reads the secrets file

@@ -34,7 +34,7 @@ static const char *const herd_sl_hosts_keys[] = {
   "cpu_threshold_for", "labels",
   /* herd run: how to reach each host (docs/real-hosts.md) */
   "uri", "sanlock_dir", "migration_uri", "fence_command", "fence_options",
-  "proxy_command", NULL
+  "proxy_command", "ssh_command", NULL
 };
 static const char *const herd_sl_hosts_required[] = { "cores", "memory",
                                                       NULL };
@@ -86,7 +86,8 @@ static const char *const herd_sl_faults_required[] = { "mtbf", "mttr",
                                                        NULL };
 static const char *const herd_sl_manager_keys[] = {
   "database", "socket", "log", "domain_type", "reconnect_interval",
-  "job_poll_interval", "sanlock_wait", "sample_interval",
+  "job_poll_interval", "sanlock_wait", "soft_fencing_command",
+  "sample_interval",
   "sample_retention", "hourly_retention", "daily_retention",
   /* the control socket's access and the secrets (docs/real-hosts.md) */
   "socket_group", "viewers", "operators", "administrators",

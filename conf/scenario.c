@@ -360,6 +360,7 @@ herd_sl_parse_manager (HerdSlLoader *l, HerdSlGroup *g)
   run->database = herd_sl_value (l, g, "database");
   run->socket = herd_sl_value (l, g, "socket");
   run->log = herd_sl_value (l, g, "log");
+  run->soft_fencing_command = herd_sl_value (l, g, "soft_fencing_command");
   run->domain_type = herd_sl_value (l, g, "domain_type");
   if (run->domain_type != NULL && strcmp (run->domain_type, "kvm") != 0
       && strcmp (run->domain_type, "qemu") != 0)
@@ -683,6 +684,7 @@ herd_scenario_free (HerdScenario *scenario)
   g_free (scenario->run.socket);
   g_free (scenario->run.log);
   g_free (scenario->run.domain_type);
+  g_free (scenario->run.soft_fencing_command);
   g_free (scenario->run.socket_group);
   g_strfreev (scenario->run.viewers);
   g_strfreev (scenario->run.operators);
@@ -700,7 +702,7 @@ herd_connect_key_name (HerdConnectKey key)
 {
   static const char *const names[HERD_CONNECT_KEY_LAST] = {
     "uri", "sanlock_dir", "migration_uri", "fence_command", "fence_options",
-    "proxy_command",
+    "proxy_command", "ssh_command",
   };
   g_return_val_if_fail (key < HERD_CONNECT_KEY_LAST, "?");
   return names[key];

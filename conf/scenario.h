@@ -44,6 +44,7 @@ typedef enum
   HERD_CONNECT_FENCE_COMMAND, /* the fence agent's command line */
   HERD_CONNECT_FENCE_OPTIONS, /* name=value words for the agent */
   HERD_CONNECT_PROXY_COMMAND, /* prefix running a program on a proxy */
+  HERD_CONNECT_SSH_COMMAND,   /* prefix running a command on the host */
   HERD_CONNECT_KEY_LAST
 } HerdConnectKey;
 
@@ -59,6 +60,9 @@ typedef struct
   HerdTime reconnect_interval;
   HerdTime job_poll_interval;
   HerdTime sanlock_wait; /* the longest the main loop waits for sanlock */
+  char *soft_fencing_command; /* run through a host's ssh_command to
+                                 restart its agent, or NULL: the default
+                                 (systemctl restart libvirtd) */
   /* Recorded history (service/history.h): 0 interval, none. */
   HerdTime sample_interval;
   HerdTime sample_retention;

@@ -428,3 +428,10 @@ herd_driver_emit_fence_done (HerdDriver *drv, HerdId target,
 {
   EMIT (fence_done, target, action, ok, output);
 }
+
+void
+herd_driver_emit_soft_fence_failed (HerdDriver *drv, HerdId host,
+                                    const char *why)
+{
+  EMIT (soft_fence_failed, host, why);
+}

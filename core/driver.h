@@ -164,10 +164,12 @@ typedef struct
   GArray *(*vm_list) (HerdDriver *drv, HerdId host, GError **error);
   /* Soft fencing: restart the host agent over SSH.  FALSE when SSH does
    * not reach the host; on success host_reachable follows if the agent
-   * comes back. */
+   * comes back.  A backend that restarts it later (off its caller's
+   * thread) answers TRUE and reports a failure with soft_fence_failed. */
   gboolean (*soft_fence) (HerdDriver *drv, HerdId host, GError **error);
-  /* Run-time changes (herd run; NULL: the backend does not take them).  Stops watching a host that was removed or is reinstalled: no
-   * event about it follows until the next connect, which starts afresh.
+  /* Run-time changes (herd run; NULL: the backend does not take them).
+   * Stops watching a host that was removed or is reinstalled: no event
+   * about it follows until the next connect, which starts afresh.
    * Deletes what the backend made for a removed VM (its volumes). */
   gboolean (*disconnect) (HerdDriver *drv, HerdId host, GError **error);
   gboolean (*vm_remove) (HerdDriver *drv, HerdId vm, GError **error);
@@ -258,6 +260,8 @@ typedef struct
   void (*lease_lost) (gpointer core, HerdId host, HerdId domain);
   void (*fence_done) (gpointer core, HerdId target, HerdFenceAction action,
                       gboolean ok, const char *output);
+  /* A soft fence answered TRUE did not reach the host (SSH failed). */
+  void (*soft_fence_failed) (gpointer core, HerdId host, const char *why);
 } HerdDriverEvents;
 
 /* A backend: its name and tables.  Instances are made by the backend's own
@@ -397,3 +401,5 @@ void herd_driver_emit_migration_failed (HerdDriver *drv, HerdId vm,
 void herd_driver_emit_fence_done (HerdDriver *drv, HerdId target,
                                   HerdFenceAction action, gboolean ok,
                                   const char *output);
+void herd_driver_emit_soft_fence_failed (HerdDriver *drv, HerdId host,
+                                         const char *why);

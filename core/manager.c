@@ -35,6 +35,8 @@ static void on_vm_state (gpointer core, HerdId vm, HerdId host,
 
 static void on_fence_done (gpointer core, HerdId host, HerdFenceAction action,
                            gboolean ok, const char *output);
+static void on_soft_fence_failed (gpointer core, HerdId host,
+                                  const char *why);
 static void auto_recovery (gpointer ctx, guint64 arg);
 
 static const HerdDriverEvents manager_events = {
@@ -47,6 +49,7 @@ static const HerdDriverEvents manager_events = {
   .migration_done = herd_migration_on_done,
   .migration_failed = herd_migration_on_failed,
   .fence_done = on_fence_done,
+  .soft_fence_failed = on_soft_fence_failed,
 };
 
 HerdManager *
@@ -266,6 +269,13 @@ on_fence_done (gpointer core, HerdId host, HerdFenceAction action,
     return;
   if (!herd_monitor_on_fence_done (core, host, action, ok, output))
     herd_balancer_on_fence_done (core, host, action, ok, output);
+}
+
+static void
+on_soft_fence_failed (gpointer core, HerdId host, const char *why)
+{
+  if (!herd_model_host (((HerdManager *) core)->model, host)->removed)
+    herd_monitor_on_soft_fence_failed (core, host, why);
 }
 
 /* A required network down on an Up host makes it NonOperational and

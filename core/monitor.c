@@ -278,6 +278,20 @@ grace_over (gpointer ctx, guint64 arg)
   soft_fence_over (m, h->id);
 }
 
+void
+herd_monitor_on_soft_fence_failed (HerdManager *m, HerdId host,
+                                   const char *why)
+{
+  HostWatch *w = &m->watch[host];
+  if (w->state != WATCH_SOFT_FENCING)
+    return; /* over already, or the host answered */
+  cancel (m, &w->timer);
+  herd_audit_emit (m->audit, herd_manager_now (m),
+                   HERD_AUDIT_SYSTEM_FAILED_SSH_HOST_RESTART,
+                   host_at (m, host)->name, "error=\"%s\"", why);
+  soft_fence_over (m, host);
+}
+
 /* Every VM the manager believes on host becomes Unknown; migrations
  * towards it are abandoned (those VMs stay where they run). */
 static void

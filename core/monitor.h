@@ -39,6 +39,10 @@ gboolean herd_monitor_handling (HerdManager *m, HerdId host);
 HerdId herd_monitor_fence_proxy (HerdManager *m, const HerdHost *target);
 /* TRUE when the monitor handled the host coming back. */
 gboolean herd_monitor_on_reachable (HerdManager *m, HerdId host);
+/* The restart of host's agent did not reach it (the backend said so after
+ * soft_fence answered): NonResponsive now, as when soft_fence fails. */
+void herd_monitor_on_soft_fence_failed (HerdManager *m, HerdId host,
+                                        const char *why);
 /* TRUE when the answer belonged to fencing. */
 gboolean herd_monitor_on_fence_done (HerdManager *m, HerdId host,
                                      HerdFenceAction action, gboolean ok,

@@ -37,7 +37,7 @@ static const char *const host_keys[] = {
   "cluster", "cores", "threads", "memory", "swap", "reserved_memory", "nic",
   "spm_priority", "fence_agent", "fence_concurrent", "networks", "uri",
   "sanlock_dir", "migration_uri", "fence_command", "fence_options",
-  "proxy_command", NULL,
+  "proxy_command", "ssh_command", NULL,
 };
 static const char *const vm_keys[] = {
   "cluster", "vcpus", "memory", "guaranteed_memory", "disk", "ha",

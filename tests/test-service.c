@@ -1425,6 +1425,43 @@ test_power_action_fails (void)
   service_close (&s, TRUE);
 }
 
+/* A soft fence that the backend answered, then reported failed (SSH did
+ * not reach the host: the virt driver's asynchronous restart): the host
+ * is NonResponsive at once rather than after SoftFencingWait; a report
+ * after the host answered again changes nothing. */
+static void
+test_soft_fence_failed (void)
+{
+  Service s;
+  service_open (&s, NULL);
+  HerdModel *m = s.sc->model;
+  HerdId h1 = herd_model_find_host (m, "h-1");
+  herd_engine_run (s.engine, HERD_MIN (1), NULL, NULL);
+  herd_world_agent_hang (s.world, h1, TRUE);
+  /* until the manager restarts the agent over SSH */
+  HerdTime now = HERD_MIN (1);
+  while (herd_audit_count (s.audit, HERD_AUDIT_SYSTEM_SSH_HOST_RESTART) == 0
+         && now < HERD_MIN (10))
+    herd_engine_run (s.engine, now += HERD_MSEC (100), NULL, NULL);
+  CU_ASSERT_EQUAL_FATAL (host_status (&s, "h-1"), HERD_HOST_CONNECTING);
+  herd_driver_emit_soft_fence_failed (s.driver, h1, "exit=255 output=no "
+                                                    "route to host");
+  CU_ASSERT_EQUAL (host_status (&s, "h-1"), HERD_HOST_NON_RESPONSIVE);
+  CU_ASSERT_EQUAL (herd_audit_count (s.audit,
+                                     HERD_AUDIT_SYSTEM_FAILED_SSH_HOST_RESTART),
+                   1);
+  /* once it is back, a late report is ignored */
+  herd_world_agent_hang (s.world, h1, FALSE);
+  herd_engine_run (s.engine, now + HERD_MIN (10), NULL, NULL);
+  CU_ASSERT_EQUAL_FATAL (host_status (&s, "h-1"), HERD_HOST_UP);
+  herd_driver_emit_soft_fence_failed (s.driver, h1, "late");
+  CU_ASSERT_EQUAL (host_status (&s, "h-1"), HERD_HOST_UP);
+  CU_ASSERT_EQUAL (herd_audit_count (s.audit,
+                                     HERD_AUDIT_SYSTEM_FAILED_SSH_HOST_RESTART),
+                   1);
+  service_close (&s, TRUE);
+}
+
 /* The room reserved for run-time additions: adding within it moves none
  * of the model's arrays; removal keeps the id, frees the name and takes
  * the object out of its cluster and its affinity groups. */
@@ -1651,6 +1688,8 @@ test_one_manager (void)
 static const HerdTestCase service_tests[] = {
   { "one manager per database and socket", test_one_manager },
   { "the model's room for run-time additions; removal", test_model_room },
+  { "a soft fence reported failed later: NonResponsive at once",
+    test_soft_fence_failed },
   { "run-time changes recorded are made again at start",
     test_changes_loaded },
   { "bad requests are refused and change nothing", test_bad_requests },

@@ -12,7 +12,11 @@
  * secrets, read from herd run's secrets file and given on standard input
  * after its fence_options, blanked out).  An agent that does not answer
  * in AGENT_TIMEOUT_S is killed and the action failed.  The process itself
- * is run by fence-agent.c (no libvirt there: tests/test-fence-agent.c). */
+ * is run by fence-agent.c (no libvirt there: tests/test-fence-agent.c).
+ *
+ * Soft fencing runs the same way: [manager] soft_fencing_command (the
+ * host agent's restart, `systemctl restart libvirtd` by default) through
+ * the host's ssh_command; a failure comes back as soft_fence_failed. */
 #include "drivers/virt/virt-private.h"
 
 #include "drivers/virt/fence-agent.h"
@@ -50,19 +54,25 @@ without_secrets (const HerdVirtHost *host, const char *output)
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
+/* A program's output on one line: control characters escaped; the output
+ * is valid UTF-8 (fence-agent.c), and its non-ASCII bytes are kept. */
+static char *
+one_line (const char *output)
+{
+  static char non_ascii[129];
+  if (non_ascii[0] == '\0')
+    for (int i = 0; i < 128; i++)
+      non_ascii[i] = (char) (0x80 + i);
+  return g_strescape (output, non_ascii);
+}
+
 static void
 agent_done (int status, const char *raw_output, gpointer data)
 {
   FenceCall *call = data;
   g_autofree char *output = without_secrets (
       &call->v->config->hosts[call->target], raw_output);
-  /* One line: control characters escaped; the output is valid UTF-8
-   * (fence-agent.c), and its non-ASCII bytes are kept as they are. */
-  static char non_ascii[129];
-  if (non_ascii[0] == '\0')
-    for (int i = 0; i < 128; i++)
-      non_ascii[i] = (char) (0x80 + i);
-  g_autofree char *text = g_strescape (output, non_ascii);
+  g_autofree char *text = one_line (output);
   g_autofree char *answer = NULL;
   gboolean ok;
   if (call->action == HERD_FENCE_STATUS && (status == 0 || status == 2))
@@ -123,6 +133,63 @@ virt_fence (HerdDriver *drv, HerdId proxy, HerdId target, guint agent,
       g_prefix_error (error, "fence agent of %s: ", target_name);
       g_free (call->label);
       g_free (call);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The restart through SSH has not answered after this long: killed, it
+ * failed (the core waits SoftFencingWait for the host anyway). */
+#define SOFT_FENCE_TIMEOUT_S 60
+
+typedef struct
+{
+  VirtDriver *v;
+  HerdId host;
+} SoftFence;
+
+static void
+soft_fence_done (int status, const char *output, gpointer data)
+{
+  SoftFence *sf = data;
+  const char *name = herd_model_host (sf->v->drv->model, sf->host)->name;
+  g_autofree char *text = one_line (output);
+  if (status == 0)
+    g_message ("soft fencing %s: its agent was restarted: %s", name, text);
+  else
+    {
+      g_autofree char *why = g_strdup_printf ("exit=%d output=%s", status,
+                                              text);
+      g_warning ("soft fencing %s: %s", name, why);
+      herd_driver_emit_soft_fence_failed (sf->v->drv, sf->host, why);
+    }
+  g_free (sf);
+}
+
+gboolean
+herd_virt_soft_fence (HerdDriver *drv, HerdId host, GError **error)
+{
+  VirtDriver *v = virt_of (drv);
+  const HerdVirtHost *h = &v->config->hosts[host];
+  const char *name = herd_model_host (drv->model, host)->name;
+  if (h->ssh_command == NULL)
+    {
+      g_set_error (error, HERD_DRIVER_ERROR, HERD_DRIVER_ERROR_UNSUPPORTED,
+                   "host %s has no ssh_command", name);
+      return FALSE;
+    }
+  g_autoptr (GStrvBuilder) argv = g_strv_builder_new ();
+  g_strv_builder_addv (argv, (const char **) h->ssh_command);
+  g_strv_builder_addv (argv, (const char **) v->config->soft_fencing_command);
+  g_auto (GStrv) words = g_strv_builder_end (argv);
+  SoftFence *sf = g_new (SoftFence, 1);
+  *sf = (SoftFence){ v, host };
+  if (!herd_fence_agent_run ((const char *const *) words, "",
+                             SOFT_FENCE_TIMEOUT_S, soft_fence_done, sf,
+                             error))
+    {
+      g_prefix_error (error, "soft fencing %s: ", name);
+      g_free (sf);
       return FALSE;
     }
   return TRUE;

@@ -1234,10 +1234,10 @@ const HerdHostOps herd_virt_hosts = {
   .vm_pause = virt_vm_pause,
   .vm_resume = virt_vm_resume,
   .vm_list = virt_vm_list,
+  .soft_fence = herd_virt_soft_fence,
   .disconnect = virt_disconnect,
   .vm_remove = virt_vm_remove,
   .domain_added = virt_domain_added,
-  /* soft_fence: no SSH to the hosts; the core goes on to fencing. */
 };
 
 gboolean

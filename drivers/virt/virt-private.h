@@ -165,6 +165,7 @@ void herd_virt_vm_lease_release (VirtDriver *v, HerdId host, HerdId vm);
 
 /* virt-fence.c */
 extern const HerdFenceOps herd_virt_fencing;
+gboolean herd_virt_soft_fence (HerdDriver *drv, HerdId host, GError **error);
 
 /* virt-storage.c */
 extern const HerdStorageOps herd_virt_storage;

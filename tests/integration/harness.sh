@@ -5,6 +5,11 @@
 #                              prints "hI URI SANLOCK_RUN_DIR=... holder=PID"
 #   harness.sh add DIR I       start one more host hI (I = 2..4) after start
 #                              (a host added to the cluster while it runs)
+#   harness.sh restart-libvirtd DIR I
+#                              restart host I's libvirtd (SIGKILL, even when
+#                              stopped, then start it again; its guests keep
+#                              running): what soft fencing does over SSH.
+#                              Fails (exit 255, as ssh) when the host is off
 #   harness.sh stop DIR        stop everything start recorded, by PID only,
 #                              unmount, end the namespaces
 #   harness.sh off DIR I       "power off" host I: kill its QEMUs, libvirtd,
@@ -167,11 +172,17 @@ exec sanlock daemon -D -w 0 -l 0 -L -1 -S -1 -e h$i >>'$H/sanlock.log' 2>&1"
   record "h$i" sanlock "$(tr -dc 0-9 < "$H/sanlock/sanlock.pid")"
   step "h$i sanlock up"
 
-  # libvirtd, with SANLOCK_RUN_DIR for libvirt's sanlock lock plugin. Pinned
-  # to CPU 0: libvirt's QEMU capability cache records the host CPUID, whose
-  # leaf 0x1f holds the x2APIC id of the CPU the probe ran on, so a daemon on
-  # another CPU discards a copied cache and re-probes (8 s). libvirt gives
-  # each QEMU all host CPUs whatever libvirtd's own affinity.
+  start_libvirtd "$i"
+}
+
+# libvirtd of host I, with SANLOCK_RUN_DIR for libvirt's sanlock lock
+# plugin. Pinned to CPU 0: libvirt's QEMU capability cache records the host
+# CPUID, whose leaf 0x1f holds the x2APIC id of the CPU the probe ran on, so
+# a daemon on another CPU discards a copied cache and re-probes (8 s).
+# libvirt gives each QEMU all host CPUs whatever libvirtd's own affinity.
+start_libvirtd () {
+  local i=$1 H="$DIR/h$1"
+  rm -f "$H/run/libvirtd.pid"
   hrun "$i" "SANLOCK_RUN_DIR='$H/sanlock' exec taskset -c 0 libvirtd -d -p /run/libvirt/libvirtd.pid"
   wait_for "[ -s '$H/run/libvirtd.pid' ]" 10 || die "h$i: libvirtd (see $H/holder.log)"
   record "h$i" libvirtd "$(cat "$H/run/libvirtd.pid")"
@@ -228,6 +239,22 @@ cmd_add () {
   start_daemons "$i"
   wait_libvirtd "$i"
   echo "h$i $(uri_of "$i") SANLOCK_RUN_DIR=$DIR/h$i/sanlock holder=$(pid_of "h$i" holder)"
+}
+
+cmd_restart_libvirtd () {
+  local i=$1 old
+  # a host that is off (no sanlock daemon) does not answer SSH either
+  if ! alive "$(pid_of "h$i" sanlock)"; then
+    echo "ssh: connect to host h$i port 22: No route to host" >&2
+    exit 255
+  fi
+  old=$(pid_of "h$i" libvirtd)
+  alive "$old" && kill -KILL "$old"
+  wait_for "! alive $old" 10 || die "h$i: libvirtd $old survived SIGKILL"
+  forget "h$i" libvirtd
+  start_libvirtd "$i"
+  wait_libvirtd "$i"
+  echo "h$i libvirtd restarted"
 }
 
 # TERM (or $3) a PID, wait up to $2 s, then KILL.
@@ -333,6 +360,9 @@ DIR=$(cd "$2" && pwd)
 case "$CMD" in
   start) [ $# -eq 3 ] || die "usage: $0 start DIR N"; cmd_start "$3" ;;
   add)   [ $# -eq 3 ] || die "usage: $0 add DIR I"; build_tools; cmd_add "$3" ;;
+  restart-libvirtd)
+         [ $# -eq 3 ] || die "usage: $0 restart-libvirtd DIR I"
+         cmd_restart_libvirtd "$3" ;;
   stop)  cmd_stop ;;
   off)   [ $# -eq 3 ] || die "usage: $0 off DIR I"; stop_daemons "$3" hard; echo "h$3 off" ;;
   on)    [ $# -eq 3 ] || die "usage: $0 on DIR I"

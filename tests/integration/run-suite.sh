@@ -36,6 +36,9 @@
 #      kill -9 and restart lose neither; its crash leaves its HA VM down
 #      until "confirm host has been rebooted", which restarts it elsewhere;
 #      the VM removed, its volume is deleted
+#   9d. soft fencing: a host's libvirtd hangs (SIGSTOP); herd run restarts
+#      it over "SSH" (ssh_harness) and the host is Up again, its VMs still
+#      running, without a power cycle
 #  10. all along, a host whose "libvirtd" accepts and never answers
 #      (mute.c) never held the main loop: its longest stall, as herd run
 #      logs it, stays under 100 ms
@@ -611,6 +614,31 @@ check "the administrator removes api-1 through the API" \
   test "$(api_code "${ADMIN[@]}" -X DELETE "$API/vms/api-1")" = 200
 check "api-1 is gone, and its volume deleted" \
   wait_until '! ctl vms | grep -q "^api-1 " && [ ! -e "$volume" ]' 10
+
+# 9d. Soft fencing (docs/real-hosts.md): the libvirtd of db-1's host hangs
+# (SIGSTOP).  libvirt's keepalive loses it, the grace passes, and herd run
+# restarts the host's agent through its ssh_command (ssh_harness, which
+# restarts that libvirtd); the host answers again and is Up, its VMs kept
+# running, and its fence agent was never called.
+soft=$(vm_field db-1 3)
+soft_pid=$(awk -v h="h${soft#h-}" '$1 == h && $2 == "libvirtd" {p = $3} END {print p}' "$DIR/pids")
+vms_up_on () { ctl vms | awk -v h="$1" '$3 == h && $2 == "Up" {print $1}' | sort | tr '\n' ' '; }
+soft_vms=$(vms_up_on "$soft")
+offs_before=$(grep -c "action=off port=${soft#h-}" "$DIR/fence.log")
+kill -STOP "$soft_pid"
+say "$soft's libvirtd ($soft_pid) stopped; its VMs: $soft_vms"
+check "$soft stops answering (Connecting)" \
+  wait_until '[ "$(host_status '"$soft"')" != Up ]' 30
+check "soft fencing restarts $soft's libvirtd over SSH, and $soft is Up again" \
+  wait_until '[ "$(host_status '"$soft"')" = Up ]' 90
+check "the restart went through its ssh_command" \
+  grep -q "h${soft#h-} systemctl restart libvirtd" "$DIR/ssh.log"
+check "audit: SYSTEM_SSH_HOST_RESTART, then VDS_SOFT_RECOVER" \
+  bash -c "'$HERD' ctl --config '$CONFIG' events 100 | grep -A200 'SYSTEM_SSH_HOST_RESTART *normal *$soft' | grep -q 'VDS_SOFT_RECOVER *normal *$soft'"
+check "no power cycle: its fence agent was not called" \
+  test "$(grep -c "action=off port=${soft#h-}" "$DIR/fence.log")" = "$offs_before"
+check "its VMs ($soft_vms) still run there, in herd and in libvirt" \
+  wait_until '[ "$(vms_up_on '"$soft"')" = "'"$soft_vms"'" ] && [ "$(libvirt_hosts db-1)" = '"$soft"' ]' 30
 
 # 10. the mute host never held the main loop (before, herd run froze at
 # its first connection), and nothing else did: herd run logs each new
