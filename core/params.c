@@ -120,6 +120,13 @@ static const HerdParamInfo params_table[] = {
     P (storage_failure_time), { "5m", "5m" }, 0, 0,
     "a storage domain in trouble this long is acted on: Inactive when every "
     "host fails it, else those hosts NonOperational" },
+  { "SdHealthCheckDelay", HERD_PARAM_DURATION, P (domain_check_interval),
+    { "10s", "10s" }, 0, 0,
+    "each host checks each storage domain this often (herd run: a direct "
+    "read of its ids file through the host's ssh_command)" },
+  { "MaxStorageVdsTimeoutCheckSec", HERD_PARAM_DURATION,
+    P (domain_check_timeout), { "30s", "30s" }, 0, 0,
+    "a domain a host has not checked this long is in trouble on it" },
   { "ThinVolumeInitialSize", HERD_PARAM_SIZE, P (thin_initial_mib),
     { "1G", "1G" }, 0, 0,
     "size of a new thin volume's LV on block storage" },

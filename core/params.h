@@ -91,6 +91,8 @@ typedef struct
   HerdTime ha_priority_wait;           /* HaPriorityWait */
   HerdTime auto_recovery_interval;     /* AutoRecoveryInterval */
   HerdTime storage_failure_time;       /* StorageDomainFailureTime */
+  HerdTime domain_check_interval;      /* SdHealthCheckDelay (VDSM) */
+  HerdTime domain_check_timeout;       /* MaxStorageVdsTimeoutCheckSec */
   /* Thin provisioning (behaviour.md §9), done by the host agents. */
   gint64 thin_initial_mib;             /* ThinVolumeInitialSize */
   gint64 extend_chunk_mib;             /* VolumeExtendChunk */

@@ -501,7 +501,8 @@ herd_world_domains_trouble (HerdWorld *world, HerdId host)
       const StorageOutage *o
           = &g_array_index (world->outages, StorageOutage, i);
       if (o->domain < 64 && outage_hits (world, o, host)
-          && now - o->since >= HERD_SEC (30))
+          && now - o->since >= world->scenario->model->params
+                                    .domain_check_timeout)
         mask |= G_GUINT64_CONSTANT (1) << o->domain;
     }
   return mask;
@@ -663,8 +664,10 @@ herd_world_storage (HerdWorld *world, HerdId domain, HerdId host,
       if (herd_world_host_at (world, i)->up)
         update_io (world, i);
       if (down)
-        herd_engine_at (world->engine, now + HERD_SEC (30), report_if_up,
-                        world, i);
+        herd_engine_at (world->engine,
+                        now + world->scenario->model->params
+                                  .domain_check_timeout,
+                        report_if_up, world, i);
       else
         report_if_up (world, i);
     }

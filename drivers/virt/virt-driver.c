@@ -165,6 +165,7 @@ virt_destroy (HerdDriver *drv)
       g_message ("main loop: longest stall %" G_GINT64_FORMAT " ms",
                  v->stall_max_ms);
     }
+  herd_virt_monitor_clear (v);
   herd_virt_migration_clear (v);
   herd_virt_leases_clear (v);
   herd_virt_hosts_clear (v);
@@ -226,6 +227,7 @@ herd_virt_driver_open (HerdModel *model, gpointer config, GError **error)
   v->spaces = g_new0 (VirtSpace, herd_model_domain_slots (model));
   if (!herd_virt_leases_init (v, error) || !herd_virt_hosts_init (v, error))
     return NULL;
+  herd_virt_monitor_init (v);
   v->stall_source = g_timeout_add (STALL_TICK_MS, stall_tick, v);
   return g_steal_pointer (&drv);
 }

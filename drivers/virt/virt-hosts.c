@@ -377,6 +377,9 @@ connect_done (gpointer data)
       memcpy (h->event_ids, a->event_ids, sizeof h->event_ids);
       h->stats_reset = TRUE;
       h->stats_valid = FALSE;
+      /* its domains are read afresh (a host back after a crash did not
+       * read them while it was away) */
+      herd_virt_monitor_forget (v, h->id);
       stats_read (h);
       if (h->retry_source != 0)
         g_source_remove (h->retry_source);
@@ -465,6 +468,7 @@ virt_disconnect (HerdDriver *drv, HerdId host, GError **error)
   host_close (h);
   h->connected_once = h->reported_unreachable = FALSE;
   h->stats_valid = FALSE;
+  herd_virt_monitor_forget (virt_of (drv), host);
   return TRUE;
 }
 
@@ -783,9 +787,9 @@ virt_poll_stats (HerdDriver *drv, HerdId host, HerdHostStats *out,
       return FALSE;
     }
   *out = h->stats;
-  /* Joined, not checked live: the domain monitor of a later issue reads
-   * sanlock's renewal state. */
+  /* Joined, not checked live (sanlock's renewal state is not read). */
   out->lockspace_down = !h->lockspace_joined;
+  out->domains_trouble = herd_virt_domains_trouble (v, host);
   return TRUE;
 }
 

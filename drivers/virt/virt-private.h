@@ -12,6 +12,7 @@
 #include "drivers/virt/virt-driver.h"
 
 typedef struct _VirtMigration VirtMigration;
+typedef struct _VirtDomainCheck VirtDomainCheck;
 typedef struct _VirtDriver VirtDriver;
 
 /* A VM disk's volume as the hosts see it (virt-storage.c). */
@@ -101,6 +102,8 @@ struct _VirtDriver
                                    SPM lease acquisitions and releases */
   GHashTable *lease_calls;      /* what the core asked sanlock and has not
                                    had answered: key -> LeaseCall */
+  VirtDomainCheck *domain_checks; /* by host, then domain (virt-monitor.c) */
+  guint monitor_source;         /* GLib source of the domain checks */
 };
 
 static inline VirtDriver *
@@ -164,6 +167,11 @@ gboolean herd_virt_vm_lease_acquire (VirtDriver *v, HerdId host, HerdId vm,
 void herd_virt_vm_lease_release (VirtDriver *v, HerdId host, HerdId vm);
 
 /* virt-fence.c */
+void herd_virt_monitor_init (VirtDriver *v);
+void herd_virt_monitor_clear (VirtDriver *v);
+guint64 herd_virt_domains_trouble (VirtDriver *v, HerdId host);
+void herd_virt_monitor_forget (VirtDriver *v, HerdId host);
+
 extern const HerdFenceOps herd_virt_fencing;
 gboolean herd_virt_soft_fence (HerdDriver *drv, HerdId host, GError **error);
 

@@ -39,6 +39,9 @@
 #   9d. soft fencing: a host's libvirtd hangs (SIGSTOP); herd run restarts
 #      it over "SSH" (ssh_harness) and the host is Up again, its VMs still
 #      running, without a power cycle
+#   9e. storage monitoring: one host loses its path to the master domain
+#      (another directory bind-mounted over it in its namespace): it goes
+#      NonOperational and its VMs migrate away; the path back, it is Up
 #  10. all along, a host whose "libvirtd" accepts and never answers
 #      (mute.c) never held the main loop: its longest stall, as herd run
 #      logs it, stays under 100 ms
@@ -639,6 +642,37 @@ check "no power cycle: its fence agent was not called" \
   test "$(grep -c "action=off port=${soft#h-}" "$DIR/fence.log")" = "$offs_before"
 check "its VMs ($soft_vms) still run there, in herd and in libvirt" \
   wait_until '[ "$(vms_up_on '"$soft"')" = "'"$soft_vms"'" ] && [ "$(libvirt_hosts db-1)" = '"$soft"' ]' 30
+
+# 9e. Storage domain monitoring (docs/real-hosts.md): each host reads each
+# domain's ids file through its ssh_command every SdHealthCheckDelay.  One
+# host (not the SPM) loses its path to sd1: an empty directory is
+# bind-mounted over it in the host's mount namespace (its sanlock keeps
+# the lockspace file it has open).  After MaxStorageVdsTimeoutCheckSec
+# without a read, then StorageDomainFailureTime, the host is
+# NonOperational and its VMs migrate away; the other hosts stay Up.  Once
+# the path is back, autorecovery brings it Up.
+spm=$(spm_pair); spm=${spm% *}
+lost=
+for h in h-1 h-2 h-3; do
+  [ "$h" != "$spm" ] && [ "$(host_status "$h")" = Up ] && lost=$h
+done
+mkdir -p "$DIR/not-sd1"
+lost_vms=$(vms_up_on "$lost")
+check "$lost loses its path to sd1 (a bind mount in its namespace)" \
+  "$HERE/proxy_harness" "$DIR" "$lost" mount --bind "$DIR/not-sd1" "$DIR/sd1"
+say "$lost runs: $lost_vms"
+check "$lost is NonOperational for sd1 (VDS_SET_NONOPERATIONAL_DOMAIN)" \
+  wait_until '[ "$(host_status '"$lost"')" = NonOperational ] && "$HERD" ctl --config "$CONFIG" events 100 | grep -q "VDS_SET_NONOPERATIONAL_DOMAIN *[a-z]* *'"$lost"' *domain=sd1"' 60
+# Whether libvirt runs one of VMs $2 on host $1; whether the hosts but $1
+# are Up.
+runs_one_of () { local v; for v in $2; do [ "$(libvirt_hosts "$v")" = "$1" ] && return 0; done; return 1; }
+others_up () { local h; for h in h-1 h-2 h-3; do [ "$h" = "$1" ] || [ "$(host_status "$h")" = Up ] || return 1; done; }
+check "its VMs migrate away, in herd and in libvirt" \
+  wait_until '[ -z "$(ctl vms | awk -v h='"$lost"' '"'"'$3 == h'"'"')" ] && ! runs_one_of '"$lost"' "'"$lost_vms"'"' 120
+check "the other hosts stay Up" others_up "$lost"
+"$HERE/proxy_harness" "$DIR" "$lost" umount "$DIR/sd1"
+check "its path back, autorecovery brings $lost Up" \
+  wait_until '[ "$(host_status '"$lost"')" = Up ]' 60
 
 # 10. the mute host never held the main loop (before, herd run froze at
 # its first connection), and nothing else did: herd run logs each new
