@@ -5,9 +5,9 @@
  * keys, then the new object (or, for a VM's edit, a probe VM with the
  * VM's settings after the edit).  The loaded copy's object is then copied
  * into the live model by name (ids may differ: the live model keeps the
- * hosts removed, the text does not).  Loading takes milliseconds for a few
- * hundred objects and tens of milliseconds for thousands, on the main
- * loop, once per change. */
+ * hosts removed, the text does not).  Loading takes tens of milliseconds
+ * for thousands of hosts (docs/real-hosts.md), on the main loop, once per
+ * change. */
 #include "service/changes.h"
 
 #include <string.h>
