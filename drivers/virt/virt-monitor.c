@@ -13,7 +13,9 @@
  * on it: its bit in the host's statistics (domains_trouble), from which
  * the core's storage logic acts (core/storage.c: NonOperational hosts,
  * Inactive domains, a new master, autorecovery).  A host without
- * ssh_command is not checked and reports no trouble. */
+ * ssh_command is not checked and reports no trouble; nor does one whose
+ * ssh_command does not reach it (exit 255, a warning): a key or an SSH
+ * daemon lost must not look like every domain failing on every host. */
 #include "drivers/virt/virt-private.h"
 
 #include "drivers/virt/fence-agent.h"
@@ -23,6 +25,8 @@ struct _VirtDomainCheck
   gint64 last_ok_us;  /* monotonic time of the last good read, 0: none
                          asked yet */
   gboolean reading;   /* a read runs */
+  gboolean no_ssh;    /* the last read did not reach the host (ssh's exit
+                         255): nothing is known of the domain there */
 };
 
 typedef struct
@@ -30,6 +34,9 @@ typedef struct
   VirtDriver *v;
   HerdId host, domain;
 } Read;
+
+/* ssh's exit status when it cannot reach or log in to the host. */
+#define SSH_FAILED 255
 
 static VirtDomainCheck *
 check_of (VirtDriver *v, HerdId host, HerdId domain)
@@ -44,14 +51,21 @@ read_done (int status, const char *output, gpointer data)
 {
   Read *r = data;
   VirtDomainCheck *c = check_of (r->v, r->host, r->domain);
+  gboolean no_ssh = status == SSH_FAILED;
   c->reading = FALSE;
   if (status == 0)
     c->last_ok_us = g_get_monotonic_time ();
-  else
+  else if (no_ssh && !c->no_ssh)
+    g_warning ("host %s: storage domain %s is not checked: its ssh_command "
+               "does not reach it: %s",
+               herd_model_host (r->v->drv->model, r->host)->name,
+               herd_model_domain (r->v->drv->model, r->domain)->name, output);
+  else if (!no_ssh)
     g_message ("host %s: reading storage domain %s: exit %d: %s",
                herd_model_host (r->v->drv->model, r->host)->name,
                herd_model_domain (r->v->drv->model, r->domain)->name, status,
                output);
+  c->no_ssh = no_ssh;
   g_free (r);
 }
 
@@ -125,7 +139,7 @@ herd_virt_domains_trouble (VirtDriver *v, HerdId host)
   for (guint d = 0; d < m->domains->len; d++)
     {
       const VirtDomainCheck *c = check_of (v, host, d);
-      if (watched (v, host, d) && c->last_ok_us != 0
+      if (watched (v, host, d) && c->last_ok_us != 0 && !c->no_ssh
           && now - c->last_ok_us > limit_us)
         mask |= G_GUINT64_CONSTANT (1) << d;
     }
@@ -136,7 +150,10 @@ void
 herd_virt_monitor_forget (VirtDriver *v, HerdId host)
 {
   for (guint d = 0; d < herd_model_domain_slots (v->drv->model); d++)
-    check_of (v, host, d)->last_ok_us = 0;
+    {
+      check_of (v, host, d)->last_ok_us = 0;
+      check_of (v, host, d)->no_ssh = FALSE;
+    }
 }
 
 void

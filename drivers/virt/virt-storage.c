@@ -574,7 +574,8 @@ removal_free (gpointer data)
 
 /* A VM removed at run time (Down): its volumes' loop devices are
  * detached and their files deleted, in a thread (herd made them: the
- * names are herd's own, DOMAIN/images/VM-N.EXT). */
+ * names are herd's own, DOMAIN/images/VM-N.EXT; a disk on a domain
+ * without a directory has nothing of herd's). */
 gboolean
 herd_virt_vm_volumes_remove (VirtDriver *v, HerdId vm_id, GError **error)
 {
@@ -584,10 +585,9 @@ herd_virt_vm_volumes_remove (VirtDriver *v, HerdId vm_id, GError **error)
     {
       gboolean block;
       const char *format;
-      g_autofree char *path = volume_file (v, vm, i, &block, &format, error);
-      if (path == NULL)
-        return FALSE;
-      g_strv_builder_add (files, path);
+      g_autofree char *path = volume_file (v, vm, i, &block, &format, NULL);
+      if (path != NULL)
+        g_strv_builder_add (files, path);
     }
   VolumesRemoval *r = g_new (VolumesRemoval, 1);
   r->devices = herd_virt_vm_volumes_take (v, vm_id);
