@@ -104,6 +104,7 @@ struct _VirtDriver
                                    had answered: key -> LeaseCall */
   VirtDomainCheck *domain_checks; /* by host, then domain (virt-monitor.c) */
   guint monitor_source;         /* GLib source of the domain checks */
+  guint monitor_slice;          /* the hosts it reads next */
 };
 
 static inline VirtDriver *
