@@ -45,6 +45,7 @@
 #include <glib/gstdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -75,6 +76,7 @@ in_child (const char *dir, ChildCall call, gpointer data, Answer *out)
   memset (out, 0, sizeof *out);
   if (pipe2 (fds, O_CLOEXEC) < 0)
     return out->rv = -errno;
+  pid_t parent = getpid ();
   pid_t pid = fork ();
   if (pid < 0)
     {
@@ -84,7 +86,15 @@ in_child (const char *dir, ChildCall call, gpointer data, Answer *out)
     }
   if (pid == 0)
     {
-      /* The child: only sanlock's library, then _exit. */
+      /* The child: only sanlock's library, then _exit.  It dies with
+       * herd run: one left behind (herd run killed while it waits) would
+       * keep herd run's descriptors open, the state database's lock and
+       * the control socket among them, and no new herd run could start
+       * (under AddressSanitizer a child may hang in malloc for good: its
+       * allocator is not safe after fork in a threaded process). */
+      prctl (PR_SET_PDEATHSIG, SIGKILL);
+      if (getppid () != parent)
+        _exit (1);
       close (fds[0]);
       if (dir[0] != '\0')
         setenv ("SANLOCK_RUN_DIR", dir, 1);
