@@ -1,0 +1,109 @@
+#!/bin/sh
+# test-run-monitor.sh: herd run's storage domain monitoring, end to end
+# without a daemon (docs/real-hosts.md: "Storage domain monitoring").
+# Three hosts of libvirt's test driver read the master domain through
+# their ssh_command: a-1's runs the read here (env), b-1's fails it
+# (false: the domain is out of reach from b-1), c-1's cannot reach its
+# host (exit 255, as ssh).  b-1 goes NonOperational for the domain after
+# MaxStorageVdsTimeoutCheckSec and StorageDomainFailureTime; a-1 stays
+# Up, and so does c-1, whose domain is not checked (a warning says so),
+# rather than failing as if the storage were gone.  herd run is stopped by
+# its PID, also on failure.
+#
+# Usage: test-run-monitor.sh HERD
+set -u
+HERD=${1:?usage: test-run-monitor.sh HERD}
+DIR=$(mktemp -d /tmp/herd-monitor.XXXXXX)
+PID=
+cleanup () {
+  if [ -n "$PID" ] && kill -0 "$PID" 2>/dev/null; then
+    kill "$PID" 2>/dev/null
+    sleep 1
+    kill -9 "$PID" 2>/dev/null
+  fi
+  if [ -n "${KEEP:-}" ]; then
+    echo "test-run-monitor: kept $DIR"
+  else
+    rm -rf "$DIR"
+  fi
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+. "$(dirname "$0")/checks.sh"
+
+mkdir "$DIR/nodes" "$DIR/sd"
+for n in a b c; do
+  printf '<node><cpu><mhz>2600</mhz><model>x86_64</model><nodes>1</nodes>'\
+'<sockets>1</sockets><cores>8</cores><threads>1</threads><active>8</active>'\
+'<max>8</max></cpu><memory>16777216</memory></node>\n' >"$DIR/nodes/$n.xml"
+done
+host_group () { # NAME SSH_COMMAND
+  printf '[hosts %s]\ncluster = c\ncores = 8\nmemory = 16G\n' "$1"
+  printf 'uri = test://%s/nodes/%s.xml\nsanlock_dir = %s/no-sanlock\n' \
+    "$DIR" "$1" "$DIR"
+  printf 'ssh_command = %s\n' "$2"
+}
+{
+  cat <<EOF
+[scenario]
+name = monitor
+[defaults]
+VdsRefreshRate = 1s
+SdHealthCheckDelay = 1s
+MaxStorageVdsTimeoutCheckSec = 3s
+StorageDomainFailureTime = 2s
+[datacenter dc]
+[storage sd]
+datacenter = dc
+type = nfs
+capacity = 1T
+master = true
+path = $DIR/sd
+[cluster c]
+datacenter = dc
+[manager]
+log = $DIR/herd.log
+EOF
+  host_group a env
+  host_group b false
+  host_group c "sh -c 'exit 255'"
+} >"$DIR/c.ini"
+
+ctl () { "$HERD" ctl --config "$DIR/c.ini" "$@"; }
+host_status () { ctl hosts | awk -v h="$1" '$1 == h { print $2 }'; }
+wait_status () { # HOST STATUS SECONDS
+  for _ in $(seq $(($3 * 5))); do
+    [ "$(host_status "$1")" = "$2" ] && return 0
+    sleep 0.2
+  done
+  return 1
+}
+hosts_up () { [ "$(ctl hosts 2>/dev/null | awk '$2 == "Up"' | wc -l)" = 3 ]; }
+wait_up () {
+  for _ in $(seq 100); do
+    hosts_up && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+"$HERD" run "$DIR/c.ini" >"$DIR/run.out" 2>&1 &
+PID=$!
+check "the three hosts come Up" wait_up
+check "b-1, which cannot read the domain, is NonOperational" \
+  wait_status b-1 NonOperational 30
+check "... for the domain (VDS_SET_NONOPERATIONAL_DOMAIN)" sh -c \
+  "'$HERD' ctl --config '$DIR/c.ini' events 100 |
+   grep -q 'VDS_SET_NONOPERATIONAL_DOMAIN *[a-z]* *b-1 *domain=sd'"
+check "a-1, which reads it, stays Up" test "$(host_status a-1)" = Up
+check "c-1, which SSH does not reach, stays Up" test "$(host_status c-1)" = Up
+check "... and the log says its domain is not checked" contains \
+  "$DIR/herd.log" "host c-1: storage domain sd is not checked: its ssh_command does not reach it"
+check "the domain stays Active (not every host fails it)" sh -c \
+  "! '$HERD' ctl --config '$DIR/c.ini' events 100 |
+   grep -q SYSTEM_DEACTIVATED_STORAGE_DOMAIN"
+kill "$PID"
+wait "$PID"
+check "herd run stops cleanly" test $? -eq 0
+PID=
+checks_done test-run-monitor
