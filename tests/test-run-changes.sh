@@ -30,30 +30,12 @@ for tool in curl sqlite3 python3; do
   fi
 done
 
-DIR=$(mktemp -d /tmp/herd-changes.XXXXXX)
-PID=
-cleanup () {
-  if [ -n "$PID" ] && kill -0 "$PID" 2>/dev/null; then
-    kill "$PID" 2>/dev/null
-    sleep 1
-    kill -9 "$PID" 2>/dev/null
-  fi
-  if [ -n "${KEEP:-}" ]; then
-    echo "test-run-changes: kept $DIR"
-  else
-    rm -rf "$DIR"
-  fi
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-
 . "$(dirname "$0")/checks.sh"
+herd_test_dir test-run-changes
 
 mkdir "$DIR/nodes" "$DIR/sd"
 for n in 1 2 3 4 5 6 7 8 9; do
-  printf '<node><cpu><mhz>2600</mhz><model>x86_64</model><nodes>1</nodes>'\
-'<sockets>1</sockets><cores>8</cores><threads>1</threads><active>8</active>'\
-'<max>8</max></cpu><memory>16777216</memory></node>\n' >"$DIR/nodes/n$n.xml"
+  test_node "$DIR/nodes/n$n.xml"
 done
 PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 echo "admin-pw" | "$HERD" passwd --file "$DIR/users" --role administrator \

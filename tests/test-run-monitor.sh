@@ -13,29 +13,12 @@
 # Usage: test-run-monitor.sh HERD
 set -u
 HERD=${1:?usage: test-run-monitor.sh HERD}
-DIR=$(mktemp -d /tmp/herd-monitor.XXXXXX)
-PID=
-cleanup () {
-  if [ -n "$PID" ] && kill -0 "$PID" 2>/dev/null; then
-    kill "$PID" 2>/dev/null
-    sleep 1
-    kill -9 "$PID" 2>/dev/null
-  fi
-  if [ -n "${KEEP:-}" ]; then
-    echo "test-run-monitor: kept $DIR"
-  else
-    rm -rf "$DIR"
-  fi
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
 . "$(dirname "$0")/checks.sh"
+herd_test_dir test-run-monitor
 
 mkdir "$DIR/nodes" "$DIR/sd"
 for n in a b c; do
-  printf '<node><cpu><mhz>2600</mhz><model>x86_64</model><nodes>1</nodes>'\
-'<sockets>1</sockets><cores>8</cores><threads>1</threads><active>8</active>'\
-'<max>8</max></cpu><memory>16777216</memory></node>\n' >"$DIR/nodes/$n.xml"
+  test_node "$DIR/nodes/$n.xml"
 done
 host_group () { # NAME SSH_COMMAND
   printf '[hosts %s]\ncluster = c\ncores = 8\nmemory = 16G\n' "$1"
