@@ -20,7 +20,7 @@ packages="build-essential cmake pkg-config
   sqlite3 ganeti-htools gnuplot-nox bc openssl
   clang libclang-rt-dev python3 curl systemd"
 # With their recommended packages, as tests/integration/README.md used them.
-hosts="libvirt-daemon-system libvirt-daemon-driver-qemu libvirt-clients
+hosts="libvirt-daemon-system libvirt-daemon-driver-qemu libvirt-clients libvirt-sanlock
   qemu-system-x86 qemu-utils sanlock iproute2 cpio linux-image-cloud-amd64"
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"

@@ -53,10 +53,56 @@ parse_words (const HerdScenario *s, const HerdHostGroup *g,
   return TRUE;
 }
 
+/* The nics key ("ovirtmgmt=eth0, display=bond0") of host id into h->nics,
+ * by network id: each a network attached to the host. */
+static gboolean
+parse_nics (const HerdScenario *s, const HerdHostGroup *g, guint n,
+            HerdId id, HerdVirtHost *h, GError **error)
+{
+  if (g->connect[HERD_CONNECT_NICS] == NULL)
+    return TRUE;
+  const HerdModel *model = s->model;
+  const HerdHost *host = herd_model_host (model, id);
+  HerdId dc = herd_model_cluster (model, host->cluster)->datacenter;
+  g_autofree char *text = expand (g->connect[HERD_CONNECT_NICS], n,
+                                  host->name);
+  g_auto (GStrv) pairs = g_strsplit (text, ",", -1);
+  h->nics = g_new0 (char *, model->networks->len + 1);
+  for (char **p = pairs; *p != NULL; p++)
+    {
+      g_auto (GStrv) kv = g_strsplit (g_strstrip (*p), "=", 2);
+      const char *net = kv[0] != NULL ? g_strstrip (kv[0]) : "";
+      const char *nic = kv[0] != NULL && kv[1] != NULL ? g_strstrip (kv[1])
+                                                       : "";
+      HerdId nid = herd_model_find_network ((HerdModel *) model, net);
+      g_autofree char *expected = NULL;
+      if (*net == '\0' || *nic == '\0')
+        expected = g_strdup_printf (
+            "expected NETWORK=NIC pairs separated by commas, such as "
+            "ovirtmgmt=eth0, got \"%s\"", *p);
+      else if (nid == HERD_ID_NONE
+               || herd_model_network (model, nid)->datacenter != dc
+               || !((host->networks >> herd_model_network (model, nid)->bit)
+                    & 1))
+        expected = g_strdup_printf (
+            "\"%s\" is not a network attached to %s", net, host->name);
+      else if (h->nics[nid] != NULL)
+        expected = g_strdup_printf ("network %s named twice", net);
+      if (expected != NULL)
+        {
+          set_invalid (error, s, "hosts", g->name, "nics", expected);
+          return FALSE;
+        }
+      h->nics[nid] = g_strdup (nic);
+    }
+  return TRUE;
+}
+
 static gboolean
 fill_host (const HerdScenario *s, const HerdHostGroup *g, guint n,
-           const char *name, HerdVirtHost *h, GError **error)
+           HerdId id, HerdVirtHost *h, GError **error)
 {
+  const char *name = herd_model_host (s->model, id)->name;
   if (g->connect[HERD_CONNECT_URI] == NULL)
     {
       set_invalid (error, s, "hosts", g->name, "uri",
@@ -77,7 +123,8 @@ fill_host (const HerdScenario *s, const HerdHostGroup *g, guint n,
       || !parse_words (s, g, HERD_CONNECT_PROXY_COMMAND, n, name,
                        &h->proxy_command, error)
       || !parse_words (s, g, HERD_CONNECT_SSH_COMMAND, n, name,
-                       &h->ssh_command, error))
+                       &h->ssh_command, error)
+      || !parse_nics (s, g, n, id, h, error))
     return FALSE;
   gboolean power_management = g->fence_agents != NULL
                               && g->fence_agents[0] != NULL;
@@ -486,8 +533,7 @@ herd_run_config (const HerdScenario *s, GError **error)
       for (guint i = 0; i < g->count && ok; i++)
         {
           HerdId id = g->first + i;
-          ok = fill_host (s, g, i + 1, herd_model_host (model, id)->name,
-                          &config->hosts[id], error);
+          ok = fill_host (s, g, i + 1, id, &config->hosts[id], error);
         }
     }
   for (guint d = 0; d < model->domains->len && ok; d++)
@@ -548,6 +594,9 @@ herd_virt_config_free (HerdVirtConfig *config, const HerdModel *model)
       g_strfreev (h->fence_secrets);
       g_strfreev (h->proxy_command);
       g_strfreev (h->ssh_command);
+      for (guint n = 0; h->nics != NULL && n < model->networks->len; n++)
+        g_free (h->nics[n]);
+      g_free (h->nics);
     }
   for (guint i = 0; i < model->domains->len; i++)
     g_free (config->domains[i].path);

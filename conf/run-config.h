@@ -30,6 +30,9 @@ typedef struct
   GStrv ssh_command;    /* argv prefix that runs a command on the host
                            (ssh -o BatchMode=yes root@{name}): soft fencing
                            restarts its agent through it; NULL: none */
+  char **nics;          /* by model network id: the NIC (or bond) that
+                           carries it on this host, whose link is watched;
+                           NULL entries: not watched (NULL: none) */
 } HerdVirtHost;
 
 /* Where a storage domain lives: a directory that holds the lockspace

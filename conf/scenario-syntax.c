@@ -34,7 +34,7 @@ static const char *const herd_sl_hosts_keys[] = {
   "cpu_threshold_for", "labels",
   /* herd run: how to reach each host (docs/real-hosts.md) */
   "uri", "sanlock_dir", "migration_uri", "fence_command", "fence_options",
-  "proxy_command", "ssh_command", NULL
+  "proxy_command", "ssh_command", "nics", NULL
 };
 static const char *const herd_sl_hosts_required[] = { "cores", "memory",
                                                       NULL };

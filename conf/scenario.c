@@ -702,7 +702,7 @@ herd_connect_key_name (HerdConnectKey key)
 {
   static const char *const names[HERD_CONNECT_KEY_LAST] = {
     "uri", "sanlock_dir", "migration_uri", "fence_command", "fence_options",
-    "proxy_command", "ssh_command",
+    "proxy_command", "ssh_command", "nics",
   };
   g_return_val_if_fail (key < HERD_CONNECT_KEY_LAST, "?");
   return names[key];

@@ -45,6 +45,7 @@ typedef enum
   HERD_CONNECT_FENCE_OPTIONS, /* name=value words for the agent */
   HERD_CONNECT_PROXY_COMMAND, /* prefix running a program on a proxy */
   HERD_CONNECT_SSH_COMMAND,   /* prefix running a command on the host */
+  HERD_CONNECT_NICS,          /* NETWORK=NIC pairs: the NICs watched */
   HERD_CONNECT_KEY_LAST
 } HerdConnectKey;
 

@@ -37,13 +37,13 @@ static const char *const host_keys[] = {
   "cluster", "cores", "threads", "memory", "swap", "reserved_memory", "nic",
   "spm_priority", "fence_agent", "fence_concurrent", "networks", "uri",
   "sanlock_dir", "migration_uri", "fence_command", "fence_options",
-  "proxy_command", "ssh_command", NULL,
+  "proxy_command", "ssh_command", "nics", NULL,
 };
 static const char *const vm_keys[] = {
   "cluster", "vcpus", "memory", "guaranteed_memory", "disk", "ha",
   "priority", "networks", "pinned_to", "migratable", "preferred_hosts",
-  "lease", "resume", "template", "clone", "kernel", "initrd", "cmdline",
-  NULL,
+  "lease", "resume", "migration_policy", "template", "clone", "kernel",
+  "initrd", "cmdline", NULL,
 };
 /* A domain is not added as master: its data center has one. */
 static const char *const storage_keys[] = {

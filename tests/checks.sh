@@ -32,7 +32,8 @@ checks_done () {
 # own: DIR made, PID (herd run's, set by the test) stopped at exit, then
 # DIR removed (kept, and said so, with KEEP=1).
 #   herd_test_dir TEST
-#   test_node FILE     a libvirt test-driver node of 8 cores and 16 GiB
+#   test_node FILE     a libvirt test-driver node of 8 cores and 16 GiB,
+#                      whose NIC eth0 is up
 herd_test_dir () {
   HERD_TEST=$1
   DIR=$(mktemp -d "/tmp/herd-$1.XXXXXX")
@@ -57,5 +58,7 @@ herd_test_cleanup () {
 test_node () {
   printf '<node><cpu><mhz>2600</mhz><model>x86_64</model><nodes>1</nodes>'\
 '<sockets>1</sockets><cores>8</cores><threads>1</threads><active>8</active>'\
-'<max>8</max></cpu><memory>16777216</memory></node>\n' >"$1"
+'<max>8</max></cpu><memory>16777216</memory>'\
+'<interface type="ethernet" name="eth0"><mac address="52:54:00:00:00:01"/>'\
+'</interface></node>\n' >"$1"
 }

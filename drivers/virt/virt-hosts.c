@@ -78,8 +78,8 @@ event_free (VirtEvent *e)
 static void emit_unreachable (VirtDriver *v, HerdId host);
 
 /* Calls that wait on a host's libvirtd or sanlock daemon, or on its
- * storage (starting a VM: its disks, its lease, its QEMU; stopping one;
- * releasing a stopped VM's lease) run in the host's worker thread, one at
+ * storage (starting a VM: its disks, its lease slot, its QEMU; stopping
+ * one; detaching a stopped VM's LVs) run in the host's worker thread, one at
  * a time in the order asked, never on the main loop; each answer comes
  * back to the main context (host_job_done).  A job holds its own
  * reference to the host's connection. */
@@ -105,8 +105,7 @@ typedef struct
   gint64 at_us;       /* when, */
   gboolean reset;     /* its CPU counters start again (a new connection) */
   gboolean gone;      /* JOB_STOP: the domain was not there */
-  HerdId source;      /* JOB_LAND: where the VM came from, */
-  HerdMigrationStats done; /* the migration's statistics */
+  HerdMigrationStats done; /* JOB_LAND: the migration's statistics */
   GStrv devices;      /* JOB_DOWN: the LVs' loop devices to detach */
   void (*work) (gpointer data); /* JOB_ERRAND: in the worker, */
   gpointer data;
@@ -191,8 +190,9 @@ event_dispatch (gpointer data)
             break;
           /* fall through */
         case VIR_DOMAIN_EVENT_CRASHED:
-          /* Its lease released (in the host's worker), then its LVs and
-           * the news: the core may start it elsewhere once Down. */
+          /* Its LVs detached (in the host's worker), then the news: the
+           * core may start it elsewhere once Down (its lease ended with
+           * its QEMU). */
           herd_virt_vm_meter_reset (v, vm);
           {
             HostJob *job = host_job_new (&v->hosts[e->host], JOB_DOWN, vm,
@@ -380,6 +380,9 @@ connect_done (gpointer data)
       /* its domains are read afresh (a host back after a crash did not
        * read them while it was away) */
       herd_virt_monitor_forget (v, h->id);
+      /* and its lockspace asked afresh (its sanlock may have restarted) */
+      h->lockspace_joined = FALSE;
+      herd_virt_lockspace_check (v, h->id);
       stats_read (h);
       if (h->retry_source != 0)
         g_source_remove (h->retry_source);
@@ -753,8 +756,41 @@ domain_usage_apply (VirtDriver *v, VirtHost *h, const GArray *samples,
   h->stats_reset = FALSE;
 }
 
+/* The networks whose NIC on the host (its nics key) is not up, as the
+ * host's libvirt sees the NIC (its interface driver: active when the
+ * link's operstate is up; a NIC it does not have is down): VDSM reports
+ * each NIC's link with the host's statistics, and the manager acts on the
+ * required networks' (behaviour.md §10).  A libvirt that cannot tell (no
+ * interface driver) leaves the network as it is, with a message. */
+static HerdNetworkSet
+networks_down (VirtHost *h, virConnectPtr conn)
+{
+  char *const *nics = h->v->config->hosts[h->id].nics;
+  HerdModel *model = h->v->drv->model;
+  HerdNetworkSet down = 0;
+  for (guint n = 0; nics != NULL && n < model->networks->len; n++)
+    {
+      if (nics[n] == NULL)
+        continue;
+      virInterfacePtr nic = virInterfaceLookupByName (conn, nics[n]);
+      int active = nic != NULL ? virInterfaceIsActive (nic) : -1;
+      if (active == 0
+          || (nic == NULL && virGetLastErrorCode () == VIR_ERR_NO_INTERFACE))
+        down |= G_GUINT64_CONSTANT (1) << herd_model_network (model, n)->bit;
+      else if (active < 0)
+        g_message ("host %s: the link of NIC %s (network %s) is unknown: %s",
+                   herd_model_host (model, h->id)->name, nics[n],
+                   herd_model_network (model, n)->name,
+                   virGetLastErrorMessage ());
+      if (nic != NULL)
+        virInterfaceFree (nic);
+    }
+  return down;
+}
+
 /* In the host's worker: the host's statistics (node CPU and memory, the
- * VMs' CPU time into samples); FALSE if libvirt does not answer. */
+ * VMs' CPU time into samples, its networks' links); FALSE if libvirt does
+ * not answer. */
 static gboolean
 host_stats_read (VirtHost *h, virConnectPtr conn, HerdHostStats *out,
                  GArray *samples)
@@ -766,6 +802,7 @@ host_stats_read (VirtHost *h, virConnectPtr conn, HerdHostStats *out,
   out->cpu_used_mc = node_cpu_mc (conn, h, info.cpus);
   out->mem_free_mib = node_free_mib (conn);
   out->vm_count = domain_counters_read (conn, h->v->drv->model, samples);
+  out->networks_down = networks_down (h, conn);
   return TRUE;
 }
 
@@ -835,7 +872,7 @@ vm_uuid (const char *name)
 }
 
 static char *
-domain_xml (VirtDriver *v, HerdId vm_id, GError **error)
+domain_xml (VirtDriver *v, HerdId host, HerdId vm_id, GError **error)
 {
   const HerdVm *vm = herd_model_vm (v->drv->model, vm_id);
   g_autofree char *uuid = vm_uuid (vm->name);
@@ -872,7 +909,8 @@ domain_xml (VirtDriver *v, HerdId vm_id, GError **error)
       "  <devices>\n"
       "    <emulator>/usr/bin/qemu-system-x86_64</emulator>\n",
       v->domain_type, vm->name, uuid, vm->memory_mib, vm->vcpus, boot);
-  if (!herd_virt_vm_disks (v, vm_id, xml, error))
+  if (!herd_virt_vm_disks (v, vm_id, xml, error)
+      || !herd_virt_vm_lease_xml (v, host, vm_id, xml, error))
     return NULL;
   /* A vNIC on each of its networks' bridges. */
   HerdModel *model = v->drv->model;
@@ -930,9 +968,6 @@ host_job_done (gpointer data)
                    herd_model_host (v->drv->model, host)->name, job->error);
       break;
     case JOB_LAND:
-      if (job->error != NULL)
-        g_warning ("VM %s migrated without its lease: %s",
-                   herd_model_vm (v->drv->model, job->vm)->name, job->error);
       herd_virt_vm_thresholds (v, host, job->vm);
       herd_driver_emit_migration_done (v->drv, job->vm, &job->done);
       break;
@@ -979,17 +1014,17 @@ host_work (gpointer data, gpointer unused)
     {
     case JOB_START:
       {
-        g_autofree char *xml = domain_xml (v, job->vm, &error);
-        if (xml == NULL
-            || !herd_virt_vm_lease_acquire (v, host, job->vm, &error))
+        g_autofree char *xml = domain_xml (v, host, job->vm, &error);
+        if (xml == NULL)
           break;
         virDomainPtr dom = virDomainCreateXML (job->conn, xml, 0);
         if (dom == NULL)
           {
             herd_virt_set_error (&error, "starting the VM");
-            herd_virt_vm_lease_release (v, host, job->vm);
             break;
           }
+        if (!herd_virt_vm_lease_held (v, host, job->vm, &error))
+          virDomainDestroy (dom);
         virDomainFree (dom);
         break;
       }
@@ -1006,7 +1041,6 @@ host_work (gpointer data, gpointer unused)
         break;
       }
     case JOB_DOWN:
-      herd_virt_vm_lease_release (v, host, job->vm);
       herd_virt_detach (job->devices);
       break;
     case JOB_LAND:
@@ -1027,8 +1061,6 @@ host_work (gpointer data, gpointer unused)
               }
             virDomainFree (dom);
           }
-        herd_virt_vm_lease_release (v, job->source, job->vm);
-        herd_virt_vm_lease_acquire (v, host, job->vm, &error);
         break;
       }
     case JOB_ERRAND:
@@ -1186,12 +1218,11 @@ stats_read (VirtHost *h)
 }
 
 void
-herd_virt_migration_landed (VirtDriver *v, HerdId vm, HerdId source,
-                            HerdId destination, const HerdMigrationStats *done)
+herd_virt_migration_landed (VirtDriver *v, HerdId vm, HerdId destination,
+                            const HerdMigrationStats *done)
 {
   VirtHost *h = &v->hosts[destination];
   HostJob *job = host_job_new (h, JOB_LAND, vm, h->conn);
-  job->source = source;
   job->done = *done;
   g_thread_pool_push (h->worker, job, NULL);
 }
@@ -1264,6 +1295,7 @@ herd_virt_hosts_init (VirtDriver *v, GError **error)
   for (guint i = 0; i < n; i++)
     {
       v->hosts[i].id = i;
+      v->hosts[i].ls_domain = HERD_ID_NONE;
       for (guint k = 0; k < G_N_ELEMENTS (v->hosts[i].event_ids); k++)
         v->hosts[i].event_ids[k] = -1;
       v->hosts[i].v = v;
@@ -1290,8 +1322,8 @@ herd_virt_hosts_clear (VirtDriver *v)
         g_source_remove (v->hosts[i].retry_source);
       if (v->hosts[i].connect_deadline != 0)
         g_source_remove (v->hosts[i].connect_deadline);
-      /* Runs the jobs queued (a stop asked for, a stopped VM's lease to
-       * release) and waits for them: libvirt's calls end with the
+      /* Runs the jobs queued (a stop asked for, a stopped VM's LVs to
+       * detach) and waits for them: libvirt's calls end with the
        * connection's keepalive, sanlock's children within 10 s. */
       g_thread_pool_free (v->hosts[i].worker, FALSE, TRUE);
       host_close (&v->hosts[i]);

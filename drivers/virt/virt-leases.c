@@ -10,23 +10,32 @@
  * Every host runs its own sanlock daemon, and the client library reads
  * SANLOCK_RUN_DIR (where a daemon listens) once per process: so each call
  * runs in a short-lived child process, forked with the host's directory in
- * its environment, which sends its answer back through a pipe.  Leases
- * belong to the host, not to herd: the child acquires them PERSISTENT and
- * exits, so sanlock keeps them as the host's orphans; a release adopts
- * the orphan (ACQUIRE_ORPHAN_ONLY) and releases it.  They survive a manager restart (a new manager
- * adopts or releases them with the ORPHAN flags) and end with the host:
- * once its delta lease is dead, or it joins again with a new generation,
- * another host may take them.  Acquisition never waits for a dead owner
- * (OWNER_NOWAIT): the core retries on its own schedule.
+ * its environment, which sends its answer back through a pipe.  The SPM
+ * lease belongs to the host, not to herd: the child acquires it
+ * PERSISTENT and exits, so sanlock keeps it as the host's orphan; a
+ * release adopts the orphan (ACQUIRE_ORPHAN_ONLY) and releases it.  It
+ * survives a manager restart (a new manager adopts or releases it with the
+ * ORPHAN flags) and ends with the host: once its delta lease is dead, or
+ * it joins again with a new generation, another host may take it.
+ * Acquisition never waits for a dead owner (OWNER_NOWAIT): the core
+ * retries on its own schedule.
+ *
+ * VM leases belong to the VM's QEMU: its domain XML has a <lease>, which
+ * libvirt's sanlock lock manager acquires for the QEMU process (and moves
+ * with a migration), so that sanlock kills that QEMU when the host's
+ * renewals fail (herd_virt_vm_lease_xml, herd_virt_vm_lease_held).
  *
  * Who holds a lease is read from disk (sanlock_read_resource_owners)
  * through any daemon that answers; an owner whose host id is dead or free,
- * or who joined again since (a newer generation), holds nothing.
+ * or who joined again since (a newer generation), holds nothing.  Whether
+ * a host is in its lockspace is its daemon's answer
+ * (sanlock_inq_lockspace), watched after a join and asked again every
+ * SdHealthCheckDelay: a host out of it joins again.
  *
  * None of these calls runs on the main loop: the core's run in threads
  * and the main loop waits for an answer at most [manager] sanlock_wait
- * (see LeaseCall below); VM leases are taken and given back in their
- * host's worker (virt-hosts.c). */
+ * (see LeaseCall below); the VM leases' slots and owners are read in
+ * their host's worker (virt-hosts.c). */
 #include "drivers/virt/virt-private.h"
 
 #include <errno.h>
@@ -50,6 +59,11 @@
 #include <unistd.h>
 
 #define SPM_RESOURCE "SDM"
+/* After a join the host's daemon is asked every JOIN_WATCH_MS whether it
+ * is in, for at most JOIN_WATCH_S (a longer join is seen by the periodic
+ * checks). */
+#define JOIN_WATCH_MS 250
+#define JOIN_WATCH_S 60
 #define MIB (G_GUINT64_CONSTANT (1) << 20)
 
 /* What a sanlock call in a child process answers. */
@@ -374,6 +388,16 @@ call_add_lockspace (gpointer data, Answer *out)
                                            join->io_timeout_s);
 }
 
+/* 0: the daemon is in the lockspace; -EINPROGRESS: joining or leaving;
+ * -ENOENT: not in it (never joined, the join failed, or its renewals
+ * failed and it left). */
+static void
+call_inq_lockspace (gpointer data, Answer *out)
+{
+  Join *join = data;
+  out->rv = sanlock_inq_lockspace (&join->ls, 0);
+}
+
 /* Registers with the host's daemon and takes r, PERSISTENT, with flags;
  * the registration's socket (-1 when it failed), the answer in out->rv.
  * The child's registration ends with it: a lease it took stays with the
@@ -552,6 +576,7 @@ liveness_of (const struct sanlk_host *state)
 typedef enum
 {
   CALL_JOIN,
+  CALL_CHECK,
   CALL_ACQUIRE,
   CALL_RELEASE,
   CALL_INQUIRE,
@@ -568,7 +593,9 @@ typedef struct
   GStrv dirs;         /* the daemons to ask, in order (one for a host's) */
   char *key;          /* what it asks, for v->lease_calls */
   gboolean listed;    /* main context: in v->lease_calls */
-  Join join;          /* join */
+  Join join;          /* join, check */
+  int rv;             /* check: sanlock_inq_lockspace's answer, */
+  gboolean rejoin;    /* and whether a host out of it joins again */
   char lockspace[SANLK_NAME_LEN]; /* host_liveness */
   Resource r;         /* acquire, release, inquire */
   guint64 host_id;    /* host_liveness */
@@ -647,6 +674,12 @@ call_work (gpointer data)
                              c->host_name, c->join.ls.name);
         break;
       }
+    case CALL_CHECK:
+      {
+        Answer a;
+        c->rv = in_child (c->dirs[0], call_inq_lockspace, &c->join, &a);
+        break;
+      }
     case CALL_ACQUIRE:
       lease_call (c->dirs[0], c->host_name, &c->r, call_acquire, &error);
       break;
@@ -677,6 +710,41 @@ unlist (LeaseCall *c)
   g_hash_table_remove (c->v->lease_calls, c->key);
 }
 
+static void join (VirtDriver *v, HerdId host);
+static void watch_join (VirtDriver *v, HerdId host);
+
+/* A host's lockspace as its sanlock daemon sees it (CALL_CHECK's
+ * answer): joined once it is in; when it has left (its renewals failed:
+ * sanlock has killed what held leases there) or its join failed, a
+ * periodic check has it join again, as VDSM's domain monitor acquires its
+ * host id again (a join's watch does not: a join that fails at once would
+ * be tried every JOIN_WATCH_MS). */
+static void
+lockspace_checked (LeaseCall *c)
+{
+  VirtHost *h = &c->v->hosts[c->host];
+  h->lockspace_checking = FALSE;
+  /* An answer about a lockspace the host no longer joins: stale. */
+  if (h->ls_domain == HERD_ID_NONE || h->ls_host_id != c->join.ls.host_id
+      || strcmp (herd_model_domain (c->v->drv->model, h->ls_domain)->name,
+                 c->join.ls.name) != 0)
+    return;
+  if (c->rv == 0 && !h->lockspace_joined)
+    g_message ("host %s joined lockspace %s as host id %u", c->host_name,
+               c->join.ls.name, h->ls_host_id);
+  else if (c->rv == -ENOENT && h->lockspace_joined)
+    g_warning ("host %s is out of lockspace %s (its renewals failed, or "
+               "it was removed; sanlock killed what held leases there); "
+               "joining it again",
+               c->host_name, c->join.ls.name);
+  if (c->rv == 0 || c->rv == -ENOENT)
+    h->lockspace_joined = c->rv == 0;
+  if (c->rv == 0 || c->rv == -ENOENT)
+    h->join_watch_until_us = 0; /* the join has ended */
+  if (c->rv == -ENOENT && c->rejoin)
+    join (c->v, c->host);
+}
+
 /* On the main context, once the call has ended. */
 static void
 call_ended (gpointer data)
@@ -684,8 +752,12 @@ call_ended (gpointer data)
   LeaseCall *c = data;
   switch (c->kind)
     {
+    case CALL_CHECK:
+      lockspace_checked (c);
+      break;
     case CALL_JOIN:
-      c->v->hosts[c->host].lockspace_joined = c->error == NULL;
+      if (c->error == NULL)
+        watch_join (c->v, c->host);
       /* fall through */
     case CALL_RELEASE:
       if (c->error != NULL)
@@ -771,18 +843,87 @@ ask (VirtDriver *v, LeaseCall *fresh, GError **error)
   return answer;
 }
 
+/* A call about host's lockspace (ls_domain, ls_host_id). */
+static LeaseCall *
+lockspace_call (VirtDriver *v, CallKind kind, HerdId host)
+{
+  LeaseCall *c = call_new (v, kind, host);
+  c->join.io_timeout_s = v->config->io_timeout_s;
+  lockspace_of (v, v->hosts[host].ls_domain, v->hosts[host].ls_host_id,
+                &c->join.ls);
+  return c;
+}
+
+/* Asks host's daemon to join its lockspace (asynchronously: the checks
+ * see when it is in). */
+static void
+join (VirtDriver *v, HerdId host)
+{
+  g_autoptr (LeaseCall) c = lockspace_call (v, CALL_JOIN, host);
+  call_start (c);
+}
+
 static gboolean
 virt_add_lockspace (HerdDriver *drv, HerdId host, HerdId domain,
                     guint32 host_id, GError **error)
 {
   VirtDriver *v = virt_of (drv);
+  VirtHost *h = &v->hosts[host];
   if (!has_path (v, domain, error))
     return FALSE;
-  g_autoptr (LeaseCall) c = call_new (v, CALL_JOIN, host);
-  c->join.io_timeout_s = v->config->io_timeout_s;
-  lockspace_of (v, domain, host_id, &c->join.ls);
-  call_start (c);
+  if (h->ls_domain != domain || h->ls_host_id != host_id)
+    h->lockspace_joined = FALSE;
+  h->ls_domain = domain;
+  h->ls_host_id = host_id;
+  join (v, host);
   return TRUE;
+}
+
+/* Asks host's daemon whether it is in its lockspace (a short call in its
+ * lease worker, as a join would hold the worker, and the SPM's
+ * acquisitions behind it, for the join's seconds). */
+static void
+check (VirtDriver *v, HerdId host, gboolean rejoin)
+{
+  VirtHost *h = &v->hosts[host];
+  if (h->ls_domain == HERD_ID_NONE || h->lockspace_checking
+      || v->config->hosts[host].sanlock_dir == NULL)
+    return;
+  h->lockspace_checking = TRUE;
+  g_autoptr (LeaseCall) c = lockspace_call (v, CALL_CHECK, host);
+  c->rejoin = rejoin;
+  call_start (c);
+}
+
+void
+herd_virt_lockspace_check (VirtDriver *v, HerdId host)
+{
+  check (v, host, TRUE);
+}
+
+/* Every JOIN_WATCH_MS while a join runs: its end is reported as soon as
+ * it comes. */
+static gboolean
+join_watch_tick (gpointer data)
+{
+  VirtHost *h = data;
+  if (g_get_monotonic_time () > h->join_watch_until_us)
+    {
+      h->join_watch = 0;
+      return G_SOURCE_REMOVE;
+    }
+  check (h->v, h->id, FALSE);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+watch_join (VirtDriver *v, HerdId host)
+{
+  VirtHost *h = &v->hosts[host];
+  h->join_watch_until_us = g_get_monotonic_time ()
+                           + JOIN_WATCH_S * G_USEC_PER_SEC;
+  if (h->join_watch == 0)
+    h->join_watch = g_timeout_add (JOIN_WATCH_MS, join_watch_tick, h);
 }
 
 static char *
@@ -942,7 +1083,14 @@ herd_virt_leases_clear (VirtDriver *v)
   for (guint h = 0;
        v->lease_workers != NULL && h < herd_model_host_slots (v->drv->model);
        h++)
-    g_thread_pool_free (v->lease_workers[h], FALSE, TRUE);
+    {
+      if (v->hosts != NULL && v->hosts[h].join_watch != 0)
+        {
+          g_source_remove (v->hosts[h].join_watch);
+          v->hosts[h].join_watch = 0;
+        }
+      g_thread_pool_free (v->lease_workers[h], FALSE, TRUE);
+    }
   g_clear_pointer (&v->lease_workers, g_free);
   if (v->lease_calls != NULL)
     {
@@ -1005,12 +1153,18 @@ slot_blank (const char *dir, Resource *r)
   return in_child (dir, call_read_owners, r, &a) == SANLK_LEADER_MAGIC;
 }
 
-/* In the host's worker thread (a start): the VM's lease, its slot written
- * first if it never was (run-time changes: a VM added, or given a lease,
- * since the lease file was written). */
+/* In the host's worker thread, before a leased VM starts: its <lease>
+ * element into xml, for libvirt's sanlock lock manager, which acquires it
+ * for the QEMU process before QEMU runs, moves it with a migration at the
+ * switch-over, and lets sanlock kill that QEMU when the host's renewals in
+ * the lockspace fail.  The slot is written first if it never was (a VM
+ * added, or given a lease, since the lease file was written).  A lease
+ * another host holds is refused here: sanlock would wait inside libvirt
+ * for a failing owner to die (up to its host-dead time), and the core
+ * retries on its own schedule. */
 gboolean
-herd_virt_vm_lease_acquire (VirtDriver *v, HerdId host, HerdId vm,
-                            GError **error)
+herd_virt_vm_lease_xml (VirtDriver *v, HerdId host, HerdId vm, GString *xml,
+                        GError **error)
 {
   Resource r;
   if (!herd_model_vm (v->drv->model, vm)->lease)
@@ -1019,20 +1173,51 @@ herd_virt_vm_lease_acquire (VirtDriver *v, HerdId host, HerdId vm,
     return FALSE;
   if (slot_blank (sanlock_dir (v, host), &r) && !write_resource (&r, error))
     return FALSE;
-  return lease_call (sanlock_dir (v, host),
-                     herd_model_host (v->drv->model, host)->name, &r,
-                     call_acquire, error);
+  char *dirs[] = { (char *) sanlock_dir (v, host), NULL };
+  HerdLeaseState state;
+  if (!read_lease (dirs, &r, &state, error))
+    return FALSE;
+  if (state.owner_host_id != 0)
+    {
+      g_set_error (error, HERD_DRIVER_ERROR, HERD_DRIVER_ERROR_FAILED,
+                   "lease %s is held by host id %u", r.res.name,
+                   state.owner_host_id);
+      return FALSE;
+    }
+  g_autofree char *lockspace = g_markup_escape_text (r.res.lockspace_name,
+                                                     -1);
+  g_autofree char *key = g_markup_escape_text (r.res.name, -1);
+  g_autofree char *path = g_markup_escape_text (r.disk.path, -1);
+  g_string_append_printf (xml,
+                          "    <lease><lockspace>%s</lockspace><key>%s</key>"
+                          "<target path='%s' offset='%" G_GUINT64_FORMAT
+                          "'/></lease>\n",
+                          lockspace, key, path, (guint64) r.disk.offset);
+  return TRUE;
 }
 
-void
-herd_virt_vm_lease_release (VirtDriver *v, HerdId host, HerdId vm)
+/* In the host's worker thread, once a leased VM's QEMU runs: whether the
+ * host holds its lease.  A host whose libvirt has no sanlock lock manager
+ * (lock_manager in qemu.conf) starts the VM and ignores its <lease>: the
+ * VM must not run so. */
+gboolean
+herd_virt_vm_lease_held (VirtDriver *v, HerdId host, HerdId vm,
+                         GError **error)
 {
   Resource r;
-  g_autoptr (GError) error = NULL;
-  if (herd_model_vm (v->drv->model, vm)->lease
-      && (!vm_resource (v, vm, &r, &error)
-          || !lease_call (sanlock_dir (v, host),
-                          herd_model_host (v->drv->model, host)->name, &r,
-                          call_release, &error)))
-    g_message ("%s", error->message);
+  if (!herd_model_vm (v->drv->model, vm)->lease)
+    return TRUE;
+  char *dirs[] = { (char *) sanlock_dir (v, host), NULL };
+  HerdLeaseState state;
+  if (!vm_resource (v, vm, &r, error) || !read_lease (dirs, &r, &state, error))
+    return FALSE;
+  if (state.owner_host_id != 0)
+    return TRUE;
+  g_set_error (error, HERD_DRIVER_ERROR, HERD_DRIVER_ERROR_FAILED,
+               "host %s started VM %s without taking its lease %s: its "
+               "libvirt must use sanlock (lock_manager = \"sanlock\" in "
+               "qemu.conf, package libvirt-sanlock)",
+               herd_model_host (v->drv->model, host)->name,
+               herd_model_vm (v->drv->model, vm)->name, r.res.name);
+  return FALSE;
 }

@@ -12,9 +12,12 @@
  * (virDomainMigrateSetMaxDowntime) or the switch to post-copy, and each
  * time QEMU's memory iteration count goes up a pre-copy pass has ended
  * and migration_progress is raised, so that the core's convergence
- * schedule can raise the downtime or switch to post-copy.  At the end the
- * destination's worker moves the VM's lease and reads the completed job's
- * statistics, which give the time, bytes and downtime of migration_done.
+ * schedule can raise the downtime or switch to post-copy.  A leased VM's
+ * lease moves with it at the switch-over (libvirt's sanlock lock manager
+ * releases it on the paused source and acquires it on the destination
+ * before QEMU resumes there).  At the end the destination's worker reads
+ * the completed job's statistics, which give the time, bytes and downtime
+ * of migration_done.
  * An abort (virDomainAbortJob) raises nothing: the core records it
  * itself.  It is the one call made on the main context: the core must
  * know at once whether the VM stays on its source (bounded by the

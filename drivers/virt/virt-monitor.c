@@ -15,7 +15,9 @@
  * Inactive domains, a new master, autorecovery).  A host without
  * ssh_command is not checked and reports no trouble; nor does one whose
  * ssh_command does not reach it (exit 255, a warning): a key or an SSH
- * daemon lost must not look like every domain failing on every host. */
+ * daemon lost must not look like every domain failing on every host.
+ * The same tick asks each host's sanlock whether it is still in its
+ * lockspace (herd_virt_lockspace_check, virt-leases.c). */
 #include "drivers/virt/virt-private.h"
 
 #include "drivers/virt/fence-agent.h"
@@ -130,9 +132,14 @@ monitor_tick (gpointer data)
   guint slice = v->monitor_slice;
   v->monitor_slice = (slice + 1) % MONITOR_SLICES;
   for (guint h = slice; h < m->hosts->len; h += MONITOR_SLICES)
-    for (guint d = 0; d < m->domains->len; d++)
-      if (v->hosts[h].conn != NULL && watched (v, h, d))
-        start_read (v, h, d);
+    {
+      if (v->hosts[h].conn == NULL)
+        continue;
+      herd_virt_lockspace_check (v, h);
+      for (guint d = 0; d < m->domains->len; d++)
+        if (watched (v, h, d))
+          start_read (v, h, d);
+    }
   return G_SOURCE_CONTINUE;
 }
 

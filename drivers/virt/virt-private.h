@@ -73,8 +73,14 @@ typedef struct
   guint64 cpu_total_prev, cpu_idle_prev; /* node CPU counters, ns */
   gboolean stats_reset;     /* a new connection: its VMs' counters start
                                again */
-  gboolean lockspace_joined; /* its sanlock joined the lockspace since it
-                                was last reachable */
+  HerdId ls_domain;         /* the lockspace it joins (the core's last
+                               add_lockspace; HERD_ID_NONE: none), */
+  guint32 ls_host_id;       /* as this host id */
+  gboolean lockspace_joined; /* its sanlock is in it, as last checked
+                                since the host was last reachable */
+  gboolean lockspace_checking; /* a check runs (virt-leases.c) */
+  guint join_watch;         /* GLib source: a join is watched, */
+  gint64 join_watch_until_us; /* until then (monotonic) */
   gboolean dropped;         /* disconnected (removed or reinstalled): an
                                attempt under way is closed when it answers */
 } VirtHost;
@@ -126,12 +132,12 @@ gboolean herd_virt_hosts_init (VirtDriver *v, GError **error);
 void herd_virt_hosts_clear (VirtDriver *v);
 /* The host's connection, or NULL with HERD_DRIVER_ERROR_UNREACHABLE. */
 virConnectPtr herd_virt_conn (VirtDriver *v, HerdId host, GError **error);
-/* vm's migration from source completed: the destination's worker moves
- * its lease and reads the completed job's statistics into done, then
- * migration_done is raised (ordered with the VM's other news there). */
 /* Forgets a VM's counters and usage (it stopped, or the driver starts). */
 void herd_virt_vm_meter_reset (VirtDriver *v, HerdId vm);
-void herd_virt_migration_landed (VirtDriver *v, HerdId vm, HerdId source,
+/* vm's migration completed: the destination's worker reads the completed
+ * job's statistics into done, then migration_done is raised (ordered with
+ * the VM's other news there). */
+void herd_virt_migration_landed (VirtDriver *v, HerdId vm,
                                  HerdId destination,
                                  const HerdMigrationStats *done);
 /* Runs work (data) in host's worker thread, after the host's calls queued
@@ -161,11 +167,16 @@ gboolean herd_virt_leases_init (VirtDriver *v, GError **error);
 gboolean herd_virt_domain_added (VirtDriver *v, HerdId domain,
                                  GError **error);
 void herd_virt_leases_clear (VirtDriver *v);
-/* VM leases: taken on host before its QEMU starts, given back when it
- * stops or has moved. */
-gboolean herd_virt_vm_lease_acquire (VirtDriver *v, HerdId host, HerdId vm,
-                                     GError **error);
-void herd_virt_vm_lease_release (VirtDriver *v, HerdId host, HerdId vm);
+/* VM leases, which libvirt's sanlock lock manager holds for the VM's
+ * QEMU: its <lease> element into xml before it starts on host (refused
+ * while another host holds it), and whether host holds it once started. */
+gboolean herd_virt_vm_lease_xml (VirtDriver *v, HerdId host, HerdId vm,
+                                 GString *xml, GError **error);
+gboolean herd_virt_vm_lease_held (VirtDriver *v, HerdId host, HerdId vm,
+                                  GError **error);
+/* Asks host's sanlock daemon whether it is in its lockspace (off the main
+ * loop): lockspace_joined follows, and a host out of it joins again. */
+void herd_virt_lockspace_check (VirtDriver *v, HerdId host);
 
 /* virt-fence.c */
 void herd_virt_monitor_init (VirtDriver *v);

@@ -19,6 +19,13 @@
 #   harness.sh uri DIR I       print host I's libvirt URI
 #   harness.sh run DIR I CMD   run shell CMD inside host I (as a child of its
 #                              holder; output appended to DIR/hI/holder.log)
+#   harness.sh cutfs DIR I FILE
+#                              host I sees the regular file FILE through
+#                              cutfs (cutfs.c), mounted over it in its
+#                              namespace only; its sanlock must open FILE
+#                              afterwards for the cut to reach it
+#   harness.sh cut DIR I       host I's view of that file fails (EIO)
+#   harness.sh mend DIR I      and works again
 #
 # Host I is a mount+UTS namespace kept alive by DIR/holder (holder.c), a
 # child subreaper that also runs the command lines written to DIR/hI/ctl;
@@ -75,6 +82,11 @@ build_tools () {
   if [ ! -x "$DIR/holder" ] || [ "$HERE/holder.c" -nt "$DIR/holder" ]; then
     gcc -O2 -Wall -o "$DIR/holder" "$HERE/holder.c" || die "holder build failed"
   fi
+  if [ ! -x "$DIR/cutfs" ] || [ "$HERE/cutfs.c" -nt "$DIR/cutfs" ]; then
+    # shellcheck disable=SC2046
+    gcc -O2 -Wall -o "$DIR/cutfs" "$HERE/cutfs.c" $(pkg-config --cflags --libs fuse3) \
+      || die "cutfs build failed"
+  fi
   if [ ! -f "$DIR/rlimit_shim.so" ] || [ "$HERE/rlimit_shim.c" -nt "$DIR/rlimit_shim.so" ]; then
     gcc -O2 -Wall -shared -fPIC -o "$DIR/rlimit_shim.so" "$HERE/rlimit_shim.c" -ldl \
       || die "shim build failed"
@@ -122,6 +134,15 @@ prepare_host () {
   # incoming migrations (two hosts receiving at once collided on 49152).
   set_conf "$H/etc/qemu.conf" migration_port_min "$((49152 + (i - 1) * 64))"
   set_conf "$H/etc/qemu.conf" migration_port_max "$((49152 + i * 64 - 1))"
+  # VM leases bound to their QEMU (as VDSM configures libvirt): libvirt's
+  # sanlock lock manager acquires a domain's <lease> for its QEMU process
+  # before it runs, through this host's sanlock daemon (SANLOCK_RUN_DIR in
+  # libvirtd's environment), so sanlock kills that QEMU when the host's
+  # lockspace renewals fail. herd joins the lockspaces itself: no automatic
+  # disk leases, no lease required.
+  set_conf "$H/etc/qemu.conf" lock_manager '"sanlock"'
+  set_conf "$H/etc/qemu-sanlock.conf" auto_disk_leases 0
+  set_conf "$H/etc/qemu-sanlock.conf" require_lease_for_disks 0
   # Nothing autostarted: the hosts share one network namespace.
   rm -f "$H"/etc/qemu/networks/autostart/* "$H"/etc/qemu/autostart/* 2>/dev/null
   # hI resolves to 127.0.1.I (loopback), one line each: libvirt reports the
@@ -257,6 +278,30 @@ cmd_restart_libvirtd () {
   echo "h$i libvirtd restarted"
 }
 
+# cutfs over file $2 in host $1's namespace (a child of its holder).
+cmd_cutfs () {
+  local i=$1 file=$2 H="$DIR/h$1" holder
+  holder=$(pid_of "h$i" holder)
+  alive "$holder" || die "h$i: no holder"
+  [ -f "$file" ] || die "$file: not a regular file"
+  [ -n "$(pid_of "h$i" cutfs)" ] && die "h$i has a cutfs already"
+  rm -f "$H/cutfs.pid"
+  hrun "$i" "echo \$\$ > '$H/cutfs.pid'; exec '$DIR/cutfs' '$file' '$file' >> '$H/cutfs.log' 2>&1"
+  wait_for "[ -s '$H/cutfs.pid' ] && grep -q ' fuse.cutfs ' /proc/$holder/mountinfo" 10 \
+    || die "h$i: cutfs did not mount (see $H/cutfs.log)"
+  record "h$i" cutfs "$(cat "$H/cutfs.pid")"
+  echo "$file" > "$H/cutfs.file"
+  echo "h$i sees $file through cutfs"
+}
+
+# SIGUSR1 (cut) or SIGUSR2 (mend) to host $1's cutfs.
+cmd_cut () {
+  local p
+  p=$(pid_of "h$1" cutfs)
+  alive "$p" || die "h$1: no cutfs"
+  kill -"$2" "$p"
+}
+
 # TERM (or $3) a PID, wait up to $2 s, then KILL.
 stop_pid () {
   local p=$1 limit=${2:-10} sig=${3:-TERM}
@@ -312,9 +357,10 @@ stop_daemons () {
     wait_for "! alive $sanlock" 5 || stop_pid "$sanlock" 5
   fi
   step "h$i daemons stopped"
-  # Anything else in the namespace was started through it (QEMU, helpers).
+  # Anything else in the namespace was started through it (QEMU, helpers);
+  # its cutfs is its storage, not one of its processes: it stays.
   for p in $(ns_members "$i"); do
-    alive "$p" || continue
+    alive "$p" && [ "$p" != "$(pid_of "h$i" cutfs)" ] || continue
     log "h$i: leftover PID $p: $(tr '\0' ' ' < "/proc/$p/cmdline" 2>/dev/null | cut -c1-80)"
     stop_pid "$p" 5
   done
@@ -323,9 +369,15 @@ stop_daemons () {
 }
 
 stop_host () {
-  local i=$1 H="$DIR/h$1" holder m
+  local i=$1 H="$DIR/h$1" holder m cutfs
   holder=$(pid_of "h$i" holder)
+  cutfs=$(pid_of "h$i" cutfs)
   stop_daemons "$i" clean
+  if alive "$cutfs"; then
+    nsenter -t "$holder" -m umount "$(cat "$H/cutfs.file")" || log "h$i: umount cutfs failed"
+    stop_pid "$cutfs" 5
+    forget "h$i" cutfs
+  fi
   if alive "$holder"; then
     for m in /etc/hosts /etc/libvirt /var/log/libvirt /var/cache/libvirt /var/lib/libvirt /run/libvirt; do
       nsenter -t "$holder" -m umount "$m" || log "h$i: umount $m failed"
@@ -350,7 +402,7 @@ cmd_stop () {
   echo "stopped"
 }
 
-[ $# -ge 2 ] || die "usage: $0 start DIR N | stop DIR | off DIR I | on DIR I | uri DIR I | run DIR I CMD"
+[ $# -ge 2 ] || die "usage: $0 start DIR N | add DIR I | restart-libvirtd DIR I | stop DIR | off DIR I | on DIR I | uri DIR I | run DIR I CMD | cutfs DIR I FILE | cut DIR I | mend DIR I"
 CMD=$1
 mkdir -p "$2" || die "cannot create $2"
 # The sanlock daemon runs as user sanlock: it must reach DIR (mktemp -d
@@ -371,5 +423,8 @@ case "$CMD" in
          start_daemons "$3"; wait_libvirtd "$3"; echo "h$3 on" ;;
   uri)   uri_of "$3" ;;
   run)   [ $# -eq 4 ] || die "usage: $0 run DIR I CMD"; hrun "$3" "$4" ;;
+  cutfs) [ $# -eq 4 ] || die "usage: $0 cutfs DIR I FILE"; build_tools; cmd_cutfs "$3" "$4" ;;
+  cut)   [ $# -eq 3 ] || die "usage: $0 cut DIR I"; cmd_cut "$3" USR1 ;;
+  mend)  [ $# -eq 3 ] || die "usage: $0 mend DIR I"; cmd_cut "$3" USR2 ;;
   *)     die "unknown command $CMD" ;;
 esac

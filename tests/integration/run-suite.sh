@@ -42,6 +42,16 @@
 #   9e. storage monitoring: one host loses its path to the master domain
 #      (another directory bind-mounted over it in its namespace): it goes
 #      NonOperational and its VMs migrate away; the path back, it is Up
+#   9f. leases enforced by sanlock: the HA VM db-1, its lease held for its
+#      QEMU by libvirt's sanlock lock manager, migrates to a host whose
+#      lockspace storage is then cut (cutfs.c): sanlock kills its QEMU,
+#      herd run restarts it on another host once the lease is free, with
+#      no fencing and never two QEMUs; the storage back, the host joins
+#      the lockspace again and is Up
+#   9g. network monitoring: the cable of one host's NIC for the required
+#      network is pulled (its switch port down): it goes NonOperational
+#      and its VMs migrate away; the cable back, it is Up; the manager's
+#      decisions are the simulation's
 #  10. all along, a host whose "libvirtd" accepts and never answers
 #      (mute.c) never held the main loop: its longest stall, as herd run
 #      logs it, stays under 100 ms
@@ -104,6 +114,37 @@ wait_until () {
     sleep 0.2
   done
 }
+# The manager's decisions about VM $2 and host $3 (- for none) after the
+# last line matching $4 (-: from the first line), from an audit trail ($1:
+# sim, herd sim's trace; run, herd ctl events): per entity (vm, then
+# host), each decision's name (and a
+# host's new status), a decision repeated in a row once (the HA restart
+# attempts, whose count depends on timing), without the run attempts of a
+# restart (their hosts and order depend on timing too).
+decisions () {
+  awk -v fmt="$1" -v vm="$2" -v host="$3" -v mark="$4" '
+    BEGIN { from = mark == "-" ? 0 : -1 }
+    { line[NR] = $0; if (mark != "-" && $0 ~ mark) from = NR }
+    END {
+      for (n = from + 1; from >= 0 && n <= NR; n++) {
+        split(line[n], f, " +")
+        e = fmt == "sim" ? f[4] : f[5]
+        name = f[3]
+        if ((e != vm && e != host) || name == "VDS_INITIATED_RUN_VM" \
+            || name == "USER_INITIATED_RUN_VM_FAILED")
+          continue
+        status = ""
+        if (match(line[n], / status=[A-Za-z]+/))
+          status = substr(line[n], RSTART, RLENGTH)
+        d = name status
+        who = e == vm ? "vm" : "host"
+        if (d != last[who])
+          out[who] = out[who] who " " d "\n"
+        last[who] = d
+      }
+      printf "%s%s", out["vm"], out["host"]
+    }'
+}
 spm_settled () {
   local p; p=$(spm_pair)
   [ -n "$p" ] && [ "${p% *}" = "${p#* }" ] && [ "${p% *}" != - ]
@@ -118,8 +159,10 @@ start_herd () {
 }
 
 BRIDGE=herdbr$$
+NIC=hn$$-   # host I's NIC for the network: veth NIC+I, its peer NIC+Ip a port of BRIDGE
 MUTE_PID=""
 HANG_PID=""
+SAMPLER_PID=""
 # Ends the hung file system: pending calls on it return (ENOTCONN).
 unhang () {
   if [ -n "$HANG_PID" ]; then
@@ -130,7 +173,9 @@ unhang () {
 }
 cleanup () {
   ip link del "$BRIDGE" 2>/dev/null
+  for i in 1 2 3; do ip link del "$NIC$i" 2>/dev/null; done
   [ -n "$MUTE_PID" ] && kill "$MUTE_PID" 2>/dev/null
+  [ -n "$SAMPLER_PID" ] && kill "$SAMPLER_PID" 2>/dev/null
   unhang
   if [ -n "$HERD_PID" ] && kill -0 "$HERD_PID" 2>/dev/null; then
     kill "$HERD_PID"; wait "$HERD_PID" 2>/dev/null
@@ -152,12 +197,21 @@ trap 'exit 1' INT TERM
 say "suite in $DIR"
 # A port for the REST API, free now.
 API_PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-sed -e "s|@DIR@|$DIR|g" -e "s|@HERE@|$HERE|g" -e "s|@BRIDGE@|$BRIDGE|g" \
+sed -e "s|@DIR@|$DIR|g" -e "s|@HERE@|$HERE|g" -e "s|@BRIDGE@|$BRIDGE|g" -e "s|@NIC@|$NIC|g" \
   -e "s|@SANLOCK_WAIT@|${HERD_SANLOCK_WAIT:-50ms}|g" -e "s|@API_PORT@|$API_PORT|g" \
   "$HERE/cluster.ini.in" > "$CONFIG"
 # The VMs' network: a bridge with no uplink, so nothing leaves it.
 ip link add "$BRIDGE" type bridge && ip link set "$BRIDGE" up \
   || { echo "cannot create bridge $BRIDGE"; exit 1; }
+# Each host's NIC for the network: one end of a veth pair whose other end
+# is a port of the bridge (the switch); pulling the cable is taking the
+# switch's port down.
+for i in 1 2 3; do
+  ip link add "$NIC$i" type veth peer name "${NIC}${i}p" \
+    && ip link set "${NIC}${i}p" master "$BRIDGE" \
+    && ip link set "${NIC}${i}p" up && ip link set "$NIC$i" up \
+    || { echo "cannot create the NIC $NIC$i"; exit 1; }
+done
 "$HERE/guest/build.sh" "$DIR/guest" > "$DIR/guest.log" 2>&1 \
   || { cat "$DIR/guest.log"; echo "cannot build the Linux guest"; exit 1; }
 "$HERE/harness.sh" start "$DIR" 3 > "$DIR/harness.log" 2>&1 \
@@ -573,10 +627,12 @@ check "the administrator defines ha-1 (HA, no lease) through the API" \
     "cluster": {"name": "c1"}, "memory": 67108864,
     "cpu": {"topology": {"cores": 1}},
     "high_availability": {"enabled": true, "priority": 100}}' "$API/vms")" = 201
-for vm in api-1 ha-1; do
-  check "the operator starts $vm through the API" \
-    test "$(api_code "${OPERATOR[@]}" -X POST -d '{}' "$API/vms/$vm/start")" = 200
-done
+# (herd run learns of the join at its next look at h-4's sanlock, a
+# quarter of a second later at most: until then api-1 has nowhere to run)
+check "the operator starts api-1 through the API" \
+  wait_until '[ "$(api_code "${OPERATOR[@]}" -X POST -d "{}" "$API/vms/api-1/start")" = 200 ]' 10
+check "the operator starts ha-1 through the API" \
+  test "$(api_code "${OPERATOR[@]}" -X POST -d '{}' "$API/vms/ha-1/start")" = 200
 check "api-1 runs on h-4, in herd and in libvirt" \
   wait_until '[ "$(vm_field api-1 2) $(vm_field api-1 3)" = "Up h-4" ] && [ "$(libvirt_hosts api-1)" = h-4 ]' 90
 check "api-1's VM lease, its slot written when it first started, is held by h-4 only" \
@@ -650,11 +706,16 @@ check "its VMs ($soft_vms) still run there, in herd and in libvirt" \
 # the lockspace file it has open).  After MaxStorageVdsTimeoutCheckSec
 # without a read, then StorageDomainFailureTime, the host is
 # NonOperational and its VMs migrate away; the other hosts stay Up.  Once
-# the path is back, autorecovery brings it Up.
+# the path is back, autorecovery brings it Up.  Not db-1's host: a leased
+# VM cannot leave a host that has lost its path to the lease (libvirt's
+# sanlock lock manager releases the lease through it at the switch-over;
+# the release fails, the destination cannot take the lease, and the VM,
+# which cannot take it back on its source either, dies there).
 spm=$(spm_pair); spm=${spm% *}
 lost=
 for h in h-1 h-2 h-3; do
-  [ "$h" != "$spm" ] && [ "$(host_status "$h")" = Up ] && lost=$h
+  [ "$h" != "$spm" ] && [ "$h" != "$(vm_field db-1 3)" ] \
+    && [ "$(host_status "$h")" = Up ] && lost=$h
 done
 mkdir -p "$DIR/not-sd1"
 lost_vms=$(vms_up_on "$lost")
@@ -673,6 +734,118 @@ check "the other hosts stay Up" others_up "$lost"
 "$HERE/proxy_harness" "$DIR" "$lost" umount "$DIR/sd1"
 check "its path back, autorecovery brings $lost Up" \
   wait_until '[ "$(host_status '"$lost"')" = Up ]' 60
+
+# 9f. VM leases enforced by sanlock (docs/real-hosts.md, "Leases"): libvirt's
+# sanlock lock manager holds db-1's lease for its QEMU process.  A host
+# that is not the SPM sees sd1's ids file (the lockspace) through cutfs,
+# and rejoins the lockspace through it (its sanlock is made to leave it,
+# and herd run's lockspace check joins it again).  db-1 migrates there,
+# its lease moving with it.  Then that host's path to ids is cut: its
+# renewals fail, and 8 x io_timeout after the last one sanlock kills
+# db-1's QEMU (its storage may still be written: nothing else can stop
+# it).  herd run sees db-1 Down and restarts it, HA, on another host as
+# soon as the lease is free (the host's id dead to the others: 8 x
+# io_timeout + 60 s), without fencing.  All along, a sampler counts
+# db-1's QEMU processes every 0.1 s: never two.  The path back, the host
+# joins the lockspace again (a new generation) and is Up.
+spm=$(spm_pair); spm=${spm% *}
+leased=
+for h in h-1 h-2 h-3; do
+  [ "$h" != "$spm" ] && [ "$h" != "$(vm_field db-1 3)" ] \
+    && [ "$(host_status "$h")" = Up ] && leased=$h
+done
+li=${leased#h-}
+in_lockspace () {
+  SANLOCK_RUN_DIR="$DIR/h$1/sanlock" sanlock client status 2>/dev/null \
+    | grep '^s sd1:' | grep -qv ADD
+}
+check "$leased sees sd1/ids through cutfs" \
+  bash -c "'$HERE/harness.sh' cutfs '$DIR' $li '$DIR/sd1/ids' > /dev/null"
+ls_arg=$(SANLOCK_RUN_DIR="$DIR/h$li/sanlock" sanlock client status 2>/dev/null | awk '/^s sd1:/ {print $2}')
+joins=$(grep -c "host $leased joined lockspace sd1" "$DIR/herd.log")
+SANLOCK_RUN_DIR="$DIR/h$li/sanlock" sanlock client rem_lockspace -s "$ls_arg" > /dev/null 2>&1
+check "$leased left the lockspace, and herd run has it join again (through cutfs)" \
+  wait_until "grep -q 'host $leased is out of lockspace sd1' '$DIR/herd.log' && in_lockspace $li && [ \"\$(grep -c 'host $leased joined lockspace sd1' '$DIR/herd.log')\" -gt $joins ]" 60
+# (the manager learns of the join from the host's next statistics)
+check "db-1's migration to $leased is accepted" \
+  wait_until "ctl migrate db-1 $leased > /dev/null 2>&1" 10
+check "db-1 migrates to $leased, its lease with it (libvirt's sanlock lock manager)" \
+  wait_until '[ "$(vm_field db-1 2) $(vm_field db-1 3)" = "Up '"$leased"'" ] && [ "$(libvirt_hosts db-1)" = '"$leased"' ] && [ "$(vm_lease_holders db-1)" = '"$leased"' ]' 90
+check "the lease is held by db-1's QEMU process" \
+  bash -c "SANLOCK_RUN_DIR='$DIR/h$li/sanlock' sanlock client status | grep ':vm-db-1:' | grep -q \" p \$(cat '$DIR/h$li/run/qemu/db-1.pid')\$\""
+( while :; do pgrep -fc 'guest=db-1,' ; sleep 0.1; done ) > "$DIR/db-1-qemus" 2>/dev/null &
+SAMPLER_PID=$!
+echo "sampler $SAMPLER_PID" >> "$DIR/suite.pids"
+offs_before=$(grep -c "action=off port=$li" "$DIR/fence.log")
+"$HERE/harness.sh" cut "$DIR" "$li"
+say "$leased's path to sd1/ids is cut"
+check "sanlock on $leased kills db-1's QEMU, and herd run sees db-1 Down there" \
+  wait_until '[ -z "$(libvirt_hosts db-1)" ] && "$HERD" ctl --config "$CONFIG" events 50 | grep -q "VM_DOWN *[a-z]* *db-1 *host='"$leased"'"' 60
+check "it was sanlock that killed it (its log)" \
+  grep -q " kill [0-9]* sig" "$DIR/h$li/sanlock.log"
+check "db-1 restarts on another host once its lease is free" \
+  wait_until '[ "$(vm_field db-1 2)" = Up ] && [ "$(vm_field db-1 3)" != '"$leased"' ] && [ "$(libvirt_hosts db-1)" = "$(vm_field db-1 3)" ]' 150
+check "its lease is held there, and only there" \
+  test "$(vm_lease_holders db-1)" = "$(vm_field db-1 3)"
+kill "$SAMPLER_PID"; wait "$SAMPLER_PID" 2>/dev/null; SAMPLER_PID=
+say "db-1's QEMUs sampled $(wc -l < "$DIR/db-1-qemus") times: $(sort -n "$DIR/db-1-qemus" | uniq -c | awk '{printf "%s x %s, ", $1, $2}')"
+check "never two QEMUs of db-1 at once (every 0.1 s), and a time with none" \
+  test "$(sort -n "$DIR/db-1-qemus" | tail -1)" = 1 -a "$(grep -c '^0$' "$DIR/db-1-qemus")" -gt 0
+check "no fencing: $leased's agent was not called" \
+  test "$(grep -c "action=off port=$li" "$DIR/fence.log")" = "$offs_before"
+"$HERE/harness.sh" mend "$DIR" "$li"
+check "its path back, $leased joins the lockspace again and is Up" \
+  wait_until "in_lockspace $li && [ \"\$(host_status $leased)\" = Up ]" 150
+# The same fault in simulation (tests/golden/fail-lease-cut-restart.ini,
+# this cluster's timings): the manager decides the same about db-1 and
+# about the host, in the same order.
+golden=$HERE/../golden/fail-lease-cut-restart.trace
+decisions sim db-1 h-2 "VM_MIGRATION_DONE db-1 .*destination=h-2" \
+  < "$golden" > "$DIR/decisions-sim"
+ctl events 10000 | decisions run db-1 "$leased" \
+  "VM_MIGRATION_DONE .* db-1 .*destination=$leased" > "$DIR/decisions-run"
+say "decisions after the cut: $(tr '\n' ';' < "$DIR/decisions-run")"
+check "the manager's decisions are the simulation's (golden fail-lease-cut-restart)" \
+  diff "$DIR/decisions-sim" "$DIR/decisions-run"
+
+# 9g. Network monitoring (docs/real-hosts.md, "Networks"): each host's
+# NIC for ovirtmgmt (its nics key) is read from its libvirt with its
+# statistics.  The cable of one host's NIC is pulled (the bridge's port
+# of its veth pair down): the NIC's link is down, the required network is
+# down on that host, it is NonOperational (VDS_SET_NONOPERATIONAL_IFACE_DOWN)
+# and its VMs migrate away; the other hosts stay Up.  The cable back,
+# autorecovery brings it Up.  The simulation of the same fault
+# (tests/golden/fail-nic-down-run.ini) decides the same about the host.
+spm=$(spm_pair); spm=${spm% *}
+cabled=
+for h in h-1 h-2 h-3; do
+  [ "$h" != "$spm" ] && [ "$(host_status "$h")" = Up ] && cabled=$h
+done
+# (web-1, not HA, is Down since its host crashed in step 9)
+[ "$(vm_field web-1 2)" = Down ] && ctl start web-1 > /dev/null
+wait_until '[ "$(vm_field web-1 2)" = Up ]' 60
+[ "$(vm_field web-1 3)" = "$cabled" ] || ctl migrate web-1 "$cabled" > /dev/null
+check "web-1 runs on $cabled" \
+  wait_until '[ "$(vm_field web-1 2) $(vm_field web-1 3)" = "Up '"$cabled"'" ]' 60
+cabled_vms=$(vms_up_on "$cabled")
+events_before=$(ctl events 10000 | wc -l)
+ip link set "${NIC}${cabled#h-}p" down
+say "the cable of $cabled's NIC ${NIC}${cabled#h-} is pulled; its VMs: $cabled_vms"
+check "$cabled is NonOperational for ovirtmgmt (VDS_SET_NONOPERATIONAL_IFACE_DOWN)" \
+  wait_until '[ "$(host_status '"$cabled"')" = NonOperational ] && "$HERD" ctl --config "$CONFIG" events 100 | grep -q "VDS_SET_NONOPERATIONAL_IFACE_DOWN *[a-z]* *'"$cabled"' *networks=ovirtmgmt"' 30
+check "its VMs migrate away, in herd and in libvirt" \
+  wait_until '[ -z "$(ctl vms | awk -v h='"$cabled"' '"'"'$3 == h'"'"')" ] && ! runs_one_of '"$cabled"' "'"$cabled_vms"'"' 120
+check "the other hosts stay Up" others_up "$cabled"
+ip link set "${NIC}${cabled#h-}p" up
+check "the cable back, autorecovery brings $cabled Up" \
+  wait_until '[ "$(host_status '"$cabled"')" = Up ]' 60
+decisions sim - h-2 "VM_MIGRATION_DONE web-1 .*destination=h-2" \
+  < "$HERE/../golden/fail-nic-down-run.trace" > "$DIR/nic-decisions-sim"
+ctl events 10000 | tail -n +$((events_before + 1)) \
+  | decisions run - "$cabled" - > "$DIR/nic-decisions-run"
+say "decisions after the cable was pulled: $(tr '\n' ';' < "$DIR/nic-decisions-run")"
+check "the manager's decisions are the simulation's (golden fail-nic-down-run)" \
+  diff "$DIR/nic-decisions-sim" "$DIR/nic-decisions-run"
 
 # 10. the mute host never held the main loop (before, herd run froze at
 # its first connection), and nothing else did: herd run logs each new
