@@ -28,6 +28,7 @@ static const CtlCommand ctl_commands[] = {
   { "start", "VM", 1, 1 },
   { "stop", "VM", 1, 1 },
   { "migrate", "VM [HOST]", 1, 2 },
+  { "cancel_migration", "VM", 1, 1 },
   { "maintenance", "HOST", 1, 1 },
   { "activate", "HOST", 1, 1 },
   { "confirm_reboot", "HOST", 1, 1 },
@@ -212,7 +213,8 @@ herd_cmd_ctl (int argc, char **argv)
                    "herd run's\nconfiguration; root and herd run's own user "
                    "are administrators):\n"
                    "  viewer         hosts, vms, spm, events\n"
-                   "  operator       + start, stop, migrate\n"
+                   "  operator       + start, stop, migrate, "
+                   "cancel_migration\n"
                    "  administrator  + maintenance, activate, "
                    "confirm_reboot (the host was\n"
                    "                 restarted by hand: its VMs are down, "

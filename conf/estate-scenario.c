@@ -142,6 +142,9 @@ add_vms (HerdEstate *e, const HerdScenario *s)
       v->pinned_to = id_names (m, &mv->pinned_to, TRUE);
       v->migratable = mv->migratable;
       v->resume = g_strdup (herd_resume_policy_name (mv->resume_policy));
+      if (mv->migration_policy != HERD_MIGRATION_POLICY_LAST)
+        v->migration_policy = g_strdup (
+            herd_migration_policy_name (mv->migration_policy));
       const HerdVmGroup *group = g_ptr_array_index (
           s->vm_groups, g_array_index (s->vm_group_of, guint32, i));
       v->stateless = group->stateless;

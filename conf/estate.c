@@ -91,6 +91,7 @@ herd_estate_free (HerdEstate *e)
       g_free (v->priority);
       g_free (v->pinned_to);
       g_free (v->resume);
+      g_free (v->migration_policy);
       g_ptr_array_unref (v->disks);
       g_free (v);
     }
@@ -1092,6 +1093,9 @@ write_vm (GString *out, Writer *w, HerdEstateVm *v, const char *host)
     g_string_append (out, "stateless = true\n");
   if (v->resume != NULL && strcmp (v->resume, "auto_resume") != 0)
     g_string_append_printf (out, "resume = %s\n", v->resume);
+  if (v->migration_policy != NULL)
+    g_string_append_printf (out, "migration_policy = %s\n",
+                            v->migration_policy);
   g_autofree char *what = g_strdup_printf ("vm \"%s\": pinned hosts",
                                            v->name);
   g_autofree char *pinned = names_list (&w->hosts, v->pinned_to, what,

@@ -69,6 +69,8 @@ typedef struct
   gboolean stateless;
   char *resume;            /* after an I/O error pause: auto_resume,
                               leave_paused, kill; NULL: the default */
+  char *migration_policy;  /* its own (legacy, post_copy, ...); NULL: its
+                              cluster's */
   GPtrArray *disks;        /* HerdEstateDisk *, in the VM's order */
 } HerdEstateVm;
 

@@ -104,7 +104,8 @@ typedef struct
   HerdPolicyKind policy;
   HerdPolicyParams policy_params;
   guint overcommit;
-  HerdMigrationPolicy migration_policy;
+  HerdMigrationPolicy migration_policy; /* also [vms]: _LAST, the
+                                           cluster's */
   gint64 migration_bandwidth;  /* bytes/s */
   gboolean ha_reservation, fencing;
   gboolean ksm, ballooning;       /* [cluster] memory optimisations */

@@ -55,7 +55,7 @@ static const char *const herd_sl_vms_keys[] = {
   "priority", "cpu", "memory_used", "dirty_rate", "working_set",
   "write_rate", "new_writes", "stateless", "template", "clone", "boot_time",
   "arrival", "lifetime", "networks", "pinned_to", "migratable",
-  "preferred_hosts", "lease", "resume", "host", "labels",
+  "preferred_hosts", "lease", "resume", "migration_policy", "host", "labels",
   /* herd run: direct kernel boot (docs/real-hosts.md) */
   "kernel", "initrd", "cmdline", NULL
 };

@@ -269,7 +269,8 @@ herd_sl_parse_vm_memory (HerdSlLoader *l, HerdSlGroup *g,
 }
 
 /* [vms]: where the VMs may run and what keeps them running: networks,
- * pinned_to, migratable, preferred_hosts, lease, resume, host, labels.
+ * pinned_to, migratable, preferred_hosts, lease, resume, migration_policy,
+ * host, labels.
  * arrival is the arrival key's value (or NULL): a group placed by host
  * takes none. */
 static void
@@ -292,6 +293,13 @@ herd_sl_parse_vm_placement (HerdSlLoader *l, HerdSlGroup *g,
   herd_sl_read_choice (l, g, "resume", resume, HERD_RESUME_LAST,
                        HERD_RESUME_AUTO, &v);
   g->resume = (HerdResumePolicy) v;
+  const char *migration[HERD_MIGRATION_POLICY_LAST];
+  for (int p = 0; p < HERD_MIGRATION_POLICY_LAST; p++)
+    migration[p] = herd_migration_policy_name ((HerdMigrationPolicy) p);
+  herd_sl_read_choice (l, g, "migration_policy", migration,
+                       HERD_MIGRATION_POLICY_LAST, HERD_MIGRATION_POLICY_LAST,
+                       &v);
+  g->migration_policy = (HerdMigrationPolicy) v;
 
   /* host: running there at time 0 (resolved in herd_sl_check_placed), so
    * never started: no arrival. */
@@ -630,6 +638,7 @@ herd_sl_build_vms (HerdSlLoader *l, HerdSlGroup *g)
       vm->migratable = g->migratable;
       vm->lease = g->lease;
       vm->resume_policy = g->resume;
+      vm->migration_policy = g->migration_policy;
       if (g->pinned_ids != NULL)
         herd_id_list_set (&vm->pinned_to, (HerdId *) g->pinned_ids->data,
                           g->pinned_ids->len);

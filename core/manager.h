@@ -127,6 +127,15 @@ gboolean herd_manager_vm_migrate (HerdManager *manager, HerdId vm,
                                   HerdId destination,
                                   HerdMigrationReason reason, GError **error);
 
+/* Cancels a VM's migration, as an operator asks (oVirt's
+ * CancelMigrateVmCommand): VM_CANCEL_MIGRATION, the migration aborted
+ * (VM_MIGRATION_ABORT) and the VM Up on its source.  Refused
+ * (HERD_MANAGER_ERROR_STATE) when the VM is not migrating, and with
+ * VM_CANCEL_MIGRATION_FAILED once it has switched over to its destination
+ * (post-copy). */
+gboolean herd_manager_vm_cancel_migration (HerdManager *manager, HerdId vm,
+                                           GError **error);
+
 /* Host maintenance: PreparingForMaintenance, every VM migrated away (lowest
  * CPU first), Maintenance once empty.  VMs that cannot move keep the host
  * preparing; it retries every MaintenanceRetryInterval. */

@@ -139,11 +139,15 @@ herd_migration_clear (HerdManager *m)
   g_free (m->queued);
 }
 
+/* The VM's own migration policy, else its cluster's (oVirt's
+ * MigrateVmCommand: the VM's policy overrides the cluster's). */
 static const Schedule *
 schedule_of (HerdManager *m, const HerdVm *vm)
 {
-  return &schedules[herd_model_cluster (m->model, vm->cluster)
-                        ->migration_policy];
+  return &schedules[vm->migration_policy != HERD_MIGRATION_POLICY_LAST
+                        ? vm->migration_policy
+                        : herd_model_cluster (m->model, vm->cluster)
+                              ->migration_policy];
 }
 
 static guint32
@@ -495,6 +499,23 @@ herd_manager_vm_migrate_among (HerdManager *m, HerdId vm_id,
   return TRUE;
 }
 
+/* Asks the backend to abort mig's job, its statistics kept first: FALSE
+ * when it refuses (the VM has switched over to the destination: the
+ * migration can only complete now); *post_copy says whether it had. */
+static gboolean
+abort_job (HerdManager *m, Migration *mig, HerdId vm_id, gboolean *post_copy)
+{
+  HerdMigrationStats stats;
+  *post_copy = FALSE;
+  if (herd_driver_migration_job_stats (m->driver, vm_id, &stats, NULL))
+    {
+      mig->record.bytes_sent = stats.bytes_sent;
+      mig->record.rounds = stats.iteration;
+      *post_copy = stats.post_copy;
+    }
+  return herd_driver_migration_abort (m->driver, vm_id, NULL);
+}
+
 /* Aborts the migration; with force FALSE, not once the backend refuses
  * (the VM has switched over to the destination: the migration can only
  * complete now).  TRUE when it ended. */
@@ -507,15 +528,8 @@ abort_migration (HerdManager *m, HerdId vm_id, const char *reason,
     return TRUE;
   if (mig->state == STATE_RUNNING)
     {
-      HerdMigrationStats stats;
-      gboolean post_copy = FALSE;
-      if (herd_driver_migration_job_stats (m->driver, vm_id, &stats, NULL))
-        {
-          mig->record.bytes_sent = stats.bytes_sent;
-          mig->record.rounds = stats.iteration;
-          post_copy = stats.post_copy;
-        }
-      if (!herd_driver_migration_abort (m->driver, vm_id, NULL))
+      gboolean post_copy;
+      if (!abort_job (m, mig, vm_id, &post_copy))
         {
           if (!force)
             return FALSE;
@@ -529,6 +543,42 @@ abort_migration (HerdManager *m, HerdId vm_id, const char *reason,
         }
     }
   finish (m, vm_id, HERD_MIGRATION_OUTCOME_ABORTED, reason);
+  return TRUE;
+}
+
+gboolean
+herd_manager_vm_cancel_migration (HerdManager *m, HerdId vm_id,
+                                  GError **error)
+{
+  Migration *mig = m->migrations[vm_id];
+  HerdVm *vm = herd_model_vm (m->model, vm_id);
+  HerdTime now = herd_manager_now (m);
+  gboolean post_copy = FALSE;
+  if (mig == NULL || vm->status != HERD_VM_MIGRATING_FROM)
+    {
+      g_set_error (error, HERD_MANAGER_ERROR, HERD_MANAGER_ERROR_STATE,
+                   "VM %s is not migrating", vm->name);
+      return FALSE;
+    }
+  if (mig->post_copy
+      || (mig->state == STATE_RUNNING
+          && !abort_job (m, mig, vm_id, &post_copy)))
+    {
+      herd_audit_emit (m->audit, now, HERD_AUDIT_VM_CANCEL_MIGRATION_FAILED,
+                       vm->name, "source=%s destination=%s",
+                       host_name (m, mig->record.source),
+                       host_name (m, mig->record.destination));
+      g_set_error (error, HERD_MANAGER_ERROR, HERD_MANAGER_ERROR_STATE,
+                   "the migration of VM %s can no longer be canceled: it "
+                   "has switched over to %s (post-copy)",
+                   vm->name, host_name (m, mig->record.destination));
+      return FALSE;
+    }
+  herd_audit_emit (m->audit, now, HERD_AUDIT_VM_CANCEL_MIGRATION, vm->name,
+                   "source=%s destination=%s",
+                   host_name (m, mig->record.source),
+                   host_name (m, mig->record.destination));
+  finish (m, vm_id, HERD_MIGRATION_OUTCOME_ABORTED, "canceled by the user");
   return TRUE;
 }
 

@@ -229,6 +229,7 @@ herd_model_add_vm (HerdModel *model, const char *name, HerdId cluster)
   vm->migrating_to = HERD_ID_NONE;
   vm->cpu_used_mc = -1;
   vm->migratable = TRUE;
+  vm->migration_policy = HERD_MIGRATION_POLICY_LAST;
   return vm;
 }
 

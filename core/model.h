@@ -289,6 +289,9 @@ typedef struct
   gboolean lease;           /* has a VM lease (restarts without fencing
                                once the lease is free) */
   HerdResumePolicy resume_policy; /* after an I/O-error pause */
+  HerdMigrationPolicy migration_policy; /* its own, overriding its
+                                           cluster's (oVirt's VM migration
+                                           policy); _LAST: the cluster's */
   gboolean removed;         /* removed at run time (herd run): Down, in no
                                affinity group, its name free */
 } HerdVm;

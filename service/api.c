@@ -1316,6 +1316,7 @@ post_action (HerdApi *api, SoupServerMessage *msg, const HerdCaller *caller,
     { KIND_VM, "stop", "stop" },
     { KIND_VM, "shutdown", "stop" },
     { KIND_VM, "migrate", "migrate" },
+    { KIND_VM, "cancelmigration", "cancel_migration" },
     { KIND_HOST, "deactivate", "maintenance" },
     { KIND_HOST, "activate", "activate" },
     { KIND_HOST, "fence", "confirm_reboot" }, /* or power: fence_type */
@@ -1329,7 +1330,8 @@ post_action (HerdApi *api, SoupServerMessage *msg, const HerdCaller *caller,
   if (command == NULL)
     {
       g_autofree char *detail = g_strdup_printf (
-          "%s has no action \"%s\" (vms: start, stop, shutdown, migrate; "
+          "%s has no action \"%s\" (vms: start, stop, shutdown, migrate, "
+          "cancelmigration; "
           "hosts: deactivate, activate, fence, forceselectspm, install)",
           kinds[kind].collection, action);
       fault (msg, SOUP_STATUS_NOT_FOUND, detail);

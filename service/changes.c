@@ -60,7 +60,8 @@ static const char *const *const kind_keys[HERD_CHANGE_KIND_LAST]
 /* What an edit may change; the first six only while the VM is Down. */
 static const char *const edit_keys[] = {
   "vcpus", "memory", "guaranteed_memory", "lease", "disk", "networks", "ha",
-  "priority", "resume", "migratable", "pinned_to", "preferred_hosts", NULL,
+  "priority", "resume", "migration_policy", "migratable", "pinned_to",
+  "preferred_hosts", NULL,
 };
 #define RUNNING_CONFIG_KEYS 6
 
@@ -279,6 +280,7 @@ copy_vm_settings (HerdModel *to, HerdVm *dst, HerdModel *from,
   dst->priority = src->priority;
   dst->lease = src->lease;
   dst->resume_policy = src->resume_policy;
+  dst->migration_policy = src->migration_policy;
   dst->migratable = src->migratable;
   herd_id_list_set (&dst->pinned_to, src->pinned_to.ids, src->pinned_to.n);
   remap_hosts (&dst->pinned_to, to, from);
@@ -369,15 +371,22 @@ vm_settings (HerdModel *model, const HerdVm *vm)
                                                &vm->preferred_hosts);
   g_autofree char *disks = disk_line (model, vm);
   g_autofree char *networks = networks_line (model, vm);
+  g_autofree char *policy
+      = vm->migration_policy != HERD_MIGRATION_POLICY_LAST
+            ? g_strdup_printf ("migration_policy = %s\n",
+                               herd_migration_policy_name (
+                                   vm->migration_policy))
+            : g_strdup ("");
   return g_strdup_printf (
       "vcpus = %u\nmemory = %" G_GINT64_FORMAT "M\nguaranteed_memory = "
       "%" G_GINT64_FORMAT "M\nlease = %s\nha = %s\npriority = %s\nresume = "
-      "%s\nmigratable = %s\n%s%s%s%s",
+      "%s\nmigratable = %s\n%s%s%s%s%s",
       vm->vcpus, vm->memory_mib, vm->guaranteed_mib,
       vm->lease ? "true" : "false", vm->ha ? "true" : "false",
       herd_priority_name (vm->priority),
       herd_resume_policy_name (vm->resume_policy),
-      vm->migratable ? "true" : "false", pinned, preferred, disks, networks);
+      vm->migratable ? "true" : "false", policy, pinned, preferred, disks,
+      networks);
 }
 
 /* Whether the VM's disks are the first of the probe's: an edit adds

@@ -253,6 +253,16 @@ cmd_migrate (HerdCtl *ctl, JsonObject *req, JsonBuilder *b, GError **error)
 }
 
 static gboolean
+cmd_cancel_migration (HerdCtl *ctl, JsonObject *req, JsonBuilder *b,
+                      GError **error)
+{
+  HerdId vm = find (ctl, req, "vm", error);
+  return vm != HERD_ID_NONE
+         && done (b, herd_manager_vm_cancel_migration (ctl->manager, vm,
+                                                       error));
+}
+
+static gboolean
 cmd_maintenance (HerdCtl *ctl, JsonObject *req, JsonBuilder *b,
                  GError **error)
 {
@@ -458,6 +468,8 @@ static const Command commands[] = {
   { "start", { "vm" }, { "vm" }, cmd_start, HERD_ROLE_OPERATOR },
   { "stop", { "vm" }, { "vm" }, cmd_stop, HERD_ROLE_OPERATOR },
   { "migrate", { "vm", "host" }, { "vm" }, cmd_migrate, HERD_ROLE_OPERATOR },
+  { "cancel_migration", { "vm" }, { "vm" }, cmd_cancel_migration,
+    HERD_ROLE_OPERATOR },
   { "maintenance", { "host" }, { "host" }, cmd_maintenance,
     HERD_ROLE_ADMINISTRATOR },
   { "activate", { "host" }, { "host" }, cmd_activate,

@@ -270,6 +270,32 @@ test_post_copy_completes (void)
   outcome_clear (&o);
 }
 
+static void
+test_vm_policy_overrides_cluster (void)
+{
+  /* The VM's own migration_policy (oVirt's VM migration policy) wins over
+   * its cluster's: post-copy in a legacy cluster, legacy in a post-copy
+   * one. */
+  g_autofree char *vm_post = g_strdup_printf (
+      "%s\nmigration_policy = post_copy", HOT_VM);
+  g_autofree char *text = one_vm ("", "migration_policy = legacy", vm_post);
+  Outcome o;
+  run_text (text, &o);
+  CU_ASSERT_EQUAL (rec (&o, 0)->outcome, HERD_MIGRATION_OUTCOME_DONE);
+  CU_ASSERT_TRUE (rec (&o, 0)->post_copy);
+  CU_ASSERT_EQUAL (rec (&o, 0)->rounds, 3);
+  outcome_clear (&o);
+
+  g_autofree char *vm_legacy = g_strdup_printf (
+      "%s\nmigration_policy = legacy", HOT_VM);
+  g_autofree char *text2 = one_vm ("", "migration_policy = post_copy",
+                                   vm_legacy);
+  run_text (text2, &o);
+  CU_ASSERT_FALSE (rec (&o, 0)->post_copy);
+  CU_ASSERT_PTR_NULL (strstr (o.trace, "VM_MIGRATION_POST_COPY"));
+  outcome_clear (&o);
+}
+
 /* Keeps host h-2 in maintenance while the VMs start (at 1 s), so that
  * they all start on h-1; h-2 is back at 30 s.  (Pinning VMs to hosts comes
  * with the full set of filters.) */
@@ -491,6 +517,8 @@ static const HerdTestCase model_cases[] = {
   { "rhv-4.1: a converging migration is not stalled",
     test_rhv_converging_completes },
   { "post-copy always completes", test_post_copy_completes },
+  { "a VM's migration policy overrides its cluster's",
+    test_vm_policy_overrides_cluster },
   { "two on one NIC take twice as long", test_nic_shared },
   { NULL, NULL },
 };

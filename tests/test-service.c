@@ -207,7 +207,8 @@ test_bad_requests (void)
                           "on one line");
   expect (&s, "[1, 2]", "expected a JSON object, such as");
   expect (&s, "{}", "expected a \\\"command\\\" string (one of hosts, vms, "
-                    "start, stop, migrate, maintenance, activate, "
+                    "start, stop, migrate, cancel_migration, "
+                    "maintenance, activate, "
                     "confirm_reboot, select_spm, power, spm, events, "
                     "add_host, add_vm, add_storage, edit_vm, remove_host, "
                     "remove_vm, reinstall)");
@@ -1142,6 +1143,20 @@ test_requests_act (void)
   const char *to = from == 0 ? "h-2" : "h-1";
   g_autofree char *migrate = g_strdup_printf (
       "{\"command\": \"migrate\", \"vm\": \"v-1\", \"host\": \"%s\"}", to);
+  /* Canceled at once (oVirt's CancelMigrateVm): it stays on its source,
+   * Up; a VM that is not migrating has nothing to cancel. */
+  expect (&s, "{\"command\": \"cancel_migration\", \"vm\": \"v-1\"}",
+          "VM v-1 is not migrating");
+  expect (&s, migrate, "\"done\":true");
+  CU_ASSERT_EQUAL (vm_named (&s, "v-1")->status, HERD_VM_MIGRATING_FROM);
+  expect (&s, "{\"command\": \"cancel_migration\", \"vm\": \"v-1\"}",
+          "\"done\":true");
+  CU_ASSERT_EQUAL (vm_named (&s, "v-1")->status, HERD_VM_UP);
+  CU_ASSERT_EQUAL (vm_named (&s, "v-1")->host, from);
+  expect (&s, "{\"command\": \"events\", \"count\": 2}",
+          "\"name\":\"VM_CANCEL_MIGRATION\"");
+  herd_engine_run (s.engine, HERD_MIN (1), NULL, NULL);
+  CU_ASSERT_EQUAL (vm_named (&s, "v-1")->host, from);
   expect (&s, migrate, "\"done\":true");
   herd_engine_run (s.engine, HERD_MIN (5), NULL, NULL);
   CU_ASSERT_STRING_EQUAL (

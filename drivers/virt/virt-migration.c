@@ -41,6 +41,7 @@ struct _VirtMigration
   gboolean post_copy_asked;    /* the switch to post-copy is to be made */
   gboolean aborted;            /* by the core: raise nothing */
   gboolean post_copy;
+  gint64 post_copy_since_us;   /* monotonic time of the switch */
   guint32 passes;              /* pre-copy passes completed, as reported */
   HerdMigrationStats last;     /* last statistics read */
   guint poll_source;
@@ -142,7 +143,8 @@ typedef struct
   guint32 max_downtime_ms; /* a budget to apply (0: none), */
   gboolean applied;        /* applied */
   gboolean post_copy;      /* the switch to post-copy to make, */
-  gboolean switched;       /* made */
+  gboolean switched;       /* made, */
+  gint64 switched_at_us;   /* when it was asked (monotonic) */
   HerdMigrationStats stats;
   gboolean read;
 } JobRead;
@@ -171,6 +173,7 @@ job_read_thread (gpointer data)
     }
   if (r->post_copy)
     {
+      r->switched_at_us = g_get_monotonic_time ();
       r->switched = virDomainMigrateStartPostCopy (r->dom, 0) == 0;
       if (!r->switched)
         g_message ("VM %s: switching to post-copy: %s", r->vm_name,
@@ -200,7 +203,10 @@ job_read_done (gpointer data)
                  r->vm_name, r->max_downtime_ms, mig->passes);
     }
   if (r->switched)
-    mig->post_copy = TRUE;
+    {
+      mig->post_copy = TRUE;
+      mig->post_copy_since_us = r->switched_at_us;
+    }
   if (!r->read)
     return;
   HerdMigrationStats stats = r->stats;
@@ -257,8 +263,18 @@ migration_ended (gpointer data)
       HerdMigrationStats done = mig->last;
       done.max_downtime_ms = mig->max_downtime_ms;
       done.post_copy = mig->post_copy;
-      herd_virt_migration_landed (v, vm, mig->source, mig->destination,
-                                  &done);
+      /* The post-copy phase: from the switch asked of QEMU to the end of
+       * the job (the source stopped, the device state sent, then the VM
+       * ran on its destination, pulling the pages it still lacked). */
+      if (mig->post_copy)
+        {
+          gint64 phase_us = g_get_monotonic_time () - mig->post_copy_since_us;
+          done.post_copy_time = HERD_USEC (phase_us);
+          g_message ("VM %s: post-copy phase %" G_GINT64_FORMAT " ms",
+                     herd_model_vm (v->drv->model, vm)->name,
+                     phase_us / 1000);
+        }
+      herd_virt_migration_landed (v, vm, mig->destination, &done);
     }
   if (mig->polling)
     {

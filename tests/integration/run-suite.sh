@@ -12,6 +12,10 @@
 #   5. live migrations capped at 8 MiB/s (the Linux guest's, dirtying
 #      memory, in several passes with the downtime schedule): the
 #      destination's job statistics show the cap held
+#   5b. a guest dirtying memory faster than the cap, given the post_copy
+#      migration policy at run time, switches to post-copy (its cancel
+#      refused then), the post-copy phase measured; a migration canceled
+#      in pre-copy leaves the VM on its source
 #   6. host maintenance evacuates the host
 #   7. the SPM host, running the HA VM, "crashes" (its processes killed by
 #      PID): the test fence agent fences it, the HA VM runs on another
@@ -354,6 +358,48 @@ check "the destination reports the migration's bytes and time" \
 # At most the cap with 10% for QEMU's rate-limit granularity.
 check "the migration's bandwidth held the 8 MiB/s cap" \
   test "$(( ${bytes:-0} * 1000 / ${ms:-1} ))" -le $(( 8388608 * 11 / 10 ))
+
+# 5b. Post-copy and cancel (docs/real-hosts.md, "Migration"): hot-1, a
+# guest that dirties memory twice as fast as the cap, is given its own
+# migration policy at run time, post_copy (the VM's policy overrides its
+# cluster's legacy one).  Its migration cannot converge in pre-copy: after
+# pass 3 the manager switches it to post-copy
+# (virDomainMigrateStartPostCopy), an operator's cancel is refused from
+# then on (VM_CANCEL_MIGRATION_FAILED), it runs on its destination while
+# the rest of its memory is pulled, and the post-copy phase is measured.
+# Then its migration back is canceled during pre-copy (oVirt's
+# CancelMigrateVm): it stays where it is, in herd and in libvirt.
+ctl start hot-1 > /dev/null
+check "hot-1 starts" wait_until '[ "$(vm_field hot-1 2)" = Up ]' 60
+check "the administrator gives hot-1 the post_copy migration policy" \
+  bash -c "'$HERD' ctl --config '$CONFIG' edit_vm hot-1 migration_policy=post_copy > /dev/null"
+# (its kernel boots and waits 10 s for a disk it does not have, then
+# dirties its memory)
+sleep 15
+psrc=$(vm_field hot-1 3)
+pdst=h-1; [ "$psrc" = h-1 ] && pdst=h-2
+check "a VM that is not migrating has no migration to cancel" \
+  bash -c "'$HERD' ctl --config '$CONFIG' cancel_migration hot-1 2>&1 | grep -q 'is not migrating'"
+ctl migrate hot-1 "$pdst" > /dev/null
+check "hot-1 switches to post-copy (VM_MIGRATION_POST_COPY)" \
+  wait_until '"$HERD" ctl --config "$CONFIG" events 20 | grep -q "VM_MIGRATION_POST_COPY *[a-z]* *hot-1"' 120
+check "from then on its migration cannot be canceled (VM_CANCEL_MIGRATION_FAILED)" \
+  bash -c "'$HERD' ctl --config '$CONFIG' cancel_migration hot-1 2>&1 | grep -q 'can no longer be canceled' && '$HERD' ctl --config '$CONFIG' events 20 | grep -q 'VM_CANCEL_MIGRATION_FAILED *[a-z]* *hot-1'"
+check "hot-1 runs on $pdst, in herd and in libvirt" wait_until \
+  '[ "$(vm_field hot-1 2) $(vm_field hot-1 3)" = "Up $pdst" ] && [ "$(libvirt_hosts hot-1)" = "$pdst" ]' 60
+phase=$(sed -n 's/.*VM hot-1: post-copy phase \([0-9]*\) ms.*/\1/p' "$DIR/herd.log" | tail -1)
+say "hot-1's post-copy phase: ${phase:-?} ms; $(grep 'VM_MIGRATION_DONE hot-1' "$DIR/herd.log" | tail -1 | sed 's/.*VM_MIGRATION_DONE //')"
+check "its post-copy phase was measured" test -n "$phase"
+ctl migrate hot-1 "$psrc" > /dev/null
+sleep 2
+check "the operator cancels hot-1's migration to $psrc during pre-copy" \
+  bash -c "'$HERD' ctl --config '$CONFIG' cancel_migration hot-1 > /dev/null"
+check "audit: VM_CANCEL_MIGRATION, then VM_MIGRATION_ABORT" \
+  bash -c "'$HERD' ctl --config '$CONFIG' events 20 | grep -A5 'VM_CANCEL_MIGRATION *[a-z]* *hot-1' | grep -q 'VM_MIGRATION_ABORT *[a-z]* *hot-1'"
+check "hot-1 stays on $pdst, Up, in herd and in libvirt" wait_until \
+  '[ "$(vm_field hot-1 2) $(vm_field hot-1 3)" = "Up $pdst" ] && [ "$(libvirt_hosts hot-1)" = "$pdst" ]' 30
+ctl stop hot-1 > /dev/null
+check "hot-1 stops" wait_until '[ "$(vm_field hot-1 2)" = Down ] && [ -z "$(libvirt_hosts hot-1)" ]' 30
 
 # 6. maintenance
 busy=$(vm_field db-1 3)
