@@ -418,6 +418,14 @@ on_vm_state (gpointer core, HerdId vm_id, HerdId host_id, HerdVmStatus status,
       || (host_id != HERD_ID_NONE
           && herd_model_host (m->model, host_id)->removed))
     return;
+  /* A QEMU gone on a host the VM neither runs on nor migrates to: the
+   * destination's, after its migration was aborted (oVirt's monitoring
+   * takes a VM's state from its own host and its migration's
+   * destination only). */
+  if (status == HERD_VM_DOWN && host_id != HERD_ID_NONE
+      && vm->host != HERD_ID_NONE && host_id != vm->host
+      && host_id != vm->migrating_to)
+    return;
 
   if ((status == HERD_VM_POWERING_UP || status == HERD_VM_UP)
       && !vm->committed)

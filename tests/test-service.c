@@ -1129,6 +1129,32 @@ test_run_keys_and_secrets (void)
 }
 
 static void
+test_down_elsewhere_ignored (void)
+{
+  /* A QEMU gone on a host where the VM neither runs nor migrates to (the
+   * destination's, after an aborted migration: the integration suite's
+   * canceled migration set the running VM Down) changes nothing; one gone
+   * on its own host is its end. */
+  Service s;
+  service_open (&s, NULL);
+  expect (&s, "{\"command\": \"start\", \"vm\": \"v-1\"}",
+          "\"done\":true");
+  herd_engine_run (s.engine, HERD_MIN (3), NULL, NULL);
+  HerdVm *vm = vm_named (&s, "v-1");
+  CU_ASSERT_EQUAL_FATAL (vm->status, HERD_VM_UP);
+  HerdId host = vm->host, other = host == 0 ? 1 : 0;
+  herd_driver_emit_vm_state (s.driver, vm->id, other, HERD_VM_DOWN,
+                             HERD_PAUSE_NONE);
+  herd_engine_run (s.engine, HERD_MIN (4), NULL, NULL);
+  CU_ASSERT_EQUAL (vm->status, HERD_VM_UP);
+  CU_ASSERT_EQUAL (vm->host, host);
+  herd_driver_emit_vm_state (s.driver, vm->id, host, HERD_VM_DOWN,
+                             HERD_PAUSE_NONE);
+  CU_ASSERT_EQUAL (vm->status, HERD_VM_DOWN);
+  service_close (&s, TRUE);
+}
+
+static void
 test_requests_act (void)
 {
   Service s;
@@ -1718,6 +1744,8 @@ static const HerdTestCase service_tests[] = {
   { "a restart whose agent fails changes nothing", test_power_action_fails },
   { "the request parser refuses blank and malformed lines", test_parse },
   { "requests act on the manager", test_requests_act },
+  { "a VM gone on a host it does not run on stays Up",
+    test_down_elsewhere_ignored },
   { "a new manager restores the saved state", test_state_restored },
   { "audit events written in batches", test_audit_batches },
   { "strict JSON: no NUL, integers in range, no trailing data or repeats",
