@@ -198,13 +198,19 @@ herd_virt_vm_disks (VirtDriver *v, HerdId vm_id, GString *xml,
         continue;
       g_autofree char *source = g_markup_escape_text (
           block ? vol->device : vol->path, -1);
+      /* As VDSM writes them: no host page cache (cache='none', O_DIRECT:
+       * the storage is shared, and with the page cache a failed
+       * fdatasync leaves QEMU failing every later flush, so a VM paused on
+       * an I/O error could never resume), io='native' on block devices,
+       * 'threads' on files. */
       g_string_append_printf (
           xml,
           "    <disk type='%s' device='disk'>"
-          "<driver name='qemu' type='%s' error_policy='stop'/>"
+          "<driver name='qemu' type='%s' cache='none' io='%s' "
+          "error_policy='stop'/>"
           "<source %s='%s'/><target dev='%s' bus='virtio'/></disk>\n",
-          block ? "block" : "file", vol->format, block ? "dev" : "file",
-          source, vol->target);
+          block ? "block" : "file", vol->format, block ? "native" : "threads",
+          block ? "dev" : "file", source, vol->target);
     }
   return TRUE;
 }
