@@ -130,7 +130,8 @@ typedef enum
 {
   HERD_RESUME_AUTO,         /* auto_resume */
   HERD_RESUME_LEAVE_PAUSED, /* leave_paused */
-  HERD_RESUME_KILL,         /* kill (after 80 s paused) */
+  HERD_RESUME_KILL,         /* kill: resumed as auto_resume, killed once
+                               paused 8 x io_timeout */
   HERD_RESUME_LAST
 } HerdResumePolicy;
 

@@ -572,8 +572,11 @@ update_lease (HerdWorld *w, HerdId host)
     }
 }
 
-/* How long a VM whose resume policy is kill may stay paused. */
-#define KILL_PAUSED_AFTER HERD_SEC (80)
+/* How long a VM whose resume policy is kill may stay paused on an I/O
+ * error: VDSM's vm_kill_paused_time, which oVirt 4.5 derives from
+ * sanlock's io_timeout (8 x io_timeout, 80 s by default: when sanlock
+ * would kill a leased VM). */
+#define KILL_PAUSED_AFTER(w) (8 * (w)->scenario->io_timeout)
 
 /* Whether vm has a disk on a domain host cannot reach now. */
 gboolean
@@ -597,19 +600,24 @@ herd_world_disk_lost (HerdWorld *w, HerdId vm, HerdId host)
   return FALSE;
 }
 
-/* QEMU of a VM paused too long is killed (resume policy kill). */
+/* QEMU of a VM paused too long is killed (resume policy kill); the time
+ * counts from its last pause (a VM resumed and paused again since waits
+ * for that pause's event). */
 static void
 kill_paused (gpointer ctx, guint64 arg)
 {
   HerdWorld *w = ctx;
   HerdSimVm *v = herd_world_vm_at (w, (HerdId) arg);
-  if (v->state != HERD_VM_PAUSED)
+  if (v->state != HERD_VM_PAUSED
+      || w->engine->now - v->eio_paused_at < KILL_PAUSED_AFTER (w))
     return;
   herd_world_vm_gone (w, (HerdId) arg, TRUE);
 }
 
 /* I/O errors on host: VMs with a disk out of reach pause; paused ones
- * whose disks are all back resume when their policy says so. */
+ * whose disks are all back resume when their policy says so: auto_resume,
+ * and kill (killed only once paused too long; VDSM resumes it like
+ * auto_resume before). */
 static void
 update_io (HerdWorld *w, HerdId host)
 {
@@ -624,13 +632,15 @@ update_io (HerdWorld *w, HerdId host)
           && v->migration == NULL)
         {
           herd_world_pause_vm (w, i, HERD_PAUSE_EIO);
+          v->eio_paused_at = w->engine->now;
           if (herd_model_vm (model, i)->resume_policy == HERD_RESUME_KILL)
-            herd_engine_at (w->engine, w->engine->now + KILL_PAUSED_AFTER,
+            herd_engine_at (w->engine,
+                            w->engine->now + KILL_PAUSED_AFTER (w),
                             kill_paused, w, i);
         }
       else if (!lost && v->state == HERD_VM_PAUSED
                && herd_model_vm (model, i)->resume_policy
-                      == HERD_RESUME_AUTO)
+                      != HERD_RESUME_LEAVE_PAUSED)
         herd_world_resume_vm (w, i);
     }
 }

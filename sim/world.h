@@ -128,6 +128,7 @@ typedef struct
   struct _HerdSimMigration *migration; /* running migration, or NULL */
   HerdId lease_host;        /* host written in its VM lease (held or not) */
   HerdId last_host;         /* where its QEMU last ran, or HERD_ID_NONE */
+  HerdTime eio_paused_at;   /* when it last paused on an I/O error */
 } HerdSimVm;
 
 typedef struct _HerdWorld HerdWorld;

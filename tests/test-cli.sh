@@ -482,9 +482,9 @@ edit manager-key '$a\
 colour = blue'
 edit domain-type 's/^domain_type = .*/domain_type = xen/'
 check "check accepts the integration config: its connection keys are known" \
-  sh -c "'$herd' check '$tmp/cluster.ini' | grep -q ': ok: integration, .* 4 hosts, 5 VMs'"
+  sh -c "'$herd' check '$tmp/cluster.ini' | grep -q ': ok: integration, .* 4 hosts, 6 VMs'"
 check "sim runs the integration config" \
-  sh -c "'$herd' sim '$tmp/cluster.ini' --until 1h --quiet | grep -q 'VMs placed  *5'"
+  sh -c "'$herd' sim '$tmp/cluster.ini' --until 1h --quiet | grep -q 'VMs placed  *6'"
 # herd import --from run: the configuration's groups as single hosts and
 # VMs, each VM where a (hand-made) state database says it runs.
 sqlite3 "$tmp/state.db" "CREATE TABLE hosts (name TEXT PRIMARY KEY, status TEXT NOT NULL, sanlock_id INTEGER NOT NULL);

@@ -170,6 +170,9 @@ virt_destroy (HerdDriver *drv)
   herd_virt_leases_clear (v);
   herd_virt_hosts_clear (v);
   herd_virt_volumes_clear (v);
+  for (guint i = 0; i < herd_model_vm_slots (v->drv->model); i++)
+    if (v->vm_kill_timers[i] != 0)
+      g_source_remove (v->vm_kill_timers[i]);
   GHashTableIter it;
   gpointer source;
   g_hash_table_iter_init (&it, v->timers);
@@ -181,6 +184,7 @@ virt_destroy (HerdDriver *drv)
   g_free (v->migrations);
   g_free (v->vm_meters);
   g_free (v->vm_pause_reason);
+  g_free (v->vm_kill_timers);
   g_free (v->spaces);
   g_free (v);
 }
@@ -219,6 +223,7 @@ herd_virt_driver_open (HerdModel *model, gpointer config, GError **error)
   v->migrations = g_new0 (VirtMigration *, n_vms);
   v->vm_meters = g_new0 (VirtVmMeter, n_vms);
   v->vm_pause_reason = g_new0 (HerdPauseReason, n_vms);
+  v->vm_kill_timers = g_new0 (guint, n_vms);
   for (guint i = 0; i < n_vms; i++)
     herd_virt_vm_meter_reset (v, i);
   v->volumes = g_new0 (VirtVolume, herd_model_disk_slots (model));

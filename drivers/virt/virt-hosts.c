@@ -184,6 +184,8 @@ event_dispatch (gpointer data)
             break;
           herd_driver_emit_vm_state (drv, vm, e->host, HERD_VM_PAUSED,
                                      v->vm_pause_reason[vm]);
+          if (v->vm_pause_reason[vm] == HERD_PAUSE_EIO)
+            herd_virt_vm_paused_eio (v, e->host, vm);
           break;
         case VIR_DOMAIN_EVENT_STOPPED:
           if (e->detail == VIR_DOMAIN_EVENT_STOPPED_MIGRATED)

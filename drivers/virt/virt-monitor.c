@@ -16,8 +16,11 @@
  * ssh_command is not checked and reports no trouble; nor does one whose
  * ssh_command does not reach it (exit 255, a warning): a key or an SSH
  * daemon lost must not look like every domain failing on every host.
- * The same tick asks each host's sanlock whether it is still in its
- * lockspace (herd_virt_lockspace_check, virt-leases.c). */
+ * A domain that reads again after a failed read is back on that host:
+ * VMs paused there on an I/O error resume by their resume policy
+ * (herd_virt_domain_back, virt-storage.c).  The same tick asks each
+ * host's sanlock whether it is still in its lockspace
+ * (herd_virt_lockspace_check, virt-leases.c). */
 #include "drivers/virt/virt-private.h"
 
 #include "drivers/virt/fence-agent.h"
@@ -29,6 +32,7 @@ struct _VirtDomainCheck
   gboolean reading;   /* a read runs */
   gboolean no_ssh;    /* the last read did not reach the host (ssh's exit
                          255): nothing is known of the domain there */
+  gboolean failed;    /* the last read that reached the host failed */
 };
 
 typedef struct
@@ -55,8 +59,11 @@ read_done (int status, const char *output, gpointer data)
   VirtDomainCheck *c = check_of (r->v, r->host, r->domain);
   gboolean no_ssh = status == SSH_FAILED;
   c->reading = FALSE;
+  gboolean back = status == 0 && c->failed;
   if (status == 0)
     c->last_ok_us = g_get_monotonic_time ();
+  if (!no_ssh)
+    c->failed = status != 0;
   else if (no_ssh && !c->no_ssh)
     g_warning ("host %s: storage domain %s is not checked: its ssh_command "
                "does not reach it: %s",
@@ -68,6 +75,8 @@ read_done (int status, const char *output, gpointer data)
                herd_model_domain (r->v->drv->model, r->domain)->name, status,
                output);
   c->no_ssh = no_ssh;
+  if (back)
+    herd_virt_domain_back (r->v, r->host, r->domain);
   g_free (r);
 }
 
@@ -167,6 +176,7 @@ herd_virt_monitor_forget (VirtDriver *v, HerdId host)
     {
       check_of (v, host, d)->last_ok_us = 0;
       check_of (v, host, d)->no_ssh = FALSE;
+      check_of (v, host, d)->failed = FALSE;
     }
 }
 

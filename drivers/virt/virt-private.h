@@ -102,6 +102,8 @@ struct _VirtDriver
   VirtMigration **migrations;   /* by VM id, NULL when none */
   VirtVmMeter *vm_meters;       /* by VM id */
   HerdPauseReason *vm_pause_reason; /* by VM id: the last I/O error's */
+  guint *vm_kill_timers;        /* by VM id: GLib source killing it once
+                                   paused on EIO too long (policy kill) */
   VirtVolume *volumes;          /* by disk id */
   VirtSpace *spaces;            /* by storage domain id */
   GThreadPool **lease_workers;  /* by host id: one thread for its joins,
@@ -193,6 +195,15 @@ extern const HerdStorageOps herd_virt_storage;
  * <disk> elements into xml (NULL: only the volumes' state). */
 gboolean herd_virt_vm_disks (VirtDriver *v, HerdId vm, GString *xml,
                              GError **error);
+/* domain answers host's reads again after a failed one (virt-monitor.c):
+ * the VMs there paused on an I/O error with a disk on it resume if their
+ * resume policy is auto_resume, as VDSM resumes them when its domain
+ * monitor sees the domain valid again (leave_paused: they stay paused). */
+void herd_virt_domain_back (VirtDriver *v, HerdId host, HerdId domain);
+/* vm paused on an I/O error on host: if its resume policy is kill when it
+ * has stayed paused 8 x io_timeout (VDSM's vm_kill_paused_time, from
+ * sanlock's io_timeout since oVirt 4.5), the host kills it. */
+void herd_virt_vm_paused_eio (VirtDriver *v, HerdId host, HerdId vm);
 /* Arms the block threshold of vm's thin block volumes on host. */
 void herd_virt_vm_thresholds (VirtDriver *v, HerdId host, HerdId vm);
 /* vm's disk dev (its target, or the device path) crossed its threshold

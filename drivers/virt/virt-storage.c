@@ -358,6 +358,76 @@ herd_virt_vm_thresholds (VirtDriver *v, HerdId host, HerdId vm_id)
   arm (v, host, vm_id, FALSE);
 }
 
+void
+herd_virt_domain_back (VirtDriver *v, HerdId host, HerdId domain)
+{
+  HerdModel *model = v->drv->model;
+  for (guint i = 0; i < model->vms->len; i++)
+    {
+      const HerdVm *vm = herd_model_vm (model, i);
+      gboolean there = FALSE;
+      for (guint d = 0; d < vm->n_disks; d++)
+        there |= ((const HerdDisk *) g_ptr_array_index (
+                      model->disks, vm->first_disk + d))
+                     ->domain
+                 == domain;
+      if (!there || vm->host != host || vm->status != HERD_VM_PAUSED
+          || v->vm_pause_reason[i] != HERD_PAUSE_EIO
+          || vm->resume_policy == HERD_RESUME_LEAVE_PAUSED)
+        continue;
+      g_message ("host %s: storage domain %s is back: resuming VM %s, "
+                 "paused on an I/O error (%s)",
+                 herd_model_host (model, host)->name,
+                 herd_model_domain (model, domain)->name, vm->name,
+                 herd_resume_policy_name (vm->resume_policy));
+      arm (v, host, i, TRUE);
+    }
+}
+
+typedef struct
+{
+  VirtDriver *v;
+  HerdId host, vm;
+} KillPaused;
+
+static gboolean
+kill_paused (gpointer data)
+{
+  KillPaused *k = data;
+  VirtDriver *v = k->v;
+  HerdModel *model = v->drv->model;
+  const HerdVm *vm = herd_model_vm (model, k->vm);
+  v->vm_kill_timers[k->vm] = 0;
+  if (vm->host == k->host && vm->status == HERD_VM_PAUSED
+      && v->vm_pause_reason[k->vm] == HERD_PAUSE_EIO
+      && vm->resume_policy == HERD_RESUME_KILL)
+    {
+      g_autoptr (GError) error = NULL;
+      g_message ("host %s: VM %s has been paused on an I/O error for %u s: "
+                 "killed (resume policy kill)",
+                 herd_model_host (model, k->host)->name, vm->name,
+                 8 * v->config->io_timeout_s);
+      if (!herd_driver_vm_stop (v->drv, k->host, k->vm, &error))
+        g_warning ("VM %s: %s", vm->name, error->message);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+void
+herd_virt_vm_paused_eio (VirtDriver *v, HerdId host, HerdId vm)
+{
+  /* Whatever its policy now: the policy when the time is up decides (an
+   * edit may give it kill meanwhile).  The time counts from the last
+   * pause. */
+  if (v->vm_kill_timers[vm] != 0)
+    g_source_remove (v->vm_kill_timers[vm]);
+  KillPaused *k = g_new (KillPaused, 1);
+  *k = (KillPaused){ v, host, vm };
+  v->vm_kill_timers[vm] = g_timeout_add_seconds_full (
+      G_PRIORITY_DEFAULT, 8 * v->config->io_timeout_s, kill_paused, k,
+      g_free);
+}
+
 static gboolean extend_now (gpointer data);
 
 /* The volume the host asks the SPM to extend: the request is read at the

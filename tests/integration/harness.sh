@@ -22,9 +22,11 @@
 #   harness.sh cutfs DIR I FILE
 #                              host I sees the regular file FILE through
 #                              cutfs (cutfs.c), mounted over it in its
-#                              namespace only; its sanlock must open FILE
-#                              afterwards for the cut to reach it
-#   harness.sh cut DIR I       host I's view of that file fails (EIO)
+#                              namespace only (one cutfs per file; a host
+#                              may have several); what opens FILE
+#                              afterwards there (its sanlock, a QEMU) goes
+#                              through it
+#   harness.sh cut DIR I       host I's view of those files fails (EIO)
 #   harness.sh mend DIR I      and works again
 #
 # Host I is a mount+UTS namespace kept alive by DIR/holder (holder.c), a
@@ -278,28 +280,32 @@ cmd_restart_libvirtd () {
   echo "h$i libvirtd restarted"
 }
 
+# The PIDs of host $1's cutfs processes.
+cutfs_pids () { awk -v h="h$1" '$1==h && $2=="cutfs" {print $3}' "$DIR/pids"; }
+
 # cutfs over file $2 in host $1's namespace (a child of its holder).
 cmd_cutfs () {
   local i=$1 file=$2 H="$DIR/h$1" holder
   holder=$(pid_of "h$i" holder)
   alive "$holder" || die "h$i: no holder"
   [ -f "$file" ] || die "$file: not a regular file"
-  [ -n "$(pid_of "h$i" cutfs)" ] && die "h$i has a cutfs already"
+  grep -qxF "$file" "$H/cutfs.files" 2>/dev/null && die "h$i sees $file through cutfs already"
   rm -f "$H/cutfs.pid"
   hrun "$i" "echo \$\$ > '$H/cutfs.pid'; exec '$DIR/cutfs' '$file' '$file' >> '$H/cutfs.log' 2>&1"
-  wait_for "[ -s '$H/cutfs.pid' ] && grep -q ' fuse.cutfs ' /proc/$holder/mountinfo" 10 \
+  wait_for "[ -s '$H/cutfs.pid' ] && grep -q ' $file .* - fuse.cutfs ' /proc/$holder/mountinfo" 10 \
     || die "h$i: cutfs did not mount (see $H/cutfs.log)"
   record "h$i" cutfs "$(cat "$H/cutfs.pid")"
-  echo "$file" > "$H/cutfs.file"
+  echo "$file" >> "$H/cutfs.files"
   echo "h$i sees $file through cutfs"
 }
 
-# SIGUSR1 (cut) or SIGUSR2 (mend) to host $1's cutfs.
+# SIGUSR1 (cut) or SIGUSR2 (mend) to host $1's cutfs processes.
 cmd_cut () {
-  local p
-  p=$(pid_of "h$1" cutfs)
-  alive "$p" || die "h$1: no cutfs"
-  kill -"$2" "$p"
+  local p n=0
+  for p in $(cutfs_pids "$1"); do
+    alive "$p" && kill -"$2" "$p" && n=$((n + 1))
+  done
+  [ "$n" -gt 0 ] || die "h$1: no cutfs"
 }
 
 # TERM (or $3) a PID, wait up to $2 s, then KILL.
@@ -358,9 +364,9 @@ stop_daemons () {
   fi
   step "h$i daemons stopped"
   # Anything else in the namespace was started through it (QEMU, helpers);
-  # its cutfs is its storage, not one of its processes: it stays.
+  # its cutfs are its storage, not its processes: they stay.
   for p in $(ns_members "$i"); do
-    alive "$p" && [ "$p" != "$(pid_of "h$i" cutfs)" ] || continue
+    alive "$p" && ! cutfs_pids "$i" | grep -qx "$p" || continue
     log "h$i: leftover PID $p: $(tr '\0' ' ' < "/proc/$p/cmdline" 2>/dev/null | cut -c1-80)"
     stop_pid "$p" 5
   done
@@ -369,14 +375,16 @@ stop_daemons () {
 }
 
 stop_host () {
-  local i=$1 H="$DIR/h$1" holder m cutfs
+  local i=$1 H="$DIR/h$1" holder m p f
   holder=$(pid_of "h$i" holder)
-  cutfs=$(pid_of "h$i" cutfs)
   stop_daemons "$i" clean
-  if alive "$cutfs"; then
-    nsenter -t "$holder" -m umount "$(cat "$H/cutfs.file")" || log "h$i: umount cutfs failed"
-    stop_pid "$cutfs" 5
+  if [ -f "$H/cutfs.files" ]; then
+    while read -r f; do
+      nsenter -t "$holder" -m umount "$f" || log "h$i: umount cutfs at $f failed"
+    done < "$H/cutfs.files"
+    for p in $(cutfs_pids "$i"); do stop_pid "$p" 5; done
     forget "h$i" cutfs
+    rm -f "$H/cutfs.files"
   fi
   if alive "$holder"; then
     for m in /etc/hosts /etc/libvirt /var/log/libvirt /var/cache/libvirt /var/lib/libvirt /run/libvirt; do

@@ -56,6 +56,12 @@
 #      network is pulled (its switch port down): it goes NonOperational
 #      and its VMs migrate away; the cable back, it is Up; the manager's
 #      decisions are the simulation's
+#   9h. I/O error pauses: a guest writing to its disk loses its host's path
+#      to the disk and to the domain (cutfs): it pauses on EIO, its host
+#      goes NonOperational, and when the domain is back the host resumes
+#      it (auto_resume) and is Up; given the policy kill, cut again, it is
+#      killed 8 x io_timeout after its pause; the decisions are the
+#      simulation's
 #  10. all along, a host whose "libvirtd" accepts and never answers
 #      (mute.c) never held the main loop: its longest stall, as herd run
 #      logs it, stays under 100 ms
@@ -892,6 +898,77 @@ ctl events 10000 | tail -n +$((events_before + 1)) \
 say "decisions after the cable was pulled: $(tr '\n' ';' < "$DIR/nic-decisions-run")"
 check "the manager's decisions are the simulation's (golden fail-nic-down-run)" \
   diff "$DIR/nic-decisions-sim" "$DIR/nic-decisions-run"
+
+# 9h. I/O error pauses resumed by policy (docs/real-hosts.md, "What the host
+# does with a paused VM"): eio-1 writes to its disk on sd1 from the host of
+# step 9f, which sees sd1's ids through cutfs; now its disk image too.
+# Both are cut: QEMU pauses eio-1 on the write's EIO (error_policy stop),
+# the host fails its reads of sd1 and goes NonOperational.  Mended: the
+# host's next read of sd1 succeeds, the domain is back, and the host
+# resumes eio-1 (its resume policy, auto_resume, as VDSM does); autorecovery
+# brings the host Up.  The simulation of the same fault
+# (tests/golden/fail-eio-resume-run.ini) decides the same.
+ctl start eio-1 > /dev/null
+wait_until '[ "$(vm_field eio-1 2)" = Up ]' 60
+ctl stop eio-1 > /dev/null
+wait_until '[ "$(vm_field eio-1 2)" = Down ]' 30
+image=$(ls "$DIR"/sd1/images/eio-1-0.* 2>/dev/null | head -1)
+check "$leased sees eio-1's disk image (${image##*/}) through cutfs" \
+  bash -c "'$HERE/harness.sh' cutfs '$DIR' $li '$image' > /dev/null"
+check "eio-1, pinned to $leased, runs there" \
+  bash -c "'$HERD' ctl --config '$CONFIG' edit_vm eio-1 pinned_to=$leased > /dev/null && '$HERD' ctl --config '$CONFIG' start eio-1 > /dev/null"
+wait_until '[ "$(vm_field eio-1 2) $(vm_field eio-1 3)" = "Up '"$leased"'" ]' 60
+# (its kernel boots, then it writes a MiB a second)
+sleep 10
+events_before=$(ctl events 10000 | wc -l)
+"$HERE/harness.sh" cut "$DIR" "$li"
+say "$leased's paths to sd1/ids and to eio-1's disk are cut"
+check "eio-1 pauses on an I/O error (VM_PAUSED_EIO)" \
+  wait_until '[ "$(vm_field eio-1 2)" = Paused ] && "$HERD" ctl --config "$CONFIG" events 50 | grep -q "VM_PAUSED_EIO *[a-z]* *eio-1 *host='"$leased"'"' 60
+check "$leased is NonOperational for sd1" \
+  wait_until '[ "$(host_status '"$leased"')" = NonOperational ]' 60
+"$HERE/harness.sh" mend "$DIR" "$li"
+check "the domain back, $leased resumes eio-1 (VM_RECOVERED_FROM_PAUSE_ERROR)" \
+  wait_until '[ "$(vm_field eio-1 2) $(vm_field eio-1 3)" = "Up '"$leased"'" ] && "$HERD" ctl --config "$CONFIG" events 50 | grep -q "VM_RECOVERED_FROM_PAUSE_ERROR *[a-z]* *eio-1"' 60
+check "... by its host's own decision (the log)" \
+  grep -q "host $leased: storage domain sd1 is back: resuming VM eio-1" "$DIR/herd.log"
+check "$leased is Up again" wait_until "in_lockspace $li && [ \"\$(host_status $leased)\" = Up ]" 120
+check "libvirt runs eio-1 on $leased, not paused" \
+  bash -c "virsh -c 'qemu+unix:///system?socket=$DIR/h$li/run/libvirt-sock' domstate eio-1 | grep -qx running"
+decisions sim eio-1 h-2 "USER_RUN_VM eio-1" \
+  < "$HERE/../golden/fail-eio-resume-run.trace" > "$DIR/eio-decisions-sim"
+ctl events 10000 | tail -n +$((events_before + 1)) \
+  | decisions run eio-1 "$leased" - > "$DIR/eio-decisions-run"
+say "decisions after the cut: $(tr '\n' ';' < "$DIR/eio-decisions-run")"
+check "the manager's decisions are the simulation's (golden fail-eio-resume-run)" \
+  diff "$DIR/eio-decisions-sim" "$DIR/eio-decisions-run"
+# The resume policy kill: eio-1 (still writing) is given it, and the same
+# cut lasts: 8 x io_timeout after the pause its host kills it (VDSM's
+# vm_kill_paused_time), and it is Down.  The simulation agrees
+# (tests/golden/fail-eio-kill-run.ini).
+check "the administrator gives eio-1 the resume policy kill" \
+  bash -c "'$HERD' ctl --config '$CONFIG' edit_vm eio-1 resume=kill > /dev/null"
+events_before=$(ctl events 10000 | wc -l)
+"$HERE/harness.sh" cut "$DIR" "$li"
+check "eio-1 pauses on an I/O error again" \
+  wait_until '[ "$(vm_field eio-1 2)" = Paused ]' 60
+paused_at=$(date +%s)
+check "8 x io_timeout later its host kills it: Down, and gone from libvirt" \
+  wait_until '[ "$(vm_field eio-1 2)" = Down ] && [ -z "$(libvirt_hosts eio-1)" ]' 30
+say "eio-1 killed $(( $(date +%s) - paused_at )) s after its pause"
+check "... by its host's own decision (the log)" \
+  grep -q "host $leased: VM eio-1 has been paused on an I/O error for 8 s: killed" "$DIR/herd.log"
+check "$leased is NonOperational for sd1 again" \
+  wait_until '[ "$(host_status '"$leased"')" = NonOperational ]' 60
+"$HERE/harness.sh" mend "$DIR" "$li"
+check "$leased is Up again" wait_until "in_lockspace $li && [ \"\$(host_status $leased)\" = Up ]" 120
+decisions sim eio-1 h-2 "USER_RUN_VM eio-1" \
+  < "$HERE/../golden/fail-eio-kill-run.trace" > "$DIR/kill-decisions-sim"
+ctl events 10000 | tail -n +$((events_before + 1)) \
+  | decisions run eio-1 "$leased" - > "$DIR/kill-decisions-run"
+say "decisions after the cut: $(tr '\n' ';' < "$DIR/kill-decisions-run")"
+check "the manager's decisions are the simulation's (golden fail-eio-kill-run)" \
+  diff "$DIR/kill-decisions-sim" "$DIR/kill-decisions-run"
 
 # 10. the mute host never held the main loop (before, herd run froze at
 # its first connection), and nothing else did: herd run logs each new
