@@ -155,6 +155,18 @@ decisions () {
       printf "%s%s", out["vm"], out["host"]
     }'
 }
+# Checks the manager's decisions about VM $2 (- for none) and host $3
+# after the first $4 events (those before the fault) against the golden
+# simulation tests/golden/$1.trace of the same fault, whose host is h-2
+# and whose fault comes after the last line matching $5.
+same_decisions () {
+  decisions sim "$2" h-2 "$5" < "$HERE/../golden/$1.trace" > "$DIR/$1.sim"
+  ctl events 10000 | tail -n +$(($4 + 1)) | decisions run "$2" "$3" - \
+    > "$DIR/$1.run"
+  say "decisions after the fault: $(tr '\n' ';' < "$DIR/$1.run")"
+  check "the manager's decisions are the simulation's (golden $1)" \
+    diff "$DIR/$1.sim" "$DIR/$1.run"
+}
 spm_settled () {
   local p; p=$(spm_pair)
   [ -n "$p" ] && [ "${p% *}" = "${p#* }" ] && [ "${p% *}" != - ]
@@ -829,6 +841,7 @@ check "the lease is held by db-1's QEMU process" \
 SAMPLER_PID=$!
 echo "sampler $SAMPLER_PID" >> "$DIR/suite.pids"
 offs_before=$(grep -c "action=off port=$li" "$DIR/fence.log")
+events_before=$(ctl events 10000 | wc -l)
 "$HERE/harness.sh" cut "$DIR" "$li"
 say "$leased's path to sd1/ids is cut"
 check "sanlock on $leased kills db-1's QEMU, and herd run sees db-1 Down there" \
@@ -851,14 +864,8 @@ check "its path back, $leased joins the lockspace again and is Up" \
 # The same fault in simulation (tests/golden/fail-lease-cut-restart.ini,
 # this cluster's timings): the manager decides the same about db-1 and
 # about the host, in the same order.
-golden=$HERE/../golden/fail-lease-cut-restart.trace
-decisions sim db-1 h-2 "VM_MIGRATION_DONE db-1 .*destination=h-2" \
-  < "$golden" > "$DIR/decisions-sim"
-ctl events 10000 | decisions run db-1 "$leased" \
-  "VM_MIGRATION_DONE .* db-1 .*destination=$leased" > "$DIR/decisions-run"
-say "decisions after the cut: $(tr '\n' ';' < "$DIR/decisions-run")"
-check "the manager's decisions are the simulation's (golden fail-lease-cut-restart)" \
-  diff "$DIR/decisions-sim" "$DIR/decisions-run"
+same_decisions fail-lease-cut-restart db-1 "$leased" "$events_before" \
+  "VM_MIGRATION_DONE db-1 .*destination=h-2"
 
 # 9g. Network monitoring (docs/real-hosts.md, "Networks"): each host's
 # NIC for ovirtmgmt (its nics key) is read from its libvirt with its
@@ -891,13 +898,8 @@ check "the other hosts stay Up" others_up "$cabled"
 ip link set "${NIC}${cabled#h-}p" up
 check "the cable back, autorecovery brings $cabled Up" \
   wait_until '[ "$(host_status '"$cabled"')" = Up ]' 60
-decisions sim - h-2 "VM_MIGRATION_DONE web-1 .*destination=h-2" \
-  < "$HERE/../golden/fail-nic-down-run.trace" > "$DIR/nic-decisions-sim"
-ctl events 10000 | tail -n +$((events_before + 1)) \
-  | decisions run - "$cabled" - > "$DIR/nic-decisions-run"
-say "decisions after the cable was pulled: $(tr '\n' ';' < "$DIR/nic-decisions-run")"
-check "the manager's decisions are the simulation's (golden fail-nic-down-run)" \
-  diff "$DIR/nic-decisions-sim" "$DIR/nic-decisions-run"
+same_decisions fail-nic-down-run - "$cabled" "$events_before" \
+  "VM_MIGRATION_DONE web-1 .*destination=h-2"
 
 # 9h. I/O error pauses resumed by policy (docs/real-hosts.md, "What the host
 # does with a paused VM"): eio-1 writes to its disk on sd1 from the host of
@@ -935,13 +937,8 @@ check "... by its host's own decision (the log)" \
 check "$leased is Up again" wait_until "in_lockspace $li && [ \"\$(host_status $leased)\" = Up ]" 120
 check "libvirt runs eio-1 on $leased, not paused" \
   bash -c "virsh -c 'qemu+unix:///system?socket=$DIR/h$li/run/libvirt-sock' domstate eio-1 | grep -qx running"
-decisions sim eio-1 h-2 "USER_RUN_VM eio-1" \
-  < "$HERE/../golden/fail-eio-resume-run.trace" > "$DIR/eio-decisions-sim"
-ctl events 10000 | tail -n +$((events_before + 1)) \
-  | decisions run eio-1 "$leased" - > "$DIR/eio-decisions-run"
-say "decisions after the cut: $(tr '\n' ';' < "$DIR/eio-decisions-run")"
-check "the manager's decisions are the simulation's (golden fail-eio-resume-run)" \
-  diff "$DIR/eio-decisions-sim" "$DIR/eio-decisions-run"
+same_decisions fail-eio-resume-run eio-1 "$leased" "$events_before" \
+  "USER_RUN_VM eio-1"
 # The resume policy kill: eio-1 (still writing) is given it, and the same
 # cut lasts: 8 x io_timeout after the pause its host kills it (VDSM's
 # vm_kill_paused_time), and it is Down.  The simulation agrees
@@ -962,13 +959,8 @@ check "$leased is NonOperational for sd1 again" \
   wait_until '[ "$(host_status '"$leased"')" = NonOperational ]' 60
 "$HERE/harness.sh" mend "$DIR" "$li"
 check "$leased is Up again" wait_until "in_lockspace $li && [ \"\$(host_status $leased)\" = Up ]" 120
-decisions sim eio-1 h-2 "USER_RUN_VM eio-1" \
-  < "$HERE/../golden/fail-eio-kill-run.trace" > "$DIR/kill-decisions-sim"
-ctl events 10000 | tail -n +$((events_before + 1)) \
-  | decisions run eio-1 "$leased" - > "$DIR/kill-decisions-run"
-say "decisions after the cut: $(tr '\n' ';' < "$DIR/kill-decisions-run")"
-check "the manager's decisions are the simulation's (golden fail-eio-kill-run)" \
-  diff "$DIR/kill-decisions-sim" "$DIR/kill-decisions-run"
+same_decisions fail-eio-kill-run eio-1 "$leased" "$events_before" \
+  "USER_RUN_VM eio-1"
 
 # 10. the mute host never held the main loop (before, herd run froze at
 # its first connection), and nothing else did: herd run logs each new
