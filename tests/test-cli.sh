@@ -478,6 +478,8 @@ edit no-uri '/^uri = /d'
 edit no-path '/^path = /d'
 edit no-fence-command '/^fence_command = /d'
 edit fence-option 's/^fence_options = .*/fence_options = dir=x port/'
+edit nics-form 's/^nics = .*/nics = ovirtmgmt/'
+edit nics-network 's/^nics = .*/nics = display=eth1/'
 edit manager-key '$a\
 colour = blue'
 edit domain-type 's/^domain_type = .*/domain_type = xen/'
@@ -530,6 +532,12 @@ check "run: a fence_agent without fence_command exits 2" \
 check "run: a fence_options word without = exits 2" \
   status_says 2 "herd run: $tmp/fence-option.ini: [hosts h] fence_options: expected name=value words, got \"port\"" \
   "$herd" run "$tmp/fence-option.ini"
+check "run: a nics pair without its NIC exits 2 naming the key" \
+  status_says 2 "herd run: $tmp/nics-form.ini: [hosts h] nics: expected NETWORK=NIC pairs separated by commas, such as ovirtmgmt=eth0, got \"ovirtmgmt\"" \
+  "$herd" run "$tmp/nics-form.ini"
+check "run: nics naming a network the host does not have exits 2" \
+  status_says 2 "herd run: $tmp/nics-network.ini: [hosts h] nics: \"display\" is not a network attached to h-1" \
+  "$herd" run "$tmp/nics-network.ini"
 check "run: an unknown [manager] key exits 2 (the scenario loader's message)" \
   status_says 2 "herd run: $(last_line manager-key): [manager] colour: unknown key" \
   "$herd" run "$tmp/manager-key.ini"
